@@ -1,0 +1,3 @@
+from gridstation.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,57 @@
+"""The ``gridstation`` command: no arguments starts the GUI, sub-commands work on the database.
+
+Each sub-command lives in a module of ``gridstation.commands`` that registers itself; heavy
+imports (Qt, ReportLab) happen inside the handlers so ``--help`` and scripted runs stay quick.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from gridstation import __version__
+from gridstation.commands import COMMAND_MODULES, CommandError
+from gridstation.core.errors import DomainError
+from gridstation.core.paths import default_database
+
+
+class ChineseArgumentParser(argparse.ArgumentParser):
+    """argparse whose usage errors are one Chinese line and exit 2, as scripts expect."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(2, f"参数错误：{message}（用 gridstation --help 查看用法 / see --help）\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = ChineseArgumentParser(
+        prog="gridstation", description="网格服务站 GridStation：一站式受理与共享工具箱。不带子命令时启动图形界面。"
+    )
+    parser.add_argument("--version", action="version", version=f"gridstation {__version__}")
+    parser.add_argument("--db", help="数据库文件路径或 postgresql:// 地址（默认：环境变量 GRIDSTATION_DB 或站点数据文件夹）")
+    sub = parser.add_subparsers(dest="command", metavar="命令", parser_class=ChineseArgumentParser)
+    for module in COMMAND_MODULES:
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    target = args.db or default_database()
+    if not args.command:
+        from gridstation.app import run_gui
+
+        return run_gui(target)
+    try:
+        return int(args.handler(args, target) or 0)
+    except (DomainError, CommandError) as exc:
+        print(getattr(exc, "message", str(exc)), file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("已取消。", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

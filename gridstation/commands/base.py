@@ -1,0 +1,53 @@
+"""What every sub-command shares: the error type and opening the site database."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+
+class CommandError(Exception):
+    """A usage problem found after parsing (bad month, missing file): one Chinese line, exit 2."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def open_site(target: str, *, create: bool = False) -> None:
+    """Open (and upgrade) the database for a command; commands that only read never create a file."""
+    from gridstation.core.station import open_site as _open
+
+    _open(target, create=create)
+
+
+def out_path(value: str) -> Path:
+    """An output file whose folder exists, checked before any work is done."""
+    path = Path(value)
+    if path.is_dir():
+        raise CommandError(f"输出路径 {path} 是一个文件夹，请给出文件名。")
+    if not path.parent.exists():
+        raise CommandError(f"输出文件夹不存在：{path.parent}。")
+    if not os.access(path.parent, os.W_OK):
+        raise CommandError(f"没有写入权限：{path.parent}。")
+    return path
+
+
+def parse_month(value: str, *, allow_future: bool = False) -> dt.date:
+    """First day of YYYY-MM; refuses malformed and (by default) future months."""
+    try:
+        first = dt.datetime.strptime(value, "%Y-%m").date()
+    except ValueError:
+        raise CommandError(f"月份“{value}”格式不正确，应为 YYYY-MM，如 2025-01。") from None
+    today = dt.date.today()
+    if not allow_future and (first.year, first.month) > (today.year, today.month):
+        raise CommandError(f"月份 {value} 还没有到，不能统计。")
+    return first
+
+
+def parse_date(value: str, label: str = "日期") -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise CommandError(f"{label}“{value}”格式不正确，应为 YYYY-MM-DD。") from None

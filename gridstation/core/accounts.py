@@ -1,0 +1,106 @@
+"""Staff accounts, passwords and roles. Role checks live here and in each service, not in buttons."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import os
+
+from gridstation.core import audit
+from gridstation.core import models as m
+from gridstation.core.db import write_transaction
+from gridstation.core.errors import DomainError, PermissionDenied
+
+CLERK, HEAD, ADMIN = "clerk", "head", "admin"
+ROLE_NAMES = {CLERK: "窗口人员", HEAD: "站长", ADMIN: "管理员"}
+_RANK = {CLERK: 1, HEAD: 2, ADMIN: 3}
+MIN_PASSWORD = 6
+MAX_FAILURES = 5
+LOCK_MINUTES = 5
+_SCRYPT = {"n": 2**14, "r": 8, "p": 1}
+
+
+def hash_password(password: str) -> str:
+    """scrypt with a random salt: slow enough to resist guessing, in the standard library."""
+    salt = os.urandom(16)
+    key = hashlib.scrypt(password.encode(), salt=salt, dklen=32, **_SCRYPT)
+    return f"scrypt${_SCRYPT['n']}${_SCRYPT['r']}${_SCRYPT['p']}${salt.hex()}${key.hex()}"
+
+
+def verify_password(password: str, stored: str) -> bool:
+    try:
+        _, n, r, p, salt, key = stored.split("$")
+    except ValueError:
+        return False
+    got = hashlib.scrypt(password.encode(), salt=bytes.fromhex(salt), n=int(n), r=int(r), p=int(p), dklen=32)
+    return hmac.compare_digest(got.hex(), key)
+
+
+def check_password_rules(password: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise DomainError(f"密码至少需要{MIN_PASSWORD}位。", field="password")
+
+
+def require(actor: m.Staff | None, role: str) -> None:
+    """Refuse unless ``actor`` has at least ``role``; ``None`` is the command line run by the site admin."""
+    if actor is None:
+        return
+    if _RANK.get(actor.role, 0) < _RANK[role]:
+        raise PermissionDenied(f"您的角色（{ROLE_NAMES.get(actor.role, actor.role)}）无权进行此操作，需要{ROLE_NAMES[role]}权限。")
+
+
+def create_staff(
+    actor: m.Staff | None, username: str, display_name: str, role: str, password: str
+) -> m.Staff:
+    require(actor, ADMIN)
+    username = username.strip()
+    if not username:
+        raise DomainError("请输入登录名。", field="username")
+    if role not in ROLE_NAMES:
+        raise DomainError(f"未知角色：{role}。", field="role")
+    check_password_rules(password)
+    with write_transaction():
+        if m.Staff.select().where(m.Staff.username == username).exists():
+            raise DomainError(f"登录名“{username}”已被使用。", field="username")
+        staff = m.Staff.create(
+            username=username, display_name=display_name.strip() or username, role=role,
+            password_hash=hash_password(password),
+        )
+        audit.record(actor, "新增人员", "staff", staff.id, after={"username": username, "role": role})
+    return staff
+
+
+def sign_in(username: str, password: str, *, now: dt.datetime | None = None) -> m.Staff:
+    """The staff member, or a refusal that says why; failures count towards a five-minute lock.
+
+    A failed attempt is committed (its count and audit entry) before the refusal is raised.
+    """
+    now = now or m.now()
+    refusal = ""
+    with write_transaction():
+        staff = m.Staff.get_or_none(m.Staff.username == username.strip())
+        if staff is None:
+            refusal, reason = "登录名或密码错误。", "无此用户"
+        elif not staff.active:
+            refusal, reason = "该账号已停用，请联系管理员。", "已停用"
+        elif staff.locked_until and staff.locked_until > now:
+            minutes = max(1, int((staff.locked_until - now).total_seconds() // 60) + 1)
+            refusal, reason = f"密码连续错误{MAX_FAILURES}次，账号已锁定，请{minutes}分钟后再试。", "已锁定"
+        elif not verify_password(password, staff.password_hash):
+            refusal, reason = "登录名或密码错误。", "密码错误"
+            staff.failed_attempts += 1
+            if staff.failed_attempts >= MAX_FAILURES:
+                staff.locked_until = now + dt.timedelta(minutes=LOCK_MINUTES)
+                staff.failed_attempts = 0
+            staff.save()
+        if refusal:
+            audit.record(username, "登录失败", "staff", staff.id if staff else "", after={"reason": reason})
+        else:
+            staff.failed_attempts = 0
+            staff.locked_until = None
+            staff.save()
+            audit.record(staff, "登录", "staff", staff.id)
+    if refusal:
+        raise DomainError(refusal)
+    return staff

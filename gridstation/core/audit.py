@@ -1,0 +1,70 @@
+"""The audit log: every change, print, export and sign-in, in a hash chain that shows tampering."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from gridstation.core import models as m
+
+
+def _digest(row: dict[str, Any], prev_hash: str) -> str:
+    fields = [
+        prev_hash,
+        row["at"].isoformat(sep=" ") if hasattr(row["at"], "isoformat") else str(row["at"]),
+        row["username"], row["action"], row["entity"], str(row["entity_id"]), row["before"],
+        row["after"],
+    ]
+    return hashlib.sha256("\x1f".join(fields).encode("utf-8")).hexdigest()
+
+
+def _json(value: Any) -> str:
+    if value is None or value == "":
+        return ""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+
+
+def record(
+    actor: m.Staff | None | str,
+    action: str,
+    entity: str = "",
+    entity_id: object = "",
+    *,
+    before: Any = None,
+    after: Any = None,
+) -> m.AuditLog:
+    """Append one entry. Call inside the write's transaction so the entry and the change commit together."""
+    username = actor if isinstance(actor, str) else (actor.username if actor else "系统")
+    last = m.AuditLog.select(m.AuditLog.hash).order_by(m.AuditLog.id.desc()).first()
+    prev_hash = last.hash if last else ""
+    row = {
+        "at": m.now(),
+        "username": username,
+        "action": action,
+        "entity": entity,
+        "entity_id": str(entity_id),
+        "before": _json(before),
+        "after": _json(after),
+    }
+    return m.AuditLog.create(**row, prev_hash=prev_hash, hash=_digest(row, prev_hash))
+
+
+@dataclass(frozen=True)
+class ChainProblem:
+    entry_id: int
+    reason: str
+
+
+def verify_chain() -> ChainProblem | None:
+    """The first entry whose hash or link is wrong (edited, removed or inserted), or None."""
+    prev_hash = ""
+    query = m.AuditLog.select().order_by(m.AuditLog.id).dicts().iterator()
+    for row in query:
+        if row["prev_hash"] != prev_hash:
+            return ChainProblem(row["id"], "与上一条记录的链接不符（前面的记录被删除或插入）")
+        if _digest(row, prev_hash) != row["hash"]:
+            return ChainProblem(row["id"], "内容与校验值不符（记录被修改）")
+        prev_hash = row["hash"]
+    return None

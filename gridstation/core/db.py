@@ -1,0 +1,124 @@
+"""One place that opens the database: SQLite file by default, PostgreSQL by URL, same models."""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import peewee
+
+database_proxy = peewee.DatabaseProxy()
+
+SQLITE_PRAGMAS = {
+    "journal_mode": "wal",
+    "foreign_keys": 1,
+    "busy_timeout": 15000,
+    # FULL: a commit reported to the user survives a power cut, not only a process crash.
+    "synchronous": "full",
+    "cache_size": -32000,
+}
+
+
+def is_url(target: str) -> bool:
+    return "://" in target
+
+
+def describe(target: str) -> str:
+    """The database location as shown in the status bar; a URL loses its password."""
+    if not is_url(target):
+        return str(Path(target))
+    scheme, rest = target.split("://", 1)
+    if "@" in rest:
+        creds, host = rest.rsplit("@", 1)
+        user = creds.split(":", 1)[0]
+        return f"{scheme}://{user}@{host}"
+    return target
+
+
+def make_database(target: str) -> peewee.Database:
+    """A peewee database for a file path or a ``postgresql://`` URL (not yet connected)."""
+    if is_url(target):
+        from playhouse.db_url import connect
+
+        if target.startswith("sqlite:///"):
+            return make_database(target[len("sqlite:///"):])
+        return connect(target, autorollback=True)
+    return peewee.SqliteDatabase(target, pragmas=SQLITE_PRAGMAS, timeout=15)
+
+
+def open_database(target: str, *, create: bool = True) -> peewee.Database:
+    """Bind the models to ``target`` and connect; a clear Chinese message when the file is unusable.
+
+    A missing file is only created when ``create`` is true, so a mistyped path in a command that
+    reads data does not leave an empty database behind.
+    """
+    from gridstation.core.errors import DatabaseProblem
+
+    if not is_url(target):
+        path = Path(target)
+        if not path.exists() and not create:
+            raise DatabaseProblem(f"数据库文件不存在：{path}。请检查路径，或先运行 gridstation init。")
+        if path.exists() and path.is_dir():
+            raise DatabaseProblem(f"{path} 是一个文件夹，不是数据库文件。")
+        path.parent.mkdir(parents=True, exist_ok=True)
+    db = make_database(target)
+    close_database()
+    database_proxy.initialize(db)
+    try:
+        db.connect(reuse_if_open=True)
+        db.execute_sql("SELECT 1 FROM sqlite_master LIMIT 1" if is_sqlite(db) else "SELECT 1")
+    except (peewee.DatabaseError, sqlite3.DatabaseError) as exc:
+        with contextlib.suppress(Exception):
+            db.close()
+        raise DatabaseProblem(explain_database_error(target, exc)) from exc
+    except peewee.OperationalError as exc:  # pragma: no cover - depends on server state
+        raise DatabaseProblem(explain_database_error(target, exc)) from exc
+    return db
+
+
+def explain_database_error(target: str, exc: Exception) -> str:
+    text = str(exc).lower()
+    where = describe(target)
+    if "not a database" in text or "malformed" in text or "encrypted" in text:
+        return f"数据库文件已损坏或不是网格服务站的数据库：{where}。请从备份恢复（gridstation restore）。"
+    if "locked" in text or "busy" in text:
+        return f"数据库正被其他程序占用：{where}。请关闭其他窗口后重试。"
+    if "readonly" in text or "read-only" in text or "unable to open" in text:
+        return f"无法写入数据库文件：{where}。请检查文件权限或磁盘空间。"
+    if "could not connect" in text or "connection" in text:
+        return f"无法连接数据库服务器：{where}。请检查网络和服务器设置。"
+    return f"无法打开数据库：{where}（{exc}）。"
+
+
+def close_database() -> None:
+    obj = database_proxy.obj
+    if obj is not None and not obj.is_closed():
+        obj.close()
+
+
+def current() -> peewee.Database:
+    if database_proxy.obj is None:
+        raise RuntimeError("database not opened")
+    return database_proxy.obj
+
+
+def is_sqlite(db: peewee.Database | None = None) -> bool:
+    return isinstance(db or current(), peewee.SqliteDatabase)
+
+
+@contextlib.contextmanager
+def write_transaction() -> Iterator[None]:
+    """One write, all or nothing, serialised against other windows.
+
+    SQLite takes the write lock at BEGIN (IMMEDIATE) so two windows cannot both read the same
+    counter and then collide; PostgreSQL relies on row locks taken by the service (SELECT ... FOR UPDATE).
+    """
+    db = current()
+    if isinstance(db, peewee.SqliteDatabase):
+        with db.atomic("IMMEDIATE"):
+            yield
+    else:
+        with db.atomic():
+            yield

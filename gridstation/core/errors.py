@@ -1,0 +1,22 @@
+"""Domain errors: what a user can cause, with the Chinese message the UI and CLI show as is."""
+
+
+class DomainError(Exception):
+    """A refusal the user can act on. ``message`` is shown verbatim; nothing was written."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class NotFound(DomainError):
+    """A record the user named (serial, asset code, resident) does not exist."""
+
+
+class PermissionDenied(DomainError):
+    """The signed-in role may not do this; the check lives in the service, not only the button."""
+
+
+class DatabaseProblem(DomainError):
+    """The database file is missing, locked, read-only or corrupt."""

@@ -1,0 +1,44 @@
+"""Pinyin search keys for a name: full pinyin and initials, for every reading of the surname.
+
+pypinyin's default reading of a surname is often the common-word reading (曾 ceng, 单 dan), so the
+first character contributes all its readings; the rest use the default. Results are cached per
+character because demo data and imports compute keys for 100 000 names.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+MAX_SURNAME_READINGS = 3
+
+
+@lru_cache(maxsize=20000)
+def _readings(char: str, all_readings: bool) -> tuple[str, ...]:
+    from pypinyin import Style, pinyin
+
+    if not ("\u4e00" <= char <= "\u9fff"):
+        return (char.lower(),) if char.isalnum() else ("",)
+    found = pinyin(char, heteronym=all_readings, style=Style.NORMAL, errors="ignore")
+    readings = tuple(dict.fromkeys(found[0])) if found and found[0] else ("",)
+    return readings[:MAX_SURNAME_READINGS] if all_readings else readings[:1]
+
+
+def name_keys(name: str) -> list[str]:
+    """Distinct keys, e.g. 曾小明 -> zengxiaoming, zxm, cengxiaoming, cxm."""
+    name = "".join(name.split())
+    if not name:
+        return []
+    rest = [_readings(c, False)[0] for c in name[1:]]
+    keys: list[str] = []
+    for first in _readings(name[0], True):
+        syllables = [s for s in [first, *rest] if s]
+        if not syllables:
+            continue
+        keys.append("".join(syllables))
+        keys.append("".join(s[0] for s in syllables))
+    return list(dict.fromkeys(k for k in keys if k))
+
+
+def prefix_end(prefix: str) -> str:
+    """Upper bound for an indexed prefix range (col >= p AND col < prefix_end(p))."""
+    return prefix[:-1] + chr(ord(prefix[-1]) + 1)

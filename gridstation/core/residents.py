@@ -1,0 +1,214 @@
+"""Residents: registration, edits and the one search box."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import asdict, dataclass, field
+
+import peewee
+
+from gridstation.core import audit, idcard
+from gridstation.core import models as m
+from gridstation.core.db import write_transaction
+from gridstation.core.errors import DomainError, NotFound
+from gridstation.core.pinyin_keys import name_keys, prefix_end
+
+MAX_NAME = 30
+
+
+@dataclass
+class ResidentInput:
+    """What the form or an import row supplies; ``save_resident`` checks every field."""
+
+    name: str
+    doc_number: str
+    doc_type: str = idcard.MAINLAND_ID
+    phone: str = ""
+    gender: str = ""
+    birth_date: dt.date | None = None
+    compound: str = ""
+    building: str = ""
+    unit: str = ""
+    room: str = ""
+    grid: str = ""
+    is_pensioner: bool = False
+    notes: str = ""
+    extra: dict = field(default_factory=dict)
+
+
+def clean_input(data: ResidentInput) -> dict:
+    """Validated column values for a resident; raises DomainError naming the first bad field."""
+    name = " ".join((data.name or "").split())
+    if not name:
+        raise DomainError("请输入姓名。", field="name")
+    if len(name) > MAX_NAME:
+        raise DomainError(f"姓名过长（最多{MAX_NAME}个字）。", field="name")
+    if any(ord(c) < 32 for c in name):
+        raise DomainError("姓名含有不可见字符，请重新输入。", field="name")
+    doc_number = idcard.check_document(data.doc_type, data.doc_number)
+    gender, birth = data.gender, data.birth_date
+    if data.doc_type == idcard.MAINLAND_ID:
+        info = idcard.check_id(doc_number)
+        gender, birth = info.gender, info.birth_date
+    elif gender not in ("", "男", "女"):
+        raise DomainError("性别应为“男”或“女”。", field="gender")
+    if birth is not None and birth > dt.date.today():
+        raise DomainError("出生日期不能晚于今天。", field="birth_date")
+    values = {
+        "name": name,
+        "doc_type": data.doc_type,
+        "doc_number": doc_number,
+        "doc_rev": doc_number[::-1],
+        "gender": gender,
+        "birth_date": birth,
+        "phone": idcard.check_phone(data.phone),
+        "compound": _short(data.compound, "小区", 60),
+        "building": _short(data.building, "楼栋", 20),
+        "unit": _short(data.unit, "单元", 20),
+        "room": _short(data.room, "室", 20),
+        "is_pensioner": bool(data.is_pensioner),
+        "notes": _short(data.notes, "备注", 2000),
+    }
+    values["phone_rev"] = values["phone"][::-1]
+    return values
+
+
+def _short(value: str, label: str, limit: int) -> str:
+    value = (value or "").strip()
+    if len(value) > limit:
+        raise DomainError(f"{label}过长（最多{limit}个字）。")
+    return value
+
+
+def grid_by_name(name: str) -> m.Grid | None:
+    name = (name or "").strip()
+    if not name:
+        return None
+    grid, _ = m.Grid.get_or_create(name=name)
+    return grid
+
+
+def save_resident(actor: m.Staff | None, data: ResidentInput, resident_id: int | None = None) -> m.Resident:
+    """Register a new resident or update one; one resident per document number."""
+    values = clean_input(data)
+    with write_transaction():
+        clash = m.Resident.get_or_none(m.Resident.doc_number == values["doc_number"])
+        if clash is not None and clash.id != resident_id:
+            raise DomainError(
+                f"证件号码 {idcard.mask_id(values['doc_number'])} 已登记为居民“{clash.name}”，请打开该居民档案。",
+                field="doc_number",
+            )
+        values["grid"] = grid_by_name(data.grid)
+        if resident_id is None:
+            resident = m.Resident.create(**values)
+            audit.record(actor, "新增居民", "resident", resident.id, after=_public(values))
+        else:
+            resident = get_resident(resident_id)
+            before = _public(resident.__data__)
+            for key, value in values.items():
+                setattr(resident, key, value)
+            resident.updated_at = m.now()
+            resident.save()
+            audit.record(actor, "修改居民", "resident", resident.id, before=before, after=_public(values))
+        write_keys(resident)
+    return resident
+
+
+def _public(values: dict) -> dict:
+    """Audit payload with the ID number masked; the audit log is read by more people than the record."""
+    out = {k: v for k, v in values.items() if k not in ("doc_rev", "phone_rev", "grid")}
+    if "doc_number" in out:
+        out["doc_number"] = idcard.mask_id(str(out["doc_number"]))
+    return out
+
+
+def write_keys(resident: m.Resident) -> None:
+    m.ResidentKey.delete().where(m.ResidentKey.resident == resident).execute()
+    rows = [{"resident": resident.id, "key": k} for k in name_keys(resident.name)]
+    if rows:
+        m.ResidentKey.insert_many(rows).execute()
+
+
+def get_resident(resident_id: int) -> m.Resident:
+    resident = m.Resident.get_or_none(m.Resident.id == resident_id)
+    if resident is None:
+        raise NotFound(f"找不到编号为 {resident_id} 的居民。")
+    return resident
+
+
+def find_by_document(number: str) -> m.Resident | None:
+    return m.Resident.get_or_none(m.Resident.doc_number == idcard.normalise(number))
+
+
+def _prefix(column: peewee.Field, text: str) -> peewee.Expression:
+    return (column >= text) & (column < prefix_end(text))
+
+
+def search(text: str, limit: int = 50) -> list[m.Resident]:
+    """One box: full ID or its last 4-6 digits, phone or its last 4, name, full pinyin or initials.
+
+    Each branch is an indexed equality or prefix range, so it stays fast at 100 000 residents.
+    """
+    query = idcard.normalise(text)
+    if not query:
+        return []
+    base = m.Resident.select()
+    if re.fullmatch(r"\d{17}[\dX]", query):
+        hits = base.where(m.Resident.doc_number == query)
+    elif query.isdigit():
+        conditions = []
+        if len(query) == 11:
+            conditions.append(m.Resident.phone == query)
+        if 4 <= len(query) <= 6:
+            conditions.append(_prefix(m.Resident.doc_rev, query[::-1]))
+            conditions.append(_prefix(m.Resident.phone_rev, query[::-1]))
+        if len(query) >= 6:
+            conditions.append(_prefix(m.Resident.doc_number, query))
+        if len(query) >= 7 and len(query) != 11:
+            conditions.append(_prefix(m.Resident.phone, query))
+        if not conditions:
+            return []
+        hits = _union(base, conditions, limit)
+    elif re.fullmatch(r"[A-Z]+", query):
+        ids = (
+            m.ResidentKey.select(m.ResidentKey.resident)
+            .where(_prefix(m.ResidentKey.key, query.lower()))
+            .distinct()
+            .limit(limit)
+        )
+        hits = base.where(m.Resident.id.in_(ids))
+    elif re.fullmatch(r"[A-Z\d]{5,30}", query):
+        hits = base.where(m.Resident.doc_number == query)
+    else:
+        hits = base.where(_prefix(m.Resident.name, " ".join(text.split())))
+    return list(hits.order_by(m.Resident.name, m.Resident.id).limit(limit))
+
+
+def _union(base: peewee.ModelSelect, conditions: list, limit: int) -> peewee.ModelSelect:
+    """Each condition as its own indexed query, combined by id (an OR would defeat the indexes)."""
+    ids: list[int] = []
+    for condition in conditions:
+        ids.extend(r.id for r in m.Resident.select(m.Resident.id).where(condition).limit(limit))
+    return base.where(m.Resident.id.in_(list(dict.fromkeys(ids))[:limit]))
+
+
+def as_dict(resident: m.Resident) -> dict:
+    """Plain values for forms and exports."""
+    data = asdict(ResidentInput(name=resident.name, doc_number=resident.doc_number))
+    data.update({k: getattr(resident, k) for k in (
+        "doc_type", "phone", "gender", "birth_date", "compound", "building", "unit", "room",
+        "is_pensioner", "notes")})
+    data["grid"] = resident.grid.name if resident.grid_id else ""
+    return data
+
+
+def address(resident: m.Resident) -> str:
+    parts = [resident.compound]
+    if resident.building:
+        parts.append(f"{resident.building}栋")
+    if resident.unit:
+        parts.append(f"{resident.unit}单元")
+    if resident.room:
+        parts.append(f"{resident.room}室")
+    return "".join(p for p in parts if p)

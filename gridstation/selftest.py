@@ -1,0 +1,43 @@
+"""``gridstation selftest``: the database is sound and every document renders."""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from gridstation.core import db as dbmod
+
+
+def check_database() -> list[str]:
+    """Integrity and foreign-key problems as Chinese lines (empty when sound)."""
+    database = dbmod.current()
+    if not dbmod.is_sqlite(database):
+        database.execute_sql("SELECT 1")
+        return []
+    problems = []
+    status = database.execute_sql("PRAGMA integrity_check").fetchone()[0]
+    if status != "ok":
+        problems.append(f"数据库完整性检查失败：{status}")
+    bad = database.execute_sql("PRAGMA foreign_key_check").fetchall()
+    if bad:
+        problems.append(f"发现 {len(bad)} 条外键错误（首条：表 {bad[0][0]} 第 {bad[0][1]} 行）")
+    return problems
+
+
+def run_selftest(report: Callable[[str], None] = print) -> list[str]:
+    from gridstation.reports.samples import render_all
+
+    problems = check_database()
+    report("数据库检查：" + ("通过" if not problems else "失败"))
+    with tempfile.TemporaryDirectory(prefix="gridstation-selftest-") as folder:
+        try:
+            for name, path in render_all(Path(folder)):
+                size = path.stat().st_size if path.exists() else 0
+                if size < 500:
+                    problems.append(f"文档“{name}”生成失败（文件为空）")
+                else:
+                    report(f"文档“{name}”：{size // 1024} KB")
+        except Exception as exc:  # noqa: BLE001 - selftest reports any failure as a line
+            problems.append(f"生成文档时出错：{type(exc).__name__}: {exc}")
+    return problems
