@@ -1,0 +1,27 @@
+"""What every page needs to know: the database in use and who is signed in."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from PySide6.QtCore import QObject, Signal
+
+from gridstation.core import models as m
+
+
+class Bus(QObject):
+    """Signals between pages: a save on one page refreshes the lists on the others."""
+
+    data_changed = Signal(str)  # area: "intake", "resident", "tools", "settings"
+    status_message = Signal(str)
+
+
+@dataclass
+class AppContext:
+    target: str
+    staff: m.Staff | None = None
+    bus: Bus = field(default_factory=Bus)
+
+    @property
+    def role(self) -> str:
+        return self.staff.role if self.staff else ""
