@@ -1,0 +1,105 @@
+"""GUI start-up: display check, font, database, sign-in, main window.
+
+For the start-up benchmark, ``GRIDSTATION_MEASURE_STARTUP=1`` skips sign-in (the first active
+administrator is used), prints ``first-paint-ms N`` to stderr when the main window first paints and
+exits. N counts from ``GRIDSTATION_SPAWN_TIME`` (a ``time.time()`` value the parent process sets just
+before spawning) or, without it, from when this module was imported.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+
+_IMPORTED_AT = time.time()
+
+
+def has_display() -> bool:
+    """Qt aborts without a display; tell the user instead."""
+    if sys.platform in ("win32", "darwin"):
+        return True
+    if os.environ.get("QT_QPA_PLATFORM", "").split(":")[0] in ("offscreen", "minimal", "vnc", "eglfs", "linuxfb"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def run_gui(target: str) -> int:
+    if not has_display():
+        print("没有可用的显示器（未设置 DISPLAY/WAYLAND_DISPLAY），无法打开图形界面。"
+              "请在桌面环境中运行，或使用命令行子命令（gridstation --help）。", file=sys.stderr)
+        return 1
+    from PySide6.QtWidgets import QApplication
+
+    from gridstation.core.errors import DatabaseProblem
+    from gridstation.ui.theme import apply_theme
+
+    app = QApplication.instance() or QApplication(sys.argv)
+    app.setApplicationName("GridStation")
+    app.setApplicationDisplayName("网格服务站")
+    apply_theme(app)
+    from gridstation.core import station
+
+    try:
+        station.open_site(target, create=False)
+    except DatabaseProblem as exc:
+        return _startup_problem(exc.message, target)
+    if not station.is_initialised():
+        return _startup_problem("数据库中还没有管理员账号，请先运行 gridstation init。", target)
+    measuring = os.environ.get("GRIDSTATION_MEASURE_STARTUP") == "1"
+    staff = _first_admin() if measuring else _sign_in()
+    if staff is None:
+        return 0
+    window = _open_main_window(target, staff)
+    if measuring:
+        spawned = float(os.environ.get("GRIDSTATION_SPAWN_TIME", _IMPORTED_AT))
+
+        def _report() -> None:
+            print(f"first-paint-ms {(time.time() - spawned) * 1000:.1f}", file=sys.stderr, flush=True)
+            app.quit()
+
+        window.first_painted.connect(_report)
+    return app.exec()
+
+
+def _first_admin():
+    from gridstation.core import accounts
+    from gridstation.core import models as m
+
+    return m.Staff.select().where((m.Staff.role == accounts.ADMIN) & m.Staff.active).first()
+
+
+def _sign_in(username: str = ""):
+    from gridstation.ui.login_dialog import LoginDialog
+
+    dialog = LoginDialog(username=username)
+    return dialog.staff if dialog.exec() else None
+
+
+def _open_main_window(target: str, staff):
+    from gridstation.ui.context import AppContext
+    from gridstation.ui.main_window import MainWindow
+
+    window = MainWindow(AppContext(target=target, staff=staff))
+
+    def _switch() -> None:
+        new_staff = _sign_in()
+        if new_staff is not None:
+            window.ctx.staff = new_staff
+            replacement = _open_main_window(target, new_staff)
+            replacement.show()
+            window.close()
+
+    window.switch_staff_requested.connect(_switch)
+    window.show()
+    return window
+
+
+def _startup_problem(message: str, target: str) -> int:
+    from PySide6.QtWidgets import QMessageBox
+
+    print(message, file=sys.stderr)
+    if os.environ.get("QT_QPA_PLATFORM") != "offscreen":
+        QMessageBox.critical(None, "网格服务站", f"{message}\n\n数据库位置：{Path(target)}")
+    return 1

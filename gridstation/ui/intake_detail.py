@@ -1,0 +1,102 @@
+"""One intake: what was received, its history, and the next step (办理中 / 办结 / 退回 / 转办)."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QAbstractItemView, QDialog, QHeaderView, QTableWidgetItem, QVBoxLayout, QWidget
+
+from gridstation.core import idcard, intakes, residents
+from gridstation.core.errors import DomainError
+from gridstation.ui.context import AppContext
+from gridstation.ui.forms import load_form
+from gridstation.ui.resident_dialog import _set_role
+from gridstation.ui.service_fields import ServiceFieldsForm
+
+
+class IntakeDetailDialog(QDialog):
+    def __init__(self, ctx: AppContext, serial: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.serial = serial
+        self.ui = load_form("intake_detail.ui", self)
+        self.completion = ServiceFieldsForm(self.ui.completionHost)
+        QVBoxLayout(self.ui.completionHost).addWidget(self.completion)
+        self.ui.statusCombo.currentTextChanged.connect(self._status_chosen)
+        self.ui.applyButton.clicked.connect(self.apply)
+        self.ui.closeButton.clicked.connect(self.accept)
+        self.ui.reprintButton.clicked.connect(self.reprint)
+        QShortcut(QKeySequence("Ctrl+S"), self, activated=self.apply)
+        table = self.ui.historyTable
+        table.setColumnCount(5)
+        table.setHorizontalHeaderLabels(["时间", "人员", "原状态", "新状态", "说明"])
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.verticalHeader().setVisible(False)
+        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        table.horizontalHeader().setStretchLastSection(True)
+        self.resize(760, 660)
+        self.load()
+
+    def load(self) -> None:
+        intake = intakes.get_intake(self.serial)
+        self.intake = intake
+        r = intake.resident
+        overdue = "　<span style='color:#b3261e'>已逾期</span>" if intakes.is_overdue(intake) else ""
+        self.setWindowTitle(f"受理详情 · {intake.serial}")
+        self.ui.titleLabel.setText(f"{intake.service.name}{('·' + intake.action) if intake.action else ''}　{intake.serial}")
+        lines = [
+            f"状态：<b>{intake.status}</b>{overdue}　受理：{intake.received_at:%Y-%m-%d %H:%M}　承诺办结：{intake.due_date:%Y-%m-%d}",
+            f"居民：{r.name}　{idcard.mask_id(r.doc_number)}　电话：{r.phone or '无'}　住址：{residents.address(r) or '未登记'}",
+            f"经办人：{intake.staff.display_name if intake.staff_id else '—'}　收取材料：{intake.documents or '—'}",
+        ]
+        lines += [f"{label}：{value}" for label, value in intakes.details_of(intake)]
+        if intake.result:
+            lines.append(f"办理结果：{intake.result}")
+        if intake.forwarded_to:
+            lines.append(f"转往：{intake.forwarded_to}")
+        self.ui.summaryLabel.setText("<br>".join(lines))
+        events = intakes.history(intake)
+        self.ui.historyTable.setRowCount(len(events))
+        for row, ev in enumerate(events):
+            values = [f"{ev.at:%Y-%m-%d %H:%M}", ev.staff.display_name if ev.staff_id else "系统",
+                      ev.from_status, ev.to_status, ev.note]
+            for col, value in enumerate(values):
+                self.ui.historyTable.setItem(row, col, QTableWidgetItem(value))
+        self.ui.statusCombo.clear()
+        self.ui.statusCombo.addItems(list(intakes.TRANSITIONS.get(intake.status, ())))
+        self.ui.actionGroup.setEnabled(intake.status in intakes.TRANSITIONS)
+        self.ui.applyButton.setEnabled(intake.status in intakes.TRANSITIONS)
+
+    def _status_chosen(self, status: str) -> None:
+        if status == intakes.COMPLETED:
+            self.completion.set_service(self.intake.service, "complete")
+        else:
+            self.completion.clear()
+
+    def apply(self) -> None:
+        status = self.ui.statusCombo.currentText()
+        if not status:
+            return
+        try:
+            intakes.change_status(
+                self.ctx.staff, self.serial, status, note=self.ui.noteEdit.text(), result=self.ui.resultEdit.text(),
+                forwarded_to=self.ui.forwardEdit.text(),
+                completion=self.completion.values() if status == intakes.COMPLETED else None,
+            )
+        except DomainError as exc:
+            _set_role(self.ui.messageLabel, "error", exc.message)
+            return
+        self.ctx.bus.data_changed.emit("intake")
+        _set_role(self.ui.messageLabel, "ok", f"已改为“{status}”。")
+        for edit in (self.ui.resultEdit, self.ui.noteEdit, self.ui.forwardEdit):
+            edit.clear()
+        self.load()
+
+    def reprint(self) -> None:
+        from gridstation.ui.printing import preview_receipt
+
+        try:
+            preview_receipt(self, self.serial)
+        except DomainError as exc:
+            _set_role(self.ui.messageLabel, "error", exc.message)
+            return
+        intakes.record_reprint(self.ctx.staff, self.serial)

@@ -1,0 +1,38 @@
+"""Sign-in at start, after an idle lock, and when staff change at the window."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QDialog, QWidget
+
+from gridstation.core import accounts, settings
+from gridstation.core import models as m
+from gridstation.core.errors import DomainError
+from gridstation.ui.forms import load_form
+
+
+class LoginDialog(QDialog):
+    def __init__(self, parent: QWidget | None = None, *, username: str = "", locked: bool = False) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("网格服务站 · 锁定" if locked else "网格服务站 · 登录")
+        self.ui = load_form("login_dialog.ui", self)
+        self.staff: m.Staff | None = None
+        self.ui.stationLabel.setText(settings.get("station_name"))
+        if locked:
+            self.ui.titleLabel.setText("窗口已锁定，请输入密码继续")
+        self.ui.usernameEdit.setText(username)
+        self.ui.loginButton.clicked.connect(self.try_sign_in)
+        self.ui.cancelButton.clicked.connect(self.reject)
+        self.ui.passwordEdit.returnPressed.connect(self.try_sign_in)
+        self.ui.usernameEdit.returnPressed.connect(self.ui.passwordEdit.setFocus)
+        (self.ui.passwordEdit if username else self.ui.usernameEdit).setFocus()
+        self.resize(400, 230)
+
+    def try_sign_in(self) -> None:
+        try:
+            self.staff = accounts.sign_in(self.ui.usernameEdit.text(), self.ui.passwordEdit.text())
+        except DomainError as exc:
+            self.ui.messageLabel.setText(exc.message)
+            self.ui.passwordEdit.clear()
+            self.ui.passwordEdit.setFocus()
+            return
+        self.accept()

@@ -1,0 +1,117 @@
+"""The main window: navigation on the left, one page at a time, status bar with who and where."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QLabel, QListWidgetItem, QMainWindow, QWidget
+
+from gridstation.core import accounts, settings
+from gridstation.core import db as dbmod
+from gridstation.ui.context import AppContext
+from gridstation.ui.forms import load_form
+from gridstation.ui.pages import PAGES, PageSpec
+
+
+class MainWindow(QMainWindow):
+    first_painted = Signal()
+    switch_staff_requested = Signal()
+
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self._painted = False
+        self._pages: dict[str, QWidget] = {}
+        central = QWidget(self)
+        self.setCentralWidget(central)
+        self.ui = load_form("main_window.ui", central)
+        self.specs = [p for p in PAGES if self._allowed(p)]
+        for spec in self.specs:
+            item = QListWidgetItem(spec.title)
+            item.setData(Qt.ItemDataRole.UserRole, spec.key)
+            self.ui.navList.addItem(item)
+        self.ui.navList.currentRowChanged.connect(self._show_row)
+        self._build_actions()
+        self._build_status_bar()
+        self.ctx.bus.data_changed.connect(lambda _area: self.refresh_status())
+        self.ctx.bus.status_message.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        self.resize(1280, 800)
+        self.ui.navList.setCurrentRow(0)
+
+    def _allowed(self, spec: PageSpec) -> bool:
+        try:
+            accounts.require(self.ctx.staff, spec.min_role)
+        except accounts.PermissionDenied:
+            return False
+        return True
+
+    def _build_actions(self) -> None:
+        for index, spec in enumerate(self.specs, start=1):
+            action = QAction(spec.title, self)
+            action.setShortcut(QKeySequence(f"Ctrl+{index}"))
+            action.triggered.connect(lambda _=False, key=spec.key: self.show_page(key))
+            self.addAction(action)
+        switch = QAction("切换人员", self)
+        switch.setShortcut(QKeySequence("Ctrl+Shift+L"))
+        switch.triggered.connect(self.switch_staff_requested.emit)
+        self.addAction(switch)
+
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        self.station_label = QLabel()
+        self.staff_label = QLabel()
+        self.db_label = QLabel()
+        for label in (self.station_label, self.staff_label, self.db_label):
+            bar.addPermanentWidget(label)
+        self.refresh_status()
+
+    def refresh_status(self) -> None:
+        name = settings.get("station_name")
+        self.setWindowTitle(f"网格服务站 · {name}")
+        self.station_label.setText(f"服务站：{name}")
+        staff = self.ctx.staff
+        who = f"{staff.display_name}（{accounts.ROLE_NAMES.get(staff.role, staff.role)}）" if staff else "未登录"
+        self.staff_label.setText(f"当前人员：{who}")
+        self.db_label.setText(f"数据库：{dbmod.describe(self.ctx.target)}")
+
+    def page(self, key: str) -> QWidget:
+        """The page widget, created the first time it is shown."""
+        if key not in self._pages:
+            spec = next(s for s in self.specs if s.key == key)
+            widget = spec.load()(self.ctx, self)
+            self._pages[key] = widget
+            self.ui.pageStack.addWidget(widget)
+        return self._pages[key]
+
+    def show_page(self, key: str) -> QWidget:
+        keys = [s.key for s in self.specs]
+        if key not in keys:
+            raise KeyError(key)
+        row = keys.index(key)
+        if self.ui.navList.currentRow() != row:
+            self.ui.navList.setCurrentRow(row)
+        return self._pages[key]
+
+    def _show_row(self, row: int) -> None:
+        if row < 0:
+            return
+        key = self.specs[row].key
+        widget = self.page(key)
+        self.ui.pageStack.setCurrentWidget(widget)
+        refresh = getattr(widget, "refresh", None)
+        if refresh is not None:
+            refresh()
+
+    def paintEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().paintEvent(event)
+        if not self._painted:
+            self._painted = True
+            self.first_painted.emit()
+            QTimer.singleShot(0, self._load_icons)
+
+    def _load_icons(self) -> None:
+        """QtAwesome costs about half a second to import, so icons arrive after the first paint."""
+        import qtawesome
+
+        for row, spec in enumerate(self.specs):
+            self.ui.navList.item(row).setIcon(qtawesome.icon(spec.icon, color="white"))

@@ -1,0 +1,321 @@
+"""受理: find the resident, choose the service, fill its fields, save and print the receipt.
+
+Everything here works from the keyboard: F2 search, Enter choose, F3 service, Ctrl+Enter save.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QVBoxLayout, QWidget
+
+from gridstation.core import catalog, idcard, intakes, residents
+from gridstation.core import models as m
+from gridstation.core.errors import DomainError
+from gridstation.ui.context import AppContext
+from gridstation.ui.forms import load_form
+from gridstation.ui.resident_dialog import _set_role
+from gridstation.ui.resident_picker import ResidentPicker
+from gridstation.ui.service_fields import ServiceFieldsForm
+from gridstation.ui.table_model import Column, PagedTableModel
+
+VIEWS = [("我的在办", "mine"), ("全部在办", "open"), ("逾期", intakes.OVERDUE), ("全部", "")] + [
+    (s, s) for s in intakes.STATUSES]
+
+
+def intake_columns(today: dt.date) -> list[Column]:
+    return [
+        Column("受理编号", lambda i: i.serial),
+        Column("受理时间", lambda i: f"{i.received_at:%Y-%m-%d %H:%M}"),
+        Column("居民", lambda i: i.resident.name),
+        Column("证件号码", lambda i: idcard.mask_id(i.resident.doc_number)),
+        Column("业务", lambda i: f"{i.service.name}·{i.action}" if i.action else i.service.name),
+        Column("状态", lambda i: f"{i.status}（{intakes.OVERDUE}）" if intakes.is_overdue(i, today) else i.status),
+        Column("承诺办结", lambda i: f"{i.due_date:%Y-%m-%d}"),
+    ]
+
+
+class IntakePage(QWidget):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.ui = load_form("intake_page.ui", self)
+        self.resident: m.Resident | None = None
+        self.last_intake: m.Intake | None = None
+        self.last_receipt: Path | None = None
+        self.picker = ResidentPicker(self.ui.pickerHost)
+        QVBoxLayout(self.ui.pickerHost).addWidget(self.picker)
+        self.picker.layout().setContentsMargins(0, 0, 0, 0)
+        self.fields = ServiceFieldsForm(self.ui.fieldsHost)
+        QVBoxLayout(self.ui.fieldsHost).addWidget(self.fields)
+        self.picker.chosen.connect(self.choose_resident)
+        self.picker.register_requested.connect(self.register_resident)
+        self.ui.newResidentButton.clicked.connect(lambda: self.register_resident(""))
+        self.ui.serviceCombo.currentIndexChanged.connect(self._service_changed)
+        self.ui.saveButton.clicked.connect(self.save)
+        self.ui.clearButton.clicked.connect(self.clear)
+        self._shortcuts()
+        self._build_list_tab()
+        self._build_roster_tab()
+        self.ctx.bus.data_changed.connect(self._data_changed)
+        self.ui.tabs.currentChanged.connect(lambda _i: self.refresh())
+        self.load_services()
+
+    # --- keyboard -----------------------------------------------------------------------------
+    def _shortcuts(self) -> None:
+        pairs = [
+            ("F1", lambda: self.ui.tabs.setCurrentIndex(0)),
+            ("F2", self.focus_search),
+            ("F3", lambda: (self.ui.tabs.setCurrentIndex(0), self.ui.serviceCombo.setFocus(),
+                            self.ui.serviceCombo.showPopup())),
+            ("F4", lambda: self.register_resident("")),
+            ("Ctrl+Return", self.save),
+            ("Ctrl+Enter", self.save),
+            ("Esc", self.clear),
+        ]
+        for key, slot in pairs:
+            QShortcut(QKeySequence(key), self, activated=slot,
+                      context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+
+    def focus_search(self) -> None:
+        self.ui.tabs.setCurrentIndex(0)
+        self.picker.focus_search()
+
+    # --- new intake ---------------------------------------------------------------------------
+    def load_services(self) -> None:
+        current = self.ui.serviceCombo.currentData()
+        self.ui.serviceCombo.blockSignals(True)
+        self.ui.serviceCombo.clear()
+        self.ui.filterServiceCombo.clear()
+        self.ui.filterServiceCombo.addItem("全部业务", None)
+        for svc in catalog.active_services():
+            self.ui.serviceCombo.addItem(svc.name, svc.code)
+        for svc in catalog.all_services():
+            self.ui.filterServiceCombo.addItem(svc.name if svc.active else f"{svc.name}（停用）", svc.id)
+        self.ui.serviceCombo.blockSignals(False)
+        index = self.ui.serviceCombo.findData(current)
+        self.ui.serviceCombo.setCurrentIndex(max(index, 0))
+        self._service_changed()
+
+    def service(self) -> m.ServiceType | None:
+        code = self.ui.serviceCombo.currentData()
+        return catalog.get_service(code) if code else None
+
+    def _service_changed(self) -> None:
+        service = self.service()
+        self.ui.actionCombo.clear()
+        if service is not None:
+            self.ui.actionCombo.addItems(catalog.actions_of(service))
+            self.fields.set_service(service)
+        else:
+            self.fields.clear()
+        self._update_eligibility()
+
+    def choose_resident(self, resident_id: int) -> None:
+        self.resident = residents.get_resident(resident_id)
+        r = self.resident
+        age = f"，{idcard.age_on(r.birth_date, dt.date.today())}岁" if r.birth_date else ""
+        flags = "　养老金领取人员" if r.is_pensioner else ""
+        phone = r.phone or "无"
+        self.ui.residentCard.setText(
+            f"<b style='font-size:16px'>{r.name}</b>　{r.gender}{age}{flags}<br>"
+            f"{r.doc_type}：{idcard.mask_id(r.doc_number)}　电话：{phone}<br>住址：{residents.address(r) or '未登记'}"
+        )
+        self._update_eligibility()
+        self.ui.serviceCombo.setFocus()
+
+    def _update_eligibility(self) -> None:
+        service = self.service()
+        if self.resident is None or service is None or service.code != catalog.SUBSIDY_4050:
+            self.ui.eligibilityLabel.setText("")
+            return
+        ok = intakes.meets_4050(self.resident.gender, self.resident.birth_date)
+        rule = "女性满40周岁、男性满50周岁"
+        _set_role(self.ui.eligibilityLabel, "ok" if ok else "error",
+                  f"符合“4050”年龄条件（{rule}）" if ok else f"不符合“4050”年龄条件（{rule}），请核实后再受理")
+
+    def register_resident(self, doc_number: str) -> None:
+        from gridstation.ui.resident_dialog import ResidentDialog
+
+        dialog = ResidentDialog(self.ctx, self, doc_number=doc_number)
+        dialog.known_resident.connect(lambda rid: (dialog.reject(), self.choose_resident(rid)))
+        if dialog.exec() and dialog.saved is not None:
+            self.choose_resident(dialog.saved.id)
+
+    def save(self) -> None:
+        """Save the intake (serial assigned in the same transaction), then preview its receipt."""
+        if self.ui.tabs.currentIndex() != 0:
+            return
+        if self.resident is None:
+            self._message("error", "请先查找或新增居民（F2 查找，F4 新增）。")
+            self.focus_search()
+            return
+        service = self.service()
+        if service is None:
+            self._message("error", "请选择业务类型（F3）。")
+            return
+        data = intakes.IntakeInput(
+            resident_id=self.resident.id, service=service.code, action=self.ui.actionCombo.currentText(),
+            details=self.fields.values(), documents=self.ui.documentsEdit.text(),
+        )
+        try:
+            intake = intakes.create_intake(self.ctx.staff, data)
+        except DomainError as exc:
+            self._message("error", exc.message)
+            self.fields.focus_field(exc.field)
+            return
+        self.last_intake = intake
+        self.ctx.bus.data_changed.emit("intake")
+        self._message("ok", f"已保存，受理编号 {intake.serial}，承诺办结日期 {intake.due_date:%Y-%m-%d}。")
+        self.last_receipt = self.print_receipt(intake.serial)
+        self._reset_form(keep_message=True)
+
+    def print_receipt(self, serial: str) -> Path | None:
+        from gridstation.ui.printing import preview_receipt
+
+        try:
+            path = preview_receipt(self, serial)
+        except DomainError as exc:
+            self._message("error", exc.message)
+            return None
+        intakes.record_reprint(self.ctx.staff, serial)
+        return path
+
+    def _message(self, role: str, text: str) -> None:
+        _set_role(self.ui.messageLabel, role, text)
+
+    def _reset_form(self, keep_message: bool = False) -> None:
+        self.resident = None
+        self.ui.residentCard.setText("请先查找或新增居民。")
+        self.ui.documentsEdit.clear()
+        self._service_changed()
+        self.picker.edit.clear()
+        if not keep_message:
+            self._message("warn", "")
+        self.focus_search()
+
+    def clear(self) -> None:
+        self._reset_form()
+
+    # --- lists --------------------------------------------------------------------------------
+    def _build_list_tab(self) -> None:
+        for title, key in VIEWS:
+            self.ui.viewCombo.addItem(title, key)
+        today = QDate.currentDate()
+        self.ui.fromDate.setDate(today.addYears(-1))
+        self.ui.toDate.setDate(today)
+        self.list_model = PagedTableModel(intake_columns(dt.date.today()), self._fetch_intakes,
+                                          highlight=lambda i: intakes.is_overdue(i))
+        table = self.ui.intakeTable
+        table.setModel(self.list_model)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        table.horizontalHeader().setStretchLastSection(True)
+        table.verticalHeader().setVisible(False)
+        table.doubleClicked.connect(lambda index: self.open_detail(index.row()))
+        QShortcut(QKeySequence(Qt.Key.Key_Return), table, activated=lambda: self.open_detail(table.currentIndex().row()),
+                  context=Qt.ShortcutContext.WidgetShortcut)
+        self.ui.detailButton.clicked.connect(lambda: self.open_detail(table.currentIndex().row()))
+        for signal in (self.ui.viewCombo.currentIndexChanged, self.ui.filterServiceCombo.currentIndexChanged,
+                       self.ui.fromDate.dateChanged, self.ui.toDate.dateChanged, self.ui.serialFilterEdit.textChanged):
+            signal.connect(self.reload_list)
+
+    def current_filter(self) -> intakes.IntakeFilter:
+        view = self.ui.viewCombo.currentData() or ""
+        flt = intakes.IntakeFilter(
+            status="open" if view == "mine" else view,
+            service_id=self.ui.filterServiceCombo.currentData(),
+            text=self.ui.serialFilterEdit.text(),
+        )
+        if view == "mine":
+            flt.staff_id = self.ctx.staff.id if self.ctx.staff else None
+        if view in ("", *intakes.STATUSES):
+            flt.date_from = self.ui.fromDate.date().toPython()
+            flt.date_to = self.ui.toDate.date().toPython()
+        return flt
+
+    def _fetch_intakes(self, offset: int, limit: int) -> list[m.Intake]:
+        return list(intakes.query_intakes(self.current_filter()).offset(offset).limit(limit))
+
+    def reload_list(self) -> None:
+        self.list_model.reload()
+        shown = self.list_model.rowCount()
+        more = "（向下滚动加载更多）" if self.list_model.canFetchMore(self.list_model.index(-1, -1)) else ""
+        self.ui.countLabel.setText(f"显示 {shown} 条{more}")
+
+    def open_detail(self, row: int) -> None:
+        if row < 0 or row >= self.list_model.rowCount():
+            return
+        from gridstation.ui.intake_detail import IntakeDetailDialog
+
+        intake = self.list_model.row_at(row)
+        IntakeDetailDialog(self.ctx, intake.serial, self).exec()
+
+    # --- pension roster -----------------------------------------------------------------------
+    def _build_roster_tab(self) -> None:
+        self.ui.yearSpin.setValue(dt.date.today().year)
+        self.ui.rosterFilterCombo.addItems(["全部", "未认证", "已认证"])
+        self.ui.wayCombo.addItems(["窗口", "手机APP协助", "上门"])
+        self.roster_rows: list[intakes.RosterRow] = []
+        self.roster_model = PagedTableModel([
+            Column("姓名", lambda r: r.resident.name),
+            Column("证件号码", lambda r: idcard.mask_id(r.resident.doc_number)),
+            Column("联系电话", lambda r: r.resident.phone),
+            Column("住址", lambda r: residents.address(r.resident)),
+            Column("认证情况", lambda r: "已认证" if r.certified else "未认证"),
+            Column("受理编号", lambda r: r.serial),
+        ], lambda offset, limit: self.roster_rows[offset:offset + limit], highlight=lambda r: not r.certified)
+        table = self.ui.rosterTable
+        table.setModel(self.roster_model)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.horizontalHeader().setStretchLastSection(True)
+        table.verticalHeader().setVisible(False)
+        self.ui.yearSpin.valueChanged.connect(self.reload_roster)
+        self.ui.rosterFilterCombo.currentIndexChanged.connect(self.reload_roster)
+        self.ui.certifyButton.clicked.connect(self.certify_selected)
+
+    def reload_roster(self) -> None:
+        rows = intakes.pension_roster(self.ui.yearSpin.value())
+        done = sum(r.certified for r in rows)
+        choice = self.ui.rosterFilterCombo.currentText()
+        if choice != "全部":
+            rows = [r for r in rows if r.certified == (choice == "已认证")]
+        self.roster_rows = rows
+        self.roster_model.reload()
+        self.ui.rosterSummary.setText(f"养老金领取人员已认证 {done} 人")
+
+    def certify_selected(self) -> None:
+        index = self.ui.rosterTable.currentIndex()
+        if not index.isValid():
+            self.ctx.bus.status_message.emit("请先在名册中选择一位居民。")
+            return
+        row = self.roster_model.row_at(index.row())
+        try:
+            intake = intakes.record_certification(self.ctx.staff, row.resident.id, self.ui.yearSpin.value(),
+                                                  self.ui.wayCombo.currentText())
+        except DomainError as exc:
+            self.ctx.bus.status_message.emit(exc.message)
+            return
+        self.ctx.bus.data_changed.emit("intake")
+        self.ctx.bus.status_message.emit(f"已登记 {row.resident.name} 的认证，受理编号 {intake.serial}。")
+
+    # --- refresh ------------------------------------------------------------------------------
+    def _data_changed(self, area: str) -> None:
+        if area == "settings":
+            self.load_services()
+        if area in ("intake", "resident"):
+            self.refresh()
+
+    def refresh(self) -> None:
+        """Reload only the tab in view: the roster can hold tens of thousands of pensioners."""
+        tab = self.ui.tabs.currentIndex()
+        if tab == 1:
+            self.reload_list()
+        elif tab == 2:
+            self.reload_roster()

@@ -1,0 +1,116 @@
+"""居民: the register of residents, their details and their intakes."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+
+from gridstation.core import idcard, intakes, residents
+from gridstation.core import models as m
+from gridstation.ui.context import AppContext
+from gridstation.ui.forms import load_form
+from gridstation.ui.pages.intake_page import intake_columns
+from gridstation.ui.table_model import Column, PagedTableModel
+
+RESIDENT_COLUMNS = [
+    Column("姓名", lambda r: r.name),
+    Column("性别", lambda r: r.gender),
+    Column("证件号码", lambda r: idcard.mask_id(r.doc_number)),
+    Column("联系电话", lambda r: r.phone),
+    Column("住址", residents.address),
+    Column("网格", lambda r: r.grid.name if r.grid_id else ""),
+    Column("养老金领取", lambda r: "是" if r.is_pensioner else ""),
+]
+
+
+def setup_table(table: QTableView) -> None:
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    table.horizontalHeader().setStretchLastSection(True)
+    table.verticalHeader().setVisible(False)
+
+
+class ResidentsPage(QWidget):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.ui = load_form("residents_page.ui", self)
+        self.model = PagedTableModel(RESIDENT_COLUMNS, self._fetch)
+        setup_table(self.ui.residentTable)
+        self.ui.residentTable.setModel(self.model)
+        self.intake_model = PagedTableModel(intake_columns(dt.date.today()), self._fetch_intakes,
+                                            highlight=lambda i: intakes.is_overdue(i))
+        setup_table(self.ui.intakeTable)
+        self.ui.intakeTable.setModel(self.intake_model)
+        self._timer = QTimer(self, singleShot=True, interval=150)
+        self._timer.timeout.connect(self.refresh)
+        self.ui.searchEdit.textChanged.connect(lambda _t: self._timer.start())
+        self.ui.searchEdit.returnPressed.connect(self._enter)
+        self.ui.newButton.clicked.connect(self.new_resident)
+        self.ui.editButton.clicked.connect(self.edit_current)
+        self.ui.residentTable.doubleClicked.connect(lambda _i: self.edit_current())
+        self.ui.residentTable.selectionModel().currentRowChanged.connect(lambda *_: self.intake_model.reload())
+        QShortcut(QKeySequence("F2"), self, activated=lambda: (self.ui.searchEdit.setFocus(), self.ui.searchEdit.selectAll()),
+                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        QShortcut(QKeySequence("F4"), self, activated=self.new_resident,
+                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        QShortcut(QKeySequence(Qt.Key.Key_Return), self.ui.residentTable, activated=self.edit_current,
+                  context=Qt.ShortcutContext.WidgetShortcut)
+        ctx.bus.data_changed.connect(lambda area: area == "resident" and self.refresh())
+
+    def _fetch(self, offset: int, limit: int) -> list[m.Resident]:
+        text = self.ui.searchEdit.text().strip()
+        if text:
+            return residents.search(text, limit=200) if offset == 0 else []
+        return list(m.Resident.select().order_by(m.Resident.id.desc()).offset(offset).limit(limit))
+
+    def _fetch_intakes(self, offset: int, limit: int) -> list[m.Intake]:
+        resident = self.current()
+        if resident is None:
+            return []
+        flt = intakes.IntakeFilter(resident_id=resident.id)
+        return list(intakes.query_intakes(flt).offset(offset).limit(limit))
+
+    def current(self) -> m.Resident | None:
+        index = self.ui.residentTable.currentIndex()
+        return self.model.row_at(index.row()) if index.isValid() else None
+
+    def refresh(self) -> None:
+        self.model.reload()
+        if self.model.rowCount():
+            self.ui.residentTable.selectRow(0)
+        self.intake_model.reload()
+        total = m.Resident.select().count()
+        self.ui.countLabel.setText(f"共登记居民 {total} 人；当前显示 {self.model.rowCount()} 人")
+
+    def _enter(self) -> None:
+        self.refresh()
+        if self.model.rowCount() == 1:
+            self.edit_current()
+        elif self.model.rowCount() == 0 and len(idcard.normalise(self.ui.searchEdit.text())) == 18:
+            self.new_resident(idcard.normalise(self.ui.searchEdit.text()))
+
+    def new_resident(self, doc_number: str = "") -> None:
+        from gridstation.ui.resident_dialog import ResidentDialog
+
+        dialog = ResidentDialog(self.ctx, self, doc_number=doc_number)
+        dialog.known_resident.connect(lambda rid: (dialog.reject(), self._open(residents.get_resident(rid))))
+        if dialog.exec() and dialog.saved is not None:
+            self.ui.searchEdit.setText(dialog.saved.doc_number)
+            self.refresh()
+
+    def edit_current(self) -> None:
+        resident = self.current()
+        if resident is not None:
+            self._open(resident)
+
+    def _open(self, resident: m.Resident) -> None:
+        from gridstation.ui.resident_dialog import ResidentDialog
+
+        ResidentDialog(self.ctx, self, resident=resident).exec()
+        self.refresh()

@@ -1,0 +1,38 @@
+"""``gridstation screenshot``: one page of the main window, offscreen, saved as PNG (README and reviews)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from gridstation.core.errors import DomainError
+
+
+def save_screenshot(page: str, out: Path, width: int = 1280, height: int = 800) -> Path:
+    from PySide6.QtWidgets import QApplication
+
+    from gridstation.app import _first_admin
+    from gridstation.core import db as dbmod
+    from gridstation.ui.context import AppContext
+    from gridstation.ui.main_window import MainWindow
+    from gridstation.ui.pages import PAGES
+    from gridstation.ui.theme import apply_theme
+
+    keys = [p.key for p in PAGES]
+    if page not in keys:
+        raise DomainError(f"没有名为“{page}”的页面，可选：{'、'.join(keys)}。")
+    app = QApplication.instance() or QApplication([])
+    apply_theme(app)
+    staff = _first_admin()
+    target = str(dbmod.current().database)
+    window = MainWindow(AppContext(target=target, staff=staff))
+    window.resize(width, height)
+    window.show()
+    window.show_page(page)
+    for _ in range(5):
+        app.processEvents()
+    window._load_icons()
+    app.processEvents()
+    if not window.grab().save(str(out)):
+        raise DomainError(f"无法保存截图到 {out}。")
+    window.close()
+    return out
