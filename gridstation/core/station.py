@@ -41,8 +41,8 @@ def init_station(station_name: str, admin: str, password: str, *, address: str =
     station_name = station_name.strip()
     if not station_name:
         raise DomainError("请输入服务站名称。")
-    if serial_prefix is not None and not (serial_prefix.isalnum() and serial_prefix.isascii() and 1 <= len(serial_prefix) <= 6):
-        raise DomainError("受理编号前缀应为1至6位字母或数字。")
+    if serial_prefix:
+        serial_prefix = str(_check_setting("serial_prefix", serial_prefix))
     accounts.check_password_rules(password)
     with dbmod.write_transaction():
         settings.put("station_name", station_name)
@@ -51,10 +51,78 @@ def init_station(station_name: str, admin: str, password: str, *, address: str =
         if phone:
             settings.put("station_phone", phone)
         if serial_prefix:
-            settings.put("serial_prefix", serial_prefix.upper())
+            settings.put("serial_prefix", serial_prefix)
         existing = m.Staff.get_or_none(m.Staff.username == admin)
         if existing is None:
             staff = accounts.create_staff(None, admin, "管理员", accounts.ADMIN, password)
         else:
             staff = existing
     return staff
+
+
+def _check_setting(key: str, value: object) -> object:
+    """The stored form of one setting, or a refusal naming it."""
+    if key in ("station_name",):
+        text = str(value).strip()
+        if not text or len(text) > 60:
+            raise DomainError("服务站名称不能为空，最多60个字。")
+        return text
+    if key in ("station_address", "station_phone", "receipt_notice", "backup_dir"):
+        text = str(value).strip()
+        if len(text) > 300:
+            raise DomainError("内容过长（最多300个字）。")
+        return text
+    if key == "serial_prefix":
+        text = str(value).strip().upper()
+        if not (text.isascii() and text.isalnum() and 1 <= len(text) <= 6):
+            raise DomainError("受理编号前缀应为1至6位字母或数字。")
+        return text
+    if key == "receipt_size":
+        if value not in ("A5", "80mm"):
+            raise DomainError("回执尺寸只能是 A5 或 80mm。")
+        return value
+    if key == "label_layout":
+        if value not in ("3x8", "4x10"):
+            raise DomainError("标签版式只能是 3x8 或 4x10。")
+        return value
+    limits = {"idle_lock_minutes": (1, 240, "自动锁定时间（分钟）"), "loan_limit_units": (1, 50, "每人同时可借件数"),
+              "loan_max_renewals": (0, 10, "续借次数上限")}
+    if key in limits:
+        low, high, label = limits[key]
+        try:
+            number = int(value)  # type: ignore[call-overload]
+        except (TypeError, ValueError):
+            raise DomainError(f"{label}应为整数。") from None
+        if not low <= number <= high:
+            raise DomainError(f"{label}应在{low}至{high}之间。")
+        return number
+    if key == "open_weekdays":
+        days = sorted({int(d) for d in value})  # type: ignore[union-attr]
+        if not days or any(d < 0 or d > 6 for d in days):
+            raise DomainError("每周至少要有一个开放日。")
+        return days
+    if key == "holidays":
+        import datetime as dt
+
+        try:
+            return sorted({dt.date.fromisoformat(str(d)).isoformat() for d in value})  # type: ignore[union-attr]
+        except ValueError:
+            raise DomainError("节假日应为日期，如 2025-10-01。") from None
+    raise DomainError(f"未知的设置项：{key}。")
+
+
+def update_settings(actor: m.Staff | None, values: dict[str, object]) -> dict[str, object]:
+    """Change station settings (admin); all values are checked before any is written."""
+    from gridstation.core import audit
+
+    accounts.require(actor, accounts.ADMIN)
+    clean = {key: _check_setting(key, value) for key, value in values.items()}
+    current = settings.get_all()
+    changed = {k: v for k, v in clean.items() if current.get(k) != v}
+    if changed:
+        with dbmod.write_transaction():
+            for key, value in changed.items():
+                settings.put(key, value)
+            audit.record(actor, "修改设置", "setting", ",".join(changed),
+                         before={k: current.get(k) for k in changed}, after=changed)
+    return changed

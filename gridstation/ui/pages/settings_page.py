@@ -1,0 +1,89 @@
+"""设置: station details and the service catalogue (what each role may change is checked in core)."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidgetItem, QWidget
+
+from gridstation.core import accounts, catalog, settings, station
+from gridstation.core.errors import DomainError
+from gridstation.ui.context import AppContext
+from gridstation.ui.forms import load_form
+from gridstation.ui.resident_dialog import _set_role
+
+
+class SettingsPage(QWidget):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.ui = load_form("settings_page.ui", self)
+        self.ui.receiptSizeCombo.addItems(["A5", "80mm"])
+        self.ui.labelLayoutCombo.addItems(["3x8", "4x10"])
+        self.ui.saveStationButton.clicked.connect(self.save_station)
+        table = self.ui.serviceTable
+        table.setColumnCount(5)
+        table.setHorizontalHeaderLabels(["业务名称", "代码", "承诺时限（天）", "办理事项", "状态"])
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        table.verticalHeader().setVisible(False)
+        table.doubleClicked.connect(lambda _i: self.edit_service())
+        self.ui.newServiceButton.clicked.connect(lambda: self.edit_service(new=True))
+        self.ui.editServiceButton.clicked.connect(lambda: self.edit_service())
+        is_admin = ctx.role == accounts.ADMIN or ctx.staff is None
+        is_head = is_admin or ctx.role == accounts.HEAD
+        self.ui.stationTab.setEnabled(is_admin)
+        self.ui.newServiceButton.setEnabled(is_head)
+        self.ui.editServiceButton.setEnabled(is_head)
+        if not is_admin:
+            _set_role(self.ui.stationMessage, "warn", "只有管理员可以修改服务站设置。")
+
+    def refresh(self) -> None:
+        values = settings.get_all()
+        self.ui.stationNameEdit.setText(values["station_name"])
+        self.ui.addressEdit.setText(values["station_address"])
+        self.ui.phoneEdit.setText(values["station_phone"])
+        self.ui.prefixEdit.setText(values["serial_prefix"])
+        self.ui.receiptSizeCombo.setCurrentText(values["receipt_size"])
+        self.ui.noticeEdit.setText(values["receipt_notice"])
+        self.ui.idleSpin.setValue(int(values["idle_lock_minutes"]))
+        self.ui.loanLimitSpin.setValue(int(values["loan_limit_units"]))
+        self.ui.renewSpin.setValue(int(values["loan_max_renewals"]))
+        self.ui.labelLayoutCombo.setCurrentText(values["label_layout"])
+        self.services = catalog.all_services()
+        table = self.ui.serviceTable
+        table.setRowCount(len(self.services))
+        for row, svc in enumerate(self.services):
+            cells = [svc.name, svc.code, str(svc.promised_days), "、".join(catalog.actions_of(svc)),
+                     "启用" if svc.active else "停用"]
+            for col, text in enumerate(cells):
+                table.setItem(row, col, QTableWidgetItem(text))
+
+    def save_station(self) -> None:
+        values = {
+            "station_name": self.ui.stationNameEdit.text(), "station_address": self.ui.addressEdit.text(),
+            "station_phone": self.ui.phoneEdit.text(), "serial_prefix": self.ui.prefixEdit.text(),
+            "receipt_size": self.ui.receiptSizeCombo.currentText(), "receipt_notice": self.ui.noticeEdit.text(),
+            "idle_lock_minutes": self.ui.idleSpin.value(), "loan_limit_units": self.ui.loanLimitSpin.value(),
+            "loan_max_renewals": self.ui.renewSpin.value(), "label_layout": self.ui.labelLayoutCombo.currentText(),
+        }
+        try:
+            changed = station.update_settings(self.ctx.staff, values)
+        except DomainError as exc:
+            _set_role(self.ui.stationMessage, "error", exc.message)
+            return
+        _set_role(self.ui.stationMessage, "ok", f"已保存（{len(changed)} 项变更）。" if changed else "没有变更。")
+        self.ctx.bus.data_changed.emit("settings")
+        self.refresh()
+
+    def edit_service(self, new: bool = False) -> None:
+        from gridstation.ui.service_dialog import ServiceDialog
+
+        service = None
+        if not new:
+            row = self.ui.serviceTable.currentRow()
+            if row < 0:
+                _set_role(self.ui.catalogMessage, "warn", "请先选择一项业务。")
+                return
+            service = self.services[row]
+        if ServiceDialog(self.ctx, self, service).exec():
+            self.refresh()
