@@ -80,7 +80,7 @@ def cmd_demo(args: argparse.Namespace, target: str) -> int:
 
 
 def cmd_selftest(args: argparse.Namespace, target: str) -> int:
-    from gridstation.core.selftest import run_selftest
+    from gridstation.selftest import run_selftest
 
     open_site(target)
     problems = run_selftest(report=print)

@@ -1,0 +1,85 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from gridstation.cli import main
+
+
+def run(*args: str, password: str | None = "secret123", **env: str) -> subprocess.CompletedProcess:
+    environment = dict(os.environ, **env)
+    environment.pop("GRIDSTATION_ADMIN_PASSWORD", None)
+    if password is not None:
+        environment["GRIDSTATION_ADMIN_PASSWORD"] = password
+    return subprocess.run([sys.executable, "-m", "gridstation", *args], capture_output=True, text=True,
+                          env=environment, stdin=subprocess.DEVNULL, timeout=120)
+
+
+def test_init_creates_the_database_and_admin(tmp_path):
+    db = tmp_path / "site.db"
+    result = run("--db", str(db), "init", "--station", "测试服务站", "--admin", "boss")
+    assert result.returncode == 0, result.stderr
+    assert "数据库已创建" in result.stdout and db.exists()
+    again = run("--db", str(db), "init", "--station", "测试服务站", "--admin", "boss")
+    assert again.returncode == 0 and "已检查" in again.stdout
+
+
+def test_init_without_a_terminal_or_password_exits_2_and_writes_nothing(tmp_path):
+    db = tmp_path / "site.db"
+    result = run("--db", str(db), "init", "--station", "测试服务站", password=None)
+    assert result.returncode == 2
+    assert "GRIDSTATION_ADMIN_PASSWORD" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert not db.exists()
+
+
+def test_short_password_is_refused_before_anything_is_written(tmp_path):
+    db = tmp_path / "site.db"
+    result = run("--db", str(db), "init", "--station", "测试服务站", password="123")
+    assert result.returncode == 2 and "密码至少需要" in result.stderr
+    assert not db.exists()
+
+
+def test_gridstation_db_environment_variable_selects_the_database(tmp_path):
+    db = tmp_path / "env.db"
+    result = run("init", "--station", "环境变量站", GRIDSTATION_DB=str(db))
+    assert result.returncode == 0, result.stderr
+    assert db.exists()
+
+
+@pytest.mark.parametrize("args, words", [
+    (["nonsense"], "参数错误"),
+    (["init"], "参数错误"),
+    (["demo", "--residents", "abc"], "参数错误"),
+])
+def test_bad_arguments_exit_2_with_one_chinese_line(tmp_path, capsys, args, words):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--db", str(tmp_path / "x.db"), *args])
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert words in err and len(err.strip().splitlines()) == 1
+    assert not (tmp_path / "x.db").exists()
+
+
+def test_reading_command_on_a_missing_database_exits_2_without_creating_it(tmp_path, capsys):
+    missing = tmp_path / "missing.db"
+    assert main(["--db", str(missing), "selftest"]) == 2
+    assert "数据库文件不存在" in capsys.readouterr().err
+    assert not missing.exists()
+
+
+def test_screenshot_of_an_unknown_page_exits_2(db_path, tmp_path, capsys):
+    out = tmp_path / "shot.png"
+    assert main(["--db", str(db_path), "screenshot", "--page", "nosuch", "--out", str(out)]) == 2
+    assert "没有名为" in capsys.readouterr().err
+    assert not out.exists()
+
+
+def test_gui_without_a_display_says_so(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    result = subprocess.run([sys.executable, "-m", "gridstation", "--db", str(tmp_path / "x.db")], capture_output=True,
+                            text=True, env=env, stdin=subprocess.DEVNULL, timeout=60)
+    assert result.returncode == 1
+    assert "没有可用的显示器" in result.stderr
+    assert "Aborted" not in result.stderr and not Path(tmp_path / "x.db").exists()

@@ -1,0 +1,75 @@
+import pytest
+
+from gridstation.core import residents
+from gridstation.core.errors import DomainError
+from tests.helpers import make_id, snapshot
+
+
+def register(actor, name="张三", number=None, phone="13812345678", **kw):
+    return residents.save_resident(actor, residents.ResidentInput(name=name, doc_number=number or make_id(), phone=phone, **kw))
+
+
+def test_register_fills_birth_date_and_gender_from_the_id(admin):
+    r = register(admin, number=make_id("530111", "19750412", "024"), compound="星天地", building="3", unit="2", room="101")
+    assert str(r.birth_date) == "1975-04-12" and r.gender == "女"
+    assert residents.address(r) == "星天地3栋2单元101室"
+
+
+@pytest.mark.parametrize("query", ["zs", "zhangsan", "张三", "张", "13812345678", "5678", "7117"])
+def test_one_box_finds_by_every_key(admin, query):
+    r = register(admin, number="110101199003077117")
+    register(admin, name="李四", number=make_id("110102", "19600101", "013"), phone="13900001111")
+    assert [x.id for x in residents.search(query)] == [r.id]
+
+
+def test_full_id_and_last_six_digits(admin):
+    r = register(admin, number="110101199003077117")
+    assert residents.search("110101199003077117")[0].id == r.id
+    assert residents.search("077117")[0].id == r.id
+
+
+@pytest.mark.parametrize("name, queries", [("曾小明", ["zxm", "cxm", "zengxiaoming"]), ("单田芳", ["stf", "dtf", "shantianfang"])])
+def test_surnames_with_two_readings_are_found_by_both(admin, name, queries):
+    r = register(admin, name=name)
+    for q in queries:
+        assert [x.id for x in residents.search(q)] == [r.id], q
+
+
+def test_search_uses_indexes_not_full_scans(admin):
+    from gridstation.core import db as dbmod
+
+    register(admin)
+    database = dbmod.current()
+    plan = " ".join(str(row) for row in database.execute_sql(
+        "EXPLAIN QUERY PLAN SELECT id FROM resident WHERE doc_rev >= ? AND doc_rev < ?", ("7177", "7178")).fetchall())
+    assert "USING INDEX" in plan or "USING COVERING INDEX" in plan
+
+
+@pytest.mark.parametrize("kwargs, words", [
+    ({"number": "110101199003077710"}, "校验位错误"),
+    ({"number": "11010119900307771"}, "应为18位"),
+    ({"number": make_id("110101", "19900231")}, "不存在"),
+    ({"phone": "1381234567"}, "联系电话"),
+    ({"name": "  "}, "请输入姓名"),
+])
+def test_bad_input_is_refused_and_nothing_is_stored(admin, kwargs, words):
+    before = snapshot()
+    with pytest.raises(DomainError) as err:
+        register(admin, **kwargs)
+    assert words in err.value.message
+    assert snapshot() == before
+
+
+def test_duplicate_document_number_names_the_existing_resident(admin):
+    register(admin, number="110101199003077117")
+    before = snapshot()
+    with pytest.raises(DomainError, match="已登记为居民“张三”"):
+        register(admin, name="张三丰", number="110101199003077117", phone="13900000000")
+    assert snapshot() == before
+
+
+def test_edit_keeps_one_resident_and_updates_keys(admin):
+    r = register(admin)
+    residents.save_resident(admin, residents.ResidentInput(name="王五", doc_number=r.doc_number, phone="13812345678"), r.id)
+    assert residents.search("ww")[0].id == r.id
+    assert residents.search("zs") == []
