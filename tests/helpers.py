@@ -18,3 +18,30 @@ def snapshot() -> dict[str, list[tuple]]:
     database = dbmod.current()
     tables = [t for t in database.get_tables() if t != "audit_log"]
     return {t: sorted(database.execute_sql(f'SELECT * FROM "{t}"').fetchall(), key=repr) for t in tables}
+
+
+def type_text(qtbot, widget, text: str) -> None:
+    """Type as staff do: ASCII key by key, Chinese as a pinyin IME delivers it (a committed string).
+
+    QTest cannot synthesise key events for non-ASCII characters, and a real IME does not send them
+    either: it commits the chosen characters with a QInputMethodEvent.
+    """
+    import re
+
+    from PySide6.QtGui import QInputMethodEvent
+    from PySide6.QtWidgets import QApplication
+
+    widget.setFocus()
+    for chunk in re.findall(r"[\x00-\x7f]+|[^\x00-\x7f]+", text):
+        if chunk.isascii():
+            qtbot.keyClicks(widget, chunk)
+        else:
+            event = QInputMethodEvent()
+            event.setCommitString(chunk)
+            QApplication.sendEvent(widget, event)
+
+
+def activate(qtbot, window) -> None:
+    """Make ``window`` the active window so its keyboard shortcuts fire, as they do for a user."""
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)

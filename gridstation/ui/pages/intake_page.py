@@ -137,13 +137,15 @@ class IntakePage(QWidget):
         _set_role(self.ui.eligibilityLabel, "ok" if ok else "error",
                   f"符合“4050”年龄条件（{rule}）" if ok else f"不符合“4050”年龄条件（{rule}），请核实后再受理")
 
-    def register_resident(self, doc_number: str) -> None:
+    def register_resident(self, doc_number: str):
+        """Open 新增居民 (window-modal, not blocking); a saved resident becomes the one served."""
         from gridstation.ui.resident_dialog import ResidentDialog
 
         dialog = ResidentDialog(self.ctx, self, doc_number=doc_number)
         dialog.known_resident.connect(lambda rid: (dialog.reject(), self.choose_resident(rid)))
-        if dialog.exec() and dialog.saved is not None:
-            self.choose_resident(dialog.saved.id)
+        dialog.accepted.connect(lambda: dialog.saved is not None and self.choose_resident(dialog.saved.id))
+        dialog.open()
+        return dialog
 
     def save(self) -> None:
         """Save the intake (serial assigned in the same transaction), then preview its receipt."""
@@ -248,13 +250,15 @@ class IntakePage(QWidget):
         more = "（向下滚动加载更多）" if self.list_model.canFetchMore(self.list_model.index(-1, -1)) else ""
         self.ui.countLabel.setText(f"显示 {shown} 条{more}")
 
-    def open_detail(self, row: int) -> None:
+    def open_detail(self, row: int):
         if row < 0 or row >= self.list_model.rowCount():
             return
         from gridstation.ui.intake_detail import IntakeDetailDialog
 
         intake = self.list_model.row_at(row)
-        IntakeDetailDialog(self.ctx, intake.serial, self).exec()
+        dialog = IntakeDetailDialog(self.ctx, intake.serial, self)
+        dialog.open()
+        return dialog
 
     # --- pension roster -----------------------------------------------------------------------
     def _build_roster_tab(self) -> None:

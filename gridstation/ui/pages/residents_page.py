@@ -95,22 +95,23 @@ class ResidentsPage(QWidget):
         elif self.model.rowCount() == 0 and len(idcard.normalise(self.ui.searchEdit.text())) == 18:
             self.new_resident(idcard.normalise(self.ui.searchEdit.text()))
 
-    def new_resident(self, doc_number: str = "") -> None:
+    def new_resident(self, doc_number: str = ""):
         from gridstation.ui.resident_dialog import ResidentDialog
 
         dialog = ResidentDialog(self.ctx, self, doc_number=doc_number)
         dialog.known_resident.connect(lambda rid: (dialog.reject(), self._open(residents.get_resident(rid))))
-        if dialog.exec() and dialog.saved is not None:
-            self.ui.searchEdit.setText(dialog.saved.doc_number)
-            self.refresh()
+        dialog.accepted.connect(lambda: dialog.saved is not None and self.ui.searchEdit.setText(dialog.saved.doc_number))
+        dialog.open()
+        return dialog
 
-    def edit_current(self) -> None:
+    def edit_current(self):
         resident = self.current()
-        if resident is not None:
-            self._open(resident)
+        return self._open(resident) if resident is not None else None
 
-    def _open(self, resident: m.Resident) -> None:
+    def _open(self, resident: m.Resident):
         from gridstation.ui.resident_dialog import ResidentDialog
 
-        ResidentDialog(self.ctx, self, resident=resident).exec()
-        self.refresh()
+        dialog = ResidentDialog(self.ctx, self, resident=resident)
+        dialog.accepted.connect(self.refresh)
+        dialog.open()
+        return dialog

@@ -75,7 +75,7 @@ class SettingsPage(QWidget):
         self.ctx.bus.data_changed.emit("settings")
         self.refresh()
 
-    def edit_service(self, new: bool = False) -> None:
+    def edit_service(self, new: bool = False):
         from gridstation.ui.service_dialog import ServiceDialog
 
         service = None
@@ -83,7 +83,9 @@ class SettingsPage(QWidget):
             row = self.ui.serviceTable.currentRow()
             if row < 0:
                 _set_role(self.ui.catalogMessage, "warn", "请先选择一项业务。")
-                return
+                return None
             service = self.services[row]
-        if ServiceDialog(self.ctx, self, service).exec():
-            self.refresh()
+        dialog = ServiceDialog(self.ctx, self, service)
+        dialog.accepted.connect(self.refresh)
+        dialog.open()
+        return dialog
