@@ -44,7 +44,8 @@ def run_gui(target: str) -> int:
     try:
         station.open_site(target, create=False)
     except DatabaseProblem as exc:
-        return _startup_problem(exc.message, target)
+        if not _offer_restore(exc.message, target):
+            return _startup_problem(exc.message, target)
     if not station.is_initialised():
         return _startup_problem("数据库中还没有管理员账号，请先运行 gridstation init。", target)
     measuring = os.environ.get("GRIDSTATION_MEASURE_STARTUP") == "1"
@@ -52,6 +53,8 @@ def run_gui(target: str) -> int:
     if staff is None:
         return 0
     window = _open_main_window(target, staff)
+    if not measuring:
+        _schedule_backups(app, target)
     if measuring:
         spawned = float(os.environ.get("GRIDSTATION_SPAWN_TIME", _IMPORTED_AT))
 
@@ -83,17 +86,61 @@ def _open_main_window(target: str, staff):
 
     window = MainWindow(AppContext(target=target, staff=staff))
 
-    def _switch() -> None:
-        new_staff = _sign_in()
+    def _replace(new_staff) -> None:
         if new_staff is not None:
-            window.ctx.staff = new_staff
-            replacement = _open_main_window(target, new_staff)
-            replacement.show()
+            _open_main_window(target, new_staff)
             window.close()
 
-    window.switch_staff_requested.connect(_switch)
+    window.switch_staff_requested.connect(lambda: _replace(_sign_in()))
+    window.staff_changed.connect(_replace)
     window.show()
     return window
+
+
+def _schedule_backups(app, target: str) -> None:
+    """The first start of each day and every exit leave a verified backup (SQLite sites)."""
+    from PySide6.QtCore import QTimer
+
+    from gridstation.core import backup
+    from gridstation.core import db as dbmod
+    from gridstation.core.errors import DomainError
+
+    if dbmod.is_url(target):
+        return
+
+    def _run(label: str) -> None:
+        try:
+            backup.backup_site(None, target, label=label)
+        except DomainError as exc:
+            print(f"备份失败：{exc.message}", file=sys.stderr)
+
+    if not backup.has_backup_today(backup.backup_dir_for(target)):
+        QTimer.singleShot(3000, lambda: _run("daily"))
+    app.aboutToQuit.connect(lambda: _run("exit"))
+
+
+def _offer_restore(message: str, target: str) -> bool:
+    """A database that will not open is never overwritten; the newest good backup is offered instead."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from gridstation.core import backup
+    from gridstation.core.errors import DomainError
+
+    if "://" in target or not Path(target).exists() or os.environ.get("QT_QPA_PLATFORM") == "offscreen":
+        return False
+    newest = backup.newest_good_backup(backup.default_backup_dir(target))
+    if newest is None:
+        return False
+    answer = QMessageBox.question(
+        None, "网格服务站", f"{message}\n\n找到可用的备份：{newest.name}\n是否用它恢复？当前数据库文件会另存，不会删除。")
+    if answer != QMessageBox.StandardButton.Yes:
+        return False
+    try:
+        backup.restore_file(None, target, newest)
+    except DomainError as exc:
+        QMessageBox.critical(None, "网格服务站", exc.message)
+        return False
+    return True
 
 
 def _startup_problem(message: str, target: str) -> int:

@@ -6,29 +6,13 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from gridstation.core import db as dbmod
-
-
-def check_database() -> list[str]:
-    """Integrity and foreign-key problems as Chinese lines (empty when sound)."""
-    database = dbmod.current()
-    if not dbmod.is_sqlite(database):
-        database.execute_sql("SELECT 1")
-        return []
-    problems = []
-    status = database.execute_sql("PRAGMA integrity_check").fetchone()[0]
-    if status != "ok":
-        problems.append(f"数据库完整性检查失败：{status}")
-    bad = database.execute_sql("PRAGMA foreign_key_check").fetchall()
-    if bad:
-        problems.append(f"发现 {len(bad)} 条外键错误（首条：表 {bad[0][0]} 第 {bad[0][1]} 行）")
-    return problems
+from gridstation.core.backup import integrity_problems
 
 
 def run_selftest(report: Callable[[str], None] = print) -> list[str]:
     from gridstation.reports.samples import render_all
 
-    problems = check_database()
+    problems = integrity_problems()
     report("数据库检查：" + ("通过" if not problems else "失败"))
     with tempfile.TemporaryDirectory(prefix="gridstation-selftest-") as folder:
         try:

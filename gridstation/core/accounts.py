@@ -104,3 +104,61 @@ def sign_in(username: str, password: str, *, now: dt.datetime | None = None) -> 
     if refusal:
         raise DomainError(refusal)
     return staff
+
+
+def change_own_password(actor: m.Staff, old: str, new: str) -> None:
+    if not verify_password(old, actor.password_hash):
+        raise DomainError("原密码不正确。", field="old_password")
+    check_password_rules(new)
+    with write_transaction():
+        m.Staff.update(password_hash=hash_password(new)).where(m.Staff.id == actor.id).execute()
+        audit.record(actor, "修改密码", "staff", actor.id)
+    actor.password_hash = m.Staff.get_by_id(actor.id).password_hash
+
+
+def reset_password(actor: m.Staff | None, staff_id: int, new: str) -> None:
+    """An admin sets a new password for someone who forgot theirs; the lock is lifted too."""
+    require(actor, ADMIN)
+    check_password_rules(new)
+    staff = _get_staff(staff_id)
+    with write_transaction():
+        m.Staff.update(password_hash=hash_password(new), failed_attempts=0, locked_until=None).where(
+            m.Staff.id == staff.id).execute()
+        audit.record(actor, "重置密码", "staff", staff.id, after={"username": staff.username})
+
+
+def set_active(actor: m.Staff | None, staff_id: int, active: bool) -> None:
+    """Deactivated staff cannot sign in but keep their history (nothing is deleted)."""
+    require(actor, ADMIN)
+    staff = _get_staff(staff_id)
+    if actor is not None and staff.id == actor.id and not active:
+        raise DomainError("不能停用自己的账号。")
+    if not active and staff.role == ADMIN:
+        others = m.Staff.select().where((m.Staff.role == ADMIN) & m.Staff.active & (m.Staff.id != staff.id)).count()
+        if others == 0:
+            raise DomainError("至少要保留一个启用的管理员账号。")
+    with write_transaction():
+        m.Staff.update(active=active).where(m.Staff.id == staff.id).execute()
+        audit.record(actor, "启用人员" if active else "停用人员", "staff", staff.id,
+                     before={"active": staff.active}, after={"active": active})
+
+
+def set_role(actor: m.Staff | None, staff_id: int, role: str) -> None:
+    require(actor, ADMIN)
+    if role not in ROLE_NAMES:
+        raise DomainError(f"未知角色：{role}。")
+    staff = _get_staff(staff_id)
+    with write_transaction():
+        m.Staff.update(role=role).where(m.Staff.id == staff.id).execute()
+        audit.record(actor, "修改角色", "staff", staff.id, before={"role": staff.role}, after={"role": role})
+
+
+def _get_staff(staff_id: int) -> m.Staff:
+    staff = m.Staff.get_or_none(m.Staff.id == staff_id)
+    if staff is None:
+        raise DomainError(f"找不到编号为 {staff_id} 的人员。")
+    return staff
+
+
+def all_staff() -> list[m.Staff]:
+    return list(m.Staff.select().order_by(m.Staff.active.desc(), m.Staff.username))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from dataclasses import dataclass
@@ -68,3 +69,25 @@ def verify_chain() -> ChainProblem | None:
             return ChainProblem(row["id"], "内容与校验值不符（记录被修改）")
         prev_hash = row["hash"]
     return None
+
+
+def query_entries(actor: m.Staff | None, *, username: str = "", action: str = "",
+                  date_from: dt.date | None = None, date_to: dt.date | None = None):
+    """The log as the head and the admin may read it, newest first (clerks are refused)."""
+    from gridstation.core.accounts import HEAD, require
+
+    require(actor, HEAD)
+    q = m.AuditLog.select()
+    if username.strip():
+        q = q.where(m.AuditLog.username == username.strip())
+    if action:
+        q = q.where(m.AuditLog.action == action)
+    if date_from:
+        q = q.where(m.AuditLog.at >= dt.datetime.combine(date_from, dt.time()))
+    if date_to:
+        q = q.where(m.AuditLog.at < dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time()))
+    return q.order_by(m.AuditLog.id.desc())
+
+
+def known_actions() -> list[str]:
+    return [r.action for r in m.AuditLog.select(m.AuditLog.action).distinct().order_by(m.AuditLog.action)]

@@ -68,6 +68,8 @@ def backup_sqlite(source: str, target_dir: Path, *, label: str = "") -> BackupRe
         dst = sqlite3.connect(target)
         try:
             src.backup(dst)
+            # A backup is a single self-contained file: no -wal/-shm beside it on a USB drive.
+            dst.execute("PRAGMA journal_mode=DELETE")
             expected = row_counts(src)
         finally:
             dst.close()
@@ -100,3 +102,92 @@ def prune(target_dir: Path, today: dt.date | None = None) -> list[Path]:
     for f in removed:
         f.unlink(missing_ok=True)
     return removed
+
+
+def integrity_problems() -> list[str]:
+    """Integrity and foreign-key problems of the open database, as Chinese lines (empty when sound)."""
+    database = dbmod.current()
+    if not dbmod.is_sqlite(database):
+        database.execute_sql("SELECT 1")
+        return []
+    problems = []
+    status = database.execute_sql("PRAGMA integrity_check").fetchone()[0]
+    if status != "ok":
+        problems.append(f"数据库完整性检查失败：{status}")
+    bad = database.execute_sql("PRAGMA foreign_key_check").fetchall()
+    if bad:
+        problems.append(f"发现 {len(bad)} 条外键错误（首条：表 {bad[0][0]} 第 {bad[0][1]} 行）")
+    return problems
+
+
+def backup_dir_for(target: str) -> Path:
+    """The backup folder setting (a USB drive or share) or the folder beside the database."""
+    from gridstation.core import settings
+
+    chosen = (settings.get("backup_dir") or "").strip()
+    return Path(chosen) if chosen else default_backup_dir(target)
+
+
+def backup_site(actor, target: str, to_dir: Path | None = None, *, label: str = "") -> BackupResult:
+    """Back up the open site database, keep the retention rule, and audit it."""
+    from gridstation.core import audit
+
+    folder = to_dir or backup_dir_for(target)
+    result = backup_sqlite(target, folder, label=label)
+    prune(folder)
+    with dbmod.write_transaction():
+        audit.record(actor, "备份", "database", result.path.name, after={"rows": sum(result.rows.values())})
+    return result
+
+
+def has_backup_today(folder: Path, today: dt.date | None = None) -> bool:
+    stamp = (today or dt.date.today()).strftime("%Y%m%d")
+    return any(folder.glob(f"gridstation-{stamp}-*.db"))
+
+
+def newest_good_backup(folder: Path) -> Path | None:
+    """The most recent backup that passes the checks (used when the database will not open)."""
+    for candidate in sorted(folder.glob("gridstation-*.db"), reverse=True):
+        try:
+            verify_file(candidate)
+        except DomainError:
+            continue
+        return candidate
+    return None
+
+
+def restore_file(actor, target: str, source: Path) -> Path | None:
+    """Replace the database with a verified backup; the replaced one is kept as a backup first.
+
+    Returns the safety copy of the replaced database (None when there was none or it was unreadable,
+    in which case the damaged file is moved aside, never deleted).
+    """
+    import os
+    import shutil
+
+    from gridstation.core import audit
+
+    if dbmod.is_url(target):
+        raise DomainError("PostgreSQL 数据库请使用服务器的 pg_restore 恢复。")
+    source = Path(source)
+    verify_file(source)
+    target_path = Path(target)
+    kept: Path | None = None
+    if target_path.exists():
+        try:
+            kept = backup_sqlite(target, default_backup_dir(target), label="before-restore").path
+        except (DomainError, DatabaseProblem):
+            kept = target_path.with_name(f"{target_path.name}.damaged-{dt.datetime.now():%Y%m%d-%H%M%S}")
+            shutil.move(str(target_path), kept)
+    dbmod.close_database()
+    staging = target_path.with_name(target_path.name + ".restoring")
+    shutil.copyfile(source, staging)
+    for suffix in ("-wal", "-shm"):
+        Path(str(target_path) + suffix).unlink(missing_ok=True)
+    os.replace(staging, target_path)
+    from gridstation.core.station import open_site
+
+    open_site(target)
+    with dbmod.write_transaction():
+        audit.record(actor, "恢复", "database", source.name, after={"replaced_copy": kept.name if kept else ""})
+    return kept

@@ -18,7 +18,8 @@ class LoginDialog(QDialog):
         self.staff: m.Staff | None = None
         self.ui.stationLabel.setText(settings.get("station_name"))
         if locked:
-            self.ui.titleLabel.setText("窗口已锁定，请输入密码继续")
+            self.ui.titleLabel.setText("窗口已锁定，请输入密码继续（也可由其他人员登录）")
+            self.ui.cancelButton.hide()
         self.ui.usernameEdit.setText(username)
         self.ui.loginButton.clicked.connect(self.try_sign_in)
         self.ui.cancelButton.clicked.connect(self.reject)

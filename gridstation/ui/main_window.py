@@ -4,18 +4,20 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QLabel, QListWidgetItem, QMainWindow, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QListWidgetItem, QMainWindow, QWidget
 
 from gridstation.core import accounts, settings
 from gridstation.core import db as dbmod
 from gridstation.ui.context import AppContext
 from gridstation.ui.forms import load_form
+from gridstation.ui.idle_lock import IdleWatcher
 from gridstation.ui.pages import PAGES, PageSpec
 
 
 class MainWindow(QMainWindow):
     first_painted = Signal()
     switch_staff_requested = Signal()
+    staff_changed = Signal(object)  # a different staff member signed in at the lock screen
 
     def __init__(self, ctx: AppContext) -> None:
         super().__init__()
@@ -37,6 +39,12 @@ class MainWindow(QMainWindow):
         self.ctx.bus.status_message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.resize(1280, 800)
         self.ui.navList.setCurrentRow(0)
+        self.locked = False
+        self.idle = IdleWatcher(float(settings.get("idle_lock_minutes")), self)
+        QApplication.instance().installEventFilter(self.idle)
+        self.idle.idle.connect(self.lock)
+        self.ctx.bus.data_changed.connect(
+            lambda area: area == "settings" and self.idle.set_minutes(float(settings.get("idle_lock_minutes"))))
 
     def _allowed(self, spec: PageSpec) -> bool:
         try:
@@ -51,6 +59,10 @@ class MainWindow(QMainWindow):
             action.setShortcut(QKeySequence(f"Ctrl+{index}"))
             action.triggered.connect(lambda _=False, key=spec.key: self.show_page(key))
             self.addAction(action)
+        lock = QAction("锁定", self)
+        lock.setShortcut(QKeySequence("Ctrl+L"))
+        lock.triggered.connect(self.lock)
+        self.addAction(lock)
         switch = QAction("切换人员", self)
         switch.setShortcut(QKeySequence("Ctrl+Shift+L"))
         switch.triggered.connect(self.switch_staff_requested.emit)
@@ -64,6 +76,33 @@ class MainWindow(QMainWindow):
         for label in (self.station_label, self.staff_label, self.db_label):
             bar.addPermanentWidget(label)
         self.refresh_status()
+
+    def lock(self):
+        """Hide the work behind the sign-in dialog; the same or another staff member unlocks it."""
+        from gridstation.ui.login_dialog import LoginDialog
+
+        if self.locked:
+            return None
+        self.locked = True
+        self.centralWidget().setVisible(False)
+        username = self.ctx.staff.username if self.ctx.staff else ""
+        dialog = LoginDialog(self, username=username, locked=True)
+        dialog.accepted.connect(lambda: self._unlock(dialog.staff))
+        dialog.rejected.connect(dialog.open)  # no way past the lock but signing in
+        dialog.open()
+        return dialog
+
+    def _unlock(self, staff) -> None:
+        self.locked = False
+        self.centralWidget().setVisible(True)
+        self.idle.timer.start()
+        if staff is not None and self.ctx.staff is not None and staff.id != self.ctx.staff.id:
+            self.staff_changed.emit(staff)
+
+    def closeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        QApplication.instance().removeEventFilter(self.idle)
+        self.idle.timer.stop()
+        super().closeEvent(event)
 
     def refresh_status(self) -> None:
         name = settings.get("station_name")

@@ -36,6 +36,16 @@ class SettingsPage(QWidget):
         self.ui.editServiceButton.setEnabled(is_head)
         if not is_admin:
             _set_role(self.ui.stationMessage, "warn", "只有管理员可以修改服务站设置。")
+        from gridstation.ui.settings_tabs import AuditTab, BackupTab, StaffTab
+
+        self.extra_tabs: dict[str, QWidget] = {"staff": StaffTab(ctx, self)}
+        self.ui.tabs.addTab(self.extra_tabs["staff"], "人员与密码")
+        if is_head:
+            self.extra_tabs["audit"] = AuditTab(ctx, self)
+            self.ui.tabs.addTab(self.extra_tabs["audit"], "操作日志")
+        if is_admin:
+            self.extra_tabs["backup"] = BackupTab(ctx, self)
+            self.ui.tabs.addTab(self.extra_tabs["backup"], "备份与恢复")
 
     def refresh(self) -> None:
         values = settings.get_all()
@@ -57,6 +67,8 @@ class SettingsPage(QWidget):
                      "启用" if svc.active else "停用"]
             for col, text in enumerate(cells):
                 table.setItem(row, col, QTableWidgetItem(text))
+        for tab in self.extra_tabs.values():
+            tab.refresh()
 
     def save_station(self) -> None:
         values = {

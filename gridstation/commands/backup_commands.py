@@ -1,0 +1,73 @@
+"""backup, restore, check and audit verify: keeping the site's data safe."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from gridstation.commands.base import CommandError, open_site
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("backup", help="备份数据库（在线备份并校验）")
+    p.add_argument("--to", help="备份文件夹（默认：设置中的备份文件夹，或数据库旁的 backups）")
+    p.set_defaults(handler=cmd_backup)
+    p = sub.add_parser("restore", help="从备份文件恢复数据库（被替换的数据库先另存为备份）")
+    p.add_argument("file")
+    p.set_defaults(handler=cmd_restore)
+    p = sub.add_parser("check", help="检查数据库完整性和外键")
+    p.set_defaults(handler=cmd_check)
+    p = sub.add_parser("audit", help="操作日志")
+    audit_sub = p.add_subparsers(dest="audit_command", metavar="命令", required=True)
+    v = audit_sub.add_parser("verify", help="校验操作日志的哈希链，发现被修改、删除或插入的记录")
+    v.set_defaults(handler=cmd_audit_verify)
+
+
+def cmd_backup(args: argparse.Namespace, target: str) -> int:
+    from gridstation.core import backup
+
+    open_site(target)
+    result = backup.backup_site(None, target, Path(args.to) if args.to else None)
+    print(f"已备份并校验：{result.path}（{sum(result.rows.values())} 行）")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace, target: str) -> int:
+    from gridstation.core import backup
+
+    source = Path(args.file)
+    if not source.is_file():
+        raise CommandError(f"找不到备份文件：{source}。")
+    backup.verify_file(source)
+    kept = backup.restore_file(None, target, source)
+    note = f"，原数据库已另存为 {kept}" if kept else ""
+    print(f"已从 {source.name} 恢复数据库{note}。")
+    return 0
+
+
+def cmd_check(args: argparse.Namespace, target: str) -> int:
+    from gridstation.core import backup
+
+    open_site(target)
+    problems = backup.integrity_problems()
+    for line in problems:
+        print(line)
+    if problems:
+        return 1
+    print("数据库检查通过（完整性、外键）。")
+    return 0
+
+
+def cmd_audit_verify(args: argparse.Namespace, target: str) -> int:
+    import sys
+
+    from gridstation.core import audit
+    from gridstation.core import models as m
+
+    open_site(target)
+    problem = audit.verify_chain()
+    if problem is not None:
+        print(f"操作日志第 {problem.entry_id} 条：{problem.reason}。", file=sys.stderr)
+        return 1
+    print(f"操作日志完整：共 {m.AuditLog.select().count()} 条，哈希链校验通过。")
+    return 0

@@ -1,0 +1,213 @@
+"""The settings tabs for accounts, the audit log and backups (each shown only to roles allowed to use it)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import QAbstractItemView, QFileDialog, QHeaderView, QMessageBox, QTableWidgetItem, QWidget
+
+from gridstation.core import accounts, audit, backup, settings, station
+from gridstation.core import db as dbmod
+from gridstation.core.errors import DomainError
+from gridstation.ui.context import AppContext
+from gridstation.ui.forms import load_form
+from gridstation.ui.resident_dialog import _set_role
+from gridstation.ui.table_model import Column, PagedTableModel
+
+
+def _fill(table, headers: list[str], rows: list[list[str]]) -> None:
+    table.setColumnCount(len(headers))
+    table.setHorizontalHeaderLabels(headers)
+    table.setRowCount(len(rows))
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            table.setItem(r, c, QTableWidgetItem(text))
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+    table.verticalHeader().setVisible(False)
+
+
+class StaffTab(QWidget):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.ui = load_form("staff_tab.ui", self)
+        for key, name in accounts.ROLE_NAMES.items():
+            self.ui.roleCombo.addItem(name, key)
+        self.ui.changePasswordButton.clicked.connect(self.change_password)
+        self.ui.addButton.clicked.connect(self.add_staff)
+        self.ui.resetButton.clicked.connect(self.reset_password)
+        self.ui.toggleButton.clicked.connect(self.toggle_active)
+        self.ui.staffGroup.setVisible(ctx.role == accounts.ADMIN)
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.staff = accounts.all_staff()
+        _fill(self.ui.staffTable, ["登录名", "姓名", "角色", "状态"],
+              [[s.username, s.display_name, accounts.ROLE_NAMES.get(s.role, s.role), "启用" if s.active else "停用"]
+               for s in self.staff])
+
+    def _say(self, role: str, text: str) -> None:
+        _set_role(self.ui.messageLabel, role, text)
+
+    def _run(self, action, done: str) -> None:
+        try:
+            action()
+        except DomainError as exc:
+            self._say("error", exc.message)
+            return
+        self._say("ok", done)
+        self.refresh()
+
+    def change_password(self) -> None:
+        if self.ui.newPasswordEdit.text() != self.ui.repeatPasswordEdit.text():
+            self._say("error", "两次输入的新密码不一致。")
+            return
+        self._run(lambda: accounts.change_own_password(self.ctx.staff, self.ui.oldPasswordEdit.text(),
+                                                       self.ui.newPasswordEdit.text()), "密码已修改。")
+        for edit in (self.ui.oldPasswordEdit, self.ui.newPasswordEdit, self.ui.repeatPasswordEdit):
+            edit.clear()
+
+    def add_staff(self) -> None:
+        self._run(lambda: accounts.create_staff(self.ctx.staff, self.ui.usernameEdit.text(), self.ui.displayNameEdit.text(),
+                                                self.ui.roleCombo.currentData(), self.ui.passwordEdit.text()),
+                  f"已新增人员 {self.ui.usernameEdit.text()}。")
+        self.ui.passwordEdit.clear()
+
+    def _selected(self):
+        row = self.ui.staffTable.currentRow()
+        if row < 0:
+            self._say("warn", "请先在表格中选择一位人员。")
+            return None
+        return self.staff[row]
+
+    def reset_password(self) -> None:
+        staff = self._selected()
+        if staff is not None:
+            self._run(lambda: accounts.reset_password(self.ctx.staff, staff.id, self.ui.passwordEdit.text()),
+                      f"已重置 {staff.username} 的密码为“初始密码”框中的内容。")
+
+    def toggle_active(self) -> None:
+        staff = self._selected()
+        if staff is not None:
+            self._run(lambda: accounts.set_active(self.ctx.staff, staff.id, not staff.active),
+                      f"已{'停用' if staff.active else '启用'} {staff.username}。")
+
+
+class AuditTab(QWidget):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.ui = load_form("audit_tab.ui", self)
+        self.ui.fromDate.setDate(QDate.currentDate().addMonths(-1))
+        self.ui.toDate.setDate(QDate.currentDate())
+        self.model = PagedTableModel([
+            Column("时间", lambda e: f"{e.at:%Y-%m-%d %H:%M:%S}"),
+            Column("人员", lambda e: e.username),
+            Column("操作", lambda e: e.action),
+            Column("对象", lambda e: f"{e.entity} {e.entity_id}".strip()),
+            Column("变更前", lambda e: e.before[:80]),
+            Column("变更后", lambda e: e.after[:120]),
+        ], self._fetch)
+        self.ui.auditTable.setModel(self.model)
+        self.ui.auditTable.verticalHeader().setVisible(False)
+        self.ui.auditTable.horizontalHeader().setStretchLastSection(True)
+        for signal in (self.ui.userFilterEdit.textChanged, self.ui.actionFilterCombo.currentIndexChanged,
+                       self.ui.fromDate.dateChanged, self.ui.toDate.dateChanged):
+            signal.connect(self.model.reload)
+        self.ui.verifyButton.clicked.connect(self.verify)
+
+    def _fetch(self, offset: int, limit: int) -> list:
+        q = audit.query_entries(self.ctx.staff, username=self.ui.userFilterEdit.text(),
+                                action=self.ui.actionFilterCombo.currentData() or "",
+                                date_from=self.ui.fromDate.date().toPython(), date_to=self.ui.toDate.date().toPython())
+        return list(q.offset(offset).limit(limit))
+
+    def refresh(self) -> None:
+        current = self.ui.actionFilterCombo.currentData()
+        self.ui.actionFilterCombo.blockSignals(True)
+        self.ui.actionFilterCombo.clear()
+        self.ui.actionFilterCombo.addItem("全部操作", "")
+        for action in audit.known_actions():
+            self.ui.actionFilterCombo.addItem(action, action)
+        self.ui.actionFilterCombo.setCurrentIndex(max(self.ui.actionFilterCombo.findData(current), 0))
+        self.ui.actionFilterCombo.blockSignals(False)
+        self.model.reload()
+
+    def verify(self) -> None:
+        problem = audit.verify_chain()
+        if problem is None:
+            _set_role(self.ui.messageLabel, "ok", "哈希链校验通过：操作日志没有被修改、删除或插入。")
+        else:
+            _set_role(self.ui.messageLabel, "error", f"第 {problem.entry_id} 条：{problem.reason}。")
+
+
+class BackupTab(QWidget):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.ui = load_form("backup_tab.ui", self)
+        self.ui.backupButton.clicked.connect(self.backup_now)
+        self.ui.restoreButton.clicked.connect(self.restore_selected)
+        self.ui.browseButton.clicked.connect(self._browse)
+        self.ui.saveFolderButton.clicked.connect(self.save_folder)
+        self.sqlite = not dbmod.is_url(ctx.target)
+        self.setEnabled(self.sqlite)
+
+    def folder(self) -> Path:
+        return backup.backup_dir_for(self.ctx.target)
+
+    def refresh(self) -> None:
+        self.ui.folderEdit.setText(settings.get("backup_dir") or "")
+        folder = self.folder()
+        self.files = sorted(folder.glob("gridstation-*.db"), reverse=True) if folder.exists() else []
+        _fill(self.ui.backupTable, ["备份文件", "大小"],
+              [[f.name, f"{f.stat().st_size / 1024:.0f} KB"] for f in self.files])
+
+    def _say(self, role: str, text: str) -> None:
+        _set_role(self.ui.messageLabel, role, text)
+
+    def _browse(self) -> None:
+        chosen = QFileDialog.getExistingDirectory(self, "选择备份文件夹", str(self.folder()))
+        if chosen:
+            self.ui.folderEdit.setText(chosen)
+
+    def save_folder(self) -> None:
+        try:
+            station.update_settings(self.ctx.staff, {"backup_dir": self.ui.folderEdit.text()})
+        except DomainError as exc:
+            self._say("error", exc.message)
+            return
+        self._say("ok", f"备份文件夹：{self.folder()}")
+        self.refresh()
+
+    def backup_now(self) -> None:
+        try:
+            accounts.require(self.ctx.staff, accounts.ADMIN)
+            result = backup.backup_site(self.ctx.staff, self.ctx.target)
+        except DomainError as exc:
+            self._say("error", exc.message)
+            return
+        self._say("ok", f"已备份并校验：{result.path.name}")
+        self.refresh()
+
+    def restore_selected(self, confirm: bool = True) -> None:
+        row = self.ui.backupTable.currentRow()
+        if row < 0:
+            self._say("warn", "请先选择一个备份文件。")
+            return
+        source = self.files[row]
+        if confirm and QMessageBox.question(
+                self, "恢复数据库", f"用 {source.name} 替换当前数据库？\n当前数据库会先另存为备份。") != QMessageBox.StandardButton.Yes:
+            return
+        try:
+            accounts.require(self.ctx.staff, accounts.ADMIN)
+            kept = backup.restore_file(self.ctx.staff, self.ctx.target, source)
+        except DomainError as exc:
+            self._say("error", exc.message)
+            return
+        self._say("ok", f"已从 {source.name} 恢复。原数据库另存为 {kept.name if kept else '（无）'}。")
+        self.ctx.bus.data_changed.emit("intake")
+        self.refresh()
