@@ -57,3 +57,38 @@ def test_sign_in_dialog(qtbot, db_path, admin):
     qtbot.keyClicks(dialog.ui.passwordEdit, "secret123")
     qtbot.keyClick(dialog.ui.passwordEdit, Qt.Key.Key_Return)
     assert dialog.staff is not None and dialog.staff.role == accounts.ADMIN
+
+
+def test_idle_window_locks_and_needs_the_password(qtbot, window, clerk):
+    from PySide6.QtCore import Qt
+
+    from tests.conftest import PASSWORD
+    from tests.helpers import activate
+
+    window.idle.set_minutes(0.001)  # 60 ms
+    qtbot.waitUntil(lambda: window.locked, timeout=3000)
+    assert not window.centralWidget().isVisible()
+    from gridstation.ui.login_dialog import LoginDialog
+
+    dialog = [w for w in window.findChildren(LoginDialog) if w.isVisible()][-1]
+    window.idle.set_minutes(10)
+    activate(qtbot, dialog)
+    qtbot.keyClicks(dialog.ui.passwordEdit, "wrong-pass")
+    qtbot.keyClick(dialog.ui.passwordEdit, Qt.Key.Key_Return)
+    assert window.locked and "密码错误" in dialog.ui.messageLabel.text()
+    # another staff member takes over the window in one step
+    dialog.ui.usernameEdit.setText("clerk")
+    with qtbot.waitSignal(window.staff_changed) as changed:
+        qtbot.keyClicks(dialog.ui.passwordEdit, PASSWORD)
+        qtbot.keyClick(dialog.ui.passwordEdit, Qt.Key.Key_Return)
+    assert not window.locked and changed.args[0].id == clerk.id
+
+
+def test_ctrl_l_locks_at_once(qtbot, window):
+    from PySide6.QtCore import Qt
+
+    from tests.helpers import activate
+
+    activate(qtbot, window)
+    qtbot.keyClick(window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    assert window.locked
