@@ -163,3 +163,19 @@ def test_roster_records_a_certification(qtbot, page, admin):
     page.reload_roster()
     assert page.roster_model.row_at(0).certified
     assert intakes.pension_roster(page.ui.yearSpin.value())[0].resident.id == r.id
+
+
+def test_list_filters_by_staff_and_sorts_by_column(qtbot, page, admin, clerk):
+    r1 = residents.save_resident(admin, residents.ResidentInput(name="阿大", doc_number=make_id(seq="101")))
+    r2 = residents.save_resident(admin, residents.ResidentInput(name="赵二", doc_number=make_id(seq="103")))
+    a = intakes.create_intake(admin, intakes.IntakeInput(r2.id, "unemployment", details={"docs_checked": True}))
+    b = intakes.create_intake(clerk, intakes.IntakeInput(r1.id, "unemployment", details={"docs_checked": True}))
+    page.ui.tabs.setCurrentIndex(1)
+    page.ui.viewCombo.setCurrentIndex(page.ui.viewCombo.findText("全部在办"))
+    page.ui.filterStaffCombo.setCurrentIndex(page.ui.filterStaffCombo.findData(clerk.id))
+    assert [i.serial for i in page.list_model.rows] == [b.serial]
+    page.ui.filterStaffCombo.setCurrentIndex(0)
+    page.ui.intakeTable.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+    assert [i.serial for i in page.list_model.rows] == [a.serial, b.serial]
+    page.ui.intakeTable.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+    assert [i.serial for i in page.list_model.rows] == [b.serial, a.serial]

@@ -171,6 +171,12 @@ class IntakeFilter:
     date_from: dt.date | None = None
     date_to: dt.date | None = None
     text: str = ""
+    sort: str = ""  # one of SORT_KEYS; newest first when empty
+    descending: bool = False
+
+
+SORT_KEYS = {"serial": m.Intake.serial, "received": m.Intake.received_at, "resident": m.Resident.name,
+             "service": m.ServiceType.name, "status": m.Intake.status, "due": m.Intake.due_date}
 
 
 def query_intakes(flt: IntakeFilter, today: dt.date | None = None) -> peewee.ModelSelect:
@@ -198,6 +204,9 @@ def query_intakes(flt: IntakeFilter, today: dt.date | None = None) -> peewee.Mod
         q = q.where(m.Intake.received_at < dt.datetime.combine(flt.date_to + dt.timedelta(days=1), dt.time()))
     if flt.text.strip():
         q = q.where(m.Intake.serial.startswith(flt.text.strip().upper()))
+    if flt.sort in SORT_KEYS:
+        field = SORT_KEYS[flt.sort]
+        return q.order_by(field.desc() if flt.descending else field.asc(), m.Intake.id.desc())
     return q.order_by(m.Intake.received_at.desc(), m.Intake.id.desc())
 
 

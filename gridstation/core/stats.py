@@ -45,15 +45,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import peewee
 from peewee import JOIN, Case, fn
 
-from gridstation.core import catalog
+from gridstation.core import audit, catalog
 from gridstation.core import db as dbmod
 from gridstation.core import models as m
+from gridstation.core.db import write_transaction
 from gridstation.core.errors import DomainError
 from gridstation.core.intakes import COMPLETED, FORWARDED, OPEN_STATUSES, RETURNED, overdue_condition
 
@@ -339,6 +341,12 @@ def annual_stats(year: int, today: dt.date | None = None, progress: Progress | N
     return AnnualStats(year, total, previous, [step(period_stats(mo, month_end(mo), today)) for mo in months])
 
 
+def record_report(actor: m.Staff | None, title: str, files: Sequence[Path]) -> None:
+    """Put a generated report in the audit log (who produced which statistics, and where)."""
+    with write_transaction():
+        audit.record(actor, "生成统计报表", "report", title, after={"files": [str(f) for f in files]})
+
+
 def _intake_tallies(w: _Window) -> tuple[list[ServiceRow], list[GridRow], Tally]:
     """Per service, per grid and total intake figures from three grouped queries."""
     I = m.Intake  # noqa: E741 - the table, as in SQL
@@ -407,6 +415,11 @@ def _intake_tallies(w: _Window) -> tuple[list[ServiceRow], list[GridRow], Tally]
     for row in services.values():
         svc = catalogue[row.service_id]
         row.code, row.name = svc.code, svc.name
+        order = {action: index for index, action in enumerate(catalog.actions_of(svc))}
+        for counts in (row.received_by_action, row.completed_by_action):
+            ranked = sorted(counts.items(), key=lambda item: (order.get(item[0], len(order)), item[0]))
+            counts.clear()
+            counts.update(ranked)
     ordered = sorted(services.values(), key=lambda r: (catalogue[r.service_id].sort_order, r.service_id))
 
     names = {g.id: g.name for g in m.Grid.select(m.Grid.id, m.Grid.name)}

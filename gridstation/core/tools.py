@@ -52,6 +52,7 @@ ASSET_PREFIX = "GJ"
 ASSET_CODE_RE = re.compile(rf"{ASSET_PREFIX}-\d{{4,}}")
 ENTERED_CODE_RE = re.compile(r"[A-Z0-9][A-Z0-9\-]{1,31}")
 SLIP_PREFIX = "JY"
+SLIP_RE = re.compile(rf"{SLIP_PREFIX}\d{{12}}")
 MAX_LOAN_DAYS = 365
 MAX_RESERVATION_DAYS = 60
 MAX_UNITS_PER_ADD = 200
@@ -100,6 +101,11 @@ def is_station_code(code: str) -> bool:
 def slip_number(day: dt.date, seq: int) -> str:
     """借用单号: JY + lending date + 4-digit sequence of that day, e.g. JY202501030007."""
     return f"{SLIP_PREFIX}{day:%Y%m%d}{seq:04d}"
+
+
+def is_slip_no(text: str) -> bool:
+    """Whether a scan is a 借用单号 (the slip's QR code) rather than an asset code."""
+    return SLIP_RE.fullmatch(normalise_code(text)) is not None
 
 
 def _next_slip_no(day: dt.date) -> str:

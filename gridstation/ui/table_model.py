@@ -16,6 +16,7 @@ PAGE = 200
 class Column:
     title: str
     value: Callable[[Any], object]
+    sort: str = ""  # a sort key the page's query understands; empty: not sortable
 
 
 class PagedTableModel(QAbstractTableModel):
@@ -29,7 +30,16 @@ class PagedTableModel(QAbstractTableModel):
         self._highlight = highlight
         self.rows: list[Any] = []
         self._more = True
+        self.order: tuple[str, bool] | None = None  # (sort key, descending), read by the fetch function
         self.fetchMore(QModelIndex())
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sorting happens in the database, so it covers every row, not only those fetched so far."""
+        key = self.columns[column].sort if 0 <= column < len(self.columns) else ""
+        if not key:
+            return
+        self.order = (key, order == Qt.SortOrder.DescendingOrder)
+        self.reload()
 
     def reload(self, fetch: Callable[[int, int], list[Any]] | None = None) -> None:
         self.beginResetModel()

@@ -28,13 +28,14 @@ VIEWS = [("我的在办", "mine"), ("全部在办", "open"), ("逾期", intakes.
 
 def intake_columns(today: dt.date) -> list[Column]:
     return [
-        Column("受理编号", lambda i: i.serial),
-        Column("受理时间", lambda i: f"{i.received_at:%Y-%m-%d %H:%M}"),
-        Column("居民", lambda i: i.resident.name),
+        Column("受理编号", lambda i: i.serial, "serial"),
+        Column("受理时间", lambda i: f"{i.received_at:%Y-%m-%d %H:%M}", "received"),
+        Column("居民", lambda i: i.resident.name, "resident"),
         Column("证件号码", lambda i: idcard.mask_id(i.resident.doc_number)),
-        Column("业务", lambda i: f"{i.service.name}·{i.action}" if i.action else i.service.name),
-        Column("状态", lambda i: f"{i.status}（{intakes.OVERDUE}）" if intakes.is_overdue(i, today) else i.status),
-        Column("承诺办结", lambda i: f"{i.due_date:%Y-%m-%d}"),
+        Column("业务", lambda i: f"{i.service.name}·{i.action}" if i.action else i.service.name, "service"),
+        Column("状态", lambda i: f"{i.status}（{intakes.OVERDUE}）" if intakes.is_overdue(i, today) else i.status,
+               "status"),
+        Column("承诺办结", lambda i: f"{i.due_date:%Y-%m-%d}", "due"),
     ]
 
 
@@ -219,21 +220,46 @@ class IntakePage(QWidget):
         table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         table.horizontalHeader().setStretchLastSection(True)
         table.verticalHeader().setVisible(False)
+        table.setSortingEnabled(True)
+        table.horizontalHeader().setSortIndicator(1, Qt.SortOrder.DescendingOrder)
         table.doubleClicked.connect(lambda index: self.open_detail(index.row()))
         QShortcut(QKeySequence(Qt.Key.Key_Return), table, activated=lambda: self.open_detail(table.currentIndex().row()),
                   context=Qt.ShortcutContext.WidgetShortcut)
         self.ui.detailButton.clicked.connect(lambda: self.open_detail(table.currentIndex().row()))
+        self._fill_filter_combos()
         for signal in (self.ui.viewCombo.currentIndexChanged, self.ui.filterServiceCombo.currentIndexChanged,
+                       self.ui.filterStaffCombo.currentIndexChanged, self.ui.filterGridCombo.currentIndexChanged,
                        self.ui.fromDate.dateChanged, self.ui.toDate.dateChanged, self.ui.serialFilterEdit.textChanged):
             signal.connect(self.reload_list)
+
+    def _fill_filter_combos(self) -> None:
+        """Staff and grids change while the app runs; keep the chosen entry when refilling."""
+        choices = [
+            (self.ui.filterStaffCombo, "全部经办人", [(s.display_name, s.id) for s in m.Staff.select().order_by(m.Staff.username)]),
+            (self.ui.filterGridCombo, "全部网格", [(g.name, g.id) for g in m.Grid.select().order_by(m.Grid.name)]),
+        ]
+        for combo, everyone, entries in choices:
+            current = combo.currentData()
+            combo.blockSignals(True)
+            combo.clear()
+            combo.addItem(everyone, None)
+            for text, key in entries:
+                combo.addItem(text, key)
+            combo.setCurrentIndex(max(combo.findData(current), 0))
+            combo.blockSignals(False)
 
     def current_filter(self) -> intakes.IntakeFilter:
         view = self.ui.viewCombo.currentData() or ""
         flt = intakes.IntakeFilter(
             status="open" if view == "mine" else view,
             service_id=self.ui.filterServiceCombo.currentData(),
+            staff_id=self.ui.filterStaffCombo.currentData(),
+            grid_id=self.ui.filterGridCombo.currentData(),
             text=self.ui.serialFilterEdit.text(),
         )
+        model = getattr(self, "list_model", None)  # the model's first fetch runs inside its constructor
+        if model is not None and model.order:
+            flt.sort, flt.descending = model.order
         if view == "mine":
             flt.staff_id = self.ctx.staff.id if self.ctx.staff else None
         if view in ("", *intakes.STATUSES):
@@ -320,6 +346,7 @@ class IntakePage(QWidget):
         """Reload only the tab in view: the roster can hold tens of thousands of pensioners."""
         tab = self.ui.tabs.currentIndex()
         if tab == 1:
+            self._fill_filter_combos()
             self.reload_list()
         elif tab == 2:
             self.reload_roster()
