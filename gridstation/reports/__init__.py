@@ -1,0 +1,5 @@
+"""Printed documents (ReportLab, no Qt): receipts, loan slips, asset labels and statistics.
+
+They run in the GUI, the command line and ``gridstation selftest`` alike, so this package must
+never import PySide6. Every document draws through the shared helpers in ``reports.fonts``.
+"""

@@ -1,0 +1,89 @@
+"""Every document rendered from the current database, for ``gridstation selftest``.
+
+A new site has no intake, loan or tool yet, and selftest must never write to a station's data, so
+each document falls back to a built-in sample held in memory (marked 样例 on the page). Either way
+the font, the layout and the file writing are exercised exactly as at the counter.
+
+To add a document, append (Chinese name, file name, renderer) to ``DOCUMENTS``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Callable
+from pathlib import Path
+
+from gridstation.core import models as m
+from gridstation.core import settings
+from gridstation.core.errors import DomainError
+from gridstation.reports import labels, loan_slip, receipt
+from gridstation.reports.fonts import StationInfo
+
+Renderer = Callable[[Path], Path]
+
+
+def _newest_intake() -> m.Intake | None:
+    return m.Intake.select().order_by(m.Intake.received_at.desc(), m.Intake.id.desc()).first()
+
+
+def sample_receipt() -> receipt.ReceiptData:
+    received = dt.datetime.now().replace(second=0, microsecond=0)
+    return receipt.ReceiptData(
+        station=StationInfo.current(), serial=f"{settings.get('serial_prefix')}{received:%Y%m%d}0000",
+        received_at=received, due_date=received.date() + dt.timedelta(days=5), resident_name="张三",
+        id_label="身份证号", masked_id="110101********0012", masked_phone="138****0000",
+        service_name="失业证", action="新办", details=[("材料已核验", "是")],
+        documents="身份证复印件1份、解除劳动合同证明1份", staff_name="窗口人员",
+        notice=str(settings.get("receipt_notice") or ""), sample=True,
+    )
+
+
+def render_receipt(out: Path, *, size: str) -> Path:
+    newest = _newest_intake()
+    data = receipt.receipt_data(newest) if newest is not None else sample_receipt()
+    return receipt.render_receipt(data, out, size=size)
+
+
+def sample_loan_slip() -> loan_slip.LoanSlipData:
+    lent = dt.datetime.now().replace(second=0, microsecond=0)
+    return loan_slip.LoanSlipData(
+        station=StationInfo.current(), slip_no=f"JY{lent:%Y%m%d}0000", lent_at=lent,
+        due_date=lent.date() + dt.timedelta(days=7), borrower_name="李四", id_label="身份证号",
+        masked_id="110101********0021", masked_phone="139****0000",
+        lines=[loan_slip.LoanLine("人字梯", "GJ-0001", []),
+               loan_slip.LoanLine("电钻", "GJ-0002", ["钻头6支", "充电器"])],
+        safety_notes=[("人字梯", "使用前确认撑杆锁定，登高须有人扶梯，不站在最上两级。"),
+                      ("电钻", "使用时佩戴护目镜，更换钻头前先断电。")],
+        deposit_fen=10000, staff_name="窗口人员", sample=True,
+    )
+
+
+def render_loan_slip(out: Path) -> Path:
+    newest = m.Loan.select().order_by(m.Loan.lent_at.desc(), m.Loan.id.desc()).first()
+    data = loan_slip.loan_slip_data(newest) if newest is not None else sample_loan_slip()
+    return loan_slip.render_loan_slip(data, out)
+
+
+def render_labels(out: Path) -> Path:
+    layout = labels.check_layout(str(settings.get("label_layout")))
+    station = StationInfo.current().name
+    try:
+        items = labels.label_items()
+    except DomainError:  # nothing to label yet
+        items = [labels.LabelItem("人字梯", "GJ-0001"), labels.LabelItem("电钻", "GJ-0002"),
+                 labels.LabelItem("通下水道工具", "GJ-0003")]
+    return labels.render_labels(station, items, out, layout=layout)
+
+
+DOCUMENTS: list[tuple[str, str, Renderer]] = [
+    ("受理回执（A5）", "receipt-a5.pdf", functools.partial(render_receipt, size=receipt.A5_SIZE)),
+    ("受理回执（80毫米卷纸）", "receipt-80mm.pdf", functools.partial(render_receipt, size=receipt.ROLL_SIZE)),
+    ("借用单", "loan-slip.pdf", render_loan_slip),
+    ("资产标签", "labels.pdf", render_labels),
+]
+
+
+def render_all(folder: Path) -> list[tuple[str, Path]]:
+    """(Chinese document name, PDF path) for every document in ``DOCUMENTS``, written to ``folder``."""
+    return [(name, render(Path(folder) / filename)) for name, filename, render in DOCUMENTS]
