@@ -1,0 +1,60 @@
+"""The annual statistics (年度统计): the year's tables, month by month, and the work-summary paragraph.
+
+The paragraph is written from the same figures as the tables, in the wording of the stations'
+own year-end summaries, so the head can paste it into the 年度工作总结 unchanged.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable
+
+from gridstation.core.models import now
+from gridstation.core.stats import AnnualStats, Progress, annual_stats, months_begun
+from gridstation.core.stats_tables import annual_tables, summary_sentence, work_summary
+from gridstation.reports import charts, fonts
+from gridstation.reports.stats_pdf import CONTENT_WIDTH, Section, info_line, numbered, table_section, write_report
+
+
+def title_of(year: int) -> str:
+    return f"{year}年 年度统计"
+
+
+def default_name(year: int) -> str:
+    return f"年度统计-{year}.pdf"
+
+
+def steps_for(year: int, today: dt.date) -> int:
+    """Progress steps of a year's report: each month begun, the year, the year before, laying out, writing."""
+    return len(months_begun(year, today)) + 4
+
+
+def _month_chart(annual: AnnualStats) -> Flowable:
+    return charts.grouped_bars("逐月受理与办结（件）", [f"{s.start.month}月" for s in annual.months],
+                               [("受理", charts.RECEIVED_COLOR, [s.total.received for s in annual.months]),
+                                ("办结", charts.COMPLETED_COLOR, [s.total.completed for s in annual.months])],
+                               CONTENT_WIDTH, 62 * mm)
+
+
+def write_annual(year: int, out: Path, *, today: dt.date | None = None, progress: Progress | None = None) -> Path:
+    """Write the year's PDF to ``out``; ``progress`` as in ``monthly.write_monthly`` (may raise to cancel)."""
+    today = today or dt.date.today()
+    steps = steps_for(year, today)
+    annual = annual_stats(year, today, progress=(lambda done, _total: progress(done, steps)) if progress else None)
+    generated = now()
+    st = fonts.styles(9.5)
+    tables = annual_tables(annual)
+    services, *rest = tables
+    paragraph = work_summary(annual, today.year)
+    summary_box = fonts.notice_box([("", paragraph)], CONTENT_WIDTH, st)
+    sections = [Section("工作总结参考段落", [summary_box]), table_section(services, st),
+                Section("逐月受理与办结", [_month_chart(annual)])]
+    sections += [table_section(t, st) for t in rest]
+    story: list[Flowable] = [info_line(annual.total, generated, st),
+                             fonts.text(summary_sentence(annual.total, "全年"), st.body), *numbered(sections, st)]
+    if progress:
+        progress(steps - 1, steps)
+    return write_report(out, title=title_of(year), story=story, generated=generated)

@@ -1,0 +1,191 @@
+"""Charts for the statistics reports, drawn with ReportLab graphics (vector, embedded font).
+
+Each function returns a ``Drawing``, which is a platypus flowable. Every label uses the bundled
+CJK font; empty data draws the axes with a short note instead of failing, so a quiet month still
+prints a complete report.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Sequence
+
+from reportlab.graphics.charts.barcharts import VerticalBarChart
+from reportlab.graphics.charts.legends import Legend
+from reportlab.graphics.charts.lineplots import LinePlot
+from reportlab.graphics.charts.piecharts import Pie
+from reportlab.graphics.shapes import Drawing, String
+from reportlab.graphics.widgets.markers import makeMarker
+from reportlab.lib import colors
+from reportlab.pdfbase.pdfmetrics import stringWidth
+
+from gridstation.reports.fonts import MUTED, register_fonts
+
+RECEIVED_COLOR = colors.HexColor("#2f6db5")
+COMPLETED_COLOR = colors.HexColor("#3f9a4f")
+PALETTE = [colors.HexColor(c) for c in ("#2f6db5", "#e08a1e", "#3f9a4f", "#c0392b", "#8e5fb5",
+                                        "#1b9aaa", "#a0785a", "#d35fa0", "#7f8c8d", "#b5a22f")]
+LABEL_SIZE = 7.5
+
+
+def _axis_top(largest: float) -> tuple[float, float]:
+    """A round maximum and step for a count axis (integers, at most about six gridlines)."""
+    if largest <= 5:
+        return 5, 1
+    raw = largest / 5
+    magnitude = 10 ** math.floor(math.log10(raw))
+    step = next(s * magnitude for s in (1, 2, 2.5, 5, 10) if s * magnitude >= raw)
+    step = max(1, round(step))
+    return math.ceil(largest / step) * step, step
+
+
+def _shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def _fit(text: str, width: float) -> str:
+    """``text`` cut with … to fit ``width`` points at the label size."""
+    font = register_fonts()
+    if stringWidth(text, font, LABEL_SIZE) <= width:
+        return text
+    while text and stringWidth(text + "…", font, LABEL_SIZE) > width:
+        text = text[:-1]
+    return text + "…"
+
+
+def _wrap_label(text: str, per_line: int) -> str:
+    """Category labels wrap onto two lines; longer ones end in …, so neighbours never touch."""
+    if len(text) <= per_line:
+        return text
+    return f"{text[:per_line]}\n{_shorten(text[per_line:], per_line)}"
+
+
+def _legend(x: float, y: float, items: Sequence[tuple[colors.Color, str | tuple[str, ...]]], *, columns: int = 1,
+            anchor: str = "ne") -> Legend:
+    """A legend whose ``anchor`` corner sits at (x, y); swatches left of their text."""
+    legend = Legend()
+    legend.x, legend.y = x, y
+    legend.fontName, legend.fontSize = register_fonts(), LABEL_SIZE
+    legend.alignment = "right"
+    legend.boxAnchor = anchor
+    legend.columnMaximum = max(1, math.ceil(len(items) / columns))
+    legend.dx = legend.dy = 7
+    legend.deltay = 10
+    legend.deltax = 12
+    legend.colorNamePairs = list(items)
+    return legend
+
+
+def _title(drawing: Drawing, text: str) -> None:
+    drawing.add(String(0, drawing.height - 10, text, fontName=register_fonts(), fontSize=9))
+
+
+def _empty_note(drawing: Drawing, x: float, y: float, text: str) -> None:
+    drawing.add(String(x, y, text, fontName=register_fonts(), fontSize=8, fillColor=MUTED, textAnchor="middle"))
+
+
+def grouped_bars(title: str, categories: Sequence[str], series: Sequence[tuple[str, colors.Color, Sequence[int]]],
+                 width: float, height: float, *, label_chars: int = 6) -> Drawing:
+    """Bars per category, one colour per series (received vs completed), values above the bars."""
+    font = register_fonts()
+    drawing = Drawing(width, height)
+    _title(drawing, title)
+    chart = VerticalBarChart()
+    chart.x, chart.y = 28, 34
+    chart.width, chart.height = width - 40, height - 62
+    chart.data = [list(values) or [0] for _, _, values in series]
+    chart.categoryAxis.categoryNames = [_wrap_label(c, label_chars) for c in categories] or [""]
+    chart.categoryAxis.labels.fontName = font
+    chart.categoryAxis.labels.fontSize = LABEL_SIZE
+    chart.categoryAxis.labels.boxAnchor = "n"
+    chart.categoryAxis.labels.dy = -3
+    chart.categoryAxis.labels.leading = LABEL_SIZE * 1.2
+    top, step = _axis_top(max((max(values, default=0) for _, _, values in series), default=0))
+    chart.valueAxis.valueMin, chart.valueAxis.valueMax, chart.valueAxis.valueStep = 0, top, step
+    chart.valueAxis.labels.fontName = font
+    chart.valueAxis.labels.fontSize = LABEL_SIZE
+    chart.valueAxis.labelTextFormat = "%d"
+    chart.valueAxis.visibleGrid = True
+    chart.valueAxis.gridStrokeColor = colors.HexColor("#dddddd")
+    chart.barSpacing = 1
+    chart.groupSpacing = 6
+    chart.barLabelFormat = lambda value: f"{value:.0f}" if value else ""  # no "0" over empty bars
+    chart.barLabels.fontName = font
+    chart.barLabels.fontSize = 6.5
+    chart.barLabels.nudge = 5
+    for index, (_, color, _) in enumerate(series):
+        chart.bars[index].fillColor = color
+        chart.bars[index].strokeColor = None
+    drawing.add(chart)
+    drawing.add(_legend(width - 4, height - 2, [(color, name) for name, color, _ in series], columns=len(series)))
+    return drawing
+
+
+def service_pie(title: str, names: Sequence[str], values: Sequence[int], width: float, height: float) -> Drawing:
+    """The service mix: a pie, and beside it a legend with each service's count and share in columns."""
+    drawing = Drawing(width, height)
+    _title(drawing, title)
+    total = sum(values)
+    if not total:
+        _empty_note(drawing, width / 2, height / 2, "本期没有受理")
+        return drawing
+    shown = [(n, v) for n, v in zip(names, values, strict=True) if v]
+    size = min(height - 34, width * 0.36)
+    pie = Pie()
+    pie.x, pie.y = 4, (height - 16 - size) / 2
+    pie.width = pie.height = size
+    pie.data = [v for _, v in shown]
+    pie.labels = None
+    pie.slices.strokeColor = colors.white
+    pie.slices.strokeWidth = 0.6
+    for index in range(len(shown)):
+        pie.slices[index].fillColor = PALETTE[index % len(PALETTE)]
+    drawing.add(pie)
+    left = pie.x + size + 10
+    count_w, share_w, swatch = 22, 30, 12
+    name_w = width - left - count_w - share_w - swatch - 4
+    items = [(PALETTE[i % len(PALETTE)], (_fit(name, name_w), f"{v}件", f"{v * 100 / total:.1f}%"))
+             for i, (name, v) in enumerate(shown)]
+    legend = _legend(left, height - 26, items, anchor="nw")
+    legend.dxTextSpace = 5
+    legend.subCols[0].minWidth = name_w
+    legend.subCols[1].minWidth, legend.subCols[2].minWidth = count_w, share_w
+    legend.subCols[1].align = legend.subCols[2].align = "right"
+    drawing.add(legend)
+    return drawing
+
+
+def daily_line(title: str, days: Sequence[dt.date], series: Sequence[tuple[str, colors.Color, Sequence[int]]],
+               width: float, height: float) -> Drawing:
+    """Counts per day as lines (intakes received and completed each day of the month)."""
+    font = register_fonts()
+    drawing = Drawing(width, height)
+    _title(drawing, title)
+    plot = LinePlot()
+    plot.x, plot.y = 28, 28
+    plot.width, plot.height = width - 40, height - 56
+    count = max(len(days), 1)
+    plot.data = [[(i + 1, v) for i, v in enumerate(values)] or [(1, 0)] for _, _, values in series]
+    plot.xValueAxis.valueMin, plot.xValueAxis.valueMax = 1, max(count, 2)
+    plot.xValueAxis.valueSteps = [i + 1 for i in range(count) if i % 2 == 0 or count <= 16]
+    labels = {i + 1: f"{d.day}" for i, d in enumerate(days)}
+    plot.xValueAxis.labelTextFormat = lambda v: labels.get(int(v), "")
+    plot.xValueAxis.labels.fontName = font
+    plot.xValueAxis.labels.fontSize = LABEL_SIZE
+    top, step = _axis_top(max((max(values, default=0) for _, _, values in series), default=0))
+    plot.yValueAxis.valueMin, plot.yValueAxis.valueMax, plot.yValueAxis.valueStep = 0, top, step
+    plot.yValueAxis.labels.fontName = font
+    plot.yValueAxis.labels.fontSize = LABEL_SIZE
+    plot.yValueAxis.labelTextFormat = "%d"
+    plot.yValueAxis.visibleGrid = True
+    plot.yValueAxis.gridStrokeColor = colors.HexColor("#dddddd")
+    for index, (_, color, _) in enumerate(series):
+        plot.lines[index].strokeColor = color
+        plot.lines[index].strokeWidth = 1.2
+        plot.lines[index].symbol = makeMarker("FilledCircle", size=2.2, fillColor=color, strokeColor=color)
+    drawing.add(plot)
+    drawing.add(String(plot.x + plot.width, 8, "日", fontName=font, fontSize=LABEL_SIZE, textAnchor="end",
+                       fillColor=MUTED))
+    drawing.add(_legend(width - 4, height - 2, [(color, name) for name, color, _ in series], columns=len(series)))
+    return drawing
