@@ -1,0 +1,395 @@
+"""统计: this month's key figures and charts, and the monthly/annual reports and Excel export.
+
+The cards and charts read ``core.stats.monthly_stats`` - the same numbers the PDF prints. Report
+files are written by a ``ReportJob`` on the thread pool: it only computes and writes files and
+reports through signals, never touching a widget; the page shows its progress, can cancel it,
+and opens the finished PDF in the app's preview.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCharts import (QBarCategoryAxis, QBarSeries, QBarSet, QChart, QChartView, QLineSeries,
+                              QPieSeries, QValueAxis)
+from PySide6.QtCore import QDate, QMargins, QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtGui import QColor, QPainter
+from PySide6.QtWidgets import QFileDialog, QFrame, QGridLayout, QLabel, QVBoxLayout, QWidget
+
+from gridstation.core import db as dbmod
+from gridstation.core import paths
+from gridstation.core.errors import DomainError
+from gridstation.core.stats import MonthlyStats, PeriodStats, monthly_stats, record_report
+from gridstation.core.stats_tables import Days, Money, Rate, display
+from gridstation.ui.context import AppContext
+from gridstation.ui.forms import load_form
+
+RECEIVED_COLOR, COMPLETED_COLOR = QColor("#2f6db5"), QColor("#3f9a4f")
+PIE_COLORS = ["#2f6db5", "#e08a1e", "#3f9a4f", "#c0392b", "#8e5fb5", "#1b9aaa", "#a0785a", "#d35fa0"]
+
+
+class Cancelled(Exception):
+    """Raised inside a job's progress callback once the user pressed 取消."""
+
+
+class JobSignals(QObject):
+    progress = Signal(int, int)
+    finished = Signal(str)
+    failed = Signal(str)
+    cancelled = Signal()
+
+
+class ReportJob(QRunnable):
+    """Writes one report file on a pool thread, with its own database connection.
+
+    ``work(progress)`` returns the written path; ``progress`` raises ``Cancelled`` after
+    ``cancel()``, and the report writers create their files only after their last progress call,
+    so a cancelled job leaves nothing behind.
+    """
+
+    def __init__(self, work: Callable[[Callable[[int, int], None]], Path]) -> None:
+        super().__init__()
+        self.setAutoDelete(False)
+        self.work = work
+        self.signals = JobSignals()
+        self._cancel = threading.Event()
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    def _progress(self, done: int, total: int) -> None:
+        if self._cancel.is_set():
+            raise Cancelled
+        self.signals.progress.emit(done, total)
+
+    def run(self) -> None:
+        database = dbmod.current()
+        try:
+            with database.connection_context():
+                self._progress(0, 1)
+                path = self.work(self._progress)
+        except Cancelled:
+            self.signals.cancelled.emit()
+        except DomainError as exc:
+            self.signals.failed.emit(exc.message)
+        except Exception as exc:  # noqa: BLE001 - a worker must report every failure to the page
+            self.signals.failed.emit(f"生成失败：{type(exc).__name__}: {exc}")
+        else:
+            self.signals.finished.emit(str(path))
+
+
+@dataclass(frozen=True)
+class Card:
+    caption: str
+    value: Callable[[MonthlyStats], str]
+    detail: Callable[[MonthlyStats], str]
+    alert: Callable[[MonthlyStats], bool] = lambda _ms: False
+
+
+def _versus(get: Callable[[PeriodStats], object]) -> Callable[[MonthlyStats], str]:
+    """A card's second line: the same figure last month and in the same month last year."""
+    return lambda ms: f"上月 {get(ms.previous)} · 去年同月 {get(ms.last_year)}"
+
+
+CARDS = [
+    Card("受理（件）", lambda ms: str(ms.current.total.received), _versus(lambda p: p.total.received)),
+    Card("办结（件）", lambda ms: str(ms.current.total.completed), _versus(lambda p: p.total.completed)),
+    Card("办结率", lambda ms: display(Rate(ms.current.total.completion_rate)),
+         lambda ms: f"本年累计 {display(Rate(ms.year_to_date.total.completion_rate))}"),
+    Card("期末在办（件）", lambda ms: str(ms.current.total.in_progress),
+         lambda ms: f"平均办理 {display(Days(ms.current.total.avg_days))} 天"),
+    Card("逾期（件）", lambda ms: str(ms.current.total.overdue), lambda ms: "期末在办中已超承诺时限",
+         alert=lambda ms: ms.current.total.overdue > 0),
+    Card("讨薪追回", lambda ms: display(Money(ms.current.wage.recovered_fen)),
+         lambda ms: f"受理 {ms.current.wage.cases} 起 · 办结 {ms.current.wage.completed} 起"),
+    Card("养老认证覆盖率", lambda ms: display(Rate(ms.current.pension.coverage)),
+         lambda ms: f"已认证 {ms.current.pension.certified} / {ms.current.pension.pensioners} 人"),
+    Card("工具借出（件次）", lambda ms: str(ms.current.tools.lent),
+         lambda ms: f"逾期未还 {ms.current.tools.overdue} · 利用率 {display(Rate(ms.current.tools.utilisation))}"),
+]
+
+
+def _short(name: str, limit: int = 7) -> str:
+    """A service name short enough for a chart label (the full names are in the PDF)."""
+    return name if len(name) <= limit else name[:limit - 1] + "…"
+
+
+def _axis_top(largest: int) -> int:
+    """A round top for a count axis with about five ticks (at least 5)."""
+    top = max(5, largest)
+    step = max(1, -(-top // 5))
+    return step * 5
+
+
+class StatsPage(QWidget):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.ui = load_form("stats_page.ui", self)
+        self.output_dir = paths.data_dir() / "reports"
+        self.stats: MonthlyStats | None = None
+        self.job: ReportJob | None = None
+        self.job_title = ""
+        self.job_preview = False
+        self.preview: QWidget | None = None
+        self.pool = QThreadPool.globalInstance()
+        today = QDate.currentDate()
+        self.ui.monthEdit.setMaximumDate(QDate(today.year(), today.month(), 1))
+        self.ui.monthEdit.setMinimumDate(QDate(2000, 1, 1))
+        self.ui.monthEdit.setDate(QDate(today.year(), today.month(), 1))
+        self.ui.monthEdit.dateChanged.connect(lambda _d: self.refresh())
+        self.ui.monthlyButton.clicked.connect(self.generate_monthly)
+        self.ui.annualButton.clicked.connect(self.generate_annual)
+        self.ui.excelButton.clicked.connect(self.export_excel)
+        self.ui.cancelButton.clicked.connect(self.cancel_job)
+        self._set_running(False)
+        self.card_labels = self._build_cards()
+        self.bars_view, self.pie_view, self.line_view = (self._chart_view(host) for host in
+                                                         (self.ui.barsHost, self.ui.pieHost, self.ui.lineHost))
+        self.ui.topCharts.setSizes([620, 480])
+        self.ui.chartsSplitter.setSizes([300, 220])
+
+    # --- figures ----------------------------------------------------------------------------
+    def month(self) -> dt.date:
+        d = self.ui.monthEdit.date()
+        return dt.date(d.year(), d.month(), 1)
+
+    def set_month(self, month: dt.date) -> None:
+        self.ui.monthEdit.setDate(QDate(month.year, month.month, 1))
+
+    def refresh(self) -> None:
+        """Recompute the month's figures and redraw cards and charts (a few hundred ms at most)."""
+        try:
+            self.stats = monthly_stats(self.month())
+        except DomainError as exc:
+            self._message(exc.message, "error")
+            return
+        c = self.stats.current
+        period = f"{c.start:%Y-%m-%d} 至 {c.cutoff:%Y-%m-%d}" + ("（本月尚未结束）" if c.running else "")
+        self.ui.periodLabel.setText(period)
+        for card, (value, detail) in zip(CARDS, self.card_labels, strict=True):
+            value.setText(card.value(self.stats))
+            value.setProperty("role", "error" if card.alert(self.stats) else "")
+            value.style().unpolish(value)
+            value.style().polish(value)
+            detail.setText(card.detail(self.stats))
+        self._draw_charts(self.stats)
+
+    def _build_cards(self) -> list[tuple[QLabel, QLabel]]:
+        grid = QGridLayout(self.ui.cardsHost)
+        grid.setContentsMargins(0, 0, 0, 0)
+        labels = []
+        for index, card in enumerate(CARDS):
+            frame = QFrame()
+            frame.setObjectName(f"card{index}")
+            frame.setFrameShape(QFrame.Shape.StyledPanel)
+            frame.setStyleSheet(f"QFrame#card{index} {{ background: #f7f9fc; border: 1px solid #d8dde6; "
+                                "border-radius: 4px; }")
+            box = QVBoxLayout(frame)
+            box.setContentsMargins(10, 6, 10, 6)
+            box.setSpacing(1)
+            caption = QLabel(card.caption)
+            caption.setStyleSheet("color: #555555;")
+            value = QLabel("—")
+            value.setObjectName(f"cardValue{index}")
+            value.setStyleSheet("font-size: 22px; font-weight: bold;")
+            detail = QLabel("")
+            detail.setObjectName(f"cardDetail{index}")
+            detail.setStyleSheet("color: #555555; font-size: 11px;")
+            for widget in (caption, value, detail):
+                box.addWidget(widget)
+            grid.addWidget(frame, index // 4, index % 4)
+            labels.append((value, detail))
+        return labels
+
+    def _chart_view(self, host: QWidget) -> QChartView:
+        view = QChartView(QChart())
+        view.setRenderHint(QPainter.RenderHint.Antialiasing)
+        view.setMinimumHeight(180)
+        layout = QVBoxLayout(host)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(view)
+        return view
+
+    def _new_chart(self, view: QChartView, title: str) -> QChart:
+        chart = QChart()
+        chart.setTitle(title)
+        font = self.font()
+        font.setPointSizeF(font.pointSizeF() * 1.05)
+        font.setBold(True)
+        chart.setTitleFont(font)
+        chart.setMargins(QMargins(4, 4, 4, 4))
+        chart.legend().setFont(self.font())
+        chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
+        old = view.chart()
+        view.setChart(chart)
+        old.deleteLater()
+        return chart
+
+    def _count_axis(self, chart: QChart, largest: int, align: Qt.AlignmentFlag) -> QValueAxis:
+        axis = QValueAxis()
+        axis.setRange(0, _axis_top(largest))
+        axis.setTickCount(6)
+        axis.setLabelFormat("%d")
+        axis.setLabelsFont(self.font())
+        chart.addAxis(axis, align)
+        return axis
+
+    def _draw_charts(self, ms: MonthlyStats) -> None:
+        c = ms.current
+        chart = self._new_chart(self.bars_view, "各项业务受理与办结（件）")
+        series = QBarSeries()
+        for name, color, values in (("受理", RECEIVED_COLOR, [r.received for r in c.services]),
+                                    ("办结", COMPLETED_COLOR, [r.completed for r in c.services])):
+            bar_set = QBarSet(name)
+            bar_set.setColor(color)
+            bar_set.append([float(v) for v in values])
+            series.append(bar_set)
+        series.setLabelsVisible(True)
+        series.setLabelsFormat("@value")
+        chart.addSeries(series)
+        categories = QBarCategoryAxis()
+        categories.append([_short(r.name) for r in c.services])
+        categories.setLabelsFont(self.font())
+        chart.addAxis(categories, Qt.AlignmentFlag.AlignBottom)
+        series.attachAxis(categories)
+        largest = max([r.received for r in c.services] + [r.completed for r in c.services] + [0])
+        series.attachAxis(self._count_axis(chart, largest, Qt.AlignmentFlag.AlignLeft))
+        chart.legend().setAlignment(Qt.AlignmentFlag.AlignTop)
+
+        chart = self._new_chart(self.pie_view, "受理业务构成")
+        total = c.total.received
+        pie = QPieSeries()
+        for index, row in enumerate(r for r in c.services if r.received):
+            piece = pie.append(f"{_short(row.name, 6)} {row.received}件 {row.received * 100 / total:.0f}%", row.received)
+            piece.setColor(QColor(PIE_COLORS[index % len(PIE_COLORS)]))
+        pie.setPieSize(0.85)
+        chart.addSeries(pie)
+        chart.legend().setAlignment(Qt.AlignmentFlag.AlignRight)
+        if not total:
+            chart.setTitle("受理业务构成（本月没有受理）")
+
+        chart = self._new_chart(self.line_view, "每日受理与办结（件）")
+        for name, color, values in (("受理", RECEIVED_COLOR, [d.received for d in c.daily]),
+                                    ("办结", COMPLETED_COLOR, [d.completed for d in c.daily])):
+            line = QLineSeries()
+            line.setName(name)
+            line.setColor(color)
+            line.setPointsVisible(True)
+            for day, value in zip(c.daily, values, strict=True):
+                line.append(day.day.day, value)
+            chart.addSeries(line)
+        days = QValueAxis()
+        days.setRange(1, max(len(c.daily), 2))
+        days.setLabelFormat("%d")
+        days.setTitleText("日")
+        days.setTitleFont(self.font())
+        days.setTickType(QValueAxis.TickType.TicksDynamic)
+        days.setTickAnchor(1)
+        days.setTickInterval(2 if len(c.daily) > 16 else 1)
+        days.setLabelsFont(self.font())
+        chart.addAxis(days, Qt.AlignmentFlag.AlignBottom)
+        counts = self._count_axis(chart, max([d.received for d in c.daily] + [d.completed for d in c.daily] + [0]),
+                                  Qt.AlignmentFlag.AlignLeft)
+        for line in chart.series():
+            line.attachAxis(days)
+            line.attachAxis(counts)
+        chart.legend().setAlignment(Qt.AlignmentFlag.AlignTop)
+
+    # --- reports ----------------------------------------------------------------------------
+    def generate_monthly(self) -> None:
+        from gridstation.reports import monthly
+
+        month = self.month()
+        out = self._output(monthly.default_name(month))
+        self._start(lambda progress: monthly.write_monthly(month, out, progress=progress), monthly.title_of(month),
+                    preview=True)
+
+    def generate_annual(self) -> None:
+        from gridstation.reports import annual
+
+        year = self.month().year
+        out = self._output(annual.default_name(year))
+        self._start(lambda progress: annual.write_annual(year, out, progress=progress), annual.title_of(year),
+                    preview=True)
+
+    def export_excel(self) -> None:
+        from gridstation.reports import monthly
+
+        month = self.month()
+        suggested = str(self.output_dir / monthly.default_name(month, ".xlsx"))
+        chosen, _ = QFileDialog.getSaveFileName(self, "导出 Excel", suggested, "Excel 工作簿 (*.xlsx)")
+        if not chosen:
+            return
+        out = Path(chosen) if chosen.lower().endswith(".xlsx") else Path(chosen + ".xlsx")
+        self._start(lambda progress: monthly.write_monthly_xlsx(month, out, progress=progress),
+                    f"{monthly.title_of(month)}（Excel）", preview=False)
+
+    def _output(self, name: str) -> Path:
+        self.output_dir.mkdir(parents=True, exist_ok=True)
+        return self.output_dir / name
+
+    def _start(self, work: Callable[[Callable[[int, int], None]], Path], title: str, *, preview: bool) -> None:
+        if self.job is not None:
+            return
+        job = ReportJob(work)
+        # Bound methods, not lambdas: Qt drops the connections if the page goes away mid-job.
+        job.signals.progress.connect(self._progress)
+        job.signals.finished.connect(self._finished)
+        job.signals.failed.connect(self._failed)
+        job.signals.cancelled.connect(self._cancelled)
+        self.job, self.job_title, self.job_preview = job, title, preview
+        self._set_running(True)
+        self._message(f"正在生成{title}……", "")
+        self.pool.start(job)
+
+    def cancel_job(self) -> None:
+        if self.job is not None:
+            self.job.cancel()
+            self.ui.cancelButton.setEnabled(False)
+            self._message("正在取消……", "warn")
+
+    def _progress(self, done: int, total: int) -> None:
+        self.ui.progressBar.setRange(0, total)
+        self.ui.progressBar.setValue(done)
+
+    def _finished(self, path_text: str) -> None:
+        path, title = Path(path_text), self.job_title
+        self._ended(f"已生成{title}：{path}", "ok")
+        record_report(self.ctx.staff, title, [path])
+        if self.job_preview:
+            from gridstation.ui.pdf_preview import show_pdf
+
+            self.preview = show_pdf(self, path, title)
+
+    def _failed(self, text: str) -> None:
+        self._ended(text, "error")
+
+    def _cancelled(self) -> None:
+        self._ended("已取消，没有生成文件。", "warn")
+
+    def _ended(self, text: str, role: str) -> None:
+        self.job = None
+        self._set_running(False)
+        self._message(text, role)
+
+    def _set_running(self, running: bool) -> None:
+        for name in ("monthlyButton", "annualButton", "excelButton", "monthEdit"):
+            getattr(self.ui, name).setEnabled(not running)
+        self.ui.progressBar.setVisible(running)
+        self.ui.cancelButton.setVisible(running)
+        self.ui.cancelButton.setEnabled(running)
+        if running:
+            self.ui.progressBar.setRange(0, 0)
+
+    def _message(self, text: str, role: str) -> None:
+        label = self.ui.messageLabel
+        label.setText(text)
+        label.setProperty("role", role)
+        label.style().unpolish(label)
+        label.style().polish(label)
+
