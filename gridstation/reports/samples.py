@@ -17,7 +17,7 @@ from pathlib import Path
 from gridstation.core import models as m
 from gridstation.core import settings
 from gridstation.core.errors import DomainError
-from gridstation.reports import labels, loan_slip, receipt
+from gridstation.reports import annual, labels, loan_slip, monthly, receipt
 from gridstation.reports.fonts import StationInfo
 
 Renderer = Callable[[Path], Path]
@@ -81,6 +81,8 @@ DOCUMENTS: list[tuple[str, str, Renderer]] = [
     ("受理回执（80毫米卷纸）", "receipt-80mm.pdf", functools.partial(render_receipt, size=receipt.ROLL_SIZE)),
     ("借用单", "loan-slip.pdf", render_loan_slip),
     ("资产标签", "labels.pdf", render_labels),
+    ("月度统计", "monthly.pdf", lambda out: monthly.write_monthly(dt.date.today().replace(day=1), out)),
+    ("年度统计", "annual.pdf", lambda out: annual.write_annual(dt.date.today().year, out)),
 ]
 
 
