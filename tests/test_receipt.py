@@ -25,7 +25,8 @@ PHONE = "13987654321"
 SERVICES = {
     catalog.UNEMPLOYMENT: ("新办", {"cert_no": "5301110012345", "docs_checked": True}),
     catalog.PENSION: ("生存认证", {"cert_year": 2025, "way": "手机APP协助", "pension_type": "企业职工基本养老保险"}),
-    catalog.WAGE: ("欠薪投诉", {"employer": "昆明某某建筑劳务有限公司", "workers": 12, "amount_owed": "86500.50",
+    catalog.WAGE: ("欠薪投诉", {"employer": "昆明某某建筑劳务有限公司", "employer_uscc": "91110000600037341L",
+                            "workers": 12, "amount_owed": "86500.50",
                             "period_owed": "2024年9月至12月"}),
     catalog.SUBSIDY_4050: ("申请", {"period": "2025年1月至2025年12月", "insurance_kinds": "养老和医疗保险"}),
 }

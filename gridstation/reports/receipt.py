@@ -124,9 +124,19 @@ def _a5_story(data: ReceiptData, st: Styles, width: float) -> list[Flowable]:
              ("承诺办结", _due(data)), ("经办人", data.staff_name)]
     top = key_values_with_qr(facts, data.serial, "扫码核对受理编号", width, st, label_width=label_w)
     story = header(data.station, TITLE, st, width, sample=data.sample)
+    # An A5 receipt must fit one sheet: resident facts and the short service fields sit two per row.
+    short = [r for r in service if len(str(r[1])) <= 12]
+    long_rows = [r for r in service if len(str(r[1])) > 12]
     story += [top,
               *section("居民信息", st), key_values(resident, width, st, label_width=label_w),
-              *section("办理内容", st), key_values(service, width, st, label_width=label_w)]
+              *section("办理内容", st)]
+    if len(service) > 4 and short:
+        pair_w = label_width([r[0] for r in short], st, maximum=22 * mm)
+        story.append(key_values(short, width, st, label_width=pair_w, columns=2))
+        if long_rows:
+            story.append(key_values(long_rows, width, st, label_width=label_w))
+    else:
+        story.append(key_values(service, width, st, label_width=label_w))
     if data.notice:
         story += [*section("温馨提示", st), notice_box([("", data.notice)], width, st)]
     story.append(signature_lines(SIGNATURES, width, st, columns=2))
