@@ -146,7 +146,7 @@ def _a5_story(data: ReceiptData, st: Styles, width: float) -> list[Flowable]:
 def _roll_story(data: ReceiptData, st: Styles, width: float) -> list[Flowable]:
     when = [("受理时间", cn_datetime(data.received_at)), ("承诺办结", _due(data)), ("经办人", data.staff_name)]
     resident, service = _resident_rows(data), _service_rows(data)
-    label_w = label_width([r[0] for r in when + resident + service], st, maximum=22 * mm)
+    label_w = label_width([r[0] for r in when + resident + service], st, maximum=26 * mm)
     code = qr_code(data.serial, 28 * mm)
     code.hAlign = "CENTER"
     story = header(data.station, TITLE, st, width, sample=data.sample)
