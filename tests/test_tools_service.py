@@ -13,24 +13,15 @@ from gridstation.core import tool_stocktake as stock
 from gridstation.core.db import write_transaction
 from gridstation.core.errors import DomainError, NotFound, PermissionDenied
 from gridstation.core.opening_days import next_open_day
-from helpers import make_id
+from tests import helpers
+from tests.helpers import make_id
 
 TODAY = dt.date.today()
 
 
 def snapshot() -> dict:
-    """Everything a tool-box write could touch, to prove a refusal left the database as it was."""
-    tables = (m.ToolKind, m.ToolUnit, m.UnitEvent, m.Loan, m.LoanItem, m.ReminderCall, m.Reservation,
-              m.StockTake, m.AuditLog)
-    return {
-        "counts": {t.__name__: t.select().count() for t in tables},
-        "units": {u.asset_code: (u.state, u.condition_notes) for u in m.ToolUnit.select()},
-        "loans": {lo.slip_no: (lo.due_date, lo.renewals, lo.deposit_refunded_fen) for lo in m.Loan.select()},
-        "items": [(i.id, i.returned_at, i.return_condition) for i in m.LoanItem.select()],
-        "reservations": [(r.id, r.status) for r in m.Reservation.select()],
-        "kinds": [(k.id, k.name, k.deposit_fen, k.active) for k in m.ToolKind.select()],
-        "counters": {c.scope: c.last for c in m.SerialCounter.select()},
-    }
+    """Every row of every table, and the audit log's length: a refusal must leave both unchanged."""
+    return {"rows": helpers.snapshot(), "audit": m.AuditLog.select().count()}
 
 
 @pytest.fixture
@@ -96,7 +87,8 @@ def state(code: str) -> str:
 
 def paper_loan(actor, resident, codes, days_ago: int, loan_days: int, **kw) -> m.Loan:
     lent = dt.datetime.combine(TODAY - dt.timedelta(days=days_ago), dt.time(9, 30))
-    return tools.lend(actor, resident.id, codes, lent_at=lent, due_date=lent.date() + dt.timedelta(days=loan_days), **kw)
+    due = lent.date() + dt.timedelta(days=loan_days)
+    return tools.lend(actor, resident.id, codes, lent_at=lent, due_date=due, **kw)
 
 
 # ---------------------------------------------------------------- catalogue

@@ -300,7 +300,8 @@ def add_units(actor: m.Staff | None, kind_id: int, count: int = 1, *, codes: Seq
         kind = get_kind(kind_id)
         if not kind.active:
             raise DomainError(f"“{kind.name}”已停用，不能添加工具。")
-        taken = [u.asset_code for u in m.ToolUnit.select(m.ToolUnit.asset_code).where(m.ToolUnit.asset_code.in_(entered))]
+        taken = [u.asset_code for u in
+                 m.ToolUnit.select(m.ToolUnit.asset_code).where(m.ToolUnit.asset_code.in_(entered))]
         if taken:
             raise DomainError(f"资产编号“{taken[0]}”已被使用。")
         units = []
@@ -877,7 +878,8 @@ def return_unit(actor: m.Staff | None, asset_code: str, condition: str = GOOD, *
         new_state = STATE_AFTER_RETURN[condition]
         unit_changes: dict = {"state": new_state}
         if condition != GOOD:
-            unit_changes["condition_notes"] = "；".join(x for x in (condition, "缺少" + "、".join(missing) if missing else "", notes) if x)
+            lacking = "缺少" + "、".join(missing) if missing else ""
+            unit_changes["condition_notes"] = "；".join(x for x in (condition, lacking, notes) if x)
         m.ToolUnit.update(**unit_changes).where(m.ToolUnit.id == info.unit.id).execute()
         m.UnitEvent.create(unit=info.unit, at=at, staff=actor, from_state=info.unit.state, to_state=new_state,
                            note="；".join(x for x in (f"归还（{condition}），借用单 {info.loan.slip_no}", notes) if x))
@@ -1010,7 +1012,8 @@ def count_overdue(*, today: dt.date | None = None) -> int:
     return query_loans(LoanFilter(status=OVERDUE), today=today).count()
 
 
-def record_reminder(actor: m.Staff | None, slip_no: str, outcome: str, *, at: dt.datetime | None = None) -> m.ReminderCall:
+def record_reminder(actor: m.Staff | None, slip_no: str, outcome: str, *,
+                    at: dt.datetime | None = None) -> m.ReminderCall:
     """One reminder call (催还): when, who, and what the borrower said."""
     require(actor, CLERK)
     outcome = _text(outcome, "催还结果", 200, required=True)

@@ -1,0 +1,209 @@
+"""The 工具 tab: kinds with their counts, the units of a kind, a unit's history, labels."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from gridstation.core import tools
+from gridstation.core.accounts import HEAD
+from gridstation.core.errors import DomainError
+from gridstation.core.money import yuan
+from gridstation.ui.pages.tools_widgets import allowed, selected_row, setup_table
+from gridstation.ui.resident_dialog import _set_role
+from gridstation.ui.table_model import Column, PagedTableModel
+
+if TYPE_CHECKING:
+    from gridstation.ui.pages.tools_page import ToolsPage
+
+_LIST_SPLIT = re.compile(r"[、,，;；\s]+")
+
+
+def kind_columns() -> list[Column]:
+    counts = [Column(state, lambda r, s=state: r.counts[s])
+              for state in (tools.AVAILABLE, tools.ON_LOAN, tools.REPAIR, tools.LOST, tools.SCRAPPED)]
+    return [
+        Column("工具", lambda r: r.kind.name),
+        Column("类别", lambda r: r.kind.category),
+        Column("借期", lambda r: f"{r.kind.loan_days}天"),
+        Column("押金", lambda r: f"¥{yuan(r.kind.deposit_fen)}" if r.kind.deposit_fen else "免押金"),
+        *counts,
+        Column("状态", lambda r: "可借" if r.kind.active else "停用"),
+    ]
+
+
+class CatalogueTab:
+    def __init__(self, page: ToolsPage) -> None:
+        self.page, self.ctx, self.ui = page, page.ctx, page.ui
+        self.kinds: list[tools.KindRow] = []
+        self.kind_id: int | None = None
+        self.kinds_model = PagedTableModel(kind_columns(), lambda offset, limit: self.kinds[offset:offset + limit],
+                                           highlight=lambda r: not r.kind.active)
+        self.units_model = PagedTableModel([
+            Column("资产编号", lambda u: u.asset_code),
+            Column("状态", lambda u: u.state),
+            Column("购置日期", lambda u: f"{u.purchase_date:%Y-%m-%d}" if u.purchase_date else ""),
+            Column("情况说明", lambda u: u.condition_notes),
+        ], self._fetch_units)
+        self.history_model = PagedTableModel([
+            Column("时间", lambda e: f"{e.at:%Y-%m-%d %H:%M}"),
+            Column("变更", lambda e: f"{e.from_state}→{e.to_state}" if e.from_state else e.to_state),
+            Column("说明", lambda e: e.note),
+            Column("经办人", lambda e: e.staff.display_name if e.staff_id else ""),
+        ], self._fetch_history)
+        ui = self.ui
+        setup_table(ui.kindsTable, self.kinds_model)
+        setup_table(ui.unitsTable, self.units_model)
+        setup_table(ui.historyTable, self.history_model)
+        ui.unitStateCombo.addItems(list(tools.MANUAL_STATES))
+        ui.kindsTable.selectionModel().selectionChanged.connect(lambda *_: self._kind_selected())
+        ui.unitsTable.selectionModel().selectionChanged.connect(lambda *_: self.history_model.reload())
+        ui.newKindButton.clicked.connect(self.new_kind)
+        ui.saveKindButton.clicked.connect(self.save_kind)
+        ui.deleteKindButton.clicked.connect(self.delete_kind)
+        ui.addUnitsButton.clicked.connect(lambda: self.add_units(generated=True))
+        ui.addCodesButton.clicked.connect(lambda: self.add_units(generated=False))
+        ui.setStateButton.clicked.connect(self.set_state)
+        ui.labelsButton.clicked.connect(self.print_labels)
+        for button in (ui.newKindButton, ui.saveKindButton, ui.deleteKindButton):
+            button.setEnabled(allowed(self.ctx, HEAD))
+
+    def _message(self, role: str, text: str) -> None:
+        _set_role(self.ui.catalogueMessage, role, text)
+
+    # --- kinds --------------------------------------------------------------------------------
+    def refresh(self) -> None:
+        """Reload the counts, keeping the selected kind and unit selected."""
+        code = self._selected_code()
+        self.kinds = tools.kind_rows()
+        self.kinds_model.reload()
+        rows = [r.kind.id for r in self.kinds]
+        if self.kind_id in rows:
+            self.ui.kindsTable.selectRow(rows.index(self.kind_id))
+        else:
+            self.units_model.reload()
+        codes = [u.asset_code for u in self.units_model.rows]
+        if code in codes:
+            self.ui.unitsTable.selectRow(codes.index(code))
+
+    def _kind_selected(self) -> None:
+        row = selected_row(self.ui.kindsTable)
+        if not 0 <= row < len(self.kinds):
+            return
+        kind = self.kinds[row].kind
+        self.kind_id = kind.id
+        ui = self.ui
+        ui.kindNameEdit.setText(kind.name)
+        ui.kindCategoryEdit.setText(kind.category)
+        ui.kindDaysSpin.setValue(kind.loan_days)
+        ui.kindDepositEdit.setText(yuan(kind.deposit_fen))
+        ui.kindPartsEdit.setText("、".join(tools.parts_of(kind)))
+        ui.kindSafetyEdit.setPlainText(kind.safety_note)
+        ui.kindActiveCheck.setChecked(kind.active)
+        ui.unitsCaption.setText(f"“{kind.name}”的各件工具")
+        self.units_model.reload()
+        self.history_model.reload()
+
+    def new_kind(self) -> None:
+        self.kind_id = None
+        self.ui.kindsTable.clearSelection()
+        ui = self.ui
+        for edit in (ui.kindNameEdit, ui.kindCategoryEdit, ui.kindDepositEdit, ui.kindPartsEdit):
+            edit.clear()
+        ui.kindSafetyEdit.clear()
+        ui.kindDaysSpin.setValue(7)
+        ui.kindActiveCheck.setChecked(True)
+        ui.unitsCaption.setText("保存新的工具种类后再添加工具")
+        self.units_model.reload()
+        ui.kindNameEdit.setFocus()
+
+    def save_kind(self) -> None:
+        ui = self.ui
+        data = tools.KindInput(
+            name=ui.kindNameEdit.text(), category=ui.kindCategoryEdit.text(), loan_days=ui.kindDaysSpin.value(),
+            deposit=ui.kindDepositEdit.text(), safety_note=ui.kindSafetyEdit.toPlainText(),
+            parts=[p for p in _LIST_SPLIT.split(ui.kindPartsEdit.text()) if p], active=ui.kindActiveCheck.isChecked())
+        try:
+            kind = tools.save_kind(self.ctx.staff, data, self.kind_id)
+        except DomainError as exc:
+            self._message("error", exc.message)
+            return
+        self.kind_id = kind.id
+        self._message("ok", f"已保存工具种类“{kind.name}”。")
+        self.ctx.bus.data_changed.emit("tools")
+
+    def delete_kind(self) -> None:
+        if self.kind_id is None:
+            self._message("error", "请先在列表中选择要删除的工具种类。")
+            return
+        try:
+            tools.delete_kind(self.ctx.staff, self.kind_id)
+        except DomainError as exc:
+            self._message("error", exc.message)
+            return
+        self.kind_id = None
+        self._message("ok", "已删除该工具种类。")
+        self.new_kind()
+        self.ctx.bus.data_changed.emit("tools")
+
+    # --- units --------------------------------------------------------------------------------
+    def _fetch_units(self, offset: int, limit: int) -> list:
+        if self.kind_id is None:
+            return []
+        return tools.unit_rows(self.kind_id, offset=offset, limit=limit)
+
+    def _selected_code(self) -> str:
+        row = selected_row(self.ui.unitsTable)
+        return self.units_model.row_at(row).asset_code if row >= 0 else ""
+
+    def _fetch_history(self, offset: int, limit: int) -> list:
+        code = self._selected_code()
+        return tools.unit_history(code, offset=offset, limit=limit) if code else []
+
+    def add_units(self, *, generated: bool) -> None:
+        if self.kind_id is None:
+            self._message("error", "请先在列表中选择工具种类。")
+            return
+        try:
+            if generated:
+                units = tools.add_units(self.ctx.staff, self.kind_id, self.ui.addCountSpin.value())
+            else:
+                codes = [c for c in _LIST_SPLIT.split(self.ui.addCodesEdit.text()) if c]
+                units = tools.add_units(self.ctx.staff, self.kind_id, codes=codes)
+        except DomainError as exc:
+            self._message("error", exc.message)
+            return
+        self.ui.addCodesEdit.clear()
+        codes = [u.asset_code for u in units]
+        shown = "、".join(codes) if len(codes) <= 6 else f"{codes[0]} 至 {codes[-1]}"
+        self._message("ok", f"已添加 {len(codes)} 件：{shown}。可点“打印资产标签”。")
+        self.ctx.bus.data_changed.emit("tools")
+
+    def set_state(self) -> None:
+        code = self._selected_code()
+        if not code:
+            self._message("error", "请先在工具列表中选择一件工具。")
+            return
+        try:
+            unit = tools.set_unit_state(self.ctx.staff, code, self.ui.unitStateCombo.currentText(),
+                                        self.ui.unitNoteEdit.text())
+        except DomainError as exc:
+            self._message("error", exc.message)
+            return
+        self.ui.unitNoteEdit.clear()
+        self._message("ok", f"资产编号 {unit.asset_code} 已改为“{unit.state}”。")
+        self.ctx.bus.data_changed.emit("tools")
+
+    def print_labels(self) -> None:
+        """资产标签 for the selected kind (or every kind when none is selected)."""
+        from gridstation.reports.labels import write_labels
+        from gridstation.ui.pdf_preview import show_pdf
+        from gridstation.ui.printing import new_pdf_path
+
+        kind = next((r.kind.name for r in self.kinds if r.kind.id == self.kind_id), None)
+        try:
+            path = write_labels(new_pdf_path("labels"), kind=kind)
+        except DomainError as exc:
+            self._message("error", exc.message)
+            return
+        show_pdf(self.page, path, f"资产标签 · {kind or '全部工具'}")

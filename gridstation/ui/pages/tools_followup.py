@@ -1,0 +1,287 @@
+"""The 逾期, 预约 and 盘点 tabs: following up on what is out, booked, and on the shelf."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import QHeaderView, QListWidgetItem, QVBoxLayout
+
+from gridstation.core import idcard, residents, tools
+from gridstation.core import models as m
+from gridstation.core import tool_stocktake as stock
+from gridstation.core.errors import DomainError
+from gridstation.ui.pages.tools_widgets import LOOKS, Banner, connect_scan, selected_row, setup_table
+from gridstation.ui.resident_dialog import _set_role
+from gridstation.ui.resident_picker import ResidentPicker
+from gridstation.ui.table_model import Column, PagedTableModel
+
+if TYPE_CHECKING:
+    from gridstation.ui.pages.tools_page import ToolsPage
+
+WEEKDAYS = "一二三四五六日"
+REMINDER_OUTCOMES = ("已接通，答应近日归还", "无人接听", "电话关机或停机", "号码有误", "已上门提醒")
+AVAILABILITY_DAYS = 14
+
+
+class OverdueTab:
+    """逾期: longest overdue first; the full phone number only on request (and audited)."""
+
+    def __init__(self, page: ToolsPage) -> None:
+        self.page, self.ctx, self.ui = page, page.ctx, page.ui
+        self.model = PagedTableModel([
+            Column("借用单号", lambda r: r.loan.slip_no),
+            Column("居民", lambda r: r.loan.resident.name),
+            Column("电话", lambda r: r.masked_phone),
+            Column("工具", lambda r: "、".join(f"{name} {code}" for name, code in r.tools)),
+            Column("应还日期", lambda r: f"{r.loan.due_date:%Y-%m-%d}"),
+            Column("逾期天数", lambda r: r.days_overdue),
+            Column("催还次数", lambda r: r.reminders),
+            Column("最近催还",
+                   lambda r: f"{r.last_reminder_at:%m-%d %H:%M} {r.last_outcome}" if r.last_reminder_at else ""),
+        ], lambda offset, limit: tools.overdue_rows(offset=offset, limit=limit))
+        setup_table(self.ui.overdueTable, self.model)
+        self.ui.outcomeCombo.addItems(list(REMINDER_OUTCOMES))
+        self.ui.outcomeCombo.setCurrentText("")
+        self.ui.revealPhoneButton.clicked.connect(self.reveal_phone)
+        self.ui.reminderButton.clicked.connect(self.record_reminder)
+        self.ui.overdueTable.selectionModel().selectionChanged.connect(lambda *_: self.ui.phoneLabel.clear())
+
+    def refresh(self) -> int:
+        """Reload the list; returns the number of overdue slips (shown in the tab title)."""
+        self.model.reload()
+        count = tools.count_overdue()
+        self.ui.overdueSummary.setText(f"共 {count} 张借用单逾期未还。" if count else "目前没有逾期未还的工具。")
+        return count
+
+    def _selected(self) -> tools.OverdueRow | None:
+        row = selected_row(self.ui.overdueTable)
+        return self.model.row_at(row) if row >= 0 else None
+
+    def _message(self, role: str, text: str) -> None:
+        _set_role(self.ui.overdueMessage, role, text)
+
+    def reveal_phone(self) -> None:
+        row = self._selected()
+        if row is None:
+            self._message("error", "请先在列表中选择一张借用单。")
+            return
+        phone = tools.reveal_phone(self.ctx.staff, row.loan.slip_no)
+        self.ui.phoneLabel.setText(f"{row.loan.resident.name}：{phone or '未登记电话'}")
+
+    def record_reminder(self) -> None:
+        row = self._selected()
+        if row is None:
+            self._message("error", "请先在列表中选择一张借用单。")
+            return
+        try:
+            tools.record_reminder(self.ctx.staff, row.loan.slip_no, self.ui.outcomeCombo.currentText())
+        except DomainError as exc:
+            self._message("error", exc.message)
+            return
+        self._message("ok", f"已记录对 {row.loan.resident.name}（借用单 {row.loan.slip_no}）的催还。")
+        self.ui.outcomeCombo.setCurrentText("")
+        index = selected_row(self.ui.overdueTable)
+        self.model.reload()
+        self.ui.overdueTable.selectRow(index)
+
+
+class AvailabilityModel(QAbstractTableModel):
+    """Rows are kinds, columns are days; a cell shows the units free, its tooltip the whole count."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.days: list[dt.date] = []
+        self.rows: list[tuple[str, list[tools.DayCount]]] = []
+
+    def load(self, start: dt.date) -> None:
+        self.beginResetModel()
+        counts = tools.availability(start, AVAILABILITY_DAYS)
+        kinds = {k.id: k.name for k in m.ToolKind.select().where(m.ToolKind.id.in_(list(counts)))}
+        self.rows = sorted(((kinds[k], v) for k, v in counts.items()), key=lambda row: row[0])
+        self.days = [start + dt.timedelta(days=i) for i in range(AVAILABILITY_DAYS)]
+        self.endResetModel()
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self.days) + 1
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid():
+            return None
+        name, days = self.rows[index.row()]
+        if index.column() == 0:
+            return name if role == Qt.ItemDataRole.DisplayRole else None
+        day = days[index.column() - 1]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return str(day.free)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"{name} {day.day:%m-%d}：共 {day.total} 件，借出 {day.lent}，预约 {day.reserved}，可借 {day.free}"
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(Qt.AlignmentFlag.AlignCenter)
+        if role == Qt.ItemDataRole.BackgroundRole and day.free == 0:
+            return QBrush(QColor(LOOKS["unavailable"][0]))
+        if role == Qt.ItemDataRole.BackgroundRole and day.reserved:
+            return QBrush(QColor(LOOKS["reserved"][0]))
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+                   role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if role != Qt.ItemDataRole.DisplayRole or orientation != Qt.Orientation.Horizontal:
+            return None
+        if section == 0:
+            return "工具"
+        day = self.days[section - 1]
+        return f"{day:%m-%d}\n周{WEEKDAYS[day.weekday()]}"
+
+
+class ReserveTab:
+    """预约: the availability grid, a reservation for a resident, and the list of active ones."""
+
+    def __init__(self, page: ToolsPage) -> None:
+        self.page, self.ctx, self.ui = page, page.ctx, page.ui
+        self.banner = Banner(self.ui.reserveBanner, self.ui.reserveBannerIcon, self.ui.reserveBannerText)
+        self.picker = ResidentPicker(self.ui.reservePickerHost)
+        host_layout = QVBoxLayout(self.ui.reservePickerHost)
+        host_layout.setContentsMargins(0, 0, 0, 0)
+        host_layout.addWidget(self.picker)
+        self.picker.results.setMaximumHeight(90)
+        self.resident: m.Resident | None = None
+        self.availability = AvailabilityModel()
+        setup_table(self.ui.availabilityTable, self.availability)
+        header = self.ui.availabilityTable.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        header.setStretchLastSection(False)
+        self.list_model = PagedTableModel([
+            Column("工具", lambda r: r.kind.name),
+            Column("居民", lambda r: r.resident.name),
+            Column("电话", lambda r: idcard.mask_phone(r.resident.phone) if r.resident.phone else ""),
+            Column("开始", lambda r: f"{r.start_date:%Y-%m-%d}"),
+            Column("结束", lambda r: f"{r.end_date:%Y-%m-%d}"),
+        ], lambda offset, limit: tools.reservation_rows(offset=offset, limit=limit))
+        setup_table(self.ui.reservationsTable, self.list_model)
+        today = QDate.currentDate()
+        self.ui.reserveStartEdit.setDate(today)
+        self.ui.reserveEndEdit.setDate(today.addDays(1))
+        self.picker.chosen.connect(self.choose_resident)
+        self.ui.reserveButton.clicked.connect(self.reserve)
+        self.ui.cancelReservationButton.clicked.connect(self.cancel)
+
+    def refresh(self) -> None:
+        tools.expire_reservations(self.ctx.staff)
+        self.availability.load(dt.date.today())
+        self.list_model.reload()
+        current = self.ui.reserveKindCombo.currentData()
+        self.ui.reserveKindCombo.clear()
+        for kind in m.ToolKind.select().where(m.ToolKind.active).order_by(m.ToolKind.name):
+            self.ui.reserveKindCombo.addItem(kind.name, kind.id)
+        self.ui.reserveKindCombo.setCurrentIndex(max(0, self.ui.reserveKindCombo.findData(current)))
+
+    def choose_resident(self, resident_id: int) -> None:
+        self.resident = residents.get_resident(resident_id)
+        self.ui.reserveResidentLabel.setText(f"预约人：{self.resident.name}　{idcard.mask_id(self.resident.doc_number)}")
+        self.ui.reserveKindCombo.setFocus()
+
+    def reserve(self) -> m.Reservation | None:
+        if self.resident is None:
+            self.banner.show("error", "请先查找预约的居民。")
+            self.picker.focus_search()
+            return None
+        kind_id = self.ui.reserveKindCombo.currentData()
+        if kind_id is None:
+            self.banner.show("error", "工具清单中还没有可预约的工具。")
+            return None
+        try:
+            reservation = tools.reserve(self.ctx.staff, self.resident.id, kind_id,
+                                        self.ui.reserveStartEdit.date().toPython(),
+                                        self.ui.reserveEndEdit.date().toPython())
+        except DomainError as exc:
+            self.banner.refuse(exc)
+            return None
+        self.banner.show("ok", f"已为{self.resident.name}预约“{reservation.kind.name}”，"
+                               f"{reservation.start_date:%Y-%m-%d} 至 {reservation.end_date:%Y-%m-%d}。")
+        self.ctx.bus.data_changed.emit("tools")
+        return reservation
+
+    def cancel(self) -> None:
+        row = selected_row(self.ui.reservationsTable)
+        if row < 0:
+            self.banner.show("error", "请先在列表中选择要取消的预约。")
+            return
+        reservation = self.list_model.row_at(row)
+        try:
+            tools.cancel_reservation(self.ctx.staff, reservation.id)
+        except DomainError as exc:
+            self.banner.refuse(exc)
+            return
+        self.banner.show("ok", f"已取消{reservation.resident.name}对“{reservation.kind.name}”的预约。")
+        self.ctx.bus.data_changed.emit("tools")
+
+
+STOCK_LOOKS = {stock.MATCHED: "ok", stock.ON_LOAN_FOUND: "unavailable", stock.OTHER_STATE: "limit",
+               stock.UNKNOWN: "unknown", stock.FOREIGN: "error"}
+
+
+class StockTab:
+    """盘点: scan every unit on the shelf; each scan says at once whether it matches the records."""
+
+    def __init__(self, page: ToolsPage) -> None:
+        self.page, self.ctx, self.ui = page, page.ctx, page.ui
+        self.banner = Banner(self.ui.stockBanner, self.ui.stockBannerIcon, self.ui.stockBannerText)
+        self.scanned: list[str] = []
+        connect_scan(self.ui.stockScanEdit, self.scan)
+        self.ui.finishStockButton.clicked.connect(self.finish)
+        self.ui.resetStockButton.clicked.connect(self.reset)
+
+    def scan(self, text: str) -> None:
+        code = tools.normalise_code(text)
+        if code in self.scanned:
+            self.banner.show("info", f"{code} 已扫描过。")
+            return
+        category, unit = stock.scan_category(code)
+        self.scanned.append(code)
+        what = f"{code} {unit.kind.name}" if unit else code
+        self.banner.show(STOCK_LOOKS[category], f"{what}：{stock.LABELS[category]}"
+                         + (f"（{unit.state}）" if category == stock.OTHER_STATE else ""))
+        item = QListWidgetItem(f"{what}　{stock.LABELS[category]}")
+        item.setForeground(QBrush(QColor(LOOKS[STOCK_LOOKS[category]][1])))
+        self.ui.stockScannedList.insertItem(0, item)
+        self.ui.stockCountLabel.setText(f"已扫描 {len(self.scanned)} 件")
+
+    def finish(self) -> stock.StockTakeResult | None:
+        try:
+            result = stock.stock_take(self.ctx.staff, self.scanned)
+        except DomainError as exc:
+            self.banner.refuse(exc)
+            return None
+        self.ui.stockResultText.setHtml(result_html(result))
+        self.banner.show("ok" if result.clean else "limit",
+                         f"盘点结果已保存（第 {result.id} 号）：" + ("账实相符。" if result.clean else "有差异，请查看右侧。"))
+        self.scanned = []
+        self.ui.stockScannedList.clear()
+        self.ui.stockCountLabel.setText("已扫描 0 件")
+        return result
+
+    def reset(self) -> None:
+        self.scanned = []
+        self.ui.stockScannedList.clear()
+        self.ui.stockCountLabel.setText("已扫描 0 件")
+        self.banner.clear()
+        self.ui.stockScanEdit.setFocus()
+
+
+def result_html(result: stock.StockTakeResult) -> str:
+    sections = [(stock.MISSING, result.missing), (stock.ON_LOAN_FOUND, result.on_loan),
+                (stock.OTHER_STATE, result.other_state), (stock.UNKNOWN, result.unknown),
+                (stock.FOREIGN, result.foreign), (stock.MATCHED, result.matched)]
+    parts = [f"<p><b>盘点时间：</b>{result.at:%Y-%m-%d %H:%M}　共扫描 {result.scanned} 件</p>"]
+    for key, codes in sections:
+        colour = LOOKS[STOCK_LOOKS.get(key, "unavailable")][1]
+        listed = "、".join(html.escape(c) for c in codes) or "无"
+        parts.append(f"<p><b style='color:{colour}'>{stock.LABELS[key]}（{len(codes)}）</b><br>{listed}</p>")
+    return "".join(parts)

@@ -1,0 +1,100 @@
+"""工具箱: the shared tool box page. Six tabs, each run from the keyboard and a scanner.
+
+F2 查找居民 · F4 扫描借出 · F5 借出 · F6 归还 · F7 逾期 · F8 工具 · F9 预约 · F10 盘点 ·
+Ctrl+Enter saves the current tab · Esc clears the loan · Ctrl+R renews at return.
+The tabs call only ``gridstation.core.tools`` and ``tool_stocktake``; lists page through them.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QWidget
+
+from gridstation.ui.context import AppContext
+from gridstation.ui.forms import load_form
+from gridstation.ui.pages.tools_catalogue import CatalogueTab
+from gridstation.ui.pages.tools_followup import OverdueTab, ReserveTab, StockTab
+from gridstation.ui.pages.tools_lending import LendTab, ReturnTab
+
+LEND, RETURN, OVERDUE, CATALOGUE, RESERVE, STOCK = range(6)
+OVERDUE_TITLE = "逾期 (F7)"
+
+
+class ToolsPage(QWidget):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.ui = load_form("tools_page.ui", self)
+        self.lending = LendTab(self)
+        self.returns = ReturnTab(self)
+        self.overdue = OverdueTab(self)
+        self.catalogue = CatalogueTab(self)
+        self.reserve = ReserveTab(self)
+        self.stock = StockTab(self)
+        self._shortcuts()
+        self.ui.tabs.currentChanged.connect(lambda _i: self._tab_shown())
+        self.ctx.bus.data_changed.connect(self._data_changed)
+        self.refresh()
+
+    def _shortcuts(self) -> None:
+        pairs = [
+            ("F2", lambda: (self.show_tab(LEND), self.lending.picker.focus_search())),
+            ("F4", lambda: self.show_tab(LEND)),
+            ("Ctrl+Return", self.save_current),
+            ("Ctrl+Enter", self.save_current),
+            ("Esc", self._escape),
+            ("Ctrl+R", lambda: self.ui.tabs.currentIndex() == RETURN and self.returns.renew()),
+        ] + [(f"F{5 + tab}", lambda tab=tab: self.show_tab(tab)) for tab in range(6)]
+        for key, slot in pairs:
+            QShortcut(QKeySequence(key), self, activated=slot, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        QShortcut(QKeySequence(Qt.Key.Key_Delete), self.ui.basketTable, activated=self.lending.remove_selected,
+                  context=Qt.ShortcutContext.WidgetShortcut)
+
+    def show_tab(self, tab: int) -> None:
+        """Switch tab and put the cursor where the scanner types."""
+        if self.ui.tabs.currentIndex() != tab:
+            self.ui.tabs.setCurrentIndex(tab)
+        else:
+            self._focus_scan()
+
+    def _focus_scan(self) -> None:
+        field = {LEND: self.ui.lendScanEdit, RETURN: self.ui.returnScanEdit, OVERDUE: self.ui.overdueTable,
+                 CATALOGUE: self.ui.kindsTable, RESERVE: self.reserve.picker.edit,
+                 STOCK: self.ui.stockScanEdit}[self.ui.tabs.currentIndex()]
+        field.setFocus()
+
+    def save_current(self) -> None:
+        tab = self.ui.tabs.currentIndex()
+        if tab == LEND:
+            self.lending.lend()
+        elif tab == RETURN:
+            self.returns.confirm()
+        elif tab == RESERVE:
+            self.reserve.reserve()
+        elif tab == STOCK:
+            self.stock.finish()
+
+    def _escape(self) -> None:
+        if self.ui.tabs.currentIndex() == LEND:
+            self.lending.clear()
+
+    def _tab_shown(self) -> None:
+        self.refresh()
+        self._focus_scan()
+
+    def _data_changed(self, area: str) -> None:
+        if area in ("tools", "resident", "settings"):
+            self.refresh()
+
+    def refresh(self) -> None:
+        """Reload what the visible tab shows and the overdue count in its tab title."""
+        tab = self.ui.tabs.currentIndex()
+        if tab == LEND:
+            self.lending.refresh()
+        elif tab == CATALOGUE:
+            self.catalogue.refresh()
+        elif tab == RESERVE:
+            self.reserve.refresh()
+        count = self.overdue.refresh()
+        self.ui.tabs.setTabText(OVERDUE, f"{OVERDUE_TITLE} · {count}" if count else OVERDUE_TITLE)
