@@ -1,0 +1,57 @@
+"""tools overdue, tools stocktake: the tool box from the command line (scripts, handheld scanners)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from gridstation.commands.base import CommandError, open_site
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("tools", help="共享工具箱：逾期清单、盘点")
+    tools_sub = p.add_subparsers(dest="tools_command", metavar="操作", required=True)
+
+    q = tools_sub.add_parser("overdue", help="列出逾期未还的借用单（电话已遮挡）")
+    q.add_argument("--limit", type=int, default=500, help="最多列出多少张（默认500）")
+    q.set_defaults(handler=cmd_overdue)
+
+    q = tools_sub.add_parser("stocktake", help="按扫描枪导出的编号文件盘点（每行一个资产编号）并保存结果")
+    q.add_argument("file", metavar="FILE", help="UTF-8 文本文件，每行一个资产编号")
+    q.set_defaults(handler=cmd_stocktake)
+
+
+def cmd_overdue(args: argparse.Namespace, target: str) -> int:
+    if args.limit < 1:
+        raise CommandError("--limit 应为正整数。")
+    open_site(target)
+    from gridstation.core import tools
+
+    rows = tools.overdue_rows(limit=args.limit)
+    print("\t".join(("借用单号", "居民", "电话", "工具", "应还日期", "逾期天数", "催还次数")))
+    for row in rows:
+        print("\t".join((row.loan.slip_no, row.loan.resident.name, row.masked_phone,
+                         "、".join(f"{name} {code}" for name, code in row.tools),
+                         f"{row.loan.due_date:%Y-%m-%d}", str(row.days_overdue), str(row.reminders))))
+    print(f"共 {tools.count_overdue()} 张借用单逾期未还。")
+    return 0
+
+
+def cmd_stocktake(args: argparse.Namespace, target: str) -> int:
+    path = Path(args.file)
+    try:
+        codes = path.read_text(encoding="utf-8-sig").split()
+    except FileNotFoundError:
+        raise CommandError(f"找不到文件：{path}。") from None
+    except UnicodeDecodeError:
+        raise CommandError(f"文件 {path} 不是 UTF-8 文本，请另存为 UTF-8 后重试。") from None
+    open_site(target)
+    from gridstation.core import tool_stocktake as stock
+
+    result = stock.stock_take(None, codes)
+    print(f"盘点已保存（第 {result.id} 号），共扫描 {result.scanned} 件。")
+    for key, found in ((stock.MISSING, result.missing), (stock.ON_LOAN_FOUND, result.on_loan),
+                       (stock.OTHER_STATE, result.other_state), (stock.UNKNOWN, result.unknown),
+                       (stock.FOREIGN, result.foreign), (stock.MATCHED, result.matched)):
+        print(f"{stock.LABELS[key]}（{len(found)}）：{'、'.join(found) or '无'}")
+    return 0
