@@ -345,6 +345,16 @@ def test_two_windows_cannot_lend_one_unit(admin, shelf, zhang, li, monkeypatch, 
     assert snapshot() == before
 
 
+def test_pick_a_unit_by_kind_name(admin, shelf, zhang, refused):
+    assert tools.pick_unit("电钻").asset_code == "GJ-0001"
+    assert tools.pick_unit("电钻", exclude=["gj-0001"]).asset_code == "GJ-0002"
+    tools.lend(admin, zhang.id, ["GJ-0004", "GJ-0005"])
+    with refused(tools.UnitNotAvailable, "“梯子”目前没有在库可借的工具"):
+        tools.pick_unit("梯子")
+    with refused(NotFound, "工具清单中没有“电锤”"):
+        tools.pick_unit("电锤")
+
+
 def test_plan_previews_without_a_borrower_and_stores_nothing(admin, shelf):
     before = snapshot()
     plan = tools.plan_loan(admin, None, ["GJ-0001", "GJ-0004"])

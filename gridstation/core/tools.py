@@ -108,15 +108,23 @@ def is_slip_no(text: str) -> bool:
     return SLIP_RE.fullmatch(normalise_code(text)) is not None
 
 
+def slip_scope(day: dt.date) -> str:
+    """The counter (SerialCounter.scope) of one day's slips; its own namespace, so a station whose
+    intake prefix happened to be "JY" still gets gap-free slip numbers."""
+    return f"loan:{day:%Y%m%d}"
+
+
+ASSET_SCOPE = f"asset:{ASSET_PREFIX}"
+
+
 def _next_slip_no(day: dt.date) -> str:
-    # Own scope, so a station whose intake prefix happened to be "JY" still gets gap-free slips.
-    return slip_number(day, next_number(f"loan:{day:%Y%m%d}"))
+    return slip_number(day, next_number(slip_scope(day)))
 
 
 def _next_asset_code() -> str:
     """The next free generated code; codes entered by hand may already use some numbers."""
     while True:
-        code = asset_code(next_number(f"asset:{ASSET_PREFIX}"))
+        code = asset_code(next_number(ASSET_SCOPE))
         if not m.ToolUnit.select().where(m.ToolUnit.asset_code == code).exists():
             return code
 
@@ -717,6 +725,24 @@ def _collect_reservations(plan: LendPlan) -> list[int]:
     if ids:
         m.Reservation.update(status=RES_COLLECTED).where(m.Reservation.id.in_(ids)).execute()
     return ids
+
+
+def pick_unit(kind_name: str, *, exclude: Sequence[str] = ()) -> m.ToolUnit:
+    """An available unit of a kind, for lending by kind name instead of by scanning a label.
+
+    The lowest asset code first, so the counter hands out units in a predictable order; units
+    already on this loan (``exclude``) are skipped.
+    """
+    kind = kind_by_name(kind_name)
+    if not kind.active:
+        raise UnitNotAvailable(f"“{kind.name}”已停用，不能借出。")
+    unit = (m.ToolUnit.select(m.ToolUnit, m.ToolKind).join(m.ToolKind)
+            .where((m.ToolUnit.kind == kind) & (m.ToolUnit.state == AVAILABLE)
+                   & m.ToolUnit.asset_code.not_in([normalise_code(c) for c in exclude]))
+            .order_by(m.ToolUnit.asset_code).first())
+    if unit is None:
+        raise UnitNotAvailable(f"“{kind.name}”目前没有在库可借的工具。")
+    return unit
 
 
 def get_loan(slip_no: str) -> m.Loan:

@@ -152,8 +152,11 @@ class LendTab:
 
     # --- scanning and the borrower ------------------------------------------------------------
     def scan(self, text: str) -> None:
+        """A scanned or typed asset code; a typed kind name (梯子) lets the app pick a unit of it."""
         code = tools.normalise_code(text)
         try:
+            if not tools.ENTERED_CODE_RE.fullmatch(code):
+                code = tools.pick_unit(text, exclude=self.codes()).asset_code
             plan = self._plan(self.codes() + [code])
         except DomainError as exc:
             self.banner.refuse(exc)
