@@ -56,7 +56,7 @@ def test_loan_slip_lists_tools_parts_deposit_and_safety_with_numbers_masked(loan
 
 
 def test_unknown_slip_is_not_found(db_path, tmp_path):
-    with pytest.raises(NotFound, match="找不到借用单号"):
+    with pytest.raises(NotFound, match="找不到借用单"):
         write_loan_slip("JY209901010001", tmp_path / "slip.pdf")
     assert not (tmp_path / "slip.pdf").exists()
 
@@ -147,7 +147,7 @@ def test_cli_refusals_exit_2_with_a_chinese_line_and_no_file(db_path, tmp_path):
                               capture_output=True, text=True, cwd=Path(__file__).parents[1])
 
     out = tmp_path / "x.pdf"
-    for args, message in ((["slip", "JY209901010001"], "找不到借用单号"),
+    for args, message in ((["slip", "JY209901010001"], "找不到借用单"),
                           (["labels", "--kind", "扳手"], "没有名为“扳手”的工具种类"),
                           (["labels"], "没有可贴标签的工具")):
         result = run(*args, "--out", str(out))

@@ -46,14 +46,12 @@ def cmd_receipt(args: argparse.Namespace, target: str) -> int:
 def cmd_slip(args: argparse.Namespace, target: str) -> int:
     path = out_path(args.out)
     open_site(target)
-    from gridstation.core import audit
-    from gridstation.core.db import write_transaction
-    from gridstation.reports.loan_slip import find_loan, write_loan_slip
+    from gridstation.core import tools
+    from gridstation.reports.loan_slip import write_loan_slip
 
-    slip_no = find_loan(args.slip_no).slip_no
+    slip_no = tools.get_loan(args.slip_no).slip_no
     write_loan_slip(slip_no, path)
-    with write_transaction():
-        audit.record(None, "打印借用单", "loan", slip_no)
+    tools.record_slip_print(None, slip_no)
     print(f"已生成借用单：{path}")
     return 0
 

@@ -14,6 +14,7 @@ from gridstation.core import models as m
 from gridstation.core.db import write_transaction
 from gridstation.core.errors import DomainError, NotFound
 from gridstation.core.residents import get_resident
+from gridstation.core.serials import next_number
 
 RECEIVED, IN_PROGRESS, COMPLETED, RETURNED, FORWARDED = "受理", "办理中", "办结", "退回", "转办"
 STATUSES = (RECEIVED, IN_PROGRESS, COMPLETED, RETURNED, FORWARDED)
@@ -45,19 +46,9 @@ def serial_scope(received: dt.datetime) -> str:
 
 
 def next_serial(received: dt.datetime) -> str:
-    """Prefix + date + 4-digit sequence, e.g. SL202501030007.
-
-    Called only inside the intake's write transaction: the counter row is incremented with an
-    upsert, which takes the row lock on PostgreSQL and the database write lock on SQLite, so two
-    windows never get the same number and a rolled-back save gives its number back.
-    """
+    """Prefix + date + 4-digit sequence, e.g. SL202501030007; call inside the intake's transaction."""
     scope = serial_scope(received)
-    m.SerialCounter.insert(scope=scope, last=1).on_conflict(
-        conflict_target=[m.SerialCounter.scope],
-        update={m.SerialCounter.last: m.SerialCounter.last + 1},
-    ).execute()
-    last = m.SerialCounter.select(m.SerialCounter.last).where(m.SerialCounter.scope == scope).scalar()
-    return f"{scope}{last:04d}"
+    return f"{scope}{next_number(scope):04d}"
 
 
 @dataclass

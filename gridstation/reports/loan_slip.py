@@ -17,8 +17,8 @@ from reportlab.platypus import Flowable, KeepTogether
 
 from gridstation.core import idcard
 from gridstation.core import models as m
-from gridstation.core.errors import NotFound
 from gridstation.core.money import yuan
+from gridstation.core.tools import get_loan
 from gridstation.reports.fonts import (StationInfo, Styles, build_pdf, cn_date, cn_datetime, grid_table, header,
                                        key_values, key_values_with_qr, label_width, notice_box, section,
                                        signature_lines, spacer, styles, text)
@@ -57,14 +57,6 @@ class LoanSlipData:
     sample: bool = False
 
 
-def find_loan(slip_no: str) -> m.Loan:
-    value = (slip_no or "").strip()
-    loan = m.Loan.get_or_none(m.Loan.slip_no.in_({value, value.upper()}))
-    if loan is None:
-        raise NotFound(f"找不到借用单号为“{slip_no}”的借用记录，请核对借用单上的编号。")
-    return loan
-
-
 def loan_slip_data(loan: m.Loan) -> LoanSlipData:
     items = (m.LoanItem.select(m.LoanItem, m.ToolUnit, m.ToolKind)
              .join(m.ToolUnit).join(m.ToolKind)
@@ -89,7 +81,7 @@ def loan_slip_data(loan: m.Loan) -> LoanSlipData:
 
 def write_loan_slip(slip_no: str, out: Path) -> Path:
     """The slip of loan ``slip_no`` on A5; NotFound if there is no such loan."""
-    return render_loan_slip(loan_slip_data(find_loan(slip_no)), out)
+    return render_loan_slip(loan_slip_data(get_loan(slip_no)), out)
 
 
 def render_loan_slip(data: LoanSlipData, out: Path) -> Path:

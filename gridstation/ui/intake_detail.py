@@ -9,7 +9,7 @@ from gridstation.core import idcard, intakes, residents
 from gridstation.core.errors import DomainError
 from gridstation.ui.context import AppContext
 from gridstation.ui.forms import load_form
-from gridstation.ui.resident_dialog import _set_role
+from gridstation.ui.feedback import show_message
 from gridstation.ui.service_fields import ServiceFieldsForm
 
 
@@ -83,10 +83,10 @@ class IntakeDetailDialog(QDialog):
                 completion=self.completion.values() if status == intakes.COMPLETED else None,
             )
         except DomainError as exc:
-            _set_role(self.ui.messageLabel, "error", exc.message)
+            show_message(self.ui.messageLabel, "error", exc.message)
             return
         self.ctx.bus.data_changed.emit("intake")
-        _set_role(self.ui.messageLabel, "ok", f"已改为“{status}”。")
+        show_message(self.ui.messageLabel, "ok", f"已改为“{status}”。")
         for edit in (self.ui.resultEdit, self.ui.noteEdit, self.ui.forwardEdit):
             edit.clear()
         self.load()
@@ -97,6 +97,6 @@ class IntakeDetailDialog(QDialog):
         try:
             preview_receipt(self, self.serial)
         except DomainError as exc:
-            _set_role(self.ui.messageLabel, "error", exc.message)
+            show_message(self.ui.messageLabel, "error", exc.message)
             return
         intakes.record_reprint(self.ctx.staff, self.serial)

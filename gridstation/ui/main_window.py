@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QLabel, QListWidgetItem, QMainWindow, QWidget
 
-from gridstation.core import accounts, settings
+from gridstation.core import accounts, intakes, settings, tools
+from gridstation.core import models as m
 from gridstation.core import db as dbmod
 from gridstation.ui.context import AppContext
 from gridstation.ui.forms import load_form
@@ -70,10 +73,12 @@ class MainWindow(QMainWindow):
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
+        self.overdue_label = QLabel()
+        self.overdue_label.setProperty("role", "error")
         self.station_label = QLabel()
         self.staff_label = QLabel()
         self.db_label = QLabel()
-        for label in (self.station_label, self.staff_label, self.db_label):
+        for label in (self.overdue_label, self.station_label, self.staff_label, self.db_label):
             bar.addPermanentWidget(label)
         self.refresh_status()
 
@@ -112,6 +117,10 @@ class MainWindow(QMainWindow):
         who = f"{staff.display_name}（{accounts.ROLE_NAMES.get(staff.role, staff.role)}）" if staff else "未登录"
         self.staff_label.setText(f"当前人员：{who}")
         self.db_label.setText(f"数据库：{dbmod.describe(self.ctx.target)}")
+        today = dt.date.today()
+        late_intakes = m.Intake.select().where(intakes.overdue_condition(today)).count()
+        late_tools = tools.count_overdue(today=today)
+        self.overdue_label.setText(f"逾期受理 {late_intakes} 件 · 逾期未还工具 {late_tools} 单")
 
     def page(self, key: str) -> QWidget:
         """The page widget, created the first time it is shown."""

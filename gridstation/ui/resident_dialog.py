@@ -12,14 +12,8 @@ from gridstation.core import idcard, residents
 from gridstation.core import models as m
 from gridstation.core.errors import DomainError
 from gridstation.ui.context import AppContext
+from gridstation.ui.feedback import show_message
 from gridstation.ui.forms import load_form
-
-
-def _set_role(label, role: str, text: str) -> None:
-    label.setProperty("role", role)
-    label.style().unpolish(label)
-    label.style().polish(label)
-    label.setText(text)
 
 
 class ResidentDialog(QDialog):
@@ -77,25 +71,25 @@ class ResidentDialog(QDialog):
         self.ui.birthEdit.setEnabled(not mainland)
         number = idcard.normalise(text)
         if not mainland or not number:
-            _set_role(self.ui.docMessage, "warn", "")
+            show_message(self.ui.docMessage, "warn", "")
             return
         if len(number) < 18:
-            _set_role(self.ui.docMessage, "warn", f"已输入{len(number)}位，共18位")
+            show_message(self.ui.docMessage, "warn", f"已输入{len(number)}位，共18位")
             return
         try:
             info = idcard.check_id(number)
         except DomainError as exc:
-            _set_role(self.ui.docMessage, "error", exc.message)
+            show_message(self.ui.docMessage, "error", exc.message)
             return
         self.ui.genderCombo.setCurrentText(info.gender)
         self.ui.birthEdit.setDate(QDate(info.birth_date.year, info.birth_date.month, info.birth_date.day))
         self.ui.ageLabel.setText(f"{info.age()}岁")
         known = residents.find_by_document(number)
         if known is not None and (self.resident is None or known.id != self.resident.id):
-            _set_role(self.ui.docMessage, "warn", f"该号码已登记为居民“{known.name}”，将打开其档案。")
+            show_message(self.ui.docMessage, "warn", f"该号码已登记为居民“{known.name}”，将打开其档案。")
             self.known_resident.emit(known.id)
             return
-        _set_role(self.ui.docMessage, "warn" if info.region_warning else "ok",
+        show_message(self.ui.docMessage, "warn" if info.region_warning else "ok",
                   info.region_warning or f"校验通过：{info.gender}，{info.birth_date:%Y-%m-%d}出生，{info.age()}岁")
 
     def input(self) -> residents.ResidentInput:

@@ -12,7 +12,7 @@ from gridstation.core import db as dbmod
 from gridstation.core.errors import DomainError
 from gridstation.ui.context import AppContext
 from gridstation.ui.forms import load_form
-from gridstation.ui.resident_dialog import _set_role
+from gridstation.ui.feedback import show_message
 from gridstation.ui.table_model import Column, PagedTableModel
 
 
@@ -50,7 +50,7 @@ class StaffTab(QWidget):
                for s in self.staff])
 
     def _say(self, role: str, text: str) -> None:
-        _set_role(self.ui.messageLabel, role, text)
+        show_message(self.ui.messageLabel, role, text)
 
     def _run(self, action, done: str) -> None:
         try:
@@ -139,9 +139,9 @@ class AuditTab(QWidget):
     def verify(self) -> None:
         problem = audit.verify_chain()
         if problem is None:
-            _set_role(self.ui.messageLabel, "ok", "哈希链校验通过：操作日志没有被修改、删除或插入。")
+            show_message(self.ui.messageLabel, "ok", "哈希链校验通过：操作日志没有被修改、删除或插入。")
         else:
-            _set_role(self.ui.messageLabel, "error", f"第 {problem.entry_id} 条：{problem.reason}。")
+            show_message(self.ui.messageLabel, "error", f"第 {problem.entry_id} 条：{problem.reason}。")
 
 
 class BackupTab(QWidget):
@@ -167,7 +167,7 @@ class BackupTab(QWidget):
               [[f.name, f"{f.stat().st_size / 1024:.0f} KB"] for f in self.files])
 
     def _say(self, role: str, text: str) -> None:
-        _set_role(self.ui.messageLabel, role, text)
+        show_message(self.ui.messageLabel, role, text)
 
     def _browse(self) -> None:
         chosen = QFileDialog.getExistingDirectory(self, "选择备份文件夹", str(self.folder()))

@@ -17,7 +17,7 @@ from gridstation.core import models as m
 from gridstation.core.errors import DomainError
 from gridstation.ui.context import AppContext
 from gridstation.ui.forms import load_form
-from gridstation.ui.resident_dialog import _set_role
+from gridstation.ui.feedback import show_message
 from gridstation.ui.resident_picker import ResidentPicker
 from gridstation.ui.service_fields import ServiceFieldsForm
 from gridstation.ui.table_model import Column, PagedTableModel
@@ -135,7 +135,7 @@ class IntakePage(QWidget):
             return
         ok = intakes.meets_4050(self.resident.gender, self.resident.birth_date)
         rule = "女性满40周岁、男性满50周岁"
-        _set_role(self.ui.eligibilityLabel, "ok" if ok else "error",
+        show_message(self.ui.eligibilityLabel, "ok" if ok else "error",
                   f"符合“4050”年龄条件（{rule}）" if ok else f"不符合“4050”年龄条件（{rule}），请核实后再受理")
 
     def register_resident(self, doc_number: str):
@@ -188,7 +188,7 @@ class IntakePage(QWidget):
         return path
 
     def _message(self, role: str, text: str) -> None:
-        _set_role(self.ui.messageLabel, role, text)
+        show_message(self.ui.messageLabel, role, text)
 
     def _reset_form(self, keep_message: bool = False) -> None:
         self.resident = None

@@ -8,7 +8,7 @@ from gridstation.core import accounts, catalog, settings, station
 from gridstation.core.errors import DomainError
 from gridstation.ui.context import AppContext
 from gridstation.ui.forms import load_form
-from gridstation.ui.resident_dialog import _set_role
+from gridstation.ui.feedback import show_message
 
 
 class SettingsPage(QWidget):
@@ -35,7 +35,7 @@ class SettingsPage(QWidget):
         self.ui.newServiceButton.setEnabled(is_head)
         self.ui.editServiceButton.setEnabled(is_head)
         if not is_admin:
-            _set_role(self.ui.stationMessage, "warn", "只有管理员可以修改服务站设置。")
+            show_message(self.ui.stationMessage, "warn", "只有管理员可以修改服务站设置。")
         from gridstation.ui.settings_tabs import AuditTab, BackupTab, StaffTab
 
         self.extra_tabs: dict[str, QWidget] = {"staff": StaffTab(ctx, self)}
@@ -81,9 +81,9 @@ class SettingsPage(QWidget):
         try:
             changed = station.update_settings(self.ctx.staff, values)
         except DomainError as exc:
-            _set_role(self.ui.stationMessage, "error", exc.message)
+            show_message(self.ui.stationMessage, "error", exc.message)
             return
-        _set_role(self.ui.stationMessage, "ok", f"已保存（{len(changed)} 项变更）。" if changed else "没有变更。")
+        show_message(self.ui.stationMessage, "ok", f"已保存（{len(changed)} 项变更）。" if changed else "没有变更。")
         self.ctx.bus.data_changed.emit("settings")
         self.refresh()
 
@@ -94,7 +94,7 @@ class SettingsPage(QWidget):
         if not new:
             row = self.ui.serviceTable.currentRow()
             if row < 0:
-                _set_role(self.ui.catalogMessage, "warn", "请先选择一项业务。")
+                show_message(self.ui.catalogMessage, "warn", "请先选择一项业务。")
                 return None
             service = self.services[row]
         dialog = ServiceDialog(self.ctx, self, service)

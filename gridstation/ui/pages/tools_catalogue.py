@@ -10,7 +10,7 @@ from gridstation.core.accounts import HEAD
 from gridstation.core.errors import DomainError
 from gridstation.core.money import yuan
 from gridstation.ui.pages.tools_widgets import allowed, selected_row, setup_table
-from gridstation.ui.resident_dialog import _set_role
+from gridstation.ui.feedback import show_message
 from gridstation.ui.table_model import Column, PagedTableModel
 
 if TYPE_CHECKING:
@@ -69,7 +69,7 @@ class CatalogueTab:
             button.setEnabled(allowed(self.ctx, HEAD))
 
     def _message(self, role: str, text: str) -> None:
-        _set_role(self.ui.catalogueMessage, role, text)
+        show_message(self.ui.catalogueMessage, role, text)
 
     # --- kinds --------------------------------------------------------------------------------
     def refresh(self) -> None:

@@ -15,7 +15,7 @@ from gridstation.core import models as m
 from gridstation.core import tool_stocktake as stock
 from gridstation.core.errors import DomainError
 from gridstation.ui.pages.tools_widgets import LOOKS, Banner, connect_scan, selected_row, setup_table
-from gridstation.ui.resident_dialog import _set_role
+from gridstation.ui.feedback import show_message
 from gridstation.ui.resident_picker import ResidentPicker
 from gridstation.ui.table_model import Column, PagedTableModel
 
@@ -62,7 +62,7 @@ class OverdueTab:
         return self.model.row_at(row) if row >= 0 else None
 
     def _message(self, role: str, text: str) -> None:
-        _set_role(self.ui.overdueMessage, role, text)
+        show_message(self.ui.overdueMessage, role, text)
 
     def reveal_phone(self) -> None:
         row = self._selected()
