@@ -352,7 +352,12 @@ class _Residents(_Importer):
         return self.grids[name]
 
     def _update(self, item: _ResidentRow) -> None:
+        """Through save_resident (its audit entry included); a record the row would not change is left alone."""
         resident = residents.find_by_document(item.values["doc_number"])
+        stored = {k: getattr(resident, k) for k in item.values}
+        if stored == item.values and (resident.grid.name if resident.grid_id else "") == item.data.grid.strip():
+            self.job.report.existing += 1
+            return
         residents.save_resident(self.job.actor, item.data, resident.id)
         self.job.report.updated += 1
 
@@ -707,10 +712,10 @@ def run_import(ledger: Ledger, actor: m.Staff | None, options: ImportOptions = I
         job.tick()
     items = importer.group(items)
     if report.problems and not options.valid_only and not options.dry_run:
-        return report
+        return _sorted(report)
     if options.dry_run and not importer.checks_by_writing:
         importer.write(items)
-        return report
+        return _sorted(report)
     try:
         with write_transaction():
             importer.write(items)
@@ -725,6 +730,12 @@ def run_import(ledger: Ledger, actor: m.Staff | None, options: ImportOptions = I
             report.created = report.updated = report.existing = 0
     if progress is not None:
         progress(job.total, job.total)
+    return _sorted(report)
+
+
+def _sorted(report: ImportReport) -> ImportReport:
+    """Problems in row order: rows refused while writing come after those refused while reading."""
+    report.problems.sort(key=lambda p: p.row)
     return report
 
 
