@@ -22,6 +22,9 @@ from gridstation.core.errors import DomainError
 from gridstation.core.pinyin_keys import name_keys
 from helpers import make_id
 
+# Tests that take ``site_db`` (not ``db_path``) also run on PostgreSQL when a test server is set.
+pytestmark = pytest.mark.both_backends
+
 SIZE = {"residents": 300, "intakes": 800, "loans": 150}
 SEED = 7
 # One fixed end of history for every database in this module, so determinism is not at the
@@ -255,14 +258,33 @@ def test_real_work_after_demo_gets_fresh_numbers(demo_copy):
     free = m.ToolUnit.select().where(m.ToolUnit.state == tools.AVAILABLE).first()
     idle = (m.Resident.select().where(m.Resident.id.not_in(m.Loan.select(m.Loan.resident)))
             .order_by(m.Resident.id).first())
-    slips = (m.SerialCounter.select().where(m.SerialCounter.scope.startswith("loan:"))
-             .order_by(m.SerialCounter.last.desc()).first())
-    lent_day = dt.datetime.strptime(slips.scope[5:], "%Y%m%d")
-    loan = tools.lend(admin, idle.id, [free.asset_code], lent_at=min(lent_day.replace(hour=17), m.now()))
-    assert loan.slip_no == tools.slip_number(lent_day.date(), slips.last + 1)
+    lent_day = Counter(loan.lent_at.date() for loan in m.Loan.select(m.Loan.lent_at)).most_common(1)[0][0]
+    last = m.SerialCounter.get(m.SerialCounter.scope == tools.slip_scope(lent_day)).last
+    lent_at = min(dt.datetime.combine(lent_day, dt.time(17)), m.now())
+    loan = tools.lend(admin, idle.id, [free.asset_code], lent_at=lent_at)
+    assert loan.slip_no == tools.slip_number(lent_day, last + 1)
     units = m.ToolUnit.select().count()
     added = tools.add_units(admin, free.kind_id, 2)
     assert [u.asset_code for u in added] == [tools.asset_code(units + 1), tools.asset_code(units + 2)]
+
+
+def test_demo_then_real_work_on_either_backend(site_db, admin):
+    """Explicit ids and bulk rows must leave PostgreSQL's id sequences and the counters ready for real saves."""
+    counts = demo.generate(residents=60, intakes=150, loans=30, seed=5, as_of=AS_OF)
+    assert counts == {"residents": 60, "intakes": 150, "loans": 30}
+    assert m.Intake.select().count() == 150 and m.IntakeEvent.select().count() >= 150
+    intake = intakes.create_intake(admin, intakes.IntakeInput(
+        resident_id=1, service=catalog.PENSION, details={"cert_year": 2020, "way": "窗口"}))
+    assert intake.id == 151
+    free = m.ToolUnit.select().where(m.ToolUnit.state == tools.AVAILABLE).order_by(m.ToolUnit.id).first()
+    idle = (m.Resident.select().where(m.Resident.id.not_in(m.Loan.select(m.Loan.resident)))
+            .order_by(m.Resident.id).first())
+    loan = tools.lend(admin, idle.id, [free.asset_code])
+    assert loan.id == 31
+    units = m.ToolUnit.select().count()
+    assert tools.add_units(admin, free.kind_id, 1)[0].id == units + 1
+    resident = m.Resident.create(name="新居民", doc_number=make_id(seq="999"), doc_rev="x")
+    assert resident.id == 61
 
 
 def test_demo_accounts_sign_in_with_the_documented_password(demo_db):

@@ -21,11 +21,12 @@ one transaction: no per-row ORM save and no per-row audit entry (one entry recor
 Values still come from the app's own rules wherever a rule is a function of its own: residents pass
 ``residents.clean_input`` (which fills doc_rev and phone_rev), pinyin keys come from ``name_keys``,
 due dates from ``intakes.due_date_for`` and ``tools.default_due_date``, slip numbers and asset codes
-from ``tools.slip_number`` and ``tools.asset_code``, unit states after a return from
-``tools.STATE_AFTER_RETURN``. A few rules live inside service functions that write one row at a
-time (the serial's four-digit day sequence, the counter scopes of slips and asset codes, the wording
-of a history line); those are mirrored here, and tests/test_demo.py checks them against the real
-functions by saving a real intake, loan and unit on top of the demo data.
+and their counters from ``tools.slip_number``, ``tools.asset_code``, ``tools.slip_scope`` and
+``tools.ASSET_SCOPE``, unit states after a return from ``tools.STATE_AFTER_RETURN``. A few rules live
+inside service functions that write one row at a time (the serial's four-digit day sequence, the
+wording of a history line, a returned unit's condition note); those are mirrored here, and
+tests/test_demo.py checks the numbering against the real functions by saving a real intake, loan
+and unit on top of the demo data.
 """
 
 from __future__ import annotations
@@ -809,9 +810,8 @@ class _ToolBox:
         self.kinds: list[_Kind] = []
         self.unit_events: list[tuple] = []
         self.next_unit_id = _next_id(m.ToolUnit)
-        self.asset_scope = f"asset:{tools.ASSET_PREFIX}"
         self.asset_last = int(m.SerialCounter.select(m.SerialCounter.last)
-                              .where(m.SerialCounter.scope == self.asset_scope).scalar() or 0)
+                              .where(m.SerialCounter.scope == tools.ASSET_SCOPE).scalar() or 0)
 
     def buy(self, kind: _Kind, day: dt.date) -> _Unit:
         self.asset_last += 1
@@ -870,7 +870,7 @@ def _write_tool_box(rng: random.Random, count: int, people: _People, staff: _Sta
         return due_cache[(day, days)]
 
     for day, moments in _per_day(rng, count, as_of, LOAN_WEEKDAY_WEIGHT):
-        scope = f"loan:{day:%Y%m%d}"
+        scope = tools.slip_scope(day)
         last = existing.get(scope, 0)
         for lent_at in moments:
             index += 1
@@ -915,7 +915,7 @@ def _write_tool_box(rng: random.Random, count: int, people: _People, staff: _Sta
                           renewals, "", data.ENTERED_LATER_NOTE if later else "", later))
             loan_id += 1
         counters[scope] = last
-    counters[box.asset_scope] = box.asset_last
+    counters[tools.ASSET_SCOPE] = box.asset_last
     _write_units(box)
     loan_rows = _Bulk(m.Loan, ["id", "slip_no", "resident", "staff", "lent_at", "due_date", "deposit_fen",
                                "deposit_refunded_fen", "renewals", "override_reason", "notes", "entered_later"])
