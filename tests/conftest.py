@@ -1,11 +1,23 @@
-"""Shared fixtures: offscreen Qt, a fresh SQLite database per test, one account per role."""
+"""Shared fixtures: offscreen Qt, a fresh database per test, one account per role.
+
+Every test gets a new SQLite file. A test module marked ``pytestmark = pytest.mark.both_backends``
+runs each of its tests twice, on SQLite and on PostgreSQL, when the test reaches the database only
+through ``site_db`` (directly or through ``admin``, ``head``, ``clerk``); a test that asks for
+``db_path`` treats the database as a file and stays on SQLite. The PostgreSQL run needs a server:
+``GRIDSTATION_TEST_PG`` is its URL (CI starts one with ``.ci/start-postgres.sh``); without it
+those runs are skipped, saying why. Each PostgreSQL test gets a new schema in that database,
+dropped afterwards (much quicker than a database per test).
+"""
 
 from __future__ import annotations
 
 import os
 import shutil
 import subprocess
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 
@@ -19,18 +31,74 @@ STATION = "新亚洲体育城社区为民服务站"
 PASSWORD = "secret123"
 
 
+PG_URL = os.environ.get("GRIDSTATION_TEST_PG", "")
+PG_SKIP_REASON = ("PostgreSQL tests need a server: set GRIDSTATION_TEST_PG=postgresql://user@host:port/db "
+                  "(eval \"$(.ci/start-postgres.sh)\" starts a throw-away one)")
+BACKENDS = [pytest.param("sqlite", id="sqlite"),
+            pytest.param("postgresql", id="postgresql", marks=pytest.mark.skipif(not PG_URL, reason=PG_SKIP_REASON))]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "both_backends: run the module's site_db tests on SQLite and PostgreSQL")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    wanted = metafunc.definition.get_closest_marker("both_backends") is not None
+    if wanted and "site_db" in metafunc.fixturenames and "db_path" not in metafunc.fixturenames:
+        metafunc.parametrize("backend", BACKENDS)
+
+
 @pytest.fixture
-def db_path(tmp_path: Path) -> Path:
-    """A new, initialised database file with an admin account; closed again after the test."""
-    path = tmp_path / "station.db"
-    station.open_site(str(path))
+def backend() -> str:
+    """The database kind of ``site_db``: SQLite unless the module runs on both backends."""
+    return "sqlite"
+
+
+def pg_admin_connection():
+    """A plain psycopg2 connection to the test server, in autocommit, for creating and dropping schemas."""
+    import psycopg2
+
+    conn = psycopg2.connect(PG_URL)
+    conn.autocommit = True
+    return conn
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """The URL of a new, empty schema on the test server (search_path set in the URL); dropped afterwards."""
+    if not PG_URL:
+        pytest.skip(PG_SKIP_REASON)
+    schema = f"t_{uuid.uuid4().hex[:16]}"
+    conn = pg_admin_connection()
+    try:
+        with conn.cursor() as cur:
+            cur.execute(f"CREATE SCHEMA {schema}")
+        yield f"{PG_URL}{'&' if '?' in PG_URL else '?'}options={quote('-csearch_path=' + schema)}"
+        with conn.cursor() as cur:
+            cur.execute("SET lock_timeout = '20s'")
+            cur.execute(f"DROP SCHEMA {schema} CASCADE")
+    finally:
+        conn.close()
+
+
+@pytest.fixture
+def site_db(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[str]:
+    """A new, initialised database (file path or URL) with an admin account; closed after the test."""
+    target = str(tmp_path / "station.db") if backend == "sqlite" else request.getfixturevalue("pg_url")
+    station.open_site(target)
     station.init_station(STATION, "admin", PASSWORD, address="昆明市官渡区广福路1号", phone="0871-67000000")
-    yield path
+    yield target
     dbmod.close_database()
 
 
 @pytest.fixture
-def admin(db_path: Path):
+def db_path(site_db: str) -> Path:
+    """The SQLite file of ``site_db``, for tests that treat the database as a file."""
+    return Path(site_db)
+
+
+@pytest.fixture
+def admin(site_db: str):
     from gridstation.core import models as m
 
     return m.Staff.get(m.Staff.username == "admin")

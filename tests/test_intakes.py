@@ -7,6 +7,8 @@ from gridstation.core import models as m
 from gridstation.core.errors import DomainError, NotFound
 from tests.helpers import make_id, snapshot
 
+pytestmark = pytest.mark.both_backends
+
 VALID_USCC = "91110000600037341L"
 
 SAMPLES = {

@@ -11,6 +11,8 @@ from gridstation.core.errors import DomainError, PermissionDenied
 from tests.conftest import PASSWORD
 from tests.helpers import make_id, snapshot
 
+pytestmark = pytest.mark.both_backends
+
 
 def test_password_is_stored_only_as_a_salted_slow_hash(admin):
     assert PASSWORD not in admin.password_hash and admin.password_hash.startswith("scrypt$")

@@ -19,6 +19,8 @@ from gridstation.core import models as m
 from gridstation.core.errors import DomainError
 from gridstation.core.intakes import COMPLETED, FORWARDED, RETURNED, IntakeInput, change_status, create_intake
 
+pytestmark = pytest.mark.both_backends
+
 FEB = dt.date(2025, 2, 1)
 D = dt.datetime
 

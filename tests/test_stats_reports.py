@@ -19,6 +19,8 @@ from gridstation.core.stats import DEFINITIONS, add_months
 from gridstation.reports.annual import write_annual
 from gridstation.reports.monthly import write_monthly
 
+pytestmark = pytest.mark.both_backends
+
 PERIODS = ["本月", "上月", "去年同月", "本年累计"]
 WAGE_LABELS = ["受理案件（起）", "涉及人数（人）", "欠薪金额", "办结案件（起）", "追回金额", "转办案件（起）"]
 PENSION_LABELS = ["养老金领取人员（人）", "本年度已认证（人）", "认证覆盖率", "本期认证（人次）"]

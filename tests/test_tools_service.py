@@ -16,6 +16,8 @@ from gridstation.core.opening_days import next_open_day
 from tests import helpers
 from tests.helpers import make_id
 
+pytestmark = pytest.mark.both_backends
+
 TODAY = dt.date.today()
 
 

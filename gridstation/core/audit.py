@@ -8,7 +8,9 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from gridstation.core import db as dbmod
 from gridstation.core import models as m
+from gridstation.core import postgres
 
 
 def _digest(row: dict[str, Any], prev_hash: str) -> str:
@@ -36,8 +38,16 @@ def record(
     before: Any = None,
     after: Any = None,
 ) -> m.AuditLog:
-    """Append one entry. Call inside the write's transaction so the entry and the change commit together."""
+    """Append one entry. Call inside the write's transaction so the entry and the change commit together.
+
+    On PostgreSQL the station's write lock is taken here too (write_transaction already holds it; a
+    caller with a plain transaction gets it now), so two windows cannot both read the same last hash
+    and fork the chain.
+    """
     username = actor if isinstance(actor, str) else (actor.username if actor else "系统")
+    database = dbmod.current()
+    if not dbmod.is_sqlite(database):
+        postgres.lock_writes(database)
     last = m.AuditLog.select(m.AuditLog.hash).order_by(m.AuditLog.id.desc()).first()
     prev_hash = last.hash if last else ""
     row = {

@@ -42,8 +42,12 @@ def make_database(target: str) -> peewee.Database:
     if is_url(target):
         from playhouse.db_url import connect
 
+        from gridstation.core import postgres
+
         if target.startswith("sqlite:///"):
             return make_database(target[len("sqlite:///"):])
+        if postgres.is_postgres_url(target):
+            return postgres.make_database(target)
         return connect(target, autorollback=True)
     return peewee.SqliteDatabase(target, pragmas=SQLITE_PRAGMAS, timeout=15)
 
@@ -75,6 +79,10 @@ def open_database(target: str, *, create: bool = True) -> peewee.Database:
         raise DatabaseProblem(explain_database_error(target, exc)) from exc
     except peewee.OperationalError as exc:  # pragma: no cover - depends on server state
         raise DatabaseProblem(explain_database_error(target, exc)) from exc
+    if not is_sqlite(db):
+        from gridstation.core import postgres
+
+        postgres.check_server(db, describe(target))
     return db
 
 
@@ -113,12 +121,21 @@ def write_transaction() -> Iterator[None]:
     """One write, all or nothing, serialised against other windows.
 
     SQLite takes the write lock at BEGIN (IMMEDIATE) so two windows cannot both read the same
-    counter and then collide; PostgreSQL relies on row locks taken by the service (SELECT ... FOR UPDATE).
+    counter and then collide; PostgreSQL takes the station's advisory write lock first thing, the
+    same rule (see core/postgres.py). A lost server connection or a lock wait that timed out ends
+    the save as a whole, reported as DatabaseProblem so the window shows a message, not a traceback.
     """
     db = current()
     if isinstance(db, peewee.SqliteDatabase):
         with db.atomic("IMMEDIATE"):
             yield
     else:
-        with db.atomic():
-            yield
+        from gridstation.core import postgres
+        from gridstation.core.errors import DatabaseProblem
+
+        try:
+            with db.atomic():
+                postgres.lock_writes(db)
+                yield
+        except postgres.CONNECTION_LOST as exc:
+            raise DatabaseProblem(postgres.save_failed_message(exc)) from exc
