@@ -218,14 +218,15 @@ def test_a_cancelled_import_writes_nothing(db_path, tmp_path):
     rows = [HEADERS] + [resident_row(f"居民{i}", make_id("110101", "19800101", f"{i:03d}")) for i in range(600)]
     path = xlsx(tmp_path / "r.xlsx", rows)
     before = snapshot()
-    calls = []
+    seen: list[tuple[int, int]] = []
 
-    def cancel() -> bool:
-        calls.append(1)
-        return len(calls) > 4  # after the check, while writing
+    def cancel() -> bool:  # polled before each progress report: stop once every row was checked
+        return bool(seen) and seen[-1][0] * 2 >= seen[-1][1]
 
     with pytest.raises(ledger_import.ImportCancelled, match="没有写入任何数据"):
-        run_import(ledger_read.open_ledger(path, "residents"), None, cancel=cancel)
+        run_import(ledger_read.open_ledger(path, "residents"), None,
+                   progress=lambda done, total: seen.append((done, total)), cancel=cancel)
+    assert seen[-1] == (600, 1200)  # it was writing when it stopped
     assert snapshot() == before
 
 

@@ -17,6 +17,7 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -285,7 +286,7 @@ class Ledger:
     columns: list[ColumnSpec]
     mapping: dict[str, int]  # column key -> 0-based index in the file
 
-    @property
+    @cached_property
     def spec(self) -> dict[str, ColumnSpec]:
         return {c.key: c for c in self.columns}
 
