@@ -44,7 +44,14 @@ def run_gui(target: str) -> int:
     try:
         station.open_site(target, create=False)
     except DatabaseProblem as exc:
-        if not _offer_restore(exc.message, target):
+        from gridstation.ui import setup_wizard
+
+        if setup_wizard.should_offer(target):
+            created = setup_wizard.run_setup(target)
+            if created is None:
+                return 0
+            target = created
+        elif not _offer_restore(exc.message, target):
             return _startup_problem(exc.message, target)
     if not station.is_initialised():
         return _startup_problem("数据库中还没有管理员账号，请先运行 gridstation init。", target)
