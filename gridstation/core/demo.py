@@ -686,7 +686,7 @@ def _write_intakes(rng: random.Random, count: int, people: _People, staff: _Staf
                     person = rng.choice(people.pool(service.row.code))
                 certified.add((person.id, received.year))
             last += 1
-            _add_intake(rng, rows, events, intake_id, f"{scope}{last:04d}", service, person, received, staff, as_of)
+            _add_intake(rng, rows, events, intake_id, workflow.format_serial(scope, last), service, person, received, staff, as_of)
             intake_id += 1
         counters[scope] = last
     events.flush()

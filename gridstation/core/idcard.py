@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 from stdnum.cn import ric
 from stdnum.exceptions import ValidationError
@@ -21,7 +22,12 @@ class IdInfo:
     number: str
     birth_date: dt.date
     gender: str  # 男 / 女
-    region_warning: str  # empty when the region code is known for the birth year
+
+    @cached_property
+    def region_warning(self) -> str:
+        """Empty when the region code is known for the birth year; looked up only when asked
+        (the region table lookup costs more than the rest of the check, and imports skip it)."""
+        return region_warning(self.number)
 
     def age(self, on: dt.date | None = None) -> int:
         return age_on(self.birth_date, on or dt.date.today())
@@ -69,12 +75,7 @@ def check_id(number: str, *, today: dt.date | None = None) -> IdInfo:
         raise DomainError(
             f"身份证号校验位错误：最后一位应为 {expected}，请核对证件。", field="doc_number"
         )
-    return IdInfo(
-        number=number,
-        birth_date=birth,
-        gender="男" if int(number[16]) % 2 else "女",
-        region_warning=region_warning(number),
-    )
+    return IdInfo(number=number, birth_date=birth, gender="男" if int(number[16]) % 2 else "女")
 
 
 def region_warning(number: str) -> str:

@@ -45,10 +45,15 @@ def serial_scope(received: dt.datetime) -> str:
     return f"{settings.get('serial_prefix')}{received:%Y%m%d}"
 
 
+def format_serial(scope: str, number: int) -> str:
+    """Prefix + date + 4-digit sequence, e.g. SL202501030007."""
+    return f"{scope}{number:04d}"
+
+
 def next_serial(received: dt.datetime) -> str:
-    """Prefix + date + 4-digit sequence, e.g. SL202501030007; call inside the intake's transaction."""
+    """The next 受理编号 of the day; call inside the intake's transaction."""
     scope = serial_scope(received)
-    return f"{scope}{next_number(scope):04d}"
+    return format_serial(scope, next_number(scope))
 
 
 @dataclass

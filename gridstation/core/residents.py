@@ -46,13 +46,14 @@ def clean_input(data: ResidentInput) -> dict:
         raise DomainError(f"姓名过长（最多{MAX_NAME}个字）。", field="name")
     if any(ord(c) < 32 for c in name):
         raise DomainError("姓名含有不可见字符，请重新输入。", field="name")
-    doc_number = idcard.check_document(data.doc_type, data.doc_number)
     gender, birth = data.gender, data.birth_date
     if data.doc_type == idcard.MAINLAND_ID:
-        info = idcard.check_id(doc_number)
-        gender, birth = info.gender, info.birth_date
-    elif gender not in ("", "男", "女"):
-        raise DomainError("性别应为“男”或“女”。", field="gender")
+        info = idcard.check_id(data.doc_number)
+        doc_number, gender, birth = info.number, info.gender, info.birth_date
+    else:
+        doc_number = idcard.check_document(data.doc_type, data.doc_number)
+        if gender not in ("", "男", "女"):
+            raise DomainError("性别应为“男”或“女”。", field="gender")
     if birth is not None and birth > dt.date.today():
         raise DomainError("出生日期不能晚于今天。", field="birth_date")
     values = {
