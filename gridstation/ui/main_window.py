@@ -8,12 +8,13 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QLabel, QListWidgetItem, QMainWindow, QWidget
 
-from gridstation.core import accounts, intakes, settings, tools
+from gridstation.core import accounts, settings
 from gridstation.core import models as m
 from gridstation.core import db as dbmod
 from gridstation.ui.context import AppContext
 from gridstation.ui.forms import load_form
 from gridstation.ui.idle_lock import IdleWatcher
+from gridstation.ui.live_updates import LiveUpdates
 from gridstation.ui.pages import PAGES, PageSpec
 
 
@@ -41,13 +42,13 @@ class MainWindow(QMainWindow):
         self.ctx.bus.data_changed.connect(lambda _area: self.refresh_status())
         self.ctx.bus.status_message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.resize(1280, 800)
-        self.ui.navList.setCurrentRow(0)
         self.locked = False
         self.idle = IdleWatcher(float(settings.get("idle_lock_minutes")), self)
         QApplication.instance().installEventFilter(self.idle)
         self.idle.idle.connect(self.lock)
         self.ctx.bus.data_changed.connect(
             lambda area: area == "settings" and self.idle.set_minutes(float(settings.get("idle_lock_minutes"))))
+        self.live_updates = LiveUpdates(ctx, self)  # other windows' saves refresh this one; lost-connection banner
 
     def _allowed(self, spec: PageSpec) -> bool:
         try:
@@ -117,6 +118,12 @@ class MainWindow(QMainWindow):
         who = f"{staff.display_name}（{accounts.ROLE_NAMES.get(staff.role, staff.role)}）" if staff else "未登录"
         self.staff_label.setText(f"当前人员：{who}")
         self.db_label.setText(f"数据库：{dbmod.describe(self.ctx.target)}")
+        if self._painted:
+            self.refresh_counts()
+
+    def refresh_counts(self) -> None:
+        from gridstation.core import intakes, tools
+
         today = dt.date.today()
         late_intakes = m.Intake.select().where(intakes.overdue_condition(today)).count()
         late_tools = tools.count_overdue(today=today)
@@ -155,7 +162,14 @@ class MainWindow(QMainWindow):
         if not self._painted:
             self._painted = True
             self.first_painted.emit()
-            QTimer.singleShot(0, self._load_icons)
+            QTimer.singleShot(0, self._after_first_paint)
+
+    def _after_first_paint(self) -> None:
+        """The window is on screen at once; the first page, icons and counts fill in right after."""
+        if self.ui.navList.currentRow() < 0:
+            self.ui.navList.setCurrentRow(0)
+        self._load_icons()
+        self.refresh_counts()
 
     def _load_icons(self) -> None:
         """QtAwesome costs about half a second to import, so icons arrive after the first paint."""
