@@ -1,0 +1,365 @@
+"""The import wizard: choose a ledger, check the column mapping, preview the bad rows, import.
+
+Reading, the preview (a dry run of the real import) and the import itself run on a worker thread
+that only calls core functions and reports through signals: it never touches a widget, so the
+counter stays responsive while 100 000 rows are checked. Cancelling sets an event the import polls;
+the import's transaction is then rolled back and nothing is written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QThread, Signal
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import QComboBox, QDialog, QFileDialog, QTableWidgetItem, QWidget
+
+from gridstation.core import db as dbmod
+from gridstation.core import ledger_read
+from gridstation.core.errors import DomainError
+from gridstation.core.ledger_columns import KIND_NAMES, KINDS, RESIDENTS
+from gridstation.core.ledger_import import ImportOptions, ImportReport, run_import
+from gridstation.ui.context import AppContext
+from gridstation.ui.forms import load_form
+
+CHOOSE, MAPPING, PREVIEW, RESULT = range(4)
+STEPS = {CHOOSE: "选择台账文件", MAPPING: "核对列的对应关系", PREVIEW: "预览与检查", RESULT: "导入结果"}
+NOT_IMPORTED = "（不导入）"
+BAD_ROW, BAD_CELL = QColor("#fde2e1"), QColor("#f4a6a0")
+AREA = {"residents": "resident", "intakes": "intake", "tools": "tools", "loans": "tools"}
+Job = Callable[[Callable[[int, int], None], Callable[[], bool]], Any]
+
+
+class Worker(QThread):
+    """Runs one core job off the GUI thread with its own database connection; reports by signals only."""
+
+    progressed = Signal(int, int)
+    succeeded = Signal(object)
+    failed = Signal(str)
+
+    def __init__(self, job: Job, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._job = job
+        self._stop = threading.Event()
+
+    def cancel(self) -> None:
+        self._stop.set()
+
+    def run(self) -> None:
+        database = dbmod.current()
+        database.connect(reuse_if_open=True)
+        try:
+            result = self._job(self.progressed.emit, self._stop.is_set)
+        except DomainError as exc:
+            self.failed.emit(exc.message)
+        except Exception as exc:  # anything else still ends in a message, and the transaction rolled back
+            self.failed.emit(f"处理时出错，未写入任何数据：{exc}")
+        else:
+            self.succeeded.emit(result)
+        finally:
+            database.close()
+
+
+class PreviewModel(QAbstractTableModel):
+    """The file's rows under the mapped columns; rows the check refused are tinted, with the reasons."""
+
+    def __init__(self, ledger: ledger_read.Ledger, report: ImportReport) -> None:
+        super().__init__()
+        self.ledger = ledger
+        self.keys = [c.key for c in ledger.columns if c.key in ledger.mapping]
+        self.problems: dict[int, list] = {}
+        for problem in report.problems:
+            self.problems.setdefault(problem.row, []).append(problem)
+        self.all_rows = ledger.sheet.rows
+        self.rows = self.all_rows
+
+    def show_bad_only(self, bad_only: bool) -> None:
+        self.beginResetModel()
+        self.rows = [r for r in self.all_rows if r[0] in self.problems] if bad_only else self.all_rows
+        self.endResetModel()
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else 2 + len(self.keys)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> object:  # noqa: N802
+        if role != Qt.ItemDataRole.DisplayRole or orientation != Qt.Orientation.Horizontal:
+            return None
+        if section == 0:
+            return "行号"
+        if section == 1:
+            return "问题"
+        return self.ledger.header_of(self.keys[section - 2])
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid():
+            return None
+        number, values = self.rows[index.row()]
+        problems = self.problems.get(number, [])
+        column = index.column()
+        key = self.keys[column - 2] if column >= 2 else None
+        header = self.ledger.header_of(key) if key else None
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == 0:
+                return str(number)
+            if column == 1:
+                return "；".join(p.message for p in problems)
+            return _shown(values[self.ledger.mapping[key]] if self.ledger.mapping[key] < len(values) else None)
+        if role == Qt.ItemDataRole.BackgroundRole and problems:
+            cell_bad = header is not None and any(p.column == header for p in problems)
+            return QBrush(BAD_CELL if cell_bad else BAD_ROW)
+        if role == Qt.ItemDataRole.ToolTipRole and problems:
+            return "\n".join(p.line() for p in problems)
+        return None
+
+
+def _shown(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M") if value.time() != dt.time() else value.strftime("%Y-%m-%d")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+class ImportWizard(QDialog):
+    """Four steps in one dialog; each long step runs on a Worker with the progress bar shown."""
+
+    finished_import = Signal(object)  # the ImportReport of a real import
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.ledger: ledger_read.Ledger | None = None
+        self.preview: ImportReport | None = None
+        self.report: ImportReport | None = None
+        self.worker: Worker | None = None
+        self.combos: dict[str, QComboBox] = {}
+        self.model: PreviewModel | None = None
+        self.setWindowTitle("导入台账")
+        self.ui = load_form("import_wizard.ui", self)
+        for kind in KINDS:
+            self.ui.kindCombo.addItem(f"{KIND_NAMES[kind]}台账", kind)
+        self.ui.kindCombo.currentIndexChanged.connect(self._kind_changed)
+        self.ui.browseButton.clicked.connect(self._browse)
+        self.ui.templateButton.clicked.connect(self._save_template)
+        self.ui.backButton.clicked.connect(self.back)
+        self.ui.nextButton.clicked.connect(self.next)
+        self.ui.importButton.clicked.connect(self.start_import)
+        self.ui.cancelButton.clicked.connect(self.cancel)
+        self.ui.badOnlyCheck.toggled.connect(self._bad_only)
+        self.resize(960, 640)
+        self._kind_changed()
+        self._go(CHOOSE)
+
+    # ------------------------------------------------------------ navigation
+
+    @property
+    def kind(self) -> str:
+        return self.ui.kindCombo.currentData()
+
+    def _go(self, step: int) -> None:
+        self.ui.pages.setCurrentIndex(step)
+        self.ui.stepLabel.setText(f"第{step + 1}步，共4步：{STEPS[step]}")
+        self.ui.messageLabel.setText("")
+        self._buttons()
+
+    def _buttons(self) -> None:
+        step, busy = self.ui.pages.currentIndex(), self.worker is not None
+        self.ui.backButton.setVisible(step in (MAPPING, PREVIEW))
+        self.ui.backButton.setEnabled(not busy)
+        self.ui.nextButton.setVisible(step in (CHOOSE, MAPPING))
+        self.ui.nextButton.setEnabled(not busy)
+        self.ui.importButton.setVisible(step == PREVIEW)
+        self.ui.importButton.setEnabled(not busy and self.preview is not None)
+        self.ui.cancelButton.setText("关闭" if step == RESULT and not busy else "取消")
+        self.ui.progressBar.setVisible(busy)
+
+    def _kind_changed(self) -> None:
+        self.ui.updateExistingCheck.setVisible(self.kind == RESIDENTS)
+
+    def back(self) -> None:
+        self._go(max(CHOOSE, self.ui.pages.currentIndex() - 1))
+
+    def next(self) -> None:
+        step = self.ui.pages.currentIndex()
+        if step == CHOOSE:
+            self._read_file()
+        elif step == MAPPING:
+            self._apply_mapping()
+
+    # ------------------------------------------------------------ step 1: the file
+
+    def _browse(self) -> None:
+        name, _ = QFileDialog.getOpenFileName(self, "选择台账文件", "", "台账 (*.xlsx *.csv)")
+        if name:
+            self.ui.fileEdit.setText(name)
+
+    def _save_template(self) -> None:
+        name, _ = QFileDialog.getSaveFileName(self, "保存模板", f"{KIND_NAMES[self.kind]}台账模板.xlsx", "Excel (*.xlsx)")
+        if not name:
+            return
+        from gridstation.core.ledger_templates import write_template
+
+        try:
+            write_template(self.kind, name)
+        except (DomainError, OSError) as exc:
+            self.ui.messageLabel.setText(getattr(exc, "message", str(exc)))
+            return
+        self.ctx.bus.status_message.emit(f"已保存模板：{name}")
+
+    def _read_file(self) -> None:
+        path = Path(self.ui.fileEdit.text().strip())
+        if not self.ui.fileEdit.text().strip():
+            self.ui.messageLabel.setText("请选择要导入的文件。")
+            return
+        kind = self.kind
+        self._run(lambda _progress, _cancel: ledger_read.open_ledger(path, kind), self._file_read)
+
+    def _file_read(self, ledger: ledger_read.Ledger) -> None:
+        self.ledger = ledger
+        self.preview = None
+        table = self.ui.mappingTable
+        table.setRowCount(len(ledger.columns))
+        self.combos = {}
+        choices = [NOT_IMPORTED] + [f"第{i + 1}列：{h or '（无表头）'}" for i, h in enumerate(ledger.sheet.headers)]
+        for row, spec in enumerate(ledger.columns):
+            item = QTableWidgetItem(("* " if spec.required else "") + spec.header)
+            item.setToolTip(spec.note)
+            item.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            table.setItem(row, 0, item)
+            combo = QComboBox()
+            combo.addItems(choices)
+            index = ledger.mapping.get(spec.key)
+            combo.setCurrentIndex(0 if index is None else index + 1)
+            table.setCellWidget(row, 1, combo)
+            self.combos[spec.key] = combo
+        table.resizeColumnToContents(0)
+        self._go(MAPPING)
+
+    # ------------------------------------------------------------ step 2: the mapping
+
+    def mapping(self) -> dict[str, int]:
+        return {key: combo.currentIndex() - 1 for key, combo in self.combos.items() if combo.currentIndex() > 0}
+
+    def _apply_mapping(self) -> None:
+        assert self.ledger is not None
+        chosen = self.mapping()
+        spec = self.ledger.spec
+        used: dict[int, str] = {}
+        for key, index in chosen.items():
+            if index in used:
+                self.ui.messageLabel.setText(
+                    f"文件的第{index + 1}列同时指定给了“{spec[used[index]].header}”和“{spec[key].header}”，请只选一项。")
+                return
+            used[index] = key
+        self.ledger.mapping = chosen
+        missing = self.ledger.missing_required()
+        if missing:
+            self.ui.messageLabel.setText(f"请为必填的“{missing[0].header}”选择文件中的列。")
+            return
+        self._go(PREVIEW)
+        ledger, actor, options = self.ledger, self.ctx.staff, self._options(dry_run=True)
+        self.ui.previewSummary.setText("正在检查每一行…")
+        self._run(lambda progress, cancel: run_import(ledger, actor, options, progress=progress, cancel=cancel),
+                  self._previewed)
+
+    # ------------------------------------------------------------ step 3: the preview
+
+    def _options(self, *, dry_run: bool) -> ImportOptions:
+        return ImportOptions(dry_run=dry_run, valid_only=self.ui.validOnlyCheck.isChecked(),
+                             update_existing=self.kind == RESIDENTS and self.ui.updateExistingCheck.isChecked())
+
+    def _previewed(self, report: ImportReport) -> None:
+        assert self.ledger is not None
+        self.preview = report
+        self.model = PreviewModel(self.ledger, report)
+        self.ui.previewTable.setModel(self.model)
+        self.ui.previewTable.resizeColumnsToContents()
+        bad = len(report.bad_rows)
+        text = report.summary()
+        if bad:
+            text += " 有问题的行以红色标出，鼠标停在行上可看原因。可修改文件后重新选择，或勾选“只导入正确的行”。"
+        self.ui.previewSummary.setText(text)
+        self.ui.badOnlyCheck.setChecked(False)
+        self._buttons()
+
+    def _bad_only(self, checked: bool) -> None:
+        if self.model is not None:
+            self.model.show_bad_only(checked)
+
+    # ------------------------------------------------------------ step 4: the import
+
+    def start_import(self) -> None:
+        assert self.ledger is not None and self.preview is not None
+        if self.preview.problems and not self.ui.validOnlyCheck.isChecked():
+            self.ui.messageLabel.setText(
+                f"有 {len(self.preview.bad_rows)} 行有问题。请修改文件后重新导入，或勾选“只导入正确的行”。")
+            return
+        ledger, actor, options = self.ledger, self.ctx.staff, self._options(dry_run=False)
+        self._go(RESULT)
+        self.ui.resultSummary.setText("正在导入…")
+        self.ui.resultText.setPlainText("")
+        self._run(lambda progress, cancel: run_import(ledger, actor, options, progress=progress, cancel=cancel),
+                  self._imported, failed=self._import_failed)
+
+    def _imported(self, report: ImportReport) -> None:
+        self.report = report
+        self.ui.resultSummary.setText(report.summary())
+        self.ui.resultText.setPlainText("\n".join([*(p.line() for p in report.problems), *report.notes]))
+        if report.written:
+            self.ctx.bus.data_changed.emit(AREA[report.kind])
+        self.finished_import.emit(report)
+
+    def _import_failed(self, message: str) -> None:
+        self.ui.resultSummary.setText(message)
+
+    # ------------------------------------------------------------ the worker
+
+    def _run(self, job: Job, done: Callable[[Any], None], *, failed: Callable[[str], None] | None = None) -> None:
+        self.ui.progressBar.setRange(0, 0)
+        worker = Worker(job, self)
+        worker.progressed.connect(self._progress)
+        worker.succeeded.connect(done)
+        worker.failed.connect(failed or self.ui.messageLabel.setText)
+        worker.finished.connect(self._worker_done)
+        self.worker = worker
+        self._buttons()
+        worker.start()
+
+    def _progress(self, done: int, total: int) -> None:
+        self.ui.progressBar.setRange(0, max(total, 1))
+        self.ui.progressBar.setValue(done)
+
+    def _worker_done(self) -> None:
+        if self.worker is not None:
+            self.worker.deleteLater()
+        self.worker = None
+        self._buttons()
+
+    def cancel(self) -> None:
+        """Stop the running step (nothing is written), or close the wizard when nothing runs."""
+        if self.worker is not None:
+            self.worker.cancel()
+            return
+        self.reject()
+
+    def reject(self) -> None:
+        if self.worker is not None:
+            self.worker.cancel()
+            self.worker.wait()
+        super().reject()
+
+
+def open_import_wizard(ctx: AppContext, parent: QWidget | None) -> QDialog:
+    """Show the import wizard (non-modal, so the counter stays usable) and return it."""
+    wizard = ImportWizard(ctx, parent)
+    wizard.show()
+    return wizard
