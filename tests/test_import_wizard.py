@@ -64,13 +64,13 @@ def test_choose_map_preview_bad_row_then_import_the_valid_rows(qtbot, wizard, tm
 
     model = wizard.ui.previewTable.model()
     headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
-    assert headers == ["行号", "问题", "姓名", "身份证号码", "手机号", "小区"]
+    assert headers == ["行号", "姓名", "身份证号码", "手机号", "小区", "问题"]
     phone = headers.index("手机号")
     assert model.data(model.index(0, phone), Qt.ItemDataRole.BackgroundRole) is None
     assert model.data(model.index(1, phone), Qt.ItemDataRole.BackgroundRole).color() == import_wizard.BAD_CELL
-    assert model.data(model.index(1, 2), Qt.ItemDataRole.BackgroundRole).color() == import_wizard.BAD_ROW
+    assert model.data(model.index(1, 1), Qt.ItemDataRole.BackgroundRole).color() == import_wizard.BAD_ROW
     assert "第3行“手机号”列" in model.data(model.index(1, 0), Qt.ItemDataRole.ToolTipRole)
-    assert "格式不正确" in model.data(model.index(1, 1))
+    assert "格式不正确" in model.data(model.index(1, headers.index("问题")))
     wizard.ui.badOnlyCheck.setChecked(True)
     assert model.rowCount() == 1
     assert m.Resident.select().count() == 0  # the preview wrote nothing

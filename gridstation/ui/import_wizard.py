@@ -65,7 +65,7 @@ class Worker(QThread):
 
 
 class PreviewModel(QAbstractTableModel):
-    """The file's rows under the mapped columns; rows the check refused are tinted, with the reasons."""
+    """The file's rows under the mapped columns, then the reasons; rows the check refused are tinted."""
 
     def __init__(self, ledger: ledger_read.Ledger, report: ImportReport) -> None:
         super().__init__()
@@ -93,9 +93,9 @@ class PreviewModel(QAbstractTableModel):
             return None
         if section == 0:
             return "行号"
-        if section == 1:
+        if section == len(self.keys) + 1:
             return "问题"
-        return self.ledger.header_of(self.keys[section - 2])
+        return self.ledger.header_of(self.keys[section - 1])
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if not index.isValid():
@@ -103,14 +103,13 @@ class PreviewModel(QAbstractTableModel):
         number, values = self.rows[index.row()]
         problems = self.problems.get(number, [])
         column = index.column()
-        key = self.keys[column - 2] if column >= 2 else None
+        key = self.keys[column - 1] if 0 < column <= len(self.keys) else None
         header = self.ledger.header_of(key) if key else None
         if role == Qt.ItemDataRole.DisplayRole:
-            if column == 0:
-                return str(number)
-            if column == 1:
-                return "；".join(p.message for p in problems)
-            return _shown(values[self.ledger.mapping[key]] if self.ledger.mapping[key] < len(values) else None)
+            if key is not None:
+                place = self.ledger.mapping[key]
+                return _shown(values[place] if place < len(values) else None)
+            return str(number) if column == 0 else "；".join(p.message for p in problems)
         if role == Qt.ItemDataRole.BackgroundRole and problems:
             cell_bad = header is not None and any(p.column == header for p in problems)
             return QBrush(BAD_CELL if cell_bad else BAD_ROW)
@@ -283,6 +282,7 @@ class ImportWizard(QDialog):
         self.model = PreviewModel(self.ledger, report)
         self.ui.previewTable.setModel(self.model)
         self.ui.previewTable.resizeColumnsToContents()
+        self.ui.previewTable.horizontalHeader().setStretchLastSection(True)
         bad = len(report.bad_rows)
         text = report.summary()
         if bad:
