@@ -43,8 +43,11 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Both backends for a marked module's site_db tests, unless a test pins one itself with
+    ``@pytest.mark.parametrize("backend", ["postgresql"])``."""
     wanted = metafunc.definition.get_closest_marker("both_backends") is not None
-    if wanted and "site_db" in metafunc.fixturenames and "db_path" not in metafunc.fixturenames:
+    pinned = any("backend" in str(mark.args[0]) for mark in metafunc.definition.iter_markers("parametrize"))
+    if wanted and not pinned and "site_db" in metafunc.fixturenames and "db_path" not in metafunc.fixturenames:
         metafunc.parametrize("backend", BACKENDS)
 
 

@@ -57,8 +57,12 @@ def cmd_init(args: argparse.Namespace, target: str) -> int:
     opened = station.open_site(target, create=True)
     station.init_station(args.station, args.admin, password, address=args.address,
                          phone=args.phone, serial_prefix=args.prefix)
+    from gridstation.core.db import describe, is_url
+
     word = "已创建" if opened.version_before == 0 else "已检查"
-    print(f"数据库{word}：{target}（结构版本 {opened.version_after}），服务站：{args.station}，管理员：{args.admin}")
+    print(f"数据库{word}：{describe(target)}（结构版本 {opened.version_after}），服务站：{args.station}，管理员：{args.admin}")
+    if is_url(target) and 0 < opened.version_before < opened.version_after:
+        print("注意：服务器数据库升级前不做文件备份，请用服务器的备份（如 pg_dump）保留升级前的数据。")
     return 0
 
 

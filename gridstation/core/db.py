@@ -138,4 +138,4 @@ def write_transaction() -> Iterator[None]:
                 postgres.lock_writes(db)
                 yield
         except postgres.CONNECTION_LOST as exc:
-            raise DatabaseProblem(postgres.save_failed_message(exc)) from exc
+            raise DatabaseProblem(postgres.failure_message(exc)) from exc

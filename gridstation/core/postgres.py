@@ -59,19 +59,33 @@ def is_postgres_url(target: str) -> bool:
     return target.startswith(SCHEMES)
 
 
-class StationDatabase(ReconnectMixin, peewee.PostgresqlDatabase):
-    """PostgreSQL that reconnects by itself outside a transaction after the connection was lost."""
+# What psycopg2 says when the line to the server is gone (lower case, as matched).
+LOST_FRAGMENTS = (
+    "server closed the connection", "terminating connection", "could not receive data",
+    "could not send data", "ssl connection has been closed", "no connection to the server",
+    "connection timed out", "connection already closed", "connection to server", "could not connect",
+    "timeout expired",
+)
 
-    reconnect_errors = (
-        (peewee.OperationalError, "server closed the connection"),
-        (peewee.OperationalError, "terminating connection"),
-        (peewee.OperationalError, "could not receive data"),
-        (peewee.OperationalError, "could not send data"),
-        (peewee.OperationalError, "ssl connection has been closed"),
-        (peewee.OperationalError, "no connection to the server"),
-        (peewee.OperationalError, "connection timed out"),
-        (peewee.InterfaceError, "connection already closed"),
-    )
+
+class StationDatabase(ReconnectMixin, peewee.PostgresqlDatabase):
+    """PostgreSQL that reconnects by itself outside a transaction after the connection was lost.
+
+    When reconnecting fails too (the server is still unreachable) the statement raises
+    DatabaseProblem with a Chinese message, so a window that calls a service shows it like any
+    other refusal instead of a traceback.
+    """
+
+    reconnect_errors = tuple((kind, fragment) for kind in (peewee.OperationalError, peewee.InterfaceError)
+                             for fragment in LOST_FRAGMENTS[:8])
+
+    def execute_sql(self, sql: str, params: Any = None) -> Any:
+        try:
+            return super().execute_sql(sql, params)
+        except CONNECTION_LOST as exc:
+            if is_connection_lost(exc):
+                raise DatabaseProblem(failure_message(exc)) from exc
+            raise
 
 
 def make_database(url: str) -> StationDatabase:
@@ -83,13 +97,19 @@ def make_database(url: str) -> StationDatabase:
 
 
 def check_server(database: peewee.Database, where: str) -> None:
-    """Refuse a database whose collation would make resident search miss people."""
+    """Refuse (and disconnect from) a database whose collation would make resident search miss people.
+
+    Both the catalogue's word and the comparison itself are checked: a database can say ``C`` and
+    still compare with ICU rules (PostgreSQL 15's locale provider).
+    """
     name, collation = database.execute_sql(
         "SELECT datname, datcollate FROM pg_database WHERE datname = current_database()").fetchone()
     bytewise = database.execute_sql("SELECT 'B' < 'a' AND 'a-' < 'aB'").fetchone()[0]
     if collation not in BYTEWISE_COLLATIONS or not bytewise:
+        database.close()
         raise DatabaseProblem(
-            f"数据库 {name}（{where}）的排序规则是 {collation}，网格服务站需要按字节排序（C）。"
+            f"数据库 {name}（{where}）不按字节比较文字（排序规则 {collation}{'' if bytewise else '，实际按语言规则'}），"
+            "居民查找会漏人，网格服务站需要 C 排序规则。"
             f"请这样新建数据库：createdb --template=template0 --encoding=UTF8 --lc-collate=C --lc-ctype=C {name}")
 
 
@@ -101,11 +121,15 @@ def lock_writes(database: peewee.Database) -> None:
 CONNECTION_LOST = (peewee.OperationalError, peewee.InterfaceError)
 
 
-def save_failed_message(exc: Exception) -> str:
-    """What the user reads when a write on the server failed for a reason outside their input."""
+def is_connection_lost(exc: BaseException) -> bool:
+    return isinstance(exc, peewee.InterfaceError) or any(f in str(exc).lower() for f in LOST_FRAGMENTS)
+
+
+def failure_message(exc: BaseException) -> str:
+    """What the user reads when the server failed a statement for a reason outside their input."""
     text = str(exc).lower()
     if "lock timeout" in text:
         return "其他窗口正在保存，等待超时，本次操作没有保存。请稍后重试。"
     if "deadlock" in text or "could not serialize" in text:
         return "与其他窗口的保存冲突，本次操作没有保存。请重试。"
-    return "与数据库服务器的连接中断，本次操作没有保存（不会留下半条记录）。请在连接恢复后重新操作。"
+    return "与数据库服务器的连接中断，本次操作没有完成（不会留下半条记录）。请在连接恢复后重新操作。"

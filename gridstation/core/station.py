@@ -21,6 +21,8 @@ def open_site(target: str, *, create: bool = True) -> Opened:
     dbmod.open_database(target, create=create)
 
     def _backup() -> None:
+        # A server database has no file to copy: its upgrade relies on the server's own backups
+        # (pg_dump, WAL archiving); ``gridstation init`` reminds whoever upgrades it.
         if not dbmod.is_url(target):
             backup.backup_sqlite(target, backup.default_backup_dir(target), label="before-upgrade")
 

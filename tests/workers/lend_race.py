@@ -1,0 +1,26 @@
+"""A window racing another to lend the same units: both wait at a barrier, then scan at once.
+
+Started with multiprocessing (spawn) so the two windows can share the barrier; each round's
+outcome goes to ``results`` as (asset code, window name, "won" or the refusal's message).
+"""
+
+from __future__ import annotations
+
+from multiprocessing.synchronize import Barrier
+from queue import Queue
+
+from gridstation.core import station, tools
+from gridstation.core import models as m
+
+
+def race(target: str, name: str, rounds: list[tuple[str, int]], barrier: Barrier, results: Queue) -> None:
+    station.open_site(target, create=False)
+    staff = m.Staff.get(m.Staff.username == "admin")
+    for code, resident_id in rounds:
+        barrier.wait(timeout=120)
+        try:
+            tools.lend(staff, resident_id, [code])
+        except tools.UnitNotAvailable as exc:
+            results.put((code, name, exc.message))
+        else:
+            results.put((code, name, "won"))
