@@ -241,3 +241,33 @@ def test_the_wizard_is_offered_only_for_this_pcs_missing_database(site, tmp_path
     site.unlink()
     monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")
     assert not should_offer(str(site))  # nobody to answer it
+
+
+def test_restoring_a_backup_instead_takes_the_old_stations_data(qtbot, wizard, site, tmp_path):
+    old = tmp_path / "U盘" / "gridstation-20250301-093000-daily.db"
+    old.parent.mkdir()
+    station.open_site(str(old))
+    station.init_station("旧电脑上的服务站", "laowang", PASSWORD)
+    dbmod.close_database()
+    restore = wizard.button(wizard.WizardButton.CustomButton1)
+    assert restore.isVisible() and restore.text() == "从备份恢复(&R)…"
+    assert wizard.restore_from(old)
+    assert wizard.result() == QDialog.DialogCode.Accepted
+    assert wizard.created == str(site) and site.is_file()
+    assert settings.get("station_name") == "旧电脑上的服务站"
+    assert accounts.sign_in("laowang", PASSWORD).role == accounts.ADMIN
+
+
+def test_restoring_a_file_that_is_no_backup_creates_nothing(qtbot, wizard, site, tmp_path):
+    bogus = tmp_path / "照片.db"
+    bogus.write_bytes(b"not a database at all" * 100)
+    assert not wizard.restore_from(bogus)
+    assert "不是有效的网格服务站数据库" in wizard.station_page.ui.messageLabel.text()
+    assert wizard.isVisible() and not site.parent.exists()
+
+
+def test_restore_is_offered_only_before_any_question_is_answered(qtbot, wizard):
+    restore = wizard.button(wizard.WizardButton.CustomButton1)
+    fill_station(qtbot, wizard)
+    assert wizard.currentPage() is wizard.admin_page
+    assert not restore.isVisible()

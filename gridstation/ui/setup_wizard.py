@@ -65,7 +65,8 @@ class _FormPage(QWizardPage):
 
 
 class SetupWizard(QWizard):
-    """服务站信息 → 管理员 → 数据与备份 → 打印; 完成 creates the database."""
+    """服务站信息 → 管理员 → 数据与备份 → 打印; 完成 creates the database. 从备份恢复 on the first
+    page takes an existing station's data instead (a new PC after a failure, or a move)."""
 
     def __init__(self, target: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -75,7 +76,9 @@ class SetupWizard(QWizard):
         self.setWindowIcon(QIcon(str(paths.resource("icons", "gridstation.svg"))))
         self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
         self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage)
-        for button, text in ((QWizard.WizardButton.BackButton, "< 上一步(&B)"),
+        self.setOption(QWizard.WizardOption.HaveCustomButton1)
+        for button, text in ((QWizard.WizardButton.CustomButton1, "从备份恢复(&R)…"),
+                             (QWizard.WizardButton.BackButton, "< 上一步(&B)"),
                              (QWizard.WizardButton.NextButton, "下一步(&N) >"),
                              (QWizard.WizardButton.FinishButton, "完成(&F)"),
                              (QWizard.WizardButton.CancelButton, "取消")):
@@ -108,6 +111,7 @@ class SetupWizard(QWizard):
         printing.printerCombo.addItem(DEFAULT_PRINTER, "")
         for name in QPrinterInfo.availablePrinterNames():
             printing.printerCombo.addItem(name, name)
+        self.customButtonClicked.connect(lambda _which: self._choose_backup())
         self.currentIdChanged.connect(self._page_shown)
         self.resize(640, 460)
 
@@ -182,12 +186,44 @@ class SetupWizard(QWizard):
             ui.backupDirEdit.setText(str(Path(text.strip()) / "backups"))
 
     def _page_shown(self, page_id: int) -> None:
+        # Restoring replaces the whole setup, so it is offered before any question is answered.
+        self.button(QWizard.WizardButton.CustomButton1).setVisible(self.page(page_id) is self.station_page)
         if self.page(page_id) is self.printing_page:
             backups = self.backup_folder() or str(backup.default_backup_dir(str(self.database_path())))
             self.printing_page.ui.summaryLabel.setText(
                 f"将建立：{self._text(self.station_page, 'stationNameEdit')}\n"
                 f"管理员：{self._text(self.admin_page, 'usernameEdit')}\n"
                 f"数据库：{self.database_path()}\n备份：{backups}")
+
+    # Restoring instead of creating ---------------------------------------------------------------
+
+    def _choose_backup(self) -> None:
+        chosen, _ = QFileDialog.getOpenFileName(self, "选择备份文件", "", "网格服务站备份 (*.db);;所有文件 (*)")
+        if chosen:
+            self.restore_from(Path(chosen))
+
+    def restore_from(self, source: Path) -> bool:
+        """A new PC after a failure, or a move: take the station's data from a backup file instead.
+
+        The backup is checked before anything is written (not a GridStation database, or damaged:
+        the message says so and nothing is created).
+        """
+        self.station_page.ui.messageLabel.setText("")
+        try:
+            backup.verify_file(source)
+            Path(self.target).parent.mkdir(parents=True, exist_ok=True)
+            backup.restore_file(None, self.target, source)
+        except DomainError as exc:
+            self.station_page.ui.messageLabel.setText(exc.message)
+            return False
+        except OSError as exc:
+            self.station_page.ui.messageLabel.setText(
+                f"无法写入数据文件夹 {Path(self.target).parent}：{exc.strerror or exc}。")
+            return False
+        self.created = self.target
+        # QWizard.done() would first validate the (unanswered) station page; restoring needs no answers.
+        QDialog.done(self, QDialog.DialogCode.Accepted)
+        return True
 
     # Creating the database -----------------------------------------------------------------------
 
