@@ -182,6 +182,8 @@ def test_all_or_nothing_with_one_bad_row_leaves_the_database_unchanged(db_path, 
     report = check(path)
     assert not report.written and report.bad_rows == [4]
     assert snapshot() == before
+    entry = m.AuditLog.select().order_by(m.AuditLog.id.desc()).get()
+    assert (entry.action, entry.entity_id) == ("导入未完成", "r.xlsx")
 
 
 def test_valid_only_imports_the_good_rows_and_writes_the_skipped_report(db_path, tmp_path):

@@ -27,7 +27,7 @@ from gridstation.core.accounts import CLERK, HEAD, require
 from gridstation.core.db import write_transaction
 from gridstation.core.errors import DomainError
 from gridstation.core.ledger_columns import (
-    BOOL, DATE, ID_NUMBER, INTAKES, LOANS, MONEY, MOMENT, PHONE, RESIDENTS, TOOLS, ColumnSpec,
+    DATE, ID_NUMBER, INTAKES, LOANS, MONEY, MOMENT, PHONE, RESIDENTS, TOOLS, ColumnSpec,
 )
 from gridstation.core.ledger_import import IMPORT_NOTE
 

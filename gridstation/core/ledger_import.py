@@ -28,9 +28,7 @@ from gridstation.core import models as m
 from gridstation.core.accounts import CLERK, require
 from gridstation.core.db import current, write_transaction
 from gridstation.core.errors import DomainError
-from gridstation.core.ledger_columns import (
-    BOOL, DATE, ID_NUMBER, INTAKES, KIND_NAMES, LOANS, MOMENT, PHONE, RESIDENTS, TOOLS, field_key,
-)
+from gridstation.core.ledger_columns import DATE, INTAKES, KIND_NAMES, LOANS, RESIDENTS, TOOLS, field_key
 from gridstation.core.ledger_read import CellProblem, Ledger
 from gridstation.core.money import parse_money, yuan
 from gridstation.core.pinyin_keys import name_keys
@@ -460,7 +458,8 @@ class _Intakes(_Importer):
         return None if row.problems else item
 
     def write(self, items: list[_IntakeRow]) -> None:
-        self.staff = {s.display_name: s for s in m.Staff.select()} | {s.username: s for s in m.Staff.select()}
+        staff = list(m.Staff.select())
+        self.staff = {s.display_name: s for s in staff} | {s.username: s for s in staff}
         self.job.each_in_savepoint(items, self._write, lambda i: [i.row], lambda i: i.field_keys)
 
     def _write(self, p: _IntakeRow) -> None:
@@ -734,7 +733,7 @@ def run_import(ledger: Ledger, actor: m.Staff | None, options: ImportOptions = I
         job.tick()
     items = importer.group(items)
     if report.problems and not options.valid_only and not options.dry_run:
-        return _sorted(report)
+        return _refused(report, actor)
     if options.dry_run and not importer.checks_by_writing:
         importer.write(items)
         return _sorted(report)
@@ -750,8 +749,17 @@ def run_import(ledger: Ledger, actor: m.Staff | None, options: ImportOptions = I
     except _Rollback:
         if not options.dry_run:
             report.created = report.updated = report.existing = 0
+            _refused(report, actor)
     if progress is not None:
         progress(job.total, job.total)
+    return _sorted(report)
+
+
+def _refused(report: ImportReport, actor: m.Staff | None) -> ImportReport:
+    """An all-or-nothing import stopped by bad rows writes no data, but the attempt is in the audit log."""
+    with write_transaction():
+        audit.record(actor, "导入未完成", report.kind, report.file,
+                     after={"rows": report.rows, "bad_rows": len(report.bad_rows)})
     return _sorted(report)
 
 
