@@ -206,7 +206,13 @@ def test_month_figures_match_hand_count(known):
                 t.units_in_service, _fmt_rate(t.utilisation)) == TOOLS[label], label
     assert feb.tools.unit_days_out == pytest.approx(60.375)
     assert feb.tools.top_kinds == FEB_TOP_KINDS
-    assert ms.previous.tools.top_kinds == [("梯子", 1), ("电钻", 1)]
+    jan = stats.period_stats(dt.date(2025, 1, 1), dt.date(2025, 1, 31))
+    assert jan.tools.top_kinds == [("梯子", 1), ("电钻", 1)]
+    # Comparison periods skip the breakdowns but carry every figure a comparison column prints.
+    assert not ms.previous.detailed and ms.previous.staff == [] and ms.previous.grids == []
+    assert ms.previous.daily == [] and ms.previous.tools.top_kinds == []
+    assert _intake_tuple(ms.previous.total) == _intake_tuple(jan.total)
+    assert (ms.previous.wage, ms.previous.pension) == (jan.wage, jan.pension)
 
     assert {r.name: (r.received, r.completed, r.loans) for r in feb.staff} == FEB_STAFF
     assert {g.name: (g.received, g.completed, g.in_progress, g.overdue, _fmt_rate(g.completion_rate))
