@@ -210,6 +210,7 @@ def test_registered_residents_are_skipped_or_updated_as_the_user_chooses(db_path
     skipped = check(path)
     assert (skipped.created, skipped.existing, skipped.updated) == (1, 1, 0)
     assert residents.find_by_document(ZHANG).compound == "旧小区"
+    assert check(path, update_existing=True, dry_run=True).updated == 1
     updated = check(path, update_existing=True)
     assert (updated.created, updated.existing, updated.updated) == (0, 1, 1)
     assert residents.find_by_document(ZHANG).compound == "新小区"

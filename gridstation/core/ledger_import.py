@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import peewee
+
 from gridstation.core import audit, catalog, idcard, intakes, ledger_read, residents, settings, tools
 from gridstation.core import models as m
 from gridstation.core.accounts import CLERK, require
@@ -309,24 +311,24 @@ class _Residents(_Importer):
         return _ResidentRow(row.number, data, values, name_keys(values["name"]))
 
     def write(self, items: list[_ResidentRow]) -> None:
+        """New residents in bulk; registered ones skipped, or updated where the row changes something."""
         known = _registered([i.values["doc_number"] for i in items])
         new = [i for i in items if i.values["doc_number"] not in known]
         old = [i for i in items if i.values["doc_number"] in known]
         report = self.job.report
-        if not self.job.options.update_existing:
-            report.existing += len(old)
-            self.job.tick(len(old))
-            old = []
+        changed = _changed(old) if self.job.options.update_existing else []
+        report.existing += len(old) - len(changed)
+        self.job.tick(len(old) - len(changed))
         if self.job.options.dry_run:
             report.created += len(new)
-            report.updated += len(old)
-            self.job.tick(len(new) + len(old))
+            report.updated += len(changed)
+            self.job.tick(len(new) + len(changed))
             return
         for chunk in _chunks(new, CHUNK * 10):
             self._insert(chunk)
             report.created += len(chunk)
             self.job.tick(len(chunk))
-        self.job.each_in_savepoint(old, self._update, lambda i: [i.row], lambda _i: {})
+        self.job.each_in_savepoint(changed, self._update, lambda i: [i.row], lambda _i: {})
 
     def _insert(self, chunk: list[_ResidentRow]) -> None:
         now = _stored(m.now())
@@ -349,14 +351,24 @@ class _Residents(_Importer):
         return self.grids[name]
 
     def _update(self, item: _ResidentRow) -> None:
-        """Through save_resident (its audit entry included); a record the row would not change is left alone."""
+        """Through save_resident, so the change gets the same check and audit entry as one made at the counter."""
         resident = residents.find_by_document(item.values["doc_number"])
-        stored = {k: getattr(resident, k) for k in item.values}
-        if stored == item.values and (resident.grid.name if resident.grid_id else "") == item.data.grid.strip():
-            self.job.report.existing += 1
-            return
         residents.save_resident(self.job.actor, item.data, resident.id)
         self.job.report.updated += 1
+
+
+def _changed(items: list[_ResidentRow]) -> list[_ResidentRow]:
+    """The rows whose registered resident they would change (a ledger imported again changes nothing)."""
+    out = []
+    for part in _chunks(items, CHUNK):
+        stored = {r.doc_number: r for r in m.Resident.select(m.Resident, m.Grid).join(m.Grid, peewee.JOIN.LEFT_OUTER)
+                  .where(m.Resident.doc_number.in_([i.values["doc_number"] for i in part]))}
+        for item in part:
+            resident = stored[item.values["doc_number"]]
+            same = all(getattr(resident, k) == v for k, v in item.values.items())
+            if not same or (resident.grid.name if resident.grid_id else "") != item.data.grid.strip():
+                out.append(item)
+    return out
 
 
 def _stored(value: object) -> object:
