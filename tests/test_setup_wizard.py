@@ -17,14 +17,6 @@ from tests.helpers import activate, type_text
 PASSWORD = "secret123"
 
 
-def _core_accepts_printer() -> bool:
-    try:
-        station._check_setting("printer", "HP LaserJet")
-    except DomainError:
-        return False
-    return True
-
-
 @pytest.fixture
 def site(tmp_path, monkeypatch) -> Path:
     """This PC's default database location, not yet created (the first run)."""
@@ -133,8 +125,6 @@ def test_backups_follow_a_new_data_folder_until_chosen(qtbot, wizard, tmp_path):
     assert ui.backupDirEdit.text() == str(tmp_path / "D" / "网格服务站数据" / "backups")
 
 
-@pytest.mark.skipif(not hasattr(paths, "remember_database"),
-                    reason="needs gridstation.core.paths.remember_database (issue 8: data folder chosen at setup)")
 def test_another_data_folder_is_remembered_for_the_next_start(qtbot, wizard, site, tmp_path):
     fill_station(qtbot, wizard)
     fill_admin(qtbot, wizard)
@@ -148,7 +138,6 @@ def test_another_data_folder_is_remembered_for_the_next_start(qtbot, wizard, sit
     assert accounts.sign_in("zhanzhang", PASSWORD).role == accounts.ADMIN
 
 
-@pytest.mark.skipif(not _core_accepts_printer(), reason="needs the setting 'printer' in station._check_setting (issue 8)")
 def test_chosen_printer_is_stored(qtbot, wizard):
     fill_station(qtbot, wizard)
     fill_admin(qtbot, wizard)

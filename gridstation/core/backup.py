@@ -180,6 +180,7 @@ def restore_file(actor, target: str, source: Path) -> Path | None:
             kept = target_path.with_name(f"{target_path.name}.damaged-{dt.datetime.now():%Y%m%d-%H%M%S}")
             shutil.move(str(target_path), kept)
     dbmod.close_database()
+    target_path.parent.mkdir(parents=True, exist_ok=True)  # a new PC has no data folder yet
     staging = target_path.with_name(target_path.name + ".restoring")
     shutil.copyfile(source, staging)
     for suffix in ("-wal", "-shm"):

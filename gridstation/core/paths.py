@@ -43,6 +43,33 @@ def data_dir() -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
 
 
+def location_file() -> Path:
+    """Where first-run setup records a database it put outside the data folder."""
+    return data_dir() / "database-location.txt"
+
+
 def default_database() -> str:
-    """The database used when neither ``--db`` nor ``GRIDSTATION_DB`` names one."""
-    return os.environ.get("GRIDSTATION_DB") or str(data_dir() / "gridstation.db")
+    """The database used when neither ``--db`` nor ``GRIDSTATION_DB`` names one.
+
+    gridstation.db in the data folder, unless first-run setup put it elsewhere (a second disk that
+    survives reinstalling the system) and recorded that in location_file().
+    """
+    override = os.environ.get("GRIDSTATION_DB")
+    if override:
+        return override
+    recorded = location_file()
+    if recorded.is_file():
+        chosen = recorded.read_text(encoding="utf-8").strip()
+        if chosen:
+            return chosen
+    return str(data_dir() / "gridstation.db")
+
+
+def remember_database(target: str) -> None:
+    """Make ``target`` this PC's database from now on (first-run setup chose its folder)."""
+    recorded = location_file()
+    if Path(target) == data_dir() / "gridstation.db":
+        recorded.unlink(missing_ok=True)
+        return
+    recorded.parent.mkdir(parents=True, exist_ok=True)
+    recorded.write_text(f"{target}\n", encoding="utf-8")

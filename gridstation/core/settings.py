@@ -21,6 +21,7 @@ DEFAULTS: dict[str, Any] = {
     "holidays": [],
     "label_layout": "3x8",
     "backup_dir": "",
+    "printer": "",  # empty: the system's default printer
 }
 
 

@@ -44,7 +44,7 @@ def init_station(station_name: str, admin: str, password: str, *, address: str =
     if not station_name:
         raise DomainError("请输入服务站名称。")
     if serial_prefix:
-        serial_prefix = str(_check_setting("serial_prefix", serial_prefix))
+        serial_prefix = str(check_setting("serial_prefix", serial_prefix))
     accounts.check_password_rules(password)
     with dbmod.write_transaction():
         settings.put("station_name", station_name)
@@ -62,14 +62,14 @@ def init_station(station_name: str, admin: str, password: str, *, address: str =
     return staff
 
 
-def _check_setting(key: str, value: object) -> object:
+def check_setting(key: str, value: object) -> object:
     """The stored form of one setting, or a refusal naming it."""
     if key in ("station_name",):
         text = str(value).strip()
         if not text or len(text) > 60:
             raise DomainError("服务站名称不能为空，最多60个字。")
         return text
-    if key in ("station_address", "station_phone", "receipt_notice", "backup_dir"):
+    if key in ("station_address", "station_phone", "receipt_notice", "backup_dir", "printer"):
         text = str(value).strip()
         if len(text) > 300:
             raise DomainError("内容过长（最多300个字）。")
@@ -118,7 +118,7 @@ def update_settings(actor: m.Staff | None, values: dict[str, object]) -> dict[st
     from gridstation.core import audit
 
     accounts.require(actor, accounts.ADMIN)
-    clean = {key: _check_setting(key, value) for key, value in values.items()}
+    clean = {key: check_setting(key, value) for key, value in values.items()}
     current = settings.get_all()
     changed = {k: v for k, v in clean.items() if current.get(k) != v}
     if changed:

@@ -43,7 +43,11 @@ class PdfPreviewDialog(QDialog):
     def print_document(self) -> None:
         from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 
+        from gridstation.core import settings
+
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        if settings.get("printer"):
+            printer.setPrinterName(settings.get("printer"))
         dialog = QPrintDialog(printer, self)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return

@@ -136,7 +136,7 @@ class SetupWizard(QWizard):
         for key, name in (("station_name", "stationNameEdit"), ("station_address", "addressEdit"),
                           ("station_phone", "phoneEdit"), ("serial_prefix", "prefixEdit")):
             try:
-                station._check_setting(key, self._text(self.station_page, name))
+                station.check_setting(key, self._text(self.station_page, name))
             except DomainError:
                 getattr(self.station_page.ui, name).setFocus()
                 raise
@@ -168,7 +168,7 @@ class SetupWizard(QWizard):
             ui.dataDirEdit.setFocus()
             raise DomainError(f"{self.database_path()} 已经存在，本向导不会覆盖它。请另选数据文件夹；"
                               "如果这是从旧电脑复制来的数据，请把它放回原来的数据文件夹后重新启动。")
-        station._check_setting("backup_dir", self.backup_folder())
+        station.check_setting("backup_dir", self.backup_folder())
 
     # Page changes --------------------------------------------------------------------------------
 
