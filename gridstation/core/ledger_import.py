@@ -484,7 +484,7 @@ class _Intakes(_Importer):
             raise DomainError(exc.message, field="service") from None
         defs = catalog.fields_of(service)
         p.field_keys.update({f.key: field_key(f.label) for f in defs})
-        # The next three checks are create_intake's, which assigns its own serial number.
+        # The next four checks are create_intake's, which assigns its own serial number.
         if not service.active:
             raise DomainError(f"业务“{service.name}”已停用，不能新建受理。", field="service")
         actions = catalog.actions_of(service)
@@ -493,6 +493,8 @@ class _Intakes(_Importer):
             raise DomainError(f"“{service.name}”的办理事项只能是：{'、'.join(actions)}。", field="action")
         if p.received_at > m.now() + CLOCK_SLACK:
             raise DomainError("受理时间不能晚于现在。", field="received_at")
+        if len(p.documents) > 1000:
+            raise DomainError("收取材料说明过长（最多1000字）。", field="documents")
         labels = {f.label for f in defs}
         stray = [label for label in p.fields if label not in labels]
         if stray:
@@ -552,7 +554,7 @@ def _reserve(serial: str) -> None:
     except ValueError:
         return
     scope, seq = intakes.serial_scope(day), int(found.group(2))
-    if scope + found.group(2) != serial:
+    if intakes.format_serial(scope, seq) != serial:
         return
     counter = m.SerialCounter.get_or_none(m.SerialCounter.scope == scope)
     if counter is None:
