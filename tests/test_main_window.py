@@ -92,3 +92,23 @@ def test_ctrl_l_locks_at_once(qtbot, window):
     activate(qtbot, window)
     qtbot.keyClick(window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
     assert window.locked
+
+
+def test_settings_page_saves_station_details_and_refuses_a_bad_prefix(qtbot, window):
+    from PySide6.QtCore import Qt
+
+    from gridstation.core import settings
+    from tests.helpers import type_text
+
+    page = window.show_page("settings")
+    page.ui.prefixEdit.clear()
+    type_text(qtbot, page.ui.prefixEdit, "S-1")
+    qtbot.mouseClick(page.ui.saveStationButton, Qt.MouseButton.LeftButton)
+    assert "受理编号前缀" in page.ui.stationMessage.text() and settings.get("serial_prefix") == "SL"
+    page.ui.prefixEdit.clear()
+    type_text(qtbot, page.ui.prefixEdit, "xy")
+    page.ui.addressEdit.clear()
+    type_text(qtbot, page.ui.addressEdit, "官渡区广福路2号")
+    qtbot.mouseClick(page.ui.saveStationButton, Qt.MouseButton.LeftButton)
+    assert settings.get("serial_prefix") == "XY" and settings.get("station_address") == "官渡区广福路2号"
+    assert settings.get("printer") == ""

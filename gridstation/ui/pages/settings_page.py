@@ -18,6 +18,11 @@ class SettingsPage(QWidget):
         self.ui = load_form("settings_page.ui", self)
         self.ui.receiptSizeCombo.addItems(["A5", "80mm"])
         self.ui.labelLayoutCombo.addItems(["3x8", "4x10"])
+        from PySide6.QtPrintSupport import QPrinterInfo
+
+        self.ui.printerCombo.addItem("系统默认打印机", "")
+        for name in QPrinterInfo.availablePrinterNames():
+            self.ui.printerCombo.addItem(name, name)
         self.ui.saveStationButton.clicked.connect(self.save_station)
         table = self.ui.serviceTable
         table.setColumnCount(5)
@@ -59,6 +64,9 @@ class SettingsPage(QWidget):
         self.ui.loanLimitSpin.setValue(int(values["loan_limit_units"]))
         self.ui.renewSpin.setValue(int(values["loan_max_renewals"]))
         self.ui.labelLayoutCombo.setCurrentText(values["label_layout"])
+        if values["printer"] and self.ui.printerCombo.findData(values["printer"]) < 0:
+            self.ui.printerCombo.addItem(f"{values['printer']}（未连接）", values["printer"])
+        self.ui.printerCombo.setCurrentIndex(max(self.ui.printerCombo.findData(values["printer"]), 0))
         self.services = catalog.all_services()
         table = self.ui.serviceTable
         table.setRowCount(len(self.services))
@@ -77,6 +85,7 @@ class SettingsPage(QWidget):
             "receipt_size": self.ui.receiptSizeCombo.currentText(), "receipt_notice": self.ui.noticeEdit.text(),
             "idle_lock_minutes": self.ui.idleSpin.value(), "loan_limit_units": self.ui.loanLimitSpin.value(),
             "loan_max_renewals": self.ui.renewSpin.value(), "label_layout": self.ui.labelLayoutCombo.currentText(),
+            "printer": self.ui.printerCombo.currentData() or "",
         }
         try:
             changed = station.update_settings(self.ctx.staff, values)
