@@ -24,6 +24,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--month", required=True, metavar="YYYY-MM", help="统计月份，如 2025-01")
     p.add_argument("--out", required=True, metavar="FILE.pdf", help="输出的 PDF 文件")
     p.add_argument("--xlsx", metavar="FILE.xlsx", help="同时导出各统计表到这个 Excel 文件")
+    p.add_argument("--export-summary", metavar="FILE.json",
+                   help="同时导出供街道汇总的月度数据（gridstation district 读取；格式见 gridstation/core/district.py）")
     p.set_defaults(handler=cmd_monthly)
 
     p = kinds.add_parser("annual", help="年度统计（A4 PDF，含工作总结参考段落）")
@@ -50,13 +52,21 @@ def cmd_monthly(args: argparse.Namespace, target: str) -> int:
     xlsx = out_path(args.xlsx) if args.xlsx else None
     if xlsx is not None and xlsx.resolve() == pdf.resolve():
         raise CommandError("--xlsx 与 --out 不能是同一个文件。")
+    summary = out_path(args.export_summary) if args.export_summary else None
+    if summary is not None and summary.resolve() in {p.resolve() for p in (pdf, xlsx) if p is not None}:
+        raise CommandError("--export-summary 不能与 --out 或 --xlsx 是同一个文件。")
     open_site(target)
     from gridstation.core.stats import record_report
     from gridstation.reports.monthly import title_of, write_monthly
 
     write_monthly(month, pdf, xlsx)
-    record_report(None, title_of(month), [p for p in (pdf, xlsx) if p is not None])
-    print(f"已生成{title_of(month)}：{pdf}" + (f"，Excel：{xlsx}" if xlsx else ""))
+    if summary is not None:
+        from gridstation.core.district import summary_json
+        from gridstation.reports.fonts import save_atomically
+
+        save_atomically(summary, summary_json(month).encode("utf-8"))
+    record_report(None, title_of(month), [p for p in (pdf, xlsx, summary) if p is not None])
+    print(f"已生成{title_of(month)}：{pdf}" + (f"，Excel：{xlsx}" if xlsx else "") + (f"，汇总数据：{summary}" if summary else ""))
     return 0
 
 

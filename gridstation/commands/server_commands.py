@@ -1,4 +1,5 @@
-"""migrate: move a single-window station's SQLite file to the PostgreSQL server of a multi-window station."""
+"""Beyond one window: ``migrate`` moves a single-window station's SQLite file to the PostgreSQL server
+of a multi-window station; ``district`` combines several stations' monthly summaries for the street office."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import sys
 import unicodedata
 from pathlib import Path
 
-from gridstation.commands.base import CommandError
+from gridstation.commands.base import CommandError, out_path, parse_month
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -16,6 +17,15 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--to", dest="target", required=True, metavar="postgresql://...",
                    help="新建的空服务器数据库地址，如 postgresql://gridstation:密码@192.168.1.10/station")
     p.set_defaults(handler=cmd_migrate)
+
+    p = sub.add_parser("district", help="街道汇总：合并各服务站导出的月度汇总数据，生成一份报表（每站一行并合计）")
+    p.add_argument("--month", required=True, metavar="YYYY-MM", help="统计月份，如 2025-01")
+    p.add_argument("files", nargs="+", metavar="FILE.json",
+                   help="各服务站用 gridstation report monthly --export-summary 导出的文件")
+    p.add_argument("--out", required=True, metavar="FILE.pdf", help="输出的 PDF 文件")
+    p.add_argument("--xlsx", metavar="FILE.xlsx", help="同时导出各汇总表到这个 Excel 文件")
+    p.add_argument("--office", default="", help="报表抬头，如“关上街道办事处”（默认：各社区服务站）")
+    p.set_defaults(handler=cmd_district)
 
 
 def cmd_migrate(args: argparse.Namespace, target: str) -> int:
@@ -32,6 +42,22 @@ def cmd_migrate(args: argparse.Namespace, target: str) -> int:
     total = sum(c.target_rows for c in checks)
     print(f"迁移完成：{len(checks)} 个数据表、{total} 行，行数和校验值全部一致，操作日志哈希链完整。"
           f"各窗口请改用 --db {describe(args.target)}（或在设置中填写该地址）；原文件 {source} 不再使用，请妥善保存。")
+    return 0
+
+
+def cmd_district(args: argparse.Namespace, target: str) -> int:
+    """Works on the files alone: the street office needs no station database."""
+    from gridstation.core import district
+    from gridstation.reports.district import title_of, write_district
+
+    month = parse_month(args.month)
+    pdf = out_path(args.out)
+    xlsx = out_path(args.xlsx) if args.xlsx else None
+    if xlsx is not None and xlsx.resolve() == pdf.resolve():
+        raise CommandError("--xlsx 与 --out 不能是同一个文件。")
+    summaries = [district.read_summary(Path(name)) for name in args.files]
+    write_district(month, summaries, pdf, xlsx, office=args.office)
+    print(f"已生成{title_of(month)}（{len(summaries)}个服务站）：{pdf}" + (f"，Excel：{xlsx}" if xlsx else ""))
     return 0
 
 
