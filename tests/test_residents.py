@@ -30,6 +30,17 @@ def test_full_id_and_last_six_digits(admin):
     assert residents.search("077117")[0].id == r.id
 
 
+def test_more_matches_than_shown_gives_the_closest_keys_first(admin):
+    """60 residents share the initial l: the 50 shown are the same on every database, closest keys first."""
+    from gridstation.core.pinyin_keys import name_keys
+
+    given = "安白春丹二方刚海华建军凯兰丽敏娜平琪强蓉山涛伟霞秀勇云志中博超德芳国红杰静俊磊玲梅明宁鹏琴荣淑婷文欣雪燕阳英玉珍桂松林波"
+    people = [register(admin, name=f"李{c}", number=make_id(seq=f"{100 + i:03d}"), phone="") for i, c in enumerate(given[:60])]
+    closest = sorted(people, key=lambda r: (min(k for k in name_keys(r.name) if k.startswith("l")), r.id))
+    assert len(people) == 60
+    assert {r.id for r in residents.search("l")} == {r.id for r in closest[:50]}
+
+
 @pytest.mark.parametrize("name, queries", [("曾小明", ["zxm", "cxm", "zengxiaoming"]), ("单田芳", ["stf", "dtf", "shantianfang"])])
 def test_surnames_with_two_readings_are_found_by_both(admin, name, queries):
     r = register(admin, name=name)

@@ -171,6 +171,8 @@ def migrate_to_server(source: Path, target: str, progress: Progress | None = Non
                           f"请先运行 gridstation --db {source} check 检查源文件。") from exc
     finally:
         source_conn.close()
+    for model in models:  # planner statistics now, not when autovacuum gets round to a table
+        database.execute_sql(f'ANALYZE "{model._meta.table_name}"')
     return checks
 
 

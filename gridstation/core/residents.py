@@ -172,18 +172,32 @@ def search(text: str, limit: int = 50) -> list[m.Resident]:
             return []
         hits = _union(base, conditions, limit)
     elif re.fullmatch(r"[A-Z]+", query):
-        ids = (
-            m.ResidentKey.select(m.ResidentKey.resident)
-            .where(_prefix(m.ResidentKey.key, query.lower()))
-            .distinct()
-            .limit(limit)
-        )
-        hits = base.where(m.Resident.id.in_(ids))
+        hits = base.where(m.Resident.id.in_(_by_key(query.lower(), limit)))
     elif re.fullmatch(r"[A-Z\d]{5,30}", query):
         hits = base.where(m.Resident.doc_number == query)
     else:
         hits = base.where(_prefix(m.Resident.name, " ".join(text.split())))
     return list(hits.order_by(m.Resident.name, m.Resident.id).limit(limit))
+
+
+def _by_key(prefix: str, limit: int) -> list[int]:
+    """The first ``limit`` residents in pinyin-key order, closest keys first, on every database.
+
+    A plain DISTINCT ... LIMIT leaves the choice to the database when more residents match:
+    SQLite walks the key index, PostgreSQL may hash and keep any 50. Reading the index in key
+    order a page at a time keeps SQLite's choice and makes PostgreSQL's the same.
+    """
+    ids: dict[int, None] = {}
+    page, offset = limit * 4, 0
+    while len(ids) < limit:
+        rows = [r for (r,) in m.ResidentKey.select(m.ResidentKey.resident)
+                .where(_prefix(m.ResidentKey.key, prefix))
+                .order_by(m.ResidentKey.key, m.ResidentKey.id).limit(page).offset(offset).tuples()]
+        ids.update(dict.fromkeys(rows))
+        if len(rows) < page:
+            break
+        offset += page
+    return list(ids)[:limit]
 
 
 def _union(base: peewee.ModelSelect, conditions: list, limit: int) -> peewee.ModelSelect:
