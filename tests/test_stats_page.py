@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from pathlib import Path
 
@@ -37,7 +38,13 @@ def page(qtbot, admin, db_path, tmp_path):
     widget.resize(1148, 760)
     widget.show()
     widget.set_month(FEB)
-    return widget
+    wait_for_figures(qtbot, widget)
+    yield widget
+    qtbot.waitUntil(lambda: not widget.busy(), timeout=30_000)  # no worker left using the database
+
+
+def wait_for_figures(qtbot, page: StatsPage) -> None:
+    qtbot.waitUntil(lambda: page.figures_job is None and page.stats is not None, timeout=30_000)
 
 
 def wait_for_job(qtbot, page: StatsPage) -> None:
@@ -45,6 +52,7 @@ def wait_for_job(qtbot, page: StatsPage) -> None:
 
 
 def test_cards_and_charts_show_the_hand_counted_month(page, tmp_path):
+    assert page.stats.month == FEB
     shown = {card.caption: (value.text(), detail.text()) for card, (value, detail) in zip(CARDS, page.card_labels)}
     assert shown == EXPECTED_CARDS
     assert page.ui.periodLabel.text() == "2025-02-01 至 2025-02-28"
@@ -103,6 +111,15 @@ def test_cancel_stops_the_job_and_leaves_no_file(qtbot, page, monkeypatch):
     assert page.ui.messageLabel.text() == "已取消，没有生成文件。"
     assert not page.output_dir.exists() or not list(page.output_dir.iterdir())
     assert page.preview is None
+
+
+def test_picking_another_month_recomputes_in_the_background_and_keeps_the_latest(qtbot, page):
+    page.set_month(dt.date(2025, 1, 1))
+    page.set_month(dt.date(2024, 2, 1))  # cancels the January job before or while it runs
+    wait_for_figures(qtbot, page)
+    assert page.stats.month == dt.date(2024, 2, 1)
+    value, detail = page.card_labels[0]
+    assert (value.text(), detail.text()) == ("2", "上月 0 · 去年同月 0")
 
 
 def test_the_real_writer_leaves_no_file_when_cancelled_at_its_last_step(admin, tmp_path):

@@ -8,6 +8,7 @@ come from the same rows, and the work-summary paragraph reads the same ``PeriodS
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -49,6 +50,17 @@ def display(cell: Cell) -> str:
     if isinstance(cell, dt.date):
         return f"{cell:%Y-%m-%d}"
     return str(cell)
+
+
+def count_axis(largest: float) -> tuple[int, int]:
+    """A round top and step for a chart's count axis (about five gridlines), shared by the PDF
+    charts and the dashboard so both scale the same figures the same way."""
+    if largest <= 5:
+        return 5, 1
+    raw = largest / 5
+    magnitude = 10 ** math.floor(math.log10(raw))
+    step = max(1, round(next(s * magnitude for s in (1, 2, 2.5, 5, 10) if s * magnitude >= raw)))
+    return math.ceil(largest / step) * step, step
 
 
 @dataclass(frozen=True)

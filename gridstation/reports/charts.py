@@ -20,6 +20,7 @@ from reportlab.graphics.widgets.markers import makeMarker
 from reportlab.lib import colors
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
+from gridstation.core.stats_tables import count_axis
 from gridstation.reports.fonts import MUTED, register_fonts
 
 RECEIVED_COLOR = colors.HexColor("#2f6db5")
@@ -29,15 +30,9 @@ PALETTE = [colors.HexColor(c) for c in ("#2f6db5", "#e08a1e", "#3f9a4f", "#c0392
 LABEL_SIZE = 7.5
 
 
-def _axis_top(largest: float) -> tuple[float, float]:
-    """A round maximum and step for a count axis (integers, at most about six gridlines)."""
-    if largest <= 5:
-        return 5, 1
-    raw = largest / 5
-    magnitude = 10 ** math.floor(math.log10(raw))
-    step = next(s * magnitude for s in (1, 2, 2.5, 5, 10) if s * magnitude >= raw)
-    step = max(1, round(step))
-    return math.ceil(largest / step) * step, step
+def _axis_room(top: float) -> float:
+    """Left margin for a count axis: its widest label (the top value) plus the tick and a gap."""
+    return stringWidth(f"{top:.0f}", register_fonts(), LABEL_SIZE) + 10
 
 
 def _shorten(text: str, limit: int) -> str:
@@ -92,8 +87,10 @@ def grouped_bars(title: str, categories: Sequence[str], series: Sequence[tuple[s
     drawing = Drawing(width, height)
     _title(drawing, title)
     chart = VerticalBarChart()
-    chart.x, chart.y = 28, 34
-    chart.width, chart.height = width - 40, height - 62
+    top, step = count_axis(max((max(values, default=0) for _, _, values in series), default=0))
+    left = _axis_room(top)
+    chart.x, chart.y = left, 34
+    chart.width, chart.height = width - left - 12, height - 62
     chart.data = [list(values) or [0] for _, _, values in series]
     chart.categoryAxis.categoryNames = [_wrap_label(c, label_chars) for c in categories] or [""]
     chart.categoryAxis.labels.fontName = font
@@ -101,7 +98,6 @@ def grouped_bars(title: str, categories: Sequence[str], series: Sequence[tuple[s
     chart.categoryAxis.labels.boxAnchor = "n"
     chart.categoryAxis.labels.dy = -3
     chart.categoryAxis.labels.leading = LABEL_SIZE * 1.2
-    top, step = _axis_top(max((max(values, default=0) for _, _, values in series), default=0))
     chart.valueAxis.valueMin, chart.valueAxis.valueMax, chart.valueAxis.valueStep = 0, top, step
     chart.valueAxis.labels.fontName = font
     chart.valueAxis.labels.fontSize = LABEL_SIZE
@@ -163,8 +159,10 @@ def daily_line(title: str, days: Sequence[dt.date], series: Sequence[tuple[str, 
     drawing = Drawing(width, height)
     _title(drawing, title)
     plot = LinePlot()
-    plot.x, plot.y = 28, 28
-    plot.width, plot.height = width - 40, height - 56
+    top, step = count_axis(max((max(values, default=0) for _, _, values in series), default=0))
+    left = _axis_room(top)
+    plot.x, plot.y = left, 28
+    plot.width, plot.height = width - left - 12, height - 56
     count = max(len(days), 1)
     plot.data = [[(i + 1, v) for i, v in enumerate(values)] or [(1, 0)] for _, _, values in series]
     plot.xValueAxis.valueMin, plot.xValueAxis.valueMax = 1, max(count, 2)
@@ -173,7 +171,6 @@ def daily_line(title: str, days: Sequence[dt.date], series: Sequence[tuple[str, 
     plot.xValueAxis.labelTextFormat = lambda v: labels.get(int(v), "")
     plot.xValueAxis.labels.fontName = font
     plot.xValueAxis.labels.fontSize = LABEL_SIZE
-    top, step = _axis_top(max((max(values, default=0) for _, _, values in series), default=0))
     plot.yValueAxis.valueMin, plot.yValueAxis.valueMax, plot.yValueAxis.valueStep = 0, top, step
     plot.yValueAxis.labels.fontName = font
     plot.yValueAxis.labels.fontSize = LABEL_SIZE
