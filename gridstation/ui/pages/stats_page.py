@@ -16,7 +16,7 @@ from pathlib import Path
 
 from PySide6.QtCharts import (QBarCategoryAxis, QBarSeries, QBarSet, QChart, QChartView, QLineSeries,
                               QPieSeries, QValueAxis)
-from PySide6.QtCore import QDate, QMargins, QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtCore import QDate, QMargins, QObject, QRunnable, Qt, QThreadPool, Signal, SignalInstance
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import QFileDialog, QFrame, QGridLayout, QLabel, QVBoxLayout, QWidget
 
@@ -64,7 +64,14 @@ class Job(QRunnable):
     def _progress(self, done: int, total: int) -> None:
         if self._cancel.is_set():
             raise Cancelled
-        self.signals.progress.emit(done, total)
+        self._emit(self.signals.progress, done, total)
+
+    def _emit(self, signal: SignalInstance, *args: object) -> None:
+        """Report to the page; once Qt has deleted the signals (the app is closing), stop quietly."""
+        try:
+            signal.emit(*args)
+        except RuntimeError:
+            self._cancel.set()
 
     def run(self) -> None:
         database = dbmod.current()
@@ -73,13 +80,13 @@ class Job(QRunnable):
                 self._progress(0, 1)
                 result = self.work(self._progress)
         except Cancelled:
-            self.signals.cancelled.emit()
+            self._emit(self.signals.cancelled)
         except DomainError as exc:
-            self.signals.failed.emit(exc.message)
+            self._emit(self.signals.failed, exc.message)
         except Exception as exc:  # noqa: BLE001 - a worker must report every failure to the page
-            self.signals.failed.emit(f"出错了：{type(exc).__name__}: {exc}")
+            self._emit(self.signals.failed, f"出错了：{type(exc).__name__}: {exc}")
         else:
-            self.signals.finished.emit(result)
+            self._emit(self.signals.finished, result)
 
 
 @dataclass(frozen=True)
