@@ -110,10 +110,6 @@ class Tally:
     def avg_days(self) -> float | None:
         return self.days_total / self.completed if self.completed else None
 
-    def add(self, other: Tally) -> None:
-        for name in Tally.__dataclass_fields__:
-            setattr(self, name, getattr(self, name) + getattr(other, name))
-
 
 @dataclass
 class ServiceRow(Tally):
@@ -207,9 +203,6 @@ class PeriodStats:
     @property
     def running(self) -> bool:
         return self.cutoff < self.end
-
-    def service(self, code: str) -> ServiceRow | None:
-        return next((row for row in self.services if row.code == code), None)
 
 
 @dataclass

@@ -42,7 +42,7 @@ def cn_number(n: int) -> str:
     return ("" if tens == 1 else DIGITS[tens]) + "十" + (DIGITS[ones] if ones else "")
 
 
-def table_section(table: StatTable, st: fonts.Styles, title: str | None = None) -> Section:
+def table_section(table: StatTable, st: fonts.Styles) -> Section:
     """The table ruled and shaded like every list the station prints.
 
     Text columns align left and figures right; the total row is shaded. A short table is kept on
@@ -59,7 +59,7 @@ def table_section(table: StatTable, st: fonts.Styles, title: str | None = None) 
     body: list[Flowable] = [grid]
     if table.note:
         body.append(fonts.text(table.note, st.small))
-    return Section(title or table.title, body, keep=len(rows) <= KEEP_ROWS)
+    return Section(table.title, body, keep=len(rows) <= KEEP_ROWS)
 
 
 def numbered(sections: Sequence[Section], st: fonts.Styles) -> list[Flowable]:
