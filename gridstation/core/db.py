@@ -123,7 +123,9 @@ def write_transaction() -> Iterator[None]:
     SQLite takes the write lock at BEGIN (IMMEDIATE) so two windows cannot both read the same
     counter and then collide; PostgreSQL takes the station's advisory write lock first thing, the
     same rule (see core/postgres.py). A lost server connection or a lock wait that timed out ends
-    the save as a whole, reported as DatabaseProblem so the window shows a message, not a traceback.
+    the save as a whole, reported as DatabaseProblem so the window shows a message, not a traceback;
+    text longer than its column, which the server refuses and SQLite would have kept, is refused
+    with a DomainError the same way.
     """
     db = current()
     if isinstance(db, peewee.SqliteDatabase):
@@ -131,7 +133,7 @@ def write_transaction() -> Iterator[None]:
             yield
     else:
         from gridstation.core import postgres
-        from gridstation.core.errors import DatabaseProblem
+        from gridstation.core.errors import DatabaseProblem, DomainError
 
         try:
             with db.atomic():
@@ -139,3 +141,29 @@ def write_transaction() -> Iterator[None]:
                 yield
         except postgres.CONNECTION_LOST as exc:
             raise DatabaseProblem(postgres.failure_message(exc)) from exc
+        except peewee.DataError as exc:
+            if not postgres.is_too_long(exc):
+                raise
+            raise DomainError(postgres.TOO_LONG) from exc
+
+
+def insert_sql(fields: list[peewee.Field]) -> str:
+    """An INSERT of these columns (all of one model) in the driver's own parameter style."""
+    database = current()
+    left, right = database.quote
+    table = fields[0].model._meta.table_name
+    columns = ", ".join(f"{left}{f.column_name}{right}" for f in fields)
+    marks = ", ".join([database.param] * len(fields))
+    return f"INSERT INTO {left}{table}{right} ({columns}) VALUES ({marks})"
+
+
+def bulk_insert(fields: list[peewee.Field], rows: list[tuple]) -> None:
+    """Rows already in stored form through the driver's executemany.
+
+    Peewee's insert_many converts every value and builds a statement per chunk (about 25 µs a row);
+    executemany with ready values takes about 4 µs, which decides whether 100 000 residents and
+    their pinyin keys (demo data, ledger imports) load in seconds or in minutes. Call inside a
+    transaction; nothing here checks the values.
+    """
+    if rows:
+        current().cursor().executemany(insert_sql(fields), rows)

@@ -66,21 +66,30 @@ class IntakeInput:
     received_at: dt.datetime | None = None  # a paper intake entered later keeps its real time
 
 
+CLOCK_SLACK = dt.timedelta(minutes=5)  # PCs' clocks differ a little; a paper intake is never in the future
+
+
+def check_new_intake(service: m.ServiceType, action: str, received: dt.datetime, documents: str) -> str:
+    """The rules for any new intake, typed at the counter or read from a ledger; returns the action."""
+    if not service.active:
+        raise DomainError(f"业务“{service.name}”已停用，不能新建受理。", field="service")
+    actions = catalog.actions_of(service)
+    action = (action or "").strip() or (actions[0] if actions else "")
+    if actions and action not in actions:
+        raise DomainError(f"“{service.name}”的办理事项只能是：{'、'.join(actions)}。", field="action")
+    if received > m.now() + CLOCK_SLACK:
+        raise DomainError("受理时间不能晚于现在。", field="received_at")
+    if len(documents or "") > 1000:
+        raise DomainError("收取材料说明过长（最多1000字）。", field="documents")
+    return action
+
+
 def create_intake(actor: m.Staff | None, data: IntakeInput) -> m.Intake:
     resident = get_resident(data.resident_id)
     service = catalog.get_service(data.service)
-    if not service.active:
-        raise DomainError(f"业务“{service.name}”已停用，不能新建受理。")
-    actions = catalog.actions_of(service)
-    action = (data.action or "").strip() or (actions[0] if actions else "")
-    if actions and action not in actions:
-        raise DomainError(f"“{service.name}”的办理事项只能是：{'、'.join(actions)}。", field="action")
-    details = catalog.check_details(service, dict(data.details or {}), "intake")
     received = (data.received_at or m.now()).replace(microsecond=0)
-    if received > m.now() + dt.timedelta(minutes=5):
-        raise DomainError("受理时间不能晚于现在。", field="received_at")
-    if len(data.documents or "") > 1000:
-        raise DomainError("收取材料说明过长（最多1000字）。", field="documents")
+    action = check_new_intake(service, data.action, received, data.documents)
+    details = catalog.check_details(service, dict(data.details or {}), "intake")
     with write_transaction():
         intake = m.Intake.create(
             serial=next_serial(received), resident=resident, service=service, action=action,

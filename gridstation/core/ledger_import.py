@@ -28,7 +28,7 @@ import peewee
 from gridstation.core import audit, catalog, idcard, intakes, ledger_read, residents, settings, tools
 from gridstation.core import models as m
 from gridstation.core.accounts import CLERK, require
-from gridstation.core.db import current, write_transaction
+from gridstation.core.db import bulk_insert, current, write_transaction
 from gridstation.core.errors import DomainError
 from gridstation.core.ledger_columns import DATE, INTAKES, KIND_NAMES, LOANS, RESIDENTS, TOOLS, field_key
 from gridstation.core.ledger_read import CellProblem, Ledger
@@ -37,7 +37,6 @@ from gridstation.core.pinyin_keys import name_keys
 
 CHUNK = 500  # rows per INSERT; well under SQLite's limit of bound variables
 PROGRESS_EVERY = 200
-CLOCK_SLACK = dt.timedelta(minutes=5)
 IMPORT_NOTE = "导入台账"  # the first history entry of an imported intake; its 备注 follows "：" after it
 Progress = Callable[[int, int], None]
 
@@ -338,10 +337,10 @@ class _Residents(_Importer):
                   m.Resident.is_pensioner, m.Resident.notes, m.Resident.grid, m.Resident.created_at,
                   m.Resident.updated_at]
         names = [f.name for f in fields[:-3]]
-        _insert_rows(fields, [tuple(_stored(i.values[n]) for n in names) + (self._grid(i.data.grid), now, now)
+        bulk_insert(fields, [tuple(_stored(i.values[n]) for n in names) + (self._grid(i.data.grid), now, now)
                               for i in chunk])
         ids = _registered([i.values["doc_number"] for i in chunk])
-        _insert_rows([m.ResidentKey.resident, m.ResidentKey.key],
+        bulk_insert([m.ResidentKey.resident, m.ResidentKey.key],
                      [(ids[i.values["doc_number"]], k) for i in chunk for k in i.keys])
 
     def _grid(self, name: str) -> int | None:
@@ -378,20 +377,6 @@ def _stored(value: object) -> object:
     if isinstance(value, dt.date):
         return value.isoformat()
     return value
-
-
-def _insert_rows(fields: list, rows: list[tuple]) -> None:
-    """Rows in stored form through the driver's executemany: a tenth of insert_many's cost per row,
-    which matters at 100 000 residents and their 300 000 pinyin keys. (demo.py writes the same way.)
-    """
-    if not rows:
-        return
-    database = current()
-    left, right = database.quote
-    table = fields[0].model._meta.table_name
-    columns = ", ".join(f"{left}{f.column_name}{right}" for f in fields)
-    marks = ", ".join([database.param] * len(fields))
-    database.cursor().executemany(f"INSERT INTO {left}{table}{right} ({columns}) VALUES ({marks})", rows)
 
 
 def _registered(numbers: list[str]) -> dict[str, int]:
@@ -484,17 +469,7 @@ class _Intakes(_Importer):
             raise DomainError(exc.message, field="service") from None
         defs = catalog.fields_of(service)
         p.field_keys.update({f.key: field_key(f.label) for f in defs})
-        # The next four checks are create_intake's, which assigns its own serial number.
-        if not service.active:
-            raise DomainError(f"业务“{service.name}”已停用，不能新建受理。", field="service")
-        actions = catalog.actions_of(service)
-        action = p.action or (actions[0] if actions else "")
-        if actions and action not in actions:
-            raise DomainError(f"“{service.name}”的办理事项只能是：{'、'.join(actions)}。", field="action")
-        if p.received_at > m.now() + CLOCK_SLACK:
-            raise DomainError("受理时间不能晚于现在。", field="received_at")
-        if len(p.documents) > 1000:
-            raise DomainError("收取材料说明过长（最多1000字）。", field="documents")
+        action = intakes.check_new_intake(service, p.action, p.received_at, p.documents)
         labels = {f.label for f in defs}
         stray = [label for label in p.fields if label not in labels]
         if stray:
