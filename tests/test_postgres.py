@@ -23,7 +23,7 @@ from gridstation.cli import main
 from gridstation.core import audit, intakes, residents, schema, station, tools
 from gridstation.core import db as dbmod
 from gridstation.core import models as m
-from gridstation.core.errors import DatabaseProblem
+from gridstation.core.errors import DatabaseProblem, DomainError
 from tests.conftest import PASSWORD, PG_SKIP_REASON, PG_URL, STATION, pg_admin_connection
 from tests.helpers import make_id, snapshot
 from tests.netcut import Cable
@@ -217,3 +217,22 @@ def test_a_cut_cable_fails_the_save_whole_and_the_window_reconnects(site_db, adm
     finally:
         dbmod.close_database()
         cable.close()
+
+
+def test_audit_entries_fit_their_columns(site_db, admin):
+    """Several settings saved at once, a login name typed at length: the entry is clipped, the change is not lost."""
+    from gridstation.core import accounts
+
+    changed = station.update_settings(admin, {"station_name": "测试站二", "station_address": "某路1号",
+                                              "station_phone": "0871-1234567", "receipt_notice": "请保管", "loan_limit_units": 4})
+    assert len(changed) == 5
+    with pytest.raises(DomainError, match="登录名或密码错误"):
+        accounts.sign_in("某" * 60, "wrong-password")
+    assert audit.verify_chain() is None
+
+
+def test_text_longer_than_its_column_is_refused_in_chinese_and_nothing_is_stored(site_db, admin):
+    before = snapshot()
+    with pytest.raises(DomainError, match="输入的内容过长"):
+        residents.save_resident(admin, residents.ResidentInput("王五", make_id(seq="777"), grid="网" * 50))
+    assert snapshot() == before

@@ -29,6 +29,13 @@ def _json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
 
 
+def _clip(value: str, field) -> str:
+    """At most the column's length: PostgreSQL refuses longer text (SQLite keeps it), and an audit
+    entry must never make the change it records fail (a login name typed at length, many settings
+    keys saved at once). The full values are in ``before``/``after``."""
+    return value[:field.max_length]
+
+
 def record(
     actor: m.Staff | None | str,
     action: str,
@@ -52,10 +59,10 @@ def record(
     prev_hash = last.hash if last else ""
     row = {
         "at": m.now(),
-        "username": username,
-        "action": action,
-        "entity": entity,
-        "entity_id": str(entity_id),
+        "username": _clip(username, m.AuditLog.username),
+        "action": _clip(action, m.AuditLog.action),
+        "entity": _clip(entity, m.AuditLog.entity),
+        "entity_id": _clip(str(entity_id), m.AuditLog.entity_id),
         "before": _json(before),
         "after": _json(after),
     }

@@ -133,3 +133,15 @@ def failure_message(exc: BaseException) -> str:
     if "deadlock" in text or "could not serialize" in text:
         return "与其他窗口的保存冲突，本次操作没有保存。请重试。"
     return "与数据库服务器的连接中断，本次操作没有完成（不会留下半条记录）。请在连接恢复后重新操作。"
+
+
+TOO_LONG = "输入的内容过长，超出了该项允许的长度，本次没有保存。请缩短后重试。"
+
+
+def is_too_long(exc: peewee.DataError) -> bool:
+    """Text the server will not store in its column (SQLite would have kept it).
+
+    The services limit what people type to each column's length; this is the net under a field
+    that slipped through, so the user reads Chinese and the save is undone as a whole.
+    """
+    return "value too long" in str(exc).lower()
