@@ -179,3 +179,20 @@ def test_list_filters_by_staff_and_sorts_by_column(qtbot, page, admin, clerk):
     assert [i.serial for i in page.list_model.rows] == [a.serial, b.serial]
     page.ui.intakeTable.sortByColumn(0, Qt.SortOrder.DescendingOrder)
     assert [i.serial for i in page.list_model.rows] == [b.serial, a.serial]
+
+
+def test_export_the_list_as_filtered_and_the_roster(qtbot, page, admin, tmp_path):
+    from openpyxl import load_workbook
+
+    r = residents.save_resident(admin, residents.ResidentInput(name="钱七", doc_number=make_id(seq="105"), is_pensioner=True))
+    a = intakes.create_intake(admin, intakes.IntakeInput(r.id, "unemployment", details={"docs_checked": True}))
+    intakes.create_intake(admin, intakes.IntakeInput(r.id, "subsidy_4050", details={"period": "2026年", "insurance_kinds": "养老保险"}))
+    page.ui.tabs.setCurrentIndex(1)
+    page.ui.filterServiceCombo.setCurrentIndex(page.ui.filterServiceCombo.findText("失业证"))
+    out = page.export_list(tmp_path / "list.xlsx")
+    cells = [str(c.value) for row in load_workbook(out).active.iter_rows() for c in row if c.value is not None]
+    assert a.serial in cells and len([c for c in cells if c.startswith("SL")]) == 1
+    assert r.doc_number not in cells and any("********" in c for c in cells)
+    roster = page.export_roster(tmp_path / "roster.xlsx")
+    assert "钱七" in [c.value for row in load_workbook(roster).active.iter_rows() for c in row]
+    assert m.AuditLog.select().where(m.AuditLog.action == "导出").count() == 2

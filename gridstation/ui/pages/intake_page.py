@@ -226,6 +226,7 @@ class IntakePage(QWidget):
         QShortcut(QKeySequence(Qt.Key.Key_Return), table, activated=lambda: self.open_detail(table.currentIndex().row()),
                   context=Qt.ShortcutContext.WidgetShortcut)
         self.ui.detailButton.clicked.connect(lambda: self.open_detail(table.currentIndex().row()))
+        self.ui.exportListButton.clicked.connect(lambda: self.export_list())
         self._fill_filter_combos()
         for signal in (self.ui.viewCombo.currentIndexChanged, self.ui.filterServiceCombo.currentIndexChanged,
                        self.ui.filterStaffCombo.currentIndexChanged, self.ui.filterGridCombo.currentIndexChanged,
@@ -286,7 +287,18 @@ class IntakePage(QWidget):
         dialog.open()
         return dialog
 
+    def export_list(self, path: Path | None = None) -> Path | None:
+        """The intakes as filtered on screen, to Excel (ID numbers masked)."""
+        from gridstation.ui.exporting import export_list
+
+        return export_list(self, self.ctx, "intakes", self.current_filter(), "受理记录", path)
+
     # --- pension roster -----------------------------------------------------------------------
+    def export_roster(self, path: Path | None = None) -> Path | None:
+        from gridstation.ui.exporting import export_list
+
+        return export_list(self, self.ctx, "roster", self.ui.yearSpin.value(), "养老认证名册", path)
+
     def _build_roster_tab(self) -> None:
         self.ui.yearSpin.setValue(dt.date.today().year)
         self.ui.rosterFilterCombo.addItems(["全部", "未认证", "已认证"])
@@ -309,6 +321,7 @@ class IntakePage(QWidget):
         self.ui.yearSpin.valueChanged.connect(self.reload_roster)
         self.ui.rosterFilterCombo.currentIndexChanged.connect(self.reload_roster)
         self.ui.certifyButton.clicked.connect(self.certify_selected)
+        self.ui.exportRosterButton.clicked.connect(lambda: self.export_roster())
 
     def reload_roster(self) -> None:
         rows = intakes.pension_roster(self.ui.yearSpin.value())

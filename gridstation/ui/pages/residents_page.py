@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -53,6 +54,8 @@ class ResidentsPage(QWidget):
         self.ui.searchEdit.returnPressed.connect(self._enter)
         self.ui.newButton.clicked.connect(self.new_resident)
         self.ui.editButton.clicked.connect(self.edit_current)
+        self.ui.importButton.clicked.connect(self.open_import)
+        self.ui.exportButton.clicked.connect(lambda: self.export_list())
         self.ui.residentTable.doubleClicked.connect(lambda _i: self.edit_current())
         self.ui.residentTable.selectionModel().currentRowChanged.connect(lambda *_: self.intake_model.reload())
         QShortcut(QKeySequence("F2"), self, activated=lambda: (self.ui.searchEdit.setFocus(), self.ui.searchEdit.selectAll()),
@@ -87,6 +90,19 @@ class ResidentsPage(QWidget):
         self.intake_model.reload()
         total = m.Resident.select().count()
         self.ui.countLabel.setText(f"共登记居民 {total} 人；当前显示 {self.model.rowCount()} 人")
+
+    def open_import(self):
+        """The ledger import wizard (residents, intakes, tools or loans from Excel or CSV)."""
+        from gridstation.ui.import_wizard import open_import_wizard
+
+        return open_import_wizard(self.ctx, self)
+
+    def export_list(self, path: Path | None = None) -> Path | None:
+        """The residents found by the search box, or everyone when it is empty."""
+        from gridstation.ui.exporting import export_list
+
+        source = self.model.rows if self.ui.searchEdit.text().strip() else None
+        return export_list(self, self.ctx, "residents", source, "居民名单", path)
 
     def _enter(self) -> None:
         self.refresh()
