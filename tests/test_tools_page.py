@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from gridstation.core import residents, settings, tools
+from gridstation.core import idcard, residents, settings, tools
 from gridstation.core import models as m
 from gridstation.core.db import write_transaction
 from gridstation.ui.context import AppContext
@@ -211,7 +211,9 @@ def test_slip_qr_code_lists_units_still_out_and_renews(qtbot, page, admin, stock
     assert page.returns.banner.look == "ok" and tools.get_loan(loan.slip_no).renewals == 1
 
 
-def test_overdue_tab_masks_the_phone_and_records_a_call(qtbot, db_path, admin, stock):
+def test_overdue_tab_masks_the_phone_and_records_a_call(qtbot, db_path, admin, stock, tmp_path):
+    from openpyxl import load_workbook
+
     lent = dt.datetime.combine(dt.date.today() - dt.timedelta(days=12), dt.time(10))
     loan = tools.lend(admin, stock["zhang"].id, ["GJ-0002"], lent_at=lent, due_date=lent.date() + dt.timedelta(days=2))
     page = open_page(qtbot, db_path, admin)
@@ -227,6 +229,11 @@ def test_overdue_tab_masks_the_phone_and_records_a_call(qtbot, db_path, admin, s
     page.ui.outcomeCombo.setCurrentText("答应周六归还")
     page.ui.reminderButton.click()
     assert model.index(0, 6).data() == "1" and "答应周六归还" in model.index(0, 7).data()
+    out = page.overdue.export(tmp_path / "overdue.xlsx")
+    cells = [str(c.value) for row in load_workbook(out).active.iter_rows() for c in row if c.value is not None]
+    # the list is for reminder calls: the phone is there, the ID number stays masked
+    assert loan.slip_no in cells and "13800138000" in cells
+    assert stock["zhang"].doc_number not in cells and idcard.mask_id(stock["zhang"].doc_number) in cells
     page.close()
 
 

@@ -48,7 +48,14 @@ class OverdueTab:
         self.ui.outcomeCombo.setCurrentText("")
         self.ui.revealPhoneButton.clicked.connect(self.reveal_phone)
         self.ui.reminderButton.clicked.connect(self.record_reminder)
+        self.ui.exportOverdueButton.clicked.connect(lambda: self.export())
         self.ui.overdueTable.selectionModel().selectionChanged.connect(lambda *_: self.ui.phoneLabel.clear())
+
+    def export(self, path=None):
+        """The overdue list for the reminder calls, to Excel (phones and ID numbers masked)."""
+        from gridstation.ui.exporting import export_list
+
+        return export_list(self.page, self.ctx, "overdue", None, "逾期未还清单", path)
 
     def refresh(self) -> int:
         """Reload the list; returns the number of overdue slips (shown in the tab title)."""
