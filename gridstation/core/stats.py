@@ -110,6 +110,11 @@ class Tally:
     def avg_days(self) -> float | None:
         return self.days_total / self.completed if self.completed else None
 
+    def add(self, other: Tally) -> None:
+        """Add another tally's counters (the district roll-up sums stations this way)."""
+        for name in Tally.__dataclass_fields__:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
 
 @dataclass
 class ServiceRow(Tally):
