@@ -8,6 +8,7 @@ from gridstation.core.errors import DomainError
 
 
 def save_screenshot(page: str, out: Path, width: int = 1280, height: int = 800) -> Path:
+    from PySide6.QtCore import QEventLoop
     from PySide6.QtWidgets import QApplication
 
     from gridstation.app import _first_admin
@@ -27,9 +28,12 @@ def save_screenshot(page: str, out: Path, width: int = 1280, height: int = 800) 
     window = MainWindow(AppContext(target=target, staff=staff))
     window.resize(width, height)
     window.show()
-    window.show_page(page)
+    widget = window.show_page(page)
     for _ in range(5):
         app.processEvents()
+    busy = getattr(widget, "busy", None)  # a page computing in the background (statistics) is waited for
+    while busy is not None and busy():
+        app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents, 50)
     window._load_icons()
     app.processEvents()
     if not window.grab().save(str(out)):
