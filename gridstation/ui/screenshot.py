@@ -8,7 +8,7 @@ from gridstation.core.errors import DomainError
 
 
 def save_screenshot(page: str, out: Path, width: int = 1280, height: int = 800) -> Path:
-    from PySide6.QtCore import QEventLoop
+    from PySide6.QtCore import QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication
 
     from gridstation.app import _first_admin
@@ -32,8 +32,15 @@ def save_screenshot(page: str, out: Path, width: int = 1280, height: int = 800) 
     for _ in range(5):
         app.processEvents()
     busy = getattr(widget, "busy", None)  # a page computing in the background (statistics) is waited for
-    while busy is not None and busy():
-        app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents, 50)
+    if busy is not None and busy():
+        # An event loop, not a processEvents() spin: PySide6 6.12 over-releases None when
+        # processEvents is called in a tight loop, which eventually aborts the interpreter.
+        loop = QEventLoop()
+        poll = QTimer(interval=50)
+        poll.timeout.connect(lambda: busy() or loop.quit())
+        poll.start()
+        loop.exec()
+        poll.stop()
     window._load_icons()
     app.processEvents()
     if not window.grab().save(str(out)):
