@@ -10,7 +10,6 @@ from typing import Any
 
 from gridstation.core import db as dbmod
 from gridstation.core import models as m
-from gridstation.core import postgres
 
 
 def _digest(row: dict[str, Any], prev_hash: str) -> str:
@@ -54,6 +53,8 @@ def record(
     username = actor if isinstance(actor, str) else (actor.username if actor else "系统")
     database = dbmod.current()
     if not dbmod.is_sqlite(database):
+        from gridstation.core import postgres  # only a server station pays for the import
+
         postgres.lock_writes(database)
     last = m.AuditLog.select(m.AuditLog.hash).order_by(m.AuditLog.id.desc()).first()
     prev_hash = last.hash if last else ""
