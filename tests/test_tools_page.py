@@ -132,7 +132,7 @@ def test_lend_two_units_and_return_one_damaged_one_fine(qtbot, page, stock):
 
 
 def test_each_kind_of_refusal_looks_different_and_stores_nothing(qtbot, db_path, head, stock):
-    zhang, li = stock["zhang"], stock["li"]
+    li = stock["li"]
     tools.lend(head, li.id, ["GJ-0001"])
     ladder = tools.kind_by_name("梯子")
     tools.set_unit_state(head, "GJ-0005", tools.REPAIR)

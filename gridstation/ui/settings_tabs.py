@@ -13,7 +13,7 @@ from gridstation.core.errors import DomainError
 from gridstation.ui.context import AppContext
 from gridstation.ui.forms import load_form
 from gridstation.ui.feedback import show_message
-from gridstation.ui.table_model import Column, PagedTableModel
+from gridstation.ui.table_model import Column, PagedTableModel, setup_table
 
 
 def _fill(table, headers: list[str], rows: list[list[str]]) -> None:
@@ -111,9 +111,7 @@ class AuditTab(QWidget):
             Column("变更前", lambda e: e.before[:80]),
             Column("变更后", lambda e: e.after[:120]),
         ], self._fetch)
-        self.ui.auditTable.setModel(self.model)
-        self.ui.auditTable.verticalHeader().setVisible(False)
-        self.ui.auditTable.horizontalHeader().setStretchLastSection(True)
+        setup_table(self.ui.auditTable, self.model)
         for signal in (self.ui.userFilterEdit.textChanged, self.ui.actionFilterCombo.currentIndexChanged,
                        self.ui.fromDate.dateChanged, self.ui.toDate.dateChanged):
             signal.connect(self.model.reload)

@@ -11,7 +11,7 @@ import json
 import subprocess
 import sys
 
-from common import Context, Figure, child_env, median, opened, time_ms
+from common import Context, Figure, child_env, median, opened
 
 CHILD = """
 import json, sys, time

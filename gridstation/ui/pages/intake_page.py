@@ -10,7 +10,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from gridstation.core import catalog, idcard, intakes, residents
 from gridstation.core import models as m
@@ -20,7 +20,7 @@ from gridstation.ui.forms import load_form
 from gridstation.ui.feedback import show_message
 from gridstation.ui.resident_picker import ResidentPicker
 from gridstation.ui.service_fields import ServiceFieldsForm
-from gridstation.ui.table_model import Column, PagedTableModel
+from gridstation.ui.table_model import Column, PagedTableModel, setup_table
 
 VIEWS = [("我的在办", "mine"), ("全部在办", "open"), ("逾期", intakes.OVERDUE), ("全部", "")] + [
     (s, s) for s in intakes.STATUSES]
@@ -213,13 +213,7 @@ class IntakePage(QWidget):
         self.list_model = PagedTableModel(intake_columns(dt.date.today()), self._fetch_intakes,
                                           highlight=lambda i: intakes.is_overdue(i))
         table = self.ui.intakeTable
-        table.setModel(self.list_model)
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        table.horizontalHeader().setStretchLastSection(True)
-        table.verticalHeader().setVisible(False)
+        setup_table(table, self.list_model)
         table.setSortingEnabled(True)
         table.horizontalHeader().setSortIndicator(1, Qt.SortOrder.DescendingOrder)
         table.doubleClicked.connect(lambda index: self.open_detail(index.row()))
@@ -312,12 +306,7 @@ class IntakePage(QWidget):
             Column("认证情况", lambda r: "已认证" if r.certified else "未认证"),
             Column("受理编号", lambda r: r.serial),
         ], lambda offset, limit: self.roster_rows[offset:offset + limit], highlight=lambda r: not r.certified)
-        table = self.ui.rosterTable
-        table.setModel(self.roster_model)
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        table.horizontalHeader().setStretchLastSection(True)
-        table.verticalHeader().setVisible(False)
+        setup_table(self.ui.rosterTable, self.roster_model)
         self.ui.yearSpin.valueChanged.connect(self.reload_roster)
         self.ui.rosterFilterCombo.currentIndexChanged.connect(self.reload_roster)
         self.ui.certifyButton.clicked.connect(self.certify_selected)

@@ -7,14 +7,14 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+from PySide6.QtWidgets import QWidget
 
 from gridstation.core import idcard, intakes, residents
 from gridstation.core import models as m
 from gridstation.ui.context import AppContext
 from gridstation.ui.forms import load_form
 from gridstation.ui.pages.intake_page import intake_columns
-from gridstation.ui.table_model import Column, PagedTableModel
+from gridstation.ui.table_model import Column, PagedTableModel, setup_table
 
 RESIDENT_COLUMNS = [
     Column("姓名", lambda r: r.name),
@@ -25,15 +25,6 @@ RESIDENT_COLUMNS = [
     Column("网格", lambda r: r.grid.name if r.grid_id else ""),
     Column("养老金领取", lambda r: "是" if r.is_pensioner else ""),
 ]
-
-
-def setup_table(table: QTableView) -> None:
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    table.horizontalHeader().setStretchLastSection(True)
-    table.verticalHeader().setVisible(False)
 
 
 class ResidentsPage(QWidget):

@@ -9,9 +9,9 @@ from gridstation.core import tools
 from gridstation.core.accounts import HEAD
 from gridstation.core.errors import DomainError
 from gridstation.core.money import yuan
-from gridstation.ui.pages.tools_widgets import allowed, selected_row, setup_table
+from gridstation.ui.pages.tools_widgets import allowed, selected_row
 from gridstation.ui.feedback import show_message
-from gridstation.ui.table_model import Column, PagedTableModel
+from gridstation.ui.table_model import Column, PagedTableModel, setup_table
 
 if TYPE_CHECKING:
     from gridstation.ui.pages.tools_page import ToolsPage

@@ -14,10 +14,10 @@ from gridstation.core import idcard, residents, tools
 from gridstation.core import models as m
 from gridstation.core import tool_stocktake as stock
 from gridstation.core.errors import DomainError
-from gridstation.ui.pages.tools_widgets import LOOKS, Banner, connect_scan, selected_row, setup_table
+from gridstation.ui.pages.tools_widgets import LOOKS, Banner, connect_scan, selected_row
 from gridstation.ui.feedback import show_message
 from gridstation.ui.resident_picker import ResidentPicker
-from gridstation.ui.table_model import Column, PagedTableModel
+from gridstation.ui.table_model import Column, PagedTableModel, setup_table
 
 if TYPE_CHECKING:
     from gridstation.ui.pages.tools_page import ToolsPage

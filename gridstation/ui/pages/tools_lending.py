@@ -20,9 +20,9 @@ from gridstation.core import models as m
 from gridstation.core.accounts import HEAD
 from gridstation.core.errors import DomainError
 from gridstation.core.money import yuan
-from gridstation.ui.pages.tools_widgets import Banner, allowed, connect_scan, selected_row, setup_table
+from gridstation.ui.pages.tools_widgets import Banner, allowed, connect_scan, selected_row
 from gridstation.ui.resident_picker import ResidentPicker
-from gridstation.ui.table_model import Column, PagedTableModel
+from gridstation.ui.table_model import Column, PagedTableModel, setup_table
 
 if TYPE_CHECKING:
     from gridstation.ui.pages.tools_page import ToolsPage

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractItemView, QApplication, QFrame, QHeaderView, QLabel, QLineEdit, QTableView
+from PySide6.QtWidgets import QApplication, QFrame, QLabel, QLineEdit, QTableView
 
 from gridstation.core import accounts, tools
 from gridstation.core.errors import DomainError, NotFound, PermissionDenied
@@ -96,19 +95,6 @@ def connect_scan(edit: QLineEdit, handler: Callable[[str], None]) -> None:
             handler(code)
 
     edit.returnPressed.connect(scanned)
-
-
-def setup_table(table: QTableView, model) -> None:
-    table.setModel(model)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setAlternatingRowColors(True)
-    header = table.horizontalHeader()
-    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    header.setStretchLastSection(True)
-    header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-    table.verticalHeader().setVisible(False)
 
 
 def selected_row(table: QTableView) -> int:
