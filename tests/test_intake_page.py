@@ -196,3 +196,14 @@ def test_export_the_list_as_filtered_and_the_roster(qtbot, page, admin, tmp_path
     roster = page.export_roster(tmp_path / "roster.xlsx")
     assert "钱七" in [c.value for row in load_workbook(roster).active.iter_rows() for c in row]
     assert m.AuditLog.select().where(m.AuditLog.action == "导出").count() == 2
+
+
+def test_a_catalogue_change_in_another_window_keeps_half_typed_fields(qtbot, page, head):
+    from gridstation.core import catalog
+
+    choose_service(page, "讨薪")
+    type_text(qtbot, page.fields.widgets["employer"], "某公司")
+    catalog.save_service(head, code="legal_aid", name="法律援助", promised_days=7, actions=["咨询"], fields=[])
+    page.ctx.bus.data_changed.emit("settings")
+    assert page.fields.widgets["employer"].text() == "某公司"
+    assert page.ui.serviceCombo.findText("法律援助") >= 0

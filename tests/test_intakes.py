@@ -156,3 +156,13 @@ def test_station_defined_service_without_code(head, resident):
 def test_clerk_may_not_edit_the_catalogue(clerk):
     with pytest.raises(DomainError, match="无权"):
         catalog.save_service(clerk, code="x1", name="x", promised_days=1, actions=[], fields=[])
+
+
+@pytest.mark.parametrize("call, words", [
+    (lambda a, r: residents.save_resident(a, residents.ResidentInput(name="某", doc_number=make_id(seq="777"), grid="网" * 41)), "网格名称"),
+    (lambda a, r: catalog.save_service(a, code="long_one", name="业" * 61, promised_days=1, actions=[], fields=[]), "60个字"),
+    (lambda a, r: intakes.change_status(a, new_intake(a, r, catalog.WAGE).serial, intakes.FORWARDED, forwarded_to="局" * 81), "80个字"),
+])
+def test_text_longer_than_its_column_is_refused_in_chinese(admin, resident, call, words):
+    with pytest.raises(DomainError, match=words):
+        call(admin, resident)

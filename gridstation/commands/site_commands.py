@@ -19,7 +19,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--prefix", default=None, help="受理编号前缀（默认 SL）")
     p.set_defaults(handler=cmd_init)
 
-    p = sub.add_parser("demo", help="向数据库填入演示数据（可重复、确定性）")
+    p = sub.add_parser("demo", help="向新数据库填入演示数据（同一种子生成相同数据）")
     p.add_argument("--residents", type=int, default=2000)
     p.add_argument("--intakes", type=int, default=5000)
     p.add_argument("--loans", type=int, default=800)

@@ -57,6 +57,8 @@ def create_staff(
     username = username.strip()
     if not username:
         raise DomainError("请输入登录名。", field="username")
+    if len(username) > 40 or len(display_name.strip()) > 40:
+        raise DomainError("登录名和姓名最多40个字。", field="username")
     if role not in ROLE_NAMES:
         raise DomainError(f"未知角色：{role}。", field="role")
     check_password_rules(password)

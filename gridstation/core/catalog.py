@@ -201,6 +201,8 @@ def save_service(actor: m.Staff | None, *, code: str, name: str, promised_days: 
         raise DomainError("业务代码应为2至32位字母、数字或下划线。", field="code")
     if not name:
         raise DomainError("请输入业务名称。", field="name")
+    if len(name) > 60 or len(category.strip()) > 30:
+        raise DomainError("业务名称最多60个字，类别最多30个字。", field="name")
     if not 0 <= int(promised_days) <= 365:
         raise DomainError("承诺时限应在0至365天之间。", field="promised_days")
     seen: set[str] = set()

@@ -144,6 +144,8 @@ def change_status(
     if to_status == FORWARDED:
         if not forwarded_to:
             raise DomainError("转办需要填写转往的部门或人员。", field="forwarded_to")
+        if len(forwarded_to) > 80:
+            raise DomainError("转往的部门或人员最多80个字。", field="forwarded_to")
         changes.update(forwarded_to=forwarded_to, completed_at=at)
     with write_transaction():
         before = intake.status

@@ -83,7 +83,8 @@ def _short(value: str, label: str, limit: int) -> str:
 
 
 def grid_by_name(name: str) -> m.Grid | None:
-    name = (name or "").strip()
+    """The grid of that name, created on first use (staff type grids as they know them)."""
+    name = _short(name, "网格名称", 40)
     if not name:
         return None
     grid, _ = m.Grid.get_or_create(name=name)

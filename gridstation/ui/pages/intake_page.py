@@ -45,6 +45,7 @@ class IntakePage(QWidget):
         self.ctx = ctx
         self.ui = load_form("intake_page.ui", self)
         self.resident: m.Resident | None = None
+        self._form_shown: tuple[str, str, str] | None = None
         self.last_intake: m.Intake | None = None
         self.last_receipt: Path | None = None
         self.picker = ResidentPicker(self.ui.pickerHost)
@@ -96,10 +97,15 @@ class IntakePage(QWidget):
             self.ui.serviceCombo.addItem(svc.name, svc.code)
         for svc in catalog.all_services():
             self.ui.filterServiceCombo.addItem(svc.name if svc.active else f"{svc.name}（停用）", svc.id)
-        self.ui.serviceCombo.blockSignals(False)
         index = self.ui.serviceCombo.findData(current)
         self.ui.serviceCombo.setCurrentIndex(max(index, 0))
-        self._service_changed()
+        self.ui.serviceCombo.blockSignals(False)
+        if self._shown_form() != self._form_shown:
+            self._service_changed()  # a catalogue change elsewhere keeps half-typed fields unless it touched them
+
+    def _shown_form(self) -> tuple[str, str, str] | None:
+        service = self.service()
+        return (service.code, service.actions, service.fields) if service else None
 
     def service(self) -> m.ServiceType | None:
         code = self.ui.serviceCombo.currentData()
@@ -107,6 +113,7 @@ class IntakePage(QWidget):
 
     def _service_changed(self) -> None:
         service = self.service()
+        self._form_shown = self._shown_form()
         self.ui.actionCombo.clear()
         if service is not None:
             self.ui.actionCombo.addItems(catalog.actions_of(service))
