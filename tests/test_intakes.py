@@ -162,6 +162,7 @@ def test_clerk_may_not_edit_the_catalogue(clerk):
     (lambda a, r: residents.save_resident(a, residents.ResidentInput(name="某", doc_number=make_id(seq="777"), grid="网" * 41)), "网格名称"),
     (lambda a, r: catalog.save_service(a, code="long_one", name="业" * 61, promised_days=1, actions=[], fields=[]), "60个字"),
     (lambda a, r: intakes.change_status(a, new_intake(a, r, catalog.WAGE).serial, intakes.FORWARDED, forwarded_to="局" * 81), "80个字"),
+    (lambda a, r: catalog.save_service(a, code="long_two", name="某业务", promised_days=1, actions=["事" * 31], fields=[]), "30个字"),
 ])
 def test_text_longer_than_its_column_is_refused_in_chinese(admin, resident, call, words):
     with pytest.raises(DomainError, match=words):

@@ -205,6 +205,8 @@ def save_service(actor: m.Staff | None, *, code: str, name: str, promised_days: 
         raise DomainError("业务名称最多60个字，类别最多30个字。", field="name")
     if not 0 <= int(promised_days) <= 365:
         raise DomainError("承诺时限应在0至365天之间。", field="promised_days")
+    if any(len(a.strip()) > 30 for a in actions):
+        raise DomainError("每个办理事项最多30个字。", field="actions")
     seen: set[str] = set()
     for raw in fields:
         fdef = FieldDef.of(raw)
