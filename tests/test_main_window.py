@@ -112,3 +112,23 @@ def test_settings_page_saves_station_details_and_refuses_a_bad_prefix(qtbot, win
     qtbot.mouseClick(page.ui.saveStationButton, Qt.MouseButton.LeftButton)
     assert settings.get("serial_prefix") == "XY" and settings.get("station_address") == "官渡区广福路2号"
     assert settings.get("printer") == ""
+
+
+def test_settings_page_points_this_pc_at_another_database(qtbot, window, tmp_path, monkeypatch):
+    from PySide6.QtCore import Qt
+
+    from gridstation.core import paths
+    from tests.helpers import type_text
+
+    monkeypatch.setenv("GRIDSTATION_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("GRIDSTATION_DB", raising=False)
+    page = window.show_page("settings")
+    page.ui.databaseEdit.clear()
+    type_text(qtbot, page.ui.databaseEdit, str(tmp_path / "typo.db"))
+    qtbot.mouseClick(page.ui.databaseButton, Qt.MouseButton.LeftButton)
+    assert "找不到文件" in page.ui.stationMessage.text() and not paths.location_file().exists()
+    page.ui.databaseEdit.clear()
+    type_text(qtbot, page.ui.databaseEdit, window.ctx.target)
+    qtbot.mouseClick(page.ui.databaseButton, Qt.MouseButton.LeftButton)
+    assert "下次启动" in page.ui.stationMessage.text()
+    assert paths.default_database() == window.ctx.target

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from gridstation.core import accounts, backup, catalog, schema, settings
 from gridstation.core import db as dbmod
@@ -128,3 +129,39 @@ def update_settings(actor: m.Staff | None, values: dict[str, object]) -> dict[st
             audit.record(actor, "修改设置", "setting", ",".join(changed),
                          before={k: current.get(k) for k in changed}, after=changed)
     return changed
+
+
+def choose_database(actor: m.Staff | None, target: str) -> str:
+    """Point this PC at another GridStation database from the next start (admin).
+
+    The choice is per PC (the data folder's location file, like first-run setup), not a setting in
+    the database: the database being left cannot say where its successor is. The new one must
+    already exist and be a GridStation database, so a typo never starts the station empty.
+    """
+    import contextlib
+
+    from gridstation.core import audit, paths
+
+    accounts.require(actor, accounts.ADMIN)
+    target = target.strip()
+    if not target:
+        raise DomainError("请输入数据库文件路径或 postgresql:// 地址。")
+    if dbmod.is_url(target):
+        database = dbmod.make_database(target)
+        try:
+            database.connect()
+            if "schema_version" not in database.get_tables():
+                raise DomainError(f"服务器上的数据库还没有建立：请先运行 gridstation --db {dbmod.describe(target)} init。")
+        except DomainError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - any driver error becomes one clear message
+            raise DomainError(dbmod.explain_database_error(target, exc)) from None
+        finally:
+            with contextlib.suppress(Exception):
+                database.close()
+    else:
+        backup.verify_file(Path(target))
+    paths.remember_database(target)
+    with dbmod.write_transaction():
+        audit.record(actor, "更改数据库位置", "database", dbmod.describe(target))
+    return target

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidgetItem, QWidget
 
 from gridstation.core import accounts, catalog, settings, station
+from gridstation.core import db as dbmod
 from gridstation.core.errors import DomainError
 from gridstation.ui.context import AppContext
 from gridstation.ui.forms import load_form
@@ -24,6 +25,7 @@ class SettingsPage(QWidget):
         for name in QPrinterInfo.availablePrinterNames():
             self.ui.printerCombo.addItem(name, name)
         self.ui.saveStationButton.clicked.connect(self.save_station)
+        self.ui.databaseButton.clicked.connect(self.choose_database)
         table = self.ui.serviceTable
         table.setColumnCount(5)
         table.setHorizontalHeaderLabels(["业务名称", "代码", "承诺时限（天）", "办理事项", "状态"])
@@ -67,6 +69,7 @@ class SettingsPage(QWidget):
         if values["printer"] and self.ui.printerCombo.findData(values["printer"]) < 0:
             self.ui.printerCombo.addItem(f"{values['printer']}（未连接）", values["printer"])
         self.ui.printerCombo.setCurrentIndex(max(self.ui.printerCombo.findData(values["printer"]), 0))
+        self.ui.databaseEdit.setText(self.ctx.target)
         self.services = catalog.all_services()
         table = self.ui.serviceTable
         table.setRowCount(len(self.services))
@@ -95,6 +98,15 @@ class SettingsPage(QWidget):
         show_message(self.ui.stationMessage, "ok", f"已保存（{len(changed)} 项变更）。" if changed else "没有变更。")
         self.ctx.bus.data_changed.emit("settings")
         self.refresh()
+
+    def choose_database(self) -> None:
+        """Another database for this PC (e.g. the station's new PostgreSQL server) from the next start."""
+        try:
+            chosen = station.choose_database(self.ctx.staff, self.ui.databaseEdit.text())
+        except DomainError as exc:
+            show_message(self.ui.stationMessage, "error", exc.message)
+            return
+        show_message(self.ui.stationMessage, "ok", f"本机下次启动时将使用：{dbmod.describe(chosen)}。请退出后重新启动。")
 
     def edit_service(self, new: bool = False):
         from gridstation.ui.service_dialog import ServiceDialog
