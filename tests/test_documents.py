@@ -10,10 +10,12 @@ import pytest
 
 from gridstation.cli import main
 from gridstation.core import idcard, residents
+from gridstation.core import tool_stocktake as stock
 from gridstation.core import models as m
 from gridstation.core.errors import DomainError, NotFound
 from gridstation.reports import labels, samples
 from gridstation.reports.loan_slip import write_loan_slip
+from gridstation.reports.stocktake import write_stocktake
 from tests.conftest import STATION, pdf_text
 from tests.helpers import make_id
 
@@ -113,6 +115,31 @@ def test_long_asset_code_and_kind_name_stay_whole_on_a_small_label(db_path, tmp_
     assert code in flat and "…" not in flat.split("GJ-")[1]
 
 
+def test_stocktake_result_lists_every_discrepancy_with_its_kind_and_signature_lines(admin, tmp_path):
+    add_kind("人字梯", 2)  # GJ-0001, GJ-0002
+    add_kind("冲击电钻", 1, start=3, state="借出")
+    add_kind("通下水道工具", 1, start=4, state="遗失")
+    result = stock.stock_take(admin, ["GJ-0001", "GJ-0003", "GJ-0004", "GJ-0099", "XQ-2023-001"])
+    text = pdf_text(write_stocktake(result.id, tmp_path / "st.pdf"))
+    flat = "".join(text.split())
+    for expected in (STATION, "工具盘点结果", f"盘点编号{result.id}", "管理员", "扫描件数5件", "在架相符1件",
+                     "有差异5项", "应在架但未扫到（1）", "1GJ-0002人字梯应在架", "扫到但记录为借出（1）",
+                     "1GJ-0003冲击电钻借出", "1GJ-0004通下水道工具遗失", "未登记的编号（1）", "GJ-0099—未登记",
+                     "非本站编号格式（1）", "XQ-2023-001—非本站编号", "盘点人：", "复核人："):
+        assert expected in flat, expected
+    assert page_count(tmp_path / "st.pdf") == 1
+
+
+def test_clean_stocktake_says_so_and_an_unknown_number_is_not_found(admin, tmp_path):
+    add_kind("人字梯", 1)
+    result = stock.stock_take(admin, ["GJ-0001"])
+    flat = "".join(pdf_text(write_stocktake(result.id, tmp_path / "st.pdf")).split())
+    assert "账实相符" in flat and "应在架但未扫到（0）无" in flat
+    with pytest.raises(NotFound, match="盘点记录"):
+        write_stocktake(result.id + 1, tmp_path / "none.pdf")
+    assert not (tmp_path / "none.pdf").exists()
+
+
 def test_samples_render_every_document_on_an_empty_site_without_writing(db_path, tmp_path):
     before = {model.__name__: model.select().count() for model in m.ALL_MODELS}
     rendered = samples.render_all(tmp_path)
@@ -128,6 +155,14 @@ def test_samples_use_the_newest_rows_when_there_are_some(loan, tmp_path):
     assert "JY202501030001" in pdf_text(rendered["借用单"])
     assert "GJ-0002" in pdf_text(rendered["资产标签"])
     assert "样例" not in pdf_text(rendered["借用单"])
+
+
+def test_samples_print_the_newest_stocktake(admin, tmp_path):
+    add_kind("人字梯", 2)
+    stock.stock_take(admin, ["GJ-0001"])
+    newest = stock.stock_take(admin, ["GJ-0002", "XQ-2023-001"])
+    flat = "".join(pdf_text(dict(samples.render_all(tmp_path))["盘点结果"]).split())
+    assert f"盘点编号{newest.id}" in flat and "XQ-2023-001" in flat and "样例" not in flat
 
 
 def test_cli_slip_and_labels_write_pdfs_and_audit_entries(loan, db_path, tmp_path, capsys):

@@ -7,6 +7,7 @@ import datetime as dt
 from gridstation.cli import main
 from gridstation.core import models as m
 from gridstation.core import residents, tools
+from tests.conftest import pdf_text
 from tests.helpers import make_id
 
 
@@ -30,6 +31,22 @@ def test_tools_stocktake_from_a_file(db_path, admin, tmp_path, capsys):
     assert main(["--db", str(db_path), "tools", "stocktake", str(scans)]) == 0
     out = capsys.readouterr().out
     assert "应在架但未扫到（1）：GJ-0002" in out and "非本站编号格式（1）：XQ-2023-001" in out
+    assert m.StockTake.select().count() == 1
+
+
+def test_tools_stocktake_writes_the_result_pdf(db_path, admin, tmp_path, capsys):
+    kind = tools.save_kind(admin, tools.KindInput("电钻"))
+    tools.add_units(admin, kind.id, 2)
+    scans = tmp_path / "scans.txt"
+    scans.write_text("GJ-0001\nXQ-2023-001\n", encoding="utf-8")
+    out = tmp_path / "st.pdf"
+    assert main(["--db", str(db_path), "tools", "stocktake", str(scans), "--pdf", str(out)]) == 0
+    assert f"已生成盘点结果：{out}" in capsys.readouterr().out
+    flat = "".join(pdf_text(out).split())
+    assert "工具盘点结果" in flat and "1GJ-0002电钻应在架" in flat and "XQ-2023-001" in flat
+    # A PDF that cannot be written is refused before the stock-take is saved.
+    assert main(["--db", str(db_path), "tools", "stocktake", str(scans), "--pdf", str(tmp_path / "no" / "x.pdf")]) == 2
+    assert "输出文件夹不存在" in capsys.readouterr().err
     assert m.StockTake.select().count() == 1
 
 

@@ -13,7 +13,9 @@ from gridstation.core import idcard, residents, settings, tools
 from gridstation.core import models as m
 from gridstation.core.db import write_transaction
 from gridstation.ui.context import AppContext
+from gridstation.core.tool_stocktake import stock_take
 from gridstation.ui.pages.tools_page import ToolsPage
+from gridstation.ui.pdf_preview import PdfPreviewDialog
 from gridstation.ui.theme import apply_theme
 from tests.conftest import pdf_text
 from tests.helpers import activate, make_id, snapshot, type_text
@@ -284,3 +286,22 @@ def test_stock_take_tab_reports_a_foreign_code(qtbot, page, admin, stock):
     assert "XQ-2023-001" in saved.result
     shown = page.ui.stockResultText.toPlainText()
     assert "非本站编号格式（1）" in shown and "扫到但记录为借出（1）" in shown and "GJ-0003" in shown
+
+
+def test_stock_take_tab_prints_the_result(qtbot, page, admin):
+    press(qtbot, page, Qt.Key.Key_F10)
+    before = snapshot()
+    page.ui.printStockButton.click()
+    assert page.stock.banner.look == "error" and "还没有保存过盘点结果" in page.ui.stockBannerText.text()
+    assert snapshot() == before
+    older = stock_take(admin, ["GJ-0001"])
+    path = page.stock.print_result()  # nothing finished on this tab yet: the newest saved one
+    assert f"盘点编号{older.id}" in "".join(pdf_text(path).split())
+    for code in ("GJ-0002", "XQ-2023-001"):
+        scan(qtbot, page.ui.stockScanEdit, code)
+    press(qtbot, page.ui.stockScanEdit, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    page.ui.printStockButton.click()
+    preview = next(w for w in QApplication.topLevelWidgets() if isinstance(w, PdfPreviewDialog) and w.isVisible()
+                   and f"第{page.stock.result_id}号" in w.windowTitle())
+    flat = "".join(pdf_text(preview.path).split())
+    assert f"盘点编号{page.stock.result_id}" in flat and "非本站编号格式（1）" in flat and "GJ-0003" in flat

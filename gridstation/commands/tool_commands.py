@@ -1,11 +1,11 @@
-"""tools overdue, tools stocktake: the tool box from the command line (scripts, handheld scanners)."""
+"""tools overdue, tools stocktake [--pdf]: the tool box from the command line (scripts, handheld scanners)."""
 
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
 
-from gridstation.commands.base import CommandError, open_site
+from gridstation.commands.base import CommandError, open_site, out_path
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -18,6 +18,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     q = tools_sub.add_parser("stocktake", help="按扫描枪导出的编号文件盘点（每行一个资产编号）并保存结果")
     q.add_argument("file", metavar="FILE", help="UTF-8 文本文件，每行一个资产编号")
+    q.add_argument("--pdf", metavar="OUT.pdf", help="同时生成盘点结果 PDF（A4，可打印签字存档）")
     q.set_defaults(handler=cmd_stocktake)
 
 
@@ -39,6 +40,8 @@ def cmd_overdue(args: argparse.Namespace, target: str) -> int:
 
 def cmd_stocktake(args: argparse.Namespace, target: str) -> int:
     path = Path(args.file)
+    # The PDF's folder is checked first: a stock-take saved but never printed would be counted again.
+    pdf = out_path(args.pdf) if args.pdf else None
     try:
         codes = path.read_text(encoding="utf-8-sig").split()
     except FileNotFoundError:
@@ -54,4 +57,8 @@ def cmd_stocktake(args: argparse.Namespace, target: str) -> int:
                        (stock.OTHER_STATE, result.other_state), (stock.UNKNOWN, result.unknown),
                        (stock.FOREIGN, result.foreign), (stock.MATCHED, result.matched)):
         print(f"{stock.LABELS[key]}（{len(found)}）：{'、'.join(found) or '无'}")
+    if pdf is not None:
+        from gridstation.reports.stocktake import write_stocktake
+
+        print(f"已生成盘点结果：{write_stocktake(result.id, pdf)}")
     return 0

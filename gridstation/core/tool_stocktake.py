@@ -61,6 +61,7 @@ class StockTakeResult:
     other_state: list[str] = field(default_factory=list)  # "GJ-0003（遗失）"
     unknown: list[str] = field(default_factory=list)
     foreign: list[str] = field(default_factory=list)
+    staff_name: str = ""  # who counted; kept on the row itself (StockTake.staff), not in the JSON
 
     @property
     def clean(self) -> bool:
@@ -79,7 +80,7 @@ def stock_take(actor: m.Staff | None, scanned: Iterable[str]) -> StockTakeResult
         raise DomainError("还没有扫描任何资产编号。")
     with write_transaction():
         units = {u.asset_code: u for u in m.ToolUnit.select(m.ToolUnit.asset_code, m.ToolUnit.state)}
-        result = StockTakeResult(0, m.now(), len(codes))
+        result = StockTakeResult(0, m.now(), len(codes), staff_name=actor.display_name if actor else "")
         buckets = {MATCHED: result.matched, ON_LOAN_FOUND: result.on_loan, OTHER_STATE: result.other_state,
                    UNKNOWN: result.unknown, FOREIGN: result.foreign}
         for code in codes:
@@ -87,7 +88,7 @@ def stock_take(actor: m.Staff | None, scanned: Iterable[str]) -> StockTakeResult
             buckets[category].append(f"{code}（{units[code].state}）" if category == OTHER_STATE else code)
         seen = set(codes)
         result.missing = sorted(c for c, u in units.items() if u.state in SHELF_STATES and c not in seen)
-        payload = {k: v for k, v in asdict(result).items() if k not in ("id", "at")}
+        payload = {k: v for k, v in asdict(result).items() if k not in ("id", "at", "staff_name")}
         row = m.StockTake.create(at=result.at, staff=actor, result=json.dumps(payload, ensure_ascii=False))
         result.id = row.id
         audit.record(actor, "盘点", "stock_take", row.id, after={k: len(v) if isinstance(v, list) else v
@@ -100,7 +101,8 @@ def get_stock_take(stock_take_id: int) -> StockTakeResult:
     row = m.StockTake.get_or_none(m.StockTake.id == stock_take_id)
     if row is None:
         raise NotFound(f"找不到编号为 {stock_take_id} 的盘点记录。")
-    return StockTakeResult(row.id, row.at, **json.loads(row.result))
+    return StockTakeResult(row.id, row.at, **json.loads(row.result),
+                           staff_name=row.staff.display_name if row.staff_id else "")
 
 
 def stock_take_rows(*, offset: int = 0, limit: int = 50) -> list[m.StockTake]:

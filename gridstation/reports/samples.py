@@ -15,9 +15,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from gridstation.core import models as m
-from gridstation.core import settings
+from gridstation.core import settings, tool_stocktake
 from gridstation.core.errors import DomainError
-from gridstation.reports import annual, labels, loan_slip, monthly, receipt
+from gridstation.reports import annual, labels, loan_slip, monthly, receipt, stocktake
 from gridstation.reports.fonts import StationInfo
 
 Renderer = Callable[[Path], Path]
@@ -76,11 +76,29 @@ def render_labels(out: Path) -> Path:
     return labels.render_labels(station, items, out, layout=layout)
 
 
+def sample_stocktake() -> stocktake.StockTakeSheet:
+    result = tool_stocktake.StockTakeResult(
+        0, dt.datetime.now().replace(second=0, microsecond=0), 7, matched=["GJ-0001", "GJ-0003", "GJ-0006"],
+        missing=["GJ-0004"], on_loan=["GJ-0002"], other_state=["GJ-0005（遗失）"], unknown=["GJ-0099"],
+        foreign=["XQ-2023-001"], staff_name="窗口人员")
+    kinds = {"GJ-0001": "人字梯", "GJ-0002": "电钻", "GJ-0003": "电钻", "GJ-0004": "人字梯", "GJ-0005": "通下水道工具",
+             "GJ-0006": "电钻"}
+    return stocktake.stocktake_sheet(result, kinds=kinds, sample=True)
+
+
+def render_stocktake(out: Path) -> Path:
+    newest = m.StockTake.select(m.StockTake.id).order_by(m.StockTake.at.desc(), m.StockTake.id.desc()).first()
+    if newest is None:
+        return stocktake.render_stocktake(sample_stocktake(), out)
+    return stocktake.write_stocktake(newest.id, out)
+
+
 DOCUMENTS: list[tuple[str, str, Renderer]] = [
     ("受理回执（A5）", "receipt-a5.pdf", functools.partial(render_receipt, size=receipt.A5_SIZE)),
     ("受理回执（80毫米卷纸）", "receipt-80mm.pdf", functools.partial(render_receipt, size=receipt.ROLL_SIZE)),
     ("借用单", "loan-slip.pdf", render_loan_slip),
     ("资产标签", "labels.pdf", render_labels),
+    ("盘点结果", "stocktake.pdf", render_stocktake),
     ("月度统计", "monthly.pdf", lambda out: monthly.write_monthly(dt.date.today().replace(day=1), out)),
     ("年度统计", "annual.pdf", lambda out: annual.write_annual(dt.date.today().year, out)),
 ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QPersistentModelIndex, Qt
@@ -241,9 +242,11 @@ class StockTab:
         self.page, self.ctx, self.ui = page, page.ctx, page.ui
         self.banner = Banner(self.ui.stockBanner, self.ui.stockBannerIcon, self.ui.stockBannerText)
         self.scanned: list[str] = []
+        self.result_id: int | None = None  # the stock-take shown on the right, once one is finished
         connect_scan(self.ui.stockScanEdit, self.scan)
         self.ui.finishStockButton.clicked.connect(self.finish)
         self.ui.resetStockButton.clicked.connect(self.reset)
+        self.ui.printStockButton.clicked.connect(lambda: self.print_result())
 
     def scan(self, text: str) -> None:
         code = tools.normalise_code(text)
@@ -266,6 +269,7 @@ class StockTab:
         except DomainError as exc:
             self.banner.refuse(exc)
             return None
+        self.result_id = result.id
         self.ui.stockResultText.setHtml(result_html(result))
         self.banner.show("ok" if result.clean else "limit",
                          f"盘点结果已保存（第 {result.id} 号）：" + ("账实相符。" if result.clean else "有差异，请查看右侧。"))
@@ -273,6 +277,27 @@ class StockTab:
         self.ui.stockScannedList.clear()
         self.ui.stockCountLabel.setText("已扫描 0 件")
         return result
+
+    def print_result(self) -> Path | None:
+        """Preview the 盘点结果 to print and sign: the one just finished, else the newest saved."""
+        from gridstation.reports.stocktake import write_stocktake
+        from gridstation.ui.pdf_preview import show_pdf
+        from gridstation.ui.printing import new_pdf_path
+
+        number = self.result_id
+        if number is None:
+            newest = stock.stock_take_rows(limit=1)
+            if not newest:
+                self.banner.show("error", "还没有保存过盘点结果，请先扫描并完成盘点。")
+                return None
+            number = newest[0].id
+        try:
+            path = write_stocktake(number, new_pdf_path(f"stocktake-{number}"))
+        except DomainError as exc:
+            self.banner.refuse(exc)
+            return None
+        show_pdf(self.page, path, f"盘点结果 第{number}号")
+        return path
 
     def reset(self) -> None:
         self.scanned = []
