@@ -305,3 +305,92 @@ def test_stock_take_tab_prints_the_result(qtbot, page, admin):
                    and f"第{page.stock.result_id}号" in w.windowTitle())
     flat = "".join(pdf_text(preview.path).split())
     assert f"盘点编号{page.stock.result_id}" in flat and "非本站编号格式（1）" in flat and "GJ-0003" in flat
+
+
+def test_catalogue_tab_sets_a_purchase_date_and_a_photo(qtbot, page, tmp_path, monkeypatch):
+    from PySide6.QtCore import QDate
+    from PySide6.QtGui import QColor, QImage
+
+    from gridstation.core import tool_photos
+
+    monkeypatch.setenv("GRIDSTATION_DATA_DIR", str(tmp_path / "data"))
+    press(qtbot, page, Qt.Key.Key_F8)
+    kinds = [r.kind.name for r in page.catalogue.kinds]
+    page.ui.kindsTable.selectRow(kinds.index("梯子"))
+    assert page.ui.kindPhotoLabel.text() == "无照片"
+
+    bought = dt.date.today() - dt.timedelta(days=30)
+    page.ui.purchaseCheck.setChecked(True)
+    page.ui.purchaseDateEdit.setDate(QDate(bought.year, bought.month, bought.day))
+    page.ui.addUnitsButton.click()
+    added = tools.get_unit("GJ-0006")
+    assert added.kind.name == "梯子" and added.purchase_date == bought
+    shown = [page.catalogue.units_model.index(r, 2).data() for r in range(page.catalogue.units_model.rowCount())]
+    assert shown == ["", "", f"{bought:%Y-%m-%d}"]
+    page.ui.purchaseCheck.setChecked(False)
+    type_text(qtbot, page.ui.addCodesEdit, "OLD-7")
+    page.ui.addCodesButton.click()
+    assert tools.get_unit("OLD-7").purchase_date is None
+
+    picture = tmp_path / "梯子.png"
+    image = QImage(120, 80, QImage.Format.Format_RGB32)
+    image.fill(QColor("#1565c0"))
+    assert image.save(str(picture))
+    page.catalogue.choose_photo(picture)
+    assert not page.ui.kindPhotoLabel.pixmap().isNull()
+    page.ui.saveKindButton.click()
+    assert "已保存" in page.ui.catalogueMessage.text()
+    ladder = tools.kind_by_name("梯子")
+    assert tool_photos.photo_file(ladder.photo).read_bytes() == picture.read_bytes()
+
+    page.ui.kindsTable.selectRow(kinds.index("电钻"))
+    assert page.ui.kindPhotoLabel.text() == "无照片" and page.catalogue.photo == ""
+    page.ui.kindsTable.selectRow(kinds.index("梯子"))
+    assert page.catalogue.photo == ladder.photo and not page.ui.kindPhotoLabel.pixmap().isNull()
+    assert page.ui.kindPhotoLabel.pixmap().width() <= 72
+    assert page.grab().save("/tmp/tools_catalogue.png")
+    page.ui.clearPhotoButton.click()
+    page.ui.saveKindButton.click()
+    assert tools.kind_by_name("梯子").photo == ""
+
+
+def xlsx_rows(path: Path) -> list[list[str]]:
+    from openpyxl import load_workbook
+
+    return [["" if c is None else str(c) for c in row] for row in load_workbook(path).active.iter_rows(values_only=True)]
+
+
+def test_catalogue_exports_the_units_listed(qtbot, page, admin, tmp_path):
+    tools.set_unit_state(admin, "GJ-0005", tools.REPAIR)
+    press(qtbot, page, Qt.Key.Key_F8)
+    page.ui.kindsTable.selectRow([r.kind.name for r in page.catalogue.kinds].index("梯子"))
+    rows = xlsx_rows(page.catalogue.export_units(tmp_path / "ladders.xlsx"))
+    shown = [page.catalogue.units_model.index(r, 0).data() for r in range(page.catalogue.units_model.rowCount())]
+    code = rows[0].index("资产编号")
+    assert [r[code] for r in rows[1:]] == shown == ["GJ-0004", "GJ-0005"]
+    assert {"梯子", "维修"} <= set(rows[2])
+    page.catalogue.new_kind()  # no kind selected: every unit, as the labels button prints them
+    rows = xlsx_rows(page.catalogue.export_units(tmp_path / "all.xlsx"))
+    assert [r[code] for r in rows[1:]] == [f"GJ-{n:04d}" for n in range(1, 6)]
+    assert m.AuditLog.select().where(m.AuditLog.action == "导出").count() == 2
+
+
+def test_borrower_loans_export_holds_the_listed_loans_with_the_id_masked(qtbot, page, admin, stock, tmp_path):
+    zhang, li = stock["zhang"], stock["li"]
+    first = tools.lend(admin, zhang.id, ["GJ-0001", "GJ-0004"])
+    tools.return_unit(admin, "GJ-0004")
+    second = tools.lend(admin, zhang.id, ["GJ-0002"])
+    tools.lend(admin, li.id, ["GJ-0003"])  # another borrower's loan: not in 张三's list
+    assert page.lending.export_loans(tmp_path / "none.xlsx") is None
+    assert "请先查找居民" in page.ui.lendBannerText.text() and not (tmp_path / "none.xlsx").exists()
+    find_borrower(qtbot, page, "zs")
+    listed = {page.lending.loans_model.index(r, 0).data() for r in range(page.lending.loans_model.rowCount())}
+    assert listed == {first.slip_no, second.slip_no}
+    rows = xlsx_rows(page.lending.export_loans(tmp_path / "zhang.xlsx"))
+    head = rows[0]
+    slip, code, id_col = head.index("借用单号"), head.index("资产编号"), head.index("身份证号")
+    assert sorted((r[slip], r[code]) for r in rows[1:]) == sorted(
+        [(first.slip_no, "GJ-0001"), (first.slip_no, "GJ-0004"), (second.slip_no, "GJ-0002")])
+    assert {r[id_col] for r in rows[1:]} == {idcard.mask_id(zhang.doc_number)}
+    cells = " ".join(" ".join(r) for r in rows)
+    assert zhang.doc_number not in cells and "李四" not in cells

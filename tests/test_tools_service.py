@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from pathlib import Path
 
 import pytest
 
-from gridstation.core import audit, residents, settings, tools
+from gridstation.core import audit, residents, settings, tool_photos, tools
 from gridstation.core import models as m
 from gridstation.core import tool_stocktake as stock
 from gridstation.core.db import write_transaction
@@ -127,6 +128,58 @@ def test_edit_and_retire_kind(head, ladder):
     edited = tools.save_kind(head, tools.KindInput("梯子", "登高", 5, "20", active=False), ladder.id)
     assert (edited.loan_days, edited.deposit_fen, edited.active) == (5, 2000, False)
     assert m.AuditLog.select().where(m.AuditLog.action == "修改工具种类").count() == 1
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 24  # the first bytes are what the photo rule checks
+
+
+@pytest.fixture
+def data_dir(tmp_path, monkeypatch) -> Path:
+    folder = tmp_path / "data"
+    monkeypatch.setenv("GRIDSTATION_DATA_DIR", str(folder))
+    return folder
+
+
+def test_a_kind_photo_is_copied_into_the_data_folder_once(admin, ladder, data_dir, tmp_path):
+    picked = tmp_path / "U盘" / "梯子 照片.PNG"
+    picked.parent.mkdir()
+    picked.write_bytes(PNG)
+    kind = tools.save_kind(admin, tools.KindInput("梯子", photo=str(picked)), ladder.id)
+    assert tool_photos.is_stored(kind.photo) and kind.photo.endswith(".png")
+    stored = tool_photos.photo_file(kind.photo)
+    assert stored == data_dir / kind.photo and stored.read_bytes() == PNG
+    picked.unlink()  # the USB stick is gone: the kind keeps its photo
+    again = tools.save_kind(admin, tools.KindInput("梯子", loan_days=5, photo=kind.photo), ladder.id)
+    assert again.photo == kind.photo and tool_photos.photo_file(again.photo) == stored
+    other = tmp_path / "copy.png"
+    other.write_bytes(PNG)
+    assert tools.save_kind(admin, tools.KindInput("电锤", photo=str(other))).photo == kind.photo  # one copy
+    assert len(list((data_dir / tool_photos.FOLDER).iterdir())) == 1
+    assert tools.save_kind(admin, tools.KindInput("梯子", photo=""), ladder.id).photo == ""
+
+
+def test_bad_photos_are_refused_and_nothing_is_copied(admin, ladder, data_dir, tmp_path, refused):
+    text = tmp_path / "说明.png"
+    text.write_text("不是图片", encoding="utf-8")
+    big = tmp_path / "big.jpg"
+    big.write_bytes(b"\xff\xd8\xff" + b"\x00" * tool_photos.MAX_BYTES)
+    for photo, words in ((str(text), "JPG、PNG"), (str(big), "过大"), (str(tmp_path / "none.jpg"), "找不到照片文件"),
+                         ("a\x00b", "找不到照片文件"), (str(tmp_path), "找不到照片文件")):
+        with refused(DomainError, words):
+            tools.save_kind(admin, tools.KindInput("梯子", photo=photo), ladder.id)
+    with refused(DomainError, "请输入工具名称"):  # other fields are checked before anything is copied
+        tools.save_kind(admin, tools.KindInput("", photo=str(big)))
+    assert not data_dir.exists()
+    assert tool_photos.photo_file("photos/tools/0123456789abcdef.png") is None
+    assert tool_photos.photo_file("/etc/passwd") is None
+
+
+def test_units_keep_their_purchase_date(admin, ladder, refused):
+    bought = TODAY - dt.timedelta(days=400)
+    units = tools.add_units(admin, ladder.id, 2, purchase_date=bought)
+    assert [tools.get_unit(u.asset_code).purchase_date for u in units] == [bought, bought]
+    with refused(DomainError, "购置日期不能晚于今天"):
+        tools.add_units(admin, ladder.id, 1, purchase_date=TODAY + dt.timedelta(days=1))
 
 
 def test_generated_asset_codes_are_unique_and_skip_entered_ones(admin, drill):

@@ -20,7 +20,7 @@ from decimal import Decimal
 import peewee
 from peewee import fn
 
-from gridstation.core import audit, settings
+from gridstation.core import audit, settings, tool_photos
 from gridstation.core import models as m
 from gridstation.core.accounts import CLERK, HEAD, require
 from gridstation.core.db import write_transaction
@@ -141,7 +141,7 @@ class KindInput:
     deposit: str | Decimal | int = "0"
     safety_note: str = ""
     parts: Sequence[str] = field(default_factory=list)
-    photo: str = ""
+    photo: str = ""  # a chosen image file (copied in on save) or the name of one already stored
     active: bool = True
 
 
@@ -182,15 +182,22 @@ def _clean_kind(data: KindInput) -> dict:
         "deposit_fen": parse_money(deposit_text, "押金"),
         "safety_note": _text(data.safety_note, "安全须知", 1000, multiline=True),
         "parts": json.dumps(parts, ensure_ascii=False),
-        "photo": _text(data.photo, "照片路径", 255),
+        "photo": (data.photo or "").strip(),
         "active": bool(data.active),
     }
 
 
 def save_kind(actor: m.Staff | None, data: KindInput, kind_id: int | None = None) -> m.ToolKind:
-    """Add or edit a tool kind (站长): what it is, how long it is lent, its deposit and parts."""
+    """Add or edit a tool kind (站长): what it is, how long it is lent, its deposit, parts and photo.
+
+    A newly chosen photo is copied into the data folder (``tool_photos``) only after every other
+    field has passed, so a form refused for its values copies nothing (a copy left by a name clash
+    found later is harmless: copies are named by content and reused).
+    """
     require(actor, HEAD)
     values = _clean_kind(data)
+    if values["photo"] and not tool_photos.is_stored(values["photo"]):
+        values["photo"] = tool_photos.store_photo(values["photo"])
     with write_transaction():
         clash = m.ToolKind.get_or_none(m.ToolKind.name == values["name"])
         if clash is not None and clash.id != kind_id:
@@ -344,13 +351,18 @@ def set_unit_state(actor: m.Staff | None, code: str, state: str, note: str = "")
     return get_unit(unit.asset_code)
 
 
-def unit_rows(kind_id: int | None = None, *, state: str = "", offset: int = 0, limit: int = 200) -> list[m.ToolUnit]:
+def query_units(kind_id: int | None = None, *, state: str = "") -> peewee.ModelSelect:
+    """The units list of the 工具 tab, by asset code; its pages and its export read the same query."""
     query = m.ToolUnit.select(m.ToolUnit, m.ToolKind).join(m.ToolKind)
     if kind_id is not None:
         query = query.where(m.ToolUnit.kind == kind_id)
     if state:
         query = query.where(m.ToolUnit.state == state)
-    return list(query.order_by(m.ToolUnit.asset_code).offset(offset).limit(limit))
+    return query.order_by(m.ToolUnit.asset_code)
+
+
+def unit_rows(kind_id: int | None = None, *, state: str = "", offset: int = 0, limit: int = 200) -> list[m.ToolUnit]:
+    return list(query_units(kind_id, state=state).offset(offset).limit(limit))
 
 
 def unit_history(code: str, *, offset: int = 0, limit: int = 200) -> list[m.UnitEvent]:

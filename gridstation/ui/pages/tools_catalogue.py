@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-from gridstation.core import tools
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtGui import QPixmap
+from PySide6.QtWidgets import QFileDialog
+
+from gridstation.core import tool_photos, tools
 from gridstation.core.accounts import HEAD
 from gridstation.core.errors import DomainError
 from gridstation.core.money import yuan
@@ -37,6 +43,7 @@ class CatalogueTab:
         self.page, self.ctx, self.ui = page, page.ctx, page.ui
         self.kinds: list[tools.KindRow] = []
         self.kind_id: int | None = None
+        self.photo = ""  # what the form saves as KindInput.photo: a stored name or a newly chosen file
         self.kinds_model = PagedTableModel(kind_columns(), lambda offset, limit: self.kinds[offset:offset + limit],
                                            highlight=lambda r: not r.kind.active)
         self.units_model = PagedTableModel([
@@ -65,7 +72,13 @@ class CatalogueTab:
         ui.addCodesButton.clicked.connect(lambda: self.add_units(generated=False))
         ui.setStateButton.clicked.connect(self.set_state)
         ui.labelsButton.clicked.connect(self.print_labels)
-        for button in (ui.newKindButton, ui.saveKindButton, ui.deleteKindButton):
+        ui.exportUnitsButton.clicked.connect(lambda: self.export_units())
+        ui.choosePhotoButton.clicked.connect(lambda: self.choose_photo())
+        ui.clearPhotoButton.clicked.connect(lambda: self._show_photo(""))
+        ui.purchaseCheck.toggled.connect(ui.purchaseDateEdit.setEnabled)
+        ui.purchaseDateEdit.setDate(QDate.currentDate())
+        for button in (ui.newKindButton, ui.saveKindButton, ui.deleteKindButton, ui.choosePhotoButton,
+                       ui.clearPhotoButton):
             button.setEnabled(allowed(self.ctx, HEAD))
 
     def _message(self, role: str, text: str) -> None:
@@ -100,6 +113,7 @@ class CatalogueTab:
         ui.kindPartsEdit.setText("、".join(tools.parts_of(kind)))
         ui.kindSafetyEdit.setPlainText(kind.safety_note)
         ui.kindActiveCheck.setChecked(kind.active)
+        self._show_photo(kind.photo)
         ui.unitsCaption.setText(f"“{kind.name}”的各件工具")
         self.units_model.reload()
         self.history_model.reload()
@@ -113,6 +127,7 @@ class CatalogueTab:
         ui.kindSafetyEdit.clear()
         ui.kindDaysSpin.setValue(7)
         ui.kindActiveCheck.setChecked(True)
+        self._show_photo("")
         ui.unitsCaption.setText("保存新的工具种类后再添加工具")
         self.units_model.reload()
         ui.kindNameEdit.setFocus()
@@ -122,13 +137,15 @@ class CatalogueTab:
         data = tools.KindInput(
             name=ui.kindNameEdit.text(), category=ui.kindCategoryEdit.text(), loan_days=ui.kindDaysSpin.value(),
             deposit=ui.kindDepositEdit.text(), safety_note=ui.kindSafetyEdit.toPlainText(),
-            parts=[p for p in _LIST_SPLIT.split(ui.kindPartsEdit.text()) if p], active=ui.kindActiveCheck.isChecked())
+            parts=[p for p in _LIST_SPLIT.split(ui.kindPartsEdit.text()) if p], photo=self.photo,
+            active=ui.kindActiveCheck.isChecked())
         try:
             kind = tools.save_kind(self.ctx.staff, data, self.kind_id)
         except DomainError as exc:
             self._message("error", exc.message)
             return
         self.kind_id = kind.id
+        self._show_photo(kind.photo)
         self._message("ok", f"已保存工具种类“{kind.name}”。")
         self.ctx.bus.data_changed.emit("tools")
 
@@ -145,6 +162,34 @@ class CatalogueTab:
         self._message("ok", "已删除该工具种类。")
         self.new_kind()
         self.ctx.bus.data_changed.emit("tools")
+
+    def choose_photo(self, path: Path | None = None) -> None:
+        """Pick an image for the kind; it is copied into the data folder when the kind is saved.
+
+        ``path`` skips the file dialog.
+        """
+        if path is None:
+            chosen, _ = QFileDialog.getOpenFileName(self.page, "选择工具照片", str(Path.home()),
+                                                    "图片 (*.jpg *.jpeg *.png *.gif *.bmp *.webp)")
+            if not chosen:
+                return
+            path = Path(chosen)
+        self._show_photo(str(path))
+        self._message("ok", "已选择照片，点“保存种类”后生效。")
+
+    def _show_photo(self, photo: str) -> None:
+        """Remember ``photo`` for the next save and show it small beside the kind's details."""
+        self.photo = photo
+        label = self.ui.kindPhotoLabel
+        stored = tool_photos.is_stored(photo)
+        file = tool_photos.photo_file(photo) if stored else Path(photo) if photo else None
+        pixmap = QPixmap(str(file)) if file else QPixmap()
+        if pixmap.isNull():
+            label.setPixmap(QPixmap())
+            label.setText("无照片" if not photo else "照片不在本机" if stored else "无法预览")
+            return
+        label.setPixmap(pixmap.scaled(label.maximumSize(), Qt.AspectRatioMode.KeepAspectRatio,
+                                      Qt.TransformationMode.SmoothTransformation))
 
     # --- units --------------------------------------------------------------------------------
     def _fetch_units(self, offset: int, limit: int) -> list:
@@ -166,10 +211,11 @@ class CatalogueTab:
             return
         try:
             if generated:
-                units = tools.add_units(self.ctx.staff, self.kind_id, self.ui.addCountSpin.value())
+                units = tools.add_units(self.ctx.staff, self.kind_id, self.ui.addCountSpin.value(),
+                                        purchase_date=self._purchase_date())
             else:
                 codes = [c for c in _LIST_SPLIT.split(self.ui.addCodesEdit.text()) if c]
-                units = tools.add_units(self.ctx.staff, self.kind_id, codes=codes)
+                units = tools.add_units(self.ctx.staff, self.kind_id, codes=codes, purchase_date=self._purchase_date())
         except DomainError as exc:
             self._message("error", exc.message)
             return
@@ -178,6 +224,19 @@ class CatalogueTab:
         shown = "、".join(codes) if len(codes) <= 6 else f"{codes[0]} 至 {codes[-1]}"
         self._message("ok", f"已添加 {len(codes)} 件：{shown}。可点“打印资产标签”。")
         self.ctx.bus.data_changed.emit("tools")
+
+    def _purchase_date(self) -> dt.date | None:
+        return self.ui.purchaseDateEdit.date().toPython() if self.ui.purchaseCheck.isChecked() else None
+
+    def _kind_name(self) -> str | None:
+        return next((r.kind.name for r in self.kinds if r.kind.id == self.kind_id), None)
+
+    def export_units(self, path: Path | None = None) -> Path | None:
+        """The units list as shown (the selected kind's, or every unit when none is selected) to Excel."""
+        from gridstation.ui.exporting import export_list
+
+        return export_list(self.page, self.ctx, "tools", tools.query_units(self.kind_id),
+                           f"工具清单-{self._kind_name() or '全部工具'}", path)
 
     def set_state(self) -> None:
         code = self._selected_code()
@@ -200,7 +259,7 @@ class CatalogueTab:
         from gridstation.ui.pdf_preview import show_pdf
         from gridstation.ui.printing import new_pdf_path
 
-        kind = next((r.kind.name for r in self.kinds if r.kind.id == self.kind_id), None)
+        kind = self._kind_name()
         try:
             path = write_labels(new_pdf_path("labels"), kind=kind)
         except DomainError as exc:

@@ -97,6 +97,7 @@ class LendTab:
         ui.partsList.itemChanged.connect(lambda _item: self._parts_changed())
         ui.removeUnitButton.clicked.connect(self.remove_selected)
         ui.lendButton.clicked.connect(self.lend)
+        ui.exportLoansButton.clicked.connect(lambda: self.export_loans())
         ui.clearLendButton.clicked.connect(self.clear)
         ui.dueDateEdit.dateChanged.connect(lambda _d: setattr(self, "due_touched", True))
         ui.depositEdit.textEdited.connect(lambda _t: setattr(self, "deposit_touched", True))
@@ -202,10 +203,23 @@ class LendTab:
         dialog.open()
         return dialog
 
+    def _borrower_filter(self) -> tools.LoanFilter | None:
+        """The filter of the borrower's loan list; its pages and its export use the same one."""
+        return tools.LoanFilter(resident_id=self.resident.id) if self.resident else None
+
     def _fetch_borrower_loans(self, offset: int, limit: int) -> list[tools.LoanRow]:
+        flt = self._borrower_filter()
+        return tools.loan_rows(flt, offset=offset, limit=limit) if flt else []
+
+    def export_loans(self, path: Path | None = None) -> Path | None:
+        """The borrower's loans as listed, one row per tool, to Excel (ID numbers masked)."""
+        from gridstation.ui.exporting import export_list
+
         if self.resident is None:
-            return []
-        return tools.loan_rows(tools.LoanFilter(resident_id=self.resident.id), offset=offset, limit=limit)
+            self.banner.show("error", "请先查找居民，再导出其借用记录（F2）。")
+            return None
+        return export_list(self.page, self.ctx, "loans", self._borrower_filter(), f"借用记录-{self.resident.name}",
+                           path)
 
     def _replan_quietly(self) -> None:
         """Re-check the basket after the borrower, date or paper-loan time changed; refusals show."""
