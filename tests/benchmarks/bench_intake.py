@@ -88,21 +88,30 @@ def search_figure(ctx: Context) -> Figure:
 
 def save_figure(ctx: Context) -> Figure:
     from gridstation.core import catalog
+
+    copy = ctx.copy_db("intake.db")
+    app_ms, ids = timed_saves(ctx, str(copy))
+    with opened(copy):
+        service_id = catalog.get_service(catalog.UNEMPLOYMENT).id
+    return Figure("intake_save_ms", median(app_ms[1:]), "ms", "raw_sqlite_insert_ms",
+                  median(_raw_inserts(copy, ids, service_id)[1:]))
+
+
+def timed_saves(ctx: Context, target: str) -> tuple[list[float], list[int]]:
+    """Milliseconds of each create_intake on ``target`` (a file copy or a server), and the residents used."""
+    from gridstation.core import catalog
     from gridstation.core import models as m
     from gridstation.core.accounts import ADMIN
     from gridstation.core.intakes import IntakeInput, create_intake
 
-    copy = ctx.copy_db("intake.db")
     saves = SAVES if not ctx.quick else SAVES // 3
-    with opened(copy):
+    with opened(target):
         admin = m.Staff.select().where(m.Staff.role == ADMIN).first()
         ids = [r.id for r in m.Resident.select(m.Resident.id).order_by(m.Resident.id).limit(saves + 1)]
-        app_ms = [time_ms(lambda rid=rid: create_intake(admin, IntakeInput(
+        times = [time_ms(lambda rid=rid: create_intake(admin, IntakeInput(
             resident_id=rid, service=catalog.UNEMPLOYMENT, action="年检", details={"docs_checked": True})))
             for rid in ids]
-        service_id = catalog.get_service(catalog.UNEMPLOYMENT).id
-    return Figure("intake_save_ms", median(app_ms[1:]), "ms", "raw_sqlite_insert_ms",
-                  median(_raw_inserts(copy, ids, service_id)[1:]))
+    return times, ids
 
 
 def _raw_inserts(path: Path, resident_ids: list[int], service_id: int) -> list[float]:

@@ -27,7 +27,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from urllib.parse import quote
 
-from bench_intake import RESIDENTS_SAMPLED, SAVES, queries, save_figure, search_figure
+from bench_intake import RESIDENTS_SAMPLED, queries, save_figure, search_figure, timed_saves
 from common import Context, Figure, median, opened, p95, time_ms
 
 
@@ -95,16 +95,4 @@ def _search_ms(ctx: Context, target: str) -> float:
 
 def _save_ms(ctx: Context, target: str) -> float:
     """Median intake save on the server, the same saves bench_intake times on the file."""
-    from gridstation.core import catalog
-    from gridstation.core import models as m
-    from gridstation.core.accounts import ADMIN
-    from gridstation.core.intakes import IntakeInput, create_intake
-
-    saves = SAVES if not ctx.quick else SAVES // 3
-    with opened(target):
-        admin = m.Staff.select().where(m.Staff.role == ADMIN).first()
-        ids = [r.id for r in m.Resident.select(m.Resident.id).order_by(m.Resident.id).limit(saves + 1)]
-        times = [time_ms(lambda rid=rid: create_intake(admin, IntakeInput(
-            resident_id=rid, service=catalog.UNEMPLOYMENT, action="年检", details={"docs_checked": True})))
-            for rid in ids]
-    return median(times[1:])
+    return median(timed_saves(ctx, target)[0][1:])
