@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from gridstation.commands.base import CommandError, open_site
+from gridstation.commands.base import in_path, open_site
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -35,9 +35,7 @@ def cmd_backup(args: argparse.Namespace, target: str) -> int:
 def cmd_restore(args: argparse.Namespace, target: str) -> int:
     from gridstation.core import backup
 
-    source = Path(args.file)
-    if not source.is_file():
-        raise CommandError(f"找不到备份文件：{source}。")
+    source = in_path(args.file, "备份文件")
     backup.verify_file(source)
     kept = backup.restore_file(None, target, source)
     note = f"，原数据库已另存为 {kept}" if kept else ""

@@ -51,3 +51,11 @@ def parse_date(value: str, label: str = "日期") -> dt.date:
         return dt.date.fromisoformat(value)
     except ValueError:
         raise CommandError(f"{label}“{value}”格式不正确，应为 YYYY-MM-DD。") from None
+
+
+def in_path(value: str, what: str) -> Path:
+    """An input file that exists, checked before any work is done; ``what`` names it in the message."""
+    path = Path(value)
+    if not path.is_file():
+        raise CommandError(f"找不到{what}：{path}。")
+    return path

@@ -11,7 +11,7 @@ import argparse
 import datetime as dt
 from pathlib import Path
 
-from gridstation.commands.base import CommandError, open_site, out_path, parse_date
+from gridstation.commands.base import CommandError, in_path, open_site, out_path, parse_date
 
 IMPORT_KINDS = ("residents", "intakes", "tools", "loans")
 EXPORT_KINDS = (*IMPORT_KINDS, "overdue", "roster")
@@ -62,9 +62,7 @@ def cmd_template(args: argparse.Namespace, target: str) -> int:
 
 
 def cmd_import(args: argparse.Namespace, target: str) -> int:
-    source = Path(args.file)
-    if not source.is_file():
-        raise CommandError(f"找不到要导入的文件：{source}。")
+    source = in_path(args.file, "要导入的文件")
     if args.skipped_report and not args.valid_only:
         raise CommandError("--skipped-report 只能与 --valid-only 一起使用。")
     if args.valid_only and not args.dry_run and not args.skipped_report:

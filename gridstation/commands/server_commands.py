@@ -8,7 +8,7 @@ import sys
 import unicodedata
 from pathlib import Path
 
-from gridstation.commands.base import CommandError, out_path, parse_month
+from gridstation.commands.base import CommandError, in_path, out_path, parse_month
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -32,9 +32,7 @@ def cmd_migrate(args: argparse.Namespace, target: str) -> int:
     from gridstation.core import migrate
     from gridstation.core.db import describe
 
-    source = Path(args.source)
-    if not source.is_file():
-        raise CommandError(f"找不到要迁移的数据库文件：{source}。")
+    source = in_path(args.source, "要迁移的数据库文件")
     checks = migrate.migrate_to_server(source, args.target, progress=lambda text: print(text, file=sys.stderr))
     print(table(["数据表", "源行数", "目标行数", "源校验值", "目标校验值", "结果"],
                 [[c.table, str(c.source_rows), str(c.target_rows), c.source_sum[:16], c.target_sum[:16],
