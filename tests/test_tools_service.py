@@ -663,3 +663,25 @@ def test_stock_take_of_a_code_in_another_station_format(admin, shelf, refused):
     assert result.foreign == ["XQ-2023-001"] and len(result.missing) == 5
     with refused(DomainError, "还没有扫描"):
         stock.stock_take(admin, [" ", ""])
+
+
+def test_dates_no_slip_or_call_can_carry_are_refused(admin, shelf, zhang, refused):
+    """Found by the property tests: a paper loan in year 1 got the slip number JY101010001, which the
+    return screen's QR scan no longer recognises; a reminder call could predate its loan."""
+    with refused(DomainError, "不能早于2000年"):
+        tools.lend(admin, zhang.id, ["GJ-0001"], lent_at=dt.datetime(1, 1, 1))
+    lent = m.now() - dt.timedelta(hours=2)
+    loan = tools.lend(admin, zhang.id, ["GJ-0001"], lent_at=lent)
+    assert tools.is_slip_no(loan.slip_no)
+    with refused(DomainError, "催还时间不能早于借出时间"):
+        tools.record_reminder(admin, loan.slip_no, "无人接听", at=lent - dt.timedelta(minutes=1))
+
+
+def test_huge_ids_and_amounts_are_refused_in_chinese(admin, drill, zhang, refused):
+    """Found by the property tests: these raised OverflowError / InvalidOperation instead."""
+    with refused(NotFound, "工具种类"):
+        tools.add_units(admin, 2**63, 1)
+    with refused(NotFound, "居民"):
+        tools.reserve(admin, 10**20, drill.id, TODAY, TODAY)
+    with refused(DomainError, "押金过大"):
+        tools.save_kind(admin, tools.KindInput("电锤", deposit="1" + "0" * 26))

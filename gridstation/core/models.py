@@ -6,6 +6,7 @@ Money is stored in fen (integer) so sums are exact on SQLite and PostgreSQL alik
 from __future__ import annotations
 
 import datetime as dt
+from typing import TypeVar
 
 import peewee as pw
 
@@ -20,6 +21,20 @@ class BaseModel(pw.Model):
     class Meta:
         database = database_proxy
         legacy_table_names = False
+
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+
+def row_or_none(model: type[ModelT], row_id: int) -> ModelT | None:
+    """The row with this id, or None; an id beyond a 64-bit column (a typo, a hostile import) names no row.
+
+    SQLite raises OverflowError and PostgreSQL a DataError for such a number, which would reach
+    staff as a crash instead of "not found".
+    """
+    if isinstance(row_id, int) and not -2**63 <= row_id < 2**63:
+        return None
+    return model.get_or_none(model.id == row_id)
 
 
 class SchemaVersion(BaseModel):

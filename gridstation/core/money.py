@@ -28,11 +28,12 @@ def parse_money(text: object, label: str = "金额") -> int:
         raise DomainError(f"{label}“{text}”不是有效的数字。")
     if value < 0:
         raise DomainError(f"{label}不能为负数。")
+    # Size first: quantizing a number of more than 28 digits raises InvalidOperation.
+    if value * 100 > MAX_FEN:
+        raise DomainError(f"{label}过大，请核对。")
     if value != value.quantize(Decimal("0.01")):
         raise DomainError(f"{label}最多保留两位小数（到分）。")
     fen = int(value * 100)
-    if fen > MAX_FEN:
-        raise DomainError(f"{label}过大，请核对。")
     return fen
 
 

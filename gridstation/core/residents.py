@@ -133,7 +133,7 @@ def write_keys(resident: m.Resident) -> None:
 
 
 def get_resident(resident_id: int) -> m.Resident:
-    resident = m.Resident.get_or_none(m.Resident.id == resident_id)
+    resident = m.row_or_none(m.Resident, resident_id)
     if resident is None:
         raise NotFound(f"找不到编号为 {resident_id} 的居民。")
     return resident

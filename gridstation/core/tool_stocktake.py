@@ -98,7 +98,7 @@ def stock_take(actor: m.Staff | None, scanned: Iterable[str]) -> StockTakeResult
 
 def get_stock_take(stock_take_id: int) -> StockTakeResult:
     """A saved stock-take, for printing or looking back."""
-    row = m.StockTake.get_or_none(m.StockTake.id == stock_take_id)
+    row = m.row_or_none(m.StockTake, stock_take_id)
     if row is None:
         raise NotFound(f"找不到编号为 {stock_take_id} 的盘点记录。")
     return StockTakeResult(row.id, row.at, **json.loads(row.result),

@@ -59,6 +59,8 @@ MAX_UNITS_PER_ADD = 200
 MAX_PARTS = 20
 # A paper loan or return may be entered afterwards, but never with a time in the future.
 _CLOCK_SLACK = dt.timedelta(minutes=5)
+# Nor before 2000: a 借用单号 carries a four-digit year (JY + YYYYMMDD), and an older year is a typo.
+EARLIEST_LOAN = dt.datetime(2000, 1, 1)
 
 
 class UnitNotAvailable(DomainError):
@@ -214,7 +216,7 @@ def save_kind(actor: m.Staff | None, data: KindInput, kind_id: int | None = None
 
 
 def get_kind(kind_id: int) -> m.ToolKind:
-    kind = m.ToolKind.get_or_none(m.ToolKind.id == kind_id)
+    kind = m.row_or_none(m.ToolKind, kind_id)
     if kind is None:
         raise NotFound(f"找不到编号为 {kind_id} 的工具种类。")
     return kind
@@ -643,6 +645,8 @@ def plan_loan(actor: m.Staff | None, resident_id: int | None, asset_codes: Seque
     lent = (lent_at or m.now()).replace(microsecond=0)
     if lent > m.now() + _CLOCK_SLACK:
         raise DomainError("借出时间不能晚于现在。", field="lent_at")
+    if lent < EARLIEST_LOAN:
+        raise DomainError(f"借出时间不能早于{EARLIEST_LOAN.year}年，请核对。", field="lent_at")
     lent_day = lent.date()
     resident = get_resident(resident_id) if resident_id is not None else None
     reason = _text(override_reason, "特批理由", 500)
@@ -1060,6 +1064,8 @@ def record_reminder(actor: m.Staff | None, slip_no: str, outcome: str, *,
         raise DomainError("催还时间不能晚于现在。")
     with write_transaction():
         loan = get_loan(slip_no)
+        if at < loan.lent_at:
+            raise DomainError(f"催还时间不能早于借出时间（{loan.lent_at:%Y-%m-%d %H:%M}）。")
         call = m.ReminderCall.create(loan=loan, at=at, staff=actor, outcome=outcome)
         audit.record(actor, "催还", "loan", loan.slip_no, after={"outcome": outcome, "at": at})
     return call
