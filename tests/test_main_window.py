@@ -132,3 +132,45 @@ def test_settings_page_points_this_pc_at_another_database(qtbot, window, tmp_pat
     qtbot.mouseClick(page.ui.databaseButton, Qt.MouseButton.LeftButton)
     assert "下次启动" in page.ui.stationMessage.text()
     assert paths.default_database() == window.ctx.target
+
+
+def test_start_up_paints_the_window_then_signs_in_over_it(qtbot, db_path, admin):
+    """The real start: window first (no database needed), then the sign-in dialog, then the pages."""
+    from PySide6.QtCore import Qt, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from gridstation import app as appmod
+    from gridstation.ui.login_dialog import LoginDialog
+    from gridstation.ui.main_window import MainWindow
+    from tests.conftest import PASSWORD
+
+    seen: dict = {}
+
+    def windows(kind):
+        return [w for w in QApplication.topLevelWidgets() if isinstance(w, kind) and w.isVisible()]
+
+    def sign_in() -> None:
+        dialogs = [d for w in windows(MainWindow) for d in w.findChildren(LoginDialog) if d.isVisible()]
+        if not dialogs:
+            QTimer.singleShot(20, sign_in)
+            return
+        seen["greyed"] = [w.ui.navList.item(0).flags() for w in windows(MainWindow)]
+        dialogs[0].ui.usernameEdit.setText("admin")
+        dialogs[0].ui.passwordEdit.setText(PASSWORD)
+        dialogs[0].try_sign_in()
+        QTimer.singleShot(50, finish)
+
+    def finish() -> None:
+        window = windows(MainWindow)[0]
+        seen["pages"] = [s.key for s in window.specs]
+        seen["staff"] = window.ctx.staff.username
+        seen["page"] = type(window.ui.pageStack.currentWidget()).__name__
+        window.close()
+        QApplication.instance().quit()
+
+    QTimer.singleShot(0, sign_in)
+    appmod.run_gui(str(db_path))
+    assert seen["greyed"] == [Qt.ItemFlag.NoItemFlags]  # nothing usable before sign-in
+    assert seen["staff"] == "admin"
+    assert seen["pages"] == ["intake", "residents", "tools", "stats", "settings"]
+    assert seen["page"] == "IntakePage"

@@ -8,13 +8,9 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QLabel, QListWidgetItem, QMainWindow, QWidget
 
-from gridstation.core import accounts, settings
-from gridstation.core import models as m
-from gridstation.core import db as dbmod
 from gridstation.ui.context import AppContext
 from gridstation.ui.forms import load_form
 from gridstation.ui.idle_lock import IdleWatcher
-from gridstation.ui.live_updates import LiveUpdates
 from gridstation.ui.pages import PAGES, PageSpec
 
 
@@ -24,33 +20,56 @@ class MainWindow(QMainWindow):
     staff_changed = Signal(object)  # a different staff member signed in at the lock screen
 
     def __init__(self, ctx: AppContext) -> None:
+        """The window itself needs no database: it paints at once and ``attach`` fills it after sign-in."""
         super().__init__()
         self.ctx = ctx
         self._painted = False
         self._pages: dict[str, QWidget] = {}
+        self.specs: list[PageSpec] = []
+        self.locked = False
+        self.idle: IdleWatcher | None = None
         central = QWidget(self)
         self.setCentralWidget(central)
         self.ui = load_form("main_window.ui", central)
+        for spec in PAGES:  # greyed out until someone signs in
+            item = QListWidgetItem(spec.title)
+            item.setFlags(Qt.ItemFlag.NoItemFlags)
+            self.ui.navList.addItem(item)
+        self.ui.navList.currentRowChanged.connect(self._show_row)
+        self._build_status_bar()
+        self.ctx.bus.status_message.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        self.setWindowTitle("网格服务站")
+        self.resize(1280, 800)
+        if ctx.staff is not None:
+            self.attach(ctx.staff)
+
+    def attach(self, staff) -> None:
+        """Signed in: the pages this role may use, the status bar, the idle lock, live updates."""
+        from gridstation.core import settings
+        from gridstation.ui.live_updates import LiveUpdates
+
+        self.ctx.staff = staff
         self.specs = [p for p in PAGES if self._allowed(p)]
+        self.ui.navList.clear()
         for spec in self.specs:
             item = QListWidgetItem(spec.title)
             item.setData(Qt.ItemDataRole.UserRole, spec.key)
             self.ui.navList.addItem(item)
-        self.ui.navList.currentRowChanged.connect(self._show_row)
         self._build_actions()
-        self._build_status_bar()
         self.ctx.bus.data_changed.connect(lambda _area: self.refresh_status())
-        self.ctx.bus.status_message.connect(lambda text: self.statusBar().showMessage(text, 8000))
-        self.resize(1280, 800)
-        self.locked = False
         self.idle = IdleWatcher(float(settings.get("idle_lock_minutes")), self)
         QApplication.instance().installEventFilter(self.idle)
         self.idle.idle.connect(self.lock)
         self.ctx.bus.data_changed.connect(
             lambda area: area == "settings" and self.idle.set_minutes(float(settings.get("idle_lock_minutes"))))
-        self.live_updates = LiveUpdates(ctx, self)  # other windows' saves refresh this one; lost-connection banner
+        self.live_updates = LiveUpdates(self.ctx, self)  # other windows' saves refresh this one; lost-connection banner
+        self.refresh_status()
+        if self._painted:
+            self._after_first_paint()
 
     def _allowed(self, spec: PageSpec) -> bool:
+        from gridstation.core import accounts
+
         try:
             accounts.require(self.ctx.staff, spec.min_role)
         except accounts.PermissionDenied:
@@ -81,7 +100,6 @@ class MainWindow(QMainWindow):
         self.db_label = QLabel()
         for label in (self.overdue_label, self.station_label, self.staff_label, self.db_label):
             bar.addPermanentWidget(label)
-        self.refresh_status()
 
     def lock(self):
         """Hide the work behind the sign-in dialog; the same or another staff member unlocks it."""
@@ -101,16 +119,21 @@ class MainWindow(QMainWindow):
     def _unlock(self, staff) -> None:
         self.locked = False
         self.centralWidget().setVisible(True)
-        self.idle.timer.start()
+        if self.idle is not None:
+            self.idle.timer.start()
         if staff is not None and self.ctx.staff is not None and staff.id != self.ctx.staff.id:
             self.staff_changed.emit(staff)
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt override
-        QApplication.instance().removeEventFilter(self.idle)
-        self.idle.timer.stop()
+        if self.idle is not None:
+            QApplication.instance().removeEventFilter(self.idle)
+            self.idle.timer.stop()
         super().closeEvent(event)
 
     def refresh_status(self) -> None:
+        from gridstation.core import accounts, settings
+        from gridstation.core import db as dbmod
+
         name = settings.get("station_name")
         self.setWindowTitle(f"网格服务站 · {name}")
         self.station_label.setText(f"服务站：{name}")
@@ -123,6 +146,7 @@ class MainWindow(QMainWindow):
 
     def refresh_counts(self) -> None:
         from gridstation.core import intakes, tools
+        from gridstation.core import models as m
 
         today = dt.date.today()
         late_intakes = m.Intake.select().where(intakes.overdue_condition(today)).count()
@@ -166,6 +190,8 @@ class MainWindow(QMainWindow):
 
     def _after_first_paint(self) -> None:
         """The window is on screen at once; the first page, icons and counts fill in right after."""
+        if not self.specs:
+            return  # not signed in yet: attach() comes back here
         if self.ui.navList.currentRow() < 0:
             self.ui.navList.setCurrentRow(0)
         self._load_icons()

@@ -11,7 +11,8 @@ def save_screenshot(page: str, out: Path, width: int = 1280, height: int = 800) 
     from PySide6.QtCore import QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication
 
-    from gridstation.app import _first_admin
+    from gridstation.core import accounts
+    from gridstation.core import models as m
     from gridstation.core import db as dbmod
     from gridstation.ui.context import AppContext
     from gridstation.ui.main_window import MainWindow
@@ -23,7 +24,7 @@ def save_screenshot(page: str, out: Path, width: int = 1280, height: int = 800) 
         raise DomainError(f"没有名为“{page}”的页面，可选：{'、'.join(keys)}。")
     app = QApplication.instance() or QApplication([])
     apply_theme(app)
-    staff = _first_admin()
+    staff = m.Staff.select().where((m.Staff.role == accounts.ADMIN) & m.Staff.active).first()
     target = str(dbmod.current().database)
     window = MainWindow(AppContext(target=target, staff=staff))
     window.resize(width, height)
