@@ -134,43 +134,61 @@ def test_settings_page_points_this_pc_at_another_database(qtbot, window, tmp_pat
     assert paths.default_database() == window.ctx.target
 
 
-def test_start_up_paints_the_window_then_signs_in_over_it(qtbot, db_path, admin):
-    """The real start: window first (no database needed), then the sign-in dialog, then the pages."""
-    from PySide6.QtCore import Qt, QTimer
-    from PySide6.QtWidgets import QApplication
+START_UP_DRIVER = """
+import json, sys
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+from gridstation import app as appmod
+from gridstation.ui.login_dialog import LoginDialog
+from gridstation.ui.main_window import MainWindow
 
-    from gridstation import app as appmod
-    from gridstation.ui.login_dialog import LoginDialog
-    from gridstation.ui.main_window import MainWindow
+seen = {}
+
+def windows(kind):
+    return [w for w in QApplication.topLevelWidgets() if isinstance(w, kind) and w.isVisible()]
+
+def sign_in():
+    dialogs = [d for w in windows(MainWindow) for d in w.findChildren(LoginDialog) if d.isVisible()]
+    if not dialogs:
+        QTimer.singleShot(20, sign_in)
+        return
+    seen["usable_before_sign_in"] = any(bool(w.ui.navList.item(0).flags()) for w in windows(MainWindow))
+    dialogs[0].ui.usernameEdit.setText("admin")
+    dialogs[0].ui.passwordEdit.setText(sys.argv[2])
+    dialogs[0].try_sign_in()
+    QTimer.singleShot(50, finish)
+
+def finish():
+    window = windows(MainWindow)[0]
+    seen["pages"] = [s.key for s in window.specs]
+    seen["staff"] = window.ctx.staff.username
+    seen["page"] = type(window.ui.pageStack.currentWidget()).__name__
+    window.close()
+    QApplication.instance().quit()
+
+QTimer.singleShot(0, sign_in)
+code = appmod.run_gui(sys.argv[1])
+print(json.dumps(seen))
+sys.exit(code)
+"""
+
+
+def test_start_up_paints_the_window_then_signs_in_over_it(db_path, admin, tmp_path):
+    """The real start, in its own process: window first (no database needed), sign-in over it, pages."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from gridstation.core import db as dbmod
     from tests.conftest import PASSWORD
 
-    seen: dict = {}
-
-    def windows(kind):
-        return [w for w in QApplication.topLevelWidgets() if isinstance(w, kind) and w.isVisible()]
-
-    def sign_in() -> None:
-        dialogs = [d for w in windows(MainWindow) for d in w.findChildren(LoginDialog) if d.isVisible()]
-        if not dialogs:
-            QTimer.singleShot(20, sign_in)
-            return
-        seen["greyed"] = [w.ui.navList.item(0).flags() for w in windows(MainWindow)]
-        dialogs[0].ui.usernameEdit.setText("admin")
-        dialogs[0].ui.passwordEdit.setText(PASSWORD)
-        dialogs[0].try_sign_in()
-        QTimer.singleShot(50, finish)
-
-    def finish() -> None:
-        window = windows(MainWindow)[0]
-        seen["pages"] = [s.key for s in window.specs]
-        seen["staff"] = window.ctx.staff.username
-        seen["page"] = type(window.ui.pageStack.currentWidget()).__name__
-        window.close()
-        QApplication.instance().quit()
-
-    QTimer.singleShot(0, sign_in)
-    appmod.run_gui(str(db_path))
-    assert seen["greyed"] == [Qt.ItemFlag.NoItemFlags]  # nothing usable before sign-in
+    dbmod.close_database()
+    result = subprocess.run([sys.executable, "-c", START_UP_DRIVER, str(db_path), PASSWORD], capture_output=True,
+                            text=True, timeout=120, env=dict(os.environ, QT_QPA_PLATFORM="offscreen"))
+    assert result.returncode == 0, result.stderr
+    seen = json.loads(result.stdout.strip().splitlines()[-1])
+    assert seen["usable_before_sign_in"] is False  # nothing usable before sign-in
     assert seen["staff"] == "admin"
     assert seen["pages"] == ["intake", "residents", "tools", "stats", "settings"]
     assert seen["page"] == "IntakePage"
