@@ -15,6 +15,8 @@ number) is skipped, or updated through ``residents.save_resident`` when the user
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
+
 import datetime as dt
 import json
 import re
@@ -241,7 +243,7 @@ class _Job:
             self.tick(len(rows_of(item)))
 
 
-class _Importer:
+class _Importer(ABC):
     """One kind of ledger: ``convert`` reads a row (no database writes), ``write`` stores the rows."""
 
     # Rules that need the database run while writing; a dry run then writes and rolls back.
@@ -250,14 +252,16 @@ class _Importer:
     def __init__(self, job: _Job) -> None:
         self.job = job
 
+    @abstractmethod
     def convert(self, row: RowView) -> Any:
-        raise NotImplementedError
+        """The row's values in stored form, or DomainError naming the bad column."""
 
     def group(self, items: list[Any]) -> list[Any]:
         return items
 
+    @abstractmethod
     def write(self, items: list[Any]) -> None:
-        raise NotImplementedError
+        """Store converted rows inside the import's transaction."""
 
 
 # ---------------------------------------------------------------- residents
