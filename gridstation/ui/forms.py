@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QFile, QIODevice
 from PySide6.QtUiTools import QUiLoader
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QVBoxLayout, QWidget
 
 from gridstation.core.paths import form as form_path
 
@@ -35,6 +35,8 @@ def load_form(name: str, host: QWidget) -> Form:
     if root is None:
         raise RuntimeError(f"cannot load form {name}: {loader.errorString()}")
     layout = host.layout() or QVBoxLayout(host)
-    layout.setContentsMargins(0, 0, 0, 0)
+    # A page sits flush in the main window; a dialog's content needs room from its frame.
+    margin = 12 if isinstance(host, QDialog) else 0
+    layout.setContentsMargins(margin, margin, margin, margin)
     layout.addWidget(root)
     return Form(root)
