@@ -164,3 +164,37 @@ def test_cli_backup_then_check(db_path, tmp_path, capsys):
     assert "已备份并校验" in capsys.readouterr().out
     assert len(list((tmp_path / "usb").glob("gridstation-*.db"))) == 1
     assert main(["--db", str(db_path), "check"]) == 0
+
+
+def test_roles_change_but_the_last_admin_stays(admin, clerk):
+    accounts.set_role(admin, clerk.id, accounts.HEAD)
+    assert m.Staff.get_by_id(clerk.id).role == accounts.HEAD
+    with pytest.raises(DomainError, match="至少要保留一个"):
+        accounts.set_role(admin, admin.id, accounts.CLERK)
+    with pytest.raises(PermissionDenied):
+        accounts.set_role(m.Staff.get_by_id(clerk.id), admin.id, accounts.CLERK)
+
+
+def test_staff_tab_adds_an_account_and_changes_its_role(qtbot, db_path, admin):
+    from PySide6.QtCore import Qt
+
+    from gridstation.ui.context import AppContext
+    from gridstation.ui.settings_tabs import StaffTab
+    from tests.helpers import type_text
+
+    tab = StaffTab(AppContext(target=str(db_path), staff=admin))
+    qtbot.addWidget(tab)
+    tab.show()
+    type_text(qtbot, tab.ui.usernameEdit, "wangli")
+    type_text(qtbot, tab.ui.displayNameEdit, "王丽")
+    type_text(qtbot, tab.ui.passwordEdit, "short")
+    qtbot.mouseClick(tab.ui.addButton, Qt.MouseButton.LeftButton)
+    assert "至少需要" in tab.ui.messageLabel.text() and not m.Staff.select().where(m.Staff.username == "wangli").exists()
+    type_text(qtbot, tab.ui.passwordEdit, "secret99")
+    qtbot.mouseClick(tab.ui.addButton, Qt.MouseButton.LeftButton)
+    new = m.Staff.get(m.Staff.username == "wangli")
+    assert new.role == accounts.CLERK
+    tab.ui.staffTable.selectRow([s.id for s in tab.staff].index(new.id))
+    tab.ui.roleCombo.setCurrentIndex(tab.ui.roleCombo.findData(accounts.HEAD))
+    qtbot.mouseClick(tab.ui.roleButton, Qt.MouseButton.LeftButton)
+    assert m.Staff.get_by_id(new.id).role == accounts.HEAD

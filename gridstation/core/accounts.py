@@ -135,10 +135,8 @@ def set_active(actor: m.Staff | None, staff_id: int, active: bool) -> None:
     staff = _get_staff(staff_id)
     if actor is not None and staff.id == actor.id and not active:
         raise DomainError("不能停用自己的账号。")
-    if not active and staff.role == ADMIN:
-        others = m.Staff.select().where((m.Staff.role == ADMIN) & m.Staff.active & (m.Staff.id != staff.id)).count()
-        if others == 0:
-            raise DomainError("至少要保留一个启用的管理员账号。")
+    if not active:
+        _keep_an_admin(staff)
     with write_transaction():
         m.Staff.update(active=active).where(m.Staff.id == staff.id).execute()
         audit.record(actor, "启用人员" if active else "停用人员", "staff", staff.id,
@@ -150,9 +148,20 @@ def set_role(actor: m.Staff | None, staff_id: int, role: str) -> None:
     if role not in ROLE_NAMES:
         raise DomainError(f"未知角色：{role}。")
     staff = _get_staff(staff_id)
+    if role != ADMIN:
+        _keep_an_admin(staff)
     with write_transaction():
         m.Staff.update(role=role).where(m.Staff.id == staff.id).execute()
         audit.record(actor, "修改角色", "staff", staff.id, before={"role": staff.role}, after={"role": role})
+
+
+def _keep_an_admin(leaving: m.Staff) -> None:
+    """Someone must always be able to manage accounts: the last active administrator stays one."""
+    if leaving.role != ADMIN:
+        return
+    others = m.Staff.select().where((m.Staff.role == ADMIN) & m.Staff.active & (m.Staff.id != leaving.id)).count()
+    if others == 0:
+        raise DomainError("至少要保留一个启用的管理员账号。")
 
 
 def _get_staff(staff_id: int) -> m.Staff:

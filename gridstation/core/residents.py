@@ -209,16 +209,6 @@ def _union(base: peewee.ModelSelect, conditions: list, limit: int) -> peewee.Mod
     return base.where(m.Resident.id.in_(list(dict.fromkeys(ids))[:limit]))
 
 
-def as_dict(resident: m.Resident) -> dict:
-    """Plain values for forms and exports."""
-    data = asdict(ResidentInput(name=resident.name, doc_number=resident.doc_number))
-    data.update({k: getattr(resident, k) for k in (
-        "doc_type", "phone", "gender", "birth_date", "compound", "building", "unit", "room",
-        "is_pensioner", "notes")})
-    data["grid"] = resident.grid.name if resident.grid_id else ""
-    return data
-
-
 def address(resident: m.Resident) -> str:
     parts = [resident.compound]
     if resident.building:

@@ -40,6 +40,7 @@ class StaffTab(QWidget):
         self.ui.addButton.clicked.connect(self.add_staff)
         self.ui.resetButton.clicked.connect(self.reset_password)
         self.ui.toggleButton.clicked.connect(self.toggle_active)
+        self.ui.roleButton.clicked.connect(self.change_role)
         self.ui.staffGroup.setVisible(ctx.role == accounts.ADMIN)
         self.refresh()
 
@@ -94,6 +95,14 @@ class StaffTab(QWidget):
         if staff is not None:
             self._run(lambda: accounts.set_active(self.ctx.staff, staff.id, not staff.active),
                       f"已{'停用' if staff.active else '启用'} {staff.username}。")
+
+
+    def change_role(self) -> None:
+        staff = self._selected()
+        if staff is not None:
+            role = self.ui.roleCombo.currentData()
+            self._run(lambda: accounts.set_role(self.ctx.staff, staff.id, role),
+                      f"已把 {staff.username} 改为{accounts.ROLE_NAMES[role]}。")
 
 
 class AuditTab(QWidget):
