@@ -18,9 +18,12 @@ pytestmark = pytest.mark.skipif(not PG_URL, reason=PG_SKIP_REASON)
 
 
 @pytest.fixture
-def station_file(db_path, admin):
-    """A station with a few months of realistic work in its SQLite file (closed again)."""
+def station_file(db_path, admin, tmp_path):
+    """A station with a few months of realistic work and a tool photo in its SQLite file (closed again)."""
     demo.generate(residents=300, intakes=800, loans=150, seed=3)
+    picture = tmp_path / "照片.png"
+    picture.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))  # every byte value survives the copy
+    tools.save_kind(admin, tools.KindInput("带照片的工具", photo=str(picture)))
     dbmod.close_database()
     return db_path
 
@@ -29,8 +32,11 @@ def every_row(target: str) -> dict[str, list[list[object]]]:
     """Every table's rows as the application reads them, ordered by primary key."""
     station.open_site(target, create=False)
     database = dbmod.current()
-    rows = {model._meta.table_name: list(migrate._converted(model, database.execute_sql(migrate._select_sql(model, '"'))))
-            for model in m.ALL_MODELS}
+    rows = {}
+    for model in m.ALL_MODELS:
+        read = migrate._converted(model, database.execute_sql(migrate._select_sql(model, '"')))
+        rows[model._meta.table_name] = [[bytes(v) if isinstance(v, memoryview) else v for v in row]  # psycopg2's bytea
+                                        for row in read]
     dbmod.close_database()
     return rows
 
@@ -40,7 +46,7 @@ def test_round_trip_keeps_every_row_and_the_server_carries_on(station_file, pg_u
     assert main(["migrate", "--from", str(station_file), "--to", pg_url]) == 0
     out = capsys.readouterr().out
     assert "不一致" not in out.replace("行数和校验值全部一致", "")
-    for table in ("intake", "resident", "loan_item", "audit_log"):
+    for table in ("intake", "resident", "loan_item", "tool_photo", "audit_log"):
         assert any(line.startswith(table) and line.endswith("一致") for line in out.splitlines()), table
     assert every_row(pg_url) == before
 

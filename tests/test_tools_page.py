@@ -341,7 +341,7 @@ def test_catalogue_tab_sets_a_purchase_date_and_a_photo(qtbot, page, tmp_path, m
     page.ui.saveKindButton.click()
     assert "已保存" in page.ui.catalogueMessage.text()
     ladder = tools.kind_by_name("梯子")
-    assert tool_photos.photo_file(ladder.photo).read_bytes() == picture.read_bytes()
+    assert tool_photos.photo_bytes(ladder.photo) == picture.read_bytes()
 
     page.ui.kindsTable.selectRow(kinds.index("电钻"))
     assert page.ui.kindPhotoLabel.text() == "无照片" and page.catalogue.photo == ""

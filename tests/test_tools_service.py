@@ -140,38 +140,56 @@ def data_dir(tmp_path, monkeypatch) -> Path:
     return folder
 
 
-def test_a_kind_photo_is_copied_into_the_data_folder_once(admin, ladder, data_dir, tmp_path):
+def test_a_kind_photo_is_stored_in_the_database_once(admin, ladder, data_dir, tmp_path):
     picked = tmp_path / "U盘" / "梯子 照片.PNG"
     picked.parent.mkdir()
     picked.write_bytes(PNG)
     kind = tools.save_kind(admin, tools.KindInput("梯子", photo=str(picked)), ladder.id)
-    assert tool_photos.is_stored(kind.photo) and kind.photo.endswith(".png")
-    stored = tool_photos.photo_file(kind.photo)
-    assert stored == data_dir / kind.photo and stored.read_bytes() == PNG
+    assert tool_photos.is_stored(kind.photo) and tool_photos.photo_bytes(kind.photo) == PNG
+    assert m.ToolPhoto.get_by_id(kind.photo).mime == "image/png"
     picked.unlink()  # the USB stick is gone: the kind keeps its photo
     again = tools.save_kind(admin, tools.KindInput("梯子", loan_days=5, photo=kind.photo), ladder.id)
-    assert again.photo == kind.photo and tool_photos.photo_file(again.photo) == stored
+    assert again.photo == kind.photo and tool_photos.photo_bytes(again.photo) == PNG
     other = tmp_path / "copy.png"
     other.write_bytes(PNG)
-    assert tools.save_kind(admin, tools.KindInput("电锤", photo=str(other))).photo == kind.photo  # one copy
-    assert len(list((data_dir / tool_photos.FOLDER).iterdir())) == 1
+    assert tools.save_kind(admin, tools.KindInput("电锤", photo=str(other))).photo == kind.photo
+    assert m.ToolPhoto.select().count() == 1  # one copy for both kinds
     assert tools.save_kind(admin, tools.KindInput("梯子", photo=""), ladder.id).photo == ""
+    assert tool_photos.photo_bytes("") is None and not data_dir.exists()  # nothing in this PC's data folder
 
 
-def test_bad_photos_are_refused_and_nothing_is_copied(admin, ladder, data_dir, tmp_path, refused):
+def test_a_backup_holds_the_kind_photo(db_path, admin, ladder, data_dir, tmp_path):
+    from gridstation.core import backup
+    from gridstation.core import db as dbmod
+
+    picked = tmp_path / "梯子.png"
+    picked.write_bytes(PNG)
+    tools.save_kind(admin, tools.KindInput("梯子", photo=str(picked)), ladder.id)
+    copy = backup.backup_sqlite(str(db_path), tmp_path / "backups").path
+    picked.unlink()
+    dbmod.close_database()
+    backup.restore_file(None, str(tmp_path / "另一台电脑" / "station.db"), copy)
+    assert tool_photos.photo_bytes(tools.kind_by_name("梯子").photo) == PNG
+
+
+def test_bad_photos_are_refused_and_nothing_is_stored(admin, ladder, data_dir, tmp_path, refused):
     text = tmp_path / "说明.png"
     text.write_text("不是图片", encoding="utf-8")
     big = tmp_path / "big.jpg"
     big.write_bytes(b"\xff\xd8\xff" + b"\x00" * tool_photos.MAX_BYTES)
     for photo, words in ((str(text), "JPG、PNG"), (str(big), "过大"), (str(tmp_path / "none.jpg"), "找不到照片文件"),
-                         ("a\x00b", "找不到照片文件"), (str(tmp_path), "找不到照片文件")):
+                         ("a\x00b", "找不到照片文件"), (str(tmp_path), "找不到照片文件"),
+                         ("0" * 64, "不在数据库中")):
         with refused(DomainError, words):
             tools.save_kind(admin, tools.KindInput("梯子", photo=photo), ladder.id)
-    with refused(DomainError, "请输入工具名称"):  # other fields are checked before anything is copied
+    with refused(DomainError, "请输入工具名称"):  # other fields are checked before the file is read
         tools.save_kind(admin, tools.KindInput("", photo=str(big)))
-    assert not data_dir.exists()
-    assert tool_photos.photo_file("photos/tools/0123456789abcdef.png") is None
-    assert tool_photos.photo_file("/etc/passwd") is None
+    good = tmp_path / "good.png"
+    good.write_bytes(PNG)
+    with refused(DomainError, "已存在"):  # a kind refused inside the transaction stores no picture
+        tools.save_kind(admin, tools.KindInput("梯子", photo=str(good)))
+    assert m.ToolPhoto.select().count() == 0 and not data_dir.exists()
+    assert tool_photos.photo_bytes("photos/tools/0123456789abcdef.png") is None
 
 
 def test_units_keep_their_purchase_date(admin, ladder, refused):

@@ -68,6 +68,8 @@ def canonical(value: object) -> str:
         return str(value.normalize())
     if isinstance(value, (int, str)):
         return str(value)
+    if isinstance(value, (bytes, bytearray, memoryview)):  # a photo: bytes from SQLite, memoryview from psycopg2
+        return bytes(value).hex()
     return repr(value)
 
 

@@ -154,8 +154,20 @@ class ToolKind(BaseModel):
     deposit_fen = pw.IntegerField(default=0)
     safety_note = pw.TextField(default="")
     parts = pw.TextField(default="[]")  # JSON list of part names
-    photo = pw.CharField(max_length=255, default="")
+    photo = pw.CharField(max_length=255, default="")  # a ToolPhoto digest, or "" for none
     active = pw.BooleanField(default=True)
+
+
+class ToolPhoto(BaseModel):
+    """A tool kind's picture kept in the database, so backups and every window of a server station have it.
+
+    Keyed by the SHA-256 of the bytes: the same picture chosen for several kinds is stored once.
+    """
+
+    digest = pw.CharField(primary_key=True, max_length=64)
+    data = pw.BlobField()
+    mime = pw.CharField(max_length=20)
+    created_at = pw.DateTimeField(default=now)
 
 
 class ToolUnit(BaseModel):
@@ -245,6 +257,6 @@ class AuditLog(BaseModel):
 
 ALL_MODELS: list[type[BaseModel]] = [
     SchemaVersion, Setting, Staff, Grid, Resident, ResidentKey, ServiceType, Intake, IntakeEvent,
-    SerialCounter, ToolKind, ToolUnit, UnitEvent, Loan, LoanItem, ReminderCall, Reservation,
+    SerialCounter, ToolKind, ToolPhoto, ToolUnit, UnitEvent, Loan, LoanItem, ReminderCall, Reservation,
     StockTake, AuditLog,
 ]

@@ -3,14 +3,18 @@ and then upgraded step by step. Each later change adds one step to ``UPGRADES``.
 
 from __future__ import annotations
 
+import hashlib
+import re
 from collections.abc import Callable
 
 import peewee
 
 from gridstation.core import db as dbmod
 from gridstation.core import models as m
+from gridstation.core import paths
 
-# Tables as they stood at version 1 (intake only); version 2 added the tool box and the audit log.
+# Tables as they stood at version 1 (intake only); version 2 added the tool box and the audit log,
+# version 3 the tool photos (``_ToolPhotoV3``).
 V1_MODELS: list[type[m.BaseModel]] = [
     m.SchemaVersion, m.Setting, m.Staff, m.Grid, m.Resident, m.ResidentKey, m.ServiceType,
     m.Intake, m.IntakeEvent, m.SerialCounter,
@@ -25,7 +29,49 @@ def _upgrade_to_2(database: peewee.Database) -> None:
     database.create_tables(V2_MODELS, safe=True)
 
 
-UPGRADES: dict[int, Callable[[peewee.Database], None]] = {2: _upgrade_to_2}
+class _ToolPhotoV3(peewee.Model):
+    """The tool_photo table as version 3 created it, frozen here so later changes to
+    ``models.ToolPhoto`` cannot change what this step does to a version-2 database."""
+
+    digest = peewee.CharField(primary_key=True, max_length=64)
+    data = peewee.BlobField()
+    mime = peewee.CharField(max_length=20)
+    created_at = peewee.DateTimeField(default=m.now)
+
+    class Meta:
+        table_name = "tool_photo"
+
+
+# How version 2 named a kind's photo: a file under the data folder, named by the start of its SHA-256.
+_V2_PHOTO = re.compile(r"photos/tools/[0-9a-f]{16}\.(png|jpg|gif|bmp|webp)")
+_V2_MIME = {"png": "image/png", "jpg": "image/jpeg", "gif": "image/gif", "bmp": "image/bmp", "webp": "image/webp"}
+
+
+def _upgrade_to_3(database: peewee.Database) -> None:
+    """Tool photos move from this PC's data folder into the database, so backups and every window
+    of a server station have them.
+
+    Each kind's file is read in and the kind then names its digest. A kind whose file is not on this
+    PC (deleted, or only ever copied to another PC) is left with no photo rather than stopping the
+    upgrade: staff can choose the picture again. The files themselves are left where they are.
+    """
+    with database.bind_ctx([_ToolPhotoV3]):
+        database.create_tables([_ToolPhotoV3], safe=True)
+        kinds = peewee.Table("tool_kind", ("id", "photo")).bind(database)
+        for row in list(kinds.select(kinds.id, kinds.photo).where(kinds.photo != "")):
+            match = _V2_PHOTO.fullmatch(row["photo"])
+            try:
+                data = (paths.data_dir() / row["photo"]).read_bytes() if match else b""
+            except OSError:
+                data = b""
+            digest = hashlib.sha256(data).hexdigest() if data else ""
+            if data:
+                mime = _V2_MIME[match.group(1)]
+                _ToolPhotoV3.insert(digest=digest, data=data, mime=mime).on_conflict_ignore().execute()
+            kinds.update(photo=digest).where(kinds.id == row["id"]).execute()
+
+
+UPGRADES: dict[int, Callable[[peewee.Database], None]] = {2: _upgrade_to_2, 3: _upgrade_to_3}
 LATEST = max(UPGRADES)
 
 

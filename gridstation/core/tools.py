@@ -143,7 +143,7 @@ class KindInput:
     deposit: str | Decimal | int = "0"
     safety_note: str = ""
     parts: Sequence[str] = field(default_factory=list)
-    photo: str = ""  # a chosen image file (copied in on save) or the name of one already stored
+    photo: str = ""  # a chosen image file (stored on save) or the digest of one already stored
     active: bool = True
 
 
@@ -192,18 +192,22 @@ def _clean_kind(data: KindInput) -> dict:
 def save_kind(actor: m.Staff | None, data: KindInput, kind_id: int | None = None) -> m.ToolKind:
     """Add or edit a tool kind (站长): what it is, how long it is lent, its deposit, parts and photo.
 
-    A newly chosen photo is copied into the data folder (``tool_photos``) only after every other
-    field has passed, so a form refused for its values copies nothing (a copy left by a name clash
-    found later is harmless: copies are named by content and reused).
+    A newly chosen photo is read and checked before the transaction (``tool_photos``) and stored in
+    the database inside it, so a kind refused for any reason stores no picture.
     """
     require(actor, HEAD)
     values = _clean_kind(data)
+    chosen: tool_photos.Photo | None = None
     if values["photo"] and not tool_photos.is_stored(values["photo"]):
-        values["photo"] = tool_photos.store_photo(values["photo"])
+        chosen = tool_photos.read_photo(values["photo"])
     with write_transaction():
         clash = m.ToolKind.get_or_none(m.ToolKind.name == values["name"])
         if clash is not None and clash.id != kind_id:
             raise DomainError(f"工具种类“{values['name']}”已存在。", field="name")
+        if chosen is not None:
+            values["photo"] = tool_photos.store_photo(chosen)
+        elif values["photo"]:
+            tool_photos.require_stored(values["photo"])
         if kind_id is None:
             kind = m.ToolKind.create(**values)
             audit.record(actor, "新增工具种类", "tool_kind", kind.id, after=values)

@@ -43,7 +43,7 @@ class CatalogueTab:
         self.page, self.ctx, self.ui = page, page.ctx, page.ui
         self.kinds: list[tools.KindRow] = []
         self.kind_id: int | None = None
-        self.photo = ""  # what the form saves as KindInput.photo: a stored name or a newly chosen file
+        self.photo = ""  # what the form saves as KindInput.photo: a stored digest or a newly chosen file
         self.kinds_model = PagedTableModel(kind_columns(), lambda offset, limit: self.kinds[offset:offset + limit],
                                            highlight=lambda r: not r.kind.active)
         self.units_model = PagedTableModel([
@@ -164,7 +164,7 @@ class CatalogueTab:
         self.ctx.bus.data_changed.emit("tools")
 
     def choose_photo(self, path: Path | None = None) -> None:
-        """Pick an image for the kind; it is copied into the data folder when the kind is saved.
+        """Pick an image for the kind; it is stored in the database when the kind is saved.
 
         ``path`` skips the file dialog.
         """
@@ -181,12 +181,14 @@ class CatalogueTab:
         """Remember ``photo`` for the next save and show it small beside the kind's details."""
         self.photo = photo
         label = self.ui.kindPhotoLabel
-        stored = tool_photos.is_stored(photo)
-        file = tool_photos.photo_file(photo) if stored else Path(photo) if photo else None
-        pixmap = QPixmap(str(file)) if file else QPixmap()
+        pixmap = QPixmap()
+        if tool_photos.is_stored(photo):
+            pixmap.loadFromData(tool_photos.photo_bytes(photo) or b"")
+        elif photo:
+            pixmap.load(photo)
         if pixmap.isNull():
             label.setPixmap(QPixmap())
-            label.setText("无照片" if not photo else "照片不在本机" if stored else "无法预览")
+            label.setText("无照片" if not photo else "无法预览")
             return
         label.setPixmap(pixmap.scaled(label.maximumSize(), Qt.AspectRatioMode.KeepAspectRatio,
                                       Qt.TransformationMode.SmoothTransformation))
