@@ -94,3 +94,17 @@ def test_missing_file_is_not_created_when_reading(tmp_path):
     with pytest.raises(DatabaseProblem, match="不存在"):
         station.open_site(str(path), create=False)
     assert not path.exists()
+
+
+def test_a_database_that_became_read_only_refuses_the_save_in_chinese(db_path, admin):
+    from gridstation.core.errors import DatabaseProblem
+    from tests.helpers import make_id, snapshot
+
+    before = snapshot()
+    dbmod.current().execute_sql("PRAGMA query_only = 1")  # as a file whose permissions changed under us
+    try:
+        with pytest.raises(DatabaseProblem, match="无法写入数据库文件"):
+            residents.save_resident(admin, residents.ResidentInput(name="张三", doc_number=make_id()))
+    finally:
+        dbmod.current().execute_sql("PRAGMA query_only = 0")
+    assert snapshot() == before

@@ -86,9 +86,14 @@ def open_database(target: str, *, create: bool = True) -> peewee.Database:
     return db
 
 
+_FILE_TROUBLE = ("readonly", "read-only", "locked", "busy", "disk i/o", "disk is full")
+
+
 def explain_database_error(target: str, exc: Exception) -> str:
     text = str(exc).lower()
     where = describe(target)
+    if "disk is full" in text:
+        return f"磁盘已满，未能保存：{where}。请清理磁盘空间后重试，刚才的操作没有保存。"
     if "not a database" in text or "malformed" in text or "encrypted" in text:
         return f"数据库文件已损坏或不是网格服务站的数据库：{where}。请从备份恢复（gridstation restore）。"
     if "locked" in text or "busy" in text:
@@ -129,8 +134,17 @@ def write_transaction() -> Iterator[None]:
     """
     db = current()
     if isinstance(db, peewee.SqliteDatabase):
-        with db.atomic("IMMEDIATE"):
-            yield
+        try:
+            with db.atomic("IMMEDIATE"):
+                yield
+        except peewee.OperationalError as exc:
+            # A file that turned read-only, a full disk, a lock held past the busy timeout: the
+            # save is undone as a whole and the window says why instead of showing a traceback.
+            if not any(word in str(exc).lower() for word in _FILE_TROUBLE):
+                raise
+            from gridstation.core.errors import DatabaseProblem
+
+            raise DatabaseProblem(explain_database_error(db.database, exc)) from exc
     else:
         from gridstation.core import postgres
         from gridstation.core.errors import DatabaseProblem, DomainError
