@@ -144,12 +144,12 @@ def test_windows_installer_script_compiles_with_makensis(tmp_path):
     """The Windows bundle is built on Windows; here the script compiles against a stand-in folder."""
     if shutil.which("makensis") is None:
         pytest.skip("makensis not installed (apt-get install nsis)")
-    stub = tmp_path / "windows-bundle"
-    (stub / "_internal" / "resources").mkdir(parents=True)
+    stand_in = tmp_path / "windows-bundle"
+    (stand_in / "_internal" / "resources").mkdir(parents=True)
     for name in ("gridstation.exe", "gridstation-cli.exe"):
-        (stub / name).write_bytes(b"MZ stand-in")
-    (stub / "_internal" / "resources" / "style.qss").write_text("/* stand-in */", encoding="utf-8")
-    build("--nsis", "--windows-bundle", stub, "--out", tmp_path / "dist", "--work", tmp_path / "build")
+        (stand_in / name).write_bytes(b"MZ stand-in")
+    (stand_in / "_internal" / "resources" / "style.qss").write_text("/* stand-in */", encoding="utf-8")
+    build("--nsis", "--windows-bundle", stand_in, "--out", tmp_path / "dist", "--work", tmp_path / "build")
     setup = tmp_path / "dist" / f"gridstation-{VERSION}-setup.exe"
     assert setup.read_bytes()[:2] == b"MZ"
     script = (tmp_path / "build" / "nsis" / "gridstation.nsi").read_text(encoding="utf-8")
