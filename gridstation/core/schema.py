@@ -1,5 +1,9 @@
 """Schema version and upgrades. A new database gets every table at once; an older one is backed up
-and then upgraded step by step. Each later change adds one step to ``UPGRADES``."""
+and then upgraded step by step. Each later change adds one step to ``UPGRADES``.
+
+Step 2 creates its tables from today's models, so a step that later adds a column to one of them
+must check that the column is missing first (a version-1 database upgraded today already has it).
+"""
 
 from __future__ import annotations
 
