@@ -110,7 +110,7 @@ def ensure_schema(*, backup: Callable[[], object] | None = None) -> tuple[int, i
         return 0, LATEST
     if backup is not None:
         backup()
-    for version in range(before + 1, LATEST + 1):
+    for version in sorted(v for v in UPGRADES if v > before):
         with database.atomic():
             UPGRADES[version](database)
             m.SchemaVersion.create(version=version)
