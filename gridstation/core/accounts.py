@@ -19,6 +19,10 @@ MIN_PASSWORD = 6
 MAX_FAILURES = 5
 LOCK_MINUTES = 5
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1}
+# A hash of a password nobody has, with today's parameters: an unknown login name is checked against
+# it so a refusal costs the same scrypt work as a wrong password and does not tell which names exist.
+_DUMMY_HASH = ("scrypt$16384$8$1$67e1ad38f32acf629d3ffceed95e137c$"
+               "f007afc28f4c21824810dd4a754b1f40a65d82d711055e29a5a7c666193571f0")
 
 
 def hash_password(password: str) -> str:
@@ -83,6 +87,7 @@ def sign_in(username: str, password: str, *, now: dt.datetime | None = None) -> 
     with write_transaction():
         staff = m.Staff.get_or_none(m.Staff.username == username.strip())
         if staff is None:
+            verify_password(password, _DUMMY_HASH)
             refusal, reason = "登录名或密码错误。", "无此用户"
         elif not staff.active:
             refusal, reason = "该账号已停用，请联系管理员。", "已停用"

@@ -260,11 +260,13 @@ def record_certification(actor: m.Staff | None, resident_id: int, year: int, way
     if not resident.is_pensioner:
         raise DomainError(f"居民“{resident.name}”未标记为养老金领取人员。")
     service = catalog.get_service(catalog.PENSION)
-    exists = m.Intake.select().where(
-        (m.Intake.resident == resident) & (m.Intake.service == service) & (m.Intake.cert_year == year)
-        & (m.Intake.status == COMPLETED)).exists()
-    if exists:
-        raise DomainError(f"居民“{resident.name}”{year}年度已完成认证。")
     with write_transaction():
+        # Checked under the write lock: two windows certifying the same pensioner at once must
+        # not both find "not yet certified" and save two certifications.
+        exists = m.Intake.select().where(
+            (m.Intake.resident == resident) & (m.Intake.service == service) & (m.Intake.cert_year == year)
+            & (m.Intake.status == COMPLETED)).exists()
+        if exists:
+            raise DomainError(f"居民“{resident.name}”{year}年度已完成认证。")
         intake = create_intake(actor, IntakeInput(resident.id, service.code, details={"cert_year": year, "way": way}))
         return change_status(actor, intake.serial, COMPLETED, result="认证通过")

@@ -88,10 +88,13 @@ def stored_version() -> int:
     return int(row or 0)
 
 
-def ensure_schema(*, backup: Callable[[], object] | None = None) -> tuple[int, int]:
+def ensure_schema(*, backup: Callable[[], object] | None = None,
+                  seed: Callable[[], object] | None = None) -> tuple[int, int]:
     """Create or upgrade the schema; returns (version before, version after).
 
     ``backup`` runs before any upgrade of an existing database, so a failed upgrade can be undone.
+    ``seed`` (the built-in services) runs in the same transaction as the creation or the last
+    upgrade step, so a crash in between never leaves a station at the new version without them.
     """
     from gridstation.core.errors import DatabaseProblem
 
@@ -107,6 +110,8 @@ def ensure_schema(*, backup: Callable[[], object] | None = None) -> tuple[int, i
         with database.atomic():
             database.create_tables(m.ALL_MODELS, safe=True)
             m.SchemaVersion.create(version=LATEST)
+            if seed is not None:
+                seed()
         return 0, LATEST
     if backup is not None:
         backup()
@@ -114,4 +119,6 @@ def ensure_schema(*, backup: Callable[[], object] | None = None) -> tuple[int, i
         with database.atomic():
             UPGRADES[version](database)
             m.SchemaVersion.create(version=version)
+            if seed is not None and version == LATEST:
+                seed()
     return before, LATEST

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from gridstation.core import accounts, backup, catalog, schema, settings
+from gridstation.core import accounts, audit, backup, catalog, schema, settings
 from gridstation.core import db as dbmod
 from gridstation.core import models as m
-from gridstation.core.errors import DomainError
+from gridstation.core.errors import DatabaseProblem, DomainError
 
 
 @dataclass(frozen=True)
@@ -19,7 +20,17 @@ class Opened:
 
 
 def open_site(target: str, *, create: bool = True) -> Opened:
+    """Open the station's database, creating or upgrading its schema.
+
+    Only a file that does not exist yet (or, with ``create``, one with no tables at all, as a
+    first run cut short leaves it) is ever given a new schema; an existing file that is not a
+    GridStation database, empty or not, is refused like a corrupt one, so a read command never
+    turns a damaged or foreign file into an empty station.
+    """
+    _refuse_foreign_file(target, create)
     dbmod.open_database(target, create=create)
+    if not create and dbmod.is_url(target) and schema.stored_version() == 0:
+        raise DatabaseProblem(f"服务器上的数据库还没有建立：请先运行 gridstation --db {dbmod.describe(target)} init。")
 
     def _backup() -> None:
         # A server database has no file to copy: its upgrade relies on the server's own backups
@@ -27,11 +38,28 @@ def open_site(target: str, *, create: bool = True) -> Opened:
         if not dbmod.is_url(target):
             backup.backup_sqlite(target, backup.default_backup_dir(target), label="before-upgrade")
 
-    before, after = schema.ensure_schema(backup=_backup)
-    if before != after:
-        with dbmod.write_transaction():
-            catalog.install_builtin()
+    before, after = schema.ensure_schema(backup=_backup, seed=catalog.install_builtin)
     return Opened(target, before, after)
+
+
+def _refuse_foreign_file(target: str, create: bool) -> None:
+    """DatabaseProblem unless an existing file holds a GridStation schema (or, with ``create``, nothing)."""
+    path = Path(target)
+    if dbmod.is_url(target) or not path.is_file():
+        return
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        raise DatabaseProblem(dbmod.explain_database_error(target, exc)) from None
+    if m.SchemaVersion._meta.table_name in tables or (create and not tables):
+        return
+    what = "是空的（0 字节）" if path.stat().st_size == 0 else "不是网格服务站的数据库"
+    raise DatabaseProblem(f"数据库文件{what}：{path}。请从备份恢复（gridstation restore），"
+                          "不要在它上面继续使用。")
 
 
 def is_initialised() -> bool:
@@ -47,14 +75,17 @@ def init_station(station_name: str, admin: str, password: str, *, address: str =
     if serial_prefix:
         serial_prefix = str(check_setting("serial_prefix", serial_prefix))
     accounts.check_password_rules(password)
+    wanted = {"station_name": station_name, "station_address": address, "station_phone": phone,
+              "serial_prefix": serial_prefix}
     with dbmod.write_transaction():
-        settings.put("station_name", station_name)
-        if address:
-            settings.put("station_address", address)
-        if phone:
-            settings.put("station_phone", phone)
-        if serial_prefix:
-            settings.put("serial_prefix", serial_prefix)
+        current = settings.get_all()
+        changed = {k: v for k, v in wanted.items() if v and current.get(k) != v}
+        for key, value in changed.items():
+            settings.put(key, value)
+        if changed:
+            # Run again on a working station, init renames it: that is a change like any other.
+            audit.record(None, "初始化服务站", "setting", ",".join(changed),
+                         before={k: current.get(k) for k in changed}, after=changed)
         existing = m.Staff.get_or_none(m.Staff.username == admin)
         if existing is None:
             staff = accounts.create_staff(None, admin, "管理员", accounts.ADMIN, password)
@@ -116,8 +147,6 @@ def check_setting(key: str, value: object) -> object:
 
 def update_settings(actor: m.Staff | None, values: dict[str, object]) -> dict[str, object]:
     """Change station settings (admin); all values are checked before any is written."""
-    from gridstation.core import audit
-
     accounts.require(actor, accounts.ADMIN)
     clean = {key: check_setting(key, value) for key, value in values.items()}
     current = settings.get_all()
@@ -140,7 +169,7 @@ def choose_database(actor: m.Staff | None, target: str) -> str:
     """
     import contextlib
 
-    from gridstation.core import audit, paths
+    from gridstation.core import paths
 
     accounts.require(actor, accounts.ADMIN)
     target = target.strip()
