@@ -27,7 +27,7 @@ def cmd_backup(args: argparse.Namespace, target: str) -> int:
     from gridstation.core import backup
 
     open_site(target)
-    result = backup.backup_site(None, target, Path(args.to) if args.to else None)
+    result = backup.backup_site(None, target, Path(args.to) if args.to else None, label="manual")
     print(f"已备份并校验：{result.path}（{sum(result.rows.values())} 行）")
     return 0
 
@@ -62,8 +62,10 @@ def cmd_audit_verify(args: argparse.Namespace, target: str) -> int:
     from gridstation.core import audit
     from gridstation.core import models as m
 
+    from gridstation.core import backup
+
     open_site(target)
-    problem = audit.verify_chain()
+    problem = audit.verify_chain(backup.backup_heads(target))
     if problem is not None:
         print(f"操作日志第 {problem.entry_id} 条：{problem.reason}。", file=sys.stderr)
         return 1

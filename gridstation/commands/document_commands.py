@@ -1,7 +1,8 @@
 """receipt, slip, labels: print a document to a PDF file from the command line.
 
-Every print is recorded in the audit log, after the file is complete: a refused print (unknown
-serial, unknown kind) writes neither a file nor an entry.
+Every print is recorded in the audit log, after the file is complete and before it takes its name:
+a refused print (unknown serial, unknown kind) or a refused audit entry (read-only database, lock
+timeout) leaves neither a file nor an entry.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import argparse
 
 from gridstation.commands.base import open_site, out_path
+from gridstation.core.output_files import staged
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -37,8 +39,9 @@ def cmd_receipt(args: argparse.Namespace, target: str) -> int:
     from gridstation.reports.receipt import write_receipt
 
     serial = intakes.get_intake(args.serial).serial
-    write_receipt(serial, path, size=args.size)
-    intakes.record_reprint(None, serial)
+    with staged(path) as partial:
+        write_receipt(serial, partial, size=args.size)
+        intakes.record_reprint(None, serial)
     print(f"已生成受理回执：{path}")
     return 0
 
@@ -50,8 +53,9 @@ def cmd_slip(args: argparse.Namespace, target: str) -> int:
     from gridstation.reports.loan_slip import write_loan_slip
 
     slip_no = tools.get_loan(args.slip_no).slip_no
-    write_loan_slip(slip_no, path)
-    tools.record_slip_print(None, slip_no)
+    with staged(path) as partial:
+        write_loan_slip(slip_no, partial)
+        tools.record_slip_print(None, slip_no)
     print(f"已生成借用单：{path}")
     return 0
 
@@ -63,8 +67,9 @@ def cmd_labels(args: argparse.Namespace, target: str) -> int:
     from gridstation.core.db import write_transaction
     from gridstation.reports.labels import write_labels
 
-    write_labels(path, kind=args.kind, layout=args.layout)
-    with write_transaction():
-        audit.record(None, "打印资产标签", "tool_kind", args.kind or "全部")
+    with staged(path) as partial:
+        write_labels(partial, kind=args.kind, layout=args.layout)
+        with write_transaction():
+            audit.record(None, "打印资产标签", "tool_kind", args.kind or "全部")
     print(f"已生成资产标签：{path}")
     return 0

@@ -30,6 +30,7 @@ from gridstation.core.ledger_columns import (
     DATE, ID_NUMBER, INTAKES, LOANS, MONEY, MOMENT, PHONE, RESIDENTS, TOOLS, ColumnSpec,
 )
 from gridstation.core.ledger_import import IMPORT_NOTE
+from gridstation.core.output_files import staged
 
 OVERDUE, ROSTER = "overdue", "roster"
 EXPORT_KINDS = (RESIDENTS, INTAKES, TOOLS, LOANS, OVERDUE, ROSTER)
@@ -377,10 +378,11 @@ def export_rows(kind: str, rows_or_filter: Any, out: Path | str, full_id: bool =
     if path.suffix.lower() != ".xlsx":
         raise DomainError(f"导出文件应以 .xlsx 结尾：{path.name}。")
     columns_of, records_of = EXPORTS[kind]
-    count = write_sheet(path, EXPORT_NAMES[kind], columns_of(full_id), records_of(rows_or_filter))
-    with write_transaction():
-        audit.record(actor, "导出完整证件号" if full_id else "导出", kind, path.name,
-                     after={"rows": count, "full_id": full_id, "filter": _describe(rows_or_filter)})
+    with staged(path) as partial:  # the file exists only if its audit entry does
+        count = write_sheet(partial, EXPORT_NAMES[kind], columns_of(full_id), records_of(rows_or_filter))
+        with write_transaction():
+            audit.record(actor, "导出完整证件号" if full_id else "导出", kind, path.name,
+                         after={"rows": count, "full_id": full_id, "filter": _describe(rows_or_filter)})
     return count
 
 

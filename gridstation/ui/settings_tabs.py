@@ -144,7 +144,7 @@ class AuditTab(QWidget):
         self.model.reload()
 
     def verify(self) -> None:
-        problem = audit.verify_chain()
+        problem = audit.verify_chain(backup.backup_heads(self.ctx.target))
         if problem is None:
             show_message(self.ui.messageLabel, "ok", "哈希链校验通过：操作日志没有被修改、删除或插入。")
         else:
@@ -169,7 +169,7 @@ class BackupTab(QWidget):
     def refresh(self) -> None:
         self.ui.folderEdit.setText(settings.get("backup_dir") or "")
         folder = self.folder()
-        self.files = sorted(folder.glob("gridstation-*.db"), reverse=True) if folder.exists() else []
+        self.files = sorted(folder.glob("gridstation-*.db"), reverse=True) if folder.is_dir() else []
         _fill(self.ui.backupTable, ["备份文件", "大小"],
               [[f.name, f"{f.stat().st_size / 1024:.0f} KB"] for f in self.files])
 
@@ -192,11 +192,12 @@ class BackupTab(QWidget):
 
     def backup_now(self) -> None:
         try:
-            accounts.require(self.ctx.staff, accounts.ADMIN)
-            result = backup.backup_site(self.ctx.staff, self.ctx.target)
+            result = backup.backup_site(self.ctx.staff, self.ctx.target, label="manual")
         except DomainError as exc:
             self._say("error", exc.message)
             return
+        finally:
+            self.ctx.bus.data_changed.emit("backup")  # the status bar's backup line
         self._say("ok", f"已备份并校验：{result.path.name}")
         self.refresh()
 
@@ -210,7 +211,6 @@ class BackupTab(QWidget):
                 self, "恢复数据库", f"用 {source.name} 替换当前数据库？\n当前数据库会先另存为备份。") != QMessageBox.StandardButton.Yes:
             return
         try:
-            accounts.require(self.ctx.staff, accounts.ADMIN)
             kept = backup.restore_file(self.ctx.staff, self.ctx.target, source)
         except DomainError as exc:
             self._say("error", exc.message)
