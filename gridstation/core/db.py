@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import peewee
 
 database_proxy = peewee.DatabaseProxy()
+_opened = {"target": ""}  # what open_database was given: a path or a URL (the proxy knows neither)
+_local = threading.local()  # per thread, like peewee's connections: actions waiting for a commit
 
 SQLITE_PRAGMAS = {
     "journal_mode": "wal",
@@ -70,6 +73,7 @@ def open_database(target: str, *, create: bool = True) -> peewee.Database:
     db = make_database(target)
     close_database()
     database_proxy.initialize(db)
+    _opened["target"] = target
     try:
         db.connect(reuse_if_open=True)
         db.execute_sql("SELECT 1 FROM sqlite_master LIMIT 1" if is_sqlite(db) else "SELECT 1")
@@ -117,6 +121,25 @@ def current() -> peewee.Database:
     return database_proxy.obj
 
 
+def current_target() -> str:
+    """The path or URL the open database was opened with (files kept beside it are named from it)."""
+    return _opened["target"]
+
+
+def after_commit(action: Callable[[], None]) -> None:
+    """Run ``action`` once the write under way has committed; never if it is undone.
+
+    Outside ``write_transaction`` it runs at once, unless some other transaction is open, whose
+    outcome is unknown here: then it is dropped (the next committed write runs it again).
+    """
+    pending = getattr(_local, "pending", None)
+    if pending is not None:
+        if action not in pending:
+            pending.append(action)
+    elif not current().in_transaction():
+        action()
+
+
 def is_sqlite(db: peewee.Database | None = None) -> bool:
     return isinstance(db or current(), peewee.SqliteDatabase)
 
@@ -132,6 +155,23 @@ def write_transaction() -> Iterator[None]:
     text longer than its column, which the server refuses and SQLite would have kept, is refused
     with a DomainError the same way.
     """
+    if getattr(_local, "pending", None) is not None:  # nested: part of the write already under way
+        with _write_transaction():
+            yield
+        return
+    _local.pending = []
+    try:
+        with _write_transaction():
+            yield
+        done = _local.pending
+    finally:
+        _local.pending = None
+    for action in done:
+        after_commit(action)  # still inside someone's plain atomic(): not committed yet, so dropped
+
+
+@contextlib.contextmanager
+def _write_transaction() -> Iterator[None]:
     db = current()
     if isinstance(db, peewee.SqliteDatabase):
         try:

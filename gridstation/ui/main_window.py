@@ -98,7 +98,9 @@ class MainWindow(QMainWindow):
         self.station_label = QLabel()
         self.staff_label = QLabel()
         self.db_label = QLabel()
-        for label in (self.overdue_label, self.station_label, self.staff_label, self.db_label):
+        self.backup_label = QLabel()
+        self.backup_label.setObjectName("backupStatus")
+        for label in (self.overdue_label, self.backup_label, self.station_label, self.staff_label, self.db_label):
             bar.addPermanentWidget(label)
 
     def lock(self):
@@ -141,8 +143,24 @@ class MainWindow(QMainWindow):
         who = f"{staff.display_name}（{accounts.ROLE_NAMES.get(staff.role, staff.role)}）" if staff else "未登录"
         self.staff_label.setText(f"当前人员：{who}")
         self.db_label.setText(f"数据库：{dbmod.describe(self.ctx.target)}")
+        self.refresh_backup_status()
         if self._painted:
             self.refresh_counts()
+
+    def refresh_backup_status(self) -> None:
+        """When the last good backup was made; a warning (role "error") after a failure or 24 hours
+        without one. A server station is backed up by the server, so the line stays empty there."""
+        from gridstation.core import backup
+        from gridstation.core import db as dbmod
+
+        if dbmod.is_url(self.ctx.target):
+            self.backup_label.hide()
+            return
+        status = backup.last_backup_status()
+        self.backup_label.setText(status.line())
+        self.backup_label.setProperty("role", "error" if status.failure else "warn" if status.warning else "")
+        self.backup_label.style().unpolish(self.backup_label)
+        self.backup_label.style().polish(self.backup_label)
 
     def refresh_counts(self) -> None:
         from gridstation.core import intakes, tools

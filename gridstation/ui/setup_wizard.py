@@ -18,7 +18,7 @@ from PySide6.QtGui import QIcon
 from PySide6.QtPrintSupport import QPrinterInfo
 from PySide6.QtWidgets import QDialog, QFileDialog, QLineEdit, QWidget, QWizard, QWizardPage
 
-from gridstation.core import accounts, backup, paths, station
+from gridstation.core import accounts, audit, backup, paths, station
 from gridstation.core import db as dbmod
 from gridstation.core.errors import DomainError
 from gridstation.ui.forms import Form, load_form
@@ -252,9 +252,11 @@ class SetupWizard(QWizard):
             station.update_settings(staff, values)
             dbmod.close_database()
             os.replace(temporary, final)
+            audit.move_anchor(str(temporary), str(final))
         except BaseException as exc:
             dbmod.close_database()
-            for leftover in (temporary, Path(f"{temporary}-wal"), Path(f"{temporary}-shm")):
+            for leftover in (temporary, Path(f"{temporary}-wal"), Path(f"{temporary}-shm"),
+                             audit.anchor_path(str(temporary))):
                 leftover.unlink(missing_ok=True)
             if isinstance(exc, OSError):
                 raise DomainError(f"无法在 {final.parent} 中建立数据库：{exc.strerror or exc}。请另选数据文件夹。") from None
