@@ -12,6 +12,8 @@ import sys
 import time
 from pathlib import Path
 
+from gridstation.core import logs
+
 _IMPORTED_AT = time.time()
 
 
@@ -45,6 +47,7 @@ def run_gui(target: str) -> int:
     app.setApplicationName("GridStation")
     app.setApplicationDisplayName("网格服务站")
     apply_theme(app)
+    install_error_dialog()
     window = MainWindow(AppContext(target=target))
     _wire_staff_switching(window)
     window.show()
@@ -70,7 +73,7 @@ def _sign_in_to(app, window) -> None:
         app.exit(code or 0)
         return
     window.attach(staff)
-    _schedule_backups(app, window.ctx.target)
+    _schedule_backups(app, window)
 
 
 def _open_database(window) -> int | None:
@@ -125,14 +128,19 @@ def _open_main_window(target: str, staff):
     return window
 
 
-def _schedule_backups(app, target: str) -> None:
-    """The first start of each day and every exit leave a verified backup (SQLite sites)."""
+def _schedule_backups(app, window) -> None:
+    """The first start of each day and every exit leave a verified backup (SQLite sites).
+
+    A failure is refused in Chinese, recorded in the audit log by the service, and shown by the
+    status bar's backup line (``MainWindow.refresh_backup_status``), which turns into a warning.
+    """
     from PySide6.QtCore import QTimer
 
     from gridstation.core import backup
     from gridstation.core import db as dbmod
     from gridstation.core.errors import DomainError
 
+    target = window.ctx.target
     if dbmod.is_url(target):
         return
 
@@ -140,11 +148,36 @@ def _schedule_backups(app, target: str) -> None:
         try:
             backup.backup_site(None, target, label=label)
         except DomainError as exc:
-            print(f"备份失败：{exc.message}", file=sys.stderr)
+            logs.log.warning("备份失败：%s", exc.message)
+        window.refresh_backup_status()
 
     if not backup.has_backup_today(backup.backup_dir_for(target)):
         QTimer.singleShot(3000, lambda: _run("daily"))
     app.aboutToQuit.connect(lambda: _run("exit"))
+
+
+def install_error_dialog() -> None:
+    """An error nobody caught in a slot: logged, a Chinese dialog naming the log file, and the
+    window keeps running (Qt returns to its event loop after the hook)."""
+    logs.setup()
+    sys.excepthook = _log_and_show
+
+
+def _log_and_show(exc_type, exc, tb) -> None:
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    logs.log_exception(exc_type, exc, tb)
+    if QApplication.instance() is None:
+        print(logs.unexpected_message(), file=sys.stderr)
+        return
+    box = QMessageBox(QMessageBox.Icon.Critical, "网格服务站",
+                      f"{logs.unexpected_message()}\n\n刚才的操作可能没有完成，请检查后重试；程序可以继续使用。",
+                      QMessageBox.StandardButton.Ok, QApplication.activeWindow())
+    box.button(QMessageBox.StandardButton.Ok).setText("确定")
+    box.setObjectName("unexpectedErrorBox")
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.open()  # not exec(): the hook must return so the event loop goes on
 
 
 def _offer_restore(message: str, target: str) -> bool:

@@ -2,6 +2,11 @@
 
 Each sub-command lives in a module of ``gridstation.commands`` that registers itself; heavy
 imports (Qt, ReportLab) happen inside the handlers so ``--help`` and scripted runs stay quick.
+
+Exit codes: 0 done; 2 refused input or a refused operation (one Chinese line on stderr, nothing
+written); 1 a check that found problems (``check``, ``audit verify``, ``selftest``) or an error
+the program did not expect — that one prints one Chinese line naming the log file, which holds the
+traceback, so scripts can tell a fault of the program from a fault of the input.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from collections.abc import Sequence
 
 from gridstation import __version__
 from gridstation.commands import COMMAND_MODULES, CommandError
+from gridstation.core import logs
 from gridstation.core.errors import DomainError
 from gridstation.core.paths import default_database
 
@@ -36,6 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    logs.setup()
     parser = build_parser()
     args = parser.parse_args(argv)
     target = args.db or default_database()
@@ -51,6 +58,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("已取消。", file=sys.stderr)
         return 130
+    except Exception:  # noqa: BLE001 - the last resort: the traceback goes to the log, not the user
+        logs.log_exception(*sys.exc_info())  # type: ignore[arg-type]
+        print(logs.unexpected_message(), file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

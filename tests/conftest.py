@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,6 +24,8 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("GRIDSTATION_DATA_DIR", str(Path(__file__).parent / ".data-never-used"))
+# The command line opens its log (and faulthandler's crash file) at start: not in the source tree.
+os.environ.setdefault("GRIDSTATION_LOG_DIR", tempfile.mkdtemp(prefix="gridstation-test-logs-"))
 
 from gridstation.core import accounts, station  # noqa: E402
 from gridstation.core import db as dbmod  # noqa: E402
