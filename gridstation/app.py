@@ -15,6 +15,7 @@ from pathlib import Path
 from gridstation.core import logs
 
 _IMPORTED_AT = time.time()
+_error_boxes: set = set()  # the unexpected-error dialogs on screen
 
 
 def has_display() -> bool:
@@ -164,7 +165,6 @@ def install_error_dialog() -> None:
 
 
 def _log_and_show(exc_type, exc, tb) -> None:
-    from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QApplication, QMessageBox
 
     logs.log_exception(exc_type, exc, tb)
@@ -176,7 +176,8 @@ def _log_and_show(exc_type, exc, tb) -> None:
                       QMessageBox.StandardButton.Ok, QApplication.activeWindow())
     box.button(QMessageBox.StandardButton.Ok).setText("确定")
     box.setObjectName("unexpectedErrorBox")
-    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    _error_boxes.add(box)  # a box without a parent window would be collected as soon as this returns
+    box.finished.connect(lambda _result: _error_boxes.discard(box))
     box.open()  # not exec(): the hook must return so the event loop goes on
 
 

@@ -68,8 +68,11 @@ def setup() -> Path:
         _state["crash"] = crash
     if old_crash is not None and old_crash is not crash:
         old_crash.close()  # type: ignore[attr-defined]
-    sys.excepthook = _log_and_say
-    threading.excepthook = _log_thread
+    # A hook someone else installed (a debugger, the test runner, the GUI's dialog) stays.
+    if sys.excepthook is sys.__excepthook__:
+        sys.excepthook = _log_and_say
+    if threading.excepthook is threading.__excepthook__:
+        threading.excepthook = _log_thread
     return folder / LOG_NAME
 
 
