@@ -130,31 +130,30 @@ def _open_main_window(target: str, staff):
 
 
 def _schedule_backups(app, window) -> None:
-    """The first start of each day and every exit leave a verified backup (SQLite sites).
-
-    A failure is refused in Chinese, recorded in the audit log by the service, and shown by the
-    status bar's backup line (``MainWindow.refresh_backup_status``), which turns into a warning.
-    """
+    """The first start of each day and every exit leave a verified backup (SQLite sites)."""
     from PySide6.QtCore import QTimer
 
     from gridstation.core import backup
     from gridstation.core import db as dbmod
+
+    if dbmod.is_url(window.ctx.target):
+        return
+    if not backup.has_backup_today(backup.backup_dir_for(window.ctx.target)):
+        QTimer.singleShot(3000, lambda: run_backup(window, "daily"))
+    app.aboutToQuit.connect(lambda: run_backup(window, "exit"))
+
+
+def run_backup(window, label: str) -> None:
+    """One automatic backup. A failure is refused in Chinese and audited by the service, logged
+    here, and shown by the status bar's backup line, which turns into a warning."""
+    from gridstation.core import backup
     from gridstation.core.errors import DomainError
 
-    target = window.ctx.target
-    if dbmod.is_url(target):
-        return
-
-    def _run(label: str) -> None:
-        try:
-            backup.backup_site(None, target, label=label)
-        except DomainError as exc:
-            logs.log.warning("备份失败：%s", exc.message)
-        window.refresh_backup_status()
-
-    if not backup.has_backup_today(backup.backup_dir_for(target)):
-        QTimer.singleShot(3000, lambda: _run("daily"))
-    app.aboutToQuit.connect(lambda: _run("exit"))
+    try:
+        backup.backup_site(None, window.ctx.target, label=label)
+    except DomainError as exc:
+        logs.log.warning("备份失败：%s", exc.message)
+    window.refresh_backup_status()
 
 
 def install_error_dialog() -> None:

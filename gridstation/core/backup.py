@@ -252,9 +252,10 @@ class BackupStatus:
     warning: bool
 
     def line(self) -> str:
+        """One line for the status bar: the reason's first sentence (the whole is in the audit log)."""
         when = f"{self.last_good:%Y-%m-%d %H:%M}" if self.last_good else "从未备份"
         if self.failure:
-            return f"备份失败：{self.failure}（上次成功备份：{when}）"
+            return f"备份失败：{self.failure.split('。')[0]}（上次成功备份：{when}）"
         if self.warning:
             return f"24 小时内没有成功的备份（上次成功备份：{when}）"
         return f"上次备份：{when}"
@@ -263,12 +264,13 @@ class BackupStatus:
 def last_backup_status(now: dt.datetime | None = None) -> BackupStatus:
     """From the audit log, so every window of the station sees the same: two indexed look-ups."""
     now = now or m.now()
-    good = m.AuditLog.select(m.AuditLog.at).where(m.AuditLog.action == BACKED_UP).order_by(m.AuditLog.id.desc()).first()
-    bad = m.AuditLog.select(m.AuditLog.id, m.AuditLog.at, m.AuditLog.after).where(
+    good = m.AuditLog.select(m.AuditLog.id, m.AuditLog.at).where(
+        m.AuditLog.action == BACKED_UP).order_by(m.AuditLog.id.desc()).first()
+    bad = m.AuditLog.select(m.AuditLog.id, m.AuditLog.after).where(
         m.AuditLog.action == FAILED).order_by(m.AuditLog.id.desc()).first()
     last_good = good.at if good else None
     failure = ""
-    if bad is not None and (last_good is None or bad.at >= last_good):
+    if bad is not None and (good is None or bad.id > good.id):
         failure = json.loads(bad.after or "{}").get("reason", "") or "原因不明"
     stale = last_good is None or now - last_good > STALE_AFTER
     return BackupStatus(last_good, failure, bool(failure) or stale)

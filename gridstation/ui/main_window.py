@@ -158,6 +158,7 @@ class MainWindow(QMainWindow):
             return
         status = backup.last_backup_status()
         self.backup_label.setText(status.line())
+        self.backup_label.setToolTip(status.failure)
         self.backup_label.setProperty("role", "error" if status.failure else "warn" if status.warning else "")
         self.backup_label.style().unpolish(self.backup_label)
         self.backup_label.style().polish(self.backup_label)
