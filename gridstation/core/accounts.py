@@ -47,9 +47,15 @@ def check_password_rules(password: str) -> None:
 
 
 def require(actor: m.Staff | None, role: str) -> None:
-    """Refuse unless ``actor`` has at least ``role``; ``None`` is the command line run by the site admin."""
+    """Refuse unless ``actor`` has at least ``role``; ``None`` is the command line run by the site admin.
+
+    Every service calls this, the lowest (窗口人员) ones too, so an account that was deactivated
+    or holds no known role is refused by the services themselves, not only by the buttons.
+    """
     if actor is None:
         return
+    if not actor.active:
+        raise PermissionDenied("该账号已停用，不能再办理业务，请联系管理员。")
     if _RANK.get(actor.role, 0) < _RANK[role]:
         raise PermissionDenied(f"您的角色（{ROLE_NAMES.get(actor.role, actor.role)}）无权进行此操作，需要{ROLE_NAMES[role]}权限。")
 

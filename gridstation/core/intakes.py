@@ -11,6 +11,7 @@ import peewee
 
 from gridstation.core import audit, catalog, settings
 from gridstation.core import models as m
+from gridstation.core.accounts import CLERK, require
 from gridstation.core.db import write_transaction
 from gridstation.core.errors import DomainError, NotFound
 from gridstation.core.residents import get_resident
@@ -85,6 +86,7 @@ def check_new_intake(service: m.ServiceType, action: str, received: dt.datetime,
 
 
 def create_intake(actor: m.Staff | None, data: IntakeInput) -> m.Intake:
+    require(actor, CLERK)
     resident = get_resident(data.resident_id)
     service = catalog.get_service(data.service)
     received = (data.received_at or m.now()).replace(microsecond=0)
@@ -115,6 +117,7 @@ def change_status(
     actor: m.Staff | None, serial: str, to_status: str, *, note: str = "", result: str = "",
     forwarded_to: str = "", completion: dict[str, Any] | None = None, at: dt.datetime | None = None,
 ) -> m.Intake:
+    require(actor, CLERK)
     """Move an intake along 受理 → 办理中 → 办结/退回/转办, recording who, when and why."""
     intake = get_intake(serial)
     allowed = TRANSITIONS.get(intake.status, ())
@@ -222,6 +225,7 @@ def history(intake: m.Intake) -> list[m.IntakeEvent]:
 
 
 def record_reprint(actor: m.Staff | None, serial: str) -> None:
+    require(actor, CLERK)
     with write_transaction():
         audit.record(actor, "打印回执", "intake", serial)
 
@@ -256,6 +260,7 @@ def pension_roster(year: int) -> list[RosterRow]:
 
 def record_certification(actor: m.Staff | None, resident_id: int, year: int, way: str) -> m.Intake:
     """One action from the roster: an intake of 资格认证, completed at once."""
+    require(actor, CLERK)
     resident = get_resident(resident_id)
     if not resident.is_pensioner:
         raise DomainError(f"居民“{resident.name}”未标记为养老金领取人员。")

@@ -10,6 +10,7 @@ import peewee
 
 from gridstation.core import audit, idcard
 from gridstation.core import models as m
+from gridstation.core.accounts import CLERK, require
 from gridstation.core.db import write_transaction
 from gridstation.core.errors import DomainError, NotFound
 from gridstation.core.pinyin_keys import name_keys, prefix_end
@@ -93,6 +94,7 @@ def grid_by_name(name: str) -> m.Grid | None:
 
 def save_resident(actor: m.Staff | None, data: ResidentInput, resident_id: int | None = None) -> m.Resident:
     """Register a new resident or update one; one resident per document number."""
+    require(actor, CLERK)
     values = clean_input(data)
     with write_transaction():
         clash = m.Resident.get_or_none(m.Resident.doc_number == values["doc_number"])

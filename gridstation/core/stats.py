@@ -55,6 +55,7 @@ from peewee import JOIN, Case, fn
 from gridstation.core import audit, catalog
 from gridstation.core import db as dbmod
 from gridstation.core import models as m
+from gridstation.core.accounts import HEAD, require
 from gridstation.core.db import write_transaction
 from gridstation.core.errors import DomainError
 from gridstation.core.intakes import COMPLETED, FORWARDED, OPEN_STATUSES, RETURNED, overdue_condition
@@ -349,6 +350,7 @@ def annual_stats(year: int, today: dt.date | None = None, progress: Progress | N
 
 def record_report(actor: m.Staff | None, title: str, files: Sequence[Path]) -> None:
     """Put a generated report in the audit log (who produced which statistics, and where)."""
+    require(actor, HEAD)  # the statistics are the station head's
     with write_transaction():
         audit.record(actor, "生成统计报表", "report", title, after={"files": [str(f) for f in files]})
 

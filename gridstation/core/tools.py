@@ -536,6 +536,7 @@ def expire_reservations(actor: m.Staff | None = None, *, today: dt.date | None =
     Availability already ignores them, so this only keeps the list honest; it is safe to run at
     every refresh.
     """
+    require(actor, CLERK)
     today = today or dt.date.today()
     stale = m.Reservation.select().where((m.Reservation.status == RES_ACTIVE) & (m.Reservation.end_date < today))
     if not stale.exists():
@@ -792,6 +793,7 @@ def deposit_kept_fen(loan: m.Loan) -> int | None:
 
 def record_slip_print(actor: m.Staff | None, slip_no: str) -> None:
     """Each printed 借用单 goes in the audit log, like every other print."""
+    require(actor, CLERK)
     with write_transaction():
         audit.record(actor, "打印借用单", "loan", get_loan(slip_no).slip_no)
 
