@@ -146,3 +146,31 @@ def test_a_read_command_refuses_an_uninitialised_server_database(tmp_path):
     with pytest.raises(DatabaseProblem, match="还没有建立"):
         station.open_site(f"sqlite:///{path}", create=False)
     dbmod.close_database()
+
+
+def test_the_gui_offers_the_newest_good_backup_for_an_empty_file_and_keeps_the_file(qtbot, db_path, admin,
+                                                                                      monkeypatch):
+    from types import SimpleNamespace
+
+    from PySide6.QtWidgets import QMessageBox
+
+    from gridstation import app
+    from gridstation.core import backup
+
+    good = backup.backup_site(admin, str(db_path), label="daily").path
+    dbmod.close_database()
+    db_path.write_bytes(b"")  # the file a full disk or a crash left behind
+    asked: list[str] = []
+
+    def answer_yes(_parent, _title, text, *_args):
+        asked.append(text)
+        return QMessageBox.StandardButton.Yes
+
+    monkeypatch.setenv("QT_QPA_PLATFORM", "xcb")  # as on a desktop, where the question is asked
+    monkeypatch.setattr(QMessageBox, "question", answer_yes)
+    assert app._open_database(SimpleNamespace(ctx=SimpleNamespace(target=str(db_path)))) is None
+    assert "空的" in asked[0] and good.name in asked[0]
+    assert station.is_initialised()  # restored and open
+    kept = list(db_path.parent.glob("station.db.damaged-*"))
+    assert len(kept) == 1 and kept[0].stat().st_size == 0  # the empty file is kept aside, never deleted
+    dbmod.close_database()
