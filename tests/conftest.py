@@ -23,9 +23,9 @@ from urllib.parse import quote
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-os.environ.setdefault("GRIDSTATION_DATA_DIR", str(Path(__file__).parent / ".data-never-used"))
-# The command line opens its log (and faulthandler's crash file) at start: not in the source tree.
-os.environ.setdefault("GRIDSTATION_LOG_DIR", tempfile.mkdtemp(prefix="gridstation-test-logs-"))
+# Never the user's data folder, and not the source tree either: the command line opens its log
+# there at start, and a server database's audit head is kept there.
+os.environ.setdefault("GRIDSTATION_DATA_DIR", tempfile.mkdtemp(prefix="gridstation-test-data-"))
 
 from gridstation.core import accounts, station  # noqa: E402
 from gridstation.core import db as dbmod  # noqa: E402

@@ -11,6 +11,7 @@ import pytest
 from gridstation.cli import main
 from gridstation.core import audit, backup
 from gridstation.core import db as dbmod
+from tests.conftest import BACKENDS
 
 ENTRIES = 600
 
@@ -85,3 +86,15 @@ def test_backup_heads_skip_copies_made_before_the_last_restore(long_log, admin):
     copy = next((long_log.parent / "backups").glob("gridstation-*.db"))
     backup.restore_file(admin, str(long_log), copy)
     assert backup.backup_heads(str(long_log)) == []
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_on_either_backend_the_head_kept_outside_finds_a_deleted_newest_entry(site_db, admin):
+    """On a server the head lives in this PC's data folder; the rule and the finding are the same."""
+    with dbmod.write_transaction():
+        audit.record(admin, "查看", "resident", 1)
+    assert audit.verify_chain() is None
+    newest = dbmod.current().execute_sql("SELECT MAX(id) FROM audit_log").fetchone()[0]
+    dbmod.current().execute_sql(f"DELETE FROM audit_log WHERE id = {int(newest)}")
+    problem = audit.verify_chain()
+    assert problem is not None and problem.entry_id == newest and "最新的记录被删除" in problem.reason

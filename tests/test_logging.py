@@ -17,7 +17,7 @@ from gridstation.core import logs
 @pytest.fixture
 def log_dir(tmp_path, monkeypatch):
     folder = tmp_path / "logs"
-    monkeypatch.setenv("GRIDSTATION_LOG_DIR", str(folder))
+    monkeypatch.setenv("GRIDSTATION_DATA_DIR", str(tmp_path))
     monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # restored after the test
     monkeypatch.setattr(threading, "excepthook", threading.excepthook)
     yield folder

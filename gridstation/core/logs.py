@@ -12,7 +12,6 @@ from __future__ import annotations
 import faulthandler
 import logging
 import logging.handlers
-import os
 import sys
 import threading
 from pathlib import Path
@@ -28,9 +27,7 @@ _state: dict[str, object] = {"handler": None, "crash": None}
 
 
 def log_dir() -> Path:
-    """``GRIDSTATION_LOG_DIR`` (a shared folder the maintainer reads), else ``logs`` in the data folder."""
-    override = os.environ.get("GRIDSTATION_LOG_DIR")
-    return Path(override) if override else paths.data_dir() / "logs"
+    return paths.data_dir() / "logs"
 
 
 def log_file() -> Path:
