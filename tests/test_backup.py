@@ -150,33 +150,41 @@ def _outputs(folder: Path) -> list[str]:
 
 
 @pytest.fixture
-def with_intake(db_path, admin):
+def made(db_path, admin):
     resident = residents.save_resident(admin, residents.ResidentInput(name="张三", doc_number=make_id()))
     intake = intakes.create_intake(admin, intakes.IntakeInput(resident.id, "unemployment", details={"docs_checked": True}))
     drill = tools.save_kind(admin, tools.KindInput("电钻", "电动工具", 7, "50", "戴护目镜", ["钻头"]))
-    tools.add_units(admin, drill.id, 1)  # something to print labels for
+    unit = tools.add_units(admin, drill.id, 2)[0]  # something to print labels for, and a loan slip
+    loan = tools.lend(admin, resident.id, [unit.asset_code])
     dbmod.close_database()
-    return intake.serial
+    return {"serial": intake.serial, "slip": loan.slip_no}
 
 
-@pytest.mark.parametrize("command", [
-    lambda serial, out: ["receipt", serial, "--out", str(out / "回执.pdf")],
-    lambda serial, out: ["export", "residents", "--out", str(out / "居民.xlsx")],
-    lambda serial, out: ["labels", "--out", str(out / "标签.pdf")],
-    lambda serial, out: ["backup", "--to", str(out)],
-], ids=["receipt", "export", "labels", "backup"])
-def test_no_output_file_without_its_audit_entry(db_path, with_intake, tmp_path, capsys, monkeypatch, command):
+MONTH = f"{dt.date.today():%Y-%m}"
+
+
+@pytest.mark.parametrize("command, files", [
+    (lambda made, out: ["receipt", made["serial"], "--out", str(out / "回执.pdf")], 1),
+    (lambda made, out: ["slip", made["slip"], "--out", str(out / "借用单.pdf")], 1),
+    (lambda made, out: ["export", "residents", "--out", str(out / "居民.xlsx")], 1),
+    (lambda made, out: ["labels", "--out", str(out / "标签.pdf")], 1),
+    (lambda made, out: ["report", "monthly", "--month", MONTH, "--out", str(out / "月.pdf"), "--xlsx",
+                        str(out / "月.xlsx"), "--export-summary", str(out / "月.json")], 3),
+    (lambda made, out: ["report", "annual", "--year", MONTH[:4], "--out", str(out / "年.pdf")], 1),
+    (lambda made, out: ["backup", "--to", str(out)], 1),
+], ids=["receipt", "slip", "export", "labels", "report-monthly", "report-annual", "backup"])
+def test_no_output_file_without_its_audit_entry(db_path, made, tmp_path, capsys, monkeypatch, command, files):
     out = tmp_path / "out"
     out.mkdir()
     entries = _audit_count(db_path)
     _read_only(monkeypatch)
-    assert main(["--db", str(db_path), *command(with_intake, out)]) == 2
+    assert main(["--db", str(db_path), *command(made, out)]) == 2
     assert "无法写入数据库文件" in capsys.readouterr().err
     assert _outputs(out) == []  # neither the file nor a half-written one
     assert _audit_count(db_path) == entries
     monkeypatch.undo()
-    assert main(["--db", str(db_path), *command(with_intake, out)]) == 0
-    assert len(_outputs(out)) == 1 and _audit_count(db_path) == entries + 1
+    assert main(["--db", str(db_path), *command(made, out)]) == 0
+    assert len(_outputs(out)) == files and _audit_count(db_path) == entries + 1
 
 
 def _audit_count(path: Path) -> int:

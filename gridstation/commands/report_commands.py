@@ -7,10 +7,12 @@ with one Chinese line and leaves no file behind.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import re
 
 from gridstation.commands.base import CommandError, open_site, out_path, parse_month
+from gridstation.core.output_files import staged
 
 FIRST_YEAR = 2000
 
@@ -59,13 +61,16 @@ def cmd_monthly(args: argparse.Namespace, target: str) -> int:
     from gridstation.core.stats import record_report
     from gridstation.reports.monthly import title_of, write_monthly
 
-    write_monthly(month, pdf, xlsx)
-    if summary is not None:
-        from gridstation.core.district import summary_json
-        from gridstation.reports.fonts import save_atomically
+    files = [p for p in (pdf, xlsx, summary) if p is not None]
+    with contextlib.ExitStack() as stack:  # every file exists only if the report's audit entry does
+        partial = {p: stack.enter_context(staged(p)) for p in files}
+        write_monthly(month, partial[pdf], partial.get(xlsx))
+        if summary is not None:
+            from gridstation.core.district import summary_json
+            from gridstation.reports.fonts import save_atomically
 
-        save_atomically(summary, summary_json(month).encode("utf-8"))
-    record_report(None, title_of(month), [p for p in (pdf, xlsx, summary) if p is not None])
+            save_atomically(partial[summary], summary_json(month).encode("utf-8"))
+        record_report(None, title_of(month), files)
     print(f"已生成{title_of(month)}：{pdf}" + (f"，Excel：{xlsx}" if xlsx else "") + (f"，汇总数据：{summary}" if summary else ""))
     return 0
 
@@ -77,7 +82,8 @@ def cmd_annual(args: argparse.Namespace, target: str) -> int:
     from gridstation.core.stats import record_report
     from gridstation.reports.annual import title_of, write_annual
 
-    write_annual(year, pdf)
-    record_report(None, title_of(year), [pdf])
+    with staged(pdf) as partial:
+        write_annual(year, partial)
+        record_report(None, title_of(year), [pdf])
     print(f"已生成{title_of(year)}：{pdf}")
     return 0
