@@ -59,10 +59,8 @@ def cmd_check(args: argparse.Namespace, target: str) -> int:
 def cmd_audit_verify(args: argparse.Namespace, target: str) -> int:
     import sys
 
-    from gridstation.core import audit
+    from gridstation.core import audit, backup
     from gridstation.core import models as m
-
-    from gridstation.core import backup
 
     open_site(target)
     problem = audit.verify_chain(backup.backup_heads(target))
