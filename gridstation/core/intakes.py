@@ -117,8 +117,8 @@ def change_status(
     actor: m.Staff | None, serial: str, to_status: str, *, note: str = "", result: str = "",
     forwarded_to: str = "", completion: dict[str, Any] | None = None, at: dt.datetime | None = None,
 ) -> m.Intake:
-    require(actor, CLERK)
     """Move an intake along 受理 → 办理中 → 办结/退回/转办, recording who, when and why."""
+    require(actor, CLERK)
     intake = get_intake(serial)
     allowed = TRANSITIONS.get(intake.status, ())
     if to_status not in allowed:
