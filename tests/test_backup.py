@@ -207,3 +207,15 @@ def test_a_backup_that_cannot_be_audited_leaves_no_file_and_the_old_ones_stay(db
     with pytest.raises(DomainError, match="占用"):
         backup.backup_site(admin, str(db_path), folder)
     assert _outputs(folder) == [first.name]  # the refused copy never took a name, the first one stays
+
+
+def test_restoring_over_an_unreadable_database_keeps_it_and_its_journal(db_path, admin, tmp_path):
+    good = backup.backup_site(admin, str(db_path), tmp_path / "usb").path
+    dbmod.close_database()
+    db_path.write_bytes(b"\x00garbage" * 512)
+    Path(f"{db_path}-wal").write_bytes(b"saves not yet checkpointed")
+    kept = backup.restore_file(admin, str(db_path), good)
+    assert kept is not None and kept.name.startswith("station.db.damaged-")
+    assert kept.read_bytes() == b"\x00garbage" * 512
+    assert Path(f"{kept}-wal").read_bytes() == b"saves not yet checkpointed"
+    assert backup.integrity_problems() == []

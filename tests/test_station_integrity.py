@@ -174,3 +174,13 @@ def test_the_gui_offers_the_newest_good_backup_for_an_empty_file_and_keeps_the_f
     kept = list(db_path.parent.glob("station.db.damaged-*"))
     assert len(kept) == 1 and kept[0].stat().st_size == 0  # the empty file is kept aside, never deleted
     dbmod.close_database()
+
+
+def test_an_empty_file_with_a_journal_beside_it_is_refused_and_the_journal_left_alone(tmp_path, capsys):
+    """A 0-byte main file can have its saves in the -wal; reading it must not delete that."""
+    path = tmp_path / "gridstation.db"
+    path.touch()
+    wal = Path(f"{path}-wal")
+    wal.write_bytes(b"the only copy of the last saves")
+    assert main(["--db", str(path), "check"]) == 2
+    assert wal.read_bytes() == b"the only copy of the last saves"

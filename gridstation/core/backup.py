@@ -76,6 +76,22 @@ def verify_file(path: Path) -> dict[str, int]:
     return counts
 
 
+def tables_of(path: Path) -> set[str]:
+    """The table names in a SQLite file, read without writing to it or to its journal.
+
+    An empty file is not opened at all, and anything else only read-only: closing a read-write
+    connection to an unreadable or empty file deletes its -wal, which may hold the only copy of
+    recent saves. Raises sqlite3.Error for a file that is not a SQLite database.
+    """
+    if path.stat().st_size == 0:
+        return set()
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    finally:
+        conn.close()
+
+
 def _usable_folder(folder: Path) -> None:
     """The folder exists (or is created inside one that does) and is a folder, else a Chinese refusal.
 
@@ -307,13 +323,18 @@ def restore_file(actor: m.Staff | None, target: str, source: Path) -> Path | Non
     verify_file(source)
     target_path = Path(target)
     kept: Path | None = None
+    dbmod.close_database()
     if target_path.exists():
         try:
-            kept = backup_sqlite(target, default_backup_dir(target), label="before-restore").path
-        except (DomainError, DatabaseProblem):
-            kept = target_path.with_name(f"{target_path.name}.damaged-{dt.datetime.now():%Y%m%d-%H%M%S}")
-            shutil.move(str(target_path), kept)
-    dbmod.close_database()
+            if m.SchemaVersion._meta.table_name in tables_of(target_path):
+                kept = backup_sqlite(target, default_backup_dir(target), label="before-restore").path
+        except (sqlite3.Error, DomainError):
+            kept = None  # unreadable, or no usable backup folder: the file itself is moved aside below
+    if target_path.exists() and kept is None:
+        kept = target_path.with_name(f"{target_path.name}.damaged-{dt.datetime.now():%Y%m%d-%H%M%S}")
+        for suffix in ("", "-wal", "-shm"):  # the journal may hold committed saves: it goes along
+            if Path(f"{target_path}{suffix}").exists():
+                shutil.move(f"{target_path}{suffix}", f"{kept}{suffix}")
     target_path.parent.mkdir(parents=True, exist_ok=True)  # a new PC has no data folder yet
     staging = target_path.with_name(target_path.name + ".restoring")
     shutil.copyfile(source, staging)

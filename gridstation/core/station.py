@@ -48,11 +48,7 @@ def _refuse_foreign_file(target: str, create: bool) -> None:
     if dbmod.is_url(target) or not path.is_file():
         return
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        try:
-            tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-        finally:
-            conn.close()
+        tables = backup.tables_of(path)
     except sqlite3.Error as exc:
         raise DatabaseProblem(dbmod.explain_database_error(target, exc)) from None
     if m.SchemaVersion._meta.table_name in tables or (create and not tables):
