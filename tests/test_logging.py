@@ -89,3 +89,18 @@ def test_an_error_in_a_slot_shows_a_chinese_dialog_and_the_window_keeps_running(
     assert len(clicks) == 2
     qtbot.waitUntil(lambda: dialog() is not None)
     dialog().close()
+
+
+def test_an_unwritable_data_folder_still_gives_one_chinese_line_and_no_traceback(db_path, log_dir, capsys, monkeypatch,
+                                                                                  tmp_path):
+    blocked = tmp_path / "a-file"
+    blocked.write_text("x")
+    monkeypatch.setenv("GRIDSTATION_DATA_DIR", str(blocked))  # the log folder cannot be made
+
+    def broken(args, target):
+        raise KeyError("an-unexpected-fault")
+
+    monkeypatch.setattr(backup_commands, "cmd_check", broken)
+    assert main(["--db", str(db_path), "check"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("程序发生意外错误") and err.count("\n") == 1 and "Traceback" not in err

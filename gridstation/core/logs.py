@@ -41,36 +41,38 @@ def unexpected_message() -> str:
 
 def setup() -> Path:
     """Log to the file and catch what nobody caught; safe to call again (re-targets a moved folder)."""
-    folder = log_dir()
-    handler = _state["handler"]
-    if isinstance(handler, logging.Handler) and Path(handler.baseFilename) == folder / LOG_NAME:  # type: ignore[attr-defined]
-        return folder / LOG_NAME
+    path = log_dir() / LOG_NAME
+    current = _state["handler"]
+    if isinstance(current, logging.FileHandler) and Path(current.baseFilename) == path:
+        return path
+    if isinstance(current, logging.Handler):
+        log.removeHandler(current)
+        current.close()
+    new: logging.Handler
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        crash: IO[str] | None = open(folder / CRASH_NAME, "a", encoding="utf-8")  # noqa: SIM115 - open for the process
+        path.parent.mkdir(parents=True, exist_ok=True)
+        crash: IO[str] = open(path.parent / CRASH_NAME, "a", encoding="utf-8")  # noqa: SIM115 - open for the process
     except OSError:
-        crash = None  # an unwritable data folder must not stop the program; errors still reach stderr
-    if isinstance(handler, logging.Handler):
-        log.removeHandler(handler)
-        handler.close()
-    old_crash = _state["crash"]
-    if crash is not None:
-        new = logging.handlers.RotatingFileHandler(folder / LOG_NAME, maxBytes=MAX_BYTES, backupCount=KEEP_FILES,
+        # An unwritable data folder must not stop the program, nor let logging's fallback print a
+        # traceback to the user: the details are lost, the one Chinese line still appears.
+        new = logging.NullHandler()
+    else:
+        new = logging.handlers.RotatingFileHandler(path, maxBytes=MAX_BYTES, backupCount=KEEP_FILES,
                                                    encoding="utf-8", delay=True)
         new.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s [%(threadName)s] %(message)s"))
-        log.addHandler(new)
-        log.setLevel(logging.INFO)
-        _state["handler"] = new
         faulthandler.enable(crash)
-        _state["crash"] = crash
-    if old_crash is not None and old_crash is not crash:
-        old_crash.close()  # type: ignore[attr-defined]
+        previous, _state["crash"] = _state["crash"], crash
+        if previous is not None:
+            previous.close()  # type: ignore[attr-defined]
+    log.addHandler(new)
+    log.setLevel(logging.INFO)
+    _state["handler"] = new
     # A hook someone else installed (a debugger, the test runner, the GUI's dialog) stays.
     if sys.excepthook is sys.__excepthook__:
         sys.excepthook = _log_and_say
     if threading.excepthook is threading.__excepthook__:
         threading.excepthook = _log_thread
-    return folder / LOG_NAME
+    return path
 
 
 def log_exception(exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
