@@ -11,7 +11,7 @@ import pytest
 from gridstation.cli import main
 from gridstation.core import audit, backup
 from gridstation.core import db as dbmod
-from tests.conftest import BACKENDS
+from tests.conftest import BACKENDS, PASSWORD
 
 ENTRIES = 600
 
@@ -98,3 +98,10 @@ def test_on_either_backend_the_head_kept_outside_finds_a_deleted_newest_entry(si
     dbmod.current().execute_sql(f"DELETE FROM audit_log WHERE id = {int(newest)}")
     problem = audit.verify_chain()
     assert problem is not None and problem.entry_id == newest and "最新的记录被删除" in problem.reason
+
+
+def test_a_new_database_where_an_old_one_was_deleted_starts_a_new_head(long_log, capsys, monkeypatch):
+    long_log.unlink()
+    monkeypatch.setenv("GRIDSTATION_ADMIN_PASSWORD", PASSWORD)
+    assert main(["--db", str(long_log), "init", "--station", "新站"]) == 0
+    assert _verify(long_log, capsys)[0] == 0

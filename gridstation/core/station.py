@@ -39,6 +39,8 @@ def open_site(target: str, *, create: bool = True) -> Opened:
             backup.backup_sqlite(target, backup.default_backup_dir(target), label="before-upgrade")
 
     before, after = schema.ensure_schema(backup=_backup, seed=catalog.install_builtin)
+    if before == 0:
+        audit.reset_anchor()  # a new log: a head file left by a deleted database is not its head
     return Opened(target, before, after)
 
 
