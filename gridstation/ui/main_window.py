@@ -148,8 +148,8 @@ class MainWindow(QMainWindow):
             self.refresh_counts()
 
     def refresh_backup_status(self) -> None:
-        """When the last good backup was made; a warning (role "error") after a failure or 24 hours
-        without one. A server station is backed up by the server, so the line stays empty there."""
+        """When the last good backup was made; red after a failed backup, orange after 24 hours
+        without a good one. A server station is backed up by the server, so the line stays empty there."""
         from gridstation.core import backup
         from gridstation.core import db as dbmod
 
