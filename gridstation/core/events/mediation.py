@@ -64,7 +64,9 @@ def record_session(actor: m.Staff | None, number: str, place: str, mediators: st
     with write_transaction():
         session = m.MediationSession.create(event=event, at=at, place=place, mediators=mediators, notes=notes,
                                             staff=actor)
-        apply_change(actor, event, rules.STEP_SESSION, notes[:200], {"status": rules.HANDLING}, at)
+        # Mediating is handling the event in the grid, unless it was reported up.
+        route = {} if event.route else {"route": rules.IN_GRID, "routed_at": at}
+        apply_change(actor, event, rules.STEP_SESSION, notes[:200], {"status": rules.HANDLING, **route}, at)
     return session
 
 
