@@ -246,3 +246,27 @@ def test_the_category_list_is_the_stations_own(head, clerk):
     assert new_event(clerk, category="噪音扰民").category == "噪音扰民"
     refused(new_event, clerk, category="其他", message="已停用")
     assert settings.get("serial_prefix") == "SL"
+
+
+def test_lists_open_overdue_closed_mine_and_filters(clerk, head, grid, resident):
+    from gridstation.core.events import queries
+
+    old = new_event(clerk, grid, found_at=dt.datetime(2026, 10, 1, 9), category="民生诉求")  # long overdue
+    mine = new_event(head, None, category="其他", source=rules.RESIDENT_REPORT,
+                     reporter=PartyInput(resident_id=resident.id))
+    done = new_event(clerk, grid, category="民生诉求")
+    handling.close(clerk, done.number, "已解决")
+    handling.assign(head, mine.number, staff_id=clerk.id)
+
+    def numbers(**kw) -> list[str]:
+        return [e.number for e in queries.query_events(queries.EventFilter(**kw))]
+
+    assert numbers(which=queries.OPEN) == [old.number, mine.number]
+    assert numbers(which=rules.OVERDUE) == [old.number]
+    assert numbers(which=queries.CLOSED_LIST) == [done.number]
+    assert set(numbers(which=queries.ALL)) == {old.number, mine.number, done.number}
+    assert numbers(which=queries.MINE, me_id=clerk.id) == [old.number, mine.number]
+    assert numbers(which=queries.MINE, me_id=head.id) == [mine.number]
+    assert numbers(which=queries.ALL, grid_id=grid.id, category="民生诉求") == [done.number, old.number]
+    assert numbers(which=queries.ALL, date_to=dt.date(2026, 10, 1)) == [old.number]
+    assert queries.reporters([mine.id])[mine.id].name == "张三"
