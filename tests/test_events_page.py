@@ -1,0 +1,128 @@
+"""The 网格事件 page with the keyboard alone in a 1366×768 window: register → assign → 销号 → 回访."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from gridstation.core import models as m
+from gridstation.core.events import rules
+from gridstation.core.events.register import get_event, history
+from gridstation.ui.context import AppContext
+from gridstation.ui.event_dialogs import EventDetailDialog, RegisterEventDialog
+from gridstation.ui.pages.events_page import EventsPage
+from tests.helpers import activate, type_text
+
+
+@pytest.fixture
+def page(qtbot, db_path, head, clerk):
+    m.Grid.create(name="第一网格", worker=clerk)
+    widget = EventsPage(AppContext(target=str(db_path), staff=head))
+    qtbot.addWidget(widget)
+    widget.resize(1366, 768)
+    widget.show()
+    activate(qtbot, widget)
+    yield widget
+    for top in QApplication.topLevelWidgets():
+        if top is not widget and top.isVisible():
+            top.close()
+
+
+def choose(qtbot, combo, text: str) -> None:
+    """Pick an entry by pressing Down from the first one, as staff do."""
+    combo.setFocus()
+    qtbot.keyClick(combo, Qt.Key.Key_Home)
+    for _ in range(combo.count()):
+        if combo.currentText() == text:
+            return
+        qtbot.keyClick(combo, Qt.Key.Key_Down)
+    assert combo.currentText() == text
+
+
+def dialog_of(page, kind):
+    found = [d for d in page.findChildren(kind) if d.isVisible()]
+    assert len(found) == 1
+    return found[0]
+
+
+def test_register_assign_close_and_call_back_by_keyboard(qtbot, page, clerk, tmp_path):
+    qtbot.keyClick(page.ui.numberEdit, Qt.Key.Key_F4)
+    dialog = dialog_of(page, RegisterEventDialog)
+    activate(qtbot, dialog)
+    choose(qtbot, dialog.categoryCombo, "民生诉求")
+    choose(qtbot, dialog.sourceCombo, rules.RESIDENT_REPORT)
+    choose(qtbot, dialog.gridCombo, "第一网格")
+    type_text(qtbot, dialog.placeEdit, "星体花园3栋2单元")
+    type_text(qtbot, dialog.descriptionEdit, "单元门禁损坏，老人进出不便")
+    type_text(qtbot, dialog.reporterNameEdit, "张三")
+    # A wrong phone is refused in Chinese and nothing is stored.
+    type_text(qtbot, dialog.reporterPhoneEdit, "12345")
+    qtbot.keyClick(dialog.reporterPhoneEdit, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert "联系电话" in dialog.messageLabel.text() and m.GridEvent.select().count() == 0
+    qtbot.keyClick(dialog.reporterPhoneEdit, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    type_text(qtbot, dialog.reporterPhoneEdit, "13812345678")
+    qtbot.keyClick(dialog.reporterPhoneEdit, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    event = m.GridEvent.get()
+    assert (event.category, event.source, event.grid.name) == ("民生诉求", rules.RESIDENT_REPORT, "第一网格")
+    # The open list shows it with the reporter's phone masked.
+    texts = [page.model.data(page.model.index(0, c)) for c in range(page.model.columnCount())]
+    assert event.number in texts and "张三 138****5678" in texts and "13812345678" not in " ".join(texts)
+
+    # Typing (or scanning) the number opens it.
+    activate(qtbot, page)
+    qtbot.keyClick(page.ui.numberEdit, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    type_text(qtbot, page.ui.numberEdit, event.number.lower())
+    qtbot.keyClick(page.ui.numberEdit, Qt.Key.Key_Return)
+    detail = dialog_of(page, EventDetailDialog)
+    activate(qtbot, detail)
+    choose(qtbot, detail.actionCombo, "分派")
+    choose(qtbot, detail.assigneeCombo, "工作人员：王小红")
+    qtbot.keyClick(detail.assigneeCombo, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert get_event(event.number).assignee_id == clerk.id
+
+    choose(qtbot, detail.actionCombo, "销号")
+    qtbot.keyClick(detail.actionCombo, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert "请填写处置结果" in detail.messageLabel.text()
+    type_text(qtbot, detail.textEdit, "物业已更换门禁")
+    qtbot.keyClick(detail.textEdit, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert get_event(event.number).status == rules.CLOSED
+
+    choose(qtbot, detail.actionCombo, "回访")
+    type_text(qtbot, detail.textEdit, "满意，门禁好用了")
+    qtbot.keyClick(detail.textEdit, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    done = get_event(event.number)
+    assert done.visit_view == "满意，门禁好用了"
+    assert [s.action for s in history(done)] == ["登记", "分派", "销号", "回访"]
+    assert "回访：满意，门禁好用了" in detail.summaryLabel.text()
+    detail.grab().save(str(tmp_path / "event-detail.png"))
+    qtbot.keyClick(detail, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not detail.isVisible())
+    # Closed: out of the open list, in the closed list.
+    assert page.model.rowCount() == 0
+    activate(qtbot, page)
+    choose(qtbot, page.ui.listCombo, "已销号事件")
+    assert page.model.rowCount() == 1
+
+
+def test_a_wrong_or_unknown_number_says_so(qtbot, page):
+    type_text(qtbot, page.ui.numberEdit, "SJ2026")
+    qtbot.keyClick(page.ui.numberEdit, Qt.Key.Key_Return)
+    assert "SJ 加 12 位数字" in page.ui.messageLabel.text()
+    qtbot.keyClick(page.ui.numberEdit, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    type_text(qtbot, page.ui.numberEdit, "SJ209901010001")
+    qtbot.keyClick(page.ui.numberEdit, Qt.Key.Key_Return)
+    assert "找不到编号为“SJ209901010001”的网格事件" in page.ui.messageLabel.text()
+
+
+def test_ctrl_6_opens_the_events_page_in_the_main_window(qtbot, db_path, head):
+    from gridstation.ui.main_window import MainWindow
+
+    window = MainWindow(AppContext(target=str(db_path), staff=head))
+    qtbot.addWidget(window)
+    window.resize(1366, 768)
+    window.show()
+    activate(qtbot, window)
+    qtbot.keyClick(window, Qt.Key.Key_6, Qt.KeyboardModifier.ControlModifier)
+    assert isinstance(window.ui.pageStack.currentWidget(), EventsPage)
