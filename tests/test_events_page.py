@@ -12,6 +12,7 @@ from gridstation.core.events.register import get_event, history
 from gridstation.ui.context import AppContext
 from gridstation.ui.event_dialogs import EventDetailDialog, RegisterEventDialog
 from gridstation.ui.pages.events_page import EventsPage
+from tests.conftest import pdf_text
 from tests.helpers import activate, type_text
 
 
@@ -46,10 +47,16 @@ def dialog_of(page, kind):
     return found[0]
 
 
-def test_register_assign_close_and_call_back_by_keyboard(qtbot, page, clerk, tmp_path):
+def open_register(qtbot, page) -> RegisterEventDialog:
+    """F4 on the page opens the register dialog, active for typing."""
     qtbot.keyClick(page.ui.numberEdit, Qt.Key.Key_F4)
     dialog = dialog_of(page, RegisterEventDialog)
     activate(qtbot, dialog)
+    return dialog
+
+
+def test_register_assign_close_and_call_back_by_keyboard(qtbot, page, clerk, tmp_path):
+    dialog = open_register(qtbot, page)
     choose(qtbot, dialog.categoryCombo, "民生诉求")
     choose(qtbot, dialog.sourceCombo, rules.RESIDENT_REPORT)
     choose(qtbot, dialog.gridCombo, "第一网格")
@@ -126,3 +133,51 @@ def test_ctrl_6_opens_the_events_page_in_the_main_window(qtbot, db_path, head):
     activate(qtbot, window)
     qtbot.keyClick(window, Qt.Key.Key_6, Qt.KeyboardModifier.ControlModifier)
     assert isinstance(window.ui.pageStack.currentWidget(), EventsPage)
+
+
+def test_a_mediation_with_its_agreement_by_keyboard(qtbot, page, tmp_path):
+    dialog = open_register(qtbot, page)
+    choose(qtbot, dialog.categoryCombo, "矛盾纠纷")
+    type_text(qtbot, dialog.descriptionEdit, "楼上漏水引发邻里纠纷")
+    qtbot.keyClick(dialog.descriptionEdit, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    number = m.GridEvent.get().number
+    activate(qtbot, page)
+    assert page.ui.numberEdit.text() == number and page.ui.numberEdit.hasFocus()  # Enter opens the new event
+    qtbot.keyClick(page.ui.numberEdit, Qt.Key.Key_Return)
+    detail = dialog_of(page, EventDetailDialog)
+    activate(qtbot, detail)
+
+    def step(action: str, text: str = "", **fields: str) -> None:
+        choose(qtbot, detail.actionCombo, action)
+        for name, value in fields.items():
+            edit = getattr(detail, name)
+            qtbot.keyClick(edit, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+            type_text(qtbot, edit, value)
+        if text:
+            type_text(qtbot, detail.textEdit, text)
+        qtbot.keyClick(detail.actionCombo, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+
+    step("调解", "双方陈述", placeEdit="调解室", mediatorsEdit="王调解员")
+    assert "至少两人" in detail.messageLabel.text()
+    step("添加当事人", "星体花园3栋501", partyNameEdit="张三", partyPhoneEdit="13812345678")
+    step("添加当事人", "星体花园3栋601", partyNameEdit="李四", partyPhoneEdit="13900001111")
+    step("调解", "双方到场陈述漏水经过", placeEdit="社区人民调解室", mediatorsEdit="王调解员")
+    qtbot.keyClick(detail.actionCombo, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    assert "没有调解成功" in detail.messageLabel.text() and detail.agreement_pdf is None
+    step("调解成功", "李四于12月10日前修复防水层并赔偿张三800元。")
+    event = get_event(number)
+    assert event.mediation_outcome == rules.MEDIATION_SUCCESS and event.route == rules.IN_GRID
+    qtbot.keyClick(detail.actionCombo, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    assert detail.agreement_pdf is not None
+    text = pdf_text(detail.agreement_pdf)
+    assert "人民调解协议书" in text and "李四于12月10日前修复防水层并赔偿张三800元。" in text and "138****5678" in text
+    preview = next(top for top in QApplication.topLevelWidgets()
+                   if top.isVisible() and top.windowTitle() == f"打印预览 · 人民调解协议书 {number}")
+    activate(qtbot, preview)
+    qtbot.keyClick(preview, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not preview.isVisible())
+    activate(qtbot, detail)
+    step("销号", "调解成功，已签协议")
+    assert get_event(number).status == rules.CLOSED
+    detail.grab().save(str(tmp_path / "mediation.png"))

@@ -19,8 +19,9 @@ EVENT_TABLES = {model._meta.table_name for model in m.EVENT_MODELS}
 def table_sql(path: Path) -> dict[str, str]:
     """The CREATE statements (tables and indexes) of the event tables, as SQLite keeps them."""
     conn = sqlite3.connect(path)
-    rows = conn.execute("SELECT name, sql FROM sqlite_master WHERE tbl_name IN (%s) AND sql IS NOT NULL"
-                        % ",".join("?" * len(EVENT_TABLES)), sorted(EVENT_TABLES)).fetchall()
+    marks = ",".join("?" * len(EVENT_TABLES))
+    rows = conn.execute(f"SELECT name, sql FROM sqlite_master WHERE tbl_name IN ({marks}) AND sql IS NOT NULL",
+                        sorted(EVENT_TABLES)).fetchall()
     conn.close()
     return {name: sql.replace("CREATE TABLE IF NOT EXISTS", "CREATE TABLE") for name, sql in rows}
 

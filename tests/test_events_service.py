@@ -12,7 +12,8 @@ from gridstation.core import accounts, residents, settings, tool_photos
 from gridstation.core import models as m
 from gridstation.core.errors import DomainError, NotFound, PermissionDenied
 from gridstation.core.events import handling, lists, mediation, rules
-from gridstation.core.events.register import EventInput, PartyInput, get_event, history, photos_of, register_event
+from gridstation.core.events.register import (EventInput, PartyInput, add_photo, get_event, history, photos_of,
+                                              register_event)
 from tests import helpers
 from tests.conftest import PASSWORD
 from tests.helpers import make_id
@@ -104,8 +105,7 @@ def test_photos_are_stored_in_the_database_once_by_content(clerk, grid, tmp_path
     picture.write_bytes(PNG)
     event = new_event(clerk, grid, photos=[picture])
     handling.handle_in_grid(clerk, event.number)
-    photo = __import__("gridstation.core.events.register", fromlist=["add_photo"]).add_photo(
-        clerk, event.number, picture, rules.AFTER)
+    photo = add_photo(clerk, event.number, picture, rules.AFTER)
     assert photo.digest == hashlib.sha256(PNG).hexdigest()
     assert [p.stage for p in photos_of(event)] == [rules.BEFORE, rules.AFTER]
     assert m.ToolPhoto.select().count() == 1 and tool_photos.photo_bytes(photo.digest) == PNG
@@ -123,7 +123,7 @@ def test_handle_in_grid_then_close_then_reopen_then_close_again(clerk, head, gri
     assert (event.status, event.result, event.closed_by_id) == (rules.CLOSED, "已修复", clerk.id)
     refused(handling.add_note, clerk, event.number, "再看看", message="已销号")
     refused(handling.close, clerk, event.number, "再销一次", message="已销号")
-    refused(handling.reopen, clerk, event.number, "没修好", message="需要站长权限")
+    assert isinstance(refused(handling.reopen, clerk, event.number, "没修好", message="需要站长权限"), PermissionDenied)
     refused(handling.reopen, head, event.number, "", message="请填写返工原因")
     event = handling.reopen(head, event.number, "居民说又坏了")
     assert (event.status, event.reopen_count, event.closed_at) == (rules.HANDLING, 1, None)
@@ -134,8 +134,6 @@ def test_handle_in_grid_then_close_then_reopen_then_close_again(clerk, head, gri
 
 
 def test_closing_asks_for_a_photo_after_where_the_category_does(clerk, grid, tmp_path):
-    from gridstation.core.events.register import add_photo
-
     event = new_event(clerk, grid, category="环境卫生")
     refused(handling.close, clerk, event.number, "已清理", message="请先添加处置后的照片")
     picture = tmp_path / "after.png"

@@ -7,6 +7,7 @@ keeps what was typed.
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -16,12 +17,15 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFileDialog
 
 from gridstation.core import models as m
 from gridstation.core.errors import DomainError
-from gridstation.core.events import handling, lists, rules
+from gridstation.core.events import agreement, handling, lists, mediation, rules
 from gridstation.core.events.register import (EventInput, PartyInput, get_event, history, parties_of, photos_of,
                                               register_event)
 from gridstation.core.idcard import mask_phone
+from gridstation.reports.mediation_agreement import write_agreement
 from gridstation.ui.context import AppContext
 from gridstation.ui.feedback import show_message
+from gridstation.ui.pdf_preview import show_pdf
+from gridstation.ui.printing import new_pdf_path
 
 
 def _text_box(parent: QWidget, height: int = 70) -> QPlainTextEdit:
@@ -109,9 +113,19 @@ def next_steps(event: m.GridEvent) -> list[str]:
         visit = ["回访"] if parties_of(event, rules.REPORTER) and event.visited_at is None else []
         return visit + ["返工"]
     steps = ["网格内处置"] if event.status == rules.REGISTERED else []
+    if lists.category(event.category).mediation:
+        steps += ["添加当事人", "调解", "调解成功", "调解不成"]
     steps += ["分派"]
     steps += ["街道答复"] if event.route == rules.REPORTED_UP else ["上报街道"]
     return steps + ["进展", "销号"]
+
+
+# The fields each step reads besides the text box, and what the text box means for it.
+STEP_FIELDS = {"分派": ("assigneeCombo",), "上报街道": ("caseEdit",), "添加当事人": ("partyNameEdit", "partyPhoneEdit"),
+               "调解": ("placeEdit", "mediatorsEdit")}
+TEXT_LABELS = {"销号": "处置结果(&T)", "返工": "返工原因(&T)", "回访": "居民意见(&T)", "街道答复": "街道答复(&T)",
+               "进展": "处置进展(&T)", "添加当事人": "住址(&T)", "调解": "调解情况(&T)", "调解成功": "协议内容(&T)",
+               "调解不成": "引导去向(&T)"}
 
 
 class EventDetailDialog(QDialog):
@@ -138,6 +152,10 @@ class EventDetailDialog(QDialog):
         self.assigneeCombo = _combo(self, staff + partners)
         self.caseEdit = QLineEdit(self)
         self.caseEdit.setPlaceholderText("街道平台的案件编号")
+        self.partyNameEdit = QLineEdit(self)
+        self.partyPhoneEdit = QLineEdit(self)
+        self.placeEdit = QLineEdit(self)
+        self.mediatorsEdit = QLineEdit(self)
         self.textEdit = _text_box(self)
         self.doButton = QPushButton("执行 (Ctrl+Enter)", self)
         self.doButton.clicked.connect(self.perform)
@@ -145,6 +163,10 @@ class EventDetailDialog(QDialog):
         form.addRow("下一步(&A)", self.actionCombo)
         form.addRow("分派给(&S)", self.assigneeCombo)
         form.addRow("平台编号(&N)", self.caseEdit)
+        form.addRow("当事人姓名(&M)", self.partyNameEdit)
+        form.addRow("当事人电话(&H)", self.partyPhoneEdit)
+        form.addRow("调解地点(&D)", self.placeEdit)
+        form.addRow("调解员(&R)", self.mediatorsEdit)
         self.textLabel = QLabel("说明(&T)", self)
         self.textLabel.setBuddy(self.textEdit)
         form.addRow(self.textLabel, self.textEdit)
@@ -152,8 +174,13 @@ class EventDetailDialog(QDialog):
         self.messageLabel.setWordWrap(True)
         close = QPushButton("关闭", self)
         close.clicked.connect(self.accept)
+        self.agreementButton = QPushButton("打印调解协议书 (Ctrl+P)", self)
+        self.agreementButton.clicked.connect(self.print_agreement)
+        QShortcut(QKeySequence("Ctrl+P"), self, self.print_agreement)
+        self.agreement_pdf: Path | None = None
         row = QHBoxLayout()
         row.addWidget(self.doButton)
+        row.addWidget(self.agreementButton)
         row.addStretch(1)
         row.addWidget(close)
         layout = QVBoxLayout(self)
@@ -164,7 +191,8 @@ class EventDetailDialog(QDialog):
         layout.addLayout(row)
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
             QShortcut(QKeySequence(keys), self, self.perform)
-        self.resize(760, 620)
+        self.historyTable.setMinimumHeight(150)
+        self.resize(860, 700)  # fits a 1366×768 screen with its title bar
         self.reload()
 
     def reload(self) -> None:
@@ -177,8 +205,8 @@ class EventDetailDialog(QDialog):
             f"{event.number}　{event.category}·{event.level}　{event.status}"
             + ("（逾期）" if rules.is_overdue(event) else ""),
             f"网格：{event.grid.name if event.grid else '未分网格'}　地点：{event.place or '—'}　来源：{event.source}",
-            f"发现：{event.found_at:%Y-%m-%d %H:%M} {event.found_by.display_name if event.found_by else ''}"
-            f"　处置期限：{event.due_date:%Y-%m-%d}　处置方式：{event.route or '未定'}　承办：{who}",
+            (f"发现：{event.found_at:%Y-%m-%d %H:%M} {event.found_by.display_name if event.found_by else ''}"
+            f"　处置期限：{event.due_date:%Y-%m-%d}　处置方式：{event.route or '未定'}　承办：{who}"),
             f"问题：{event.description}",
         ]
         if reporter is not None:
@@ -186,6 +214,14 @@ class EventDetailDialog(QDialog):
         if event.platform_case_no:
             lines.append(f"街道平台编号：{event.platform_case_no}（{event.reported_on:%Y-%m-%d} 上报）"
                          f"　街道答复：{event.street_answer or '尚未答复'}")
+        dispute = lists.category(event.category).mediation
+        self.agreementButton.setVisible(dispute)
+        if dispute:
+            parties = "、".join(f"{p.name} {mask_phone(p.phone)}".strip() for p in parties_of(event, rules.PARTY))
+            lines.append(f"当事人：{parties or '尚未登记'}　调解 {len(mediation.sessions_of(event))} 次"
+                         + (f"　{event.mediation_outcome}" if event.mediation_outcome else "")
+                         + (f"：{event.agreement_terms}" if event.agreement_terms else "")
+                         + (f"，引导至{event.referred_to}" if event.referred_to else ""))
         if event.status == rules.CLOSED:
             lines.append(f"销号结果：{event.result}" + (f"　回访：{event.visit_view}" if event.visited_at else ""))
         photos = photos_of(event)
@@ -208,11 +244,10 @@ class EventDetailDialog(QDialog):
         self.actionCombo.setFocus()
 
     def _action_changed(self, action: str) -> None:
-        self.assigneeCombo.setEnabled(action == "分派")
-        self.caseEdit.setEnabled(action == "上报街道")
-        labels = {"销号": "处置结果(&T)", "返工": "返工原因(&T)", "回访": "居民意见(&T)", "街道答复": "街道答复(&T)",
-                  "进展": "处置进展(&T)"}
-        self.textLabel.setText(labels.get(action, "说明(&T)"))
+        wanted = STEP_FIELDS.get(action, ())
+        for name in ("assigneeCombo", "caseEdit", "partyNameEdit", "partyPhoneEdit", "placeEdit", "mediatorsEdit"):
+            getattr(self, name).setEnabled(name in wanted)
+        self.textLabel.setText(TEXT_LABELS.get(action, "说明(&T)"))
 
     def perform(self) -> None:
         action, text, actor = self.actionCombo.currentText(), self.textEdit.toPlainText(), self.ctx.staff
@@ -237,11 +272,33 @@ class EventDetailDialog(QDialog):
                 handling.reopen(actor, self.number, text)
             elif action == "回访":
                 handling.visit(actor, self.number, text)
+            elif action == "添加当事人":
+                mediation.add_party(actor, self.number, PartyInput(name=self.partyNameEdit.text(),
+                                                                   phone=self.partyPhoneEdit.text(), address=text))
+            elif action == "调解":
+                mediation.record_session(actor, self.number, self.placeEdit.text(), self.mediatorsEdit.text(), text)
+            elif action == "调解成功":
+                mediation.record_outcome(actor, self.number, rules.MEDIATION_SUCCESS, terms=text)
+            elif action == "调解不成":
+                mediation.record_outcome(actor, self.number, rules.MEDIATION_FAILED, referred_to=text)
         except DomainError as exc:
             show_message(self.messageLabel, "error", exc.message)
             return
-        self.textEdit.clear()
-        self.caseEdit.clear()
+        for edit in (self.textEdit, self.caseEdit, self.partyNameEdit, self.partyPhoneEdit):
+            edit.clear()
         self.ctx.bus.data_changed.emit("events")
         show_message(self.messageLabel, "ok", f"已{action}。")
         self.reload()
+
+    def print_agreement(self) -> Path | None:
+        """The 人民调解协议书 of a successful mediation, written and opened in the print preview."""
+        try:
+            data = agreement.agreement_data(self.number)
+            path = write_agreement(data, new_pdf_path(f"调解协议书-{self.number}"))
+            agreement.record_print(self.ctx.staff, self.number)
+        except DomainError as exc:
+            show_message(self.messageLabel, "error", exc.message)
+            return None
+        self.agreement_pdf = path
+        show_pdf(self, path, f"人民调解协议书 {self.number}")
+        return path

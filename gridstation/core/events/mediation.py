@@ -14,7 +14,7 @@ from gridstation.core import models as m
 from gridstation.core.db import write_transaction
 from gridstation.core.errors import DomainError
 from gridstation.core.events import lists, rules
-from gridstation.core.events.handling import apply_change, require_open, required_text, checked_time
+from gridstation.core.events.handling import apply_change, checked_time, require_open, required_text
 from gridstation.core.events.register import PartyInput, get_event, parties_of, party_row
 
 
