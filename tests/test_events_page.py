@@ -181,3 +181,21 @@ def test_a_mediation_with_its_agreement_by_keyboard(qtbot, page, tmp_path):
     step("销号", "调解成功，已签协议")
     assert get_event(number).status == rules.CLOSED
     detail.grab().save(str(tmp_path / "mediation.png"))
+
+
+def test_another_windows_event_reaches_this_list(qtbot, page, clerk):
+    """A save elsewhere is an audit entry in the "events" area; the live poll's signal reloads the list."""
+    from gridstation.core import changes
+    from gridstation.core.events import agreement
+    from gridstation.core.events.register import EventInput, register_event
+
+    cursor = changes.latest()
+    event = register_event(clerk, EventInput("其他", rules.NORMAL, "另一个窗口登记的事件", rules.PATROL))
+    seen = changes.changes_since(cursor)
+    assert seen.areas == {"events"}
+    agreement.record_print(clerk, event.number)
+    assert changes.changes_since(seen.cursor).areas == frozenset()  # a print changes nothing on screen
+    assert page.model.rowCount() == 0
+    for area in seen.areas:
+        page.ctx.bus.data_changed.emit(area)
+    assert page.model.rowCount() == 1

@@ -51,7 +51,7 @@ class EventsPage(QWidget):
         for keys in ("Return", "Enter"):  # on the list only: Enter in the number box opens the typed number
             shortcut = QShortcut(QKeySequence(keys), self.ui.eventTable, self.open_current)
             shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
-        ctx.bus.data_changed.connect(lambda area: area in ("events", "live", "settings") and self.refresh())
+        ctx.bus.data_changed.connect(lambda area: area in ("events", "settings") and self.refresh())
         self.ui.numberEdit.setFocus()
 
     def _fill_filters(self) -> None:
