@@ -117,3 +117,32 @@ def test_no_events_no_sentence_and_rates_blank(site_db):
     assert empty.total.completion_rate is None and empty.total.on_time_rate is None
     assert figures.summary_sentence(empty.total) == ""
     assert figures.percent(1.0) == "100%" and figures.percent(2 / 3) == "66.7%" and figures.percent(None) == "—"
+
+
+def test_monthly_pdf_and_excel_show_the_figures(october, tmp_path):
+    import openpyxl
+
+    from gridstation.reports.monthly import write_monthly
+    from tests.conftest import pdf_text
+
+    pdf = write_monthly(OCT_START, tmp_path / "月度统计.pdf", tmp_path / "月度统计.xlsx", today=TODAY)
+    text = pdf_text(pdf)
+    assert "网格事件" in text and "网格事件·按网格（本月）" in text and "网格事件·按类别（本月）" in text
+    for label, value in (("发现问题（件）", "6"), ("上报街道平台（件）", "1"), ("办结率", "75.0%"), ("按时办结率", "25.0%")):
+        line = next(line for line in text.splitlines() if line.strip().startswith(label))
+        assert line.split()[1] == value, line
+    sheet = openpyxl.load_workbook(tmp_path / "月度统计.xlsx")["网格事件"]
+    rows = {row[0]: row[1:] for row in sheet.iter_rows(values_only=True) if row and row[0]}
+    assert rows["发现问题（件）"][0] == 6 and rows["调解成功（件）"][0] == 1 and rows["返工（次）"][0] == 1
+    by_grid = {row[0]: row[1] for row in openpyxl.load_workbook(tmp_path / "月度统计.xlsx")["网格事件·网格"]
+               .iter_rows(values_only=True) if row and row[0]}
+    assert (by_grid["A网格"], by_grid["B网格"], by_grid["合计"]) == (4, 2, 6)
+
+
+def test_annual_pdf_has_the_sentence_and_the_year_table(october, tmp_path):
+    from gridstation.reports.annual import write_annual
+    from tests.conftest import pdf_text
+
+    text = "".join(pdf_text(write_annual(2026, tmp_path / "年度统计.pdf", today=TODAY)).split())
+    assert "全年共发现问题9件，其中网格内处置4件、上报街道平台1件，办结率达66.7%；调处矛盾纠纷2件，成功1件。" in text
+    assert "网格事件·按网格员（全年）" in text
