@@ -32,7 +32,7 @@ DEFAULT_PARTNERS = ("物业", "城管", "派出所", "社区律师")
 MAX_DAYS = 60
 
 
-def _ensure_stored() -> None:
+def store_builtin_lists() -> None:
     """Store the built-in lists the first time the station edits one; call inside the write transaction."""
     if not m.EventCategory.select().exists():
         for order, d in enumerate(DEFAULT_CATEGORIES, start=1):
@@ -81,7 +81,7 @@ def save_category(actor: m.Staff | None, name: str, normal_days: int, urgent_day
     values = {"normal_days": normal_days, "urgent_days": urgent_days, "after_photo": after_photo,
               "mediation": mediation, "active": active}
     with write_transaction():
-        _ensure_stored()
+        store_builtin_lists()
         row = m.EventCategory.get_or_none(m.EventCategory.name == name)
         before = None if row is None else {k: getattr(row, k) for k in values}
         if row is None:
@@ -100,7 +100,7 @@ def save_partner(actor: m.Staff | None, name: str, *, active: bool = True) -> m.
     if not name or len(name) > 40:
         raise DomainError("协作单位名称不能为空，最多40个字。", field="name")
     with write_transaction():
-        _ensure_stored()
+        store_builtin_lists()
         row = m.EventPartner.get_or_none(m.EventPartner.name == name)
         if row is None:
             last = m.EventPartner.select(m.EventPartner.sort_order).order_by(m.EventPartner.sort_order.desc()).scalar()
@@ -113,7 +113,7 @@ def save_partner(actor: m.Staff | None, name: str, *, active: bool = True) -> m.
 
 def partner_by_name(name: str) -> m.EventPartner:
     """A partner as a stored row (stored on first use, so an event can refer to it); call inside a write."""
-    _ensure_stored()
+    store_builtin_lists()
     row = m.EventPartner.get_or_none(m.EventPartner.name == (name or "").strip())
     if row is None or not row.active:
         names = "、".join(p.name for p in partners())

@@ -16,10 +16,18 @@ PREFIX = "SJ"
 NUMBER_RE = re.compile(r"SJ\d{12}")
 
 
+def counter_scope(day: dt.date) -> str:
+    """The ``SerialCounter`` row that counts ``day``'s events."""
+    return f"event:{PREFIX}{day:%Y%m%d}"
+
+
+def format_number(day: dt.date, sequence: int) -> str:
+    return f"{PREFIX}{day:%Y%m%d}{sequence:04d}"
+
+
 def next_event_number(day: dt.date) -> str:
     """The next number of ``day``; call inside the write transaction that stores the event."""
-    stamp = f"{PREFIX}{day:%Y%m%d}"
-    return f"{stamp}{next_number('event:' + stamp):04d}"
+    return format_number(day, next_number(counter_scope(day)))
 
 
 def looks_like_number(text: str) -> bool:

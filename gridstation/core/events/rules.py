@@ -55,12 +55,16 @@ def add_one_month(day: dt.date) -> dt.date:
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def due_date_for(found: dt.date, level: str, category: m.EventCategory) -> dt.date:
+def due_date_for(found: dt.date, level: str, category: m.EventCategory, *,
+                 open_weekdays: Collection[int] | None = None, holidays: Iterable[str | dt.date] | None = None) -> dt.date:
     """The event's time limit: the category's working days for its level, counted on the station's
     open days. A dispute (a mediation category) of level 一般 has a month instead, moved to the next
-    open day, because people's mediation is normally concluded within a month (人民调解工作若干规定)."""
-    open_weekdays = set(settings.get("open_weekdays") or [])
-    holidays = settings.get("holidays") or []
+    open day, because people's mediation is normally concluded within a month (人民调解工作若干规定).
+
+    The open days and holidays are the station's settings unless given (demo data reads them once).
+    """
+    open_weekdays = set(settings.get("open_weekdays") or []) if open_weekdays is None else open_weekdays
+    holidays = (settings.get("holidays") or []) if holidays is None else holidays
     if category.mediation and level == NORMAL:
         return next_open_day(add_one_month(found), open_weekdays, holidays)
     days = category.urgent_days if level == URGENT else category.normal_days
