@@ -133,17 +133,20 @@ def add_note(actor: m.Staff | None, number: str, note: str, *, at: dt.datetime |
     return apply_change(actor, event, rules.STEP_NOTE, note, {"status": rules.HANDLING}, at)
 
 
-def close(actor: m.Staff | None, number: str, result: str, *, at: dt.datetime | None = None) -> m.GridEvent:
+def close(actor: m.Staff | None, number: str, result: str, *, at: dt.datetime | None = None,
+          from_ledger: bool = False) -> m.GridEvent:
     """销号 with the result. A category that asks for it needs a photo after handling first; a dispute
-    needs its mediation outcome first."""
+    needs its mediation outcome first. An event closed before the station used the app, taken in from
+    its ledger (``from_ledger``), is closed as the ledger records it: there is no photo and no
+    recorded mediation to ask for."""
     accounts.require(actor, accounts.CLERK)
     event = get_event(number)
     require_open(event, "再次销号")
     result = required_text(result, "处置结果", "result")
     category = lists.category(event.category)
-    if category.after_photo and not any(p.stage == rules.AFTER for p in photos_of(event)):
+    if category.after_photo and not from_ledger and not any(p.stage == rules.AFTER for p in photos_of(event)):
         raise DomainError(f"“{event.category}”类事件销号前请先添加处置后的照片。", field="photo")
-    if category.mediation and not event.mediation_outcome:
+    if category.mediation and not from_ledger and not event.mediation_outcome:
         raise DomainError("矛盾纠纷事件销号前请先登记调解结果（调解成功或调解不成）。", field="outcome")
     at = checked_time(event, at)
     return apply_change(actor, event, rules.STEP_CLOSE, result,
