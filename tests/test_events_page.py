@@ -199,3 +199,33 @@ def test_another_windows_event_reaches_this_list(qtbot, page, clerk):
     for area in seen.areas:
         page.ctx.bus.data_changed.emit(area)
     assert page.model.rowCount() == 1
+
+
+def test_a_photo_after_typed_as_a_path_lets_an_environment_event_close(qtbot, page, tmp_path):
+    picture = tmp_path / "after.png"
+    picture.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(40)))
+    dialog = open_register(qtbot, page)
+    choose(qtbot, dialog.categoryCombo, "环境卫生")
+    type_text(qtbot, dialog.descriptionEdit, "楼道堆放杂物")
+    qtbot.keyClick(dialog.descriptionEdit, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    activate(qtbot, page)
+    qtbot.keyClick(page.ui.numberEdit, Qt.Key.Key_Return)
+    detail = dialog_of(page, EventDetailDialog)
+    activate(qtbot, detail)
+    choose(qtbot, detail.actionCombo, "销号")
+    type_text(qtbot, detail.textEdit, "已清理")
+    qtbot.keyClick(detail.textEdit, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert "请先添加处置后的照片" in detail.messageLabel.text()
+    choose(qtbot, detail.actionCombo, "处置后照片")
+    type_text(qtbot, detail.photoEdit, str(tmp_path / "nothing.png"))
+    qtbot.keyClick(detail.photoEdit, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert "找不到照片文件" in detail.messageLabel.text()
+    qtbot.keyClick(detail.photoEdit, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    type_text(qtbot, detail.photoEdit, str(picture))
+    qtbot.keyClick(detail.photoEdit, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert "处置后 1 张" in detail.summaryLabel.text()
+    choose(qtbot, detail.actionCombo, "销号")
+    type_text(qtbot, detail.textEdit, "已清理")
+    qtbot.keyClick(detail.textEdit, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert m.GridEvent.get().status == rules.CLOSED

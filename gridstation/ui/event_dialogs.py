@@ -18,14 +18,17 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFileDialog
 from gridstation.core import models as m
 from gridstation.core.errors import DomainError
 from gridstation.core.events import agreement, handling, lists, mediation, rules
-from gridstation.core.events.register import (EventInput, PartyInput, get_event, history, parties_of, photos_of,
-                                              register_event)
+from gridstation.core.events.register import (EventInput, PartyInput, add_photo, get_event, history, parties_of,
+                                              photos_of, register_event)
 from gridstation.core.idcard import mask_phone
 from gridstation.reports.mediation_agreement import write_agreement
 from gridstation.ui.context import AppContext
 from gridstation.ui.feedback import show_message
 from gridstation.ui.pdf_preview import show_pdf
 from gridstation.ui.printing import new_pdf_path
+
+
+PHOTO_FILTER = "图片 (*.jpg *.jpeg *.png *.gif *.bmp *.webp)"
 
 
 def _text_box(parent: QWidget, height: int = 70) -> QPlainTextEdit:
@@ -86,7 +89,7 @@ class RegisterEventDialog(QDialog):
         self.resize(560, 480)
 
     def choose_photos(self) -> None:
-        paths, _ = QFileDialog.getOpenFileNames(self, "选择处置前照片", "", "图片 (*.jpg *.jpeg *.png *.gif *.bmp *.webp)")
+        paths, _ = QFileDialog.getOpenFileNames(self, "选择处置前照片", "", PHOTO_FILTER)
         self.photo_paths.extend(paths)
         self.photoButton.setText(f"已选 {len(self.photo_paths)} 张，再添加(&P)…")
 
@@ -117,12 +120,12 @@ def next_steps(event: m.GridEvent) -> list[str]:
         steps += ["添加当事人", "调解", "调解成功", "调解不成"]
     steps += ["分派"]
     steps += ["街道答复"] if event.route == rules.REPORTED_UP else ["上报街道"]
-    return steps + ["进展", "销号"]
+    return steps + ["进展", "处置后照片", "销号"]
 
 
 # The fields each step reads besides the text box, and what the text box means for it.
 STEP_FIELDS = {"分派": ("assigneeCombo",), "上报街道": ("caseEdit",), "添加当事人": ("partyNameEdit", "partyPhoneEdit"),
-               "调解": ("placeEdit", "mediatorsEdit")}
+               "调解": ("placeEdit", "mediatorsEdit"), "处置后照片": ("photoEdit", "photoButton")}
 TEXT_LABELS = {"销号": "处置结果(&T)", "返工": "返工原因(&T)", "回访": "居民意见(&T)", "街道答复": "街道答复(&T)",
                "进展": "处置进展(&T)", "添加当事人": "住址(&T)", "调解": "调解情况(&T)", "调解成功": "协议内容(&T)",
                "调解不成": "引导去向(&T)"}
@@ -156,6 +159,10 @@ class EventDetailDialog(QDialog):
         self.partyPhoneEdit = QLineEdit(self)
         self.placeEdit = QLineEdit(self)
         self.mediatorsEdit = QLineEdit(self)
+        self.photoEdit = QLineEdit(self)
+        self.photoEdit.setPlaceholderText("照片文件（手机拷来的 JPG、PNG），可输入路径或按“选择…”")
+        self.photoButton = QPushButton("选择…", self)
+        self.photoButton.clicked.connect(self.choose_photo)
         self.textEdit = _text_box(self)
         self.doButton = QPushButton("执行 (Ctrl+Enter)", self)
         self.doButton.clicked.connect(self.perform)
@@ -167,6 +174,10 @@ class EventDetailDialog(QDialog):
         form.addRow("当事人电话(&H)", self.partyPhoneEdit)
         form.addRow("调解地点(&D)", self.placeEdit)
         form.addRow("调解员(&R)", self.mediatorsEdit)
+        photo_row = QHBoxLayout()
+        photo_row.addWidget(self.photoEdit, 1)
+        photo_row.addWidget(self.photoButton)
+        form.addRow("照片(&F)", photo_row)
         self.textLabel = QLabel("说明(&T)", self)
         self.textLabel.setBuddy(self.textEdit)
         form.addRow(self.textLabel, self.textEdit)
@@ -245,7 +256,8 @@ class EventDetailDialog(QDialog):
 
     def _action_changed(self, action: str) -> None:
         wanted = STEP_FIELDS.get(action, ())
-        for name in ("assigneeCombo", "caseEdit", "partyNameEdit", "partyPhoneEdit", "placeEdit", "mediatorsEdit"):
+        for name in ("assigneeCombo", "caseEdit", "partyNameEdit", "partyPhoneEdit", "placeEdit", "mediatorsEdit",
+                     "photoEdit", "photoButton"):
             getattr(self, name).setEnabled(name in wanted)
         self.textLabel.setText(TEXT_LABELS.get(action, "说明(&T)"))
 
@@ -266,6 +278,8 @@ class EventDetailDialog(QDialog):
                 handling.record_street_answer(actor, self.number, text)
             elif action == "进展":
                 handling.add_note(actor, self.number, text)
+            elif action == "处置后照片":
+                add_photo(actor, self.number, self.photoEdit.text().strip(), rules.AFTER)
             elif action == "销号":
                 handling.close(actor, self.number, text)
             elif action == "返工":
@@ -284,11 +298,16 @@ class EventDetailDialog(QDialog):
         except DomainError as exc:
             show_message(self.messageLabel, "error", exc.message)
             return
-        for edit in (self.textEdit, self.caseEdit, self.partyNameEdit, self.partyPhoneEdit):
+        for edit in (self.textEdit, self.caseEdit, self.partyNameEdit, self.partyPhoneEdit, self.photoEdit):
             edit.clear()
         self.ctx.bus.data_changed.emit("events")
         show_message(self.messageLabel, "ok", f"已{action}。")
         self.reload()
+
+    def choose_photo(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "选择处置后照片", "", PHOTO_FILTER)
+        if path:
+            self.photoEdit.setText(path)
 
     def print_agreement(self) -> Path | None:
         """The 人民调解协议书 of a successful mediation, written and opened in the print preview."""
