@@ -229,3 +229,33 @@ def test_a_photo_after_typed_as_a_path_lets_an_environment_event_close(qtbot, pa
     type_text(qtbot, detail.textEdit, "已清理")
     qtbot.keyClick(detail.textEdit, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     assert m.GridEvent.get().status == rules.CLOSED
+
+
+def test_the_head_edits_categories_and_partners_by_keyboard(qtbot, page, clerk, db_path):
+    from gridstation.core.events import lists
+    from gridstation.ui.event_lists_dialog import EventListsDialog
+
+    qtbot.keyClick(page.ui.numberEdit, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)
+    dialog = dialog_of(page, EventListsDialog)
+    activate(qtbot, dialog)
+    type_text(qtbot, dialog.nameEdit, "噪音扰民")
+    qtbot.keyClick(dialog.nameEdit, Qt.Key.Key_Tab)
+    qtbot.keyClick(dialog.normalSpin, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(dialog.normalSpin, "2")
+    qtbot.keyClick(dialog.normalSpin, Qt.Key.Key_Tab)
+    qtbot.keyClick(dialog.urgentSpin, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(dialog.urgentSpin, "3")
+    qtbot.keyClick(dialog.urgentSpin, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert "紧急事件的时限不能长于一般事件" in dialog.messageLabel.text()
+    qtbot.keyClick(dialog.urgentSpin, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(dialog.urgentSpin, "1")
+    qtbot.keyClick(dialog.urgentSpin, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    saved = lists.category("噪音扰民")
+    assert (saved.normal_days, saved.urgent_days, saved.active) == (2, 1, True)
+    type_text(qtbot, dialog.partnerEdit, "供电所")
+    qtbot.keyClick(dialog.partnerEdit, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
+    assert "供电所" in [p.name for p in lists.partners()]
+    # A clerk's page has no button, and the service refuses a clerk anyway.
+    clerk_page = EventsPage(AppContext(target=str(db_path), staff=clerk))
+    qtbot.addWidget(clerk_page)
+    assert not clerk_page.ui.listsButton.isVisibleTo(clerk_page)

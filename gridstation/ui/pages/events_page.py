@@ -17,6 +17,7 @@ from gridstation.core.events.register import get_event
 from gridstation.core.idcard import mask_phone
 from gridstation.ui.context import AppContext
 from gridstation.ui.event_dialogs import EventDetailDialog, RegisterEventDialog
+from gridstation.ui.event_lists_dialog import EventListsDialog
 from gridstation.ui.feedback import show_message
 from gridstation.ui.forms import load_form
 from gridstation.ui.table_model import Column, PagedTableModel, setup_table
@@ -46,7 +47,11 @@ class EventsPage(QWidget):
         self.ui.numberEdit.returnPressed.connect(self.open_typed)
         self.ui.newButton.clicked.connect(self.register)
         self.ui.openButton.clicked.connect(self.open_current)
+        self.ui.listsButton.clicked.connect(self.edit_lists)
+        self.ui.listsButton.setVisible(ctx.role in ("head", "admin"))  # the service checks the role too
         QShortcut(QKeySequence("F4"), self, self.register)
+        if self.ui.listsButton.isVisibleTo(self):
+            QShortcut(QKeySequence("Ctrl+K"), self, self.edit_lists)
         QShortcut(QKeySequence("F2"), self, self.ui.numberEdit.setFocus)
         for keys in ("Return", "Enter"):  # on the list only: Enter in the number box opens the typed number
             shortcut = QShortcut(QKeySequence(keys), self.ui.eventTable, self.open_current)
@@ -110,6 +115,11 @@ class EventsPage(QWidget):
                          f"已登记网格事件 {dialog.saved.number}，处置期限 {dialog.saved.due_date:%Y-%m-%d}。")
             self.ui.numberEdit.setText(dialog.saved.number)
             self.ui.numberEdit.setFocus()
+
+    def edit_lists(self) -> EventListsDialog:
+        dialog = EventListsDialog(self.ctx, self)
+        dialog.open()
+        return dialog
 
     def open_typed(self) -> EventDetailDialog | None:
         text = self.ui.numberEdit.text().strip().upper()
