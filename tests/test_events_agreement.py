@@ -39,3 +39,10 @@ def test_agreement_prints_parties_masked_facts_and_terms(clerk, admin, tmp_path)
     assert ID[:6] + "********" + ID[-4:] in text
     agreement.record_print(clerk, event.number)
     assert m.AuditLog.select().where(m.AuditLog.action == "打印调解协议书").count() == 1
+
+
+def test_selftest_prints_a_sample_agreement_on_a_site_without_one(site_db, tmp_path):
+    from gridstation.reports import samples
+
+    text = pdf_text(dict(samples.render_all(tmp_path))["人民调解协议书"])
+    assert "人民调解协议书" in text and "样例" in text and "138****5678" in text and "13812345678" not in text

@@ -36,17 +36,17 @@ from gridstation.reports.fonts import (
 TITLE = "人民调解协议书"
 
 
-def write_agreement(data: AgreementData, out: Path) -> Path:
+def write_agreement(data: AgreementData, out: Path, *, sample: bool = False) -> Path:
     st = styles(10.5)
     width = A4[0] - 2 * 18 * mm
     station = StationInfo.current()
-    return build_pdf(out, _story(station, data, st, width), pagesize=A4, margin=18 * mm, bottom=14 * mm,
+    return build_pdf(out, _story(station, data, st, width, sample), pagesize=A4, margin=18 * mm, bottom=14 * mm,
                      footer=f"事件编号 {data.number}　打印于 {cn_datetime(dt.datetime.now())}",
                      title=f"{TITLE} {data.number}", author=station.name)
 
 
-def _story(station: StationInfo, data: AgreementData, st: Styles, width: float) -> list[Flowable]:
-    story = header(station, TITLE, st, width)
+def _story(station: StationInfo, data: AgreementData, st: Styles, width: float, sample: bool) -> list[Flowable]:
+    story = header(station, TITLE, st, width, sample=sample)
     facts = [("协议编号", text(data.number, st.strong)), ("纠纷类别", data.category),
              ("调解地点", data.place or "—"), ("调解员", data.mediators or "—"),
              ("调解次数", f"{data.sessions} 次"), ("达成日期", cn_date(data.agreed_on))]
