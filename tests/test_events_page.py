@@ -259,3 +259,28 @@ def test_the_head_edits_categories_and_partners_by_keyboard(qtbot, page, clerk, 
     clerk_page = EventsPage(AppContext(target=str(db_path), staff=clerk))
     qtbot.addWidget(clerk_page)
     assert not clerk_page.ui.listsButton.isVisibleTo(clerk_page)
+
+
+def test_the_daily_log_shows_a_workers_day(qtbot, page, clerk, head):
+    import datetime as dt
+
+    from gridstation.core.events import handling
+    from gridstation.core.events.register import EventInput, register_event
+    from gridstation.ui.daily_log_dialog import DailyLogDialog
+
+    today = dt.datetime.now().replace(microsecond=0)
+    mine = register_event(clerk, EventInput("其他", rules.NORMAL, "井盖松动", rules.PATROL, found_at=today))
+    handling.close(clerk, mine.number, "已固定")
+    register_event(clerk, EventInput("其他", rules.NORMAL, "昨天的事", rules.PATROL, found_at=today - dt.timedelta(days=1)))
+    register_event(head, EventInput("其他", rules.NORMAL, "站长发现的", rules.PATROL))
+    qtbot.keyClick(page.ui.numberEdit, Qt.Key.Key_J, Qt.KeyboardModifier.ControlModifier)
+    log = dialog_of(page, DailyLogDialog)
+    activate(qtbot, log)
+    assert log.workerCombo.currentText() == "李站长" and log.table.rowCount() == 1
+    choose(qtbot, log.workerCombo, "王小红")
+    assert [log.table.item(r, 3).text() for r in range(log.table.rowCount())] == ["登记", "销号"]
+    assert "其中登记 1 件、销号 1 件" in log.countLabel.text()
+    log.dayEdit.setFocus()
+    qtbot.keyClick(log.dayEdit, Qt.Key.Key_Home)
+    qtbot.keyClicks(log.dayEdit, f"{today - dt.timedelta(days=1):%Y-%m-%d}")  # the day before
+    assert [log.table.item(r, 4).text() for r in range(log.table.rowCount())] == ["巡查发现：昨天的事"]

@@ -16,6 +16,7 @@ from gridstation.core.events.numbering import looks_like_number
 from gridstation.core.events.register import get_event
 from gridstation.core.idcard import mask_phone
 from gridstation.ui.context import AppContext
+from gridstation.ui.daily_log_dialog import DailyLogDialog
 from gridstation.ui.event_dialogs import EventDetailDialog, RegisterEventDialog
 from gridstation.ui.event_lists_dialog import EventListsDialog
 from gridstation.ui.feedback import show_message
@@ -49,6 +50,8 @@ class EventsPage(QWidget):
         self.ui.openButton.clicked.connect(self.open_current)
         self.ui.listsButton.clicked.connect(self.edit_lists)
         self.ui.listsButton.setVisible(ctx.role in ("head", "admin"))  # the service checks the role too
+        self.ui.logButton.clicked.connect(self.open_log)
+        QShortcut(QKeySequence("Ctrl+J"), self, self.open_log)
         QShortcut(QKeySequence("F4"), self, self.register)
         if self.ui.listsButton.isVisibleTo(self):
             QShortcut(QKeySequence("Ctrl+K"), self, self.edit_lists)
@@ -115,6 +118,11 @@ class EventsPage(QWidget):
                          f"已登记网格事件 {dialog.saved.number}，处置期限 {dialog.saved.due_date:%Y-%m-%d}。")
             self.ui.numberEdit.setText(dialog.saved.number)
             self.ui.numberEdit.setFocus()
+
+    def open_log(self) -> DailyLogDialog:
+        dialog = DailyLogDialog(self.ctx, self)
+        dialog.open()
+        return dialog
 
     def edit_lists(self) -> EventListsDialog:
         dialog = EventListsDialog(self.ctx, self)
