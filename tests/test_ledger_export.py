@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 
 from gridstation.cli import main
-from gridstation.core import catalog, intakes, ledger_columns, ledger_read, residents, station, tools
+from gridstation.core import catalog, intakes, ledger_columns, ledger_export, ledger_read, residents, station, tools
 from gridstation.core import db as dbmod
 from gridstation.core import models as m
 from gridstation.core.errors import PermissionDenied
@@ -208,3 +208,33 @@ def test_cli_export_and_template_refuse_bad_requests_without_writing(db_path, tm
     entry = m.AuditLog.select().order_by(m.AuditLog.id.desc()).get()
     assert entry.action == "导出完整证件号" and entry.username == "系统"
 
+
+
+def test_an_export_reports_progress_and_a_cancelled_one_leaves_nothing(db_path, admin, tmp_path, monkeypatch):
+    fill_station(admin)
+    monkeypatch.setattr(ledger_export, "PAGE", 2)  # several progress steps from a few rows
+    seen: list[tuple[int, int]] = []
+    out = tmp_path / "i.xlsx"
+    assert export_rows("intakes", None, out, actor=admin, progress=lambda done, total: seen.append((done, total))) == 3
+    assert seen == [(2, 3), (3, 3)]
+    entries = m.AuditLog.select().count()
+    stopped = tmp_path / "stopped.xlsx"
+    with pytest.raises(ledger_export.ExportCancelled, match="已取消导出"):
+        export_rows("residents", None, stopped, actor=admin, cancelled=lambda: True)
+    assert not stopped.exists() and list(tmp_path.glob(".gridstation-*")) == []
+    assert m.AuditLog.select().count() == entries
+
+
+def test_the_overdue_list_and_roster_mask_phones_unless_the_head_asks(db_path, admin, clerk, head, tmp_path):
+    fill_station(admin)
+    for kind in ("overdue", "roster"):
+        masked, full = tmp_path / f"{kind}-masked.xlsx", tmp_path / f"{kind}-full.xlsx"
+        export_rows(kind, None, masked, actor=clerk)
+        phones = [r[3 if kind == "overdue" else 4] for r in sheet_rows(masked)[1:]]
+        assert "138****5678" in phones and "13812345678" not in phones
+        with pytest.raises(PermissionDenied):
+            export_rows(kind, None, full, True, actor=clerk)
+        export_rows(kind, None, full, True, actor=head)
+        assert "13812345678" in [r[3 if kind == "overdue" else 4] for r in sheet_rows(full)[1:]]
+        entry = m.AuditLog.select().order_by(m.AuditLog.id.desc()).get()
+        assert (entry.action, entry.entity, entry.username) == ("导出完整证件号", kind, "head")

@@ -37,8 +37,12 @@ def overdue_condition(today: dt.date) -> peewee.Expression:
 
 
 def is_overdue(intake: m.Intake, today: dt.date | None = None) -> bool:
-    today = today or dt.date.today()
-    return intake.status in OPEN_STATUSES and intake.due_date < today
+    return overdue_on(intake.status, intake.due_date, today or dt.date.today())
+
+
+def overdue_on(status: str, due_date: dt.date, today: dt.date) -> bool:
+    """The rule itself, on plain values (the intake export reads tuples, not model objects)."""
+    return status in OPEN_STATUSES and due_date < today
 
 
 def serial_scope(received: dt.datetime) -> str:
