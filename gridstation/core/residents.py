@@ -12,6 +12,7 @@ from gridstation.core import audit, idcard
 from gridstation.core import models as m
 from gridstation.core.db import write_transaction
 from gridstation.core.errors import DomainError, NotFound
+from gridstation.core.person_names import clean_name
 from gridstation.core.pinyin_keys import name_keys, prefix_end
 
 MAX_NAME = 30
@@ -39,13 +40,7 @@ class ResidentInput:
 
 def clean_input(data: ResidentInput) -> dict:
     """Validated column values for a resident; raises DomainError naming the first bad field."""
-    name = " ".join((data.name or "").split())
-    if not name:
-        raise DomainError("请输入姓名。", field="name")
-    if len(name) > MAX_NAME:
-        raise DomainError(f"姓名过长（最多{MAX_NAME}个字）。", field="name")
-    if any(ord(c) < 32 for c in name):
-        raise DomainError("姓名含有不可见字符，请重新输入。", field="name")
+    name = clean_name(data.name, limit=MAX_NAME)
     gender, birth = data.gender, data.birth_date
     if data.doc_type == idcard.MAINLAND_ID:
         info = idcard.check_id(data.doc_number)
@@ -158,7 +153,7 @@ def search(text: str, limit: int = 50) -> list[m.Resident]:
     base = m.Resident.select()
     if re.fullmatch(r"\d{17}[\dX]", query):
         hits = base.where(m.Resident.doc_number == query)
-    elif query.isdigit():
+    elif re.fullmatch(r"[0-9]+", query):
         conditions = []
         if len(query) == 11:
             conditions.append(m.Resident.phone == query)
