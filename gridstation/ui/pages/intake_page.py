@@ -331,13 +331,18 @@ class IntakePage(QWidget):
         self.roster_model.reload()
         self.ui.rosterSummary.setText(f"养老金领取人员已认证 {done} 人")
 
-    def reveal_roster_phone(self) -> None:
-        """The roster shows phones masked; the station head may look one up, and it is audited."""
+    def _roster_selection(self) -> intakes.RosterRow | None:
         index = self.ui.rosterTable.currentIndex()
         if not index.isValid():
             self.ctx.bus.status_message.emit("请先在名册中选择一位居民。")
+            return None
+        return self.roster_model.row_at(index.row())
+
+    def reveal_roster_phone(self) -> None:
+        """The roster shows phones masked; the station head may look one up, and it is audited."""
+        row = self._roster_selection()
+        if row is None:
             return
-        row = self.roster_model.row_at(index.row())
         try:
             phone = residents.reveal_phone(self.ctx.staff, row.resident.id, role=HEAD,
                                            why={"roster": self.ui.yearSpin.value()})
@@ -347,11 +352,9 @@ class IntakePage(QWidget):
         self.ui.rosterSummary.setText(f"{row.resident.name}：{phone or '未登记电话'}")
 
     def certify_selected(self) -> None:
-        index = self.ui.rosterTable.currentIndex()
-        if not index.isValid():
-            self.ctx.bus.status_message.emit("请先在名册中选择一位居民。")
+        row = self._roster_selection()
+        if row is None:
             return
-        row = self.roster_model.row_at(index.row())
         try:
             intake = intakes.record_certification(self.ctx.staff, row.resident.id, self.ui.yearSpin.value(),
                                                   self.ui.wayCombo.currentText())
