@@ -20,6 +20,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from PySide6.QtCore import QSettings
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("GRIDSTATION_DATA_DIR", str(Path(__file__).parent / ".data-never-used"))
@@ -49,6 +50,15 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     pinned = any("backend" in str(mark.args[0]) for mark in metafunc.definition.iter_markers("parametrize"))
     if wanted and not pinned and "site_db" in metafunc.fixturenames and "db_path" not in metafunc.fixturenames:
         metafunc.parametrize("backend", BACKENDS)
+
+
+@pytest.fixture(autouse=True)
+def this_pc_settings(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Per-PC settings (QSettings, ui/local_settings.py) in a new folder for each test: a test never
+    reads or writes the real user's settings, and no test sees another's printer."""
+    folder = tmp_path_factory.mktemp("qsettings")
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(folder))
+    return folder
 
 
 @pytest.fixture
