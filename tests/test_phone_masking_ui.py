@@ -10,13 +10,13 @@ from openpyxl import load_workbook
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from gridstation.core import residents, tools
 from gridstation.core import models as m
+from gridstation.core import residents, tools
 from gridstation.core.errors import PermissionDenied
 from gridstation.ui.context import AppContext
 from gridstation.ui.pages.intake_page import IntakePage
 from gridstation.ui.pages.tools_page import ToolsPage
-from tests.helpers import activate, make_id
+from tests.helpers import make_id, show_at_counter_size
 
 PHONE, MASKED = "13812345678", "138****5678"
 
@@ -27,16 +27,8 @@ def pensioner(admin) -> m.Resident:
         name="赵老伯", doc_number=make_id("110105", "19450101", "011"), phone=PHONE, is_pensioner=True))
 
 
-def open_widget(qtbot, widget):
-    qtbot.addWidget(widget)
-    widget.resize(1366, 768)
-    widget.show()
-    activate(qtbot, widget)
-    return widget
-
-
 def roster_page(qtbot, db_path, staff) -> IntakePage:
-    page = open_widget(qtbot, IntakePage(AppContext(target=str(db_path), staff=staff)))
+    page = show_at_counter_size(qtbot, IntakePage(AppContext(target=str(db_path), staff=staff)))
     page.ui.tabs.setCurrentIndex(2)
     return page
 
@@ -84,7 +76,7 @@ def test_a_clerk_exports_the_overdue_list_with_masked_phones(qtbot, db_path, adm
     tools.add_units(admin, kind.id, codes=["GJ-0001"])
     lent = dt.datetime.combine(dt.date.today() - dt.timedelta(days=12), dt.time(10))
     tools.lend(admin, pensioner.id, ["GJ-0001"], lent_at=lent, due_date=lent.date() + dt.timedelta(days=2))
-    page = open_widget(qtbot, ToolsPage(AppContext(target=str(db_path), staff=clerk)))
+    page = show_at_counter_size(qtbot, ToolsPage(AppContext(target=str(db_path), staff=clerk)))
     out = page.overdue.export(tmp_path / "overdue.xlsx")
     cells = [str(c.value) for row in load_workbook(out).active.iter_rows() for c in row if c.value is not None]
     assert MASKED in cells and PHONE not in cells

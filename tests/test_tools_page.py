@@ -191,7 +191,8 @@ def test_print_the_loan_slip(qtbot, page, stock):
     text = pdf_text(page.lending.last_slip)
     for expected in (loan.slip_no, "张三", "电钻", "GJ-0001", "梯子", "GJ-0004", "佩戴护目镜", "138****8000"):
         assert expected in text, expected
-    assert m.AuditLog.select().where(m.AuditLog.action == "打印借用单").count() == 1
+    assert m.AuditLog.select().where(m.AuditLog.action == "预览借用单").count() == 1
+    assert m.AuditLog.select().where(m.AuditLog.action == "打印借用单").count() == 0  # previewed, not printed
 
 
 def test_returning_a_unit_not_on_loan_is_refused(qtbot, page):

@@ -225,11 +225,6 @@ def history(intake: m.Intake) -> list[m.IntakeEvent]:
     return list(m.IntakeEvent.select().where(m.IntakeEvent.intake == intake).order_by(m.IntakeEvent.at, m.IntakeEvent.id))
 
 
-def record_reprint(actor: m.Staff | None, serial: str) -> None:
-    with write_transaction():
-        audit.record(actor, "打印回执", "intake", serial)
-
-
 def meets_4050(gender: str, birth: dt.date | None, on: dt.date | None = None) -> bool:
     """The 4050 rule: women aged 40 and over, men aged 50 and over."""
     from gridstation.core.idcard import age_on

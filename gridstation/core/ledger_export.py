@@ -21,8 +21,8 @@ import os
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, is_dataclass
-from operator import itemgetter
 from decimal import Decimal
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 

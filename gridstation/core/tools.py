@@ -791,12 +791,6 @@ def deposit_kept_fen(loan: m.Loan) -> int | None:
     return loan.deposit_fen - loan.deposit_refunded_fen
 
 
-def record_slip_print(actor: m.Staff | None, slip_no: str) -> None:
-    """Each printed 借用单 goes in the audit log, like every other print."""
-    with write_transaction():
-        audit.record(actor, "打印借用单", "loan", get_loan(slip_no).slip_no)
-
-
 # ---------------------------------------------------------------- renewals
 
 def renew(actor: m.Staff | None, slip_no: str, *, due_date: dt.date | None = None,

@@ -188,12 +188,10 @@ class IntakePage(QWidget):
         from gridstation.ui.printing import preview_receipt
 
         try:
-            path = preview_receipt(self, serial)
+            return preview_receipt(self, self.ctx.staff, serial)
         except DomainError as exc:
             self._message("error", exc.message)
             return None
-        intakes.record_reprint(self.ctx.staff, serial)
-        return path
 
     def _message(self, role: str, text: str) -> None:
         show_message(self.ui.messageLabel, role, text)
