@@ -238,3 +238,14 @@ def test_the_overdue_list_and_roster_mask_phones_unless_the_head_asks(db_path, a
         assert "13812345678" in [r[3 if kind == "overdue" else 4] for r in sheet_rows(full)[1:]]
         entry = m.AuditLog.select().order_by(m.AuditLog.id.desc()).get()
         assert (entry.action, entry.entity, entry.username) == ("导出完整证件号", kind, "head")
+
+
+def test_intakes_picked_on_screen_are_exported_like_the_filtered_list(db_path, admin, tmp_path):
+    fill_station(admin)
+    everything = sheet_rows(export_rows_to(tmp_path / "all.xlsx", "intakes", None, admin))
+    picked = list(intakes.query_intakes(intakes.IntakeFilter()))  # newest first, as on screen
+    assert export_rows("intakes", picked, tmp_path / "picked.xlsx", actor=admin) == 3
+    assert sheet_rows(tmp_path / "picked.xlsx") == everything  # the same cells, oldest first
+    staff, doc = everything[0].index("经办人"), everything[0].index("身份证号")
+    assert [r[staff] for r in everything[1:]] == ["管理员"] * 3  # staff names from the one lookup
+    assert everything[1][doc] == "110101********7715"
