@@ -71,6 +71,17 @@ class Col:
     width: int = 12
 
 
+@dataclass
+class Counted:
+    """Records to export and how many there are (for the progress bar), counted before reading them."""
+
+    records: Iterable[Any]
+    total: int
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self.records)
+
+
 def _cols(specs: Iterable[ColumnSpec], getters: dict[str, Callable[[Any], object]]) -> list[Col]:
     return [Col(s.header, getters[s.key], s.type, s.width) for s in specs]
 
@@ -204,11 +215,18 @@ def _resident_columns(full: bool) -> list[Col]:
     })
 
 
-def _residents(source: Any, _full: bool) -> Iterator[m.Resident]:
+def _residents(source: Any, _full: bool) -> Iterable[m.Resident]:
     if source is None:
         source = (m.Resident.select(m.Resident, m.Grid).join(m.Grid, peewee.JOIN.LEFT_OUTER)
                   .order_by(m.Resident.id))
-    return _paged(source)
+    return _counted(source)
+
+
+def _counted(source: Any) -> Iterable[Any]:
+    """A query read page by page, counted first for the progress bar; a list as it is."""
+    if isinstance(source, peewee.ModelSelect):
+        return Counted(_paged(source), source.order_by().count())
+    return source
 
 
 def _paged(source: Any) -> Iterator[Any]:
@@ -232,17 +250,6 @@ _INTAKE_FIELDS = (m.Intake.id, m.Intake.serial, m.Intake.received_at, m.Resident
                   m.Intake.due_date)
 (_I_ID, _I_SERIAL, _I_RECEIVED, _I_NAME, _I_DOC, _I_PHONE, _I_SERVICE, _I_ACTION, _I_STATUS, _I_COMPLETED,
  _I_STAFF, _I_RESULT, _I_FORWARDED, _I_DOCUMENTS, _I_DETAILS, _I_DUE) = range(len(_INTAKE_FIELDS))
-
-
-@dataclass
-class Counted:
-    """Records to export and how many there are (for the progress bar), counted before reading them."""
-
-    records: Iterable[Any]
-    total: int
-
-    def __iter__(self) -> Iterator[Any]:
-        return iter(self.records)
 
 
 def _intake_records(source: Any, full: bool) -> Counted:
@@ -355,10 +362,10 @@ def _tool_columns(_full: bool) -> list[Col]:
     })
 
 
-def _tools(source: Any, _full: bool) -> Iterator[m.ToolUnit]:
+def _tools(source: Any, _full: bool) -> Iterable[m.ToolUnit]:
     if source is None:
         source = m.ToolUnit.select(m.ToolUnit, m.ToolKind).join(m.ToolKind).order_by(m.ToolUnit.id)
-    return _paged(source)
+    return _counted(source)
 
 
 def _loan_columns(full: bool) -> list[Col]:
