@@ -17,7 +17,7 @@ from gridstation.core.errors import PermissionDenied
 from gridstation.core.ledger_export import export_rows
 from gridstation.core.ledger_import import ImportOptions, run_import
 from gridstation.core.ledger_templates import write_template
-from tests.conftest import PASSWORD, STATION
+from tests.conftest import BACKENDS, PASSWORD, STATION
 from tests.helpers import make_id, snapshot
 
 ZHANG = make_id("110101", "19900307", "771")
@@ -252,3 +252,19 @@ def test_intakes_picked_on_screen_are_exported_like_the_filtered_list(db_path, a
     staff, doc = everything[0].index("经办人"), everything[0].index("身份证号")
     assert [r[staff] for r in everything[1:]] == ["管理员"] * 3  # staff names from the one lookup
     assert everything[1][doc] == "110101********7715"
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_intake_pages_continue_after_the_last_row_even_at_the_same_moment(site_db, admin, tmp_path, monkeypatch):
+    """Pages follow (received_at, id): five intakes of one minute, two a page, each exported once."""
+    monkeypatch.setattr(ledger_export, "INTAKE_PAGE", 2)
+    zhang = residents.save_resident(admin, residents.ResidentInput(name="张三", doc_number=ZHANG))
+    moment = NOW - dt.timedelta(days=1)
+    made = [intakes.create_intake(admin, intakes.IntakeInput(zhang.id, catalog.UNEMPLOYMENT, received_at=moment,
+                                                             details={"docs_checked": True})).serial
+            for _ in range(5)]
+    made.append(intakes.create_intake(admin, intakes.IntakeInput(zhang.id, catalog.UNEMPLOYMENT,
+                                                                 details={"docs_checked": True})).serial)
+    out = tmp_path / "pages.xlsx"
+    assert export_rows("intakes", intakes.IntakeFilter(), out, actor=admin) == 6
+    assert [r[0] for r in sheet_rows(out)[1:]] == made
