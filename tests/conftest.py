@@ -21,6 +21,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from PySide6.QtCore import QSettings
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # Never the user's data folder, and not the source tree either: the command line opens its log
@@ -52,6 +53,15 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     pinned = any("backend" in str(mark.args[0]) for mark in metafunc.definition.iter_markers("parametrize"))
     if wanted and not pinned and "site_db" in metafunc.fixturenames and "db_path" not in metafunc.fixturenames:
         metafunc.parametrize("backend", BACKENDS)
+
+
+@pytest.fixture(autouse=True)
+def this_pc_settings(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Per-PC settings (QSettings, ui/local_settings.py) in a new folder for each test: a test never
+    reads or writes the real user's settings, and no test sees another's printer."""
+    folder = tmp_path_factory.mktemp("qsettings")
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(folder))
+    return folder
 
 
 @pytest.fixture

@@ -45,3 +45,12 @@ def activate(qtbot, window) -> None:
     """Make ``window`` the active window so its keyboard shortcuts fire, as they do for a user."""
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow)
+
+
+def show_at_counter_size(qtbot, widget):
+    """Show ``widget`` at the counter PC's 1366×768 and make it active; returns it."""
+    qtbot.addWidget(widget)
+    widget.resize(1366, 768)
+    widget.show()
+    activate(qtbot, widget)
+    return widget

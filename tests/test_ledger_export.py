@@ -10,14 +10,14 @@ import openpyxl
 import pytest
 
 from gridstation.cli import main
-from gridstation.core import catalog, intakes, ledger_columns, ledger_read, residents, station, tools
+from gridstation.core import catalog, intakes, ledger_columns, ledger_export, ledger_read, residents, station, tools
 from gridstation.core import db as dbmod
 from gridstation.core import models as m
 from gridstation.core.errors import PermissionDenied
 from gridstation.core.ledger_export import export_rows
 from gridstation.core.ledger_import import ImportOptions, run_import
 from gridstation.core.ledger_templates import write_template
-from tests.conftest import PASSWORD, STATION
+from tests.conftest import BACKENDS, PASSWORD, STATION
 from tests.helpers import make_id, snapshot
 
 ZHANG = make_id("110101", "19900307", "771")
@@ -208,3 +208,63 @@ def test_cli_export_and_template_refuse_bad_requests_without_writing(db_path, tm
     entry = m.AuditLog.select().order_by(m.AuditLog.id.desc()).get()
     assert entry.action == "导出完整证件号" and entry.username == "系统"
 
+
+
+def test_an_export_reports_progress_and_a_cancelled_one_leaves_nothing(db_path, admin, tmp_path, monkeypatch):
+    fill_station(admin)
+    monkeypatch.setattr(ledger_export, "PAGE", 2)  # several progress steps from a few rows
+    seen: list[tuple[int, int]] = []
+    out = tmp_path / "i.xlsx"
+    assert export_rows("intakes", None, out, actor=admin, progress=lambda done, total: seen.append((done, total))) == 3
+    assert seen == [(2, 3), (3, 3)]
+    seen.clear()
+    export_rows("residents", None, tmp_path / "r.xlsx", actor=admin, progress=lambda done, total: seen.append((done, total)))
+    assert seen == [(2, 3), (3, 3)]  # a query is counted first, so the bar knows its end
+    entries = m.AuditLog.select().count()
+    stopped = tmp_path / "stopped.xlsx"
+    with pytest.raises(ledger_export.ExportCancelled, match="已取消导出"):
+        export_rows("residents", None, stopped, actor=admin, cancelled=lambda: True)
+    assert not stopped.exists() and list(tmp_path.glob(".gridstation-*")) == []
+    assert m.AuditLog.select().count() == entries
+
+
+def test_the_overdue_list_and_roster_mask_phones_unless_the_head_asks(db_path, admin, clerk, head, tmp_path):
+    fill_station(admin)
+    for kind in ("overdue", "roster"):
+        masked, full = tmp_path / f"{kind}-masked.xlsx", tmp_path / f"{kind}-full.xlsx"
+        export_rows(kind, None, masked, actor=clerk)
+        phones = [r[3 if kind == "overdue" else 4] for r in sheet_rows(masked)[1:]]
+        assert "138****5678" in phones and "13812345678" not in phones
+        with pytest.raises(PermissionDenied):
+            export_rows(kind, None, full, True, actor=clerk)
+        export_rows(kind, None, full, True, actor=head)
+        assert "13812345678" in [r[3 if kind == "overdue" else 4] for r in sheet_rows(full)[1:]]
+        entry = m.AuditLog.select().order_by(m.AuditLog.id.desc()).get()
+        assert (entry.action, entry.entity, entry.username) == ("导出完整证件号", kind, "head")
+
+
+def test_intakes_picked_on_screen_are_exported_like_the_filtered_list(db_path, admin, tmp_path):
+    fill_station(admin)
+    everything = sheet_rows(export_rows_to(tmp_path / "all.xlsx", "intakes", None, admin))
+    picked = list(intakes.query_intakes(intakes.IntakeFilter()))  # newest first, as on screen
+    assert export_rows("intakes", picked, tmp_path / "picked.xlsx", actor=admin) == 3
+    assert sheet_rows(tmp_path / "picked.xlsx") == everything  # the same cells, oldest first
+    staff, doc = everything[0].index("经办人"), everything[0].index("身份证号")
+    assert [r[staff] for r in everything[1:]] == ["管理员"] * 3  # staff names from the one lookup
+    assert everything[1][doc] == "110101********7715"
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_intake_pages_continue_after_the_last_row_even_at_the_same_moment(site_db, admin, tmp_path, monkeypatch):
+    """Pages follow (received_at, id): five intakes of one minute, two a page, each exported once."""
+    monkeypatch.setattr(ledger_export, "INTAKE_PAGE", 2)
+    zhang = residents.save_resident(admin, residents.ResidentInput(name="张三", doc_number=ZHANG))
+    moment = NOW - dt.timedelta(days=1)
+    made = [intakes.create_intake(admin, intakes.IntakeInput(zhang.id, catalog.UNEMPLOYMENT, received_at=moment,
+                                                             details={"docs_checked": True})).serial
+            for _ in range(5)]
+    made.append(intakes.create_intake(admin, intakes.IntakeInput(zhang.id, catalog.UNEMPLOYMENT,
+                                                                 details={"docs_checked": True})).serial)
+    out = tmp_path / "pages.xlsx"
+    assert export_rows("intakes", intakes.IntakeFilter(), out, actor=admin) == 6
+    assert [r[0] for r in sheet_rows(out)[1:]] == made

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QMainWindow
 
-from gridstation.core import changes, intakes, residents, station
+from gridstation.core import changes, printouts, residents, station
 from gridstation.core import db as dbmod
 from gridstation.core import models as m
 from gridstation.ui.context import AppContext
@@ -48,7 +48,8 @@ def test_each_change_names_only_its_area(site_db, admin):
     residents.save_resident(admin, residents.ResidentInput(name="李四", doc_number=make_id(seq="773")))
     assert changes.changes_since(start).areas == {"resident"}
     now = changes.latest()
-    intakes.record_reprint(admin, "SL000")  # a print changes nothing
+    for printed in (False, True):  # a preview or a print changes nothing
+        printouts.record(admin, printouts.RECEIPT, "SL000", printed=printed)
     assert changes.changes_since(now).areas == frozenset()
     assert changes.changes_since(changes.latest()).areas == frozenset()
     assert changes.changes_since(changes.latest() + 50).areas == changes.ALL_AREAS  # replaced by a restore

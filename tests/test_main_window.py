@@ -114,7 +114,7 @@ def test_settings_page_saves_station_details_and_refuses_a_bad_prefix(qtbot, win
     type_text(qtbot, page.ui.addressEdit, "官渡区广福路2号")
     qtbot.mouseClick(page.ui.saveStationButton, Qt.MouseButton.LeftButton)
     assert settings.get("serial_prefix") == "XY" and settings.get("station_address") == "官渡区广福路2号"
-    assert settings.get("printer") == ""
+    assert settings.get("printer") is None  # a setting of each PC now (QSettings), not of the station
 
 
 def test_settings_page_points_this_pc_at_another_database(qtbot, window, tmp_path, monkeypatch):

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from gridstation.core import (accounts, audit, backup, catalog, intakes, ledger_export, residents, stats, station,
-                              tool_stocktake, tools)
+from gridstation.core import (accounts, audit, backup, catalog, intakes, ledger_export, printouts, residents, stats,
+                              station, tool_stocktake, tools)
 from gridstation.core import models as m
 from gridstation.core.errors import PermissionDenied
 from tests.conftest import PASSWORD
@@ -50,11 +50,10 @@ CLERK_LEVEL = {
     "create_intake": lambda a, w: intakes.create_intake(a, intakes.IntakeInput(
         w["person"].id, "unemployment", details={"docs_checked": True})),
     "change_status": lambda a, w: intakes.change_status(a, w["intake"].serial, intakes.IN_PROGRESS),
-    "record_reprint": lambda a, w: intakes.record_reprint(a, w["intake"].serial),
+    "record_print": lambda a, w: printouts.record(a, printouts.RECEIPT, w["intake"].serial, printed=True),
     "record_certification": lambda a, w: intakes.record_certification(a, w["person"].id, dt.date.today().year, "窗口"),
     "lend": lambda a, w: tools.lend(a, w["person"].id, [tools.unit_rows(w["drill"].id, state="在库")[0].asset_code]),
     "return_unit": lambda a, w: tools.return_unit(a, w["unit"].asset_code),
-    "record_slip_print": lambda a, w: tools.record_slip_print(a, w["loan"].slip_no),
     "expire_reservations": lambda a, w: tools.expire_reservations(a),
     "stock_take": lambda a, w: tool_stocktake.stock_take(a, [w["unit"].asset_code]),
     "export_rows": lambda a, w: ledger_export.export_rows("residents", None, w["tmp"] / "居民.xlsx", actor=a),

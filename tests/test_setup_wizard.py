@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication, QDialog
 from gridstation.core import accounts, paths, settings, station
 from gridstation.core import db as dbmod
 from gridstation.core.errors import DomainError
+from gridstation.ui import local_settings
 from gridstation.ui.setup_wizard import SetupWizard, should_offer
 from tests.helpers import activate, type_text
 
@@ -148,7 +149,7 @@ def test_chosen_printer_is_stored(qtbot, wizard):
     qtbot.keyClick(combo, Qt.Key.Key_End)
     next_page(qtbot, wizard)
     assert wizard.result() == QDialog.DialogCode.Accepted
-    assert settings.get("printer") == "窗口1 回执打印机"
+    assert local_settings.printer() == "窗口1 回执打印机" and settings.get("printer") is None  # this PC, not the station
 
 
 def test_mismatched_passwords_are_refused_and_create_nothing(qtbot, wizard, site):

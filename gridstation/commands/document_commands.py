@@ -1,8 +1,9 @@
 """receipt, slip, labels: print a document to a PDF file from the command line.
 
-Every print is recorded in the audit log, after the file is complete and before it takes its name:
-a refused print (unknown serial, unknown kind) or a refused audit entry (read-only database, lock
-timeout) leaves neither a file nor an entry.
+Every print is recorded in the audit log through the same service as the GUI's
+(``core/printouts.py``), after the file is complete and before it takes its name: a refused print
+(unknown serial, unknown kind) or a refused audit entry (read-only database, lock timeout) leaves
+neither a file nor an entry.
 """
 
 from __future__ import annotations
@@ -35,13 +36,13 @@ def register(sub: argparse._SubParsersAction) -> None:
 def cmd_receipt(args: argparse.Namespace, target: str) -> int:
     path = out_path(args.out)
     open_site(target)
-    from gridstation.core import intakes
+    from gridstation.core import intakes, printouts
     from gridstation.reports.receipt import write_receipt
 
     serial = intakes.get_intake(args.serial).serial
     with staged(path) as partial:
         write_receipt(serial, partial, size=args.size)
-        intakes.record_reprint(None, serial)
+        printouts.record(None, printouts.RECEIPT, serial, printed=True, detail={"file": path.name})
     print(f"已生成受理回执：{path}")
     return 0
 
@@ -49,13 +50,13 @@ def cmd_receipt(args: argparse.Namespace, target: str) -> int:
 def cmd_slip(args: argparse.Namespace, target: str) -> int:
     path = out_path(args.out)
     open_site(target)
-    from gridstation.core import tools
+    from gridstation.core import printouts, tools
     from gridstation.reports.loan_slip import write_loan_slip
 
     slip_no = tools.get_loan(args.slip_no).slip_no
     with staged(path) as partial:
         write_loan_slip(slip_no, partial)
-        tools.record_slip_print(None, slip_no)
+        printouts.record(None, printouts.SLIP, slip_no, printed=True, detail={"file": path.name})
     print(f"已生成借用单：{path}")
     return 0
 
@@ -63,13 +64,12 @@ def cmd_slip(args: argparse.Namespace, target: str) -> int:
 def cmd_labels(args: argparse.Namespace, target: str) -> int:
     path = out_path(args.out)
     open_site(target)
-    from gridstation.core import audit
-    from gridstation.core.db import write_transaction
+    from gridstation.core import printouts
     from gridstation.reports.labels import write_labels
 
     with staged(path) as partial:
         write_labels(partial, kind=args.kind, layout=args.layout)
-        with write_transaction():
-            audit.record(None, "打印资产标签", "tool_kind", args.kind or "全部")
+        printouts.record(None, printouts.LABELS, args.kind or printouts.ALL_LABELS, printed=True,
+                         detail={"file": path.name})
     print(f"已生成资产标签：{path}")
     return 0

@@ -11,6 +11,7 @@ from gridstation.core import audit
 from gridstation.core import models as m
 from gridstation.core.db import write_transaction
 from gridstation.core.errors import DomainError, PermissionDenied
+from gridstation.core.person_names import clean_name
 
 CLERK, HEAD, ADMIN = "clerk", "head", "admin"
 ROLE_NAMES = {CLERK: "窗口人员", HEAD: "站长", ADMIN: "管理员"}
@@ -67,8 +68,9 @@ def create_staff(
     username = username.strip()
     if not username:
         raise DomainError("请输入登录名。", field="username")
-    if len(username) > 40 or len(display_name.strip()) > 40:
-        raise DomainError("登录名和姓名最多40个字。", field="username")
+    if len(username) > 40:
+        raise DomainError("登录名最多40个字。", field="username")
+    display_name = clean_name((display_name or "").strip() or username, limit=40, field="display_name")
     if role not in ROLE_NAMES:
         raise DomainError(f"未知角色：{role}。", field="role")
     check_password_rules(password)
@@ -76,7 +78,7 @@ def create_staff(
         if m.Staff.select().where(m.Staff.username == username).exists():
             raise DomainError(f"登录名“{username}”已被使用。", field="username")
         staff = m.Staff.create(
-            username=username, display_name=display_name.strip() or username, role=role,
+            username=username, display_name=display_name, role=role,
             password_hash=hash_password(password),
         )
         audit.record(actor, "新增人员", "staff", staff.id, after={"username": username, "role": role})

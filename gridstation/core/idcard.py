@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import cached_property
-
 
 from gridstation.core.errors import DomainError
 
@@ -36,8 +36,21 @@ def age_on(birth: dt.date, on: dt.date) -> int:
 
 
 def normalise(number: str) -> str:
-    """What a scanner or a hurried clerk types, reduced to the 18 stored characters."""
-    return re.sub(r"[\s\-]", "", number or "").upper()
+    """What a scanner or a hurried clerk types, reduced to the 18 stored characters.
+
+    A Chinese input method in full-width mode types １１０１０１…Ｘ, and other scripts have digits of
+    their own; each is the same number. NFKC folds full-width and compatibility forms to ASCII and
+    any other decimal digit becomes its ASCII digit, so one person is one resident however the
+    number was typed (``str.isdigit`` would have let the unfolded forms through as a new number).
+    """
+    folded = unicodedata.normalize("NFKC", number or "")
+    folded = "".join(str(unicodedata.decimal(c)) if not c.isascii() and unicodedata.decimal(c, None) is not None
+                     else c for c in folded)
+    return re.sub(r"[\s\-]", "", folded).upper()
+
+
+def _ascii_digits(text: str) -> bool:
+    return text.isascii() and text.isdigit()
 
 
 def check_id(number: str, *, today: dt.date | None = None) -> IdInfo:
@@ -55,7 +68,7 @@ def check_id(number: str, *, today: dt.date | None = None) -> IdInfo:
         raise DomainError(
             f"身份证号码应为18位，当前为{len(number)}位，请核对证件。", field="doc_number"
         )
-    if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
+    if not _ascii_digits(number[:17]) or not (_ascii_digits(number[17]) or number[17] == "X"):
         raise DomainError("身份证号码前17位应为数字，最后一位为数字或X，请核对证件。", field="doc_number")
     try:
         birth = dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
@@ -111,13 +124,14 @@ def mask_id(number: str) -> str:
 
 
 def check_phone(phone: str) -> str:
-    """An 11-digit mainland mobile or a landline with area code; returns the stored form."""
-    cleaned = re.sub(r"[\s\-()（）]", "", phone or "")
+    """An 11-digit mainland mobile or a landline with area code; returns the stored form (ASCII digits,
+    folded like ID numbers, so a phone typed in full width is found by the search box)."""
+    cleaned = re.sub(r"[\s\-()（）]", "", normalise(phone))
     if not cleaned:
         return ""
-    if re.fullmatch(r"1[3-9]\d{9}", cleaned):
+    if re.fullmatch(r"1[3-9][0-9]{9}", cleaned):
         return cleaned
-    if re.fullmatch(r"0\d{2,3}\d{7,8}", cleaned):
+    if re.fullmatch(r"0[0-9]{2,3}[0-9]{7,8}", cleaned):
         return cleaned
     raise DomainError(
         f"联系电话“{phone}”格式不正确：手机号应为1开头的11位数字，座机应带区号（如 0871-12345678）。",

@@ -38,8 +38,12 @@ def overdue_condition(today: dt.date) -> peewee.Expression:
 
 
 def is_overdue(intake: m.Intake, today: dt.date | None = None) -> bool:
-    today = today or dt.date.today()
-    return intake.status in OPEN_STATUSES and intake.due_date < today
+    return overdue_on(intake.status, intake.due_date, today or dt.date.today())
+
+
+def overdue_on(status: str, due_date: dt.date, today: dt.date) -> bool:
+    """The rule itself, on plain values (the intake export reads tuples, not model objects)."""
+    return status in OPEN_STATUSES and due_date < today
 
 
 def serial_scope(received: dt.datetime) -> str:
@@ -222,12 +226,6 @@ def query_intakes(flt: IntakeFilter, today: dt.date | None = None) -> peewee.Mod
 
 def history(intake: m.Intake) -> list[m.IntakeEvent]:
     return list(m.IntakeEvent.select().where(m.IntakeEvent.intake == intake).order_by(m.IntakeEvent.at, m.IntakeEvent.id))
-
-
-def record_reprint(actor: m.Staff | None, serial: str) -> None:
-    require(actor, CLERK)
-    with write_transaction():
-        audit.record(actor, "打印回执", "intake", serial)
 
 
 def meets_4050(gender: str, birth: dt.date | None, on: dt.date | None = None) -> bool:

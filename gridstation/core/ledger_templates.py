@@ -11,6 +11,7 @@ from pathlib import Path
 from gridstation.core import ledger_columns
 from gridstation.core.ledger_columns import DATE, ID_NUMBER, KIND_NAMES, MOMENT, PHONE
 from gridstation.core.ledger_export import FORMATS, save_workbook
+from gridstation.core.spreadsheet_safety import guard_sheet
 
 TEXT_ROWS = 2000  # rows pre-formatted as text in the ID and phone columns
 
@@ -54,5 +55,7 @@ def write_template(kind: str, out: Path | str) -> Path:
     notes.append(["不要合并单元格；身份证号码和电话请保持“文本”格式。橙色表头为必填列。"])
     for letter, width in zip("ABCDE", (16, 9, 28, 70, 22)):
         notes.column_dimensions[letter].width = width
+    for each in (sheet, notes):  # a station's own field labels and choices are text, never formulas
+        guard_sheet(each)
     save_workbook(workbook, path)
     return path

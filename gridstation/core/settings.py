@@ -21,8 +21,9 @@ DEFAULTS: dict[str, Any] = {
     "holidays": [],
     "label_layout": "3x8",
     "backup_dir": "",
-    "printer": "",  # empty: the system's default printer
 }
+# The receipt printer is a setting of each PC, not of the station (ui/local_settings.py); a
+# "printer" row an older version stored here is only read as that module's fallback.
 
 
 def get(key: str) -> Any:

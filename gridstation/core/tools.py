@@ -29,6 +29,7 @@ from gridstation.core.idcard import mask_phone
 from gridstation.core.money import parse_money, yuan
 from gridstation.core.opening_days import station_next_open_day
 from gridstation.core.residents import get_resident
+from gridstation.core.residents import reveal_phone as reveal_resident_phone
 from gridstation.core.serials import next_number
 
 # Unit states (ToolUnit.state).
@@ -791,13 +792,6 @@ def deposit_kept_fen(loan: m.Loan) -> int | None:
     return loan.deposit_fen - loan.deposit_refunded_fen
 
 
-def record_slip_print(actor: m.Staff | None, slip_no: str) -> None:
-    """Each printed 借用单 goes in the audit log, like every other print."""
-    require(actor, CLERK)
-    with write_transaction():
-        audit.record(actor, "打印借用单", "loan", get_loan(slip_no).slip_no)
-
-
 # ---------------------------------------------------------------- renewals
 
 def renew(actor: m.Staff | None, slip_no: str, *, due_date: dt.date | None = None,
@@ -1079,8 +1073,5 @@ def record_reminder(actor: m.Staff | None, slip_no: str, outcome: str, *,
 
 def reveal_phone(actor: m.Staff | None, slip_no: str) -> str:
     """The borrower's full phone number for a reminder call; looking it up is audited."""
-    require(actor, CLERK)
-    with write_transaction():
-        loan = get_loan(slip_no)
-        audit.record(actor, "查看电话", "resident", loan.resident_id, after={"slip_no": loan.slip_no})
-    return loan.resident.phone
+    loan = get_loan(slip_no)
+    return reveal_resident_phone(actor, loan.resident_id, why={"slip_no": loan.slip_no})

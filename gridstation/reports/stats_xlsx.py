@@ -17,6 +17,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from gridstation.core.spreadsheet_safety import guard_sheet
 from gridstation.core.stats import DEFINITIONS
 from gridstation.core.stats_tables import Cell, Days, Money, Rate, StatTable
 from gridstation.reports.fonts import save_atomically
@@ -87,6 +88,8 @@ def write_xlsx(tables: Sequence[StatTable], out: Path, *, heading: str, generate
         cell = notes.cell(4 + index, 1, f"{index}. {line}")
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     notes.column_dimensions["A"].width = 110
+    for sheet in book.worksheets:  # station names come from files other stations sent: text only
+        guard_sheet(sheet)
     book.properties.title = heading
     book.properties.creator = "网格服务站 GridStation"
     buffer = io.BytesIO()

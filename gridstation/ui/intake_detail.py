@@ -95,8 +95,6 @@ class IntakeDetailDialog(QDialog):
         from gridstation.ui.printing import preview_receipt
 
         try:
-            preview_receipt(self, self.serial)
+            preview_receipt(self, self.ctx.staff, self.serial)
         except DomainError as exc:
             show_message(self.ui.messageLabel, "error", exc.message)
-            return
-        intakes.record_reprint(self.ctx.staff, self.serial)

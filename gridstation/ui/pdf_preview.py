@@ -1,21 +1,33 @@
-"""Preview a generated PDF and print it through Qt's print dialog (receipts, slips, reports)."""
+"""Preview a generated PDF and print it through Qt's print dialog (receipts, slips, reports).
+
+The caller records the preview; this dialog tells it, through ``on_printed``, when the pages
+really went to a printer: after the print dialog was accepted and every page was painted. A
+cancelled dialog or a printer that cannot start records nothing.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QPoint, QSize, Qt
 from PySide6.QtGui import QKeySequence, QPainter, QShortcut
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from gridstation.core.errors import DomainError
+from gridstation.ui import local_settings
 
 
 class PdfPreviewDialog(QDialog):
-    def __init__(self, path: Path, title: str, parent: QWidget | None = None) -> None:
+    def __init__(self, path: Path, title: str, parent: QWidget | None = None, *,
+                 on_printed: Callable[[], None] | None = None) -> None:
         super().__init__(parent)
         self.path = Path(path)
         self.printed = False
+        self.on_printed = on_printed
         self.setWindowTitle(f"打印预览 · {title}")
         self.document = QPdfDocument(self)
         self.document.load(str(self.path))
@@ -26,7 +38,8 @@ class PdfPreviewDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(view)
         row = QHBoxLayout()
-        row.addWidget(QLabel(f"文件：{self.path.name}　共 {self.document.pageCount()} 页"))
+        self.info = QLabel(f"文件：{self.path.name}　共 {self.document.pageCount()} 页")
+        row.addWidget(self.info)
         row.addStretch(1)
         close = QPushButton("关闭 (Esc)")
         close.clicked.connect(self.reject)
@@ -41,17 +54,22 @@ class PdfPreviewDialog(QDialog):
         self.resize(720, 860)
 
     def print_document(self) -> None:
-        from PySide6.QtPrintSupport import QPrintDialog, QPrinter
-
-        from gridstation.core import settings
-
+        """Ask where to print (this PC's printer chosen in 设置), then print."""
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        if settings.get("printer"):
-            printer.setPrinterName(settings.get("printer"))
+        name = local_settings.printer()
+        if name:
+            printer.setPrinterName(name)
         dialog = QPrintDialog(printer, self)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
-        painter = QPainter(printer)
+        self.print_to(printer)
+
+    def print_to(self, printer: QPrinter) -> bool:
+        """Paint every page on ``printer``, then report the print; False when the printer would not start."""
+        painter = QPainter()
+        if not painter.begin(printer):
+            self.info.setText("无法开始打印：请检查打印机是否已连接、已开机。")
+            return False
         try:
             for page in range(self.document.pageCount()):
                 if page:
@@ -63,11 +81,19 @@ class PdfPreviewDialog(QDialog):
         finally:
             painter.end()
         self.printed = True
+        self.info.setText(f"已送往打印机：{self.path.name}")
+        if self.on_printed is not None:
+            try:
+                self.on_printed()
+            except DomainError as exc:
+                self.info.setText(exc.message)
+        return True
 
 
-def show_pdf(parent: QWidget | None, path: Path, title: str) -> PdfPreviewDialog:
+def show_pdf(parent: QWidget | None, path: Path, title: str, *,
+             on_printed: Callable[[], None] | None = None) -> PdfPreviewDialog:
     """Open the preview without blocking; the caller keeps working (and tests can inspect it)."""
-    dialog = PdfPreviewDialog(path, title, parent)
+    dialog = PdfPreviewDialog(path, title, parent, on_printed=on_printed)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dialog.open()
     return dialog

@@ -1,4 +1,8 @@
-"""Where the GUI writes documents before previewing them, and the one call that previews them."""
+"""Where the GUI writes documents before previewing them, and the calls that preview them.
+
+A preview is recorded when it is shown (预览…); the print is recorded by the preview once the
+pages have gone to the printer (打印…), both through ``core/printouts.py``.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,10 @@ import tempfile
 from pathlib import Path
 
 from PySide6.QtWidgets import QWidget
+
+from gridstation.core import models as m
+from gridstation.core import printouts
+from gridstation.ui.pdf_preview import PdfPreviewDialog, show_pdf
 
 
 def print_folder() -> Path:
@@ -19,11 +27,18 @@ def new_pdf_path(stem: str) -> Path:
     return print_folder() / f"{stem}-{dt.datetime.now():%H%M%S%f}.pdf"
 
 
-def preview_receipt(parent: QWidget, serial: str) -> Path:
+def preview_document(parent: QWidget | None, staff: m.Staff | None, path: Path, title: str,
+                     document: printouts.Document, ref: str) -> PdfPreviewDialog:
+    """Record the preview of ``path`` (``document`` ``ref``) and show it; its print is recorded when it happens."""
+    printouts.record(staff, document, ref, printed=False)
+    return show_pdf(parent, path, title,
+                    on_printed=lambda: printouts.record(staff, document, ref, printed=True))
+
+
+def preview_receipt(parent: QWidget, staff: m.Staff | None, serial: str) -> Path:
     """Write the 受理回执 for ``serial`` and open it in the preview; returns the PDF path."""
     from gridstation.reports.receipt import write_receipt
-    from gridstation.ui.pdf_preview import show_pdf
 
     path = write_receipt(serial, new_pdf_path(serial))
-    show_pdf(parent, path, f"受理回执 {serial}")
+    preview_document(parent, staff, path, f"受理回执 {serial}", printouts.RECEIPT, serial)
     return path

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QDialog, QFileDialog, QLineEdit, QWidget, QWizard,
 from gridstation.core import accounts, audit, backup, paths, station
 from gridstation.core import db as dbmod
 from gridstation.core.errors import DomainError
+from gridstation.ui import local_settings
 from gridstation.ui.forms import Form, load_form
 
 RECEIPT_SIZES = [("A5", "A5（半张 A4 纸，普通打印机）"), ("80mm", "80 毫米热敏卷纸（小票打印机）")]
@@ -240,8 +241,6 @@ class SetupWizard(QWizard):
         values: dict[str, object] = {"receipt_size": printing.receiptSizeCombo.currentData()}
         if self.backup_folder():
             values["backup_dir"] = self.backup_folder()
-        if printing.printerCombo.currentData():
-            values["printer"] = printing.printerCombo.currentData()
         try:
             station.open_site(str(temporary), create=True)
             staff = station.init_station(
@@ -264,4 +263,5 @@ class SetupWizard(QWizard):
         if final != Path(self.target):
             paths.remember_database(str(final))
         station.open_site(str(final), create=False)
+        local_settings.set_printer(printing.printerCombo.currentData() or "")  # a setting of this PC
         self.created = str(final)

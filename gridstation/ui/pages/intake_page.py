@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from gridstation.core import catalog, idcard, intakes, residents
 from gridstation.core import models as m
+from gridstation.core.accounts import HEAD
 from gridstation.core.errors import DomainError
 from gridstation.ui.context import AppContext
 from gridstation.ui.forms import load_form
@@ -187,12 +188,10 @@ class IntakePage(QWidget):
         from gridstation.ui.printing import preview_receipt
 
         try:
-            path = preview_receipt(self, serial)
+            return preview_receipt(self, self.ctx.staff, serial)
         except DomainError as exc:
             self._message("error", exc.message)
             return None
-        intakes.record_reprint(self.ctx.staff, serial)
-        return path
 
     def _message(self, role: str, text: str) -> None:
         show_message(self.ui.messageLabel, role, text)
@@ -308,7 +307,7 @@ class IntakePage(QWidget):
         self.roster_model = PagedTableModel([
             Column("姓名", lambda r: r.resident.name),
             Column("证件号码", lambda r: idcard.mask_id(r.resident.doc_number)),
-            Column("联系电话", lambda r: r.resident.phone),
+            Column("联系电话", lambda r: idcard.mask_phone(r.resident.phone)),
             Column("住址", lambda r: residents.address(r.resident)),
             Column("认证情况", lambda r: "已认证" if r.certified else "未认证"),
             Column("受理编号", lambda r: r.serial),
@@ -317,6 +316,7 @@ class IntakePage(QWidget):
         self.ui.yearSpin.valueChanged.connect(self.reload_roster)
         self.ui.rosterFilterCombo.currentIndexChanged.connect(self.reload_roster)
         self.ui.certifyButton.clicked.connect(self.certify_selected)
+        self.ui.rosterPhoneButton.clicked.connect(self.reveal_roster_phone)
         self.ui.exportRosterButton.clicked.connect(lambda: self.export_roster())
 
     def reload_roster(self) -> None:
@@ -329,12 +329,30 @@ class IntakePage(QWidget):
         self.roster_model.reload()
         self.ui.rosterSummary.setText(f"养老金领取人员已认证 {done} 人")
 
-    def certify_selected(self) -> None:
+    def _roster_selection(self) -> intakes.RosterRow | None:
         index = self.ui.rosterTable.currentIndex()
         if not index.isValid():
             self.ctx.bus.status_message.emit("请先在名册中选择一位居民。")
+            return None
+        return self.roster_model.row_at(index.row())
+
+    def reveal_roster_phone(self) -> None:
+        """The roster shows phones masked; the station head may look one up, and it is audited."""
+        row = self._roster_selection()
+        if row is None:
             return
-        row = self.roster_model.row_at(index.row())
+        try:
+            phone = residents.reveal_phone(self.ctx.staff, row.resident.id, role=HEAD,
+                                           why={"roster": self.ui.yearSpin.value()})
+        except DomainError as exc:
+            self.ctx.bus.status_message.emit(exc.message)
+            return
+        self.ui.rosterSummary.setText(f"{row.resident.name}：{phone or '未登记电话'}")
+
+    def certify_selected(self) -> None:
+        row = self._roster_selection()
+        if row is None:
+            return
         try:
             intake = intakes.record_certification(self.ctx.staff, row.resident.id, self.ui.yearSpin.value(),
                                                   self.ui.wayCombo.currentText())

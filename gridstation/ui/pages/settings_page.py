@@ -8,6 +8,7 @@ from gridstation.core import accounts, catalog, settings, station
 from gridstation.core import db as dbmod
 from gridstation.core.errors import DomainError
 from gridstation.ui.context import AppContext
+from gridstation.ui import local_settings
 from gridstation.ui.forms import load_form
 from gridstation.ui.feedback import show_message
 
@@ -66,9 +67,10 @@ class SettingsPage(QWidget):
         self.ui.loanLimitSpin.setValue(int(values["loan_limit_units"]))
         self.ui.renewSpin.setValue(int(values["loan_max_renewals"]))
         self.ui.labelLayoutCombo.setCurrentText(values["label_layout"])
-        if values["printer"] and self.ui.printerCombo.findData(values["printer"]) < 0:
-            self.ui.printerCombo.addItem(f"{values['printer']}（未连接）", values["printer"])
-        self.ui.printerCombo.setCurrentIndex(max(self.ui.printerCombo.findData(values["printer"]), 0))
+        printer = local_settings.printer()
+        if printer and self.ui.printerCombo.findData(printer) < 0:
+            self.ui.printerCombo.addItem(f"{printer}（未连接）", printer)
+        self.ui.printerCombo.setCurrentIndex(max(self.ui.printerCombo.findData(printer), 0))
         self.ui.databaseEdit.setText(self.ctx.target)
         self.services = catalog.all_services()
         table = self.ui.serviceTable
@@ -88,14 +90,14 @@ class SettingsPage(QWidget):
             "receipt_size": self.ui.receiptSizeCombo.currentText(), "receipt_notice": self.ui.noticeEdit.text(),
             "idle_lock_minutes": self.ui.idleSpin.value(), "loan_limit_units": self.ui.loanLimitSpin.value(),
             "loan_max_renewals": self.ui.renewSpin.value(), "label_layout": self.ui.labelLayoutCombo.currentText(),
-            "printer": self.ui.printerCombo.currentData() or "",
         }
         try:
-            changed = station.update_settings(self.ctx.staff, values)
+            changed = len(station.update_settings(self.ctx.staff, values))
         except DomainError as exc:
             show_message(self.ui.stationMessage, "error", exc.message)
             return
-        show_message(self.ui.stationMessage, "ok", f"已保存（{len(changed)} 项变更）。" if changed else "没有变更。")
+        changed += local_settings.set_printer(self.ui.printerCombo.currentData() or "")  # this PC only
+        show_message(self.ui.stationMessage, "ok", f"已保存（{changed} 项变更）。" if changed else "没有变更。")
         self.ctx.bus.data_changed.emit("settings")
         self.refresh()
 

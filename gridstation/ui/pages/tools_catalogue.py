@@ -11,7 +11,7 @@ from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QFileDialog
 
-from gridstation.core import tool_photos, tools
+from gridstation.core import printouts, tool_photos, tools
 from gridstation.core.accounts import HEAD
 from gridstation.core.errors import DomainError
 from gridstation.core.money import yuan
@@ -258,13 +258,12 @@ class CatalogueTab:
     def print_labels(self) -> None:
         """资产标签 for the selected kind (or every kind when none is selected)."""
         from gridstation.reports.labels import write_labels
-        from gridstation.ui.pdf_preview import show_pdf
-        from gridstation.ui.printing import new_pdf_path
+        from gridstation.ui.printing import new_pdf_path, preview_document
 
         kind = self._kind_name()
         try:
             path = write_labels(new_pdf_path("labels"), kind=kind)
+            preview_document(self.page, self.ctx.staff, path, f"资产标签 · {kind or '全部工具'}",
+                             printouts.LABELS, kind or printouts.ALL_LABELS)
         except DomainError as exc:
             self._message("error", exc.message)
-            return
-        show_pdf(self.page, path, f"资产标签 · {kind or '全部工具'}")

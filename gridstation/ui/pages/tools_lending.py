@@ -15,7 +15,7 @@ from PySide6.QtCore import QDate, QDateTime, QLocale, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QListWidget, QListWidgetItem, QVBoxLayout
 
-from gridstation.core import idcard, residents, tools
+from gridstation.core import idcard, printouts, residents, tools
 from gridstation.core import models as m
 from gridstation.core.accounts import HEAD
 from gridstation.core.errors import DomainError
@@ -295,18 +295,16 @@ class LendTab:
         return loan
 
     def print_slip(self, slip_no: str) -> Path | None:
-        """Write the 借用单 PDF, record the print, and open the preview."""
+        """Write the 借用单 PDF and open the preview (recorded as a preview; printing it is recorded too)."""
         from gridstation.reports.loan_slip import write_loan_slip
-        from gridstation.ui.pdf_preview import show_pdf
-        from gridstation.ui.printing import new_pdf_path
+        from gridstation.ui.printing import new_pdf_path, preview_document
 
         try:
             path = write_loan_slip(slip_no, new_pdf_path(slip_no))
-            tools.record_slip_print(self.ctx.staff, slip_no)
+            preview_document(self.page, self.ctx.staff, path, f"借用单 {slip_no}", printouts.SLIP, slip_no)
         except DomainError as exc:
             self.banner.refuse(exc)
             return None
-        show_pdf(self.page, path, f"借用单 {slip_no}")
         return path
 
     def clear(self, keep_message: bool = False) -> None:

@@ -1,0 +1,45 @@
+"""The one rule that keeps text in a spreadsheet the app writes from running as a formula.
+
+Names, notes, employer names and a district file's station names come from people the reader does
+not control. openpyxl stores any string starting with ``=`` as a live formula (and ``#N/A`` and the
+other error codes as errors), and Excel/WPS re-evaluate a cell starting with ``=``, ``+``, ``-`` or
+``@`` (tab and carriage return too) as soon as someone edits it. Following the OWASP guidance on CSV
+and formula injection, such text is written as an explicit string cell with Excel's "quote prefix"
+(what typing a leading ``'`` produces): the reader sees exactly the text that was stored, an edit
+keeps it text, and an import reads the same text back. A visible apostrophe is not added to the
+value, so a round trip through the importer changes nothing. Numbers, including negative ones, are
+never touched: only ``str`` values are.
+"""
+
+from __future__ import annotations
+
+from openpyxl.cell.cell import ERROR_CODES, Cell
+
+TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def is_risky(value: object) -> bool:
+    """True for text a spreadsheet would treat as a formula or an error value."""
+    return isinstance(value, str) and (value.startswith(TRIGGERS) or value in ERROR_CODES)
+
+
+def as_text(cell: Cell) -> Cell:
+    """Make ``cell`` (already holding its value) a plain string cell if its text is risky."""
+    if is_risky(cell.value):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+    return cell
+
+
+def safe_value(sheet: object, value: object) -> object:
+    """``value`` as it can be appended to a write-only sheet: unchanged, or a guarded text cell."""
+    if is_risky(value):
+        return as_text(Cell(sheet, row=1, column=1, value=value))
+    return value
+
+
+def guard_sheet(sheet: object) -> None:
+    """Guard every cell of a (normal-mode) worksheet that is complete: for the small sheets built cell by cell."""
+    for row in sheet.iter_rows():
+        for cell in row:
+            as_text(cell)
