@@ -13,7 +13,7 @@ from pathlib import Path
 
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Table
+from reportlab.platypus import Flowable, KeepTogether, Table
 
 from gridstation.core.stats import DEFINITIONS, PeriodStats
 from gridstation.core.stats_tables import StatTable, display
@@ -22,6 +22,7 @@ from gridstation.reports import fonts
 PAGE_MARGIN = 14 * mm
 CONTENT_WIDTH = A4[0] - 2 * PAGE_MARGIN
 KEEP_ROWS = 14  # tables up to this many rows never split across pages
+NOTE_SIZE = 8.5  # the definitions are read, and printed: never below 8 pt
 
 
 @dataclass
@@ -62,20 +63,32 @@ def table_section(table: StatTable, st: fonts.Styles) -> Section:
     return Section(table.title, body, keep=len(rows) <= KEEP_ROWS)
 
 
-def numbered(sections: Sequence[Section], st: fonts.Styles) -> list[Flowable]:
-    """Headings 一、二、… before each section, kept with what they introduce."""
+def numbered(sections: Sequence[Section], st: fonts.Styles, closing: Sequence[Flowable] = ()) -> list[Flowable]:
+    """Headings 一、二、… before each section, kept with what they introduce.
+
+    ``closing`` (the notes and the signature lines) is kept with the last section, so the last page
+    never holds only a few note lines and the signatures, apart from the figures they sign.
+    """
     story: list[Flowable] = []
     for index, part in enumerate(sections):
         heading = fonts.section(f"{cn_number(index + 1)}、{part.title}", st)
-        story += [KeepTogether(heading + part.body)] if part.keep else heading + part.body
+        last = index == len(sections) - 1
+        if part.keep or last:
+            story.append(KeepTogether(heading + part.body + (list(closing) if last else [])))
+        else:
+            story += heading + part.body
+    if not sections:
+        story.append(KeepTogether(list(closing)))
     return story
 
 
-def notes_block(st: fonts.Styles) -> list[Flowable]:
-    """The definitions every figure follows, printed with the figures so nobody has to guess."""
-    items: list[Flowable] = [CondPageBreak(40 * mm), *fonts.section("统计口径说明", st)]
-    items += [fonts.text(f"{index}. {line}", st.small) for index, line in enumerate(DEFINITIONS, start=1)]
-    return items
+def closing_block(st: fonts.Styles, signers: Sequence[str]) -> list[Flowable]:
+    """The definitions every figure follows, then the signature lines: printed with the figures so
+    nobody has to guess, at a size that stays legible on paper."""
+    note = fonts.styles(NOTE_SIZE / fonts.SMALL_RATIO).small
+    items: list[Flowable] = [*fonts.section("统计口径说明", st)]
+    items += [fonts.text(f"{index}. {line}", note) for index, line in enumerate(DEFINITIONS, start=1)]
+    return [*items, fonts.signature_lines(list(signers), CONTENT_WIDTH, st)]
 
 
 def info_line(stats: PeriodStats, generated: dt.datetime, st: fonts.Styles) -> Flowable:
@@ -85,12 +98,13 @@ def info_line(stats: PeriodStats, generated: dt.datetime, st: fonts.Styles) -> F
     return fonts.text(f"{period}　　生成时间：{fonts.cn_datetime(generated)}", st.small)
 
 
-def write_report(out: Path, *, title: str, story: Sequence[Flowable], generated: dt.datetime) -> Path:
-    """Header, the report's own story, the notes and the head's signature, then the file (atomically)."""
+def write_report(out: Path, *, title: str, lead: Sequence[Flowable], sections: Sequence[Section],
+                 generated: dt.datetime) -> Path:
+    """Header, the lead lines, the numbered sections with the notes and the head's signature, then the file."""
     st = fonts.styles(9.5)
     station = fonts.StationInfo.current()
-    full: list[Flowable] = [*fonts.header(station, title, st, CONTENT_WIDTH), *story, *notes_block(st),
-                            KeepTogether([fonts.signature_lines(["制表人：", "站长签字："], CONTENT_WIDTH, st)])]
+    full: list[Flowable] = [*fonts.header(station, title, st, CONTENT_WIDTH), *lead,
+                            *numbered(sections, st, closing_block(st, ["制表人：", "站长签字："]))]
     footer = f"{station.name}　{title}　生成时间 {fonts.cn_datetime(generated)}"
     return fonts.build_pdf(out, full, pagesize=A4, title=f"{station.name} {title}", author=station.name,
                            margin=PAGE_MARGIN, bottom=PAGE_MARGIN + 4 * mm, footer=footer)
