@@ -51,3 +51,10 @@ def test_notes_are_at_least_8_pt():
     notes = [f for f in stats_pdf.closing_block(fonts.styles(9.5), ["制表人："]) if isinstance(f, Paragraph)]
     numbered = [p for p in notes if re.match(r"\d+\. ", p.text)]
     assert numbered and all(p.style.fontSize >= 8 for p in numbered)
+
+
+def test_headings_and_chart_labels_print_whole(known, tmp_path):
+    first = pages(write_monthly(FEB, tmp_path / "m.pdf"))[0]
+    assert "平均办理天数" in first  # one line, not 平均办理天 / 数
+    assert "…" not in first, first  # the pie legend and the bar labels wrap instead of cutting names
+    assert "补贴" in first.split("受理业务构成")[1]

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, KeepTogether, Table
 
 from gridstation.core.stats import DEFINITIONS, PeriodStats
@@ -22,6 +23,7 @@ from gridstation.reports import fonts
 PAGE_MARGIN = 14 * mm
 CONTENT_WIDTH = A4[0] - 2 * PAGE_MARGIN
 KEEP_ROWS = 14  # tables up to this many rows never split across pages
+CELL_PADDING = 7  # fonts.grid_table's left and right cell padding together
 NOTE_SIZE = 8.5  # the definitions are read, and printed: never below 8 pt
 
 
@@ -49,8 +51,7 @@ def table_section(table: StatTable, st: fonts.Styles) -> Section:
     Text columns align left and figures right; the total row is shaded. A short table is kept on
     one page with its heading; a long one repeats its header row on the next page.
     """
-    scale = CONTENT_WIDTH / sum(c.width for c in table.columns)
-    widths = [c.width * scale for c in table.columns]
+    widths = header_widths([c.label for c in table.columns], [c.width for c in table.columns], st)
     first = table.rows[0] if table.rows else []
     aligns = ["left" if i < len(first) and isinstance(first[i], str) else "right" for i in range(len(widths))]
     rows = [[display(cell) for cell in row] for row in table.rows] or [["（无）"] + [""] * (len(widths) - 1)]
@@ -61,6 +62,19 @@ def table_section(table: StatTable, st: fonts.Styles) -> Section:
     if table.note:
         body.append(fonts.text(table.note, st.small))
     return Section(table.title, body, keep=len(rows) <= KEEP_ROWS)
+
+
+def header_widths(labels: Sequence[str], weights: Sequence[float], st: fonts.Styles) -> list[float]:
+    """Column widths over the page in proportion to ``weights``, each wide enough for its heading on
+    one line (「平均办理天数」 never breaks into 平均办理天/数); the widest column gives the room."""
+    widths = [w * CONTENT_WIDTH / sum(weights) for w in weights]
+    head = st.cell_head
+    needs = [stringWidth(label, head.fontName, head.fontSize) + CELL_PADDING + 1 for label in labels]
+    short = sum(max(need - width, 0) for need, width in zip(needs, widths, strict=True))
+    widest = max(range(len(widths)), key=lambda i: widths[i] - needs[i])
+    widths = [max(width, need) for need, width in zip(needs, widths, strict=True)]
+    widths[widest] -= short
+    return widths
 
 
 def numbered(sections: Sequence[Section], st: fonts.Styles, closing: Sequence[Flowable] = ()) -> list[Flowable]:
