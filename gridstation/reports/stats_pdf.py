@@ -51,10 +51,10 @@ def table_section(table: StatTable, st: fonts.Styles) -> Section:
     Text columns align left and figures right; the total row is shaded. A short table is kept on
     one page with its heading; a long one repeats its header row on the next page.
     """
-    widths = header_widths([c.label for c in table.columns], [c.width for c in table.columns], st)
+    rows = [[display(cell) for cell in row] for row in table.rows] or [["（无）"] + [""] * (len(table.columns) - 1)]
+    widths = header_widths([c.label for c in table.columns], [c.width for c in table.columns], rows, st)
     first = table.rows[0] if table.rows else []
     aligns = ["left" if i < len(first) and isinstance(first[i], str) else "right" for i in range(len(widths))]
-    rows = [[display(cell) for cell in row] for row in table.rows] or [["（无）"] + [""] * (len(widths) - 1)]
     grid: Table = fonts.grid_table([c.label for c in table.columns], rows, widths, st, aligns=aligns)
     if table.has_total and table.rows:
         grid.setStyle([("BACKGROUND", (0, -1), (-1, -1), fonts.SHADE)])
@@ -64,16 +64,28 @@ def table_section(table: StatTable, st: fonts.Styles) -> Section:
     return Section(table.title, body, keep=len(rows) <= KEEP_ROWS)
 
 
-def header_widths(labels: Sequence[str], weights: Sequence[float], st: fonts.Styles) -> list[float]:
+def header_widths(labels: Sequence[str], weights: Sequence[float], rows: Sequence[Sequence[str]],
+                  st: fonts.Styles) -> list[float]:
     """Column widths over the page in proportion to ``weights``, each wide enough for its heading on
-    one line (「平均办理天数」 never breaks into 平均办理天/数); the widest column gives the room."""
+    one line (「平均办理天数」 never breaks into 平均办理天/数) where the page has room for that.
+
+    The column with the most room to spare gives it, never below its widest cell; a table with too
+    many columns for that keeps its proportions and its headings wrap.
+    """
     widths = [w * CONTENT_WIDTH / sum(weights) for w in weights]
-    head = st.cell_head
-    needs = [stringWidth(label, head.fontName, head.fontSize) + CELL_PADDING + 1 for label in labels]
+
+    def width_of(text: str, style) -> float:
+        return stringWidth(text, style.fontName, style.fontSize) + CELL_PADDING + 1
+
+    needs = [width_of(label, st.cell_head) for label in labels]
+    floors = [max([need, *(width_of(str(row[i]), st.cell) for row in rows if i < len(row))])
+              for i, need in enumerate(needs)]
     short = sum(max(need - width, 0) for need, width in zip(needs, widths, strict=True))
-    widest = max(range(len(widths)), key=lambda i: widths[i] - needs[i])
+    donor = max(range(len(widths)), key=lambda i: widths[i] - floors[i])
+    if short > widths[donor] - floors[donor]:
+        return widths
     widths = [max(width, need) for need, width in zip(needs, widths, strict=True)]
-    widths[widest] -= short
+    widths[donor] -= short
     return widths
 
 
