@@ -40,7 +40,8 @@ class _Metrics:
     """Type sizes (largest, smallest) for one layout; the smaller 4x10 label gets smaller ones.
 
     The smallest sizes keep the worst case (a 32-character asset code on three lines under a
-    two-line kind name) inside the label.
+    two-line kind name and a two-line station name) inside the label; nothing prints below 6 pt,
+    the smallest type that stays legible on a printed sticker: a long station name wraps instead.
     """
 
     pad: float
@@ -49,8 +50,8 @@ class _Metrics:
     code: tuple[float, float]
 
 
-_METRICS = {"3x8": _Metrics(3 * mm, (7, 5), (10, 7), (16, 8)),
-            "4x10": _Metrics(2.5 * mm, (5.5, 4.5), (8, 6), (12, 7))}
+_METRICS = {"3x8": _Metrics(3 * mm, (7, 6), (10, 7), (16, 8)),
+            "4x10": _Metrics(2.5 * mm, (6.5, 6), (8, 6), (12, 7))}
 
 
 def check_layout(layout: str) -> str:
