@@ -42,3 +42,11 @@ def name_keys(name: str) -> list[str]:
 def prefix_end(prefix: str) -> str:
     """Upper bound for an indexed prefix range (col >= p AND col < prefix_end(p))."""
     return prefix[:-1] + chr(ord(prefix[-1]) + 1)
+
+
+def sort_key(name: str) -> tuple[str, str]:
+    """Pinyin order for a short list people scan by eye (陈 before 王 before 张), not character-code
+    order; the name itself breaks ties between same-sounding names. Large lists sort in the
+    database on the stored keys instead (``intakes.pension_roster``)."""
+    keys = name_keys(name)
+    return (keys[0] if keys else "", name)

@@ -19,6 +19,7 @@ from reportlab.pdfgen.canvas import Canvas
 from gridstation.core import models as m
 from gridstation.core import settings
 from gridstation.core.errors import DomainError, NotFound
+from gridstation.core.pinyin_keys import sort_key
 from gridstation.reports.fonts import (CREATOR, FONT, INK, MUTED, StationInfo, fit_font_size, qr_code,
                                        register_fonts, save_atomically, wrap_chars)
 
@@ -75,8 +76,9 @@ def label_items(kind: str | None = None) -> list[LabelItem]:
         if found is None:
             raise NotFound(f"工具箱中没有名为“{kind}”的工具种类，请核对名称。")
         query = query.where(m.ToolUnit.kind == found)
-    items = [LabelItem(row.kind.name, row.asset_code)
-             for row in query.order_by(m.ToolKind.name, m.ToolUnit.asset_code)]
+    # A station has hundreds of units, not thousands: sorting here by pinyin is cheap.
+    items = sorted((LabelItem(row.kind.name, row.asset_code) for row in query),
+                   key=lambda item: (sort_key(item.kind), item.asset_code))
     if not items:
         which = f"“{kind.strip()}”" if kind is not None else "工具箱"
         raise DomainError(f"{which}中没有可贴标签的工具（已遗失或报废的不打印），请先登记工具。")
