@@ -47,7 +47,7 @@ BUILTIN: list[dict[str, Any]] = [
                 _f("amount_owed", "欠薪金额", "money", required=True, stat="amount_owed"),
                 _f("period_owed", "欠薪期间"),
                 _f("amount_recovered", "追回金额", "money", stat="amount_recovered", stage="complete"),
-                _f("outcome", "处理结果", "choice", required=True, stage="complete",
+                _f("outcome", "处理方式", "choice", required=True, stage="complete",
                    choices=["协商解决", "转劳动监察", "转仲裁", "其他"])]},
     {"code": SUBSIDY_4050, "name": "\u201c4050\u201d社保补贴", "category": "就业", "promised_days": 10,
      "sort_order": 40, "actions": ["申请", "续期"],
@@ -125,7 +125,8 @@ def check_value(fdef: FieldDef, raw: object) -> Any:
         return value
     if not text:
         if fdef.required:
-            raise DomainError(f"请填写“{fdef.label}”。", field=fdef.key)
+            verb = "请选择" if fdef.type == "choice" else "请填写"  # a drop-down is chosen, not filled in
+            raise DomainError(f"{verb}“{fdef.label}”。", field=fdef.key)
         return None
     if len(text) > 500:
         raise DomainError(f"“{fdef.label}”过长（最多500个字）。", field=fdef.key)

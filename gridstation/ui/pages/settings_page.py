@@ -28,7 +28,7 @@ class SettingsPage(QWidget):
         self.ui.databaseButton.clicked.connect(self.choose_database)
         table = self.ui.serviceTable
         table.setColumnCount(5)
-        table.setHorizontalHeaderLabels(["业务名称", "类别", "承诺时限（天）", "办理事项", "状态"])
+        table.setHorizontalHeaderLabels(["业务名称", "类别", "承诺时限（自然日）", "办理事项", "状态"])
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)

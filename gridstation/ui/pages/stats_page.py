@@ -117,7 +117,7 @@ CARDS = [
     Card("养老认证覆盖率", lambda ms: display(Rate(ms.current.pension.coverage)),
          lambda ms: f"已认证 {ms.current.pension.certified} / {ms.current.pension.pensioners} 人"),
     Card("工具借出（件次）", lambda ms: str(ms.current.tools.lent),
-         lambda ms: f"逾期未还 {ms.current.tools.overdue} · 利用率 {display(Rate(ms.current.tools.utilisation))}"),
+         lambda ms: f"逾期未还 {ms.current.tools.overdue} 件 · 利用率 {display(Rate(ms.current.tools.utilisation))}"),
 ]
 
 

@@ -43,7 +43,7 @@ class OverdueTab:
             Column("逾期天数", lambda r: r.days_overdue),
             Column("催还次数", lambda r: r.reminders),
             Column("最近催还",
-                   lambda r: f"{r.last_reminder_at:%m-%d %H:%M} {r.last_outcome}" if r.last_reminder_at else ""),
+                   lambda r: f"{r.last_reminder_at:%Y-%m-%d %H:%M} {r.last_outcome}" if r.last_reminder_at else ""),
         ], lambda offset, limit: tools.overdue_rows(offset=offset, limit=limit))
         setup_table(self.ui.overdueTable, self.model)
         self.ui.outcomeCombo.addItems(list(REMINDER_OUTCOMES))
