@@ -138,3 +138,24 @@ def test_the_log_tab_shows_sentences_not_json(qtbot, db_path, admin):
     assert "管理员 修改了设置“自动锁定时间（分钟）”：10 → 15" in cells
     assert not any("{" in str(text) or "setting" in str(text) or "staff" in str(text) for text in cells)
     assert headers == ["时间", "操作", "内容"]
+
+
+def test_the_log_filters_narrow_the_list(qtbot, db_path, admin, clerk):
+    from gridstation.ui.context import AppContext
+    from gridstation.ui.main_window import MainWindow
+    from tests.helpers import type_text
+
+    station.update_settings(admin, {"idle_lock_minutes": 15})
+    accounts.sign_in("clerk", PASSWORD)
+    window = MainWindow(AppContext(target=str(db_path), staff=admin))
+    qtbot.addWidget(window)
+    window.show()
+    tab = window.show_page("settings").extra_tabs["audit"]
+    tab.refresh()
+    model = tab.ui.auditTable.model()
+    everyone = model.rowCount()
+    type_text(qtbot, tab.ui.userFilterEdit, "clerk")
+    assert 0 < model.rowCount() < everyone
+    assert all("王小红" in model.index(r, 2).data() for r in range(model.rowCount()))
+    tab.ui.fromDate.setDate(tab.ui.toDate.date().addDays(1))
+    assert model.rowCount() == 0

@@ -182,6 +182,8 @@ def _object(entry: m.AuditLog, names: Names, before: Any = None, after: Any = No
     if kind == "staff":
         return f"人员 {names.staff_by_id[key]}" if key in names.staff_by_id else ""
     if kind == "tool_kind":
+        if key == "全部":  # labels printed for every kind from the command line
+            return "（全部工具种类）"
         named = [p.get("name") for p in (after, before) if isinstance(p, dict) and p.get("name")]
         return f"工具种类 {names.kinds.get(key) or (named[0] if named else key if not key.isdigit() else '（已删除）')}"
     if kind == "reservation":

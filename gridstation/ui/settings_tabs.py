@@ -121,7 +121,7 @@ class AuditTab(QWidget):
         setup_table(self.ui.auditTable, self.model)
         for signal in (self.ui.userFilterEdit.textChanged, self.ui.actionFilterCombo.currentIndexChanged,
                        self.ui.fromDate.dateChanged, self.ui.toDate.dateChanged):
-            signal.connect(self.model.reload)
+            signal.connect(lambda *_changed: self.model.reload())  # the signal's value is no fetch function
         self.ui.verifyButton.clicked.connect(self.verify)
 
     def _fetch(self, offset: int, limit: int) -> list:
