@@ -81,3 +81,20 @@ def test_catalogue_and_service_dialog_show_no_codes(qtbot, db_path, admin):
     svc = catalog.get_service("微心愿")
     assert svc.code == "weixinyuan"
     assert [(f.key, f.label) for f in catalog.fields_of(svc)] == [("xinyuanneirong", "心愿内容")]
+
+
+def test_editing_a_builtin_service_keeps_its_code_field_keys_and_statistics(qtbot, db_path, admin):
+    window = MainWindow(AppContext(target=str(db_path), staff=admin))
+    qtbot.addWidget(window)
+    window.show()
+    page = window.show_page("settings")
+    before = catalog.get_service(catalog.WAGE)
+    page.ui.serviceTable.selectRow(page.services.index(next(s for s in page.services if s.code == catalog.WAGE)))
+    dialog = page.edit_service()
+    activate(qtbot, dialog)
+    dialog.ui.daysSpin.setValue(20)
+    qtbot.mouseClick(dialog.ui.saveButton, Qt.MouseButton.LeftButton)
+    assert dialog.ui.messageLabel.text() == ""
+    after = catalog.get_service(catalog.WAGE)
+    assert (after.id, after.code, after.promised_days) == (before.id, catalog.WAGE, 20)
+    assert catalog.fields_of(after) == catalog.fields_of(before)  # keys, labels and stat roles unchanged
