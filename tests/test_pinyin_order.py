@@ -30,9 +30,12 @@ def pensioners(admin) -> dict[str, int]:
     return people
 
 
-def test_sort_key_is_pinyin():
+def test_sort_key_is_pinyin_syllable_by_syllable():
     assert sorted(NAMES, key=sort_key) == PINYIN_ORDER
     assert sorted(NAMES) != PINYIN_ORDER
+    # Joined pinyin would give liangpingxiu < lihaoqiang < linxuan < liqiangde < liuyue.
+    assert sorted(["刘月", "李强德", "梁萍秀", "林轩", "李浩强"], key=sort_key) == [
+        "李浩强", "李强德", "梁萍秀", "林轩", "刘月"]
 
 
 def test_roster_is_in_pinyin_order_and_searchable(admin):

@@ -44,9 +44,9 @@ def prefix_end(prefix: str) -> str:
     return prefix[:-1] + chr(ord(prefix[-1]) + 1)
 
 
-def sort_key(name: str) -> tuple[str, str]:
-    """Pinyin order for a short list people scan by eye (陈 before 王 before 张), not character-code
-    order; the name itself breaks ties between same-sounding names. Large lists sort in the
-    database on the stored keys instead (``intakes.pension_roster``)."""
-    keys = name_keys(name)
-    return (keys[0] if keys else "", name)
+def sort_key(name: str) -> tuple[tuple[str, ...], str]:
+    """Pinyin order as a dictionary of names has it (陈 before 王 before 张), not character-code
+    order: syllable by syllable, so every 李 comes before 梁, 林 and 刘 (the joined search keys
+    would put lihaoqiang after liangpingxiu). The name itself breaks ties between same-sounding
+    names. About 10 µs a name once its characters have been seen (the readings are cached)."""
+    return tuple(_readings(char, False)[0] for char in "".join(name.split())), name
