@@ -42,12 +42,14 @@ def run_gui(target: str) -> int:
 
     from gridstation.ui.context import AppContext
     from gridstation.ui.main_window import MainWindow
+    from gridstation.ui.qt_translations import install_qt_translations
     from gridstation.ui.theme import apply_theme
 
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName("GridStation")
     app.setApplicationDisplayName("网格服务站")
     apply_theme(app)
+    install_qt_translations(app)
     install_error_dialog()
     window = MainWindow(AppContext(target=target))
     _wire_staff_switching(window)

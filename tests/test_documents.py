@@ -70,7 +70,9 @@ def test_labels_carry_every_asset_code_and_fill_pages_by_layout(db_path, tmp_pat
     text = pdf_text(out)
     for unit in units:
         assert unit.asset_code in text
-    assert STATION in text and "通下水道工具" in text
+    # Each label's lines in drawing order: a station name wrapped onto two lines (4x10) reads whole.
+    raw = subprocess.run(["pdftotext", "-raw", str(out), "-"], check=True, capture_output=True, text=True).stdout
+    assert raw.replace("\n", "").count(STATION) == 50 and "通下水道工具" in text
     assert page_count(out) == -(-50 // per_page)  # 3 pages of 3x8, 2 of 4x10
 
 

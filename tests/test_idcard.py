@@ -63,6 +63,21 @@ def test_county_missing_from_table_is_a_warning_not_a_crash():
     assert idcard.check_id(unknown).region_warning
 
 
+def test_region_issued_after_the_birth_is_no_warning():
+    # 官渡区 (530111) dates from 1983; a resident born in 1970 got the number there later.
+    info = idcard.check_id(make_id("530111", "19700512", "031"))
+    assert info.region_warning == ""
+    assert idcard.check_id(make_id("130631", "19800101", "123")).region_warning == ""
+
+
+def test_code_that_was_never_a_region_says_so():
+    warning = idcard.check_id(make_id("990101", "19800101", "123")).region_warning
+    assert "990101" in warning and "不是任何省份的行政区划代码" in warning
+    assert "行政区划表" not in warning
+    county = idcard.check_id(make_id("539901", "19800101", "123")).region_warning
+    assert "539901" in county and "云南省" in county and "区县代码" in county
+
+
 def test_masks():
     assert idcard.mask_id("110101199003077717") == "110101********7717"
     assert idcard.mask_phone("13812345678") == "138****5678"

@@ -113,7 +113,7 @@ def test_completing_without_a_result_is_refused(admin, resident):
     before = snapshot()
     with pytest.raises(DomainError, match="办理结果"):
         intakes.change_status(admin, a.serial, intakes.COMPLETED, completion={"outcome": "协商解决"})
-    with pytest.raises(DomainError, match="处理结果"):
+    with pytest.raises(DomainError, match="处理方式"):
         intakes.change_status(admin, a.serial, intakes.COMPLETED, result="办完")
     assert snapshot() == before
 

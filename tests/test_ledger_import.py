@@ -252,7 +252,7 @@ def test_unsupported_files_are_refused_with_a_reason(db_path, tmp_path):
 
 
 INTAKE_HEADERS = ["受理编号", "受理日期", "姓名", "身份证号", "业务类型", "办理事项", "状态", "办结日期", "办理结果",
-                  "用人单位", "涉及人数", "欠薪金额", "追回金额", "处理结果", "认证年度", "认证方式", "材料已核验", "备注"]
+                  "用人单位", "涉及人数", "欠薪金额", "追回金额", "处理方式", "认证年度", "认证方式", "材料已核验", "备注"]
 
 
 def intake_row(**cells: object) -> list[object]:
@@ -270,7 +270,7 @@ def test_intakes_keep_their_serial_find_resident_and_service_and_reach_their_sta
         INTAKE_HEADERS,
         intake_row(受理编号="SL202401050003", 受理日期="2024/1/5 09:30", 姓名="张三", 身份证号=ZHANG, 业务类型="讨薪",
                    状态="办结", 办结日期="2024年1月20日", 办理结果="已追回", 用人单位="某某建筑公司", 涉及人数=3,
-                   欠薪金额="¥12,345.50", 追回金额="12,000", 处理结果="协商解决", 备注="电话预约"),
+                   欠薪金额="¥12,345.50", 追回金额="12,000", 处理方式="协商解决", 备注="电话预约"),
         intake_row(受理日期=dt.datetime(2024, 1, 5, 10, 0), 身份证号=LI, 业务类型=catalog.UNEMPLOYMENT,
                    办理事项="年检", 材料已核验="是"),
         intake_row(受理日期="20240106", 身份证号=ZHANG, 业务类型="养老保险待遇资格认证", 状态="办理中",
@@ -309,7 +309,7 @@ def test_intake_rows_refused_by_the_counters_rules_name_their_column(db_path, ad
     before = snapshot()
     report = check(path, "intakes", dry_run=True)
     assert where(report) == [(2, "身份证号"), (3, "姓名"), (4, "业务类型"), (5, "涉及人数"), (6, "用人单位"),
-                             (7, "办理事项"), (8, "处理结果"), (9, "状态")]
+                             (7, "办理事项"), (8, "处理方式"), (9, "状态")]
     assert "尚未登记" in report.problems[0].message
     assert snapshot() == before
 

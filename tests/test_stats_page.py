@@ -7,6 +7,8 @@ import time
 from pathlib import Path
 
 import pytest
+from PySide6.QtCharts import QAbstractBarSeries
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QFileDialog
 from test_stats import FEB, FEB_DAILY_COMPLETED, FEB_DAILY_RECEIVED, build_known_data
 
@@ -24,7 +26,7 @@ EXPECTED_CARDS = {
     "逾期（件）": ("2", "期末在办中已超承诺时限"),
     "讨薪追回": ("¥8,000.00", "受理 2 起 · 办结 1 起"),
     "养老认证覆盖率": ("66.7%", "已认证 2 / 3 人"),
-    "工具借出（件次）": ("3", "逾期未还 1 · 利用率 53.9%"),
+    "工具借出（件次）": ("3", "逾期未还 1 件 · 利用率 53.9%"),
 }
 
 
@@ -135,3 +137,23 @@ def test_the_real_writer_leaves_no_file_when_cancelled_at_its_last_step(admin, t
     with pytest.raises(Cancelled):
         monthly.write_monthly(FEB, pdf, xlsx, progress=stop_at_last)
     assert list(folder.iterdir()) == []
+
+
+def test_chart_labels_name_every_service_in_full(page):
+    names = ["失业证", "养老保险待遇资格认证", "讨薪", "\u201c4050\u201d社保补贴", "矛盾纠纷调处"]
+    bars = page.bars_view.chart().series()[0]
+    categories = next(axis for axis in page.bars_view.chart().axes() if hasattr(axis, "categories"))
+    assert categories.categories() == names  # on the left axis, where a long name has room
+    assert categories.alignment() == Qt.AlignmentFlag.AlignLeft
+    assert bars.labelsPosition() == QAbstractBarSeries.LabelsPosition.LabelsOutsideEnd
+    legend = page.pie_legend.text()
+    assert all(name in legend for name in names) and "…" not in legend
+    assert not page.pie_view.chart().legend().isVisible()
+
+
+def test_a_report_running_leaves_the_charts_their_room(qtbot, page):
+    before = [view.size() for view in (page.bars_view, page.pie_view, page.line_view)]
+    page._set_running(True)
+    qtbot.wait(50)
+    assert [view.size() for view in (page.bars_view, page.pie_view, page.line_view)] == before
+    page._set_running(False)

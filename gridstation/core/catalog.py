@@ -47,7 +47,7 @@ BUILTIN: list[dict[str, Any]] = [
                 _f("amount_owed", "欠薪金额", "money", required=True, stat="amount_owed"),
                 _f("period_owed", "欠薪期间"),
                 _f("amount_recovered", "追回金额", "money", stat="amount_recovered", stage="complete"),
-                _f("outcome", "处理结果", "choice", required=True, stage="complete",
+                _f("outcome", "处理方式", "choice", required=True, stage="complete",
                    choices=["协商解决", "转劳动监察", "转仲裁", "其他"])]},
     {"code": SUBSIDY_4050, "name": "\u201c4050\u201d社保补贴", "category": "就业", "promised_days": 10,
      "sort_order": 40, "actions": ["申请", "续期"],
@@ -125,7 +125,8 @@ def check_value(fdef: FieldDef, raw: object) -> Any:
         return value
     if not text:
         if fdef.required:
-            raise DomainError(f"请填写“{fdef.label}”。", field=fdef.key)
+            verb = "请选择" if fdef.type == "choice" else "请填写"  # a drop-down is chosen, not filled in
+            raise DomainError(f"{verb}“{fdef.label}”。", field=fdef.key)
         return None
     if len(text) > 500:
         raise DomainError(f"“{fdef.label}”过长（最多500个字）。", field=fdef.key)
@@ -192,12 +193,57 @@ def display_value(fdef: FieldDef, value: Any) -> str:
     return str(value)
 
 
-def save_service(actor: m.Staff | None, *, code: str, name: str, promised_days: int,
-                 actions: list[str], fields: list[dict], category: str = "", active: bool = True) -> m.ServiceType:
-    """Add or edit a service from the settings page (head only); a built-in keeps its code."""
+CODE_PATTERN = r"[A-Za-z0-9_]{2,32}"
+FIELD_KEY_PATTERN = r"[A-Za-z0-9_]{1,32}"
+
+
+def code_from_name(name: str, taken: set[str], *, prefix: str = "svc", limit: int = 32) -> str:
+    """A code made from a Chinese name (法律援助 -> falvyuanzhu), unique among ``taken``.
+
+    Staff never type codes: a service's code and a field's key are made once, when the service or
+    field is added, and never change after (intakes and statistics refer to them), so renaming a
+    service keeps its code. Names without letters or hanzi fall back to ``prefix`` plus a number.
+    """
+    from pypinyin import Style, lazy_pinyin  # pypinyin costs ~100 ms to import; only when adding
+
+    syllables = lazy_pinyin(name, style=Style.NORMAL, errors=lambda chars: list(chars))
+    stem = re.sub(r"[^a-z0-9_]", "", "".join(syllables).lower())[: limit - 4] or prefix
+    if not stem[0].isalpha():
+        stem = f"{prefix}_{stem}"[: limit - 4]
+    code, number = stem, 1
+    while code in taken or len(code) < 2:
+        number += 1
+        code = f"{stem}_{number}"
+    return code
+
+
+def with_field_keys(fields: list[dict]) -> list[dict]:
+    """Each field keeps the key it has; a new field (no key) gets one made from its label."""
+    taken = {str(raw.get("key") or "") for raw in fields}
+    out = []
+    for number, raw in enumerate(fields, start=1):
+        label = str(raw.get("label") or "").strip()
+        if not label:
+            raise DomainError(f"请填写第 {number} 个字段的名称。", field="fields")
+        if raw.get("key"):
+            out.append(dict(raw, label=label))
+            continue
+        key = code_from_name(label, taken, prefix="field")
+        taken.add(key)
+        out.append(dict(raw, key=key, label=label))
+    return out
+
+
+def save_service(actor: m.Staff | None, *, name: str, promised_days: int, actions: list[str], fields: list[dict],
+                 category: str = "", active: bool = True, code: str = "") -> m.ServiceType:
+    """Add (no ``code``) or edit a service from the settings page (head only).
+
+    A new service's code is made from its name; a built-in or earlier service keeps its code.
+    A ``code`` not yet in the catalogue adds a service under that code (imports, scripts).
+    """
     require(actor, HEAD)
     code, name = code.strip(), name.strip()
-    if not re.fullmatch(r"[A-Za-z0-9_]{2,32}", code):
+    if code and not re.fullmatch(CODE_PATTERN, code):
         raise DomainError("业务代码应为2至32位字母、数字或下划线。", field="code")
     if not name:
         raise DomainError("请输入业务名称。", field="name")
@@ -207,11 +253,14 @@ def save_service(actor: m.Staff | None, *, code: str, name: str, promised_days: 
         raise DomainError("承诺时限应在0至365天之间。", field="promised_days")
     if any(len(a.strip()) > 30 for a in actions):
         raise DomainError("每个办理事项最多30个字。", field="actions")
+    fields = with_field_keys(fields)
     seen: set[str] = set()
     for raw in fields:
         fdef = FieldDef.of(raw)
-        if not re.fullmatch(r"[A-Za-z0-9_]{1,32}", fdef.key) or fdef.key in seen:
-            raise DomainError(f"字段代码“{fdef.key}”无效或重复。")
+        if not re.fullmatch(FIELD_KEY_PATTERN, fdef.key) or fdef.key in seen:
+            raise DomainError(f"字段“{fdef.label}”的内部代码“{fdef.key}”无效或与其他字段重复。")
+        if fdef.label in {other["label"] for other in fields if other is not raw}:
+            raise DomainError(f"有两个字段都叫“{fdef.label}”，请改用不同的名称。", field="fields")
         if fdef.type not in FIELD_TYPES:
             raise DomainError(f"字段“{fdef.label}”的类型“{fdef.type}”不受支持。")
         if fdef.type == "choice" and not fdef.choices:
@@ -221,8 +270,11 @@ def save_service(actor: m.Staff | None, *, code: str, name: str, promised_days: 
                "actions": json.dumps([a.strip() for a in actions if a.strip()], ensure_ascii=False),
                "fields": json.dumps(fields, ensure_ascii=False), "active": bool(active)}
     with write_transaction():
-        svc = m.ServiceType.get_or_none(m.ServiceType.code == code)
+        svc = m.ServiceType.get_or_none(m.ServiceType.code == code) if code else None
         if svc is None:
+            if m.ServiceType.select().where(m.ServiceType.name == name).exists():
+                raise DomainError(f"服务清单中已有“{name}”，请改用其他名称或编辑原有业务。", field="name")
+            code = code or code_from_name(name, {c for (c,) in m.ServiceType.select(m.ServiceType.code).tuples()})
             svc = m.ServiceType.create(code=code, **payload)
             audit.record(actor, "新增业务", "service", code, after=payload)
         else:

@@ -14,7 +14,8 @@ from gridstation.core import models as m
 from gridstation.core.accounts import CLERK, require
 from gridstation.core.db import write_transaction
 from gridstation.core.errors import DomainError, NotFound
-from gridstation.core.residents import get_resident
+from gridstation.core.pinyin_keys import sort_key
+from gridstation.core.residents import get_resident, search_condition
 from gridstation.core.serials import next_number
 
 RECEIVED, IN_PROGRESS, COMPLETED, RETURNED, FORWARDED = "受理", "办理中", "办结", "退回", "转办"
@@ -245,14 +246,23 @@ class RosterRow:
     serial: str
 
 
-def pension_roster(year: int) -> list[RosterRow]:
-    """Every pensioner with whether this year's 资格认证 is done (an 办结 intake for that year)."""
+def pension_roster(year: int, text: str = "") -> list[RosterRow]:
+    """Every pensioner (or those the search box ``text`` finds, in the database) with whether this
+    year's 资格认证 is done (an 办结 intake for that year), in pinyin order of the name.
+
+    The order is ``pinyin_keys.sort_key`` over the rows read: the stored search keys are joined
+    syllables, which the database would sort 梁 before 李 (a column of syllable keys would need a
+    schema step). At a 100 000-resident station (28 000 pensioners) sorting adds 0.2-0.4 s to the
+    1.8 s of reading the rows; a real roster of hundreds sorts in a few milliseconds.
+    """
     service = catalog.get_service(catalog.PENSION)
     done = {
         row.resident_id: row.serial for row in m.Intake.select(m.Intake.resident, m.Intake.serial)
         .where((m.Intake.service == service) & (m.Intake.cert_year == year) & (m.Intake.status == COMPLETED))
     }
-    pensioners = m.Resident.select().where(m.Resident.is_pensioner).order_by(m.Resident.name, m.Resident.id)
+    found = search_condition(text)
+    wanted = m.Resident.is_pensioner if found is None else m.Resident.is_pensioner & found
+    pensioners = sorted(m.Resident.select().where(wanted), key=lambda r: (sort_key(r.name), r.id))
     return [RosterRow(r, r.id in done, done.get(r.id, "")) for r in pensioners]
 
 

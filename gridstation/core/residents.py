@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import operator
 import re
 from dataclasses import dataclass, field
 
@@ -170,16 +172,7 @@ def search(text: str, limit: int = 50) -> list[m.Resident]:
     if re.fullmatch(r"\d{17}[\dX]", query):
         hits = base.where(m.Resident.doc_number == query)
     elif re.fullmatch(r"[0-9]+", query):
-        conditions = []
-        if len(query) == 11:
-            conditions.append(m.Resident.phone == query)
-        if 4 <= len(query) <= 6:
-            conditions.append(_prefix(m.Resident.doc_rev, query[::-1]))
-            conditions.append(_prefix(m.Resident.phone_rev, query[::-1]))
-        if len(query) >= 6:
-            conditions.append(_prefix(m.Resident.doc_number, query))
-        if len(query) >= 7 and len(query) != 11:
-            conditions.append(_prefix(m.Resident.phone, query))
+        conditions = _digit_conditions(query)
         if not conditions:
             return []
         hits = _union(base, conditions, limit)
@@ -190,6 +183,39 @@ def search(text: str, limit: int = 50) -> list[m.Resident]:
     else:
         hits = base.where(_prefix(m.Resident.name, " ".join(text.split())))
     return list(hits.order_by(m.Resident.name, m.Resident.id).limit(limit))
+
+
+def _digit_conditions(query: str) -> list[peewee.Expression]:
+    """Digits typed in the box: a phone, the last 4-6 digits of an ID or phone, an ID's start."""
+    conditions = []
+    if len(query) == 11:
+        conditions.append(m.Resident.phone == query)
+    if 4 <= len(query) <= 6:
+        conditions.append(_prefix(m.Resident.doc_rev, query[::-1]))
+        conditions.append(_prefix(m.Resident.phone_rev, query[::-1]))
+    if len(query) >= 6:
+        conditions.append(_prefix(m.Resident.doc_number, query))
+    if len(query) >= 7 and len(query) != 11:
+        conditions.append(_prefix(m.Resident.phone, query))
+    return conditions
+
+
+def search_condition(text: str) -> peewee.Expression | None:
+    """The search box as a condition to combine with another filter (the pension roster's):
+    digits as in ``search``, letters as a pinyin or initials prefix, anything else as part of the
+    name. None for an empty box. Meant for a list already narrowed down, where an OR is cheap."""
+    query = idcard.normalise(text)
+    if not query:
+        return None
+    if re.fullmatch(r"[0-9]+", query):
+        conditions = _digit_conditions(query) or [m.Resident.doc_number == query]
+        return functools.reduce(operator.or_, conditions)
+    if re.fullmatch(r"[A-Z]+", query):
+        keyed = m.ResidentKey.select(m.ResidentKey.resident).where(_prefix(m.ResidentKey.key, query.lower()))
+        return m.Resident.id.in_(keyed)
+    if re.fullmatch(r"\d{17}[\dX]", query):
+        return m.Resident.doc_number == query
+    return m.Resident.name.contains(" ".join(text.split()))
 
 
 def _by_key(prefix: str, limit: int) -> list[int]:

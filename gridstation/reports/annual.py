@@ -17,7 +17,7 @@ from gridstation.core.stats import AnnualStats, Progress, annual_stats, months_b
 from gridstation.core.events.tables import annual_event_tables
 from gridstation.core.stats_tables import annual_tables, summary_sentence, work_summary
 from gridstation.reports import charts, fonts
-from gridstation.reports.stats_pdf import CONTENT_WIDTH, Section, info_line, numbered, table_section, write_report
+from gridstation.reports.stats_pdf import CONTENT_WIDTH, Section, info_line, table_section, write_report
 
 
 def title_of(year: int) -> str:
@@ -54,8 +54,7 @@ def write_annual(year: int, out: Path, *, today: dt.date | None = None, progress
     sections = [Section("工作总结参考段落", [summary_box]), table_section(services, st),
                 Section("逐月受理与办结", [_month_chart(annual)])]
     sections += [table_section(t, st) for t in rest]
-    story: list[Flowable] = [info_line(annual.total, generated, st),
-                             fonts.text(summary_sentence(annual.total, "全年"), st.body), *numbered(sections, st)]
+    lead: list[Flowable] = [info_line(annual.total, generated, st), fonts.text(summary_sentence(annual.total, "全年"), st.body)]
     if progress:
         progress(steps - 1, steps)
-    return write_report(out, title=title_of(year), story=story, generated=generated)
+    return write_report(out, title=title_of(year), lead=lead, sections=sections, generated=generated)

@@ -35,10 +35,6 @@ def _axis_room(top: float) -> float:
     return stringWidth(f"{top:.0f}", register_fonts(), LABEL_SIZE) + 10
 
 
-def _shorten(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[:limit - 1] + "…"
-
-
 def _fit(text: str, width: float) -> str:
     """``text`` cut with … to fit ``width`` points at the label size."""
     font = register_fonts()
@@ -49,11 +45,19 @@ def _fit(text: str, width: float) -> str:
     return text + "…"
 
 
-def _wrap_label(text: str, per_line: int) -> str:
-    """Category labels wrap onto two lines; longer ones end in …, so neighbours never touch."""
-    if len(text) <= per_line:
-        return text
-    return f"{text[:per_line]}\n{_shorten(text[per_line:], per_line)}"
+def _wrap(text: str, width: float, lines: int = 2) -> str:
+    """``text`` on up to ``lines`` lines of ``width`` points, so a whole name prints (养老保险待遇 /
+    资格认证); only a name longer than all the lines ends in …, and neighbours never touch."""
+    font = register_fonts()
+    out: list[str] = []
+    rest = text
+    while rest and len(out) < lines - 1 and stringWidth(rest, font, LABEL_SIZE) > width:
+        cut = len(rest)
+        while cut > 1 and stringWidth(rest[:cut], font, LABEL_SIZE) > width:
+            cut -= 1
+        out.append(rest[:cut])
+        rest = rest[cut:]
+    return "\n".join([*out, _fit(rest, width)] if rest else out)
 
 
 def _legend(x: float, y: float, items: Sequence[tuple[colors.Color, str | tuple[str, ...]]], *, columns: int = 1,
@@ -81,7 +85,7 @@ def _empty_note(drawing: Drawing, x: float, y: float, text: str) -> None:
 
 
 def grouped_bars(title: str, categories: Sequence[str], series: Sequence[tuple[str, colors.Color, Sequence[int]]],
-                 width: float, height: float, *, label_chars: int = 6) -> Drawing:
+                 width: float, height: float) -> Drawing:
     """Bars per category, one colour per series (received vs completed), values above the bars."""
     font = register_fonts()
     drawing = Drawing(width, height)
@@ -92,7 +96,8 @@ def grouped_bars(title: str, categories: Sequence[str], series: Sequence[tuple[s
     chart.x, chart.y = left, 34
     chart.width, chart.height = width - left - 12, height - 62
     chart.data = [list(values) or [0] for _, _, values in series]
-    chart.categoryAxis.categoryNames = [_wrap_label(c, label_chars) for c in categories] or [""]
+    slot = chart.width / max(len(categories), 1) - 4
+    chart.categoryAxis.categoryNames = [_wrap(c, slot) for c in categories] or [""]
     chart.categoryAxis.labels.fontName = font
     chart.categoryAxis.labels.fontSize = LABEL_SIZE
     chart.categoryAxis.labels.boxAnchor = "n"
@@ -141,7 +146,7 @@ def service_pie(title: str, names: Sequence[str], values: Sequence[int], width: 
     left = pie.x + size + 10
     count_w, share_w, swatch = 22, 30, 12
     name_w = width - left - count_w - share_w - swatch - 4
-    items = [(PALETTE[i % len(PALETTE)], (_fit(name, name_w), f"{v}件", f"{v * 100 / total:.1f}%"))
+    items = [(PALETTE[i % len(PALETTE)], (_wrap(name, name_w), f"{v}件", f"{v * 100 / total:.1f}%"))
              for i, (name, v) in enumerate(shown)]
     legend = _legend(left, height - 26, items, anchor="nw")
     legend.dxTextSpace = 5

@@ -13,13 +13,13 @@ from pathlib import Path
 
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, KeepTogether
+from reportlab.platypus import Flowable
 
 from gridstation.core import district
 from gridstation.core.models import now
 from gridstation.core.stats_tables import summary_sentence
 from gridstation.reports import fonts
-from gridstation.reports.stats_pdf import CONTENT_WIDTH, PAGE_MARGIN, notes_block, numbered, table_section
+from gridstation.reports.stats_pdf import CONTENT_WIDTH, PAGE_MARGIN, closing_block, numbered, table_section
 from gridstation.reports.stats_xlsx import write_xlsx
 
 DEFAULT_OFFICE = "各社区服务站"
@@ -46,9 +46,7 @@ def write_district(month: dt.date, summaries: Sequence[district.StationSummary],
         *fonts.header(fonts.StationInfo(heading), title, st, CONTENT_WIDTH),
         fonts.text(f"{period}　　汇总服务站：{len(summaries)}个　　生成时间：{fonts.cn_datetime(generated)}", st.small),
         fonts.text(summary_sentence(combined, "本月各服务站合计"), st.body),
-        *numbered([table_section(t, st) for t in tables], st),
-        *notes_block(st),
-        KeepTogether([fonts.signature_lines(["制表人：", "审核人："], CONTENT_WIDTH, st)]),
+        *numbered([table_section(t, st) for t in tables], st, closing_block(st, ["制表人：", "审核人："])),
     ]
     if xlsx is not None:
         write_xlsx(tables, xlsx, heading=f"{heading} {title}", generated=generated)

@@ -106,6 +106,9 @@ class Styles:
     cell_head: ParagraphStyle
 
 
+SMALL_RATIO = 0.8  # small print (notes, footers) against the body size
+
+
 @functools.cache
 def styles(size: float = 10.0) -> Styles:
     """The shared styles at body size ``size`` (10 pt on A4/A5, smaller on 80 mm roll paper).
@@ -129,7 +132,7 @@ def styles(size: float = 10.0) -> Styles:
         sample=style("sample", 0.9, color=ACCENT, align=TA_CENTER),
         heading=style("heading", 1.1, leading=1.3, before=size * 0.8, after=size * 0.3),
         body=style("body", 1.0),
-        small=style("small", 0.8, color=MUTED),
+        small=style("small", SMALL_RATIO, color=MUTED),
         label=style("label", 0.9, color=MUTED, leading=1.55),
         value=style("value", 1.0),
         strong=style("strong", 1.3, leading=1.25),

@@ -19,6 +19,7 @@ from reportlab.pdfgen.canvas import Canvas
 from gridstation.core import models as m
 from gridstation.core import settings
 from gridstation.core.errors import DomainError, NotFound
+from gridstation.core.pinyin_keys import sort_key
 from gridstation.reports.fonts import (CREATOR, FONT, INK, MUTED, StationInfo, fit_font_size, qr_code,
                                        register_fonts, save_atomically, wrap_chars)
 
@@ -40,7 +41,8 @@ class _Metrics:
     """Type sizes (largest, smallest) for one layout; the smaller 4x10 label gets smaller ones.
 
     The smallest sizes keep the worst case (a 32-character asset code on three lines under a
-    two-line kind name) inside the label.
+    two-line kind name and a two-line station name) inside the label; nothing prints below 6 pt,
+    the smallest type that stays legible on a printed sticker: a long station name wraps instead.
     """
 
     pad: float
@@ -49,8 +51,8 @@ class _Metrics:
     code: tuple[float, float]
 
 
-_METRICS = {"3x8": _Metrics(3 * mm, (7, 5), (10, 7), (16, 8)),
-            "4x10": _Metrics(2.5 * mm, (5.5, 4.5), (8, 6), (12, 7))}
+_METRICS = {"3x8": _Metrics(3 * mm, (7, 6), (10, 7), (16, 8)),
+            "4x10": _Metrics(2.5 * mm, (6.5, 6), (8, 6), (12, 7))}
 
 
 def check_layout(layout: str) -> str:
@@ -74,8 +76,9 @@ def label_items(kind: str | None = None) -> list[LabelItem]:
         if found is None:
             raise NotFound(f"工具箱中没有名为“{kind}”的工具种类，请核对名称。")
         query = query.where(m.ToolUnit.kind == found)
-    items = [LabelItem(row.kind.name, row.asset_code)
-             for row in query.order_by(m.ToolKind.name, m.ToolUnit.asset_code)]
+    # A station has hundreds of units, not thousands: sorting here by pinyin is cheap.
+    items = sorted((LabelItem(row.kind.name, row.asset_code) for row in query),
+                   key=lambda item: (sort_key(item.kind), item.asset_code))
     if not items:
         which = f"“{kind.strip()}”" if kind is not None else "工具箱"
         raise DomainError(f"{which}中没有可贴标签的工具（已遗失或报废的不打印），请先登记工具。")

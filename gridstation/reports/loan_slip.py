@@ -13,6 +13,7 @@ from pathlib import Path
 
 from reportlab.lib.pagesizes import A5
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, KeepTogether
 
 from gridstation.core import idcard
@@ -99,11 +100,14 @@ def _story(data: LoanSlipData, st: Styles, width: float) -> list[Flowable]:
     borrower = [("姓名", data.borrower_name), ("联系电话", data.masked_phone), (data.id_label, data.masked_id)]
     label_w = label_width([r[0] for r in top_rows + borrower], st, maximum=30 * mm)
     top = key_values_with_qr(top_rows, data.slip_no, "扫码核对借用单号", width, st, label_width=label_w)
+    # A tool's name on one line (通下水道工具箱, not 工具 / 箱) up to half the width; the parts wrap.
+    longest = max((stringWidth(line.kind, st.cell.fontName, st.cell.fontSize) for line in data.lines), default=0)
+    tool_w = min(max(38 * mm, longest + 8), width / 2)
     tools = grid_table(
         ["序号", "工具", "资产编号", "随附配件"],
         [[str(n), line.kind, line.asset_code, "、".join(line.parts) or "无"]
          for n, line in enumerate(data.lines, start=1)],
-        [9 * mm, 38 * mm, 28 * mm, width - 75 * mm], st, aligns=["center", "left", "left", "left"],
+        [9 * mm, tool_w, 28 * mm, width - 37 * mm - tool_w], st, aligns=["center", "left", "left", "left"],
     )
     story = header(data.station, TITLE, st, width, sample=data.sample)
     story += [top, *section("借用人", st), key_values(borrower, width, st, label_width=label_w, columns=2),

@@ -17,7 +17,7 @@ from gridstation.core.stats import MonthlyStats, Progress, monthly_stats
 from gridstation.core.events.tables import monthly_event_tables
 from gridstation.core.stats_tables import StatTable, monthly_tables, summary_sentence
 from gridstation.reports import charts, fonts
-from gridstation.reports.stats_pdf import CONTENT_WIDTH, Section, info_line, numbered, table_section, write_report
+from gridstation.reports.stats_pdf import CONTENT_WIDTH, Section, info_line, table_section, write_report
 from gridstation.reports.stats_xlsx import write_xlsx
 
 STEPS = 6  # four periods, laying out, writing (the caller's "finished" is the last)
@@ -72,14 +72,13 @@ def write_monthly(month_first_day: dt.date, out: Path, xlsx: Path | None = None,
     services, *rest = [t for t in tables if t.key != "每日受理"]
     sections = [table_section(services, st), Section("图表", charts_block(ms, st))]
     sections += [table_section(t, st) for t in rest]
-    story: list[Flowable] = [info_line(ms.current, generated, st),
-                             fonts.text(summary_sentence(ms.current, "本月"), st.body), *numbered(sections, st)]
+    lead: list[Flowable] = [info_line(ms.current, generated, st), fonts.text(summary_sentence(ms.current, "本月"), st.body)]
     if progress:
         progress(STEPS - 1, STEPS)
     title = title_of(ms.month)
     if xlsx is not None:
         write_xlsx(tables, xlsx, heading=f"{fonts.StationInfo.current().name} {title}", generated=generated)
-    return write_report(out, title=title, story=story, generated=generated)
+    return write_report(out, title=title, lead=lead, sections=sections, generated=generated)
 
 
 def write_monthly_xlsx(month_first_day: dt.date, out: Path, *, today: dt.date | None = None,

@@ -112,16 +112,18 @@ def _service_rows(data: ReceiptData) -> list[tuple[str, str]]:
     return rows
 
 
-def _due(data: ReceiptData) -> str:
+def _due_rows(data: ReceiptData) -> list[tuple[str, str]]:
+    """The due date and the promise on rows of their own: on 80 mm paper one row wrapped as
+    「承诺时限15 / 天」; the limit counts calendar days (intakes.due_date_for), and says so."""
     days = (data.due_date - data.received_at.date()).days
-    return f"{cn_date(data.due_date)}前（承诺时限{days}天）"
+    return [("承诺办结", f"{cn_date(data.due_date)}前"), ("承诺时限", f"{days}个自然日")]
 
 
 def _a5_story(data: ReceiptData, st: Styles, width: float) -> list[Flowable]:
     resident, service = _resident_rows(data), _service_rows(data)
     label_w = label_width([r[0] for r in resident + service] + ["受理编号"], st, maximum=30 * mm)
     facts = [("受理编号", text(data.serial, st.strong)), ("受理时间", cn_datetime(data.received_at)),
-             ("承诺办结", _due(data)), ("经办人", data.staff_name)]
+             *_due_rows(data), ("经办人", data.staff_name)]
     top = key_values_with_qr(facts, data.serial, "扫码核对受理编号", width, st, label_width=label_w)
     story = header(data.station, TITLE, st, width, sample=data.sample)
     # An A5 receipt must fit one sheet: resident facts and the short service fields sit two per row.
@@ -144,7 +146,7 @@ def _a5_story(data: ReceiptData, st: Styles, width: float) -> list[Flowable]:
 
 
 def _roll_story(data: ReceiptData, st: Styles, width: float) -> list[Flowable]:
-    when = [("受理时间", cn_datetime(data.received_at)), ("承诺办结", _due(data)), ("经办人", data.staff_name)]
+    when = [("受理时间", cn_datetime(data.received_at)), *_due_rows(data), ("经办人", data.staff_name)]
     resident, service = _resident_rows(data), _service_rows(data)
     label_w = label_width([r[0] for r in when + resident + service], st, maximum=26 * mm)
     code = qr_code(data.serial, 28 * mm)

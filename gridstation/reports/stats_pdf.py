@@ -13,7 +13,8 @@ from pathlib import Path
 
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Table
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import Flowable, KeepTogether, Table
 
 from gridstation.core.stats import DEFINITIONS, PeriodStats
 from gridstation.core.stats_tables import StatTable, display
@@ -22,6 +23,8 @@ from gridstation.reports import fonts
 PAGE_MARGIN = 14 * mm
 CONTENT_WIDTH = A4[0] - 2 * PAGE_MARGIN
 KEEP_ROWS = 14  # tables up to this many rows never split across pages
+CELL_PADDING = 7  # fonts.grid_table's left and right cell padding together
+NOTE_SIZE = 8.5  # the definitions are read, and printed: never below 8 pt
 
 
 @dataclass
@@ -48,11 +51,10 @@ def table_section(table: StatTable, st: fonts.Styles) -> Section:
     Text columns align left and figures right; the total row is shaded. A short table is kept on
     one page with its heading; a long one repeats its header row on the next page.
     """
-    scale = CONTENT_WIDTH / sum(c.width for c in table.columns)
-    widths = [c.width * scale for c in table.columns]
+    rows = [[display(cell) for cell in row] for row in table.rows] or [["（无）"] + [""] * (len(table.columns) - 1)]
+    widths = header_widths([c.label for c in table.columns], [c.width for c in table.columns], rows, st)
     first = table.rows[0] if table.rows else []
     aligns = ["left" if i < len(first) and isinstance(first[i], str) else "right" for i in range(len(widths))]
-    rows = [[display(cell) for cell in row] for row in table.rows] or [["（无）"] + [""] * (len(widths) - 1)]
     grid: Table = fonts.grid_table([c.label for c in table.columns], rows, widths, st, aligns=aligns)
     if table.has_total and table.rows:
         grid.setStyle([("BACKGROUND", (0, -1), (-1, -1), fonts.SHADE)])
@@ -62,20 +64,57 @@ def table_section(table: StatTable, st: fonts.Styles) -> Section:
     return Section(table.title, body, keep=len(rows) <= KEEP_ROWS)
 
 
-def numbered(sections: Sequence[Section], st: fonts.Styles) -> list[Flowable]:
-    """Headings 一、二、… before each section, kept with what they introduce."""
+def header_widths(labels: Sequence[str], weights: Sequence[float], rows: Sequence[Sequence[str]],
+                  st: fonts.Styles) -> list[float]:
+    """Column widths over the page in proportion to ``weights``, each wide enough for its heading on
+    one line (「平均办理天数」 never breaks into 平均办理天/数) where the page has room for that.
+
+    The column with the most room to spare gives it, never below its widest cell; a table with too
+    many columns for that keeps its proportions and its headings wrap.
+    """
+    widths = [w * CONTENT_WIDTH / sum(weights) for w in weights]
+
+    def width_of(text: str, style) -> float:
+        return stringWidth(text, style.fontName, style.fontSize) + CELL_PADDING + 1
+
+    needs = [width_of(label, st.cell_head) for label in labels]
+    floors = [max([need, *(width_of(str(row[i]), st.cell) for row in rows if i < len(row))])
+              for i, need in enumerate(needs)]
+    short = sum(max(need - width, 0) for need, width in zip(needs, widths, strict=True))
+    donor = max(range(len(widths)), key=lambda i: widths[i] - floors[i])
+    if short > widths[donor] - floors[donor]:
+        return widths
+    widths = [max(width, need) for need, width in zip(needs, widths, strict=True)]
+    widths[donor] -= short
+    return widths
+
+
+def numbered(sections: Sequence[Section], st: fonts.Styles, closing: Sequence[Flowable] = ()) -> list[Flowable]:
+    """Headings 一、二、… before each section, kept with what they introduce.
+
+    ``closing`` (the notes and the signature lines) is kept with the last section, so the last page
+    never holds only a few note lines and the signatures, apart from the figures they sign.
+    """
     story: list[Flowable] = []
     for index, part in enumerate(sections):
         heading = fonts.section(f"{cn_number(index + 1)}、{part.title}", st)
-        story += [KeepTogether(heading + part.body)] if part.keep else heading + part.body
+        last = index == len(sections) - 1
+        if part.keep or last:
+            story.append(KeepTogether(heading + part.body + (list(closing) if last else [])))
+        else:
+            story += heading + part.body
+    if not sections:
+        story.append(KeepTogether(list(closing)))
     return story
 
 
-def notes_block(st: fonts.Styles) -> list[Flowable]:
-    """The definitions every figure follows, printed with the figures so nobody has to guess."""
-    items: list[Flowable] = [CondPageBreak(40 * mm), *fonts.section("统计口径说明", st)]
-    items += [fonts.text(f"{index}. {line}", st.small) for index, line in enumerate(DEFINITIONS, start=1)]
-    return items
+def closing_block(st: fonts.Styles, signers: Sequence[str]) -> list[Flowable]:
+    """The definitions every figure follows, then the signature lines: printed with the figures so
+    nobody has to guess, at a size that stays legible on paper."""
+    note = fonts.styles(NOTE_SIZE / fonts.SMALL_RATIO).small
+    items: list[Flowable] = [*fonts.section("统计口径说明", st)]
+    items += [fonts.text(f"{index}. {line}", note) for index, line in enumerate(DEFINITIONS, start=1)]
+    return [*items, fonts.signature_lines(list(signers), CONTENT_WIDTH, st)]
 
 
 def info_line(stats: PeriodStats, generated: dt.datetime, st: fonts.Styles) -> Flowable:
@@ -85,12 +124,13 @@ def info_line(stats: PeriodStats, generated: dt.datetime, st: fonts.Styles) -> F
     return fonts.text(f"{period}　　生成时间：{fonts.cn_datetime(generated)}", st.small)
 
 
-def write_report(out: Path, *, title: str, story: Sequence[Flowable], generated: dt.datetime) -> Path:
-    """Header, the report's own story, the notes and the head's signature, then the file (atomically)."""
+def write_report(out: Path, *, title: str, lead: Sequence[Flowable], sections: Sequence[Section],
+                 generated: dt.datetime) -> Path:
+    """Header, the lead lines, the numbered sections with the notes and the head's signature, then the file."""
     st = fonts.styles(9.5)
     station = fonts.StationInfo.current()
-    full: list[Flowable] = [*fonts.header(station, title, st, CONTENT_WIDTH), *story, *notes_block(st),
-                            KeepTogether([fonts.signature_lines(["制表人：", "站长签字："], CONTENT_WIDTH, st)])]
+    full: list[Flowable] = [*fonts.header(station, title, st, CONTENT_WIDTH), *lead,
+                            *numbered(sections, st, closing_block(st, ["制表人：", "站长签字："]))]
     footer = f"{station.name}　{title}　生成时间 {fonts.cn_datetime(generated)}"
     return fonts.build_pdf(out, full, pagesize=A4, title=f"{station.name} {title}", author=station.name,
                            margin=PAGE_MARGIN, bottom=PAGE_MARGIN + 4 * mm, footer=footer)

@@ -142,7 +142,10 @@ class MainWindow(QMainWindow):
         staff = self.ctx.staff
         who = f"{staff.display_name}（{accounts.ROLE_NAMES.get(staff.role, staff.role)}）" if staff else "未登录"
         self.staff_label.setText(f"当前人员：{who}")
-        self.db_label.setText(f"数据库：{dbmod.describe(self.ctx.target)}")
+        # Where the data lives is the administrator's business; a clerk's status bar stays short.
+        admin = staff is not None and staff.role == accounts.ADMIN
+        self.db_label.setText(f"数据库：{dbmod.describe(self.ctx.target)}" if admin else "")
+        self.db_label.setVisible(admin)
         self.refresh_backup_status()
         if self._painted:
             self.refresh_counts()
@@ -170,7 +173,7 @@ class MainWindow(QMainWindow):
         today = dt.date.today()
         late_intakes = m.Intake.select().where(intakes.overdue_condition(today)).count()
         late_tools = tools.count_overdue(today=today)
-        self.overdue_label.setText(f"逾期受理 {late_intakes} 件 · 逾期未还工具 {late_tools} 单")
+        self.overdue_label.setText(f"逾期受理 {late_intakes} 件 · 逾期借用单 {late_tools} 张")
 
     def page(self, key: str) -> QWidget:
         """The page widget, created the first time it is shown."""

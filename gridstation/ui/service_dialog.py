@@ -13,7 +13,9 @@ from gridstation.ui.context import AppContext
 from gridstation.ui.forms import load_form
 
 STAGES = {"intake": "受理时", "complete": "办结时"}
-HEADERS = ["字段代码", "名称", "类型", "必填", "选项", "填写时机"]
+HEADERS = ["名称", "类型", "必填", "选项", "填写时机"]
+# A field's key and statistics role ride on its name cell: staff never see or type them.
+KEY_ROLE, STAT_ROLE = 256, 257
 
 
 def split_list(text: str) -> list[str]:
@@ -24,6 +26,7 @@ class ServiceDialog(QDialog):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None, service: m.ServiceType | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
+        self.service = service
         self.setWindowTitle("编辑业务" if service else "新增业务")
         self.ui = load_form("service_dialog.ui", self)
         table = self.ui.fieldTable
@@ -33,8 +36,6 @@ class ServiceDialog(QDialog):
         self.ui.activeCheck.setChecked(True)
         self.ui.daysSpin.setValue(5)
         if service is not None:
-            self.ui.codeEdit.setText(service.code)
-            self.ui.codeEdit.setReadOnly(True)
             self.ui.nameEdit.setText(service.name)
             self.ui.categoryEdit.setText(service.category)
             self.ui.daysSpin.setValue(service.promised_days)
@@ -52,44 +53,48 @@ class ServiceDialog(QDialog):
         table = self.ui.fieldTable
         row = table.rowCount()
         table.insertRow(row)
-        table.setItem(row, 0, QTableWidgetItem(fdef.key if fdef else f"field{row + 1}"))
-        table.setItem(row, 1, QTableWidgetItem(fdef.label if fdef else ""))
+        name = QTableWidgetItem(fdef.label if fdef else "")
+        # An existing field keeps its key and statistics role (e.g. 欠薪金额); a new one gets both from core.
+        name.setData(KEY_ROLE, fdef.key if fdef else "")
+        name.setData(STAT_ROLE, fdef.stat if fdef else "")
+        table.setItem(row, 0, name)
         kind = QComboBox()
         for key, label in catalog.FIELD_TYPES.items():
             kind.addItem(label, key)
         kind.setCurrentIndex(max(kind.findData(fdef.type if fdef else "text"), 0))
-        table.setCellWidget(row, 2, kind)
+        table.setCellWidget(row, 1, kind)
         required = QCheckBox()
         required.setChecked(bool(fdef and fdef.required))
-        table.setCellWidget(row, 3, required)
-        table.setItem(row, 4, QTableWidgetItem("、".join(fdef.choices) if fdef else ""))
+        table.setCellWidget(row, 2, required)
+        table.setItem(row, 3, QTableWidgetItem("、".join(fdef.choices) if fdef else ""))
         stage = QComboBox()
         for key, label in STAGES.items():
             stage.addItem(label, key)
         stage.setCurrentIndex(max(stage.findData(fdef.stage if fdef else "intake"), 0))
-        table.setCellWidget(row, 5, stage)
-        # Keep a field's statistics role (e.g. 欠薪金额) when a built-in service is edited.
-        table.item(row, 0).setData(256, fdef.stat if fdef else "")
+        table.setCellWidget(row, 4, stage)
+        table.setCurrentCell(row, 0)
 
     def fields(self) -> list[dict]:
         table = self.ui.fieldTable
         out = []
         for row in range(table.rowCount()):
+            name = table.item(row, 0) or QTableWidgetItem("")
+            choices = table.item(row, 3)
             out.append({
-                "key": (table.item(row, 0).text() if table.item(row, 0) else "").strip(),
-                "label": (table.item(row, 1).text() if table.item(row, 1) else "").strip(),
-                "type": table.cellWidget(row, 2).currentData(),
-                "required": table.cellWidget(row, 3).isChecked(),
-                "choices": split_list(table.item(row, 4).text() if table.item(row, 4) else ""),
-                "stat": (table.item(row, 0).data(256) or "") if table.item(row, 0) else "",
-                "stage": table.cellWidget(row, 5).currentData(),
+                "key": name.data(KEY_ROLE) or "",
+                "label": name.text().strip(),
+                "type": table.cellWidget(row, 1).currentData(),
+                "required": table.cellWidget(row, 2).isChecked(),
+                "choices": split_list(choices.text() if choices else ""),
+                "stat": name.data(STAT_ROLE) or "",
+                "stage": table.cellWidget(row, 4).currentData(),
             })
         return out
 
     def save(self) -> None:
         try:
             catalog.save_service(
-                self.ctx.staff, code=self.ui.codeEdit.text(), name=self.ui.nameEdit.text(),
+                self.ctx.staff, code=self.service.code if self.service else "", name=self.ui.nameEdit.text(),
                 promised_days=self.ui.daysSpin.value(), actions=split_list(self.ui.actionsEdit.text()),
                 fields=self.fields(), category=self.ui.categoryEdit.text(), active=self.ui.activeCheck.isChecked(),
             )

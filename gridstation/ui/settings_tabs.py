@@ -7,7 +7,7 @@ from pathlib import Path
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QAbstractItemView, QFileDialog, QHeaderView, QMessageBox, QTableWidgetItem, QWidget
 
-from gridstation.core import accounts, audit, backup, settings, station
+from gridstation.core import accounts, audit, audit_text, backup, settings, station
 from gridstation.core import db as dbmod
 from gridstation.core.errors import DomainError
 from gridstation.ui.context import AppContext
@@ -112,25 +112,24 @@ class AuditTab(QWidget):
         self.ui = load_form("audit_tab.ui", self)
         self.ui.fromDate.setDate(QDate.currentDate().addMonths(-1))
         self.ui.toDate.setDate(QDate.currentDate())
+        # Each row is (entry, its sentence): the sentences of a page are made together (audit_text).
         self.model = PagedTableModel([
-            Column("时间", lambda e: f"{e.at:%Y-%m-%d %H:%M:%S}"),
-            Column("人员", lambda e: e.username),
-            Column("操作", lambda e: e.action),
-            Column("对象", lambda e: f"{e.entity} {e.entity_id}".strip()),
-            Column("变更前", lambda e: e.before[:80]),
-            Column("变更后", lambda e: e.after[:120]),
+            Column("时间", lambda row: f"{row[0].at:%Y-%m-%d %H:%M:%S}"),
+            Column("操作", lambda row: row[0].action),
+            Column("内容", lambda row: row[1]),
         ], self._fetch)
         setup_table(self.ui.auditTable, self.model)
         for signal in (self.ui.userFilterEdit.textChanged, self.ui.actionFilterCombo.currentIndexChanged,
                        self.ui.fromDate.dateChanged, self.ui.toDate.dateChanged):
-            signal.connect(self.model.reload)
+            signal.connect(lambda *_changed: self.model.reload())  # the signal's value is no fetch function
         self.ui.verifyButton.clicked.connect(self.verify)
 
     def _fetch(self, offset: int, limit: int) -> list:
         q = audit.query_entries(self.ctx.staff, username=self.ui.userFilterEdit.text(),
                                 action=self.ui.actionFilterCombo.currentData() or "",
                                 date_from=self.ui.fromDate.date().toPython(), date_to=self.ui.toDate.date().toPython())
-        return list(q.offset(offset).limit(limit))
+        entries = list(q.offset(offset).limit(limit))
+        return list(zip(entries, audit_text.sentences(entries)))
 
     def refresh(self) -> None:
         current = self.ui.actionFilterCombo.currentData()

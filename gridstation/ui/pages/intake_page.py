@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import QDate, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
@@ -315,19 +315,27 @@ class IntakePage(QWidget):
         setup_table(self.ui.rosterTable, self.roster_model)
         self.ui.yearSpin.valueChanged.connect(self.reload_roster)
         self.ui.rosterFilterCombo.currentIndexChanged.connect(self.reload_roster)
+        # Typing narrows the list once the typist pauses, not at every key; Enter at once.
+        self.roster_search_timer = QTimer(self, singleShot=True, interval=300)
+        self.roster_search_timer.timeout.connect(self.reload_roster)
+        self.ui.rosterSearchEdit.textChanged.connect(self.roster_search_timer.start)
+        self.ui.rosterSearchEdit.returnPressed.connect(self.reload_roster)
         self.ui.certifyButton.clicked.connect(self.certify_selected)
         self.ui.rosterPhoneButton.clicked.connect(self.reveal_roster_phone)
         self.ui.exportRosterButton.clicked.connect(lambda: self.export_roster())
 
     def reload_roster(self) -> None:
-        rows = intakes.pension_roster(self.ui.yearSpin.value())
+        self.roster_search_timer.stop()
+        searched = self.ui.rosterSearchEdit.text().strip()
+        rows = intakes.pension_roster(self.ui.yearSpin.value(), searched)
         done = sum(r.certified for r in rows)
         choice = self.ui.rosterFilterCombo.currentText()
         if choice != "全部":
             rows = [r for r in rows if r.certified == (choice == "已认证")]
         self.roster_rows = rows
         self.roster_model.reload()
-        self.ui.rosterSummary.setText(f"养老金领取人员已认证 {done} 人")
+        found = f"找到 {len(rows)} 人，" if searched else ""
+        self.ui.rosterSummary.setText(f"{found}养老金领取人员已认证 {done} 人")
 
     def _roster_selection(self) -> intakes.RosterRow | None:
         index = self.ui.rosterTable.currentIndex()

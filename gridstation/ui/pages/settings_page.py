@@ -29,7 +29,7 @@ class SettingsPage(QWidget):
         self.ui.databaseButton.clicked.connect(self.choose_database)
         table = self.ui.serviceTable
         table.setColumnCount(5)
-        table.setHorizontalHeaderLabels(["业务名称", "代码", "承诺时限（天）", "办理事项", "状态"])
+        table.setHorizontalHeaderLabels(["业务名称", "类别", "承诺时限（自然日）", "办理事项", "状态"])
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
@@ -76,7 +76,7 @@ class SettingsPage(QWidget):
         table = self.ui.serviceTable
         table.setRowCount(len(self.services))
         for row, svc in enumerate(self.services):
-            cells = [svc.name, svc.code, str(svc.promised_days), "、".join(catalog.actions_of(svc)),
+            cells = [svc.name, svc.category, str(svc.promised_days), "、".join(catalog.actions_of(svc)),
                      "启用" if svc.active else "停用"]
             for col, text in enumerate(cells):
                 table.setItem(row, col, QTableWidgetItem(text))

@@ -9,16 +9,17 @@ The page shows a report's progress, can cancel it, and opens the finished PDF in
 from __future__ import annotations
 
 import datetime as dt
+import html
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCharts import (QBarCategoryAxis, QBarSeries, QBarSet, QChart, QChartView, QLineSeries,
-                              QPieSeries, QValueAxis)
+from PySide6.QtCharts import (QAbstractBarSeries, QBarCategoryAxis, QBarSet, QChart, QChartView,
+                              QHorizontalBarSeries, QLineSeries, QPieSeries, QValueAxis)
 from PySide6.QtCore import QDate, QMargins, QObject, QRunnable, Qt, QThreadPool, Signal, SignalInstance
 from PySide6.QtGui import QColor, QPainter
-from PySide6.QtWidgets import QFileDialog, QFrame, QGridLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFileDialog, QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from gridstation.core import db as dbmod
 from gridstation.core import paths
@@ -116,13 +117,8 @@ CARDS = [
     Card("养老认证覆盖率", lambda ms: display(Rate(ms.current.pension.coverage)),
          lambda ms: f"已认证 {ms.current.pension.certified} / {ms.current.pension.pensioners} 人"),
     Card("工具借出（件次）", lambda ms: str(ms.current.tools.lent),
-         lambda ms: f"逾期未还 {ms.current.tools.overdue} · 利用率 {display(Rate(ms.current.tools.utilisation))}"),
+         lambda ms: f"逾期未还 {ms.current.tools.overdue} 件 · 利用率 {display(Rate(ms.current.tools.utilisation))}"),
 ]
-
-
-def _short(name: str, limit: int = 7) -> str:
-    """A service name short enough for a chart label (the full names are in the PDF)."""
-    return name if len(name) <= limit else name[:limit - 1] + "…"
 
 
 class StatsPage(QWidget):
@@ -147,10 +143,22 @@ class StatsPage(QWidget):
         self.ui.annualButton.clicked.connect(self.generate_annual)
         self.ui.excelButton.clicked.connect(self.export_excel)
         self.ui.cancelButton.clicked.connect(self.cancel_job)
+        # The progress row keeps its place when hidden: a report starting must not squeeze the
+        # charts (their axis labels turned to 「…」 while a report was generated).
+        for widget in (self.ui.progressBar, self.ui.cancelButton):
+            policy = widget.sizePolicy()
+            policy.setRetainSizeWhenHidden(True)
+            widget.setSizePolicy(policy)
         self._set_running(False)
         self.card_labels = self._build_cards()
         self.bars_view, self.pie_view, self.line_view = (self._chart_view(host) for host in
                                                          (self.ui.barsHost, self.ui.pieHost, self.ui.lineHost))
+        # The pie's legend is a label beside it: Qt's own legend cut long service names to 「…」.
+        self.pie_legend = QLabel()
+        self.pie_legend.setObjectName("pieLegend")
+        self.pie_legend.setTextFormat(Qt.TextFormat.RichText)
+        self.pie_legend.setStyleSheet("background: white; border-radius: 6px; padding: 6px;")
+        self.ui.pieHost.layout().addWidget(self.pie_legend)
         self.ui.topCharts.setSizes([620, 480])
         self.ui.chartsSplitter.setSizes([300, 220])
 
@@ -240,7 +248,7 @@ class StatsPage(QWidget):
         view = QChartView(QChart())
         view.setRenderHint(QPainter.RenderHint.Antialiasing)
         view.setMinimumHeight(180)
-        layout = QVBoxLayout(host)
+        layout = QHBoxLayout(host)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(view)
         return view
@@ -272,39 +280,52 @@ class StatsPage(QWidget):
 
     def _draw_charts(self, ms: MonthlyStats) -> None:
         c = ms.current
+        # Bars lie down, names on the left axis: a long name (养老保险待遇资格认证, “4050”社保补贴)
+        # has the axis' whole width there and reads in full; under standing bars Qt cut it to 「…」.
         chart = self._new_chart(self.bars_view, "各项业务受理与办结（件）")
-        series = QBarSeries()
+        series = QHorizontalBarSeries()
         for name, color, values in (("受理", RECEIVED_COLOR, [r.received for r in c.services]),
                                     ("办结", COMPLETED_COLOR, [r.completed for r in c.services])):
             bar_set = QBarSet(name)
             bar_set.setColor(color)
             bar_set.append([float(v) for v in values])
             series.append(bar_set)
+        # Figures beside the bar ends in dark text: inside a short bar they could not be read.
         series.setLabelsVisible(True)
         series.setLabelsFormat("@value")
+        series.setLabelsPosition(QAbstractBarSeries.LabelsPosition.LabelsOutsideEnd)
+        for bar_set in series.barSets():
+            bar_set.setLabelColor(QColor("#222222"))
+            bar_set.setLabelFont(self.font())
         chart.addSeries(series)
         categories = QBarCategoryAxis()
-        categories.append([_short(r.name) for r in c.services])
+        categories.append([r.name for r in c.services])
         categories.setLabelsFont(self.font())
-        chart.addAxis(categories, Qt.AlignmentFlag.AlignBottom)
+        chart.addAxis(categories, Qt.AlignmentFlag.AlignLeft)
         series.attachAxis(categories)
         largest = max([r.received for r in c.services] + [r.completed for r in c.services] + [0])
-        series.attachAxis(self._count_axis(chart, largest, Qt.AlignmentFlag.AlignLeft))
+        series.attachAxis(self._count_axis(chart, largest, Qt.AlignmentFlag.AlignBottom))
         chart.legend().setAlignment(Qt.AlignmentFlag.AlignTop)
 
         chart = self._new_chart(self.pie_view, "受理业务构成")
         total = c.total.received
         pie = QPieSeries()
+        legend = []
         for index, row in enumerate(r for r in c.services if r.received):
-            piece = pie.append(f"{_short(row.name, 6)} {row.received}件 {row.received * 100 / total:.0f}%", row.received)
-            piece.setColor(QColor(PIE_COLORS[index % len(PIE_COLORS)]))
-        pie.setPieSize(0.85)
+            color = PIE_COLORS[index % len(PIE_COLORS)]
+            piece = pie.append(f"{row.name} {row.received}件 {row.received * 100 / total:.0f}%", row.received)
+            piece.setColor(QColor(color))
+            legend.append(f'<tr><td style="color:{color}">■</td><td nowrap>{html.escape(row.name)}</td>'
+                          f'<td align="right" nowrap>&nbsp;{row.received}件</td>'
+                          f'<td align="right" nowrap>&nbsp;{row.received * 100 / total:.0f}%</td></tr>')
+        pie.setPieSize(0.9)
         chart.addSeries(pie)
-        chart.legend().setAlignment(Qt.AlignmentFlag.AlignRight)
+        chart.legend().hide()
+        self.pie_legend.setText(f"<table cellspacing=3>{''.join(legend)}</table>")
         if not total:
             chart.setTitle("受理业务构成（本月没有受理）")
 
-        chart = self._new_chart(self.line_view, "每日受理与办结（件）")
+        chart = self._new_chart(self.line_view, "本月每日受理与办结（件）")
         for name, color, values in (("受理", RECEIVED_COLOR, [d.received for d in c.daily]),
                                     ("办结", COMPLETED_COLOR, [d.completed for d in c.daily])):
             line = QLineSeries()
@@ -316,9 +337,7 @@ class StatsPage(QWidget):
             chart.addSeries(line)
         days = QValueAxis()
         days.setRange(1, max(len(c.daily), 2))
-        days.setLabelFormat("%d")
-        days.setTitleText("日")
-        days.setTitleFont(self.font())
+        days.setLabelFormat("%d")  # no axis title: its line would cost the day labels their room
         days.setTickType(QValueAxis.TickType.TicksDynamic)
         days.setTickAnchor(1)
         days.setTickInterval(2 if len(c.daily) > 16 else 1)
@@ -329,7 +348,7 @@ class StatsPage(QWidget):
         for line in chart.series():
             line.attachAxis(days)
             line.attachAxis(counts)
-        chart.legend().setAlignment(Qt.AlignmentFlag.AlignTop)
+        chart.legend().setAlignment(Qt.AlignmentFlag.AlignRight)  # beside the plot: the height is the scarce side
 
     # --- reports ----------------------------------------------------------------------------
     def generate_monthly(self) -> None:

@@ -31,7 +31,7 @@ def kind_columns() -> list[Column]:
     return [
         Column("工具", lambda r: r.kind.name),
         Column("类别", lambda r: r.kind.category),
-        Column("借期", lambda r: f"{r.kind.loan_days}天"),
+        Column("借期", lambda r: f"{r.kind.loan_days}个自然日"),
         Column("押金", lambda r: f"¥{yuan(r.kind.deposit_fen)}" if r.kind.deposit_fen else "免押金"),
         *counts,
         Column("状态", lambda r: "可借" if r.kind.active else "停用"),

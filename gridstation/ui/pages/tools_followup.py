@@ -15,6 +15,7 @@ from gridstation.core import idcard, residents, tools
 from gridstation.core import models as m
 from gridstation.core import tool_stocktake as stock
 from gridstation.core.errors import DomainError
+from gridstation.core.pinyin_keys import sort_key
 from gridstation.ui.pages.tools_widgets import LOOKS, Banner, connect_scan, selected_row
 from gridstation.ui.feedback import show_message
 from gridstation.ui.resident_picker import ResidentPicker
@@ -42,7 +43,7 @@ class OverdueTab:
             Column("逾期天数", lambda r: r.days_overdue),
             Column("催还次数", lambda r: r.reminders),
             Column("最近催还",
-                   lambda r: f"{r.last_reminder_at:%m-%d %H:%M} {r.last_outcome}" if r.last_reminder_at else ""),
+                   lambda r: f"{r.last_reminder_at:%Y-%m-%d %H:%M} {r.last_outcome}" if r.last_reminder_at else ""),
         ], lambda offset, limit: tools.overdue_rows(offset=offset, limit=limit))
         setup_table(self.ui.overdueTable, self.model)
         self.ui.outcomeCombo.addItems(list(REMINDER_OUTCOMES))
@@ -186,7 +187,8 @@ class ReserveTab:
         self.list_model.reload()
         current = self.ui.reserveKindCombo.currentData()
         self.ui.reserveKindCombo.clear()
-        for kind in m.ToolKind.select().where(m.ToolKind.active).order_by(m.ToolKind.name):
+        kinds = sorted(m.ToolKind.select().where(m.ToolKind.active), key=lambda kind: sort_key(kind.name))
+        for kind in kinds:
             self.ui.reserveKindCombo.addItem(kind.name, kind.id)
         self.ui.reserveKindCombo.setCurrentIndex(max(0, self.ui.reserveKindCombo.findData(current)))
 
