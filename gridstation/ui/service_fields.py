@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QDateEdit, QFormLayout, QLineEdit, QWidget
 
 from gridstation.core import catalog
 from gridstation.core import models as m
+from gridstation.ui.keyboard import one_tab_stop
 
 _PLACEHOLDER = {"money": "金额（元），如 1234.50", "number": "整数", "uscc": "18位统一社会信用代码"}
 
 
 class ServiceFieldsForm(QWidget):
+    changed = Signal()  # staff changed a field: a refusal about it no longer applies
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.form = QFormLayout(self)
@@ -27,8 +30,18 @@ class ServiceFieldsForm(QWidget):
         for fdef in self.defs:
             widget = self._widget_for(fdef)
             widget.setObjectName(f"field_{fdef.key}")
+            self._watch(widget)
             self.widgets[fdef.key] = widget
             self.form.addRow(f"{fdef.label}{' *' if fdef.required else ''}", widget)
+
+    def chain_tab_order(self, before: QWidget, after: QWidget) -> None:
+        """Tab follows the eye: ``before`` → this service's fields top to bottom → ``after``.
+
+        The fields are created after the rest of the form, so Qt would otherwise visit them last.
+        """
+        chain = [before, *self.widgets.values(), after]
+        for first, second in zip(chain, chain[1:]):
+            QWidget.setTabOrder(first, second)
 
     def _widget_for(self, fdef: catalog.FieldDef) -> QWidget:
         if fdef.type == "choice":
@@ -42,10 +55,21 @@ class ServiceFieldsForm(QWidget):
             edit.setDisplayFormat("yyyy-MM-dd")
             edit.setCalendarPopup(True)
             edit.setDate(QDate.currentDate())
+            one_tab_stop(edit)
             return edit
         edit = QLineEdit(self)
         edit.setPlaceholderText(_PLACEHOLDER.get(fdef.type, ""))
         return edit
+
+    def _watch(self, widget: QWidget) -> None:
+        if isinstance(widget, QComboBox):
+            widget.currentIndexChanged.connect(self.changed)
+        elif isinstance(widget, QCheckBox):
+            widget.toggled.connect(self.changed)
+        elif isinstance(widget, QDateEdit):
+            widget.dateChanged.connect(self.changed)
+        else:
+            widget.textEdited.connect(self.changed)
 
     def values(self) -> dict[str, object]:
         out: dict[str, object] = {}

@@ -55,6 +55,11 @@ class IntakePage(QWidget):
         QVBoxLayout(self.ui.fieldsHost).addWidget(self.fields)
         self.picker.chosen.connect(self.choose_resident)
         self.picker.register_requested.connect(self.register_resident)
+        self.picker.nobody.connect(self._forget_resident)
+        self.fields.changed.connect(self._clear_stale_message)
+        self.ui.documentsEdit.textEdited.connect(self._clear_stale_message)
+        for first, second in ((self.picker.edit, self.picker.results), (self.picker.results, self.ui.newResidentButton)):
+            QWidget.setTabOrder(first, second)  # the picker is built after the form: put it first, as seen
         self.ui.newResidentButton.clicked.connect(lambda: self.register_resident(""))
         self.ui.serviceCombo.currentIndexChanged.connect(self._service_changed)
         self.ui.saveButton.clicked.connect(self.save)
@@ -120,12 +125,15 @@ class IntakePage(QWidget):
             self.fields.set_service(service)
         else:
             self.fields.clear()
+        self.fields.chain_tab_order(self.ui.actionCombo, self.ui.documentsEdit)
         self._update_eligibility()
 
     def choose_resident(self, resident_id: int) -> None:
         self.resident = residents.get_resident(resident_id)
         r = self.resident
         age = f"，{idcard.age_on(r.birth_date, dt.date.today())}岁" if r.birth_date else ""
+        self._message("warn", "")  # 「已保存…」 belonged to the resident served before
+        self.ui.chosenLabel.setText(f"为 <b>{r.name}</b>（{idcard.mask_id(r.doc_number)}{age}）办理")
         flags = "　养老金领取人员" if r.is_pensioner else ""
         phone = r.phone or "无"
         self.ui.residentCard.setText(
@@ -134,6 +142,18 @@ class IntakePage(QWidget):
         )
         self._update_eligibility()
         self.ui.serviceCombo.setFocus()
+
+    def _forget_resident(self) -> None:
+        """A search that found nobody: the resident chosen before must not receive this intake."""
+        self.resident = None
+        self.ui.residentCard.setText("请先查找或新增居民。")
+        self.ui.chosenLabel.setText("")
+        self._update_eligibility()
+
+    def _clear_stale_message(self) -> None:
+        """A refusal about a field no longer applies once that field is changed."""
+        if self.ui.messageLabel.property("role") == "error":
+            self._message("warn", "")
 
     def _update_eligibility(self) -> None:
         service = self.service()
@@ -175,13 +195,21 @@ class IntakePage(QWidget):
             intake = intakes.create_intake(self.ctx.staff, data)
         except DomainError as exc:
             self._message("error", exc.message)
-            self.fields.focus_field(exc.field)
+            self._focus_fault(exc.field)
             return
         self.last_intake = intake
         self.ctx.bus.data_changed.emit("intake")
         self._message("ok", f"已保存，受理编号 {intake.serial}，承诺办结日期 {intake.due_date:%Y-%m-%d}。")
         self.last_receipt = self.print_receipt(intake.serial)
         self._reset_form(keep_message=True)
+
+    def _focus_fault(self, field: str | None) -> None:
+        own = {"service": self.ui.serviceCombo, "action": self.ui.actionCombo, "documents": self.ui.documentsEdit}
+        widget = own.get(field or "")
+        if widget is not None:
+            widget.setFocus()
+        else:
+            self.fields.focus_field(field)
 
     def print_receipt(self, serial: str) -> Path | None:
         from gridstation.ui.printing import preview_receipt
@@ -198,8 +226,7 @@ class IntakePage(QWidget):
         show_message(self.ui.messageLabel, role, text)
 
     def _reset_form(self, keep_message: bool = False) -> None:
-        self.resident = None
-        self.ui.residentCard.setText("请先查找或新增居民。")
+        self._forget_resident()
         self.ui.documentsEdit.clear()
         self._service_changed()
         self.picker.edit.clear()
