@@ -51,6 +51,15 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         metafunc.parametrize("backend", BACKENDS)
 
 
+@pytest.fixture(autouse=True)
+def own_window_settings(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Window geometry (QSettings, INI format) goes to a fresh folder per test, never the user's."""
+    from PySide6.QtCore import QSettings
+
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope,
+                      str(tmp_path_factory.mktemp("qsettings")))
+
+
 @pytest.fixture
 def backend() -> str:
     """The database kind of ``site_db``: SQLite unless the module runs on both backends."""

@@ -38,6 +38,23 @@ def one_tab_stop(root: QWidget) -> None:
         edit.installEventFilter(_ONE_TAB_STOP)
 
 
+def tab_chain(*widgets: QWidget) -> None:
+    """Tab visits ``widgets`` in this order (widgets built after a form are otherwise visited last)."""
+    for first, second in zip(widgets, widgets[1:]):
+        QWidget.setTabOrder(first, second)
+
+
+def focus_first_inside(root: QWidget) -> None:
+    """Focus the first widget inside ``root`` that Tab would reach (a page without its own start)."""
+    widget = root.nextInFocusChain()
+    while widget is not root:
+        if (root.isAncestorOf(widget) and widget.isVisible() and widget.isEnabled()
+                and widget.focusPolicy() & Qt.FocusPolicy.TabFocus):
+            widget.setFocus(Qt.FocusReason.TabFocusReason)
+            return
+        widget = widget.nextInFocusChain()
+
+
 def available_size(widget: QWidget | None = None) -> QSize:
     """The room on the screen the widget is on (taskbar excluded), in logical pixels."""
     screen = widget.screen() if widget is not None else None

@@ -10,6 +10,8 @@ from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from gridstation.ui.keyboard import fit_to_screen
+
 
 class PdfPreviewDialog(QDialog):
     def __init__(self, path: Path, title: str, parent: QWidget | None = None) -> None:
@@ -38,7 +40,7 @@ class PdfPreviewDialog(QDialog):
         row.addWidget(print_button)
         layout.addLayout(row)
         QShortcut(QKeySequence("Ctrl+P"), self, activated=self.print_document)
-        self.resize(720, 860)
+        fit_to_screen(self, 720, 860)  # 打印 and 关闭 stay on a 1366×768 screen
 
     def print_document(self) -> None:
         from PySide6.QtPrintSupport import QPrintDialog, QPrinter

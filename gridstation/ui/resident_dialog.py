@@ -14,6 +14,7 @@ from gridstation.core.errors import DomainError
 from gridstation.ui.context import AppContext
 from gridstation.ui.feedback import show_message
 from gridstation.ui.forms import load_form
+from gridstation.ui.keyboard import fit_to_screen
 
 
 class ResidentDialog(QDialog):
@@ -42,8 +43,9 @@ class ResidentDialog(QDialog):
             self._load(resident)
         else:
             self.ui.docEdit.setText(doc_number)
-        self.resize(600, 540)
+        fit_to_screen(self, 600, 540)
         self.ui.docEdit.setFocus()
+        self.ui.docEdit.selectAll()  # a card read or one typed number replaces it
 
     def _load(self, r: m.Resident) -> None:
         self.ui.docTypeCombo.setCurrentText(r.doc_type)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QCheckBox, QComboBox, QDialog, QHeaderView, QTableWidgetItem, QWidget
 
 from gridstation.core import catalog
@@ -11,6 +12,7 @@ from gridstation.core import models as m
 from gridstation.core.errors import DomainError
 from gridstation.ui.context import AppContext
 from gridstation.ui.forms import load_form
+from gridstation.ui.keyboard import fit_to_screen
 
 STAGES = {"intake": "受理时", "complete": "办结时"}
 HEADERS = ["字段代码", "名称", "类型", "必填", "选项", "填写时机"]
@@ -42,11 +44,13 @@ class ServiceDialog(QDialog):
             self.ui.activeCheck.setChecked(service.active)
             for fdef in catalog.fields_of(service):
                 self.add_field(fdef)
-        self.ui.addFieldButton.clicked.connect(lambda: self.add_field(None))
+        self.ui.addFieldButton.clicked.connect(self.add_blank_field)
         self.ui.removeFieldButton.clicked.connect(lambda: table.removeRow(table.currentRow()))
         self.ui.saveButton.clicked.connect(self.save)
         self.ui.cancelButton.clicked.connect(self.reject)
-        self.resize(860, 600)
+        QShortcut(QKeySequence("Ctrl+S"), self, activated=self.save)
+        QShortcut(QKeySequence("Ctrl+Shift+N"), self, activated=self.ui.addFieldButton.click)
+        fit_to_screen(self, 860, 600)
 
     def add_field(self, fdef: catalog.FieldDef | None) -> None:
         table = self.ui.fieldTable
@@ -70,6 +74,13 @@ class ServiceDialog(QDialog):
         table.setCellWidget(row, 5, stage)
         # Keep a field's statistics role (e.g. 欠薪金额) when a built-in service is edited.
         table.item(row, 0).setData(256, fdef.stat if fdef else "")
+
+    def add_blank_field(self) -> None:
+        """A new row, with the cursor on its 名称 cell: typing names the field at once."""
+        self.add_field(None)
+        table = self.ui.fieldTable
+        table.setCurrentCell(table.rowCount() - 1, 1)
+        table.setFocus()
 
     def fields(self) -> list[dict]:
         table = self.ui.fieldTable
@@ -95,6 +106,9 @@ class ServiceDialog(QDialog):
             )
         except DomainError as exc:
             self.ui.messageLabel.setText(exc.message)
+            own = {"code": self.ui.codeEdit, "name": self.ui.nameEdit, "promised_days": self.ui.daysSpin,
+                   "actions": self.ui.actionsEdit}
+            (own.get(exc.field or "") or self.ui.fieldTable).setFocus()
             return
         self.ctx.bus.data_changed.emit("settings")
         self.accept()

@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QDateEdit, QFormLayout, QLin
 
 from gridstation.core import catalog
 from gridstation.core import models as m
-from gridstation.ui.keyboard import one_tab_stop
+from gridstation.ui.keyboard import one_tab_stop, tab_chain
 
 _PLACEHOLDER = {"money": "金额（元），如 1234.50", "number": "整数", "uscc": "18位统一社会信用代码"}
 
@@ -39,9 +39,7 @@ class ServiceFieldsForm(QWidget):
 
         The fields are created after the rest of the form, so Qt would otherwise visit them last.
         """
-        chain = [before, *self.widgets.values(), after]
-        for first, second in zip(chain, chain[1:]):
-            QWidget.setTabOrder(first, second)
+        tab_chain(before, *self.widgets.values(), after)
 
     def _widget_for(self, fdef: catalog.FieldDef) -> QWidget:
         if fdef.type == "choice":

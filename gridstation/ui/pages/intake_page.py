@@ -17,6 +17,7 @@ from gridstation.core import models as m
 from gridstation.core.errors import DomainError
 from gridstation.ui.context import AppContext
 from gridstation.ui.forms import load_form
+from gridstation.ui.keyboard import focus_first_inside, tab_chain
 from gridstation.ui.feedback import show_message
 from gridstation.ui.resident_picker import ResidentPicker
 from gridstation.ui.service_fields import ServiceFieldsForm
@@ -58,8 +59,9 @@ class IntakePage(QWidget):
         self.picker.nobody.connect(self._forget_resident)
         self.fields.changed.connect(self._clear_stale_message)
         self.ui.documentsEdit.textEdited.connect(self._clear_stale_message)
-        for first, second in ((self.picker.edit, self.picker.results), (self.picker.results, self.ui.newResidentButton)):
-            QWidget.setTabOrder(first, second)  # the picker is built after the form: put it first, as seen
+        # The picker is built after the form: Tab follows the eye, search first, save last.
+        tab_chain(self.picker.edit, self.picker.results, self.ui.newResidentButton, self.ui.serviceCombo,
+                  self.ui.actionCombo, self.ui.documentsEdit, self.ui.clearButton, self.ui.saveButton)
         self.ui.newResidentButton.clicked.connect(lambda: self.register_resident(""))
         self.ui.serviceCombo.currentIndexChanged.connect(self._service_changed)
         self.ui.saveButton.clicked.connect(self.save)
@@ -90,6 +92,13 @@ class IntakePage(QWidget):
     def focus_search(self) -> None:
         self.ui.tabs.setCurrentIndex(0)
         self.picker.focus_search()
+
+    def focus_start(self) -> None:
+        """Ctrl+1 or sign-in: the search box on 新建受理, else the first control of the tab in view."""
+        if self.ui.tabs.currentIndex() == 0:
+            self.picker.focus_search()
+        else:
+            focus_first_inside(self.ui.tabs.currentWidget())
 
     # --- new intake ---------------------------------------------------------------------------
     def load_services(self) -> None:
@@ -254,6 +263,7 @@ class IntakePage(QWidget):
         QShortcut(QKeySequence(Qt.Key.Key_Return), table, activated=lambda: self.open_detail(table.currentIndex().row()),
                   context=Qt.ShortcutContext.WidgetShortcut)
         self.ui.detailButton.clicked.connect(lambda: self.open_detail(table.currentIndex().row()))
+        self.ui.serialFilterEdit.returnPressed.connect(self._open_typed_serial)
         self.ui.exportListButton.clicked.connect(lambda: self.export_list())
         self._fill_filter_combos()
         for signal in (self.ui.viewCombo.currentIndexChanged, self.ui.filterServiceCombo.currentIndexChanged,
@@ -314,6 +324,15 @@ class IntakePage(QWidget):
         dialog = IntakeDetailDialog(self.ctx, intake.serial, self)
         dialog.open()
         return dialog
+
+    def _open_typed_serial(self) -> None:
+        """Enter in the serial filter: one match opens at once; several go to the list to choose."""
+        self.reload_list()
+        if self.list_model.rowCount() == 1:
+            self.open_detail(0)
+        elif self.list_model.rowCount() > 1:
+            self.ui.intakeTable.setFocus()
+            self.ui.intakeTable.selectRow(0)
 
     def export_list(self, path: Path | None = None) -> Path | None:
         """The intakes as filtered on screen, to Excel (ID numbers masked)."""

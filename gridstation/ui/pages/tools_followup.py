@@ -177,6 +177,7 @@ class ReserveTab:
         self.ui.reserveStartEdit.setDate(today)
         self.ui.reserveEndEdit.setDate(today.addDays(1))
         self.picker.chosen.connect(self.choose_resident)
+        self.picker.nobody.connect(self._forget_resident)
         self.ui.reserveButton.clicked.connect(self.reserve)
         self.ui.cancelReservationButton.clicked.connect(self.cancel)
 
@@ -194,6 +195,10 @@ class ReserveTab:
         self.resident = residents.get_resident(resident_id)
         self.ui.reserveResidentLabel.setText(f"预约人：{self.resident.name}　{idcard.mask_id(self.resident.doc_number)}")
         self.ui.reserveKindCombo.setFocus()
+
+    def _forget_resident(self) -> None:
+        self.resident = None
+        self.ui.reserveResidentLabel.setText("请先查找居民。")
 
     def reserve(self) -> m.Reservation | None:
         if self.resident is None:

@@ -93,6 +93,7 @@ class LendTab:
         connect_scan(ui.lendScanEdit, self.scan)
         self.picker.chosen.connect(self.choose_borrower)
         self.picker.register_requested.connect(self.register_resident)
+        self.picker.nobody.connect(self._forget_borrower)
         ui.basketTable.selectionModel().selectionChanged.connect(lambda *_: self._show_parts())
         ui.partsList.itemChanged.connect(lambda _item: self._parts_changed())
         ui.removeUnitButton.clicked.connect(self.remove_selected)
@@ -173,11 +174,18 @@ class LendTab:
         self.resident = residents.get_resident(resident_id)
         self.show_borrower()
         self.loans_model.reload()
+        self.banner.clear()  # an earlier scan's refusal is re-checked for this borrower just below
         if self.codes():
             self._replan_quietly()
-        if self.banner.look in ("", "ok", "info"):
+        if self.banner.look == "":
             self.banner.show("info", f"借用人：{self.resident.name}。请扫描要借出的工具（F4）。")
         self.ui.lendScanEdit.setFocus()
+
+    def _forget_borrower(self) -> None:
+        """A search that found nobody: nothing is lent to the borrower chosen before."""
+        self.resident = None
+        self.show_borrower()
+        self.loans_model.reload()
 
     def show_borrower(self) -> None:
         r = self.resident

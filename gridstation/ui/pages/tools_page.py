@@ -45,6 +45,7 @@ class ToolsPage(QWidget):
             ("Ctrl+Enter", self.save_current),
             ("Esc", self._escape),
             ("Ctrl+R", lambda: self.ui.tabs.currentIndex() == RETURN and self.returns.renew()),
+            ("Ctrl+D", lambda: self.ui.tabs.currentIndex() == OVERDUE and self.overdue.reveal_phone()),
         ] + [(f"F{5 + tab}", lambda tab=tab: self.show_tab(tab)) for tab in range(6)]
         for key, slot in pairs:
             QShortcut(QKeySequence(key), self, activated=slot, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -56,9 +57,10 @@ class ToolsPage(QWidget):
         if self.ui.tabs.currentIndex() != tab:
             self.ui.tabs.setCurrentIndex(tab)
         else:
-            self._focus_scan()
+            self.focus_start()
 
-    def _focus_scan(self) -> None:
+    def focus_start(self) -> None:
+        """The cursor where the scanner types (or the list to walk) on the tab in view."""
         field = {LEND: self.ui.lendScanEdit, RETURN: self.ui.returnScanEdit, OVERDUE: self.ui.overdueTable,
                  CATALOGUE: self.ui.kindsTable, RESERVE: self.reserve.picker.edit,
                  STOCK: self.ui.stockScanEdit}[self.ui.tabs.currentIndex()]
@@ -70,6 +72,8 @@ class ToolsPage(QWidget):
             self.lending.lend()
         elif tab == RETURN:
             self.returns.confirm()
+        elif tab == OVERDUE:
+            self.overdue.record_reminder()
         elif tab == RESERVE:
             self.reserve.reserve()
         elif tab == STOCK:
@@ -81,7 +85,7 @@ class ToolsPage(QWidget):
 
     def _tab_shown(self) -> None:
         self.refresh()
-        self._focus_scan()
+        self.focus_start()
 
     def _data_changed(self, area: str) -> None:
         if area in ("tools", "resident", "settings"):
