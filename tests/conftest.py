@@ -51,6 +51,15 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         metafunc.parametrize("backend", BACKENDS)
 
 
+@pytest.fixture(scope="session")
+def qapp_args() -> list[str]:
+    """Offscreen, the screen is the counter's usual one (1366×768) instead of Qt's 800×800 default."""
+    if os.environ.get("QT_QPA_PLATFORM") != "offscreen":
+        return []
+    screen = Path(__file__).parent / "fixtures" / "screen-1366x768.json"
+    return ["gridstation-tests", "-platform", f"offscreen:configfile={screen}"]
+
+
 @pytest.fixture(autouse=True)
 def own_window_settings(tmp_path_factory: pytest.TempPathFactory) -> None:
     """Window geometry (QSettings, INI format) goes to a fresh folder per test, never the user's."""

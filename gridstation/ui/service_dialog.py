@@ -51,6 +51,7 @@ class ServiceDialog(QDialog):
         QShortcut(QKeySequence("Ctrl+S"), self, activated=self.save)
         QShortcut(QKeySequence("Ctrl+Shift+N"), self, activated=self.ui.addFieldButton.click)
         fit_to_screen(self, 860, 600)
+        self.ui.nameEdit.setFocus()
 
     def add_field(self, fdef: catalog.FieldDef | None) -> None:
         table = self.ui.fieldTable

@@ -70,7 +70,7 @@ class IntakePage(QWidget):
         self._build_list_tab()
         self._build_roster_tab()
         self.ctx.bus.data_changed.connect(self._data_changed)
-        self.ui.tabs.currentChanged.connect(lambda _i: self.refresh())
+        self.ui.tabs.currentChanged.connect(lambda _i: (self.refresh(), self.focus_start()))
         self.load_services()
 
     # --- keyboard -----------------------------------------------------------------------------

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QTableView, QWidget
 
 from gridstation.ui.context import AppContext
 from gridstation.ui.forms import load_form
 from gridstation.ui.pages.tools_catalogue import CatalogueTab
 from gridstation.ui.pages.tools_followup import OverdueTab, ReserveTab, StockTab
+from gridstation.ui.pages.tools_widgets import selected_row
 from gridstation.ui.pages.tools_lending import LendTab, ReturnTab
 
 LEND, RETURN, OVERDUE, CATALOGUE, RESERVE, STOCK = range(6)
@@ -65,6 +66,8 @@ class ToolsPage(QWidget):
                  CATALOGUE: self.ui.kindsTable, RESERVE: self.reserve.picker.edit,
                  STOCK: self.ui.stockScanEdit}[self.ui.tabs.currentIndex()]
         field.setFocus()
+        if isinstance(field, QTableView) and selected_row(field) < 0 and field.model().rowCount():
+            field.selectRow(0)  # the row the cursor is on is the one 记录催还 and Ctrl+D act on
 
     def save_current(self) -> None:
         tab = self.ui.tabs.currentIndex()
