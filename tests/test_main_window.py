@@ -185,7 +185,8 @@ def test_start_up_paints_the_window_then_signs_in_over_it(db_path, admin, tmp_pa
 
     dbmod.close_database()
     result = subprocess.run([sys.executable, "-c", START_UP_DRIVER, str(db_path), PASSWORD], capture_output=True,
-                            text=True, timeout=120, env=dict(os.environ, QT_QPA_PLATFORM="offscreen"))
+                            text=True, timeout=120, env=dict(os.environ, QT_QPA_PLATFORM="offscreen",
+                                                             XDG_CONFIG_HOME=str(tmp_path / "config")))
     assert result.returncode == 0, result.stderr
     seen = json.loads(result.stdout.strip().splitlines()[-1])
     assert seen["usable_before_sign_in"] is False  # nothing usable before sign-in
