@@ -28,6 +28,7 @@ class IntakeDetailDialog(QDialog):
         self.ui.applyButton.setDefault(True)  # Enter in a field saves; it never closes and loses the typing
         self.ui.reprintButton.clicked.connect(self.reprint)
         QShortcut(QKeySequence("Ctrl+S"), self, activated=self.apply)
+        QShortcut(QKeySequence("Ctrl+P"), self, activated=self.reprint)
         table = self.ui.historyTable
         table.setColumnCount(5)
         table.setHorizontalHeaderLabels(["时间", "人员", "原状态", "新状态", "说明"])

@@ -38,6 +38,7 @@ class ResidentDialog(QDialog):
         self.ui.docTypeCombo.currentTextChanged.connect(lambda _t: self._doc_changed(self.ui.docEdit.text()))
         self.ui.saveButton.clicked.connect(self.save)
         self.ui.cancelButton.clicked.connect(self.reject)
+        self.ui.saveButton.setDefault(True)  # Enter saves (a refusal shows the field); it never cancels the typing
         QShortcut(QKeySequence("Ctrl+S"), self, activated=self.save)
         if resident is not None:
             self._load(resident)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QCheckBox, QComboBox, QDialog, QHeaderView, QTableWidgetItem, QWidget
 
@@ -48,8 +49,11 @@ class ServiceDialog(QDialog):
         self.ui.removeFieldButton.clicked.connect(lambda: table.removeRow(table.currentRow()))
         self.ui.saveButton.clicked.connect(self.save)
         self.ui.cancelButton.clicked.connect(self.reject)
+        self.ui.saveButton.setDefault(True)  # Enter saves; otherwise 添加字段, the first button, would take it
         QShortcut(QKeySequence("Ctrl+S"), self, activated=self.save)
         QShortcut(QKeySequence("Ctrl+Shift+N"), self, activated=self.ui.addFieldButton.click)
+        QShortcut(QKeySequence(Qt.Key.Key_Delete), table, activated=self.ui.removeFieldButton.click,
+                  context=Qt.ShortcutContext.WidgetShortcut)
         fit_to_screen(self, 860, 600)
         self.ui.nameEdit.setFocus()
 
