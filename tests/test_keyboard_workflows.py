@@ -322,10 +322,14 @@ def test_tool_box_lend_renew_return_reserve_and_a_reminder_call(qtbot, site_db, 
     keys, window = sign_in(qtbot, site_db, "clerk")
     keys.page(3, "lendScanEdit")
     keys.enter("GJ-0001")
+    keys.enter("GJ-9999")  # a wrong scan: refused on the banner
+    lending = window.page("tools").lending
+    assert lending.banner.look == "unknown"
     keys.press(Qt.Key.Key_F2)
     keys.at("residentSearchEdit")
     keys.enter("qxm")
     keys.at("lendScanEdit")
+    assert lending.banner.text.text().startswith("借用人：钱小梅")  # the old scan error is gone
     keys.press(Qt.Key.Key_Return, CTRL)
     keys.dismiss_preview()  # the 借用单
     loan = m.Loan.get(m.Loan.resident == station["qian"].id)
@@ -429,3 +433,17 @@ def test_lock_and_another_staff_member_takes_over(qtbot, site_db, station, close
     keys.at("residentSearchEdit")
     keys.page(4, "monthEdit")  # the head has 统计 at Ctrl+4
     qtbot.waitUntil(lambda: not successor.page("stats").busy(), timeout=30_000)
+
+
+def test_tab_leaves_every_list_for_the_buttons_beside_it(qtbot, site_db, station, close_all):
+    """Tab used to walk a list cell by cell and wrap, so 打开详情, 记录催还 and 新增业务 were out of reach."""
+    keys, window = sign_in(qtbot, site_db, "admin")
+    lists = [("intake", 1, "intakeTable"), ("tools", 2, "overdueTable"), ("settings", 1, "serviceTable")]
+    for page_key, tab, name in lists:
+        page = window.show_page(page_key)
+        page.ui.tabs.setCurrentIndex(tab)
+        table = getattr(page.ui, name)
+        table.setFocus()  # the starting point; from here on only keys
+        keys.at(name)
+        keys.press(Qt.Key.Key_Tab)
+        assert keys.focused() is not table and table.isAncestorOf(keys.focused()) is False, name
