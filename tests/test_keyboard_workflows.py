@@ -360,6 +360,10 @@ def test_tool_box_lend_renew_return_reserve_and_a_reminder_call(qtbot, site_db, 
     keys.press(Qt.Key.Key_Return, CTRL)
     booked = m.Reservation.get(m.Reservation.resident == station["qian"].id)
     assert booked.kind.name == "梯子" and booked.start_date == start
+    keys.tab_to("reservationsTable")
+    keys.press(Qt.Key.Key_Space)  # select the row the cursor is on
+    keys.press(Qt.Key.Key_Delete)  # 取消所选预约 (Del)
+    assert m.Reservation.get_by_id(booked.id).status == tools.RES_CANCELLED
 
     keys.press(Qt.Key.Key_F7)  # 逾期: the list, then the buttons beside it (Tab is not trapped in it)
     keys.at("overdueTable")

@@ -50,8 +50,9 @@ class ToolsPage(QWidget):
         ] + [(f"F{5 + tab}", lambda tab=tab: self.show_tab(tab)) for tab in range(6)]
         for key, slot in pairs:
             QShortcut(QKeySequence(key), self, activated=slot, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        QShortcut(QKeySequence(Qt.Key.Key_Delete), self.ui.basketTable, activated=self.lending.remove_selected,
-                  context=Qt.ShortcutContext.WidgetShortcut)
+        for table, slot in ((self.ui.basketTable, self.lending.remove_selected),
+                            (self.ui.reservationsTable, self.reserve.cancel)):
+            QShortcut(QKeySequence(Qt.Key.Key_Delete), table, activated=slot, context=Qt.ShortcutContext.WidgetShortcut)
 
     def show_tab(self, tab: int) -> None:
         """Switch tab and put the cursor where the scanner types."""
