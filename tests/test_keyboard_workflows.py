@@ -416,7 +416,14 @@ def test_an_administrator_adds_a_service_with_a_field(qtbot, site_db, station, c
 
 def test_lock_and_another_staff_member_takes_over(qtbot, site_db, station, close_all):
     keys, window = sign_in(qtbot, site_db, "clerk")
-    keys.at("residentSearchEdit")
+    keys.page(3, "lendScanEdit")
+    keys.press(Qt.Key.Key_L, CTRL)
+    lock = keys.dialog("锁定")
+    keys.at("passwordEdit")
+    keys.enter(PASSWORD)  # the same clerk: back where the cursor was
+    keys.closes(lock)
+    keys.at("lendScanEdit")
+    keys.page(1, "residentSearchEdit")
     keys.press(Qt.Key.Key_L, CTRL)
     lock = keys.dialog("锁定")
     keys.at("passwordEdit")

@@ -37,7 +37,6 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.ctx = ctx
         self.remember_placement = remember_placement
-        self._focus_before_lock: QWidget | None = None
         self._painted = False
         self._pages: dict[str, QWidget] = {}
         self.specs: list[PageSpec] = []
@@ -131,7 +130,6 @@ class MainWindow(QMainWindow):
         if self.locked:
             return None
         self.locked = True
-        self._focus_before_lock = QApplication.focusWidget()
         self.centralWidget().setVisible(False)
         username = self.ctx.staff.username if self.ctx.staff else ""
         dialog = LoginDialog(self, username=username, locked=True)
@@ -143,8 +141,6 @@ class MainWindow(QMainWindow):
     def _unlock(self, staff) -> None:
         self.locked = False
         self.centralWidget().setVisible(True)
-        if self._focus_before_lock is not None and self.isAncestorOf(self._focus_before_lock):
-            self._focus_before_lock.setFocus()
         if self.idle is not None:
             self.idle.timer.start()
         if staff is not None and self.ctx.staff is not None and staff.id != self.ctx.staff.id:
