@@ -388,7 +388,7 @@ def test_the_head_makes_the_monthly_report(qtbot, site_db, station, close_all):
 
 
 def test_an_administrator_adds_a_service_with_a_field(qtbot, site_db, station, close_all):
-    keys, window = sign_in(qtbot, site_db, "admin")
+    keys, _window = sign_in(qtbot, site_db, "admin")
     keys.page(5, "qt_tabwidget_tabbar")
     keys.press(Qt.Key.Key_Right)  # 服务清单
     keys.tab_to("serviceTable")

@@ -15,9 +15,8 @@ class _OneTabStop(QObject):
     """Qt's date edits walk year → month → day on Tab; typing 20250115 fills all three anyway."""
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
-        if event.type() != QEvent.Type.KeyPress or not isinstance(watched, QWidget):
+        if not isinstance(event, QKeyEvent) or event.type() != QEvent.Type.KeyPress or not isinstance(watched, QWidget):
             return False
-        assert isinstance(event, QKeyEvent)
         if event.key() not in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab) or event.modifiers() & (
                 Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier):
             return False

@@ -15,12 +15,15 @@ from gridstation.ui.keyboard import focus_first_inside
 from gridstation.ui.pages import PAGES, PageSpec
 
 
-def window_settings() -> QSettings:
-    """This PC's own window settings (size, position), kept apart from the station's database."""
-    return QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, "GridStation", "GridStation")
-
-
 GEOMETRY_KEY = "mainWindow/geometry"
+
+
+def window_settings() -> QSettings:
+    """This PC's own window settings (size, position), kept apart from the station's database.
+
+    An INI file in the user's settings folder on every system, so tests can point it elsewhere.
+    """
+    return QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, "GridStation", "GridStation")
 
 
 class MainWindow(QMainWindow):

@@ -15,8 +15,8 @@ from gridstation.ui.context import AppContext
 from gridstation.ui.forms import load_form
 from gridstation.ui.pages.tools_catalogue import CatalogueTab
 from gridstation.ui.pages.tools_followup import OverdueTab, ReserveTab, StockTab
-from gridstation.ui.pages.tools_widgets import selected_row
 from gridstation.ui.pages.tools_lending import LendTab, ReturnTab
+from gridstation.ui.pages.tools_widgets import selected_row
 
 LEND, RETURN, OVERDUE, CATALOGUE, RESERVE, STOCK = range(6)
 OVERDUE_TITLE = "逾期 (F7)"
