@@ -53,10 +53,12 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 
 @pytest.fixture(scope="session")
 def qapp_args() -> list[str]:
-    """Offscreen, the screen is the counter's usual one (1366×768) instead of Qt's 800×800 default."""
+    """Offscreen, the screen is the counter's usual one (1366×768) instead of Qt's 800×800 default;
+    ``GRIDSTATION_TEST_SCREEN=1920x1080`` (with ``QT_SCALE_FACTOR=1.25``) tries the other common one."""
     if os.environ.get("QT_QPA_PLATFORM") != "offscreen":
         return []
-    screen = Path(__file__).parent / "fixtures" / "screen-1366x768.json"
+    size = os.environ.get("GRIDSTATION_TEST_SCREEN", "1366x768")
+    screen = Path(__file__).parent / "fixtures" / f"screen-{size}.json"
     return ["gridstation-tests", "-platform", f"offscreen:configfile={screen}"]
 
 

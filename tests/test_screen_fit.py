@@ -19,7 +19,11 @@ from gridstation.ui.theme import apply_theme
 from tests.helpers import make_id
 
 ROOM = QSize(1366, 728)  # 1366×768 less the taskbar; 1536×864 (1920×1080 at 125 %) less it is larger
-SCREEN = QRect(0, 0, 1366, 768)
+
+
+def screen() -> QRect:
+    """The test screen in logical pixels: 1366×768, or 1536×864 in the 1920×1080-at-125 % run."""
+    return QApplication.primaryScreen().geometry()
 
 
 def fits(size: QSize) -> bool:
@@ -98,7 +102,7 @@ def test_the_print_preview_keeps_print_and_close_on_screen(qtbot, db_path, admin
     qtbot.addWidget(preview)
     preview.show()
     qtbot.waitExposed(preview)
-    assert preview.height() <= SCREEN.height() - 40 and SCREEN.contains(preview.frameGeometry())
+    assert preview.height() <= screen().height() - 40 and screen().contains(preview.frameGeometry())
     shown = {b.text() for b in preview.findChildren(QAbstractButton) if b.isVisible()}
     assert {"关闭 (Esc)", "打印 (Ctrl+P)"} <= shown and buttons_inside(preview) == []
 
@@ -114,7 +118,7 @@ def open_window(qtbot, db_path, staff) -> MainWindow:
 
 def test_main_window_opens_maximized_and_every_page_and_the_status_bar_fit(qtbot, db_path, admin):
     window = open_window(qtbot, db_path, admin)
-    assert window.isMaximized() and SCREEN.contains(window.frameGeometry())
+    assert window.isMaximized() and screen().contains(window.frameGeometry())
     for spec in PAGES:
         window.show_page(spec.key)
         QApplication.processEvents()
@@ -169,3 +173,20 @@ def test_ctrl_1_to_5_mean_the_same_page_for_every_role(qtbot, db_path, clerk):
     assert window.ui.pageStack.currentWidget() is window.page("settings")  # 设置 is Ctrl+5, 统计 or not
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
     assert window.ui.pageStack.currentWidget() is window.page("settings")  # no 统计 for a clerk: nothing
+
+
+@pytest.mark.slow
+def test_the_same_on_1920x1080_at_125_percent(tmp_path):
+    """Windows' default on a 1920×1080 screen: Qt scales by 1.25, so the screen is 1536×864 logical."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", QT_SCALE_FACTOR="1.25", GRIDSTATION_TEST_SCREEN="1920x1080")
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", __file__, "-k", "not 125_percent",
+         "--basetemp", str(tmp_path / "run")],
+        cwd=Path(__file__).parent.parent, env=env, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert "passed" in result.stdout
