@@ -89,11 +89,8 @@ class IntakeDetailDialog(QDialog):
             )
         except DomainError as exc:
             show_message(self.ui.messageLabel, "error", exc.message)
-            own = {"result": self.ui.resultEdit, "note": self.ui.noteEdit, "forwarded_to": self.ui.forwardEdit}
-            if exc.field in own:
-                own[exc.field].setFocus()
-            else:
-                self.completion.focus_field(exc.field)
+            self.completion.focus_field(exc.field, {"result": self.ui.resultEdit, "note": self.ui.noteEdit,
+                                                    "forwarded_to": self.ui.forwardEdit})
             return
         self.ctx.bus.data_changed.emit("intake")
         show_message(self.ui.messageLabel, "ok", f"已改为“{status}”。")

@@ -91,8 +91,9 @@ class ServiceFieldsForm(QWidget):
         elif isinstance(widget, QLineEdit):
             widget.setText(str(value))
 
-    def focus_field(self, key: str | None) -> None:
-        widget = self.widgets.get(key or "")
+    def focus_field(self, key: str | None, around: dict[str, QWidget] | None = None) -> None:
+        """The cursor to the field a refusal names: one of this service's, or of ``around`` (the form's own)."""
+        widget = (around or {}).get(key or "") or self.widgets.get(key or "")
         if widget is not None:
             widget.setFocus()
 

@@ -204,21 +204,14 @@ class IntakePage(QWidget):
             intake = intakes.create_intake(self.ctx.staff, data)
         except DomainError as exc:
             self._message("error", exc.message)
-            self._focus_fault(exc.field)
+            self.fields.focus_field(exc.field, {"service": self.ui.serviceCombo, "action": self.ui.actionCombo,
+                                                "documents": self.ui.documentsEdit})
             return
         self.last_intake = intake
         self.ctx.bus.data_changed.emit("intake")
         self._message("ok", f"已保存，受理编号 {intake.serial}，承诺办结日期 {intake.due_date:%Y-%m-%d}。")
         self.last_receipt = self.print_receipt(intake.serial)
         self._reset_form(keep_message=True)
-
-    def _focus_fault(self, field: str | None) -> None:
-        own = {"service": self.ui.serviceCombo, "action": self.ui.actionCombo, "documents": self.ui.documentsEdit}
-        widget = own.get(field or "")
-        if widget is not None:
-            widget.setFocus()
-        else:
-            self.fields.focus_field(field)
 
     def print_receipt(self, serial: str) -> Path | None:
         from gridstation.ui.printing import preview_receipt
