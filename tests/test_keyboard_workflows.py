@@ -461,3 +461,23 @@ def test_tab_leaves_every_list_for_the_buttons_beside_it(qtbot, site_db, station
         keys.at(name)
         keys.press(Qt.Key.Key_Tab)
         assert keys.focused() is not table and table.isAncestorOf(keys.focused()) is False, name
+
+
+def test_a_date_is_one_tab_stop_both_ways(qtbot, site_db, station, close_all):
+    """Qt walks year, month and day on Tab: three stops per date, and typing was never needed for it."""
+    keys, window = sign_in(qtbot, site_db, "clerk")
+    keys.page(3, "lendScanEdit")
+    keys.tab_to("removeUnitButton")
+    keys.press(Qt.Key.Key_Tab)
+    keys.at("dueDateEdit")  # yyyy-MM-dd dddd: four sections, one stop
+    keys.press(Qt.Key.Key_Tab)
+    keys.at("depositEdit")
+    keys.press(Qt.Key.Key_Tab, Qt.KeyboardModifier.ShiftModifier)
+    keys.at("dueDateEdit")
+    keys.press(Qt.Key.Key_Tab, Qt.KeyboardModifier.ShiftModifier)
+    keys.at("removeUnitButton")
+    keys.press(Qt.Key.Key_F9)
+    keys.tab_to("reserveKindCombo")
+    for name in ("reserveStartEdit", "reserveEndEdit", "reserveButton"):
+        keys.press(Qt.Key.Key_Tab)
+        keys.at(name)

@@ -6,6 +6,8 @@ A clerk who never reaches for the mouse must be able to Tab through a form field
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QEvent, QObject, QSize, Qt
 from PySide6.QtGui import QGuiApplication, QKeyEvent
 from PySide6.QtWidgets import QDateTimeEdit, QWidget
@@ -21,8 +23,10 @@ class _OneTabStop(QObject):
                 Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier):
             return False
         forward = event.key() == Qt.Key.Key_Tab and not event.modifiers() & Qt.KeyboardModifier.ShiftModifier
-        # The plain QWidget behaviour: the next widget in the focus chain, skipping the sections.
-        return QWidget.focusNextPrevChild(watched, forward)
+        target = _tab_stop(watched, forward, lambda w: not watched.isAncestorOf(w))
+        if target is not None:
+            target.setFocus(Qt.FocusReason.TabFocusReason if forward else Qt.FocusReason.BacktabFocusReason)
+        return True
 
 
 _ONE_TAB_STOP = _OneTabStop()
@@ -43,15 +47,23 @@ def tab_chain(*widgets: QWidget) -> None:
         QWidget.setTabOrder(first, second)
 
 
+def _tab_stop(start: QWidget, forward: bool, wanted: Callable[[QWidget], bool]) -> QWidget | None:
+    """The first widget after (or before) ``start`` in the focus chain that Tab stops at and ``wanted`` accepts."""
+    step = QWidget.nextInFocusChain if forward else QWidget.previousInFocusChain
+    widget = step(start)
+    while widget is not start:
+        if (wanted(widget) and widget.isVisible() and widget.isEnabled() and widget.focusProxy() is None
+                and widget.focusPolicy() & Qt.FocusPolicy.TabFocus):
+            return widget
+        widget = step(widget)
+    return None
+
+
 def focus_first_inside(root: QWidget) -> None:
     """Focus the first widget inside ``root`` that Tab would reach (a page without its own start)."""
-    widget = root.nextInFocusChain()
-    while widget is not root:
-        if (root.isAncestorOf(widget) and widget.isVisible() and widget.isEnabled()
-                and widget.focusPolicy() & Qt.FocusPolicy.TabFocus):
-            widget.setFocus(Qt.FocusReason.TabFocusReason)
-            return
-        widget = widget.nextInFocusChain()
+    widget = _tab_stop(root, True, root.isAncestorOf)
+    if widget is not None:
+        widget.setFocus(Qt.FocusReason.TabFocusReason)
 
 
 def available_size(widget: QWidget | None = None) -> QSize:
