@@ -481,3 +481,18 @@ def test_a_date_is_one_tab_stop_both_ways(qtbot, site_db, station, close_all):
     for name in ("reserveStartEdit", "reserveEndEdit", "reserveButton"):
         keys.press(Qt.Key.Key_Tab)
         keys.at(name)
+
+
+def test_tab_reads_the_tool_box_as_it_looks(qtbot, site_db, station, close_all):
+    """The resident search is built after the form: Tab used to reach it last, after 借出."""
+    keys, _window = sign_in(qtbot, site_db, "clerk")
+    keys.page(3, "lendScanEdit")
+    keys.tab_to("qt_tabwidget_tabbar")
+    for name in ("residentSearchEdit", "residentResults", "exportLoansButton", "borrowerLoansTable", "lendScanEdit"):
+        keys.press(Qt.Key.Key_Tab)
+        keys.at(name)
+    keys.press(Qt.Key.Key_F9)
+    keys.tab_to("availabilityTable")
+    for name in ("residentSearchEdit", "residentResults", "reserveKindCombo"):
+        keys.press(Qt.Key.Key_Tab)
+        keys.at(name)

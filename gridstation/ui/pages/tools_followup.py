@@ -15,6 +15,7 @@ from gridstation.core import idcard, residents, tools
 from gridstation.core import models as m
 from gridstation.core import tool_stocktake as stock
 from gridstation.core.errors import DomainError
+from gridstation.ui.keyboard import tab_chain
 from gridstation.ui.pages.tools_widgets import LOOKS, Banner, connect_scan, selected_row
 from gridstation.ui.feedback import show_message
 from gridstation.ui.resident_picker import ResidentPicker
@@ -159,6 +160,7 @@ class ReserveTab:
         host_layout.setContentsMargins(0, 0, 0, 0)
         host_layout.addWidget(self.picker)
         self.picker.results.setMaximumHeight(90)
+        tab_chain(self.ui.availabilityTable, self.picker.edit, self.picker.results, self.ui.reserveKindCombo)
         self.resident: m.Resident | None = None
         self.availability = AvailabilityModel()
         setup_table(self.ui.availabilityTable, self.availability)

@@ -20,6 +20,7 @@ from gridstation.core import models as m
 from gridstation.core.accounts import HEAD
 from gridstation.core.errors import DomainError
 from gridstation.core.money import yuan
+from gridstation.ui.keyboard import tab_chain
 from gridstation.ui.pages.tools_widgets import Banner, allowed, connect_scan, selected_row
 from gridstation.ui.resident_picker import ResidentPicker
 from gridstation.ui.table_model import Column, PagedTableModel, setup_table
@@ -66,6 +67,11 @@ class LendTab:
         host_layout.setContentsMargins(0, 0, 0, 0)
         host_layout.addWidget(self.picker)
         self.picker.results.setMaximumHeight(150)
+        # The picker is built after the form: Tab reads the left column (borrower), then the right.
+        ui = self.ui
+        tab_chain(self.picker.edit, self.picker.results, ui.exportLoansButton, ui.borrowerLoansTable, ui.lendScanEdit,
+                  ui.basketTable, ui.partsList, ui.removeUnitButton, ui.dueDateEdit, ui.depositEdit, ui.overrideEdit,
+                  ui.paperCheck, ui.lentAtEdit, ui.lendNotesEdit, ui.printSlipCheck, ui.clearLendButton, ui.lendButton)
         self.ui.dueDateEdit.setLocale(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
         self.resident: m.Resident | None = None
         self.plan: tools.LendPlan | None = None
