@@ -114,18 +114,20 @@ def _wire_staff_switching(window) -> None:
 
     def _replace(new_staff) -> None:
         if new_staff is not None:
-            _open_main_window(window.ctx.target, new_staff)
+            _open_main_window(window.ctx.target, new_staff, placed_like=window)
             window.close()
 
     window.switch_staff_requested.connect(lambda: _replace(_sign_in(window)))
     window.staff_changed.connect(_replace)
 
 
-def _open_main_window(target: str, staff):
+def _open_main_window(target: str, staff, placed_like=None):
     from gridstation.ui.context import AppContext
     from gridstation.ui.main_window import MainWindow
 
     window = MainWindow(AppContext(target=target, staff=staff))
+    if placed_like is not None:  # staff switch at the lock screen: same size, still maximized
+        window.take_placement_from(placed_like)
     _wire_staff_switching(window)
     window.show()
     return window

@@ -55,6 +55,17 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         metafunc.parametrize("backend", BACKENDS)
 
 
+@pytest.fixture(scope="session")
+def qapp_args() -> list[str]:
+    """Offscreen, the screen is the counter's usual one (1366×768) instead of Qt's 800×800 default;
+    ``GRIDSTATION_TEST_SCREEN=1920x1080`` (with ``QT_SCALE_FACTOR=1.25``) tries the other common one."""
+    if os.environ.get("QT_QPA_PLATFORM") != "offscreen":
+        return []
+    size = os.environ.get("GRIDSTATION_TEST_SCREEN", "1366x768")
+    screen = Path(__file__).parent / "fixtures" / f"screen-{size}.json"
+    return ["gridstation-tests", "-platform", f"offscreen:configfile={screen}"]
+
+
 @pytest.fixture(autouse=True)
 def this_pc_settings(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Per-PC settings (QSettings, ui/local_settings.py) in a new folder for each test: a test never

@@ -188,7 +188,8 @@ def test_start_up_paints_the_window_then_signs_in_over_it(db_path, admin, tmp_pa
 
     dbmod.close_database()
     result = subprocess.run([sys.executable, "-c", START_UP_DRIVER, str(db_path), PASSWORD], capture_output=True,
-                            text=True, timeout=120, env=dict(os.environ, QT_QPA_PLATFORM="offscreen"))
+                            text=True, timeout=120, env=dict(os.environ, QT_QPA_PLATFORM="offscreen",
+                                                             XDG_CONFIG_HOME=str(tmp_path / "config")))
     assert result.returncode == 0, result.stderr
     seen = json.loads(result.stdout.strip().splitlines()[-1])
     assert seen["usable_before_sign_in"] is False  # nothing usable before sign-in
@@ -240,3 +241,40 @@ def test_the_daily_backup_failing_shows_in_the_status_bar(window, admin, tmp_pat
     app.run_backup(window, "daily")
     assert window.backup_label.text().startswith("上次备份：")
     assert list(tmp_path.glob("gridstation-*-daily.db"))
+def test_one_wrong_password_and_enter_counts_once(qtbot, db_path, admin):
+    """Enter used to try twice (the field and the default button): two failures towards the lockout."""
+    from PySide6.QtCore import Qt
+
+    from gridstation.core import models as m
+    from gridstation.ui.login_dialog import LoginDialog
+    from tests.helpers import activate
+
+    dialog = LoginDialog()
+    qtbot.addWidget(dialog)
+    dialog.show()
+    activate(qtbot, dialog)
+    before = m.AuditLog.select().where(m.AuditLog.action == "登录失败").count()
+    qtbot.keyClicks(dialog.ui.usernameEdit, "admin")
+    qtbot.keyClick(dialog.ui.usernameEdit, Qt.Key.Key_Return)
+    assert dialog.ui.passwordEdit.hasFocus()
+    qtbot.keyClicks(dialog.ui.passwordEdit, "wrong-password")
+    qtbot.keyClick(dialog.ui.passwordEdit, Qt.Key.Key_Return)
+    assert m.AuditLog.select().where(m.AuditLog.action == "登录失败").count() == before + 1
+
+
+def test_enter_in_a_dialog_field_saves_and_never_cancels_the_typing(qtbot, db_path, admin):
+    """A card reader types the number and Enter: 取消 (the first button) used to take the Enter."""
+    from PySide6.QtCore import Qt
+
+    from gridstation.ui.context import AppContext
+    from gridstation.ui.resident_dialog import ResidentDialog
+    from tests.helpers import activate, make_id
+
+    dialog = ResidentDialog(AppContext(target=str(db_path), staff=admin))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    activate(qtbot, dialog)
+    qtbot.keyClicks(dialog.ui.docEdit, make_id())
+    qtbot.keyClick(dialog.ui.docEdit, Qt.Key.Key_Return)
+    assert dialog.isVisible() and dialog.ui.messageLabel.text() == "请输入姓名。"
+    assert dialog.ui.nameEdit.hasFocus() and dialog.ui.docEdit.text() == make_id()

@@ -32,8 +32,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("screenshot", help="离屏打开主窗口的某一页并保存为 PNG")
     p.add_argument("--page", default="intake", help="页面：intake residents tools stats settings")
     p.add_argument("--out", required=True)
-    p.add_argument("--width", type=int, default=1280)
-    p.add_argument("--height", type=int, default=800)
+    p.add_argument("--width", type=int, default=1366, help="窗口宽度，默认 1366（最常见的办公电脑屏幕）")
+    p.add_argument("--height", type=int, default=768)
     p.set_defaults(handler=cmd_screenshot)
 
 

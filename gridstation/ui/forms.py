@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from PySide6.QtCore import QFile, QIODevice
 from PySide6.QtUiTools import QUiLoader
-from PySide6.QtWidgets import QDialog, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QDialog, QVBoxLayout, QWidget
 
 from gridstation.core.paths import form as form_path
+from gridstation.ui.keyboard import one_tab_stop
 
 
 class Form:
@@ -39,4 +40,7 @@ def load_form(name: str, host: QWidget) -> Form:
     margin = 12 if isinstance(host, QDialog) else 0
     layout.setContentsMargins(margin, margin, margin, margin)
     layout.addWidget(root)
+    for view in root.findChildren(QAbstractItemView):
+        view.setTabKeyNavigation(False)  # Tab leaves a list for the buttons beside it, never walks its cells
+    one_tab_stop(root)
     return Form(root)

@@ -10,6 +10,7 @@ from gridstation.core.errors import DomainError
 from gridstation.ui.context import AppContext
 from gridstation.ui.forms import load_form
 from gridstation.ui.feedback import show_message
+from gridstation.ui.keyboard import fit_to_screen
 from gridstation.ui.service_fields import ServiceFieldsForm
 
 
@@ -24,8 +25,10 @@ class IntakeDetailDialog(QDialog):
         self.ui.statusCombo.currentTextChanged.connect(self._status_chosen)
         self.ui.applyButton.clicked.connect(self.apply)
         self.ui.closeButton.clicked.connect(self.accept)
+        self.ui.applyButton.setDefault(True)  # Enter in a field saves; it never closes and loses the typing
         self.ui.reprintButton.clicked.connect(self.reprint)
         QShortcut(QKeySequence("Ctrl+S"), self, activated=self.apply)
+        QShortcut(QKeySequence("Ctrl+P"), self, activated=self.reprint)
         table = self.ui.historyTable
         table.setColumnCount(5)
         table.setHorizontalHeaderLabels(["时间", "人员", "原状态", "新状态", "说明"])
@@ -33,8 +36,9 @@ class IntakeDetailDialog(QDialog):
         table.verticalHeader().setVisible(False)
         table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         table.horizontalHeader().setStretchLastSection(True)
-        self.resize(760, 660)
+        fit_to_screen(self, 760, 660)
         self.load()
+        self.ui.statusCombo.setFocus()
 
     def load(self) -> None:
         intake = intakes.get_intake(self.serial)
@@ -71,6 +75,7 @@ class IntakeDetailDialog(QDialog):
             self.completion.set_service(self.intake.service, "complete")
         else:
             self.completion.clear()
+        self.completion.chain_tab_order(self.ui.noteEdit, self.ui.reprintButton)
 
     def apply(self) -> None:
         status = self.ui.statusCombo.currentText()
@@ -84,6 +89,8 @@ class IntakeDetailDialog(QDialog):
             )
         except DomainError as exc:
             show_message(self.ui.messageLabel, "error", exc.message)
+            self.completion.focus_field(exc.field, {"result": self.ui.resultEdit, "note": self.ui.noteEdit,
+                                                    "forwarded_to": self.ui.forwardEdit})
             return
         self.ctx.bus.data_changed.emit("intake")
         show_message(self.ui.messageLabel, "ok", f"已改为“{status}”。")

@@ -23,6 +23,8 @@ class LoginDialog(QDialog):
         self.ui.usernameEdit.setText(username)
         self.ui.loginButton.clicked.connect(self.try_sign_in)
         self.ui.cancelButton.clicked.connect(self.reject)
+        # Enter is handled by the fields alone (neither button is a default): a default button would
+        # try a second time, counting one wrong password as two towards the lockout.
         self.ui.passwordEdit.returnPressed.connect(self.try_sign_in)
         self.ui.usernameEdit.returnPressed.connect(self.ui.passwordEdit.setFocus)
         (self.ui.passwordEdit if username else self.ui.usernameEdit).setFocus()

@@ -4,14 +4,26 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QLabel, QListWidgetItem, QMainWindow, QWidget
 
 from gridstation.ui.context import AppContext
 from gridstation.ui.forms import load_form
 from gridstation.ui.idle_lock import IdleWatcher
+from gridstation.ui.keyboard import focus_first_inside
 from gridstation.ui.pages import PAGES, PageSpec
+
+
+GEOMETRY_KEY = "mainWindow/geometry"
+
+
+def window_settings() -> QSettings:
+    """This PC's own window settings (size, position), kept apart from the station's database.
+
+    An INI file in the user's settings folder on every system, so tests can point it elsewhere.
+    """
+    return QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, "GridStation", "GridStation")
 
 
 class MainWindow(QMainWindow):
@@ -19,10 +31,15 @@ class MainWindow(QMainWindow):
     switch_staff_requested = Signal()
     staff_changed = Signal(object)  # a different staff member signed in at the lock screen
 
-    def __init__(self, ctx: AppContext) -> None:
-        """The window itself needs no database: it paints at once and ``attach`` fills it after sign-in."""
+    def __init__(self, ctx: AppContext, *, remember_placement: bool = True) -> None:
+        """The window itself needs no database: it paints at once and ``attach`` fills it after sign-in.
+
+        It opens where it was last closed on this PC, or maximized the first time, so the status
+        bar and every page's bottom buttons are on screen whatever its size (1366×768 and up).
+        """
         super().__init__()
         self.ctx = ctx
+        self.remember_placement = remember_placement
         self._painted = False
         self._pages: dict[str, QWidget] = {}
         self.specs: list[PageSpec] = []
@@ -39,7 +56,9 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
         self.ctx.bus.status_message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.setWindowTitle("网格服务站")
-        self.resize(1280, 800)
+        saved = window_settings().value(GEOMETRY_KEY) if remember_placement else None
+        if saved is None or not self.restoreGeometry(saved):
+            self.setWindowState(Qt.WindowState.WindowMaximized)
         if ctx.staff is not None:
             self.attach(ctx.staff)
 
@@ -76,8 +95,14 @@ class MainWindow(QMainWindow):
             return False
         return True
 
+    def take_placement_from(self, other: QMainWindow) -> None:
+        """Another staff member takes over: the new window keeps the old one's size and maximized state."""
+        self.restoreGeometry(other.saveGeometry())
+
     def _build_actions(self) -> None:
-        for index, spec in enumerate(self.specs, start=1):
+        for index, spec in enumerate(PAGES, start=1):  # Ctrl+4 is 设置 for every role, even without 统计
+            if spec not in self.specs:
+                continue
             action = QAction(spec.title, self)
             action.setShortcut(QKeySequence(f"Ctrl+{index}"))
             action.triggered.connect(lambda _=False, key=spec.key: self.show_page(key))
@@ -127,6 +152,8 @@ class MainWindow(QMainWindow):
             self.staff_changed.emit(staff)
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        if self.remember_placement:
+            window_settings().setValue(GEOMETRY_KEY, self.saveGeometry())
         if self.idle is not None:
             QApplication.instance().removeEventFilter(self.idle)
             self.idle.timer.stop()
@@ -191,7 +218,17 @@ class MainWindow(QMainWindow):
         row = keys.index(key)
         if self.ui.navList.currentRow() != row:
             self.ui.navList.setCurrentRow(row)
+        else:
+            self.focus_page(self._pages[key])
         return self._pages[key]
+
+    def focus_page(self, widget: QWidget) -> None:
+        """The cursor goes where the page's work starts, so F2/F3/F4 and typing work at once."""
+        start = getattr(widget, "focus_start", None)
+        if start is not None:
+            start()
+        else:
+            focus_first_inside(widget)
 
     def _show_row(self, row: int) -> None:
         if row < 0:
@@ -202,6 +239,7 @@ class MainWindow(QMainWindow):
         refresh = getattr(widget, "refresh", None)
         if refresh is not None:
             refresh()
+        self.focus_page(widget)
 
     def paintEvent(self, event) -> None:  # noqa: N802 - Qt override
         super().paintEvent(event)

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLa
 
 from gridstation.core.errors import DomainError
 from gridstation.ui import local_settings
+from gridstation.ui.keyboard import fit_to_screen
 
 
 class PdfPreviewDialog(QDialog):
@@ -51,7 +52,7 @@ class PdfPreviewDialog(QDialog):
         row.addWidget(print_button)
         layout.addLayout(row)
         QShortcut(QKeySequence("Ctrl+P"), self, activated=self.print_document)
-        self.resize(720, 860)
+        fit_to_screen(self, 720, 860)  # 打印 and 关闭 stay on a 1366×768 screen
 
     def print_document(self) -> None:
         """Ask where to print (this PC's printer chosen in 设置), then print."""

@@ -14,6 +14,7 @@ from gridstation.core.errors import DomainError
 from gridstation.ui.context import AppContext
 from gridstation.ui.feedback import show_message
 from gridstation.ui.forms import load_form
+from gridstation.ui.keyboard import fit_to_screen
 
 
 class ResidentDialog(QDialog):
@@ -37,13 +38,15 @@ class ResidentDialog(QDialog):
         self.ui.docTypeCombo.currentTextChanged.connect(lambda _t: self._doc_changed(self.ui.docEdit.text()))
         self.ui.saveButton.clicked.connect(self.save)
         self.ui.cancelButton.clicked.connect(self.reject)
+        self.ui.saveButton.setDefault(True)  # Enter saves (a refusal shows the field); it never cancels the typing
         QShortcut(QKeySequence("Ctrl+S"), self, activated=self.save)
         if resident is not None:
             self._load(resident)
         else:
             self.ui.docEdit.setText(doc_number)
-        self.resize(600, 540)
+        fit_to_screen(self, 600, 540)
         self.ui.docEdit.setFocus()
+        self.ui.docEdit.selectAll()  # a card read or one typed number replaces it
 
     def _load(self, r: m.Resident) -> None:
         self.ui.docTypeCombo.setCurrentText(r.doc_type)

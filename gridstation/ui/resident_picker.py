@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtWidgets import QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
 from gridstation.core import idcard, residents
 from gridstation.core import models as m
 from gridstation.core.errors import DomainError
+from gridstation.ui.feedback import show_message
 
 
 def resident_line(r: m.Resident) -> str:
@@ -16,13 +17,16 @@ def resident_line(r: m.Resident) -> str:
 
 
 class ResidentPicker(QWidget):
-    """``chosen`` gives a resident id; ``register_requested`` a valid ID number nobody has yet.
+    """``chosen`` gives a resident id; ``register_requested`` a valid ID number nobody has yet;
+    ``nobody`` a search (Enter) that found no one, so the page drops whoever was chosen before
+    and an intake is never filed under the previous resident.
 
     A card reader or scanner types the full number and Enter: that opens the resident directly.
     """
 
     chosen = Signal(int)
     register_requested = Signal(str)
+    nobody = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -34,11 +38,15 @@ class ResidentPicker(QWidget):
         self.edit.setClearButtonEnabled(True)
         self.results = QListWidget(self)
         self.results.setObjectName("residentResults")
+        self.note = QLabel(self)  # why a search found nobody
+        self.note.setWordWrap(True)
+        self.note.hide()
         layout.addWidget(self.edit)
+        layout.addWidget(self.note)
         layout.addWidget(self.results)
         self._timer = QTimer(self, singleShot=True, interval=120)
         self._timer.timeout.connect(self.search_now)
-        self.edit.textChanged.connect(lambda _t: self._timer.start())
+        self.edit.textChanged.connect(lambda _t: (self._timer.start(), self.note.hide()))
         self.edit.returnPressed.connect(self._enter)
         self.results.itemActivated.connect(lambda item: self.chosen.emit(item.data(Qt.ItemDataRole.UserRole)))
         self.edit.installEventFilter(self)
@@ -46,8 +54,7 @@ class ResidentPicker(QWidget):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
         if watched is self.edit and event.type() == QEvent.Type.KeyPress and event.key() == Qt.Key.Key_Down:
             if self.results.count():
-                self.results.setFocus()
-                self.results.setCurrentRow(0)
+                self._to_results()
                 return True
         return super().eventFilter(watched, event)
 
@@ -64,15 +71,32 @@ class ResidentPicker(QWidget):
     def _enter(self) -> None:
         found = self.search_now()
         text = idcard.normalise(self.edit.text())
+        self.note.hide()
         if len(found) == 1:
             self.chosen.emit(found[0].id)
             return
-        if len(text) == 18 and not found:
+        if found:  # several: Enter again chooses the first, or ↓ then Enter another
+            self._to_results()
+            return
+        if len(text) == 18:
             try:
                 idcard.check_id(text)
-            except DomainError:
+            except DomainError as exc:
+                self._found_nobody(exc.message)
                 return
             self.register_requested.emit(text)
+            return
+        self._found_nobody(f"没有找到“{self.edit.text().strip()}”对应的居民。" if text else "请输入要查找的居民。")
+
+    def _to_results(self) -> None:
+        self.results.setFocus()
+        self.results.setCurrentRow(0)
+
+    def _found_nobody(self, why: str) -> None:
+        show_message(self.note, "error", why)
+        self.note.show()
+        self.nobody.emit()
+        self.edit.selectAll()
 
     def focus_search(self) -> None:
         self.edit.setFocus()

@@ -7,8 +7,8 @@ from pathlib import Path
 from gridstation.core.errors import DomainError
 
 
-def save_screenshot(page: str, out: Path, width: int = 1280, height: int = 800) -> Path:
-    from PySide6.QtCore import QEventLoop, QTimer
+def save_screenshot(page: str, out: Path, width: int = 1366, height: int = 768) -> Path:
+    from PySide6.QtCore import QEventLoop, Qt, QTimer
     from PySide6.QtWidgets import QApplication
 
     from gridstation.core import accounts
@@ -26,7 +26,8 @@ def save_screenshot(page: str, out: Path, width: int = 1280, height: int = 800) 
     apply_theme(app)
     staff = m.Staff.select().where((m.Staff.role == accounts.ADMIN) & m.Staff.active).first()
     target = str(dbmod.current().database)
-    window = MainWindow(AppContext(target=target, staff=staff))
+    window = MainWindow(AppContext(target=target, staff=staff), remember_placement=False)
+    window.setWindowState(Qt.WindowState.WindowNoState)
     window.resize(width, height)
     window.show()
     widget = window.show_page(page)

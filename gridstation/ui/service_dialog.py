@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QCheckBox, QComboBox, QDialog, QHeaderView, QTableWidgetItem, QWidget
 
 from gridstation.core import catalog
@@ -11,6 +13,7 @@ from gridstation.core import models as m
 from gridstation.core.errors import DomainError
 from gridstation.ui.context import AppContext
 from gridstation.ui.forms import load_form
+from gridstation.ui.keyboard import fit_to_screen
 
 STAGES = {"intake": "受理时", "complete": "办结时"}
 HEADERS = ["名称", "类型", "必填", "选项", "填写时机"]
@@ -43,11 +46,17 @@ class ServiceDialog(QDialog):
             self.ui.activeCheck.setChecked(service.active)
             for fdef in catalog.fields_of(service):
                 self.add_field(fdef)
-        self.ui.addFieldButton.clicked.connect(lambda: self.add_field(None))
+        self.ui.addFieldButton.clicked.connect(self.add_blank_field)
         self.ui.removeFieldButton.clicked.connect(lambda: table.removeRow(table.currentRow()))
         self.ui.saveButton.clicked.connect(self.save)
         self.ui.cancelButton.clicked.connect(self.reject)
-        self.resize(860, 600)
+        self.ui.saveButton.setDefault(True)  # Enter saves; otherwise 添加字段, the first button, would take it
+        QShortcut(QKeySequence("Ctrl+S"), self, activated=self.save)
+        QShortcut(QKeySequence("Ctrl+Shift+N"), self, activated=self.ui.addFieldButton.click)
+        QShortcut(QKeySequence(Qt.Key.Key_Delete), table, activated=self.ui.removeFieldButton.click,
+                  context=Qt.ShortcutContext.WidgetShortcut)
+        fit_to_screen(self, 860, 600)
+        self.ui.nameEdit.setFocus()
 
     def add_field(self, fdef: catalog.FieldDef | None) -> None:
         table = self.ui.fieldTable
@@ -73,6 +82,13 @@ class ServiceDialog(QDialog):
         stage.setCurrentIndex(max(stage.findData(fdef.stage if fdef else "intake"), 0))
         table.setCellWidget(row, 4, stage)
         table.setCurrentCell(row, 0)
+
+    def add_blank_field(self) -> None:
+        """A new row, with the cursor on its 名称 cell: typing names the field at once."""
+        self.add_field(None)
+        table = self.ui.fieldTable
+        table.setCurrentCell(table.rowCount() - 1, 0)
+        table.setFocus()
 
     def fields(self) -> list[dict]:
         table = self.ui.fieldTable
@@ -100,6 +116,9 @@ class ServiceDialog(QDialog):
             )
         except DomainError as exc:
             self.ui.messageLabel.setText(exc.message)
+            own = {"name": self.ui.nameEdit, "promised_days": self.ui.daysSpin,
+                   "actions": self.ui.actionsEdit}
+            (own.get(exc.field or "") or self.ui.fieldTable).setFocus()
             return
         self.ctx.bus.data_changed.emit("settings")
         self.accept()

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QDateEdit, QFormLayout, QLineEdit, QWidget
 
 from gridstation.core import catalog
 from gridstation.core import models as m
+from gridstation.ui.keyboard import one_tab_stop, tab_chain
 
 _PLACEHOLDER = {"money": "金额（元），如 1234.50", "number": "整数", "uscc": "18位统一社会信用代码"}
 
 
 class ServiceFieldsForm(QWidget):
+    changed = Signal()  # staff changed a field: a refusal about it no longer applies
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.form = QFormLayout(self)
@@ -27,8 +30,16 @@ class ServiceFieldsForm(QWidget):
         for fdef in self.defs:
             widget = self._widget_for(fdef)
             widget.setObjectName(f"field_{fdef.key}")
+            self._watch(widget)
             self.widgets[fdef.key] = widget
             self.form.addRow(f"{fdef.label}{' *' if fdef.required else ''}", widget)
+
+    def chain_tab_order(self, before: QWidget, after: QWidget) -> None:
+        """Tab follows the eye: ``before`` → this service's fields top to bottom → ``after``.
+
+        The fields are created after the rest of the form, so Qt would otherwise visit them last.
+        """
+        tab_chain(before, *self.widgets.values(), after)
 
     def _widget_for(self, fdef: catalog.FieldDef) -> QWidget:
         if fdef.type == "choice":
@@ -42,10 +53,21 @@ class ServiceFieldsForm(QWidget):
             edit.setDisplayFormat("yyyy-MM-dd")
             edit.setCalendarPopup(True)
             edit.setDate(QDate.currentDate())
+            one_tab_stop(edit)
             return edit
         edit = QLineEdit(self)
         edit.setPlaceholderText(_PLACEHOLDER.get(fdef.type, ""))
         return edit
+
+    def _watch(self, widget: QWidget) -> None:
+        if isinstance(widget, QComboBox):
+            widget.currentIndexChanged.connect(self.changed)
+        elif isinstance(widget, QCheckBox):
+            widget.toggled.connect(self.changed)
+        elif isinstance(widget, QDateEdit):
+            widget.dateChanged.connect(self.changed)
+        else:
+            widget.textEdited.connect(self.changed)
 
     def values(self) -> dict[str, object]:
         out: dict[str, object] = {}
@@ -69,8 +91,9 @@ class ServiceFieldsForm(QWidget):
         elif isinstance(widget, QLineEdit):
             widget.setText(str(value))
 
-    def focus_field(self, key: str | None) -> None:
-        widget = self.widgets.get(key or "")
+    def focus_field(self, key: str | None, around: dict[str, QWidget] | None = None) -> None:
+        """The cursor to the field a refusal names: one of this service's, or of ``around`` (the form's own)."""
+        widget = (around or {}).get(key or "") or self.widgets.get(key or "")
         if widget is not None:
             widget.setFocus()
 

@@ -18,6 +18,7 @@ from gridstation.core.accounts import HEAD
 from gridstation.core.errors import DomainError
 from gridstation.ui.context import AppContext
 from gridstation.ui.forms import load_form
+from gridstation.ui.keyboard import focus_first_inside, tab_chain
 from gridstation.ui.feedback import show_message
 from gridstation.ui.resident_picker import ResidentPicker
 from gridstation.ui.service_fields import ServiceFieldsForm
@@ -56,6 +57,12 @@ class IntakePage(QWidget):
         QVBoxLayout(self.ui.fieldsHost).addWidget(self.fields)
         self.picker.chosen.connect(self.choose_resident)
         self.picker.register_requested.connect(self.register_resident)
+        self.picker.nobody.connect(self._forget_resident)
+        self.fields.changed.connect(self._clear_stale_message)
+        self.ui.documentsEdit.textEdited.connect(self._clear_stale_message)
+        # The picker is built after the form: Tab follows the eye, search first, save last.
+        tab_chain(self.picker.edit, self.picker.results, self.ui.newResidentButton, self.ui.serviceCombo,
+                  self.ui.actionCombo, self.ui.documentsEdit, self.ui.clearButton, self.ui.saveButton)
         self.ui.newResidentButton.clicked.connect(lambda: self.register_resident(""))
         self.ui.serviceCombo.currentIndexChanged.connect(self._service_changed)
         self.ui.saveButton.clicked.connect(self.save)
@@ -64,7 +71,7 @@ class IntakePage(QWidget):
         self._build_list_tab()
         self._build_roster_tab()
         self.ctx.bus.data_changed.connect(self._data_changed)
-        self.ui.tabs.currentChanged.connect(lambda _i: self.refresh())
+        self.ui.tabs.currentChanged.connect(lambda _i: (self.refresh(), self.focus_start()))
         self.load_services()
 
     # --- keyboard -----------------------------------------------------------------------------
@@ -86,6 +93,13 @@ class IntakePage(QWidget):
     def focus_search(self) -> None:
         self.ui.tabs.setCurrentIndex(0)
         self.picker.focus_search()
+
+    def focus_start(self) -> None:
+        """Ctrl+1 or sign-in: the search box on 新建受理, else the first control of the tab in view."""
+        if self.ui.tabs.currentIndex() == 0:
+            self.picker.focus_search()
+        else:
+            focus_first_inside(self.ui.tabs.currentWidget())
 
     # --- new intake ---------------------------------------------------------------------------
     def load_services(self) -> None:
@@ -121,12 +135,15 @@ class IntakePage(QWidget):
             self.fields.set_service(service)
         else:
             self.fields.clear()
+        self.fields.chain_tab_order(self.ui.actionCombo, self.ui.documentsEdit)
         self._update_eligibility()
 
     def choose_resident(self, resident_id: int) -> None:
         self.resident = residents.get_resident(resident_id)
         r = self.resident
         age = f"，{idcard.age_on(r.birth_date, dt.date.today())}岁" if r.birth_date else ""
+        self._message("warn", "")  # 「已保存…」 belonged to the resident served before
+        self.ui.chosenLabel.setText(f"为 <b>{r.name}</b>（{idcard.mask_id(r.doc_number)}{age}）办理")
         flags = "　养老金领取人员" if r.is_pensioner else ""
         phone = r.phone or "无"
         self.ui.residentCard.setText(
@@ -135,6 +152,18 @@ class IntakePage(QWidget):
         )
         self._update_eligibility()
         self.ui.serviceCombo.setFocus()
+
+    def _forget_resident(self) -> None:
+        """A search that found nobody: the resident chosen before must not receive this intake."""
+        self.resident = None
+        self.ui.residentCard.setText("请先查找或新增居民。")
+        self.ui.chosenLabel.setText("")
+        self._update_eligibility()
+
+    def _clear_stale_message(self) -> None:
+        """A refusal about a field no longer applies once that field is changed."""
+        if self.ui.messageLabel.property("role") == "error":
+            self._message("warn", "")
 
     def _update_eligibility(self) -> None:
         service = self.service()
@@ -176,7 +205,8 @@ class IntakePage(QWidget):
             intake = intakes.create_intake(self.ctx.staff, data)
         except DomainError as exc:
             self._message("error", exc.message)
-            self.fields.focus_field(exc.field)
+            self.fields.focus_field(exc.field, {"service": self.ui.serviceCombo, "action": self.ui.actionCombo,
+                                                "documents": self.ui.documentsEdit})
             return
         self.last_intake = intake
         self.ctx.bus.data_changed.emit("intake")
@@ -197,8 +227,7 @@ class IntakePage(QWidget):
         show_message(self.ui.messageLabel, role, text)
 
     def _reset_form(self, keep_message: bool = False) -> None:
-        self.resident = None
-        self.ui.residentCard.setText("请先查找或新增居民。")
+        self._forget_resident()
         self.ui.documentsEdit.clear()
         self._service_changed()
         self.picker.edit.clear()
@@ -226,6 +255,7 @@ class IntakePage(QWidget):
         QShortcut(QKeySequence(Qt.Key.Key_Return), table, activated=lambda: self.open_detail(table.currentIndex().row()),
                   context=Qt.ShortcutContext.WidgetShortcut)
         self.ui.detailButton.clicked.connect(lambda: self.open_detail(table.currentIndex().row()))
+        self.ui.serialFilterEdit.returnPressed.connect(self._open_typed_serial)
         self.ui.exportListButton.clicked.connect(lambda: self.export_list())
         self._fill_filter_combos()
         for signal in (self.ui.viewCombo.currentIndexChanged, self.ui.filterServiceCombo.currentIndexChanged,
@@ -286,6 +316,15 @@ class IntakePage(QWidget):
         dialog = IntakeDetailDialog(self.ctx, intake.serial, self)
         dialog.open()
         return dialog
+
+    def _open_typed_serial(self) -> None:
+        """Enter in the serial filter: one match opens at once; several go to the list to choose."""
+        self.reload_list()
+        if self.list_model.rowCount() == 1:
+            self.open_detail(0)
+        elif self.list_model.rowCount() > 1:
+            self.ui.intakeTable.setFocus()
+            self.ui.intakeTable.selectRow(0)
 
     def export_list(self, path: Path | None = None) -> Path | None:
         """The intakes as filtered on screen, to Excel (ID numbers masked)."""

@@ -49,13 +49,16 @@ class ResidentsPage(QWidget):
         self.ui.exportButton.clicked.connect(lambda: self.export_list())
         self.ui.residentTable.doubleClicked.connect(lambda _i: self.edit_current())
         self.ui.residentTable.selectionModel().currentRowChanged.connect(lambda *_: self.intake_model.reload())
-        QShortcut(QKeySequence("F2"), self, activated=lambda: (self.ui.searchEdit.setFocus(), self.ui.searchEdit.selectAll()),
-                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        QShortcut(QKeySequence("F2"), self, activated=self.focus_start, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         QShortcut(QKeySequence("F4"), self, activated=self.new_resident,
                   context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         QShortcut(QKeySequence(Qt.Key.Key_Return), self.ui.residentTable, activated=self.edit_current,
                   context=Qt.ShortcutContext.WidgetShortcut)
         ctx.bus.data_changed.connect(lambda area: area == "resident" and self.refresh())
+
+    def focus_start(self) -> None:
+        self.ui.searchEdit.setFocus()
+        self.ui.searchEdit.selectAll()
 
     def _fetch(self, offset: int, limit: int) -> list[m.Resident]:
         text = self.ui.searchEdit.text().strip()
@@ -99,6 +102,8 @@ class ResidentsPage(QWidget):
         self.refresh()
         if self.model.rowCount() == 1:
             self.edit_current()
+        elif self.model.rowCount() > 1:  # several: ↑↓ to the one meant, Enter opens it
+            self.ui.residentTable.setFocus()
         elif self.model.rowCount() == 0 and len(idcard.normalise(self.ui.searchEdit.text())) == 18:
             self.new_resident(idcard.normalise(self.ui.searchEdit.text()))
 

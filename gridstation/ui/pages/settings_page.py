@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidgetItem, QWidget
 
 from gridstation.core import accounts, catalog, settings, station
@@ -37,6 +39,10 @@ class SettingsPage(QWidget):
         table.doubleClicked.connect(lambda _i: self.edit_service())
         self.ui.newServiceButton.clicked.connect(lambda: self.edit_service(new=True))
         self.ui.editServiceButton.clicked.connect(lambda: self.edit_service())
+        QShortcut(QKeySequence("Ctrl+N"), self.ui.catalogTab, activated=self.ui.newServiceButton.click,
+                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        QShortcut(QKeySequence(Qt.Key.Key_Return), table, activated=self.ui.editServiceButton.click,
+                  context=Qt.ShortcutContext.WidgetShortcut)
         is_admin = ctx.role == accounts.ADMIN or ctx.staff is None
         is_head = is_admin or ctx.role == accounts.HEAD
         self.ui.stationTab.setEnabled(is_admin)

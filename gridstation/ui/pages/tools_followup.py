@@ -16,6 +16,7 @@ from gridstation.core import models as m
 from gridstation.core import tool_stocktake as stock
 from gridstation.core.errors import DomainError
 from gridstation.core.pinyin_keys import sort_key
+from gridstation.ui.keyboard import tab_chain
 from gridstation.ui.pages.tools_widgets import LOOKS, Banner, connect_scan, selected_row
 from gridstation.ui.feedback import show_message
 from gridstation.ui.resident_picker import ResidentPicker
@@ -160,6 +161,7 @@ class ReserveTab:
         host_layout.setContentsMargins(0, 0, 0, 0)
         host_layout.addWidget(self.picker)
         self.picker.results.setMaximumHeight(90)
+        tab_chain(self.ui.availabilityTable, self.picker.edit, self.picker.results, self.ui.reserveKindCombo)
         self.resident: m.Resident | None = None
         self.availability = AvailabilityModel()
         setup_table(self.ui.availabilityTable, self.availability)
@@ -178,6 +180,7 @@ class ReserveTab:
         self.ui.reserveStartEdit.setDate(today)
         self.ui.reserveEndEdit.setDate(today.addDays(1))
         self.picker.chosen.connect(self.choose_resident)
+        self.picker.nobody.connect(self._forget_resident)
         self.ui.reserveButton.clicked.connect(self.reserve)
         self.ui.cancelReservationButton.clicked.connect(self.cancel)
 
@@ -196,6 +199,10 @@ class ReserveTab:
         self.resident = residents.get_resident(resident_id)
         self.ui.reserveResidentLabel.setText(f"预约人：{self.resident.name}　{idcard.mask_id(self.resident.doc_number)}")
         self.ui.reserveKindCombo.setFocus()
+
+    def _forget_resident(self) -> None:
+        self.resident = None
+        self.ui.reserveResidentLabel.setText("请先查找居民。")
 
     def reserve(self) -> m.Reservation | None:
         if self.resident is None:

@@ -20,6 +20,7 @@ from gridstation.core import models as m
 from gridstation.core.accounts import HEAD
 from gridstation.core.errors import DomainError
 from gridstation.core.money import yuan
+from gridstation.ui.keyboard import tab_chain
 from gridstation.ui.pages.tools_widgets import Banner, allowed, connect_scan, selected_row
 from gridstation.ui.resident_picker import ResidentPicker
 from gridstation.ui.table_model import Column, PagedTableModel, setup_table
@@ -66,6 +67,11 @@ class LendTab:
         host_layout.setContentsMargins(0, 0, 0, 0)
         host_layout.addWidget(self.picker)
         self.picker.results.setMaximumHeight(150)
+        # The picker is built after the form: Tab reads the left column (borrower), then the right.
+        ui = self.ui
+        tab_chain(self.picker.edit, self.picker.results, ui.exportLoansButton, ui.borrowerLoansTable, ui.lendScanEdit,
+                  ui.basketTable, ui.partsList, ui.removeUnitButton, ui.dueDateEdit, ui.depositEdit, ui.overrideEdit,
+                  ui.paperCheck, ui.lentAtEdit, ui.lendNotesEdit, ui.printSlipCheck, ui.clearLendButton, ui.lendButton)
         self.ui.dueDateEdit.setLocale(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
         self.resident: m.Resident | None = None
         self.plan: tools.LendPlan | None = None
@@ -93,6 +99,7 @@ class LendTab:
         connect_scan(ui.lendScanEdit, self.scan)
         self.picker.chosen.connect(self.choose_borrower)
         self.picker.register_requested.connect(self.register_resident)
+        self.picker.nobody.connect(self._forget_borrower)
         ui.basketTable.selectionModel().selectionChanged.connect(lambda *_: self._show_parts())
         ui.partsList.itemChanged.connect(lambda _item: self._parts_changed())
         ui.removeUnitButton.clicked.connect(self.remove_selected)
@@ -173,11 +180,18 @@ class LendTab:
         self.resident = residents.get_resident(resident_id)
         self.show_borrower()
         self.loans_model.reload()
+        self.banner.clear()  # an earlier scan's refusal is re-checked for this borrower just below
         if self.codes():
             self._replan_quietly()
-        if self.banner.look in ("", "ok", "info"):
+        if self.banner.look == "":
             self.banner.show("info", f"借用人：{self.resident.name}。请扫描要借出的工具（F4）。")
         self.ui.lendScanEdit.setFocus()
+
+    def _forget_borrower(self) -> None:
+        """A search that found nobody: nothing is lent to the borrower chosen before."""
+        self.resident = None
+        self.show_borrower()
+        self.loans_model.reload()
 
     def show_borrower(self) -> None:
         r = self.resident

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QTableView, QWidget
 
 from gridstation.ui.context import AppContext
 from gridstation.ui.forms import load_form
 from gridstation.ui.pages.tools_catalogue import CatalogueTab
 from gridstation.ui.pages.tools_followup import OverdueTab, ReserveTab, StockTab
 from gridstation.ui.pages.tools_lending import LendTab, ReturnTab
+from gridstation.ui.pages.tools_widgets import selected_row
 
 LEND, RETURN, OVERDUE, CATALOGUE, RESERVE, STOCK = range(6)
 OVERDUE_TITLE = "逾期 (F7)"
@@ -45,24 +46,29 @@ class ToolsPage(QWidget):
             ("Ctrl+Enter", self.save_current),
             ("Esc", self._escape),
             ("Ctrl+R", lambda: self.ui.tabs.currentIndex() == RETURN and self.returns.renew()),
+            ("Ctrl+D", lambda: self.ui.tabs.currentIndex() == OVERDUE and self.overdue.reveal_phone()),
         ] + [(f"F{5 + tab}", lambda tab=tab: self.show_tab(tab)) for tab in range(6)]
         for key, slot in pairs:
             QShortcut(QKeySequence(key), self, activated=slot, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        QShortcut(QKeySequence(Qt.Key.Key_Delete), self.ui.basketTable, activated=self.lending.remove_selected,
-                  context=Qt.ShortcutContext.WidgetShortcut)
+        for table, slot in ((self.ui.basketTable, self.lending.remove_selected),
+                            (self.ui.reservationsTable, self.reserve.cancel)):
+            QShortcut(QKeySequence(Qt.Key.Key_Delete), table, activated=slot, context=Qt.ShortcutContext.WidgetShortcut)
 
     def show_tab(self, tab: int) -> None:
         """Switch tab and put the cursor where the scanner types."""
         if self.ui.tabs.currentIndex() != tab:
             self.ui.tabs.setCurrentIndex(tab)
         else:
-            self._focus_scan()
+            self.focus_start()
 
-    def _focus_scan(self) -> None:
+    def focus_start(self) -> None:
+        """The cursor where the scanner types (or the list to walk) on the tab in view."""
         field = {LEND: self.ui.lendScanEdit, RETURN: self.ui.returnScanEdit, OVERDUE: self.ui.overdueTable,
                  CATALOGUE: self.ui.kindsTable, RESERVE: self.reserve.picker.edit,
                  STOCK: self.ui.stockScanEdit}[self.ui.tabs.currentIndex()]
         field.setFocus()
+        if isinstance(field, QTableView) and selected_row(field) < 0 and field.model().rowCount():
+            field.selectRow(0)  # the row the cursor is on is the one 记录催还 and Ctrl+D act on
 
     def save_current(self) -> None:
         tab = self.ui.tabs.currentIndex()
@@ -70,6 +76,8 @@ class ToolsPage(QWidget):
             self.lending.lend()
         elif tab == RETURN:
             self.returns.confirm()
+        elif tab == OVERDUE:
+            self.overdue.record_reminder()
         elif tab == RESERVE:
             self.reserve.reserve()
         elif tab == STOCK:
@@ -81,7 +89,7 @@ class ToolsPage(QWidget):
 
     def _tab_shown(self) -> None:
         self.refresh()
-        self._focus_scan()
+        self.focus_start()
 
     def _data_changed(self, area: str) -> None:
         if area in ("tools", "resident", "settings"):
