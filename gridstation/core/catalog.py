@@ -93,6 +93,8 @@ class FieldDef:
             return "可不填"
         if self.required_for(True):
             return "必填（统计用）"
+        if self.stage == "complete":
+            return "在窗口办结时必填；已办结的历史记录可不填"
         return "新受理必填；已办结或今天以前受理的历史记录可不填"
 
 
