@@ -96,7 +96,8 @@ class ImportReport:
         bad = len(self.bad_rows)
         if self.options.dry_run:
             if bad:
-                return f"试运行：共 {self.rows} 行，其中 {bad} 行有问题（见下）。未写入任何数据。"
+                return (f"试运行：共 {self.rows} 行，其中 {bad} 行有问题（见下）；只导入正确的行时将{counts}。"
+                        "未写入任何数据。")
             return f"试运行：共 {self.rows} 行，全部通过检查；正式导入将{counts}。未写入任何数据。"
         if not self.written:
             return (f"共 {self.rows} 行，其中 {bad} 行有问题，未导入任何数据。"

@@ -49,6 +49,8 @@ _MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+\d+(?::[A-Z]+\d+)?)"')
 SHEET_STRIDE = 10_000_000  # above Excel's 1 048 576 rows: a row's key is sheet index × this + its row number
 _TOTAL = re.compile(r"(本页|本月|当月|全年|本年)?(合计|小计|总计|累计)[:：]?")
 ROW_NUMBER_HEADERS = ("序号", "序", "no", "no.")
+_DEFAULT_SHEET_NAME = re.compile(r"((?i:sheet)|工作表)?\s*\d*")  # Sheet1, 工作表2, '': names nobody chose
+SHEET_NAME_STANDS_FOR = "service"  # the intake ledger's column a sheet's name fills (_named_by_sheet)
 
 
 @dataclass(frozen=True)
@@ -163,6 +165,9 @@ def _assemble(path: Path, found: list[tuple[str, list[tuple], list[tuple[int, in
         index = len(sheet.parts)
         header_row = best + 1
         headers = ["" if v is None else str(v).strip() for v in raw_rows[best]]
+        named = _named_by_sheet(name, headers, columns)
+        if named is not None:
+            headers.append(named.header)
         place = []  # this sheet's column -> the ledger's column
         for i, header in enumerate(headers):
             key = normalise_header(header) or f"#{i}"
@@ -177,12 +182,14 @@ def _assemble(path: Path, found: list[tuple[str, list[tuple], list[tuple[int, in
             cells = [v for i, v in enumerate(values) if i not in numbering]
             if all(v is None or (isinstance(v, str) and not v.strip()) for v in cells):
                 blank.append(key)
-            elif any(isinstance(v, str) and _TOTAL.fullmatch(re.sub(r"\s+", "", v)) for v in cells):
+            elif any(isinstance(v, str) and _TOTAL.fullmatch(re.sub(r"\s+", "", v)) for v in values):
                 sheet.total_rows.append(key)
             else:
-                row = [None] * len(place)
+                row = [None] * len(sheet.headers)
                 for i, value in enumerate(values[:len(place)]):
                     row[place[i]] = value
+                if named is not None:
+                    row[place[-1]] = name
                 sheet.rows.append((key, tuple(row)))
                 count += 1
         last = sheet.rows[-1][0] if sheet.rows else 0
@@ -202,6 +209,15 @@ def _assemble(path: Path, found: list[tuple[str, list[tuple], list[tuple[int, in
     width = len(sheet.headers)
     sheet.rows = [(k, v + (None,) * (width - len(v))) for k, v in sheet.rows]
     return sheet
+
+
+def _named_by_sheet(name: str, headers: list[str], columns: list[ColumnSpec]) -> ColumnSpec | None:
+    """The column a worksheet's name stands for when the sheet lacks it: one sheet per service
+    (「讨薪」「4050」) keeps no 业务类型 column, since every row on it is that service."""
+    spec = next((c for c in columns if c.key == SHEET_NAME_STANDS_FOR), None)
+    if spec is None or _DEFAULT_SHEET_NAME.fullmatch(name.strip()) or spec.key in detect_mapping(list(headers), columns):
+        return None
+    return spec
 
 
 def _a1(min_col: int, min_row: int, max_col: int, max_row: int) -> str:
