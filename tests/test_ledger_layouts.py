@@ -335,3 +335,40 @@ def test_merged_cells_inside_a_later_sheet_are_named_there(db_path, admin, tmp_p
                                          ("４０５０", catalog.SUBSIDY_4050)])
 def test_the_built_in_services_answer_to_what_staff_write(db_path, alias, code):
     assert catalog.match_service(alias).code == code
+
+
+# ---------------------------------------------------------------- the command line
+
+
+def cli(db_path: Path, *args: str) -> int:
+    from gridstation.cli import main
+
+    return main(["--db", str(db_path), *args])
+
+
+def test_the_cli_dry_run_prints_the_column_and_service_mapping_and_map_is_remembered(db_path, admin, tmp_path, capsys):
+    path = workbook(tmp_path / "台账.xlsx", {"Sheet1": [
+        ["序号", "登记日期", "申请人", "身份证", "业务", "状态", "办结日期", "办理结果"],
+        [1, "2025-04-01", "张三", ZHANG, "4050", "办结", "2025-04-03", "已办"],
+        [2, "2025-04-02", "李四", LI, "办证", "办结", "2025-04-03", "已办"],
+    ]})
+    before = snapshot()
+    assert cli(db_path, "import", "intakes", str(path), "--dry-run") == 2  # a row is refused: the unknown service
+    out = capsys.readouterr().out
+    assert "列的对应：\n  “登记日期”列 → 受理日期\n  “申请人”列 → 姓名\n  “身份证”列 → 身份证号\n  “业务”列 → 业务类型\n" in out
+    assert "  未导入的列：序号\n" in out
+    assert "业务的对应：\n  “4050”（1行）→ “4050”社保补贴（简称）\n  “办证”（1行）→ 服务清单中没有，请指定对应的业务\n" in out
+    assert cli(db_path, "import", "intakes", str(path)) == 2
+    err = capsys.readouterr().err
+    assert err.strip() == "“业务类型”列中有服务清单没有的写法：“办证”。请用 --map 办证=业务名称 指定对应的业务（导入后会记住）。"
+    assert cli(db_path, "import", "intakes", str(path), "--map", "办证=法律援助") == 2
+    assert "服务清单中没有“法律援助”这项业务" in capsys.readouterr().err
+    assert cli(db_path, "import", "intakes", str(path), "--map", "办证") == 2
+    assert "--map 应写作 值=业务" in capsys.readouterr().err
+    assert snapshot() == before
+
+    assert cli(db_path, "import", "intakes", str(path), "--map", "办证=失业登记") == 0
+    assert "新增 2 条" in capsys.readouterr().out
+    assert cli(db_path, "import", "intakes", str(path), "--dry-run", "--valid-only") == 0
+    assert "“办证”（1行）→ 失业证（上次导入时指定）" in capsys.readouterr().out
+    assert service_row(catalog.UNEMPLOYMENT).received == 1 and service_row(catalog.SUBSIDY_4050).received == 1
