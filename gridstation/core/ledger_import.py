@@ -410,6 +410,11 @@ def _resident_for(number: str, name: str) -> m.Resident:
     if resident is None:
         raise DomainError(f"证件号码 {idcard.mask_id(number)} 的居民尚未登记。请先导入居民台账或新增居民。",
                           field="doc_number")
+    return _same_name(resident, name)
+
+
+def _same_name(resident: m.Resident, name: str) -> m.Resident:
+    """A row naming a registered resident must name them as the register does."""
     if name and " ".join(name.split()) != resident.name:
         raise DomainError(f"姓名“{name}”与居民档案中的“{resident.name}”不一致，请核对。", field="name")
     return resident
@@ -572,8 +577,9 @@ class _Intakes(_Importer):
 
     def _resident(self, p: _IntakeRow) -> m.Resident:
         """The row's resident, registered from the row (name, ID number, phone) when not yet registered."""
-        if residents.find_by_document(p.doc_number) is not None:
-            return _resident_for(p.doc_number, p.name)
+        registered = residents.find_by_document(p.doc_number)
+        if registered is not None:
+            return _same_name(registered, p.name)
         if not p.name:
             raise DomainError(f"证件号码 {idcard.mask_id(p.doc_number)} 的居民尚未登记，本行又没有姓名，"
                               "无法为其登记。请填写“姓名”，或先导入居民台账。", field="doc_number")
