@@ -258,14 +258,15 @@ def test_residents_are_registered_from_the_rows_and_registered_ones_matched_by_i
         ["2025-10-10", "王五", WANG, None, "4050", "办结", "2025-10-20", "已办"],
         ["2025-10-11", "张叁", ZHANG, None, "失业登记", "办结", "2025-10-12", "已办"],  # not the registered name
         ["2025-10-11", None, ZHAO, None, "失业登记", "办结", "2025-10-12", "已办"],  # not registered, no name
+        ["2099-01-01", "赵六", ZHAO, None, "失业登记"],  # registered, then refused (a date to come): the registration is undone too
     ]})
     before = snapshot()
     dry = run(path, dry_run=True)
-    assert (dry.created, dry.registered, dry.bad_rows) == (4, 2, [6, 7])
+    assert (dry.created, dry.registered, dry.bad_rows) == (4, 2, [6, 7, 8])
     assert "新登记居民 2 人" in dry.summary() and snapshot() == before
     report = run(path, valid_only=True)
     assert (report.created, report.registered) == (4, 2)
-    assert m.Resident.select().count() == 3
+    assert m.Resident.select().count() == 3 and residents.find_by_document(ZHAO) is None
     assert residents.find_by_document(WANG).phone == "087167000000"
     assert residents.find_by_document(LI).name == "李四"
     assert "尚未登记" in report.problems_of(7)[0].message and report.problems_of(6)[0].column == "姓名"

@@ -575,24 +575,24 @@ class _Intakes(_Importer):
                               f"或在命令行用 --map {p.service}=业务名称 指定。", field="service")
         return service
 
-    def _resident(self, p: _IntakeRow) -> m.Resident:
-        """The row's resident, registered from the row (name, ID number, phone) when not yet registered."""
+    def _resident(self, p: _IntakeRow) -> tuple[m.Resident, bool]:
+        """The row's resident, registered from the row (name, ID number, phone) when not yet registered;
+        and whether it was. The registration is undone with the row's savepoint if the row is refused."""
         registered = residents.find_by_document(p.doc_number)
         if registered is not None:
-            return _same_name(registered, p.name)
+            return _same_name(registered, p.name), False
         if not p.name:
             raise DomainError(f"证件号码 {idcard.mask_id(p.doc_number)} 的居民尚未登记，本行又没有姓名，"
                               "无法为其登记。请填写“姓名”，或先导入居民台账。", field="doc_number")
         resident = residents.save_resident(self.job.actor, residents.ResidentInput(
             name=p.name, doc_number=p.doc_number, phone=p.phone))
-        self.job.report.registered += 1
-        return resident
+        return resident, True
 
     def _write(self, p: _IntakeRow) -> None:
         actor = self.job.actor
         p.field_keys = {"note": "result", "received_at": "received_at", "name": "name", "phone": "phone"}
         service = self._service(p)
-        resident = self._resident(p)
+        resident, new = self._resident(p)
         defs = catalog.fields_of(service)
         p.field_keys.update({f.key: field_key(f.label) for f in defs})
         action = intakes.check_new_intake(service, p.action, p.received_at, p.documents)
@@ -629,6 +629,7 @@ class _Intakes(_Importer):
             intakes.change_status(actor, serial, p.status, result=p.result, forwarded_to=p.forwarded_to,
                                   completion=completion or None, at=closed, historical=p.historical)
         self.job.report.created += 1
+        self.job.report.registered += new
 
     def _serial(self, p: _IntakeRow, resident: m.Resident, service: m.ServiceType) -> str:
         """The row's own 受理编号 when it is free; a number already used by this very intake means 'imported before'."""
