@@ -129,6 +129,10 @@ def test_an_intake_ledger_shows_the_service_mapping_step_and_the_mapping_in_the_
     qtbot.keyClick(wizard.ui.fileEdit, Qt.Key.Key_Return)
     idle(qtbot, wizard)
     assert wizard.ui.pages.currentIndex() == import_wizard.MAPPING, wizard.ui.messageLabel.text()
+    table = wizard.ui.mappingTable
+    notes = {table.item(r, 0).text(): table.item(r, 2).text() for r in range(table.rowCount())}
+    assert notes["材料已核验"].endswith("失业证：新受理必填；已办结或今天以前受理的历史记录可不填")
+    assert notes["认证年度"].endswith("养老保险待遇资格认证：必填（统计用）")
     wizard.ui.nextButton.setFocus()
     qtbot.keyClick(wizard.ui.nextButton, Qt.Key.Key_Space)
     idle(qtbot, wizard)

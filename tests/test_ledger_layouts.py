@@ -373,3 +373,18 @@ def test_the_cli_dry_run_prints_the_column_and_service_mapping_and_map_is_rememb
     assert cli(db_path, "import", "intakes", str(path), "--dry-run", "--valid-only") == 0
     assert "“办证”（1行）→ 失业证（上次导入时指定）" in capsys.readouterr().out
     assert service_row(catalog.UNEMPLOYMENT).received == 1 and service_row(catalog.SUBSIDY_4050).received == 1
+
+
+def test_the_template_states_per_service_what_the_importer_requires(db_path, tmp_path):
+    from gridstation.core.ledger_templates import write_template
+
+    notes = openpyxl.load_workbook(write_template("intakes", tmp_path / "模板.xlsx"))["填写说明"]
+    said = {row[0]: row[3] for row in notes.iter_rows(min_row=2, values_only=True) if row and row[0]}
+    assert said["材料已核验"].endswith("失业证：新受理必填；已办结或今天以前受理的历史记录可不填")
+    assert said["处理结果"].endswith("讨薪：在窗口办结时必填；已办结的历史记录可不填")
+    assert said["欠薪金额"].startswith("金额（元），可写 1,234.50、¥500、1.2万元")
+    assert said["欠薪金额"].endswith("讨薪：必填（统计用）")
+    for service in catalog.all_services():
+        for fdef in catalog.fields_of(service):
+            assert f"{service.name}：{fdef.requirement()}" in said[fdef.label]
+            assert fdef.required_for(False) == fdef.required and fdef.required_for(True) == (fdef.required and bool(fdef.stat))

@@ -256,7 +256,12 @@ class ImportWizard(QDialog):
             combo.setCurrentIndex(0 if index is None else index + 1)
             table.setCellWidget(row, 1, combo)
             self.combos[spec.key] = combo
+            note = QTableWidgetItem(spec.note)  # the template's words: which service needs the field, and when
+            note.setToolTip(spec.note)
+            note.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            table.setItem(row, 2, note)
         table.resizeColumnToContents(0)
+        table.setColumnWidth(1, 260)
         self._show_services([])
         self._go(MAPPING)
 
