@@ -388,3 +388,36 @@ def test_the_template_states_per_service_what_the_importer_requires(db_path, tmp
         for fdef in catalog.fields_of(service):
             assert f"{service.name}：{fdef.requirement()}" in said[fdef.label]
             assert fdef.required_for(False) == fdef.required and fdef.required_for(True) == (fdef.required and bool(fdef.stat))
+
+
+def test_the_issues_trial_a_year_typed_as_staff_write_it_into_the_stations_own_template(db_path, admin, tmp_path):
+    """280 rows of 2025 in GridStation's own intake template, services as staff write them and the
+    counter-only fields left empty: 277 of them used to be refused and nothing was imported."""
+    from gridstation.core.ledger_templates import write_template
+
+    path = write_template("intakes", tmp_path / "受理台账.xlsx")
+    book = openpyxl.load_workbook(path)
+    sheet = book.worksheets[0]
+    headers = [c.value for c in sheet[1]]
+    sheet.delete_rows(2)  # the example row
+    written = {"4050": 0, "失业登记": 0, "养老认证": 0, "欠薪": 0}
+    for i in range(280):
+        service = list(written)[i % 4]
+        written[service] += 1
+        day = dt.date(2025, 1, 1) + dt.timedelta(days=i)
+        cells = {"受理日期": day.strftime("%Y.%-m.%-d"), "姓名": f"居民{i}", "身份证号": make_id("530102", "19600101",
+                 f"{i:03d}"), "业务类型": service, "状态": "办结", "办结日期": day + dt.timedelta(days=2),
+                 "办理结果": "已办结"}
+        if service == "养老认证":
+            cells["认证年度"] = 2025
+        if service == "欠薪":
+            cells |= {"涉及人数": 2, "欠薪金额": "5000元", "追回金额": "5000元"}
+        sheet.append([cells.get(h) for h in headers])
+    book.save(path)
+    report = run(path)
+    assert report.written and report.created == 280 and report.registered == 280, lines(report)[:3]
+    stats = period_stats(*YEAR)
+    assert stats.total.received == 280 and stats.total.completed == 280
+    assert (stats.wage.cases, stats.wage.workers, stats.wage.owed_fen, stats.wage.recovered_fen) == (70, 140, 35_000_000,
+                                                                                                     35_000_000)
+    assert all(row.received == 70 for row in stats.services if row.code in catalog.BUILTIN_ALIASES)
