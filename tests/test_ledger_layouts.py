@@ -126,8 +126,8 @@ def test_one_sheet_per_month_every_sheet_with_a_header_is_read_and_aliases_match
 
 def test_one_sheet_per_service_the_sheet_name_is_the_service(db_path, admin, tmp_path):
     path = workbook(tmp_path / "分业务台账.xlsx", {
-        "讨薪": [["受理日期", "姓名", "身份证号", "用人单位", "涉及人数", "欠薪金额"],
-                 ["2025-05-06", "张三", ZHANG, "某公司", 2, "8000元"]],
+        "讨薪": [["受理日期", "姓名", "身份证号", "用人单位", "涉及人数", "欠薪金额（万元）"],
+                 ["2025-05-06", "张三", ZHANG, "某公司", 2, 0.8]],
         "养老认证": [["受理日期", "姓名", "身份证号", "认证年度", "状态", "办结日期", "办理结果"],
                      ["2025-05-07", "李四", LI, 2025, "办结", "2025-05-07", "已认证"],
                      ["2025-05-08", "王五", WANG, 2025, "办结", "2025-05-08", "已认证"]],

@@ -159,8 +159,9 @@ class RowView:
         if spec.type == DATE:
             found = self.date(key)
             return found.isoformat() if found else None
-        if spec.type == MONEY:
-            return self._read(key, ledger_read.money)
+        if spec.type == MONEY:  # in 万元 when the file's header says so: 欠薪金额（万元）
+            in_wan = "万" in self.ledger.header_of(key)
+            return self._read(key, lambda value: ledger_read.money(value, in_wan))
         return ledger_read.plain(self.raw(key))
 
     def id_number(self, key: str) -> str:

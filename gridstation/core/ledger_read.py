@@ -413,11 +413,18 @@ def moment(value: object) -> dt.datetime | None:
         raise CellProblem(f"“{raw}”不是有效的日期，可写作 2024-01-05、2024/1/5、2024年1月5日 或 20240105。") from None
 
 
-def money(value: object) -> object:
-    """An amount as ledgers write it, for ``money.parse_money``: 1.2万元 and 1.2万 become 12000; 元 stays."""
-    if not isinstance(value, str):
+def money(value: object, in_wan: bool = False) -> object:
+    """An amount as ledgers write it, for ``money.parse_money``: 1.2万元 and 1.2万 become 12000; 元 stays.
+
+    ``in_wan``: the column's header gives the unit (欠薪金额（万元）), so a bare 1.2 is 12000 too.
+    """
+    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+        text = format(Decimal(str(value)), "f")
+    elif isinstance(value, str):
+        text = re.sub(r"[\s,，¥￥]", "", value)
+    else:
         return plain(value)
-    found = _TEN_THOUSAND.fullmatch(re.sub(r"[\s,，¥￥]", "", value))
+    found = _TEN_THOUSAND.fullmatch(text) or (re.fullmatch(r"([\d.]+)", text) if in_wan else None)
     if found is None:
         return plain(value)
     try:

@@ -262,6 +262,7 @@ class ImportWizard(QDialog):
             table.setItem(row, 2, note)
         table.resizeColumnToContents(0)
         table.setColumnWidth(1, 260)
+        self.matches = []
         self._show_services([])
         self._go(MAPPING)
 
