@@ -79,6 +79,8 @@ def test_an_alias_of_another_service_is_refused_and_repeats_are_dropped(db_path,
     with pytest.raises(DomainError, match="已是业务“讨薪”的名称或简称"):
         catalog.save_service(admin, code="legal_aid", name="法律援助", promised_days=5, actions=[], fields=[],
                              aliases=["欠薪"])
+    with pytest.raises(DomainError, match="业务名称“社保补贴”已是业务““4050”社保补贴”的名称或简称"):
+        catalog.save_service(admin, code="subsidy_other", name="社保补贴", promised_days=5, actions=[], fields=[])
     kept = catalog.save_service(admin, code="legal_aid", name="法律援助（新）", promised_days=5, actions=[], fields=[])
     assert catalog.aliases_of(kept) == ["法援", "法律咨询"]  # not given: kept as they were
 

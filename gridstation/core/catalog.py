@@ -295,6 +295,9 @@ def save_service(actor: m.Staff | None, *, code: str, name: str, promised_days: 
                "actions": json.dumps([a.strip() for a in actions if a.strip()], ensure_ascii=False),
                "fields": json.dumps(fields, ensure_ascii=False), "active": bool(active)}
     with write_transaction():
+        named = match_service(name)
+        if named is not None and named.code != code:
+            raise DomainError(f"业务名称“{name}”已是业务“{named.name}”的名称或简称，请换一个名称。", field="name")
         if aliases is not None:
             payload["aliases"] = json.dumps(_checked_aliases(code, name, aliases), ensure_ascii=False)
         svc = m.ServiceType.get_or_none(m.ServiceType.code == code)
