@@ -18,6 +18,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from gridstation.cli import main
 from gridstation.core import audit, catalog, intakes, ledger_import, ledger_read, residents, settings
 from gridstation.core import models as m
 from gridstation.core.ledger_import import ImportOptions, run_import
@@ -29,6 +30,7 @@ LI = make_id("110105", "19650812", "042")
 WANG = make_id("530102", "19480101", "015")
 ZHAO = make_id("530102", "19700505", "033")
 YEAR = (dt.date(2025, 1, 1), dt.date(2025, 12, 31))
+pytestmark = pytest.mark.both_backends
 
 
 def workbook(path: Path, sheets: dict[str, list[list[object]]], merges: dict[str, list[str]] | None = None) -> Path:
@@ -72,7 +74,7 @@ def lines(report: ledger_import.ImportReport) -> list[str]:
 # ---------------------------------------------------------------- 1. a wage ledger with everything around the table
 
 
-def test_a_wage_ledger_with_title_rows_serial_numbers_totals_and_amounts_in_wan(db_path, admin, tmp_path):
+def test_a_wage_ledger_with_title_rows_serial_numbers_totals_and_amounts_in_wan(site_db, admin, tmp_path):
     header = ["序号", "受理日期", "申请人", "身份证号码", "联系电话", "业务类型", "用人单位", "涉及人数", "欠薪金额",
               "状态", "办结日期", "办理结果", "追回金额", "转往部门"]
     path = workbook(tmp_path / "讨薪台账.xlsx", {"讨薪台账": [
@@ -101,7 +103,7 @@ def test_a_wage_ledger_with_title_rows_serial_numbers_totals_and_amounts_in_wan(
 # ---------------------------------------------------------------- 2. one sheet per month, services as staff write them
 
 
-def test_one_sheet_per_month_every_sheet_with_a_header_is_read_and_aliases_match(db_path, admin, tmp_path):
+def test_one_sheet_per_month_every_sheet_with_a_header_is_read_and_aliases_match(site_db, admin, tmp_path):
     header = ["受理日期", "姓名", "身份证号", "业务类型", "状态", "办结日期", "办理结果", "认证年度"]
     march = ["业务类型", "受理日期", "身份证号", "姓名", "认证年度", "状态", "办结日期", "办理结果"]  # columns moved
     path = workbook(tmp_path / "2025年受理台账.xlsx", {
@@ -124,7 +126,7 @@ def test_one_sheet_per_month_every_sheet_with_a_header_is_read_and_aliases_match
 # ---------------------------------------------------------------- 3. one sheet per service, no service column
 
 
-def test_one_sheet_per_service_the_sheet_name_is_the_service(db_path, admin, tmp_path):
+def test_one_sheet_per_service_the_sheet_name_is_the_service(site_db, admin, tmp_path):
     path = workbook(tmp_path / "分业务台账.xlsx", {
         "讨薪": [["受理日期", "姓名", "身份证号", "用人单位", "涉及人数", "欠薪金额（万元）"],
                  ["2025-05-06", "张三", ZHANG, "某公司", 2, 0.8]],
@@ -142,7 +144,7 @@ def test_one_sheet_per_service_the_sheet_name_is_the_service(db_path, admin, tmp
 # ---------------------------------------------------------------- 4. unknown services: mapped once, remembered
 
 
-def test_a_value_the_catalogue_does_not_know_is_mapped_and_remembered_for_the_next_import(db_path, admin, tmp_path):
+def test_a_value_the_catalogue_does_not_know_is_mapped_and_remembered_for_the_next_import(site_db, admin, tmp_path):
     header = ["受理日期", "姓名", "身份证号", "业务类型", "状态", "办结日期", "办理结果"]
     path = workbook(tmp_path / "台账.xlsx", {"Sheet1": [
         header,
@@ -174,7 +176,7 @@ def test_a_value_the_catalogue_does_not_know_is_mapped_and_remembered_for_the_ne
 # ---------------------------------------------------------------- 5. history is not a new intake
 
 
-def test_historical_rows_need_no_counter_only_fields_but_a_new_intake_does(db_path, admin, tmp_path):
+def test_historical_rows_need_no_counter_only_fields_but_a_new_intake_does(site_db, admin, tmp_path):
     today = dt.datetime.combine(dt.date.today(), dt.time())
     header = ["受理日期", "姓名", "身份证号", "业务类型", "状态", "办结日期", "办理结果", "认证年度", "涉及人数", "欠薪金额",
               "用人单位"]
@@ -195,7 +197,7 @@ def test_historical_rows_need_no_counter_only_fields_but_a_new_intake_does(db_pa
     assert period_stats(*YEAR).wage.owed_fen == 600_000
 
 
-def test_what_the_statistics_need_is_still_checked_on_historical_rows(db_path, admin, tmp_path):
+def test_what_the_statistics_need_is_still_checked_on_historical_rows(site_db, admin, tmp_path):
     header = ["受理日期", "姓名", "身份证号", "业务类型", "状态", "办结日期", "办理结果", "认证年度", "涉及人数", "欠薪金额"]
     path = workbook(tmp_path / "台账.xlsx", {"Sheet1": [
         header,
@@ -217,7 +219,7 @@ def test_what_the_statistics_need_is_still_checked_on_historical_rows(db_path, a
 # ---------------------------------------------------------------- 6. the forms dates, money and yes/no take
 
 
-def test_dates_in_every_form_stations_write(db_path, admin, tmp_path):
+def test_dates_in_every_form_stations_write(site_db, admin, tmp_path):
     serial_day = (dt.date(2025, 3, 9) - dt.date(1899, 12, 30)).days  # a date cell that lost its format
     cells = ["2025.3.5", "2025年3月6日", "2025/03/07", dt.datetime(2025, 3, 8), serial_day, "2025-3-10 14:30"]
     header = ["受理日期", "姓名", "身份证号", "业务类型", "状态", "办结日期", "办理结果"]
@@ -229,7 +231,7 @@ def test_dates_in_every_form_stations_write(db_path, admin, tmp_path):
     assert service_row(catalog.UNEMPLOYMENT, dt.date(2025, 3, 1), dt.date(2025, 3, 31)).completed == 6
 
 
-def test_yes_and_no_as_ticks_crosses_and_you_wu(db_path, admin, tmp_path):
+def test_yes_and_no_as_ticks_crosses_and_you_wu(site_db, admin, tmp_path):
     today = dt.datetime.combine(dt.date.today(), dt.time())
     marks = ["√", "有", "是", "×", "无", "否", "也许"]
     people = [make_id("110101", f"1980010{1 + i}", "011") for i in range(len(marks))]
@@ -246,7 +248,7 @@ def test_yes_and_no_as_ticks_crosses_and_you_wu(db_path, admin, tmp_path):
 # ---------------------------------------------------------------- 7. a ledger is enough
 
 
-def test_residents_are_registered_from_the_rows_and_registered_ones_matched_by_id(db_path, admin, tmp_path):
+def test_residents_are_registered_from_the_rows_and_registered_ones_matched_by_id(site_db, admin, tmp_path):
     residents.save_resident(admin, residents.ResidentInput(name="张三", doc_number=ZHANG))
     spaced = f"{ZHANG[:6]} {ZHANG[6:14]} {ZHANG[14:]}"
     dashed = f"{WANG[:6]}-{WANG[6:14]}-{WANG[14:]}"
@@ -276,7 +278,7 @@ def test_residents_are_registered_from_the_rows_and_registered_ones_matched_by_i
 # ---------------------------------------------------------------- 8. what cannot be read is named
 
 
-def test_what_cannot_be_read_is_named_with_sheet_row_and_column(db_path, admin, tmp_path):
+def test_what_cannot_be_read_is_named_with_sheet_row_and_column(site_db, admin, tmp_path):
     header = ["受理日期", "姓名", "身份证号", "业务类型", "用人单位", "涉及人数", "欠薪金额"]
     path = workbook(tmp_path / "台账.xlsx", {
         "1月": [header, ["2025-01-03", "张三", ZHANG, "讨薪", "某公司", 2, "5000"]],
@@ -295,7 +297,7 @@ def test_what_cannot_be_read_is_named_with_sheet_row_and_column(db_path, admin, 
 # ---------------------------------------------------------------- 9. a CSV ledger in GBK with the same habits
 
 
-def test_a_gbk_csv_ledger_with_a_title_numbering_and_a_subtotal(db_path, admin, tmp_path):
+def test_a_gbk_csv_ledger_with_a_title_numbering_and_a_subtotal(site_db, admin, tmp_path):
     path = tmp_path / "4050台账.csv"
     with path.open("w", encoding="gbk", newline="") as handle:
         csv.writer(handle).writerows([
@@ -315,7 +317,7 @@ def test_a_gbk_csv_ledger_with_a_title_numbering_and_a_subtotal(db_path, admin, 
 # ---------------------------------------------------------------- 10. merged cells in the data are still refused
 
 
-def test_merged_cells_inside_a_later_sheet_are_named_there(db_path, admin, tmp_path):
+def test_merged_cells_inside_a_later_sheet_are_named_there(site_db, admin, tmp_path):
     header = ["受理日期", "姓名", "身份证号", "业务类型", "状态", "办结日期", "办理结果"]
     path = workbook(tmp_path / "台账.xlsx", {
         "上半年": [header, ["2025-03-03", "张三", ZHANG, "失业登记", "办结", "2025-03-04", "已办"]],
@@ -334,48 +336,46 @@ def test_merged_cells_inside_a_later_sheet_are_named_there(db_path, admin, tmp_p
                                          ("欠薪", catalog.WAGE), ("讨要工资", catalog.WAGE),
                                          ("“4050”社保补贴", catalog.SUBSIDY_4050), ("pension_cert", catalog.PENSION),
                                          ("４０５０", catalog.SUBSIDY_4050)])
-def test_the_built_in_services_answer_to_what_staff_write(db_path, alias, code):
+def test_the_built_in_services_answer_to_what_staff_write(site_db, alias, code):
     assert catalog.match_service(alias).code == code
 
 
 # ---------------------------------------------------------------- the command line
 
 
-def cli(db_path: Path, *args: str) -> int:
-    from gridstation.cli import main
-
-    return main(["--db", str(db_path), *args])
+def cli(site_db: str, *args: str) -> int:
+    return main(["--db", site_db, *args])
 
 
-def test_the_cli_dry_run_prints_the_column_and_service_mapping_and_map_is_remembered(db_path, admin, tmp_path, capsys):
+def test_the_cli_dry_run_prints_the_column_and_service_mapping_and_map_is_remembered(site_db, admin, tmp_path, capsys):
     path = workbook(tmp_path / "台账.xlsx", {"Sheet1": [
         ["序号", "登记日期", "申请人", "身份证", "业务", "状态", "办结日期", "办理结果"],
         [1, "2025-04-01", "张三", ZHANG, "4050", "办结", "2025-04-03", "已办"],
         [2, "2025-04-02", "李四", LI, "办证", "办结", "2025-04-03", "已办"],
     ]})
     before = snapshot()
-    assert cli(db_path, "import", "intakes", str(path), "--dry-run") == 2  # a row is refused: the unknown service
+    assert cli(site_db, "import", "intakes", str(path), "--dry-run") == 2  # a row is refused: the unknown service
     out = capsys.readouterr().out
     assert "列的对应：\n  “登记日期”列 → 受理日期\n  “申请人”列 → 姓名\n  “身份证”列 → 身份证号\n  “业务”列 → 业务类型\n" in out
     assert "  未导入的列：序号\n" in out
     assert "业务的对应：\n  “4050”（1行）→ “4050”社保补贴（简称）\n  “办证”（1行）→ 服务清单中没有，请指定对应的业务\n" in out
-    assert cli(db_path, "import", "intakes", str(path)) == 2
+    assert cli(site_db, "import", "intakes", str(path)) == 2
     err = capsys.readouterr().err
     assert err.strip() == "“业务类型”列中有服务清单没有的写法：“办证”。请用 --map 办证=业务名称 指定对应的业务（导入后会记住）。"
-    assert cli(db_path, "import", "intakes", str(path), "--map", "办证=法律援助") == 2
+    assert cli(site_db, "import", "intakes", str(path), "--map", "办证=法律援助") == 2
     assert "服务清单中没有“法律援助”这项业务" in capsys.readouterr().err
-    assert cli(db_path, "import", "intakes", str(path), "--map", "办证") == 2
+    assert cli(site_db, "import", "intakes", str(path), "--map", "办证") == 2
     assert "--map 应写作 值=业务" in capsys.readouterr().err
     assert snapshot() == before
 
-    assert cli(db_path, "import", "intakes", str(path), "--map", "办证=失业登记") == 0
+    assert cli(site_db, "import", "intakes", str(path), "--map", "办证=失业登记") == 0
     assert "新增 2 条" in capsys.readouterr().out
-    assert cli(db_path, "import", "intakes", str(path), "--dry-run", "--valid-only") == 0
+    assert cli(site_db, "import", "intakes", str(path), "--dry-run", "--valid-only") == 0
     assert "“办证”（1行）→ 失业证（上次导入时指定）" in capsys.readouterr().out
     assert service_row(catalog.UNEMPLOYMENT).received == 1 and service_row(catalog.SUBSIDY_4050).received == 1
 
 
-def test_the_template_states_per_service_what_the_importer_requires(db_path, tmp_path):
+def test_the_template_states_per_service_what_the_importer_requires(site_db, tmp_path):
     from gridstation.core.ledger_templates import write_template
 
     notes = openpyxl.load_workbook(write_template("intakes", tmp_path / "模板.xlsx"))["填写说明"]
@@ -390,7 +390,7 @@ def test_the_template_states_per_service_what_the_importer_requires(db_path, tmp
             assert fdef.required_for(False) == fdef.required and fdef.required_for(True) == (fdef.required and bool(fdef.stat))
 
 
-def test_the_issues_trial_a_year_typed_as_staff_write_it_into_the_stations_own_template(db_path, admin, tmp_path):
+def test_the_issues_trial_a_year_typed_as_staff_write_it_into_the_stations_own_template(site_db, admin, tmp_path):
     """280 rows of 2025 in GridStation's own intake template, services as staff write them and the
     counter-only fields left empty: 277 of them used to be refused and nothing was imported."""
     from gridstation.core.ledger_templates import write_template

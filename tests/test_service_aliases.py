@@ -66,6 +66,17 @@ def test_an_older_station_is_upgraded_to_4_with_the_built_in_aliases(tmp_path, v
         dbmod.close_database()
 
 
+@pytest.mark.parametrize("backend", ["postgresql"])
+def test_a_version_3_server_database_is_upgraded_with_playhouse_migrate(site_db):
+    database = dbmod.current()
+    database.execute_sql("ALTER TABLE service_type DROP COLUMN aliases")
+    database.execute_sql("UPDATE schema_version SET version = 3")
+    dbmod.close_database()
+    opened = station.open_site(site_db)
+    assert (opened.version_before, opened.version_after) == (3, schema.LATEST)
+    assert builtin_aliases() == catalog.BUILTIN_ALIASES
+
+
 def test_a_new_station_has_the_built_in_aliases(db_path):
     assert builtin_aliases() == catalog.BUILTIN_ALIASES
     assert all(catalog.BUILTIN_ALIASES.values())
