@@ -7,10 +7,11 @@ import pytest
 from PySide6.QtCore import Qt
 
 from gridstation.core import models as m
-from gridstation.core import residents
+from gridstation.core import residents, settings
+from gridstation.core.ledger_import import SERVICE_MAP_SETTING
 from gridstation.ui import import_wizard
 from gridstation.ui.context import AppContext
-from tests.helpers import make_id, snapshot, type_text
+from tests.helpers import activate, make_id, snapshot, type_text
 
 HEADERS = ["姓名", "身份证号码", "手机号", "小区", "备注"]
 
@@ -102,3 +103,66 @@ def test_cancelling_the_import_writes_nothing(qtbot, wizard, tmp_path):
     idle(qtbot, wizard)
     assert "已取消" in wizard.ui.resultSummary.text()
     assert wizard.report is None and snapshot() == before
+
+
+def test_an_intake_ledger_shows_the_service_mapping_step_and_the_mapping_in_the_preview(qtbot, wizard, tmp_path):
+    """Keyboard only: choose 受理台账, type the file, Enter; pick a service for the value nothing matches."""
+    header = ["受理日期", "姓名", "身份证号", "业务类型", "状态", "办结日期", "办理结果"]
+    zhang, li = make_id("110101", "19900307", "771"), make_id("110105", "19650812", "042")
+    workbook = openpyxl.Workbook()
+    workbook.active.title = "1月"
+    workbook.active.append(header)
+    workbook.active.append(["2025-01-06", "张三", zhang, "4050", "办结", "2025-01-10", "已办"])
+    march = workbook.create_sheet("3月")
+    march.append(["2025年3月"])
+    march.append(header)
+    march.append(["2025-03-02", "李四", li, "办证", "办结", "2025-03-03", "已发证"])
+    march.append(["2025-03-02", "李四", li, "失业登记", "办结", "2025-03-03", "已发证"])
+    path = tmp_path / "受理台账.xlsx"
+    workbook.save(path)
+
+    activate(qtbot, wizard)
+    wizard.ui.kindCombo.setFocus()
+    qtbot.keyClick(wizard.ui.kindCombo, Qt.Key.Key_Down)  # 居民台账 -> 受理台账
+    assert wizard.kind == "intakes"
+    type_text(qtbot, wizard.ui.fileEdit, str(path))
+    qtbot.keyClick(wizard.ui.fileEdit, Qt.Key.Key_Return)
+    idle(qtbot, wizard)
+    assert wizard.ui.pages.currentIndex() == import_wizard.MAPPING, wizard.ui.messageLabel.text()
+    table = wizard.ui.mappingTable
+    notes = {table.item(r, 0).text(): table.item(r, 2).text() for r in range(table.rowCount())}
+    assert notes["材料已核验"].endswith("失业证：新受理必填；已办结或今天以前受理的历史记录可不填")
+    assert notes["认证年度"].endswith("养老保险待遇资格认证：必填（统计用）")
+    wizard.ui.nextButton.setFocus()
+    qtbot.keyClick(wizard.ui.nextButton, Qt.Key.Key_Space)
+    idle(qtbot, wizard)
+    # The values were matched: 4050 and 失业登记 by their aliases; 办证 waits for a choice.
+    assert wizard.ui.pages.currentIndex() == import_wizard.MAPPING and wizard.ui.serviceTable.isVisible()
+    assert "办证" in wizard.ui.messageLabel.text()
+    combos = wizard.service_combos
+    assert combos["4050"].currentText() == "\u201c4050\u201d社保补贴" and combos["失业登记"].currentText() == "失业证"
+    unknown = combos["办证"]
+    assert unknown.currentText() == import_wizard.CHOOSE_SERVICE and unknown.hasFocus()
+    wizard.grab().save(str(tmp_path / "services.png"))
+    qtbot.keyClick(unknown, Qt.Key.Key_Down)
+    qtbot.keyClick(unknown, Qt.Key.Key_Down)  # past 不导入这些行, to the first service: 失业证
+    assert unknown.currentText() == "失业证"
+    wizard.ui.nextButton.setFocus()
+    qtbot.keyClick(wizard.ui.nextButton, Qt.Key.Key_Space)
+    idle(qtbot, wizard)
+    assert wizard.preview is not None and not wizard.preview.problems, wizard.ui.messageLabel.text()
+
+    text = wizard.ui.mappingText.toPlainText()
+    assert "读取了工作表：“1月”（1行）、“3月”（2行）。" in text
+    assert "“身份证号”列 → 身份证号" in text
+    assert "“办证”（1行）→ 失业证（本次指定）" in text and "“4050”（1行）→ \u201c4050\u201d社保补贴（简称）" in text
+    model = wizard.ui.previewTable.model()
+    assert model.data(model.index(1, 0)) == "工作表“3月”第3行"
+    wizard.grab().save(str(tmp_path / "preview.png"))
+
+    with qtbot.waitSignal(wizard.finished_import, timeout=30000):
+        wizard.ui.importButton.setFocus()
+        qtbot.keyClick(wizard.ui.importButton, Qt.Key.Key_Space)
+    idle(qtbot, wizard)
+    assert wizard.report.written and wizard.report.created == 3 and wizard.report.registered == 2
+    assert settings.get(SERVICE_MAP_SETTING) == {"办证": "unemployment"}

@@ -31,6 +31,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--valid-only", action="store_true", help="只导入正确的行，跳过有问题的行")
     p.add_argument("--skipped-report", metavar="FILE", help="与 --valid-only 一起用：跳过的行写入此 .xlsx 文件")
     p.add_argument("--update-existing", action="store_true", help="居民已登记（证件号码相同）时更新其档案，默认跳过")
+    p.add_argument("--map", action="append", default=[], metavar="值=业务",
+                   help="受理台账：把“业务类型”列中的某个写法对应到服务清单的业务（可重复；导入后记住）")
     p.set_defaults(handler=cmd_import)
 
     p = sub.add_parser("export", help="导出为 Excel（身份证号默认打码）")
@@ -68,10 +70,28 @@ def cmd_import(args: argparse.Namespace, target: str) -> int:
     if args.valid_only and not args.dry_run and not args.skipped_report:
         raise CommandError("使用 --valid-only 时请用 --skipped-report FILE 指定跳过行的报告文件。")
     report_path = _xlsx_out(args.skipped_report) if args.skipped_report else None
+    choices = [_map_choice(text) for text in args.map]
+    if choices and args.kind != "intakes":
+        raise CommandError("--map 只用于受理台账（intakes）。")
     open_site(target)
     from gridstation.core import ledger_import, ledger_read
 
     ledger = ledger_read.open_ledger(source, args.kind)
+    for value, service in choices:
+        ledger_import.choose_service(ledger, value, service)
+    services = ledger_import.match_services(ledger) if args.kind == "intakes" else []
+    if args.dry_run:
+        print("列的对应：")
+        for line in ledger_import.mapping_lines(ledger):
+            print(f"  {line}")
+        if services:
+            print("业务的对应：")
+            for match in services:
+                print(f"  {match.line()}")
+    unknown = [match.value for match in services if match.service is None]
+    if unknown and not args.dry_run and not args.valid_only:
+        raise CommandError(f"“业务类型”列中有服务清单没有的写法：{'、'.join(f'“{v}”' for v in unknown)}。"
+                           f"请用 --map {unknown[0]}=业务名称 指定对应的业务（导入后会记住）。")
     options = ledger_import.ImportOptions(dry_run=args.dry_run, valid_only=args.valid_only,
                                           update_existing=args.update_existing)
     report = ledger_import.run_import(ledger, None, options)
@@ -84,6 +104,14 @@ def cmd_import(args: argparse.Namespace, target: str) -> int:
         raise CommandError(report.summary())
     print(report.summary())
     return 0
+
+
+def _map_choice(text: str) -> tuple[str, str]:
+    """``值=业务`` from --map, split once (a ledger value may itself hold '=' only before the service)."""
+    value, sep, service = text.rpartition("=")
+    if not sep or not value.strip() or not service.strip():
+        raise CommandError(f"--map 应写作 值=业务，如 --map 办证=失业证；收到的是“{text}”。")
+    return value.strip(), service.strip()
 
 
 def cmd_export(args: argparse.Namespace, target: str) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,15 +33,18 @@ def _f(key: str, label: str, type_: str = "text", *, required: bool = False,
 BUILTIN: list[dict[str, Any]] = [
     {"code": UNEMPLOYMENT, "name": "失业证", "category": "就业", "promised_days": 5, "sort_order": 10,
      "actions": ["新办", "年检", "变更", "注销"],
+     "aliases": ["失业登记", "就业失业登记证", "就业失业登记", "失业证办理", "失业证年检"],
      "fields": [_f("cert_no", "证书编号"), _f("docs_checked", "材料已核验", "bool", required=True)]},
     {"code": PENSION, "name": "养老保险待遇资格认证", "category": "社保", "promised_days": 1, "sort_order": 20,
      "actions": ["生存认证"],
+     "aliases": ["养老认证", "生存认证", "资格认证", "养老保险生存认证", "待遇领取资格认证", "养老金认证"],
      "fields": [_f("cert_year", "认证年度", "number", required=True, stat="cert_year"),
                 _f("way", "认证方式", "choice", required=True, choices=["窗口", "手机APP协助", "上门"]),
                 _f("pension_type", "养老金类别", "choice",
                    choices=["企业职工基本养老保险", "城乡居民基本养老保险", "机关事业单位养老保险"])]},
     {"code": WAGE, "name": "讨薪", "category": "劳动保障", "promised_days": 15, "sort_order": 30,
      "actions": ["欠薪投诉"],
+     "aliases": ["欠薪", "讨要工资", "欠薪投诉", "拖欠工资", "讨薪维权"],
      "fields": [_f("employer", "用人单位", required=True),
                 _f("employer_uscc", "统一社会信用代码", "uscc"),
                 _f("workers", "涉及人数", "number", required=True, stat="workers"),
@@ -51,6 +55,7 @@ BUILTIN: list[dict[str, Any]] = [
                    choices=["协商解决", "转劳动监察", "转仲裁", "其他"])]},
     {"code": SUBSIDY_4050, "name": "\u201c4050\u201d社保补贴", "category": "就业", "promised_days": 10,
      "sort_order": 40, "actions": ["申请", "续期"],
+     "aliases": ["4050", "4050补贴", "4050社保补贴", "社保补贴", "灵活就业社保补贴"],
      "fields": [_f("period", "补贴期限", required=True),
                 _f("insurance_kinds", "险种", "choice", required=True,
                    choices=["养老保险", "医疗保险", "养老和医疗保险"])]},
@@ -72,6 +77,26 @@ class FieldDef:
         return cls(raw["key"], raw["label"], raw.get("type", "text"), bool(raw.get("required")),
                    tuple(raw.get("choices") or ()), raw.get("stat", ""), raw.get("stage", "intake"))
 
+    def required_for(self, historical: bool) -> bool:
+        """Whether this field must be filled: the one rule the counter, the importer and the template share.
+
+        A historical case (closed already, or received before today: a ledger kept for years) is not
+        asked what the counter asks at the moment of intake (材料已核验, 认证方式, 处理结果 ...): nobody
+        can confirm those now. What the statistics count (a field with a ``stat`` role: amounts,
+        workers, certification year) stays required, or period_stats would silently undercount.
+        """
+        return self.required and (not historical or bool(self.stat))
+
+    def requirement(self) -> str:
+        """How the template and the wizard state the rule above, in words."""
+        if not self.required:
+            return "可不填"
+        if self.required_for(True):
+            return "必填（统计用）"
+        if self.stage == "complete":
+            return "在窗口办结时必填；已办结的历史记录可不填"
+        return "新受理必填；已办结或今天以前受理的历史记录可不填"
+
 
 def fields_of(service: m.ServiceType) -> list[FieldDef]:
     return [FieldDef.of(f) for f in json.loads(service.fields or "[]")]
@@ -79,6 +104,35 @@ def fields_of(service: m.ServiceType) -> list[FieldDef]:
 
 def actions_of(service: m.ServiceType) -> list[str]:
     return list(json.loads(service.actions or "[]"))
+
+
+def aliases_of(service: m.ServiceType) -> list[str]:
+    return list(json.loads(service.aliases or "[]"))
+
+
+# What each built-in service is called in the ledgers stations keep; schema step 4 gives them to
+# stations created before services had aliases.
+BUILTIN_ALIASES: dict[str, list[str]] = {spec["code"]: spec["aliases"] for spec in BUILTIN}
+
+
+def service_key(text: object) -> str:
+    """A service as written in a ledger, reduced for matching: full-width forms, spaces and quotes gone.
+
+    "“4050”社保补贴", "4050 社保补贴" and "4050社保补贴" are one name.
+    """
+    value = unicodedata.normalize("NFKC", "" if text is None else str(text))
+    return re.sub(r"[\s\"'“”‘’「」『』]", "", value).lower()
+
+
+def match_service(text: object) -> m.ServiceType | None:
+    """The service a ledger's value names: by its name, its code or one of its aliases, else None."""
+    key = service_key(text)
+    if not key:
+        return None
+    for service in all_services():
+        if key in {service_key(n) for n in (service.name, service.code, *aliases_of(service))}:
+            return service
+    return None
 
 
 def install_builtin() -> None:
@@ -90,6 +144,7 @@ def install_builtin() -> None:
                 promised_days=spec["promised_days"], sort_order=spec["sort_order"], builtin=True,
                 actions=json.dumps(spec["actions"], ensure_ascii=False),
                 fields=json.dumps(spec["fields"], ensure_ascii=False),
+                aliases=json.dumps(spec["aliases"], ensure_ascii=False),
             )
 
 
@@ -108,23 +163,33 @@ def get_service(code_or_name: str) -> m.ServiceType:
     return svc
 
 
-def check_value(fdef: FieldDef, raw: object) -> Any:
-    """One field's stored value; raises DomainError with the field's label."""
+# Yes and no as ledgers write them: ticks and crosses, 有/无, Excel's TRUE/FALSE.
+YES = ("是", "1", "true", "yes", "y", "√", "✓", "✔", "有", "已核验", "对")
+NO = ("", "否", "0", "false", "no", "n", "×", "✗", "✘", "x", "无", "未核验", "-")
+
+
+def check_value(fdef: FieldDef, raw: object, *, historical: bool = False) -> Any:
+    """One field's stored value; raises DomainError with the field's label.
+
+    ``historical``: the value belongs to a case already closed or received before today
+    (see ``FieldDef.required_for``).
+    """
     text = "" if raw is None else str(raw).strip()
+    required = fdef.required_for(historical)
     if fdef.type == "bool":
         if isinstance(raw, bool):
             value: Any = raw
-        elif text in ("", "否", "0", "false", "False", "no"):
+        elif text.lower() in NO:
             value = False
-        elif text in ("是", "1", "true", "True", "yes"):
+        elif text.lower() in YES:
             value = True
         else:
             raise DomainError(f"“{fdef.label}”应为“是”或“否”。", field=fdef.key)
-        if fdef.required and value is not True:
+        if required and value is not True:
             raise DomainError(f"请确认“{fdef.label}”。", field=fdef.key)
         return value
     if not text:
-        if fdef.required:
+        if required:
             verb = "请选择" if fdef.type == "choice" else "请填写"  # a drop-down is chosen, not filled in
             raise DomainError(f"{verb}“{fdef.label}”。", field=fdef.key)
         return None
@@ -158,8 +223,12 @@ def check_value(fdef: FieldDef, raw: object) -> Any:
     return text
 
 
-def check_details(service: m.ServiceType, values: dict[str, object], stage: str = "intake") -> dict[str, Any]:
-    """Validated values for the fields of ``stage``; unknown keys are refused, not dropped silently."""
+def check_details(service: m.ServiceType, values: dict[str, object], stage: str = "intake", *,
+                  historical: bool = False) -> dict[str, Any]:
+    """Validated values for the fields of ``stage``; unknown keys are refused, not dropped silently.
+
+    ``historical`` relaxes only what ``FieldDef.required_for`` says: the values given are checked the same.
+    """
     defs = {f.key: f for f in fields_of(service)}
     unknown = [k for k in values if k not in defs]
     if unknown:
@@ -168,7 +237,7 @@ def check_details(service: m.ServiceType, values: dict[str, object], stage: str 
     for fdef in defs.values():
         if fdef.stage != stage:
             continue
-        value = check_value(fdef, values.get(fdef.key))
+        value = check_value(fdef, values.get(fdef.key), historical=historical)
         if value is not None:
             out[fdef.key] = value
     return out
@@ -235,11 +304,14 @@ def with_field_keys(fields: list[dict]) -> list[dict]:
 
 
 def save_service(actor: m.Staff | None, *, name: str, promised_days: int, actions: list[str], fields: list[dict],
-                 category: str = "", active: bool = True, code: str = "") -> m.ServiceType:
+                 category: str = "", active: bool = True, code: str = "",
+                 aliases: list[str] | None = None) -> m.ServiceType:
     """Add (no ``code``) or edit a service from the settings page (head only).
 
     A new service's code is made from its name; a built-in or earlier service keeps its code.
     A ``code`` not yet in the catalogue adds a service under that code (imports, scripts).
+    ``aliases`` (None keeps the stored ones) are what staff write for the service in their ledgers;
+    one may not name another service, or an import could not tell them apart.
     """
     require(actor, HEAD)
     code, name = code.strip(), name.strip()
@@ -275,6 +347,12 @@ def save_service(actor: m.Staff | None, *, name: str, promised_days: int, action
             if m.ServiceType.select().where(m.ServiceType.name == name).exists():
                 raise DomainError(f"服务清单中已有“{name}”，请改用其他名称或编辑原有业务。", field="name")
             code = code or code_from_name(name, {c for (c,) in m.ServiceType.select(m.ServiceType.code).tuples()})
+        named = match_service(name)
+        if named is not None and named.code != code:
+            raise DomainError(f"业务名称“{name}”已是业务“{named.name}”的名称或简称，请换一个名称。", field="name")
+        if aliases is not None:
+            payload["aliases"] = json.dumps(_checked_aliases(code, name, aliases), ensure_ascii=False)
+        if svc is None:
             svc = m.ServiceType.create(code=code, **payload)
             audit.record(actor, "新增业务", "service", code, after=payload)
         else:
@@ -282,3 +360,19 @@ def save_service(actor: m.Staff | None, *, name: str, promised_days: int, action
             m.ServiceType.update(**payload).where(m.ServiceType.id == svc.id).execute()
             audit.record(actor, "修改业务", "service", code, before=before, after=payload)
     return m.ServiceType.get_by_id(svc.id)
+
+
+def _checked_aliases(code: str, name: str, aliases: list[str]) -> list[str]:
+    """The service's aliases without repeats; refused when one names another service."""
+    out: list[str] = []
+    for alias in (a.strip() for a in aliases):
+        if not alias or service_key(alias) in {service_key(a) for a in (*out, name, code)}:
+            continue
+        if len(alias) > 30:
+            raise DomainError(f"简称“{alias[:10]}…”过长（每个最多30个字）。", field="aliases")
+        other = match_service(alias)
+        if other is not None and other.code != code:
+            raise DomainError(f"简称“{alias}”已是业务“{other.name}”的名称或简称，不能同时用于两项业务。",
+                              field="aliases")
+        out.append(alias)
+    return out

@@ -220,4 +220,5 @@ def bulk_insert(fields: list[peewee.Field], rows: list[tuple]) -> None:
     transaction; nothing here checks the values.
     """
     if rows:
-        current().cursor().executemany(insert_sql(fields), rows)
+        with peewee.__exception_wrapper__:  # the driver's errors as peewee's, so write_transaction explains them
+            current().cursor().executemany(insert_sql(fields), rows)

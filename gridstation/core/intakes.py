@@ -121,8 +121,12 @@ def get_intake(serial: str) -> m.Intake:
 def change_status(
     actor: m.Staff | None, serial: str, to_status: str, *, note: str = "", result: str = "",
     forwarded_to: str = "", completion: dict[str, Any] | None = None, at: dt.datetime | None = None,
+    historical: bool = False,
 ) -> m.Intake:
-    """Move an intake along 受理 → 办理中 → 办结/退回/转办, recording who, when and why."""
+    """Move an intake along 受理 → 办理中 → 办结/退回/转办, recording who, when and why.
+
+    ``historical``: a case closed long ago, read from a ledger (catalog.FieldDef.required_for).
+    """
     require(actor, CLERK)
     intake = get_intake(serial)
     allowed = TRANSITIONS.get(intake.status, ())
@@ -139,7 +143,7 @@ def change_status(
     if to_status == COMPLETED:
         if not result:
             raise DomainError("办结需要填写办理结果。", field="result")
-        extra = catalog.check_details(intake.service, dict(completion or {}), "complete")
+        extra = catalog.check_details(intake.service, dict(completion or {}), "complete", historical=historical)
         details.update(extra)
         changes.update(result=result, completed_at=at, details=json.dumps(details, ensure_ascii=False),
                        **catalog.stat_columns(intake.service, extra))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from gridstation.core import catalog, idcard, intakes, tools
 from gridstation.core.events import rules as event_rules
@@ -42,7 +42,7 @@ def _c(key: str, header: str, type_: str = TEXT, *aliases: str, required: bool =
     return ColumnSpec(key, header, type_, aliases, required, note, example, width)
 
 
-DATE_NOTE = "可写作 2024-01-05、2024/1/5、2024年1月5日、20240105，或Excel日期格式"
+DATE_NOTE = "可写作 2024-01-05、2024/1/5、2024.1.5、2024年1月5日、20240105，或Excel日期格式"
 ID_NOTE = "18位居民身份证号码；请把此列设为“文本”格式，否则Excel会把号码改成科学计数法并丢掉后几位"
 
 RESIDENT_COLUMNS: tuple[ColumnSpec, ...] = (
@@ -72,13 +72,15 @@ INTAKE_FIXED: tuple[ColumnSpec, ...] = (
        note="留空则自动分配；填写且不重复时保留原编号", example="", width=18),
     _c("received_at", "受理日期", MOMENT, "受理时间", "登记日期", "日期", required=True,
        note=DATE_NOTE + "；可带时间，如 2024-01-05 09:30", example="2024-01-05 09:30", width=17),
-    _c("name", "姓名", TEXT, "居民姓名", "申请人", note="须与居民档案中的姓名一致", example="张三", width=10),
+    _c("name", "姓名", TEXT, "居民姓名", "申请人",
+       note="已登记的居民须与档案中的姓名一致；未登记的居民按本行的姓名、身份证号和电话登记", example="张三", width=10),
     _c("doc_number", "身份证号", ID_NUMBER, "身份证号码", "证件号码", "公民身份号码", "身份证", "证件号",
-       required=True, note="居民须已登记（先导入居民台账）；" + ID_NOTE, example="110101199003077715", width=22),
+       required=True, note="已登记的居民按号码找到；" + ID_NOTE, example="110101199003077715", width=22),
     _c("phone", "联系电话", PHONE, "手机号", "手机号码", "电话", "联系方式",
-       note="仅供核对，不修改居民档案", example="13812345678", width=15),
+       note="登记新居民时使用；已登记的居民不修改档案", example="13812345678", width=15),
     _c("service", "业务类型", TEXT, "业务", "业务名称", "事项类型", required=True,
-       note="服务清单中的业务名称或代码", example="失业证", width=16),
+       note="服务清单中的业务名称、代码或简称（如 4050、失业登记、养老认证、欠薪）；"
+            "不认识的写法导入时逐个指定一次，以后自动对应", example="失业证", width=16),
     _c("action", "办理事项", TEXT, "事项", "办理类型", note="留空为该业务的第一项", example="新办", width=10),
     _c("status", "状态", TEXT, "办理状态", note=f"留空为受理；可填：{'、'.join(intakes.STATUSES)}",
        example="办结", width=8),
@@ -160,17 +162,24 @@ def service_field_columns() -> list[ColumnSpec]:
     """One column per distinct field label in the catalogue (every service, retired ones too)."""
     fixed = {name for spec in INTAKE_FIXED for name in spec.names()}
     seen: dict[str, ColumnSpec] = {}
+    notes: dict[str, list[str]] = {}
     for service in catalog.all_services():
         for fdef in catalog.fields_of(service):
-            if fdef.label in fixed or fdef.label in seen:
+            if fdef.label in fixed:
                 continue
-            note = f"{catalog.FIELD_TYPES.get(fdef.type, fdef.type)}；业务“{service.name}”"
+            notes.setdefault(fdef.label, []).append(f"{service.name}：{fdef.requirement()}")
+            if fdef.label in seen:
+                continue
+            note = catalog.FIELD_TYPES.get(fdef.type, fdef.type)
+            if fdef.type == "money":
+                note += "（元），可写 1,234.50、¥500、1.2万元"
             if fdef.choices:
                 note += f"；可填：{'、'.join(fdef.choices)}"
             type_ = DATE if fdef.type == "date" else MONEY if fdef.type == "money" else TEXT
             seen[fdef.label] = ColumnSpec(field_key(fdef.label), fdef.label, type_, note=note,
                                           width=max(10, 2 * len(fdef.label) + 2))
-    return list(seen.values())
+    # Which services ask for the field and whether it must be filled: FieldDef.required_for, in words.
+    return [replace(spec, note=f"{spec.note}；{'；'.join(notes[spec.header])}") for spec in seen.values()]
 
 
 FIELD_PREFIX = "field:"

@@ -33,7 +33,9 @@ from gridstation.core.accounts import CLERK, require
 from gridstation.core.db import bulk_insert, current, write_transaction
 from gridstation.core.errors import DomainError
 from gridstation.core.events import ledger as event_ledger
-from gridstation.core.ledger_columns import DATE, EVENTS, INTAKES, KIND_NAMES, LOANS, RESIDENTS, TOOLS, field_key
+from gridstation.core.ledger_columns import (
+    DATE, EVENTS, INTAKES, KIND_NAMES, LOANS, MONEY, RESIDENTS, TOOLS, field_key,
+)
 from gridstation.core.ledger_read import CellProblem, Ledger
 from gridstation.core.money import parse_money, yuan
 from gridstation.core.pinyin_keys import name_keys
@@ -46,12 +48,13 @@ Progress = Callable[[int, int], None]
 
 @dataclass(frozen=True)
 class Problem:
-    row: int  # as Excel shows it
+    row: int  # the row's key (ledger_read.SHEET_STRIDE): the row Excel shows on the first sheet read
     column: str  # the header as the file writes it; "" when the whole row is concerned
     message: str
+    place: str = ""  # the row in words, with its sheet when the file has several (Sheet.place)
 
     def line(self) -> str:
-        where = f"第{self.row}行" + (f"“{self.column}”列" if self.column else "")
+        where = (self.place or f"第{self.row}行") + (f"“{self.column}”列" if self.column else "")
         return f"{where}：{self.message}"
 
 
@@ -77,6 +80,7 @@ class ImportReport:
     created: int = 0
     updated: int = 0
     existing: int = 0  # already in the database and left as they were
+    registered: int = 0  # residents registered from intake rows (a ledger is enough)
     written: bool = False
 
     @property
@@ -90,10 +94,13 @@ class ImportReport:
         """One paragraph for the command line, the wizard and the audit log."""
         what = KIND_NAMES[self.kind]
         counts = f"新增 {self.created} 条，更新 {self.updated} 条，已存在跳过 {self.existing} 条"
+        if self.registered:
+            counts += f"，新登记居民 {self.registered} 人"
         bad = len(self.bad_rows)
         if self.options.dry_run:
             if bad:
-                return f"试运行：共 {self.rows} 行，其中 {bad} 行有问题（见下）。未写入任何数据。"
+                return (f"试运行：共 {self.rows} 行，其中 {bad} 行有问题（见下）；只导入正确的行时将{counts}。"
+                        "未写入任何数据。")
             return f"试运行：共 {self.rows} 行，全部通过检查；正式导入将{counts}。未写入任何数据。"
         if not self.written:
             return (f"共 {self.rows} 行，其中 {bad} 行有问题，未导入任何数据。"
@@ -125,7 +132,7 @@ class RowView:
 
     def fail(self, key: str | None, message: str) -> None:
         column = self.ledger.header_of(key) if key else ""
-        self.problems.append(Problem(self.number, column, message))
+        self.problems.append(Problem(self.number, column, message, self.ledger.sheet.place(self.number)))
 
     def raw(self, key: str) -> object:
         index = self.ledger.mapping.get(key)
@@ -155,6 +162,9 @@ class RowView:
         if spec.type == DATE:
             found = self.date(key)
             return found.isoformat() if found else None
+        if spec.type == MONEY:  # in 万元 when the file's header says so: 欠薪金额（万元）
+            in_wan = "万" in self.ledger.header_of(key)
+            return self._read(key, lambda value: ledger_read.money(value, in_wan))
         return ledger_read.plain(self.raw(key))
 
     def id_number(self, key: str) -> str:
@@ -225,7 +235,7 @@ class _Job:
 
     def fail(self, rows: list[int], key: str | None, message: str) -> None:
         column = self.ledger.header_of(key) if key else ""
-        self.report.problems.extend(Problem(r, column, message) for r in rows)
+        self.report.problems.extend(Problem(r, column, message, self.ledger.sheet.place(r)) for r in rows)
 
     def each_in_savepoint(self, items: list[Any], write: Callable[[Any], None],
                           rows_of: Callable[[Any], list[int]], fields_of: Callable[[Any], dict[str, str]]) -> None:
@@ -309,7 +319,7 @@ class _Residents(_Importer):
             row.fail("birth_date", f"出生日期 {birth:%Y-%m-%d} 与身份证号码中的 {values['birth_date']:%Y-%m-%d} 不符，请核对证件。")
         first = self.seen.setdefault(values["doc_number"], row.number)
         if first != row.number:
-            row.fail("doc_number", f"与第{first}行的证件号码相同：同一居民只能登记一次。")
+            row.fail("doc_number", f"与{self.job.ledger.sheet.place(first)}的证件号码相同：同一居民只能登记一次。")
         if row.problems:
             return None
         return _ResidentRow(row.number, data, values, name_keys(values["name"]))
@@ -404,9 +414,99 @@ def _resident_for(number: str, name: str) -> m.Resident:
     if resident is None:
         raise DomainError(f"证件号码 {idcard.mask_id(number)} 的居民尚未登记。请先导入居民台账或新增居民。",
                           field="doc_number")
+    return _same_name(resident, name)
+
+
+def _same_name(resident: m.Resident, name: str) -> m.Resident:
+    """A row naming a registered resident must name them as the register does."""
     if name and " ".join(name.split()) != resident.name:
         raise DomainError(f"姓名“{name}”与居民档案中的“{resident.name}”不一致，请核对。", field="name")
     return resident
+
+
+# ---------------------------------------------------------------- intakes: which service a value names
+
+
+SERVICE_MAP_SETTING = "ledger_service_map"  # ledger value -> service code, as the station chose it before
+HOW_GIVEN, HOW_REMEMBERED = "本次指定", "上次导入时指定"
+
+
+@dataclass(frozen=True)
+class ServiceMatch:
+    """One distinct value of the service column, and the service it became (None: nothing yet)."""
+
+    value: str
+    rows: int
+    service: m.ServiceType | None
+    how: str  # 名称, 代码, 简称, HOW_GIVEN or HOW_REMEMBERED; "" when unknown
+
+    def line(self) -> str:
+        if self.service is None:
+            return f"“{self.value}”（{self.rows}行）→ 服务清单中没有，请指定对应的业务"
+        return f"“{self.value}”（{self.rows}行）→ {self.service.name}（{self.how}）"
+
+
+def service_values(ledger: Ledger) -> dict[str, int]:
+    """Each distinct value of the service column and how many rows carry it, in the file's order."""
+    counts: dict[str, int] = {}
+    index = ledger.mapping.get("service")
+    if index is None:
+        return counts
+    for _number, values in ledger.sheet.rows:
+        value = ledger_read.text(values[index] if index < len(values) else None)
+        if value:
+            counts[value] = counts.get(value, 0) + 1
+    return counts
+
+
+def match_services(ledger: Ledger) -> list[ServiceMatch]:
+    """The service mapping of an intake ledger: the user's choice for a value, else the catalogue's
+    name, code or alias, else what the station chose for that value at an earlier import."""
+    remembered = settings.get(SERVICE_MAP_SETTING) or {}
+    out = []
+    for value, rows in service_values(ledger).items():
+        service, how = None, ""
+        if value in ledger.service_map:
+            service, how = m.ServiceType.get_or_none(m.ServiceType.code == ledger.service_map[value]), HOW_GIVEN
+        if service is None:
+            service = catalog.match_service(value)
+            if service is not None:
+                key = catalog.service_key(value)
+                how = ("名称" if key == catalog.service_key(service.name) else
+                       "代码" if key == catalog.service_key(service.code) else "简称")
+        if service is None and value in remembered:
+            service, how = m.ServiceType.get_or_none(m.ServiceType.code == remembered[value]), HOW_REMEMBERED
+        out.append(ServiceMatch(value, rows, service, how if service else ""))
+    return out
+
+
+def choose_service(ledger: Ledger, value: str, service_text: str) -> m.ServiceType:
+    """The user maps a ledger value to a service named by its name, code or alias (``--map 值=业务``)."""
+    service = catalog.match_service(service_text)
+    if service is None:
+        raise DomainError(f"服务清单中没有“{service_text}”这项业务，无法把“{value}”对应到它。")
+    ledger.service_map[value.strip()] = service.code
+    return service
+
+
+def _remember_services(actor: m.Staff | None, chosen: dict[str, str]) -> None:
+    """Keep the station's choices for the next import (inside the import's transaction, audited)."""
+    before = settings.get(SERVICE_MAP_SETTING) or {}
+    after = before | chosen
+    if after != before:
+        settings.put(SERVICE_MAP_SETTING, after)
+        audit.record(actor, "记住业务对应", "setting", SERVICE_MAP_SETTING,
+                     before={k: before[k] for k in chosen if k in before}, after=chosen)
+
+
+def mapping_lines(ledger: Ledger) -> list[str]:
+    """Which column became which field, for the command line's dry run and the wizard's preview."""
+    used = set(ledger.mapping.values())
+    lines = [f"“{ledger.header_of(c.key)}”列 → {c.header}" for c in ledger.columns if c.key in ledger.mapping]
+    unused = [h for i, h in enumerate(ledger.sheet.headers) if i not in used and h]
+    if unused:
+        lines.append(f"未导入的列：{'、'.join(unused)}")
+    return lines
 
 
 # ---------------------------------------------------------------- intakes
@@ -419,6 +519,7 @@ class _IntakeRow:
     received_at: dt.datetime
     doc_number: str
     name: str
+    phone: str
     service: str
     action: str
     status: str
@@ -431,18 +532,24 @@ class _IntakeRow:
     fields: dict[str, object]  # field label -> cell value
     field_keys: dict[str, str] = field(default_factory=dict)  # rule field -> column key, once the service is known
 
+    @property
+    def historical(self) -> bool:
+        """A case already closed, or received before today: a record of the past, not a new intake
+        (what that relaxes is ``catalog.FieldDef.required_for``)."""
+        return self.status not in intakes.OPEN_STATUSES or self.received_at.date() < dt.date.today()
+
 
 class _Intakes(_Importer):
     def convert(self, row: RowView) -> _IntakeRow | None:
         item = _IntakeRow(
             row=row.number, serial=row.text("serial").upper(), received_at=row.moment("received_at"),
-            doc_number=row.id_number("doc_number"), name=row.text("name"), service=row.text("service"),
-            action=row.text("action"), status=row.text("status") or intakes.RECEIVED,
+            doc_number=row.id_number("doc_number"), name=row.text("name"), phone=row.phone("phone"),
+            service=row.text("service"), action=row.text("action"), status=row.text("status") or intakes.RECEIVED,
             completed_at=row.moment("completed_at"), staff=row.text("staff"), result=row.text("result"),
             forwarded_to=row.text("forwarded_to"), documents=row.text("documents"), notes=row.text("notes"),
             fields={})
         try:
-            idcard.check_phone(row.phone("phone"))
+            item.phone = idcard.check_phone(item.phone)
         except DomainError as exc:
             row.fail("phone", exc.message)
         for spec in row.ledger.columns:
@@ -462,16 +569,34 @@ class _Intakes(_Importer):
     def write(self, items: list[_IntakeRow]) -> None:
         staff = list(m.Staff.select())
         self.staff = {s.display_name: s for s in staff} | {s.username: s for s in staff}
+        self.services = {match.value: match.service for match in match_services(self.job.ledger)}
         self.job.each_in_savepoint(items, self._write, lambda i: [i.row], lambda i: i.field_keys)
+
+    def _service(self, p: _IntakeRow) -> m.ServiceType:
+        service = self.services.get(p.service)
+        if service is None:
+            raise DomainError(f"服务清单中没有“{p.service}”这项业务。请在导入向导中为它选择对应的业务，"
+                              f"或在命令行用 --map {p.service}=业务名称 指定。", field="service")
+        return service
+
+    def _resident(self, p: _IntakeRow) -> tuple[m.Resident, bool]:
+        """The row's resident, registered from the row (name, ID number, phone) when not yet registered;
+        and whether it was. The registration is undone with the row's savepoint if the row is refused."""
+        registered = residents.find_by_document(p.doc_number)
+        if registered is not None:
+            return _same_name(registered, p.name), False
+        if not p.name:
+            raise DomainError(f"证件号码 {idcard.mask_id(p.doc_number)} 的居民尚未登记，本行又没有姓名，"
+                              "无法为其登记。请填写“姓名”，或先导入居民台账。", field="doc_number")
+        resident = residents.save_resident(self.job.actor, residents.ResidentInput(
+            name=p.name, doc_number=p.doc_number, phone=p.phone))
+        return resident, True
 
     def _write(self, p: _IntakeRow) -> None:
         actor = self.job.actor
-        p.field_keys = {"note": "result", "received_at": "received_at"}
-        resident = _resident_for(p.doc_number, p.name)
-        try:
-            service = catalog.get_service(p.service)
-        except DomainError as exc:
-            raise DomainError(exc.message, field="service") from None
+        p.field_keys = {"note": "result", "received_at": "received_at", "name": "name", "phone": "phone"}
+        service = self._service(p)
+        resident, new = self._resident(p)
         defs = catalog.fields_of(service)
         p.field_keys.update({f.key: field_key(f.label) for f in defs})
         action = intakes.check_new_intake(service, p.action, p.received_at, p.documents)
@@ -481,7 +606,8 @@ class _Intakes(_Importer):
             raise DomainError(f"业务“{service.name}”没有“{stray[0]}”这一项，请清空该格或核对业务类型。",
                               field=field_key(stray[0]))
         details = catalog.check_details(
-            service, {f.key: p.fields.get(f.label) for f in defs if f.stage == "intake"}, "intake")
+            service, {f.key: p.fields.get(f.label) for f in defs if f.stage == "intake"}, "intake",
+            historical=p.historical)
         completion = {f.key: p.fields[f.label] for f in defs if f.stage == "complete" and f.label in p.fields}
         if completion and p.status in intakes.OPEN_STATUSES:
             raise DomainError("只有办结时才填写办结信息。", field=next(iter(completion)))
@@ -505,8 +631,9 @@ class _Intakes(_Importer):
             if closed.time() == dt.time() and closed.date() == p.received_at.date():
                 closed = p.received_at  # a date without a time: closed the day it was received
             intakes.change_status(actor, serial, p.status, result=p.result, forwarded_to=p.forwarded_to,
-                                  completion=completion or None, at=closed)
+                                  completion=completion or None, at=closed, historical=p.historical)
         self.job.report.created += 1
+        self.job.report.registered += new
 
     def _serial(self, p: _IntakeRow, resident: m.Resident, service: m.ServiceType) -> str:
         """The row's own 受理编号 when it is free; a number already used by this very intake means 'imported before'."""
@@ -517,9 +644,10 @@ class _Intakes(_Importer):
             _reserve(p.serial)
             return p.serial
         if (clash.resident_id, clash.service_id, clash.received_at) == (resident.id, service.id, p.received_at):
-            raise _AlreadyThere(f"第{p.row}行：受理编号 {p.serial} 已在系统中，跳过。")
+            raise _AlreadyThere(f"{self.job.ledger.sheet.place(p.row)}：受理编号 {p.serial} 已在系统中，跳过。")
         serial = intakes.next_serial(p.received_at)
-        self.job.report.notes.append(f"第{p.row}行：受理编号 {p.serial} 已被其他受理使用，已重新编号为 {serial}。")
+        self.job.report.notes.append(
+            f"{self.job.ledger.sheet.place(p.row)}：受理编号 {p.serial} 已被其他受理使用，已重新编号为 {serial}。")
         return serial
 
 
@@ -581,14 +709,14 @@ class _Tools(_Importer):
         if p.asset_code:
             unit = m.ToolUnit.get_or_none(m.ToolUnit.asset_code == p.asset_code)
             if unit is not None and unit.kind_id == kind.id:
-                raise _AlreadyThere(f"第{p.row}行：资产编号 {p.asset_code} 已在工具清单中，跳过。")
+                raise _AlreadyThere(f"{self.job.ledger.sheet.place(p.row)}：资产编号 {p.asset_code} 已在工具清单中，跳过。")
             if unit is not None:
                 raise DomainError(f"资产编号 {p.asset_code} 已用于“{unit.kind.name}”。", field="asset_code")
         unit = tools.add_units(actor, kind.id, codes=[p.asset_code] if p.asset_code else None,
                                purchase_date=p.purchase_date, notes=p.notes)[0]
         if p.state in (tools.ON_LOAN, tools.RESERVED):
             self.job.report.notes.append(
-                f"第{p.row}行：{unit.asset_code} 的状态“{p.state}”由借用台账或预约设置，现登记为{tools.AVAILABLE}。")
+                f"{self.job.ledger.sheet.place(p.row)}：{unit.asset_code} 的状态“{p.state}”由借用台账或预约设置，现登记为{tools.AVAILABLE}。")
         elif p.state and p.state != tools.AVAILABLE:
             tools.set_unit_state(actor, unit.asset_code, p.state, "导入台账")
         self.job.report.created += 1
@@ -739,9 +867,12 @@ def run_import(ledger: Ledger, actor: m.Staff | None, options: ImportOptions = I
     missing = ledger.missing_required()
     if missing:
         raise DomainError(f"文件中没有“{missing[0].header}”列（或该列没有对应上）。请检查表头，或在导入向导中指定对应的列。")
-    report = ImportReport(ledger.kind, ledger.sheet.path.name, len(ledger.sheet.rows), options)
-    if ledger.sheet.blank_rows:
-        report.notes.append(f"第{'、'.join(map(str, ledger.sheet.blank_rows[:20]))}行为空行，已跳过。")
+    sheet = ledger.sheet
+    report = ImportReport(ledger.kind, sheet.path.name, len(sheet.rows), options)
+    report.notes.extend(note for note in (
+        sheet.sheets_read(),
+        sheet.blank_rows and f"{sheet.places(sheet.blank_rows)}为空行，已跳过。",
+        sheet.total_rows and f"{sheet.places(sheet.total_rows)}为合计或小计行，已跳过。") if note)
     job = _Job(ledger, actor, options, report, progress, cancel, total=2 * len(ledger.sheet.rows))
     importer = IMPORTERS[ledger.kind](job)
     items = []
@@ -765,11 +896,14 @@ def run_import(ledger: Ledger, actor: m.Staff | None, options: ImportOptions = I
                 raise _Rollback
             audit.record(actor, "导入", ledger.kind, report.file, after={
                 "rows": report.rows, "created": report.created, "updated": report.updated,
-                "existing": report.existing, "bad_rows": len(report.bad_rows), "valid_only": options.valid_only})
+                "existing": report.existing, "registered": report.registered, "bad_rows": len(report.bad_rows),
+                "valid_only": options.valid_only})
+            if ledger.service_map:
+                _remember_services(actor, ledger.service_map)
             report.written = True
     except _Rollback:
         if not options.dry_run:
-            report.created = report.updated = report.existing = 0
+            report.created = report.updated = report.existing = report.registered = 0
             _refused(report, actor)
     if progress is not None:
         progress(job.total, job.total)
@@ -802,7 +936,8 @@ def write_skipped_report(report: ImportReport, ledger: Ledger, out: Path | str) 
 
     by_row = dict(ledger.sheet.rows)
     headers = ["行号", "问题说明", *ledger.sheet.headers]
-    rows = [[number, "；".join(p.message if not p.column else f"“{p.column}”{p.message}" for p in report.problems_of(number)),
+    several = len(ledger.sheet.parts) > 1  # then the row number alone does not say where the row is
+    rows = [[ledger.sheet.place(number) if several else number, "；".join(p.message if not p.column else f"“{p.column}”{p.message}" for p in report.problems_of(number)),
              *by_row.get(number, ())]
             for number in report.bad_rows]
     return write_table(Path(out), "未导入的行", headers, rows, widths=[6, 50])

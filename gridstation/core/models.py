@@ -100,6 +100,7 @@ class ServiceType(BaseModel):
     actions = pw.TextField(default="[]")  # JSON list of 办理事项, e.g. 新办/年检
     promised_days = pw.IntegerField(default=5)
     fields = pw.TextField(default="[]")  # JSON list of field definitions
+    aliases = pw.TextField(default="[]")  # JSON list of what staff write for it in ledgers (4050, 失业登记 ...)
     active = pw.BooleanField(default=True)
     builtin = pw.BooleanField(default=False)
     sort_order = pw.IntegerField(default=100)

@@ -8,18 +8,22 @@ must check that the column is missing first (a version-1 database upgraded today
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from collections.abc import Callable
 
 import peewee
+from playhouse.migrate import SchemaMigrator, migrate
 
+from gridstation.core import catalog
 from gridstation.core import db as dbmod
 from gridstation.core import models as m
 from gridstation.core import paths
 from gridstation.core.events.upgrade_v6 import upgrade_to_6
 
 # Tables as they stood at version 1 (intake only); version 2 added the tool box and the audit log,
-# version 3 the tool photos (``_ToolPhotoV3``), version 6 the grid events (core/events/upgrade_v6.py).
+# version 3 the tool photos (``_ToolPhotoV3``), version 4 the services' aliases, version 6 the grid
+# events (core/events/upgrade_v6.py).
 V1_MODELS: list[type[m.BaseModel]] = [
     m.SchemaVersion, m.Setting, m.Staff, m.Grid, m.Resident, m.ResidentKey, m.ServiceType,
     m.Intake, m.IntakeEvent, m.SerialCounter,
@@ -76,7 +80,24 @@ def _upgrade_to_3(database: peewee.Database) -> None:
             kinds.update(photo=digest).where(kinds.id == row["id"]).execute()
 
 
-UPGRADES: dict[int, Callable[[peewee.Database], None]] = {2: _upgrade_to_2, 3: _upgrade_to_3, 6: upgrade_to_6}
+def _upgrade_to_4(database: peewee.Database) -> None:
+    """Services get the names staff write for them in ledgers (``service_type.aliases``, a JSON list).
+
+    The built-in services receive the aliases they carry today (``catalog.BUILTIN_ALIASES``), looked up
+    by their code, which a station cannot change; a service the station added starts with none.
+    """
+    if "aliases" not in {c.name for c in database.get_columns("service_type")}:
+        migrate(SchemaMigrator.from_database(database).add_column(
+            "service_type", "aliases", peewee.TextField(default="[]")))
+    services = peewee.Table("service_type", ("id", "code", "aliases")).bind(database)
+    for code, aliases in catalog.BUILTIN_ALIASES.items():
+        services.update(aliases=json.dumps(aliases, ensure_ascii=False)).where(
+            (services.code == code) & (services.aliases == "[]")).execute()
+
+
+UPGRADES: dict[int, Callable[[peewee.Database], None]] = {
+    2: _upgrade_to_2, 3: _upgrade_to_3, 4: _upgrade_to_4, 6: upgrade_to_6,
+}
 LATEST = max(UPGRADES)
 
 

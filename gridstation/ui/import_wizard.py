@@ -1,5 +1,10 @@
 """The import wizard: choose a ledger, check the column mapping, preview the bad rows, import.
 
+An intake ledger's service column is mapped on the same page: each distinct value the file writes
+gets a drop-down, preset from the catalogue's names, codes and aliases (or the station's earlier
+choice); a value nothing matches must be chosen before the preview. The preview then states the
+whole mapping (sheets read, column → field, value → service) above the rows and their reasons.
+
 Reading, the preview (a dry run of the real import) and the import itself run on a worker thread
 that only calls core functions and reports through signals: it never touches a widget, so the
 counter stays responsive while 100 000 rows are checked. Cancelling sets an event the import polls;
@@ -18,17 +23,19 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QComboBox, QDialog, QFileDialog, QTableWidgetItem, QWidget
 
+from gridstation.core import catalog, ledger_read
 from gridstation.core import db as dbmod
-from gridstation.core import ledger_read
 from gridstation.core.errors import DomainError
-from gridstation.core.ledger_columns import KIND_NAMES, KINDS, RESIDENTS
-from gridstation.core.ledger_import import ImportOptions, ImportReport, run_import
+from gridstation.core.ledger_columns import INTAKES, KIND_NAMES, KINDS, RESIDENTS
+from gridstation.core.ledger_import import (ImportOptions, ImportReport, ServiceMatch, mapping_lines, match_services,
+                                            run_import)
 from gridstation.ui.context import AppContext
 from gridstation.ui.forms import load_form
 
 CHOOSE, MAPPING, PREVIEW, RESULT = range(4)
 STEPS = {CHOOSE: "选择台账文件", MAPPING: "核对列的对应关系", PREVIEW: "预览与检查", RESULT: "导入结果"}
 NOT_IMPORTED = "（不导入）"
+CHOOSE_SERVICE, SKIP_SERVICE = "（请选择）", "（不导入这些行）"
 BAD_ROW, BAD_CELL = QColor("#fde2e1"), QColor("#f4a6a0")
 AREA = {"residents": "resident", "intakes": "intake", "tools": "tools", "loans": "tools"}
 Job = Callable[[Callable[[int, int], None], Callable[[], bool]], Any]
@@ -109,7 +116,9 @@ class PreviewModel(QAbstractTableModel):
             if key is not None:
                 place = self.ledger.mapping[key]
                 return _shown(values[place] if place < len(values) else None)
-            return str(number) if column == 0 else "；".join(p.message for p in problems)
+            if column == 0:  # the row number, with its sheet when the file has several
+                return self.ledger.sheet.place(number) if len(self.ledger.sheet.parts) > 1 else str(number)
+            return "；".join(p.message for p in problems)
         if role == Qt.ItemDataRole.BackgroundRole and problems:
             cell_bad = header is not None and any(p.column == header for p in problems)
             return QBrush(BAD_CELL if cell_bad else BAD_ROW)
@@ -141,6 +150,8 @@ class ImportWizard(QDialog):
         self.report: ImportReport | None = None
         self.worker: Worker | None = None
         self.combos: dict[str, QComboBox] = {}
+        self.service_combos: dict[str, QComboBox] = {}
+        self.matches: list[ServiceMatch] = []
         self.model: PreviewModel | None = None
         self.setWindowTitle("导入台账")
         self.ui = load_form("import_wizard.ui", self)
@@ -154,6 +165,9 @@ class ImportWizard(QDialog):
         self.ui.importButton.clicked.connect(self.start_import)
         self.ui.cancelButton.clicked.connect(self.cancel)
         self.ui.badOnlyCheck.toggled.connect(self._bad_only)
+        # Enter goes forward (下一步, then 导入), never to 浏览… which would open the file dialog.
+        for button in (self.ui.browseButton, self.ui.templateButton, self.ui.backButton, self.ui.cancelButton):
+            button.setAutoDefault(False)
         self.resize(960, 640)
         self._kind_changed()
         self._go(CHOOSE)
@@ -178,6 +192,8 @@ class ImportWizard(QDialog):
         self.ui.nextButton.setEnabled(not busy)
         self.ui.importButton.setVisible(step == PREVIEW)
         self.ui.importButton.setEnabled(not busy and self.preview is not None)
+        self.ui.nextButton.setDefault(step in (CHOOSE, MAPPING))
+        self.ui.importButton.setDefault(step == PREVIEW)
         self.ui.cancelButton.setText("关闭" if step == RESULT and not busy else "取消")
         self.ui.progressBar.setVisible(busy)
 
@@ -240,7 +256,14 @@ class ImportWizard(QDialog):
             combo.setCurrentIndex(0 if index is None else index + 1)
             table.setCellWidget(row, 1, combo)
             self.combos[spec.key] = combo
+            note = QTableWidgetItem(spec.note)  # the template's words: which service needs the field, and when
+            note.setToolTip(spec.note)
+            note.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            table.setItem(row, 2, note)
         table.resizeColumnToContents(0)
+        table.setColumnWidth(1, 260)
+        self.matches = []
+        self._show_services([])
         self._go(MAPPING)
 
     # ------------------------------------------------------------ step 2: the mapping
@@ -259,16 +282,84 @@ class ImportWizard(QDialog):
                     f"文件的第{index + 1}列同时指定给了“{spec[used[index]].header}”和“{spec[key].header}”，请只选一项。")
                 return
             used[index] = key
+        if chosen.get("service") != self.ledger.mapping.get("service"):
+            self.service_combos = {}  # another column: its values are matched afresh
         self.ledger.mapping = chosen
         missing = self.ledger.missing_required()
         if missing:
             self.ui.messageLabel.setText(f"请为必填的“{missing[0].header}”选择文件中的列。")
             return
+        ledger = self.ledger
+        ledger.service_map = self.service_choices()
+        if ledger.kind != INTAKES:
+            self._start_preview()
+            return
+        self._run(lambda _progress, _cancel: match_services(ledger), self._services_matched)
+
+    # ------------------------------------------------------------ step 2: the services of an intake ledger
+
+    def service_choices(self) -> dict[str, str]:
+        """Ledger value -> service code, for the values whose drop-down the user set to a service."""
+        return {value: combo.currentData() for value, combo in self.service_combos.items()
+                if combo.currentData() and combo.property("chosen")}
+
+    def _services_matched(self, matches: list[ServiceMatch]) -> None:
+        self.matches = matches
+        if not self.service_combos:
+            self._show_services(matches)
+        waiting = [v for v, combo in self.service_combos.items() if combo.currentText() == CHOOSE_SERVICE]
+        if waiting:
+            self.ui.messageLabel.setText(f"服务清单中没有“{waiting[0]}”等 {len(waiting)} 种写法，"
+                                         "请在下面为每种写法选择对应的业务（或选“不导入这些行”）。")
+            self.service_combos[waiting[0]].setFocus()
+            return
+        self._start_preview()
+
+    def _show_services(self, matches: list[ServiceMatch]) -> None:
+        """One row per distinct value of the service column, its drop-down preset to the match found."""
+        table = self.ui.serviceTable
+        table.setRowCount(len(matches))
+        self.service_combos = {}
+        services = catalog.all_services() if matches else []
+        for row, match in enumerate(matches):
+            item = QTableWidgetItem(f"{match.value}（{match.rows}行）")
+            item.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            table.setItem(row, 0, item)
+            combo = QComboBox()
+            if match.service is None:
+                combo.addItem(CHOOSE_SERVICE, None)
+                combo.addItem(SKIP_SERVICE, "")
+            for service in services:
+                combo.addItem(service.name, service.code)
+            if match.service is not None:
+                combo.setCurrentIndex(combo.findData(match.service.code))
+            # Only what the user picks is remembered for the next import, not what matched by itself.
+            combo.activated.connect(lambda _i, c=combo: c.setProperty("chosen", True))
+            table.setCellWidget(row, 1, combo)
+            self.service_combos[match.value] = combo
+        shown = bool(matches)
+        self.ui.serviceHint.setVisible(shown)
+        table.setVisible(shown)
+        table.resizeColumnToContents(0)
+
+    def _start_preview(self) -> None:
+        assert self.ledger is not None
         self._go(PREVIEW)
         ledger, actor, options = self.ledger, self.ctx.staff, self._options(dry_run=True)
         self.ui.previewSummary.setText("正在检查每一行…")
+        self.ui.mappingText.setPlainText(self._mapping_text())
         self._run(lambda progress, cancel: run_import(ledger, actor, options, progress=progress, cancel=cancel),
                   self._previewed)
+
+    def _mapping_text(self) -> str:
+        """The mapping in words, the same lines the command line's dry run prints."""
+        assert self.ledger is not None
+        lines = [self.ledger.sheet.sheets_read(), "列的对应：" + "；".join(mapping_lines(self.ledger))]
+        if self.matches:
+            skipped = {v for v, combo in self.service_combos.items() if combo.currentText() == SKIP_SERVICE}
+            lines.append("业务的对应：" + "；".join(
+                f"“{m.value}”（{m.rows}行）→ {SKIP_SERVICE}" if m.value in skipped else m.line() for m in self.matches))
+        return "\n".join(line for line in lines if line)
 
     # ------------------------------------------------------------ step 3: the preview
 
@@ -329,7 +420,7 @@ class ImportWizard(QDialog):
         worker.progressed.connect(self._progress)
         worker.succeeded.connect(done)
         worker.failed.connect(failed or self.ui.messageLabel.setText)
-        worker.finished.connect(self._worker_done)
+        worker.finished.connect(lambda: self._worker_done(worker))
         self.worker = worker
         self._buttons()
         worker.start()
@@ -338,10 +429,12 @@ class ImportWizard(QDialog):
         self.ui.progressBar.setRange(0, max(total, 1))
         self.ui.progressBar.setValue(done)
 
-    def _worker_done(self) -> None:
-        if self.worker is not None:
-            self.worker.deleteLater()
-        self.worker = None
+    def _worker_done(self, worker: Worker) -> None:
+        """A step that starts the next one from its result (services matched -> preview) has already
+        put the next worker in ``self.worker``; only the one that finished is let go."""
+        worker.deleteLater()
+        if self.worker is worker:
+            self.worker = None
         self._buttons()
 
     def cancel(self) -> None:

@@ -43,6 +43,7 @@ class ServiceDialog(QDialog):
             self.ui.categoryEdit.setText(service.category)
             self.ui.daysSpin.setValue(service.promised_days)
             self.ui.actionsEdit.setText("、".join(catalog.actions_of(service)))
+            self.ui.aliasesEdit.setText("、".join(catalog.aliases_of(service)))
             self.ui.activeCheck.setChecked(service.active)
             for fdef in catalog.fields_of(service):
                 self.add_field(fdef)
@@ -113,6 +114,7 @@ class ServiceDialog(QDialog):
                 self.ctx.staff, code=self.service.code if self.service else "", name=self.ui.nameEdit.text(),
                 promised_days=self.ui.daysSpin.value(), actions=split_list(self.ui.actionsEdit.text()),
                 fields=self.fields(), category=self.ui.categoryEdit.text(), active=self.ui.activeCheck.isChecked(),
+                aliases=split_list(self.ui.aliasesEdit.text()),
             )
         except DomainError as exc:
             self.ui.messageLabel.setText(exc.message)
