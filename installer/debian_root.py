@@ -27,15 +27,21 @@ class RootError(Exception):
     """A step in the Debian root failed or cannot run here; the message says what to do."""
 
 
-def debian_mirror() -> str:
-    """The Debian archive apt uses on this machine (not the security archive): deb822 or one-line form."""
+def debian_mirror(security: bool = False) -> str:
+    """The Debian archive apt uses on this machine, or its security archive: deb822 or one-line form.
+
+    With GRIDSTATION_DEBIAN_MIRROR set, the security archive is taken to sit beside it (…/debian-security),
+    as it does on Debian's own mirrors.
+    """
     if os.environ.get(MIRROR_VARIABLE):
-        return os.environ[MIRROR_VARIABLE].rstrip("/")
+        mirror = os.environ[MIRROR_VARIABLE].rstrip("/")
+        return mirror + "-security" if security else mirror
     texts = [p.read_text(encoding="utf-8") for p in [APT_SOURCES, *sorted(APT_SOURCE_PARTS.glob("*"))]
              if p.is_file() and p.suffix in {".list", ".sources"}]
+    wanted = r"/debian-security/?$" if security else r"/debian/?$"
     for text in texts:
         for uri in re.findall(r"^\s*(?:URIs:|deb(?:\s+\[[^]]*\])?)\s+(\S+)", text, re.MULTILINE):
-            if "security" not in uri and re.search(r"/debian/?$", uri):
+            if re.search(wanted, uri):
                 return uri.rstrip("/")
     raise RootError(f"在 apt 配置里找不到 Debian 软件源；请设置环境变量 {MIRROR_VARIABLE}。")
 
@@ -46,7 +52,7 @@ def create(root: Path, suite: str, packages: Sequence[str] = (), cache: Path | N
         return root
     if os.geteuid() != 0 or shutil.which("debootstrap") is None:
         raise RootError("制作 Debian 根目录需要 root 权限和 debootstrap（apt-get install debootstrap）。")
-    shutil.rmtree(root, ignore_errors=True)
+    remove(root)
     root.parent.mkdir(parents=True, exist_ok=True)
     command = ["debootstrap", "--variant=minbase"]
     if packages:
@@ -74,6 +80,15 @@ def entered(root: Path) -> Iterator[Path]:
     finally:
         for target in reversed(done):
             subprocess.call(["umount", "--lazy", str(target)])
+
+
+def remove(root: Path) -> None:
+    """Delete a root, but never through a mount still inside it (a bound /dev is the host's own)."""
+    inside = [line.split()[1] for line in Path("/proc/mounts").read_text().splitlines()
+              if line.split()[1].startswith(f"{root.resolve()}/")]
+    if inside:
+        raise RootError(f"{root} 里还有挂载点（{', '.join(inside)}），没有删除。")
+    shutil.rmtree(root, ignore_errors=True)
 
 
 def run(root: Path, script: str, env: Mapping[str, str] | None = None, log: Path | None = None) -> None:

@@ -30,7 +30,7 @@ PYTHON = "/opt/python3.11"
 # What compiling CPython needs, plus the libraries Qt loads at build time (icons are drawn with Qt).
 BUILD_PACKAGES = (
     "build-essential", "binutils", "dpkg-dev", "xz-utils", "ca-certificates",
-    "libssl-dev", "libffi-dev", "zlib1g-dev", "libbz2-dev", "liblzma-dev", "libsqlite3-dev", "uuid-dev",
+    "libssl-dev", "libffi-dev", "libexpat1-dev", "zlib1g-dev", "libbz2-dev", "liblzma-dev", "libsqlite3-dev", "uuid-dev",
     "libgl1", "libegl1", "libfontconfig1", "libfreetype6", "libxkbcommon0", "libxkbcommon-x11-0", "libdbus-1-3",
     "libglib2.0-0", "libx11-xcb1", "libxcb-icccm4", "libxcb-image0", "libxcb-keysyms1", "libxcb-randr0",
     "libxcb-render-util0", "libxcb-shape0", "libxcb-xinerama0", "libxcb-xkb1", "libxcb-cursor0", "libcups2",
@@ -54,10 +54,24 @@ for patch in $(cat ../debian/patches/series); do
     [ "$patch" = shutdown-deadlock.diff ] && upstream=1
     [ $upstream = 1 ] && patch -p1 -s -N < ../debian/patches/$patch
 done
-./configure --prefix={PYTHON} --enable-shared --with-ensurepip=install \
+# The CVE-2026-4224 fix calls an internal API; Debian builds pyexpat into libpython, we build it as a
+# module, which needs what CPython 3.12's pyexpat.c says at its top.
+grep -q Py_BUILD_CORE_MODULE Modules/pyexpat.c ||
+    sed -i '1i #ifndef Py_BUILD_CORE_BUILTIN\\n#  define Py_BUILD_CORE_MODULE 1\\n#endif' Modules/pyexpat.c
+./configure --prefix={PYTHON} --enable-shared --with-system-expat --with-ensurepip=install \
     LDFLAGS=-Wl,-rpath,{PYTHON}/lib
 make -j"$(nproc)"
 make install
+"""
+
+# Each release takes the newest security fixes of the libraries the bundle copies (OpenSSL, SQLite, …).
+UPDATE_ROOT = f"""
+cat > /etc/apt/sources.list.d/updates.list <<END
+deb {{mirror}} {SUITE}-updates main
+deb {{security}} {SUITE}-security main
+END
+apt-get update -qq
+apt-get dist-upgrade -y -qq
 """
 
 BUILD_BUNDLE = f"""
@@ -90,6 +104,8 @@ def build_release(project: Path, out: Path, floor: str, *, fast: bool = False) -
         if not (root / PYTHON.lstrip("/") / "bin" / "python3").exists():
             step(f"编译 CPython 3.11 / building CPython in the root (log: {log})")
             run(root, BUILD_PYTHON.format(mirror=debian_mirror()), log=log)
+        step("更新构建环境 / security updates of the root")
+        run(root, UPDATE_ROOT.format(mirror=debian_mirror(), security=debian_mirror(security=True)), log=log)
         step("在 Debian 11 里打包 / bundle and .deb inside the root")
         inside = root / "build" / "project"
         shutil.rmtree(inside, ignore_errors=True)

@@ -117,6 +117,7 @@ def test_mirror_comes_from_the_deb822_apt_configuration(tmp_path, monkeypatch):
     monkeypatch.setattr(debian_root, "APT_SOURCES", tmp_path / "sources.list")
     monkeypatch.setattr(debian_root, "APT_SOURCE_PARTS", parts)
     assert debian_root.debian_mirror() == "http://archive.example/debian"
+    assert debian_root.debian_mirror(security=True) == "http://archive.example/debian-security"
 
 
 def test_mirror_comes_from_a_one_line_sources_list_or_the_environment(tmp_path, monkeypatch):
@@ -129,6 +130,7 @@ def test_mirror_comes_from_a_one_line_sources_list_or_the_environment(tmp_path, 
     assert debian_root.debian_mirror() == "http://mirror.example/debian"
     monkeypatch.setenv(debian_root.MIRROR_VARIABLE, "http://local.example/debian/")
     assert debian_root.debian_mirror() == "http://local.example/debian"
+    assert debian_root.debian_mirror(security=True) == "http://local.example/debian-security"
 
 
 def test_without_any_debian_source_the_mirror_question_is_answered_in_chinese(tmp_path, monkeypatch):
@@ -137,3 +139,21 @@ def test_without_any_debian_source_the_mirror_question_is_answered_in_chinese(tm
     monkeypatch.setattr(debian_root, "APT_SOURCE_PARTS", tmp_path / "none")
     with pytest.raises(debian_root.RootError, match="GRIDSTATION_DEBIAN_MIRROR"):
         debian_root.debian_mirror()
+
+
+@pytest.mark.skipif(os.geteuid() != 0 or shutil.which("mount") is None, reason="mounting needs root")
+def test_a_root_with_a_mount_inside_is_never_deleted(tmp_path):
+    """A bound /dev left mounted would make deleting the root delete the host's device files."""
+    root = tmp_path / "root"
+    (root / "dev").mkdir(parents=True)
+    (root / "etc").mkdir()
+    subprocess.run(["mount", "-t", "tmpfs", "tmpfs", str(root / "dev")], check=True)
+    try:
+        (root / "dev" / "null-stand-in").write_text("host file", encoding="utf-8")
+        with pytest.raises(debian_root.RootError, match="挂载点"):
+            debian_root.remove(root)
+        assert (root / "dev" / "null-stand-in").is_file() and (root / "etc").is_dir()
+    finally:
+        subprocess.run(["umount", str(root / "dev")], check=True)
+    debian_root.remove(root)
+    assert not root.exists()
