@@ -12,8 +12,8 @@ itself runs on the oldest system the stations use that Debian's registry still s
 3. the project and its wheels in a virtualenv of that Python, and installer/build.py run there.
 
 Everything is kept in the cache folder (default /var/cache/gridstation-release, or
-GRIDSTATION_RELEASE_CACHE), so a second release only rebuilds the bundle: about 25 minutes the
-first time on two cores, a few minutes after that.
+GRIDSTATION_RELEASE_CACHE), so a later release only updates the root and rebuilds the bundle: about
+20 minutes the first time on two cores, 9 after that.
 """
 
 from __future__ import annotations
@@ -110,7 +110,10 @@ def build_release(project: Path, out: Path, floor: str, *, fast: bool = False) -
         inside = root / "build" / "project"
         shutil.rmtree(inside, ignore_errors=True)
         shutil.copytree(project, inside, ignore=SKIPPED, symlinks=True)
-        run(root, BUILD_BUNDLE.format(floor=floor, fast="--fast" if fast else ""), env={"QT_QPA_PLATFORM": "offscreen"})
+        # pip in the root trusts what pip here trusts (a site's own certificate authority among them).
+        shutil.copy2(os.environ.get("PIP_CERT", "/etc/ssl/certs/ca-certificates.crt"), root / "build" / "ca.pem")
+        run(root, BUILD_BUNDLE.format(floor=floor, fast="--fast" if fast else ""),
+            env={"QT_QPA_PLATFORM": "offscreen", "PIP_CERT": "/build/ca.pem"})
     out.mkdir(parents=True, exist_ok=True)
     shutil.rmtree(out / "gridstation", ignore_errors=True)
     shutil.copytree(root / "build" / "dist" / "gridstation", out / "gridstation", symlinks=True)
