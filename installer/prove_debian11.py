@@ -6,8 +6,8 @@ Makes a new minimal bullseye root (glibc 2.31, the oldest the registry still ser
 the package with its Depends from Debian's registry and without Recommends (so Depends alone must be
 enough), then runs the installed ``gridstation`` offscreen: --version, init, selftest and a screenshot
 of the intake page, which lands beside the .deb as ``<name>.debian11.png`` for a person to look at.
-The root is deleted afterwards unless --keep. Needs root, debootstrap and Debian's registry; about
-three and a half minutes on two cores (see the README), so it runs before each release, not in CI.
+The root is deleted afterwards unless --keep. Needs root, debootstrap and Debian's registry; two to
+four minutes on two cores (see the README), so it runs before each release, not in CI.
 """
 
 from __future__ import annotations

@@ -12,8 +12,8 @@ itself runs on the oldest system the stations use that Debian's registry still s
 3. the project and its wheels in a virtualenv of that Python, and installer/build.py run there.
 
 Everything is kept in the cache folder (default /var/cache/gridstation-release, or
-GRIDSTATION_RELEASE_CACHE), so a later release only updates the root and rebuilds the bundle: about
-20 minutes the first time on two cores, 9 after that.
+GRIDSTATION_RELEASE_CACHE), so a later release only updates the root and rebuilds the bundle: 12 minutes
+the first time on two busy cores, 9 after that.
 """
 
 from __future__ import annotations
