@@ -32,8 +32,8 @@ import time
 import tomllib
 from pathlib import Path
 
-from glibc_check import parse_version, scan, show
 from debian_root import RootError
+from glibc_check import parse_version, scan, show
 from release import build_release
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -36,7 +36,7 @@ STATION = "新亚洲体育城社区为民服务站"
 
 
 def build(*args: str | Path, expect: int = 0) -> subprocess.CompletedProcess:
-    result = subprocess.run([sys.executable, str(BUILD), *map(str, args)], cwd=ROOT, capture_output=True,
+    result = subprocess.run([sys.executable, str(BUILD), *map(str, args)], cwd=ROOT, check=False, capture_output=True,
                             text=True, timeout=1200)
     assert result.returncode == expect, result.stdout[-3000:] + result.stderr[-3000:]
     return result
@@ -44,7 +44,7 @@ def build(*args: str | Path, expect: int = 0) -> subprocess.CompletedProcess:
 
 def glibc_check(folder: Path, floor: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, str(GLIBC_CHECK), str(folder), "--floor", floor],
-                          capture_output=True, text=True, timeout=300)
+                          check=False, capture_output=True, text=True, timeout=300)
 
 
 @pytest.fixture(scope="module")
@@ -71,7 +71,7 @@ def bundle_run(unpacked: Path, data: Path, *args: str) -> subprocess.CompletedPr
     env.update(QT_QPA_PLATFORM="offscreen", GRIDSTATION_DATA_DIR=str(data), GRIDSTATION_ADMIN_PASSWORD=PASSWORD)
     program = unpacked / "opt" / "gridstation" / "gridstation"
     data.parent.mkdir(parents=True, exist_ok=True)
-    return subprocess.run([str(program), *args], cwd=data.parent, env=env, capture_output=True, text=True,
+    return subprocess.run([str(program), *args], cwd=data.parent, check=False, env=env, capture_output=True, text=True,
                           timeout=300)
 
 
@@ -155,7 +155,8 @@ def test_bundle_started_through_a_symlink_finds_its_files(unpacked, tmp_path):
     link.parent.mkdir()
     link.symlink_to(unpacked / "opt" / "gridstation" / "gridstation")
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", GRIDSTATION_DATA_DIR=str(tmp_path / "data"))
-    result = subprocess.run([str(link), "--version"], env=env, capture_output=True, text=True, timeout=120)
+    result = subprocess.run([str(link), "--version"], env=env, check=False, capture_output=True, text=True,
+                            timeout=120)
     assert result.returncode == 0 and result.stdout.strip() == f"gridstation {VERSION}"
 
 
