@@ -5,6 +5,12 @@
     python installer/build.py --deb           dist/gridstation_<version>_<arch>.deb (Linux, dpkg-deb)
     python installer/build.py --nsis [--windows-bundle DIR]
                                               dist/gridstation-<version>-setup.exe (makensis)
+    python installer/build.py --release       bundle and .deb for the stations, built inside a
+                                              Debian 11 root (root, debootstrap; see release.py)
+
+Every bundle is checked for the newest GLIBC_ symbol version its files need (glibc_check.py); the
+build fails above the floor it promises, and the .deb's Depends names that floor. A release build
+promises RELEASE_GLIBC_FLOOR; any other build only the glibc of the machine it was built on.
 
 --deb and --nsis reuse the bundle in the output folder and build it first only when it is missing;
 --bundle always builds it afresh. PyInstaller cannot cross-compile, so the Windows installer needs a
@@ -26,6 +32,10 @@ import time
 import tomllib
 from pathlib import Path
 
+from debian_root import RootError
+from glibc_check import parse_version, scan, show
+from release import build_release
+
 ROOT = Path(__file__).resolve().parents[1]
 INSTALLER = ROOT / "installer"
 ICON_SVG = ROOT / "resources" / "icons" / "gridstation.svg"
@@ -38,6 +48,8 @@ ICO_SIZES = (16, 24, 32, 48, 64, 128, 256)
 DEB_DEPENDS = ("libgl1", "libegl1", "libfontconfig1", "libfreetype6", "libxkbcommon0", "libxcb-icccm4",
                "libxcb-keysyms1", "libdbus-1-3")
 DEB_RECOMMENDS = ("libwayland-cursor0", "libwayland-egl1", "cups-client")
+# Debian 11 and Kylin V10 have glibc 2.31; see the README for UOS 20 (2.28).
+RELEASE_GLIBC_FLOOR = "2.31"
 
 
 class BuildError(Exception):
@@ -56,7 +68,7 @@ def folder_size(path: Path) -> int:
     return sum(f.lstat().st_size for f in path.rglob("*") if f.is_file() and not f.is_symlink())
 
 
-def build_bundle(out: Path, work: Path) -> Path:
+def build_bundle(out: Path, work: Path, floor: str) -> Path:
     """Run PyInstaller on installer/gridstation.spec; the bundle lands in ``out``/gridstation."""
     try:
         import PyInstaller  # noqa: F401 - only checking that it is installed
@@ -70,12 +82,13 @@ def build_bundle(out: Path, work: Path) -> Path:
         raise BuildError("PyInstaller 打包失败，详见上面的输出。")
     bundle = out / BUNDLE
     print(f"    {bundle}  {folder_size(bundle) / 1e6:.0f} MB  {time.perf_counter() - started:.0f} s")
+    check_glibc(bundle, floor)
     return bundle
 
 
-def existing_bundle(out: Path, work: Path) -> Path:
+def existing_bundle(out: Path, work: Path, floor: str) -> Path:
     bundle = out / BUNDLE
-    return bundle if (bundle / "_internal").is_dir() else build_bundle(out, work)
+    return bundle if (bundle / "_internal").is_dir() else build_bundle(out, work, floor)
 
 
 def render_png(size: int, target: Path) -> Path:
@@ -107,39 +120,37 @@ def render_ico(target: Path) -> Path:
     return target
 
 
-def glibc_needed(bundle: Path) -> str:
-    """The newest GLIBC symbol version any file of the bundle asks for.
+def build_glibc() -> str:
+    """The glibc of the machine running the build: what a bundle built here can promise at best."""
+    return os.confstr("CS_GNU_LIBC_VERSION").split()[-1] if sys.platform == "linux" else RELEASE_GLIBC_FLOOR
 
-    The bundle runs only where glibc is at least that new; saying so in Depends makes dpkg refuse
-    an older system with a clear message instead of a program that will not start.
-    """
-    newest = (2, 17)
-    pattern = re.compile(rb"GLIBC_(2\.\d+)(?:\.\d+)?\x00")
-    for path in bundle.rglob("*"):
-        if path.is_file() and not path.is_symlink():
-            with open(path, "rb") as handle:
-                if handle.read(4) != b"\x7fELF":
-                    continue
-                data = handle.read()
-            for match in pattern.finditer(data):
-                found = tuple(int(x) for x in match.group(1).split(b"."))
-                newest = max(newest, found)  # type: ignore[assignment]
-    return ".".join(map(str, newest))
+
+def check_glibc(bundle: Path, floor: str) -> None:
+    """Refuse a bundle any file of which needs a newer glibc than ``floor``: it would not start there."""
+    report = scan(bundle)
+    too_new = report.above(parse_version(floor))
+    print(f"    GLIBC: newest needed {show(report.newest)}, promised floor {floor}")
+    if too_new:
+        listed = "\n".join(f"      GLIBC_{show(v)}  {p.relative_to(bundle)}" for v, p in too_new[:10])
+        raise BuildError(f"程序包里有 {len(too_new)} 个文件需要比 glibc {floor} 更新的 C 库，"
+                         f"在承诺的最旧系统上无法启动：\n{listed}\n请用 --release 在 Debian 11 环境里打包。")
 
 
 def deb_architecture() -> str:
     return subprocess.run(["dpkg", "--print-architecture"], check=True, capture_output=True, text=True).stdout.strip()
 
 
-def build_deb(bundle: Path, out: Path, work: Path, *, fast: bool = False) -> Path:
+def build_deb(bundle: Path, out: Path, work: Path, floor: str, *, fast: bool = False) -> Path:
     """Pack the bundle as a .deb: /opt/gridstation, /usr/bin/gridstation, menu entry and icons.
 
     No maintainer scripts: removing the package removes exactly its files, and the data (in each
     user's ~/.local/share/GridStation, or wherever the first-run setup put it) is never touched.
     Menu and icon caches are refreshed by the dpkg triggers of desktop-file-utils and hicolor.
+    The bundle is checked against ``floor`` again (it may be an older build), and Depends names it.
     """
     if sys.platform != "linux" or shutil.which("dpkg-deb") is None:
         raise BuildError("制作 .deb 需要在 Linux 上运行，并且有 dpkg-deb（Debian/UOS/麒麟自带）。")
+    check_glibc(bundle, floor)
     arch = deb_architecture()
     name = f"gridstation_{version()}_{arch}"
     step(f"制作 Debian 软件包 / building {name}.deb")
@@ -164,7 +175,7 @@ def build_deb(bundle: Path, out: Path, work: Path, *, fast: bool = False) -> Pat
         f"Architecture: {arch}\n"
         "Maintainer: 网格服务站 GridStation <gridstation@localhost>\n"
         f"Installed-Size: {folder_size(root) // 1024}\n"
-        f"Depends: libc6 (>= {glibc_needed(bundle)}), {', '.join(DEB_DEPENDS)}\n"
+        f"Depends: libc6 (>= {floor}), {', '.join(DEB_DEPENDS)}\n"
         f"Recommends: {', '.join(DEB_RECOMMENDS)}\n"
         "Section: misc\n"
         "Priority: optional\n"
@@ -193,7 +204,7 @@ def windows_bundle(args: argparse.Namespace, out: Path, work: Path) -> Path:
     if args.windows_bundle:
         bundle = Path(args.windows_bundle).resolve()
     elif sys.platform == "win32":
-        bundle = existing_bundle(out, work)
+        bundle = existing_bundle(out, work, build_glibc())
     else:
         raise BuildError("Windows 安装程序需要在 Windows 上打好的程序包：请在 Windows 上运行 "
                          "python installer/build.py --bundle，再把 dist\\gridstation 文件夹用 --windows-bundle 指给本命令。")
@@ -243,6 +254,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--deb", action="store_true", help="Debian/UOS/麒麟 软件包（Linux）")
     parser.add_argument("--nsis", action="store_true", help="Windows 安装程序（需要 makensis）")
     parser.add_argument("--all", action="store_true", help="本机能做的全部（默认）")
+    parser.add_argument("--release", action="store_true",
+                        help=f"发布版：在 Debian 11 环境里打包和制作 .deb，可在 glibc {RELEASE_GLIBC_FLOOR} 的系统上运行（需要 root 和 debootstrap）")
+    parser.add_argument("--glibc-floor", metavar="X.Y",
+                        help="承诺的最旧 glibc；程序包里有文件需要更新的就失败（默认：本机的 glibc，--release 时为 "
+                             f"{RELEASE_GLIBC_FLOOR}）")
     parser.add_argument("--windows-bundle", metavar="DIR", help="在 Windows 上打好的 dist\\gridstation 文件夹（在 Linux 上制作安装程序时用）")
     parser.add_argument("--fast", action="store_true", help="用 gzip 压缩 .deb：更快、更大（试打包和测试用）")
     parser.add_argument("--icons", action="store_true", help="由 SVG 重新生成 resources/icons/gridstation.png")
@@ -250,17 +266,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work", default=str(ROOT / "build"), help="中间文件夹（默认 build/）")
     args = parser.parse_args(argv)
     out, work = Path(args.out).resolve(), Path(args.work).resolve()
-    everything = args.all or not (args.bundle or args.deb or args.nsis or args.icons)
+    everything = args.all or not (args.bundle or args.deb or args.nsis or args.icons or args.release)
+    floor = args.glibc_floor or (RELEASE_GLIBC_FLOOR if args.release else build_glibc())
     try:
         if args.icons:
             refresh_committed_icon()
+        if args.release:
+            check_glibc(build_release(ROOT, out, floor, fast=args.fast), floor)
         if args.bundle or everything:
-            build_bundle(out, work)
+            build_bundle(out, work, floor)
         if args.deb or (everything and sys.platform == "linux" and shutil.which("dpkg-deb")):
-            build_deb(existing_bundle(out, work), out, work, fast=args.fast)
+            build_deb(existing_bundle(out, work, floor), out, work, floor, fast=args.fast)
         if args.nsis or (everything and shutil.which("makensis") and (sys.platform == "win32" or args.windows_bundle)):
             build_nsis(windows_bundle(args, out, work), out, work)
-    except BuildError as exc:
+    except (BuildError, RootError) as exc:
         print(f"打包未完成：{exc}", file=sys.stderr)
         return 1
     return 0

@@ -5,6 +5,10 @@ packed as a .deb, unpacked with dpkg-deb -x, and then run from the unpacked /opt
 the source tree: init, selftest, screenshot and an upgrade of a version-1 database all have to find
 the bundled font, forms and icons on their own. Skipped, with the reason, where PyInstaller,
 dpkg-deb or makensis is missing.
+
+A bundle built here (Debian 12) needs this machine's glibc and must fail the release floor; the
+release bundle itself (built in a Debian 11 root, minutes of work) is checked when
+GRIDSTATION_RELEASE_DEB names one.
 """
 
 from __future__ import annotations
@@ -24,15 +28,23 @@ pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[1]
 BUILD = ROOT / "installer" / "build.py"
+GLIBC_CHECK = ROOT / "installer" / "glibc_check.py"
+RELEASE_FLOOR = "2.31"
 VERSION = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
 PASSWORD = "secret123"
 STATION = "新亚洲体育城社区为民服务站"
 
 
-def build(*args: str | Path) -> None:
-    result = subprocess.run([sys.executable, str(BUILD), *map(str, args)], cwd=ROOT, capture_output=True,
+def build(*args: str | Path, expect: int = 0) -> subprocess.CompletedProcess:
+    result = subprocess.run([sys.executable, str(BUILD), *map(str, args)], cwd=ROOT, check=False, capture_output=True,
                             text=True, timeout=1200)
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert result.returncode == expect, result.stdout[-3000:] + result.stderr[-3000:]
+    return result
+
+
+def glibc_check(folder: Path, floor: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, str(GLIBC_CHECK), str(folder), "--floor", floor],
+                          check=False, capture_output=True, text=True, timeout=300)
 
 
 @pytest.fixture(scope="module")
@@ -59,7 +71,7 @@ def bundle_run(unpacked: Path, data: Path, *args: str) -> subprocess.CompletedPr
     env.update(QT_QPA_PLATFORM="offscreen", GRIDSTATION_DATA_DIR=str(data), GRIDSTATION_ADMIN_PASSWORD=PASSWORD)
     program = unpacked / "opt" / "gridstation" / "gridstation"
     data.parent.mkdir(parents=True, exist_ok=True)
-    return subprocess.run([str(program), *args], cwd=data.parent, env=env, capture_output=True, text=True,
+    return subprocess.run([str(program), *args], cwd=data.parent, check=False, env=env, capture_output=True, text=True,
                           timeout=300)
 
 
@@ -89,9 +101,36 @@ def test_deb_installs_the_bundle_under_opt_with_a_command_menu_entry_and_icons(u
 def test_deb_removes_cleanly_and_keeps_the_data(unpacked):
     control = (unpacked / "DEBIAN" / "control").read_text(encoding="utf-8")
     assert "Package: gridstation\n" in control and f"Version: {VERSION}\n" in control
-    assert "Depends: libc6 (>= 2." in control
+    # A build outside the release root promises only the glibc it was built with.
+    assert f"Depends: libc6 (>= {os.confstr('CS_GNU_LIBC_VERSION').split()[-1]}), libgl1," in control
     # No maintainer scripts: dpkg removes exactly the package's files, never a data folder.
     assert sorted(p.name for p in (unpacked / "DEBIAN").iterdir()) == ["control"]
+
+
+def test_bundle_built_on_a_newer_system_fails_the_release_floor(unpacked):
+    """What the stations got before the release build: a package that Debian 11 cannot start."""
+    if os.confstr("CS_GNU_LIBC_VERSION").split()[-1] <= RELEASE_FLOOR:
+        pytest.skip("this machine's glibc is not newer than the release floor")
+    bundle = unpacked / "opt" / "gridstation"
+    check = glibc_check(bundle, RELEASE_FLOOR)
+    assert check.returncode == 1 and "need more than glibc 2.31" in check.stderr
+    assert "_internal/" in check.stdout  # the most demanding files are named
+    dist = unpacked.parent / "dist"
+    refused = build("--deb", "--glibc-floor", RELEASE_FLOOR, "--fast", "--out", dist, "--work", unpacked.parent / "build",
+                    expect=1)
+    assert "需要比 glibc 2.31 更新的 C 库" in refused.stderr and "--release" in refused.stderr
+
+
+def test_release_deb_needs_no_newer_glibc_than_debian_11(tmp_path):
+    """The package built by `installer/build.py --release` (too slow to build in the suite)."""
+    deb = os.environ.get("GRIDSTATION_RELEASE_DEB")
+    if not deb:
+        pytest.skip("set GRIDSTATION_RELEASE_DEB to a .deb built with installer/build.py --release")
+    subprocess.run(["dpkg-deb", "-x", deb, str(tmp_path)], check=True)
+    control = subprocess.run(["dpkg-deb", "-f", deb, "Depends"], capture_output=True, text=True, check=True).stdout
+    assert control.startswith(f"libc6 (>= {RELEASE_FLOOR}),")
+    check = glibc_check(tmp_path / "opt" / "gridstation", RELEASE_FLOOR)
+    assert check.returncode == 0, check.stdout + check.stderr
 
 
 def test_bundle_creates_checks_and_draws_a_station_outside_the_source_tree(unpacked, tmp_path):
@@ -116,7 +155,8 @@ def test_bundle_started_through_a_symlink_finds_its_files(unpacked, tmp_path):
     link.parent.mkdir()
     link.symlink_to(unpacked / "opt" / "gridstation" / "gridstation")
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", GRIDSTATION_DATA_DIR=str(tmp_path / "data"))
-    result = subprocess.run([str(link), "--version"], env=env, capture_output=True, text=True, timeout=120)
+    result = subprocess.run([str(link), "--version"], env=env, check=False, capture_output=True, text=True,
+                            timeout=120)
     assert result.returncode == 0 and result.stdout.strip() == f"gridstation {VERSION}"
 
 
