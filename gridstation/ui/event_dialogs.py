@@ -66,7 +66,7 @@ class RegisterEventDialog(QDialog):
         self.categoryCombo = _combo(self, [(c.name, c.name) for c in lists.categories()])
         self.levelCombo = _combo(self, [(x, x) for x in rules.LEVELS])
         self.sourceCombo = _combo(self, [(x, x) for x in rules.SOURCES])
-        grids = [("（不限网格）", None)] + [(g.name, g.id) for g in m.Grid.select().order_by(m.Grid.name)]
+        grids = [("（未分网格）", None)] + [(g.name, g.id) for g in m.Grid.select().order_by(m.Grid.name)]
         self.gridCombo = _combo(self, grids)
         mine = next((i for i, (_, gid) in enumerate(grids) if gid is not None and ctx.staff is not None
                      and m.Grid.get_by_id(gid).worker_id == ctx.staff.id), 0)
@@ -108,6 +108,7 @@ class RegisterEventDialog(QDialog):
         layout.addWidget(self.messageLabel)
         layout.addLayout(buttons)
         QShortcut(QKeySequence("Ctrl+S"), self, self.save)
+        QShortcut(QKeySequence("F2"), self, self.picker.focus_search)
         self.resize(600, 620)
 
     def choose_photos(self) -> None:
