@@ -14,7 +14,7 @@ from gridstation.core import db as dbmod
 from gridstation.core import models as m
 from gridstation.core.events import figures, handling, lists, rules
 from gridstation.core.events.numbering import NUMBER_RE
-from gridstation.core.events.register import EventInput, register_event
+from gridstation.core.events.register import EventInput, add_photo, register_event
 
 AS_OF = (dt.datetime.now() - dt.timedelta(hours=1)).replace(minute=0, second=0, microsecond=0)
 TABLES = ["grid_event", "event_step", "event_party", "mediation_session", "event_partner"]
@@ -44,7 +44,7 @@ def rows(path: Path) -> dict[str, list[tuple]]:
         conn.close()
 
 
-def test_the_events_follow_the_apps_rules(demo_file):
+def test_the_events_follow_the_apps_rules(demo_file, tmp_path):
     station.open_site(str(demo_file))
     try:
         events = list(m.GridEvent.select())
@@ -73,8 +73,11 @@ def test_the_events_follow_the_apps_rules(demo_file):
         last = m.GridEvent.select().order_by(m.GridEvent.found_at.desc()).first()
         new = register_event(clerk, EventInput("其他", rules.NORMAL, "新发现", rules.PATROL, found_at=last.found_at))
         assert int(new.number[-4:]) == int(last.number[-4:]) + 1
-        open_one = m.GridEvent.get(m.GridEvent.status == rules.HANDLING, m.GridEvent.category != "矛盾纠纷",
-                                   m.GridEvent.category.not_in(["环境卫生", "设施损坏", "安全隐患"]))
+        open_one = m.GridEvent.get(m.GridEvent.status == rules.HANDLING, m.GridEvent.category != "矛盾纠纷")
+        if categories[open_one.category].after_photo:
+            picture = tmp_path / "after.png"
+            picture.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(40)))
+            add_photo(clerk, open_one.number, picture, rules.AFTER)
         assert handling.close(clerk, open_one.number, "已处理").status == rules.CLOSED
     finally:
         dbmod.close_database()

@@ -284,3 +284,42 @@ def test_the_daily_log_shows_a_workers_day(qtbot, page, clerk, head):
     qtbot.keyClick(log.dayEdit, Qt.Key.Key_Home)
     qtbot.keyClicks(log.dayEdit, f"{today - dt.timedelta(days=1):%Y-%m-%d}")  # the day before
     assert [log.table.item(r, 4).text() for r in range(log.table.rowCount())] == ["巡查发现：昨天的事"]
+
+
+def test_a_reporter_and_residents_involved_come_from_the_register(qtbot, page, admin):
+    from gridstation.core import residents
+    from gridstation.core.events.register import parties_of
+    from tests.helpers import make_id
+
+    zhang = residents.save_resident(admin, residents.ResidentInput(name="张三", doc_number=make_id(), phone="13812345678"))
+    li = residents.save_resident(admin, residents.ResidentInput(name="李四", doc_number=make_id(seq="113"),
+                                                                phone="13900001111"))
+    dialog = open_register(qtbot, page)
+    choose(qtbot, dialog.sourceCombo, rules.RESIDENT_REPORT)
+    type_text(qtbot, dialog.descriptionEdit, "楼上装修噪音")
+    for initials in ("zs", "ls"):
+        type_text(qtbot, dialog.picker.edit, initials)
+        qtbot.keyClick(dialog.picker.edit, Qt.Key.Key_Return)
+    assert "反映人 张三" in dialog.peopleLabel.text() and "涉及 李四" in dialog.peopleLabel.text()
+    assert "13812345678" not in dialog.peopleLabel.text()
+    qtbot.keyClick(dialog.picker.edit, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    event = m.GridEvent.get()
+    assert [p.resident_id for p in parties_of(event, rules.REPORTER)] == [zhang.id]
+    assert [(p.role, p.resident_id) for p in parties_of(event)] == [(rules.REPORTER, zhang.id), (rules.INVOLVED, li.id)]
+
+
+def test_enter_in_a_field_presses_no_button(qtbot, page):
+    """Enter in the detail's fields must not open the photo chooser or run a step."""
+    from gridstation.core.events.register import EventInput, register_event
+
+    number = register_event(None, EventInput("其他", rules.NORMAL, "问题", rules.PATROL)).number
+    type_text(qtbot, page.ui.numberEdit, number)
+    qtbot.keyClick(page.ui.numberEdit, Qt.Key.Key_Return)
+    detail = dialog_of(page, EventDetailDialog)
+    activate(qtbot, detail)
+    choose(qtbot, detail.actionCombo, "处置后照片")
+    type_text(qtbot, detail.photoEdit, "x.png")
+    qtbot.keyClick(detail.photoEdit, Qt.Key.Key_Return)
+    assert [w for w in QApplication.topLevelWidgets() if w.isVisible() and w not in (page, detail)] == []
+    assert detail.messageLabel.text() == "" and len(history(get_event(number))) == 1

@@ -268,3 +268,13 @@ def test_lists_open_overdue_closed_mine_and_filters(clerk, head, grid, resident)
     assert numbers(which=queries.ALL, grid_id=grid.id, category="民生诉求") == [done.number, old.number]
     assert numbers(which=queries.ALL, date_to=dt.date(2026, 10, 1)) == [old.number]
     assert queries.reporters([mine.id])[mine.id].name == "张三"
+
+
+def test_a_resident_with_the_longest_address_can_be_a_party(clerk, admin, grid):
+    """Compound, building, unit and room at their limits make an address longer than a party keeps."""
+    long = residents.save_resident(admin, residents.ResidentInput(
+        name="王五", doc_number=make_id("110101", "19800101", "123"), compound="星" * 60, building="1" * 20,
+        unit="2" * 20, room="3" * 20))
+    event = new_event(clerk, grid, source=rules.RESIDENT_REPORT, reporter=PartyInput(resident_id=long.id))
+    party = m.EventParty.get(m.EventParty.event == event.id)
+    assert len(party.address) == 120 and party.address.startswith("星" * 60)

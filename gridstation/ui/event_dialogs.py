@@ -11,7 +11,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel,
+from PySide6.QtWidgets import (QComboBox, QDialog, QFileDialog, QFormLayout, QHBoxLayout, QLabel,
                                QLineEdit, QPlainTextEdit, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout,
                                QWidget)
 
@@ -26,9 +26,17 @@ from gridstation.ui.context import AppContext
 from gridstation.ui.feedback import show_message
 from gridstation.ui.pdf_preview import show_pdf
 from gridstation.ui.printing import new_pdf_path
+from gridstation.ui.resident_picker import ResidentPicker, resident_line
 
 
 PHOTO_FILTER = "图片 (*.jpg *.jpeg *.png *.gif *.bmp *.webp)"
+
+
+def no_default_button(dialog: QDialog) -> None:
+    """Enter in a field never presses a button: a dialog otherwise makes its first push button the
+    default (here a file chooser). The dialogs act on their own shortcuts (Ctrl+S, Ctrl+Enter)."""
+    for button in dialog.findChildren(QPushButton):
+        button.setAutoDefault(False)
 
 
 def _text_box(parent: QWidget, height: int = 70) -> QPlainTextEdit:
@@ -58,7 +66,7 @@ class RegisterEventDialog(QDialog):
         self.categoryCombo = _combo(self, [(c.name, c.name) for c in lists.categories()])
         self.levelCombo = _combo(self, [(x, x) for x in rules.LEVELS])
         self.sourceCombo = _combo(self, [(x, x) for x in rules.SOURCES])
-        grids = [("（不限网格）", None)] + [(g.name, g.id) for g in m.Grid.select().order_by(m.Grid.name)]
+        grids = [("（未分网格）", None)] + [(g.name, g.id) for g in m.Grid.select().order_by(m.Grid.name)]
         self.gridCombo = _combo(self, grids)
         mine = next((i for i, (_, gid) in enumerate(grids) if gid is not None and ctx.staff is not None
                      and m.Grid.get_by_id(gid).worker_id == ctx.staff.id), 0)
@@ -68,38 +76,69 @@ class RegisterEventDialog(QDialog):
         self.descriptionEdit = _text_box(self)
         self.reporterNameEdit = QLineEdit(self)
         self.reporterPhoneEdit = QLineEdit(self)
+        # Residents from the register: the first one chosen for an event a resident reported is its
+        # reporter (unless one was typed), the others are residents involved.
+        self.picker = ResidentPicker(self)
+        self.picker.results.setMaximumHeight(70)
+        self.picker.chosen.connect(self.add_resident)
+        self.reporter_id: int | None = None
+        self.involved: list[int] = []
+        self.peopleLabel = QLabel("未选居民", self)
+        self.peopleLabel.setWordWrap(True)
         self.photoButton = QPushButton("添加照片(&P)…", self)
         self.photoButton.clicked.connect(self.choose_photos)
         for label, widget in (("类别(&C)", self.categoryCombo), ("等级(&L)", self.levelCombo),
                               ("来源(&O)", self.sourceCombo), ("网格(&G)", self.gridCombo),
                               ("地点(&D)", self.placeEdit), ("发现的问题(&Q)", self.descriptionEdit),
+                              ("查找居民(&R)", self.picker), ("已选居民", self.peopleLabel),
                               ("反映人姓名(&N)", self.reporterNameEdit), ("反映人电话(&T)", self.reporterPhoneEdit),
                               ("处置前照片", self.photoButton)):
             form.addRow(label, widget)
         self.messageLabel = QLabel(self)
         self.messageLabel.setWordWrap(True)
-        buttons = QDialogButtonBox(self)
-        buttons.addButton("保存 (Ctrl+S)", QDialogButtonBox.ButtonRole.AcceptRole).clicked.connect(self.save)
-        buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole).clicked.connect(self.reject)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        for text, slot in (("保存 (Ctrl+S)", self.save), ("取消", self.reject)):
+            button = QPushButton(text, self)
+            button.clicked.connect(slot)
+            buttons.addWidget(button)
+        no_default_button(self)  # Enter chooses a resident in the search box; only Ctrl+S saves
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.messageLabel)
-        layout.addWidget(buttons)
+        layout.addLayout(buttons)
         QShortcut(QKeySequence("Ctrl+S"), self, self.save)
-        self.resize(560, 480)
+        QShortcut(QKeySequence("F2"), self, self.picker.focus_search)
+        self.resize(600, 620)
 
     def choose_photos(self) -> None:
         paths, _ = QFileDialog.getOpenFileNames(self, "选择处置前照片", "", PHOTO_FILTER)
         self.photo_paths.extend(paths)
         self.photoButton.setText(f"已选 {len(self.photo_paths)} 张，再添加(&P)…")
 
+    def add_resident(self, resident_id: int) -> None:
+        typed = self.reporterNameEdit.text().strip() or self.reporterPhoneEdit.text().strip()
+        if resident_id == self.reporter_id or resident_id in self.involved:
+            return
+        if self.reporter_id is None and not typed and self.sourceCombo.currentData() == rules.RESIDENT_REPORT:
+            self.reporter_id = resident_id
+        else:
+            self.involved.append(resident_id)
+        names = {r.id: r for r in m.Resident.select().where(m.Resident.id.in_([self.reporter_id, *self.involved]))}
+        parts = ([f"反映人 {resident_line(names[self.reporter_id])}"] if self.reporter_id else []) + \
+            [f"涉及 {resident_line(names[i])}" for i in self.involved]
+        self.peopleLabel.setText("\n".join(parts))
+        self.picker.edit.clear()
+
     def save(self) -> None:
         name, phone = self.reporterNameEdit.text().strip(), self.reporterPhoneEdit.text().strip()
         reporter = PartyInput(name=name, phone=phone) if (name or phone) else None
+        if self.reporter_id is not None:
+            reporter = PartyInput(resident_id=self.reporter_id)
         data = EventInput(category=self.categoryCombo.currentData(), level=self.levelCombo.currentData(),
                           description=self.descriptionEdit.toPlainText(), source=self.sourceCombo.currentData(),
                           grid_id=self.gridCombo.currentData(), place=self.placeEdit.text(), reporter=reporter,
-                          photos=list(self.photo_paths))
+                          involved=list(self.involved), photos=list(self.photo_paths))
         try:
             self.saved = register_event(self.ctx.staff, data)
         except DomainError as exc:
@@ -202,6 +241,7 @@ class EventDetailDialog(QDialog):
         layout.addLayout(row)
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
             QShortcut(QKeySequence(keys), self, self.perform)
+        no_default_button(self)
         self.historyTable.setMinimumHeight(150)
         self.resize(860, 700)  # fits a 1366×768 screen with its title bar
         self.reload()

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (QCheckBox, QDialog, QFormLayout, QGroupBox, QHBox
 from gridstation.core.errors import DomainError
 from gridstation.core.events import lists
 from gridstation.ui.context import AppContext
+from gridstation.ui.event_dialogs import no_default_button
 from gridstation.ui.feedback import show_message
 
 
@@ -80,6 +81,7 @@ class EventListsDialog(QDialog):
         layout.addWidget(self.messageLabel)
         QShortcut(QKeySequence("Ctrl+S"), self, self.save_category)
         QShortcut(QKeySequence("Ctrl+D"), self, self.save_partner)
+        no_default_button(self)
         self.resize(980, 560)
         self.reload()
         self.nameEdit.setFocus()

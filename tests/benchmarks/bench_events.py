@@ -6,6 +6,8 @@
 - ``event_grid_open_list_p95_ms``: the first page (200 rows) of one grid's open events with their
   reporters, as the events page loads it, p95 over every grid; beside the same page read with a raw
   sqlite3 query.
+- ``event_month_figures_ms``: the grid-event figures of last month with the breakdowns by grid,
+  worker and category (what ``period_stats`` adds to a monthly report), median of the rounds.
 """
 
 from __future__ import annotations
@@ -35,6 +37,8 @@ def run(ctx: Context) -> list[Figure]:
     from gridstation.core.accounts import HEAD
     from gridstation.core.events import queries, rules
     from gridstation.core.events.demo_events import write_events
+    from gridstation.core.events.figures import event_figures
+    from gridstation.core.stats import month_end
     from gridstation.core.events.register import EventInput, PartyInput, register_event
 
     copy = ctx.copy_db("events.db")
@@ -53,9 +57,12 @@ def run(ctx: Context) -> list[Figure]:
             rows = list(queries.query_events(queries.EventFilter(which=queries.OPEN, grid_id=grid_id)).limit(PAGE))
             queries.reporters([e.id for e in rows])
             lists.append(ms_since(start))
+        first = (dt.date.today().replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+        month = [time_ms(lambda: event_figures(first, month_end(first))) for _ in range(max(1, ctx.repeat))]
     raw = _raw_lists(copy, grids * max(1, ctx.repeat))
     return [Figure("event_register_ms", median(register[1:]), "ms", None, None),
-            Figure("event_grid_open_list_p95_ms", p95(lists), "ms", "raw_sqlite_grid_open_list_p95_ms", p95(raw))]
+            Figure("event_grid_open_list_p95_ms", p95(lists), "ms", "raw_sqlite_grid_open_list_p95_ms", p95(raw)),
+            Figure("event_month_figures_ms", median(month), "ms", None, None)]
 
 
 def _raw_lists(path, grids: list[int]) -> list[float]:

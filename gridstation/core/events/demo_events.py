@@ -136,7 +136,7 @@ def write_events(rng: random.Random, count: int, head_id: int, as_of: dt.datetim
         outcome = terms = referred = ""
         outcome_at = None
         limit_days = max(1, (due - found.date()).days)
-        close_chance = 0.93 if due < last_day else 0.45
+        close_chance = 0.985 if due < last_day else 0.45
         closes = routed_at is not None and rng.random() < close_chance
         closed_at = found + dt.timedelta(days=rng.uniform(0.1, limit_days * 1.3)) if closes else None
         if closed_at and closed_at > as_of:

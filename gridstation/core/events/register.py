@@ -17,6 +17,7 @@ from gridstation.core.residents import get_resident
 
 CLOCK_SLACK = dt.timedelta(minutes=5)  # PCs' clocks differ a little; an event is never found in the future
 MAX_TEXT = 2000
+ADDRESS_MAX = 120  # EventParty.address
 
 
 @dataclass
@@ -51,12 +52,14 @@ def party_row(data: PartyInput) -> dict[str, object]:
         r = get_resident(data.resident_id)
         address = "".join(x for x in (r.compound, r.building and f"{r.building}栋", r.unit and f"{r.unit}单元",
                                       r.room and f"{r.room}室") if x)
-        return {"resident": r.id, "name": r.name, "phone": r.phone, "doc_number": r.doc_number, "address": address}
+        # The register allows a longer address (four fields) than a party keeps; the resident's own record has it all.
+        return {"resident": r.id, "name": r.name, "phone": r.phone, "doc_number": r.doc_number,
+                "address": address[:ADDRESS_MAX]}
     name = (data.name or "").strip()
     if not name or len(name) > 60:
         raise DomainError("请填写当事人或反映人的姓名（最多60个字）。", field="name")
     phone = check_phone(data.phone)
-    if len(data.doc_number.strip()) > 40 or len(data.address.strip()) > 120:
+    if len(data.doc_number.strip()) > 40 or len(data.address.strip()) > ADDRESS_MAX:
         raise DomainError("证件号码最多40个字，住址最多120个字。", field="address")
     return {"resident": None, "name": name, "phone": phone, "doc_number": data.doc_number.strip().upper(),
             "address": data.address.strip()}
