@@ -1,0 +1,179 @@
+"""The background-operation helper: work runs off the GUI thread, every answer arrives on it."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from PySide6.QtCore import Qt, QThread, QTimer
+from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
+
+from gridstation.core import models as m
+from gridstation.core.errors import DomainError
+from gridstation.ui.background import UNEXPECTED, run_and_wait, run_in_background
+
+
+def on_gui_thread() -> bool:
+    return QThread.currentThread() is QApplication.instance().thread()
+
+
+class Calls:
+    """What the callbacks saw, and on which thread."""
+
+    def __init__(self) -> None:
+        self.events: list[tuple[str, object, bool]] = []
+
+    def __call__(self, name: str):
+        return lambda *args: self.events.append((name, args, on_gui_thread()))
+
+    def names(self) -> list[str]:
+        return [name for name, _args, _gui in self.events]
+
+
+def callbacks(calls: Calls) -> dict:
+    return {"done": calls("done"), "failed": calls("failed"), "cancelled": calls("cancelled"),
+            "progress": calls("progress")}
+
+
+def test_result_and_progress_arrive_on_the_gui_thread_while_the_work_ran_off_it(qtbot, site_db):
+    calls, work_thread = Calls(), []
+    widget = QWidget()
+    qtbot.addWidget(widget)
+
+    def work(progress, cancelled):
+        work_thread.append(on_gui_thread())
+        progress(1, 2)
+        progress(2, 2)
+        return m.Staff.select().count()  # the worker reads the database on its own connection
+
+    op = run_in_background(widget, work, **callbacks(calls))
+    qtbot.waitUntil(lambda: "done" in calls.names())
+    assert work_thread == [False]
+    assert calls.events == [("progress", (1, 2), True), ("progress", (2, 2), True), ("done", (1,), True)]
+    assert not op.running
+
+
+def test_a_domain_error_arrives_as_its_message(qtbot):
+    calls = Calls()
+
+    def work(progress, cancelled):
+        raise DomainError("导出文件应以 .xlsx 结尾：a.txt。")
+
+    run_in_background(None, work, **callbacks(calls))
+    qtbot.waitUntil(lambda: bool(calls.events))
+    assert calls.events == [("failed", ("导出文件应以 .xlsx 结尾：a.txt。",), True)]
+
+
+def test_an_unexpected_error_is_logged_and_shown_in_chinese_without_a_traceback(qtbot, caplog):
+    calls = Calls()
+
+    def work(progress, cancelled):
+        raise KeyError("internal_column")
+
+    op = run_in_background(None, work, **callbacks(calls))
+    qtbot.waitUntil(lambda: bool(calls.events))
+    assert calls.events == [("failed", (UNEXPECTED,), True)]
+    assert "internal_column" not in UNEXPECTED and "KeyError" in caplog.text
+    assert op is not None
+
+
+def test_cancel_stops_the_work_at_its_next_progress_report(qtbot):
+    calls, started, reports = Calls(), threading.Event(), []
+
+    def work(progress, cancelled):
+        started.set()
+        for n in range(10_000):
+            reports.append(n)
+            progress(n, 10_000)
+            time.sleep(0.005)
+        return "finished"
+
+    op = run_in_background(None, work, **callbacks(calls))
+    started.wait(5)
+    op.cancel()
+    qtbot.waitUntil(lambda: "cancelled" in calls.names())
+    assert "done" not in calls.names() and len(reports) < 10_000
+    assert calls.events[-1] == ("cancelled", (), True)
+
+
+def test_work_that_polls_cancelled_and_gives_up_with_an_error_counts_as_cancelled(qtbot):
+    calls, started = Calls(), threading.Event()
+
+    def work(progress, cancelled):
+        started.set()
+        while not cancelled():
+            time.sleep(0.005)
+        raise DomainError("已停止")
+
+    op = run_in_background(None, work, **callbacks(calls))
+    started.wait(5)
+    op.cancel()
+    qtbot.waitUntil(lambda: bool(calls.events))
+    assert calls.names() == ["cancelled"]
+
+
+def test_the_dialogs_cancel_button_cancels_and_the_dialog_goes_away(qtbot):
+    calls, started = Calls(), threading.Event()
+    widget = QWidget()
+    qtbot.addWidget(widget)
+    widget.show()
+
+    def work(progress, cancelled):
+        started.set()
+        while True:
+            progress(1, 3)
+            time.sleep(0.01)
+
+    op = run_in_background(widget, work, dialog="正在导出……", **callbacks(calls))
+    dialog = op.dialog
+    qtbot.waitUntil(dialog.isVisible, timeout=3000)
+    assert dialog.labelText() == "正在导出……" and dialog.maximum() == 3
+    assert isinstance(dialog, QProgressDialog)
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)  # the keyboard's 取消
+    qtbot.waitUntil(lambda: "cancelled" in calls.names())
+    assert op.dialog is None and not any(d.isVisible() for d in widget.findChildren(QProgressDialog))
+
+
+def test_the_gui_thread_keeps_beating_while_long_work_runs(qtbot):
+    """A 10 ms timer on the GUI thread keeps firing while a second of work runs in the background."""
+    beats: list[float] = []
+    timer = QTimer()
+    timer.setInterval(10)
+    timer.timeout.connect(lambda: beats.append(time.perf_counter()))
+    calls = Calls()
+
+    def work(progress, cancelled):
+        end = time.perf_counter() + 1.0
+        n = 0
+        while time.perf_counter() < end:  # busy work, holding no lock the GUI needs
+            n += 1
+        return n
+
+    timer.start()
+    run_in_background(None, work, **callbacks(calls))
+    qtbot.waitUntil(lambda: "done" in calls.names(), timeout=10_000)
+    timer.stop()
+    gaps = [b - a for a, b in zip(beats, beats[1:])]
+    assert len(beats) >= 20  # the timer beat throughout instead of once after the work
+    assert max(gaps) < 0.5
+
+
+def test_run_and_wait_returns_the_result_and_the_event_loop_turns_meanwhile(qtbot):
+    ticks: list[int] = []
+    timer = QTimer()
+    timer.setInterval(10)
+    timer.timeout.connect(lambda: ticks.append(1))
+    timer.start()
+
+    def work(progress, cancelled):
+        time.sleep(0.3)
+        return 42
+
+    assert run_and_wait(None, work, dialog="正在备份……") == (True, 42)
+    timer.stop()
+    assert len(ticks) >= 5
+
+    def refused(progress, cancelled):
+        raise DomainError("备份文件夹不可写")
+
+    assert run_and_wait(None, refused, dialog="正在备份……") == (False, "备份文件夹不可写")
