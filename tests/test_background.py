@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import threading
 import time
 
@@ -153,7 +154,7 @@ def test_the_gui_thread_keeps_beating_while_long_work_runs(qtbot):
     run_in_background(None, work, **callbacks(calls))
     qtbot.waitUntil(lambda: "done" in calls.names(), timeout=10_000)
     timer.stop()
-    gaps = [b - a for a, b in zip(beats, beats[1:])]
+    gaps = [b - a for a, b in itertools.pairwise(beats)]
     assert len(beats) >= 20  # the timer beat throughout instead of once after the work
     assert max(gaps) < 0.5
 

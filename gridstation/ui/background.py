@@ -191,7 +191,7 @@ class BackgroundOp(QObject):
                 result = self._work(self._report, self._stop.is_set)
         except Cancelled:
             self._emit("was_cancelled")
-        except Exception as exc:  # noqa: BLE001 - every failure must reach the GUI thread as a message
+        except Exception as exc:  # every failure must reach the GUI thread as a message
             if self._stop.is_set():  # work that stops on cancelled() may end by raising its own error
                 self._emit("was_cancelled")
             elif isinstance(exc, DomainError):
