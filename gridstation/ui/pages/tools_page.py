@@ -84,7 +84,7 @@ class ToolsPage(QWidget):
         self._focus_scan()
 
     def _data_changed(self, area: str) -> None:
-        if area in ("tools", "resident", "settings"):
+        if area in ("tools", "resident", "settings") and self.isVisible():  # a hidden page reloads when shown
             self.refresh()
 
     def refresh(self) -> None:
