@@ -70,7 +70,7 @@ def _sign_in_to(app, window) -> None:
         app.exit(code or 0)
         return
     window.attach(staff)
-    _schedule_backups(app, window.ctx.target)
+    _schedule_backups(app, window)
 
 
 def _open_database(window) -> int | None:
@@ -125,26 +125,41 @@ def _open_main_window(target: str, staff):
     return window
 
 
-def _schedule_backups(app, target: str) -> None:
-    """The first start of each day and every exit leave a verified backup (SQLite sites)."""
+def _schedule_backups(app, window) -> None:
+    """The first start of each day and every exit leave a verified backup (SQLite sites).
+
+    A backup takes seconds at the README's scale, so it runs off the GUI thread: the day's first
+    one quietly in the background, the exit one behind a progress dialog that the application
+    waits for, so it is complete before the process ends.
+    """
     from PySide6.QtCore import QTimer
 
     from gridstation.core import backup
     from gridstation.core import db as dbmod
-    from gridstation.core.errors import DomainError
+    from gridstation.ui.background import run_and_wait, run_in_background
 
+    target = window.ctx.target
     if dbmod.is_url(target):
         return
 
-    def _run(label: str) -> None:
-        try:
-            backup.backup_site(None, target, label=label)
-        except DomainError as exc:
-            print(f"备份失败：{exc.message}", file=sys.stderr)
+    def _work(label: str):
+        return lambda _progress, _cancelled: backup.backup_site(None, target, label=label)
+
+    def _failed(text: str) -> None:
+        print(f"备份失败：{text}", file=sys.stderr)
+
+    daily = QTimer(window, singleShot=True, interval=3000)
+    daily.timeout.connect(lambda: run_in_background(window, _work("daily"), failed=_failed))
+
+    def _on_exit() -> None:
+        daily.stop()  # the exit backup replaces a daily one not yet begun
+        ok, outcome = run_and_wait(None, _work("exit"), dialog="正在备份数据，完成后自动退出……")
+        if not ok:
+            _failed(outcome)
 
     if not backup.has_backup_today(backup.backup_dir_for(target)):
-        QTimer.singleShot(3000, lambda: _run("daily"))
-    app.aboutToQuit.connect(lambda: _run("exit"))
+        daily.start()
+    app.aboutToQuit.connect(_on_exit)
 
 
 def _offer_restore(message: str, target: str) -> bool:

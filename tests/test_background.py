@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import itertools
+import os
+import subprocess
+import sys
 import threading
 import time
+from pathlib import Path
 
 from PySide6.QtCore import Qt, QThread, QTimer
 from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
@@ -12,6 +16,8 @@ from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
 from gridstation.core import models as m
 from gridstation.core.errors import DomainError
 from gridstation.ui.background import UNEXPECTED, run_and_wait, run_in_background
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def on_gui_thread() -> bool:
@@ -178,3 +184,38 @@ def test_run_and_wait_returns_the_result_and_the_event_loop_turns_meanwhile(qtbo
         raise DomainError("备份文件夹不可写")
 
     assert run_and_wait(None, refused, dialog="正在备份……") == (False, "备份文件夹不可写")
+
+
+def test_the_exit_backup_is_complete_before_the_process_ends_and_the_window_keeps_painting(db_path, admin):
+    """A real QApplication quitting: the backup runs off the GUI thread while the event loop turns."""
+    from gridstation.core import residents
+    from tests.helpers import make_id
+
+    for seq in range(100, 400):
+        residents.save_resident(admin, residents.ResidentInput(name="居民", doc_number=make_id(seq=str(seq))))
+    result = subprocess.run([sys.executable, "-m", "tests.workers.quit_with_backup", str(db_path)], cwd=ROOT, check=False,
+                            capture_output=True, text=True, timeout=120, env=dict(os.environ, QT_QPA_PLATFORM="offscreen"))
+    assert result.returncode == 0, result.stderr[-2000:]
+    lines = result.stdout.split("\n")
+    backups = [line.split() for line in lines if line.startswith("gridstation-")]
+    assert [(name.endswith("-exit.db"), int(count)) for name, count in backups] == [(True, 300)]
+    assert int(next(line for line in lines if line.startswith("beats")).split()[1]) >= 1
+
+
+def test_backup_now_in_the_settings_runs_in_the_background_and_reports_in_chinese(qtbot, admin, db_path, clerk):
+    from gridstation.ui.context import AppContext
+    from gridstation.ui.settings_tabs import BackupTab
+
+    tab = BackupTab(AppContext(target=str(db_path), staff=admin))
+    qtbot.addWidget(tab)
+    tab.show()
+    tab.refresh()
+    tab.ui.backupButton.setFocus()
+    qtbot.keyClick(tab.ui.backupButton, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: tab.ui.messageLabel.text().startswith("已备份并校验："), timeout=20_000)
+    assert len(tab.files) == 1 and tab.ui.backupTable.rowCount() == 1
+
+    tab.ctx.staff = clerk  # the service checks the role itself, in the worker too
+    op = tab.backup_now()
+    qtbot.waitUntil(lambda: not op.running, timeout=20_000)
+    assert "管理员" in tab.ui.messageLabel.text() and len(tab.files) == 1
