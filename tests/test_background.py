@@ -136,8 +136,10 @@ def test_the_dialogs_cancel_button_cancels_and_the_dialog_goes_away(qtbot):
     qtbot.waitUntil(dialog.isVisible, timeout=3000)
     assert dialog.labelText() == "正在导出……" and dialog.maximum() == 3
     assert isinstance(dialog, QProgressDialog)
+    assert started.wait(5)
     qtbot.keyClick(dialog, Qt.Key.Key_Escape)  # the keyboard's 取消
-    qtbot.waitUntil(lambda: "cancelled" in calls.names())
+    assert op.is_cancelled()
+    qtbot.waitUntil(lambda: "cancelled" in calls.names(), timeout=15_000)
     assert op.dialog is None and not any(d.isVisible() for d in widget.findChildren(QProgressDialog))
 
 
@@ -219,3 +221,24 @@ def test_backup_now_in_the_settings_runs_in_the_background_and_reports_in_chines
     op = tab.backup_now()
     qtbot.waitUntil(lambda: not op.running, timeout=20_000)
     assert "管理员" in tab.ui.messageLabel.text() and len(tab.files) == 1
+
+
+def test_keys_typed_while_run_and_wait_waits_are_held_back(qtbot):
+    """A second Ctrl+Enter while a receipt is being written must not save a second intake."""
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QLineEdit
+
+    edit = QLineEdit()
+    qtbot.addWidget(edit)
+    edit.show()
+    edit.setFocus()
+    QTimer.singleShot(50, lambda: QTest.keyClicks(edit, "abc"))
+
+    def work(progress, cancelled):
+        time.sleep(0.4)
+        return "done"
+
+    assert run_and_wait(edit, work, dialog="正在生成回执……") == (True, "done")
+    assert edit.text() == ""
+    qtbot.keyClicks(edit, "abc")  # and afterwards the keys reach the field again
+    assert edit.text() == "abc"

@@ -4,8 +4,10 @@ In the spirit of Anki's ``QueryOp``/``CollectionOp``: a page hands ``run_in_back
 ``work(progress, cancelled)`` that only calls core code, and says what to do with the result. The
 work runs on a pool thread with its own database connection (peewee keeps one connection per
 thread; the worker opens its own and closes it when done, so the GUI thread's connection is never
-shared). It never touches a widget: it reports through signals of a ``BackgroundOp`` that lives on
-the GUI thread, so ``done``, ``failed``, ``cancelled`` and ``progress`` are always called there.
+shared). It never touches a widget: it posts its reports to one dispatcher object that lives on
+the GUI thread for the whole run (never a Qt object its window may delete meanwhile), so
+``done``, ``failed``, ``cancelled`` and ``progress`` are always called there, and not at all once
+the widget they were for is gone.
 
 - ``progress(done, total)`` reports how far the work is; once the user pressed 取消 it raises
   ``Cancelled``, so work that reports progress stops at its next report without more code.
@@ -14,9 +16,10 @@ the GUI thread, so ``done``, ``failed``, ``cancelled`` and ``progress`` are alwa
   with its traceback and ``failed`` gets a Chinese sentence, never a traceback.
 - ``dialog="正在导出……"`` shows a progress dialog with 取消 when the work lasts past a moment.
 
-``run_and_wait`` is for the one place that must not go on before the work is done (the backup
-when the application quits): the event loop keeps turning, so the window still paints and shows
-progress while it waits.
+``run_and_wait`` is for a caller that cannot go on before the work is done (the backup when the
+application quits, an export or a receipt the page returns): the event loop keeps turning, so the
+window still paints and shows progress, while the clerk's keys and clicks are held back (only the
+progress dialog takes them) so nothing is started twice meanwhile.
 """
 
 from __future__ import annotations
@@ -24,12 +27,14 @@ from __future__ import annotations
 import contextlib
 import logging
 import threading
+import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import peewee
-from PySide6.QtCore import QEventLoop, QObject, QRunnable, Qt, QThreadPool, Signal, Slot
-from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
+import shiboken6
+from PySide6.QtCore import QCoreApplication, QEvent, QEventLoop, QObject, QRunnable, Qt, QThreadPool
+from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog, QWidget
 
 from gridstation.core import db as dbmod
 from gridstation.core.errors import DomainError
@@ -40,9 +45,11 @@ Work = Callable[[Progress, IsCancelled], Any]
 
 UNEXPECTED = "处理时出现意外错误，操作没有完成；详细情况已记入运行日志，请联系管理员。"
 DIALOG_DELAY_MS = 400  # a dialog for work that ends sooner would only flicker
+REPORT_EVERY_S = 0.05
 
 log = logging.getLogger(__name__)
 _RUNNING: set[BackgroundOp] = set()  # keeps an op that nobody holds alive until its answer arrived
+PROGRESS, DONE, FAILED, CANCELLED = "progress", "done", "failed", "cancelled"
 
 
 class Cancelled(Exception):
@@ -68,31 +75,61 @@ def _own_connection() -> Iterator[None]:
                 database.close()
 
 
-class BackgroundOp(QObject):
-    """One piece of work on a pool thread; lives on the GUI thread and calls back there.
+_REPORT = QEvent.Type(QEvent.registerEventType())
 
-    The worker emits the signals; Qt queues them to this object's slots on the GUI thread. When
-    the object is gone (its parent window closed) the worker's next report cancels the work.
+
+class _Report(QEvent):
+    """One report of an op, posted from the worker thread to the dispatcher."""
+
+    def __init__(self, op: BackgroundOp, what: str, value: object) -> None:
+        super().__init__(_REPORT)
+        self.op, self.what, self.value = op, what, value
+
+
+class _Dispatcher(QObject):
+    """Carries every op's reports to the GUI thread. One for the whole process and never deleted, so
+    a worker never reports through a Qt object that its window may have destroyed meanwhile.
+
+    Reports are posted events, not signals emitted from the worker: posting is Qt's thread-safe
+    way across threads and needs no signal object shared with the worker.
     """
 
-    progressed = Signal(int, int)
-    succeeded = Signal(object)
-    failed_with = Signal(str)
-    was_cancelled = Signal()
+    def event(self, event: QEvent) -> bool:
+        if event.type() == _REPORT:
+            event.op.arrive(event.what, event.value)
+            return True
+        return super().event(event)
+
+
+_dispatcher: _Dispatcher | None = None
+
+
+def _gui_dispatcher() -> _Dispatcher:
+    """Made on first use, which is on the GUI thread (ops are created there), so it lives there."""
+    global _dispatcher  # noqa: PLW0603 - one per process, created lazily on the GUI thread
+    if _dispatcher is None:
+        _dispatcher = _Dispatcher()
+    return _dispatcher
+
+
+class BackgroundOp:
+    """One piece of work on a pool thread; created on the GUI thread, and its callbacks run there.
+
+    ``parent`` is the widget (or Qt object) the answer is for: when it is gone by the time the work
+    ends (its window closed), the work is cancelled at its next report and no callback runs.
+    """
 
     def __init__(self, parent: QObject | None, work: Work, *, done: Callable[[Any], None] | None = None,
                  failed: Callable[[str], None] | None = None, cancelled: Callable[[], None] | None = None,
                  progress: Progress | None = None, dialog: str | None = None, cancellable: bool = True) -> None:
-        super().__init__(parent)
+        self._parent = parent
         self._work = work
         self._done, self._failed, self._cancelled, self._progress = done, failed, cancelled, progress
         self._stop = threading.Event()
+        self._reported = float("-inf")  # when progress was last passed on (worker thread only)
+        self._dispatcher = _gui_dispatcher()
         self.running = False
         self.dialog = self._make_dialog(parent, dialog, cancellable) if dialog else None
-        self.progressed.connect(self._on_progress)
-        self.succeeded.connect(self._on_succeeded)
-        self.failed_with.connect(self._on_failed)
-        self.was_cancelled.connect(self._on_cancelled)
 
     # --- GUI thread ---------------------------------------------------------------------------
     def start(self, pool: QThreadPool | None = None) -> BackgroundOp:
@@ -114,7 +151,9 @@ class BackgroundOp(QObject):
         if not cancellable:
             dialog.setCancelButton(None)
         dialog.setWindowTitle("网格服务站")
-        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        # Not modal: a modal QProgressDialog turns the event loop inside setValue, which would run the
+        # op's own answer in the middle of a progress report. run_and_wait holds input back itself.
+        dialog.setWindowModality(Qt.WindowModality.NonModal)
         dialog.setMinimumDuration(DIALOG_DELAY_MS)
         dialog.setAutoClose(False)
         dialog.setAutoReset(False)
@@ -128,7 +167,31 @@ class BackgroundOp(QObject):
             self.dialog.setLabelText("正在取消……")
             self.dialog.show()  # QProgressDialog hides itself on 取消; keep it until the work stopped
 
-    @Slot(int, int)
+    def _owner_alive(self) -> bool:
+        return self._parent is None or shiboken6.isValid(self._parent)
+
+    def arrive(self, what: str, value: Any) -> None:
+        """A report from the worker, on the GUI thread (through the dispatcher)."""
+        if not self._owner_alive():
+            self._stop.set()
+            if what != PROGRESS:
+                self.running = False
+                _RUNNING.discard(self)
+            return
+        if what == PROGRESS:
+            self._on_progress(*value)
+            return
+        self.running = False
+        _RUNNING.discard(self)
+        self._close_dialog()
+        if what == DONE:
+            if self._done is not None:
+                self._done(value)
+        elif what == FAILED:
+            self._on_failed(value)
+        elif self._cancelled is not None:
+            self._cancelled()
+
     def _on_progress(self, done: int, total: int) -> None:
         if self.dialog is not None and not self._stop.is_set():
             self.dialog.setMaximum(max(total, 0))
@@ -136,79 +199,61 @@ class BackgroundOp(QObject):
         if self._progress is not None:
             self._progress(done, total)
 
-    def _finish(self) -> None:
-        self.running = False
-        _RUNNING.discard(self)
-        if self.dialog is not None:
-            self.dialog.canceled.disconnect()
-            self.dialog.close()
-            self.dialog.deleteLater()
-            self.dialog = None
-        if self.parent() is not None:  # an op without parent belongs to whoever holds it
-            self.deleteLater()
+    def _close_dialog(self) -> None:
+        dialog, self.dialog = self.dialog, None
+        if dialog is not None and shiboken6.isValid(dialog):
+            dialog.canceled.disconnect()
+            dialog.close()
+            dialog.deleteLater()
 
-    @Slot(object)
-    def _on_succeeded(self, result: object) -> None:
-        self._finish()
-        if self._done is not None:
-            self._done(result)
-
-    @Slot(str)
     def _on_failed(self, text: str) -> None:
-        self._finish()
         if self._failed is not None:
             self._failed(text)
-        else:
-            parent = self.parent()
-            box = QMessageBox(QMessageBox.Icon.Warning, "网格服务站", text, QMessageBox.StandardButton.Ok,
-                              parent if isinstance(parent, QWidget) else None)
-            box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-            box.open()
-
-    @Slot()
-    def _on_cancelled(self) -> None:
-        self._finish()
-        if self._cancelled is not None:
-            self._cancelled()
+            return
+        parent = self._parent
+        box = QMessageBox(QMessageBox.Icon.Warning, "网格服务站", text, QMessageBox.StandardButton.Ok,
+                          parent if isinstance(parent, QWidget) else None)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
 
     # --- worker thread ------------------------------------------------------------------------
-    def _emit(self, signal_name: str, *args: object) -> None:
-        """Report to the GUI thread; once Qt has deleted this object (its window closed), stop the work."""
-        try:
-            getattr(self, signal_name).emit(*args)
-        except RuntimeError:
-            self._stop.set()
+    def _emit(self, what: str, value: object = None) -> None:
+        QCoreApplication.postEvent(self._dispatcher, _Report(self, what, value))
 
     def _report(self, done: int, total: int) -> None:
+        """Passed to the work as ``progress``: a bar needs no more than a few reports a second."""
         if self._stop.is_set():
             raise Cancelled
-        self._emit("progressed", done, total)
+        now = time.monotonic()
+        if now - self._reported >= REPORT_EVERY_S or done >= total:
+            self._reported = now
+            self._emit(PROGRESS, (done, total))
 
     def execute(self) -> None:
-        """The work itself, on the worker thread: one of the four signals always follows."""
+        """The work itself, on the worker thread: exactly one final report always follows."""
         try:
             with _own_connection():
                 result = self._work(self._report, self._stop.is_set)
         except Cancelled:
-            self._emit("was_cancelled")
+            self._emit(CANCELLED)
         except Exception as exc:  # every failure must reach the GUI thread as a message
             if self._stop.is_set():  # work that stops on cancelled() may end by raising its own error
-                self._emit("was_cancelled")
+                self._emit(CANCELLED)
             elif isinstance(exc, DomainError):
-                self._emit("failed_with", exc.message)
+                self._emit(FAILED, exc.message)
             else:
                 log.exception("background work failed")
-                self._emit("failed_with", UNEXPECTED)
+                self._emit(FAILED, UNEXPECTED)
         else:
-            self._emit("succeeded", result)
+            self._emit(DONE, result)
 
 
 class _Runner(QRunnable):
-    """The pool's handle on an op; holds no widget and no Qt object but the op it reports through."""
+    """The pool's handle on an op."""
 
     def __init__(self, op: BackgroundOp) -> None:
         super().__init__()
-        self.op = op
+        self.op = op  # a plain Python object: dropping it on the worker thread deletes no Qt object
 
     def run(self) -> None:
         self.op.execute()
@@ -217,6 +262,25 @@ class _Runner(QRunnable):
 def run_in_background(parent: QObject | None, work: Work, **options: Any) -> BackgroundOp:
     """Start ``work(progress, cancelled)`` on the pool; see ``BackgroundOp`` for ``options``."""
     return BackgroundOp(parent, work, **options).start()
+
+
+_INPUT = {QEvent.Type.KeyPress, QEvent.Type.KeyRelease, QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonRelease,
+          QEvent.Type.MouseButtonDblClick, QEvent.Type.Wheel, QEvent.Type.ShortcutOverride}
+
+
+class _HoldInput(QObject):
+    """Swallows the user's input while ``run_and_wait`` waits, except what goes to its progress dialog."""
+
+    def __init__(self, op: BackgroundOp) -> None:
+        super().__init__()
+        self.op = op  # a plain Python object: dropping it on the worker thread deletes no Qt object
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if event.type() not in _INPUT:
+            return False
+        dialog = self.op.dialog
+        return not (dialog is not None and isinstance(watched, QWidget) and
+                    (watched is dialog or dialog.isAncestorOf(watched)))
 
 
 def run_and_wait(parent: QObject | None, work: Work, *, dialog: str, cancellable: bool = False) -> tuple[bool, Any]:
@@ -233,7 +297,13 @@ def run_and_wait(parent: QObject | None, work: Work, *, dialog: str, cancellable
 
     op = BackgroundOp(parent, work, done=lambda r: end((True, r)), failed=lambda t: end((False, t)),
                       cancelled=lambda: end((False, "")), dialog=dialog, cancellable=cancellable)
-    op.start()
-    if not outcome:
-        loop.exec()
+    hold = _HoldInput(op)
+    app = QApplication.instance()
+    app.installEventFilter(hold)
+    try:
+        op.start()
+        if not outcome:
+            loop.exec()
+    finally:
+        app.removeEventFilter(hold)
     return outcome[0]

@@ -8,6 +8,9 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QWidget
 
+from gridstation.core.errors import DomainError
+from gridstation.ui.background import run_and_wait
+
 
 def print_folder() -> Path:
     folder = Path(tempfile.gettempdir()) / "gridstation-print"
@@ -20,10 +23,17 @@ def new_pdf_path(stem: str) -> Path:
 
 
 def preview_receipt(parent: QWidget, serial: str) -> Path:
-    """Write the 受理回执 for ``serial`` and open it in the preview; returns the PDF path."""
+    """Write the 受理回执 for ``serial`` and open it in the preview; returns the PDF path.
+
+    The PDF is written off the GUI thread (the session's first document also loads the fonts,
+    about half a second); a refusal is raised as the DomainError it was.
+    """
     from gridstation.reports.receipt import write_receipt
     from gridstation.ui.pdf_preview import show_pdf
 
-    path = write_receipt(serial, new_pdf_path(serial))
+    path = new_pdf_path(serial)
+    ok, outcome = run_and_wait(parent, lambda _progress, _cancelled: write_receipt(serial, path), dialog="正在生成回执……")
+    if not ok:
+        raise DomainError(outcome)
     show_pdf(parent, path, f"受理回执 {serial}")
     return path

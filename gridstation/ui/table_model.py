@@ -10,6 +10,7 @@ background (``ui.background``) and shows the old rows until the new ones are in.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -49,19 +50,23 @@ def row_key(row: Any) -> object:
     return row
 
 
+NEAR = 50  # a reload moves a row by the few records saved meanwhile: look there first
+
+
 @dataclass
 class _Place:
-    """Where the clerk is in one view: the current row and column, the selected rows, the top row."""
+    """Where the clerk is in one view: the current row and column, the selected rows, the top row,
+    each as (record key, row number before the reload)."""
 
-    current: object
+    current: tuple[object, int]
     column: int
-    selected: list[object]
-    top: object
+    selected: list[tuple[object, int]]
+    top: tuple[object, int]
 
     @classmethod
     def of(cls, view: QAbstractItemView, model: PagedTableModel) -> _Place:
-        def key_at(row: int) -> object:
-            return row_key(model.rows[row]) if 0 <= row < len(model.rows) else None
+        def key_at(row: int) -> tuple[object, int]:
+            return (row_key(model.rows[row]) if 0 <= row < len(model.rows) else None), row
 
         current = view.currentIndex()
         selection = view.selectionModel()
@@ -70,21 +75,31 @@ class _Place:
         return cls(key_at(current.row()), max(current.column(), 0), selected, key_at(top))
 
     def restore(self, view: QAbstractItemView, model: PagedTableModel) -> None:
-        where = {}
-        for number, row in enumerate(model.rows):
-            where.setdefault(row_key(row), number)
         selection = view.selectionModel()
         if selection is None:
             return
-        if self.current in where:
-            selection.setCurrentIndex(model.index(where[self.current], self.column),
-                                      QItemSelectionModel.SelectionFlag.NoUpdate)
-        for key in self.selected:
-            if key in where:
-                selection.select(model.index(where[key], 0),
+        current = _find(model.rows, *self.current)
+        if current is not None:
+            selection.setCurrentIndex(model.index(current, self.column), QItemSelectionModel.SelectionFlag.NoUpdate)
+        for key, before in self.selected:
+            row = current if (key, before) == self.current else _find(model.rows, key, before)
+            if row is not None:
+                selection.select(model.index(row, 0),
                                  QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows)
-        if self.top in where:
-            view.scrollTo(model.index(where[self.top], 0), QAbstractItemView.ScrollHint.PositionAtTop)
+        top = _find(model.rows, *self.top)
+        if top is not None:
+            view.scrollTo(model.index(top, 0), QAbstractItemView.ScrollHint.PositionAtTop)
+
+
+def _find(rows: list[Any], key: object, before: int) -> int | None:
+    """The row showing ``key`` now: near where it was, else anywhere (a roster holds thousands)."""
+    if key is None:
+        return None
+    near = range(max(before - NEAR, 0), min(before + NEAR, len(rows)))
+    for number in itertools.chain(near, range(len(rows))):
+        if row_key(rows[number]) == key:
+            return number
+    return None
 
 
 class PagedTableModel(QAbstractTableModel):
@@ -211,6 +226,8 @@ def setup_table(table: QTableView, model: QAbstractItemModel | None = None) -> N
         table.setModel(model)
         if isinstance(model, PagedTableModel):
             model.views.append(table)
+            if model.parent() is None:  # the model, and a load it started, end with the list
+                model.setParent(table)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
