@@ -106,7 +106,7 @@ _dispatcher: _Dispatcher | None = None
 
 def _gui_dispatcher() -> _Dispatcher:
     """Made on first use, which is on the GUI thread (ops are created there), so it lives there."""
-    global _dispatcher  # noqa: PLW0603 - one per process, created lazily on the GUI thread
+    global _dispatcher  # one per process, created lazily on the GUI thread
     if _dispatcher is None:
         _dispatcher = _Dispatcher()
     return _dispatcher

@@ -15,7 +15,6 @@ from typing import Any
 from PySide6.QtWidgets import QFileDialog, QWidget
 
 from gridstation.core import clock
-from gridstation.core.ledger_export import export_rows
 from gridstation.ui.background import Cancelled, IsCancelled, Progress, run_and_wait
 from gridstation.ui.context import AppContext
 
@@ -32,7 +31,12 @@ def export_list(parent: QWidget, ctx: AppContext, kind: str, source: Any, title:
     out = path
 
     def work(progress: Progress, cancelled: IsCancelled) -> int:
-        count = export_rows(kind, source, out, full_id, actor=ctx.staff, **_reporting(progress, cancelled))
+        # late import: openpyxl takes a moment to load; the first export loads it here, off the GUI thread
+        from gridstation.core.ledger_export import export_rows
+
+        hooks = {name: hook for name, hook in (("progress", progress), ("cancelled", cancelled))
+                 if name in inspect.signature(export_rows).parameters}  # an exporter that takes them
+        count = export_rows(kind, source, out, full_id, actor=ctx.staff, **hooks)
         if cancelled() and not out.exists():  # the export stopped on 取消 and left no file
             raise Cancelled
         return count
@@ -44,8 +48,3 @@ def export_list(parent: QWidget, ctx: AppContext, kind: str, source: Any, title:
     ctx.bus.status_message.emit(f"已导出{title} {outcome} 条：{path}")
     return path
 
-
-def _reporting(progress: Progress, cancelled: IsCancelled) -> dict[str, object]:
-    """The progress and cancel hooks, for an exporter that takes them (``progress``/``cancelled``)."""
-    accepted = inspect.signature(export_rows).parameters
-    return {name: hook for name, hook in (("progress", progress), ("cancelled", cancelled)) if name in accepted}

@@ -9,7 +9,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QWidget
 
 from gridstation.core.errors import DomainError
-from gridstation.ui.background import run_and_wait
+from gridstation.ui.background import IsCancelled, Progress, run_and_wait
 
 
 def print_folder() -> Path:
@@ -28,11 +28,17 @@ def preview_receipt(parent: QWidget, serial: str) -> Path:
     The PDF is written off the GUI thread (the session's first document also loads the fonts,
     about half a second); a refusal is raised as the DomainError it was.
     """
-    from gridstation.reports.receipt import write_receipt
     from gridstation.ui.pdf_preview import show_pdf
 
     path = new_pdf_path(serial)
-    ok, outcome = run_and_wait(parent, lambda _progress, _cancelled: write_receipt(serial, path), dialog="正在生成回执……")
+
+    def write(_progress: Progress, _cancelled: IsCancelled) -> Path:
+        # late import: ReportLab takes most of a second to load; the first receipt loads it here, off the GUI thread
+        from gridstation.reports.receipt import write_receipt
+
+        return write_receipt(serial, path)
+
+    ok, outcome = run_and_wait(parent, write, dialog="正在生成回执……")
     if not ok:
         raise DomainError(outcome)
     show_pdf(parent, path, f"受理回执 {serial}")

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 from gridstation.ui.background import BackgroundOp
 
 PAGE = 200
+SIZE_BY_ROWS = 50
 Fetch = Callable[[int, int], list[Any]]
 
 
@@ -234,6 +235,9 @@ def setup_table(table: QTableView, model: QAbstractItemModel | None = None) -> N
     table.setAlternatingRowColors(True)
     header = table.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    # Columns fit the first rows, not a thousand: sizing reads every cell it measures (a roster
+    # of thousands would cost a visible pause on every reload).
+    header.setResizeContentsPrecision(SIZE_BY_ROWS)
     header.setStretchLastSection(True)
     header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
     table.verticalHeader().setVisible(False)
