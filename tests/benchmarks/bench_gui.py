@@ -14,6 +14,7 @@ the step (on a loaded machine a gap can also be the operating system running oth
 
 from __future__ import annotations
 
+import itertools
 import json
 import subprocess
 import sys
@@ -58,7 +59,7 @@ class Beats:
     def longest_since(self, start: int) -> float:
         self.times.append(time.perf_counter())
         stamps = self.times[start:]
-        return max((b - a) * 1000 for a, b in zip(stamps, stamps[1:], strict=False))
+        return max((b - a) * 1000 for a, b in itertools.pairwise(stamps))
 
 
 def wait(condition: Callable[[], bool], timeout: float = 600.0) -> None:
@@ -83,8 +84,8 @@ def close_dialogs(window) -> None:
 def scripted_day(db: str, out_dir: Path) -> dict:
     from PySide6.QtWidgets import QApplication
 
-    from gridstation.core import station, tools
     from gridstation.core import models as m
+    from gridstation.core import station, tools
     from gridstation.ui.context import AppContext
     from gridstation.ui.main_window import MainWindow
     from gridstation.ui.theme import apply_theme
@@ -97,7 +98,7 @@ def scripted_day(db: str, out_dir: Path) -> dict:
     window.resize(1366, 768)
     window.show()
     beats = Beats()
-    wait(lambda: window._painted)  # noqa: SLF001 - the window's own first-paint flag
+    wait(lambda: window._painted)  # the window's own first-paint flag
     for spec in window.specs:  # the clerk's day starts with the app open: each page built once
         window.show_page(spec.key)
         wait(lambda: time.perf_counter() - beats.times[-1] < 0.05)
