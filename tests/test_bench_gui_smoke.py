@@ -25,7 +25,7 @@ def test_the_scripted_day_runs_and_reports_both_stall_figures(site_db, tmp_path)
     out = tmp_path / "out"
     out.mkdir()
     root = Path(__file__).parents[1]
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen",
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", GRIDSTATION_DATA_DIR=str(tmp_path / "data"),
                PYTHONPATH=os.pathsep.join(p for p in (str(root), os.environ.get("PYTHONPATH", "")) if p))
     result = subprocess.run([sys.executable, str(BENCH), site_db, str(out)], capture_output=True, text=True,
                             timeout=300, check=False, cwd=root, env=env)
@@ -34,6 +34,6 @@ def test_the_scripted_day_runs_and_reports_both_stall_figures(site_db, tmp_path)
     assert figures["idle"] > 0 and figures["busy"] > 0
     assert set(figures["steps"]) == STEPS
     assert all(step["longest_gap_ms"] > 0 for step in figures["steps"].values())
-    assert (out / "intakes.xlsx").exists()
+    assert (out / "intakes.xlsx").exists() and list((tmp_path / "data" / "reports").glob("*.pdf"))
     dbmod.open_database(site_db)
     assert m.Intake.select().count() == before + 1  # the day's intake was saved

@@ -31,8 +31,9 @@ def run(ctx: Context) -> list[Figure]:
     copy = ctx.copy_db("gui.db")
     out = ctx.work_dir / "gui-out"
     out.mkdir(exist_ok=True)
+    env = child_env(GRIDSTATION_DATA_DIR=str(ctx.work_dir / "gui-data"))  # the monthly report lands there
     result = subprocess.run([sys.executable, str(Path(__file__).resolve()), str(copy), str(out)],
-                            capture_output=True, text=True, env=child_env(), timeout=1800, check=False)
+                            capture_output=True, text=True, env=env, timeout=1800, check=False)
     if result.returncode != 0:
         raise RuntimeError(f"the scripted day failed: {result.stderr.strip()[-2000:]}")
     figures = json.loads(result.stdout.strip().splitlines()[-1])
