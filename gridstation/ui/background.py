@@ -46,6 +46,7 @@ Work = Callable[[Progress, IsCancelled], Any]
 UNEXPECTED = "处理时出现意外错误，操作没有完成；详细情况已记入运行日志，请联系管理员。"
 DIALOG_DELAY_MS = 400  # a dialog for work that ends sooner would only flicker
 REPORT_EVERY_S = 0.05
+WORKERS = 4
 
 log = logging.getLogger(__name__)
 _RUNNING: set[BackgroundOp] = set()  # keeps an op that nobody holds alive until its answer arrived
@@ -102,6 +103,17 @@ class _Dispatcher(QObject):
 
 
 _dispatcher: _Dispatcher | None = None
+_workers: QThreadPool | None = None
+
+
+def _pool() -> QThreadPool:
+    """The ops' own threads: a list load must not queue behind a minute-long export on a two-core PC
+    (Qt's global pool has one thread per core), and the work mostly waits on the disk anyway."""
+    global _workers  # one per process
+    if _workers is None:
+        _workers = QThreadPool()
+        _workers.setMaxThreadCount(max(WORKERS, QThreadPool.globalInstance().maxThreadCount()))
+    return _workers
 
 
 def _gui_dispatcher() -> _Dispatcher:
@@ -132,10 +144,10 @@ class BackgroundOp:
         self.dialog = self._make_dialog(parent, dialog, cancellable) if dialog else None
 
     # --- GUI thread ---------------------------------------------------------------------------
-    def start(self, pool: QThreadPool | None = None) -> BackgroundOp:
+    def start(self) -> BackgroundOp:
         self.running = True
         _RUNNING.add(self)
-        (pool or QThreadPool.globalInstance()).start(_Runner(self))
+        _pool().start(_Runner(self))
         return self
 
     def cancel(self) -> None:
