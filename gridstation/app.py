@@ -134,7 +134,12 @@ def _open_main_window(target: str, staff, placed_like=None):
 
 
 def _schedule_backups(app, window) -> None:
-    """The first start of each day and every exit leave a verified backup (SQLite sites)."""
+    """The first start of each day and every exit leave a verified backup (SQLite sites).
+
+    A backup takes seconds at the README's scale, so it runs off the GUI thread: the day's first
+    one quietly in the background, the exit one behind a progress dialog that the application
+    waits for, so it is complete before the process ends.
+    """
     from PySide6.QtCore import QTimer
 
     from gridstation.core import backup
@@ -142,22 +147,40 @@ def _schedule_backups(app, window) -> None:
 
     if dbmod.is_url(window.ctx.target):
         return
+    daily = QTimer(window, singleShot=True, interval=3000)
+    daily.timeout.connect(lambda: run_backup(window, "daily"))
+
+    def _on_exit() -> None:
+        daily.stop()  # the exit backup replaces a daily one not yet begun
+        run_backup(window, "exit", wait=True)
+
     if not backup.has_backup_today(backup.backup_dir_for(window.ctx.target)):
-        QTimer.singleShot(3000, lambda: run_backup(window, "daily"))
-    app.aboutToQuit.connect(lambda: run_backup(window, "exit"))
+        daily.start()
+    app.aboutToQuit.connect(_on_exit)
 
 
-def run_backup(window, label: str) -> None:
-    """One automatic backup. A failure is refused in Chinese and audited by the service, logged
-    here, and shown by the status bar's backup line, which turns into a warning."""
+def run_backup(window, label: str, *, wait: bool = False) -> None:
+    """One automatic backup, off the GUI thread (``wait``: behind a dialog the application waits
+    for, as at exit). A failure is refused in Chinese and audited by the service, logged here, and
+    shown by the status bar's backup line, which turns into a warning."""
     from gridstation.core import backup
-    from gridstation.core.errors import DomainError
+    from gridstation.ui.background import run_and_wait, run_in_background
 
-    try:
-        backup.backup_site(None, window.ctx.target, label=label)
-    except DomainError as exc:
-        logs.log.warning("备份失败：%s", exc.message)
-    window.refresh_backup_status()
+    target = window.ctx.target
+
+    def work(_progress, _cancelled):
+        return backup.backup_site(None, target, label=label)
+
+    def failed(text: str) -> None:
+        logs.log.warning("备份失败：%s", text)
+        window.refresh_backup_status()
+
+    if wait:
+        ok, outcome = run_and_wait(None, work, dialog="正在备份数据，完成后自动退出……")
+        if not ok:
+            logs.log.warning("备份失败：%s", outcome)
+        return
+    run_in_background(window, work, done=lambda _result: window.refresh_backup_status(), failed=failed)
 
 
 def install_error_dialog() -> None:

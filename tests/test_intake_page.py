@@ -22,9 +22,20 @@ def page(qtbot, db_path, admin):
     widget.show()
     activate(qtbot, widget)
     yield widget
+    wait_for_list(qtbot, widget)  # no background load left reading the database
+    wait_for_roster(qtbot, widget)
     for top in QApplication.topLevelWidgets():
         if top is not widget and top.isVisible():
             top.close()
+
+
+def wait_for_list(qtbot, page):
+    """The intake list loads in the background: wait until the rows asked for are shown."""
+    qtbot.waitUntil(lambda: not page.list_model.loading, timeout=10_000)
+
+
+def wait_for_roster(qtbot, page):
+    qtbot.waitUntil(lambda: page.roster_job is None, timeout=10_000)
 
 
 def register_by_typing(qtbot, page, number=ID, name="张三", phone="13812345678"):
@@ -137,6 +148,7 @@ def test_walk_an_intake_through_each_status_in_the_detail_view(qtbot, page, admi
         "employer": "某公司", "workers": "2", "amount_owed": "5000"}))
     page.ui.tabs.setCurrentIndex(1)
     page.ui.viewCombo.setCurrentIndex(page.ui.viewCombo.findText("全部在办"))
+    wait_for_list(qtbot, page)
     assert page.list_model.rowCount() == 1
     dialog = page.open_detail(0)
     dialog.ui.statusCombo.setCurrentText("办理中")
@@ -159,10 +171,12 @@ def test_walk_an_intake_through_each_status_in_the_detail_view(qtbot, page, admi
 def test_roster_records_a_certification(qtbot, page, admin):
     r = residents.save_resident(admin, residents.ResidentInput(name="赵老伯", doc_number=make_id("110105", "19450101", "011"), is_pensioner=True))
     page.ui.tabs.setCurrentIndex(2)
+    wait_for_roster(qtbot, page)
     assert page.roster_model.rowCount() == 1
     page.ui.rosterTable.selectRow(0)
     qtbot.mouseClick(page.ui.certifyButton, Qt.MouseButton.LeftButton)
     page.reload_roster()
+    wait_for_roster(qtbot, page)
     assert page.roster_model.row_at(0).certified
     assert intakes.pension_roster(page.ui.yearSpin.value())[0].resident.id == r.id
 
@@ -175,11 +189,14 @@ def test_list_filters_by_staff_and_sorts_by_column(qtbot, page, admin, clerk):
     page.ui.tabs.setCurrentIndex(1)
     page.ui.viewCombo.setCurrentIndex(page.ui.viewCombo.findText("全部在办"))
     page.ui.filterStaffCombo.setCurrentIndex(page.ui.filterStaffCombo.findData(clerk.id))
+    wait_for_list(qtbot, page)
     assert [i.serial for i in page.list_model.rows] == [b.serial]
     page.ui.filterStaffCombo.setCurrentIndex(0)
     page.ui.intakeTable.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+    wait_for_list(qtbot, page)
     assert [i.serial for i in page.list_model.rows] == [a.serial, b.serial]
     page.ui.intakeTable.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+    wait_for_list(qtbot, page)
     assert [i.serial for i in page.list_model.rows] == [b.serial, a.serial]
 
 

@@ -222,24 +222,25 @@ def test_status_bar_turns_into_a_warning_when_the_backup_folder_is_a_file(qtbot,
             break
         qtbot.keyClick(page.ui.tabs, Qt.Key.Key_Tab, Qt.KeyboardModifier.ControlModifier)
     assert page.ui.tabs.currentWidget() is tab
-    _press(qtbot, tab.ui.backupButton)
-    assert "是一个文件" in tab.ui.messageLabel.text()
+    _press(qtbot, tab.ui.backupButton)  # off the GUI thread: wait for its answer
+    qtbot.waitUntil(lambda: "是一个文件" in tab.ui.messageLabel.text(), timeout=20000)
     assert label.text().startswith("备份失败：备份文件夹") and "是一个文件" in label.text()
     assert label.property("role") == "error" and "请在“设置 → 备份与恢复”中另选备份文件夹" in label.toolTip()
     usb.unlink()
     usb.mkdir()
     _press(qtbot, tab.ui.backupButton)
-    assert label.text().startswith("上次备份：") and label.property("role") == ""
+    qtbot.waitUntil(lambda: label.text().startswith("上次备份："), timeout=20000)
+    assert label.property("role") == ""
     assert list(usb.glob("gridstation-*-manual.db"))
 
 
-def test_the_daily_backup_failing_shows_in_the_status_bar(window, admin, tmp_path):
+def test_the_daily_backup_failing_shows_in_the_status_bar(qtbot, window, admin, tmp_path):
     station.update_settings(admin, {"backup_dir": str(tmp_path / "unplugged" / "backups")})
-    app.run_backup(window, "daily")
-    assert window.backup_label.text().startswith("备份失败：备份文件夹不存在")
+    app.run_backup(window, "daily")  # off the GUI thread: the status bar is told when it ends
+    qtbot.waitUntil(lambda: window.backup_label.text().startswith("备份失败：备份文件夹不存在"), timeout=20000)
     station.update_settings(admin, {"backup_dir": str(tmp_path)})
     app.run_backup(window, "daily")
-    assert window.backup_label.text().startswith("上次备份：")
+    qtbot.waitUntil(lambda: window.backup_label.text().startswith("上次备份："), timeout=20000)
     assert list(tmp_path.glob("gridstation-*-daily.db"))
 def test_one_wrong_password_and_enter_counts_once(qtbot, db_path, admin):
     """Enter used to try twice (the field and the default button): two failures towards the lockout."""

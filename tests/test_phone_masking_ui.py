@@ -30,6 +30,7 @@ def pensioner(admin) -> m.Resident:
 def roster_page(qtbot, db_path, staff) -> IntakePage:
     page = show_at_counter_size(qtbot, IntakePage(AppContext(target=str(db_path), staff=staff)))
     page.ui.tabs.setCurrentIndex(2)
+    qtbot.waitUntil(lambda: page.roster_job is None, timeout=10_000)  # the roster is read in the background
     return page
 
 

@@ -14,8 +14,9 @@ from test_stats import FEB, FEB_DAILY_COMPLETED, FEB_DAILY_RECEIVED, build_known
 
 from gridstation.core import models as m
 from gridstation.reports import monthly
+from gridstation.ui.background import Cancelled
 from gridstation.ui.context import AppContext
-from gridstation.ui.pages.stats_page import CARDS, Cancelled, StatsPage
+from gridstation.ui.pages.stats_page import CARDS, StatsPage
 from gridstation.ui.theme import apply_theme
 
 EXPECTED_CARDS = {

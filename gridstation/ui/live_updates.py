@@ -12,6 +12,11 @@ connection reconnects by itself on its next statement (``core/postgres.py``); a 
 off was rolled back by the server as a whole and the user was told to do it again.
 
 The main window starts it with ``LiveUpdates(ctx, window)``; it stops when the window closes.
+
+The poller is a QThread of its own, not an op of ``ui.background``: it lives as long as the window
+and sleeps between polls, and as a pool task it would hold one of the pool's few threads for good,
+so exports and list loads would queue behind it. What the pages do with ``data_changed`` (reload
+the page in view, keeping the selected row) goes through the table model and the helper.
 """
 
 from __future__ import annotations

@@ -14,6 +14,8 @@ from PySide6.QtWidgets import QWidget
 
 from gridstation.core import models as m
 from gridstation.core import printouts
+from gridstation.core.errors import DomainError
+from gridstation.ui.background import IsCancelled, Progress, run_and_wait
 from gridstation.ui.pdf_preview import PdfPreviewDialog, show_pdf
 
 
@@ -36,9 +38,21 @@ def preview_document(parent: QWidget | None, staff: m.Staff | None, path: Path, 
 
 
 def preview_receipt(parent: QWidget, staff: m.Staff | None, serial: str) -> Path:
-    """Write the 受理回执 for ``serial`` and open it in the preview; returns the PDF path."""
-    from gridstation.reports.receipt import write_receipt
+    """Write the 受理回执 for ``serial`` and open it in the preview; returns the PDF path.
 
-    path = write_receipt(serial, new_pdf_path(serial))
+    The PDF is written off the GUI thread (the session's first document also loads the fonts,
+    about half a second); a refusal is raised as the DomainError it was.
+    """
+    path = new_pdf_path(serial)
+
+    def write(_progress: Progress, _cancelled: IsCancelled) -> Path:
+        # late import: ReportLab takes most of a second to load; the first receipt loads it here, off the GUI thread
+        from gridstation.reports.receipt import write_receipt
+
+        return write_receipt(serial, path)
+
+    ok, outcome = run_and_wait(parent, write, dialog="正在生成回执……")
+    if not ok:
+        raise DomainError(outcome)
     preview_document(parent, staff, path, f"受理回执 {serial}", printouts.RECEIPT, serial)
     return path

@@ -6,16 +6,18 @@ Everything here works from the keyboard: F2 search, Enter choose, F3 service, Ct
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QDate, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from gridstation.core import catalog, idcard, intakes, residents
+from gridstation.core import catalog, clock, idcard, intakes, residents
 from gridstation.core import models as m
 from gridstation.core.accounts import HEAD
 from gridstation.core.errors import DomainError
+from gridstation.ui.background import BackgroundOp
 from gridstation.ui.context import AppContext
 from gridstation.ui.forms import load_form
 from gridstation.ui.keyboard import focus_first_inside, tab_chain
@@ -28,17 +30,21 @@ VIEWS = [("我的在办", "mine"), ("全部在办", "open"), ("逾期", intakes.
     (s, s) for s in intakes.STATUSES]
 
 
-def intake_columns(today: dt.date) -> list[Column]:
+def intake_columns() -> list[Column]:
+    """The intake list's columns; "overdue" is decided as the row paints, so it is right after midnight."""
     return [
         Column("受理编号", lambda i: i.serial, "serial"),
         Column("受理时间", lambda i: f"{i.received_at:%Y-%m-%d %H:%M}", "received"),
         Column("居民", lambda i: i.resident.name, "resident"),
         Column("证件号码", lambda i: idcard.mask_id(i.resident.doc_number)),
         Column("业务", lambda i: f"{i.service.name}·{i.action}" if i.action else i.service.name, "service"),
-        Column("状态", lambda i: f"{i.status}（{intakes.OVERDUE}）" if intakes.is_overdue(i, today) else i.status,
-               "status"),
+        Column("状态", lambda i: f"{i.status}（{intakes.OVERDUE}）" if is_overdue_now(i) else i.status, "status"),
         Column("承诺办结", lambda i: f"{i.due_date:%Y-%m-%d}", "due"),
     ]
+
+
+def is_overdue_now(intake: m.Intake) -> bool:
+    return intakes.is_overdue(intake, clock.today())
 
 
 class IntakePage(QWidget):
@@ -245,8 +251,9 @@ class IntakePage(QWidget):
         today = QDate.currentDate()
         self.ui.fromDate.setDate(today.addYears(-1))
         self.ui.toDate.setDate(today)
-        self.list_model = PagedTableModel(intake_columns(dt.date.today()), self._fetch_intakes,
-                                          highlight=lambda i: intakes.is_overdue(i))
+        self.list_model = PagedTableModel(intake_columns(), highlight=is_overdue_now, query=self._intake_query)
+        self.list_model.loaded.connect(self._show_count)
+        self.list_model.load_failed.connect(self.ctx.bus.status_message)
         table = self.ui.intakeTable
         setup_table(table, self.list_model)
         table.setSortingEnabled(True)
@@ -298,11 +305,17 @@ class IntakePage(QWidget):
             flt.date_to = self.ui.toDate.date().toPython()
         return flt
 
-    def _fetch_intakes(self, offset: int, limit: int) -> list[m.Intake]:
-        return list(intakes.query_intakes(self.current_filter()).offset(offset).limit(limit))
+    def _intake_query(self) -> Callable[[int, int], list[m.Intake]]:
+        """The list's rows as filtered now; the fetch runs off the GUI thread, so it reads no widget."""
+        flt = self.current_filter()
+        return lambda offset, limit: list(intakes.query_intakes(flt).offset(offset).limit(limit))
 
     def reload_list(self) -> None:
+        """Load the list in the background; the rows shown stay until the new ones are in."""
+        self.ui.countLabel.setText("正在加载……")
         self.list_model.reload()
+
+    def _show_count(self) -> None:
         shown = self.list_model.rowCount()
         more = "（向下滚动加载更多）" if self.list_model.canFetchMore(self.list_model.index(-1, -1)) else ""
         self.ui.countLabel.setText(f"显示 {shown} 条{more}")
@@ -318,8 +331,12 @@ class IntakePage(QWidget):
         return dialog
 
     def _open_typed_serial(self) -> None:
-        """Enter in the serial filter: one match opens at once; several go to the list to choose."""
+        """Enter in the serial filter: once the list has loaded (in the background), one match opens
+        at once; several go to the list to choose."""
+        self.list_model.loaded.connect(self._open_loaded_match, Qt.ConnectionType.SingleShotConnection)
         self.reload_list()
+
+    def _open_loaded_match(self) -> None:
         if self.list_model.rowCount() == 1:
             self.open_detail(0)
         elif self.list_model.rowCount() > 1:
@@ -343,6 +360,7 @@ class IntakePage(QWidget):
         self.ui.rosterFilterCombo.addItems(["全部", "未认证", "已认证"])
         self.ui.wayCombo.addItems(["窗口", "手机APP协助", "上门"])
         self.roster_rows: list[intakes.RosterRow] = []
+        self.roster_job: BackgroundOp | None = None
         self.roster_model = PagedTableModel([
             Column("姓名", lambda r: r.resident.name),
             Column("证件号码", lambda r: idcard.mask_id(r.resident.doc_number)),
@@ -364,16 +382,34 @@ class IntakePage(QWidget):
         self.ui.exportRosterButton.clicked.connect(lambda: self.export_roster())
 
     def reload_roster(self) -> None:
+        """The roster holds every pensioner (over a second at the README's scale): read it in the
+        background, then show it keeping the selected pensioner and the scroll position."""
+        if self.roster_job is not None:
+            self.roster_job.cancel()
         self.roster_search_timer.stop()
+        year, choice = self.ui.yearSpin.value(), self.ui.rosterFilterCombo.currentText()
         searched = self.ui.rosterSearchEdit.text().strip()
-        rows = intakes.pension_roster(self.ui.yearSpin.value(), searched)
+        job = BackgroundOp(self, lambda _progress, _cancelled: intakes.pension_roster(year, searched),
+                           done=lambda rows: self._roster_in(job, rows, choice),
+                           failed=lambda text: self._roster_in(job, None, text), cancelled=lambda: None)
+        self.roster_job = job
+        self.ui.rosterSummary.setText("正在读取名册……")
+        job.start()
+
+    def _roster_in(self, job: BackgroundOp, rows: list[intakes.RosterRow] | None, choice: str) -> None:
+        """``rows`` None: the read failed and ``choice`` is the message."""
+        if job is not self.roster_job:
+            return  # an older year or filter
+        self.roster_job = None
+        if rows is None:
+            self.ui.rosterSummary.setText(choice)
+            return
         done = sum(r.certified for r in rows)
-        choice = self.ui.rosterFilterCombo.currentText()
         if choice != "全部":
             rows = [r for r in rows if r.certified == (choice == "已认证")]
         self.roster_rows = rows
         self.roster_model.reload()
-        found = f"找到 {len(rows)} 人，" if searched else ""
+        found = f"找到 {len(rows)} 人，" if self.ui.rosterSearchEdit.text().strip() else ""
         self.ui.rosterSummary.setText(f"{found}养老金领取人员已认证 {done} 人")
 
     def _roster_selection(self) -> intakes.RosterRow | None:
@@ -413,7 +449,7 @@ class IntakePage(QWidget):
     def _data_changed(self, area: str) -> None:
         if area == "settings":
             self.load_services()
-        if area in ("intake", "resident"):
+        if area in ("intake", "resident") and self.isVisible():  # a hidden page reloads when shown
             self.refresh()
 
     def refresh(self) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
@@ -13,7 +12,7 @@ from gridstation.core import idcard, intakes, residents
 from gridstation.core import models as m
 from gridstation.ui.context import AppContext
 from gridstation.ui.forms import load_form
-from gridstation.ui.pages.intake_page import intake_columns
+from gridstation.ui.pages.intake_page import intake_columns, is_overdue_now
 from gridstation.ui.table_model import Column, PagedTableModel, setup_table
 
 RESIDENT_COLUMNS = [
@@ -33,12 +32,9 @@ class ResidentsPage(QWidget):
         self.ctx = ctx
         self.ui = load_form("residents_page.ui", self)
         self.model = PagedTableModel(RESIDENT_COLUMNS, self._fetch)
-        setup_table(self.ui.residentTable)
-        self.ui.residentTable.setModel(self.model)
-        self.intake_model = PagedTableModel(intake_columns(dt.date.today()), self._fetch_intakes,
-                                            highlight=lambda i: intakes.is_overdue(i))
-        setup_table(self.ui.intakeTable)
-        self.ui.intakeTable.setModel(self.intake_model)
+        setup_table(self.ui.residentTable, self.model)
+        self.intake_model = PagedTableModel(intake_columns(), self._fetch_intakes, highlight=is_overdue_now)
+        setup_table(self.ui.intakeTable, self.intake_model)
         self._timer = QTimer(self, singleShot=True, interval=150)
         self._timer.timeout.connect(self.refresh)
         self.ui.searchEdit.textChanged.connect(lambda _t: self._timer.start())
@@ -54,7 +50,8 @@ class ResidentsPage(QWidget):
                   context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         QShortcut(QKeySequence(Qt.Key.Key_Return), self.ui.residentTable, activated=self.edit_current,
                   context=Qt.ShortcutContext.WidgetShortcut)
-        ctx.bus.data_changed.connect(lambda area: area == "resident" and self.refresh())
+        # a hidden page reloads when it is shown
+        ctx.bus.data_changed.connect(lambda area: area == "resident" and self.isVisible() and self.refresh())
 
     def focus_start(self) -> None:
         self.ui.searchEdit.setFocus()
@@ -79,7 +76,7 @@ class ResidentsPage(QWidget):
 
     def refresh(self) -> None:
         self.model.reload()
-        if self.model.rowCount():
+        if self.model.rowCount() and not self.ui.residentTable.currentIndex().isValid():
             self.ui.residentTable.selectRow(0)
         self.intake_model.reload()
         total = m.Resident.select().count()

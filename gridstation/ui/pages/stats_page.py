@@ -1,93 +1,36 @@
 """统计: this month's key figures and charts, and the monthly/annual reports and Excel export.
 
 The cards and charts read ``core.stats.monthly_stats`` - the same numbers the PDF prints. Both the
-figures (about a second at 250 000 intakes) and the report files are computed by a ``Job`` on the
-thread pool: it only computes, writes files and reports through signals, never touching a widget.
-The page shows a report's progress, can cancel it, and opens the finished PDF in the app's preview.
+figures (about a second at 250 000 intakes) and the report files are computed off the GUI thread
+through ``ui.background`` (the work only computes and writes files, never touching a widget). The
+report writers create their files only after their last progress call, so a cancelled report leaves
+nothing behind. The page shows a report's progress, can cancel it, and opens the finished PDF in
+the app's preview.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import html
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCharts import (QAbstractBarSeries, QBarCategoryAxis, QBarSet, QChart, QChartView,
                               QHorizontalBarSeries, QLineSeries, QPieSeries, QValueAxis)
-from PySide6.QtCore import QDate, QMargins, QObject, QRunnable, Qt, QThreadPool, Signal, SignalInstance
+from PySide6.QtCore import QDate, QMargins, Qt
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import QFileDialog, QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from gridstation.core import db as dbmod
 from gridstation.core import paths
-from gridstation.core.errors import DomainError
 from gridstation.core.stats import MonthlyStats, PeriodStats, monthly_stats, record_report
 from gridstation.core.stats_tables import Days, Money, Rate, count_axis, display
+from gridstation.ui.background import BackgroundOp, Work
 from gridstation.ui.context import AppContext
 from gridstation.ui.forms import load_form
 
 RECEIVED_COLOR, COMPLETED_COLOR = QColor("#2f6db5"), QColor("#3f9a4f")
 PIE_COLORS = ["#2f6db5", "#e08a1e", "#3f9a4f", "#c0392b", "#8e5fb5", "#1b9aaa", "#a0785a", "#d35fa0"]
-
-
-class Cancelled(Exception):
-    """Raised inside a job's progress callback once the user pressed 取消."""
-
-
-class JobSignals(QObject):
-    progress = Signal(int, int)
-    finished = Signal(object)
-    failed = Signal(str)
-    cancelled = Signal()
-
-
-class Job(QRunnable):
-    """Runs ``work(progress)`` on a pool thread, with its own database connection.
-
-    ``progress`` raises ``Cancelled`` after ``cancel()``; the report writers create their files
-    only after their last progress call, so a cancelled report leaves nothing behind. The result
-    (a path, or the month's figures as plain dataclasses) travels back in ``finished``.
-    """
-
-    def __init__(self, work: Callable[[Callable[[int, int], None]], object]) -> None:
-        super().__init__()
-        self.setAutoDelete(False)
-        self.work = work
-        self.signals = JobSignals()
-        self._cancel = threading.Event()
-
-    def cancel(self) -> None:
-        self._cancel.set()
-
-    def _progress(self, done: int, total: int) -> None:
-        if self._cancel.is_set():
-            raise Cancelled
-        self._emit(self.signals.progress, done, total)
-
-    def _emit(self, signal: SignalInstance, *args: object) -> None:
-        """Report to the page; once Qt has deleted the signals (the app is closing), stop quietly."""
-        try:
-            signal.emit(*args)
-        except RuntimeError:
-            self._cancel.set()
-
-    def run(self) -> None:
-        database = dbmod.current()
-        try:
-            with database.connection_context():
-                self._progress(0, 1)
-                result = self.work(self._progress)
-        except Cancelled:
-            self._emit(self.signals.cancelled)
-        except DomainError as exc:
-            self._emit(self.signals.failed, exc.message)
-        except Exception as exc:  # noqa: BLE001 - a worker must report every failure to the page
-            self._emit(self.signals.failed, f"出错了：{type(exc).__name__}: {exc}")
-        else:
-            self._emit(self.signals.finished, result)
 
 
 @dataclass(frozen=True)
@@ -128,12 +71,11 @@ class StatsPage(QWidget):
         self.ui = load_form("stats_page.ui", self)
         self.output_dir = paths.data_dir() / "reports"
         self.stats: MonthlyStats | None = None
-        self.job: Job | None = None
-        self.figures_job: Job | None = None
+        self.job: BackgroundOp | None = None
+        self.figures_job: BackgroundOp | None = None
         self.job_title = ""
         self.job_preview = False
         self.preview: QWidget | None = None
-        self.pool = QThreadPool.globalInstance()
         today = QDate.currentDate()
         self.ui.monthEdit.setMaximumDate(QDate(today.year(), today.month(), 1))
         self.ui.monthEdit.setMinimumDate(QDate(2000, 1, 1))
@@ -182,28 +124,28 @@ class StatsPage(QWidget):
         if self.figures_job is not None:
             self.figures_job.cancel()
         month = self.month()
-        job = Job(lambda progress: monthly_stats(month, progress=progress))
-        job.signals.finished.connect(self._figures_in)
-        job.signals.failed.connect(self._figures_failed)
+        job = BackgroundOp(self, lambda progress, _cancelled: monthly_stats(month, progress=progress),
+                           done=lambda figures: self._figures_in(job, figures),
+                           failed=lambda text: self._figures_failed(job, text),
+                           cancelled=lambda: self._current_figures(job))
         self.figures_job = job
         self.ui.periodLabel.setText("正在统计……")
-        self.pool.start(job)
+        job.start()
 
-    def _current_figures(self) -> bool:
-        """Whether the signal comes from the latest figures job (older ones are ignored)."""
-        job = self.figures_job
-        if job is None or self.sender() is not job.signals:
+    def _current_figures(self, job: BackgroundOp) -> bool:
+        """Whether the answer comes from the latest figures job (older ones are ignored)."""
+        if job is not self.figures_job:
             return False
         self.figures_job = None
         return True
 
-    def _figures_failed(self, text: str) -> None:
-        if self._current_figures():
+    def _figures_failed(self, job: BackgroundOp, text: str) -> None:
+        if self._current_figures(job):
             self.ui.periodLabel.setText("")
             self._message(text, "error")
 
-    def _figures_in(self, figures: MonthlyStats) -> None:
-        if not self._current_figures():
+    def _figures_in(self, job: BackgroundOp, figures: MonthlyStats) -> None:
+        if not self._current_figures(job):
             return
         self.stats = figures
         c = self.stats.current
@@ -356,16 +298,16 @@ class StatsPage(QWidget):
 
         month = self.month()
         out = self._output(monthly.default_name(month))
-        self._start(lambda progress: monthly.write_monthly(month, out, progress=progress), monthly.title_of(month),
-                    preview=True)
+        self._start(lambda progress, _cancelled: monthly.write_monthly(month, out, progress=progress),
+                    monthly.title_of(month), preview=True)
 
     def generate_annual(self) -> None:
         from gridstation.reports import annual
 
         year = self.month().year
         out = self._output(annual.default_name(year))
-        self._start(lambda progress: annual.write_annual(year, out, progress=progress), annual.title_of(year),
-                    preview=True)
+        self._start(lambda progress, _cancelled: annual.write_annual(year, out, progress=progress),
+                    annual.title_of(year), preview=True)
 
     def export_excel(self) -> None:
         from gridstation.reports import monthly
@@ -376,26 +318,23 @@ class StatsPage(QWidget):
         if not chosen:
             return
         out = Path(chosen) if chosen.lower().endswith(".xlsx") else Path(chosen + ".xlsx")
-        self._start(lambda progress: monthly.write_monthly_xlsx(month, out, progress=progress),
+        self._start(lambda progress, _cancelled: monthly.write_monthly_xlsx(month, out, progress=progress),
                     f"{monthly.title_of(month)}（Excel）", preview=False)
 
     def _output(self, name: str) -> Path:
         self.output_dir.mkdir(parents=True, exist_ok=True)
         return self.output_dir / name
 
-    def _start(self, work: Callable[[Callable[[int, int], None]], object], title: str, *, preview: bool) -> None:
+    def _start(self, work: Work, title: str, *, preview: bool) -> None:
         if self.job is not None:
             return
-        job = Job(work)
-        # Bound methods, not lambdas: Qt drops the connections if the page goes away mid-job.
-        job.signals.progress.connect(self._progress)
-        job.signals.finished.connect(self._finished)
-        job.signals.failed.connect(self._failed)
-        job.signals.cancelled.connect(self._cancelled)
+        # The op belongs to the page: if the page goes away mid-job, the answer goes nowhere.
+        job = BackgroundOp(self, work, progress=self._progress, done=self._finished, failed=self._failed,
+                           cancelled=self._cancelled)
         self.job, self.job_title, self.job_preview = job, title, preview
         self._set_running(True)
         self._message(f"正在生成{title}……", "")
-        self.pool.start(job)
+        job.start()
 
     def cancel_job(self) -> None:
         if self.job is not None:

@@ -92,7 +92,7 @@ class ToolsPage(QWidget):
         self.focus_start()
 
     def _data_changed(self, area: str) -> None:
-        if area in ("tools", "resident", "settings"):
+        if area in ("tools", "resident", "settings") and self.isVisible():  # a hidden page reloads when shown
             self.refresh()
 
     def refresh(self) -> None:
