@@ -13,6 +13,11 @@ from gridstation.core import (
     tools,
 )
 from gridstation.core.db import write_transaction
+from gridstation.core.events import agreement, mediation
+from gridstation.core.events import lists as event_lists
+from gridstation.core.events import register as events
+
+PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(60))  # what the photo check reads: a PNG's signature
 from gridstation.core import models as m
 from tests.conftest import PASSWORD
 from tests.helpers import make_id
@@ -83,6 +88,20 @@ def test_every_kind_of_entry_reads_as_a_sentence(admin, head, clerk, tmp_path, d
         audit.record(admin, "导入受理", "intake", wage.serial, after={
             "service": catalog.WAGE, "action": "欠薪投诉", "details": {"employer": "某公司"}, "file": "受理台账.xlsx"})
 
+    # 网格事件: registered with a photo, a dispute's party, the station's lists, the agreement printed
+    photo = tmp_path / "before.png"
+    photo.write_bytes(PNG)
+    event = events.register_event(clerk, events.EventInput(
+        category="矛盾纠纷", level="一般", description="邻里噪音纠纷", source="居民反映",
+        reporter=events.PartyInput(resident_id=wang.id)))
+    events.add_photo(clerk, event.number, photo, "处置前")
+    mediation.add_party(clerk, event.number, events.PartyInput(name="李某", phone="13900001111"))
+    event_lists.save_category(head, "噪音扰民", 5, 2)
+    event_lists.save_partner(head, "物业公司")
+    agreement.record_print(clerk, event.number)
+    with write_transaction():  # a ledger's service choice, as the import records it
+        audit.record(admin, "记住业务对应", "setting", "ledger_service_map", after={"欠薪": catalog.WAGE})
+
     entries = list(m.AuditLog.select().order_by(m.AuditLog.id))
     said = audit_text.sentences(entries)
     for text in said:
@@ -111,6 +130,14 @@ def test_every_kind_of_entry_reads_as_a_sentence(admin, head, clerk, tmp_path, d
     assert by_action["导出完整证件号"].startswith("管理员 导出完整证件号 养老金领取人员认证名单 p.xlsx：")
     assert by_action["导入受理"].startswith(f"管理员 为居民 王然 导入受理 {wage.serial}（讨薪·欠薪投诉）")
     assert by_action["打印资产标签"] == "系统 打印资产标签 （全部工具种类）"
+    assert by_action["登记网格事件"].startswith(f"王小红 登记网格事件 {event.number}")
+    assert by_action["登记网格事件"] == (f"王小红 登记网格事件 {event.number}：类别：矛盾纠纷；"
+                                       f"办结期限：{event.due_date}；等级：一般；来源：居民反映")
+    assert by_action["添加事件照片"] == f"王小红 添加事件照片 网格事件 {event.number}：阶段：处置前"
+    assert by_action["添加当事人"] == f"王小红 添加当事人 网格事件 {event.number}：姓名：李某"
+    assert by_action["打印调解协议书"] == f"王小红 打印调解协议书 网格事件 {event.number}"
+    assert by_action["修改协作单位"].startswith("李站长 修改协作单位 物业公司")
+    assert by_action["记住业务对应"] == "管理员 记住了台账中的业务写法：“欠薪”→ 讨薪"
     assert by_action["生成统计报表"] == "李站长 生成统计报表 2026年11月 月度统计：文件：月度统计-2026-11.pdf"
 
 

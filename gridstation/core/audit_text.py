@@ -51,21 +51,25 @@ LABELS: dict[str, str] = {
     # stock-take, imports, exports, backups, reports, demo data
     "scanned": "扫描件数", "matched": "核对无误", "missing": "未找到", "on_loan": "借出中",
     "other_state": "其他状态", "unknown": "无法识别", "foreign": "不属于本站",
-    "rows": "行数", "created": "新增", "updated": "更新", "existing": "已存在", "bad_rows": "有问题的行",
+    "rows": "行数", "created": "新增", "registered": "新登记居民", "updated": "更新", "existing": "已存在", "bad_rows": "有问题的行",
     "valid_only": "只导入无误的行", "full_id": "含完整证件号", "filter": "筛选条件",
     "files": "文件", "replaced_copy": "原数据库另存为", "residents": "居民", "intakes": "受理", "loans": "借用",
     # list filters inside an export entry
     "service_id": "业务", "staff_id": "经办人", "resident_id": "居民", "date_from": "起始日期",
     "date_to": "截止日期", "text": "关键字", "asset_code": "资产编号",
+    # grid events, backups
+    "grid": "网格", "level": "等级", "source": "来源", "stage": "阶段", "folder": "文件夹",
 }
 # The same key names another thing in some entries (a returned tool, a resident's name).
-ENTITY_LABELS: dict[str, dict[str, str]] = {"loan": {"unit": "工具"}, "resident": {"name": "姓名"}}
+ENTITY_LABELS: dict[str, dict[str, str]] = {"loan": {"unit": "工具"}, "resident": {"name": "姓名"},
+                                            "grid_event": {"due_date": "办结期限", "name": "姓名"}}
 # Keys that say how a list was sorted, not what it held.
-QUIET = {"sort", "descending", "doc_rev", "phone_rev", "updated_at"}
+QUIET = {"sort", "descending", "doc_rev", "phone_rev", "updated_at", "digest"}  # digest: a photo's hash
 MONEY_FEN = {"deposit_fen", "amount_recovered_fen", "amount_owed_fen"}
 OBJECTS = {"intake": "受理", "resident": "居民", "staff": "人员", "loan": "借用单", "tool_kind": "工具种类",
            "tool_unit": "工具", "reservation": "预约", "service": "业务", "setting": "设置", "database": "数据库",
            "report": "统计报表", "stock_take": "盘点", "demo": "演示数据",
+           "grid_event": "网格事件", "event_category": "事件类别", "event_partner": "协作单位",
            **KIND_NAMES, **EXPORT_NAMES}
 
 
@@ -368,10 +372,21 @@ def _phone(who: str, entry: m.AuditLog, before: Any, after: Any, names: Names) -
     return f"{who} 查看了居民 {names.resident(entry.entity_id)} 的完整电话" + (f"（催还借用单 {slip}）" if slip else "")
 
 
+def _service_map(who: str, entry: m.AuditLog, before: Any, after: Any, names: Names) -> str:
+    """The station's answer to 「台账里的“欠薪”是哪项业务」, kept for the next import."""
+    after = after if isinstance(after, dict) else {}
+    parts = []
+    for written, code in after.items():
+        service = names.services.get(code)
+        parts.append(f"“{written}”→ {service.name if service else code}")
+    return f"{who} 记住了台账中的业务写法：" + "；".join(parts)
+
+
 SPECIAL: dict[str, Special] = {
     "新建受理": _new_intake, "导入受理": _new_intake, "变更状态": _status, "修改设置": _settings,
     "新增居民": _resident, "修改居民": _resident, "打印回执": _reprint, "打印借用单": _reprint,
     "登录": _staff, "登录失败": _staff, "修改密码": _staff, "新增人员": _staff, "重置密码": _staff,
     "启用人员": _staff, "停用人员": _staff, "修改角色": _staff,
     "备份": _database, "恢复": _database, "更改数据库位置": _database, "查看电话": _phone,
+    "记住业务对应": _service_map,
 }
