@@ -13,14 +13,14 @@ from pathlib import Path
 
 from gridstation.commands.base import CommandError, in_path, open_site, out_path, parse_date
 
-IMPORT_KINDS = ("residents", "intakes", "tools", "loans")
+IMPORT_KINDS = ("residents", "intakes", "tools", "loans", "events")
 EXPORT_KINDS = (*IMPORT_KINDS, "overdue", "roster")
 DATED_KINDS = ("intakes", "loans")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("template", help="生成导入模板（.xlsx，含填写说明）")
-    p.add_argument("kind", choices=IMPORT_KINDS, help="台账种类：居民 受理 工具 借用")
+    p.add_argument("kind", choices=IMPORT_KINDS, help="台账种类：居民 受理 工具 借用 网格事件")
     p.add_argument("--out", required=True, help="输出的 .xlsx 文件")
     p.set_defaults(handler=cmd_template)
 

@@ -11,7 +11,7 @@ advisory write lock in ``db.write_transaction``): an entry with a smaller id can
 a poll has moved past it.
 
 Areas are the names the pages listen for on ``Bus.data_changed``: "intake", "resident", "tools",
-"settings".
+"events", "settings".
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from peewee import fn
 
 from gridstation.core import models as m
 
-DATA_AREAS = frozenset({"intake", "resident", "tools"})
+DATA_AREAS = frozenset({"intake", "resident", "tools", "events"})
 ALL_AREAS = DATA_AREAS | {"settings"}
 
 AREAS_OF_ENTITY: dict[str, frozenset[str]] = {
@@ -38,6 +38,9 @@ AREAS_OF_ENTITY: dict[str, frozenset[str]] = {
     "reservation": frozenset({"tools"}),
     "stock_take": frozenset({"tools"}),
     "setting": frozenset({"settings"}),
+    "grid_event": frozenset({"events"}),
+    "event_category": frozenset({"events"}),
+    "event_partner": frozenset({"events"}),
     "service": frozenset({"settings"}),
     "staff": frozenset(),  # no list on another window shows accounts' changes
     "report": frozenset(),
@@ -45,7 +48,7 @@ AREAS_OF_ENTITY: dict[str, frozenset[str]] = {
 
 # Entries that record a look or a print, not a change: no window needs to reload for them.
 NOT_CHANGES = frozenset({"登录", "登录失败", "打印回执", "打印借用单", "打印资产标签", "查看电话", "生成统计报表",
-                         "备份", "导出", "导出完整证件号"})
+                         "备份", "导出", "导出完整证件号", "打印调解协议书"})
 
 # More new entries than this at once (an import, demo data): reload everything instead of reading them.
 BATCH = 200

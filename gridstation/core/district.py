@@ -34,6 +34,9 @@ version may add figures; a change that alters a meaning gets a new ``version``.
     tools         {"slips", "lent", "returned", "damaged", "missing_parts", "lost",
                    "out_at_end", "overdue", "units_in_service",
                    "unit_days_out" (float), "days", "top_kinds": [["梯子", 12], …]}
+    events        grid events (core/events/rollup.py): {"found", "in_grid", "reported_up", "closed",
+                   "overdue", "due", "due_closed", "due_on_time", "reopened", "mediations",
+                   "mediation_success"}; absent in older files (counted as zero)
 
 Derived figures are computed by the same properties as in the station's report: 办结率 =
 Σreceived_completed / Σreceived, 平均办理天数 = Σdays_total / Σcompleted, 认证覆盖率 =
@@ -57,6 +60,7 @@ from typing import Any
 from gridstation import __version__
 from gridstation.core import settings
 from gridstation.core.errors import DomainError
+from gridstation.core.events import rollup as events_rollup
 from gridstation.core.stats import (TOP_KINDS, PensionStats, PeriodStats, ServiceRow, Tally, ToolStats, WageStats,
                                     month_end, period_stats)
 from gridstation.core.stats_tables import (INTAKE_MEASURES, PENSION_ITEMS, TOOL_ITEMS, TOTAL, WAGE_ITEMS, Column,
@@ -106,6 +110,7 @@ def build_summary(month: dt.date, today: dt.date | None = None, *, generated: dt
         "pension": {key: _number(key, getattr(stats.pension, key)) for key in PENSION_KEYS},
         "tools": {**{key: _number(key, getattr(stats.tools, key)) for key in TOOL_KEYS},
                   "top_kinds": [[name, int(n)] for name, n in stats.tools.top_kinds]},
+        events_rollup.KEY: events_rollup.summary_part(stats),
     }
 
 
@@ -186,7 +191,7 @@ def _parse(data: dict, where: str) -> StationSummary:
         wage=WageStats(**{k: _count(data["wage"], k) for k in WAGE_KEYS}),
         pension=PensionStats(**{k: _count(data["pension"], k) for k in PENSION_KEYS}),
         tools=ToolStats(**{k: _count(tools, k) for k in TOOL_KEYS}, top_kinds=top),
-        staff=[], grids=[], daily=[])
+        staff=[], grids=[], daily=[], events=events_rollup.parse_part(data))
     if f"{start:%Y-%m}" != data["month"] or not start <= cutoff <= end:
         raise ValueError("month 与 period 不一致")
     return StationSummary(where, name, str(station.get("address", "")),
@@ -247,7 +252,8 @@ def combine(summaries: Sequence[StationSummary]) -> PeriodStats:
     ranked = sorted(top.items(), key=lambda item: (-item[1], item[0]))[:TOP_KINDS]
     return PeriodStats(start=first.start, end=first.end, cutoff=first.cutoff, services=list(merged.values()),
                        total=total, wage=WageStats(**wage), pension=PensionStats(**pension),
-                       tools=ToolStats(**tools, top_kinds=ranked), staff=[], grids=[], daily=[])
+                       tools=ToolStats(**tools, top_kinds=ranked), staff=[], grids=[], daily=[],
+                       events=events_rollup.combined(s.stats for s in summaries))
 
 
 def per_station(key: str, title: str, items: Sequence[Item], summaries: Sequence[StationSummary],
@@ -279,6 +285,7 @@ def district_tables(summaries: Sequence[StationSummary], combined: PeriodStats) 
         per_station("养老认证", "养老保险待遇资格认证", PENSION_ITEMS, summaries, combined,
                     note=f"“本年度已认证”指{combined.pension.year}年度。"),
         per_station("共享工具箱", "共享工具箱", TOOL_ITEMS, summaries, combined),
+        per_station("网格事件", "网格事件", events_rollup.ITEMS, summaries, combined),
         service_table(combined, "分业务汇总", "分业务汇总（各服务站合计）"),
         top_kinds_table(combined, f"借出最多的工具（各服务站合计前{len(combined.tools.top_kinds) or TOP_KINDS}种）"),
         sources,

@@ -12,10 +12,11 @@ import unicodedata
 from dataclasses import dataclass
 
 from gridstation.core import catalog, idcard, intakes, tools
+from gridstation.core.events import rules as event_rules
 
-RESIDENTS, INTAKES, TOOLS, LOANS = "residents", "intakes", "tools", "loans"
-KINDS = (RESIDENTS, INTAKES, TOOLS, LOANS)
-KIND_NAMES = {RESIDENTS: "居民", INTAKES: "受理", TOOLS: "工具", LOANS: "借用"}
+RESIDENTS, INTAKES, TOOLS, LOANS, EVENTS = "residents", "intakes", "tools", "loans", "events"
+KINDS = (RESIDENTS, INTAKES, TOOLS, LOANS, EVENTS)
+KIND_NAMES = {RESIDENTS: "居民", INTAKES: "受理", TOOLS: "工具", LOANS: "借用", EVENTS: "网格事件"}
 
 # What a cell holds; the reader converts and checks each type (ledger_read.Row).
 TEXT, ID_NUMBER, PHONE, DATE, MOMENT, MONEY, BOOL = "text", "id", "phone", "date", "moment", "money", "bool"
@@ -127,6 +128,34 @@ LOAN_COLUMNS: tuple[ColumnSpec, ...] = (
 )
 
 
+EVENT_COLUMNS: tuple[ColumnSpec, ...] = (
+    _c("number", "事件编号", TEXT, "编号", note="导出时填写；导入时重新编号（SJ+日期+序号），此列不读", width=16),
+    _c("found_at", "发现时间", MOMENT, "发现日期", "登记时间", "日期", required=True, note=DATE_NOTE,
+       example="2024-01-05 09:30", width=17),
+    _c("category", "事件类别", TEXT, "类别", "问题类别", "事件类型", required=True,
+       note="服务站的事件类别之一，如 环境卫生、设施损坏、安全隐患、矛盾纠纷、民生诉求、其他", example="设施损坏", width=10),
+    _c("level", "等级", TEXT, "紧急程度", note="一般 或 紧急；留空为一般", example=event_rules.NORMAL, width=6),
+    _c("source", "来源", TEXT, "事件来源", "问题来源", note=f"可填：{'、'.join(event_rules.SOURCES)}；留空为巡查发现",
+       example=event_rules.PATROL, width=9),
+    _c("grid", "网格", TEXT, "所属网格", note="须与设置中的网格名称一致", example="第一网格", width=10),
+    _c("place", "地点", TEXT, "发生地点", "位置", "地址", example="星体花园3栋", width=16),
+    _c("description", "问题描述", TEXT, "发现问题", "事件描述", "问题", "内容", required=True, example="路灯不亮",
+       width=24),
+    _c("found_by", "发现人", TEXT, "网格员", note="工作人员的姓名或登录名；留空为导入人", width=8),
+    _c("reporter", "反映人", TEXT, "反映人姓名", note="来源为居民反映时必填", width=8),
+    _c("reporter_phone", "反映人电话", PHONE, "联系电话", width=14),
+    _c("route", "处置方式", TEXT, note=f"{event_rules.IN_GRID} 或 {event_rules.REPORTED_UP}", width=10),
+    _c("case_no", "街道平台编号", TEXT, "平台编号", note="上报街道时必填", width=16),
+    _c("reported_on", "上报日期", DATE, note=DATE_NOTE, width=12),
+    _c("assignee", "承办", TEXT, note="导出时填写，导入时不读", width=10),
+    _c("due_date", "处置期限", DATE, note="导出时填写；导入时按类别和等级重新计算", width=12),
+    _c("status", "状态", TEXT, note="导出时填写；导入时由销号时间决定", width=8),
+    _c("closed_at", "销号时间", MOMENT, "办结时间", "销号日期", note="未销号留空；" + DATE_NOTE, width=17),
+    _c("result", "处置结果", TEXT, "办理结果", "结果", width=20),
+    _c("visit", "回访", TEXT, note="导出时填写，导入时不读", width=14),
+)
+
+
 def service_field_columns() -> list[ColumnSpec]:
     """One column per distinct field label in the catalogue (every service, retired ones too)."""
     fixed = {name for spec in INTAKE_FIXED for name in spec.names()}
@@ -162,6 +191,8 @@ def columns_for(kind: str) -> list[ColumnSpec]:
         return list(TOOL_COLUMNS)
     if kind == LOANS:
         return list(LOAN_COLUMNS)
+    if kind == EVENTS:
+        return list(EVENT_COLUMNS)
     raise ValueError(kind)
 
 

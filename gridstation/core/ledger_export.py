@@ -26,18 +26,24 @@ from gridstation.core import models as m
 from gridstation.core.accounts import CLERK, HEAD, require
 from gridstation.core.db import write_transaction
 from gridstation.core.errors import DomainError
+from gridstation.core.events import queries as event_queries
+from gridstation.core.events import rules as event_rules
 from gridstation.core.ledger_columns import (
-    DATE, ID_NUMBER, INTAKES, LOANS, MONEY, MOMENT, PHONE, RESIDENTS, TOOLS, ColumnSpec,
+    DATE, EVENTS, ID_NUMBER, INTAKES, LOANS, MONEY, MOMENT, PHONE, RESIDENTS, TOOLS, ColumnSpec,
 )
 from gridstation.core.ledger_import import IMPORT_NOTE
 from gridstation.core.output_files import staged
 
 OVERDUE, ROSTER = "overdue", "roster"
-EXPORT_KINDS = (RESIDENTS, INTAKES, TOOLS, LOANS, OVERDUE, ROSTER)
+EXPORT_KINDS = (RESIDENTS, INTAKES, TOOLS, LOANS, OVERDUE, ROSTER, EVENTS)
 EXPORT_NAMES = {RESIDENTS: "居民台账", INTAKES: "受理台账", TOOLS: "工具台账", LOANS: "借用台账",
-                OVERDUE: "逾期未还工具", ROSTER: "养老金领取人员认证名单"}
+                OVERDUE: "逾期未还工具", ROSTER: "养老金领取人员认证名单", EVENTS: "网格事件台账"}
 FORMATS = {ID_NUMBER: "@", PHONE: "@", DATE: "yyyy-mm-dd", MOMENT: "yyyy-mm-dd hh:mm", MONEY: "#,##0.00"}
 PAGE = 1000
+
+
+# Text that Excel would run as a formula (=, +, -, @): typed by staff or read from an imported file.
+FORMULA_START = ("=", "+", "-", "@")
 
 
 @dataclass(frozen=True)
@@ -97,6 +103,11 @@ def write_sheet(path: Path, title: str, columns: list[Col], records: Iterable[An
             if values[i] is not None:
                 cell = WriteOnlyCell(sheet, values[i])
                 cell.number_format = FORMATS[columns[i].type]
+                values[i] = cell
+        for i, value in enumerate(values):
+            if isinstance(value, str) and value.startswith(FORMULA_START):
+                cell = WriteOnlyCell(sheet, value)  # openpyxl would write it as a formula
+                cell.data_type = "s"
                 values[i] = cell
         sheet.append(values)
         count += 1
@@ -176,13 +187,18 @@ class _IntakeRecord:
 def _intake_records(source: Any) -> Iterator[_IntakeRecord]:
     if source is None or isinstance(source, intakes.IntakeFilter):
         source = intakes.query_intakes(source or intakes.IntakeFilter()).order_by(m.Intake.received_at, m.Intake.id)
-    batch: list[m.Intake] = []
-    for intake in _paged(source):
-        batch.append(intake)
+    return _batched(source, _with_notes)
+
+
+def _batched(source: Any, complete: Callable[[list[Any]], Iterator[Any]]) -> Iterator[Any]:
+    """The records of ``source`` a page at a time, each page completed by one more query (``complete``)."""
+    batch: list[Any] = []
+    for record in _paged(source):
+        batch.append(record)
         if len(batch) == PAGE:
-            yield from _with_notes(batch)
+            yield from complete(batch)
             batch = []
-    yield from _with_notes(batch)
+    yield from complete(batch)
 
 
 def _with_notes(batch: list[m.Intake]) -> Iterator[_IntakeRecord]:
@@ -356,10 +372,54 @@ def _roster(source: Any) -> Iterable[intakes.RosterRow]:
     return source
 
 
+@dataclass(frozen=True)
+class _EventRecord:
+    event: m.GridEvent
+    reporter: m.EventParty | None
+
+
+def _event_columns(full: bool) -> list[Col]:
+    """The event ledger; the reporter's phone is masked unless the full export (站长) is asked for."""
+    phone = (lambda p: p) if full else idcard.mask_phone
+
+    def handler(e: m.GridEvent) -> str:
+        return e.assignee.display_name if e.assignee_id else (e.partner.name if e.partner_id else "")
+
+    return _cols(ledger_columns.EVENT_COLUMNS, {
+        "number": lambda r: r.event.number, "found_at": lambda r: r.event.found_at,
+        "category": lambda r: r.event.category, "level": lambda r: r.event.level, "source": lambda r: r.event.source,
+        "grid": lambda r: r.event.grid.name if r.event.grid_id else "", "place": lambda r: r.event.place,
+        "description": lambda r: r.event.description,
+        "found_by": lambda r: r.event.found_by.display_name if r.event.found_by_id else "",
+        "reporter": lambda r: r.reporter.name if r.reporter else "",
+        "reporter_phone": lambda r: phone(r.reporter.phone) if r.reporter else "",
+        "route": lambda r: r.event.route, "case_no": lambda r: r.event.platform_case_no,
+        "reported_on": lambda r: r.event.reported_on, "assignee": lambda r: handler(r.event),
+        "due_date": lambda r: r.event.due_date,
+        "status": lambda r: r.event.status + ("（逾期）" if event_rules.is_overdue(r.event) else ""),
+        "closed_at": lambda r: r.event.closed_at, "result": lambda r: r.event.result,
+        "visit": lambda r: r.event.visit_view,
+    })
+
+
+def _event_records(source: Any) -> Iterator[_EventRecord]:
+    """The chosen events (a list's filter, or all of them), oldest first: the order an import takes them in."""
+    if source is None or isinstance(source, event_queries.EventFilter):
+        flt = source or event_queries.EventFilter(which=event_queries.ALL)
+        source = event_queries.query_events(flt).order_by(m.GridEvent.found_at, m.GridEvent.id)
+    return _batched(source, _with_reporters)
+
+
+def _with_reporters(page: list[m.GridEvent]) -> Iterator[_EventRecord]:
+    """A page of events with their reporters, read in one query."""
+    reporters = event_queries.reporters([e.id for e in page]) if page else {}
+    return (_EventRecord(e, reporters.get(e.id)) for e in page)
+
+
 EXPORTS: dict[str, tuple[Callable[[bool], list[Col]], Callable[[Any], Iterable[Any]]]] = {
     RESIDENTS: (_resident_columns, _residents), INTAKES: (_intake_columns, _intake_records),
     TOOLS: (_tool_columns, _tools), LOANS: (_loan_columns, _loan_items),
-    OVERDUE: (_overdue_columns, _overdue), ROSTER: (_roster_columns, _roster),
+    OVERDUE: (_overdue_columns, _overdue), ROSTER: (_roster_columns, _roster), EVENTS: (_event_columns, _event_records),
 }
 
 

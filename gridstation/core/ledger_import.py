@@ -32,7 +32,8 @@ from gridstation.core import models as m
 from gridstation.core.accounts import CLERK, require
 from gridstation.core.db import bulk_insert, current, write_transaction
 from gridstation.core.errors import DomainError
-from gridstation.core.ledger_columns import DATE, INTAKES, KIND_NAMES, LOANS, RESIDENTS, TOOLS, field_key
+from gridstation.core.events import ledger as event_ledger
+from gridstation.core.ledger_columns import DATE, EVENTS, INTAKES, KIND_NAMES, LOANS, RESIDENTS, TOOLS, field_key
 from gridstation.core.ledger_read import CellProblem, Ledger
 from gridstation.core.money import parse_money, yuan
 from gridstation.core.pinyin_keys import name_keys
@@ -694,7 +695,34 @@ class _Loans(_Importer):
         self.job.report.created += 1
 
 
-IMPORTERS: dict[str, type[_Importer]] = {RESIDENTS: _Residents, INTAKES: _Intakes, TOOLS: _Tools, LOANS: _Loans}
+class _Events(_Importer):
+    """Grid events: the row's meaning and its writing are core/events/ledger.py's."""
+
+    def convert(self, row: RowView) -> event_ledger.LedgerEvent | None:
+        item = event_ledger.LedgerEvent(
+            row.number, row.moment("found_at"), row.text("category"), row.text("level"), row.text("source"),
+            row.text("grid"), row.text("place"), row.text("description"), row.text("found_by"), row.text("reporter"),
+            row.phone("reporter_phone"), row.text("route"), row.text("case_no"), row.date("reported_on"),
+            row.moment("closed_at"), row.text("result"))
+        row.check_required()
+        for key, message in event_ledger.check_row(item):
+            row.fail(key, message)
+        return None if row.problems else item
+
+    def write(self, items: list[event_ledger.LedgerEvent]) -> None:
+        staff = list(m.Staff.select())
+        by_name = {s.display_name: s for s in staff} | {s.username: s for s in staff}
+        self.job.each_in_savepoint(sorted(items, key=lambda i: i.found_at), lambda i: self._write(i, by_name),
+                                   lambda i: [i.row], lambda _i: event_ledger.FIELD_COLUMNS)
+
+    def _write(self, item: event_ledger.LedgerEvent, staff: dict[str, m.Staff]) -> None:
+        if event_ledger.write_row(self.job.actor, item, staff) is None:
+            raise _AlreadyThere(f"第{item.row}行的事件已导入过（发现时间、网格和问题描述相同），已跳过。")
+        self.job.report.created += 1
+
+
+IMPORTERS: dict[str, type[_Importer]] = {RESIDENTS: _Residents, INTAKES: _Intakes, TOOLS: _Tools, LOANS: _Loans,
+                                         EVENTS: _Events}
 
 
 # ---------------------------------------------------------------- running an import

@@ -260,3 +260,111 @@ ALL_MODELS: list[type[BaseModel]] = [
     SerialCounter, ToolKind, ToolPhoto, ToolUnit, UnitEvent, Loan, LoanItem, ReminderCall, Reservation,
     StockTake, AuditLog,
 ]
+
+
+# Grid events (网格事件): problems grid workers find or residents report, tracked to 销号.
+# The rules live in gridstation/core/events/.
+
+
+class EventCategory(BaseModel):
+    """A category of the station's own list; with no rows the built-in list applies (core/events/lists.py)."""
+
+    name = pw.CharField(unique=True, max_length=20)
+    normal_days = pw.IntegerField(default=5)  # working days for 一般
+    urgent_days = pw.IntegerField(default=1)  # working days for 紧急
+    after_photo = pw.BooleanField(default=False)  # 销号 needs a photo after
+    mediation = pw.BooleanField(default=False)  # 矛盾纠纷: parties, sessions, outcome, a month for 一般
+    active = pw.BooleanField(default=True)
+    sort_order = pw.IntegerField(default=100)
+
+
+class EventPartner(BaseModel):
+    """Who an event can be assigned to besides staff (物业, 城管, 派出所, 社区律师 …)."""
+
+    name = pw.CharField(unique=True, max_length=40)
+    active = pw.BooleanField(default=True)
+    sort_order = pw.IntegerField(default=100)
+
+
+class GridEvent(BaseModel):
+    number = pw.CharField(unique=True, max_length=32)
+    category = pw.CharField(max_length=20, index=True)  # the name, so a renamed category keeps history
+    level = pw.CharField(max_length=4)  # 一般 / 紧急
+    grid = pw.ForeignKeyField(Grid, null=True, backref="events", on_delete="SET NULL")
+    place = pw.CharField(max_length=200, default="")
+    description = pw.TextField(default="")
+    source = pw.CharField(max_length=8)  # 巡查发现 居民反映 上级交办 12345
+    found_by = pw.ForeignKeyField(Staff, null=True, backref="found_events", on_delete="SET NULL")
+    found_at = pw.DateTimeField(index=True)
+    registered_by = pw.ForeignKeyField(Staff, null=True, backref="registered_events", on_delete="SET NULL")
+    registered_at = pw.DateTimeField(default=now)
+    due_date = pw.DateField(index=True)
+    status = pw.CharField(max_length=4, index=True)  # 登记 处置中 已销号
+    route = pw.CharField(max_length=8, default="")  # "" / 网格内处置 / 上报街道
+    routed_at = pw.DateTimeField(null=True)
+    platform_case_no = pw.CharField(max_length=40, default="")
+    reported_on = pw.DateField(null=True)
+    street_answer = pw.TextField(default="")
+    assignee = pw.ForeignKeyField(Staff, null=True, backref="assigned_events", on_delete="SET NULL")
+    partner = pw.ForeignKeyField(EventPartner, null=True, backref="events", on_delete="SET NULL")
+    result = pw.TextField(default="")
+    closed_at = pw.DateTimeField(null=True, index=True)
+    closed_by = pw.ForeignKeyField(Staff, null=True, backref="closed_events", on_delete="SET NULL")
+    reopen_count = pw.IntegerField(default=0)
+    visited_at = pw.DateTimeField(null=True)
+    visit_view = pw.TextField(default="")
+    mediation_outcome = pw.CharField(max_length=4, default="")  # "" / 调解成功 / 调解不成
+    outcome_at = pw.DateTimeField(null=True)
+    agreement_terms = pw.TextField(default="")
+    referred_to = pw.CharField(max_length=80, default="")
+    updated_at = pw.DateTimeField(default=now)
+
+    class Meta:
+        indexes = ((("status", "due_date"), False), (("grid", "status"), False))
+
+
+class EventStep(BaseModel):
+    """The event's history: every transition and progress note, with time and author."""
+
+    event = pw.ForeignKeyField(GridEvent, backref="steps", on_delete="CASCADE")
+    at = pw.DateTimeField(default=now, index=True)
+    staff = pw.ForeignKeyField(Staff, null=True, on_delete="SET NULL")
+    action = pw.CharField(max_length=8, index=True)
+    note = pw.TextField(default="")
+
+
+class EventPhoto(BaseModel):
+    """A photo of an event; the picture itself is a ``ToolPhoto`` row named by its digest."""
+
+    event = pw.ForeignKeyField(GridEvent, backref="photos", on_delete="CASCADE")
+    digest = pw.CharField(max_length=64)
+    stage = pw.CharField(max_length=4)  # 处置前 / 处置后
+    at = pw.DateTimeField(default=now)
+    staff = pw.ForeignKeyField(Staff, null=True, on_delete="SET NULL")
+
+
+class EventParty(BaseModel):
+    """A person in an event: the resident who reported it, residents involved, a dispute's parties."""
+
+    event = pw.ForeignKeyField(GridEvent, backref="parties", on_delete="CASCADE")
+    resident = pw.ForeignKeyField(Resident, null=True, backref="event_parts", on_delete="SET NULL")
+    role = pw.CharField(max_length=4)  # 反映人 / 涉及 / 当事人
+    name = pw.CharField(max_length=60)
+    doc_number = pw.CharField(max_length=40, default="")
+    phone = pw.CharField(max_length=20, default="")
+    address = pw.CharField(max_length=120, default="")
+
+
+class MediationSession(BaseModel):
+    event = pw.ForeignKeyField(GridEvent, backref="sessions", on_delete="CASCADE")
+    at = pw.DateTimeField()
+    place = pw.CharField(max_length=100, default="")
+    mediators = pw.CharField(max_length=100, default="")
+    notes = pw.TextField(default="")
+    staff = pw.ForeignKeyField(Staff, null=True, on_delete="SET NULL")
+
+
+EVENT_MODELS: list[type[BaseModel]] = [
+    EventCategory, EventPartner, GridEvent, EventStep, EventPhoto, EventParty, MediationSession,
+]
+ALL_MODELS += EVENT_MODELS

@@ -16,9 +16,10 @@ import peewee
 from gridstation.core import db as dbmod
 from gridstation.core import models as m
 from gridstation.core import paths
+from gridstation.core.events.upgrade_v6 import upgrade_to_6
 
 # Tables as they stood at version 1 (intake only); version 2 added the tool box and the audit log,
-# version 3 the tool photos (``_ToolPhotoV3``).
+# version 3 the tool photos (``_ToolPhotoV3``), version 6 the grid events (core/events/upgrade_v6.py).
 V1_MODELS: list[type[m.BaseModel]] = [
     m.SchemaVersion, m.Setting, m.Staff, m.Grid, m.Resident, m.ResidentKey, m.ServiceType,
     m.Intake, m.IntakeEvent, m.SerialCounter,
@@ -75,7 +76,7 @@ def _upgrade_to_3(database: peewee.Database) -> None:
             kinds.update(photo=digest).where(kinds.id == row["id"]).execute()
 
 
-UPGRADES: dict[int, Callable[[peewee.Database], None]] = {2: _upgrade_to_2, 3: _upgrade_to_3}
+UPGRADES: dict[int, Callable[[peewee.Database], None]] = {2: _upgrade_to_2, 3: _upgrade_to_3, 6: upgrade_to_6}
 LATEST = max(UPGRADES)
 
 

@@ -17,7 +17,9 @@ from pathlib import Path
 from gridstation.core import models as m
 from gridstation.core import settings, tool_stocktake
 from gridstation.core.errors import DomainError
-from gridstation.reports import annual, labels, loan_slip, monthly, receipt, stocktake
+from gridstation.core.events import rules as event_rules
+from gridstation.core.events.agreement import AgreementData, AgreementParty, agreement_data
+from gridstation.reports import annual, labels, loan_slip, mediation_agreement, monthly, receipt, stocktake
 from gridstation.reports.fonts import StationInfo
 
 Renderer = Callable[[Path], Path]
@@ -93,12 +95,31 @@ def render_stocktake(out: Path) -> Path:
     return stocktake.write_stocktake(newest.id, out)
 
 
+def sample_agreement() -> AgreementData:
+    return AgreementData(
+        "SJ202501030001", "矛盾纠纷",
+        [AgreementParty("张三", "530111197001011234", "13812345678", "星体花园3栋501室"),
+         AgreementParty("李四", "", "13900001111", "星体花园3栋601室")],
+        "楼上卫生间漏水，楼下天花板受损。", "一、李四于十日内修复卫生间防水层；二、李四赔偿张三修复费用800元。",
+        "人民调解员", "社区人民调解室", 1, dt.date.today())
+
+
+def render_agreement(out: Path) -> Path:
+    """The newest successful mediation's agreement, or the sample."""
+    newest = (m.GridEvent.select(m.GridEvent.number).where(m.GridEvent.mediation_outcome == event_rules.MEDIATION_SUCCESS)
+              .order_by(m.GridEvent.outcome_at.desc(), m.GridEvent.id.desc()).first())
+    if newest is None:
+        return mediation_agreement.write_agreement(sample_agreement(), out, sample=True)
+    return mediation_agreement.write_agreement(agreement_data(newest.number), out)
+
+
 DOCUMENTS: list[tuple[str, str, Renderer]] = [
     ("受理回执（A5）", "receipt-a5.pdf", functools.partial(render_receipt, size=receipt.A5_SIZE)),
     ("受理回执（80毫米卷纸）", "receipt-80mm.pdf", functools.partial(render_receipt, size=receipt.ROLL_SIZE)),
     ("借用单", "loan-slip.pdf", render_loan_slip),
     ("资产标签", "labels.pdf", render_labels),
     ("盘点结果", "stocktake.pdf", render_stocktake),
+    ("人民调解协议书", "mediation-agreement.pdf", render_agreement),
     ("月度统计", "monthly.pdf", lambda out: monthly.write_monthly(dt.date.today().replace(day=1), out)),
     ("年度统计", "annual.pdf", lambda out: annual.write_annual(dt.date.today().year, out)),
 ]

@@ -25,4 +25,5 @@ PAGES: list[PageSpec] = [
     PageSpec("tools", "工具箱", "fa5s.toolbox", "gridstation.ui.pages.tools_page:ToolsPage"),
     PageSpec("stats", "统计", "fa5s.chart-bar", "gridstation.ui.pages.stats_page:StatsPage", "head"),
     PageSpec("settings", "设置", "fa5s.cog", "gridstation.ui.pages.settings_page:SettingsPage"),
+    PageSpec("events", "网格事件", "fa5s.map-marked-alt", "gridstation.ui.pages.events_page:EventsPage"),
 ]

@@ -1,0 +1,89 @@
+"""events add | list | show: grid events (网格事件) from the command line (scripts, a worker's batch of rounds)."""
+
+from __future__ import annotations
+
+import argparse
+
+from gridstation.commands.base import CommandError, open_site
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("events", help="网格事件：登记、列表、查看")
+    events_sub = p.add_subparsers(dest="events_command", metavar="操作", required=True)
+
+    q = events_sub.add_parser("add", help="登记一件网格事件，打印事件编号和处置期限")
+    q.add_argument("--category", required=True, help="事件类别，如 环境卫生、设施损坏、矛盾纠纷")
+    q.add_argument("--level", default="一般", help="一般（默认）或 紧急")
+    q.add_argument("--source", default="巡查发现", help="巡查发现（默认）、居民反映、上级交办、12345")
+    q.add_argument("--description", required=True, help="发现的问题")
+    q.add_argument("--grid", default="", help="网格名称")
+    q.add_argument("--place", default="", help="地点")
+    q.add_argument("--reporter", default="", help="反映人姓名（居民反映时必填）")
+    q.add_argument("--reporter-phone", default="", help="反映人电话")
+    q.add_argument("--photo", action="append", default=[], help="处置前照片文件，可多次给出")
+    q.set_defaults(handler=cmd_add)
+
+    q = events_sub.add_parser("list", help="列出事件（电话已遮挡）")
+    q.add_argument("--which", default="在办", choices=["在办", "逾期", "已销号", "全部"], help="哪一类（默认在办）")
+    q.add_argument("--grid", default="", help="只列这个网格")
+    q.add_argument("--limit", type=int, default=500, help="最多列出多少件（默认500）")
+    q.set_defaults(handler=cmd_list)
+
+    q = events_sub.add_parser("show", help="一件事件的详情和处置经过")
+    q.add_argument("number", metavar="事件编号")
+    q.set_defaults(handler=cmd_show)
+
+
+def _grid_id(name: str) -> int | None:
+    from gridstation.core import models as m
+
+    if not name:
+        return None
+    grid = m.Grid.get_or_none(m.Grid.name == name.strip())
+    if grid is None:
+        raise CommandError(f"没有名为“{name}”的网格。")
+    return grid.id
+
+
+def cmd_add(args: argparse.Namespace, target: str) -> int:
+    open_site(target)
+    from gridstation.core.events.register import EventInput, PartyInput, register_event
+
+    reporter = PartyInput(name=args.reporter, phone=args.reporter_phone) if args.reporter or args.reporter_phone else None
+    event = register_event(None, EventInput(category=args.category, level=args.level, description=args.description,
+                                            source=args.source, grid_id=_grid_id(args.grid), place=args.place,
+                                            reporter=reporter, photos=args.photo))
+    print(f"已登记网格事件 {event.number}，处置期限 {event.due_date:%Y-%m-%d}。")
+    return 0
+
+
+def cmd_list(args: argparse.Namespace, target: str) -> int:
+    if args.limit < 1:
+        raise CommandError("--limit 应为正整数。")
+    open_site(target)
+    from gridstation.core.events import queries, rules
+    from gridstation.core.idcard import mask_phone
+
+    which = {"在办": queries.OPEN, "逾期": rules.OVERDUE, "已销号": queries.CLOSED_LIST, "全部": queries.ALL}[args.which]
+    rows = list(queries.query_events(queries.EventFilter(which=which, grid_id=_grid_id(args.grid))).limit(args.limit))
+    reporters = queries.reporters([e.id for e in rows])
+    print("\t".join(("事件编号", "类别", "等级", "状态", "网格", "处置期限", "反映人", "问题")))
+    for e in rows:
+        p = reporters.get(e.id)
+        print("\t".join((e.number, e.category, e.level, e.status + ("·逾期" if rules.is_overdue(e) else ""),
+                         e.grid.name if e.grid_id else "", f"{e.due_date:%Y-%m-%d}",
+                         f"{p.name} {mask_phone(p.phone)}".strip() if p else "", e.description[:40])))
+    print(f"共列出 {len(rows)} 件。")
+    return 0
+
+
+def cmd_show(args: argparse.Namespace, target: str) -> int:
+    open_site(target)
+    from gridstation.core.events.register import get_event, history
+
+    e = get_event(args.number)
+    print(f"{e.number}　{e.category}·{e.level}　{e.status}　处置期限 {e.due_date:%Y-%m-%d}")
+    print(f"问题：{e.description}")
+    for step in history(e):
+        print(f"{step.at:%Y-%m-%d %H:%M}\t{step.action}\t{step.staff.display_name if step.staff else '系统'}\t{step.note}")
+    return 0

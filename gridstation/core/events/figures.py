@@ -1,0 +1,158 @@
+"""The grid-event figures of a period: what the street office asks each month, and the year's sentence.
+
+``period_stats`` (core/stats.py) carries them, so the dashboard, the monthly and annual PDFs, the
+Excel file and the district roll-up read the same numbers. Definitions (the README's statistics
+section says the same in Chinese):
+
+* Period: calendar days ``start``..``end``; the cut-off day is ``end`` or today while it runs, and
+  every figure counts up to the end of the cut-off day (as for intakes).
+* Found (发现): events found (``found_at``) in the period, whatever their state now.
+* Handled in the grid (网格内处置) / reported up (上报街道平台): of the events found in the period,
+  those whose route was chosen by the end of the period, by that route. An event assigned before a
+  route was chosen is handled in the grid.
+* Closed (销号): events closed in the period and still closed (a reopened event counts when it is
+  closed again).
+* Overdue (逾期): open at the end of the period (found by then and not closed, or closed only
+  later) and due before the cut-off day - the rule of ``rules.overdue_condition``.
+* Due (到期): events whose due date lies in the period, up to the cut-off day. Both rates are over
+  these, not over all events, so a month is judged by the work that fell due in it:
+  办结率 = due events closed by the end of the period / due events;
+  按时办结率 = due events closed on or before their due date / due events. Blank with none due.
+* 返工: reopenings made in the period (an event reopened twice counts twice).
+* Mediations (调处矛盾纠纷): events of a mediation category found in the period; successful: those
+  of them whose outcome 调解成功 was recorded by the end of the period.
+* By grid, worker and category: each event counts under its grid, the staff member who found it
+  and its category; reopenings under their event's.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import peewee
+from peewee import Case, fn
+
+from gridstation.core import models as m
+from gridstation.core.events import lists, rules
+
+NO_GRID, NO_WORKER = "未分网格", "未登记人员"
+
+
+def _count_if(condition: peewee.Expression) -> peewee.Expression:
+    return fn.SUM(Case(None, [(condition, 1)], 0))
+
+
+@dataclass
+class EventTally:
+    found: int = 0
+    in_grid: int = 0
+    reported_up: int = 0
+    closed: int = 0
+    overdue: int = 0
+    due: int = 0
+    due_closed: int = 0  # 办结率's numerator
+    due_on_time: int = 0  # 按时办结率's numerator
+    reopened: int = 0
+    mediations: int = 0
+    mediation_success: int = 0
+
+    @property
+    def completion_rate(self) -> float | None:
+        """办结率 as a fraction (0..1) over the events due in the period; None when none was due."""
+        return self.due_closed / self.due if self.due else None
+
+    @property
+    def on_time_rate(self) -> float | None:
+        """按时办结率 as a fraction over the events due in the period; None when none was due."""
+        return self.due_on_time / self.due if self.due else None
+
+    def add(self, other: EventTally) -> None:
+        for name in EventTally.__dataclass_fields__:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+@dataclass
+class EventFigures:
+    total: EventTally = field(default_factory=EventTally)
+    by_grid: dict[str, EventTally] = field(default_factory=dict)
+    by_worker: dict[str, EventTally] = field(default_factory=dict)
+    by_category: dict[str, EventTally] = field(default_factory=dict)
+
+
+def event_figures(start: dt.date, end: dt.date, today: dt.date | None = None, *, detail: bool = True) -> EventFigures:
+    """The figures of the days ``start``..``end`` (see the module docstring); ``detail=False`` gives
+    only the totals (a comparison column)."""
+    today = today or dt.date.today()
+    cutoff = min(end, today)
+    lo = dt.datetime.combine(start, dt.time())
+    hi = dt.datetime.combine(cutoff + dt.timedelta(days=1), dt.time())
+    E = m.GridEvent  # noqa: N806 - the table, as in SQL
+    mediation = [c.name for c in lists.categories(include_inactive=True) if c.mediation]
+    found = (E.found_at >= lo) & (E.found_at < hi)
+    routed = found & (E.routed_at < hi)
+    closed_now = E.status == rules.CLOSED
+    open_at_end = E.status.in_(rules.OPEN_STATUSES) | (E.closed_at >= hi)
+    due = (E.due_date >= start) & (E.due_date <= cutoff)
+    disputes = found & E.category.in_(mediation or [""])
+    keys = [E.grid, E.found_by, E.category] if detail else []
+    query = (E.select(*keys, _count_if(found), _count_if(routed & (E.route == rules.IN_GRID)),
+                      _count_if(routed & (E.route == rules.REPORTED_UP)),
+                      _count_if(closed_now & (E.closed_at >= lo) & (E.closed_at < hi)), _count_if(open_at_end & (E.due_date < cutoff)),
+                      _count_if(due), _count_if(due & closed_now & (E.closed_at < hi)),
+                      _count_if(due & closed_now & (fn.date(E.closed_at) <= E.due_date)),
+                      _count_if(disputes),
+                      _count_if(disputes & (E.mediation_outcome == rules.MEDIATION_SUCCESS) & (E.outcome_at < hi)))
+             .where((E.found_at < hi) & (found | (E.closed_at >= lo) | (E.due_date >= start)
+                                         | E.status.in_(rules.OPEN_STATUSES))))
+    if keys:
+        query = query.group_by(*keys)
+    figures = EventFigures()
+    names = _Names()
+    for row in query.tuples():
+        key, counts = row[:len(keys)], [int(n or 0) for n in row[len(keys):]]
+        tally = EventTally(*counts[:8], 0, *counts[8:])
+        for target in names.targets(figures, key):
+            target.add(tally)
+    S = m.EventStep  # noqa: N806
+    reopened = (S.select(*keys, fn.COUNT(S.id)).join(E)
+                .where((S.action == rules.STEP_REOPEN) & (S.at >= lo) & (S.at < hi)))
+    if keys:
+        reopened = reopened.group_by(*keys)
+    for *key, n in reopened.tuples():
+        for target in names.targets(figures, tuple(key)):
+            target.reopened += int(n or 0)
+    return figures
+
+
+class _Names:
+    """Grid and worker names for the grouped rows, read once per call."""
+
+    def __init__(self) -> None:
+        self.grids = {g.id: g.name for g in m.Grid.select(m.Grid.id, m.Grid.name)}
+        self.staff = {s.id: s.display_name for s in m.Staff.select(m.Staff.id, m.Staff.display_name)}
+
+    def targets(self, figures: EventFigures, key: tuple) -> list[EventTally]:
+        if not key:
+            return [figures.total]
+        grid_id, staff_id, category = key
+        grid = self.grids.get(grid_id, NO_GRID)
+        worker = self.staff.get(staff_id, NO_WORKER)
+        return [figures.total, figures.by_grid.setdefault(grid, EventTally()),
+                figures.by_worker.setdefault(worker, EventTally()),
+                figures.by_category.setdefault(category, EventTally())]
+
+
+def percent(rate: float | None) -> str:
+    """A rate as the seeds write it: 100%, 87.5%; — when there is none."""
+    if rate is None:
+        return "—"
+    return f"{rate * 100:.1f}".removesuffix(".0") + "%"
+
+
+def summary_sentence(t: EventTally) -> str:
+    """The annual work summary's sentence in the seeds' words; empty when no event was found."""
+    if not t.found:
+        return ""
+    return (f"全年共发现问题{t.found}件，其中网格内处置{t.in_grid}件、上报街道平台{t.reported_up}件，"
+            f"办结率达{percent(t.completion_rate)}；调处矛盾纠纷{t.mediations}件，成功{t.mediation_success}件。")

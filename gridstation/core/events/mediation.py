@@ -1,0 +1,91 @@
+"""矛盾纠纷: the parties, the mediation sessions and the outcome of a dispute event.
+
+A dispute has two or more parties (residents or outsiders); a session can only be recorded once
+there are two; the outcome needs at least one session, the agreement's terms when it succeeded
+(they print on the 人民调解协议书) and where the dispute was referred when it did not.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from gridstation.core import accounts, audit
+from gridstation.core import models as m
+from gridstation.core.db import write_transaction
+from gridstation.core.errors import DomainError
+from gridstation.core.events import lists, rules
+from gridstation.core.events.handling import apply_change, checked_time, require_open, required_text
+from gridstation.core.events.register import PartyInput, get_event, parties_of, party_row
+
+
+def _dispute(number: str, doing: str) -> m.GridEvent:
+    event = get_event(number)
+    if not lists.category(event.category).mediation:
+        raise DomainError(f"事件 {event.number} 是“{event.category}”类，不是矛盾纠纷，不能{doing}。")
+    require_open(event, doing)
+    return event
+
+
+def add_party(actor: m.Staff | None, number: str, person: PartyInput) -> m.EventParty:
+    """A party (当事人) to the dispute; the same resident cannot be added twice."""
+    accounts.require(actor, accounts.CLERK)
+    event = _dispute(number, "添加当事人")
+    row = party_row(person)
+    present = parties_of(event, rules.PARTY)
+    if any((row["resident"] and p.resident_id == row["resident"]) or
+           (not row["resident"] and p.name == row["name"] and p.phone == row["phone"]) for p in present):
+        raise DomainError(f"“{row['name']}”已是本纠纷的当事人。", field="name")
+    with write_transaction():
+        party = m.EventParty.create(event=event, role=rules.PARTY, **row)
+        m.EventStep.create(event=event, staff=actor, action=rules.STEP_PARTY, note=f"当事人：{row['name']}")
+        audit.record(actor, "添加当事人", "grid_event", event.number, after={"name": row["name"]})
+    return party
+
+
+def sessions_of(event: m.GridEvent) -> list[m.MediationSession]:
+    return list(m.MediationSession.select().where(m.MediationSession.event == event)
+                .order_by(m.MediationSession.at, m.MediationSession.id))
+
+
+def record_session(actor: m.Staff | None, number: str, place: str, mediators: str, notes: str, *,
+                   at: dt.datetime | None = None) -> m.MediationSession:
+    """One mediation session: when, where, who mediated and what was said."""
+    accounts.require(actor, accounts.CLERK)
+    event = _dispute(number, "登记调解")
+    if len(parties_of(event, rules.PARTY)) < 2:
+        raise DomainError("调解前请先登记双方当事人（至少两人）。", field="parties")
+    notes = required_text(notes, "调解情况", "notes")
+    place, mediators = (place or "").strip(), (mediators or "").strip()
+    if len(place) > 100 or len(mediators) > 100:
+        raise DomainError("调解地点和调解员各最多100个字。", field="place")
+    at = checked_time(event, at)
+    if at > m.now() + dt.timedelta(minutes=5):
+        raise DomainError("调解时间不能晚于现在。", field="at")
+    with write_transaction():
+        session = m.MediationSession.create(event=event, at=at, place=place, mediators=mediators, notes=notes,
+                                            staff=actor)
+        # Mediating is handling the event in the grid, unless it was reported up.
+        route = {} if event.route else {"route": rules.IN_GRID, "routed_at": at}
+        apply_change(actor, event, rules.STEP_SESSION, notes[:200], {"status": rules.HANDLING, **route}, at)
+    return session
+
+
+def record_outcome(actor: m.Staff | None, number: str, outcome: str, *, terms: str = "", referred_to: str = "",
+                   at: dt.datetime | None = None) -> m.GridEvent:
+    """调解成功 with the agreement's terms, or 调解不成 with where the dispute was referred."""
+    accounts.require(actor, accounts.CLERK)
+    event = _dispute(number, "登记调解结果")
+    if not sessions_of(event):
+        raise DomainError("请先登记至少一次调解。", field="outcome")
+    if outcome == rules.MEDIATION_SUCCESS:
+        changes = {"mediation_outcome": outcome, "agreement_terms": required_text(terms, "协议内容", "terms"),
+                   "referred_to": ""}
+        note = f"{outcome}：{changes['agreement_terms'][:100]}"
+    elif outcome == rules.MEDIATION_FAILED:
+        changes = {"mediation_outcome": outcome, "agreement_terms": "",
+                   "referred_to": required_text(referred_to, "引导当事人去向（如法院、仲裁、派出所）", "referred_to", 80)}
+        note = f"{outcome}，引导至{changes['referred_to']}"
+    else:
+        raise DomainError("调解结果只能是“调解成功”或“调解不成”。", field="outcome")
+    at = checked_time(event, at)
+    return apply_change(actor, event, rules.STEP_OUTCOME, note, {**changes, "outcome_at": at, "status": rules.HANDLING}, at)

@@ -1,0 +1,35 @@
+"""Event numbers (事件编号): SJ + the day found + a four-digit sequence, e.g. SJ202611300007.
+
+Counted by ``serials.next_number`` in the registering transaction, so numbers are gap-free and
+never shared between windows. The counter's scope is kept apart from the intake serials' (whose
+prefix a station may set to anything, even SJ) so the two sequences never take each other's numbers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from gridstation.core.serials import next_number
+
+PREFIX = "SJ"
+NUMBER_RE = re.compile(r"SJ\d{12}")
+
+
+def counter_scope(day: dt.date) -> str:
+    """The ``SerialCounter`` row that counts ``day``'s events."""
+    return f"event:{PREFIX}{day:%Y%m%d}"
+
+
+def format_number(day: dt.date, sequence: int) -> str:
+    return f"{PREFIX}{day:%Y%m%d}{sequence:04d}"
+
+
+def next_event_number(day: dt.date) -> str:
+    """The next number of ``day``; call inside the write transaction that stores the event."""
+    return format_number(day, next_number(counter_scope(day)))
+
+
+def looks_like_number(text: str) -> bool:
+    """Whether typed or scanned text is a whole event number (the list then opens it at once)."""
+    return NUMBER_RE.fullmatch((text or "").strip().upper()) is not None

@@ -1,0 +1,152 @@
+"""Registering a grid event (发现/登记), its people and photos, and reading one back."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from gridstation.core import accounts, audit, tool_photos
+from gridstation.core import models as m
+from gridstation.core.db import write_transaction
+from gridstation.core.errors import DomainError, NotFound
+from gridstation.core.events import lists, rules
+from gridstation.core.events.numbering import next_event_number
+from gridstation.core.idcard import check_phone
+from gridstation.core.residents import get_resident
+
+CLOCK_SLACK = dt.timedelta(minutes=5)  # PCs' clocks differ a little; an event is never found in the future
+MAX_TEXT = 2000
+
+
+@dataclass
+class PartyInput:
+    """A person in an event: a resident from the register (``resident_id``) or someone typed in."""
+
+    resident_id: int | None = None
+    name: str = ""
+    phone: str = ""
+    doc_number: str = ""
+    address: str = ""
+
+
+@dataclass
+class EventInput:
+    category: str
+    level: str
+    description: str
+    source: str
+    grid_id: int | None = None
+    place: str = ""
+    found_by_id: int | None = None  # the registering staff member when not given
+    found_at: dt.datetime | None = None  # now when not given
+    reporter: PartyInput | None = None  # required when a resident reported it (回访 calls them back)
+    involved: list[int] = field(default_factory=list)  # residents involved, from the register
+    photos: list[str | Path] = field(default_factory=list)  # 处置前 pictures from the worker's phone
+
+
+def party_row(data: PartyInput) -> dict[str, object]:
+    """The stored fields of a person: a resident's own record, or the typed name and phone checked."""
+    if data.resident_id is not None:
+        r = get_resident(data.resident_id)
+        address = "".join(x for x in (r.compound, r.building and f"{r.building}栋", r.unit and f"{r.unit}单元",
+                                      r.room and f"{r.room}室") if x)
+        return {"resident": r.id, "name": r.name, "phone": r.phone, "doc_number": r.doc_number, "address": address}
+    name = (data.name or "").strip()
+    if not name or len(name) > 60:
+        raise DomainError("请填写当事人或反映人的姓名（最多60个字）。", field="name")
+    phone = check_phone(data.phone)
+    if len(data.doc_number.strip()) > 40 or len(data.address.strip()) > 120:
+        raise DomainError("证件号码最多40个字，住址最多120个字。", field="address")
+    return {"resident": None, "name": name, "phone": phone, "doc_number": data.doc_number.strip().upper(),
+            "address": data.address.strip()}
+
+
+def _staff(staff_id: int) -> m.Staff:
+    staff = m.row_or_none(m.Staff, staff_id)
+    if staff is None or not staff.active:
+        raise DomainError("发现人应为在职的工作人员。", field="found_by")
+    return staff
+
+
+def register_event(actor: m.Staff | None, data: EventInput) -> m.GridEvent:
+    """发现/登记: the event gets its number, its time limit and its 登记 step in one transaction."""
+    accounts.require(actor, accounts.CLERK)
+    category = lists.category(data.category)
+    if not category.active:
+        raise DomainError(f"事件类别“{category.name}”已停用。", field="category")
+    if data.level not in rules.LEVELS:
+        raise DomainError("事件等级只能是“一般”或“紧急”。", field="level")
+    if data.source not in rules.SOURCES:
+        raise DomainError(f"事件来源只能是：{'、'.join(rules.SOURCES)}。", field="source")
+    description = (data.description or "").strip()
+    if not description:
+        raise DomainError("请填写发现的问题。", field="description")
+    if len(description) > MAX_TEXT or len((data.place or "").strip()) > 200:
+        raise DomainError(f"问题描述最多{MAX_TEXT}个字，地点最多200个字。", field="description")
+    found_at = (data.found_at or m.now()).replace(microsecond=0)
+    if found_at > m.now() + CLOCK_SLACK:
+        raise DomainError("发现时间不能晚于现在。", field="found_at")
+    grid = m.row_or_none(m.Grid, data.grid_id) if data.grid_id is not None else None
+    if data.grid_id is not None and grid is None:
+        raise NotFound("所选网格不存在，请重新选择。")
+    found_by = _staff(data.found_by_id) if data.found_by_id is not None else actor
+    if data.source == rules.RESIDENT_REPORT and data.reporter is None:
+        raise DomainError("居民反映的事件请填写反映人，以便办结后回访。", field="reporter")
+    reporter = party_row(data.reporter) if data.reporter is not None else None
+    involved = [get_resident(rid) for rid in dict.fromkeys(data.involved)]
+    pictures = [tool_photos.read_photo(p) for p in data.photos]  # read before the write lock is taken
+    with write_transaction():
+        event = m.GridEvent.create(
+            number=next_event_number(found_at.date()), category=category.name, level=data.level, grid=grid,
+            place=(data.place or "").strip(), description=description, source=data.source, found_by=found_by,
+            found_at=found_at, registered_by=actor, registered_at=m.now(),
+            due_date=rules.due_date_for(found_at.date(), data.level, category), status=rules.REGISTERED)
+        if reporter is not None:
+            m.EventParty.create(event=event, role=rules.REPORTER, **reporter)
+        for r in involved:
+            m.EventParty.create(event=event, role=rules.INVOLVED, **party_row(PartyInput(resident_id=r.id)))
+        for picture in pictures:
+            m.EventPhoto.create(event=event, digest=tool_photos.store_photo(picture), stage=rules.BEFORE, staff=actor)
+        m.EventStep.create(event=event, at=found_at, staff=actor, action=rules.STEP_REGISTER,
+                           note=f"{data.source}：{description[:60]}")
+        audit.record(actor, "登记网格事件", "grid_event", event.number,
+                     after={"category": category.name, "level": data.level, "source": data.source,
+                            "grid": grid.name if grid else "", "due_date": event.due_date})
+    return get_event(event.number)
+
+
+def get_event(number: str) -> m.GridEvent:
+    event = m.GridEvent.get_or_none(m.GridEvent.number == (number or "").strip().upper())
+    if event is None:
+        raise NotFound(f"找不到编号为“{number}”的网格事件，请核对编号。")
+    return event
+
+
+def add_photo(actor: m.Staff | None, number: str, source: str | Path, stage: str) -> m.EventPhoto:
+    """A photo before or after handling, copied into the database as the tool photos are."""
+    accounts.require(actor, accounts.CLERK)
+    if stage not in (rules.BEFORE, rules.AFTER):
+        raise DomainError("照片应注明是处置前还是处置后。", field="stage")
+    event = get_event(number)
+    picture = tool_photos.read_photo(source)
+    with write_transaction():
+        photo = m.EventPhoto.create(event=event, digest=tool_photos.store_photo(picture), stage=stage, staff=actor)
+        m.EventStep.create(event=event, staff=actor, action=rules.STEP_PHOTO, note=stage)
+        audit.record(actor, "添加事件照片", "grid_event", event.number, after={"stage": stage, "digest": photo.digest})
+    return photo
+
+
+def photos_of(event: m.GridEvent) -> list[m.EventPhoto]:
+    return list(m.EventPhoto.select().where(m.EventPhoto.event == event).order_by(m.EventPhoto.at, m.EventPhoto.id))
+
+
+def parties_of(event: m.GridEvent, role: str | None = None) -> list[m.EventParty]:
+    q = m.EventParty.select().where(m.EventParty.event == event)
+    if role:
+        q = q.where(m.EventParty.role == role)
+    return list(q.order_by(m.EventParty.id))
+
+
+def history(event: m.GridEvent) -> list[m.EventStep]:
+    return list(m.EventStep.select().where(m.EventStep.event == event).order_by(m.EventStep.at, m.EventStep.id))
