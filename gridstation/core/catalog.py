@@ -13,6 +13,8 @@ from gridstation.core import models as m
 from gridstation.core.accounts import HEAD, require
 from gridstation.core.db import write_transaction
 from gridstation.core.errors import DomainError, NotFound
+from gridstation.core.intake_materials.checklist import check_materials
+from gridstation.core.intake_materials.defaults import DEFAULT_MATERIALS
 from gridstation.core.money import parse_money, yuan
 
 FIELD_TYPES = {"text": "文本", "number": "数字", "money": "金额", "date": "日期", "choice": "选项",
@@ -90,6 +92,7 @@ def install_builtin() -> None:
                 promised_days=spec["promised_days"], sort_order=spec["sort_order"], builtin=True,
                 actions=json.dumps(spec["actions"], ensure_ascii=False),
                 fields=json.dumps(spec["fields"], ensure_ascii=False),
+                materials=json.dumps(DEFAULT_MATERIALS.get(spec["code"], []), ensure_ascii=False),
             )
 
 
@@ -193,7 +196,8 @@ def display_value(fdef: FieldDef, value: Any) -> str:
 
 
 def save_service(actor: m.Staff | None, *, code: str, name: str, promised_days: int,
-                 actions: list[str], fields: list[dict], category: str = "", active: bool = True) -> m.ServiceType:
+                 actions: list[str], fields: list[dict], category: str = "", active: bool = True,
+                 materials: list[dict] | None = None) -> m.ServiceType:
     """Add or edit a service from the settings page (head only); a built-in keeps its code."""
     require(actor, HEAD)
     code, name = code.strip(), name.strip()
@@ -220,6 +224,8 @@ def save_service(actor: m.Staff | None, *, code: str, name: str, promised_days: 
     payload = {"name": name, "category": category, "promised_days": int(promised_days),
                "actions": json.dumps([a.strip() for a in actions if a.strip()], ensure_ascii=False),
                "fields": json.dumps(fields, ensure_ascii=False), "active": bool(active)}
+    if materials is not None:  # None keeps the list as it is (callers that do not edit it)
+        payload["materials"] = json.dumps(check_materials(materials), ensure_ascii=False)
     with write_transaction():
         svc = m.ServiceType.get_or_none(m.ServiceType.code == code)
         if svc is None:

@@ -103,6 +103,7 @@ class ServiceType(BaseModel):
     active = pw.BooleanField(default=True)
     builtin = pw.BooleanField(default=False)
     sort_order = pw.IntegerField(default=100)
+    materials = pw.TextField(default="[]")  # JSON 材料清单 (core/intake_materials/checklist.py)
 
 
 class Intake(BaseModel):
@@ -368,3 +369,23 @@ EVENT_MODELS: list[type[BaseModel]] = [
     EventCategory, EventPartner, GridEvent, EventStep, EventPhoto, EventParty, MediationSession,
 ]
 ALL_MODELS += EVENT_MODELS
+
+
+class IntakeMaterials(BaseModel):
+    """An intake's document check: what was brought, what is missing, and the 告知/容缺 deadline.
+
+    ``mode`` is 齐全 / 告知 (一次性告知, the intake waits as 待补正) / 容缺 (accepted, documents to follow);
+    ``supplied_at`` is set when the missing documents came. Rules: core/intake_materials/.
+    """
+
+    intake = pw.ForeignKeyField(Intake, backref="material_check", unique=True, on_delete="CASCADE")
+    mode = pw.CharField(max_length=4)
+    received = pw.TextField(default="[]")  # JSON list of document names
+    missing = pw.TextField(default="[]")
+    deadline = pw.DateField(null=True, index=True)  # 告知: the date to bring them; 容缺: the 补齐 deadline
+    issued_at = pw.DateTimeField(default=now, index=True)
+    supplied_at = pw.DateTimeField(null=True, index=True)
+    staff = pw.ForeignKeyField(Staff, null=True, on_delete="SET NULL")
+
+
+ALL_MODELS.append(IntakeMaterials)
