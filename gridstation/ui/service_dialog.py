@@ -9,8 +9,10 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QDialog, QHeaderView, QTable
 from gridstation.core import catalog
 from gridstation.core import models as m
 from gridstation.core.errors import DomainError
+from gridstation.core.intake_materials.checklist import materials_of
 from gridstation.ui.context import AppContext
 from gridstation.ui.forms import load_form
+from gridstation.ui.materials_widgets import MaterialsEditor
 
 STAGES = {"intake": "受理时", "complete": "办结时"}
 HEADERS = ["字段代码", "名称", "类型", "必填", "选项", "填写时机"]
@@ -46,7 +48,20 @@ class ServiceDialog(QDialog):
         self.ui.removeFieldButton.clicked.connect(lambda: table.removeRow(table.currentRow()))
         self.ui.saveButton.clicked.connect(self.save)
         self.ui.cancelButton.clicked.connect(self.reject)
-        self.resize(860, 600)
+        self._add_materials_section(service)
+        self.resize(860, 680)
+
+    # --- 材料清单 (core/intake_materials/): one self-contained section ---------------------------
+    def _add_materials_section(self, service: m.ServiceType | None) -> None:
+        self.materials_editor = MaterialsEditor(self)
+        layout = self.ui.messageLabel.parentWidget().layout()
+        layout.insertWidget(layout.indexOf(self.ui.messageLabel), self.materials_editor)
+        editor = self.materials_editor
+        chain = [self.ui.removeFieldButton, editor.table, editor.add_button, editor.remove_button, self.ui.cancelButton]
+        for first, second in zip(chain, chain[1:]):
+            QWidget.setTabOrder(first, second)
+        if service is not None:
+            self.materials_editor.set_materials(materials_of(service))
 
     def add_field(self, fdef: catalog.FieldDef | None) -> None:
         table = self.ui.fieldTable
@@ -92,6 +107,7 @@ class ServiceDialog(QDialog):
                 self.ctx.staff, code=self.ui.codeEdit.text(), name=self.ui.nameEdit.text(),
                 promised_days=self.ui.daysSpin.value(), actions=split_list(self.ui.actionsEdit.text()),
                 fields=self.fields(), category=self.ui.categoryEdit.text(), active=self.ui.activeCheck.isChecked(),
+                materials=self.materials_editor.materials(),
             )
         except DomainError as exc:
             self.ui.messageLabel.setText(exc.message)

@@ -15,14 +15,18 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 from gridstation.core import catalog, idcard, intakes, residents
 from gridstation.core import models as m
 from gridstation.core.errors import DomainError
+from gridstation.core.intake_materials import intake_check
+from gridstation.core.intake_materials.rules import MISSING_OVERDUE, NOTICE
 from gridstation.ui.context import AppContext
 from gridstation.ui.forms import load_form
+from gridstation.ui.materials_widgets import MaterialsChecklist, preview_material_document
 from gridstation.ui.feedback import show_message
 from gridstation.ui.resident_picker import ResidentPicker
 from gridstation.ui.service_fields import ServiceFieldsForm
 from gridstation.ui.table_model import Column, PagedTableModel, setup_table
 
-VIEWS = [("我的在办", "mine"), ("全部在办", "open"), ("逾期", intakes.OVERDUE), ("全部", "")] + [
+VIEWS = [("我的在办", "mine"), ("全部在办", "open"), ("逾期", intakes.OVERDUE), (MISSING_OVERDUE, MISSING_OVERDUE),
+         ("全部", "")] + [
     (s, s) for s in intakes.STATUSES]
 
 
@@ -53,6 +57,7 @@ class IntakePage(QWidget):
         self.picker.layout().setContentsMargins(0, 0, 0, 0)
         self.fields = ServiceFieldsForm(self.ui.fieldsHost)
         QVBoxLayout(self.ui.fieldsHost).addWidget(self.fields)
+        self._add_materials_block()
         self.picker.chosen.connect(self.choose_resident)
         self.picker.register_requested.connect(self.register_resident)
         self.ui.newResidentButton.clicked.connect(lambda: self.register_resident(""))
@@ -120,6 +125,7 @@ class IntakePage(QWidget):
             self.fields.set_service(service)
         else:
             self.fields.clear()
+        self.materials.set_service(service)
         self._update_eligibility()
 
     def choose_resident(self, resident_id: int) -> None:
@@ -171,17 +177,36 @@ class IntakePage(QWidget):
             resident_id=self.resident.id, service=service.code, action=self.ui.actionCombo.currentText(),
             details=self.fields.values(), documents=self.ui.documentsEdit.text(),
         )
+        mode = self.materials.mode()
         try:
-            intake = intakes.create_intake(self.ctx.staff, data)
+            if self.materials.has_list():
+                intake = intake_check.create_checked_intake(self.ctx.staff, data, self.materials.brought(),
+                                                            mode=mode, deadline=self.materials.deadline())
+            else:
+                intake = intakes.create_intake(self.ctx.staff, data)
         except DomainError as exc:
             self._message("error", exc.message)
-            self.fields.focus_field(exc.field)
+            if not self.materials.focus_field(exc.field):
+                self.fields.focus_field(exc.field)
             return
         self.last_intake = intake
         self.ctx.bus.data_changed.emit("intake")
-        self._message("ok", f"已保存，受理编号 {intake.serial}，承诺办结日期 {intake.due_date:%Y-%m-%d}。")
-        self.last_receipt = self.print_receipt(intake.serial)
+        if mode == NOTICE:  # not yet accepted: the resident takes the notice, not a receipt
+            self._message("ok", f"已登记为待补正，编号 {intake.serial}，已出具一次性告知单。")
+        else:
+            self._message("ok", f"已保存，受理编号 {intake.serial}，承诺办结日期 {intake.due_date:%Y-%m-%d}。")
+            self.last_receipt = self.print_receipt(intake.serial)
+        if mode:
+            self.last_material_document = preview_material_document(self, self.ctx.staff, intake.serial, mode)
         self._reset_form(keep_message=True)
+
+    # --- 材料清单 (core/intake_materials/): one self-contained block --------------------------
+    def _add_materials_block(self) -> None:
+        """The checklist sits above 收取材料, which stays for anything brought beyond the list."""
+        self.materials = MaterialsChecklist(self.ui.intakeGroup, next_widget=self.ui.documentsEdit)
+        self.last_material_document: Path | None = None
+        layout = self.ui.fieldsHost.parentWidget().layout()
+        layout.insertWidget(layout.indexOf(self.ui.fieldsHost) + 1, self.materials)
 
     def print_receipt(self, serial: str) -> Path | None:
         from gridstation.ui.printing import preview_receipt
