@@ -202,3 +202,23 @@ def test_version_3_station_upgraded_gets_the_lists_and_the_table_of_a_new_one(tm
         return [r[0].replace("CREATE TABLE IF NOT EXISTS", "CREATE TABLE") for r in rows]
 
     assert sql(old) == sql(tmp_path / "new.db") and sql(old)
+
+
+def test_status_changes_wait_for_the_documents(clerk, resident):
+    """Only the 补正 makes a 待补正 request an intake, and a 容缺 intake is not 办结 before its 补齐."""
+    pending = intake_check.create_checked_intake(clerk, wage(resident), [ID_CARD], mode=NOTICE,
+                                                 deadline=dt.date.today())
+    deferred = intake_check.create_checked_intake(clerk, wage(resident), [ID_CARD, CONTRACT], mode=DEFERRED,
+                                                  deadline=dt.date.today())
+    before = snapshot()
+    with pytest.raises(DomainError, match="还有材料未补交"):
+        intakes.change_status(clerk, pending.serial, intakes.RECEIVED)
+    with pytest.raises(DomainError, match="还有材料未补交"):
+        intakes.change_status(clerk, deferred.serial, intakes.COMPLETED, result="已追回",
+                              completion={"outcome": "协商解决"})
+    assert snapshot() == before
+    intakes.change_status(clerk, deferred.serial, intakes.IN_PROGRESS)  # work goes on meanwhile
+    intake_check.supply_missing(clerk, deferred.serial)
+    done = intakes.change_status(clerk, deferred.serial, intakes.COMPLETED, result="已追回",
+                                 completion={"outcome": "协商解决"})
+    assert done.status == intakes.COMPLETED

@@ -15,6 +15,7 @@ from gridstation.core import models as m
 from gridstation.core.intake_materials import intake_check
 from gridstation.core.intake_materials.rules import DEFERRED, NOTICE
 from gridstation.ui.context import AppContext
+from gridstation.ui.intake_detail import IntakeDetailDialog
 from gridstation.ui.service_dialog import ServiceDialog
 from tests.conftest import pdf_text
 from tests.helpers import activate, make_id, snapshot, type_text
@@ -142,3 +143,23 @@ def test_the_head_edits_a_services_list_in_the_service_dialog(qtbot, db_path, he
     qtbot.keyClick(dialog.ui.saveButton, Qt.Key.Key_Space)
     names = [(d.name, d.later) for d in intake_check.materials_of(catalog.get_service(catalog.PENSION))]
     assert names == [("居民身份证", False), ("社会保障卡", True), ("户口簿", True)]
+
+
+def test_documents_brought_later_are_registered_from_the_intake_detail_by_keyboard(qtbot, db_path, clerk, resident):
+    data = intakes.IntakeInput(resident.id, catalog.WAGE, "欠薪投诉",
+                               {"employer": "某公司", "workers": "3", "amount_owed": "9000"})
+    pending = intake_check.create_checked_intake(clerk, data, ["居民身份证"], mode=NOTICE, deadline=dt.date.today())
+    dialog = IntakeDetailDialog(AppContext(target=str(db_path), staff=clerk), pending.serial)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    activate(qtbot, dialog)
+    box = dialog.materials_box
+    assert "尚缺：劳动合同或用工证明（复印件1份）、工资欠条或工资条（复印件1份）" in box.label.text()
+    assert dialog.ui.statusCombo.findText(intakes.RECEIVED) >= 0
+    qtbot.keyClick(dialog, Qt.Key.Key_B, Qt.KeyboardModifier.ControlModifier)
+    intake = intakes.get_intake(pending.serial)
+    assert intake.status == intakes.RECEIVED
+    assert intake.due_date == dt.date.today() + dt.timedelta(days=15)
+    assert "承诺时限自今日起算" in box.message.text() and "补齐" in box.label.text()
+    assert "状态：<b>受理</b>" in dialog.ui.summaryLabel.text()
+    assert not box.supply_button.isVisible()

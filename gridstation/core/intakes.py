@@ -14,7 +14,7 @@ from gridstation.core import models as m
 from gridstation.core.accounts import CLERK, require
 from gridstation.core.db import write_transaction
 from gridstation.core.errors import DomainError, NotFound
-from gridstation.core.intake_materials.rules import MISSING_OVERDUE, missing_overdue_condition
+from gridstation.core.intake_materials.rules import MISSING_OVERDUE, documents_outstanding, missing_overdue_condition
 from gridstation.core.residents import get_resident
 from gridstation.core.serials import next_number
 
@@ -147,6 +147,8 @@ def change_status(
                        **catalog.stat_columns(intake.service, extra))
     elif completion:
         raise DomainError("只有办结时才填写办结信息。")
+    if to_status in (RECEIVED, COMPLETED) and documents_outstanding(intake.id):
+        raise DomainError(f"受理 {intake.serial} 还有材料未补交，请先登记“材料已补齐”。")
     if intake.status == PENDING_DOCS and to_status == RECEIVED:  # 补正 done: the promised time starts now
         changes.update(due_date=due_date_for(at.date(), intake.service.promised_days))
     if to_status == RETURNED:

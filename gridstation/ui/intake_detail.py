@@ -9,6 +9,7 @@ from gridstation.core import idcard, intakes, residents
 from gridstation.core.errors import DomainError
 from gridstation.ui.context import AppContext
 from gridstation.ui.forms import load_form
+from gridstation.ui.materials_widgets import MaterialsStatusBox
 from gridstation.ui.feedback import show_message
 from gridstation.ui.service_fields import ServiceFieldsForm
 
@@ -33,8 +34,16 @@ class IntakeDetailDialog(QDialog):
         table.verticalHeader().setVisible(False)
         table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         table.horizontalHeader().setStretchLastSection(True)
-        self.resize(760, 660)
+        self._add_materials_block()
+        self.resize(760, 700)
         self.load()
+
+    # --- 材料 (core/intake_materials/): one self-contained block ---------------------------------
+    def _add_materials_block(self) -> None:
+        self.materials_box = MaterialsStatusBox(self.ctx, self)
+        layout = self.ui.summaryLabel.parentWidget().layout()
+        layout.insertWidget(layout.indexOf(self.ui.summaryLabel) + 1, self.materials_box)
+        self.materials_box.supplied.connect(self.load)
 
     def load(self) -> None:
         intake = intakes.get_intake(self.serial)
@@ -54,6 +63,7 @@ class IntakeDetailDialog(QDialog):
         if intake.forwarded_to:
             lines.append(f"转往：{intake.forwarded_to}")
         self.ui.summaryLabel.setText("<br>".join(lines))
+        self.materials_box.show_intake(intake)
         events = intakes.history(intake)
         self.ui.historyTable.setRowCount(len(events))
         for row, ev in enumerate(events):

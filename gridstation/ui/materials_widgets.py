@@ -10,16 +10,20 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QDate, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QGridLayout, QGroupBox, QHBoxLayout, QHeaderView,
                                QLabel, QPushButton, QSpinBox, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from gridstation.core import intakes
 from gridstation.core import models as m
-from gridstation.core.intake_materials.checklist import FORMS, MaterialDef, materials_of
+from gridstation.core.errors import DomainError
+from gridstation.core.intake_materials.checklist import FORMS, MaterialDef, describe, materials_of
 from gridstation.core.intake_materials import intake_check
 from gridstation.core.intake_materials.rules import DEFERRED, NOTICE
 from gridstation.reports.material_notices import NOTICE_TITLE, PLEDGE_TITLE, write_notice, write_pledge
+from gridstation.ui.context import AppContext
+from gridstation.ui.feedback import show_message
 from gridstation.ui.pdf_preview import show_pdf
 from gridstation.ui.printing import new_pdf_path
 
@@ -176,3 +180,63 @@ def preview_material_document(parent: QWidget, actor: m.Staff | None, serial: st
     show_pdf(parent, path, f"{title} {serial}")
     intake_check.record_print(actor, serial, title)
     return path
+
+
+class MaterialsStatusBox(QGroupBox):
+    """The intake detail's 材料 block: what was received and what is still due, and the 补正/补齐 action
+    (Ctrl+B) when the documents come; the notice or pledge can be printed again from here."""
+
+    supplied = Signal()
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__("材料", parent)
+        self.ctx = ctx
+        self.serial = ""
+        self.mode = ""
+        layout = QVBoxLayout(self)
+        self.label = QLabel("")
+        self.label.setWordWrap(True)
+        layout.addWidget(self.label)
+        row = QHBoxLayout()
+        self.supply_button = QPushButton("材料已补齐 (Ctrl+B)")
+        self.print_button = QPushButton("")
+        row.addWidget(self.supply_button)
+        row.addWidget(self.print_button)
+        row.addStretch(1)
+        layout.addLayout(row)
+        self.message = QLabel("")
+        layout.addWidget(self.message)
+        self.supply_button.clicked.connect(self.supply)
+        self.print_button.clicked.connect(
+            lambda: preview_material_document(self, self.ctx.staff, self.serial, self.mode))
+        QShortcut(QKeySequence("Ctrl+B"), parent or self, activated=self.supply)
+
+    def show_intake(self, intake: m.Intake) -> None:
+        check = intake_check.check_of(intake)
+        self.serial, self.mode = intake.serial, check.mode if check else ""
+        self.setVisible(check is not None)
+        if check is None:
+            return
+        lines = [f"已收：{describe(check.received) or '无'}"]
+        if check.missing:
+            what = "补交日期" if check.mode == NOTICE else "补齐期限"
+            lines.append(f"<span style='color:#b3261e'>尚缺：{describe(check.missing)}　{what}：{check.deadline:%Y-%m-%d}</span>")
+        elif check.supplied_at:
+            lines.append(f"材料已于 {check.supplied_at:%Y-%m-%d %H:%M} 补齐。")
+        self.label.setText("<br>".join(lines))
+        due = bool(check.missing) and intake.status in (intakes.PENDING_DOCS, *intakes.OPEN_STATUSES)
+        self.supply_button.setVisible(due)
+        self.print_button.setVisible(check.mode in (NOTICE, DEFERRED))
+        self.print_button.setText(f"重打{NOTICE_TITLE if check.mode == NOTICE else PLEDGE_TITLE}")
+
+    def supply(self) -> None:
+        if not self.supply_button.isVisible():
+            return
+        try:
+            intake_check.supply_missing(self.ctx.staff, self.serial)
+        except DomainError as exc:
+            show_message(self.message, "error", exc.message)
+            return
+        self.ctx.bus.data_changed.emit("intake")
+        show_message(self.message, "ok", "已登记材料补齐。" + ("已转为正式受理，承诺时限自今日起算。" if self.mode == NOTICE else ""))
+        self.supplied.emit()

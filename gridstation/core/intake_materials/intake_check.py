@@ -98,13 +98,13 @@ def supply_missing(actor: m.Staff | None, serial: str, *, at: dt.datetime | None
     brought = json.loads(check.received) + json.loads(check.missing)
     received = _as_defs(service, brought)
     with write_transaction():
-        if check.mode == NOTICE:
-            intake = intakes.change_status(actor, intake.serial, intakes.RECEIVED, note="补正材料已齐，正式受理", at=at)
         updated = m.IntakeMaterials.update(supplied_at=at, received=json.dumps(brought, ensure_ascii=False),
                                            missing="[]").where(
             (m.IntakeMaterials.id == check.id) & m.IntakeMaterials.supplied_at.is_null()).execute()
         if updated != 1:
             raise DomainError(f"受理 {intake.serial} 刚被其他窗口修改，请刷新后重试。")
+        if check.mode == NOTICE:  # marked supplied first: change_status refuses 受理 while documents are due
+            intake = intakes.change_status(actor, intake.serial, intakes.RECEIVED, note="补正材料已齐，正式受理", at=at)
         m.Intake.update(documents=_documents_text(received, ""), updated_at=m.now()).where(
             m.Intake.id == intake.id).execute()
         audit.record(actor, "补正完成" if check.mode == NOTICE else "容缺补齐", "intake", intake.serial,

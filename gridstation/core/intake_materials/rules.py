@@ -18,3 +18,10 @@ def missing_overdue_condition(today: dt.date) -> peewee.Expression:
             .where((m.IntakeMaterials.mode == DEFERRED) & m.IntakeMaterials.supplied_at.is_null()
                    & (m.IntakeMaterials.deadline < today)))
     return m.Intake.id.in_(late)
+
+
+def documents_outstanding(intake_id: int) -> bool:
+    """True while an intake's 告知 or 容缺 documents have not come (nothing outstanding without a check)."""
+    return (m.IntakeMaterials.select()
+            .where((m.IntakeMaterials.intake == intake_id) & (m.IntakeMaterials.mode != COMPLETE)
+                   & m.IntakeMaterials.supplied_at.is_null()).exists())
