@@ -22,6 +22,8 @@ DEFAULTS: dict[str, Any] = {
     "label_layout": "3x8",
     "backup_dir": "",
     "printer": "",  # empty: the system's default printer
+    "rating_window_days": 5,  # 好差评: working days after 办结 in which a rating may still be recorded
+    "rectify_days": 5,  # 差评整改: working days the head has to rectify a bad rating
 }
 
 
