@@ -58,6 +58,7 @@ from gridstation.core import models as m
 from gridstation.core.accounts import HEAD, require
 from gridstation.core.db import write_transaction
 from gridstation.core.errors import DomainError
+from gridstation.core.evaluation.figures import RatingFigures, rating_figures
 from gridstation.core.events.figures import EventFigures, event_figures
 from gridstation.core.intake_materials.figures import MaterialFigures, material_figures
 from gridstation.core.intakes import COMPLETED, FORWARDED, OPEN_STATUSES, RETURNED, overdue_condition
@@ -209,6 +210,7 @@ class PeriodStats:
     detailed: bool = True  # False: grids, staff, daily, actions and top kinds were not computed
     events: EventFigures = field(default_factory=EventFigures)  # grid events (core/events/figures.py)
     materials: MaterialFigures = field(default_factory=MaterialFigures)  # core/intake_materials/figures.py
+    ratings: RatingFigures = field(default_factory=RatingFigures)  # 好差评 (core/evaluation/figures.py)
 
     @property
     def running(self) -> bool:
@@ -309,6 +311,7 @@ def period_stats(start: dt.date, end: dt.date, today: dt.date | None = None, *, 
         grids=grids, daily=_daily(w) if detail else [], detailed=detail,
         events=event_figures(start, end, today, detail=detail),
         materials=material_figures(start, end, today),
+        ratings=rating_figures(start, end, today),
     )
 
 
