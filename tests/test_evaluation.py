@@ -89,7 +89,8 @@ def test_a_bad_rating_opens_a_rectification_the_head_takes_to_its_end(clerk, hea
     assert json.loads(rating.reasons) == ["态度", "多次跑"]
     item = rectification.get_rectification(completed.serial)
     assert item.due_date == dt.date(2026, 11, 7)  # five working days
-    assert [r.id for r in rectification.open_items(dt.date(2026, 11, 9), overdue_only=True)] == [item.id]
+    assert [r.id for r in rectification.open_items()] == [item.id]
+    assert (rectification.count_overdue(dt.date(2026, 11, 7)), rectification.count_overdue(dt.date(2026, 11, 9))) == (0, 1)
     before = snapshot()
     for call in (lambda who: rectification.record_visit(who, completed.serial, "居民反映等候太久"),
                  lambda who: rectification.close(who, completed.serial, "调整窗口", "满意"),

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QAbstractItemView, QDialog, QHeaderView, QTableWid
 from gridstation.core import idcard, intakes, residents
 from gridstation.core.errors import DomainError
 from gridstation.ui.context import AppContext
+from gridstation.ui.evaluation_widgets import RatingBox
 from gridstation.ui.forms import load_form
 from gridstation.ui.materials_widgets import MaterialsStatusBox
 from gridstation.ui.feedback import show_message
@@ -35,6 +36,7 @@ class IntakeDetailDialog(QDialog):
         table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         table.horizontalHeader().setStretchLastSection(True)
         self._add_materials_block()
+        self._add_rating_block()
         self.resize(760, 700)
         self.load()
 
@@ -44,6 +46,13 @@ class IntakeDetailDialog(QDialog):
         layout = self.ui.summaryLabel.parentWidget().layout()
         layout.insertWidget(layout.indexOf(self.ui.summaryLabel) + 1, self.materials_box)
         self.materials_box.supplied.connect(self.load)
+
+    # --- 好差评 (core/evaluation/): one self-contained block --------------------------------------
+    def _add_rating_block(self) -> None:
+        self.rating_box = RatingBox(self.ctx, self)
+        layout = self.ui.summaryLabel.parentWidget().layout()
+        layout.insertWidget(layout.indexOf(self.materials_box) + 1, self.rating_box)
+        self.rating_box.changed.connect(self.load)
 
     def load(self) -> None:
         intake = intakes.get_intake(self.serial)
@@ -64,6 +73,7 @@ class IntakeDetailDialog(QDialog):
             lines.append(f"转往：{intake.forwarded_to}")
         self.ui.summaryLabel.setText("<br>".join(lines))
         self.materials_box.show_intake(intake)
+        self.rating_box.show_intake(intake)
         events = intakes.history(intake)
         self.ui.historyTable.setRowCount(len(events))
         for row, ev in enumerate(events):

@@ -29,13 +29,16 @@ def overdue_condition(today: dt.date) -> peewee.Expression:
     return m.Rectification.closed_at.is_null() & (m.Rectification.due_date < today)
 
 
-def open_items(today: dt.date | None = None, *, overdue_only: bool = False) -> list[m.Rectification]:
-    """Open rectifications, the most urgent first (the head's list and the dashboard's count)."""
-    q = (m.Rectification.select(m.Rectification, m.Rating, m.Intake)
-         .join(m.Rating).join(m.Intake).where(m.Rectification.closed_at.is_null()))
-    if overdue_only:
-        q = q.where(overdue_condition(today or dt.date.today()))
-    return list(q.order_by(m.Rectification.due_date, m.Rectification.id))
+def count_overdue(today: dt.date) -> int:
+    """Open rectifications past their deadline: the dashboard's count."""
+    return m.Rectification.select().where(overdue_condition(today)).count()
+
+
+def open_items() -> list[m.Rectification]:
+    """Open rectifications, the most urgent first (the head's list)."""
+    return list(m.Rectification.select(m.Rectification, m.Rating, m.Intake)
+                .join(m.Rating).join(m.Intake).where(m.Rectification.closed_at.is_null())
+                .order_by(m.Rectification.due_date, m.Rectification.id))
 
 
 def _text(value: str, what: str) -> str:
