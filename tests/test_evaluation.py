@@ -51,17 +51,17 @@ def test_a_good_rating_is_kept_once_and_a_later_call_back_is_a_visit(clerk, comp
 
 def test_refusals_store_nothing(clerk, admin, completed):
     person = residents.save_resident(admin, residents.ResidentInput(name="李四", doc_number=make_id(seq="333")))
-    still_open = intakes.create_intake(clerk, intakes.IntakeInput(person.id, catalog.PENSION, "生存认证",
-                                                                  {"cert_year": "2026", "way": "窗口"}))
+    pending = intakes.create_intake(clerk, intakes.IntakeInput(person.id, catalog.PENSION, "生存认证",
+                                                               {"cert_year": "2026", "way": "窗口"}, pending_docs=True))
     before = snapshot()
     for serial, level, kw, message in (
-        (still_open.serial, "满意", {}, "尚未办结"),
+        (pending.serial, "满意", {}, "还在待补正"),
         (completed.serial, "很好", {}, "评价只能是"),
         (completed.serial, "满意", {"channel": "微信"}, "评价渠道只能是"),
         (completed.serial, "不满意", {}, "至少选择一项原因"),
         (completed.serial, "满意", {"reasons": ["态度"]}, "只有不满意"),
         (completed.serial, "不满意", {"reasons": ["太慢"]}, "不满意原因只能是"),
-        (completed.serial, "满意", {"at": MONDAY}, "不能早于办结时间"),
+        (completed.serial, "满意", {"at": MONDAY - dt.timedelta(minutes=1)}, "不能早于受理时间"),
     ):
         with pytest.raises(DomainError, match=message):
             ratings.record_rating(clerk, serial, level, **{"channel": CARD, **kw})
@@ -74,6 +74,13 @@ def test_a_rating_may_be_added_up_to_the_set_working_days_after_completion(clerk
         ratings.record_rating(clerk, completed.serial, "满意", channel=CARD, at=dt.datetime(2026, 11, 9, 9, 0))
     assert ratings.record_rating(clerk, completed.serial, "满意", channel=CARD,
                                  at=dt.datetime(2026, 11, 7, 17, 0)).level == "满意"
+
+
+def test_an_open_intake_is_rated_at_the_counter_right_after_its_save(clerk, admin):
+    person = residents.save_resident(admin, residents.ResidentInput(name="李四", doc_number=make_id(seq="333")))
+    intake = intakes.create_intake(clerk, intakes.IntakeInput(person.id, catalog.PENSION, "生存认证",
+                                                              {"cert_year": "2026", "way": "窗口"}))
+    assert ratings.record_rating(clerk, intake.serial, "非常满意", channel=SCREEN).intake_id == intake.id
 
 
 def test_setting_changes_the_window(clerk, completed):

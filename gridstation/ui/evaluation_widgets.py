@@ -84,9 +84,10 @@ class RatingBox(QGroupBox):
     def show_intake(self, intake: m.Intake) -> None:
         self.serial = intake.serial
         rating = ratings.rating_of(intake.serial)
-        self.setVisible(intake.status == intakes.COMPLETED)
+        self.setVisible(intake.status != intakes.PENDING_DOCS)
         if rating is None:
             self.summary.setText("尚未评价。居民用纸质评价卡或电话回访评价时在此登记。")
+            self.channel_combo.setVisible(True)
             self.save_button.setText("登记评价 (Ctrl+E)")
         else:
             visits = [f"回访 {v.at:%Y-%m-%d}：{v.level}{('，' + v.text) if v.text else ''}" for v in rating.visits]

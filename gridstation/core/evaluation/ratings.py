@@ -25,9 +25,11 @@ def _check_text(text: str, what: str) -> str:
 
 def record_rating(actor: m.Staff | None, serial: str, level: str, *, channel: str,
                   reasons: Sequence[str] = (), text: str = "", at: dt.datetime | None = None) -> m.Rating:
-    """The resident's rating of a completed intake, once, within the set working days after 办结.
+    """The resident's rating of an intake, once: at the counter right after the save (the resident
+    screen), or later from a paper card or a call back, up to the set working days after it was closed.
 
-    不满意 and 非常不满意 need at least one reason and open a 整改 for the head at once.
+    A 待补正 request is not yet accepted and is not rated. 不满意 and 非常不满意 need at least one reason
+    and open a 整改 for the head at once.
     """
     require(actor, CLERK)
     intake = intakes.get_intake(serial)
@@ -44,12 +46,11 @@ def record_rating(actor: m.Staff | None, serial: str, level: str, *, channel: st
     if level not in BAD and reasons:
         raise DomainError("只有不满意、非常不满意的评价才选择原因。", field="reasons")
     text = _check_text(text, "评价内容")
-    if intake.status != intakes.COMPLETED or intake.completed_at is None:
-        raise DomainError(f"受理 {intake.serial} 尚未办结，办结后才能评价。")
-    if at < intake.completed_at:
-        raise DomainError("评价时间不能早于办结时间。", field="at")
-    last = rating_deadline(intake.completed_at.date())
-    if at.date() > last:
+    if intake.status == intakes.PENDING_DOCS:
+        raise DomainError(f"受理 {intake.serial} 还在待补正，正式受理后才能评价。")
+    if at < intake.received_at:
+        raise DomainError("评价时间不能早于受理时间。", field="at")
+    if intake.completed_at is not None and at.date() > (last := rating_deadline(intake.completed_at.date())):
         raise DomainError(f"受理 {intake.serial} 办结已超过评价期限（{last:%Y-%m-%d}），不能再评价；可登记回访。")
     with write_transaction():
         if m.Rating.select().where(m.Rating.intake == intake).exists():
