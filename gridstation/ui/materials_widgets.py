@@ -87,6 +87,8 @@ class MaterialsChecklist(QGroupBox):
     first: most residents bring everything, and the clerk unticks what is missing). With something
     missing it asks for 一次性告知 or 容缺受理 and the date."""
 
+    changed = Signal()  # a box was ticked or unticked (the resident screen shows what was received)
+
     def __init__(self, parent: QWidget | None = None, *, next_widget: QWidget | None = None) -> None:
         super().__init__("材料清单（空格键勾选已收材料）", parent)
         self._next_widget = next_widget  # where Tab goes after the list and the date
@@ -149,6 +151,9 @@ class MaterialsChecklist(QGroupBox):
     def deadline(self) -> dt.date | None:
         return self.date_edit.date().toPython() if self.missing() else None
 
+    def received_text(self) -> str:
+        return describe([mdef for box, mdef in self.boxes if box.isChecked()])
+
     def _update(self) -> None:
         missing = self.missing()
         for widget in (self.mode_combo, self.date_caption, self.date_edit):
@@ -163,6 +168,7 @@ class MaterialsChecklist(QGroupBox):
             self.date_edit.setDate(QDate(suggested))
         else:
             self.missing_label.setText("")
+        self.changed.emit()
 
     def focus_field(self, field: str | None) -> bool:
         """Focus what a refusal names (the list or the date); False when it names something else."""

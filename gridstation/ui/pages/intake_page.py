@@ -22,6 +22,7 @@ from gridstation.ui.forms import load_form
 from gridstation.ui.materials_widgets import MaterialsChecklist, preview_material_document
 from gridstation.ui.feedback import show_message
 from gridstation.ui.resident_picker import ResidentPicker
+from gridstation.ui.resident_screen import ResidentScreenLink
 from gridstation.ui.service_fields import ServiceFieldsForm
 from gridstation.ui.table_model import Column, PagedTableModel, setup_table
 
@@ -58,6 +59,7 @@ class IntakePage(QWidget):
         self.fields = ServiceFieldsForm(self.ui.fieldsHost)
         QVBoxLayout(self.ui.fieldsHost).addWidget(self.fields)
         self._add_materials_block()
+        self._add_resident_screen()
         self.picker.chosen.connect(self.choose_resident)
         self.picker.register_requested.connect(self.register_resident)
         self.ui.newResidentButton.clicked.connect(lambda: self.register_resident(""))
@@ -139,6 +141,7 @@ class IntakePage(QWidget):
             f"{r.doc_type}：{idcard.mask_id(r.doc_number)}　电话：{phone}<br>住址：{residents.address(r) or '未登记'}"
         )
         self._update_eligibility()
+        self._show_on_resident_screen()
         self.ui.serviceCombo.setFocus()
 
     def _update_eligibility(self) -> None:
@@ -199,6 +202,7 @@ class IntakePage(QWidget):
         if mode:
             self.last_material_document = preview_material_document(self, self.ctx.staff, intake.serial, mode)
         self._reset_form(keep_message=True)
+        self._after_save_on_resident_screen(intake, mode)
 
     # --- 材料清单 (core/intake_materials/): one self-contained block --------------------------
     def _add_materials_block(self) -> None:
@@ -207,6 +211,29 @@ class IntakePage(QWidget):
         self.last_material_document: Path | None = None
         layout = self.ui.fieldsHost.parentWidget().layout()
         layout.insertWidget(layout.indexOf(self.ui.fieldsHost) + 1, self.materials)
+
+    # --- 好差评: the resident screen on a second screen (ui/resident_screen.py), one block ---------
+    def _add_resident_screen(self) -> None:
+        """Shows the resident what is being typed for them, then asks for the rating after the save."""
+        self.resident_screen = ResidentScreenLink.open(self.ctx, self)
+        if self.resident_screen is None:
+            return
+        self.materials.changed.connect(self._show_on_resident_screen)
+        self.ui.serviceCombo.currentIndexChanged.connect(self._show_on_resident_screen)
+
+    def _show_on_resident_screen(self) -> None:
+        if self.resident_screen is not None:
+            service = self.service()
+            name = (f"{service.name}·{self.ui.actionCombo.currentText()}" if service and self.ui.actionCombo.currentText()
+                    else service.name if service else "")
+            self.resident_screen.show_intake(self.resident, name, self.materials.received_text())
+
+    def _after_save_on_resident_screen(self, intake: m.Intake, mode: str) -> None:
+        if self.resident_screen is not None:
+            if mode == NOTICE:  # not accepted yet: nothing to rate
+                self.resident_screen.clear()
+            else:
+                self.resident_screen.ask_rating(intake.serial)
 
     def print_receipt(self, serial: str) -> Path | None:
         from gridstation.ui.printing import preview_receipt
