@@ -12,6 +12,7 @@ from gridstation.core import accounts, catalog, intakes, residents, stats
 from gridstation.core.evaluation import ratings, rectification
 from gridstation.core.evaluation.figures import RatingTally
 from gridstation.core.evaluation.rules import CARD, SCREEN
+from gridstation.reports.annual import write_annual
 from gridstation.reports.monthly import write_monthly
 from tests.conftest import PASSWORD, pdf_text
 from tests.helpers import make_id
@@ -99,3 +100,9 @@ def test_monthly_pdf_and_excel_show_the_figures_and_definitions(october, tmp_pat
     assert rows["收到评价（件）"][0] == 6 and rows["差评（件）"][0] == 2
     by_staff = {r[0]: r[1:] for r in book["好差评·人员"].iter_rows(min_row=4, values_only=True)}
     assert by_staff["赵六"][:2] == (3, 2)
+
+
+def test_annual_pdf_shows_the_years_figures(october, tmp_path):
+    text = re.sub(r"\s+", "", pdf_text(write_annual(2026, tmp_path / "a.pdf", today=TODAY)))
+    assert "好差评·按业务（全年）" in text and "一次性告知与容缺受理" in text
+    assert "收到评价（件）70" in text  # 本年 7 (Oct 6 + Nov 1), 上年 0
