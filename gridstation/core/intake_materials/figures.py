@@ -52,5 +52,7 @@ def material_figures(start: dt.date, end: dt.date, today: dt.date | None = None)
                     _count_if((C.mode == DEFERRED) & issued), _count_if((C.mode == DEFERRED) & supplied),
                     _count_if((C.mode == DEFERRED) & (C.issued_at < hi) & missing_at_end & open_at_end
                               & (C.deadline < cutoff)))
-           .join(I).where(C.mode != COMPLETE).tuples().first())
+           .join(I).where((C.mode != COMPLETE) & (C.issued_at < hi)  # only rows the period can count
+                          & ((C.issued_at >= lo) | (C.supplied_at >= lo) | C.supplied_at.is_null()))
+           .tuples().first())
     return MaterialFigures(*[int(n or 0) for n in row]) if row else MaterialFigures()
