@@ -155,8 +155,10 @@ def _write_ratings(rng: random.Random, completed: list[tuple], head_id: int, as_
         due = add_days(at.date(), rectify)
         roll = rng.random()
         visited = at + dt.timedelta(days=1)
+        recent = at >= as_of - dt.timedelta(days=20)  # only recent ones are still open
         closed = (at + dt.timedelta(days=rng.randint(1, max(1, (due - at.date()).days))) if roll < 0.8
-                  else at + dt.timedelta(days=(due - at.date()).days + rng.randint(1, 5)) if roll < 0.9 else None)
+                  else at + dt.timedelta(days=(due - at.date()).days + rng.randint(1, 5)) if roll < 0.9 or not recent
+                  else None)
         if closed is not None and closed > as_of:
             closed = None
         fixes.append((ids[intake_id], _stamp(at), _stamp(due), _stamp(visited) if visited <= as_of else None,
