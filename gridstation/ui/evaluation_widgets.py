@@ -17,7 +17,7 @@ from gridstation.core.errors import DomainError
 from gridstation.core.evaluation import ratings, rectification
 from gridstation.core.evaluation.rules import BAD, CARD, LEVELS, PHONE, REASONS, VIEWS
 from gridstation.ui.context import AppContext
-from gridstation.ui.feedback import show_message
+from gridstation.ui.feedback import MessageLine, show_message
 
 
 def rating_line(rating: m.Rating) -> str:
@@ -37,6 +37,8 @@ class RatingBox(QGroupBox):
         self.ctx = ctx
         self.serial = ""
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 4, 8, 4)  # compact: the detail dialog fits a 768-pixel-high screen
+        layout.setSpacing(4)
         self.summary = QLabel("")
         self.summary.setWordWrap(True)
         layout.addWidget(self.summary)
@@ -68,7 +70,7 @@ class RatingBox(QGroupBox):
         appeal.addWidget(self.appeal_edit, 1)
         appeal.addWidget(self.appeal_button)
         layout.addLayout(appeal)
-        self.message = QLabel("")
+        self.message = MessageLine()
         layout.addWidget(self.message)
         self.level_combo.currentTextChanged.connect(self._level_chosen)
         self.save_button.clicked.connect(self.save)
@@ -114,10 +116,10 @@ class RatingBox(QGroupBox):
                 ratings.record_visit(self.ctx.staff, self.serial, level, text)
                 done = "已登记回访。"
         except DomainError as exc:
-            show_message(self.message, "error", exc.message)
+            self.message.say("error", exc.message)
             return
         self.text_edit.clear()
-        show_message(self.message, "ok", done)
+        self.message.say("ok", done)
         self.ctx.bus.data_changed.emit("intake")
         self.changed.emit()
 
@@ -125,9 +127,9 @@ class RatingBox(QGroupBox):
         try:
             ratings.appeal(self.ctx.staff, self.serial, self.appeal_edit.text())
         except DomainError as exc:
-            show_message(self.message, "error", exc.message)
+            self.message.say("error", exc.message)
             return
-        show_message(self.message, "ok", "已标记申诉，该评价仍计入统计。")
+        self.message.say("ok", "已标记申诉，该评价仍计入统计。")
         self.changed.emit()
 
 

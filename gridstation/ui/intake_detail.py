@@ -37,7 +37,7 @@ class IntakeDetailDialog(QDialog):
         table.horizontalHeader().setStretchLastSection(True)
         self._add_materials_block()
         self._add_rating_block()
-        self.resize(760, 700)
+        self.resize(760, 740)
         self.load()
 
     # --- 材料 (core/intake_materials/): one self-contained block ---------------------------------

@@ -23,7 +23,7 @@ from gridstation.core.intake_materials import intake_check
 from gridstation.core.intake_materials.rules import DEFERRED, NOTICE
 from gridstation.reports.material_notices import NOTICE_TITLE, PLEDGE_TITLE, write_notice, write_pledge
 from gridstation.ui.context import AppContext
-from gridstation.ui.feedback import show_message
+from gridstation.ui.feedback import MessageLine
 from gridstation.ui.pdf_preview import show_pdf
 from gridstation.ui.printing import new_pdf_path
 
@@ -200,17 +200,18 @@ class MaterialsStatusBox(QGroupBox):
         self.serial = ""
         self.mode = ""
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 4, 8, 4)  # compact: the detail dialog fits a 768-pixel-high screen
+        layout.setSpacing(4)
         self.label = QLabel("")
         self.label.setWordWrap(True)
-        layout.addWidget(self.label)
-        row = QHBoxLayout()
+        row = QHBoxLayout()  # what was received and is due on the left, the actions beside it
         self.supply_button = QPushButton("材料已补齐 (Ctrl+B)")
         self.print_button = QPushButton("")
+        row.addWidget(self.label, 1)
         row.addWidget(self.supply_button)
         row.addWidget(self.print_button)
-        row.addStretch(1)
         layout.addLayout(row)
-        self.message = QLabel("")
+        self.message = MessageLine()
         layout.addWidget(self.message)
         self.supply_button.clicked.connect(self.supply)
         self.print_button.clicked.connect(
@@ -241,8 +242,8 @@ class MaterialsStatusBox(QGroupBox):
         try:
             intake_check.supply_missing(self.ctx.staff, self.serial)
         except DomainError as exc:
-            show_message(self.message, "error", exc.message)
+            self.message.say("error", exc.message)
             return
         self.ctx.bus.data_changed.emit("intake")
-        show_message(self.message, "ok", "已登记材料补齐。" + ("已转为正式受理，承诺时限自今日起算。" if self.mode == NOTICE else ""))
+        self.message.say("ok", "已登记材料补齐。" + ("已转为正式受理，承诺时限自今日起算。" if self.mode == NOTICE else ""))
         self.supplied.emit()
