@@ -154,6 +154,8 @@ def test_a_new_intake_replaces_the_last_residents_data(qtbot, page, resident, ad
     other = residents.save_resident(admin, residents.ResidentInput(name="李四", doc_number=make_id(seq="333")))
     page.choose_resident(other.id)
     assert "李四" in window.details.text() and "张三" not in window.details.text()
+    page.hide()  # the counter locks (its page is hidden behind the sign-in dialog)
+    assert window.pages.currentIndex() == IDLE and "李四" not in window.details.text()
 
 
 def test_screenshot_at_1024x768(qtbot, page, resident):

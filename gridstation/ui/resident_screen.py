@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QFont, QGuiApplication, QKeyEvent
 from PySide6.QtWidgets import (QGridLayout, QHBoxLayout, QLabel, QLayout, QPushButton, QStackedWidget, QVBoxLayout,
                                QWidget)
@@ -225,6 +225,13 @@ class ResidentScreenLink(QObject):
         self.window = ResidentScreen(str(settings.get("station_name")), owner)
         self.window.rated.connect(self._record)
         self.window.show_on(screen)
+        owner.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        """The counter's page hidden (the window locked, another page chosen): the details go too."""
+        if event.type() == QEvent.Type.Hide:
+            self.window.clear_details()
+        return False
 
     @classmethod
     def open(cls, ctx: AppContext, owner: QWidget) -> ResidentScreenLink | None:
