@@ -9,13 +9,15 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from gridstation.core import catalog, intakes, residents
+from gridstation.core import catalog, intakes, residents, settings, station
 from gridstation.core import models as m
+from gridstation.core.errors import DomainError
 from gridstation.core.evaluation import ratings, rectification
 from gridstation.core.evaluation.rules import CARD, SCREEN
 from gridstation.ui.context import AppContext
 from gridstation.ui.intake_detail import IntakeDetailDialog
 from gridstation.ui.main_window import MainWindow
+from gridstation.ui.pages.settings_page import SettingsPage
 from tests.helpers import activate, make_id, type_text
 
 
@@ -125,3 +127,24 @@ def test_a_clerk_cannot_reach_the_rectifications(qtbot, db_path, clerk, complete
     qtbot.keyClick(window, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     assert "只有站长" in window.statusBar().currentMessage()
     assert not any(w.windowTitle() == "差评整改" and w.isVisible() for w in QApplication.topLevelWidgets())
+
+
+def test_the_admin_sets_the_rating_and_rectification_days_by_keyboard(qtbot, db_path, admin):
+    page = SettingsPage(AppContext(target=str(db_path), staff=admin))
+    qtbot.addWidget(page)
+    page.show()
+    activate(qtbot, page)
+    page.refresh()
+    window_spin, rectify_spin = page.rating_spins["rating_window_days"], page.rating_spins["rectify_days"]
+    assert (window_spin.value(), rectify_spin.value()) == (5, 5)
+    window_spin.setFocus()
+    qtbot.keyClick(window_spin, Qt.Key.Key_Up)
+    qtbot.keyClick(window_spin, Qt.Key.Key_Up)
+    qtbot.keyClick(window_spin, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is rectify_spin
+    qtbot.keyClick(rectify_spin, Qt.Key.Key_Down)
+    page.ui.saveStationButton.setFocus()
+    qtbot.keyClick(page.ui.saveStationButton, Qt.Key.Key_Space)
+    assert (settings.get("rating_window_days"), settings.get("rectify_days")) == (7, 4)
+    with pytest.raises(DomainError, match="差评整改期限（工作日）应在1至30之间"):
+        station.update_settings(admin, {"rectify_days": 0})
