@@ -58,3 +58,21 @@ def test_pledge_names_the_documents_to_follow_and_the_deadline(clerk, resident, 
     assert "承诺人签字" in text
     with pytest.raises(DomainError, match="没有一次性告知单"):
         write_notice(intake.serial, tmp_path / "notice.pdf")
+
+
+def test_selftest_prints_a_sample_notice_and_pledge_on_a_site_without_them(site_db, tmp_path):
+    from gridstation.reports import samples
+
+    rendered = dict(samples.render_all(tmp_path))
+    notice, pledge = flat(pdf_text(rendered["一次性告知单"])), flat(pdf_text(rendered["容缺受理承诺书"]))
+    assert "一次性告知单" in notice and "样例" in notice and "劳动合同或用工证明" in notice
+    assert "容缺受理承诺书" in pledge and "样例" in pledge and "工资欠条或工资条" in pledge
+
+
+def test_selftest_prints_the_newest_real_notice(clerk, resident, tmp_path):
+    from gridstation.reports import samples
+
+    intake = intake_check.create_checked_intake(clerk, wage(resident), ["居民身份证"], mode=NOTICE,
+                                                deadline=dt.date.today())
+    text = flat(pdf_text(dict(samples.render_all(tmp_path))["一次性告知单"]))
+    assert intake.serial in text and "样例" not in text
