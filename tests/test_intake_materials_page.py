@@ -163,3 +163,25 @@ def test_documents_brought_later_are_registered_from_the_intake_detail_by_keyboa
     assert "承诺时限自今日起算" in box.message.text() and "补齐" in box.label.text()
     assert "状态：<b>受理</b>" in dialog.ui.summaryLabel.text()
     assert not box.supply_button.isVisible()
+
+
+def test_the_lists_show_pending_requests_and_late_documents(qtbot, page, clerk, resident):
+    data = intakes.IntakeInput(resident.id, catalog.WAGE, "欠薪投诉",
+                               {"employer": "某公司", "workers": "3", "amount_owed": "9000"},
+                               received_at=dt.datetime.now().replace(microsecond=0) - dt.timedelta(days=3))
+    pending = intake_check.create_checked_intake(clerk, data, ["居民身份证"], mode=NOTICE, deadline=dt.date.today())
+    late = intake_check.create_checked_intake(clerk, data, ["居民身份证", "劳动合同或用工证明"], mode=DEFERRED,
+                                              deadline=dt.date.today() - dt.timedelta(days=1))
+    page.ui.tabs.setFocus()
+    qtbot.keyClick(page.ui.tabs, Qt.Key.Key_Tab, Qt.KeyboardModifier.ControlModifier)  # 受理列表
+    assert page.ui.tabs.currentIndex() == 1
+    combo = page.ui.viewCombo
+    combo.setFocus()
+    for view, serial, due in (("补齐逾期", late.serial, f"{late.due_date:%Y-%m-%d}"),
+                              ("待补正", pending.serial, "待补正后起算")):
+        target = combo.findData(view)
+        while combo.currentIndex() != target:
+            qtbot.keyClick(combo, Qt.Key.Key_Down if combo.currentIndex() < target else Qt.Key.Key_Up)
+        rows = [page.list_model.row_at(r) for r in range(page.list_model.rowCount())]
+        assert [i.serial for i in rows] == [serial]
+        assert page.list_model.data(page.list_model.index(0, 6)) == due

@@ -61,8 +61,9 @@ class IntakeDetailDialog(QDialog):
         overdue = "　<span style='color:#b3261e'>已逾期</span>" if intakes.is_overdue(intake) else ""
         self.setWindowTitle(f"受理详情 · {intake.serial}")
         self.ui.titleLabel.setText(f"{intake.service.name}{('·' + intake.action) if intake.action else ''}　{intake.serial}")
+        due = "补正后起算" if intake.status == intakes.PENDING_DOCS else f"{intake.due_date:%Y-%m-%d}"
         lines = [
-            f"状态：<b>{intake.status}</b>{overdue}　受理：{intake.received_at:%Y-%m-%d %H:%M}　承诺办结：{intake.due_date:%Y-%m-%d}",
+            f"状态：<b>{intake.status}</b>{overdue}　受理：{intake.received_at:%Y-%m-%d %H:%M}　承诺办结：{due}",
             f"居民：{r.name}　{idcard.mask_id(r.doc_number)}　电话：{r.phone or '无'}　住址：{residents.address(r) or '未登记'}",
             f"经办人：{intake.staff.display_name if intake.staff_id else '—'}　收取材料：{intake.documents or '—'}",
         ]

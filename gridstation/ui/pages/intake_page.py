@@ -40,7 +40,8 @@ def intake_columns(today: dt.date) -> list[Column]:
         Column("业务", lambda i: f"{i.service.name}·{i.action}" if i.action else i.service.name, "service"),
         Column("状态", lambda i: f"{i.status}（{intakes.OVERDUE}）" if intakes.is_overdue(i, today) else i.status,
                "status"),
-        Column("承诺办结", lambda i: f"{i.due_date:%Y-%m-%d}", "due"),
+        Column("承诺办结", lambda i: "待补正后起算" if i.status == intakes.PENDING_DOCS else f"{i.due_date:%Y-%m-%d}",
+               "due"),
     ]
 
 
