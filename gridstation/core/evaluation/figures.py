@@ -24,6 +24,7 @@ from peewee import JOIN, Case, fn
 
 from gridstation.core import models as m
 from gridstation.core.evaluation.rules import BAD, SATISFIED
+from gridstation.core.events.figures import percent
 from gridstation.core.intakes import COMPLETED
 
 NO_STAFF = "未登记人员"
@@ -106,3 +107,13 @@ def rating_figures(start: dt.date, end: dt.date, today: dt.date | None = None) -
     for service_id, staff_id, *counts in received.tuples():
         add(service_id, staff_id, RatingTally(0, 0, *[int(c or 0) for c in counts]))
     return figures
+
+
+def summary_sentence(t: RatingTally) -> str:
+    """The annual work summary's 好差评 sentence; empty when nothing was rated."""
+    if not t.received:
+        return ""
+    sentence = f"收到群众评价{t.received}件，满意率{percent(t.satisfaction_rate)}"
+    if t.bad:
+        sentence += f"；差评{t.bad}件，整改率{percent(t.rectify_rate)}"
+    return sentence + "。"
