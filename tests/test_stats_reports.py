@@ -86,7 +86,8 @@ def test_monthly_pdf_and_excel_print_every_figure(known, tmp_path):
     book = openpyxl.load_workbook(xlsx)
     assert book.sheetnames == ["业务受理", "同期比较", "讨薪", "养老认证", "共享工具箱", "常借工具", "人员工作量",
                                "网格工作量", "每日受理", "网格事件", "网格事件·网格", "网格事件·网格员",
-                               "网格事件·类别", "说明"]
+                               "网格事件·类别", "一次性告知与容缺受理", "好差评", "好差评·业务",
+                               "好差评·人员", "说明"]
     services = book["业务受理"]
     assert [c.value for c in services[3]] == ["业务", "受理", "办结", "在办", "退回", "转办", "逾期", "办结率",
                                               "平均办理天数"]

@@ -14,6 +14,8 @@ from gridstation.core import models as m
 from gridstation.core.accounts import HEAD, require
 from gridstation.core.db import write_transaction
 from gridstation.core.errors import DomainError, NotFound
+from gridstation.core.intake_materials.checklist import check_materials
+from gridstation.core.intake_materials.defaults import DEFAULT_MATERIALS
 from gridstation.core.money import parse_money, yuan
 
 FIELD_TYPES = {"text": "文本", "number": "数字", "money": "金额", "date": "日期", "choice": "选项",
@@ -145,6 +147,7 @@ def install_builtin() -> None:
                 actions=json.dumps(spec["actions"], ensure_ascii=False),
                 fields=json.dumps(spec["fields"], ensure_ascii=False),
                 aliases=json.dumps(spec["aliases"], ensure_ascii=False),
+                materials=json.dumps(DEFAULT_MATERIALS.get(spec["code"], []), ensure_ascii=False),
             )
 
 
@@ -305,13 +308,14 @@ def with_field_keys(fields: list[dict]) -> list[dict]:
 
 def save_service(actor: m.Staff | None, *, name: str, promised_days: int, actions: list[str], fields: list[dict],
                  category: str = "", active: bool = True, code: str = "",
-                 aliases: list[str] | None = None) -> m.ServiceType:
+                 aliases: list[str] | None = None, materials: list[dict] | None = None) -> m.ServiceType:
     """Add (no ``code``) or edit a service from the settings page (head only).
 
     A new service's code is made from its name; a built-in or earlier service keeps its code.
     A ``code`` not yet in the catalogue adds a service under that code (imports, scripts).
     ``aliases`` (None keeps the stored ones) are what staff write for the service in their ledgers;
-    one may not name another service, or an import could not tell them apart.
+    one may not name another service, or an import could not tell them apart. ``materials`` (None
+    keeps the stored list) is the 材料清单 a 一次性告知单 names.
     """
     require(actor, HEAD)
     code, name = code.strip(), name.strip()
@@ -341,6 +345,8 @@ def save_service(actor: m.Staff | None, *, name: str, promised_days: int, action
     payload = {"name": name, "category": category, "promised_days": int(promised_days),
                "actions": json.dumps([a.strip() for a in actions if a.strip()], ensure_ascii=False),
                "fields": json.dumps(fields, ensure_ascii=False), "active": bool(active)}
+    if materials is not None:  # None keeps the list as it is (callers that do not edit it)
+        payload["materials"] = json.dumps(check_materials(materials), ensure_ascii=False)
     with write_transaction():
         svc = m.ServiceType.get_or_none(m.ServiceType.code == code) if code else None
         if svc is None:

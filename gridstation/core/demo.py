@@ -48,6 +48,7 @@ from gridstation.core import db as dbmod
 from gridstation.core import demo_data as data
 from gridstation.core import models as m
 from gridstation.core.errors import DomainError
+from gridstation.core.evaluation import demo_data as demo_ratings
 from gridstation.core.events import demo_events
 from gridstation.core.idcard import age_on
 from gridstation.core.pinyin_keys import name_keys
@@ -97,6 +98,7 @@ def generate(*, residents: int, intakes: int, loans: int, seed: int,
         say(f"正在生成工具和借用记录（{loans}）…")
         written_loans = _write_tool_box(random.Random(f"{seed}:tools"), loans, people, staff, as_of)
         demo_events.write_events(random.Random(f"{seed}:events"), intakes // 10, staff.head, as_of)  # grid events
+        demo_ratings.write_demo(random.Random(f"{seed}:ratings"), staff.head, as_of)  # 好差评, 告知, 容缺
         result = {"residents": len(people.all), "intakes": written_intakes, "loans": written_loans}
         settings.put(MARKER_KEY, {"seed": seed, "as_of": as_of.isoformat(sep=" "), **result})
         audit.record(None, "生成演示数据", "demo", seed, after=result)

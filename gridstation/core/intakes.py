@@ -14,14 +14,19 @@ from gridstation.core import models as m
 from gridstation.core.accounts import CLERK, require
 from gridstation.core.db import write_transaction
 from gridstation.core.errors import DomainError, NotFound
+from gridstation.core.intake_materials.rules import MISSING_OVERDUE, documents_outstanding, missing_overdue_condition
 from gridstation.core.pinyin_keys import sort_key
 from gridstation.core.residents import get_resident, search_condition
 from gridstation.core.serials import next_number
 
 RECEIVED, IN_PROGRESS, COMPLETED, RETURNED, FORWARDED = "受理", "办理中", "办结", "退回", "转办"
-STATUSES = (RECEIVED, IN_PROGRESS, COMPLETED, RETURNED, FORWARDED)
+# 一次性告知 issued: not yet accepted and no promised date running until the documents come
+# (core/intake_materials/); then 受理 with its due date counted from that day.
+PENDING_DOCS = "待补正"
+STATUSES = (RECEIVED, IN_PROGRESS, COMPLETED, RETURNED, FORWARDED, PENDING_DOCS)
 OPEN_STATUSES = (RECEIVED, IN_PROGRESS)
 TRANSITIONS = {
+    PENDING_DOCS: (RECEIVED, RETURNED),
     RECEIVED: (IN_PROGRESS, COMPLETED, RETURNED, FORWARDED),
     IN_PROGRESS: (COMPLETED, RETURNED, FORWARDED),
 }
@@ -70,6 +75,7 @@ class IntakeInput:
     details: dict[str, Any] | None = None
     documents: str = ""
     received_at: dt.datetime | None = None  # a paper intake entered later keeps its real time
+    pending_docs: bool = False  # saved as 待补正 (一次性告知 issued), see core/intake_materials/
 
 
 CLOCK_SLACK = dt.timedelta(minutes=5)  # PCs' clocks differ a little; a paper intake is never in the future
@@ -101,11 +107,12 @@ def create_intake(actor: m.Staff | None, data: IntakeInput) -> m.Intake:
         intake = m.Intake.create(
             serial=next_serial(received), resident=resident, service=service, action=action,
             details=json.dumps(details, ensure_ascii=False), documents=(data.documents or "").strip(),
-            status=RECEIVED, received_at=received,
+            status=PENDING_DOCS if data.pending_docs else RECEIVED, received_at=received,
             due_date=due_date_for(received.date(), service.promised_days),
             staff=actor, grid=resident.grid_id, **catalog.stat_columns(service, details),
         )
-        m.IntakeEvent.create(intake=intake, at=received, staff=actor, to_status=RECEIVED, note="新建受理")
+        m.IntakeEvent.create(intake=intake, at=received, staff=actor, to_status=intake.status,
+                             note="一次性告知，待补正" if data.pending_docs else "新建受理")
         audit.record(actor, "新建受理", "intake", intake.serial,
                      after={"service": service.code, "action": action, "details": details})
     return intake
@@ -149,6 +156,10 @@ def change_status(
                        **catalog.stat_columns(intake.service, extra))
     elif completion:
         raise DomainError("只有办结时才填写办结信息。")
+    if to_status in (RECEIVED, COMPLETED) and documents_outstanding(intake.id):
+        raise DomainError(f"受理 {intake.serial} 还有材料未补交，请先登记“材料已补齐”。")
+    if intake.status == PENDING_DOCS and to_status == RECEIVED:  # 补正 done: the promised time starts now
+        changes.update(due_date=due_date_for(at.date(), intake.service.promised_days))
     if to_status == RETURNED:
         if not (note or result):
             raise DomainError("退回需要说明原因。", field="note")
@@ -182,7 +193,7 @@ def details_of(intake: m.Intake) -> list[tuple[str, str]]:
 
 @dataclass
 class IntakeFilter:
-    status: str = ""  # one of STATUSES, "open", or OVERDUE
+    status: str = ""  # one of STATUSES, "open", OVERDUE or MISSING_OVERDUE
     service_id: int | None = None
     staff_id: int | None = None
     grid_id: int | None = None
@@ -207,6 +218,8 @@ def query_intakes(flt: IntakeFilter, today: dt.date | None = None) -> peewee.Mod
         q = q.where(m.Intake.status.in_(OPEN_STATUSES))
     elif flt.status == OVERDUE:
         q = q.where(overdue_condition(today))
+    elif flt.status == MISSING_OVERDUE:
+        q = q.where(m.Intake.status.in_(OPEN_STATUSES) & missing_overdue_condition(today))
     elif flt.status:
         q = q.where(m.Intake.status == flt.status)
     if flt.service_id:

@@ -104,6 +104,7 @@ class ServiceType(BaseModel):
     active = pw.BooleanField(default=True)
     builtin = pw.BooleanField(default=False)
     sort_order = pw.IntegerField(default=100)
+    materials = pw.TextField(default="[]")  # JSON 材料清单 (core/intake_materials/checklist.py)
 
 
 class Intake(BaseModel):
@@ -369,3 +370,71 @@ EVENT_MODELS: list[type[BaseModel]] = [
     EventCategory, EventPartner, GridEvent, EventStep, EventPhoto, EventParty, MediationSession,
 ]
 ALL_MODELS += EVENT_MODELS
+
+
+class IntakeMaterials(BaseModel):
+    """An intake's document check: what was brought, what is missing, and the 告知/容缺 deadline.
+
+    ``mode`` is 齐全 / 告知 (一次性告知, the intake waits as 待补正) / 容缺 (accepted, documents to follow);
+    ``supplied_at`` is set when the missing documents came. Rules: core/intake_materials/.
+    """
+
+    intake = pw.ForeignKeyField(Intake, backref="material_check", unique=True, on_delete="CASCADE")
+    mode = pw.CharField(max_length=4)
+    received = pw.TextField(default="[]")  # JSON list of document names
+    missing = pw.TextField(default="[]")
+    deadline = pw.DateField(null=True, index=True)  # 告知: the date to bring them; 容缺: the 补齐 deadline
+    issued_at = pw.DateTimeField(default=now, index=True)
+    supplied_at = pw.DateTimeField(null=True, index=True)
+    staff = pw.ForeignKeyField(Staff, null=True, on_delete="SET NULL")
+
+
+ALL_MODELS.append(IntakeMaterials)
+
+
+# 好差评: the resident's rating of a completed intake, and the head's 整改 of a bad one.
+# The rules live in gridstation/core/evaluation/.
+
+
+class Rating(BaseModel):
+    """One rating per intake; a later call-back's view is a ``RatingVisit``, kept apart."""
+
+    intake = pw.ForeignKeyField(Intake, backref="rating", unique=True, on_delete="CASCADE")
+    service = pw.ForeignKeyField(ServiceType, backref="ratings", on_delete="RESTRICT")
+    staff = pw.ForeignKeyField(Staff, null=True, backref="ratings", on_delete="SET NULL")  # who was rated
+    recorded_by = pw.ForeignKeyField(Staff, null=True, backref="recorded_ratings", on_delete="SET NULL")
+    channel = pw.CharField(max_length=8)  # 评价器 / 纸质卡 / 电话回访
+    at = pw.DateTimeField(index=True)
+    level = pw.CharField(max_length=6, index=True)  # 非常满意 满意 基本满意 不满意 非常不满意
+    reasons = pw.TextField(default="[]")  # JSON list: 态度 效率 材料要求不清 多次跑 其他
+    text = pw.TextField(default="")
+    appealed_at = pw.DateTimeField(null=True)  # 申诉: the head judged it mistaken or malicious; still counted
+    appeal_reason = pw.TextField(default="")
+    appealed_by = pw.ForeignKeyField(Staff, null=True, backref="appeals", on_delete="SET NULL")
+
+
+class RatingVisit(BaseModel):
+    """A 回访 of a rated intake after its rating (a call back), kept apart from the rating itself."""
+
+    rating = pw.ForeignKeyField(Rating, backref="visits", on_delete="CASCADE")
+    at = pw.DateTimeField(default=now)
+    staff = pw.ForeignKeyField(Staff, null=True, on_delete="SET NULL")
+    level = pw.CharField(max_length=6)
+    text = pw.TextField(default="")
+
+
+class Rectification(BaseModel):
+    """差评整改: opened by a 不满意/非常不满意 rating, handled by the head by a working-day deadline."""
+
+    rating = pw.ForeignKeyField(Rating, backref="rectification", unique=True, on_delete="CASCADE")
+    opened_at = pw.DateTimeField(index=True)
+    due_date = pw.DateField(index=True)
+    visited_at = pw.DateTimeField(null=True)  # 回访 the resident
+    finding = pw.TextField(default="")
+    action_taken = pw.TextField(default="")
+    resident_view = pw.CharField(max_length=6, default="")  # 满意 基本满意 不满意
+    closed_at = pw.DateTimeField(null=True, index=True)
+    closed_by = pw.ForeignKeyField(Staff, null=True, on_delete="SET NULL")
+
+
+ALL_MODELS += [Rating, RatingVisit, Rectification]

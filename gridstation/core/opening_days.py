@@ -29,3 +29,17 @@ def next_open_day(day: dt.date, open_weekdays: Collection[int], holidays: Iterab
 def station_next_open_day(day: dt.date) -> dt.date:
     """``next_open_day`` with the station's own settings (open_weekdays, holidays)."""
     return next_open_day(day, set(settings.get("open_weekdays") or []), settings.get("holidays") or [])
+
+
+def add_working_days(day: dt.date, days: int, open_weekdays: Collection[int],
+                     holidays: Iterable[str | dt.date]) -> dt.date:
+    """The ``days``-th open day after ``day`` (the day found does not count, as a working-day limit is read)."""
+    closed = list(holidays)
+    for _ in range(days):
+        day = next_open_day(day + dt.timedelta(days=1), open_weekdays, closed)
+    return day
+
+
+def station_add_working_days(day: dt.date, days: int) -> dt.date:
+    """``add_working_days`` with the station's own settings."""
+    return add_working_days(day, days, set(settings.get("open_weekdays") or []), settings.get("holidays") or [])

@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 import peewee
 
 from gridstation.core import audit, idcard
-from gridstation.core.accounts import CLERK, require
 from gridstation.core import models as m
 from gridstation.core.accounts import CLERK, require
 from gridstation.core.db import write_transaction

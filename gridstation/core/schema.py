@@ -20,10 +20,11 @@ from gridstation.core import db as dbmod
 from gridstation.core import models as m
 from gridstation.core import paths
 from gridstation.core.events.upgrade_v6 import upgrade_to_6
+from gridstation.core.intake_materials.upgrade_v5 import upgrade_to_5
 
 # Tables as they stood at version 1 (intake only); version 2 added the tool box and the audit log,
-# version 3 the tool photos (``_ToolPhotoV3``), version 4 the services' aliases, version 6 the grid
-# events (core/events/upgrade_v6.py).
+# version 3 the tool photos (``_ToolPhotoV3``), version 4 the services' aliases, version 5 the 材料清单
+# (core/intake_materials/upgrade_v5.py), version 6 the grid events (core/events/upgrade_v6.py).
 V1_MODELS: list[type[m.BaseModel]] = [
     m.SchemaVersion, m.Setting, m.Staff, m.Grid, m.Resident, m.ResidentKey, m.ServiceType,
     m.Intake, m.IntakeEvent, m.SerialCounter,
@@ -96,7 +97,7 @@ def _upgrade_to_4(database: peewee.Database) -> None:
 
 
 UPGRADES: dict[int, Callable[[peewee.Database], None]] = {
-    2: _upgrade_to_2, 3: _upgrade_to_3, 4: _upgrade_to_4, 6: upgrade_to_6,
+    2: _upgrade_to_2, 3: _upgrade_to_3, 4: _upgrade_to_4, 5: upgrade_to_5, 6: upgrade_to_6,
 }
 LATEST = max(UPGRADES)
 

@@ -21,6 +21,8 @@ DEFAULTS: dict[str, Any] = {
     "holidays": [],
     "label_layout": "3x8",
     "backup_dir": "",
+    "rating_window_days": 5,  # 好差评: working days after 办结 in which a rating may still be recorded
+    "rectify_days": 5,  # 差评整改: working days the head has to rectify a bad rating
 }
 # The receipt printer is a setting of each PC, not of the station (ui/local_settings.py); a
 # "printer" row an older version stored here is only read as that module's fallback.

@@ -118,7 +118,8 @@ def check_setting(key: str, value: object) -> object:
             raise DomainError("标签版式只能是 3x8 或 4x10。")
         return value
     limits = {"idle_lock_minutes": (1, 240, "自动锁定时间（分钟）"), "loan_limit_units": (1, 50, "每人同时可借件数"),
-              "loan_max_renewals": (0, 10, "续借次数上限")}
+              "loan_max_renewals": (0, 10, "续借次数上限"),
+              "rating_window_days": (1, 30, "办结后可评价的工作日"), "rectify_days": (1, 30, "差评整改期限（工作日）")}
     if key in limits:
         low, high, label = limits[key]
         try:

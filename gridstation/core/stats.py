@@ -58,7 +58,9 @@ from gridstation.core import models as m
 from gridstation.core.accounts import HEAD, require
 from gridstation.core.db import write_transaction
 from gridstation.core.errors import DomainError
+from gridstation.core.evaluation.figures import RatingFigures, rating_figures
 from gridstation.core.events.figures import EventFigures, event_figures
+from gridstation.core.intake_materials.figures import MaterialFigures, material_figures
 from gridstation.core.intakes import COMPLETED, FORWARDED, OPEN_STATUSES, RETURNED, overdue_condition
 
 # Return conditions of a LoanItem (set by the tool-box service when a unit comes back or is lost).
@@ -207,6 +209,8 @@ class PeriodStats:
     daily: list[DayCount]
     detailed: bool = True  # False: grids, staff, daily, actions and top kinds were not computed
     events: EventFigures = field(default_factory=EventFigures)  # grid events (core/events/figures.py)
+    materials: MaterialFigures = field(default_factory=MaterialFigures)  # core/intake_materials/figures.py
+    ratings: RatingFigures = field(default_factory=RatingFigures)  # 好差评 (core/evaluation/figures.py)
 
     @property
     def running(self) -> bool:
@@ -306,6 +310,8 @@ def period_stats(start: dt.date, end: dt.date, today: dt.date | None = None, *, 
         pension=_pension(w, pension_row), tools=_tools(w, detail), staff=_staff(w) if detail else [],
         grids=grids, daily=_daily(w) if detail else [], detailed=detail,
         events=event_figures(start, end, today, detail=detail),
+        materials=material_figures(start, end, today),
+        ratings=rating_figures(start, end, today),
     )
 
 

@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from gridstation.core import catalog
+from gridstation.core.evaluation.figures import summary_sentence as ratings_sentence
 from gridstation.core.events.figures import summary_sentence as events_sentence
 from gridstation.core.money import yuan
 from gridstation.core.stats import AnnualStats, MonthlyStats, PeriodStats, ServiceRow, Tally
@@ -299,4 +300,4 @@ def work_summary(annual: AnnualStats, current_year: int) -> str:
     if pension.pensioners:
         closing += (f"养老保险待遇资格认证覆盖{pension.certified}人，占领取养老金人员的"
                     f"{display(Rate(pension.coverage))}。")
-    return f"{body}。{closing}{events_sentence(stats.events.total)}"
+    return f"{body}。{closing}{events_sentence(stats.events.total)}{ratings_sentence(stats.ratings.total)}"

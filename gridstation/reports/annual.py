@@ -14,7 +14,9 @@ from reportlab.platypus import Flowable
 
 from gridstation.core.models import now
 from gridstation.core.stats import AnnualStats, Progress, annual_stats, months_begun
+from gridstation.core.evaluation.tables import annual_rating_tables
 from gridstation.core.events.tables import annual_event_tables
+from gridstation.core.intake_materials.tables import annual_material_tables
 from gridstation.core.stats_tables import annual_tables, summary_sentence, work_summary
 from gridstation.reports import charts, fonts
 from gridstation.reports.stats_pdf import CONTENT_WIDTH, Section, info_line, table_section, write_report
@@ -47,7 +49,8 @@ def write_annual(year: int, out: Path, *, today: dt.date | None = None, progress
     annual = annual_stats(year, today, progress=(lambda done, _total: progress(done, steps)) if progress else None)
     generated = now()
     st = fonts.styles(9.5)
-    tables = annual_tables(annual) + annual_event_tables(annual)
+    tables = (annual_tables(annual) + annual_event_tables(annual) + annual_material_tables(annual)
+              + annual_rating_tables(annual))
     services, *rest = tables
     paragraph = work_summary(annual, today.year)
     summary_box = fonts.notice_box([("", paragraph)], CONTENT_WIDTH, st)

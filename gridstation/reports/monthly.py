@@ -14,7 +14,9 @@ from reportlab.platypus import Flowable, Table, TableStyle
 
 from gridstation.core.models import now
 from gridstation.core.stats import MonthlyStats, Progress, monthly_stats
+from gridstation.core.evaluation.tables import monthly_rating_tables
 from gridstation.core.events.tables import monthly_event_tables
+from gridstation.core.intake_materials.tables import monthly_material_tables
 from gridstation.core.stats_tables import StatTable, monthly_tables, summary_sentence
 from gridstation.reports import charts, fonts
 from gridstation.reports.stats_pdf import CONTENT_WIDTH, Section, info_line, table_section, write_report
@@ -56,7 +58,8 @@ def charts_block(ms: MonthlyStats, st: fonts.Styles) -> list[Flowable]:
 def _prepare(month: dt.date, today: dt.date | None, progress: Progress | None) -> tuple[MonthlyStats, list[StatTable]]:
     steps = (lambda done, _total: progress(done, STEPS)) if progress else None
     ms = monthly_stats(month, today, progress=steps)
-    return ms, monthly_tables(ms) + monthly_event_tables(ms)
+    return ms, (monthly_tables(ms) + monthly_event_tables(ms) + monthly_material_tables(ms)
+                + monthly_rating_tables(ms))
 
 
 def write_monthly(month_first_day: dt.date, out: Path, xlsx: Path | None = None, *,

@@ -19,7 +19,11 @@ from gridstation.core import settings, tool_stocktake
 from gridstation.core.errors import DomainError
 from gridstation.core.events import rules as event_rules
 from gridstation.core.events.agreement import AgreementData, AgreementParty, agreement_data
-from gridstation.reports import annual, labels, loan_slip, mediation_agreement, monthly, receipt, stocktake
+from gridstation.core.intake_materials.checklist import MaterialDef
+from gridstation.core.intake_materials.intake_check import CheckView
+from gridstation.core.intake_materials.rules import DEFERRED, NOTICE
+from gridstation.reports import (annual, labels, loan_slip, material_notices, mediation_agreement, monthly, receipt,
+                                 stocktake)
 from gridstation.reports.fonts import StationInfo
 
 Renderer = Callable[[Path], Path]
@@ -113,6 +117,25 @@ def render_agreement(out: Path) -> Path:
     return mediation_agreement.write_agreement(agreement_data(newest.number), out)
 
 
+def sample_notice(mode: str) -> material_notices.NoticeData:
+    defs = [MaterialDef("居民身份证"), MaterialDef("劳动合同或用工证明", "复印件", source="用人单位"),
+            MaterialDef("工资欠条或工资条", "复印件", later=True, source="用人单位财务，或银行流水")]
+    check = CheckView(mode, defs[:1] if mode == NOTICE else defs[:2], defs[1:] if mode == NOTICE else defs[2:],
+                      dt.date.today() + dt.timedelta(days=7), None)
+    return material_notices.NoticeData("SL202501030001", dt.datetime.now().replace(microsecond=0), "张三",
+                                       "居民身份证", "530111********1234", "讨薪·欠薪投诉", "窗口人员", 15,
+                                       dt.date.today() + dt.timedelta(days=15), check, sample=True)
+
+
+def render_material_notice(out: Path, *, mode: str) -> Path:
+    """The newest 一次性告知单 or 容缺受理承诺书, or the sample."""
+    newest = (m.IntakeMaterials.select(m.Intake.serial).join(m.Intake).where(m.IntakeMaterials.mode == mode)
+              .order_by(m.IntakeMaterials.issued_at.desc(), m.IntakeMaterials.id.desc()).first())
+    if newest is None:
+        return material_notices.render(sample_notice(mode), out)
+    return material_notices.render(material_notices.notice_data(newest.intake.serial, mode), out)
+
+
 DOCUMENTS: list[tuple[str, str, Renderer]] = [
     ("受理回执（A5）", "receipt-a5.pdf", functools.partial(render_receipt, size=receipt.A5_SIZE)),
     ("受理回执（80毫米卷纸）", "receipt-80mm.pdf", functools.partial(render_receipt, size=receipt.ROLL_SIZE)),
@@ -120,6 +143,8 @@ DOCUMENTS: list[tuple[str, str, Renderer]] = [
     ("资产标签", "labels.pdf", render_labels),
     ("盘点结果", "stocktake.pdf", render_stocktake),
     ("人民调解协议书", "mediation-agreement.pdf", render_agreement),
+    ("一次性告知单", "one-time-notice.pdf", functools.partial(render_material_notice, mode=NOTICE)),
+    ("容缺受理承诺书", "deferred-pledge.pdf", functools.partial(render_material_notice, mode=DEFERRED)),
     ("月度统计", "monthly.pdf", lambda out: monthly.write_monthly(dt.date.today().replace(day=1), out)),
     ("年度统计", "annual.pdf", lambda out: annual.write_annual(dt.date.today().year, out)),
 ]

@@ -8,7 +8,9 @@ from PySide6.QtWidgets import QAbstractItemView, QDialog, QHeaderView, QTableWid
 from gridstation.core import idcard, intakes, residents
 from gridstation.core.errors import DomainError
 from gridstation.ui.context import AppContext
+from gridstation.ui.evaluation_widgets import RatingBox
 from gridstation.ui.forms import load_form
+from gridstation.ui.materials_widgets import MaterialsStatusBox
 from gridstation.ui.feedback import show_message
 from gridstation.ui.keyboard import fit_to_screen
 from gridstation.ui.service_fields import ServiceFieldsForm
@@ -36,9 +38,25 @@ class IntakeDetailDialog(QDialog):
         table.verticalHeader().setVisible(False)
         table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         table.horizontalHeader().setStretchLastSection(True)
-        fit_to_screen(self, 760, 660)
+        self._add_materials_block()
+        self._add_rating_block()
+        fit_to_screen(self, 760, 740)
         self.load()
         self.ui.statusCombo.setFocus()
+
+    # --- 材料 (core/intake_materials/): one self-contained block ---------------------------------
+    def _add_materials_block(self) -> None:
+        self.materials_box = MaterialsStatusBox(self.ctx, self)
+        layout = self.ui.summaryLabel.parentWidget().layout()
+        layout.insertWidget(layout.indexOf(self.ui.summaryLabel) + 1, self.materials_box)
+        self.materials_box.supplied.connect(self.load)
+
+    # --- 好差评 (core/evaluation/): one self-contained block --------------------------------------
+    def _add_rating_block(self) -> None:
+        self.rating_box = RatingBox(self.ctx, self)
+        layout = self.ui.summaryLabel.parentWidget().layout()
+        layout.insertWidget(layout.indexOf(self.materials_box) + 1, self.rating_box)
+        self.rating_box.changed.connect(self.load)
 
     def load(self) -> None:
         intake = intakes.get_intake(self.serial)
@@ -47,8 +65,9 @@ class IntakeDetailDialog(QDialog):
         overdue = "　<span style='color:#b3261e'>已逾期</span>" if intakes.is_overdue(intake) else ""
         self.setWindowTitle(f"受理详情 · {intake.serial}")
         self.ui.titleLabel.setText(f"{intake.service.name}{('·' + intake.action) if intake.action else ''}　{intake.serial}")
+        due = "补正后起算" if intake.status == intakes.PENDING_DOCS else f"{intake.due_date:%Y-%m-%d}"
         lines = [
-            f"状态：<b>{intake.status}</b>{overdue}　受理：{intake.received_at:%Y-%m-%d %H:%M}　承诺办结：{intake.due_date:%Y-%m-%d}",
+            f"状态：<b>{intake.status}</b>{overdue}　受理：{intake.received_at:%Y-%m-%d %H:%M}　承诺办结：{due}",
             f"居民：{r.name}　{idcard.mask_id(r.doc_number)}　电话：{r.phone or '无'}　住址：{residents.address(r) or '未登记'}",
             f"经办人：{intake.staff.display_name if intake.staff_id else '—'}　收取材料：{intake.documents or '—'}",
         ]
@@ -58,6 +77,8 @@ class IntakeDetailDialog(QDialog):
         if intake.forwarded_to:
             lines.append(f"转往：{intake.forwarded_to}")
         self.ui.summaryLabel.setText("<br>".join(lines))
+        self.materials_box.show_intake(intake)
+        self.rating_box.show_intake(intake)
         events = intakes.history(intake)
         self.ui.historyTable.setRowCount(len(events))
         for row, ev in enumerate(events):

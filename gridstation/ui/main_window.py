@@ -87,13 +87,7 @@ class MainWindow(QMainWindow):
             self._after_first_paint()
 
     def _allowed(self, spec: PageSpec) -> bool:
-        from gridstation.core import accounts
-
-        try:
-            accounts.require(self.ctx.staff, spec.min_role)
-        except accounts.PermissionDenied:
-            return False
-        return True
+        return self._allowed_role(spec.min_role)
 
     def take_placement_from(self, other: QMainWindow) -> None:
         """Another staff member takes over: the new window keeps the old one's size and maximized state."""
@@ -115,6 +109,30 @@ class MainWindow(QMainWindow):
         switch.setShortcut(QKeySequence("Ctrl+Shift+L"))
         switch.triggered.connect(self.switch_staff_requested.emit)
         self.addAction(switch)
+        rectify = QAction("差评整改", self)  # 好差评: the head's list (core/evaluation/)
+        rectify.setShortcut(QKeySequence("Ctrl+Shift+E"))
+        rectify.triggered.connect(self.open_rectifications)
+        self.addAction(rectify)
+
+    def open_rectifications(self) -> QWidget | None:
+        """The head's 差评整改 list; the services refuse anyone else, so others are told here first."""
+        from gridstation.ui.evaluation_widgets import RectificationDialog
+
+        if not self._allowed_role("head"):
+            self.statusBar().showMessage("差评整改只有站长可以处理。", 5000)
+            return None
+        dialog = RectificationDialog(self.ctx, self)
+        dialog.open()
+        return dialog
+
+    def _allowed_role(self, role: str) -> bool:
+        from gridstation.core import accounts
+
+        try:
+            accounts.require(self.ctx.staff, role)
+        except accounts.PermissionDenied:
+            return False
+        return True
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
@@ -196,11 +214,14 @@ class MainWindow(QMainWindow):
     def refresh_counts(self) -> None:
         from gridstation.core import intakes, tools
         from gridstation.core import models as m
+        from gridstation.core.evaluation.rectification import count_overdue
 
         today = dt.date.today()
         late_intakes = m.Intake.select().where(intakes.overdue_condition(today)).count()
         late_tools = tools.count_overdue(today=today)
-        self.overdue_label.setText(f"逾期受理 {late_intakes} 件 · 逾期借用单 {late_tools} 张")
+        late_rectify = count_overdue(today)
+        self.overdue_label.setText(f"逾期受理 {late_intakes} 件 · 逾期借用单 {late_tools} 张"
+                                   + (f" · 逾期整改 {late_rectify} 件" if late_rectify else ""))
 
     def page(self, key: str) -> QWidget:
         """The page widget, created the first time it is shown."""

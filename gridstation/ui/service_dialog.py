@@ -11,9 +11,11 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QDialog, QHeaderView, QTable
 from gridstation.core import catalog
 from gridstation.core import models as m
 from gridstation.core.errors import DomainError
+from gridstation.core.intake_materials.checklist import materials_of
 from gridstation.ui.context import AppContext
 from gridstation.ui.forms import load_form
 from gridstation.ui.keyboard import fit_to_screen
+from gridstation.ui.materials_widgets import MaterialsEditor
 
 STAGES = {"intake": "受理时", "complete": "办结时"}
 HEADERS = ["名称", "类型", "必填", "选项", "填写时机"]
@@ -56,8 +58,21 @@ class ServiceDialog(QDialog):
         QShortcut(QKeySequence("Ctrl+Shift+N"), self, activated=self.ui.addFieldButton.click)
         QShortcut(QKeySequence(Qt.Key.Key_Delete), table, activated=self.ui.removeFieldButton.click,
                   context=Qt.ShortcutContext.WidgetShortcut)
-        fit_to_screen(self, 860, 600)
+        self._add_materials_section(service)
+        fit_to_screen(self, 860, 680)
         self.ui.nameEdit.setFocus()
+
+    # --- 材料清单 (core/intake_materials/): one self-contained section ---------------------------
+    def _add_materials_section(self, service: m.ServiceType | None) -> None:
+        self.materials_editor = MaterialsEditor(self)
+        layout = self.ui.messageLabel.parentWidget().layout()
+        layout.insertWidget(layout.indexOf(self.ui.messageLabel), self.materials_editor)
+        editor = self.materials_editor
+        chain = [self.ui.removeFieldButton, editor.table, editor.add_button, editor.remove_button, self.ui.cancelButton]
+        for first, second in zip(chain, chain[1:]):
+            QWidget.setTabOrder(first, second)
+        if service is not None:
+            self.materials_editor.set_materials(materials_of(service))
 
     def add_field(self, fdef: catalog.FieldDef | None) -> None:
         table = self.ui.fieldTable
@@ -115,6 +130,7 @@ class ServiceDialog(QDialog):
                 promised_days=self.ui.daysSpin.value(), actions=split_list(self.ui.actionsEdit.text()),
                 fields=self.fields(), category=self.ui.categoryEdit.text(), active=self.ui.activeCheck.isChecked(),
                 aliases=split_list(self.ui.aliasesEdit.text()),
+                materials=self.materials_editor.materials(),
             )
         except DomainError as exc:
             self.ui.messageLabel.setText(exc.message)

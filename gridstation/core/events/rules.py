@@ -13,7 +13,7 @@ import peewee
 
 from gridstation.core import models as m
 from gridstation.core import settings
-from gridstation.core.opening_days import next_open_day
+from gridstation.core.opening_days import add_working_days, next_open_day
 
 REGISTERED, HANDLING, CLOSED = "登记", "处置中", "已销号"
 STATUSES = (REGISTERED, HANDLING, CLOSED)
@@ -38,15 +38,6 @@ BEFORE, AFTER = "处置前", "处置后"
 STEP_REGISTER, STEP_IN_GRID, STEP_REPORT, STEP_ANSWER, STEP_ASSIGN = "登记", "网格内处置", "上报街道", "街道答复", "分派"
 STEP_NOTE, STEP_CLOSE, STEP_REOPEN, STEP_VISIT, STEP_PHOTO = "进展", "销号", "返工", "回访", "照片"
 STEP_PARTY, STEP_SESSION, STEP_OUTCOME = "当事人", "调解", "调解结果"
-
-
-def add_working_days(day: dt.date, days: int, open_weekdays: Collection[int],
-                     holidays: Iterable[str | dt.date]) -> dt.date:
-    """The ``days``-th open day after ``day`` (the day found does not count, as a working-day limit is read)."""
-    closed = list(holidays)
-    for _ in range(days):
-        day = next_open_day(day + dt.timedelta(days=1), open_weekdays, closed)
-    return day
 
 
 def add_one_month(day: dt.date) -> dt.date:

@@ -7,33 +7,13 @@ step 3's ``_ToolPhotoV3``). Older tables they refer to appear as bare stand-ins 
 
 from __future__ import annotations
 
-import datetime as dt
-
 import peewee as pw
 
-
-def _now() -> dt.datetime:
-    return dt.datetime.now().replace(microsecond=0)
-
-
-class _Frozen(pw.Model):
-    class Meta:
-        legacy_table_names = False
-
-
-class _Staff(_Frozen):
-    class Meta:
-        table_name = "staff"
-
-
-class _Grid(_Frozen):
-    class Meta:
-        table_name = "grid"
-
-
-class _Resident(_Frozen):
-    class Meta:
-        table_name = "resident"
+from gridstation.core.frozen_tables import Frozen as _Frozen
+from gridstation.core.frozen_tables import Grid as _Grid
+from gridstation.core.frozen_tables import Resident as _Resident
+from gridstation.core.frozen_tables import Staff as _Staff
+from gridstation.core.frozen_tables import now as _now
 
 
 class _EventCategory(_Frozen):

@@ -17,16 +17,21 @@ from gridstation.core import catalog, clock, idcard, intakes, residents
 from gridstation.core import models as m
 from gridstation.core.accounts import HEAD
 from gridstation.core.errors import DomainError
+from gridstation.core.intake_materials import intake_check
+from gridstation.core.intake_materials.rules import MISSING_OVERDUE, NOTICE
 from gridstation.ui.background import BackgroundOp
 from gridstation.ui.context import AppContext
 from gridstation.ui.forms import load_form
 from gridstation.ui.keyboard import focus_first_inside, tab_chain
+from gridstation.ui.materials_widgets import MaterialsChecklist, preview_material_document
 from gridstation.ui.feedback import show_message
 from gridstation.ui.resident_picker import ResidentPicker
+from gridstation.ui.resident_screen import ResidentScreenLink
 from gridstation.ui.service_fields import ServiceFieldsForm
 from gridstation.ui.table_model import Column, PagedTableModel, setup_table
 
-VIEWS = [("我的在办", "mine"), ("全部在办", "open"), ("逾期", intakes.OVERDUE), ("全部", "")] + [
+VIEWS = [("我的在办", "mine"), ("全部在办", "open"), ("逾期", intakes.OVERDUE), (MISSING_OVERDUE, MISSING_OVERDUE),
+         ("全部", "")] + [
     (s, s) for s in intakes.STATUSES]
 
 
@@ -39,7 +44,8 @@ def intake_columns() -> list[Column]:
         Column("证件号码", lambda i: idcard.mask_id(i.resident.doc_number)),
         Column("业务", lambda i: f"{i.service.name}·{i.action}" if i.action else i.service.name, "service"),
         Column("状态", lambda i: f"{i.status}（{intakes.OVERDUE}）" if is_overdue_now(i) else i.status, "status"),
-        Column("承诺办结", lambda i: f"{i.due_date:%Y-%m-%d}", "due"),
+        Column("承诺办结", lambda i: "待补正后起算" if i.status == intakes.PENDING_DOCS else f"{i.due_date:%Y-%m-%d}",
+               "due"),
     ]
 
 
@@ -61,6 +67,8 @@ class IntakePage(QWidget):
         self.picker.layout().setContentsMargins(0, 0, 0, 0)
         self.fields = ServiceFieldsForm(self.ui.fieldsHost)
         QVBoxLayout(self.ui.fieldsHost).addWidget(self.fields)
+        self._add_materials_block()
+        self._add_resident_screen()
         self.picker.chosen.connect(self.choose_resident)
         self.picker.register_requested.connect(self.register_resident)
         self.picker.nobody.connect(self._forget_resident)
@@ -142,6 +150,7 @@ class IntakePage(QWidget):
         else:
             self.fields.clear()
         self.fields.chain_tab_order(self.ui.actionCombo, self.ui.documentsEdit)
+        self.materials.set_service(service)
         self._update_eligibility()
 
     def choose_resident(self, resident_id: int) -> None:
@@ -157,6 +166,7 @@ class IntakePage(QWidget):
             f"{r.doc_type}：{idcard.mask_id(r.doc_number)}　电话：{phone}<br>住址：{residents.address(r) or '未登记'}"
         )
         self._update_eligibility()
+        self._show_on_resident_screen()
         self.ui.serviceCombo.setFocus()
 
     def _forget_resident(self) -> None:
@@ -207,18 +217,61 @@ class IntakePage(QWidget):
             resident_id=self.resident.id, service=service.code, action=self.ui.actionCombo.currentText(),
             details=self.fields.values(), documents=self.ui.documentsEdit.text(),
         )
+        mode = self.materials.mode()
         try:
-            intake = intakes.create_intake(self.ctx.staff, data)
+            if self.materials.has_list():
+                intake = intake_check.create_checked_intake(self.ctx.staff, data, self.materials.brought(),
+                                                            mode=mode, deadline=self.materials.deadline())
+            else:
+                intake = intakes.create_intake(self.ctx.staff, data)
         except DomainError as exc:
             self._message("error", exc.message)
-            self.fields.focus_field(exc.field, {"service": self.ui.serviceCombo, "action": self.ui.actionCombo,
-                                                "documents": self.ui.documentsEdit})
+            if not self.materials.focus_field(exc.field):
+                self.fields.focus_field(exc.field, {"service": self.ui.serviceCombo, "action": self.ui.actionCombo,
+                                                    "documents": self.ui.documentsEdit})
             return
         self.last_intake = intake
         self.ctx.bus.data_changed.emit("intake")
-        self._message("ok", f"已保存，受理编号 {intake.serial}，承诺办结日期 {intake.due_date:%Y-%m-%d}。")
-        self.last_receipt = self.print_receipt(intake.serial)
+        if mode == NOTICE:  # not yet accepted: the resident takes the notice, not a receipt
+            self._message("ok", f"已登记为待补正，编号 {intake.serial}，已出具一次性告知单。")
+        else:
+            self._message("ok", f"已保存，受理编号 {intake.serial}，承诺办结日期 {intake.due_date:%Y-%m-%d}。")
+            self.last_receipt = self.print_receipt(intake.serial)
+        if mode:
+            self.last_material_document = preview_material_document(self, self.ctx.staff, intake.serial, mode)
         self._reset_form(keep_message=True)
+        self._after_save_on_resident_screen(intake, mode)
+
+    # --- 材料清单 (core/intake_materials/): one self-contained block --------------------------
+    def _add_materials_block(self) -> None:
+        """The checklist sits above 收取材料, which stays for anything brought beyond the list."""
+        self.materials = MaterialsChecklist(self.ui.intakeGroup, next_widget=self.ui.documentsEdit)
+        self.last_material_document: Path | None = None
+        layout = self.ui.fieldsHost.parentWidget().layout()
+        layout.insertWidget(layout.indexOf(self.ui.fieldsHost) + 1, self.materials)
+
+    # --- 好差评: the resident screen on a second screen (ui/resident_screen.py), one block ---------
+    def _add_resident_screen(self) -> None:
+        """Shows the resident what is being typed for them, then asks for the rating after the save."""
+        self.resident_screen = ResidentScreenLink.open(self.ctx, self)
+        if self.resident_screen is None:
+            return
+        self.materials.changed.connect(self._show_on_resident_screen)
+        self.ui.serviceCombo.currentIndexChanged.connect(self._show_on_resident_screen)
+
+    def _show_on_resident_screen(self) -> None:
+        if self.resident_screen is not None:
+            service = self.service()
+            name = (f"{service.name}·{self.ui.actionCombo.currentText()}" if service and self.ui.actionCombo.currentText()
+                    else service.name if service else "")
+            self.resident_screen.show_intake(self.resident, name, self.materials.received_text())
+
+    def _after_save_on_resident_screen(self, intake: m.Intake, mode: str) -> None:
+        if self.resident_screen is not None:
+            if mode == NOTICE:  # not accepted yet: nothing to rate
+                self.resident_screen.clear()
+            else:
+                self.resident_screen.ask_rating(intake.serial)
 
     def print_receipt(self, serial: str) -> Path | None:
         from gridstation.ui.printing import preview_receipt

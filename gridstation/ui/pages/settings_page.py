@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidgetItem, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QFormLayout, QHeaderView, QSpinBox, QTableWidgetItem, QWidget
 
 from gridstation.core import accounts, catalog, settings, station
 from gridstation.core import db as dbmod
@@ -28,6 +28,7 @@ class SettingsPage(QWidget):
         for name in QPrinterInfo.availablePrinterNames():
             self.ui.printerCombo.addItem(name, name)
         self.ui.saveStationButton.clicked.connect(self.save_station)
+        self._add_rating_settings()
         self.ui.databaseButton.clicked.connect(self.choose_database)
         table = self.ui.serviceTable
         table.setColumnCount(5)
@@ -61,6 +62,20 @@ class SettingsPage(QWidget):
             self.extra_tabs["backup"] = BackupTab(ctx, self)
             self.ui.tabs.addTab(self.extra_tabs["backup"], "备份与恢复")
 
+    # --- 好差评 deadlines (core/evaluation/rules.py): one self-contained block ---------------------
+    def _add_rating_settings(self) -> None:
+        form = next(f for f in self.findChildren(QFormLayout) if f.indexOf(self.ui.renewSpin) >= 0)
+        row = form.getWidgetPosition(self.ui.renewSpin)[0] + 1
+        self.rating_spins: dict[str, QSpinBox] = {}
+        previous = self.ui.renewSpin
+        for key, label in (("rating_window_days", "办结后可评价（工作日）"), ("rectify_days", "差评整改期限（工作日）")):
+            spin = QSpinBox()
+            spin.setRange(1, 30)
+            form.insertRow(row, label, spin)
+            QWidget.setTabOrder(previous, spin)
+            self.rating_spins[key], previous, row = spin, spin, row + 1
+        QWidget.setTabOrder(previous, self.ui.labelLayoutCombo)
+
     def refresh(self) -> None:
         values = settings.get_all()
         self.ui.stationNameEdit.setText(values["station_name"])
@@ -73,6 +88,8 @@ class SettingsPage(QWidget):
         self.ui.loanLimitSpin.setValue(int(values["loan_limit_units"]))
         self.ui.renewSpin.setValue(int(values["loan_max_renewals"]))
         self.ui.labelLayoutCombo.setCurrentText(values["label_layout"])
+        for key, spin in self.rating_spins.items():
+            spin.setValue(int(values[key]))
         printer = local_settings.printer()
         if printer and self.ui.printerCombo.findData(printer) < 0:
             self.ui.printerCombo.addItem(f"{printer}（未连接）", printer)
@@ -96,6 +113,7 @@ class SettingsPage(QWidget):
             "receipt_size": self.ui.receiptSizeCombo.currentText(), "receipt_notice": self.ui.noticeEdit.text(),
             "idle_lock_minutes": self.ui.idleSpin.value(), "loan_limit_units": self.ui.loanLimitSpin.value(),
             "loan_max_renewals": self.ui.renewSpin.value(), "label_layout": self.ui.labelLayoutCombo.currentText(),
+            **{key: spin.value() for key, spin in self.rating_spins.items()},
         }
         try:
             changed = len(station.update_settings(self.ctx.staff, values))

@@ -61,6 +61,10 @@ CARDS = [
          lambda ms: f"已认证 {ms.current.pension.certified} / {ms.current.pension.pensioners} 人"),
     Card("工具借出（件次）", lambda ms: str(ms.current.tools.lent),
          lambda ms: f"逾期未还 {ms.current.tools.overdue} 件 · 利用率 {display(Rate(ms.current.tools.utilisation))}"),
+    # 好差评 (core/evaluation/figures.py)
+    Card("好差评满意率", lambda ms: display(Rate(ms.current.ratings.total.satisfaction_rate)),
+         lambda ms: f"评价率 {display(Rate(ms.current.ratings.total.rating_rate))} · 差评 {ms.current.ratings.total.bad} 件",
+         alert=lambda ms: ms.current.ratings.total.bad > 0),
 ]
 
 
@@ -182,7 +186,8 @@ class StatsPage(QWidget):
             detail.setStyleSheet("color: #555555; font-size: 11px;")
             for widget in (caption, value, detail):
                 box.addWidget(widget)
-            grid.addWidget(frame, index // 4, index % 4)
+            columns = (len(CARDS) + 1) // 2  # two rows, however many cards
+            grid.addWidget(frame, index // columns, index % columns)
             labels.append((value, detail))
         return labels
 

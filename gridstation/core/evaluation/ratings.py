@@ -1,0 +1,106 @@
+"""Recording a rating (clerk), a later 回访 (clerk) and a 申诉 (head); a bad rating opens its 整改."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Sequence
+
+from gridstation.core import audit, intakes
+from gridstation.core import models as m
+from gridstation.core.accounts import CLERK, HEAD, require
+from gridstation.core.db import write_transaction
+from gridstation.core.errors import DomainError, NotFound
+from gridstation.core.evaluation.rules import BAD, CHANNELS, LEVELS, REASONS, rating_deadline, rectify_due
+
+TEXT_LIMIT = 500
+
+
+def _check_text(text: str, what: str) -> str:
+    text = (text or "").strip()
+    if len(text) > TEXT_LIMIT:
+        raise DomainError(f"{what}最多{TEXT_LIMIT}个字。", field="text")
+    return text
+
+
+def record_rating(actor: m.Staff | None, serial: str, level: str, *, channel: str,
+                  reasons: Sequence[str] = (), text: str = "", at: dt.datetime | None = None) -> m.Rating:
+    """The resident's rating of an intake, once: at the counter right after the save (the resident
+    screen), or later from a paper card or a call back, up to the set working days after it was closed.
+
+    A 待补正 request is not yet accepted and is not rated. 不满意 and 非常不满意 need at least one reason
+    and open a 整改 for the head at once.
+    """
+    require(actor, CLERK)
+    intake = intakes.get_intake(serial)
+    at = (at or m.now()).replace(microsecond=0)
+    if level not in LEVELS:
+        raise DomainError(f"评价只能是：{'、'.join(LEVELS)}。", field="level")
+    if channel not in CHANNELS:
+        raise DomainError(f"评价渠道只能是：{'、'.join(CHANNELS)}。", field="channel")
+    reasons = list(dict.fromkeys(reasons))
+    if any(r not in REASONS for r in reasons):
+        raise DomainError(f"不满意原因只能是：{'、'.join(REASONS)}。", field="reasons")
+    if level in BAD and not reasons:
+        raise DomainError("不满意的评价请至少选择一项原因。", field="reasons")
+    if level not in BAD and reasons:
+        raise DomainError("只有不满意、非常不满意的评价才选择原因。", field="reasons")
+    text = _check_text(text, "评价内容")
+    if intake.status == intakes.PENDING_DOCS:
+        raise DomainError(f"受理 {intake.serial} 还在待补正，正式受理后才能评价。")
+    if at < intake.received_at:
+        raise DomainError("评价时间不能早于受理时间。", field="at")
+    if intake.completed_at is not None and at.date() > (last := rating_deadline(intake.completed_at.date())):
+        raise DomainError(f"受理 {intake.serial} 办结已超过评价期限（{last:%Y-%m-%d}），不能再评价；可登记回访。")
+    with write_transaction():
+        if m.Rating.select().where(m.Rating.intake == intake).exists():
+            raise DomainError(f"受理 {intake.serial} 已有评价，每件只评价一次；之后的回访请登记为回访。")
+        rating = m.Rating.create(intake=intake, service=intake.service_id, staff=intake.staff_id, recorded_by=actor,
+                                 channel=channel, at=at, level=level,
+                                 reasons=json.dumps(reasons, ensure_ascii=False), text=text)
+        audit.record(actor, "登记评价", "intake", intake.serial,
+                     after={"level": level, "channel": channel, "reasons": reasons, "text": text})
+        if level in BAD:
+            m.Rectification.create(rating=rating, opened_at=at, due_date=rectify_due(at.date()))
+            audit.record(actor, "差评整改·立项", "intake", intake.serial, after={"level": level})
+    return rating
+
+
+def rating_of(serial: str) -> m.Rating | None:
+    return m.Rating.get_or_none(m.Rating.intake == intakes.get_intake(serial))
+
+
+def _rating(serial: str) -> m.Rating:
+    rating = rating_of(serial)
+    if rating is None:
+        raise NotFound(f"受理 {serial} 还没有评价。")
+    return rating
+
+
+def record_visit(actor: m.Staff | None, serial: str, level: str, text: str = "") -> m.RatingVisit:
+    """A 回访 after the rating: the resident's view then, kept apart so the rating itself never changes."""
+    require(actor, CLERK)
+    rating = _rating(serial)
+    if level not in LEVELS:
+        raise DomainError(f"回访评价只能是：{'、'.join(LEVELS)}。", field="level")
+    text = _check_text(text, "回访内容")
+    with write_transaction():
+        visit = m.RatingVisit.create(rating=rating, staff=actor, level=level, text=text)
+        audit.record(actor, "评价回访", "intake", serial, after={"level": level, "text": text})
+    return visit
+
+
+def appeal(actor: m.Staff | None, serial: str, reason: str) -> m.Rating:
+    """申诉 (head): the rating is judged mistaken or malicious; it stays counted and visible."""
+    require(actor, HEAD)
+    rating = _rating(serial)
+    reason = _check_text(reason, "申诉理由")
+    if not reason:
+        raise DomainError("申诉需要写明理由。", field="reason")
+    if rating.appealed_at is not None:
+        raise DomainError(f"受理 {serial} 的评价已申诉。")
+    with write_transaction():
+        m.Rating.update(appealed_at=m.now(), appeal_reason=reason, appealed_by=actor).where(
+            m.Rating.id == rating.id).execute()
+        audit.record(actor, "评价申诉", "intake", serial, after={"reason": reason})
+    return m.Rating.get_by_id(rating.id)
