@@ -15,7 +15,10 @@ from gridstation.core import (
 from gridstation.core.db import write_transaction
 from gridstation.core.events import agreement, mediation
 from gridstation.core.events import lists as event_lists
+from gridstation.core.evaluation import ratings
 from gridstation.core.events import register as events
+from gridstation.core.intake_materials import intake_check
+from gridstation.core.intake_materials.rules import DEFERRED, NOTICE
 
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(60))  # what the photo check reads: a PNG's signature
 from gridstation.core import models as m
@@ -102,11 +105,25 @@ def test_every_kind_of_entry_reads_as_a_sentence(admin, head, clerk, tmp_path, d
     with write_transaction():  # a ledger's service choice, as the import records it
         audit.record(admin, "记住业务对应", "setting", "ledger_service_map", after={"欠薪": catalog.WAGE})
 
+    # 材料: a 一次性告知 completed later, a 容缺 intake whose document came; 好差评 with its call-back and 申诉
+    unemployment = intakes.IntakeInput(wang.id, catalog.UNEMPLOYMENT, details={"docs_checked": True})
+    notice = intake_check.create_checked_intake(clerk, unemployment, ["居民身份证"], mode=NOTICE,
+                                                deadline=today + dt.timedelta(days=3))
+    intake_check.supply_missing(clerk, notice.serial)
+    deferred = intake_check.create_checked_intake(clerk, unemployment, ["居民身份证", "户口簿"], mode=DEFERRED,
+                                                  deadline=today + dt.timedelta(days=3))
+    intake_check.supply_missing(clerk, deferred.serial)
+    ratings.record_rating(clerk, deferred.serial, "不满意", channel="纸质卡", reasons=["效率"], text="等太久")
+    ratings.record_visit(head, deferred.serial, "满意", "已改进")
+    ratings.appeal(head, deferred.serial, "误评")
+
     entries = list(m.AuditLog.select().order_by(m.AuditLog.id))
     said = audit_text.sentences(entries)
     for text in said:
         readable(text)
-    by_action = dict(zip([e.action for e in entries], said))
+    by_action: dict[str, str] = {}
+    for entry, text in zip(entries, said, strict=True):
+        by_action.setdefault(entry.action, text)  # the first entry of each kind
     assert by_action["修改设置"] == "管理员 修改了设置“自动锁定时间（分钟）”：10 → 15"
     assert by_action["修改角色"] == "管理员 修改角色 王小红：角色：窗口人员 → 站长"
     assert by_action["新增居民"].startswith("王小红 新增居民 王然：")
@@ -137,6 +154,14 @@ def test_every_kind_of_entry_reads_as_a_sentence(admin, head, clerk, tmp_path, d
     assert by_action["添加当事人"] == f"王小红 添加当事人 网格事件 {event.number}：姓名：李某"
     assert by_action["打印调解协议书"] == f"王小红 打印调解协议书 网格事件 {event.number}"
     assert by_action["修改协作单位"].startswith("李站长 修改协作单位 物业公司")
+    later = [text for entry, text in zip(entries, said, strict=True) if entry.entity_id in (notice.serial, deferred.serial)]
+    assert later[1] == (f"王小红 一次性告知 受理 {notice.serial}（居民 王然）：补齐期限：{today + dt.timedelta(days=3)}；"
+                        "缺少材料：户口簿、解除或终止劳动合同证明、近期一寸免冠照片")
+    assert f"从“待补正”改为“受理”：承诺办结日期：{intakes.get_intake(notice.serial).due_date}" in later[2]
+    assert later[3].startswith(f"王小红 补正完成 受理 {notice.serial}（居民 王然）：补交了 户口簿、解除或终止劳动合同证明、近期")
+    assert by_action["登记评价"] == (f"王小红 登记评价 受理 {deferred.serial}（居民 王然）：评价渠道：纸质卡；评价：不满意；"
+                                   "不满意原因：效率；意见：等太久")
+    assert by_action["评价申诉"] == f"李站长 评价申诉 受理 {deferred.serial}（居民 王然）：原因：误评"
     assert by_action["记住业务对应"] == "管理员 记住了台账中的业务写法：“欠薪”→ 讨薪"
     assert by_action["生成统计报表"] == "李站长 生成统计报表 2026年11月 月度统计：文件：月度统计-2026-11.pdf"
 

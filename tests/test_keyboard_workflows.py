@@ -278,10 +278,19 @@ def test_an_intake_of_every_builtin_service_through_to_completion(qtbot, site_db
         keys.choose(action)
         fill(keys, service, fields)
         keys.press(Qt.Key.Key_Tab)
+        checklist = [box for box, _ in page.materials.boxes]
+        for box in checklist:  # the service's 材料清单 comes next, box by box as shown, all ticked
+            assert keys.focused() is box and box.isChecked()
+            keys.press(Qt.Key.Key_Tab)
+        while keys.focused().objectName() != "documentsEdit":  # then how the rest is handled, if shown
+            assert page.materials.isAncestorOf(keys.focused()), keys.focused().objectName()
+            keys.press(Qt.Key.Key_Tab)
         keys.at("documentsEdit")
         keys.type("身份证复印件1份")
         if service == "失业证":  # untick the box: the refusal puts the cursor on it, the tick clears it
             keys.press(Qt.Key.Key_Tab, Qt.KeyboardModifier.ShiftModifier)
+            while page.materials.isAncestorOf(keys.focused()):  # back over the checklist
+                keys.press(Qt.Key.Key_Tab, Qt.KeyboardModifier.ShiftModifier)
             keys.at("field_docs_checked")
             keys.press(Qt.Key.Key_Space)
             keys.press(Qt.Key.Key_Return, CTRL)

@@ -34,16 +34,11 @@ def from_fixture(tmp_path: Path, version: int) -> Path:
 
 
 def as_version_3(tmp_path: Path) -> Path:
-    """A station as version 3 left it: today's tables without service_type.aliases, and a service of its own."""
-    path = tmp_path / "v3.db"
-    station.open_site(str(path))
-    dbmod.current().execute_sql(
-        "INSERT INTO service_type (code, name, category, actions, promised_days, fields, aliases, active, builtin,"
-        " sort_order) VALUES ('legal_aid', '法律援助', '', '[]', 5, '[]', '[]', 1, 0, 50)")
-    dbmod.close_database()
+    """A station as version 3 left it (the frozen fixture), with a service of its own."""
+    path = from_fixture(tmp_path, 3)
     conn = sqlite3.connect(path)
-    conn.execute("ALTER TABLE service_type DROP COLUMN aliases")
-    conn.execute("UPDATE schema_version SET version = 3")
+    conn.execute("INSERT INTO service_type (code, name, category, actions, promised_days, fields, active, builtin,"
+                 " sort_order) VALUES ('legal_aid', '法律援助', '', '[]', 5, '[]', 1, 0, 50)")
     conn.commit()
     conn.close()
     return path

@@ -9,6 +9,7 @@ Names are looked up for a whole page of entries at once (a handful of queries, n
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -59,13 +60,19 @@ LABELS: dict[str, str] = {
     "date_to": "截止日期", "text": "关键字", "asset_code": "资产编号",
     # grid events, backups
     "grid": "网格", "level": "等级", "source": "来源", "stage": "阶段", "folder": "文件夹",
+    # 材料 and 好差评
+    "deadline": "补齐期限", "supplied_at": "补齐时间", "channel": "评价渠道", "reasons": "不满意原因",
+    "finding": "回访情况", "action_taken": "整改措施", "resident_view": "居民对整改的评价",
 }
 # The same key names another thing in some entries (a returned tool, a resident's name).
 ENTITY_LABELS: dict[str, dict[str, str]] = {"loan": {"unit": "工具"}, "resident": {"name": "姓名"},
-                                            "grid_event": {"due_date": "办结期限", "name": "姓名"}}
+                                            "grid_event": {"due_date": "办结期限", "name": "姓名"},
+                                            "intake": {"missing": "缺少材料", "text": "意见", "level": "评价",
+                                                       "due_date": "承诺办结日期"}}
 # Keys that say how a list was sorted, not what it held.
 QUIET = {"sort", "descending", "doc_rev", "phone_rev", "updated_at", "digest"}  # digest: a photo's hash
 MONEY_FEN = {"deposit_fen", "amount_recovered_fen", "amount_owed_fen"}
+ISO_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?")
 OBJECTS = {"intake": "受理", "resident": "居民", "staff": "人员", "loan": "借用单", "tool_kind": "工具种类",
            "tool_unit": "工具", "reservation": "预约", "service": "业务", "setting": "设置", "database": "数据库",
            "report": "统计报表", "stock_take": "盘点", "demo": "演示数据",
@@ -254,6 +261,8 @@ def _value(key: str, value: Any, names: Names, service: m.ServiceType | None = N
         return "、".join(str(v) for v in value) or "（无）"
     if isinstance(value, dict):
         return _changes(None, value, names, joiner="，")
+    if isinstance(value, str) and ISO_MOMENT.fullmatch(value):  # 2026-11-30T13:13:34, as services store times
+        return value.replace("T", " ")[:16]
     return str(value)
 
 
@@ -323,7 +332,7 @@ def _status(who: str, entry: m.AuditLog, before: Any, after: Any, names: Names) 
         after.pop(column, None)
     text = f"{who} 把{_object(entry, names)}从“{before.get('status', '')}”改为“{new_status}”"
     completion = _details(details, _service_of(entry, None, names), names, "complete") if isinstance(details, dict) else ""
-    changes = "；".join(x for x in (_changes(None, after, names), completion) if x)
+    changes = "；".join(x for x in (_changes(None, after, names, labels=ENTITY_LABELS["intake"]), completion) if x)
     return f"{text}：{changes}" if changes else text
 
 
@@ -372,6 +381,14 @@ def _phone(who: str, entry: m.AuditLog, before: Any, after: Any, names: Names) -
     return f"{who} 查看了居民 {names.resident(entry.entity_id)} 的完整电话" + (f"（催还借用单 {slip}）" if slip else "")
 
 
+def _documents_supplied(who: str, entry: m.AuditLog, before: Any, after: Any, names: Names) -> str:
+    """补正完成 / 容缺补齐: which documents came, rather than a list that turned empty."""
+    came = before.get("missing", []) if isinstance(before, dict) else []
+    at = _value("supplied_at", after.get("supplied_at"), names) if isinstance(after, dict) else ""
+    text = f"{who} {entry.action} {_object(entry, names)}"
+    return text + (f"：补交了 {'、'.join(map(str, came))}" if came else "") + (f"（{at}）" if at else "")
+
+
 def _service_map(who: str, entry: m.AuditLog, before: Any, after: Any, names: Names) -> str:
     """The station's answer to 「台账里的“欠薪”是哪项业务」, kept for the next import."""
     after = after if isinstance(after, dict) else {}
@@ -388,5 +405,5 @@ SPECIAL: dict[str, Special] = {
     "登录": _staff, "登录失败": _staff, "修改密码": _staff, "新增人员": _staff, "重置密码": _staff,
     "启用人员": _staff, "停用人员": _staff, "修改角色": _staff,
     "备份": _database, "恢复": _database, "更改数据库位置": _database, "查看电话": _phone,
-    "记住业务对应": _service_map,
+    "记住业务对应": _service_map, "补正完成": _documents_supplied, "容缺补齐": _documents_supplied,
 }

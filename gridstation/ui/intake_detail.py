@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QAbstractItemView, QDialog, QHeaderView, QTableWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (QAbstractItemView, QDialog, QFrame, QHeaderView, QScrollArea, QTableWidgetItem,
+                               QVBoxLayout, QWidget)
 
 from gridstation.core import idcard, intakes, residents
 from gridstation.core.errors import DomainError
@@ -38,11 +39,28 @@ class IntakeDetailDialog(QDialog):
         table.verticalHeader().setVisible(False)
         table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         table.horizontalHeader().setStretchLastSection(True)
+        self._scrolling_body()
         self._add_materials_block()
         self._add_rating_block()
         fit_to_screen(self, 760, 740)
         self.load()
         self.ui.statusCombo.setFocus()
+
+    def _scrolling_body(self) -> None:
+        """Everything above the message and the buttons scrolls, so the dialog fits a 1366×768 screen
+        whatever the service asks for, and 保存办理/关闭 stay in view (Tab scrolls to the field it reaches)."""
+        layout = self.ui.root.layout()
+        body = QWidget()
+        inner = QVBoxLayout(body)
+        inner.setContentsMargins(0, 0, 0, 0)
+        for widget in (self.ui.titleLabel, self.ui.summaryLabel, self.ui.historyGroup, self.ui.actionGroup):
+            layout.removeWidget(widget)
+            inner.addWidget(widget)
+        area = QScrollArea(self.ui.root)
+        area.setWidgetResizable(True)
+        area.setFrameShape(QFrame.Shape.NoFrame)
+        area.setWidget(body)
+        layout.insertWidget(0, area)
 
     # --- 材料 (core/intake_materials/): one self-contained block ---------------------------------
     def _add_materials_block(self) -> None:

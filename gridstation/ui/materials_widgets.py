@@ -136,6 +136,10 @@ class MaterialsChecklist(QGroupBox):
         self.mode_combo.setCurrentIndex(0)
         self._update()
 
+    def tab_stops(self) -> list[QWidget]:
+        """The checklist's Tab stops in the order shown (none when the service lists nothing)."""
+        return [box for box, _ in self.boxes] + [self.mode_combo, self.date_edit] if self.boxes else []
+
     def has_list(self) -> bool:
         return bool(self.boxes)
 

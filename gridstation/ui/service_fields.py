@@ -34,12 +34,13 @@ class ServiceFieldsForm(QWidget):
             self.widgets[fdef.key] = widget
             self.form.addRow(f"{fdef.label}{' *' if fdef.required else ''}", widget)
 
-    def chain_tab_order(self, before: QWidget, after: QWidget) -> None:
-        """Tab follows the eye: ``before`` → this service's fields top to bottom → ``after``.
+    def chain_tab_order(self, before: QWidget, *after: QWidget) -> None:
+        """Tab follows the eye: ``before`` → this service's fields top to bottom → ``after`` in order.
 
-        The fields are created after the rest of the form, so Qt would otherwise visit them last.
+        The fields are created after the rest of the form, so Qt would otherwise visit them last; one
+        chain set in order, because each ``setTabOrder`` moves its second widget.
         """
-        tab_chain(before, *self.widgets.values(), after)
+        tab_chain(before, *self.widgets.values(), *after)
 
     def _widget_for(self, fdef: catalog.FieldDef) -> QWidget:
         if fdef.type == "choice":

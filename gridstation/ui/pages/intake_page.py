@@ -149,8 +149,8 @@ class IntakePage(QWidget):
             self.fields.set_service(service)
         else:
             self.fields.clear()
-        self.fields.chain_tab_order(self.ui.actionCombo, self.ui.documentsEdit)
-        self.materials.set_service(service)
+        self.materials.set_service(service)  # Tab follows the eye: fields, then the checklist, then 收取材料
+        self.fields.chain_tab_order(self.ui.actionCombo, *self.materials.tab_stops(), self.ui.documentsEdit)
         self._update_eligibility()
 
     def choose_resident(self, resident_id: int) -> None:
