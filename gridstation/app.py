@@ -12,7 +12,7 @@ import sys
 import time
 from pathlib import Path
 
-from gridstation.core import logs
+from gridstation.core.storage import logs
 
 _IMPORTED_AT = time.time()
 _error_boxes: set = set()  # the unexpected-error dialogs on screen
@@ -81,8 +81,8 @@ def _sign_in_to(app, window) -> None:
 
 def _open_database(window) -> int | None:
     """None when the site database is open and has an administrator, else the exit status."""
-    from gridstation.core import station
-    from gridstation.core.errors import DatabaseProblem
+    from gridstation.core.station import station
+    from gridstation.core.rules.errors import DatabaseProblem
 
     target = window.ctx.target
     try:
@@ -142,8 +142,8 @@ def _schedule_backups(app, window) -> None:
     """
     from PySide6.QtCore import QTimer
 
-    from gridstation.core import backup
-    from gridstation.core import db as dbmod
+    from gridstation.core.station import backup
+    from gridstation.core.storage import db as dbmod
 
     if dbmod.is_url(window.ctx.target):
         return
@@ -163,7 +163,7 @@ def run_backup(window, label: str, *, wait: bool = False) -> None:
     """One automatic backup, off the GUI thread (``wait``: behind a dialog the application waits
     for, as at exit). A failure is refused in Chinese and audited by the service, logged here, and
     shown by the status bar's backup line, which turns into a warning."""
-    from gridstation.core import backup
+    from gridstation.core.station import backup
     from gridstation.ui.background import run_and_wait, run_in_background
 
     target = window.ctx.target
@@ -211,8 +211,8 @@ def _offer_restore(message: str, target: str) -> bool:
     """A database that will not open is never overwritten; the newest good backup is offered instead."""
     from PySide6.QtWidgets import QMessageBox
 
-    from gridstation.core import backup
-    from gridstation.core.errors import DomainError
+    from gridstation.core.station import backup
+    from gridstation.core.rules.errors import DomainError
 
     if "://" in target or not Path(target).exists() or os.environ.get("QT_QPA_PLATFORM") == "offscreen":
         return False

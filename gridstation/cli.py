@@ -17,9 +17,9 @@ from collections.abc import Sequence
 
 from gridstation import __version__
 from gridstation.commands import COMMAND_MODULES, CommandError
-from gridstation.core import logs
-from gridstation.core.errors import DomainError
-from gridstation.core.paths import default_database
+from gridstation.core.storage import logs
+from gridstation.core.rules.errors import DomainError
+from gridstation.core.storage.paths import default_database
 
 
 class ChineseArgumentParser(argparse.ArgumentParser):

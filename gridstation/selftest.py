@@ -6,7 +6,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from gridstation.core.backup import integrity_problems
+from gridstation.core.station.backup import integrity_problems
 
 
 def run_selftest(report: Callable[[str], None] = print) -> list[str]:

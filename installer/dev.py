@@ -45,7 +45,7 @@ def ensure_environment(extras: str) -> Path:
 
 def site_database(python: Path) -> str:
     """The database ``gridstation`` would open with no --db (asked from the installed package)."""
-    out = subprocess.run([str(python), "-c", "from gridstation.core.paths import default_database as d; print(d())"],
+    out = subprocess.run([str(python), "-c", "from gridstation.core.storage.paths import default_database as d; print(d())"],
                          check=True, capture_output=True, text=True)
     return out.stdout.strip()
 

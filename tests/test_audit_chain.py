@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from gridstation.cli import main
-from gridstation.core import audit, backup
-from gridstation.core import db as dbmod
+from gridstation.core.station import audit, backup
+from gridstation.core.storage import db as dbmod
 from tests.conftest import BACKENDS, PASSWORD
 
 ENTRIES = 600

@@ -8,12 +8,13 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 
-from gridstation.core import (
-    accounts, audit, audit_text, backup, catalog, intakes, ledger_export, printouts, residents, station, stats, tool_stocktake,
-    tools,
-)
-from gridstation.core.db import write_transaction
-from gridstation.core import models as m
+from gridstation.core.intake import intakes, residents
+from gridstation.core.ledgers import audit_text, ledger_export
+from gridstation.core.station import accounts, audit, backup, catalog, printouts, station
+from gridstation.core.statistics import stats
+from gridstation.core.toolbox import tool_stocktake, tools
+from gridstation.core.storage.db import write_transaction
+from gridstation.core.storage import models as m
 from tests.conftest import PASSWORD
 from tests.helpers import make_id
 

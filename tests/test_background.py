@@ -13,9 +13,9 @@ from pathlib import Path
 from PySide6.QtCore import Qt, QThread, QTimer
 from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
 
-from gridstation.core import accounts
-from gridstation.core import models as m
-from gridstation.core.errors import DomainError
+from gridstation.core.station import accounts
+from gridstation.core.storage import models as m
+from gridstation.core.rules.errors import DomainError
 from gridstation.ui.background import UNEXPECTED, run_and_wait, run_in_background
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -191,7 +191,7 @@ def test_run_and_wait_returns_the_result_and_the_event_loop_turns_meanwhile(qtbo
 
 def test_the_exit_backup_is_complete_before_the_process_ends_and_the_window_keeps_painting(db_path, admin):
     """A real QApplication quitting: the backup runs off the GUI thread while the event loop turns."""
-    from gridstation.core import residents
+    from gridstation.core.intake import residents
     from tests.helpers import make_id
 
     for seq in range(100, 400):

@@ -13,10 +13,12 @@ from pathlib import Path
 import pytest
 
 from gridstation.cli import main
-from gridstation.core import backup, intakes, residents, tools
-from gridstation.core import db as dbmod
-from gridstation.core import models as m
-from gridstation.core.errors import DomainError
+from gridstation.core.intake import intakes, residents
+from gridstation.core.station import backup
+from gridstation.core.toolbox import tools
+from gridstation.core.storage import db as dbmod
+from gridstation.core.storage import models as m
+from gridstation.core.rules.errors import DomainError
 from tests.helpers import make_id
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -42,7 +44,7 @@ def test_a_restores_safety_copy_survives_the_next_backup(db_path, admin, capsys)
     dbmod.close_database()
     assert main(["--db", str(db_path), "backup"]) == 0
     first = next((db_path.parent / "backups").glob("gridstation-*.db"))
-    from gridstation.core import station
+    from gridstation.core.station import station
 
     station.open_site(str(db_path))
     _intakes(admin, resident, 50)

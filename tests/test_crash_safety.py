@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from gridstation.core import db as dbmod
-from gridstation.core import residents
+from gridstation.core.storage import db as dbmod
+from gridstation.core.intake import residents
 from tests.helpers import make_id
 
 WORKER = [sys.executable, "-m", "tests.workers.save_intakes"]

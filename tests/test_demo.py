@@ -15,11 +15,15 @@ import pytest
 from stdnum.cn import ric
 
 from gridstation.cli import main
-from gridstation.core import catalog, demo, demo_data, idcard, intakes, station, tools
-from gridstation.core import db as dbmod
-from gridstation.core import models as m
-from gridstation.core.errors import DomainError
-from gridstation.core.pinyin_keys import name_keys
+from gridstation.core.intake import intakes
+from gridstation.core.rules import idcard
+from gridstation.core.station import catalog, station
+from gridstation.core.toolbox import tools
+from gridstation.demo import demo, demo_data
+from gridstation.core.storage import db as dbmod
+from gridstation.core.storage import models as m
+from gridstation.core.rules.errors import DomainError
+from gridstation.core.rules.pinyin_keys import name_keys
 from helpers import make_id
 
 # Tests that take ``site_db`` (not ``db_path``) also run on PostgreSQL when a test server is set.
@@ -111,7 +115,7 @@ def test_every_resident_passes_the_resident_rules(demo_db):
 
 
 def test_polyphonic_surnames_are_found_by_every_reading(demo_db):
-    from gridstation.core.residents import search
+    from gridstation.core.intake.residents import search
 
     readings = {"曾": "zc", "单": "sd", "解": "xj", "仇": "qc"}
     found = [r for r in m.Resident.select() if r.name[0] in readings]
@@ -288,7 +292,7 @@ def test_demo_then_real_work_on_either_backend(site_db, admin):
 
 
 def test_demo_accounts_sign_in_with_the_documented_password(demo_db):
-    from gridstation.core import accounts
+    from gridstation.core.station import accounts
 
     for username, _name, role in demo_data.STAFF:
         staff = accounts.sign_in(username, demo.DEMO_PASSWORD)
@@ -306,7 +310,7 @@ def test_a_second_run_is_refused_and_writes_nothing(demo_copy):
 
 
 def test_a_database_with_real_residents_is_refused(db_path, admin):
-    from gridstation.core.residents import ResidentInput, save_resident
+    from gridstation.core.intake.residents import ResidentInput, save_resident
 
     save_resident(admin, ResidentInput(name="张三", doc_number=make_id()))
     with pytest.raises(DomainError, match="已有居民数据"):
@@ -324,13 +328,13 @@ def test_bad_counts_are_refused(db_path, counts, words):
 
 
 def test_an_empty_database_without_admin_gets_the_demo_admin(tmp_path):
-    from gridstation.core import accounts
+    from gridstation.core.station import accounts
 
     station.open_site(str(tmp_path / "bare.db"))
     try:
         demo.generate(residents=20, intakes=30, loans=5, seed=3)
         assert accounts.sign_in("admin", demo.DEMO_PASSWORD).role == accounts.ADMIN
-        from gridstation.core import settings
+        from gridstation.core.storage import settings
 
         assert settings.get("station_name") == demo_data.STATION_NAME
     finally:

@@ -19,10 +19,11 @@ from conftest import PASSWORD, pdf_text
 from test_stats import FEB_TOTAL, PENSION, TOOLS, WAGE, build_known_data
 
 from gridstation.cli import main
-from gridstation.core import district, station
-from gridstation.core import db as dbmod
-from gridstation.core import models as m
-from gridstation.core.intakes import IntakeInput, create_intake
+from gridstation.core.station import station
+from gridstation.core.statistics import district
+from gridstation.core.storage import db as dbmod
+from gridstation.core.storage import models as m
+from gridstation.core.intake.intakes import IntakeInput, create_intake
 
 pytestmark = pytest.mark.both_backends
 

@@ -9,10 +9,11 @@ from pathlib import Path
 import pytest
 
 from gridstation.cli import main
-from gridstation.core import idcard, residents
-from gridstation.core import tool_stocktake as stock
-from gridstation.core import models as m
-from gridstation.core.errors import DomainError, NotFound
+from gridstation.core.intake import residents
+from gridstation.core.rules import idcard
+from gridstation.core.toolbox import tool_stocktake as stock
+from gridstation.core.storage import models as m
+from gridstation.core.rules.errors import DomainError, NotFound
 from gridstation.reports import labels, samples
 from gridstation.reports.loan_slip import write_loan_slip
 from gridstation.reports.stocktake import write_stocktake
@@ -77,8 +78,8 @@ def test_labels_carry_every_asset_code_and_fill_pages_by_layout(db_path, tmp_pat
 
 
 def test_labels_follow_the_setting_and_one_kind_can_be_chosen(db_path, tmp_path):
-    from gridstation.core import settings
-    from gridstation.core.db import write_transaction
+    from gridstation.core.storage import settings
+    from gridstation.core.storage.db import write_transaction
 
     add_kind("人字梯", 25)
     add_kind("电钻", 3, start=26)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from gridstation.cli import main
-from gridstation.core import models as m
+from gridstation.core.storage import models as m
 from tests.helpers import snapshot
 
 

@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from gridstation.core import demo, station
-from gridstation.core import db as dbmod
-from gridstation.core import models as m
+from gridstation.core.station import station
+from gridstation.demo import demo
+from gridstation.core.storage import db as dbmod
+from gridstation.core.storage import models as m
 from gridstation.core.events import figures, handling, lists, rules
 from gridstation.core.events.numbering import NUMBER_RE
 from gridstation.core.events.register import EventInput, add_photo, register_event

@@ -7,11 +7,12 @@ import datetime as dt
 
 import pytest
 
-from gridstation.core import models as m
-from gridstation.core import station, stats
+from gridstation.core.storage import models as m
+from gridstation.core.station import station
+from gridstation.core.statistics import stats
 from gridstation.core.events import figures, handling, mediation, rules
 from gridstation.core.events.register import EventInput, PartyInput, register_event
-from gridstation.core.stats_tables import work_summary
+from gridstation.core.statistics.stats_tables import work_summary
 
 pytestmark = pytest.mark.both_backends
 

@@ -10,10 +10,11 @@ import openpyxl
 import pytest
 
 from gridstation.cli import main
-from gridstation.core import ledger_export, ledger_import, station
-from gridstation.core import db as dbmod
-from gridstation.core import models as m
-from gridstation.core.errors import PermissionDenied
+from gridstation.core.ledgers import ledger_export, ledger_import
+from gridstation.core.station import station
+from gridstation.core.storage import db as dbmod
+from gridstation.core.storage import models as m
+from gridstation.core.rules.errors import PermissionDenied
 from gridstation.core.events import handling, rules
 from gridstation.core.events.register import EventInput, PartyInput, register_event
 from tests.helpers import snapshot
@@ -94,7 +95,7 @@ def test_bad_rows_are_named_and_nothing_is_written(clerk, head, grid, tmp_path):
 
 
 def test_round_trip_between_two_stations_through_the_command_line(tmp_path, capsys):
-    from gridstation.core import accounts
+    from gridstation.core.station import accounts
 
     first, second = tmp_path / "a.db", tmp_path / "b.db"
     for path in (first, second):

@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from gridstation.core import models as m
+from gridstation.core.storage import models as m
 from gridstation.core.events import rules
 from gridstation.core.events.register import get_event, history
 from gridstation.ui.context import AppContext
@@ -185,7 +185,7 @@ def test_a_mediation_with_its_agreement_by_keyboard(qtbot, page, tmp_path):
 
 def test_another_windows_event_reaches_this_list(qtbot, page, clerk):
     """A save elsewhere is an audit entry in the "events" area; the live poll's signal reloads the list."""
-    from gridstation.core import changes
+    from gridstation.core.station import changes
     from gridstation.core.events import agreement
     from gridstation.core.events.register import EventInput, register_event
 
@@ -287,7 +287,7 @@ def test_the_daily_log_shows_a_workers_day(qtbot, page, clerk, head):
 
 
 def test_a_reporter_and_residents_involved_come_from_the_register(qtbot, page, admin):
-    from gridstation.core import residents
+    from gridstation.core.intake import residents
     from gridstation.core.events.register import parties_of
     from tests.helpers import make_id
 

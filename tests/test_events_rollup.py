@@ -11,8 +11,9 @@ import openpyxl
 import pytest
 
 from gridstation.cli import main
-from gridstation.core import accounts, district, station
-from gridstation.core import db as dbmod
+from gridstation.core.station import accounts, station
+from gridstation.core.statistics import district
+from gridstation.core.storage import db as dbmod
 from gridstation.core.events import handling, rules
 from gridstation.core.events.register import EventInput, register_event
 from tests.conftest import PASSWORD

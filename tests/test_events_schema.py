@@ -6,9 +6,9 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from gridstation.core import db as dbmod
-from gridstation.core import models as m
-from gridstation.core import schema, station
+from gridstation.core.storage import db as dbmod
+from gridstation.core.storage import models as m
+from gridstation.core.station import schema, station
 from gridstation.core.events import handling, rules
 from gridstation.core.events.register import EventInput, register_event
 

@@ -8,9 +8,12 @@ import hashlib
 
 import pytest
 
-from gridstation.core import accounts, residents, settings, tool_photos
-from gridstation.core import models as m
-from gridstation.core.errors import DomainError, NotFound, PermissionDenied
+from gridstation.core.intake import residents
+from gridstation.core.station import accounts
+from gridstation.core.storage import settings
+from gridstation.core.toolbox import tool_photos
+from gridstation.core.storage import models as m
+from gridstation.core.rules.errors import DomainError, NotFound, PermissionDenied
 from gridstation.core.events import handling, lists, mediation, rules
 from gridstation.core.events.register import (EventInput, PartyInput, add_photo, get_event, history, photos_of,
                                               register_event)
@@ -72,7 +75,7 @@ def test_register_gives_a_gap_free_number_a_time_limit_and_a_history(clerk, grid
 
 
 def test_time_limit_skips_closed_days_and_holidays_and_a_dispute_has_a_month(clerk, admin):
-    from gridstation.core import station
+    from gridstation.core.station import station
 
     station.update_settings(admin, {"open_weekdays": [0, 1, 2, 3, 4], "holidays": ["2026-12-01"]})
     event = new_event(clerk, found_at=dt.datetime(2026, 11, 27, 9))  # Friday

@@ -3,8 +3,8 @@ import datetime as dt
 import pytest
 from stdnum.cn import ric
 
-from gridstation.core import idcard
-from gridstation.core.errors import DomainError
+from gridstation.core.rules import idcard
+from gridstation.core.rules.errors import DomainError
 from tests.helpers import make_id
 
 

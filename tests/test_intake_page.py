@@ -4,8 +4,8 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from gridstation.core import intakes, residents
-from gridstation.core import models as m
+from gridstation.core.intake import intakes, residents
+from gridstation.core.storage import models as m
 from gridstation.ui.context import AppContext
 from gridstation.ui.pages.intake_page import IntakePage
 from tests.conftest import pdf_text
@@ -218,7 +218,7 @@ def test_export_the_list_as_filtered_and_the_roster(qtbot, page, admin, tmp_path
 
 
 def test_a_catalogue_change_in_another_window_keeps_half_typed_fields(qtbot, page, head):
-    from gridstation.core import catalog
+    from gridstation.core.station import catalog
 
     choose_service(page, "讨薪")
     type_text(qtbot, page.fields.widgets["employer"], "某公司")

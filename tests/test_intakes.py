@@ -2,9 +2,10 @@ import datetime as dt
 
 import pytest
 
-from gridstation.core import catalog, intakes, residents
-from gridstation.core import models as m
-from gridstation.core.errors import DomainError, NotFound
+from gridstation.core.intake import intakes, residents
+from gridstation.core.station import catalog
+from gridstation.core.storage import models as m
+from gridstation.core.rules.errors import DomainError, NotFound
 from tests.helpers import make_id, snapshot
 
 pytestmark = pytest.mark.both_backends

@@ -21,7 +21,7 @@ import openpyxl
 import pytest
 
 from gridstation.cli import main
-from gridstation.core import db as dbmod
+from gridstation.core.storage import db as dbmod
 from tests.helpers import make_id, snapshot
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -10,13 +10,16 @@ import openpyxl
 import pytest
 
 from gridstation.cli import main
-from gridstation.core import catalog, intakes, ledger_columns, ledger_export, ledger_read, residents, station, tools
-from gridstation.core import db as dbmod
-from gridstation.core import models as m
-from gridstation.core.errors import PermissionDenied
-from gridstation.core.ledger_export import export_rows
-from gridstation.core.ledger_import import ImportOptions, run_import
-from gridstation.core.ledger_templates import write_template
+from gridstation.core.intake import intakes, residents
+from gridstation.core.ledgers import ledger_columns, ledger_export, ledger_read
+from gridstation.core.station import catalog, station
+from gridstation.core.toolbox import tools
+from gridstation.core.storage import db as dbmod
+from gridstation.core.storage import models as m
+from gridstation.core.rules.errors import PermissionDenied
+from gridstation.core.ledgers.ledger_export import export_rows
+from gridstation.core.ledgers.ledger_import import ImportOptions, run_import
+from gridstation.core.ledgers.ledger_templates import write_template
 from tests.conftest import BACKENDS, PASSWORD, STATION
 from tests.helpers import make_id, snapshot
 

@@ -19,10 +19,13 @@ import openpyxl
 import pytest
 
 from gridstation.cli import main
-from gridstation.core import audit, catalog, intakes, ledger_import, ledger_read, residents, settings
-from gridstation.core import models as m
-from gridstation.core.ledger_import import ImportOptions, run_import
-from gridstation.core.stats import period_stats
+from gridstation.core.intake import intakes, residents
+from gridstation.core.ledgers import ledger_import, ledger_read
+from gridstation.core.station import audit, catalog
+from gridstation.core.storage import settings
+from gridstation.core.storage import models as m
+from gridstation.core.ledgers.ledger_import import ImportOptions, run_import
+from gridstation.core.statistics.stats import period_stats
 from tests.helpers import make_id, snapshot
 
 ZHANG = make_id("110101", "19900307", "771")
@@ -376,7 +379,7 @@ def test_the_cli_dry_run_prints_the_column_and_service_mapping_and_map_is_rememb
 
 
 def test_the_template_states_per_service_what_the_importer_requires(site_db, tmp_path):
-    from gridstation.core.ledger_templates import write_template
+    from gridstation.core.ledgers.ledger_templates import write_template
 
     notes = openpyxl.load_workbook(write_template("intakes", tmp_path / "模板.xlsx"))["填写说明"]
     said = {row[0]: row[3] for row in notes.iter_rows(min_row=2, values_only=True) if row and row[0]}
@@ -393,7 +396,7 @@ def test_the_template_states_per_service_what_the_importer_requires(site_db, tmp
 def test_the_issues_trial_a_year_typed_as_staff_write_it_into_the_stations_own_template(site_db, admin, tmp_path):
     """280 rows of 2025 in GridStation's own intake template, services as staff write them and the
     counter-only fields left empty: 277 of them used to be refused and nothing was imported."""
-    from gridstation.core.ledger_templates import write_template
+    from gridstation.core.ledgers.ledger_templates import write_template
 
     path = write_template("intakes", tmp_path / "受理台账.xlsx")
     book = openpyxl.load_workbook(path)

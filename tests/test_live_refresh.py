@@ -12,8 +12,9 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMainWindow
 
-from gridstation.core import clock, intakes, residents
-from gridstation.core import models as m
+from gridstation.core.intake import intakes, residents
+from gridstation.core.rules import clock
+from gridstation.core.storage import models as m
 from gridstation.ui.context import AppContext
 from gridstation.ui.live_updates import LiveUpdates
 from gridstation.ui.main_window import MainWindow

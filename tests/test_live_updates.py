@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QMainWindow
 
-from gridstation.core import changes, printouts, residents, station
-from gridstation.core import db as dbmod
-from gridstation.core import models as m
+from gridstation.core.intake import residents
+from gridstation.core.station import changes, printouts, station
+from gridstation.core.storage import db as dbmod
+from gridstation.core.storage import models as m
 from gridstation.ui.context import AppContext
 from gridstation.ui.live_updates import LiveUpdates
 from tests.helpers import make_id

@@ -11,7 +11,7 @@ import pytest
 from gridstation import app
 from gridstation.cli import main
 from gridstation.commands import backup_commands
-from gridstation.core import logs
+from gridstation.core.storage import logs
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from gridstation import app
-from gridstation.core import accounts, station
+from gridstation.core.station import accounts, station
 from gridstation.ui.context import AppContext
 from gridstation.ui.main_window import MainWindow
 from gridstation.ui.pages import PAGES
@@ -100,7 +100,7 @@ def test_ctrl_l_locks_at_once(qtbot, window):
 def test_settings_page_saves_station_details_and_refuses_a_bad_prefix(qtbot, window):
     from PySide6.QtCore import Qt
 
-    from gridstation.core import settings
+    from gridstation.core.storage import settings
     from tests.helpers import type_text
 
     page = window.show_page("settings")
@@ -120,7 +120,7 @@ def test_settings_page_saves_station_details_and_refuses_a_bad_prefix(qtbot, win
 def test_settings_page_points_this_pc_at_another_database(qtbot, window, tmp_path, monkeypatch):
     from PySide6.QtCore import Qt
 
-    from gridstation.core import paths
+    from gridstation.core.storage import paths
     from tests.helpers import type_text
 
     monkeypatch.setenv("GRIDSTATION_DATA_DIR", str(tmp_path / "data"))
@@ -183,7 +183,7 @@ def test_start_up_paints_the_window_then_signs_in_over_it(db_path, admin, tmp_pa
     import subprocess
     import sys
 
-    from gridstation.core import db as dbmod
+    from gridstation.core.storage import db as dbmod
     from tests.conftest import PASSWORD
 
     dbmod.close_database()
@@ -246,7 +246,7 @@ def test_one_wrong_password_and_enter_counts_once(qtbot, db_path, admin):
     """Enter used to try twice (the field and the default button): two failures towards the lockout."""
     from PySide6.QtCore import Qt
 
-    from gridstation.core import models as m
+    from gridstation.core.storage import models as m
     from gridstation.ui.login_dialog import LoginDialog
     from tests.helpers import activate
 

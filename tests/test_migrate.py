@@ -7,10 +7,13 @@ import sqlite3
 import pytest
 
 from gridstation.cli import main
-from gridstation.core import audit, demo, intakes, migrate, residents, station, tools
-from gridstation.core import db as dbmod
-from gridstation.core import models as m
-from gridstation.core.errors import DomainError
+from gridstation.core.intake import intakes, residents
+from gridstation.core.station import audit, migrate, station
+from gridstation.core.toolbox import tools
+from gridstation.demo import demo
+from gridstation.core.storage import db as dbmod
+from gridstation.core.storage import models as m
+from gridstation.core.rules.errors import DomainError
 from tests.conftest import PG_SKIP_REASON, PG_URL
 from tests.helpers import make_id
 

@@ -20,11 +20,13 @@ import psycopg2
 import pytest
 
 from gridstation.cli import main
-from gridstation.core import audit, intakes, residents, schema, station, tools
-from gridstation.core import db as dbmod
-from gridstation.core.db import write_transaction
-from gridstation.core import models as m
-from gridstation.core.errors import DatabaseProblem, DomainError
+from gridstation.core.intake import intakes, residents
+from gridstation.core.station import audit, schema, station
+from gridstation.core.toolbox import tools
+from gridstation.core.storage import db as dbmod
+from gridstation.core.storage.db import write_transaction
+from gridstation.core.storage import models as m
+from gridstation.core.rules.errors import DatabaseProblem, DomainError
 from tests.conftest import PASSWORD, PG_SKIP_REASON, PG_URL, STATION, pg_admin_connection
 from tests.helpers import make_id, snapshot
 from tests.netcut import Cable
@@ -222,7 +224,7 @@ def test_a_cut_cable_fails_the_save_whole_and_the_window_reconnects(site_db, adm
 
 def test_audit_entries_fit_their_columns(site_db, admin):
     """Several settings saved at once, a login name typed at length: the entry is clipped, the change is not lost."""
-    from gridstation.core import accounts
+    from gridstation.core.station import accounts
 
     changed = station.update_settings(admin, {"station_name": "测试站二", "station_address": "某路1号",
                                               "station_phone": "0871-1234567", "receipt_notice": "请保管", "loan_limit_units": 4})

@@ -15,8 +15,11 @@ from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QApplication, QLineEdit
 
-from gridstation.core import catalog, intakes, residents, settings, tools
-from gridstation.core import models as m
+from gridstation.core.intake import intakes, residents
+from gridstation.core.station import catalog
+from gridstation.core.storage import settings
+from gridstation.core.toolbox import tools
+from gridstation.core.storage import models as m
 from gridstation.ui import local_settings
 from gridstation.ui.context import AppContext
 from gridstation.ui.pages.intake_page import IntakePage

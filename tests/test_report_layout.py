@@ -13,7 +13,7 @@ from conftest import pdf_text
 from helpers import make_id
 from test_stats import FEB, known  # noqa: F401 - ``known`` is a fixture (it adds a fifth service)
 
-from gridstation.core import intakes, residents
+from gridstation.core.intake import intakes, residents
 from gridstation.reports import fonts, labels, loan_slip, receipt, samples, stats_pdf
 from gridstation.reports.annual import write_annual
 from gridstation.reports.monthly import write_monthly

@@ -1,7 +1,7 @@
 import pytest
 
-from gridstation.core import residents
-from gridstation.core.errors import DomainError
+from gridstation.core.intake import residents
+from gridstation.core.rules.errors import DomainError
 from tests.helpers import make_id, snapshot
 
 pytestmark = pytest.mark.both_backends
@@ -32,7 +32,7 @@ def test_full_id_and_last_six_digits(admin):
 
 def test_more_matches_than_shown_gives_the_closest_keys_first(admin):
     """60 residents share the initial l: the 50 shown are the same on every database, closest keys first."""
-    from gridstation.core.pinyin_keys import name_keys
+    from gridstation.core.rules.pinyin_keys import name_keys
 
     given = "安白春丹二方刚海华建军凯兰丽敏娜平琪强蓉山涛伟霞秀勇云志中博超德芳国红杰静俊磊玲梅明宁鹏琴荣淑婷文欣雪燕阳英玉珍桂松林波"
     people = [register(admin, name=f"李{c}", number=make_id(seq=f"{100 + i:03d}"), phone="") for i, c in enumerate(given[:60])]
@@ -49,7 +49,7 @@ def test_surnames_with_two_readings_are_found_by_both(admin, name, queries):
 
 
 def test_search_uses_indexes_not_full_scans(admin):
-    from gridstation.core import db as dbmod
+    from gridstation.core.storage import db as dbmod
 
     register(admin)
     database = dbmod.current()

@@ -1,7 +1,7 @@
 import pytest
 from PySide6.QtCore import Qt
 
-from gridstation.core import residents
+from gridstation.core.intake import residents
 from gridstation.ui.context import AppContext
 from gridstation.ui.pages.residents_page import ResidentsPage
 from tests.helpers import activate, make_id, type_text

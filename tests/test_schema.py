@@ -4,10 +4,11 @@ from pathlib import Path
 
 import pytest
 
-from gridstation.core import db as dbmod
-from gridstation.core import intakes, residents, schema, station
-from gridstation.core import models as m
-from gridstation.core.errors import DatabaseProblem
+from gridstation.core.storage import db as dbmod
+from gridstation.core.intake import intakes, residents
+from gridstation.core.station import schema, station
+from gridstation.core.storage import models as m
+from gridstation.core.rules.errors import DatabaseProblem
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -48,7 +49,7 @@ def test_version_1_database_is_backed_up_then_upgraded_keeping_its_data(tmp_path
 
 def test_version_2_photo_files_move_into_the_database(tmp_path, monkeypatch):
     """梯子's photo file is on this PC and is read in; 电钻's file is gone, so 电钻 is left without a photo."""
-    from gridstation.core import tool_photos, tools
+    from gridstation.core.toolbox import tool_photos, tools
 
     data = tmp_path / "data"
     monkeypatch.setenv("GRIDSTATION_DATA_DIR", str(data))
@@ -97,7 +98,7 @@ def test_missing_file_is_not_created_when_reading(tmp_path):
 
 
 def test_a_database_that_became_read_only_refuses_the_save_in_chinese(db_path, admin):
-    from gridstation.core.errors import DatabaseProblem
+    from gridstation.core.rules.errors import DatabaseProblem
     from tests.helpers import make_id, snapshot
 
     before = snapshot()

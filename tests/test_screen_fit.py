@@ -11,7 +11,7 @@ import pytest
 from PySide6.QtCore import QRect, QSize, Qt
 from PySide6.QtWidgets import QAbstractButton, QApplication, QWidget
 
-from gridstation.core import intakes, residents
+from gridstation.core.intake import intakes, residents
 from gridstation.ui.context import AppContext
 from gridstation.ui.main_window import MainWindow
 from gridstation.ui.pages import PAGES
@@ -53,7 +53,7 @@ def served(admin):
 
 def dialogs(ctx: AppContext, parent: QWidget, served, tmp_path):
     """Every dialog the counter opens, built as the app builds it."""
-    from gridstation.core import catalog
+    from gridstation.core.station import catalog
     from gridstation.reports.receipt import write_receipt
     from gridstation.ui.import_wizard import open_import_wizard
     from gridstation.ui.intake_detail import IntakeDetailDialog

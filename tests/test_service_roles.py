@@ -12,10 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from gridstation.core import (accounts, audit, backup, catalog, intakes, ledger_export, printouts, residents, stats,
-                              station, tool_stocktake, tools)
-from gridstation.core import models as m
-from gridstation.core.errors import PermissionDenied
+from gridstation.core.intake import intakes, residents
+from gridstation.core.ledgers import ledger_export
+from gridstation.core.station import accounts, audit, backup, catalog, printouts, station
+from gridstation.core.statistics import stats
+from gridstation.core.toolbox import tool_stocktake, tools
+from gridstation.core.storage import models as m
+from gridstation.core.rules.errors import PermissionDenied
 from tests.conftest import PASSWORD
 from tests.helpers import make_id, snapshot
 

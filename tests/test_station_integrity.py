@@ -14,10 +14,11 @@ from pathlib import Path
 import pytest
 
 from gridstation.cli import main
-from gridstation.core import accounts, audit, catalog, intakes, residents, schema, station
-from gridstation.core import db as dbmod
-from gridstation.core import models as m
-from gridstation.core.errors import DatabaseProblem, DomainError
+from gridstation.core.intake import intakes, residents
+from gridstation.core.station import accounts, audit, catalog, schema, station
+from gridstation.core.storage import db as dbmod
+from gridstation.core.storage import models as m
+from gridstation.core.rules.errors import DatabaseProblem, DomainError
 from tests.conftest import PASSWORD
 from tests.helpers import make_id
 
@@ -155,7 +156,7 @@ def test_the_gui_offers_the_newest_good_backup_for_an_empty_file_and_keeps_the_f
     from PySide6.QtWidgets import QMessageBox
 
     from gridstation import app
-    from gridstation.core import backup
+    from gridstation.core.station import backup
 
     good = backup.backup_site(admin, str(db_path), label="daily").path
     dbmod.close_database()

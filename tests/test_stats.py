@@ -14,10 +14,12 @@ import datetime as dt
 import pytest
 from helpers import make_id
 
-from gridstation.core import accounts, catalog, residents, stats
-from gridstation.core import models as m
-from gridstation.core.errors import DomainError
-from gridstation.core.intakes import COMPLETED, FORWARDED, RETURNED, IntakeInput, change_status, create_intake
+from gridstation.core.intake import residents
+from gridstation.core.station import accounts, catalog
+from gridstation.core.statistics import stats
+from gridstation.core.storage import models as m
+from gridstation.core.rules.errors import DomainError
+from gridstation.core.intake.intakes import COMPLETED, FORWARDED, RETURNED, IntakeInput, change_status, create_intake
 
 pytestmark = pytest.mark.both_backends
 

@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QFileDialog
 from test_stats import FEB, FEB_DAILY_COMPLETED, FEB_DAILY_RECEIVED, build_known_data
 
-from gridstation.core import models as m
+from gridstation.core.storage import models as m
 from gridstation.reports import monthly
 from gridstation.ui.background import Cancelled
 from gridstation.ui.context import AppContext

@@ -14,8 +14,8 @@ from test_stats import (FEB, FEB_DAILY_COMPLETED, FEB_DAILY_RECEIVED, FEB_GRIDS,
                         YTD_SERVICES, known)  # noqa: F401 - ``known`` is a fixture
 
 from gridstation.cli import main
-from gridstation.core import models as m
-from gridstation.core.stats import DEFINITIONS, add_months
+from gridstation.core.storage import models as m
+from gridstation.core.statistics.stats import DEFINITIONS, add_months
 from gridstation.reports.annual import write_annual
 from gridstation.reports.monthly import write_monthly
 

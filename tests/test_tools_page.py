@@ -9,11 +9,14 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from gridstation.core import idcard, residents, settings, tools
-from gridstation.core import models as m
-from gridstation.core.db import write_transaction
+from gridstation.core.intake import residents
+from gridstation.core.rules import idcard
+from gridstation.core.storage import settings
+from gridstation.core.toolbox import tools
+from gridstation.core.storage import models as m
+from gridstation.core.storage.db import write_transaction
 from gridstation.ui.context import AppContext
-from gridstation.core.tool_stocktake import stock_take
+from gridstation.core.toolbox.tool_stocktake import stock_take
 from gridstation.ui.pages.tools_page import ToolsPage
 from gridstation.ui.pdf_preview import PdfPreviewDialog
 from gridstation.ui.theme import apply_theme
@@ -312,7 +315,7 @@ def test_catalogue_tab_sets_a_purchase_date_and_a_photo(qtbot, page, tmp_path, m
     from PySide6.QtCore import QDate
     from PySide6.QtGui import QColor, QImage
 
-    from gridstation.core import tool_photos
+    from gridstation.core.toolbox import tool_photos
 
     monkeypatch.setenv("GRIDSTATION_DATA_DIR", str(tmp_path / "data"))
     press(qtbot, page, Qt.Key.Key_F8)

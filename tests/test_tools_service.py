@@ -8,12 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from gridstation.core import audit, residents, settings, tool_photos, tools
-from gridstation.core import models as m
-from gridstation.core import tool_stocktake as stock
-from gridstation.core.db import write_transaction
-from gridstation.core.errors import DomainError, NotFound, PermissionDenied
-from gridstation.core.opening_days import next_open_day
+from gridstation.core.intake import residents
+from gridstation.core.station import audit
+from gridstation.core.storage import settings
+from gridstation.core.toolbox import tool_photos, tools
+from gridstation.core.storage import models as m
+from gridstation.core.toolbox import tool_stocktake as stock
+from gridstation.core.storage.db import write_transaction
+from gridstation.core.rules.errors import DomainError, NotFound, PermissionDenied
+from gridstation.core.station.opening_days import next_open_day
 from tests import helpers
 from tests.helpers import make_id
 
@@ -156,13 +159,13 @@ def test_a_kind_photo_is_stored_in_the_database_once(admin, ladder, data_dir, tm
     assert m.ToolPhoto.select().count() == 1  # one copy for both kinds
     assert tools.save_kind(admin, tools.KindInput("梯子", photo=""), ladder.id).photo == ""
     assert tool_photos.photo_bytes("") is None
-    # nothing in this PC's data folder but, for a server database, the audit chain's head (see core/audit.py)
+    # nothing in this PC's data folder but, for a server database, the audit chain's head (see core/station/audit.py)
     assert [p.relative_to(data_dir).parts[0] for p in data_dir.rglob("*") if p.is_file()] in ([], ["audit-heads"])
 
 
 def test_a_backup_holds_the_kind_photo(db_path, admin, ladder, data_dir, tmp_path):
-    from gridstation.core import backup
-    from gridstation.core import db as dbmod
+    from gridstation.core.station import backup
+    from gridstation.core.storage import db as dbmod
 
     picked = tmp_path / "梯子.png"
     picked.write_bytes(PNG)

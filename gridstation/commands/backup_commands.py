@@ -24,7 +24,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_backup(args: argparse.Namespace, target: str) -> int:
-    from gridstation.core import backup
+    from gridstation.core.station import backup
 
     open_site(target)
     result = backup.backup_site(None, target, Path(args.to) if args.to else None, label="manual")
@@ -33,7 +33,7 @@ def cmd_backup(args: argparse.Namespace, target: str) -> int:
 
 
 def cmd_restore(args: argparse.Namespace, target: str) -> int:
-    from gridstation.core import backup
+    from gridstation.core.station import backup
 
     source = in_path(args.file, "备份文件")
     backup.verify_file(source)
@@ -44,7 +44,7 @@ def cmd_restore(args: argparse.Namespace, target: str) -> int:
 
 
 def cmd_check(args: argparse.Namespace, target: str) -> int:
-    from gridstation.core import backup
+    from gridstation.core.station import backup
 
     open_site(target)
     problems = backup.integrity_problems()
@@ -59,8 +59,8 @@ def cmd_check(args: argparse.Namespace, target: str) -> int:
 def cmd_audit_verify(args: argparse.Namespace, target: str) -> int:
     import sys
 
-    from gridstation.core import audit, backup
-    from gridstation.core import models as m
+    from gridstation.core.station import audit, backup
+    from gridstation.core.storage import models as m
 
     open_site(target)
     problem = audit.verify_chain(backup.backup_heads(target))

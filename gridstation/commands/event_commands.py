@@ -35,7 +35,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _grid_id(name: str) -> int | None:
-    from gridstation.core import models as m
+    from gridstation.core.storage import models as m
 
     if not name:
         return None
@@ -62,7 +62,7 @@ def cmd_list(args: argparse.Namespace, target: str) -> int:
         raise CommandError("--limit 应为正整数。")
     open_site(target)
     from gridstation.core.events import queries, rules
-    from gridstation.core.idcard import mask_phone
+    from gridstation.core.rules.idcard import mask_phone
 
     which = {"在办": queries.OPEN, "逾期": rules.OVERDUE, "已销号": queries.CLOSED_LIST, "全部": queries.ALL}[args.which]
     rows = list(queries.query_events(queries.EventFilter(which=which, grid_id=_grid_id(args.grid))).limit(args.limit))

@@ -29,8 +29,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_migrate(args: argparse.Namespace, target: str) -> int:
-    from gridstation.core import migrate
-    from gridstation.core.db import describe
+    from gridstation.core.station import migrate
+    from gridstation.core.storage.db import describe
 
     source = in_path(args.source, "要迁移的数据库文件")
     checks = migrate.migrate_to_server(source, args.target, progress=lambda text: print(text, file=sys.stderr))
@@ -45,7 +45,7 @@ def cmd_migrate(args: argparse.Namespace, target: str) -> int:
 
 def cmd_district(args: argparse.Namespace, target: str) -> int:
     """Works on the files alone: the street office needs no station database."""
-    from gridstation.core import district
+    from gridstation.core.statistics import district
     from gridstation.reports.district import title_of, write_district
 
     month = parse_month(args.month)

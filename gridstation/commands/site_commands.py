@@ -50,14 +50,14 @@ def _password(prompt: str) -> str:
 
 
 def cmd_init(args: argparse.Namespace, target: str) -> int:
-    from gridstation.core import accounts, station
+    from gridstation.core.station import accounts, station
 
     password = _password(f"管理员 {args.admin} 的密码：")
     accounts.check_password_rules(password)
     opened = station.open_site(target, create=True)
     station.init_station(args.station, args.admin, password, address=args.address,
                          phone=args.phone, serial_prefix=args.prefix)
-    from gridstation.core.db import describe, is_url
+    from gridstation.core.storage.db import describe, is_url
 
     word = "已创建" if opened.version_before == 0 else "已检查"
     print(f"数据库{word}：{describe(target)}（结构版本 {opened.version_after}），服务站：{args.station}，管理员：{args.admin}")
@@ -69,7 +69,8 @@ def cmd_init(args: argparse.Namespace, target: str) -> int:
 def cmd_demo(args: argparse.Namespace, target: str) -> int:
     import time
 
-    from gridstation.core import demo, station
+    from gridstation.core.station import station
+    from gridstation.demo import demo
 
     for name in ("residents", "intakes", "loans"):
         if getattr(args, name) < 0:

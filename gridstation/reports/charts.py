@@ -20,7 +20,7 @@ from reportlab.graphics.widgets.markers import makeMarker
 from reportlab.lib import colors
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
-from gridstation.core.stats_tables import count_axis
+from gridstation.core.statistics.stats_tables import count_axis
 from gridstation.reports.fonts import MUTED, register_fonts
 
 RECEIVED_COLOR = colors.HexColor("#2f6db5")

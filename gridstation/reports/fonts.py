@@ -30,8 +30,8 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (BaseDocTemplate, CondPageBreak, Flowable, Frame, HRFlowable, PageTemplate,
                                 KeepTogether, Paragraph, Spacer, Table, TableStyle)
 
-from gridstation.core.errors import DomainError
-from gridstation.core.paths import resource
+from gridstation.core.rules.errors import DomainError
+from gridstation.core.storage.paths import resource
 
 FONT = "WenQuanYiMicroHei"
 CREATOR = "网格服务站 GridStation"
@@ -167,7 +167,7 @@ class StationInfo:
     @classmethod
     def current(cls) -> StationInfo:
         """The station as configured in settings (needs the database open)."""
-        from gridstation.core import settings
+        from gridstation.core.storage import settings
 
         return cls(str(settings.get("station_name") or ""), str(settings.get("station_address") or ""),
                    str(settings.get("station_phone") or ""))

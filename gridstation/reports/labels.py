@@ -16,10 +16,10 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
-from gridstation.core import models as m
-from gridstation.core import settings
-from gridstation.core.errors import DomainError, NotFound
-from gridstation.core.pinyin_keys import sort_key
+from gridstation.core.storage import models as m
+from gridstation.core.storage import settings
+from gridstation.core.rules.errors import DomainError, NotFound
+from gridstation.core.rules.pinyin_keys import sort_key
 from gridstation.reports.fonts import (CREATOR, FONT, INK, MUTED, StationInfo, fit_font_size, qr_code,
                                        register_fonts, save_atomically, wrap_chars)
 

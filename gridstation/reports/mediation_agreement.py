@@ -16,7 +16,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable
 
 from gridstation.core.events.agreement import AgreementData
-from gridstation.core.idcard import mask_id, mask_phone
+from gridstation.core.rules.idcard import mask_id, mask_phone
 from gridstation.reports.fonts import (
     StationInfo,
     Styles,

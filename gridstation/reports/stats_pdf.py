@@ -16,8 +16,8 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, KeepTogether, Table
 
-from gridstation.core.stats import DEFINITIONS, PeriodStats
-from gridstation.core.stats_tables import StatTable, display
+from gridstation.core.statistics.stats import DEFINITIONS, PeriodStats
+from gridstation.core.statistics.stats_tables import StatTable, display
 from gridstation.reports import fonts
 
 PAGE_MARGIN = 14 * mm

@@ -16,8 +16,8 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable
 
-from gridstation.core import models as m
-from gridstation.core import tool_stocktake as stock
+from gridstation.core.storage import models as m
+from gridstation.core.toolbox import tool_stocktake as stock
 from gridstation.reports.fonts import (StationInfo, Styles, build_pdf, cn_datetime, grid_table, header, key_values,
                                        label_width, section, signature_lines, styles, text)
 

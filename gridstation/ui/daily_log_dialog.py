@@ -8,7 +8,7 @@ from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (QComboBox, QDateEdit, QDialog, QHBoxLayout, QLabel, QTableWidget, QTableWidgetItem,
                                QVBoxLayout, QWidget)
 
-from gridstation.core import models as m
+from gridstation.core.storage import models as m
 from gridstation.core.events.queries import daily_log
 from gridstation.ui.context import AppContext
 

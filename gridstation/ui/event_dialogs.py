@@ -15,12 +15,12 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QFileDialog, QFormLayout, QHB
                                QLineEdit, QPlainTextEdit, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout,
                                QWidget)
 
-from gridstation.core import models as m
-from gridstation.core.errors import DomainError
+from gridstation.core.storage import models as m
+from gridstation.core.rules.errors import DomainError
 from gridstation.core.events import agreement, handling, lists, mediation, rules
 from gridstation.core.events.register import (EventInput, PartyInput, add_photo, get_event, history, parties_of,
                                               photos_of, register_event)
-from gridstation.core.idcard import mask_phone
+from gridstation.core.rules.idcard import mask_phone
 from gridstation.reports.mediation_agreement import write_agreement
 from gridstation.ui.context import AppContext
 from gridstation.ui.feedback import show_message

@@ -7,7 +7,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QCheckBox, QDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPushButton,
                                QSpinBox, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
-from gridstation.core.errors import DomainError
+from gridstation.core.rules.errors import DomainError
 from gridstation.core.events import lists
 from gridstation.ui.context import AppContext
 from gridstation.ui.event_dialogs import no_default_button

@@ -5,8 +5,9 @@ from __future__ import annotations
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QAbstractItemView, QDialog, QHeaderView, QTableWidgetItem, QVBoxLayout, QWidget
 
-from gridstation.core import idcard, intakes, residents
-from gridstation.core.errors import DomainError
+from gridstation.core.intake import intakes, residents
+from gridstation.core.rules import idcard
+from gridstation.core.rules.errors import DomainError
 from gridstation.ui.context import AppContext
 from gridstation.ui.forms import load_form
 from gridstation.ui.feedback import show_message

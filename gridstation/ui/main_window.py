@@ -64,7 +64,7 @@ class MainWindow(QMainWindow):
 
     def attach(self, staff) -> None:
         """Signed in: the pages this role may use, the status bar, the idle lock, live updates."""
-        from gridstation.core import settings
+        from gridstation.core.storage import settings
         from gridstation.ui.live_updates import LiveUpdates
 
         self.ctx.staff = staff
@@ -87,7 +87,7 @@ class MainWindow(QMainWindow):
             self._after_first_paint()
 
     def _allowed(self, spec: PageSpec) -> bool:
-        from gridstation.core import accounts
+        from gridstation.core.station import accounts
 
         try:
             accounts.require(self.ctx.staff, spec.min_role)
@@ -160,8 +160,9 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
     def refresh_status(self) -> None:
-        from gridstation.core import accounts, settings
-        from gridstation.core import db as dbmod
+        from gridstation.core.station import accounts
+        from gridstation.core.storage import settings
+        from gridstation.core.storage import db as dbmod
 
         name = settings.get("station_name")
         self.setWindowTitle(f"网格服务站 · {name}")
@@ -180,8 +181,8 @@ class MainWindow(QMainWindow):
     def refresh_backup_status(self) -> None:
         """When the last good backup was made; red after a failed backup, orange after 24 hours
         without a good one. A server station is backed up by the server, so the line stays empty there."""
-        from gridstation.core import backup
-        from gridstation.core import db as dbmod
+        from gridstation.core.station import backup
+        from gridstation.core.storage import db as dbmod
 
         if dbmod.is_url(self.ctx.target):
             self.backup_label.hide()
@@ -194,8 +195,9 @@ class MainWindow(QMainWindow):
         self.backup_label.style().polish(self.backup_label)
 
     def refresh_counts(self) -> None:
-        from gridstation.core import intakes, tools
-        from gridstation.core import models as m
+        from gridstation.core.intake import intakes
+        from gridstation.core.toolbox import tools
+        from gridstation.core.storage import models as m
 
         today = dt.date.today()
         late_intakes = m.Intake.select().where(intakes.overdue_condition(today)).count()

@@ -7,9 +7,11 @@ from pathlib import Path
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QAbstractItemView, QFileDialog, QHeaderView, QMessageBox, QTableWidgetItem, QWidget
 
-from gridstation.core import accounts, audit, audit_text, backup, settings, station
-from gridstation.core import db as dbmod
-from gridstation.core.errors import DomainError
+from gridstation.core.ledgers import audit_text
+from gridstation.core.station import accounts, audit, backup, station
+from gridstation.core.storage import settings
+from gridstation.core.storage import db as dbmod
+from gridstation.core.rules.errors import DomainError
 from gridstation.ui.background import BackgroundOp, IsCancelled, Progress, run_in_background
 from gridstation.ui.context import AppContext
 from gridstation.ui.forms import load_form

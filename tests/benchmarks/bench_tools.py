@@ -22,7 +22,7 @@ ROUNDS = 30
 
 def _pick(limit: int) -> tuple[list[int], list[str]]:
     """Residents with no loans at all (so no overdue refusal) and units on the shelf."""
-    from gridstation.core import models as m
+    from gridstation.core.storage import models as m
 
     borrowers = (m.Resident.select(m.Resident.id)
                  .where(m.Resident.id.not_in(m.Loan.select(m.Loan.resident))).order_by(m.Resident.id).limit(limit))
@@ -31,9 +31,9 @@ def _pick(limit: int) -> tuple[list[int], list[str]]:
 
 
 def lend_return_figures(ctx: Context) -> list[Figure]:
-    from gridstation.core import models as m
-    from gridstation.core import tools
-    from gridstation.core.accounts import ADMIN
+    from gridstation.core.storage import models as m
+    from gridstation.core.toolbox import tools
+    from gridstation.core.station.accounts import ADMIN
 
     copy = ctx.copy_db("tools.db")
     rounds = ROUNDS if not ctx.quick else ROUNDS // 3
@@ -53,7 +53,7 @@ def lend_return_figures(ctx: Context) -> list[Figure]:
 
 def _raw_lend_return(path: Path, residents: list[int], unit_ids: list[int]) -> tuple[list[float], list[float]]:
     """The same rows written by hand, each in its own durable transaction with the app's pragmas."""
-    from gridstation.core.db import SQLITE_PRAGMAS
+    from gridstation.core.storage.db import SQLITE_PRAGMAS
 
     conn = sqlite3.connect(path, isolation_level=None)
     try:
@@ -88,8 +88,8 @@ def _raw_lend_return(path: Path, residents: list[int], unit_ids: list[int]) -> t
 
 
 def labels_figure(ctx: Context) -> Figure:
-    from gridstation.core import models as m
-    from gridstation.core import settings
+    from gridstation.core.storage import models as m
+    from gridstation.core.storage import settings
     from gridstation.reports.fonts import register_fonts
     from gridstation.reports.labels import label_items, render_labels
 

@@ -58,7 +58,7 @@ def scale_for(args: argparse.Namespace) -> Scale:
 
 def cache_key(scale: Scale) -> str:
     """Scale, seed, schema version and a fingerprint of the generator's source."""
-    from gridstation.core import schema
+    from gridstation.core.station import schema
 
     digest = hashlib.sha256()
     for name in ("demo.py", "demo_data.py"):

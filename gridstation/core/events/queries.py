@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import peewee
 
-from gridstation.core import models as m
+from gridstation.core.storage import models as m
 from gridstation.core.events import rules
 
 OPEN, CLOSED_LIST, ALL, MINE = "在办", "已销号", "全部", "我的"

@@ -9,12 +9,12 @@ from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QWidget
 
-from gridstation.core import models as m
-from gridstation.core.errors import DomainError
+from gridstation.core.storage import models as m
+from gridstation.core.rules.errors import DomainError
 from gridstation.core.events import lists, queries, rules
 from gridstation.core.events.numbering import looks_like_number
 from gridstation.core.events.register import get_event
-from gridstation.core.idcard import mask_phone
+from gridstation.core.rules.idcard import mask_phone
 from gridstation.ui.context import AppContext
 from gridstation.ui.daily_log_dialog import DailyLogDialog
 from gridstation.ui.event_dialogs import EventDetailDialog, RegisterEventDialog

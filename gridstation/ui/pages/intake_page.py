@@ -13,10 +13,12 @@ from PySide6.QtCore import QDate, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from gridstation.core import catalog, clock, idcard, intakes, residents
-from gridstation.core import models as m
-from gridstation.core.accounts import HEAD
-from gridstation.core.errors import DomainError
+from gridstation.core.intake import intakes, residents
+from gridstation.core.rules import clock, idcard
+from gridstation.core.station import catalog
+from gridstation.core.storage import models as m
+from gridstation.core.station.accounts import HEAD
+from gridstation.core.rules.errors import DomainError
 from gridstation.ui.background import BackgroundOp
 from gridstation.ui.context import AppContext
 from gridstation.ui.forms import load_form

@@ -8,8 +8,9 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QWidget
 
-from gridstation.core import idcard, intakes, residents
-from gridstation.core import models as m
+from gridstation.core.intake import intakes, residents
+from gridstation.core.rules import idcard
+from gridstation.core.storage import models as m
 from gridstation.ui.context import AppContext
 from gridstation.ui.forms import load_form
 from gridstation.ui.pages.intake_page import intake_columns, is_overdue_now

@@ -6,9 +6,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidgetItem, QWidget
 
-from gridstation.core import accounts, catalog, settings, station
-from gridstation.core import db as dbmod
-from gridstation.core.errors import DomainError
+from gridstation.core.station import accounts, catalog, station
+from gridstation.core.storage import settings
+from gridstation.core.storage import db as dbmod
+from gridstation.core.rules.errors import DomainError
 from gridstation.ui.context import AppContext
 from gridstation.ui import local_settings
 from gridstation.ui.forms import load_form

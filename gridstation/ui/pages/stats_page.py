@@ -22,9 +22,9 @@ from PySide6.QtCore import QDate, QMargins, Qt
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import QFileDialog, QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from gridstation.core import paths
-from gridstation.core.stats import MonthlyStats, PeriodStats, monthly_stats, record_report
-from gridstation.core.stats_tables import Days, Money, Rate, count_axis, display
+from gridstation.core.storage import paths
+from gridstation.core.statistics.stats import MonthlyStats, PeriodStats, monthly_stats, record_report
+from gridstation.core.statistics.stats_tables import Days, Money, Rate, count_axis, display
 from gridstation.ui.background import BackgroundOp, Work
 from gridstation.ui.context import AppContext
 from gridstation.ui.forms import load_form

@@ -11,10 +11,11 @@ from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QFileDialog
 
-from gridstation.core import printouts, tool_photos, tools
-from gridstation.core.accounts import HEAD
-from gridstation.core.errors import DomainError
-from gridstation.core.money import yuan
+from gridstation.core.station import printouts
+from gridstation.core.toolbox import tool_photos, tools
+from gridstation.core.station.accounts import HEAD
+from gridstation.core.rules.errors import DomainError
+from gridstation.core.rules.money import yuan
 from gridstation.ui.pages.tools_widgets import allowed, selected_row
 from gridstation.ui.feedback import show_message
 from gridstation.ui.table_model import Column, PagedTableModel, setup_table

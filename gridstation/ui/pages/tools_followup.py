@@ -11,11 +11,13 @@ from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QPersistentM
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QHeaderView, QListWidgetItem, QVBoxLayout
 
-from gridstation.core import idcard, residents, tools
-from gridstation.core import models as m
-from gridstation.core import tool_stocktake as stock
-from gridstation.core.errors import DomainError
-from gridstation.core.pinyin_keys import sort_key
+from gridstation.core.intake import residents
+from gridstation.core.rules import idcard
+from gridstation.core.toolbox import tools
+from gridstation.core.storage import models as m
+from gridstation.core.toolbox import tool_stocktake as stock
+from gridstation.core.rules.errors import DomainError
+from gridstation.core.rules.pinyin_keys import sort_key
 from gridstation.ui.keyboard import tab_chain
 from gridstation.ui.pages.tools_widgets import LOOKS, Banner, connect_scan, selected_row
 from gridstation.ui.feedback import show_message

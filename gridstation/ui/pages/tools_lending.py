@@ -15,11 +15,14 @@ from PySide6.QtCore import QDate, QDateTime, QLocale, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QListWidget, QListWidgetItem, QVBoxLayout
 
-from gridstation.core import idcard, printouts, residents, tools
-from gridstation.core import models as m
-from gridstation.core.accounts import HEAD
-from gridstation.core.errors import DomainError
-from gridstation.core.money import yuan
+from gridstation.core.intake import residents
+from gridstation.core.rules import idcard
+from gridstation.core.station import printouts
+from gridstation.core.toolbox import tools
+from gridstation.core.storage import models as m
+from gridstation.core.station.accounts import HEAD
+from gridstation.core.rules.errors import DomainError
+from gridstation.core.rules.money import yuan
 from gridstation.ui.keyboard import tab_chain
 from gridstation.ui.pages.tools_widgets import Banner, allowed, connect_scan, selected_row
 from gridstation.ui.resident_picker import ResidentPicker

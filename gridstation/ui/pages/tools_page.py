@@ -2,7 +2,7 @@
 
 F2 查找居民 · F4 扫描借出 · F5 借出 · F6 归还 · F7 逾期 · F8 工具 · F9 预约 · F10 盘点 ·
 Ctrl+Enter saves the current tab · Esc clears the loan · Ctrl+R renews at return.
-The tabs call only ``gridstation.core.tools`` and ``tool_stocktake``; lists page through them.
+The tabs call only ``gridstation.core.toolbox.tools`` and ``tool_stocktake``; lists page through them.
 """
 
 from __future__ import annotations

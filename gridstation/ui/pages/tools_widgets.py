@@ -11,8 +11,9 @@ from collections.abc import Callable
 
 from PySide6.QtWidgets import QApplication, QFrame, QLabel, QLineEdit, QTableView
 
-from gridstation.core import accounts, tools
-from gridstation.core.errors import DomainError, NotFound, PermissionDenied
+from gridstation.core.station import accounts
+from gridstation.core.toolbox import tools
+from gridstation.core.rules.errors import DomainError, NotFound, PermissionDenied
 from gridstation.ui.context import AppContext
 
 # look: (background, text colour, QtAwesome icon)
