@@ -40,6 +40,7 @@ def run_gui(target: str) -> int:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
+    # late import (start-up time): the window paints before the database layer loads
     from gridstation.ui.context import AppContext
     from gridstation.ui.main_window import MainWindow
     from gridstation.ui.qt_translations import install_qt_translations
@@ -81,6 +82,7 @@ def _sign_in_to(app, window) -> None:
 
 def _open_database(window) -> int | None:
     """None when the site database is open and has an administrator, else the exit status."""
+    # late import (start-up time): the window paints before the database layer loads
     from gridstation.core.station import station
     from gridstation.core.rules.errors import DatabaseProblem
 
@@ -103,6 +105,7 @@ def _open_database(window) -> int | None:
 
 
 def _sign_in(parent=None, username: str = ""):
+    # late import (start-up time): the window paints before the database layer loads
     from gridstation.ui.login_dialog import LoginDialog
 
     dialog = LoginDialog(parent, username=username)
@@ -122,6 +125,7 @@ def _wire_staff_switching(window) -> None:
 
 
 def _open_main_window(target: str, staff, placed_like=None):
+    # late import (start-up time): the window paints before the database layer loads
     from gridstation.ui.context import AppContext
     from gridstation.ui.main_window import MainWindow
 
@@ -142,6 +146,7 @@ def _schedule_backups(app, window) -> None:
     """
     from PySide6.QtCore import QTimer
 
+    # late import (start-up time): the window paints before the database layer loads
     from gridstation.core.station import backup
     from gridstation.core.storage import db as dbmod
 
@@ -163,6 +168,7 @@ def run_backup(window, label: str, *, wait: bool = False) -> None:
     """One automatic backup, off the GUI thread (``wait``: behind a dialog the application waits
     for, as at exit). A failure is refused in Chinese and audited by the service, logged here, and
     shown by the status bar's backup line, which turns into a warning."""
+    # late import (start-up time): the window paints before the database layer loads
     from gridstation.core.station import backup
     from gridstation.ui.background import run_and_wait, run_in_background
 
@@ -211,7 +217,8 @@ def _offer_restore(message: str, target: str) -> bool:
     """A database that will not open is never overwritten; the newest good backup is offered instead."""
     from PySide6.QtWidgets import QMessageBox
 
-    from gridstation.core.station import backup
+    # late import (start-up time): the window paints before the database layer loads
+    from gridstation.core.station import backup, station
     from gridstation.core.rules.errors import DomainError
 
     if "://" in target or not Path(target).exists() or os.environ.get("QT_QPA_PLATFORM") == "offscreen":
@@ -224,7 +231,7 @@ def _offer_restore(message: str, target: str) -> bool:
     if answer != QMessageBox.StandardButton.Yes:
         return False
     try:
-        backup.restore_file(None, target, newest)
+        station.restore_file(None, target, newest)
     except DomainError as exc:
         QMessageBox.critical(None, "网格服务站", exc.message)
         return False

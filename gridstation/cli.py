@@ -47,6 +47,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     target = args.db or default_database()
     if not args.command:
+        # late import (start-up time): Qt loads for the window only, not for a command
         from gridstation.app import run_gui
 
         return run_gui(target)

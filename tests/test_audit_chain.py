@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from gridstation.cli import main
-from gridstation.core.station import audit, backup
+from gridstation.core.station import audit, backup, station
 from gridstation.core.storage import db as dbmod
 from tests.conftest import BACKENDS, PASSWORD
 
@@ -84,7 +84,7 @@ def test_backup_heads_skip_copies_made_before_the_last_restore(long_log, admin):
     assert main(["--db", str(long_log), "backup"]) == 0
     assert len(backup.backup_heads(str(long_log))) == 1
     copy = next((long_log.parent / "backups").glob("gridstation-*.db"))
-    backup.restore_file(admin, str(long_log), copy)
+    station.restore_file(admin, str(long_log), copy)
     assert backup.backup_heads(str(long_log)) == []
 
 

@@ -14,7 +14,7 @@ import pytest
 
 from gridstation.cli import main
 from gridstation.core.intake import intakes, residents
-from gridstation.core.station import backup
+from gridstation.core.station import backup, station
 from gridstation.core.toolbox import tools
 from gridstation.core.storage import db as dbmod
 from gridstation.core.storage import models as m
@@ -44,8 +44,6 @@ def test_a_restores_safety_copy_survives_the_next_backup(db_path, admin, capsys)
     dbmod.close_database()
     assert main(["--db", str(db_path), "backup"]) == 0
     first = next((db_path.parent / "backups").glob("gridstation-*.db"))
-    from gridstation.core.station import station
-
     station.open_site(str(db_path))
     _intakes(admin, resident, 50)
     dbmod.close_database()
@@ -216,7 +214,7 @@ def test_restoring_over_an_unreadable_database_keeps_it_and_its_journal(db_path,
     dbmod.close_database()
     db_path.write_bytes(b"\x00garbage" * 512)
     Path(f"{db_path}-wal").write_bytes(b"saves not yet checkpointed")
-    kept = backup.restore_file(admin, str(db_path), good)
+    kept = station.restore_file(admin, str(db_path), good)
     assert kept is not None and kept.name.startswith("station.db.damaged-")
     assert kept.read_bytes() == b"\x00garbage" * 512
     assert Path(f"{kept}-wal").read_bytes() == b"saves not yet checkpointed"

@@ -78,7 +78,7 @@ ADMIN_LEVEL = {
     "set_role": lambda a, w: accounts.set_role(a, w["admin"].id, accounts.CLERK),
     "update_settings": lambda a, w: station.update_settings(a, {"station_name": "别的站"}),
     "choose_database": lambda a, w: station.choose_database(a, str(w["copy"])),
-    "restore_file": lambda a, w: backup.restore_file(a, w["db"], w["copy"]),
+    "restore_file": lambda a, w: station.restore_file(a, w["db"], w["copy"]),
     "backup_elsewhere": lambda a, w: backup.backup_site(a, w["db"], w["tmp"] / "someone's-usb"),
 }
 CASES = ([(name, role) for name in CLERK_LEVEL for role in ("deactivated", "no-role")]

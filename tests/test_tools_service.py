@@ -164,7 +164,7 @@ def test_a_kind_photo_is_stored_in_the_database_once(admin, ladder, data_dir, tm
 
 
 def test_a_backup_holds_the_kind_photo(db_path, admin, ladder, data_dir, tmp_path):
-    from gridstation.core.station import backup
+    from gridstation.core.station import backup, station
     from gridstation.core.storage import db as dbmod
 
     picked = tmp_path / "梯子.png"
@@ -173,7 +173,7 @@ def test_a_backup_holds_the_kind_photo(db_path, admin, ladder, data_dir, tmp_pat
     copy = backup.backup_sqlite(str(db_path), tmp_path / "backups").path
     picked.unlink()
     dbmod.close_database()
-    backup.restore_file(None, str(tmp_path / "另一台电脑" / "station.db"), copy)
+    station.restore_file(None, str(tmp_path / "另一台电脑" / "station.db"), copy)
     assert tool_photos.photo_bytes(tools.kind_by_name("梯子").photo) == PNG
 
 

@@ -36,6 +36,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def cmd_receipt(args: argparse.Namespace, target: str) -> int:
     path = out_path(args.out)
     open_site(target)
+    # late import (start-up time): every run, the window's too, loads all command modules
     from gridstation.core.intake import intakes
     from gridstation.core.station import printouts
     from gridstation.reports.receipt import write_receipt
@@ -51,6 +52,7 @@ def cmd_receipt(args: argparse.Namespace, target: str) -> int:
 def cmd_slip(args: argparse.Namespace, target: str) -> int:
     path = out_path(args.out)
     open_site(target)
+    # late import (start-up time): every run, the window's too, loads all command modules
     from gridstation.core.station import printouts
     from gridstation.core.toolbox import tools
     from gridstation.reports.loan_slip import write_loan_slip
@@ -66,6 +68,7 @@ def cmd_slip(args: argparse.Namespace, target: str) -> int:
 def cmd_labels(args: argparse.Namespace, target: str) -> int:
     path = out_path(args.out)
     open_site(target)
+    # late import (start-up time): every run, the window's too, loads all command modules
     from gridstation.core.station import printouts
     from gridstation.reports.labels import write_labels
 

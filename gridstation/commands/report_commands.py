@@ -58,6 +58,7 @@ def cmd_monthly(args: argparse.Namespace, target: str) -> int:
     if summary is not None and summary.resolve() in {p.resolve() for p in (pdf, xlsx) if p is not None}:
         raise CommandError("--export-summary 不能与 --out 或 --xlsx 是同一个文件。")
     open_site(target)
+    # late import (start-up time): every run, the window's too, loads all command modules
     from gridstation.core.statistics.stats import record_report
     from gridstation.reports.monthly import title_of, write_monthly
 
@@ -79,6 +80,7 @@ def cmd_annual(args: argparse.Namespace, target: str) -> int:
     year = parse_year(args.year)
     pdf = out_path(args.out)
     open_site(target)
+    # late import (start-up time): every run, the window's too, loads all command modules
     from gridstation.core.statistics.stats import record_report
     from gridstation.reports.annual import title_of, write_annual
 

@@ -29,6 +29,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_migrate(args: argparse.Namespace, target: str) -> int:
+    # late import (start-up time): every run, the window's too, loads all command modules
     from gridstation.core.station import migrate
     from gridstation.core.storage.db import describe
 
@@ -45,6 +46,7 @@ def cmd_migrate(args: argparse.Namespace, target: str) -> int:
 
 def cmd_district(args: argparse.Namespace, target: str) -> int:
     """Works on the files alone: the street office needs no station database."""
+    # late import (start-up time): every run, the window's too, loads all command modules
     from gridstation.core.statistics import district
     from gridstation.reports.district import title_of, write_district
 

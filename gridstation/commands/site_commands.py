@@ -50,6 +50,7 @@ def _password(prompt: str) -> str:
 
 
 def cmd_init(args: argparse.Namespace, target: str) -> int:
+    # late import (start-up time): every run, the window's too, loads all command modules
     from gridstation.core.station import accounts, station
 
     password = _password(f"管理员 {args.admin} 的密码：")
@@ -69,6 +70,7 @@ def cmd_init(args: argparse.Namespace, target: str) -> int:
 def cmd_demo(args: argparse.Namespace, target: str) -> int:
     import time
 
+    # late import (start-up time): every run, the window's too, loads all command modules
     from gridstation.core.station import station
     from gridstation.demo import demo
 
@@ -85,6 +87,7 @@ def cmd_demo(args: argparse.Namespace, target: str) -> int:
 
 
 def cmd_selftest(args: argparse.Namespace, target: str) -> int:
+    # late import (start-up time): every run, the window's too, loads all command modules
     from gridstation.selftest import run_selftest
 
     open_site(target)
@@ -101,6 +104,7 @@ def cmd_screenshot(args: argparse.Namespace, target: str) -> int:
     path = out_path(args.out)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     open_site(target)
+    # late import (start-up time): every run, the window's too, loads all command modules
     from gridstation.ui.screenshot import save_screenshot
 
     save_screenshot(args.page, path, args.width, args.height)

@@ -26,6 +26,7 @@ def cmd_overdue(args: argparse.Namespace, target: str) -> int:
     if args.limit < 1:
         raise CommandError("--limit 应为正整数。")
     open_site(target)
+    # late import (start-up time): every run, the window's too, loads all command modules
     from gridstation.core.toolbox import tools
 
     rows = tools.overdue_rows(limit=args.limit)
@@ -49,6 +50,7 @@ def cmd_stocktake(args: argparse.Namespace, target: str) -> int:
     except UnicodeDecodeError:
         raise CommandError(f"文件 {path} 不是 UTF-8 文本，请另存为 UTF-8 后重试。") from None
     open_site(target)
+    # late import (start-up time): every run, the window's too, loads all command modules
     from gridstation.core.toolbox import tool_stocktake as stock
 
     result = stock.stock_take(None, codes)

@@ -31,6 +31,7 @@ from reportlab.platypus import (BaseDocTemplate, CondPageBreak, Flowable, Frame,
                                 KeepTogether, Paragraph, Spacer, Table, TableStyle)
 
 from gridstation.core.rules.errors import DomainError
+from gridstation.core.storage import settings
 from gridstation.core.storage.paths import resource
 
 FONT = "WenQuanYiMicroHei"
@@ -167,8 +168,6 @@ class StationInfo:
     @classmethod
     def current(cls) -> StationInfo:
         """The station as configured in settings (needs the database open)."""
-        from gridstation.core.storage import settings
-
         return cls(str(settings.get("station_name") or ""), str(settings.get("station_address") or ""),
                    str(settings.get("station_phone") or ""))
 

@@ -222,6 +222,7 @@ class ImportWizard(QDialog):
         name, _ = QFileDialog.getSaveFileName(self, "保存模板", f"{KIND_NAMES[self.kind]}台账模板.xlsx", "Excel (*.xlsx)")
         if not name:
             return
+        # late import (start-up time): loaded on first use, after the window's first paint
         from gridstation.core.ledgers.ledger_templates import write_template
 
         try:

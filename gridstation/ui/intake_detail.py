@@ -100,6 +100,7 @@ class IntakeDetailDialog(QDialog):
         self.load()
 
     def reprint(self) -> None:
+        # late import (start-up time): loaded on first use, after the window's first paint
         from gridstation.ui.printing import preview_receipt
 
         try:

@@ -64,6 +64,7 @@ class MainWindow(QMainWindow):
 
     def attach(self, staff) -> None:
         """Signed in: the pages this role may use, the status bar, the idle lock, live updates."""
+        # late import (start-up time): loaded on first use, after the window's first paint
         from gridstation.core.storage import settings
         from gridstation.ui.live_updates import LiveUpdates
 
@@ -87,6 +88,7 @@ class MainWindow(QMainWindow):
             self._after_first_paint()
 
     def _allowed(self, spec: PageSpec) -> bool:
+        # late import (start-up time): loaded on first use, after the window's first paint
         from gridstation.core.station import accounts
 
         try:
@@ -130,6 +132,7 @@ class MainWindow(QMainWindow):
 
     def lock(self):
         """Hide the work behind the sign-in dialog; the same or another staff member unlocks it."""
+        # late import (start-up time): loaded on first use, after the window's first paint
         from gridstation.ui.login_dialog import LoginDialog
 
         if self.locked:
@@ -160,6 +163,7 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
     def refresh_status(self) -> None:
+        # late import (start-up time): loaded on first use, after the window's first paint
         from gridstation.core.station import accounts
         from gridstation.core.storage import settings
         from gridstation.core.storage import db as dbmod
@@ -181,6 +185,7 @@ class MainWindow(QMainWindow):
     def refresh_backup_status(self) -> None:
         """When the last good backup was made; red after a failed backup, orange after 24 hours
         without a good one. A server station is backed up by the server, so the line stays empty there."""
+        # late import (start-up time): loaded on first use, after the window's first paint
         from gridstation.core.station import backup
         from gridstation.core.storage import db as dbmod
 
@@ -195,6 +200,7 @@ class MainWindow(QMainWindow):
         self.backup_label.style().polish(self.backup_label)
 
     def refresh_counts(self) -> None:
+        # late import (start-up time): loaded on first use, after the window's first paint
         from gridstation.core.intake import intakes
         from gridstation.core.toolbox import tools
         from gridstation.core.storage import models as m

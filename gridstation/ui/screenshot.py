@@ -11,6 +11,7 @@ def save_screenshot(page: str, out: Path, width: int = 1366, height: int = 768) 
     from PySide6.QtCore import QEventLoop, Qt, QTimer
     from PySide6.QtWidgets import QApplication
 
+    # late import (start-up time): loaded on first use, after the window's first paint
     from gridstation.core.station import accounts
     from gridstation.core.storage import models as m
     from gridstation.core.storage import db as dbmod

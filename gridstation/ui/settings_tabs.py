@@ -222,7 +222,7 @@ class BackupTab(QWidget):
                 self, "恢复数据库", f"用 {source.name} 替换当前数据库？\n当前数据库会先另存为备份。") != QMessageBox.StandardButton.Yes:
             return
         try:
-            kept = backup.restore_file(self.ctx.staff, self.ctx.target, source)
+            kept = station.restore_file(self.ctx.staff, self.ctx.target, source)
         except DomainError as exc:
             self._say("error", exc.message)
             return

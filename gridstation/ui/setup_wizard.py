@@ -214,7 +214,7 @@ class SetupWizard(QWizard):
         try:
             backup.verify_file(source)
             Path(self.target).parent.mkdir(parents=True, exist_ok=True)
-            backup.restore_file(None, self.target, source)
+            station.restore_file(None, self.target, source)
         except DomainError as exc:
             self.station_page.ui.messageLabel.setText(exc.message)
             return False

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from gridstation.core.rules.idcard import age_on
 import datetime as dt
 import json
 from dataclasses import dataclass
@@ -236,7 +237,6 @@ def history(intake: m.Intake) -> list[m.IntakeEvent]:
 
 def meets_4050(gender: str, birth: dt.date | None, on: dt.date | None = None) -> bool:
     """The 4050 rule: women aged 40 and over, men aged 50 and over."""
-    from gridstation.core.rules.idcard import age_on
 
     if birth is None or gender not in ("男", "女"):
         return False

@@ -19,6 +19,9 @@ from gridstation.core.events import rules as event_rules
 
 RESIDENTS, INTAKES, TOOLS, LOANS, EVENTS = "residents", "intakes", "tools", "loans", "events"
 KINDS = (RESIDENTS, INTAKES, TOOLS, LOANS, EVENTS)
+# The first history entry of an imported intake; its 备注 follows "：" after it. The import writes it and
+# the export recognises it, so it lives with the columns both of them read.
+IMPORT_NOTE = "导入台账"
 KIND_NAMES = {RESIDENTS: "居民", INTAKES: "受理", TOOLS: "工具", LOANS: "借用", EVENTS: "网格事件"}
 
 # What a cell holds; the reader converts and checks each type (ledger_read.Row).

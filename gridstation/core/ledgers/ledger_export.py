@@ -45,9 +45,9 @@ from gridstation.core.rules.errors import DomainError
 from gridstation.core.events import queries as event_queries
 from gridstation.core.events import rules as event_rules
 from gridstation.core.ledgers.ledger_columns import (
+    IMPORT_NOTE,
     DATE, EVENTS, ID_NUMBER, INTAKES, LOANS, MONEY, MOMENT, PHONE, RESIDENTS, TOOLS, ColumnSpec,
 )
-from gridstation.core.ledgers.ledger_import import IMPORT_NOTE
 from gridstation.core.storage.output_files import staged
 from gridstation.core.ledgers.spreadsheet_safety import as_text, is_risky
 

@@ -29,6 +29,7 @@ import peewee
 
 from gridstation.core.intake import intakes, residents
 from gridstation.core.ledgers import ledger_read
+from gridstation.core.ledgers.ledger_export import write_table
 from gridstation.core.rules import idcard
 from gridstation.core.station import audit, catalog
 from gridstation.core.storage import settings
@@ -39,6 +40,7 @@ from gridstation.core.storage.db import bulk_insert, current, write_transaction
 from gridstation.core.rules.errors import DomainError
 from gridstation.core.events import ledger as event_ledger
 from gridstation.core.ledgers.ledger_columns import (
+    IMPORT_NOTE,
     DATE, EVENTS, INTAKES, KIND_NAMES, LOANS, MONEY, RESIDENTS, TOOLS, field_key,
 )
 from gridstation.core.ledgers.ledger_read import CellProblem, Ledger
@@ -47,7 +49,6 @@ from gridstation.core.rules.pinyin_keys import name_keys
 
 CHUNK = 500  # rows per INSERT; well under SQLite's limit of bound variables
 PROGRESS_EVERY = 200
-IMPORT_NOTE = "导入台账"  # the first history entry of an imported intake; its 备注 follows "：" after it
 Progress = Callable[[int, int], None]
 
 
@@ -937,8 +938,6 @@ def import_file(path: Path | str, kind: str, actor: m.Staff | None, options: Imp
 
 def write_skipped_report(report: ImportReport, ledger: Ledger, out: Path | str) -> Path:
     """The rows not imported, as they were in the file, with the reason: fix them there and import it again."""
-    from gridstation.core.ledgers.ledger_export import write_table
-
     by_row = dict(ledger.sheet.rows)
     headers = ["行号", "问题说明", *ledger.sheet.headers]
     several = len(ledger.sheet.parts) > 1  # then the row number alone does not say where the row is

@@ -8,14 +8,13 @@ import hmac
 import os
 
 from gridstation.core.station import audit
+# The roles and their check live in roles.py (below audit); services and tests keep asking accounts for them.
+from gridstation.core.station.roles import ADMIN, CLERK, HEAD, ROLE_NAMES, allows, require  # noqa: F401
 from gridstation.core.storage import models as m
 from gridstation.core.storage.db import write_transaction
 from gridstation.core.rules.errors import DomainError, PermissionDenied
 from gridstation.core.rules.person_names import clean_name
 
-CLERK, HEAD, ADMIN = "clerk", "head", "admin"
-ROLE_NAMES = {CLERK: "窗口人员", HEAD: "站长", ADMIN: "管理员"}
-_RANK = {CLERK: 1, HEAD: 2, ADMIN: 3}
 MIN_PASSWORD = 6
 MAX_FAILURES = 5
 LOCK_MINUTES = 5
@@ -45,20 +44,6 @@ def verify_password(password: str, stored: str) -> bool:
 def check_password_rules(password: str) -> None:
     if len(password) < MIN_PASSWORD:
         raise DomainError(f"密码至少需要{MIN_PASSWORD}位。", field="password")
-
-
-def require(actor: m.Staff | None, role: str) -> None:
-    """Refuse unless ``actor`` has at least ``role``; ``None`` is the command line run by the site admin.
-
-    Every service calls this, the lowest (窗口人员) ones too, so an account that was deactivated
-    or holds no known role is refused by the services themselves, not only by the buttons.
-    """
-    if actor is None:
-        return
-    if not actor.active:
-        raise PermissionDenied("该账号已停用，不能再办理业务，请联系管理员。")
-    if _RANK.get(actor.role, 0) < _RANK[role]:
-        raise PermissionDenied(f"您的角色（{ROLE_NAMES.get(actor.role, actor.role)}）无权进行此操作，需要{ROLE_NAMES[role]}权限。")
 
 
 def create_staff(

@@ -26,7 +26,8 @@ from typing import Any
 
 from gridstation.core.storage import db as dbmod
 from gridstation.core.storage import models as m
-from gridstation.core.storage import paths
+from gridstation.core.storage import paths, postgres
+from gridstation.core.station.roles import HEAD, require
 
 
 def _digest(row: dict[str, Any], prev_hash: str) -> str:
@@ -70,7 +71,6 @@ def record(
     username = actor if isinstance(actor, str) else (actor.username if actor else "系统")
     database = dbmod.current()
     if not dbmod.is_sqlite(database):
-        from gridstation.core.storage import postgres  # only a server station pays for the import
 
         postgres.lock_writes(database)
     last = m.AuditLog.select(m.AuditLog.hash).order_by(m.AuditLog.id.desc()).first()
@@ -182,8 +182,6 @@ def verify_chain(heads: Iterable[Head] = ()) -> ChainProblem | None:
 def query_entries(actor: m.Staff | None, *, username: str = "", action: str = "",
                   date_from: dt.date | None = None, date_to: dt.date | None = None):
     """The log as the head and the admin may read it, newest first (clerks are refused)."""
-    from gridstation.core.station.accounts import HEAD, require
-
     require(actor, HEAD)
     q = m.AuditLog.select()
     if username.strip():

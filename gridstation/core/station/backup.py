@@ -25,6 +25,7 @@ from pathlib import Path
 
 from gridstation.core.station import accounts, audit
 from gridstation.core.storage import db as dbmod
+from gridstation.core.storage import settings
 from gridstation.core.storage import models as m
 from gridstation.core.rules.errors import DatabaseProblem, DomainError
 from gridstation.core.storage.output_files import staged
@@ -220,8 +221,6 @@ def integrity_problems() -> list[str]:
 
 def backup_dir_for(target: str) -> Path:
     """The backup folder setting (a USB drive or share) or the folder beside the database."""
-    from gridstation.core.storage import settings
-
     chosen = (settings.get("backup_dir") or "").strip()
     return Path(chosen) if chosen else default_backup_dir(target)
 
@@ -306,48 +305,6 @@ def newest_good_backup(folder: Path) -> Path | None:
             continue
         return candidate
     return None
-
-
-def restore_file(actor: m.Staff | None, target: str, source: Path) -> Path | None:
-    """Replace the database with a verified backup (administrator); the replaced one is kept first.
-
-    Returns the safety copy of the replaced database (None when there was none or it was unreadable,
-    in which case the damaged file is moved aside, never deleted). The audit chain's head anchor is
-    reset to the restored log, since its newer entries are deliberately gone (the restore entry
-    itself says so).
-    """
-    accounts.require(actor, accounts.ADMIN)
-    if dbmod.is_url(target):
-        raise DomainError("PostgreSQL 数据库请使用服务器的 pg_restore 恢复。")
-    source = Path(source)
-    verify_file(source)
-    target_path = Path(target)
-    kept: Path | None = None
-    dbmod.close_database()
-    if target_path.exists():
-        try:
-            if m.SchemaVersion._meta.table_name in tables_of(target_path):
-                kept = backup_sqlite(target, default_backup_dir(target), label="before-restore").path
-        except (sqlite3.Error, DomainError):
-            kept = None  # unreadable, or no usable backup folder: the file itself is moved aside below
-    if target_path.exists() and kept is None:
-        kept = target_path.with_name(f"{target_path.name}.damaged-{dt.datetime.now():%Y%m%d-%H%M%S}")
-        for suffix in ("", "-wal", "-shm"):  # the journal may hold committed saves: it goes along
-            if Path(f"{target_path}{suffix}").exists():
-                shutil.move(f"{target_path}{suffix}", f"{kept}{suffix}")
-    target_path.parent.mkdir(parents=True, exist_ok=True)  # a new PC has no data folder yet
-    staging = target_path.with_name(target_path.name + ".restoring")
-    shutil.copyfile(source, staging)
-    for suffix in ("-wal", "-shm"):
-        Path(str(target_path) + suffix).unlink(missing_ok=True)
-    os.replace(staging, target_path)
-    from gridstation.core.station.station import open_site  # station imports this module
-
-    open_site(target)
-    audit.reset_anchor()
-    with dbmod.write_transaction():
-        audit.record(actor, RESTORED, "database", source.name, after={"replaced_copy": kept.name if kept else ""})
-    return kept
 
 
 def backup_heads(target: str) -> list[audit.Head]:

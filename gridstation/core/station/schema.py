@@ -7,6 +7,7 @@ must check that the column is missing first (a version-1 database upgraded today
 
 from __future__ import annotations
 
+from gridstation.core.rules.errors import DatabaseProblem
 import hashlib
 import json
 import re
@@ -118,7 +119,6 @@ def ensure_schema(*, backup: Callable[[], object] | None = None,
     ``seed`` (the built-in services) runs in the same transaction as the creation or the last
     upgrade step, so a crash in between never leaves a station at the new version without them.
     """
-    from gridstation.core.rules.errors import DatabaseProblem
 
     database = dbmod.current()
     before = stored_version()

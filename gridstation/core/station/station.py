@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import os
+import shutil
+import contextlib
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
 from gridstation.core.station import accounts, audit, backup, catalog, schema
-from gridstation.core.storage import settings
+from gridstation.core.storage import paths, settings
 from gridstation.core.storage import db as dbmod
 from gridstation.core.storage import models as m
 from gridstation.core.rules.errors import DatabaseProblem, DomainError
@@ -135,7 +139,6 @@ def check_setting(key: str, value: object) -> object:
             raise DomainError("每周至少要有一个开放日。")
         return days
     if key == "holidays":
-        import datetime as dt
 
         try:
             return sorted({dt.date.fromisoformat(str(d)).isoformat() for d in value})  # type: ignore[union-attr]
@@ -166,10 +169,6 @@ def choose_database(actor: m.Staff | None, target: str) -> str:
     the database: the database being left cannot say where its successor is. The new one must
     already exist and be a GridStation database, so a typo never starts the station empty.
     """
-    import contextlib
-
-    from gridstation.core.storage import paths
-
     accounts.require(actor, accounts.ADMIN)
     target = target.strip()
     if not target:
@@ -193,3 +192,43 @@ def choose_database(actor: m.Staff | None, target: str) -> str:
     with dbmod.write_transaction():
         audit.record(actor, "更改数据库位置", "database", dbmod.describe(target))
     return target
+
+
+def restore_file(actor: m.Staff | None, target: str, source: Path) -> Path | None:
+    """Replace the database with a verified backup (administrator); the replaced one is kept first.
+
+    Returns the safety copy of the replaced database (None when there was none or it was unreadable,
+    in which case the damaged file is moved aside, never deleted). The audit chain's head anchor is
+    reset to the restored log, since its newer entries are deliberately gone (the restore entry
+    itself says so).
+    """
+    accounts.require(actor, accounts.ADMIN)
+    if dbmod.is_url(target):
+        raise DomainError("PostgreSQL 数据库请使用服务器的 pg_restore 恢复。")
+    source = Path(source)
+    backup.verify_file(source)
+    target_path = Path(target)
+    kept: Path | None = None
+    dbmod.close_database()
+    if target_path.exists():
+        try:
+            if m.SchemaVersion._meta.table_name in backup.tables_of(target_path):
+                kept = backup.backup_sqlite(target, backup.default_backup_dir(target), label="before-restore").path
+        except (sqlite3.Error, DomainError):
+            kept = None  # unreadable, or no usable backup folder: the file itself is moved aside below
+    if target_path.exists() and kept is None:
+        kept = target_path.with_name(f"{target_path.name}.damaged-{dt.datetime.now():%Y%m%d-%H%M%S}")
+        for suffix in ("", "-wal", "-shm"):  # the journal may hold committed saves: it goes along
+            if Path(f"{target_path}{suffix}").exists():
+                shutil.move(f"{target_path}{suffix}", f"{kept}{suffix}")
+    target_path.parent.mkdir(parents=True, exist_ok=True)  # a new PC has no data folder yet
+    staging = target_path.with_name(target_path.name + ".restoring")
+    shutil.copyfile(source, staging)
+    for suffix in ("-wal", "-shm"):
+        Path(str(target_path) + suffix).unlink(missing_ok=True)
+    os.replace(staging, target_path)
+    open_site(target)
+    audit.reset_anchor()
+    with dbmod.write_transaction():
+        audit.record(actor, backup.RESTORED, "database", source.name, after={"replaced_copy": kept.name if kept else ""})
+    return kept

@@ -10,6 +10,9 @@ from pathlib import Path
 
 import peewee
 
+from gridstation.core.rules.errors import DatabaseProblem, DomainError
+from gridstation.core.storage import postgres
+
 database_proxy = peewee.DatabaseProxy()
 _opened = {"target": ""}  # what open_database was given: a path or a URL (the proxy knows neither)
 _local = threading.local()  # per thread, like peewee's connections: actions waiting for a commit
@@ -45,8 +48,6 @@ def make_database(target: str) -> peewee.Database:
     if is_url(target):
         from playhouse.db_url import connect
 
-        from gridstation.core.storage import postgres
-
         if target.startswith("sqlite:///"):
             return make_database(target[len("sqlite:///"):])
         if postgres.is_postgres_url(target):
@@ -61,7 +62,6 @@ def open_database(target: str, *, create: bool = True) -> peewee.Database:
     A missing file is only created when ``create`` is true, so a mistyped path in a command that
     reads data does not leave an empty database behind.
     """
-    from gridstation.core.rules.errors import DatabaseProblem
 
     if not is_url(target):
         path = Path(target)
@@ -84,8 +84,6 @@ def open_database(target: str, *, create: bool = True) -> peewee.Database:
     except peewee.OperationalError as exc:  # pragma: no cover - depends on server state
         raise DatabaseProblem(explain_database_error(target, exc)) from exc
     if not is_sqlite(db):
-        from gridstation.core.storage import postgres
-
         postgres.check_server(db, describe(target))
     return db
 
@@ -182,12 +180,8 @@ def _write_transaction() -> Iterator[None]:
             # save is undone as a whole and the window says why instead of showing a traceback.
             if not any(word in str(exc).lower() for word in _FILE_TROUBLE):
                 raise
-            from gridstation.core.rules.errors import DatabaseProblem
-
             raise DatabaseProblem(explain_database_error(db.database, exc)) from exc
     else:
-        from gridstation.core.storage import postgres
-        from gridstation.core.rules.errors import DatabaseProblem, DomainError
 
         try:
             with db.atomic():

@@ -185,6 +185,7 @@ class IntakePage(QWidget):
 
     def register_resident(self, doc_number: str):
         """Open 新增居民 (window-modal, not blocking); a saved resident becomes the one served."""
+        # late import (start-up time): loaded on first use, after the window's first paint
         from gridstation.ui.resident_dialog import ResidentDialog
 
         dialog = ResidentDialog(self.ctx, self, doc_number=doc_number)
@@ -223,6 +224,7 @@ class IntakePage(QWidget):
         self._reset_form(keep_message=True)
 
     def print_receipt(self, serial: str) -> Path | None:
+        # late import (start-up time): loaded on first use, after the window's first paint
         from gridstation.ui.printing import preview_receipt
 
         try:
@@ -325,6 +327,7 @@ class IntakePage(QWidget):
     def open_detail(self, row: int):
         if row < 0 or row >= self.list_model.rowCount():
             return
+        # late import (start-up time): loaded on first use, after the window's first paint
         from gridstation.ui.intake_detail import IntakeDetailDialog
 
         intake = self.list_model.row_at(row)
@@ -347,12 +350,14 @@ class IntakePage(QWidget):
 
     def export_list(self, path: Path | None = None) -> Path | None:
         """The intakes as filtered on screen, to Excel (ID numbers masked)."""
+        # late import (start-up time): loaded on first use, after the window's first paint
         from gridstation.ui.exporting import export_list
 
         return export_list(self, self.ctx, "intakes", self.current_filter(), "受理记录", path)
 
     # --- pension roster -----------------------------------------------------------------------
     def export_roster(self, path: Path | None = None) -> Path | None:
+        # late import (start-up time): loaded on first use, after the window's first paint
         from gridstation.ui.exporting import export_list
 
         return export_list(self, self.ctx, "roster", self.ui.yearSpin.value(), "养老认证名册", path)

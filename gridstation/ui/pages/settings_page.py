@@ -51,6 +51,7 @@ class SettingsPage(QWidget):
         self.ui.editServiceButton.setEnabled(is_head)
         if not is_admin:
             show_message(self.ui.stationMessage, "warn", "只有管理员可以修改服务站设置。")
+        # late import (start-up time): loaded on first use, after the window's first paint
         from gridstation.ui.settings_tabs import AuditTab, BackupTab, StaffTab
 
         self.extra_tabs: dict[str, QWidget] = {"staff": StaffTab(ctx, self)}
@@ -118,6 +119,7 @@ class SettingsPage(QWidget):
         show_message(self.ui.stationMessage, "ok", f"本机下次启动时将使用：{dbmod.describe(chosen)}。请退出后重新启动。")
 
     def edit_service(self, new: bool = False):
+        # late import (start-up time): loaded on first use, after the window's first paint
         from gridstation.ui.service_dialog import ServiceDialog
 
         service = None

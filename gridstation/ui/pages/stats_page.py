@@ -294,6 +294,7 @@ class StatsPage(QWidget):
 
     # --- reports ----------------------------------------------------------------------------
     def generate_monthly(self) -> None:
+        # late import (start-up time): loaded on first use, after the window's first paint
         from gridstation.reports import monthly
 
         month = self.month()
@@ -302,6 +303,7 @@ class StatsPage(QWidget):
                     monthly.title_of(month), preview=True)
 
     def generate_annual(self) -> None:
+        # late import (start-up time): loaded on first use, after the window's first paint
         from gridstation.reports import annual
 
         year = self.month().year
@@ -310,6 +312,7 @@ class StatsPage(QWidget):
                     annual.title_of(year), preview=True)
 
     def export_excel(self) -> None:
+        # late import (start-up time): loaded on first use, after the window's first paint
         from gridstation.reports import monthly
 
         month = self.month()
@@ -351,6 +354,7 @@ class StatsPage(QWidget):
         self._ended(f"已生成{title}：{path}", "ok")
         record_report(self.ctx.staff, title, [path])
         if self.job_preview:
+            # late import (start-up time): loaded on first use, after the window's first paint
             from gridstation.ui.pdf_preview import show_pdf
 
             self.preview = show_pdf(self, path, title)

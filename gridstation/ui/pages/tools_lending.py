@@ -9,11 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import TYPE_CHECKING
-
 from PySide6.QtCore import QDate, QDateTime, QLocale, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QListWidget, QListWidgetItem, QVBoxLayout
+from PySide6.QtWidgets import QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
 from gridstation.core.intake import residents
 from gridstation.core.rules import idcard
@@ -23,13 +21,12 @@ from gridstation.core.storage import models as m
 from gridstation.core.station.accounts import HEAD
 from gridstation.core.rules.errors import DomainError
 from gridstation.core.rules.money import yuan
+from gridstation.ui.context import AppContext
+from gridstation.ui.forms import Form
 from gridstation.ui.keyboard import tab_chain
 from gridstation.ui.pages.tools_widgets import Banner, allowed, connect_scan, selected_row
 from gridstation.ui.resident_picker import ResidentPicker
 from gridstation.ui.table_model import Column, PagedTableModel, setup_table
-
-if TYPE_CHECKING:
-    from gridstation.ui.pages.tools_page import ToolsPage
 
 
 def fill_checklist(widget: QListWidget, names: list[str], checked: list[str]) -> None:
@@ -62,8 +59,8 @@ def loan_columns() -> list[Column]:
 class LendTab:
     """借出: choose the borrower (F2) and scan tools (F4) in either order, then Ctrl+Enter."""
 
-    def __init__(self, page: ToolsPage) -> None:
-        self.page, self.ctx, self.ui = page, page.ctx, page.ui
+    def __init__(self, page: QWidget, ctx: AppContext, ui: Form) -> None:
+        self.page, self.ctx, self.ui = page, ctx, ui
         self.banner = Banner(self.ui.lendBanner, self.ui.lendBannerIcon, self.ui.lendBannerText)
         self.picker = ResidentPicker(self.ui.lendPickerHost)
         host_layout = QVBoxLayout(self.ui.lendPickerHost)
@@ -212,6 +209,7 @@ class LendTab:
 
     def register_resident(self, doc_number: str):
         """A first-time borrower: 新增居民 with the typed ID number, then lend to them."""
+        # late import (start-up time): loaded on first use, after the window's first paint
         from gridstation.ui.resident_dialog import ResidentDialog
 
         dialog = ResidentDialog(self.ctx, self.page, doc_number=doc_number)
@@ -230,6 +228,7 @@ class LendTab:
 
     def export_loans(self, path: Path | None = None) -> Path | None:
         """The borrower's loans as listed, one row per tool, to Excel (ID numbers masked)."""
+        # late import (start-up time): loaded on first use, after the window's first paint
         from gridstation.ui.exporting import export_list
 
         if self.resident is None:
@@ -313,6 +312,7 @@ class LendTab:
 
     def print_slip(self, slip_no: str) -> Path | None:
         """Write the 借用单 PDF and open the preview (recorded as a preview; printing it is recorded too)."""
+        # late import (start-up time): loaded on first use, after the window's first paint
         from gridstation.reports.loan_slip import write_loan_slip
         from gridstation.ui.printing import new_pdf_path, preview_document
 
@@ -353,8 +353,8 @@ class ReturnTab:
     CONDITION_RADIOS = (("goodRadio", tools.GOOD), ("damagedRadio", tools.DAMAGED),
                         ("missingRadio", tools.MISSING_PARTS), ("lostRadio", tools.LOST_ON_LOAN))
 
-    def __init__(self, page: ToolsPage) -> None:
-        self.page, self.ctx, self.ui = page, page.ctx, page.ui
+    def __init__(self, page: QWidget, ctx: AppContext, ui: Form) -> None:
+        self.page, self.ctx, self.ui = page, ctx, ui
         self.banner = Banner(self.ui.returnBanner, self.ui.returnBannerIcon, self.ui.returnBannerText)
         self.pending: tools.OpenItem | None = None
         self.slip_no = ""
