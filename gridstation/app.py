@@ -83,8 +83,8 @@ def _sign_in_to(app, window) -> None:
 def _open_database(window) -> int | None:
     """None when the site database is open and has an administrator, else the exit status."""
     # late import (start-up time): the window paints before the database layer loads
-    from gridstation.core.station import station
     from gridstation.core.rules.errors import DatabaseProblem
+    from gridstation.core.station import station
 
     target = window.ctx.target
     try:
@@ -217,9 +217,10 @@ def _offer_restore(message: str, target: str) -> bool:
     """A database that will not open is never overwritten; the newest good backup is offered instead."""
     from PySide6.QtWidgets import QMessageBox
 
+    from gridstation.core.rules.errors import DomainError
+
     # late import (start-up time): the window paints before the database layer loads
     from gridstation.core.station import backup, station
-    from gridstation.core.rules.errors import DomainError
 
     if "://" in target or not Path(target).exists() or os.environ.get("QT_QPA_PLATFORM") == "offscreen":
         return False

@@ -17,8 +17,8 @@ from collections.abc import Sequence
 
 from gridstation import __version__
 from gridstation.commands import COMMAND_MODULES, CommandError
-from gridstation.core.storage import logs
 from gridstation.core.rules.errors import DomainError
+from gridstation.core.storage import logs
 from gridstation.core.storage.paths import default_database
 
 

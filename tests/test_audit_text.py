@@ -12,9 +12,9 @@ from gridstation.core.intake import intakes, residents
 from gridstation.core.ledgers import audit_text, ledger_export
 from gridstation.core.station import accounts, audit, backup, catalog, printouts, station
 from gridstation.core.statistics import stats
-from gridstation.core.toolbox import tool_stocktake, tools
-from gridstation.core.storage.db import write_transaction
 from gridstation.core.storage import models as m
+from gridstation.core.storage.db import write_transaction
+from gridstation.core.toolbox import tool_stocktake, tools
 from tests.conftest import PASSWORD
 from tests.helpers import make_id
 
@@ -88,7 +88,7 @@ def test_every_kind_of_entry_reads_as_a_sentence(admin, head, clerk, tmp_path, d
     said = audit_text.sentences(entries)
     for text in said:
         readable(text)
-    by_action = dict(zip([e.action for e in entries], said))
+    by_action = dict(zip([e.action for e in entries], said, strict=False))
     assert by_action["修改设置"] == "管理员 修改了设置“自动锁定时间（分钟）”：10 → 15"
     assert by_action["修改角色"] == "管理员 修改角色 王小红：角色：窗口人员 → 站长"
     assert by_action["新增居民"].startswith("王小红 新增居民 王然：")

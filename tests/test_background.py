@@ -13,9 +13,9 @@ from pathlib import Path
 from PySide6.QtCore import Qt, QThread, QTimer
 from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
 
+from gridstation.core.rules.errors import DomainError
 from gridstation.core.station import accounts
 from gridstation.core.storage import models as m
-from gridstation.core.rules.errors import DomainError
 from gridstation.ui.background import UNEXPECTED, run_and_wait, run_in_background
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -14,11 +14,11 @@ import pytest
 
 from gridstation.cli import main
 from gridstation.core.intake import intakes, residents
+from gridstation.core.rules.errors import DomainError
 from gridstation.core.station import backup, station
-from gridstation.core.toolbox import tools
 from gridstation.core.storage import db as dbmod
 from gridstation.core.storage import models as m
-from gridstation.core.rules.errors import DomainError
+from gridstation.core.toolbox import tools
 from tests.helpers import make_id
 
 ROOT = Path(__file__).resolve().parents[1]

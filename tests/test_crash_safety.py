@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from gridstation.core.storage import db as dbmod
 from gridstation.core.intake import residents
+from gridstation.core.storage import db as dbmod
 from tests.helpers import make_id
 
 WORKER = [sys.executable, "-m", "tests.workers.save_intakes"]
@@ -67,7 +67,7 @@ def test_four_windows_saving_at_once(site):
     procs = [subprocess.Popen([*WORKER, str(db_path), "250", str(resident_id)], cwd=ROOT,
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(4)]
     outputs = [p.communicate(timeout=600) for p in procs]
-    for p, (out, err) in zip(procs, outputs):
+    for p, (_out, err) in zip(procs, outputs, strict=False):
         assert p.returncode == 0, err
         assert "locked" not in err
     reported = [line for out, _ in outputs for line in out.split()]

@@ -12,19 +12,19 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from helpers import make_id
 from stdnum.cn import ric
 
 from gridstation.cli import main
 from gridstation.core.intake import intakes
 from gridstation.core.rules import idcard
-from gridstation.core.station import catalog, station
-from gridstation.core.toolbox import tools
-from gridstation.demo import demo, demo_data
-from gridstation.core.storage import db as dbmod
-from gridstation.core.storage import models as m
 from gridstation.core.rules.errors import DomainError
 from gridstation.core.rules.pinyin_keys import name_keys
-from helpers import make_id
+from gridstation.core.station import catalog, station
+from gridstation.core.storage import db as dbmod
+from gridstation.core.storage import models as m
+from gridstation.core.toolbox import tools
+from gridstation.demo import demo, demo_data
 
 # Tests that take ``site_db`` (not ``db_path``) also run on PostgreSQL when a test server is set.
 pytestmark = pytest.mark.both_backends
@@ -156,7 +156,7 @@ def test_every_intake_is_valid_for_its_service_and_history(demo_db):
             assert intake.action in catalog.actions_of(service)
         events = history[intake.id]
         assert (events[0].from_status, events[0].to_status, events[0].at) == ("", intakes.RECEIVED, intake.received_at)
-        for before, after in zip(events, events[1:]):
+        for before, after in zip(events, events[1:], strict=False):
             assert after.from_status == before.to_status
             assert after.to_status in intakes.TRANSITIONS[before.to_status]
         assert events[-1].to_status == intake.status

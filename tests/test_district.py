@@ -19,11 +19,11 @@ from conftest import PASSWORD, pdf_text
 from test_stats import FEB_TOTAL, PENSION, TOOLS, WAGE, build_known_data
 
 from gridstation.cli import main
+from gridstation.core.intake.intakes import IntakeInput, create_intake
 from gridstation.core.station import station
 from gridstation.core.statistics import district
 from gridstation.core.storage import db as dbmod
 from gridstation.core.storage import models as m
-from gridstation.core.intake.intakes import IntakeInput, create_intake
 
 pytestmark = pytest.mark.both_backends
 
@@ -108,7 +108,7 @@ def test_district_report_is_the_sum_of_the_stations(three, tmp_path, capsys):
     header = [c.value for c in sheet[3]]
     rows = {r[0]: r for r in sheet.iter_rows(min_row=4, values_only=True)}
     assert list(rows) == ["第1社区为民服务站", "第2社区为民服务站", "第3社区为民服务站", "合计"]
-    for key, label in zip(ADDITIVE, ["受理", "办结", "在办", "退回", "转办", "逾期"]):
+    for key, label in zip(ADDITIVE, ["受理", "办结", "在办", "退回", "转办", "逾期"], strict=False):
         col = header.index(label)
         assert [rows[f"第{n}社区为民服务站"][col] for n in (1, 2, 3)] == [f["intakes"][key] for f in files]
         assert rows["合计"][col] == total[key]

@@ -11,9 +11,9 @@ import pytest
 from gridstation.cli import main
 from gridstation.core.intake import residents
 from gridstation.core.rules import idcard
-from gridstation.core.toolbox import tool_stocktake as stock
-from gridstation.core.storage import models as m
 from gridstation.core.rules.errors import DomainError, NotFound
+from gridstation.core.storage import models as m
+from gridstation.core.toolbox import tool_stocktake as stock
 from gridstation.reports import labels, samples
 from gridstation.reports.loan_slip import write_loan_slip
 from gridstation.reports.stocktake import write_stocktake

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from gridstation.core.storage import models as m
-from gridstation.core.intake import residents
-from gridstation.core.rules.errors import DomainError
 from gridstation.core.events import agreement, mediation, rules
 from gridstation.core.events.register import EventInput, PartyInput, register_event
+from gridstation.core.intake import residents
+from gridstation.core.rules.errors import DomainError
+from gridstation.core.storage import models as m
 from gridstation.reports.mediation_agreement import write_agreement
 from tests.conftest import pdf_text
 from tests.helpers import make_id

@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from gridstation.core.station import station
-from gridstation.demo import demo
-from gridstation.core.storage import db as dbmod
-from gridstation.core.storage import models as m
 from gridstation.core.events import figures, handling, lists, rules
 from gridstation.core.events.numbering import NUMBER_RE
 from gridstation.core.events.register import EventInput, add_photo, register_event
+from gridstation.core.station import station
+from gridstation.core.storage import db as dbmod
+from gridstation.core.storage import models as m
+from gridstation.demo import demo
 
 AS_OF = (dt.datetime.now() - dt.timedelta(hours=1)).replace(minute=0, second=0, microsecond=0)
 TABLES = ["grid_event", "event_step", "event_party", "mediation_session", "event_partner"]

@@ -7,12 +7,12 @@ import datetime as dt
 
 import pytest
 
-from gridstation.core.storage import models as m
-from gridstation.core.station import station
-from gridstation.core.statistics import stats
 from gridstation.core.events import figures, handling, mediation, rules
 from gridstation.core.events.register import EventInput, PartyInput, register_event
+from gridstation.core.station import station
+from gridstation.core.statistics import stats
 from gridstation.core.statistics.stats_tables import work_summary
+from gridstation.core.storage import models as m
 
 pytestmark = pytest.mark.both_backends
 

@@ -10,13 +10,13 @@ import openpyxl
 import pytest
 
 from gridstation.cli import main
+from gridstation.core.events import handling, rules
+from gridstation.core.events.register import EventInput, PartyInput, register_event
 from gridstation.core.ledgers import ledger_export, ledger_import
+from gridstation.core.rules.errors import PermissionDenied
 from gridstation.core.station import station
 from gridstation.core.storage import db as dbmod
 from gridstation.core.storage import models as m
-from gridstation.core.rules.errors import PermissionDenied
-from gridstation.core.events import handling, rules
-from gridstation.core.events.register import EventInput, PartyInput, register_event
 from tests.helpers import snapshot
 from tests.test_ledger_import import xlsx
 
@@ -41,7 +41,7 @@ def test_export_masks_phones_keeps_text_as_text_and_full_needs_the_head(clerk, h
     assert ledger_export.export_rows("events", None, out, actor=clerk) == 1
     sheet = openpyxl.load_workbook(out).active
     header = [c.value for c in sheet[1]]
-    cells = dict(zip(header, sheet[2]))
+    cells = dict(zip(header, sheet[2], strict=False))
     assert cells["事件编号"].value == event.number and cells["反映人电话"].value == "138****5678"
     assert cells["问题描述"].data_type == "s" and cells["问题描述"].value == "=HYPERLINK(\"http://x\")"
     assert cells["状态"].value == rules.CLOSED and cells["网格"].value == "第一网格"

@@ -6,9 +6,9 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from gridstation.core.storage import models as m
 from gridstation.core.events import rules
 from gridstation.core.events.register import get_event, history
+from gridstation.core.storage import models as m
 from gridstation.ui.context import AppContext
 from gridstation.ui.event_dialogs import EventDetailDialog, RegisterEventDialog
 from gridstation.ui.pages.events_page import EventsPage
@@ -185,9 +185,9 @@ def test_a_mediation_with_its_agreement_by_keyboard(qtbot, page, tmp_path):
 
 def test_another_windows_event_reaches_this_list(qtbot, page, clerk):
     """A save elsewhere is an audit entry in the "events" area; the live poll's signal reloads the list."""
-    from gridstation.core.station import changes
     from gridstation.core.events import agreement
     from gridstation.core.events.register import EventInput, register_event
+    from gridstation.core.station import changes
 
     cursor = changes.latest()
     event = register_event(clerk, EventInput("其他", rules.NORMAL, "另一个窗口登记的事件", rules.PATROL))
@@ -287,8 +287,8 @@ def test_the_daily_log_shows_a_workers_day(qtbot, page, clerk, head):
 
 
 def test_a_reporter_and_residents_involved_come_from_the_register(qtbot, page, admin):
-    from gridstation.core.intake import residents
     from gridstation.core.events.register import parties_of
+    from gridstation.core.intake import residents
     from tests.helpers import make_id
 
     zhang = residents.save_resident(admin, residents.ResidentInput(name="张三", doc_number=make_id(), phone="13812345678"))

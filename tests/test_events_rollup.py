@@ -11,11 +11,11 @@ import openpyxl
 import pytest
 
 from gridstation.cli import main
+from gridstation.core.events import handling, rules
+from gridstation.core.events.register import EventInput, register_event
 from gridstation.core.station import accounts, station
 from gridstation.core.statistics import district
 from gridstation.core.storage import db as dbmod
-from gridstation.core.events import handling, rules
-from gridstation.core.events.register import EventInput, register_event
 from tests.conftest import PASSWORD
 
 
@@ -58,10 +58,10 @@ def test_the_district_adds_the_stations_and_recomputes_the_rates(two, tmp_path, 
                  "--xlsx", str(xlsx)]) == 0
     rows = {r[0]: r[1:] for r in openpyxl.load_workbook(xlsx)["网格事件"].iter_rows(min_row=4, values_only=True)}
     header = [c.value for c in openpyxl.load_workbook(xlsx)["网格事件"][3]][1:]
-    total = dict(zip(header, rows["合计"]))
+    total = dict(zip(header, rows["合计"], strict=False))
     assert (total["发现问题（件）"], total["销号（件）"], total["期末逾期（件）"], total["本期到期（件）"]) == (3, 2, 1, 3)
     assert total["办结率"] == pytest.approx(2 / 3) and total["按时办结率"] == pytest.approx(1 / 3)
-    assert dict(zip(header, rows["乙社区为民服务站"]))["按时办结率"] == 0
+    assert dict(zip(header, rows["乙社区为民服务站"], strict=False))["按时办结率"] == 0
 
 
 def test_an_older_file_without_events_counts_zero_and_a_bad_figure_is_refused(two, tmp_path):

@@ -6,11 +6,11 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from gridstation.core.storage import db as dbmod
-from gridstation.core.storage import models as m
-from gridstation.core.station import schema, station
 from gridstation.core.events import handling, rules
 from gridstation.core.events.register import EventInput, register_event
+from gridstation.core.station import schema, station
+from gridstation.core.storage import db as dbmod
+from gridstation.core.storage import models as m
 
 FIXTURES = Path(__file__).parent / "fixtures"
 EVENT_TABLES = {model._meta.table_name for model in m.EVENT_MODELS}

@@ -8,15 +8,22 @@ import hashlib
 
 import pytest
 
+from gridstation.core.events import handling, lists, mediation, rules
+from gridstation.core.events.register import (
+    EventInput,
+    PartyInput,
+    add_photo,
+    get_event,
+    history,
+    photos_of,
+    register_event,
+)
 from gridstation.core.intake import residents
+from gridstation.core.rules.errors import DomainError, NotFound, PermissionDenied
 from gridstation.core.station import accounts
+from gridstation.core.storage import models as m
 from gridstation.core.storage import settings
 from gridstation.core.toolbox import tool_photos
-from gridstation.core.storage import models as m
-from gridstation.core.rules.errors import DomainError, NotFound, PermissionDenied
-from gridstation.core.events import handling, lists, mediation, rules
-from gridstation.core.events.register import (EventInput, PartyInput, add_photo, get_event, history, photos_of,
-                                              register_event)
 from tests import helpers
 from tests.conftest import PASSWORD
 from tests.helpers import make_id

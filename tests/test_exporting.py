@@ -8,8 +8,8 @@ from openpyxl import load_workbook
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QWidget
 
-from gridstation.demo import demo
 from gridstation.core.storage import models as m
+from gridstation.demo import demo
 from gridstation.ui.context import AppContext
 from gridstation.ui.exporting import export_list
 

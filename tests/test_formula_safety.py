@@ -16,13 +16,13 @@ import openpyxl
 from openpyxl.cell.cell import Cell
 
 from gridstation.cli import main
-from gridstation.core.intake import intakes, residents
-from gridstation.core.station import accounts, catalog
-from gridstation.core.toolbox import tools
-from gridstation.core.storage import db as dbmod
 from gridstation.core.events import register as events
+from gridstation.core.intake import intakes, residents
 from gridstation.core.ledgers.ledger_export import EXPORT_KINDS, export_rows
 from gridstation.core.ledgers.spreadsheet_safety import as_text, is_risky
+from gridstation.core.station import accounts, catalog
+from gridstation.core.storage import db as dbmod
+from gridstation.core.toolbox import tools
 from tests.conftest import PASSWORD
 from tests.helpers import make_id
 

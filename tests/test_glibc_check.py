@@ -20,8 +20,8 @@ ROOT = Path(__file__).resolve().parents[1]
 INSTALLER = ROOT / "installer"
 sys.path.insert(0, str(INSTALLER))  # installer/ is a folder of scripts, not a package
 
-import debian_root
-import glibc_check
+import debian_root  # noqa: E402 - installer/ joins the path just above
+import glibc_check  # noqa: E402
 
 LIBS = Path("/usr/lib/x86_64-linux-gnu")
 DEBIAN_12 = Path("/etc/debian_version").is_file() and Path("/etc/debian_version").read_text().startswith("12.")

@@ -8,9 +8,9 @@ import pytest
 from gridstation.cli import main
 from gridstation.core.intake import residents
 from gridstation.core.rules import idcard
+from gridstation.core.rules.errors import DomainError
 from gridstation.core.station import accounts
 from gridstation.core.storage import models as m
-from gridstation.core.rules.errors import DomainError
 from tests.conftest import PASSWORD
 from tests.helpers import make_id, snapshot
 

@@ -6,10 +6,10 @@ import openpyxl
 import pytest
 from PySide6.QtCore import Qt
 
-from gridstation.core.storage import models as m
 from gridstation.core.intake import residents
-from gridstation.core.storage import settings
 from gridstation.core.ledgers.ledger_import import SERVICE_MAP_SETTING
+from gridstation.core.storage import models as m
+from gridstation.core.storage import settings
 from gridstation.ui import import_wizard
 from gridstation.ui.context import AppContext
 from tests.helpers import activate, make_id, snapshot, type_text

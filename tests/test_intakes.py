@@ -3,9 +3,9 @@ import datetime as dt
 import pytest
 
 from gridstation.core.intake import intakes, residents
+from gridstation.core.rules.errors import DomainError, NotFound
 from gridstation.core.station import catalog
 from gridstation.core.storage import models as m
-from gridstation.core.rules.errors import DomainError, NotFound
 from tests.helpers import make_id, snapshot
 
 pytestmark = pytest.mark.both_backends

@@ -21,10 +21,10 @@ from PySide6.QtWidgets import QApplication, QComboBox, QWidget
 from gridstation import app as gui_app
 from gridstation.core.intake import intakes, residents
 from gridstation.core.station import catalog
+from gridstation.core.station.accounts import CLERK, HEAD, create_staff
+from gridstation.core.storage import models as m
 from gridstation.core.storage import paths
 from gridstation.core.toolbox import tools
-from gridstation.core.storage import models as m
-from gridstation.core.station.accounts import CLERK, HEAD, create_staff
 from gridstation.ui.context import AppContext
 from gridstation.ui.login_dialog import LoginDialog
 from gridstation.ui.main_window import MainWindow

@@ -12,14 +12,14 @@ import pytest
 from gridstation.cli import main
 from gridstation.core.intake import intakes, residents
 from gridstation.core.ledgers import ledger_columns, ledger_export, ledger_read
-from gridstation.core.station import catalog, station
-from gridstation.core.toolbox import tools
-from gridstation.core.storage import db as dbmod
-from gridstation.core.storage import models as m
-from gridstation.core.rules.errors import PermissionDenied
 from gridstation.core.ledgers.ledger_export import export_rows
 from gridstation.core.ledgers.ledger_import import ImportOptions, run_import
 from gridstation.core.ledgers.ledger_templates import write_template
+from gridstation.core.rules.errors import PermissionDenied
+from gridstation.core.station import catalog, station
+from gridstation.core.storage import db as dbmod
+from gridstation.core.storage import models as m
+from gridstation.core.toolbox import tools
 from tests.conftest import BACKENDS, PASSWORD, STATION
 from tests.helpers import make_id, snapshot
 

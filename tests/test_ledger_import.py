@@ -11,11 +11,11 @@ import pytest
 
 from gridstation.core.intake import intakes, residents
 from gridstation.core.ledgers import ledger_import, ledger_read
-from gridstation.core.station import catalog
-from gridstation.core.toolbox import tools
-from gridstation.core.storage import models as m
-from gridstation.core.rules.errors import DomainError
 from gridstation.core.ledgers.ledger_import import ImportOptions, run_import
+from gridstation.core.rules.errors import DomainError
+from gridstation.core.station import catalog
+from gridstation.core.storage import models as m
+from gridstation.core.toolbox import tools
 from tests.helpers import make_id, snapshot
 
 HEADERS = ["姓名", "身份证号", "性别", "出生日期", "联系电话", "小区", "楼栋", "单元", "室", "网格", "备注"]

@@ -21,11 +21,11 @@ import pytest
 from gridstation.cli import main
 from gridstation.core.intake import intakes, residents
 from gridstation.core.ledgers import ledger_import, ledger_read
-from gridstation.core.station import audit, catalog
-from gridstation.core.storage import settings
-from gridstation.core.storage import models as m
 from gridstation.core.ledgers.ledger_import import ImportOptions, run_import
+from gridstation.core.station import audit, catalog
 from gridstation.core.statistics.stats import period_stats
+from gridstation.core.storage import models as m
+from gridstation.core.storage import settings
 from tests.helpers import make_id, snapshot
 
 ZHANG = make_id("110101", "19900307", "771")

@@ -8,12 +8,12 @@ import pytest
 
 from gridstation.cli import main
 from gridstation.core.intake import intakes, residents
+from gridstation.core.rules.errors import DomainError
 from gridstation.core.station import audit, migrate, station
-from gridstation.core.toolbox import tools
-from gridstation.demo import demo
 from gridstation.core.storage import db as dbmod
 from gridstation.core.storage import models as m
-from gridstation.core.rules.errors import DomainError
+from gridstation.core.toolbox import tools
+from gridstation.demo import demo
 from tests.conftest import PG_SKIP_REASON, PG_URL
 from tests.helpers import make_id
 

@@ -10,10 +10,10 @@ from openpyxl import load_workbook
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from gridstation.core.storage import models as m
 from gridstation.core.intake import residents
-from gridstation.core.toolbox import tools
 from gridstation.core.rules.errors import PermissionDenied
+from gridstation.core.storage import models as m
+from gridstation.core.toolbox import tools
 from gridstation.ui.context import AppContext
 from gridstation.ui.pages.intake_page import IntakePage
 from gridstation.ui.pages.tools_page import ToolsPage

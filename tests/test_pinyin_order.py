@@ -7,8 +7,8 @@ import datetime as dt
 from PySide6.QtCore import Qt
 
 from gridstation.core.intake import intakes, residents
-from gridstation.core.toolbox import tools
 from gridstation.core.rules.pinyin_keys import sort_key
+from gridstation.core.toolbox import tools
 from gridstation.reports import labels
 from gridstation.ui.context import AppContext
 from gridstation.ui.pages.intake_page import IntakePage

@@ -21,12 +21,12 @@ import pytest
 
 from gridstation.cli import main
 from gridstation.core.intake import intakes, residents
-from gridstation.core.station import audit, schema, station
-from gridstation.core.toolbox import tools
-from gridstation.core.storage import db as dbmod
-from gridstation.core.storage.db import write_transaction
-from gridstation.core.storage import models as m
 from gridstation.core.rules.errors import DatabaseProblem, DomainError
+from gridstation.core.station import audit, schema, station
+from gridstation.core.storage import db as dbmod
+from gridstation.core.storage import models as m
+from gridstation.core.storage.db import write_transaction
+from gridstation.core.toolbox import tools
 from tests.conftest import PASSWORD, PG_SKIP_REASON, PG_URL, STATION, pg_admin_connection
 from tests.helpers import make_id, snapshot
 from tests.netcut import Cable
@@ -53,7 +53,7 @@ def run_windows(command: list[str], count: int) -> list[list[str]]:
     procs = [subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
              for _ in range(count)]
     outputs = [p.communicate(timeout=600) for p in procs]
-    for proc, (_out, err) in zip(procs, outputs):
+    for proc, (_out, err) in zip(procs, outputs, strict=False):
         assert proc.returncode == 0, err
     return [out.split() for out, _err in outputs]
 
@@ -142,7 +142,7 @@ def test_two_windows_racing_to_lend_the_same_unit_one_wins_each_time(site_db, ad
     codes = [u.asset_code for u in tools.add_units(admin, kind.id, 100)]
     people = [residents.save_resident(admin, residents.ResidentInput(f"居民{i}", make_id(seq=f"{i:03d}"))).id
               for i in range(100)]
-    rounds = list(zip(codes, people))
+    rounds = list(zip(codes, people, strict=False))
     ctx = multiprocessing.get_context("spawn")
     barrier, results = ctx.Barrier(2), ctx.Queue()
     from tests.workers.lend_race import race

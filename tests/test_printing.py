@@ -17,9 +17,9 @@ from PySide6.QtWidgets import QApplication, QLineEdit
 
 from gridstation.core.intake import intakes, residents
 from gridstation.core.station import catalog
+from gridstation.core.storage import models as m
 from gridstation.core.storage import settings
 from gridstation.core.toolbox import tools
-from gridstation.core.storage import models as m
 from gridstation.ui import local_settings
 from gridstation.ui.context import AppContext
 from gridstation.ui.pages.intake_page import IntakePage

@@ -11,11 +11,11 @@ import pytest
 from gridstation.cli import main
 from gridstation.core.intake import intakes, residents
 from gridstation.core.rules import idcard
-from gridstation.core.station import audit, catalog
-from gridstation.core.storage import settings
-from gridstation.core.storage import models as m
-from gridstation.core.storage.db import write_transaction
 from gridstation.core.rules.errors import DomainError, NotFound
+from gridstation.core.station import audit, catalog
+from gridstation.core.storage import models as m
+from gridstation.core.storage import settings
+from gridstation.core.storage.db import write_transaction
 from gridstation.reports import fonts
 from gridstation.reports.receipt import render_receipt, write_receipt
 from gridstation.reports.samples import sample_receipt

@@ -8,9 +8,9 @@ import re
 import subprocess
 from pathlib import Path
 
-from reportlab.platypus import Paragraph
 from conftest import pdf_text
 from helpers import make_id
+from reportlab.platypus import Paragraph
 from test_stats import FEB, known  # noqa: F401 - ``known`` is a fixture (it adds a fifth service)
 
 from gridstation.core.intake import intakes, residents

@@ -4,11 +4,11 @@ from pathlib import Path
 
 import pytest
 
-from gridstation.core.storage import db as dbmod
 from gridstation.core.intake import intakes, residents
-from gridstation.core.station import schema, station
-from gridstation.core.storage import models as m
 from gridstation.core.rules.errors import DatabaseProblem
+from gridstation.core.station import schema, station
+from gridstation.core.storage import db as dbmod
+from gridstation.core.storage import models as m
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

@@ -5,10 +5,10 @@ import pytest
 
 from gridstation.cli import main
 from gridstation.core.intake import residents
+from gridstation.core.rules.errors import DomainError, PermissionDenied
 from gridstation.core.station import accounts, audit, backup, catalog, station
 from gridstation.core.storage import db as dbmod
 from gridstation.core.storage import models as m
-from gridstation.core.rules.errors import DomainError, PermissionDenied
 from tests.conftest import PASSWORD
 from tests.helpers import make_id, snapshot
 

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
+from gridstation.core.rules.errors import DomainError
 from gridstation.core.station import catalog, schema, station
 from gridstation.core.storage import db as dbmod
 from gridstation.core.storage import models as m
-from gridstation.core.rules.errors import DomainError
 from gridstation.ui.context import AppContext
 from gridstation.ui.service_dialog import ServiceDialog
 from tests.helpers import activate, type_text

@@ -14,11 +14,11 @@ import pytest
 
 from gridstation.core.intake import intakes, residents
 from gridstation.core.ledgers import ledger_export
+from gridstation.core.rules.errors import PermissionDenied
 from gridstation.core.station import accounts, audit, backup, catalog, printouts, station
 from gridstation.core.statistics import stats
-from gridstation.core.toolbox import tool_stocktake, tools
 from gridstation.core.storage import models as m
-from gridstation.core.rules.errors import PermissionDenied
+from gridstation.core.toolbox import tool_stocktake, tools
 from tests.conftest import PASSWORD
 from tests.helpers import make_id, snapshot
 
@@ -103,3 +103,20 @@ def test_each_service_accepts_its_own_role(world, service, monkeypatch):
     monkeypatch.setenv("GRIDSTATION_DATA_DIR", str(world["tmp"] / "data"))  # choose_database records its choice there
     level = accounts.CLERK if service in CLERK_LEVEL else accounts.HEAD if service in HEAD_LEVEL else accounts.ADMIN
     SERVICES[service](_actor(level, world["admin"]), world)
+
+
+def test_a_screen_asks_the_same_rule_the_services_enforce(admin, head, clerk):
+    """accounts.allows answers what accounts.require enforces: the buttons never re-derive a role check."""
+    for staff in (admin, head, clerk):
+        for role in (accounts.CLERK, accounts.HEAD, accounts.ADMIN):
+            try:
+                accounts.require(staff, role)
+                enforced = True
+            except PermissionDenied:
+                enforced = False
+            assert accounts.allows(staff, role) is enforced, (staff.role, role)
+    assert [accounts.allows(head, r) for r in (accounts.CLERK, accounts.HEAD, accounts.ADMIN)] == [True, True, False]
+    accounts.set_active(admin, clerk.id, False)
+    assert not accounts.allows(m.Staff.get_by_id(clerk.id), accounts.CLERK)  # a deactivated account: no button
+    assert accounts.allows(None, accounts.ADMIN)  # the command line, run by the site's administrator
+    assert not accounts.reaches("", accounts.CLERK)  # nobody signed in

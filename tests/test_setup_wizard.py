@@ -8,10 +8,10 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialog
 
-from gridstation.core.station import accounts, station
-from gridstation.core.storage import paths, settings
-from gridstation.core.storage import db as dbmod
 from gridstation.core.rules.errors import DomainError
+from gridstation.core.station import accounts, station
+from gridstation.core.storage import db as dbmod
+from gridstation.core.storage import paths, settings
 from gridstation.ui import local_settings
 from gridstation.ui.setup_wizard import SetupWizard, should_offer
 from tests.helpers import activate, type_text

@@ -15,10 +15,10 @@ import pytest
 
 from gridstation.cli import main
 from gridstation.core.intake import intakes, residents
+from gridstation.core.rules.errors import DatabaseProblem, DomainError
 from gridstation.core.station import accounts, audit, catalog, schema, station
 from gridstation.core.storage import db as dbmod
 from gridstation.core.storage import models as m
-from gridstation.core.rules.errors import DatabaseProblem, DomainError
 from tests.conftest import PASSWORD
 from tests.helpers import make_id
 

@@ -15,11 +15,11 @@ import pytest
 from helpers import make_id
 
 from gridstation.core.intake import residents
+from gridstation.core.intake.intakes import COMPLETED, FORWARDED, RETURNED, IntakeInput, change_status, create_intake
+from gridstation.core.rules.errors import DomainError
 from gridstation.core.station import accounts, catalog
 from gridstation.core.statistics import stats
 from gridstation.core.storage import models as m
-from gridstation.core.rules.errors import DomainError
-from gridstation.core.intake.intakes import COMPLETED, FORWARDED, RETURNED, IntakeInput, change_status, create_intake
 
 pytestmark = pytest.mark.both_backends
 

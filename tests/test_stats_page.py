@@ -56,7 +56,7 @@ def wait_for_job(qtbot, page: StatsPage) -> None:
 
 def test_cards_and_charts_show_the_hand_counted_month(page, tmp_path):
     assert page.stats.month == FEB
-    shown = {card.caption: (value.text(), detail.text()) for card, (value, detail) in zip(CARDS, page.card_labels)}
+    shown = {card.caption: (value.text(), detail.text()) for card, (value, detail) in zip(CARDS, page.card_labels, strict=False)}
     assert shown == EXPECTED_CARDS
     assert page.ui.periodLabel.text() == "2025-02-01 至 2025-02-28"
     bars = page.bars_view.chart().series()[0]

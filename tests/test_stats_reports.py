@@ -9,13 +9,26 @@ from pathlib import Path
 import openpyxl
 import pytest
 from conftest import STATION, pdf_text
-from test_stats import (FEB, FEB_DAILY_COMPLETED, FEB_DAILY_RECEIVED, FEB_GRIDS, FEB_SERVICES, FEB_STAFF,
-                        FEB_TOP_KINDS, FEB_TOTAL, JAN_SERVICES, LAST_YEAR_SERVICES, PENSION, TOOLS, WAGE,
-                        YTD_SERVICES, known)  # noqa: F401 - ``known`` is a fixture
+from test_stats import (
+    FEB,
+    FEB_DAILY_COMPLETED,
+    FEB_DAILY_RECEIVED,
+    FEB_GRIDS,
+    FEB_SERVICES,
+    FEB_STAFF,
+    FEB_TOP_KINDS,
+    FEB_TOTAL,
+    JAN_SERVICES,
+    LAST_YEAR_SERVICES,
+    PENSION,
+    TOOLS,
+    WAGE,
+    YTD_SERVICES,  # noqa: F401 - ``known`` is a fixture
+    )
 
 from gridstation.cli import main
-from gridstation.core.storage import models as m
 from gridstation.core.statistics.stats import DEFINITIONS, add_months
+from gridstation.core.storage import models as m
 from gridstation.reports.annual import write_annual
 from gridstation.reports.monthly import write_monthly
 

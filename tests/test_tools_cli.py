@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from gridstation.cli import main
-from gridstation.core.storage import models as m
 from gridstation.core.intake import residents
+from gridstation.core.storage import models as m
 from gridstation.core.toolbox import tools
 from tests.conftest import pdf_text
 from tests.helpers import make_id

@@ -11,12 +11,12 @@ from PySide6.QtWidgets import QApplication
 
 from gridstation.core.intake import residents
 from gridstation.core.rules import idcard
-from gridstation.core.storage import settings
-from gridstation.core.toolbox import tools
 from gridstation.core.storage import models as m
+from gridstation.core.storage import settings
 from gridstation.core.storage.db import write_transaction
-from gridstation.ui.context import AppContext
+from gridstation.core.toolbox import tools
 from gridstation.core.toolbox.tool_stocktake import stock_take
+from gridstation.ui.context import AppContext
 from gridstation.ui.pages.tools_page import ToolsPage
 from gridstation.ui.pdf_preview import PdfPreviewDialog
 from gridstation.ui.theme import apply_theme

@@ -9,14 +9,14 @@ from pathlib import Path
 import pytest
 
 from gridstation.core.intake import residents
-from gridstation.core.station import audit
-from gridstation.core.storage import settings
-from gridstation.core.toolbox import tool_photos, tools
-from gridstation.core.storage import models as m
-from gridstation.core.toolbox import tool_stocktake as stock
-from gridstation.core.storage.db import write_transaction
 from gridstation.core.rules.errors import DomainError, NotFound, PermissionDenied
+from gridstation.core.station import audit
 from gridstation.core.station.opening_days import next_open_day
+from gridstation.core.storage import models as m
+from gridstation.core.storage import settings
+from gridstation.core.storage.db import write_transaction
+from gridstation.core.toolbox import tool_photos, tools
+from gridstation.core.toolbox import tool_stocktake as stock
 from tests import helpers
 from tests.helpers import make_id
 

@@ -8,9 +8,9 @@ import datetime as dt
 import pytest
 
 from gridstation.core.intake import residents
+from gridstation.core.rules.errors import DomainError
 from gridstation.core.station import catalog
 from gridstation.core.toolbox import tools
-from gridstation.core.rules.errors import DomainError
 from gridstation.ui.context import AppContext
 from gridstation.ui.main_window import MainWindow
 from gridstation.ui.pages.tools_page import ToolsPage

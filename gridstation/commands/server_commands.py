@@ -64,7 +64,7 @@ def cmd_district(args: argparse.Namespace, target: str) -> int:
 def table(header: list[str], rows: list[list[str]]) -> str:
     """Columns padded by display width, so Chinese headers line up in a terminal."""
     width = [max(_width(r[i]) for r in [header, *rows]) for i in range(len(header))]
-    lines = ["  ".join(_pad(cell, w, i) for i, (cell, w) in enumerate(zip(r, width))) for r in [header, *rows]]
+    lines = ["  ".join(_pad(cell, w, i) for i, (cell, w) in enumerate(zip(r, width, strict=False))) for r in [header, *rows]]
     lines.insert(1, "  ".join("-" * w for w in width))
     return "\n".join(lines)
 

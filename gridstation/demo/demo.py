@@ -42,18 +42,18 @@ from typing import Any
 from peewee import fn
 from stdnum.cn import ric, uscc
 
-from gridstation.core.station import accounts, audit, catalog
-from gridstation.core.storage import settings
-from gridstation.core.toolbox import tools
 from gridstation.core.intake import intakes as workflow
-from gridstation.core.storage import db as dbmod
-from gridstation.demo import demo_data as data
-from gridstation.core.storage import models as m
+from gridstation.core.intake.residents import ResidentInput, clean_input
 from gridstation.core.rules.errors import DomainError
-from gridstation.demo import demo_events
 from gridstation.core.rules.idcard import age_on
 from gridstation.core.rules.pinyin_keys import name_keys
-from gridstation.core.intake.residents import ResidentInput, clean_input
+from gridstation.core.station import accounts, audit, catalog
+from gridstation.core.storage import db as dbmod
+from gridstation.core.storage import models as m
+from gridstation.core.storage import settings
+from gridstation.core.toolbox import tools
+from gridstation.demo import demo_data as data
+from gridstation.demo import demo_events
 
 DEMO_PASSWORD = "demo1234"
 HISTORY_DAYS = 730
@@ -277,7 +277,7 @@ def _per_day(rng: random.Random, n: int, as_of: dt.datetime, weights: tuple[int,
     counts = [0] * len(days)
     for index in rng.choices(range(len(days)), cum_weights=cum, k=n):
         counts[index] += 1
-    for day, count in zip(days, counts):
+    for day, count in zip(days, counts, strict=False):
         if count:
             yield day, _times(rng, day, count, as_of)
 

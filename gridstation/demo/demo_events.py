@@ -15,11 +15,11 @@ from collections import Counter
 
 from peewee import fn
 
+from gridstation.core.events import lists, rules
+from gridstation.core.events.numbering import counter_scope, format_number
 from gridstation.core.storage import db as dbmod
 from gridstation.core.storage import models as m
 from gridstation.core.storage import settings
-from gridstation.core.events import lists, rules
-from gridstation.core.events.numbering import counter_scope, format_number
 
 DAYS = 365
 CHUNK = 5000
@@ -119,7 +119,6 @@ def write_events(rng: random.Random, count: int, head_id: int, as_of: dt.datetim
             rid, name, phone, doc = rng.choice(people)
             parties.add(event_id, rid, rules.REPORTER, name, doc, phone, place)
         # The day's work: a route, often an assignment, a closing when its time came.
-        elapsed = (as_of - found).total_seconds() / 86400
         routed_at = found + dt.timedelta(hours=rng.uniform(0.2, 6))
         route, case_no, reported_on = rules.IN_GRID, "", None
         if routed_at > as_of:

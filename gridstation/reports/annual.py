@@ -12,10 +12,10 @@ from pathlib import Path
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable
 
-from gridstation.core.storage.models import now
-from gridstation.core.statistics.stats import AnnualStats, Progress, annual_stats, months_begun
 from gridstation.core.statistics.event_tables import annual_event_tables
+from gridstation.core.statistics.stats import AnnualStats, Progress, annual_stats, months_begun
 from gridstation.core.statistics.stats_tables import annual_tables, summary_sentence, work_summary
+from gridstation.core.storage.models import now
 from gridstation.reports import charts, fonts
 from gridstation.reports.stats_pdf import CONTENT_WIDTH, Section, info_line, table_section, write_report
 

@@ -16,12 +16,22 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
-from gridstation.core.storage import models as m
-from gridstation.core.storage import settings
 from gridstation.core.rules.errors import DomainError, NotFound
 from gridstation.core.rules.pinyin_keys import sort_key
-from gridstation.reports.fonts import (CREATOR, FONT, INK, MUTED, StationInfo, fit_font_size, qr_code,
-                                       register_fonts, save_atomically, wrap_chars)
+from gridstation.core.storage import models as m
+from gridstation.core.storage import settings
+from gridstation.reports.fonts import (
+    CREATOR,
+    FONT,
+    INK,
+    MUTED,
+    StationInfo,
+    fit_font_size,
+    qr_code,
+    register_fonts,
+    save_atomically,
+    wrap_chars,
+)
 
 TITLE = "资产标签"
 LAYOUTS = {"3x8": (3, 8), "4x10": (4, 10)}

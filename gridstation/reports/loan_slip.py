@@ -17,12 +17,27 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, KeepTogether
 
 from gridstation.core.rules import idcard
-from gridstation.core.storage import models as m
 from gridstation.core.rules.money import yuan
+from gridstation.core.storage import models as m
 from gridstation.core.toolbox.tools import get_loan
-from gridstation.reports.fonts import (StationInfo, Styles, build_pdf, cn_date, cn_datetime, grid_table, header,
-                                       key_values, key_values_with_qr, label_width, notice_box, section,
-                                       signature_lines, spacer, styles, text)
+from gridstation.reports.fonts import (
+    StationInfo,
+    Styles,
+    build_pdf,
+    cn_date,
+    cn_datetime,
+    grid_table,
+    header,
+    key_values,
+    key_values_with_qr,
+    label_width,
+    notice_box,
+    section,
+    signature_lines,
+    spacer,
+    styles,
+    text,
+)
 from gridstation.reports.receipt import id_line
 
 TITLE = "共享工具借用单"

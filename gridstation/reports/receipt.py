@@ -16,12 +16,26 @@ from reportlab.platypus import Flowable
 
 from gridstation.core.intake import intakes
 from gridstation.core.rules import idcard
-from gridstation.core.storage import settings
-from gridstation.core.storage import models as m
 from gridstation.core.rules.errors import DomainError
-from gridstation.reports.fonts import (StationInfo, Styles, build_pdf, cn_date, cn_datetime, header, key_values,
-                                       key_values_with_qr, label_width, notice_box, qr_code, section,
-                                       signature_lines, styles, text)
+from gridstation.core.storage import models as m
+from gridstation.core.storage import settings
+from gridstation.reports.fonts import (
+    StationInfo,
+    Styles,
+    build_pdf,
+    cn_date,
+    cn_datetime,
+    header,
+    key_values,
+    key_values_with_qr,
+    label_width,
+    notice_box,
+    qr_code,
+    section,
+    signature_lines,
+    styles,
+    text,
+)
 
 TITLE = "受理回执"
 A5_SIZE, ROLL_SIZE = "A5", "80mm"

@@ -14,12 +14,12 @@ import functools
 from collections.abc import Callable
 from pathlib import Path
 
+from gridstation.core.events import rules as event_rules
+from gridstation.core.events.agreement import AgreementData, AgreementParty, agreement_data
+from gridstation.core.rules.errors import DomainError
 from gridstation.core.storage import models as m
 from gridstation.core.storage import settings
 from gridstation.core.toolbox import tool_stocktake
-from gridstation.core.rules.errors import DomainError
-from gridstation.core.events import rules as event_rules
-from gridstation.core.events.agreement import AgreementData, AgreementParty, agreement_data
 from gridstation.reports import annual, labels, loan_slip, mediation_agreement, monthly, receipt, stocktake
 from gridstation.reports.fonts import StationInfo
 

@@ -24,12 +24,18 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QComboBox, QDialog, QFileDialog, QTableWidgetItem, QWidget
 
 from gridstation.core.ledgers import ledger_read
+from gridstation.core.ledgers.ledger_columns import INTAKES, KIND_NAMES, KINDS, RESIDENTS
+from gridstation.core.ledgers.ledger_import import (
+    ImportOptions,
+    ImportReport,
+    ServiceMatch,
+    mapping_lines,
+    match_services,
+    run_import,
+)
+from gridstation.core.rules.errors import DomainError
 from gridstation.core.station import catalog
 from gridstation.core.storage import db as dbmod
-from gridstation.core.rules.errors import DomainError
-from gridstation.core.ledgers.ledger_columns import INTAKES, KIND_NAMES, KINDS, RESIDENTS
-from gridstation.core.ledgers.ledger_import import (ImportOptions, ImportReport, ServiceMatch, mapping_lines, match_services,
-                                            run_import)
 from gridstation.ui.context import AppContext
 from gridstation.ui.forms import load_form
 

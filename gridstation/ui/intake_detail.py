@@ -9,8 +9,8 @@ from gridstation.core.intake import intakes, residents
 from gridstation.core.rules import idcard
 from gridstation.core.rules.errors import DomainError
 from gridstation.ui.context import AppContext
-from gridstation.ui.forms import load_form
 from gridstation.ui.feedback import show_message
+from gridstation.ui.forms import load_form
 from gridstation.ui.keyboard import fit_to_screen
 from gridstation.ui.service_fields import ServiceFieldsForm
 

@@ -28,9 +28,9 @@ import peewee
 from PySide6.QtCore import QEvent, QObject, Qt, QThread, Signal
 from PySide6.QtWidgets import QLabel, QMainWindow, QToolBar
 
+from gridstation.core.rules.errors import DatabaseProblem
 from gridstation.core.station import changes
 from gridstation.core.storage import db as dbmod
-from gridstation.core.rules.errors import DatabaseProblem
 from gridstation.ui.context import AppContext
 
 POLL_SECONDS = 2.5

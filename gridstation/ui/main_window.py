@@ -14,7 +14,6 @@ from gridstation.ui.idle_lock import IdleWatcher
 from gridstation.ui.keyboard import focus_first_inside
 from gridstation.ui.pages import PAGES, PageSpec
 
-
 GEOMETRY_KEY = "mainWindow/geometry"
 
 
@@ -91,11 +90,7 @@ class MainWindow(QMainWindow):
         # late import (start-up time): loaded on first use, after the window's first paint
         from gridstation.core.station import accounts
 
-        try:
-            accounts.require(self.ctx.staff, spec.min_role)
-        except accounts.PermissionDenied:
-            return False
-        return True
+        return accounts.allows(self.ctx.staff, spec.min_role)
 
     def take_placement_from(self, other: QMainWindow) -> None:
         """Another staff member takes over: the new window keeps the old one's size and maximized state."""
@@ -165,8 +160,8 @@ class MainWindow(QMainWindow):
     def refresh_status(self) -> None:
         # late import (start-up time): loaded on first use, after the window's first paint
         from gridstation.core.station import accounts
-        from gridstation.core.storage import settings
         from gridstation.core.storage import db as dbmod
+        from gridstation.core.storage import settings
 
         name = settings.get("station_name")
         self.setWindowTitle(f"网格服务站 · {name}")
@@ -175,7 +170,7 @@ class MainWindow(QMainWindow):
         who = f"{staff.display_name}（{accounts.ROLE_NAMES.get(staff.role, staff.role)}）" if staff else "未登录"
         self.staff_label.setText(f"当前人员：{who}")
         # Where the data lives is the administrator's business; a clerk's status bar stays short.
-        admin = staff is not None and staff.role == accounts.ADMIN
+        admin = staff is not None and accounts.reaches(staff.role, accounts.ADMIN)
         self.db_label.setText(f"数据库：{dbmod.describe(self.ctx.target)}" if admin else "")
         self.db_label.setVisible(admin)
         self.refresh_backup_status()
@@ -202,8 +197,8 @@ class MainWindow(QMainWindow):
     def refresh_counts(self) -> None:
         # late import (start-up time): loaded on first use, after the window's first paint
         from gridstation.core.intake import intakes
-        from gridstation.core.toolbox import tools
         from gridstation.core.storage import models as m
+        from gridstation.core.toolbox import tools
 
         today = dt.date.today()
         late_intakes = m.Intake.select().where(intakes.overdue_condition(today)).count()

@@ -12,9 +12,9 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QWidget
 
-from gridstation.core.storage import models as m
-from gridstation.core.station import printouts
 from gridstation.core.rules.errors import DomainError
+from gridstation.core.station import printouts
+from gridstation.core.storage import models as m
 from gridstation.ui.background import IsCancelled, Progress, run_and_wait
 from gridstation.ui.pdf_preview import PdfPreviewDialog, show_pdf
 

@@ -7,8 +7,8 @@ from PySide6.QtWidgets import QLabel, QLineEdit, QListWidget, QListWidgetItem, Q
 
 from gridstation.core.intake import residents
 from gridstation.core.rules import idcard
-from gridstation.core.storage import models as m
 from gridstation.core.rules.errors import DomainError
+from gridstation.core.storage import models as m
 from gridstation.ui.feedback import show_message
 
 

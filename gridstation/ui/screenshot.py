@@ -13,8 +13,8 @@ def save_screenshot(page: str, out: Path, width: int = 1366, height: int = 768) 
 
     # late import (start-up time): loaded on first use, after the window's first paint
     from gridstation.core.station import accounts
-    from gridstation.core.storage import models as m
     from gridstation.core.storage import db as dbmod
+    from gridstation.core.storage import models as m
     from gridstation.ui.context import AppContext
     from gridstation.ui.main_window import MainWindow
     from gridstation.ui.pages import PAGES

@@ -8,9 +8,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QCheckBox, QComboBox, QDialog, QHeaderView, QTableWidgetItem, QWidget
 
+from gridstation.core.rules.errors import DomainError
 from gridstation.core.station import catalog
 from gridstation.core.storage import models as m
-from gridstation.core.rules.errors import DomainError
 from gridstation.ui.context import AppContext
 from gridstation.ui.forms import load_form
 from gridstation.ui.keyboard import fit_to_screen

@@ -8,14 +8,14 @@ from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QAbstractItemView, QFileDialog, QHeaderView, QMessageBox, QTableWidgetItem, QWidget
 
 from gridstation.core.ledgers import audit_text
-from gridstation.core.station import accounts, audit, backup, station
-from gridstation.core.storage import settings
-from gridstation.core.storage import db as dbmod
 from gridstation.core.rules.errors import DomainError
+from gridstation.core.station import accounts, audit, backup, station
+from gridstation.core.storage import db as dbmod
+from gridstation.core.storage import settings
 from gridstation.ui.background import BackgroundOp, IsCancelled, Progress, run_in_background
 from gridstation.ui.context import AppContext
-from gridstation.ui.forms import load_form
 from gridstation.ui.feedback import show_message
+from gridstation.ui.forms import load_form
 from gridstation.ui.table_model import Column, PagedTableModel, setup_table
 
 
@@ -44,7 +44,7 @@ class StaffTab(QWidget):
         self.ui.resetButton.clicked.connect(self.reset_password)
         self.ui.toggleButton.clicked.connect(self.toggle_active)
         self.ui.roleButton.clicked.connect(self.change_role)
-        self.ui.staffGroup.setVisible(ctx.role == accounts.ADMIN)
+        self.ui.staffGroup.setVisible(accounts.reaches(ctx.role, accounts.ADMIN))
         self.refresh()
 
     def refresh(self) -> None:
@@ -132,7 +132,7 @@ class AuditTab(QWidget):
                                 action=self.ui.actionFilterCombo.currentData() or "",
                                 date_from=self.ui.fromDate.date().toPython(), date_to=self.ui.toDate.date().toPython())
         entries = list(q.offset(offset).limit(limit))
-        return list(zip(entries, audit_text.sentences(entries)))
+        return list(zip(entries, audit_text.sentences(entries), strict=False))
 
     def refresh(self) -> None:
         current = self.ui.actionFilterCombo.currentData()

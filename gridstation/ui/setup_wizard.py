@@ -18,10 +18,10 @@ from PySide6.QtGui import QIcon
 from PySide6.QtPrintSupport import QPrinterInfo
 from PySide6.QtWidgets import QDialog, QFileDialog, QLineEdit, QWidget, QWizard, QWizardPage
 
-from gridstation.core.station import accounts, audit, backup, station
-from gridstation.core.storage import paths
-from gridstation.core.storage import db as dbmod
 from gridstation.core.rules.errors import DomainError
+from gridstation.core.station import accounts, audit, backup, station
+from gridstation.core.storage import db as dbmod
+from gridstation.core.storage import paths
 from gridstation.ui import local_settings
 from gridstation.ui.forms import Form, load_form
 

@@ -79,8 +79,8 @@ def search_figure(ctx: Context) -> Figure:
                 if app_ids != raw_ids:
                     raise RuntimeError(f"search({text!r}) found {app_ids[:5]}..., the raw query {raw_ids[:5]}...")
             for _kind, text, (sql, params) in mix:
-                app_ms.append(time_ms(lambda: search(text)))
-                raw_ms.append(time_ms(lambda: conn.execute(sql, params).fetchall()))
+                app_ms.append(time_ms(lambda text=text: search(text)))
+                raw_ms.append(time_ms(lambda sql=sql, params=params: conn.execute(sql, params).fetchall()))
     finally:
         conn.close()
     return Figure("resident_search_p95_ms", p95(app_ms), "ms", "raw_sqlite_search_p95_ms", p95(raw_ms))
@@ -99,10 +99,10 @@ def save_figure(ctx: Context) -> Figure:
 
 def timed_saves(ctx: Context, target: str) -> tuple[list[float], list[int]]:
     """Milliseconds of each create_intake on ``target`` (a file copy or a server), and the residents used."""
-    from gridstation.core.station import catalog
-    from gridstation.core.storage import models as m
-    from gridstation.core.station.accounts import ADMIN
     from gridstation.core.intake.intakes import IntakeInput, create_intake
+    from gridstation.core.station import catalog
+    from gridstation.core.station.accounts import ADMIN
+    from gridstation.core.storage import models as m
 
     saves = SAVES if not ctx.quick else SAVES // 3
     with opened(target):

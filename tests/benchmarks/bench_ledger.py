@@ -57,9 +57,9 @@ def read_only_pass(path: Path) -> float:
 
 
 def run(ctx: Context) -> list[Figure]:
-    from gridstation.core.storage import db as dbmod
     from gridstation.core.ledgers import ledger_import
     from gridstation.core.station import station
+    from gridstation.core.storage import db as dbmod
     from gridstation.core.storage import models
 
     rows = ctx.scale.residents

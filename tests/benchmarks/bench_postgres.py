@@ -55,8 +55,8 @@ def run(ctx: Context) -> list[Figure]:
         print("postgres: no server; set GRIDSTATION_BENCH_PG (or GRIDSTATION_TEST_PG) to a postgresql:// URL",
               file=sys.stderr)
         return []
-    from gridstation.core.storage import db as dbmod
     from gridstation.core.station import migrate
+    from gridstation.core.storage import db as dbmod
 
     sqlite_search = search_figure(ctx).value
     sqlite_save = save_figure(ctx).value

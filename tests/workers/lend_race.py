@@ -10,8 +10,8 @@ from multiprocessing.synchronize import Barrier
 from queue import Queue
 
 from gridstation.core.station import station
-from gridstation.core.toolbox import tools
 from gridstation.core.storage import models as m
+from gridstation.core.toolbox import tools
 
 
 def race(target: str, name: str, rounds: list[tuple[str, int]], barrier: Barrier, results: Queue) -> None:

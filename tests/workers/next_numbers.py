@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import sys
 
-from gridstation.core.storage import db as dbmod
 from gridstation.core.station import station
+from gridstation.core.storage import db as dbmod
 from gridstation.core.storage import serials
 
 

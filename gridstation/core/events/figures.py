@@ -33,9 +33,9 @@ from dataclasses import dataclass, field
 import peewee
 from peewee import SQL, Case, NodeList, fn
 
+from gridstation.core.events import lists, rules
 from gridstation.core.storage import db as dbmod
 from gridstation.core.storage import models as m
-from gridstation.core.events import lists, rules
 
 NO_GRID, NO_WORKER = "未分网格", "未登记人员"
 

@@ -12,10 +12,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from gridstation.core.storage import models as m
-from gridstation.core.rules.errors import DomainError
 from gridstation.core.events import handling, rules
 from gridstation.core.events.register import EventInput, PartyInput, register_event
+from gridstation.core.rules.errors import DomainError
+from gridstation.core.storage import models as m
 
 
 @dataclass

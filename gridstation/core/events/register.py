@@ -6,15 +6,15 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from gridstation.core.station import accounts, audit
-from gridstation.core.toolbox import tool_photos
-from gridstation.core.storage import models as m
-from gridstation.core.storage.db import write_transaction
-from gridstation.core.rules.errors import DomainError, NotFound
 from gridstation.core.events import lists, rules
 from gridstation.core.events.numbering import next_event_number
-from gridstation.core.rules.idcard import check_phone
 from gridstation.core.intake.residents import get_resident
+from gridstation.core.rules.errors import DomainError, NotFound
+from gridstation.core.rules.idcard import check_phone
+from gridstation.core.station import accounts, audit
+from gridstation.core.storage import models as m
+from gridstation.core.storage.db import write_transaction
+from gridstation.core.toolbox import tool_photos
 
 CLOCK_SLACK = dt.timedelta(minutes=5)  # PCs' clocks differ a little; an event is never found in the future
 MAX_TEXT = 2000

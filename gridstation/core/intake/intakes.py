@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from gridstation.core.rules.idcard import age_on
 import datetime as dt
 import json
 from dataclasses import dataclass
@@ -10,14 +9,15 @@ from typing import Any
 
 import peewee
 
-from gridstation.core.station import audit, catalog
-from gridstation.core.storage import settings
-from gridstation.core.storage import models as m
-from gridstation.core.station.accounts import CLERK, require
-from gridstation.core.storage.db import write_transaction
-from gridstation.core.rules.errors import DomainError, NotFound
-from gridstation.core.rules.pinyin_keys import sort_key
 from gridstation.core.intake.residents import get_resident, search_condition
+from gridstation.core.rules.errors import DomainError, NotFound
+from gridstation.core.rules.idcard import age_on
+from gridstation.core.rules.pinyin_keys import sort_key
+from gridstation.core.station import audit, catalog
+from gridstation.core.station.accounts import CLERK, require
+from gridstation.core.storage import models as m
+from gridstation.core.storage import settings
+from gridstation.core.storage.db import write_transaction
 from gridstation.core.storage.serials import next_number
 
 RECEIVED, IN_PROGRESS, COMPLETED, RETURNED, FORWARDED = "受理", "办理中", "办结", "退回", "转办"

@@ -11,14 +11,13 @@ from dataclasses import dataclass, field
 import peewee
 
 from gridstation.core.rules import idcard
-from gridstation.core.station import audit
-from gridstation.core.station.accounts import CLERK, require
-from gridstation.core.storage import models as m
-from gridstation.core.station.accounts import CLERK, require
-from gridstation.core.storage.db import write_transaction
 from gridstation.core.rules.errors import DomainError, NotFound
 from gridstation.core.rules.person_names import clean_name
 from gridstation.core.rules.pinyin_keys import name_keys, prefix_end
+from gridstation.core.station import audit
+from gridstation.core.station.accounts import CLERK, require
+from gridstation.core.storage import models as m
+from gridstation.core.storage.db import write_transaction
 
 MAX_NAME = 30
 

@@ -13,12 +13,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from gridstation.core.station import catalog
-from gridstation.core.storage import models as m
-from gridstation.core.station.accounts import ROLE_NAMES
 from gridstation.core.ledgers.ledger_columns import KIND_NAMES
 from gridstation.core.ledgers.ledger_export import EXPORT_NAMES
 from gridstation.core.rules.money import yuan
+from gridstation.core.station import catalog
+from gridstation.core.station.accounts import ROLE_NAMES
+from gridstation.core.storage import models as m
 
 # Every key the services write into an entry's before/after, as staff call it.
 LABELS: dict[str, str] = {

@@ -11,11 +11,11 @@ import re
 import unicodedata
 from dataclasses import dataclass, replace
 
+from gridstation.core.events import rules as event_rules
 from gridstation.core.intake import intakes
 from gridstation.core.rules import idcard
 from gridstation.core.station import catalog
 from gridstation.core.toolbox import tools
-from gridstation.core.events import rules as event_rules
 
 RESIDENTS, INTAKES, TOOLS, LOANS, EVENTS = "residents", "intakes", "tools", "loans", "events"
 KINDS = (RESIDENTS, INTAKES, TOOLS, LOANS, EVENTS)

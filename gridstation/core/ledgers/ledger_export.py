@@ -33,23 +33,33 @@ from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from gridstation.core.intake import intakes, residents
-from gridstation.core.ledgers import ledger_columns
-from gridstation.core.rules import idcard
-from gridstation.core.station import audit, catalog
-from gridstation.core.toolbox import tools
-from gridstation.core.storage import models as m
-from gridstation.core.station.accounts import CLERK, HEAD, require
-from gridstation.core.storage.db import write_transaction
-from gridstation.core.rules.errors import DomainError
 from gridstation.core.events import queries as event_queries
 from gridstation.core.events import rules as event_rules
+from gridstation.core.intake import intakes, residents
+from gridstation.core.ledgers import ledger_columns
 from gridstation.core.ledgers.ledger_columns import (
+    DATE,
+    EVENTS,
+    ID_NUMBER,
     IMPORT_NOTE,
-    DATE, EVENTS, ID_NUMBER, INTAKES, LOANS, MONEY, MOMENT, PHONE, RESIDENTS, TOOLS, ColumnSpec,
+    INTAKES,
+    LOANS,
+    MOMENT,
+    MONEY,
+    PHONE,
+    RESIDENTS,
+    TOOLS,
+    ColumnSpec,
 )
-from gridstation.core.storage.output_files import staged
 from gridstation.core.ledgers.spreadsheet_safety import as_text, is_risky
+from gridstation.core.rules import idcard
+from gridstation.core.rules.errors import DomainError
+from gridstation.core.station import audit, catalog
+from gridstation.core.station.accounts import CLERK, HEAD, require
+from gridstation.core.storage import models as m
+from gridstation.core.storage.db import write_transaction
+from gridstation.core.storage.output_files import staged
+from gridstation.core.toolbox import tools
 
 OVERDUE, ROSTER = "overdue", "roster"
 EXPORT_KINDS = (RESIDENTS, INTAKES, TOOLS, LOANS, OVERDUE, ROSTER, EVENTS)

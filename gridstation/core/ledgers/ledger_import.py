@@ -15,11 +15,10 @@ number) is skipped, or updated through ``residents.save_resident`` when the user
 
 from __future__ import annotations
 
-from abc import ABC, abstractmethod
-
 import datetime as dt
 import json
 import re
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,25 +26,33 @@ from typing import Any
 
 import peewee
 
+from gridstation.core.events import ledger as event_ledger
 from gridstation.core.intake import intakes, residents
 from gridstation.core.ledgers import ledger_read
-from gridstation.core.ledgers.ledger_export import write_table
-from gridstation.core.rules import idcard
-from gridstation.core.station import audit, catalog
-from gridstation.core.storage import settings
-from gridstation.core.toolbox import tools
-from gridstation.core.storage import models as m
-from gridstation.core.station.accounts import CLERK, require
-from gridstation.core.storage.db import bulk_insert, current, write_transaction
-from gridstation.core.rules.errors import DomainError
-from gridstation.core.events import ledger as event_ledger
 from gridstation.core.ledgers.ledger_columns import (
+    DATE,
+    EVENTS,
     IMPORT_NOTE,
-    DATE, EVENTS, INTAKES, KIND_NAMES, LOANS, MONEY, RESIDENTS, TOOLS, field_key,
+    INTAKES,
+    KIND_NAMES,
+    LOANS,
+    MONEY,
+    RESIDENTS,
+    TOOLS,
+    field_key,
 )
+from gridstation.core.ledgers.ledger_export import write_table
 from gridstation.core.ledgers.ledger_read import CellProblem, Ledger
+from gridstation.core.rules import idcard
+from gridstation.core.rules.errors import DomainError
 from gridstation.core.rules.money import parse_money, yuan
 from gridstation.core.rules.pinyin_keys import name_keys
+from gridstation.core.station import audit, catalog
+from gridstation.core.station.accounts import CLERK, require
+from gridstation.core.storage import models as m
+from gridstation.core.storage import settings
+from gridstation.core.storage.db import bulk_insert, current, write_transaction
+from gridstation.core.toolbox import tools
 
 CHUNK = 500  # rows per INSERT; well under SQLite's limit of bound variables
 PROGRESS_EVERY = 200

@@ -27,9 +27,9 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import range_boundaries
 
+from gridstation.core.ledgers.ledger_columns import ColumnSpec, columns_for, detect_mapping, normalise_header
 from gridstation.core.rules import idcard
 from gridstation.core.rules.errors import DomainError
-from gridstation.core.ledgers.ledger_columns import ColumnSpec, columns_for, detect_mapping, normalise_header
 
 HEADER_SEARCH_ROWS = 10
 CSV_ENCODINGS = ("utf-8-sig", "gb18030")  # GB18030 reads GBK, which Chinese Excel writes

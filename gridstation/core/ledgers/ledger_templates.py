@@ -54,7 +54,7 @@ def write_template(kind: str, out: Path | str) -> Path:
     notes.append(["有表头的每张工作表都会导入（可按月或按业务分表）：示例行导入前请删除或改成真实数据；"
                   "表头上方的标题行、序号列、空行和合计行会被跳过。"])
     notes.append(["不要合并单元格；身份证号码和电话请保持“文本”格式。橙色表头为必填列。"])
-    for letter, width in zip("ABCDE", (16, 9, 28, 70, 22)):
+    for letter, width in zip("ABCDE", (16, 9, 28, 70, 22), strict=False):
         notes.column_dimensions[letter].width = width
     for each in (sheet, notes):  # a station's own field labels and choices are text, never formulas
         guard_sheet(each)

@@ -7,13 +7,14 @@ import hashlib
 import hmac
 import os
 
+from gridstation.core.rules.errors import DomainError
+from gridstation.core.rules.person_names import clean_name
 from gridstation.core.station import audit
-# The roles and their check live in roles.py (below audit); services and tests keep asking accounts for them.
-from gridstation.core.station.roles import ADMIN, CLERK, HEAD, ROLE_NAMES, allows, require  # noqa: F401
+
+# The roles and their check live in roles.py, below audit; services, screens and tests ask accounts for them.
+from gridstation.core.station.roles import ADMIN, CLERK, HEAD, ROLE_NAMES, allows, reaches, require  # noqa: F401
 from gridstation.core.storage import models as m
 from gridstation.core.storage.db import write_transaction
-from gridstation.core.rules.errors import DomainError, PermissionDenied
-from gridstation.core.rules.person_names import clean_name
 
 MIN_PASSWORD = 6
 MAX_FAILURES = 5

@@ -24,10 +24,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from gridstation.core.station.roles import HEAD, require
 from gridstation.core.storage import db as dbmod
 from gridstation.core.storage import models as m
 from gridstation.core.storage import paths, postgres
-from gridstation.core.station.roles import HEAD, require
 
 
 def _digest(row: dict[str, Any], prev_hash: str) -> str:

@@ -15,19 +15,17 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import re
-import shutil
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from gridstation.core.rules.errors import DatabaseProblem, DomainError
 from gridstation.core.station import accounts, audit
 from gridstation.core.storage import db as dbmod
-from gridstation.core.storage import settings
 from gridstation.core.storage import models as m
-from gridstation.core.rules.errors import DatabaseProblem, DomainError
+from gridstation.core.storage import settings
 from gridstation.core.storage.output_files import staged
 
 KEEP_DAILY, KEEP_MONTHLY = 30, 12

@@ -9,12 +9,12 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
-from gridstation.core.station import audit
-from gridstation.core.storage import models as m
-from gridstation.core.station.accounts import HEAD, require
-from gridstation.core.storage.db import write_transaction
 from gridstation.core.rules.errors import DomainError, NotFound
 from gridstation.core.rules.money import parse_money, yuan
+from gridstation.core.station import audit
+from gridstation.core.station.accounts import HEAD, require
+from gridstation.core.storage import models as m
+from gridstation.core.storage.db import write_transaction
 
 FIELD_TYPES = {"text": "文本", "number": "数字", "money": "金额", "date": "日期", "choice": "选项",
                "bool": "是/否", "uscc": "统一社会信用代码"}

@@ -20,8 +20,8 @@ from dataclasses import dataclass
 
 from peewee import fn
 
-from gridstation.core.storage import models as m
 from gridstation.core.station import printouts
+from gridstation.core.storage import models as m
 
 DATA_AREAS = frozenset({"intake", "resident", "tools", "events"})
 ALL_AREAS = DATA_AREAS | {"settings"}

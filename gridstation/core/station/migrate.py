@@ -31,11 +31,11 @@ from pathlib import Path
 
 import peewee
 
+from gridstation.core.rules.errors import DomainError
 from gridstation.core.station import audit, backup, schema
-from gridstation.core.storage import postgres
 from gridstation.core.storage import db as dbmod
 from gridstation.core.storage import models as m
-from gridstation.core.rules.errors import DomainError
+from gridstation.core.storage import postgres
 
 BATCH = 2000
 
@@ -104,7 +104,7 @@ def _converted(model: type[m.BaseModel], rows: Iterable[Sequence[object]]) -> It
     """Rows as the application sees them (dates, booleans, ids), whatever the driver returned."""
     fields = _columns(model)
     for row in rows:
-        yield [field.python_value(value) for field, value in zip(fields, row)]
+        yield [field.python_value(value) for field, value in zip(fields, row, strict=False)]
 
 
 def _batches(cursor, size: int = BATCH) -> Iterator[list[tuple]]:
@@ -194,7 +194,7 @@ def _copy_table(model: type[m.BaseModel], source: sqlite3.Connection, database: 
     statement = f'INSERT INTO "{model._meta.table_name}" ({columns}) VALUES %s'
     cursor = database.cursor()
     for batch in _batches(source.execute(_select_sql(model, '"'))):
-        rows = [[f.db_value(v) for f, v in zip(fields, values)] for values in _converted(model, batch)]
+        rows = [[f.db_value(v) for f, v in zip(fields, values, strict=False)] for values in _converted(model, batch)]
         execute_values(cursor, statement, rows, page_size=1000)
 
 

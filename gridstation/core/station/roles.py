@@ -13,9 +13,14 @@ ROLE_NAMES = {CLERK: "窗口人员", HEAD: "站长", ADMIN: "管理员"}
 _RANK = {CLERK: 1, HEAD: 2, ADMIN: 3}
 
 
-def allows(role: str | None, needed: str) -> bool:
-    """Whether ``role`` reaches ``needed``; ``None`` is the command line run by the site admin."""
-    return role is None or _RANK.get(role, 0) >= _RANK[needed]
+def reaches(role: str, needed: str) -> bool:
+    """Whether a role (a staff's ``role`` field; "" for nobody) ranks at or above ``needed``."""
+    return _RANK.get(role, 0) >= _RANK[needed]
+
+
+def allows(actor: m.Staff | None, needed: str) -> bool:
+    """Whether ``actor`` may do what needs ``needed``: what a screen asks before it offers a button."""
+    return actor is None or (bool(actor.active) and reaches(actor.role, needed))
 
 
 def require(actor: m.Staff | None, role: str) -> None:
@@ -28,5 +33,5 @@ def require(actor: m.Staff | None, role: str) -> None:
         return
     if not actor.active:
         raise PermissionDenied("该账号已停用，不能再办理业务，请联系管理员。")
-    if not allows(actor.role, role):
+    if not reaches(actor.role, role):
         raise PermissionDenied(f"您的角色（{ROLE_NAMES.get(actor.role, actor.role)}）无权进行此操作，需要{ROLE_NAMES[role]}权限。")

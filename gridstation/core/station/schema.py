@@ -7,7 +7,6 @@ must check that the column is missing first (a version-1 database upgraded today
 
 from __future__ import annotations
 
-from gridstation.core.rules.errors import DatabaseProblem
 import hashlib
 import json
 import re
@@ -16,11 +15,12 @@ from collections.abc import Callable
 import peewee
 from playhouse.migrate import SchemaMigrator, migrate
 
+from gridstation.core.rules.errors import DatabaseProblem
 from gridstation.core.station import catalog
+from gridstation.core.station.upgrade_v6 import upgrade_to_6
 from gridstation.core.storage import db as dbmod
 from gridstation.core.storage import models as m
 from gridstation.core.storage import paths
-from gridstation.core.station.upgrade_v6 import upgrade_to_6
 
 # Tables as they stood at version 1 (intake only); version 2 added the tool box and the audit log,
 # version 3 the tool photos (``_ToolPhotoV3``), version 4 the services' aliases, version 6 the grid

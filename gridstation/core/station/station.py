@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import shutil
-import contextlib
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
+from gridstation.core.rules.errors import DatabaseProblem, DomainError
 from gridstation.core.station import accounts, audit, backup, catalog, schema
-from gridstation.core.storage import paths, settings
 from gridstation.core.storage import db as dbmod
 from gridstation.core.storage import models as m
-from gridstation.core.rules.errors import DatabaseProblem, DomainError
+from gridstation.core.storage import paths, settings
 
 
 @dataclass(frozen=True)

@@ -58,13 +58,33 @@ from pathlib import Path
 from typing import Any
 
 from gridstation import __version__
-from gridstation.core.storage import settings
 from gridstation.core.rules.errors import DomainError
 from gridstation.core.statistics import event_rollup as events_rollup
-from gridstation.core.statistics.stats import (TOP_KINDS, PensionStats, PeriodStats, ServiceRow, Tally, ToolStats, WageStats,
-                                    month_end, period_stats)
-from gridstation.core.statistics.stats_tables import (INTAKE_MEASURES, PENSION_ITEMS, TOOL_ITEMS, TOTAL, WAGE_ITEMS, Column,
-                                           Item, Money, StatTable, service_table, top_kinds_table)
+from gridstation.core.statistics.stats import (
+    TOP_KINDS,
+    PensionStats,
+    PeriodStats,
+    ServiceRow,
+    Tally,
+    ToolStats,
+    WageStats,
+    month_end,
+    period_stats,
+)
+from gridstation.core.statistics.stats_tables import (
+    INTAKE_MEASURES,
+    PENSION_ITEMS,
+    TOOL_ITEMS,
+    TOTAL,
+    WAGE_ITEMS,
+    Column,
+    Item,
+    Money,
+    StatTable,
+    service_table,
+    top_kinds_table,
+)
+from gridstation.core.storage import settings
 
 FORMAT = "gridstation-monthly-summary"
 VERSION = 1

@@ -52,14 +52,14 @@ from pathlib import Path
 import peewee
 from peewee import JOIN, Case, fn
 
-from gridstation.core.station import audit, catalog
-from gridstation.core.storage import db as dbmod
-from gridstation.core.storage import models as m
-from gridstation.core.station.accounts import HEAD, require
-from gridstation.core.storage.db import write_transaction
-from gridstation.core.rules.errors import DomainError
 from gridstation.core.events.figures import EventFigures, event_figures
 from gridstation.core.intake.intakes import COMPLETED, FORWARDED, OPEN_STATUSES, RETURNED, overdue_condition
+from gridstation.core.rules.errors import DomainError
+from gridstation.core.station import audit, catalog
+from gridstation.core.station.accounts import HEAD, require
+from gridstation.core.storage import db as dbmod
+from gridstation.core.storage import models as m
+from gridstation.core.storage.db import write_transaction
 
 # Return conditions of a LoanItem (set by the tool-box service when a unit comes back or is lost).
 DAMAGED, MISSING_PARTS, LOST = "损坏", "缺件", "遗失"
@@ -364,7 +364,7 @@ def _intake_tallies(w: _Window, detail: bool) -> tuple[list[ServiceRow], list[Gr
     Status is summed with CASE rather than grouped on: SQLite sorts every row of a GROUP BY, and
     each extra text key makes that sort markedly slower over a year of intakes.
     """
-    I = m.Intake  # noqa: E741 - the table, as in SQL
+    I = m.Intake  # noqa: E741, N806 - the table, as in SQL
     keys = [I.service, I.action, I.grid] if detail else [I.service]
     services: dict[int, ServiceRow] = {}
     grids: dict[int | None, GridRow] = {}
@@ -450,7 +450,7 @@ def _pension(w: _Window, row: ServiceRow) -> PensionStats:
     The pensioner test is an IN over the small pensioner list rather than a join, so each
     verification costs an index probe instead of reading the resident's row.
     """
-    R, I = m.Resident, m.Intake  # noqa: N806
+    R, I = m.Resident, m.Intake  # noqa: E741, N806 - the tables, as in SQL
     year = w.start.year
     pensioners = R.select(R.id).where(R.is_pensioner)
     certified = (I.select(fn.COUNT(I.resident.distinct()))
@@ -522,7 +522,7 @@ def _staff(w: _Window) -> list[StaffRow]:
 
 def _daily(w: _Window) -> list[DayCount]:
     """Intakes received and completed on each day up to the cut-off day (days without any: zero)."""
-    I = m.Intake  # noqa: E741
+    I = m.Intake  # noqa: E741, N806 - the table, as in SQL
     received = dict((_as_date(d), n) for d, n in
                     I.select(fn.date(I.received_at), fn.COUNT(I.id))
                     .where((I.received_at >= w.lo) & (I.received_at < w.hi))

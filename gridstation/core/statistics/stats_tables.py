@@ -12,9 +12,9 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from gridstation.core.station import catalog
 from gridstation.core.events.figures import summary_sentence as events_sentence
 from gridstation.core.rules.money import yuan
+from gridstation.core.station import catalog
 from gridstation.core.statistics.stats import AnnualStats, MonthlyStats, PeriodStats, ServiceRow, Tally
 
 TOTAL = "合计"

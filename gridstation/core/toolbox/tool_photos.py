@@ -15,8 +15,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from gridstation.core.storage import models as m
 from gridstation.core.rules.errors import DomainError
+from gridstation.core.storage import models as m
 
 MAX_BYTES = 5 * 1024 * 1024
 DIGEST_RE = re.compile(r"[0-9a-f]{64}")

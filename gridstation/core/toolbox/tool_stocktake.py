@@ -11,11 +11,11 @@ import json
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 
-from gridstation.core.station import audit
-from gridstation.core.storage import models as m
-from gridstation.core.station.accounts import CLERK, require
-from gridstation.core.storage.db import write_transaction
 from gridstation.core.rules.errors import DomainError, NotFound
+from gridstation.core.station import audit
+from gridstation.core.station.accounts import CLERK, require
+from gridstation.core.storage import models as m
+from gridstation.core.storage.db import write_transaction
 from gridstation.core.toolbox.tools import AVAILABLE, ON_LOAN, RESERVED, is_station_code, normalise_code
 
 # Units that should be on the shelf when staff count it.

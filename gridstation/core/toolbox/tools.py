@@ -20,19 +20,19 @@ from decimal import Decimal
 import peewee
 from peewee import fn
 
-from gridstation.core.station import audit
-from gridstation.core.storage import settings
-from gridstation.core.toolbox import tool_photos
-from gridstation.core.storage import models as m
-from gridstation.core.station.accounts import CLERK, HEAD, require
-from gridstation.core.storage.db import write_transaction
+from gridstation.core.intake.residents import get_resident
+from gridstation.core.intake.residents import reveal_phone as reveal_resident_phone
 from gridstation.core.rules.errors import DomainError, NotFound, PermissionDenied
 from gridstation.core.rules.idcard import mask_phone
 from gridstation.core.rules.money import parse_money, yuan
+from gridstation.core.station import audit
+from gridstation.core.station.accounts import CLERK, HEAD, require
 from gridstation.core.station.opening_days import station_next_open_day
-from gridstation.core.intake.residents import get_resident
-from gridstation.core.intake.residents import reveal_phone as reveal_resident_phone
+from gridstation.core.storage import models as m
+from gridstation.core.storage import settings
+from gridstation.core.storage.db import write_transaction
 from gridstation.core.storage.serials import next_number
+from gridstation.core.toolbox import tool_photos
 
 # Unit states (ToolUnit.state).
 AVAILABLE, ON_LOAN, RESERVED, REPAIR, LOST, SCRAPPED = "在库", "借出", "预约", "维修", "遗失", "报废"

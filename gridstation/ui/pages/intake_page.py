@@ -15,15 +15,15 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from gridstation.core.intake import intakes, residents
 from gridstation.core.rules import clock, idcard
-from gridstation.core.station import catalog
-from gridstation.core.storage import models as m
-from gridstation.core.station.accounts import HEAD
 from gridstation.core.rules.errors import DomainError
+from gridstation.core.station import catalog
+from gridstation.core.station.accounts import HEAD
+from gridstation.core.storage import models as m
 from gridstation.ui.background import BackgroundOp
 from gridstation.ui.context import AppContext
+from gridstation.ui.feedback import show_message
 from gridstation.ui.forms import load_form
 from gridstation.ui.keyboard import focus_first_inside, tab_chain
-from gridstation.ui.feedback import show_message
 from gridstation.ui.resident_picker import ResidentPicker
 from gridstation.ui.service_fields import ServiceFieldsForm
 from gridstation.ui.table_model import Column, PagedTableModel, setup_table

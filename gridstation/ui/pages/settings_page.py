@@ -6,14 +6,14 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidgetItem, QWidget
 
-from gridstation.core.station import accounts, catalog, station
-from gridstation.core.storage import settings
-from gridstation.core.storage import db as dbmod
 from gridstation.core.rules.errors import DomainError
-from gridstation.ui.context import AppContext
+from gridstation.core.station import accounts, catalog, station
+from gridstation.core.storage import db as dbmod
+from gridstation.core.storage import settings
 from gridstation.ui import local_settings
-from gridstation.ui.forms import load_form
+from gridstation.ui.context import AppContext
 from gridstation.ui.feedback import show_message
+from gridstation.ui.forms import load_form
 
 
 class SettingsPage(QWidget):
@@ -44,8 +44,8 @@ class SettingsPage(QWidget):
                   context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         QShortcut(QKeySequence(Qt.Key.Key_Return), table, activated=self.ui.editServiceButton.click,
                   context=Qt.ShortcutContext.WidgetShortcut)
-        is_admin = ctx.role == accounts.ADMIN or ctx.staff is None
-        is_head = is_admin or ctx.role == accounts.HEAD
+        is_admin = accounts.allows(ctx.staff, accounts.ADMIN)
+        is_head = accounts.allows(ctx.staff, accounts.HEAD)
         self.ui.stationTab.setEnabled(is_admin)
         self.ui.newServiceButton.setEnabled(is_head)
         self.ui.editServiceButton.setEnabled(is_head)

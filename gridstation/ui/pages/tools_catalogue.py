@@ -5,19 +5,20 @@ from __future__ import annotations
 import datetime as dt
 import re
 from pathlib import Path
+
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QFileDialog, QWidget
 
-from gridstation.core.station import printouts
-from gridstation.core.toolbox import tool_photos, tools
-from gridstation.core.station.accounts import HEAD
 from gridstation.core.rules.errors import DomainError
 from gridstation.core.rules.money import yuan
-from gridstation.ui.pages.tools_widgets import allowed, selected_row
+from gridstation.core.station import printouts
+from gridstation.core.station.accounts import HEAD
+from gridstation.core.toolbox import tool_photos, tools
 from gridstation.ui.context import AppContext
-from gridstation.ui.forms import Form
 from gridstation.ui.feedback import show_message
+from gridstation.ui.forms import Form
+from gridstation.ui.pages.tools_widgets import allowed, selected_row
 from gridstation.ui.table_model import Column, PagedTableModel, setup_table
 
 _LIST_SPLIT = re.compile(r"[、,，;；\s]+")

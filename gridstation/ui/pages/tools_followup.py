@@ -5,22 +5,23 @@ from __future__ import annotations
 import datetime as dt
 import html
 from pathlib import Path
+
 from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QHeaderView, QListWidgetItem, QVBoxLayout, QWidget
 
 from gridstation.core.intake import residents
 from gridstation.core.rules import idcard
-from gridstation.core.toolbox import tools
-from gridstation.core.storage import models as m
-from gridstation.core.toolbox import tool_stocktake as stock
 from gridstation.core.rules.errors import DomainError
 from gridstation.core.rules.pinyin_keys import sort_key
+from gridstation.core.storage import models as m
+from gridstation.core.toolbox import tool_stocktake as stock
+from gridstation.core.toolbox import tools
 from gridstation.ui.context import AppContext
+from gridstation.ui.feedback import show_message
 from gridstation.ui.forms import Form
 from gridstation.ui.keyboard import tab_chain
 from gridstation.ui.pages.tools_widgets import LOOKS, Banner, connect_scan, selected_row
-from gridstation.ui.feedback import show_message
 from gridstation.ui.resident_picker import ResidentPicker
 from gridstation.ui.table_model import Column, PagedTableModel, setup_table
 

@@ -9,18 +9,19 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+
 from PySide6.QtCore import QDate, QDateTime, QLocale, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
 from gridstation.core.intake import residents
 from gridstation.core.rules import idcard
-from gridstation.core.station import printouts
-from gridstation.core.toolbox import tools
-from gridstation.core.storage import models as m
-from gridstation.core.station.accounts import HEAD
 from gridstation.core.rules.errors import DomainError
 from gridstation.core.rules.money import yuan
+from gridstation.core.station import printouts
+from gridstation.core.station.accounts import HEAD
+from gridstation.core.storage import models as m
+from gridstation.core.toolbox import tools
 from gridstation.ui.context import AppContext
 from gridstation.ui.forms import Form
 from gridstation.ui.keyboard import tab_chain
