@@ -62,7 +62,7 @@ def cache_key(scale: Scale) -> str:
 
     digest = hashlib.sha256()
     for name in ("demo.py", "demo_data.py"):
-        digest.update((ROOT / "gridstation" / "core" / name).read_bytes())
+        digest.update((ROOT / "gridstation" / "demo" / name).read_bytes())
     return f"{scale.label}-v{schema.LATEST}-{digest.hexdigest()[:10]}"
 
 
