@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from gridstation.commands import (
-                                  backup_commands,
-                                  document_commands,
-                                  event_commands,
-                                  ledger_commands,
-                                  report_commands,
-                                  server_commands,
-                                  site_commands,
-                                  tool_commands,
+    backup_commands,
+    document_commands,
+    event_commands,
+    ledger_commands,
+    report_commands,
+    server_commands,
+    site_commands,
+    tool_commands,
 )
 from gridstation.commands.base import CommandError
 
