@@ -168,3 +168,14 @@ def test_clerk_may_not_edit_the_catalogue(clerk):
 def test_text_longer_than_its_column_is_refused_in_chinese(admin, resident, call, words):
     with pytest.raises(DomainError, match=words):
         call(admin, resident)
+
+
+def test_a_serial_reads_back_only_in_the_stations_own_format(db_path, admin):
+    """parse_serial is format_serial's inverse: the importer keeps the counter past a kept number with it."""
+    day = dt.datetime(2025, 1, 3, 9, 30)
+    scope = intakes.serial_scope(day)
+    assert intakes.parse_serial(intakes.format_serial(scope, 7)) == (scope, 7)
+    prefix = scope[: -len("20250103")]
+    for foreign in ("XX202501030007", f"{prefix}20251301 0007".replace(" ", ""), f"{prefix}2025010307",
+                    f"{prefix}20250103000７", f"{prefix}2025010300071x", "2025-01-03-7"):
+        assert intakes.parse_serial(foreign) is None, foreign

@@ -51,14 +51,12 @@ def _password(prompt: str) -> str:
 
 def cmd_init(args: argparse.Namespace, target: str) -> int:
     # late import (start-up time): every run, the window's too, loads all command modules
-    from gridstation.core.station import accounts, station
+    from gridstation.core.station import station
+    from gridstation.core.storage.db import describe, is_url
 
     password = _password(f"管理员 {args.admin} 的密码：")
-    accounts.check_password_rules(password)
-    opened = station.open_site(target, create=True)
-    station.init_station(args.station, args.admin, password, address=args.address,
-                         phone=args.phone, serial_prefix=args.prefix)
-    from gridstation.core.storage.db import describe, is_url
+    opened, _admin = station.create_site(target, args.station, args.admin, password, address=args.address,
+                                         phone=args.phone, serial_prefix=args.prefix)
 
     word = "已创建" if opened.version_before == 0 else "已检查"
     print(f"数据库{word}：{describe(target)}（结构版本 {opened.version_after}），服务站：{args.station}，管理员：{args.admin}")

@@ -20,6 +20,7 @@ from gridstation.core.rules.errors import DomainError, NotFound
 from gridstation.core.rules.pinyin_keys import sort_key
 from gridstation.core.storage import models as m
 from gridstation.core.storage import settings
+from gridstation.core.toolbox import tools
 from gridstation.reports.fonts import (
     CREATOR,
     FONT,
@@ -35,8 +36,6 @@ from gridstation.reports.fonts import (
 
 TITLE = "资产标签"
 LAYOUTS = {"3x8": (3, 8), "4x10": (4, 10)}
-# Lost and scrapped tools are no longer on the shelf, so they get no new sticker.
-NO_LABEL_STATES = ("遗失", "报废")
 CUT_GUIDE = colors.HexColor("#d0d0d0")
 
 
@@ -80,7 +79,7 @@ def per_page(layout: str) -> int:
 def label_items(kind: str | None = None) -> list[LabelItem]:
     """Units to label, grouped by kind so a sheet can be stuck on a shelf in order."""
     query = (m.ToolUnit.select(m.ToolUnit.asset_code, m.ToolKind.name).join(m.ToolKind)
-             .where(m.ToolUnit.state.not_in(NO_LABEL_STATES)))
+             .where(m.ToolUnit.state.not_in(tools.OUT_OF_SERVICE)))
     if kind is not None:
         found = m.ToolKind.get_or_none(m.ToolKind.name == " ".join(kind.split()))
         if found is None:

@@ -243,13 +243,11 @@ class SetupWizard(QWizard):
         if self.backup_folder():
             values["backup_dir"] = self.backup_folder()
         try:
-            station.open_site(str(temporary), create=True)
-            staff = station.init_station(
-                self._text(self.station_page, "stationNameEdit"), self._text(self.admin_page, "usernameEdit"),
-                admin.passwordEdit.text(), address=self._text(self.station_page, "addressEdit"),
-                phone=self._text(self.station_page, "phoneEdit"),
-                serial_prefix=self._text(self.station_page, "prefixEdit"))
-            station.update_settings(staff, values)
+            station.create_site(
+                str(temporary), self._text(self.station_page, "stationNameEdit"),
+                self._text(self.admin_page, "usernameEdit"), admin.passwordEdit.text(),
+                address=self._text(self.station_page, "addressEdit"), phone=self._text(self.station_page, "phoneEdit"),
+                serial_prefix=self._text(self.station_page, "prefixEdit"), more_settings=values)
             dbmod.close_database()
             os.replace(temporary, final)
             audit.move_anchor(str(temporary), str(final))

@@ -58,6 +58,22 @@ def format_serial(scope: str, number: int) -> str:
     return f"{scope}{number:04d}"
 
 
+def parse_serial(serial: str) -> tuple[str, int] | None:
+    """The (scope, sequence) of a 受理编号 in this station's own format; None for a number from elsewhere."""
+    prefix = settings.get("serial_prefix")
+    if not serial.startswith(prefix):
+        return None
+    day_text, seq_text = serial[len(prefix):len(prefix) + 8], serial[len(prefix) + 8:]
+    try:
+        day = dt.datetime.strptime(day_text, "%Y%m%d")
+    except ValueError:
+        return None
+    if not (seq_text.isascii() and seq_text.isdigit()):
+        return None
+    scope, seq = serial_scope(day), int(seq_text)
+    return (scope, seq) if format_serial(scope, seq) == serial else None
+
+
 def next_serial(received: dt.datetime) -> str:
     """The next 受理编号 of the day; call inside the intake's transaction."""
     scope = serial_scope(received)

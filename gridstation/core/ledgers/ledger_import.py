@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -666,17 +665,10 @@ class _Intakes(_Importer):
 
 def _reserve(serial: str) -> None:
     """Keep the station's counter past a kept number of its own format, so a later intake never takes it."""
-    prefix = settings.get("serial_prefix")
-    found = re.fullmatch(re.escape(prefix) + r"(\d{8})(\d{4})", serial)
-    if found is None:
+    parsed = intakes.parse_serial(serial)
+    if parsed is None:
         return
-    try:
-        day = dt.datetime.strptime(found.group(1), "%Y%m%d")
-    except ValueError:
-        return
-    scope, seq = intakes.serial_scope(day), int(found.group(2))
-    if intakes.format_serial(scope, seq) != serial:
-        return
+    scope, seq = parsed
     counter = m.SerialCounter.get_or_none(m.SerialCounter.scope == scope)
     if counter is None:
         m.SerialCounter.create(scope=scope, last=seq)

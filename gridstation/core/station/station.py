@@ -69,6 +69,27 @@ def is_initialised() -> bool:
     return m.Staff.select().where(m.Staff.role == accounts.ADMIN).exists()
 
 
+def create_site(target: str, station_name: str, admin: str, password: str, *, address: str = "",
+                phone: str = "", serial_prefix: str | None = None,
+                more_settings: dict[str, object] | None = None) -> tuple[Opened, m.Staff]:
+    """A new (or re-initialised) site: the one road of ``gridstation init`` and the first-run wizard.
+
+    The answers are checked before the database is touched, so a refused password or name leaves no
+    file behind; then the schema, the station's details, the first administrator and any further
+    settings (the wizard's backup folder and receipt size), each audited.
+    """
+    if not station_name.strip():
+        raise DomainError("请输入服务站名称。")
+    if serial_prefix:
+        check_setting("serial_prefix", serial_prefix)
+    accounts.check_password_rules(password)
+    opened = open_site(target, create=True)
+    staff = init_station(station_name, admin, password, address=address, phone=phone, serial_prefix=serial_prefix)
+    if more_settings:
+        update_settings(staff, more_settings)
+    return opened, staff
+
+
 def init_station(station_name: str, admin: str, password: str, *, address: str = "",
                  phone: str = "", serial_prefix: str | None = None) -> m.Staff:
     """First-run set-up: station details and the first administrator (or a password reset is refused)."""

@@ -59,11 +59,11 @@ from gridstation.core.station import audit, catalog
 from gridstation.core.station.accounts import HEAD, require
 from gridstation.core.storage import db as dbmod
 from gridstation.core.storage import models as m
-from gridstation.core.storage.db import write_transaction
+from gridstation.core.storage.db import as_date, write_transaction
+from gridstation.core.toolbox.tools import OUT_OF_SERVICE
 
 # Return conditions of a LoanItem (set by the tool-box service when a unit comes back or is lost).
 DAMAGED, MISSING_PARTS, LOST = "损坏", "缺件", "遗失"
-OUT_OF_SERVICE = ("遗失", "报废")  # ToolUnit states that no longer count as lendable
 NO_GRID, NO_STAFF = "未分网格", "未登记人员"
 FAR_FUTURE = dt.datetime(9999, 12, 31)
 TOP_KINDS = 10
@@ -274,13 +274,6 @@ def _days_between(later: peewee.Node, earlier: peewee.Node) -> peewee.Node:
     if dbmod.is_sqlite():
         return fn.julianday(later) - fn.julianday(earlier)
     return fn.date_part("epoch", later - earlier) / 86400.0
-
-
-def _as_date(value: object) -> dt.date:
-    """``date(x)`` comes back as text, a date or (through peewee's conversion) a datetime."""
-    if isinstance(value, dt.datetime):
-        return value.date()
-    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
 
 
 def period_stats(start: dt.date, end: dt.date, today: dt.date | None = None, *, detail: bool = True) -> PeriodStats:
@@ -523,11 +516,11 @@ def _staff(w: _Window) -> list[StaffRow]:
 def _daily(w: _Window) -> list[DayCount]:
     """Intakes received and completed on each day up to the cut-off day (days without any: zero)."""
     I = m.Intake  # noqa: E741, N806 - the table, as in SQL
-    received = dict((_as_date(d), n) for d, n in
+    received = dict((as_date(d), n) for d, n in
                     I.select(fn.date(I.received_at), fn.COUNT(I.id))
                     .where((I.received_at >= w.lo) & (I.received_at < w.hi))
                     .group_by(fn.date(I.received_at)).tuples())
-    completed = dict((_as_date(d), n) for d, n in
+    completed = dict((as_date(d), n) for d, n in
                      I.select(fn.date(I.completed_at), _count_if(I.status == COMPLETED))
                      .where((I.completed_at >= w.lo) & (I.completed_at < w.hi))
                      .group_by(fn.date(I.completed_at)).tuples())

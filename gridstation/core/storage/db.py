@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator
@@ -136,6 +137,14 @@ def after_commit(action: Callable[[], None]) -> None:
             pending.append(action)
     elif not current().in_transaction():
         action()
+
+
+def as_date(value: dt.date | dt.datetime | str) -> dt.date:
+    """A date read back from a query: SQLite's ``date(x)`` returns text, PostgreSQL a date, peewee's
+    conversion sometimes a datetime."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
 
 
 def is_sqlite(db: peewee.Database | None = None) -> bool:

@@ -30,7 +30,7 @@ from gridstation.core.station.accounts import CLERK, HEAD, require
 from gridstation.core.station.opening_days import station_next_open_day
 from gridstation.core.storage import models as m
 from gridstation.core.storage import settings
-from gridstation.core.storage.db import write_transaction
+from gridstation.core.storage.db import as_date, write_transaction
 from gridstation.core.storage.serials import next_number
 from gridstation.core.toolbox import tool_photos
 
@@ -41,6 +41,8 @@ UNIT_STATES = (AVAILABLE, ON_LOAN, RESERVED, REPAIR, LOST, SCRAPPED)
 MANUAL_STATES = (AVAILABLE, REPAIR, LOST, SCRAPPED)
 # Units the station can plan with when it counts what is free on a day.
 USABLE_STATES = (AVAILABLE, ON_LOAN, RESERVED)
+# Units no longer on the shelf: the figures do not count them in service, and they get no new sticker.
+OUT_OF_SERVICE = (LOST, SCRAPPED)
 
 # Conditions recorded at return, and where each sends the unit: a unit missing parts cannot go
 # out again with a wrong parts list, so it goes to repair like a damaged one.
@@ -438,7 +440,7 @@ def _daily_counts(kind_ids: Iterable[int], first: dt.date, last: dt.date, today:
     for kind_id, lent_at, due in (m.LoanItem.select(m.ToolUnit.kind, m.Loan.lent_at, m.Loan.due_date)
                                   .join(m.ToolUnit).switch(m.LoanItem).join(m.Loan)
                                   .where(open_item_condition() & m.ToolUnit.kind.in_(ids)).tuples()):
-        out_rows[kind_id].append((_as_date(lent_at), max(_as_date(due), today)))
+        out_rows[kind_id].append((as_date(lent_at), max(as_date(due), today)))
     held = (m.Reservation.select(m.Reservation.kind, m.Reservation.start_date, m.Reservation.end_date)
             .where(m.Reservation.kind.in_(ids) & (m.Reservation.status == RES_ACTIVE)
                    & (m.Reservation.start_date <= last) & (m.Reservation.end_date >= first)
@@ -447,7 +449,7 @@ def _daily_counts(kind_ids: Iterable[int], first: dt.date, last: dt.date, today:
         held = held.where(m.Reservation.resident != exclude_resident)
     held_rows: dict[int, list[tuple[dt.date, dt.date]]] = defaultdict(list)
     for kind_id, start, end in held.tuples():
-        held_rows[kind_id].append((_as_date(start), _as_date(end)))
+        held_rows[kind_id].append((as_date(start), as_date(end)))
     return {
         kind_id: [DayCount(day, totals.get(kind_id, 0),
                            sum(1 for a, b in out_rows[kind_id] if a <= day <= b),
@@ -455,14 +457,6 @@ def _daily_counts(kind_ids: Iterable[int], first: dt.date, last: dt.date, today:
                   for day in _days(first, last)]
         for kind_id in ids
     }
-
-
-def _as_date(value: dt.date | dt.datetime | str) -> dt.date:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    return dt.date.fromisoformat(str(value)[:10])
 
 
 def availability(start: dt.date | None = None, days: int = 14, *, kind_ids: Sequence[int] | None = None,
@@ -810,7 +804,7 @@ def renew(actor: m.Staff | None, slip_no: str, *, due_date: dt.date | None = Non
         if loan.renewals >= limit:
             raise DomainError(f"借用单 {loan.slip_no} 已续借 {loan.renewals} 次，本站最多续借 {limit} 次，请归还后重新借出。")
         kinds = {i.unit.kind.id: i.unit.kind for i in out}
-        old_due = _as_date(loan.due_date)
+        old_due = as_date(loan.due_date)
         new_due = due_date or default_due_date(max(today, old_due), min(k.loan_days for k in kinds.values()))
         if new_due <= old_due:
             raise DomainError(f"续借后的应还日期应晚于原应还日期（{old_due}）。", field="due_date")
@@ -861,7 +855,7 @@ def open_item(code: str, *, today: dt.date | None = None) -> OpenItem:
     still_out = [c for (c,) in m.LoanItem.select(m.ToolUnit.asset_code).join(m.ToolUnit)
                  .where((m.LoanItem.loan == loan) & open_item_condition()).order_by(m.LoanItem.id).tuples()]
     return OpenItem(item, loan, unit, unit.kind, loan.resident, item_parts(item),
-                    max(0, (today - _as_date(loan.due_date)).days),
+                    max(0, (today - as_date(loan.due_date)).days),
                     loan.deposit_fen - loan.deposit_refunded_fen, still_out)
 
 
@@ -1002,7 +996,7 @@ def _rows_for(loans: list[m.Loan], today: dt.date) -> list[LoanRow]:
             tools[loan_id].append((kind_name, code))
             out[loan_id] += returned is None
     return [LoanRow(loan, tools[loan.id], out[loan.id],
-                    max(0, (today - _as_date(loan.due_date)).days) if out[loan.id] else 0)
+                    max(0, (today - as_date(loan.due_date)).days) if out[loan.id] else 0)
             for loan in loans]
 
 
