@@ -25,7 +25,7 @@ and their counters from ``tools.slip_number``, ``tools.asset_code``, ``tools.sli
 ``tools.ASSET_SCOPE``, unit states after a return from ``tools.STATE_AFTER_RETURN``. A few rules live
 inside service functions that write one row at a time (the serial's four-digit day sequence, the
 wording of a history line, a returned unit's condition note); those are mirrored here, and
-tests/test_demo.py checks the numbering against the real functions by saving a real intake, loan
+tests/demo/test_demo.py checks the numbering against the real functions by saving a real intake, loan
 and unit on top of the demo data.
 """
 

@@ -20,7 +20,7 @@ module, which knows what only the server needs:
   model (read a counter, then write; read the audit chain's last hash, then append), so both
   databases behave the same, and a write transaction can never deadlock on another one. Serial
   numbers would stay unique and gap-free under row locks alone (the counter upsert locks its row;
-  ``tests/test_postgres.py`` checks that without this lock), but the audit chain needs the whole
+  ``tests/core/storage/test_postgres.py`` checks that without this lock), but the audit chain needs the whole
   read-then-append serialised, and row locks taken in different orders by different services could
   deadlock. Reads never wait for it.
 """
