@@ -68,7 +68,7 @@ def cmd_monthly(args: argparse.Namespace, target: str) -> int:
         write_monthly(month, partial[pdf], partial.get(xlsx))
         if summary is not None:
             from gridstation.core.statistics.district import summary_json
-            from gridstation.reports.fonts import save_atomically
+            from gridstation.reports.pdf_build import save_atomically
 
             save_atomically(partial[summary], summary_json(month).encode("utf-8"))
         record_report(None, title_of(month), files)

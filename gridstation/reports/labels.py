@@ -21,18 +21,11 @@ from gridstation.core.rules.pinyin_keys import sort_key
 from gridstation.core.storage import models as m
 from gridstation.core.storage import settings
 from gridstation.core.toolbox import tools
-from gridstation.reports.fonts import (
-    CREATOR,
-    FONT,
-    INK,
-    MUTED,
-    StationInfo,
-    fit_font_size,
-    qr_code,
-    register_fonts,
-    save_atomically,
-    wrap_chars,
-)
+from gridstation.reports.blocks import StationInfo, qr_code
+from gridstation.reports.fitting import fit_font_size, wrap_chars
+from gridstation.reports.fonts import FONT, register_fonts
+from gridstation.reports.pdf_build import CREATOR, save_atomically
+from gridstation.reports.styles import INK, MUTED
 
 TITLE = "资产标签"
 LAYOUTS = {"3x8": (3, 8), "4x10": (4, 10)}

@@ -19,12 +19,8 @@ from gridstation.core.rules import idcard
 from gridstation.core.rules.money import yuan
 from gridstation.core.storage import models as m
 from gridstation.core.toolbox.tools import get_loan, item_parts, loan_items
-from gridstation.reports.fonts import (
+from gridstation.reports.blocks import (
     StationInfo,
-    Styles,
-    build_pdf,
-    cn_date,
-    cn_datetime,
     grid_table,
     header,
     key_values,
@@ -33,11 +29,11 @@ from gridstation.reports.fonts import (
     notice_box,
     section,
     signature_lines,
-    spacer,
-    styles,
-    text,
 )
+from gridstation.reports.cn_dates import cn_date, cn_datetime
+from gridstation.reports.pdf_build import build_pdf
 from gridstation.reports.receipt import id_line
+from gridstation.reports.styles import Styles, spacer, styles, text
 
 TITLE = "共享工具借用单"
 SIGNATURES = ("经办人签字：", "借用人签字：")

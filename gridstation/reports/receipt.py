@@ -19,12 +19,8 @@ from gridstation.core.rules import idcard
 from gridstation.core.rules.errors import DomainError
 from gridstation.core.storage import models as m
 from gridstation.core.storage import settings
-from gridstation.reports.fonts import (
+from gridstation.reports.blocks import (
     StationInfo,
-    Styles,
-    build_pdf,
-    cn_date,
-    cn_datetime,
     header,
     key_values,
     key_values_with_qr,
@@ -33,9 +29,10 @@ from gridstation.reports.fonts import (
     qr_code,
     section,
     signature_lines,
-    styles,
-    text,
 )
+from gridstation.reports.cn_dates import cn_date, cn_datetime
+from gridstation.reports.pdf_build import build_pdf
+from gridstation.reports.styles import Styles, styles, text
 
 TITLE = "受理回执"
 A5_SIZE, ROLL_SIZE = "A5", "80mm"

@@ -21,7 +21,7 @@ from gridstation.core.storage import models as m
 from gridstation.core.storage import settings
 from gridstation.core.toolbox import tool_stocktake
 from gridstation.reports import annual, labels, loan_slip, mediation_agreement, monthly, receipt, stocktake
-from gridstation.reports.fonts import StationInfo
+from gridstation.reports.blocks import StationInfo
 
 Renderer = Callable[[Path], Path]
 

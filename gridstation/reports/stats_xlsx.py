@@ -20,7 +20,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from gridstation.core.ledgers.spreadsheet_safety import guard_sheet
 from gridstation.core.statistics.stats import DEFINITIONS
 from gridstation.core.statistics.stats_tables import Cell, Days, Money, Rate, StatTable
-from gridstation.reports.fonts import save_atomically
+from gridstation.reports.pdf_build import save_atomically
 
 MONEY_FORMAT = '"¥"#,##0.00'
 RATE_FORMAT = "0.0%"

@@ -16,7 +16,7 @@ from gridstation.core.station import audit, catalog
 from gridstation.core.storage import models as m
 from gridstation.core.storage import settings
 from gridstation.core.storage.db import write_transaction
-from gridstation.reports import fonts
+from gridstation.reports import fonts, styles
 from gridstation.reports.receipt import render_receipt, write_receipt
 from gridstation.reports.samples import sample_receipt
 from tests.conftest import STATION, pdf_text
@@ -152,7 +152,7 @@ def test_sample_receipt_renders_without_a_database_row(db_path, tmp_path):
 def test_font_registration_is_once_per_process():
     assert fonts.register_fonts() == fonts.FONT
     assert fonts.register_fonts() == fonts.FONT
-    assert fonts.styles(10) is fonts.styles(10)
+    assert styles.styles(10) is styles.styles(10)
 
 
 def test_cli_receipt_writes_the_pdf_and_an_audit_entry(admin, resident, db_path, tmp_path, capsys):

@@ -11,7 +11,7 @@ from pathlib import Path
 from reportlab.platypus import Paragraph
 
 from gridstation.core.intake import intakes, residents
-from gridstation.reports import fonts, labels, loan_slip, receipt, samples, stats_pdf
+from gridstation.reports import labels, loan_slip, receipt, samples, stats_pdf, styles
 from gridstation.reports.annual import write_annual
 from gridstation.reports.monthly import write_monthly
 from tests.conftest import pdf_text
@@ -50,7 +50,7 @@ def test_monthly_and_annual_keep_notes_and_signature_with_the_last_table(known, 
 
 
 def test_notes_are_at_least_8_pt():
-    notes = [f for f in stats_pdf.closing_block(fonts.styles(9.5), ["制表人："]) if isinstance(f, Paragraph)]
+    notes = [f for f in stats_pdf.closing_block(styles.styles(9.5), ["制表人："]) if isinstance(f, Paragraph)]
     numbered = [p for p in notes if re.match(r"\d+\. ", p.text)]
     assert numbered and all(p.style.fontSize >= 8 for p in numbered)
 
