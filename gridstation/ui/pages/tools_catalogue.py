@@ -17,7 +17,7 @@ from gridstation.core.station.accounts import HEAD
 from gridstation.core.toolbox import tool_photos, tools
 from gridstation.ui.context import AppContext
 from gridstation.ui.feedback import show_message
-from gridstation.ui.forms import Form
+from gridstation.ui.forms import load_form
 from gridstation.ui.pages.tools_widgets import allowed, selected_row
 from gridstation.ui.table_model import Column, PagedTableModel, setup_table
 
@@ -37,9 +37,11 @@ def kind_columns() -> list[Column]:
     ]
 
 
-class CatalogueTab:
-    def __init__(self, page: QWidget, ctx: AppContext, ui: Form) -> None:
-        self.page, self.ctx, self.ui = page, ctx, ui
+class CatalogueTab(QWidget):
+    def __init__(self, page: QWidget, ctx: AppContext, host: QWidget) -> None:
+        super().__init__(host)
+        self.page, self.ctx = page, ctx
+        self.ui = load_form("tools_catalogue.ui", self)
         self.kinds: list[tools.KindRow] = []
         self.kind_id: int | None = None
         self.photo = ""  # what the form saves as KindInput.photo: a stored digest or a newly chosen file

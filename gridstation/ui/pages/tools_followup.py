@@ -19,7 +19,7 @@ from gridstation.core.toolbox import tool_stocktake as stock
 from gridstation.core.toolbox import tools
 from gridstation.ui.context import AppContext
 from gridstation.ui.feedback import show_message
-from gridstation.ui.forms import Form
+from gridstation.ui.forms import load_form
 from gridstation.ui.keyboard import tab_chain
 from gridstation.ui.pages.tools_widgets import LOOKS, Banner, connect_scan, selected_row
 from gridstation.ui.resident_picker import ResidentPicker
@@ -30,11 +30,13 @@ REMINDER_OUTCOMES = ("已接通，答应近日归还", "无人接听", "电话�
 AVAILABILITY_DAYS = 14
 
 
-class OverdueTab:
+class OverdueTab(QWidget):
     """逾期: longest overdue first; the full phone number only on request (and audited)."""
 
-    def __init__(self, page: QWidget, ctx: AppContext, ui: Form) -> None:
-        self.page, self.ctx, self.ui = page, ctx, ui
+    def __init__(self, page: QWidget, ctx: AppContext, host: QWidget) -> None:
+        super().__init__(host)
+        self.page, self.ctx = page, ctx
+        self.ui = load_form("tools_overdue.ui", self)
         self.model = PagedTableModel([
             Column("借用单号", lambda r: r.loan.slip_no),
             Column("居民", lambda r: r.loan.resident.name),
@@ -151,11 +153,13 @@ class AvailabilityModel(QAbstractTableModel):
         return f"{day:%m-%d}\n周{WEEKDAYS[day.weekday()]}"
 
 
-class ReserveTab:
+class ReserveTab(QWidget):
     """预约: the availability grid, a reservation for a resident, and the list of active ones."""
 
-    def __init__(self, page: QWidget, ctx: AppContext, ui: Form) -> None:
-        self.page, self.ctx, self.ui = page, ctx, ui
+    def __init__(self, page: QWidget, ctx: AppContext, host: QWidget) -> None:
+        super().__init__(host)
+        self.page, self.ctx = page, ctx
+        self.ui = load_form("tools_reserve.ui", self)
         self.banner = Banner(self.ui.reserveBanner, self.ui.reserveBannerIcon, self.ui.reserveBannerText)
         self.picker = ResidentPicker(self.ui.reservePickerHost)
         host_layout = QVBoxLayout(self.ui.reservePickerHost)
@@ -245,11 +249,13 @@ STOCK_LOOKS = {stock.MATCHED: "ok", stock.ON_LOAN_FOUND: "unavailable", stock.OT
                stock.UNKNOWN: "unknown", stock.FOREIGN: "error"}
 
 
-class StockTab:
+class StockTab(QWidget):
     """盘点: scan every unit on the shelf; each scan says at once whether it matches the records."""
 
-    def __init__(self, page: QWidget, ctx: AppContext, ui: Form) -> None:
-        self.page, self.ctx, self.ui = page, ctx, ui
+    def __init__(self, page: QWidget, ctx: AppContext, host: QWidget) -> None:
+        super().__init__(host)
+        self.page, self.ctx = page, ctx
+        self.ui = load_form("tools_stock.ui", self)
         self.banner = Banner(self.ui.stockBanner, self.ui.stockBannerIcon, self.ui.stockBannerText)
         self.scanned: list[str] = []
         self.result_id: int | None = None  # the stock-take shown on the right, once one is finished

@@ -23,7 +23,7 @@ from gridstation.core.station.accounts import HEAD
 from gridstation.core.storage import models as m
 from gridstation.core.toolbox import tools
 from gridstation.ui.context import AppContext
-from gridstation.ui.forms import Form
+from gridstation.ui.forms import load_form
 from gridstation.ui.keyboard import tab_chain
 from gridstation.ui.pages.tools_widgets import Banner, allowed, connect_scan, selected_row
 from gridstation.ui.resident_picker import ResidentPicker
@@ -57,11 +57,13 @@ def loan_columns() -> list[Column]:
     ]
 
 
-class LendTab:
+class LendTab(QWidget):
     """借出: choose the borrower (F2) and scan tools (F4) in either order, then Ctrl+Enter."""
 
-    def __init__(self, page: QWidget, ctx: AppContext, ui: Form) -> None:
-        self.page, self.ctx, self.ui = page, ctx, ui
+    def __init__(self, page: QWidget, ctx: AppContext, host: QWidget) -> None:
+        super().__init__(host)
+        self.page, self.ctx = page, ctx
+        self.ui = load_form("tools_lend.ui", self)
         self.banner = Banner(self.ui.lendBanner, self.ui.lendBannerIcon, self.ui.lendBannerText)
         self.picker = ResidentPicker(self.ui.lendPickerHost)
         host_layout = QVBoxLayout(self.ui.lendPickerHost)
@@ -347,15 +349,17 @@ class LendTab:
         self.loans_model.reload()
 
 
-class ReturnTab:
+class ReturnTab(QWidget):
     """归还: scan a unit, its loan comes up; pick the condition (Alt+1..4), confirm with Ctrl+Enter
     or by scanning the same unit again. Scanning the slip's QR code lists what is still out."""
 
     CONDITION_RADIOS = (("goodRadio", tools.GOOD), ("damagedRadio", tools.DAMAGED),
                         ("missingRadio", tools.MISSING_PARTS), ("lostRadio", tools.LOST_ON_LOAN))
 
-    def __init__(self, page: QWidget, ctx: AppContext, ui: Form) -> None:
-        self.page, self.ctx, self.ui = page, ctx, ui
+    def __init__(self, page: QWidget, ctx: AppContext, host: QWidget) -> None:
+        super().__init__(host)
+        self.page, self.ctx = page, ctx
+        self.ui = load_form("tools_return.ui", self)
         self.banner = Banner(self.ui.returnBanner, self.ui.returnBannerIcon, self.ui.returnBannerText)
         self.pending: tools.OpenItem | None = None
         self.slip_no = ""
@@ -364,7 +368,7 @@ class ReturnTab:
         for number, (name, _condition) in enumerate(self.CONDITION_RADIOS, start=1):
             radio = getattr(self.ui, name)
             radio.toggled.connect(lambda on: on and self._condition_changed())
-            QShortcut(QKeySequence(f"Alt+{number}"), self.ui.returnTab, activated=radio.click,
+            QShortcut(QKeySequence(f"Alt+{number}"), self, activated=radio.click,
                       context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.ui.refundEdit.textEdited.connect(lambda _t: setattr(self, "refund_touched", True))
         self.ui.returnButton.clicked.connect(self.confirm)
