@@ -12,7 +12,7 @@ import sys
 import time
 from pathlib import Path
 
-from gridstation.core import logs
+from gridstation.core.storage import logs
 
 _IMPORTED_AT = time.time()
 _error_boxes: set = set()  # the unexpected-error dialogs on screen
@@ -40,6 +40,7 @@ def run_gui(target: str) -> int:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
+    # late import (start-up time): the window paints before the database layer loads
     from gridstation.ui.context import AppContext
     from gridstation.ui.main_window import MainWindow
     from gridstation.ui.qt_translations import install_qt_translations
@@ -81,8 +82,9 @@ def _sign_in_to(app, window) -> None:
 
 def _open_database(window) -> int | None:
     """None when the site database is open and has an administrator, else the exit status."""
-    from gridstation.core import station
-    from gridstation.core.errors import DatabaseProblem
+    # late import (start-up time): the window paints before the database layer loads
+    from gridstation.core.rules.errors import DatabaseProblem
+    from gridstation.core.station import station
 
     target = window.ctx.target
     try:
@@ -103,6 +105,7 @@ def _open_database(window) -> int | None:
 
 
 def _sign_in(parent=None, username: str = ""):
+    # late import (start-up time): the window paints before the database layer loads
     from gridstation.ui.login_dialog import LoginDialog
 
     dialog = LoginDialog(parent, username=username)
@@ -122,6 +125,7 @@ def _wire_staff_switching(window) -> None:
 
 
 def _open_main_window(target: str, staff, placed_like=None):
+    # late import (start-up time): the window paints before the database layer loads
     from gridstation.ui.context import AppContext
     from gridstation.ui.main_window import MainWindow
 
@@ -142,8 +146,9 @@ def _schedule_backups(app, window) -> None:
     """
     from PySide6.QtCore import QTimer
 
-    from gridstation.core import backup
-    from gridstation.core import db as dbmod
+    # late import (start-up time): the window paints before the database layer loads
+    from gridstation.core.station import backup
+    from gridstation.core.storage import db as dbmod
 
     if dbmod.is_url(window.ctx.target):
         return
@@ -163,7 +168,8 @@ def run_backup(window, label: str, *, wait: bool = False) -> None:
     """One automatic backup, off the GUI thread (``wait``: behind a dialog the application waits
     for, as at exit). A failure is refused in Chinese and audited by the service, logged here, and
     shown by the status bar's backup line, which turns into a warning."""
-    from gridstation.core import backup
+    # late import (start-up time): the window paints before the database layer loads
+    from gridstation.core.station import backup
     from gridstation.ui.background import run_and_wait, run_in_background
 
     target = window.ctx.target
@@ -211,8 +217,10 @@ def _offer_restore(message: str, target: str) -> bool:
     """A database that will not open is never overwritten; the newest good backup is offered instead."""
     from PySide6.QtWidgets import QMessageBox
 
-    from gridstation.core import backup
-    from gridstation.core.errors import DomainError
+    from gridstation.core.rules.errors import DomainError
+
+    # late import (start-up time): the window paints before the database layer loads
+    from gridstation.core.station import backup, station
 
     if "://" in target or not Path(target).exists() or os.environ.get("QT_QPA_PLATFORM") == "offscreen":
         return False
@@ -224,7 +232,7 @@ def _offer_restore(message: str, target: str) -> bool:
     if answer != QMessageBox.StandardButton.Yes:
         return False
     try:
-        backup.restore_file(None, target, newest)
+        station.restore_file(None, target, newest)
     except DomainError as exc:
         QMessageBox.critical(None, "网格服务站", exc.message)
         return False

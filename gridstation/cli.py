@@ -17,9 +17,9 @@ from collections.abc import Sequence
 
 from gridstation import __version__
 from gridstation.commands import COMMAND_MODULES, CommandError
-from gridstation.core import logs
-from gridstation.core.errors import DomainError
-from gridstation.core.paths import default_database
+from gridstation.core.rules.errors import DomainError
+from gridstation.core.storage import logs
+from gridstation.core.storage.paths import default_database
 
 
 class ChineseArgumentParser(argparse.ArgumentParser):
@@ -47,6 +47,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     target = args.db or default_database()
     if not args.command:
+        # late import (start-up time): Qt loads for the window only, not for a command
         from gridstation.app import run_gui
 
         return run_gui(target)

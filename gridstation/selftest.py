@@ -6,10 +6,11 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from gridstation.core.backup import integrity_problems
+from gridstation.core.station.backup import integrity_problems
 
 
 def run_selftest(report: Callable[[str], None] = print) -> list[str]:
+    # late import (start-up time): ReportLab loads only when the self-test runs
     from gridstation.reports.samples import render_all
 
     problems = integrity_problems()

@@ -1,4 +1,4 @@
-"""The README's two commands, with all their set-up: ``python3 installer/dev.py run`` and ``... test``.
+"""The README's commands, with all their set-up: ``python3 installer/dev.py run``, ``... test`` and ``... lint``.
 
 Creates ``.venv`` beside the source (once), installs GridStation and its dependencies into it
 (again only when pyproject.toml changes), then starts the application or runs the whole test suite.
@@ -45,7 +45,7 @@ def ensure_environment(extras: str) -> Path:
 
 def site_database(python: Path) -> str:
     """The database ``gridstation`` would open with no --db (asked from the installed package)."""
-    out = subprocess.run([str(python), "-c", "from gridstation.core.paths import default_database as d; print(d())"],
+    out = subprocess.run([str(python), "-c", "from gridstation.core.storage.paths import default_database as d; print(d())"],
                          check=True, capture_output=True, text=True)
     return out.stdout.strip()
 
@@ -76,12 +76,19 @@ def run_tests(args: list[str]) -> int:
     return code
 
 
+def run_lint(args: list[str]) -> int:
+    """ruff with the rules in pyproject.toml, over the package, the tests and the installer."""
+    python = ensure_environment("test")
+    return subprocess.call([str(python), "-m", "ruff", "check", *(args or ["."])], cwd=ROOT)
+
+
 def main() -> int:
-    if len(sys.argv) < 2 or sys.argv[1] not in ("run", "test"):
-        print("用法 / usage: python3 installer/dev.py run [gridstation 参数] | test [pytest 参数]", file=sys.stderr)
+    commands = {"run": run_app, "test": run_tests, "lint": run_lint}
+    if len(sys.argv) < 2 or sys.argv[1] not in commands:
+        print("用法 / usage: python3 installer/dev.py run [gridstation 参数] | test [pytest 参数] | lint",
+              file=sys.stderr)
         return 2
-    command, rest = sys.argv[1], sys.argv[2:]
-    return run_app(rest) if command == "run" else run_tests(rest)
+    return commands[sys.argv[1]](sys.argv[2:])
 
 
 if __name__ == "__main__":

@@ -28,8 +28,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # there at start, and a server database's audit head is kept there.
 os.environ.setdefault("GRIDSTATION_DATA_DIR", tempfile.mkdtemp(prefix="gridstation-test-data-"))
 
-from gridstation.core import accounts, station  # noqa: E402
-from gridstation.core import db as dbmod  # noqa: E402
+from gridstation.core.station import accounts, station  # noqa: E402
+from gridstation.core.storage import db as dbmod  # noqa: E402
 
 STATION = "新亚洲体育城社区为民服务站"
 PASSWORD = "secret123"
@@ -126,7 +126,7 @@ def db_path(site_db: str) -> Path:
 
 @pytest.fixture
 def admin(site_db: str):
-    from gridstation.core import models as m
+    from gridstation.core.storage import models as m
 
     return m.Staff.get(m.Staff.username == "admin")
 

@@ -13,7 +13,7 @@ def make_id(region: str = "110101", birth: str = "19900307", seq: str = "771") -
 
 def snapshot() -> dict[str, list[tuple]]:
     """Every row of every table except the audit log: 'nothing was stored' means this is unchanged."""
-    from gridstation.core import db as dbmod
+    from gridstation.core.storage import db as dbmod
 
     database = dbmod.current()
     tables = [t for t in database.get_tables() if t != "audit_log"]

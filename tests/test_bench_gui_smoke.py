@@ -10,9 +10,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from gridstation.core import db as dbmod
-from gridstation.core import demo
-from gridstation.core import models as m
+from gridstation.core.storage import db as dbmod
+from gridstation.core.storage import models as m
+from gridstation.demo import demo
 
 BENCH = Path(__file__).parent / "benchmarks" / "bench_gui.py"
 STEPS = {"search", "intake_receipt", "lend", "return", "export_year", "monthly_report", "roster"}

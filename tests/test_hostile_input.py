@@ -7,9 +7,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gridstation.core import catalog, intakes, residents, station, tool_stocktake, tools
-from gridstation.core import models as m
-from gridstation.core.errors import DomainError
+from gridstation.core.intake import intakes, residents
+from gridstation.core.rules.errors import DomainError
+from gridstation.core.station import catalog, station
+from gridstation.core.storage import models as m
+from gridstation.core.toolbox import tool_stocktake, tools
 from tests.helpers import make_id, snapshot
 
 HOSTILE = st.one_of(

@@ -1,9 +1,18 @@
-"""core and reports must run without Qt (CLI, tests, a server): no module there may import it."""
+"""The layers hold: core and reports run without Qt (CLI, tests, a server), and the import-linter contracts
+in pyproject.toml (core never imports documents, screens or commands; reports never imports screens; each
+of the core's subpackages builds only on those below it) are kept. Late imports count as imports."""
 
 import ast
+import os
+import re
+import subprocess
+import sys
 from pathlib import Path
 
-PACKAGE = Path(__file__).resolve().parents[1] / "gridstation"
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGE = ROOT / "gridstation"
 QT_ROOTS = {"PySide6", "PyQt5", "PyQt6", "qtpy", "qtawesome", "pytestqt", "shiboken6"}
 
 
@@ -34,3 +43,36 @@ def test_layer_check_catches_a_qt_import(tmp_path):
     sample = tmp_path / "bad.py"
     sample.write_text("from PySide6.QtCore import QObject\n")
     assert "PySide6" in imported_roots(sample)
+
+
+def lint_imports(config: Path, cwd: Path) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(cwd)}
+    code = "import sys; from importlinter.cli import lint_imports; sys.exit(lint_imports(sys.argv[1], no_cache=True))"
+    return subprocess.run([sys.executable, "-c", code, str(config)], cwd=cwd, env=env, capture_output=True,
+                          text=True, timeout=300)
+
+
+def test_the_import_contracts_are_kept():
+    run = lint_imports(ROOT / "pyproject.toml", ROOT)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert re.search(r"Contracts: 3 kept, 0 broken", run.stdout), run.stdout
+
+
+@pytest.mark.parametrize("source, target", [
+    ("core/rules/money.py", "gridstation.core.storage.db"),  # a lower layer reaching up
+    ("core/station/catalog.py", "gridstation.ui.main_window"),  # the core importing a screen, late
+    ("reports/receipt.py", "gridstation.ui.printing"),
+])
+def test_the_contracts_catch_a_wrong_import(tmp_path, source, target):
+    """The same contracts on a copy of the package with one wrong import added inside a function."""
+    copy = tmp_path / "gridstation"
+    for path in PACKAGE.rglob("*.py"):
+        dest = copy / path.relative_to(PACKAGE)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        dest.write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    with (copy / source).open("a", encoding="utf-8") as f:
+        f.write(f"\n\ndef _wrong():\n    import {target}  # noqa\n")
+    (tmp_path / "pyproject.toml").write_text((ROOT / "pyproject.toml").read_text(encoding="utf-8"), encoding="utf-8")
+    run = lint_imports(tmp_path / "pyproject.toml", tmp_path)
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert "0 broken" not in run.stdout and f"-> {target}" in run.stdout, run.stdout

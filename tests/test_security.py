@@ -4,10 +4,11 @@ import sqlite3
 import pytest
 
 from gridstation.cli import main
-from gridstation.core import accounts, audit, backup, catalog, residents, station
-from gridstation.core import db as dbmod
-from gridstation.core import models as m
-from gridstation.core.errors import DomainError, PermissionDenied
+from gridstation.core.intake import residents
+from gridstation.core.rules.errors import DomainError, PermissionDenied
+from gridstation.core.station import accounts, audit, backup, catalog, station
+from gridstation.core.storage import db as dbmod
+from gridstation.core.storage import models as m
 from tests.conftest import PASSWORD
 from tests.helpers import make_id, snapshot
 
@@ -121,7 +122,7 @@ def test_backup_restore_round_trip(db_path, admin, tmp_path):
     result = backup.backup_site(admin, str(db_path), tmp_path / "usb")
     assert result.path.exists() and result.rows["resident"] == 1
     residents.save_resident(admin, residents.ResidentInput(name="李四", doc_number=make_id(seq="123")))
-    kept = backup.restore_file(admin, str(db_path), result.path)
+    kept = station.restore_file(admin, str(db_path), result.path)
     assert kept is not None and kept.exists()
     restored = snapshot()
     assert restored == saved
@@ -136,7 +137,7 @@ def test_restore_refuses_a_file_that_is_not_ours(db_path, admin, tmp_path):
     conn.close()
     before = snapshot()
     with pytest.raises(DomainError, match="不是网格服务站数据库"):
-        backup.restore_file(admin, str(db_path), bogus)
+        station.restore_file(admin, str(db_path), bogus)
     assert snapshot() == before
 
 

@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
-from gridstation.commands import (backup_commands, document_commands, event_commands, ledger_commands, report_commands,
-                                  server_commands, site_commands, tool_commands)
+from gridstation.commands import (
+    backup_commands,
+    document_commands,
+    event_commands,
+    ledger_commands,
+    report_commands,
+    server_commands,
+    site_commands,
+    tool_commands,
+)
 from gridstation.commands.base import CommandError
 
 COMMAND_MODULES = [site_commands, document_commands, backup_commands, report_commands, tool_commands, ledger_commands,

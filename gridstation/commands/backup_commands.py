@@ -24,7 +24,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_backup(args: argparse.Namespace, target: str) -> int:
-    from gridstation.core import backup
+    # late import (start-up time): every run, the window's too, loads all command modules
+    from gridstation.core.station import backup
 
     open_site(target)
     result = backup.backup_site(None, target, Path(args.to) if args.to else None, label="manual")
@@ -33,18 +34,20 @@ def cmd_backup(args: argparse.Namespace, target: str) -> int:
 
 
 def cmd_restore(args: argparse.Namespace, target: str) -> int:
-    from gridstation.core import backup
+    # late import (start-up time): every run, the window's too, loads all command modules
+    from gridstation.core.station import backup, station
 
     source = in_path(args.file, "备份文件")
     backup.verify_file(source)
-    kept = backup.restore_file(None, target, source)
+    kept = station.restore_file(None, target, source)
     note = f"，原数据库已另存为 {kept}" if kept else ""
     print(f"已从 {source.name} 恢复数据库{note}。")
     return 0
 
 
 def cmd_check(args: argparse.Namespace, target: str) -> int:
-    from gridstation.core import backup
+    # late import (start-up time): every run, the window's too, loads all command modules
+    from gridstation.core.station import backup
 
     open_site(target)
     problems = backup.integrity_problems()
@@ -59,8 +62,9 @@ def cmd_check(args: argparse.Namespace, target: str) -> int:
 def cmd_audit_verify(args: argparse.Namespace, target: str) -> int:
     import sys
 
-    from gridstation.core import audit, backup
-    from gridstation.core import models as m
+    # late import (start-up time): every run, the window's too, loads all command modules
+    from gridstation.core.station import audit, backup
+    from gridstation.core.storage import models as m
 
     open_site(target)
     problem = audit.verify_chain(backup.backup_heads(target))

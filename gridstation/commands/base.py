@@ -17,7 +17,8 @@ class CommandError(Exception):
 
 def open_site(target: str, *, create: bool = False) -> None:
     """Open (and upgrade) the database for a command; commands that only read never create a file."""
-    from gridstation.core.station import open_site as _open
+    # late import (start-up time): every run, the window's too, loads all command modules
+    from gridstation.core.station.station import open_site as _open
 
     _open(target, create=create)
 

@@ -1,7 +1,7 @@
 """receipt, slip, labels: print a document to a PDF file from the command line.
 
 Every print is recorded in the audit log through the same service as the GUI's
-(``core/printouts.py``), after the file is complete and before it takes its name: a refused print
+(``core/station/printouts.py``), after the file is complete and before it takes its name: a refused print
 (unknown serial, unknown kind) or a refused audit entry (read-only database, lock timeout) leaves
 neither a file nor an entry.
 """
@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 
 from gridstation.commands.base import open_site, out_path
-from gridstation.core.output_files import staged
+from gridstation.core.storage.output_files import staged
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -36,7 +36,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 def cmd_receipt(args: argparse.Namespace, target: str) -> int:
     path = out_path(args.out)
     open_site(target)
-    from gridstation.core import intakes, printouts
+    # late import (start-up time): every run, the window's too, loads all command modules
+    from gridstation.core.intake import intakes
+    from gridstation.core.station import printouts
     from gridstation.reports.receipt import write_receipt
 
     serial = intakes.get_intake(args.serial).serial
@@ -50,7 +52,9 @@ def cmd_receipt(args: argparse.Namespace, target: str) -> int:
 def cmd_slip(args: argparse.Namespace, target: str) -> int:
     path = out_path(args.out)
     open_site(target)
-    from gridstation.core import printouts, tools
+    # late import (start-up time): every run, the window's too, loads all command modules
+    from gridstation.core.station import printouts
+    from gridstation.core.toolbox import tools
     from gridstation.reports.loan_slip import write_loan_slip
 
     slip_no = tools.get_loan(args.slip_no).slip_no
@@ -64,7 +68,8 @@ def cmd_slip(args: argparse.Namespace, target: str) -> int:
 def cmd_labels(args: argparse.Namespace, target: str) -> int:
     path = out_path(args.out)
     open_site(target)
-    from gridstation.core import printouts
+    # late import (start-up time): every run, the window's too, loads all command modules
+    from gridstation.core.station import printouts
     from gridstation.reports.labels import write_labels
 
     with staged(path) as partial:

@@ -35,7 +35,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _grid_id(name: str) -> int | None:
-    from gridstation.core import models as m
+    # late import (start-up time): every run, the window's too, loads all command modules
+    from gridstation.core.storage import models as m
 
     if not name:
         return None
@@ -47,6 +48,7 @@ def _grid_id(name: str) -> int | None:
 
 def cmd_add(args: argparse.Namespace, target: str) -> int:
     open_site(target)
+    # late import (start-up time): every run, the window's too, loads all command modules
     from gridstation.core.events.register import EventInput, PartyInput, register_event
 
     reporter = PartyInput(name=args.reporter, phone=args.reporter_phone) if args.reporter or args.reporter_phone else None
@@ -61,8 +63,9 @@ def cmd_list(args: argparse.Namespace, target: str) -> int:
     if args.limit < 1:
         raise CommandError("--limit 应为正整数。")
     open_site(target)
+    # late import (start-up time): every run, the window's too, loads all command modules
     from gridstation.core.events import queries, rules
-    from gridstation.core.idcard import mask_phone
+    from gridstation.core.rules.idcard import mask_phone
 
     which = {"在办": queries.OPEN, "逾期": rules.OVERDUE, "已销号": queries.CLOSED_LIST, "全部": queries.ALL}[args.which]
     rows = list(queries.query_events(queries.EventFilter(which=which, grid_id=_grid_id(args.grid))).limit(args.limit))
@@ -79,6 +82,7 @@ def cmd_list(args: argparse.Namespace, target: str) -> int:
 
 def cmd_show(args: argparse.Namespace, target: str) -> int:
     open_site(target)
+    # late import (start-up time): every run, the window's too, loads all command modules
     from gridstation.core.events.register import get_event, history
 
     e = get_event(args.number)

@@ -56,7 +56,8 @@ def cmd_template(args: argparse.Namespace, target: str) -> int:
     path = _xlsx_out(args.out)
     if args.kind == "intakes":
         open_site(target)  # the station's own service fields become columns
-    from gridstation.core.ledger_templates import write_template
+    # late import (start-up time): every run, the window's too, loads all command modules
+    from gridstation.core.ledgers.ledger_templates import write_template
 
     write_template(args.kind, path)
     print(f"已生成导入模板：{path}")
@@ -74,7 +75,8 @@ def cmd_import(args: argparse.Namespace, target: str) -> int:
     if choices and args.kind != "intakes":
         raise CommandError("--map 只用于受理台账（intakes）。")
     open_site(target)
-    from gridstation.core import ledger_import, ledger_read
+    # late import (start-up time): every run, the window's too, loads all command modules
+    from gridstation.core.ledgers import ledger_import, ledger_read
 
     ledger = ledger_read.open_ledger(source, args.kind)
     for value, service in choices:
@@ -128,7 +130,10 @@ def cmd_export(args: argparse.Namespace, target: str) -> int:
     if not 2000 <= year <= dt.date.today().year + 1:
         raise CommandError(f"认证年度 {year} 不合理。")
     open_site(target)
-    from gridstation.core import intakes, ledger_export, tools
+    # late import (start-up time): every run, the window's too, loads all command modules
+    from gridstation.core.intake import intakes
+    from gridstation.core.ledgers import ledger_export
+    from gridstation.core.toolbox import tools
 
     source: object = None
     if args.kind == "intakes":

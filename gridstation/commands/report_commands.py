@@ -12,7 +12,7 @@ import datetime as dt
 import re
 
 from gridstation.commands.base import CommandError, open_site, out_path, parse_month
-from gridstation.core.output_files import staged
+from gridstation.core.storage.output_files import staged
 
 FIRST_YEAR = 2000
 
@@ -27,7 +27,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--out", required=True, metavar="FILE.pdf", help="输出的 PDF 文件")
     p.add_argument("--xlsx", metavar="FILE.xlsx", help="同时导出各统计表到这个 Excel 文件")
     p.add_argument("--export-summary", metavar="FILE.json",
-                   help="同时导出供街道汇总的月度数据（gridstation district 读取；格式见 gridstation/core/district.py）")
+                   help="同时导出供街道汇总的月度数据（gridstation district 读取；格式见 gridstation/core/statistics/district.py）")
     p.set_defaults(handler=cmd_monthly)
 
     p = kinds.add_parser("annual", help="年度统计（A4 PDF，含工作总结参考段落）")
@@ -58,7 +58,8 @@ def cmd_monthly(args: argparse.Namespace, target: str) -> int:
     if summary is not None and summary.resolve() in {p.resolve() for p in (pdf, xlsx) if p is not None}:
         raise CommandError("--export-summary 不能与 --out 或 --xlsx 是同一个文件。")
     open_site(target)
-    from gridstation.core.stats import record_report
+    # late import (start-up time): every run, the window's too, loads all command modules
+    from gridstation.core.statistics.stats import record_report
     from gridstation.reports.monthly import title_of, write_monthly
 
     files = [p for p in (pdf, xlsx, summary) if p is not None]
@@ -66,8 +67,8 @@ def cmd_monthly(args: argparse.Namespace, target: str) -> int:
         partial = {p: stack.enter_context(staged(p)) for p in files}
         write_monthly(month, partial[pdf], partial.get(xlsx))
         if summary is not None:
-            from gridstation.core.district import summary_json
-            from gridstation.reports.fonts import save_atomically
+            from gridstation.core.statistics.district import summary_json
+            from gridstation.reports.pdf_build import save_atomically
 
             save_atomically(partial[summary], summary_json(month).encode("utf-8"))
         record_report(None, title_of(month), files)
@@ -79,7 +80,8 @@ def cmd_annual(args: argparse.Namespace, target: str) -> int:
     year = parse_year(args.year)
     pdf = out_path(args.out)
     open_site(target)
-    from gridstation.core.stats import record_report
+    # late import (start-up time): every run, the window's too, loads all command modules
+    from gridstation.core.statistics.stats import record_report
     from gridstation.reports.annual import title_of, write_annual
 
     with staged(pdf) as partial:

@@ -29,8 +29,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_migrate(args: argparse.Namespace, target: str) -> int:
-    from gridstation.core import migrate
-    from gridstation.core.db import describe
+    # late import (start-up time): every run, the window's too, loads all command modules
+    from gridstation.core.station import migrate
+    from gridstation.core.storage.db import describe
 
     source = in_path(args.source, "要迁移的数据库文件")
     checks = migrate.migrate_to_server(source, args.target, progress=lambda text: print(text, file=sys.stderr))
@@ -45,7 +46,8 @@ def cmd_migrate(args: argparse.Namespace, target: str) -> int:
 
 def cmd_district(args: argparse.Namespace, target: str) -> int:
     """Works on the files alone: the street office needs no station database."""
-    from gridstation.core import district
+    # late import (start-up time): every run, the window's too, loads all command modules
+    from gridstation.core.statistics import district
     from gridstation.reports.district import title_of, write_district
 
     month = parse_month(args.month)
@@ -62,7 +64,7 @@ def cmd_district(args: argparse.Namespace, target: str) -> int:
 def table(header: list[str], rows: list[list[str]]) -> str:
     """Columns padded by display width, so Chinese headers line up in a terminal."""
     width = [max(_width(r[i]) for r in [header, *rows]) for i in range(len(header))]
-    lines = ["  ".join(_pad(cell, w, i) for i, (cell, w) in enumerate(zip(r, width))) for r in [header, *rows]]
+    lines = ["  ".join(_pad(cell, w, i) for i, (cell, w) in enumerate(zip(r, width, strict=False))) for r in [header, *rows]]
     lines.insert(1, "  ".join("-" * w for w in width))
     return "\n".join(lines)
 

@@ -50,14 +50,13 @@ def _password(prompt: str) -> str:
 
 
 def cmd_init(args: argparse.Namespace, target: str) -> int:
-    from gridstation.core import accounts, station
+    # late import (start-up time): every run, the window's too, loads all command modules
+    from gridstation.core.station import station
+    from gridstation.core.storage.db import describe, is_url
 
     password = _password(f"管理员 {args.admin} 的密码：")
-    accounts.check_password_rules(password)
-    opened = station.open_site(target, create=True)
-    station.init_station(args.station, args.admin, password, address=args.address,
-                         phone=args.phone, serial_prefix=args.prefix)
-    from gridstation.core.db import describe, is_url
+    opened, _admin = station.create_site(target, args.station, args.admin, password, address=args.address,
+                                         phone=args.phone, serial_prefix=args.prefix)
 
     word = "已创建" if opened.version_before == 0 else "已检查"
     print(f"数据库{word}：{describe(target)}（结构版本 {opened.version_after}），服务站：{args.station}，管理员：{args.admin}")
@@ -69,7 +68,9 @@ def cmd_init(args: argparse.Namespace, target: str) -> int:
 def cmd_demo(args: argparse.Namespace, target: str) -> int:
     import time
 
-    from gridstation.core import demo, station
+    # late import (start-up time): every run, the window's too, loads all command modules
+    from gridstation.core.station import station
+    from gridstation.demo import demo
 
     for name in ("residents", "intakes", "loans"):
         if getattr(args, name) < 0:
@@ -84,6 +85,7 @@ def cmd_demo(args: argparse.Namespace, target: str) -> int:
 
 
 def cmd_selftest(args: argparse.Namespace, target: str) -> int:
+    # late import (start-up time): every run, the window's too, loads all command modules
     from gridstation.selftest import run_selftest
 
     open_site(target)
@@ -100,6 +102,7 @@ def cmd_screenshot(args: argparse.Namespace, target: str) -> int:
     path = out_path(args.out)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     open_site(target)
+    # late import (start-up time): every run, the window's too, loads all command modules
     from gridstation.ui.screenshot import save_screenshot
 
     save_screenshot(args.page, path, args.width, args.height)

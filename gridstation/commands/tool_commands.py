@@ -26,7 +26,8 @@ def cmd_overdue(args: argparse.Namespace, target: str) -> int:
     if args.limit < 1:
         raise CommandError("--limit 应为正整数。")
     open_site(target)
-    from gridstation.core import tools
+    # late import (start-up time): every run, the window's too, loads all command modules
+    from gridstation.core.toolbox import tools
 
     rows = tools.overdue_rows(limit=args.limit)
     print("\t".join(("借用单号", "居民", "电话", "工具", "应还日期", "逾期天数", "催还次数")))
@@ -49,7 +50,8 @@ def cmd_stocktake(args: argparse.Namespace, target: str) -> int:
     except UnicodeDecodeError:
         raise CommandError(f"文件 {path} 不是 UTF-8 文本，请另存为 UTF-8 后重试。") from None
     open_site(target)
-    from gridstation.core import tool_stocktake as stock
+    # late import (start-up time): every run, the window's too, loads all command modules
+    from gridstation.core.toolbox import tool_stocktake as stock
 
     result = stock.stock_take(None, codes)
     print(f"盘点已保存（第 {result.id} 号），共扫描 {result.scanned} 件。")

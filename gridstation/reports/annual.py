@@ -12,13 +12,13 @@ from pathlib import Path
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable
 
-from gridstation.core.models import now
-from gridstation.core.stats import AnnualStats, Progress, annual_stats, months_begun
-from gridstation.core.evaluation.tables import annual_rating_tables
-from gridstation.core.events.tables import annual_event_tables
-from gridstation.core.intake_materials.tables import annual_material_tables
-from gridstation.core.stats_tables import annual_tables, summary_sentence, work_summary
-from gridstation.reports import charts, fonts
+from gridstation.core.statistics.event_tables import annual_event_tables
+from gridstation.core.statistics.material_tables import annual_material_tables
+from gridstation.core.statistics.rating_tables import annual_rating_tables
+from gridstation.core.statistics.stats import AnnualStats, Progress, annual_stats, months_begun
+from gridstation.core.statistics.stats_tables import annual_tables, summary_sentence, work_summary
+from gridstation.core.storage.models import now
+from gridstation.reports import blocks, charts, styles
 from gridstation.reports.stats_pdf import CONTENT_WIDTH, Section, info_line, table_section, write_report
 
 
@@ -48,16 +48,16 @@ def write_annual(year: int, out: Path, *, today: dt.date | None = None, progress
     steps = steps_for(year, today)
     annual = annual_stats(year, today, progress=(lambda done, _total: progress(done, steps)) if progress else None)
     generated = now()
-    st = fonts.styles(9.5)
+    st = styles.styles(9.5)
     tables = (annual_tables(annual) + annual_event_tables(annual) + annual_material_tables(annual)
               + annual_rating_tables(annual))
     services, *rest = tables
     paragraph = work_summary(annual, today.year)
-    summary_box = fonts.notice_box([("", paragraph)], CONTENT_WIDTH, st)
+    summary_box = blocks.notice_box([("", paragraph)], CONTENT_WIDTH, st)
     sections = [Section("工作总结参考段落", [summary_box]), table_section(services, st),
                 Section("逐月受理与办结", [_month_chart(annual)])]
     sections += [table_section(t, st) for t in rest]
-    lead: list[Flowable] = [info_line(annual.total, generated, st), fonts.text(summary_sentence(annual.total, "全年"), st.body)]
+    lead: list[Flowable] = [info_line(annual.total, generated, st), styles.text(summary_sentence(annual.total, "全年"), st.body)]
     if progress:
         progress(steps - 1, steps)
     return write_report(out, title=title_of(year), lead=lead, sections=sections, generated=generated)

@@ -20,8 +20,9 @@ from reportlab.graphics.widgets.markers import makeMarker
 from reportlab.lib import colors
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
-from gridstation.core.stats_tables import count_axis
-from gridstation.reports.fonts import MUTED, register_fonts
+from gridstation.core.statistics.stats_tables import count_axis
+from gridstation.reports.fonts import register_fonts
+from gridstation.reports.styles import MUTED
 
 RECEIVED_COLOR = colors.HexColor("#2f6db5")
 COMPLETED_COLOR = colors.HexColor("#3f9a4f")

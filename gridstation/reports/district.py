@@ -15,10 +15,10 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable
 
-from gridstation.core import district
-from gridstation.core.models import now
-from gridstation.core.stats_tables import summary_sentence
-from gridstation.reports import fonts
+from gridstation.core.statistics import district
+from gridstation.core.statistics.stats_tables import summary_sentence
+from gridstation.core.storage.models import now
+from gridstation.reports import blocks, cn_dates, pdf_build, styles
 from gridstation.reports.stats_pdf import CONTENT_WIDTH, PAGE_MARGIN, closing_block, numbered, table_section
 from gridstation.reports.stats_xlsx import write_xlsx
 
@@ -38,18 +38,18 @@ def write_district(month: dt.date, summaries: Sequence[district.StationSummary],
     generated = now()
     title = title_of(month)
     heading = office.strip() or DEFAULT_OFFICE
-    st = fonts.styles(9.5)
-    period = f"统计期间：{fonts.cn_date(combined.start)}至{fonts.cn_date(combined.end)}"
+    st = styles.styles(9.5)
+    period = f"统计期间：{cn_dates.cn_date(combined.start)}至{cn_dates.cn_date(combined.end)}"
     if combined.running:
-        period += f"（月份尚未结束，数据截至{fonts.cn_date(combined.cutoff)}）"
+        period += f"（月份尚未结束，数据截至{cn_dates.cn_date(combined.cutoff)}）"
     story: list[Flowable] = [
-        *fonts.header(fonts.StationInfo(heading), title, st, CONTENT_WIDTH),
-        fonts.text(f"{period}　　汇总服务站：{len(summaries)}个　　生成时间：{fonts.cn_datetime(generated)}", st.small),
-        fonts.text(summary_sentence(combined, "本月各服务站合计"), st.body),
+        *blocks.header(blocks.StationInfo(heading), title, st, CONTENT_WIDTH),
+        styles.text(f"{period}　　汇总服务站：{len(summaries)}个　　生成时间：{cn_dates.cn_datetime(generated)}", st.small),
+        styles.text(summary_sentence(combined, "本月各服务站合计"), st.body),
         *numbered([table_section(t, st) for t in tables], st, closing_block(st, ["制表人：", "审核人："])),
     ]
     if xlsx is not None:
         write_xlsx(tables, xlsx, heading=f"{heading} {title}", generated=generated)
-    footer = f"{heading}　{title}　生成时间 {fonts.cn_datetime(generated)}"
-    return fonts.build_pdf(out, story, pagesize=A4, title=f"{heading} {title}", author=heading,
+    footer = f"{heading}　{title}　生成时间 {cn_dates.cn_datetime(generated)}"
+    return pdf_build.build_pdf(out, story, pagesize=A4, title=f"{heading} {title}", author=heading,
                            margin=PAGE_MARGIN, bottom=PAGE_MARGIN + 4 * mm, footer=footer)

@@ -16,17 +16,19 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
-from gridstation.core import models as m
-from gridstation.core import settings
-from gridstation.core.errors import DomainError, NotFound
-from gridstation.core.pinyin_keys import sort_key
-from gridstation.reports.fonts import (CREATOR, FONT, INK, MUTED, StationInfo, fit_font_size, qr_code,
-                                       register_fonts, save_atomically, wrap_chars)
+from gridstation.core.rules.errors import DomainError, NotFound
+from gridstation.core.rules.pinyin_keys import sort_key
+from gridstation.core.storage import models as m
+from gridstation.core.storage import settings
+from gridstation.core.toolbox import tools
+from gridstation.reports.blocks import StationInfo, qr_code
+from gridstation.reports.fitting import fit_font_size, wrap_chars
+from gridstation.reports.fonts import FONT, register_fonts
+from gridstation.reports.pdf_build import CREATOR, save_atomically
+from gridstation.reports.styles import INK, MUTED
 
 TITLE = "资产标签"
 LAYOUTS = {"3x8": (3, 8), "4x10": (4, 10)}
-# Lost and scrapped tools are no longer on the shelf, so they get no new sticker.
-NO_LABEL_STATES = ("遗失", "报废")
 CUT_GUIDE = colors.HexColor("#d0d0d0")
 
 
@@ -70,7 +72,7 @@ def per_page(layout: str) -> int:
 def label_items(kind: str | None = None) -> list[LabelItem]:
     """Units to label, grouped by kind so a sheet can be stuck on a shelf in order."""
     query = (m.ToolUnit.select(m.ToolUnit.asset_code, m.ToolKind.name).join(m.ToolKind)
-             .where(m.ToolUnit.state.not_in(NO_LABEL_STATES)))
+             .where(m.ToolUnit.state.not_in(tools.OUT_OF_SERVICE)))
     if kind is not None:
         found = m.ToolKind.get_or_none(m.ToolKind.name == " ".join(kind.split()))
         if found is None:

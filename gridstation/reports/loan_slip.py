@@ -7,7 +7,6 @@ can print a sample on a site that has not lent anything yet.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,14 +15,25 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, KeepTogether
 
-from gridstation.core import idcard
-from gridstation.core import models as m
-from gridstation.core.money import yuan
-from gridstation.core.tools import get_loan
-from gridstation.reports.fonts import (StationInfo, Styles, build_pdf, cn_date, cn_datetime, grid_table, header,
-                                       key_values, key_values_with_qr, label_width, notice_box, section,
-                                       signature_lines, spacer, styles, text)
+from gridstation.core.rules import idcard
+from gridstation.core.rules.money import yuan
+from gridstation.core.storage import models as m
+from gridstation.core.toolbox.tools import get_loan, item_parts, loan_items
+from gridstation.reports.blocks import (
+    StationInfo,
+    grid_table,
+    header,
+    key_values,
+    key_values_with_qr,
+    label_width,
+    notice_box,
+    section,
+    signature_lines,
+)
+from gridstation.reports.cn_dates import cn_date, cn_datetime
+from gridstation.reports.pdf_build import build_pdf
 from gridstation.reports.receipt import id_line
+from gridstation.reports.styles import Styles, spacer, styles, text
 
 TITLE = "共享工具借用单"
 SIGNATURES = ("经办人签字：", "借用人签字：")
@@ -59,14 +69,11 @@ class LoanSlipData:
 
 
 def loan_slip_data(loan: m.Loan) -> LoanSlipData:
-    items = (m.LoanItem.select(m.LoanItem, m.ToolUnit, m.ToolKind)
-             .join(m.ToolUnit).join(m.ToolKind)
-             .where(m.LoanItem.loan == loan).order_by(m.LoanItem.id))
     lines: list[LoanLine] = []
     notes: dict[str, str] = {}
-    for item in items:
+    for item in loan_items(loan):
         kind = item.unit.kind
-        lines.append(LoanLine(kind.name, item.unit.asset_code, [str(p) for p in json.loads(item.parts_out or "[]")]))
+        lines.append(LoanLine(kind.name, item.unit.asset_code, [str(p) for p in item_parts(item)]))
         if kind.safety_note.strip():
             notes.setdefault(kind.name, kind.safety_note.strip())
     resident = loan.resident

@@ -2,7 +2,7 @@
 
 The notice lists at once every document still lacking, in what form, where to get it when the station
 knows, and the date to bring it; the pledge is signed by a resident accepted with documents to follow.
-Both come from the intake's document check (core/intake_materials/), the resident's ID masked.
+Both come from the intake's document check (core/intake/material_rules.py, material_check.py), the resident's ID masked.
 """
 
 from __future__ import annotations
@@ -15,12 +15,26 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable
 
-from gridstation.core import idcard, intakes
-from gridstation.core.errors import DomainError
-from gridstation.core.intake_materials.intake_check import CheckView, check_of
-from gridstation.core.intake_materials.rules import DEFERRED, NOTICE
-from gridstation.reports.fonts import (StationInfo, Styles, build_pdf, cn_date, cn_datetime, grid_table, header,
-                                       key_values, label_width, section, signature_lines, styles, text)
+from gridstation.core.intake import intakes
+from gridstation.core.intake.material_check import CheckView, check_of
+from gridstation.core.intake.material_rules import DEFERRED, NOTICE
+from gridstation.core.rules import idcard
+from gridstation.core.rules.errors import DomainError
+from gridstation.reports.fonts import (
+    StationInfo,
+    Styles,
+    build_pdf,
+    cn_date,
+    cn_datetime,
+    grid_table,
+    header,
+    key_values,
+    label_width,
+    section,
+    signature_lines,
+    styles,
+    text,
+)
 
 NOTICE_TITLE, PLEDGE_TITLE = "一次性告知单", "容缺受理承诺书"
 TITLES = {NOTICE: NOTICE_TITLE, DEFERRED: PLEDGE_TITLE}

@@ -16,22 +16,19 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable
 
 from gridstation.core.events.agreement import AgreementData
-from gridstation.core.idcard import mask_id, mask_phone
-from gridstation.reports.fonts import (
+from gridstation.core.rules.idcard import mask_id, mask_phone
+from gridstation.reports.blocks import (
     StationInfo,
-    Styles,
-    build_pdf,
-    cn_date,
-    cn_datetime,
     grid_table,
     header,
     key_values,
     label_width,
     section,
     signature_lines,
-    styles,
-    text,
 )
+from gridstation.reports.cn_dates import cn_date, cn_datetime
+from gridstation.reports.pdf_build import build_pdf
+from gridstation.reports.styles import Styles, styles, text
 
 TITLE = "人民调解协议书"
 

@@ -12,13 +12,13 @@ from pathlib import Path
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Table, TableStyle
 
-from gridstation.core.models import now
-from gridstation.core.stats import MonthlyStats, Progress, monthly_stats
-from gridstation.core.evaluation.tables import monthly_rating_tables
-from gridstation.core.events.tables import monthly_event_tables
-from gridstation.core.intake_materials.tables import monthly_material_tables
-from gridstation.core.stats_tables import StatTable, monthly_tables, summary_sentence
-from gridstation.reports import charts, fonts
+from gridstation.core.statistics.event_tables import monthly_event_tables
+from gridstation.core.statistics.material_tables import monthly_material_tables
+from gridstation.core.statistics.rating_tables import monthly_rating_tables
+from gridstation.core.statistics.stats import MonthlyStats, Progress, monthly_stats
+from gridstation.core.statistics.stats_tables import StatTable, monthly_tables, summary_sentence
+from gridstation.core.storage.models import now
+from gridstation.reports import blocks, charts, styles
 from gridstation.reports.stats_pdf import CONTENT_WIDTH, Section, info_line, table_section, write_report
 from gridstation.reports.stats_xlsx import write_xlsx
 
@@ -34,7 +34,7 @@ def default_name(month: dt.date, suffix: str = ".pdf") -> str:
     return f"月度统计-{month:%Y-%m}{suffix}"
 
 
-def charts_block(ms: MonthlyStats, st: fonts.Styles) -> list[Flowable]:
+def charts_block(ms: MonthlyStats, st: styles.Styles) -> list[Flowable]:
     """Received vs completed per service beside the service mix; intakes per day below."""
     c = ms.current
     names = [row.name for row in c.services]
@@ -52,7 +52,7 @@ def charts_block(ms: MonthlyStats, st: fonts.Styles) -> list[Flowable]:
                              [("受理", charts.RECEIVED_COLOR, [d.received for d in c.daily]),
                               ("办结", charts.COMPLETED_COLOR, [d.completed for d in c.daily])],
                              CONTENT_WIDTH, 52 * mm)
-    return [row, fonts.spacer(3 * mm), line]
+    return [row, styles.spacer(3 * mm), line]
 
 
 def _prepare(month: dt.date, today: dt.date | None, progress: Progress | None) -> tuple[MonthlyStats, list[StatTable]]:
@@ -71,16 +71,16 @@ def write_monthly(month_first_day: dt.date, out: Path, xlsx: Path | None = None,
     """
     ms, tables = _prepare(month_first_day, today, progress)
     generated = now()
-    st = fonts.styles(9.5)
+    st = styles.styles(9.5)
     services, *rest = [t for t in tables if t.key != "每日受理"]
     sections = [table_section(services, st), Section("图表", charts_block(ms, st))]
     sections += [table_section(t, st) for t in rest]
-    lead: list[Flowable] = [info_line(ms.current, generated, st), fonts.text(summary_sentence(ms.current, "本月"), st.body)]
+    lead: list[Flowable] = [info_line(ms.current, generated, st), styles.text(summary_sentence(ms.current, "本月"), st.body)]
     if progress:
         progress(STEPS - 1, STEPS)
     title = title_of(ms.month)
     if xlsx is not None:
-        write_xlsx(tables, xlsx, heading=f"{fonts.StationInfo.current().name} {title}", generated=generated)
+        write_xlsx(tables, xlsx, heading=f"{blocks.StationInfo.current().name} {title}", generated=generated)
     return write_report(out, title=title, lead=lead, sections=sections, generated=generated)
 
 
@@ -90,5 +90,5 @@ def write_monthly_xlsx(month_first_day: dt.date, out: Path, *, today: dt.date | 
     ms, tables = _prepare(month_first_day, today, progress)
     if progress:
         progress(STEPS - 1, STEPS)
-    return write_xlsx(tables, out, heading=f"{fonts.StationInfo.current().name} {title_of(ms.month)}",
+    return write_xlsx(tables, out, heading=f"{blocks.StationInfo.current().name} {title_of(ms.month)}",
                       generated=now())

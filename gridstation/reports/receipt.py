@@ -14,12 +14,25 @@ from reportlab.lib.pagesizes import A5
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable
 
-from gridstation.core import idcard, intakes, settings
-from gridstation.core import models as m
-from gridstation.core.errors import DomainError
-from gridstation.reports.fonts import (StationInfo, Styles, build_pdf, cn_date, cn_datetime, header, key_values,
-                                       key_values_with_qr, label_width, notice_box, qr_code, section,
-                                       signature_lines, styles, text)
+from gridstation.core.intake import intakes
+from gridstation.core.rules import idcard
+from gridstation.core.rules.errors import DomainError
+from gridstation.core.storage import models as m
+from gridstation.core.storage import settings
+from gridstation.reports.blocks import (
+    StationInfo,
+    header,
+    key_values,
+    key_values_with_qr,
+    label_width,
+    notice_box,
+    qr_code,
+    section,
+    signature_lines,
+)
+from gridstation.reports.cn_dates import cn_date, cn_datetime
+from gridstation.reports.pdf_build import build_pdf
+from gridstation.reports.styles import Styles, styles, text
 
 TITLE = "受理回执"
 A5_SIZE, ROLL_SIZE = "A5", "80mm"

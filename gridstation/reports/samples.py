@@ -14,17 +14,26 @@ import functools
 from collections.abc import Callable
 from pathlib import Path
 
-from gridstation.core import models as m
-from gridstation.core import settings, tool_stocktake
-from gridstation.core.errors import DomainError
 from gridstation.core.events import rules as event_rules
 from gridstation.core.events.agreement import AgreementData, AgreementParty, agreement_data
-from gridstation.core.intake_materials.checklist import MaterialDef
-from gridstation.core.intake_materials.intake_check import CheckView
-from gridstation.core.intake_materials.rules import DEFERRED, NOTICE
-from gridstation.reports import (annual, labels, loan_slip, material_notices, mediation_agreement, monthly, receipt,
-                                 stocktake)
-from gridstation.reports.fonts import StationInfo
+from gridstation.core.intake.material_check import CheckView
+from gridstation.core.intake.material_rules import DEFERRED, NOTICE
+from gridstation.core.rules.errors import DomainError
+from gridstation.core.station.material_list import MaterialDef
+from gridstation.core.storage import models as m
+from gridstation.core.storage import settings
+from gridstation.core.toolbox import tool_stocktake
+from gridstation.reports import (
+    annual,
+    labels,
+    loan_slip,
+    material_notices,
+    mediation_agreement,
+    monthly,
+    receipt,
+    stocktake,
+)
+from gridstation.reports.blocks import StationInfo
 
 Renderer = Callable[[Path], Path]
 

@@ -1,6 +1,6 @@
 """What the monthly and the annual statistics PDFs share: the page, the tables, the notes, the signature.
 
-Both documents are A4 portrait built through ``reports.fonts`` (header, ruled tables, signature
+Both documents are A4 portrait built through ``reports.blocks`` (header, ruled tables, signature
 lines, page footer with 第n页／共N页), so they look like every other document of the station.
 """
 
@@ -16,14 +16,14 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, KeepTogether, Table
 
-from gridstation.core.stats import DEFINITIONS, PeriodStats
-from gridstation.core.stats_tables import StatTable, display
-from gridstation.reports import fonts
+from gridstation.core.statistics.stats import DEFINITIONS, PeriodStats
+from gridstation.core.statistics.stats_tables import StatTable, display
+from gridstation.reports import blocks, cn_dates, pdf_build, styles
 
 PAGE_MARGIN = 14 * mm
 CONTENT_WIDTH = A4[0] - 2 * PAGE_MARGIN
 KEEP_ROWS = 14  # tables up to this many rows never split across pages
-CELL_PADDING = 7  # fonts.grid_table's left and right cell padding together
+CELL_PADDING = 7  # blocks.grid_table's left and right cell padding together
 NOTE_SIZE = 8.5  # the definitions are read, and printed: never below 8 pt
 
 
@@ -45,7 +45,7 @@ def cn_number(n: int) -> str:
     return ("" if tens == 1 else DIGITS[tens]) + "十" + (DIGITS[ones] if ones else "")
 
 
-def table_section(table: StatTable, st: fonts.Styles) -> Section:
+def table_section(table: StatTable, st: styles.Styles) -> Section:
     """The table ruled and shaded like every list the station prints.
 
     Text columns align left and figures right; the total row is shaded. A short table is kept on
@@ -55,17 +55,17 @@ def table_section(table: StatTable, st: fonts.Styles) -> Section:
     widths = header_widths([c.label for c in table.columns], [c.width for c in table.columns], rows, st)
     first = table.rows[0] if table.rows else []
     aligns = ["left" if i < len(first) and isinstance(first[i], str) else "right" for i in range(len(widths))]
-    grid: Table = fonts.grid_table([c.label for c in table.columns], rows, widths, st, aligns=aligns)
+    grid: Table = blocks.grid_table([c.label for c in table.columns], rows, widths, st, aligns=aligns)
     if table.has_total and table.rows:
-        grid.setStyle([("BACKGROUND", (0, -1), (-1, -1), fonts.SHADE)])
+        grid.setStyle([("BACKGROUND", (0, -1), (-1, -1), styles.SHADE)])
     body: list[Flowable] = [grid]
     if table.note:
-        body.append(fonts.text(table.note, st.small))
+        body.append(styles.text(table.note, st.small))
     return Section(table.title, body, keep=len(rows) <= KEEP_ROWS)
 
 
 def header_widths(labels: Sequence[str], weights: Sequence[float], rows: Sequence[Sequence[str]],
-                  st: fonts.Styles) -> list[float]:
+                  st: styles.Styles) -> list[float]:
     """Column widths over the page in proportion to ``weights``, each wide enough for its heading on
     one line (「平均办理天数」 never breaks into 平均办理天/数) where the page has room for that.
 
@@ -89,7 +89,7 @@ def header_widths(labels: Sequence[str], weights: Sequence[float], rows: Sequenc
     return widths
 
 
-def numbered(sections: Sequence[Section], st: fonts.Styles, closing: Sequence[Flowable] = ()) -> list[Flowable]:
+def numbered(sections: Sequence[Section], st: styles.Styles, closing: Sequence[Flowable] = ()) -> list[Flowable]:
     """Headings 一、二、… before each section, kept with what they introduce.
 
     ``closing`` (the notes and the signature lines) is kept with the last section, so the last page
@@ -97,7 +97,7 @@ def numbered(sections: Sequence[Section], st: fonts.Styles, closing: Sequence[Fl
     """
     story: list[Flowable] = []
     for index, part in enumerate(sections):
-        heading = fonts.section(f"{cn_number(index + 1)}、{part.title}", st)
+        heading = blocks.section(f"{cn_number(index + 1)}、{part.title}", st)
         last = index == len(sections) - 1
         if part.keep or last:
             story.append(KeepTogether(heading + part.body + (list(closing) if last else [])))
@@ -108,29 +108,29 @@ def numbered(sections: Sequence[Section], st: fonts.Styles, closing: Sequence[Fl
     return story
 
 
-def closing_block(st: fonts.Styles, signers: Sequence[str]) -> list[Flowable]:
+def closing_block(st: styles.Styles, signers: Sequence[str]) -> list[Flowable]:
     """The definitions every figure follows, then the signature lines: printed with the figures so
     nobody has to guess, at a size that stays legible on paper."""
-    note = fonts.styles(NOTE_SIZE / fonts.SMALL_RATIO).small
-    items: list[Flowable] = [*fonts.section("统计口径说明", st)]
-    items += [fonts.text(f"{index}. {line}", note) for index, line in enumerate(DEFINITIONS, start=1)]
-    return [*items, fonts.signature_lines(list(signers), CONTENT_WIDTH, st)]
+    note = styles.styles(NOTE_SIZE / styles.SMALL_RATIO).small
+    items: list[Flowable] = [*blocks.section("统计口径说明", st)]
+    items += [styles.text(f"{index}. {line}", note) for index, line in enumerate(DEFINITIONS, start=1)]
+    return [*items, blocks.signature_lines(list(signers), CONTENT_WIDTH, st)]
 
 
-def info_line(stats: PeriodStats, generated: dt.datetime, st: fonts.Styles) -> Flowable:
-    period = f"统计期间：{fonts.cn_date(stats.start)}至{fonts.cn_date(stats.end)}"
+def info_line(stats: PeriodStats, generated: dt.datetime, st: styles.Styles) -> Flowable:
+    period = f"统计期间：{cn_dates.cn_date(stats.start)}至{cn_dates.cn_date(stats.end)}"
     if stats.running:
-        period += f"（尚未结束，数据截至{fonts.cn_date(stats.cutoff)}）"
-    return fonts.text(f"{period}　　生成时间：{fonts.cn_datetime(generated)}", st.small)
+        period += f"（尚未结束，数据截至{cn_dates.cn_date(stats.cutoff)}）"
+    return styles.text(f"{period}　　生成时间：{cn_dates.cn_datetime(generated)}", st.small)
 
 
 def write_report(out: Path, *, title: str, lead: Sequence[Flowable], sections: Sequence[Section],
                  generated: dt.datetime) -> Path:
     """Header, the lead lines, the numbered sections with the notes and the head's signature, then the file."""
-    st = fonts.styles(9.5)
-    station = fonts.StationInfo.current()
-    full: list[Flowable] = [*fonts.header(station, title, st, CONTENT_WIDTH), *lead,
+    st = styles.styles(9.5)
+    station = blocks.StationInfo.current()
+    full: list[Flowable] = [*blocks.header(station, title, st, CONTENT_WIDTH), *lead,
                             *numbered(sections, st, closing_block(st, ["制表人：", "站长签字："]))]
-    footer = f"{station.name}　{title}　生成时间 {fonts.cn_datetime(generated)}"
-    return fonts.build_pdf(out, full, pagesize=A4, title=f"{station.name} {title}", author=station.name,
+    footer = f"{station.name}　{title}　生成时间 {cn_dates.cn_datetime(generated)}"
+    return pdf_build.build_pdf(out, full, pagesize=A4, title=f"{station.name} {title}", author=station.name,
                            margin=PAGE_MARGIN, bottom=PAGE_MARGIN + 4 * mm, footer=footer)

@@ -17,10 +17,10 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from gridstation.core.spreadsheet_safety import guard_sheet
-from gridstation.core.stats import DEFINITIONS
-from gridstation.core.stats_tables import Cell, Days, Money, Rate, StatTable
-from gridstation.reports.fonts import save_atomically
+from gridstation.core.ledgers.spreadsheet_safety import guard_sheet
+from gridstation.core.statistics.stats import DEFINITIONS
+from gridstation.core.statistics.stats_tables import Cell, Days, Money, Rate, StatTable
+from gridstation.reports.pdf_build import save_atomically
 
 MONEY_FORMAT = '"¥"#,##0.00'
 RATE_FORMAT = "0.0%"

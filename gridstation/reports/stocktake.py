@@ -16,10 +16,20 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable
 
-from gridstation.core import models as m
-from gridstation.core import tool_stocktake as stock
-from gridstation.reports.fonts import (StationInfo, Styles, build_pdf, cn_datetime, grid_table, header, key_values,
-                                       label_width, section, signature_lines, styles, text)
+from gridstation.core.storage import models as m
+from gridstation.core.toolbox import tool_stocktake as stock
+from gridstation.reports.blocks import (
+    StationInfo,
+    grid_table,
+    header,
+    key_values,
+    label_width,
+    section,
+    signature_lines,
+)
+from gridstation.reports.cn_dates import cn_datetime
+from gridstation.reports.pdf_build import build_pdf
+from gridstation.reports.styles import Styles, styles, text
 
 TITLE = "工具盘点结果"
 SIGNATURES = ("盘点人：", "复核人：")

@@ -36,8 +36,8 @@ import shiboken6
 from PySide6.QtCore import QCoreApplication, QEvent, QEventLoop, QObject, QRunnable, Qt, QThreadPool
 from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog, QWidget
 
-from gridstation.core import db as dbmod
-from gridstation.core.errors import DomainError
+from gridstation.core.rules.errors import DomainError
+from gridstation.core.storage import db as dbmod
 
 Progress = Callable[[int, int], None]
 IsCancelled = Callable[[], bool]

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
 if TYPE_CHECKING:  # the window paints before the database layer is imported
-    from gridstation.core import models as m
+    from gridstation.core.storage import models as m
 
 
 class Bus(QObject):

@@ -8,14 +8,28 @@ import json
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
-                               QLineEdit, QListWidget, QListWidgetItem, QPushButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
-from gridstation.core import idcard, intakes
-from gridstation.core import models as m
-from gridstation.core.errors import DomainError
 from gridstation.core.evaluation import ratings, rectification
 from gridstation.core.evaluation.rules import BAD, CARD, LEVELS, PHONE, REASONS, VIEWS
+from gridstation.core.intake import intakes
+from gridstation.core.rules import idcard
+from gridstation.core.rules.errors import DomainError
+from gridstation.core.storage import models as m
 from gridstation.ui.context import AppContext
 from gridstation.ui.feedback import MessageLine, show_message
 

@@ -11,23 +11,42 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (QComboBox, QDialog, QFileDialog, QFormLayout, QHBoxLayout, QLabel,
-                               QLineEdit, QPlainTextEdit, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
-from gridstation.core import models as m
-from gridstation.core.errors import DomainError
 from gridstation.core.events import agreement, handling, lists, mediation, rules
-from gridstation.core.events.register import (EventInput, PartyInput, add_photo, get_event, history, parties_of,
-                                              photos_of, register_event)
-from gridstation.core.idcard import mask_phone
+from gridstation.core.events.register import (
+    EventInput,
+    PartyInput,
+    add_photo,
+    get_event,
+    history,
+    parties_of,
+    photos_of,
+    register_event,
+)
+from gridstation.core.rules.errors import DomainError
+from gridstation.core.rules.idcard import mask_phone
+from gridstation.core.storage import models as m
 from gridstation.reports.mediation_agreement import write_agreement
 from gridstation.ui.context import AppContext
 from gridstation.ui.feedback import show_message
 from gridstation.ui.pdf_preview import show_pdf
 from gridstation.ui.printing import new_pdf_path
 from gridstation.ui.resident_picker import ResidentPicker, resident_line
-
 
 PHOTO_FILTER = "图片 (*.jpg *.jpeg *.png *.gif *.bmp *.webp)"
 

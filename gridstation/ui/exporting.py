@@ -14,7 +14,7 @@ from typing import Any
 
 from PySide6.QtWidgets import QFileDialog, QWidget
 
-from gridstation.core import clock
+from gridstation.core.rules import clock
 from gridstation.ui.background import Cancelled, IsCancelled, Progress, run_and_wait
 from gridstation.ui.context import AppContext
 
@@ -32,7 +32,7 @@ def export_list(parent: QWidget, ctx: AppContext, kind: str, source: Any, title:
 
     def work(progress: Progress, cancelled: IsCancelled) -> int:
         # late import: openpyxl takes a moment to load; the first export loads it here, off the GUI thread
-        from gridstation.core.ledger_export import export_rows
+        from gridstation.core.ledgers.ledger_export import export_rows
 
         hooks = {name: hook for name, hook in (("progress", progress), ("cancelled", cancelled))
                  if name in inspect.signature(export_rows).parameters}  # an exporter that takes them

@@ -6,7 +6,7 @@ from PySide6.QtCore import QFile, QIODevice
 from PySide6.QtUiTools import QUiLoader
 from PySide6.QtWidgets import QAbstractItemView, QDialog, QVBoxLayout, QWidget
 
-from gridstation.core.paths import form as form_path
+from gridstation.core.storage.paths import form as form_path
 from gridstation.ui.keyboard import one_tab_stop
 
 

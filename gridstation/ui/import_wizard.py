@@ -23,12 +23,19 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QComboBox, QDialog, QFileDialog, QTableWidgetItem, QWidget
 
-from gridstation.core import catalog, ledger_read
-from gridstation.core import db as dbmod
-from gridstation.core.errors import DomainError
-from gridstation.core.ledger_columns import INTAKES, KIND_NAMES, KINDS, RESIDENTS
-from gridstation.core.ledger_import import (ImportOptions, ImportReport, ServiceMatch, mapping_lines, match_services,
-                                            run_import)
+from gridstation.core.ledgers import ledger_read
+from gridstation.core.ledgers.ledger_columns import INTAKES, KIND_NAMES, KINDS, RESIDENTS
+from gridstation.core.ledgers.ledger_import import (
+    ImportOptions,
+    ImportReport,
+    ServiceMatch,
+    mapping_lines,
+    match_services,
+    run_import,
+)
+from gridstation.core.rules.errors import DomainError
+from gridstation.core.station import catalog
+from gridstation.core.storage import db as dbmod
 from gridstation.ui.context import AppContext
 from gridstation.ui.forms import load_form
 
@@ -221,7 +228,8 @@ class ImportWizard(QDialog):
         name, _ = QFileDialog.getSaveFileName(self, "保存模板", f"{KIND_NAMES[self.kind]}台账模板.xlsx", "Excel (*.xlsx)")
         if not name:
             return
-        from gridstation.core.ledger_templates import write_template
+        # late import (start-up time): loaded on first use, after the window's first paint
+        from gridstation.core.ledgers.ledger_templates import write_template
 
         try:
             write_template(self.kind, name)

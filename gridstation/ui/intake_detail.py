@@ -3,17 +3,26 @@
 from __future__ import annotations
 
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (QAbstractItemView, QDialog, QFrame, QHeaderView, QScrollArea, QTableWidgetItem,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QFrame,
+    QHeaderView,
+    QScrollArea,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
-from gridstation.core import idcard, intakes, residents
-from gridstation.core.errors import DomainError
+from gridstation.core.intake import intakes, residents
+from gridstation.core.rules import idcard
+from gridstation.core.rules.errors import DomainError
 from gridstation.ui.context import AppContext
 from gridstation.ui.evaluation_widgets import RatingBox
-from gridstation.ui.forms import load_form
-from gridstation.ui.materials_widgets import MaterialsStatusBox
 from gridstation.ui.feedback import show_message
+from gridstation.ui.forms import load_form
 from gridstation.ui.keyboard import fit_to_screen
+from gridstation.ui.materials_widgets import MaterialsStatusBox
 from gridstation.ui.service_fields import ServiceFieldsForm
 
 
@@ -62,7 +71,7 @@ class IntakeDetailDialog(QDialog):
         area.setWidget(body)
         layout.insertWidget(0, area)
 
-    # --- 材料 (core/intake_materials/): one self-contained block ---------------------------------
+    # --- 材料 (core/intake/material_rules.py, material_check.py): one self-contained block ---------------------------------
     def _add_materials_block(self) -> None:
         self.materials_box = MaterialsStatusBox(self.ctx, self)
         layout = self.ui.summaryLabel.parentWidget().layout()
@@ -138,6 +147,7 @@ class IntakeDetailDialog(QDialog):
         self.load()
 
     def reprint(self) -> None:
+        # late import (start-up time): loaded on first use, after the window's first paint
         from gridstation.ui.printing import preview_receipt
 
         try:

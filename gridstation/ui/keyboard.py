@@ -43,7 +43,7 @@ def one_tab_stop(root: QWidget) -> None:
 
 def tab_chain(*widgets: QWidget) -> None:
     """Tab visits ``widgets`` in this order (widgets built after a form are otherwise visited last)."""
-    for first, second in zip(widgets, widgets[1:]):
+    for first, second in zip(widgets, widgets[1:], strict=False):
         QWidget.setTabOrder(first, second)
 
 

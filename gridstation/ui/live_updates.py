@@ -8,7 +8,7 @@ a slow or dead server never freezes the counter; it never touches a widget, it o
 When the poll fails (the server is down, the network cable is out) a red banner says so at the top
 of the window and the thread keeps trying. The first poll that works again hides the banner and
 reloads every list, since this window's own reads may have failed meanwhile. The window's own
-connection reconnects by itself on its next statement (``core/postgres.py``); a save that was cut
+connection reconnects by itself on its next statement (``core/storage/postgres.py``); a save that was cut
 off was rolled back by the server as a whole and the user was told to do it again.
 
 The main window starts it with ``LiveUpdates(ctx, window)``; it stops when the window closes.
@@ -28,9 +28,9 @@ import peewee
 from PySide6.QtCore import QEvent, QObject, Qt, QThread, Signal
 from PySide6.QtWidgets import QLabel, QMainWindow, QToolBar
 
-from gridstation.core import changes
-from gridstation.core import db as dbmod
-from gridstation.core.errors import DatabaseProblem
+from gridstation.core.rules.errors import DatabaseProblem
+from gridstation.core.station import changes
+from gridstation.core.storage import db as dbmod
 from gridstation.ui.context import AppContext
 
 POLL_SECONDS = 2.5

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QSettings
 
-from gridstation.core import settings
+from gridstation.core.storage import settings
 
 ORGANISATION = APPLICATION = "GridStation"
 PRINTER = "printing/printer"

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QDialog, QWidget
 
-from gridstation.core import accounts, settings
-from gridstation.core import models as m
-from gridstation.core.errors import DomainError
+from gridstation.core.rules.errors import DomainError
+from gridstation.core.station import accounts
+from gridstation.core.storage import models as m
+from gridstation.core.storage import settings
 from gridstation.ui.forms import load_form
 
 

@@ -14,7 +14,6 @@ from gridstation.ui.idle_lock import IdleWatcher
 from gridstation.ui.keyboard import focus_first_inside
 from gridstation.ui.pages import PAGES, PageSpec
 
-
 GEOMETRY_KEY = "mainWindow/geometry"
 
 
@@ -64,7 +63,8 @@ class MainWindow(QMainWindow):
 
     def attach(self, staff) -> None:
         """Signed in: the pages this role may use, the status bar, the idle lock, live updates."""
-        from gridstation.core import settings
+        # late import (start-up time): loaded on first use, after the window's first paint
+        from gridstation.core.storage import settings
         from gridstation.ui.live_updates import LiveUpdates
 
         self.ctx.staff = staff
@@ -87,7 +87,10 @@ class MainWindow(QMainWindow):
             self._after_first_paint()
 
     def _allowed(self, spec: PageSpec) -> bool:
-        return self._allowed_role(spec.min_role)
+        # late import (start-up time): loaded on first use, after the window's first paint
+        from gridstation.core.station import accounts
+
+        return accounts.allows(self.ctx.staff, spec.min_role)
 
     def take_placement_from(self, other: QMainWindow) -> None:
         """Another staff member takes over: the new window keeps the old one's size and maximized state."""
@@ -116,23 +119,16 @@ class MainWindow(QMainWindow):
 
     def open_rectifications(self) -> QWidget | None:
         """The head's 差评整改 list; the services refuse anyone else, so others are told here first."""
+        # late import (start-up time): loaded on first use, after the window's first paint
+        from gridstation.core.station import accounts
         from gridstation.ui.evaluation_widgets import RectificationDialog
 
-        if not self._allowed_role("head"):
+        if not accounts.allows(self.ctx.staff, "head"):
             self.statusBar().showMessage("差评整改只有站长可以处理。", 5000)
             return None
         dialog = RectificationDialog(self.ctx, self)
         dialog.open()
         return dialog
-
-    def _allowed_role(self, role: str) -> bool:
-        from gridstation.core import accounts
-
-        try:
-            accounts.require(self.ctx.staff, role)
-        except accounts.PermissionDenied:
-            return False
-        return True
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
@@ -148,6 +144,7 @@ class MainWindow(QMainWindow):
 
     def lock(self):
         """Hide the work behind the sign-in dialog; the same or another staff member unlocks it."""
+        # late import (start-up time): loaded on first use, after the window's first paint
         from gridstation.ui.login_dialog import LoginDialog
 
         if self.locked:
@@ -178,8 +175,10 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
     def refresh_status(self) -> None:
-        from gridstation.core import accounts, settings
-        from gridstation.core import db as dbmod
+        # late import (start-up time): loaded on first use, after the window's first paint
+        from gridstation.core.station import accounts
+        from gridstation.core.storage import db as dbmod
+        from gridstation.core.storage import settings
 
         name = settings.get("station_name")
         self.setWindowTitle(f"网格服务站 · {name}")
@@ -188,7 +187,7 @@ class MainWindow(QMainWindow):
         who = f"{staff.display_name}（{accounts.ROLE_NAMES.get(staff.role, staff.role)}）" if staff else "未登录"
         self.staff_label.setText(f"当前人员：{who}")
         # Where the data lives is the administrator's business; a clerk's status bar stays short.
-        admin = staff is not None and staff.role == accounts.ADMIN
+        admin = staff is not None and accounts.reaches(staff.role, accounts.ADMIN)
         self.db_label.setText(f"数据库：{dbmod.describe(self.ctx.target)}" if admin else "")
         self.db_label.setVisible(admin)
         self.refresh_backup_status()
@@ -198,8 +197,9 @@ class MainWindow(QMainWindow):
     def refresh_backup_status(self) -> None:
         """When the last good backup was made; red after a failed backup, orange after 24 hours
         without a good one. A server station is backed up by the server, so the line stays empty there."""
-        from gridstation.core import backup
-        from gridstation.core import db as dbmod
+        # late import (start-up time): loaded on first use, after the window's first paint
+        from gridstation.core.station import backup
+        from gridstation.core.storage import db as dbmod
 
         if dbmod.is_url(self.ctx.target):
             self.backup_label.hide()
@@ -212,9 +212,11 @@ class MainWindow(QMainWindow):
         self.backup_label.style().polish(self.backup_label)
 
     def refresh_counts(self) -> None:
-        from gridstation.core import intakes, tools
-        from gridstation.core import models as m
+        # late import (start-up time): loaded on first use, after the window's first paint
         from gridstation.core.evaluation.rectification import count_overdue
+        from gridstation.core.intake import intakes
+        from gridstation.core.storage import models as m
+        from gridstation.core.toolbox import tools
 
         today = dt.date.today()
         late_intakes = m.Intake.select().where(intakes.overdue_condition(today)).count()

@@ -2,7 +2,7 @@
 (intake page), with the choice between 一次性告知 and 容缺受理 when something is missing.
 
 Both are self-contained blocks their hosts add with one call, so other changes to those screens do not
-touch them. Rules (what may be 容缺, the deadlines) live in core/intake_materials/.
+touch them. Rules (what may be 容缺, the deadlines) live in core/intake/material_rules.py and material_check.py.
 """
 
 from __future__ import annotations
@@ -12,15 +12,28 @@ from pathlib import Path
 
 from PySide6.QtCore import QDate, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QGridLayout, QGroupBox, QHBoxLayout, QHeaderView,
-                               QLabel, QPushButton, QSpinBox, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
-from gridstation.core import intakes
-from gridstation.core import models as m
-from gridstation.core.errors import DomainError
-from gridstation.core.intake_materials.checklist import FORMS, MaterialDef, describe, materials_of
-from gridstation.core.intake_materials import intake_check
-from gridstation.core.intake_materials.rules import DEFERRED, NOTICE
+from gridstation.core.intake import intakes, material_check
+from gridstation.core.intake.material_rules import DEFERRED, NOTICE
+from gridstation.core.rules.errors import DomainError
+from gridstation.core.station.material_list import FORMS, MaterialDef, describe, materials_of
+from gridstation.core.storage import models as m
 from gridstation.reports.material_notices import NOTICE_TITLE, PLEDGE_TITLE, write_notice, write_pledge
 from gridstation.ui.context import AppContext
 from gridstation.ui.feedback import MessageLine
@@ -131,7 +144,7 @@ class MaterialsChecklist(QGroupBox):
         self.setVisible(bool(defs))
         chain = [box for box, _ in self.boxes] + [self.mode_combo, self.date_edit] + (
             [self._next_widget] if self._next_widget is not None else [])
-        for first, second in zip(chain, chain[1:]):
+        for first, second in zip(chain, chain[1:], strict=False):
             QWidget.setTabOrder(first, second)
         self.mode_combo.setCurrentIndex(0)
         self._update()
@@ -188,7 +201,7 @@ def preview_material_document(parent: QWidget, actor: m.Staff | None, serial: st
     write, title = (write_notice, NOTICE_TITLE) if mode == NOTICE else (write_pledge, PLEDGE_TITLE)
     path = write(serial, new_pdf_path(f"{serial}-{mode}"))
     show_pdf(parent, path, f"{title} {serial}")
-    intake_check.record_print(actor, serial, title)
+    material_check.record_print(actor, serial, title)
     return path
 
 
@@ -223,7 +236,7 @@ class MaterialsStatusBox(QGroupBox):
         QShortcut(QKeySequence("Ctrl+B"), parent or self, activated=self.supply)
 
     def show_intake(self, intake: m.Intake) -> None:
-        check = intake_check.check_of(intake)
+        check = material_check.check_of(intake)
         self.serial, self.mode = intake.serial, check.mode if check else ""
         self.setVisible(check is not None)
         if check is None:
@@ -244,7 +257,7 @@ class MaterialsStatusBox(QGroupBox):
         if not self.supply_button.isVisible():
             return
         try:
-            intake_check.supply_missing(self.ctx.staff, self.serial)
+            material_check.supply_missing(self.ctx.staff, self.serial)
         except DomainError as exc:
             self.message.say("error", exc.message)
             return

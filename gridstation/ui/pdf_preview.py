@@ -17,7 +17,7 @@ from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from gridstation.core.errors import DomainError
+from gridstation.core.rules.errors import DomainError
 from gridstation.ui import local_settings
 from gridstation.ui.keyboard import fit_to_screen
 

@@ -1,7 +1,7 @@
 """Where the GUI writes documents before previewing them, and the calls that preview them.
 
 A preview is recorded when it is shown (预览…); the print is recorded by the preview once the
-pages have gone to the printer (打印…), both through ``core/printouts.py``.
+pages have gone to the printer (打印…), both through ``core/station/printouts.py``.
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QWidget
 
-from gridstation.core import models as m
-from gridstation.core import printouts
-from gridstation.core.errors import DomainError
+from gridstation.core.rules.errors import DomainError
+from gridstation.core.station import printouts
+from gridstation.core.storage import models as m
 from gridstation.ui.background import IsCancelled, Progress, run_and_wait
 from gridstation.ui.pdf_preview import PdfPreviewDialog, show_pdf
 

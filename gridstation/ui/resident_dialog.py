@@ -8,9 +8,10 @@ from PySide6.QtCore import QDate, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QDialog, QWidget
 
-from gridstation.core import idcard, residents
-from gridstation.core import models as m
-from gridstation.core.errors import DomainError
+from gridstation.core.intake import residents
+from gridstation.core.rules import idcard
+from gridstation.core.rules.errors import DomainError
+from gridstation.core.storage import models as m
 from gridstation.ui.context import AppContext
 from gridstation.ui.feedback import show_message
 from gridstation.ui.forms import load_form

@@ -5,9 +5,10 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
-from gridstation.core import idcard, residents
-from gridstation.core import models as m
-from gridstation.core.errors import DomainError
+from gridstation.core.intake import residents
+from gridstation.core.rules import idcard
+from gridstation.core.rules.errors import DomainError
+from gridstation.core.storage import models as m
 from gridstation.ui.feedback import show_message
 
 

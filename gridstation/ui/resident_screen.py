@@ -20,14 +20,23 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QFont, QGuiApplication, QKeyEvent
-from PySide6.QtWidgets import (QGridLayout, QHBoxLayout, QLabel, QLayout, QPushButton, QStackedWidget, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLayout,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
-from gridstation.core import idcard, settings
-from gridstation.core import models as m
-from gridstation.core.errors import DomainError
 from gridstation.core.evaluation import ratings
 from gridstation.core.evaluation.rules import BAD, LEVELS, REASONS, SCREEN, level_of_key
+from gridstation.core.rules import idcard
+from gridstation.core.rules.errors import DomainError
+from gridstation.core.storage import models as m
+from gridstation.core.storage import settings
 from gridstation.ui.context import AppContext
 
 IDLE, CONFIRM, RATE, REASONS_PAGE, THANKS = range(5)

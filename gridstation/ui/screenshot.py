@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from gridstation.core.errors import DomainError
+from gridstation.core.rules.errors import DomainError
 
 
 def save_screenshot(page: str, out: Path, width: int = 1366, height: int = 768) -> Path:
     from PySide6.QtCore import QEventLoop, Qt, QTimer
     from PySide6.QtWidgets import QApplication
 
-    from gridstation.core import accounts
-    from gridstation.core import models as m
-    from gridstation.core import db as dbmod
+    # late import (start-up time): loaded on first use, after the window's first paint
+    from gridstation.core.station import accounts
+    from gridstation.core.storage import db as dbmod
+    from gridstation.core.storage import models as m
     from gridstation.ui.context import AppContext
     from gridstation.ui.main_window import MainWindow
     from gridstation.ui.pages import PAGES

@@ -8,10 +8,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QCheckBox, QComboBox, QDialog, QHeaderView, QTableWidgetItem, QWidget
 
-from gridstation.core import catalog
-from gridstation.core import models as m
-from gridstation.core.errors import DomainError
-from gridstation.core.intake_materials.checklist import materials_of
+from gridstation.core.rules.errors import DomainError
+from gridstation.core.station import catalog
+from gridstation.core.station.material_list import materials_of
+from gridstation.core.storage import models as m
 from gridstation.ui.context import AppContext
 from gridstation.ui.forms import load_form
 from gridstation.ui.keyboard import fit_to_screen
@@ -62,14 +62,14 @@ class ServiceDialog(QDialog):
         fit_to_screen(self, 860, 680)
         self.ui.nameEdit.setFocus()
 
-    # --- 材料清单 (core/intake_materials/): one self-contained section ---------------------------
+    # --- 材料清单 (core/intake/material_rules.py, material_check.py): one self-contained section ---------------------------
     def _add_materials_section(self, service: m.ServiceType | None) -> None:
         self.materials_editor = MaterialsEditor(self)
         layout = self.ui.messageLabel.parentWidget().layout()
         layout.insertWidget(layout.indexOf(self.ui.messageLabel), self.materials_editor)
         editor = self.materials_editor
         chain = [self.ui.removeFieldButton, editor.table, editor.add_button, editor.remove_button, self.ui.cancelButton]
-        for first, second in zip(chain, chain[1:]):
+        for first, second in zip(chain, chain[1:], strict=False):
             QWidget.setTabOrder(first, second)
         if service is not None:
             self.materials_editor.set_materials(materials_of(service))

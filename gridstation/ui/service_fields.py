@@ -5,8 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QDateEdit, QFormLayout, QLineEdit, QWidget
 
-from gridstation.core import catalog
-from gridstation.core import models as m
+from gridstation.core.station import catalog
+from gridstation.core.storage import models as m
 from gridstation.ui.keyboard import one_tab_stop, tab_chain
 
 _PLACEHOLDER = {"money": "金额（元），如 1234.50", "number": "整数", "uscc": "18位统一社会信用代码"}

@@ -7,13 +7,15 @@ from pathlib import Path
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QAbstractItemView, QFileDialog, QHeaderView, QMessageBox, QTableWidgetItem, QWidget
 
-from gridstation.core import accounts, audit, audit_text, backup, settings, station
-from gridstation.core import db as dbmod
-from gridstation.core.errors import DomainError
+from gridstation.core.ledgers import audit_text
+from gridstation.core.rules.errors import DomainError
+from gridstation.core.station import accounts, audit, backup, station
+from gridstation.core.storage import db as dbmod
+from gridstation.core.storage import settings
 from gridstation.ui.background import BackgroundOp, IsCancelled, Progress, run_in_background
 from gridstation.ui.context import AppContext
-from gridstation.ui.forms import load_form
 from gridstation.ui.feedback import show_message
+from gridstation.ui.forms import load_form
 from gridstation.ui.table_model import Column, PagedTableModel, setup_table
 
 
@@ -42,7 +44,7 @@ class StaffTab(QWidget):
         self.ui.resetButton.clicked.connect(self.reset_password)
         self.ui.toggleButton.clicked.connect(self.toggle_active)
         self.ui.roleButton.clicked.connect(self.change_role)
-        self.ui.staffGroup.setVisible(ctx.role == accounts.ADMIN)
+        self.ui.staffGroup.setVisible(accounts.reaches(ctx.role, accounts.ADMIN))
         self.refresh()
 
     def refresh(self) -> None:
@@ -130,7 +132,7 @@ class AuditTab(QWidget):
                                 action=self.ui.actionFilterCombo.currentData() or "",
                                 date_from=self.ui.fromDate.date().toPython(), date_to=self.ui.toDate.date().toPython())
         entries = list(q.offset(offset).limit(limit))
-        return list(zip(entries, audit_text.sentences(entries)))
+        return list(zip(entries, audit_text.sentences(entries), strict=False))
 
     def refresh(self) -> None:
         current = self.ui.actionFilterCombo.currentData()
@@ -220,7 +222,7 @@ class BackupTab(QWidget):
                 self, "恢复数据库", f"用 {source.name} 替换当前数据库？\n当前数据库会先另存为备份。") != QMessageBox.StandardButton.Yes:
             return
         try:
-            kept = backup.restore_file(self.ctx.staff, self.ctx.target, source)
+            kept = station.restore_file(self.ctx.staff, self.ctx.target, source)
         except DomainError as exc:
             self._say("error", exc.message)
             return

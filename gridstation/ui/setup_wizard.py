@@ -18,9 +18,10 @@ from PySide6.QtGui import QIcon
 from PySide6.QtPrintSupport import QPrinterInfo
 from PySide6.QtWidgets import QDialog, QFileDialog, QLineEdit, QWidget, QWizard, QWizardPage
 
-from gridstation.core import accounts, audit, backup, paths, station
-from gridstation.core import db as dbmod
-from gridstation.core.errors import DomainError
+from gridstation.core.rules.errors import DomainError
+from gridstation.core.station import accounts, audit, backup, station
+from gridstation.core.storage import db as dbmod
+from gridstation.core.storage import paths
 from gridstation.ui import local_settings
 from gridstation.ui.forms import Form, load_form
 
@@ -213,7 +214,7 @@ class SetupWizard(QWizard):
         try:
             backup.verify_file(source)
             Path(self.target).parent.mkdir(parents=True, exist_ok=True)
-            backup.restore_file(None, self.target, source)
+            station.restore_file(None, self.target, source)
         except DomainError as exc:
             self.station_page.ui.messageLabel.setText(exc.message)
             return False
@@ -242,13 +243,11 @@ class SetupWizard(QWizard):
         if self.backup_folder():
             values["backup_dir"] = self.backup_folder()
         try:
-            station.open_site(str(temporary), create=True)
-            staff = station.init_station(
-                self._text(self.station_page, "stationNameEdit"), self._text(self.admin_page, "usernameEdit"),
-                admin.passwordEdit.text(), address=self._text(self.station_page, "addressEdit"),
-                phone=self._text(self.station_page, "phoneEdit"),
-                serial_prefix=self._text(self.station_page, "prefixEdit"))
-            station.update_settings(staff, values)
+            station.create_site(
+                str(temporary), self._text(self.station_page, "stationNameEdit"),
+                self._text(self.admin_page, "usernameEdit"), admin.passwordEdit.text(),
+                address=self._text(self.station_page, "addressEdit"), phone=self._text(self.station_page, "phoneEdit"),
+                serial_prefix=self._text(self.station_page, "prefixEdit"), more_settings=values)
             dbmod.close_database()
             os.replace(temporary, final)
             audit.move_anchor(str(temporary), str(final))

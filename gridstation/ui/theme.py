@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication
 
-from gridstation.core.paths import resource
+from gridstation.core.storage.paths import resource
 
 _family: str | None = None
 

@@ -16,7 +16,8 @@ from common import Context, Figure, child_env, median, opened
 CHILD = """
 import json, sys, time
 from pathlib import Path
-from gridstation.core import station, models as m
+from gridstation.core.station import station
+from gridstation.core.storage import models as m
 station.open_site(sys.argv[1], create=False)
 serials = [i.serial for i in m.Intake.select(m.Intake.serial).order_by(m.Intake.id.desc()).limit(12)]
 from gridstation.reports.receipt import write_receipt

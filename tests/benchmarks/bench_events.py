@@ -32,14 +32,14 @@ def target_events(ctx: Context) -> int:
 def run(ctx: Context) -> list[Figure]:
     import time
 
-    from gridstation.core import db as dbmod
-    from gridstation.core import models as m
-    from gridstation.core.accounts import HEAD
     from gridstation.core.events import queries, rules
-    from gridstation.core.events.demo_events import write_events
     from gridstation.core.events.figures import event_figures
-    from gridstation.core.stats import month_end
     from gridstation.core.events.register import EventInput, PartyInput, register_event
+    from gridstation.core.station.accounts import HEAD
+    from gridstation.core.statistics.stats import month_end
+    from gridstation.core.storage import db as dbmod
+    from gridstation.core.storage import models as m
+    from gridstation.demo.demo_events import write_events
 
     copy = ctx.copy_db("events.db")
     with opened(copy):

@@ -85,8 +85,9 @@ def close_dialogs(window) -> None:
 def scripted_day(db: str, out_dir: Path) -> dict:
     from PySide6.QtWidgets import QApplication
 
-    from gridstation.core import models as m
-    from gridstation.core import station, tools
+    from gridstation.core.station import station
+    from gridstation.core.storage import models as m
+    from gridstation.core.toolbox import tools
     from gridstation.ui.context import AppContext
     from gridstation.ui.main_window import MainWindow
     from gridstation.ui.theme import apply_theme

@@ -1,6 +1,6 @@
 """The counter's two waits: finding a resident and saving an intake.
 
-- ``resident_search_p95_ms``: gridstation.core.residents.search over a mix of what staff type (full
+- ``resident_search_p95_ms``: gridstation.core.intake.residents.search over a mix of what staff type (full
   ID number, its last 4 digits, phone, its last 4 digits, name, pinyin initials, full pinyin) for
   sampled residents, beside the same rows fetched by the raw sqlite3 indexed query (target: p95
   under 30 ms). Each query's rows are checked to be the same in both, so the baseline is honest.
@@ -18,7 +18,7 @@ from pathlib import Path
 
 from common import Context, Figure, median, ms_since, opened, p95, time_ms
 
-from gridstation.core.pinyin_keys import prefix_end
+from gridstation.core.rules.pinyin_keys import prefix_end
 
 RESIDENTS_SAMPLED = 50
 SAVES = 30
@@ -66,7 +66,7 @@ def _last_digits(text: str) -> tuple[str, str, str, str]:
 
 
 def search_figure(ctx: Context) -> Figure:
-    from gridstation.core.residents import search
+    from gridstation.core.intake.residents import search
 
     conn = sqlite3.connect(ctx.db)
     try:
@@ -79,15 +79,15 @@ def search_figure(ctx: Context) -> Figure:
                 if app_ids != raw_ids:
                     raise RuntimeError(f"search({text!r}) found {app_ids[:5]}..., the raw query {raw_ids[:5]}...")
             for _kind, text, (sql, params) in mix:
-                app_ms.append(time_ms(lambda: search(text)))
-                raw_ms.append(time_ms(lambda: conn.execute(sql, params).fetchall()))
+                app_ms.append(time_ms(lambda text=text: search(text)))
+                raw_ms.append(time_ms(lambda sql=sql, params=params: conn.execute(sql, params).fetchall()))
     finally:
         conn.close()
     return Figure("resident_search_p95_ms", p95(app_ms), "ms", "raw_sqlite_search_p95_ms", p95(raw_ms))
 
 
 def save_figure(ctx: Context) -> Figure:
-    from gridstation.core import catalog
+    from gridstation.core.station import catalog
 
     copy = ctx.copy_db("intake.db")
     app_ms, ids = timed_saves(ctx, str(copy))
@@ -99,10 +99,10 @@ def save_figure(ctx: Context) -> Figure:
 
 def timed_saves(ctx: Context, target: str) -> tuple[list[float], list[int]]:
     """Milliseconds of each create_intake on ``target`` (a file copy or a server), and the residents used."""
-    from gridstation.core import catalog
-    from gridstation.core import models as m
-    from gridstation.core.accounts import ADMIN
-    from gridstation.core.intakes import IntakeInput, create_intake
+    from gridstation.core.intake.intakes import IntakeInput, create_intake
+    from gridstation.core.station import catalog
+    from gridstation.core.station.accounts import ADMIN
+    from gridstation.core.storage import models as m
 
     saves = SAVES if not ctx.quick else SAVES // 3
     with opened(target):
@@ -116,7 +116,7 @@ def timed_saves(ctx: Context, target: str) -> tuple[list[float], list[int]]:
 
 def _raw_inserts(path: Path, resident_ids: list[int], service_id: int) -> list[float]:
     """One intake row per transaction, durably committed with the app's own SQLite pragmas."""
-    from gridstation.core.db import SQLITE_PRAGMAS
+    from gridstation.core.storage.db import SQLITE_PRAGMAS
 
     conn = sqlite3.connect(path, isolation_level=None)
     try:

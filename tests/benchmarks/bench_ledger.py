@@ -57,8 +57,10 @@ def read_only_pass(path: Path) -> float:
 
 
 def run(ctx: Context) -> list[Figure]:
-    from gridstation.core import db as dbmod
-    from gridstation.core import ledger_import, models, station
+    from gridstation.core.ledgers import ledger_import
+    from gridstation.core.station import station
+    from gridstation.core.storage import db as dbmod
+    from gridstation.core.storage import models
 
     rows = ctx.scale.residents
     size = f"{rows // 1000}k" if rows % 1000 == 0 else str(rows)

@@ -31,7 +31,8 @@ def write_only_pass(path: Path, header: list[str], rows: list[list[object]]) -> 
 
 
 def run(ctx: Context) -> list[Figure]:
-    from gridstation.core import intakes, ledger_export
+    from gridstation.core.intake import intakes
+    from gridstation.core.ledgers import ledger_export
 
     db = ctx.copy_db("ledger-export.db")
     today = dt.date.today()

@@ -55,8 +55,8 @@ def run(ctx: Context) -> list[Figure]:
         print("postgres: no server; set GRIDSTATION_BENCH_PG (or GRIDSTATION_TEST_PG) to a postgresql:// URL",
               file=sys.stderr)
         return []
-    from gridstation.core import db as dbmod
-    from gridstation.core import migrate
+    from gridstation.core.station import migrate
+    from gridstation.core.storage import db as dbmod
 
     sqlite_search = search_figure(ctx).value
     sqlite_save = save_figure(ctx).value
@@ -76,7 +76,7 @@ def run(ctx: Context) -> list[Figure]:
 
 def _search_ms(ctx: Context, target: str) -> float:
     """p95 of residents.search on the server, after checking it finds what it finds on the file."""
-    from gridstation.core.residents import search
+    from gridstation.core.intake.residents import search
 
     conn = sqlite3.connect(ctx.db)
     try:

@@ -76,7 +76,7 @@ def report_month(conn: sqlite3.Connection) -> dt.date:
 
 
 def periods(month: dt.date) -> list[tuple[dt.date, dt.date]]:
-    from gridstation.core.stats import add_months, month_end
+    from gridstation.core.statistics.stats import add_months, month_end
 
     return [(month, month_end(month)), (add_months(month, -1), month - dt.timedelta(days=1)),
             (add_months(month, -12), month_end(add_months(month, -12))), (month.replace(month=1), month_end(month))]
@@ -117,8 +117,8 @@ def app_counts(ms) -> list[dict[int, tuple]]:
 
 
 def run(ctx: Context) -> list[Figure]:
-    from gridstation.core import catalog
-    from gridstation.core.stats import monthly_stats
+    from gridstation.core.station import catalog
+    from gridstation.core.statistics.stats import monthly_stats
     from gridstation.reports.monthly import write_monthly
 
     rounds = 3 if ctx.quick else ctx.repeat

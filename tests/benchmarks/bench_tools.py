@@ -22,7 +22,7 @@ ROUNDS = 30
 
 def _pick(limit: int) -> tuple[list[int], list[str]]:
     """Residents with no loans at all (so no overdue refusal) and units on the shelf."""
-    from gridstation.core import models as m
+    from gridstation.core.storage import models as m
 
     borrowers = (m.Resident.select(m.Resident.id)
                  .where(m.Resident.id.not_in(m.Loan.select(m.Loan.resident))).order_by(m.Resident.id).limit(limit))
@@ -31,9 +31,9 @@ def _pick(limit: int) -> tuple[list[int], list[str]]:
 
 
 def lend_return_figures(ctx: Context) -> list[Figure]:
-    from gridstation.core import models as m
-    from gridstation.core import tools
-    from gridstation.core.accounts import ADMIN
+    from gridstation.core.station.accounts import ADMIN
+    from gridstation.core.storage import models as m
+    from gridstation.core.toolbox import tools
 
     copy = ctx.copy_db("tools.db")
     rounds = ROUNDS if not ctx.quick else ROUNDS // 3
@@ -42,7 +42,7 @@ def lend_return_figures(ctx: Context) -> list[Figure]:
         residents, codes = _pick(rounds * 2)
         rounds = min(rounds, len(residents) // 2, len(codes) // 2)
         lend_ms = [time_ms(lambda r=r, c=c: tools.lend(admin, r, [c], deposit="0"))
-                   for r, c in zip(residents[:rounds], codes[:rounds])]
+                   for r, c in zip(residents[:rounds], codes[:rounds], strict=False)]
         return_ms = [time_ms(lambda c=c: tools.return_unit(admin, c, "完好", deposit_refund="0")) for c in codes[:rounds]]
         raw_residents, raw_codes = residents[rounds:2 * rounds], codes[rounds:2 * rounds]
         unit_ids = [m.ToolUnit.get(m.ToolUnit.asset_code == c).id for c in raw_codes]
@@ -53,14 +53,14 @@ def lend_return_figures(ctx: Context) -> list[Figure]:
 
 def _raw_lend_return(path: Path, residents: list[int], unit_ids: list[int]) -> tuple[list[float], list[float]]:
     """The same rows written by hand, each in its own durable transaction with the app's pragmas."""
-    from gridstation.core.db import SQLITE_PRAGMAS
+    from gridstation.core.storage.db import SQLITE_PRAGMAS
 
     conn = sqlite3.connect(path, isolation_level=None)
     try:
         for key, value in SQLITE_PRAGMAS.items():
             conn.execute(f"PRAGMA {key} = {value}")
         lend, back = [], []
-        for n, (rid, uid) in enumerate(zip(residents, unit_ids)):
+        for n, (rid, uid) in enumerate(zip(residents, unit_ids, strict=False)):
             now = time.strftime("%Y-%m-%d %H:%M:%S")
             start = time.perf_counter()
             conn.execute("BEGIN IMMEDIATE")
@@ -88,8 +88,8 @@ def _raw_lend_return(path: Path, residents: list[int], unit_ids: list[int]) -> t
 
 
 def labels_figure(ctx: Context) -> Figure:
-    from gridstation.core import models as m
-    from gridstation.core import settings
+    from gridstation.core.storage import models as m
+    from gridstation.core.storage import settings
     from gridstation.reports.fonts import register_fonts
     from gridstation.reports.labels import label_items, render_labels
 

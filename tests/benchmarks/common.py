@@ -117,8 +117,8 @@ def time_ms(action: Callable[[], object]) -> float:
 @contextmanager
 def opened(path: Path) -> Iterator[None]:
     """The app's own database layer bound to ``path`` for the duration (closed afterwards)."""
-    from gridstation.core import db as dbmod
-    from gridstation.core import station
+    from gridstation.core.station import station
+    from gridstation.core.storage import db as dbmod
 
     station.open_site(str(path), create=False)
     try:

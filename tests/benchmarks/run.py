@@ -58,11 +58,11 @@ def scale_for(args: argparse.Namespace) -> Scale:
 
 def cache_key(scale: Scale) -> str:
     """Scale, seed, schema version and a fingerprint of the generator's source."""
-    from gridstation.core import schema
+    from gridstation.core.station import schema
 
     digest = hashlib.sha256()
     for name in ("demo.py", "demo_data.py"):
-        digest.update((ROOT / "gridstation" / "core" / name).read_bytes())
+        digest.update((ROOT / "gridstation" / "demo" / name).read_bytes())
     return f"{scale.label}-v{schema.LATEST}-{digest.hexdigest()[:10]}"
 
 
@@ -122,7 +122,7 @@ def table(figures: list[Figure]) -> str:
          "" if f.ratio is None else f"{f.ratio:.2f}x")
         for f in figures]
     widths = [max(len(r[i]) for r in rows) for i in range(len(header))]
-    lines = ["  ".join(cell.ljust(w) if i in (0, 2, 3) else cell.rjust(w) for i, (cell, w) in enumerate(zip(r, widths)))
+    lines = ["  ".join(cell.ljust(w) if i in (0, 2, 3) else cell.rjust(w) for i, (cell, w) in enumerate(zip(r, widths, strict=False)))
              for r in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(lines)

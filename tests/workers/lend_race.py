@@ -9,8 +9,9 @@ from __future__ import annotations
 from multiprocessing.synchronize import Barrier
 from queue import Queue
 
-from gridstation.core import station, tools
-from gridstation.core import models as m
+from gridstation.core.station import station
+from gridstation.core.storage import models as m
+from gridstation.core.toolbox import tools
 
 
 def race(target: str, name: str, rounds: list[tuple[str, int]], barrier: Barrier, results: Queue) -> None:

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import sys
 
-from gridstation.core import db as dbmod
-from gridstation.core import serials, station
+from gridstation.core.station import station
+from gridstation.core.storage import db as dbmod
+from gridstation.core.storage import serials
 
 
 def main(target: str, count: int, scope: str) -> None:

@@ -11,7 +11,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
 from gridstation import app as gui
-from gridstation.core import backup, station
+from gridstation.core.station import backup, station
 from gridstation.ui.context import AppContext
 
 

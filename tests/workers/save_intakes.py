@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import sys
 
-from gridstation.core import intakes, station
-from gridstation.core import models as m
+from gridstation.core.intake import intakes
+from gridstation.core.station import station
+from gridstation.core.storage import models as m
 
 
 def main(db: str, count: int, resident_id: int) -> None:

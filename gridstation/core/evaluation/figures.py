@@ -22,10 +22,10 @@ from dataclasses import dataclass, field
 import peewee
 from peewee import JOIN, Case, fn
 
-from gridstation.core import models as m
 from gridstation.core.evaluation.rules import BAD, SATISFIED
 from gridstation.core.events.figures import percent
-from gridstation.core.intakes import COMPLETED
+from gridstation.core.intake.intakes import COMPLETED
+from gridstation.core.storage import models as m
 
 NO_STAFF = "未登记人员"
 
@@ -81,7 +81,7 @@ def rating_figures(start: dt.date, end: dt.date, today: dt.date | None = None) -
     today = today or dt.date.today()
     lo = dt.datetime.combine(start, dt.time())
     hi = dt.datetime.combine(min(end, today) + dt.timedelta(days=1), dt.time())
-    I, R, C = m.Intake, m.Rating, m.Rectification  # noqa: N806 - the tables, as in SQL
+    I, R, C = m.Intake, m.Rating, m.Rectification  # noqa: N806, E741 - the tables, as in SQL
     completed = (I.select(I.service, I.staff, fn.COUNT(I.id), _count_if(R.at < hi))
                  .join(R, JOIN.LEFT_OUTER, on=(R.intake == I.id))
                  .where((I.status == COMPLETED) & (I.completed_at >= lo) & (I.completed_at < hi))

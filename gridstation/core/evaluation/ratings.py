@@ -6,12 +6,13 @@ import datetime as dt
 import json
 from collections.abc import Sequence
 
-from gridstation.core import audit, intakes
-from gridstation.core import models as m
-from gridstation.core.accounts import CLERK, HEAD, require
-from gridstation.core.db import write_transaction
-from gridstation.core.errors import DomainError, NotFound
 from gridstation.core.evaluation.rules import BAD, CHANNELS, LEVELS, REASONS, rating_deadline, rectify_due
+from gridstation.core.intake import intakes
+from gridstation.core.rules.errors import DomainError, NotFound
+from gridstation.core.station import audit
+from gridstation.core.station.accounts import CLERK, HEAD, require
+from gridstation.core.storage import models as m
+from gridstation.core.storage.db import write_transaction
 
 TEXT_LIMIT = 500
 

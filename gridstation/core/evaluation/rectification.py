@@ -7,12 +7,13 @@ import datetime as dt
 
 import peewee
 
-from gridstation.core import audit, intakes
-from gridstation.core import models as m
-from gridstation.core.accounts import HEAD, require
-from gridstation.core.db import write_transaction
-from gridstation.core.errors import DomainError, NotFound
 from gridstation.core.evaluation.rules import VIEWS
+from gridstation.core.intake import intakes
+from gridstation.core.rules.errors import DomainError, NotFound
+from gridstation.core.station import audit
+from gridstation.core.station.accounts import HEAD, require
+from gridstation.core.storage import models as m
+from gridstation.core.storage.db import write_transaction
 
 TEXT_LIMIT = 500
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from gridstation.core import settings
-from gridstation.core.opening_days import station_add_working_days
+from gridstation.core.station.opening_days import station_add_working_days
+from gridstation.core.storage import settings
 
 LEVELS = ("非常满意", "满意", "基本满意", "不满意", "非常不满意")  # keys 5 .. 1 on the resident screen
 SATISFIED = LEVELS[:2]  # 满意率's numerator

@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from gridstation.core import audit
-from gridstation.core import models as m
-from gridstation.core.db import write_transaction
-from gridstation.core.errors import DomainError
 from gridstation.core.events import rules
 from gridstation.core.events.mediation import sessions_of
 from gridstation.core.events.register import get_event, parties_of
+from gridstation.core.rules.errors import DomainError
+from gridstation.core.station import audit
+from gridstation.core.storage import models as m
+from gridstation.core.storage.db import write_transaction
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """The grid-event figures of a period: what the street office asks each month, and the year's sentence.
 
-``period_stats`` (core/stats.py) carries them, so the dashboard, the monthly and annual PDFs, the
+``period_stats`` (core/statistics/stats.py) carries them, so the dashboard, the monthly and annual PDFs, the
 Excel file and the district roll-up read the same numbers. Definitions (the README's statistics
 section says the same in Chinese):
 
@@ -33,9 +33,9 @@ from dataclasses import dataclass, field
 import peewee
 from peewee import SQL, Case, NodeList, fn
 
-from gridstation.core import db as dbmod
-from gridstation.core import models as m
 from gridstation.core.events import lists, rules
+from gridstation.core.storage import db as dbmod
+from gridstation.core.storage import models as m
 
 NO_GRID, NO_WORKER = "未分网格", "未登记人员"
 

@@ -10,12 +10,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from gridstation.core import accounts, audit
-from gridstation.core import models as m
-from gridstation.core.db import write_transaction
-from gridstation.core.errors import DomainError
 from gridstation.core.events import lists, rules
 from gridstation.core.events.register import MAX_TEXT, get_event, parties_of, photos_of
+from gridstation.core.rules.errors import DomainError
+from gridstation.core.station import accounts, audit
+from gridstation.core.storage import models as m
+from gridstation.core.storage.db import write_transaction
 
 
 def required_text(value: str, what: str, field: str, limit: int = MAX_TEXT) -> str:

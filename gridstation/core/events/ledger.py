@@ -1,7 +1,7 @@
 """An event ledger (网格事件台账) row taken in through the counter's own services.
 
 A station that kept its events in Excel brings them in with the same importer as its other
-ledgers (core/ledger_import.py reads the cells; this module owns what a row means). Each row is
+ledgers (core/ledgers/ledger_import.py reads the cells; this module owns what a row means). Each row is
 registered (a new SJ number; the ledger's own numbering is not kept), routed and, when the
 ledger says so, closed at its recorded times. A row already taken in (same time found, grid and
 description) is skipped, so a ledger imported twice adds nothing.
@@ -12,10 +12,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from gridstation.core import models as m
-from gridstation.core.errors import DomainError
 from gridstation.core.events import handling, rules
 from gridstation.core.events.register import EventInput, PartyInput, register_event
+from gridstation.core.rules.errors import DomainError
+from gridstation.core.storage import models as m
 
 
 @dataclass

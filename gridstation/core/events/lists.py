@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from gridstation.core import accounts, audit
-from gridstation.core import models as m
-from gridstation.core.db import write_transaction
-from gridstation.core.errors import DomainError
+from gridstation.core.rules.errors import DomainError
+from gridstation.core.station import accounts, audit
+from gridstation.core.storage import models as m
+from gridstation.core.storage.db import write_transaction
 
 
 @dataclass(frozen=True)

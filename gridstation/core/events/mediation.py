@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from gridstation.core import accounts, audit
-from gridstation.core import models as m
-from gridstation.core.db import write_transaction
-from gridstation.core.errors import DomainError
 from gridstation.core.events import lists, rules
 from gridstation.core.events.handling import apply_change, checked_time, require_open, required_text
 from gridstation.core.events.register import PartyInput, get_event, parties_of, party_row
+from gridstation.core.rules.errors import DomainError
+from gridstation.core.station import accounts, audit
+from gridstation.core.storage import models as m
+from gridstation.core.storage.db import write_transaction
 
 
 def _dispute(number: str, doing: str) -> m.GridEvent:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from gridstation.core.serials import next_number
+from gridstation.core.storage.serials import next_number
 
 PREFIX = "SJ"
 NUMBER_RE = re.compile(r"SJ\d{12}")

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 import peewee
 
-from gridstation.core import models as m
 from gridstation.core.events import rules
+from gridstation.core.storage import models as m
 
 OPEN, CLOSED_LIST, ALL, MINE = "在办", "已销号", "全部", "我的"
 LISTS = (OPEN, rules.OVERDUE, CLOSED_LIST, ALL, MINE)

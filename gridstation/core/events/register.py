@@ -6,14 +6,15 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from gridstation.core import accounts, audit, tool_photos
-from gridstation.core import models as m
-from gridstation.core.db import write_transaction
-from gridstation.core.errors import DomainError, NotFound
 from gridstation.core.events import lists, rules
 from gridstation.core.events.numbering import next_event_number
-from gridstation.core.idcard import check_phone
-from gridstation.core.residents import get_resident
+from gridstation.core.intake.residents import get_resident
+from gridstation.core.rules.errors import DomainError, NotFound
+from gridstation.core.rules.idcard import check_phone
+from gridstation.core.station import accounts, audit
+from gridstation.core.storage import models as m
+from gridstation.core.storage.db import write_transaction
+from gridstation.core.toolbox import tool_photos
 
 CLOCK_SLACK = dt.timedelta(minutes=5)  # PCs' clocks differ a little; an event is never found in the future
 MAX_TEXT = 2000

@@ -11,9 +11,9 @@ from collections.abc import Collection, Iterable
 
 import peewee
 
-from gridstation.core import models as m
-from gridstation.core import settings
-from gridstation.core.opening_days import add_working_days, next_open_day
+from gridstation.core.station.opening_days import add_working_days, next_open_day
+from gridstation.core.storage import models as m
+from gridstation.core.storage import settings
 
 REGISTERED, HANDLING, CLOSED = "登记", "处置中", "已销号"
 STATUSES = (REGISTERED, HANDLING, CLOSED)

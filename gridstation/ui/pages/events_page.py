@@ -9,12 +9,13 @@ from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QWidget
 
-from gridstation.core import models as m
-from gridstation.core.errors import DomainError
 from gridstation.core.events import lists, queries, rules
 from gridstation.core.events.numbering import looks_like_number
 from gridstation.core.events.register import get_event
-from gridstation.core.idcard import mask_phone
+from gridstation.core.rules.errors import DomainError
+from gridstation.core.rules.idcard import mask_phone
+from gridstation.core.station import accounts
+from gridstation.core.storage import models as m
 from gridstation.ui.context import AppContext
 from gridstation.ui.daily_log_dialog import DailyLogDialog
 from gridstation.ui.event_dialogs import EventDetailDialog, RegisterEventDialog
@@ -49,7 +50,7 @@ class EventsPage(QWidget):
         self.ui.newButton.clicked.connect(self.register)
         self.ui.openButton.clicked.connect(self.open_current)
         self.ui.listsButton.clicked.connect(self.edit_lists)
-        self.ui.listsButton.setVisible(ctx.role in ("head", "admin"))  # the service checks the role too
+        self.ui.listsButton.setVisible(accounts.reaches(ctx.role, accounts.HEAD))  # the service checks the role too
         self.ui.logButton.clicked.connect(self.open_log)
         QShortcut(QKeySequence("Ctrl+J"), self, self.open_log)
         QShortcut(QKeySequence("F4"), self, self.register)

@@ -13,18 +13,19 @@ from PySide6.QtCore import QDate, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from gridstation.core import catalog, clock, idcard, intakes, residents
-from gridstation.core import models as m
-from gridstation.core.accounts import HEAD
-from gridstation.core.errors import DomainError
-from gridstation.core.intake_materials import intake_check
-from gridstation.core.intake_materials.rules import MISSING_OVERDUE, NOTICE
+from gridstation.core.intake import intakes, material_check, residents
+from gridstation.core.intake.material_rules import MISSING_OVERDUE, NOTICE
+from gridstation.core.rules import clock, idcard
+from gridstation.core.rules.errors import DomainError
+from gridstation.core.station import catalog
+from gridstation.core.station.accounts import HEAD
+from gridstation.core.storage import models as m
 from gridstation.ui.background import BackgroundOp
 from gridstation.ui.context import AppContext
+from gridstation.ui.feedback import show_message
 from gridstation.ui.forms import load_form
 from gridstation.ui.keyboard import focus_first_inside, tab_chain
 from gridstation.ui.materials_widgets import MaterialsChecklist, preview_material_document
-from gridstation.ui.feedback import show_message
 from gridstation.ui.resident_picker import ResidentPicker
 from gridstation.ui.resident_screen import ResidentScreenLink
 from gridstation.ui.service_fields import ServiceFieldsForm
@@ -193,6 +194,7 @@ class IntakePage(QWidget):
 
     def register_resident(self, doc_number: str):
         """Open 新增居民 (window-modal, not blocking); a saved resident becomes the one served."""
+        # late import (start-up time): loaded on first use, after the window's first paint
         from gridstation.ui.resident_dialog import ResidentDialog
 
         dialog = ResidentDialog(self.ctx, self, doc_number=doc_number)
@@ -220,7 +222,7 @@ class IntakePage(QWidget):
         mode = self.materials.mode()
         try:
             if self.materials.has_list():
-                intake = intake_check.create_checked_intake(self.ctx.staff, data, self.materials.brought(),
+                intake = material_check.create_checked_intake(self.ctx.staff, data, self.materials.brought(),
                                                             mode=mode, deadline=self.materials.deadline())
             else:
                 intake = intakes.create_intake(self.ctx.staff, data)
@@ -242,7 +244,7 @@ class IntakePage(QWidget):
         self._reset_form(keep_message=True)
         self._after_save_on_resident_screen(intake, mode)
 
-    # --- 材料清单 (core/intake_materials/): one self-contained block --------------------------
+    # --- 材料清单 (core/intake/material_rules.py, material_check.py): one self-contained block --------------------------
     def _add_materials_block(self) -> None:
         """The checklist sits above 收取材料, which stays for anything brought beyond the list."""
         self.materials = MaterialsChecklist(self.ui.intakeGroup, next_widget=self.ui.documentsEdit)
@@ -274,6 +276,7 @@ class IntakePage(QWidget):
                 self.resident_screen.ask_rating(intake.serial)
 
     def print_receipt(self, serial: str) -> Path | None:
+        # late import (start-up time): loaded on first use, after the window's first paint
         from gridstation.ui.printing import preview_receipt
 
         try:
@@ -376,6 +379,7 @@ class IntakePage(QWidget):
     def open_detail(self, row: int):
         if row < 0 or row >= self.list_model.rowCount():
             return
+        # late import (start-up time): loaded on first use, after the window's first paint
         from gridstation.ui.intake_detail import IntakeDetailDialog
 
         intake = self.list_model.row_at(row)
@@ -398,12 +402,14 @@ class IntakePage(QWidget):
 
     def export_list(self, path: Path | None = None) -> Path | None:
         """The intakes as filtered on screen, to Excel (ID numbers masked)."""
+        # late import (start-up time): loaded on first use, after the window's first paint
         from gridstation.ui.exporting import export_list
 
         return export_list(self, self.ctx, "intakes", self.current_filter(), "受理记录", path)
 
     # --- pension roster -----------------------------------------------------------------------
     def export_roster(self, path: Path | None = None) -> Path | None:
+        # late import (start-up time): loaded on first use, after the window's first paint
         from gridstation.ui.exporting import export_list
 
         return export_list(self, self.ctx, "roster", self.ui.yearSpin.value(), "养老认证名册", path)

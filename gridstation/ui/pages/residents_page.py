@@ -8,8 +8,9 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QWidget
 
-from gridstation.core import idcard, intakes, residents
-from gridstation.core import models as m
+from gridstation.core.intake import intakes, residents
+from gridstation.core.rules import idcard
+from gridstation.core.storage import models as m
 from gridstation.ui.context import AppContext
 from gridstation.ui.forms import load_form
 from gridstation.ui.pages.intake_page import intake_columns, is_overdue_now
@@ -84,12 +85,14 @@ class ResidentsPage(QWidget):
 
     def open_import(self):
         """The ledger import wizard (residents, intakes, tools or loans from Excel or CSV)."""
+        # late import (start-up time): loaded on first use, after the window's first paint
         from gridstation.ui.import_wizard import open_import_wizard
 
         return open_import_wizard(self.ctx, self)
 
     def export_list(self, path: Path | None = None) -> Path | None:
         """The residents found by the search box, or everyone when it is empty."""
+        # late import (start-up time): loaded on first use, after the window's first paint
         from gridstation.ui.exporting import export_list
 
         source = self.model.rows if self.ui.searchEdit.text().strip() else None
@@ -105,6 +108,7 @@ class ResidentsPage(QWidget):
             self.new_resident(idcard.normalise(self.ui.searchEdit.text()))
 
     def new_resident(self, doc_number: str = ""):
+        # late import (start-up time): loaded on first use, after the window's first paint
         from gridstation.ui.resident_dialog import ResidentDialog
 
         dialog = ResidentDialog(self.ctx, self, doc_number=doc_number)
@@ -118,6 +122,7 @@ class ResidentsPage(QWidget):
         return self._open(resident) if resident is not None else None
 
     def _open(self, resident: m.Resident):
+        # late import (start-up time): loaded on first use, after the window's first paint
         from gridstation.ui.resident_dialog import ResidentDialog
 
         dialog = ResidentDialog(self.ctx, self, resident=resident)

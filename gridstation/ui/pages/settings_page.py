@@ -6,13 +6,14 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QAbstractItemView, QFormLayout, QHeaderView, QSpinBox, QTableWidgetItem, QWidget
 
-from gridstation.core import accounts, catalog, settings, station
-from gridstation.core import db as dbmod
-from gridstation.core.errors import DomainError
-from gridstation.ui.context import AppContext
+from gridstation.core.rules.errors import DomainError
+from gridstation.core.station import accounts, catalog, station
+from gridstation.core.storage import db as dbmod
+from gridstation.core.storage import settings
 from gridstation.ui import local_settings
-from gridstation.ui.forms import load_form
+from gridstation.ui.context import AppContext
 from gridstation.ui.feedback import show_message
+from gridstation.ui.forms import load_form
 
 
 class SettingsPage(QWidget):
@@ -44,13 +45,14 @@ class SettingsPage(QWidget):
                   context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         QShortcut(QKeySequence(Qt.Key.Key_Return), table, activated=self.ui.editServiceButton.click,
                   context=Qt.ShortcutContext.WidgetShortcut)
-        is_admin = ctx.role == accounts.ADMIN or ctx.staff is None
-        is_head = is_admin or ctx.role == accounts.HEAD
+        is_admin = accounts.allows(ctx.staff, accounts.ADMIN)
+        is_head = accounts.allows(ctx.staff, accounts.HEAD)
         self.ui.stationTab.setEnabled(is_admin)
         self.ui.newServiceButton.setEnabled(is_head)
         self.ui.editServiceButton.setEnabled(is_head)
         if not is_admin:
             show_message(self.ui.stationMessage, "warn", "只有管理员可以修改服务站设置。")
+        # late import (start-up time): loaded on first use, after the window's first paint
         from gridstation.ui.settings_tabs import AuditTab, BackupTab, StaffTab
 
         self.extra_tabs: dict[str, QWidget] = {"staff": StaffTab(ctx, self)}
@@ -135,6 +137,7 @@ class SettingsPage(QWidget):
         show_message(self.ui.stationMessage, "ok", f"本机下次启动时将使用：{dbmod.describe(chosen)}。请退出后重新启动。")
 
     def edit_service(self, new: bool = False):
+        # late import (start-up time): loaded on first use, after the window's first paint
         from gridstation.ui.service_dialog import ServiceDialog
 
         service = None

@@ -16,15 +16,24 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCharts import (QAbstractBarSeries, QBarCategoryAxis, QBarSet, QChart, QChartView,
-                              QHorizontalBarSeries, QLineSeries, QPieSeries, QValueAxis)
+from PySide6.QtCharts import (
+    QAbstractBarSeries,
+    QBarCategoryAxis,
+    QBarSet,
+    QChart,
+    QChartView,
+    QHorizontalBarSeries,
+    QLineSeries,
+    QPieSeries,
+    QValueAxis,
+)
 from PySide6.QtCore import QDate, QMargins, Qt
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import QFileDialog, QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from gridstation.core import paths
-from gridstation.core.stats import MonthlyStats, PeriodStats, monthly_stats, record_report
-from gridstation.core.stats_tables import Days, Money, Rate, count_axis, display
+from gridstation.core.statistics.stats import MonthlyStats, PeriodStats, monthly_stats, record_report
+from gridstation.core.statistics.stats_tables import Days, Money, Rate, count_axis, display
+from gridstation.core.storage import paths
 from gridstation.ui.background import BackgroundOp, Work
 from gridstation.ui.context import AppContext
 from gridstation.ui.forms import load_form
@@ -299,6 +308,7 @@ class StatsPage(QWidget):
 
     # --- reports ----------------------------------------------------------------------------
     def generate_monthly(self) -> None:
+        # late import (start-up time): loaded on first use, after the window's first paint
         from gridstation.reports import monthly
 
         month = self.month()
@@ -307,6 +317,7 @@ class StatsPage(QWidget):
                     monthly.title_of(month), preview=True)
 
     def generate_annual(self) -> None:
+        # late import (start-up time): loaded on first use, after the window's first paint
         from gridstation.reports import annual
 
         year = self.month().year
@@ -315,6 +326,7 @@ class StatsPage(QWidget):
                     annual.title_of(year), preview=True)
 
     def export_excel(self) -> None:
+        # late import (start-up time): loaded on first use, after the window's first paint
         from gridstation.reports import monthly
 
         month = self.month()
@@ -356,6 +368,7 @@ class StatsPage(QWidget):
         self._ended(f"已生成{title}：{path}", "ok")
         record_report(self.ctx.staff, title, [path])
         if self.job_preview:
+            # late import (start-up time): loaded on first use, after the window's first paint
             from gridstation.ui.pdf_preview import show_pdf
 
             self.preview = show_pdf(self, path, title)

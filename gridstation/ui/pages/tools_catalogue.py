@@ -5,22 +5,21 @@ from __future__ import annotations
 import datetime as dt
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QPixmap
-from PySide6.QtWidgets import QFileDialog
+from PySide6.QtWidgets import QFileDialog, QWidget
 
-from gridstation.core import printouts, tool_photos, tools
-from gridstation.core.accounts import HEAD
-from gridstation.core.errors import DomainError
-from gridstation.core.money import yuan
-from gridstation.ui.pages.tools_widgets import allowed, selected_row
+from gridstation.core.rules.errors import DomainError
+from gridstation.core.rules.money import yuan
+from gridstation.core.station import printouts
+from gridstation.core.station.accounts import HEAD
+from gridstation.core.toolbox import tool_photos, tools
+from gridstation.ui.context import AppContext
 from gridstation.ui.feedback import show_message
+from gridstation.ui.forms import load_form
+from gridstation.ui.pages.tools_widgets import allowed, selected_row
 from gridstation.ui.table_model import Column, PagedTableModel, setup_table
-
-if TYPE_CHECKING:
-    from gridstation.ui.pages.tools_page import ToolsPage
 
 _LIST_SPLIT = re.compile(r"[、,，;；\s]+")
 
@@ -38,9 +37,11 @@ def kind_columns() -> list[Column]:
     ]
 
 
-class CatalogueTab:
-    def __init__(self, page: ToolsPage) -> None:
-        self.page, self.ctx, self.ui = page, page.ctx, page.ui
+class CatalogueTab(QWidget):
+    def __init__(self, page: QWidget, ctx: AppContext, host: QWidget) -> None:
+        super().__init__(host)
+        self.page, self.ctx = page, ctx
+        self.ui = load_form("tools_catalogue.ui", self)
         self.kinds: list[tools.KindRow] = []
         self.kind_id: int | None = None
         self.photo = ""  # what the form saves as KindInput.photo: a stored digest or a newly chosen file
@@ -235,6 +236,7 @@ class CatalogueTab:
 
     def export_units(self, path: Path | None = None) -> Path | None:
         """The units list as shown (the selected kind's, or every unit when none is selected) to Excel."""
+        # late import (start-up time): loaded on first use, after the window's first paint
         from gridstation.ui.exporting import export_list
 
         return export_list(self.page, self.ctx, "tools", tools.query_units(self.kind_id),
@@ -257,6 +259,7 @@ class CatalogueTab:
 
     def print_labels(self) -> None:
         """资产标签 for the selected kind (or every kind when none is selected)."""
+        # late import (start-up time): loaded on first use, after the window's first paint
         from gridstation.reports.labels import write_labels
         from gridstation.ui.printing import new_pdf_path, preview_document
 

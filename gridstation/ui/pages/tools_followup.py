@@ -5,36 +5,38 @@ from __future__ import annotations
 import datetime as dt
 import html
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import QHeaderView, QListWidgetItem, QVBoxLayout
+from PySide6.QtWidgets import QHeaderView, QListWidgetItem, QVBoxLayout, QWidget
 
-from gridstation.core import idcard, residents, tools
-from gridstation.core import models as m
-from gridstation.core import tool_stocktake as stock
-from gridstation.core.errors import DomainError
-from gridstation.core.pinyin_keys import sort_key
+from gridstation.core.intake import residents
+from gridstation.core.rules import idcard
+from gridstation.core.rules.errors import DomainError
+from gridstation.core.rules.pinyin_keys import sort_key
+from gridstation.core.storage import models as m
+from gridstation.core.toolbox import tool_stocktake as stock
+from gridstation.core.toolbox import tools
+from gridstation.ui.context import AppContext
+from gridstation.ui.feedback import show_message
+from gridstation.ui.forms import load_form
 from gridstation.ui.keyboard import tab_chain
 from gridstation.ui.pages.tools_widgets import LOOKS, Banner, connect_scan, selected_row
-from gridstation.ui.feedback import show_message
 from gridstation.ui.resident_picker import ResidentPicker
 from gridstation.ui.table_model import Column, PagedTableModel, setup_table
-
-if TYPE_CHECKING:
-    from gridstation.ui.pages.tools_page import ToolsPage
 
 WEEKDAYS = "一二三四五六日"
 REMINDER_OUTCOMES = ("已接通，答应近日归还", "无人接听", "电话关机或停机", "号码有误", "已上门提醒")
 AVAILABILITY_DAYS = 14
 
 
-class OverdueTab:
+class OverdueTab(QWidget):
     """逾期: longest overdue first; the full phone number only on request (and audited)."""
 
-    def __init__(self, page: ToolsPage) -> None:
-        self.page, self.ctx, self.ui = page, page.ctx, page.ui
+    def __init__(self, page: QWidget, ctx: AppContext, host: QWidget) -> None:
+        super().__init__(host)
+        self.page, self.ctx = page, ctx
+        self.ui = load_form("tools_overdue.ui", self)
         self.model = PagedTableModel([
             Column("借用单号", lambda r: r.loan.slip_no),
             Column("居民", lambda r: r.loan.resident.name),
@@ -56,6 +58,7 @@ class OverdueTab:
 
     def export(self, path=None):
         """The overdue list for the reminder calls, to Excel (phones and ID numbers masked)."""
+        # late import (start-up time): loaded on first use, after the window's first paint
         from gridstation.ui.exporting import export_list
 
         return export_list(self.page, self.ctx, "overdue", None, "逾期未还清单", path)
@@ -150,11 +153,13 @@ class AvailabilityModel(QAbstractTableModel):
         return f"{day:%m-%d}\n周{WEEKDAYS[day.weekday()]}"
 
 
-class ReserveTab:
+class ReserveTab(QWidget):
     """预约: the availability grid, a reservation for a resident, and the list of active ones."""
 
-    def __init__(self, page: ToolsPage) -> None:
-        self.page, self.ctx, self.ui = page, page.ctx, page.ui
+    def __init__(self, page: QWidget, ctx: AppContext, host: QWidget) -> None:
+        super().__init__(host)
+        self.page, self.ctx = page, ctx
+        self.ui = load_form("tools_reserve.ui", self)
         self.banner = Banner(self.ui.reserveBanner, self.ui.reserveBannerIcon, self.ui.reserveBannerText)
         self.picker = ResidentPicker(self.ui.reservePickerHost)
         host_layout = QVBoxLayout(self.ui.reservePickerHost)
@@ -244,11 +249,13 @@ STOCK_LOOKS = {stock.MATCHED: "ok", stock.ON_LOAN_FOUND: "unavailable", stock.OT
                stock.UNKNOWN: "unknown", stock.FOREIGN: "error"}
 
 
-class StockTab:
+class StockTab(QWidget):
     """盘点: scan every unit on the shelf; each scan says at once whether it matches the records."""
 
-    def __init__(self, page: ToolsPage) -> None:
-        self.page, self.ctx, self.ui = page, page.ctx, page.ui
+    def __init__(self, page: QWidget, ctx: AppContext, host: QWidget) -> None:
+        super().__init__(host)
+        self.page, self.ctx = page, ctx
+        self.ui = load_form("tools_stock.ui", self)
         self.banner = Banner(self.ui.stockBanner, self.ui.stockBannerIcon, self.ui.stockBannerText)
         self.scanned: list[str] = []
         self.result_id: int | None = None  # the stock-take shown on the right, once one is finished
@@ -289,6 +296,7 @@ class StockTab:
 
     def print_result(self) -> Path | None:
         """Preview the 盘点结果 to print and sign: the one just finished, else the newest saved."""
+        # late import (start-up time): loaded on first use, after the window's first paint
         from gridstation.reports.stocktake import write_stocktake
         from gridstation.ui.pdf_preview import show_pdf
         from gridstation.ui.printing import new_pdf_path

@@ -9,24 +9,25 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDate, QDateTime, QLocale, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QListWidget, QListWidgetItem, QVBoxLayout
+from PySide6.QtWidgets import QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
-from gridstation.core import idcard, printouts, residents, tools
-from gridstation.core import models as m
-from gridstation.core.accounts import HEAD
-from gridstation.core.errors import DomainError
-from gridstation.core.money import yuan
+from gridstation.core.intake import residents
+from gridstation.core.rules import idcard
+from gridstation.core.rules.errors import DomainError
+from gridstation.core.rules.money import yuan
+from gridstation.core.station import printouts
+from gridstation.core.station.accounts import HEAD
+from gridstation.core.storage import models as m
+from gridstation.core.toolbox import tools
+from gridstation.ui.context import AppContext
+from gridstation.ui.forms import load_form
 from gridstation.ui.keyboard import tab_chain
 from gridstation.ui.pages.tools_widgets import Banner, allowed, connect_scan, selected_row
 from gridstation.ui.resident_picker import ResidentPicker
 from gridstation.ui.table_model import Column, PagedTableModel, setup_table
-
-if TYPE_CHECKING:
-    from gridstation.ui.pages.tools_page import ToolsPage
 
 
 def fill_checklist(widget: QListWidget, names: list[str], checked: list[str]) -> None:
@@ -56,11 +57,13 @@ def loan_columns() -> list[Column]:
     ]
 
 
-class LendTab:
+class LendTab(QWidget):
     """借出: choose the borrower (F2) and scan tools (F4) in either order, then Ctrl+Enter."""
 
-    def __init__(self, page: ToolsPage) -> None:
-        self.page, self.ctx, self.ui = page, page.ctx, page.ui
+    def __init__(self, page: QWidget, ctx: AppContext, host: QWidget) -> None:
+        super().__init__(host)
+        self.page, self.ctx = page, ctx
+        self.ui = load_form("tools_lend.ui", self)
         self.banner = Banner(self.ui.lendBanner, self.ui.lendBannerIcon, self.ui.lendBannerText)
         self.picker = ResidentPicker(self.ui.lendPickerHost)
         host_layout = QVBoxLayout(self.ui.lendPickerHost)
@@ -209,6 +212,7 @@ class LendTab:
 
     def register_resident(self, doc_number: str):
         """A first-time borrower: 新增居民 with the typed ID number, then lend to them."""
+        # late import (start-up time): loaded on first use, after the window's first paint
         from gridstation.ui.resident_dialog import ResidentDialog
 
         dialog = ResidentDialog(self.ctx, self.page, doc_number=doc_number)
@@ -227,6 +231,7 @@ class LendTab:
 
     def export_loans(self, path: Path | None = None) -> Path | None:
         """The borrower's loans as listed, one row per tool, to Excel (ID numbers masked)."""
+        # late import (start-up time): loaded on first use, after the window's first paint
         from gridstation.ui.exporting import export_list
 
         if self.resident is None:
@@ -310,6 +315,7 @@ class LendTab:
 
     def print_slip(self, slip_no: str) -> Path | None:
         """Write the 借用单 PDF and open the preview (recorded as a preview; printing it is recorded too)."""
+        # late import (start-up time): loaded on first use, after the window's first paint
         from gridstation.reports.loan_slip import write_loan_slip
         from gridstation.ui.printing import new_pdf_path, preview_document
 
@@ -343,15 +349,17 @@ class LendTab:
         self.loans_model.reload()
 
 
-class ReturnTab:
+class ReturnTab(QWidget):
     """归还: scan a unit, its loan comes up; pick the condition (Alt+1..4), confirm with Ctrl+Enter
     or by scanning the same unit again. Scanning the slip's QR code lists what is still out."""
 
     CONDITION_RADIOS = (("goodRadio", tools.GOOD), ("damagedRadio", tools.DAMAGED),
                         ("missingRadio", tools.MISSING_PARTS), ("lostRadio", tools.LOST_ON_LOAN))
 
-    def __init__(self, page: ToolsPage) -> None:
-        self.page, self.ctx, self.ui = page, page.ctx, page.ui
+    def __init__(self, page: QWidget, ctx: AppContext, host: QWidget) -> None:
+        super().__init__(host)
+        self.page, self.ctx = page, ctx
+        self.ui = load_form("tools_return.ui", self)
         self.banner = Banner(self.ui.returnBanner, self.ui.returnBannerIcon, self.ui.returnBannerText)
         self.pending: tools.OpenItem | None = None
         self.slip_no = ""
@@ -360,7 +368,7 @@ class ReturnTab:
         for number, (name, _condition) in enumerate(self.CONDITION_RADIOS, start=1):
             radio = getattr(self.ui, name)
             radio.toggled.connect(lambda on: on and self._condition_changed())
-            QShortcut(QKeySequence(f"Alt+{number}"), self.ui.returnTab, activated=radio.click,
+            QShortcut(QKeySequence(f"Alt+{number}"), self, activated=radio.click,
                       context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.ui.refundEdit.textEdited.connect(lambda _t: setattr(self, "refund_touched", True))
         self.ui.returnButton.clicked.connect(self.confirm)

@@ -2,14 +2,16 @@
 
 F2 查找居民 · F4 扫描借出 · F5 借出 · F6 归还 · F7 逾期 · F8 工具 · F9 预约 · F10 盘点 ·
 Ctrl+Enter saves the current tab · Esc clears the loan · Ctrl+R renews at return.
-The tabs call only ``gridstation.core.tools`` and ``tool_stocktake``; lists page through them.
+The tabs call only ``gridstation.core.toolbox.tools`` and ``tool_stocktake``; lists page through them.
+Each tab is its own widget with its own form (forms/tools_lend.ui … tools_stock.ui); this page holds the
+tab bar and the shortcuts that span the tabs.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QTableView, QWidget
+from PySide6.QtWidgets import QTableView, QVBoxLayout, QWidget
 
 from gridstation.ui.context import AppContext
 from gridstation.ui.forms import load_form
@@ -27,12 +29,15 @@ class ToolsPage(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.ui = load_form("tools_page.ui", self)
-        self.lending = LendTab(self)
-        self.returns = ReturnTab(self)
-        self.overdue = OverdueTab(self)
-        self.catalogue = CatalogueTab(self)
-        self.reserve = ReserveTab(self)
-        self.stock = StockTab(self)
+        self.lending = LendTab(self, ctx, self.ui.lendTab)
+        self.returns = ReturnTab(self, ctx, self.ui.returnTab)
+        self.overdue = OverdueTab(self, ctx, self.ui.overdueTab)
+        self.catalogue = CatalogueTab(self, ctx, self.ui.catalogueTab)
+        self.reserve = ReserveTab(self, ctx, self.ui.reserveTab)
+        self.stock = StockTab(self, ctx, self.ui.stockTab)
+        for tab in (self.lending, self.returns, self.overdue, self.catalogue, self.reserve, self.stock):
+            # each tab fills its page of the tab widget, inside the style's margins as the one form had
+            QVBoxLayout(tab.parentWidget()).addWidget(tab)
         self._shortcuts()
         self.ui.tabs.currentChanged.connect(lambda _i: self._tab_shown())
         self.ctx.bus.data_changed.connect(self._data_changed)

@@ -11,8 +11,9 @@ from collections.abc import Callable
 
 from PySide6.QtWidgets import QApplication, QFrame, QLabel, QLineEdit, QTableView
 
-from gridstation.core import accounts, tools
-from gridstation.core.errors import DomainError, NotFound, PermissionDenied
+from gridstation.core.rules.errors import DomainError, NotFound, PermissionDenied
+from gridstation.core.station import accounts
+from gridstation.core.toolbox import tools
 from gridstation.ui.context import AppContext
 
 # look: (background, text colour, QtAwesome icon)
@@ -105,8 +106,4 @@ def selected_row(table: QTableView) -> int:
 
 def allowed(ctx: AppContext, role: str) -> bool:
     """Whether the signed-in staff has ``role``; buttons follow it, the services enforce it."""
-    try:
-        accounts.require(ctx.staff, role)
-    except PermissionDenied:
-        return False
-    return True
+    return accounts.allows(ctx.staff, role)

@@ -1,0 +1,1 @@
+"""The counter's intake: residents and the intakes recorded for them."""

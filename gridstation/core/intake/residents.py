@@ -1,0 +1,257 @@
+"""Residents: registration, edits and the one search box."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import operator
+import re
+from dataclasses import dataclass, field
+
+import peewee
+
+from gridstation.core.rules import idcard
+from gridstation.core.rules.errors import DomainError, NotFound
+from gridstation.core.rules.person_names import clean_name
+from gridstation.core.rules.pinyin_keys import name_keys, prefix_end
+from gridstation.core.station import audit
+from gridstation.core.station.accounts import CLERK, require
+from gridstation.core.storage import models as m
+from gridstation.core.storage.db import write_transaction
+
+MAX_NAME = 30
+
+
+@dataclass
+class ResidentInput:
+    """What the form or an import row supplies; ``save_resident`` checks every field."""
+
+    name: str
+    doc_number: str
+    doc_type: str = idcard.MAINLAND_ID
+    phone: str = ""
+    gender: str = ""
+    birth_date: dt.date | None = None
+    compound: str = ""
+    building: str = ""
+    unit: str = ""
+    room: str = ""
+    grid: str = ""
+    is_pensioner: bool = False
+    notes: str = ""
+    extra: dict = field(default_factory=dict)
+
+
+def clean_input(data: ResidentInput) -> dict:
+    """Validated column values for a resident; raises DomainError naming the first bad field."""
+    name = clean_name(data.name, limit=MAX_NAME)
+    gender, birth = data.gender, data.birth_date
+    if data.doc_type == idcard.MAINLAND_ID:
+        info = idcard.check_id(data.doc_number)
+        doc_number, gender, birth = info.number, info.gender, info.birth_date
+    else:
+        doc_number = idcard.check_document(data.doc_type, data.doc_number)
+        if gender not in ("", "男", "女"):
+            raise DomainError("性别应为“男”或“女”。", field="gender")
+    if birth is not None and birth > dt.date.today():
+        raise DomainError("出生日期不能晚于今天。", field="birth_date")
+    values = {
+        "name": name,
+        "doc_type": data.doc_type,
+        "doc_number": doc_number,
+        "doc_rev": doc_number[::-1],
+        "gender": gender,
+        "birth_date": birth,
+        "phone": idcard.check_phone(data.phone),
+        "compound": _short(data.compound, "小区", 60),
+        "building": _short(data.building, "楼栋", 20),
+        "unit": _short(data.unit, "单元", 20),
+        "room": _short(data.room, "室", 20),
+        "is_pensioner": bool(data.is_pensioner),
+        "notes": _short(data.notes, "备注", 2000),
+    }
+    values["phone_rev"] = values["phone"][::-1]
+    return values
+
+
+def _short(value: str, label: str, limit: int) -> str:
+    value = (value or "").strip()
+    if len(value) > limit:
+        raise DomainError(f"{label}过长（最多{limit}个字）。")
+    return value
+
+
+def grid_by_name(name: str) -> m.Grid | None:
+    """The grid of that name, created on first use (staff type grids as they know them)."""
+    name = _short(name, "网格名称", 40)
+    if not name:
+        return None
+    grid, _ = m.Grid.get_or_create(name=name)
+    return grid
+
+
+def save_resident(actor: m.Staff | None, data: ResidentInput, resident_id: int | None = None) -> m.Resident:
+    """Register a new resident or update one; one resident per document number."""
+    require(actor, CLERK)
+    values = clean_input(data)
+    with write_transaction():
+        clash = m.Resident.get_or_none(m.Resident.doc_number == values["doc_number"])
+        if clash is not None and clash.id != resident_id:
+            raise DomainError(
+                f"证件号码 {idcard.mask_id(values['doc_number'])} 已登记为居民“{clash.name}”，请打开该居民档案。",
+                field="doc_number",
+            )
+        values["grid"] = grid_by_name(data.grid)
+        if resident_id is None:
+            resident = m.Resident.create(**values)
+            audit.record(actor, "新增居民", "resident", resident.id, after=_public(values))
+        else:
+            resident = get_resident(resident_id)
+            before = _public(resident.__data__)
+            for key, value in values.items():
+                setattr(resident, key, value)
+            resident.updated_at = m.now()
+            resident.save()
+            audit.record(actor, "修改居民", "resident", resident.id, before=before, after=_public(values))
+        write_keys(resident)
+    return resident
+
+
+def _public(values: dict) -> dict:
+    """Audit payload with the ID number masked; the audit log is read by more people than the record."""
+    out = {k: v for k, v in values.items() if k not in ("doc_rev", "phone_rev", "grid")}
+    if "doc_number" in out:
+        out["doc_number"] = idcard.mask_id(str(out["doc_number"]))
+    return out
+
+
+def write_keys(resident: m.Resident) -> None:
+    m.ResidentKey.delete().where(m.ResidentKey.resident == resident).execute()
+    rows = [{"resident": resident.id, "key": k} for k in name_keys(resident.name)]
+    if rows:
+        m.ResidentKey.insert_many(rows).execute()
+
+
+def get_resident(resident_id: int) -> m.Resident:
+    resident = m.row_or_none(m.Resident, resident_id)
+    if resident is None:
+        raise NotFound(f"找不到编号为 {resident_id} 的居民。")
+    return resident
+
+
+def reveal_phone(actor: m.Staff | None, resident_id: int, *, why: dict, role: str = CLERK) -> str:
+    """A resident's full phone number where lists show it masked; each look is in the audit log.
+
+    ``role`` is who may look from that list (the overdue list: any clerk making reminder calls;
+    the pension roster: the station head), ``why`` says from where, for the audit entry.
+    """
+    require(actor, role)
+    with write_transaction():
+        resident = get_resident(resident_id)
+        audit.record(actor, "查看电话", "resident", resident.id, after=why)
+    return resident.phone
+
+
+def find_by_document(number: str) -> m.Resident | None:
+    return m.Resident.get_or_none(m.Resident.doc_number == idcard.normalise(number))
+
+
+def _prefix(column: peewee.Field, text: str) -> peewee.Expression:
+    return (column >= text) & (column < prefix_end(text))
+
+
+def search(text: str, limit: int = 50) -> list[m.Resident]:
+    """One box: full ID or its last 4-6 digits, phone or its last 4, name, full pinyin or initials.
+
+    Each branch is an indexed equality or prefix range, so it stays fast at 100 000 residents.
+    """
+    query = idcard.normalise(text)
+    if not query:
+        return []
+    base = m.Resident.select()
+    if re.fullmatch(r"\d{17}[\dX]", query):
+        hits = base.where(m.Resident.doc_number == query)
+    elif re.fullmatch(r"[0-9]+", query):
+        conditions = _digit_conditions(query)
+        if not conditions:
+            return []
+        hits = _union(base, conditions, limit)
+    elif re.fullmatch(r"[A-Z]+", query):
+        hits = base.where(m.Resident.id.in_(_by_key(query.lower(), limit)))
+    elif re.fullmatch(r"[A-Z\d]{5,30}", query):
+        hits = base.where(m.Resident.doc_number == query)
+    else:
+        hits = base.where(_prefix(m.Resident.name, " ".join(text.split())))
+    return list(hits.order_by(m.Resident.name, m.Resident.id).limit(limit))
+
+
+def _digit_conditions(query: str) -> list[peewee.Expression]:
+    """Digits typed in the box: a phone, the last 4-6 digits of an ID or phone, an ID's start."""
+    conditions = []
+    if len(query) == 11:
+        conditions.append(m.Resident.phone == query)
+    if 4 <= len(query) <= 6:
+        conditions.append(_prefix(m.Resident.doc_rev, query[::-1]))
+        conditions.append(_prefix(m.Resident.phone_rev, query[::-1]))
+    if len(query) >= 6:
+        conditions.append(_prefix(m.Resident.doc_number, query))
+    if len(query) >= 7 and len(query) != 11:
+        conditions.append(_prefix(m.Resident.phone, query))
+    return conditions
+
+
+def search_condition(text: str) -> peewee.Expression | None:
+    """The search box as a condition to combine with another filter (the pension roster's):
+    digits as in ``search``, letters as a pinyin or initials prefix, anything else as part of the
+    name. None for an empty box. Meant for a list already narrowed down, where an OR is cheap."""
+    query = idcard.normalise(text)
+    if not query:
+        return None
+    if re.fullmatch(r"[0-9]+", query):
+        conditions = _digit_conditions(query) or [m.Resident.doc_number == query]
+        return functools.reduce(operator.or_, conditions)
+    if re.fullmatch(r"[A-Z]+", query):
+        keyed = m.ResidentKey.select(m.ResidentKey.resident).where(_prefix(m.ResidentKey.key, query.lower()))
+        return m.Resident.id.in_(keyed)
+    if re.fullmatch(r"\d{17}[\dX]", query):
+        return m.Resident.doc_number == query
+    return m.Resident.name.contains(" ".join(text.split()))
+
+
+def _by_key(prefix: str, limit: int) -> list[int]:
+    """The first ``limit`` residents in pinyin-key order, closest keys first, on every database.
+
+    A plain DISTINCT ... LIMIT leaves the choice to the database when more residents match:
+    SQLite walks the key index, PostgreSQL may hash and keep any 50. Reading the index in key
+    order a page at a time keeps SQLite's choice and makes PostgreSQL's the same.
+    """
+    ids: dict[int, None] = {}
+    page, offset = limit * 4, 0
+    while len(ids) < limit:
+        rows = [r for (r,) in m.ResidentKey.select(m.ResidentKey.resident)
+                .where(_prefix(m.ResidentKey.key, prefix))
+                .order_by(m.ResidentKey.key, m.ResidentKey.id).limit(page).offset(offset).tuples()]
+        ids.update(dict.fromkeys(rows))
+        if len(rows) < page:
+            break
+        offset += page
+    return list(ids)[:limit]
+
+
+def _union(base: peewee.ModelSelect, conditions: list, limit: int) -> peewee.ModelSelect:
+    """Each condition as its own indexed query, combined by id (an OR would defeat the indexes)."""
+    ids: list[int] = []
+    for condition in conditions:
+        ids.extend(r.id for r in m.Resident.select(m.Resident.id).where(condition).limit(limit))
+    return base.where(m.Resident.id.in_(list(dict.fromkeys(ids))[:limit]))
+
+
+def address(resident: m.Resident) -> str:
+    parts = [resident.compound]
+    if resident.building:
+        parts.append(f"{resident.building}栋")
+    if resident.unit:
+        parts.append(f"{resident.unit}单元")
+    if resident.room:
+        parts.append(f"{resident.room}室")
+    return "".join(p for p in parts if p)

@@ -1,0 +1,1 @@
+"""Ledgers: their columns, reading, templates, import and export, spreadsheet safety, audit wording."""

@@ -1,0 +1,473 @@
+"""Reading a ledger file (.xlsx, .csv) into rows, and catching what Excel did to it.
+
+Excel silently damages ledgers: an ID number typed into a General cell becomes a float shown as
+1.10101199001011E+17 and keeps only 15 significant digits; a trailing X is lost; a landline loses
+its leading 0; merged cells leave the value in the first row only. This module recognises each
+of these and names it in Chinese, so the row is reported instead of imported with a wrong value.
+It converts cells (dates in every common form, amounts, numbers Excel stored as floats); the
+rules about the values themselves (the ID check character, the phone format, money) stay in
+``idcard``, ``money`` and ``catalog`` and are applied by ``ledger_import``.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+import zipfile
+import zlib
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from functools import cached_property
+from pathlib import Path
+from xml.etree import ElementTree
+
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.cell import range_boundaries
+
+from gridstation.core.ledgers.ledger_columns import ColumnSpec, columns_for, detect_mapping, normalise_header
+from gridstation.core.rules import idcard
+from gridstation.core.rules.errors import DomainError
+
+HEADER_SEARCH_ROWS = 10
+CSV_ENCODINGS = ("utf-8-sig", "gb18030")  # GB18030 reads GBK, which Chinese Excel writes
+_SCIENTIFIC = re.compile(r"[+-]?\d+(\.\d+)?[eE][+-]?\d+")
+_FLOAT_TEXT = re.compile(r"\d+\.\d+")
+_DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
+                   r"(?:[\sT]+(\d{1,2})[:：](\d{1,2})(?:[:：](\d{1,2}))?)?")
+_COMPACT_DATE = re.compile(r"(\d{4})(\d{2})(\d{2})")
+# A date cell that lost its date format shows Excel's day count; 20000..79999 is 1954-10-03..2118-12-25,
+# far from any 8-digit 20240105.
+EXCEL_EPOCH = dt.datetime(1899, 12, 30)
+EXCEL_SERIAL_FIRST, EXCEL_SERIAL_END = 20000, 80000
+_TEN_THOUSAND = re.compile(r"([\d.]+)万元?")
+_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+\d+(?::[A-Z]+\d+)?)"')
+
+
+SHEET_STRIDE = 10_000_000  # above Excel's 1 048 576 rows: a row's key is sheet index × this + its row number
+_TOTAL = re.compile(r"(本页|本月|当月|全年|本年)?(合计|小计|总计|累计)[:：]?")
+ROW_NUMBER_HEADERS = ("序号", "序", "no", "no.")
+_DEFAULT_SHEET_NAME = re.compile(r"((?i:sheet)|工作表)?\s*\d*")  # Sheet1, 工作表2, '': names nobody chose
+SHEET_NAME_STANDS_FOR = "service"  # the intake ledger's column a sheet's name fills (_named_by_sheet)
+
+
+@dataclass(frozen=True)
+class Part:
+    """One worksheet read (a CSV file is one part with no name)."""
+
+    name: str
+    header_row: int
+    rows: int
+
+
+@dataclass(frozen=True)
+class Merge:
+    """A merged range below a header, in the ledger's columns (0-based) and row keys."""
+
+    columns: frozenset[int]
+    first: int
+    last: int
+    label: str  # as Excel names it on its sheet, A1:B3
+
+
+@dataclass
+class Sheet:
+    """The data of every worksheet with a recognised header, as one table.
+
+    Ledgers kept as one sheet per month or per service are read whole: each sheet's columns are
+    matched to the first one's by their header, so a column in another place on another sheet still
+    lands under its name. Rows are keyed by ``SHEET_STRIDE`` × sheet + row, so the first sheet's keys
+    are the row numbers Excel shows, and ``place`` turns any key back into words.
+    """
+
+    path: Path
+    header_row: int  # 1-based, as Excel shows it, on the first sheet read
+    headers: list[str]
+    rows: list[tuple[int, tuple]]  # (row key, cell values in the order of ``headers``)
+    blank_rows: list[int] = field(default_factory=list)  # empty rows between data rows
+    merged: list[Merge] = field(default_factory=list)
+    parts: list[Part] = field(default_factory=list)
+    skipped_sheets: list[str] = field(default_factory=list)  # worksheets without a recognised header
+    total_rows: list[int] = field(default_factory=list)  # 合计/小计 rows, left out
+
+    def merge_at(self, row: int, column: int) -> str:
+        """The merged range (as A1:B3) covering a data cell, or ''; columns are 0-based."""
+        for merge in self.merged:
+            if merge.first <= row <= merge.last and column in merge.columns:
+                return merge.label
+        return ""
+
+    def place(self, key: int) -> str:
+        """Where a row is, as staff find it: 第5行, or 工作表“3月”第5行 when several sheets were read."""
+        part, row = divmod(key, SHEET_STRIDE)
+        if len(self.parts) > 1:
+            return f"工作表“{self.parts[part].name}”第{row}行"
+        return f"第{row}行"
+
+    def places(self, keys: list[int], limit: int = 20) -> str:
+        """Several rows in words: 第4、9行 on one sheet; each with its sheet otherwise."""
+        shown = keys[:limit]
+        if len(self.parts) > 1:
+            text = "、".join(self.place(k) for k in shown)
+        else:
+            text = f"第{'、'.join(str(k) for k in shown)}行"
+        return text + (f" 等{len(keys)}行" if len(keys) > limit else "")
+
+    def sheets_read(self) -> str:
+        """Which worksheets were read, for the preview and the command line."""
+        if len(self.parts) + len(self.skipped_sheets) < 2:
+            return ""  # a CSV file, or a workbook of one sheet: nothing to say
+        read = "、".join(f"“{p.name}”（{p.rows}行）" for p in self.parts)
+        text = f"读取了工作表：{read}"
+        if self.skipped_sheets:
+            text += f"；没有表头未读取：{'、'.join(f'“{n}”' for n in self.skipped_sheets)}"
+        return text + "。"
+
+
+def read_sheet(path: Path | str, columns: list[ColumnSpec]) -> Sheet:
+    """Read ``path``: every worksheet whose first ten rows hold a header naming at least two known columns."""
+    path = Path(path)
+    if not path.exists():
+        raise DomainError(f"找不到文件：{path}。")
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        found = [("", _csv_rows(path), [])]
+    elif suffix in (".xlsx", ".xlsm"):
+        found = _xlsx_sheets(path)
+    elif suffix == ".xls":
+        raise DomainError(f"不支持旧版 Excel 文件（.xls）：{path.name}。请在 Excel 中“另存为”.xlsx 后再导入。")
+    else:
+        raise DomainError(f"不支持的文件类型：{path.name}。请使用 .xlsx 或 .csv 文件。")
+    return _assemble(path, found, columns)
+
+
+def _header_row(raw_rows: list[tuple], columns: list[ColumnSpec]) -> int:
+    """The 0-based index of the row among the first ten naming the most known columns, or -1."""
+    best, best_hits = -1, 1
+    for i, row in enumerate(raw_rows[:HEADER_SEARCH_ROWS]):
+        hits = len(detect_mapping(list(row), columns))
+        if hits > best_hits:
+            best, best_hits = i, hits
+    return best
+
+
+def _assemble(path: Path, found: list[tuple[str, list[tuple], list[tuple[int, int, int, int]]]],
+              columns: list[ColumnSpec]) -> Sheet:
+    sheet = Sheet(path, 0, [], [])
+    union: dict[str, int] = {}  # normalised header -> column of the ledger
+    for name, raw_rows, merged in found:
+        best = _header_row(raw_rows, columns)
+        if best < 0:
+            sheet.skipped_sheets.append(name)
+            continue
+        index = len(sheet.parts)
+        header_row = best + 1
+        headers = ["" if v is None else str(v).strip() for v in raw_rows[best]]
+        named = _named_by_sheet(name, headers, columns)
+        if named is not None:
+            headers.append(named.header)
+        place = []  # this sheet's column -> the ledger's column
+        for i, header in enumerate(headers):
+            key = normalise_header(header) or f"#{i}"
+            if key not in union:
+                union[key] = len(sheet.headers)
+                sheet.headers.append(header)
+            place.append(union[key])
+        numbering = {i for i, h in enumerate(headers) if normalise_header(h).lower() in ROW_NUMBER_HEADERS}
+        count, blank = 0, []
+        for offset, values in enumerate(raw_rows[best + 1:]):
+            key = index * SHEET_STRIDE + header_row + 1 + offset
+            cells = [v for i, v in enumerate(values) if i not in numbering]
+            if all(v is None or (isinstance(v, str) and not v.strip()) for v in cells):
+                blank.append(key)
+            elif any(isinstance(v, str) and _TOTAL.fullmatch(re.sub(r"\s+", "", v)) for v in values):
+                sheet.total_rows.append(key)
+            else:
+                row = [None] * len(sheet.headers)
+                for i, value in enumerate(values[:len(place)]):
+                    row[place[i]] = value
+                if named is not None:
+                    row[place[-1]] = name
+                sheet.rows.append((key, tuple(row)))
+                count += 1
+        last = sheet.rows[-1][0] if sheet.rows else 0
+        sheet.blank_rows.extend(b for b in blank if b < last and b // SHEET_STRIDE == index)
+        sheet.merged.extend(
+            Merge(frozenset(place[c - 1] for c in range(min_col, max_col + 1) if c <= len(place)),
+                  index * SHEET_STRIDE + min_row, index * SHEET_STRIDE + max_row,
+                  _a1(min_col, min_row, max_col, max_row))
+            for min_col, min_row, max_col, max_row in merged if max_row > header_row)
+        sheet.parts.append(Part(name, header_row, count))
+    if not sheet.parts:
+        names = "、".join(c.header for c in columns if c.required)
+        where = f"{path.name} 的各工作表" if len(found) > 1 else path.name
+        raise DomainError(f"{where}的前{HEADER_SEARCH_ROWS}行中找不到表头（应包含 {names} 等列名）。"
+                          "请使用导入模板（gridstation template）。")
+    sheet.header_row = sheet.parts[0].header_row
+    width = len(sheet.headers)
+    sheet.rows = [(k, v + (None,) * (width - len(v))) for k, v in sheet.rows]
+    return sheet
+
+
+def _named_by_sheet(name: str, headers: list[str], columns: list[ColumnSpec]) -> ColumnSpec | None:
+    """The column a worksheet's name stands for when the sheet lacks it: one sheet per service
+    (「讨薪」「4050」) keeps no 业务类型 column, since every row on it is that service."""
+    spec = next((c for c in columns if c.key == SHEET_NAME_STANDS_FOR), None)
+    if spec is None or _DEFAULT_SHEET_NAME.fullmatch(name.strip()) or spec.key in detect_mapping(list(headers), columns):
+        return None
+    return spec
+
+
+def _a1(min_col: int, min_row: int, max_col: int, max_row: int) -> str:
+    return f"{get_column_letter(min_col)}{min_row}:{get_column_letter(max_col)}{max_row}"
+
+
+# What a damaged workbook raises inside openpyxl and the XML parsers: a broken sheet, a bad cell
+# reference (ValueError), a date no calendar has (OverflowError), a part the workbook lists but lacks.
+_DAMAGE = (SyntaxError, ValueError, KeyError, TypeError, IndexError, OverflowError, AttributeError,
+           zipfile.BadZipFile, EOFError, zlib.error)
+
+
+def _xlsx_sheets(path: Path) -> list[tuple[str, list[tuple], list[tuple[int, int, int, int]]]]:
+    """(name, rows, merged ranges) of every worksheet, in the workbook's order."""
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except (*_DAMAGE, OSError):
+        raise DomainError(f"无法读取 Excel 文件 {path.name}：文件已损坏或不是 .xlsx 格式。"
+                          "请在 Excel 中打开并另存为 .xlsx 后再导入。") from None
+    out = []
+    try:
+        if not workbook.worksheets:
+            raise DomainError(f"Excel 文件 {path.name} 中没有工作表。")
+        for sheet in workbook.worksheets:
+            rows: list[tuple] = []
+            try:
+                sheet.reset_dimensions()  # some writers record a wrong size; read every row there is
+                rows.extend(sheet.iter_rows(values_only=True))
+                merged = _merged_ranges(path, sheet.title)
+            except _DAMAGE:
+                raise DomainError(f"{path.name} 的工作表“{sheet.title}”第{len(rows) + 1}行附近已损坏，无法读取"
+                                  "（单元格位置或日期无效）。请在 Excel 中打开、检查该处并另存后再导入。") from None
+            out.append((sheet.title, rows, merged))
+    finally:
+        workbook.close()
+    return out
+
+
+def _merged_ranges(path: Path, title: str) -> list[tuple[int, int, int, int]]:
+    """Merged ranges of one worksheet, read from the file: openpyxl's read-only mode omits them.
+
+    The <mergeCells> element follows the cell data, so the sheet's XML is streamed and scanned.
+    """
+    with zipfile.ZipFile(path) as archive:
+        member = _sheet_members(archive)[title]
+        found: list[tuple[int, int, int, int]] = []
+        tail = b""
+        with archive.open(member) as stream:
+            while chunk := stream.read(1 << 20):
+                data = tail + chunk
+                last_end = 0
+                for match in _MERGE.finditer(data):
+                    found.append(range_boundaries(match.group(1).decode()))
+                    last_end = match.end()
+                # Keep enough to complete an element cut by the chunk boundary, never a counted one.
+                tail = data[max(last_end, len(data) - 200):]
+    return [r for r in found if r[0] != r[2] or r[1] != r[3]]
+
+
+def _sheet_members(archive: zipfile.ZipFile) -> dict[str, str]:
+    """The zip member of each worksheet, by its name (as openpyxl titles it)."""
+    def local(tag: str) -> str:
+        return tag.rsplit("}", 1)[-1]
+
+    book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+    rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    targets = {e.get("Id"): e.get("Target", "") for e in rels}
+    out = {}
+    for sheet in (e for e in book.iter() if local(e.tag) == "sheet"):
+        rel_id = next(v for k, v in sheet.attrib.items() if local(k) == "id")
+        target = targets[rel_id]
+        out[sheet.get("name", "")] = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+    return out
+
+
+def _csv_rows(path: Path) -> list[tuple]:
+    data = path.read_bytes()
+    for encoding in CSV_ENCODINGS:
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise DomainError(f"无法识别 {path.name} 的文字编码。请在 Excel 中另存为“CSV UTF-8”或 .xlsx 后再导入。")
+    first_line = text.split("\n", 1)[0]
+    delimiter = "\t" if "\t" in first_line and "," not in first_line else ","
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    try:
+        return [tuple(v if v.strip() else None for v in row) for row in reader]
+    except csv.Error:  # a cell over the csv module's 131 072-character limit, or a stray NUL byte
+        raise DomainError(f"{path.name} 第{reader.line_num}行无法读取：有一格过长（超过 {csv.field_size_limit()} 个字符）"
+                          "或含有无效字符，不像台账。请在 Excel 中检查该行后再导入。") from None
+
+
+# ---------------------------------------------------------------- cells
+
+
+class CellProblem(Exception):
+    """A cell that cannot be read as its column's type; the message is shown to the user as is."""
+
+
+def plain(value: object) -> object:
+    """A cell as the shared rules expect it: text stripped, whole floats as int, dates as ISO text."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = value.strip()
+        return value or None
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def text(value: object) -> str:
+    value = plain(value)
+    return "" if value is None else str(value)
+
+
+def _shown_number(value: float | int) -> str:
+    """A number as Excel's General format shows a long one: 1.10101E+17."""
+    return f"{float(value):.5E}".replace("E+0", "E+") if abs(value) >= 1e11 else str(value)
+
+
+def id_number(value: object) -> str:
+    """An ID number cell, refusing what Excel made of one; the number itself is checked by ``idcard``."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        raise CellProblem(f"号码被Excel存成了数字（显示为 {_shown_number(value)}），后几位已丢失。"
+                          "请把该列设为“文本”格式，重新录入号码。")
+    number = idcard.normalise(text(value))
+    if not number:
+        return ""
+    if _SCIENTIFIC.fullmatch(number):
+        raise CellProblem(f"“{text(value)}”是科学计数法：号码被Excel改成了数字，后几位已丢失。"
+                          "请把该列设为“文本”格式，重新录入号码。")
+    if "*" in number:
+        raise CellProblem(f"“{number}”已打码，无法导入。请使用完整证件号码的台账。")
+    if len(number) == 17 and number.isdigit() and _valid_id(number + "X"):
+        raise CellProblem(f"“{number}”只有17位，缺少最后一位X。请补上X后重新导入。")
+    if len(number) == 18 and number.isdigit() and number.endswith("000") and not _valid_id(number):
+        raise CellProblem(f"“{number}”末三位为000且校验不通过，像是被Excel截成了15位有效数字。"
+                          "请按证件重新录入，并把该列设为“文本”格式。")
+    return number
+
+
+def _valid_id(number: str) -> bool:
+    try:
+        idcard.check_id(number)
+    except DomainError:
+        return False
+    return True
+
+
+def phone(value: object) -> str:
+    """A phone cell; a whole number is an 11-digit mobile Excel kept intact, anything else it damaged."""
+    if isinstance(value, float) or (isinstance(value, str) and (_SCIENTIFIC.fullmatch(value.strip())
+                                                                 or _FLOAT_TEXT.fullmatch(value.strip()))):
+        raise CellProblem(f"“{value}”被Excel存成了小数或科学计数法，号码可能已不完整。"
+                          "请把该列设为“文本”格式，重新录入。")
+    if isinstance(value, int) and not isinstance(value, bool):
+        digits = str(value)
+        if not (len(digits) == 11 and digits.startswith("1")):
+            raise CellProblem(f"号码被Excel存成了数字（{digits}），座机号开头的0可能已丢失。"
+                              "请把该列设为“文本”格式，重新录入。")
+        return digits
+    return text(value)
+
+
+def moment(value: object) -> dt.datetime | None:
+    """A date (and optional time) cell in any form stations write: Excel dates, 2024/1/5, 2024年1月5日, 20240105."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.replace(microsecond=0)
+    if isinstance(value, dt.date):
+        return dt.datetime.combine(value, dt.time())
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and EXCEL_SERIAL_FIRST <= value < EXCEL_SERIAL_END:
+        return (EXCEL_EPOCH + dt.timedelta(days=value)).replace(microsecond=0)
+    raw = str(plain(value))
+    found = _DATE.fullmatch(raw) or _COMPACT_DATE.fullmatch(raw)
+    try:
+        if found is None or isinstance(value, float):
+            raise ValueError(raw)
+        parts = [int(p) for p in found.groups() if p is not None]
+        return dt.datetime(*parts)
+    except ValueError:
+        raise CellProblem(f"“{raw}”不是有效的日期，可写作 2024-01-05、2024/1/5、2024年1月5日 或 20240105。") from None
+
+
+def money(value: object, in_wan: bool = False) -> object:
+    """An amount as ledgers write it, for ``money.parse_money``: 1.2万元 and 1.2万 become 12000; 元 stays.
+
+    ``in_wan``: the column's header gives the unit (欠薪金额（万元）), so a bare 1.2 is 12000 too.
+    """
+    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+        text = format(Decimal(str(value)), "f")
+    elif isinstance(value, str):
+        text = re.sub(r"[\s,，¥￥]", "", value)
+    else:
+        return plain(value)
+    found = _TEN_THOUSAND.fullmatch(text) or (re.fullmatch(r"([\d.]+)", text) if in_wan else None)
+    if found is None:
+        return plain(value)
+    try:
+        return format(Decimal(found.group(1)) * 10000, "f")
+    except InvalidOperation:
+        raise CellProblem(f"“{value}”不是有效的金额。") from None
+
+
+def date(value: object) -> dt.date | None:
+    found = moment(value)
+    return None if found is None else found.date()
+
+
+# ---------------------------------------------------------------- a ledger: a sheet and its column mapping
+
+
+@dataclass
+class Ledger:
+    """A file read for one kind of ledger, with the column mapping the user can change in the wizard."""
+
+    kind: str
+    sheet: Sheet
+    columns: list[ColumnSpec]
+    mapping: dict[str, int]  # column key -> 0-based index in the file
+    service_map: dict[str, str] = field(default_factory=dict)  # intakes: ledger value -> service code, as chosen
+
+    @cached_property
+    def spec(self) -> dict[str, ColumnSpec]:
+        return {c.key: c for c in self.columns}
+
+    def header_of(self, key: str) -> str:
+        """The column's name as the file writes it (what the user looks for), else the standard name."""
+        index = self.mapping.get(key)
+        if index is not None and index < len(self.sheet.headers) and self.sheet.headers[index]:
+            return self.sheet.headers[index]
+        return self.spec[key].header
+
+    def missing_required(self) -> list[ColumnSpec]:
+        return [c for c in self.columns if c.required and c.key not in self.mapping]
+
+
+def open_ledger(path: Path | str, kind: str, mapping: dict[str, int] | None = None) -> Ledger:
+    """Read ``path`` as a ledger of ``kind``, with the detected (or the given) column mapping."""
+    columns = columns_for(kind)
+    sheet = read_sheet(path, columns)
+    return Ledger(kind, sheet, columns, dict(mapping) if mapping is not None else detect_mapping(sheet.headers, columns))

@@ -1,0 +1,62 @@
+"""Blank import templates: the ledger's columns, an example row, and a sheet explaining each column.
+
+ID-number and phone columns are formatted as text for the first rows, so what staff type or paste
+stays as typed instead of becoming 1.10101E+17.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from gridstation.core.ledgers import ledger_columns
+from gridstation.core.ledgers.ledger_columns import DATE, ID_NUMBER, KIND_NAMES, MOMENT, PHONE
+from gridstation.core.ledgers.ledger_export import FORMATS, save_workbook
+from gridstation.core.ledgers.spreadsheet_safety import guard_sheet
+
+TEXT_ROWS = 2000  # rows pre-formatted as text in the ID and phone columns
+
+
+def write_template(kind: str, out: Path | str) -> Path:
+    """The template of ``kind`` at ``out``; intakes list the station's own service fields too."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    columns = ledger_columns.columns_for(kind)
+    path = Path(out)
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = f"{KIND_NAMES[kind]}台账"
+    bold = Font(bold=True)
+    required_fill, fill = PatternFill("solid", fgColor="FCE4D6"), PatternFill("solid", fgColor="DDEBF7")
+    for i, spec in enumerate(columns, start=1):
+        letter = get_column_letter(i)
+        sheet.column_dimensions[letter].width = spec.width
+        header = sheet.cell(row=1, column=i, value=spec.header)
+        header.font, header.fill = bold, required_fill if spec.required else fill
+        header.alignment = Alignment(horizontal="center")
+        example = sheet.cell(row=2, column=i, value=spec.example if spec.example != "" else None)
+        if spec.type in (ID_NUMBER, PHONE):
+            for row in range(2, TEXT_ROWS + 2):
+                sheet.cell(row=row, column=i).number_format = "@"
+        elif spec.type in (DATE, MOMENT):
+            example.number_format = FORMATS[spec.type]
+    sheet.freeze_panes = "A2"
+
+    notes = workbook.create_sheet("填写说明")
+    notes.append(["列名", "是否必填", "也可写作", "说明", "示例"])
+    for cell in notes[1]:
+        cell.font, cell.fill = bold, fill
+    for spec in columns:
+        notes.append([spec.header, "必填" if spec.required else "", "、".join(spec.aliases), spec.note,
+                      "" if spec.example == "" else str(spec.example)])
+    notes.append([])
+    notes.append(["有表头的每张工作表都会导入（可按月或按业务分表）：示例行导入前请删除或改成真实数据；"
+                  "表头上方的标题行、序号列、空行和合计行会被跳过。"])
+    notes.append(["不要合并单元格；身份证号码和电话请保持“文本”格式。橙色表头为必填列。"])
+    for letter, width in zip("ABCDE", (16, 9, 28, 70, 22), strict=False):
+        notes.column_dimensions[letter].width = width
+    for each in (sheet, notes):  # a station's own field labels and choices are text, never formulas
+        guard_sheet(each)
+    save_workbook(workbook, path)
+    return path

@@ -1,0 +1,1 @@
+"""The station itself: roles and accounts, audit, catalogue, site creation, schema, backup, migration."""

@@ -1,0 +1,335 @@
+"""Backups by SQLite's online backup API, verified against the snapshot they copy, with retention.
+
+Retention thins the automatic copies (daily, exit) to one a day for 30 days and one a month for 12
+months. A labelled copy (before-restore, before-upgrade, manual) is never thinned with them: it was
+made because someone was about to replace or change the data, so it is kept at least 90 days and
+the newest of each label is kept for good.
+
+Roles: any signed-in staff member may back up into the station's backup folder (the daily and exit
+backups run for whoever is signed in, and a copy there adds nothing a clerk could not already see);
+a copy into any other folder takes the whole register off the station, and a restore replaces
+everyone's work, so both need an administrator.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from gridstation.core.rules.errors import DatabaseProblem, DomainError
+from gridstation.core.station import accounts, audit
+from gridstation.core.storage import db as dbmod
+from gridstation.core.storage import models as m
+from gridstation.core.storage import settings
+from gridstation.core.storage.output_files import staged
+
+KEEP_DAILY, KEEP_MONTHLY = 30, 12
+KEEP_LABELLED_DAYS = 90
+LABELLED = ("before-restore", "before-upgrade", "manual")
+CORE_TABLES = ("schema_version", "staff", "resident", "intake")
+# gridstation-YYYYMMDD-HHMMSS[-label][-n].db; n numbers two copies made within one second
+_NAME = re.compile(r"gridstation-(\d{8})-(\d{6})(?:-([a-z][a-z-]*?))?(?:-\d+)?\.db")
+STALE_AFTER = dt.timedelta(hours=24)
+BACKED_UP, FAILED, RESTORED = "备份", "备份失败", "恢复"
+
+
+@dataclass(frozen=True)
+class BackupResult:
+    path: Path
+    rows: dict[str, int]
+
+
+def default_backup_dir(database_path: str) -> Path:
+    return Path(database_path).resolve().parent / "backups"
+
+
+def row_counts(conn: sqlite3.Connection) -> dict[str, int]:
+    tables = [r[0] for r in conn.execute(
+        "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' ORDER BY name")]
+    return {t: conn.execute(f'SELECT COUNT(*) FROM "{t}"').fetchone()[0] for t in tables}
+
+
+def verify_file(path: Path) -> dict[str, int]:
+    """Row counts of a database file that passes integrity_check and looks like ours, else DomainError."""
+    if not path.is_file():
+        raise DomainError(f"找不到文件：{path}。")
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            status = conn.execute("PRAGMA integrity_check").fetchone()[0]
+            if status != "ok":
+                raise DomainError(f"文件 {path.name} 已损坏（{status}），不能使用。")
+            counts = row_counts(conn)
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise DomainError(f"文件 {path.name} 不是有效的网格服务站数据库（{exc}）。") from None
+    missing = [t for t in CORE_TABLES if t not in counts]
+    if missing:
+        raise DomainError(f"文件 {path.name} 不是网格服务站数据库（缺少数据表 {missing[0]}）。")
+    return counts
+
+
+def tables_of(path: Path) -> set[str]:
+    """The table names in a SQLite file, read without writing to it or to its journal.
+
+    An empty file is not opened at all, and anything else only read-only: closing a read-write
+    connection to an unreadable or empty file deletes its -wal, which may hold the only copy of
+    recent saves. Raises sqlite3.Error for a file that is not a SQLite database.
+    """
+    if path.stat().st_size == 0:
+        return set()
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    finally:
+        conn.close()
+
+
+def _usable_folder(folder: Path) -> None:
+    """The folder exists (or is created inside one that does) and is a folder, else a Chinese refusal.
+
+    Only the last level is created: a chosen folder on a USB drive that is not plugged in must
+    fail, not quietly fill the system disk under an empty mount point or drive letter.
+    """
+    if folder.exists() and not folder.is_dir():
+        raise DomainError(f"备份文件夹 {folder} 是一个文件，不是文件夹。请在“设置 → 备份与恢复”中另选备份文件夹。")
+    if not folder.exists():
+        if not folder.parent.is_dir():
+            raise DomainError(f"备份文件夹不存在：{folder}。U 盘或移动硬盘是否已插好？")
+        try:
+            folder.mkdir()
+        except OSError as exc:
+            raise DomainError(f"无法建立备份文件夹 {folder}：{exc.strerror or exc}。") from None
+
+
+def _unwritable(folder: Path, exc: Exception) -> DomainError:
+    return DomainError(f"备份文件夹不能写入：{folder}（{getattr(exc, 'strerror', None) or exc}）。"
+                       "请检查 U 盘是否写保护、磁盘是否已满或文件夹权限。")
+
+
+def _new_name(target_dir: Path, label: str) -> Path:
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    name = f"gridstation-{stamp}{('-' + label) if label else ''}.db"
+    target = target_dir / name
+    n = 1
+    while target.exists():
+        n += 1
+        target = target_dir / name.replace(".db", f"-{n}.db")
+    return target
+
+
+def backup_sqlite(source: str, target_dir: Path, *, label: str = "",
+                  before_publish: Callable[[Path, dict[str, int]], None] | None = None) -> BackupResult:
+    """Copy a live database consistently (other windows may keep writing) and check the copy.
+
+    The row counts the copy is checked against are read in the same read transaction the copy is
+    taken from, so saves other windows commit meanwhile do not make a sound copy look wrong.
+    The copy is written under a hidden name; ``before_publish(path, rows)`` (the audit entry) runs
+    before it takes its real name, and if that fails no backup is left behind.
+    """
+    if dbmod.is_url(source):
+        raise DomainError("PostgreSQL 数据库请使用服务器的 pg_dump 备份。")
+    _usable_folder(target_dir)
+    target = _new_name(target_dir, label)
+    with staged(target) as partial:
+        src = sqlite3.connect(source, timeout=15)
+        try:
+            src.execute("BEGIN")  # one read snapshot for the counts and the copy
+            expected = row_counts(src)
+            try:
+                dst = sqlite3.connect(partial)
+            except sqlite3.Error as exc:
+                raise _unwritable(target_dir, exc) from None
+            try:
+                src.backup(dst)
+                # A backup is a single self-contained file: no -wal/-shm beside it on a USB drive.
+                dst.execute("PRAGMA journal_mode=DELETE")
+            finally:
+                dst.close()
+        except sqlite3.OperationalError as exc:
+            if "unable to open" in str(exc) or "readonly" in str(exc) or "disk" in str(exc):
+                raise _unwritable(target_dir, exc) from None
+            raise DatabaseProblem(f"备份失败：{exc}") from None
+        except sqlite3.DatabaseError as exc:
+            raise DatabaseProblem(f"备份失败：{exc}") from None
+        finally:
+            src.close()
+        got = verify_file(partial)
+        if got != expected:
+            raise DatabaseProblem("备份校验失败：备份文件的记录数与数据库不一致，备份已删除，请重试。")
+        if before_publish is not None:
+            before_publish(target, got)
+    return BackupResult(target, got)
+
+
+def _parts(path: Path) -> tuple[str, str] | None:
+    """(YYYYMMDD, label) of a backup's file name, None for a file that is not one of ours."""
+    match = _NAME.fullmatch(path.name)
+    return (match.group(1), match.group(3) or "") if match else None
+
+
+def prune(target_dir: Path, today: dt.date | None = None) -> list[Path]:
+    """Thin the automatic backups (see the module docstring); labelled copies follow their own rule."""
+    today = today or dt.date.today()
+    files = sorted((f for f in target_dir.glob("gridstation-*.db") if _parts(f)), reverse=True)
+    keep: set[Path] = set()
+    days: dict[str, Path] = {}
+    months: dict[str, Path] = {}
+    newest_of_label: dict[str, Path] = {}
+    oldest_kept = f"{today - dt.timedelta(days=KEEP_LABELLED_DAYS):%Y%m%d}"
+    for f in files:
+        stamp, label = _parts(f)  # type: ignore[misc]
+        if label in LABELLED:
+            newest_of_label.setdefault(label, f)
+            if stamp >= oldest_kept:
+                keep.add(f)
+            continue
+        days.setdefault(stamp, f)
+        months.setdefault(stamp[:6], f)
+    keep.update(newest_of_label.values())
+    keep.update(sorted(days.values(), reverse=True)[:KEEP_DAILY])
+    keep.update(sorted(months.values(), reverse=True)[:KEEP_MONTHLY])
+    removed = [f for f in files if f not in keep]
+    for f in removed:
+        f.unlink(missing_ok=True)
+    return removed
+
+
+def integrity_problems() -> list[str]:
+    """Integrity and foreign-key problems of the open database, as Chinese lines (empty when sound)."""
+    database = dbmod.current()
+    if not dbmod.is_sqlite(database):
+        database.execute_sql("SELECT 1")
+        return []
+    problems = []
+    status = database.execute_sql("PRAGMA integrity_check").fetchone()[0]
+    if status != "ok":
+        problems.append(f"数据库完整性检查失败：{status}")
+    bad = database.execute_sql("PRAGMA foreign_key_check").fetchall()
+    if bad:
+        problems.append(f"发现 {len(bad)} 条外键错误（首条：表 {bad[0][0]} 第 {bad[0][1]} 行）")
+    return problems
+
+
+def backup_dir_for(target: str) -> Path:
+    """The backup folder setting (a USB drive or share) or the folder beside the database."""
+    chosen = (settings.get("backup_dir") or "").strip()
+    return Path(chosen) if chosen else default_backup_dir(target)
+
+
+def backup_site(actor: m.Staff | None, target: str, to_dir: Path | None = None, *,
+                label: str = "manual") -> BackupResult:
+    """Back up the open site database, audit it, then keep the retention rule.
+
+    The copy exists only once its audit entry is committed. A failure is refused in Chinese and
+    recorded as 备份失败 (when the database can still take the entry), which the status bar shows.
+    """
+    folder = to_dir or backup_dir_for(target)
+    accounts.require(actor, accounts.CLERK if folder == backup_dir_for(target) else accounts.ADMIN)
+
+    def _audit(path: Path, rows: dict[str, int]) -> None:
+        with dbmod.write_transaction():
+            audit.record(actor, BACKED_UP, "database", path.name, after={"rows": sum(rows.values())})
+
+    try:
+        result = backup_sqlite(target, folder, label=label, before_publish=_audit)
+    except DomainError as exc:
+        _record_failure(actor, folder, exc.message)
+        raise
+    prune(folder)
+    return result
+
+
+def _record_failure(actor: m.Staff | None, folder: Path, reason: str) -> None:
+    """A failed backup goes into the audit log, unless the database itself refuses the entry."""
+    try:
+        with dbmod.write_transaction():
+            audit.record(actor, FAILED, "database", folder.name or str(folder),
+                         after={"folder": str(folder), "reason": reason})
+    except DomainError:
+        pass  # the database is the problem (read-only, locked): the refusal already says so
+
+
+@dataclass(frozen=True)
+class BackupStatus:
+    """What the status bar says about backups: the last good one, and whether to warn."""
+
+    last_good: dt.datetime | None
+    failure: str  # the reason of a failure newer than the last good backup, else ""
+    warning: bool
+
+    def line(self) -> str:
+        """One line for the status bar: the reason's first sentence (the whole is in the audit log)."""
+        when = f"{self.last_good:%Y-%m-%d %H:%M}" if self.last_good else "从未备份"
+        if self.failure:
+            return f"备份失败：{self.failure.split('。')[0]}（上次成功备份：{when}）"
+        if self.warning:
+            return f"24 小时内没有成功的备份（上次成功备份：{when}）"
+        return f"上次备份：{when}"
+
+
+def last_backup_status(now: dt.datetime | None = None) -> BackupStatus:
+    """From the audit log, so every window of the station sees the same: two indexed look-ups."""
+    now = now or m.now()
+    good = m.AuditLog.select(m.AuditLog.id, m.AuditLog.at).where(
+        m.AuditLog.action == BACKED_UP).order_by(m.AuditLog.id.desc()).first()
+    bad = m.AuditLog.select(m.AuditLog.id, m.AuditLog.after).where(
+        m.AuditLog.action == FAILED).order_by(m.AuditLog.id.desc()).first()
+    last_good = good.at if good else None
+    failure = ""
+    if bad is not None and (good is None or bad.id > good.id):
+        failure = json.loads(bad.after or "{}").get("reason", "") or "原因不明"
+    stale = last_good is None or now - last_good > STALE_AFTER
+    return BackupStatus(last_good, failure, bool(failure) or stale)
+
+
+def has_backup_today(folder: Path, today: dt.date | None = None) -> bool:
+    stamp = (today or dt.date.today()).strftime("%Y%m%d")
+    return folder.is_dir() and any(folder.glob(f"gridstation-{stamp}-*.db"))
+
+
+def newest_good_backup(folder: Path) -> Path | None:
+    """The most recent backup that passes the checks (used when the database will not open)."""
+    for candidate in sorted(folder.glob("gridstation-*.db"), reverse=True):
+        try:
+            verify_file(candidate)
+        except DomainError:
+            continue
+        return candidate
+    return None
+
+
+def backup_heads(target: str) -> list[audit.Head]:
+    """The audit chain's last entry in each backup made since the last restore, for verify_chain.
+
+    A backup on a USB drive keeps the head the chain had when it was made: entries deleted from
+    the end of the log afterwards are missed even if the file beside the database is deleted too.
+    Backups older than the last restore are left out, since a restore rewinds the log on purpose.
+    """
+    if dbmod.is_url(target):
+        return []
+    restored = m.AuditLog.select(m.AuditLog.at).where(m.AuditLog.action == RESTORED).order_by(m.AuditLog.id.desc()).first()
+    since = f"{restored.at:%Y%m%d-%H%M%S}" if restored else ""
+    heads = []
+    folders = {default_backup_dir(target), backup_dir_for(target)}
+    for folder in folders:
+        for path in sorted(folder.glob("gridstation-*.db")) if folder.is_dir() else []:
+            if not _parts(path) or path.name[len("gridstation-"):len("gridstation-") + 15] <= since:
+                continue
+            try:
+                conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+                try:
+                    row = conn.execute("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
+                finally:
+                    conn.close()
+            except sqlite3.Error:
+                continue  # not readable: newest_good_backup and restore refuse it on their own
+            if row:
+                heads.append(audit.Head(row[0], row[1], f"备份 {path.name}"))
+    return heads

@@ -1,0 +1,256 @@
+"""Opening a site's database: connect, create or upgrade the schema (after a backup), seed the catalogue."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+import shutil
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from gridstation.core.rules.errors import DatabaseProblem, DomainError
+from gridstation.core.station import accounts, audit, backup, catalog, schema
+from gridstation.core.storage import db as dbmod
+from gridstation.core.storage import models as m
+from gridstation.core.storage import paths, settings
+
+
+@dataclass(frozen=True)
+class Opened:
+    target: str
+    version_before: int
+    version_after: int
+
+
+def open_site(target: str, *, create: bool = True) -> Opened:
+    """Open the station's database, creating or upgrading its schema.
+
+    Only a file that does not exist yet (or, with ``create``, one with no tables at all, as a
+    first run cut short leaves it) is ever given a new schema; an existing file that is not a
+    GridStation database, empty or not, is refused like a corrupt one, so a read command never
+    turns a damaged or foreign file into an empty station.
+    """
+    _refuse_foreign_file(target, create)
+    dbmod.open_database(target, create=create)
+    if not create and dbmod.is_url(target) and schema.stored_version() == 0:
+        raise DatabaseProblem(f"服务器上的数据库还没有建立：请先运行 gridstation --db {dbmod.describe(target)} init。")
+
+    def _backup() -> None:
+        # A server database has no file to copy: its upgrade relies on the server's own backups
+        # (pg_dump, WAL archiving); ``gridstation init`` reminds whoever upgrades it.
+        if not dbmod.is_url(target):
+            backup.backup_sqlite(target, backup.default_backup_dir(target), label="before-upgrade")
+
+    before, after = schema.ensure_schema(backup=_backup, seed=catalog.install_builtin)
+    if before == 0:
+        audit.reset_anchor()  # a new log: a head file left by a deleted database is not its head
+    return Opened(target, before, after)
+
+
+def _refuse_foreign_file(target: str, create: bool) -> None:
+    """DatabaseProblem unless an existing file holds a GridStation schema (or, with ``create``, nothing)."""
+    path = Path(target)
+    if dbmod.is_url(target) or not path.is_file():
+        return
+    try:
+        tables = backup.tables_of(path)
+    except sqlite3.Error as exc:
+        raise DatabaseProblem(dbmod.explain_database_error(target, exc)) from None
+    if m.SchemaVersion._meta.table_name in tables or (create and not tables):
+        return
+    what = "是空的（0 字节）" if path.stat().st_size == 0 else "不是网格服务站的数据库"
+    raise DatabaseProblem(f"数据库文件{what}：{path}。请从备份恢复（gridstation restore），"
+                          "不要在它上面继续使用。")
+
+
+def is_initialised() -> bool:
+    return m.Staff.select().where(m.Staff.role == accounts.ADMIN).exists()
+
+
+def create_site(target: str, station_name: str, admin: str, password: str, *, address: str = "",
+                phone: str = "", serial_prefix: str | None = None,
+                more_settings: dict[str, object] | None = None) -> tuple[Opened, m.Staff]:
+    """A new (or re-initialised) site: the one road of ``gridstation init`` and the first-run wizard.
+
+    The answers are checked before the database is touched, so a refused password or name leaves no
+    file behind; then the schema, the station's details, the first administrator and any further
+    settings (the wizard's backup folder and receipt size), each audited.
+    """
+    if not station_name.strip():
+        raise DomainError("请输入服务站名称。")
+    if serial_prefix:
+        check_setting("serial_prefix", serial_prefix)
+    accounts.check_password_rules(password)
+    opened = open_site(target, create=True)
+    staff = init_station(station_name, admin, password, address=address, phone=phone, serial_prefix=serial_prefix)
+    if more_settings:
+        update_settings(staff, more_settings)
+    return opened, staff
+
+
+def init_station(station_name: str, admin: str, password: str, *, address: str = "",
+                 phone: str = "", serial_prefix: str | None = None) -> m.Staff:
+    """First-run set-up: station details and the first administrator (or a password reset is refused)."""
+    station_name = station_name.strip()
+    if not station_name:
+        raise DomainError("请输入服务站名称。")
+    if serial_prefix:
+        serial_prefix = str(check_setting("serial_prefix", serial_prefix))
+    accounts.check_password_rules(password)
+    wanted = {"station_name": station_name, "station_address": address, "station_phone": phone,
+              "serial_prefix": serial_prefix}
+    with dbmod.write_transaction():
+        current = settings.get_all()
+        changed = {k: v for k, v in wanted.items() if v and current.get(k) != v}
+        for key, value in changed.items():
+            settings.put(key, value)
+        if changed:
+            # Run again on a working station, init renames it: that is a change like any other.
+            audit.record(None, "初始化服务站", "setting", ",".join(changed),
+                         before={k: current.get(k) for k in changed}, after=changed)
+        existing = m.Staff.get_or_none(m.Staff.username == admin)
+        if existing is None:
+            staff = accounts.create_staff(None, admin, "管理员", accounts.ADMIN, password)
+        else:
+            staff = existing
+    return staff
+
+
+def check_setting(key: str, value: object) -> object:
+    """The stored form of one setting, or a refusal naming it."""
+    if key in ("station_name",):
+        text = str(value).strip()
+        if not text or len(text) > 60:
+            raise DomainError("服务站名称不能为空，最多60个字。")
+        return text
+    if key in ("station_address", "station_phone", "receipt_notice", "backup_dir"):
+        text = str(value).strip()
+        if len(text) > 300:
+            raise DomainError("内容过长（最多300个字）。")
+        return text
+    if key == "serial_prefix":
+        text = str(value).strip().upper()
+        if not (text.isascii() and text.isalnum() and 1 <= len(text) <= 6):
+            raise DomainError("受理编号前缀应为1至6位字母或数字。")
+        return text
+    if key == "receipt_size":
+        if value not in ("A5", "80mm"):
+            raise DomainError("回执尺寸只能是 A5 或 80mm。")
+        return value
+    if key == "label_layout":
+        if value not in ("3x8", "4x10"):
+            raise DomainError("标签版式只能是 3x8 或 4x10。")
+        return value
+    limits = {"idle_lock_minutes": (1, 240, "自动锁定时间（分钟）"), "loan_limit_units": (1, 50, "每人同时可借件数"),
+              "loan_max_renewals": (0, 10, "续借次数上限"),
+              "rating_window_days": (1, 30, "办结后可评价的工作日"), "rectify_days": (1, 30, "差评整改期限（工作日）")}
+    if key in limits:
+        low, high, label = limits[key]
+        try:
+            number = int(value)  # type: ignore[call-overload]
+        except (TypeError, ValueError):
+            raise DomainError(f"{label}应为整数。") from None
+        if not low <= number <= high:
+            raise DomainError(f"{label}应在{low}至{high}之间。")
+        return number
+    if key == "open_weekdays":
+        days = sorted({int(d) for d in value})  # type: ignore[union-attr]
+        if not days or any(d < 0 or d > 6 for d in days):
+            raise DomainError("每周至少要有一个开放日。")
+        return days
+    if key == "holidays":
+
+        try:
+            return sorted({dt.date.fromisoformat(str(d)).isoformat() for d in value})  # type: ignore[union-attr]
+        except ValueError:
+            raise DomainError("节假日应为日期，如 2025-10-01。") from None
+    raise DomainError(f"未知的设置项：{key}。")
+
+
+def update_settings(actor: m.Staff | None, values: dict[str, object]) -> dict[str, object]:
+    """Change station settings (admin); all values are checked before any is written."""
+    accounts.require(actor, accounts.ADMIN)
+    clean = {key: check_setting(key, value) for key, value in values.items()}
+    current = settings.get_all()
+    changed = {k: v for k, v in clean.items() if current.get(k) != v}
+    if changed:
+        with dbmod.write_transaction():
+            for key, value in changed.items():
+                settings.put(key, value)
+            audit.record(actor, "修改设置", "setting", ",".join(changed),
+                         before={k: current.get(k) for k in changed}, after=changed)
+    return changed
+
+
+def choose_database(actor: m.Staff | None, target: str) -> str:
+    """Point this PC at another GridStation database from the next start (admin).
+
+    The choice is per PC (the data folder's location file, like first-run setup), not a setting in
+    the database: the database being left cannot say where its successor is. The new one must
+    already exist and be a GridStation database, so a typo never starts the station empty.
+    """
+    accounts.require(actor, accounts.ADMIN)
+    target = target.strip()
+    if not target:
+        raise DomainError("请输入数据库文件路径或 postgresql:// 地址。")
+    if dbmod.is_url(target):
+        database = dbmod.make_database(target)
+        try:
+            database.connect()
+            if "schema_version" not in database.get_tables():
+                raise DomainError(f"服务器上的数据库还没有建立：请先运行 gridstation --db {dbmod.describe(target)} init。")
+        except DomainError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - any driver error becomes one clear message
+            raise DomainError(dbmod.explain_database_error(target, exc)) from None
+        finally:
+            with contextlib.suppress(Exception):
+                database.close()
+    else:
+        backup.verify_file(Path(target))
+    paths.remember_database(target)
+    with dbmod.write_transaction():
+        audit.record(actor, "更改数据库位置", "database", dbmod.describe(target))
+    return target
+
+
+def restore_file(actor: m.Staff | None, target: str, source: Path) -> Path | None:
+    """Replace the database with a verified backup (administrator); the replaced one is kept first.
+
+    Returns the safety copy of the replaced database (None when there was none or it was unreadable,
+    in which case the damaged file is moved aside, never deleted). The audit chain's head anchor is
+    reset to the restored log, since its newer entries are deliberately gone (the restore entry
+    itself says so).
+    """
+    accounts.require(actor, accounts.ADMIN)
+    if dbmod.is_url(target):
+        raise DomainError("PostgreSQL 数据库请使用服务器的 pg_restore 恢复。")
+    source = Path(source)
+    backup.verify_file(source)
+    target_path = Path(target)
+    kept: Path | None = None
+    dbmod.close_database()
+    if target_path.exists():
+        try:
+            if m.SchemaVersion._meta.table_name in backup.tables_of(target_path):
+                kept = backup.backup_sqlite(target, backup.default_backup_dir(target), label="before-restore").path
+        except (sqlite3.Error, DomainError):
+            kept = None  # unreadable, or no usable backup folder: the file itself is moved aside below
+    if target_path.exists() and kept is None:
+        kept = target_path.with_name(f"{target_path.name}.damaged-{dt.datetime.now():%Y%m%d-%H%M%S}")
+        for suffix in ("", "-wal", "-shm"):  # the journal may hold committed saves: it goes along
+            if Path(f"{target_path}{suffix}").exists():
+                shutil.move(f"{target_path}{suffix}", f"{kept}{suffix}")
+    target_path.parent.mkdir(parents=True, exist_ok=True)  # a new PC has no data folder yet
+    staging = target_path.with_name(target_path.name + ".restoring")
+    shutil.copyfile(source, staging)
+    for suffix in ("-wal", "-shm"):
+        Path(str(target_path) + suffix).unlink(missing_ok=True)
+    os.replace(staging, target_path)
+    open_site(target)
+    audit.reset_anchor()
+    with dbmod.write_transaction():
+        audit.record(actor, backup.RESTORED, "database", source.name, after={"replaced_copy": kept.name if kept else ""})
+    return kept

@@ -1,0 +1,1 @@
+"""Period figures, their tables and the district roll-up."""

@@ -1,0 +1,1 @@
+"""Where data lives: the database, its models, serials, settings, paths, output files, logs, PostgreSQL."""

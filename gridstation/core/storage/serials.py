@@ -1,0 +1,23 @@
+"""Gap-free counters for readable numbers (受理编号, 借用单号, 资产编号).
+
+One function owns the counting so every number in the station is made the same way: inside the
+caller's write transaction, so two windows never get the same number and a rolled-back save gives
+its number back.
+"""
+
+from __future__ import annotations
+
+from gridstation.core.storage import models as m
+
+
+def next_number(scope: str) -> int:
+    """The next number in ``scope`` (1, 2, 3, ...); call only inside a write transaction.
+
+    The upsert takes the row lock on PostgreSQL and the database write lock on SQLite before the
+    value is read back, so the read sees this transaction's own increment and nobody else's.
+    """
+    m.SerialCounter.insert(scope=scope, last=1).on_conflict(
+        conflict_target=[m.SerialCounter.scope],
+        update={m.SerialCounter.last: m.SerialCounter.last + 1},
+    ).execute()
+    return int(m.SerialCounter.select(m.SerialCounter.last).where(m.SerialCounter.scope == scope).scalar())

@@ -1,0 +1,50 @@
+"""Station settings stored in the database, so every window of a station shares them."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from gridstation.core.storage import models as m
+
+DEFAULTS: dict[str, Any] = {
+    "station_name": "网格服务站",
+    "station_address": "",
+    "station_phone": "",
+    "serial_prefix": "SL",
+    "receipt_size": "A5",  # A5 or 80mm
+    "receipt_notice": "请妥善保管本回执，凭回执查询办理进度。",
+    "idle_lock_minutes": 10,
+    "loan_limit_units": 3,
+    "loan_max_renewals": 2,
+    "open_weekdays": [0, 1, 2, 3, 4, 5],  # Monday..Saturday
+    "holidays": [],
+    "label_layout": "3x8",
+    "backup_dir": "",
+    "rating_window_days": 5,  # 好差评: working days after 办结 in which a rating may still be recorded
+    "rectify_days": 5,  # 差评整改: working days the head has to rectify a bad rating
+}
+# The receipt printer is a setting of each PC, not of the station (ui/local_settings.py); a
+# "printer" row an older version stored here is only read as that module's fallback.
+
+
+def get(key: str) -> Any:
+    row = m.Setting.get_or_none(m.Setting.key == key)
+    if row is None:
+        return DEFAULTS.get(key)
+    return json.loads(row.value)
+
+
+def get_all() -> dict[str, Any]:
+    values = dict(DEFAULTS)
+    for row in m.Setting.select():
+        values[row.key] = json.loads(row.value)
+    return values
+
+
+def put(key: str, value: Any) -> None:
+    """Low-level write; callers are service functions that have checked the role and audit it."""
+    payload = json.dumps(value, ensure_ascii=False)
+    m.Setting.insert(key=key, value=payload).on_conflict(
+        conflict_target=[m.Setting.key], update={m.Setting.value: payload}
+    ).execute()

@@ -1,0 +1,1 @@
+"""The shared tool box: kinds and units, lending, returns, reservations, stock-take, photos."""

@@ -1,0 +1,36 @@
+"""gridstation events add / list / show: one Chinese line and exit 2 on bad input, nothing stored."""
+
+from __future__ import annotations
+
+from gridstation.cli import main
+from gridstation.core.storage import models as m
+from tests.helpers import snapshot
+
+
+def test_add_list_and_show(db_path, capsys):
+    m.Grid.create(name="第一网格")
+    assert main(["--db", str(db_path), "events", "add", "--category", "民生诉求", "--source", "居民反映",
+                 "--description", "楼道灯坏了", "--grid", "第一网格", "--reporter", "张三",
+                 "--reporter-phone", "13812345678"]) == 0
+    number = m.GridEvent.get().number
+    assert f"已登记网格事件 {number}" in capsys.readouterr().out
+    assert main(["--db", str(db_path), "events", "list"]) == 0
+    out = capsys.readouterr().out
+    assert number in out and "张三 138****5678" in out and "13812345678" not in out and "共列出 1 件" in out
+    assert main(["--db", str(db_path), "events", "show", number.lower()]) == 0
+    assert "登记\t系统\t居民反映：楼道灯坏了" in capsys.readouterr().out
+
+
+def test_bad_input_is_one_chinese_line_and_exit_2(db_path, capsys):
+    before = snapshot()
+    for argv, message in (
+        (["events", "add", "--category", "养狗", "--description", "x"], "没有“养狗”这个事件类别"),
+        (["events", "add", "--category", "其他", "--description", "x", "--grid", "无此网格"], "没有名为“无此网格”的网格"),
+        (["events", "add", "--category", "其他", "--description", "x", "--source", "居民反映"], "请填写反映人"),
+        (["events", "show", "SJ209901010001"], "找不到编号为“SJ209901010001”的网格事件"),
+        (["events", "list", "--limit", "0"], "--limit 应为正整数"),
+    ):
+        assert main(["--db", str(db_path), *argv]) == 2
+        err = capsys.readouterr().err
+        assert message in err and err.count("\n") == 1 and "Traceback" not in err
+    assert snapshot() == before

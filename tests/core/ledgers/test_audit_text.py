@@ -1,0 +1,240 @@
+"""The 操作日志 in words: every kind of entry the services write reads as a Chinese sentence."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+
+from gridstation.core.evaluation import ratings
+from gridstation.core.events import agreement, mediation
+from gridstation.core.events import lists as event_lists
+from gridstation.core.events import register as events
+from gridstation.core.intake import intakes, material_check, residents
+from gridstation.core.intake.material_rules import DEFERRED, NOTICE
+from gridstation.core.ledgers import audit_text, ledger_export
+from gridstation.core.station import accounts, audit, backup, catalog, printouts, station
+from gridstation.core.statistics import stats
+from gridstation.core.storage import models as m
+from gridstation.core.storage.db import write_transaction
+from gridstation.core.toolbox import tool_stocktake, tools
+from tests.conftest import PASSWORD
+from tests.helpers import make_id
+
+ROOT = Path(__file__).resolve().parents[3] / "gridstation"
+PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(60))  # what the photo check reads: a PNG's signature
+TABLE_WORDS = re.compile(r"\b(intake|resident|staff|setting|service|loan|tool_kind|tool_unit|reservation|"
+                         r"stock_take|database|report|None|True|False)\b")
+
+
+def readable(text: str) -> None:
+    assert text and "{" not in text and "[" not in text and '"' not in text, text
+    assert not TABLE_WORDS.search(text), text
+    assert not re.search(r"\b[a-z]+_[a-z_]+\b", text), text  # no field keys such as idle_lock_minutes
+
+
+def test_every_kind_of_entry_reads_as_a_sentence(admin, head, clerk, tmp_path, db_path):
+    station.update_settings(admin, {"idle_lock_minutes": 15})
+    accounts.set_role(admin, clerk.id, accounts.HEAD)
+    accounts.set_active(admin, clerk.id, False)
+    accounts.set_active(admin, clerk.id, True)
+    accounts.reset_password(admin, clerk.id, "another123")
+    try:
+        accounts.sign_in("clerk", "wrong-password")
+    except Exception:
+        pass
+    accounts.sign_in("head", PASSWORD)
+    accounts.change_own_password(head, PASSWORD, "newsecret1")
+    wang = residents.save_resident(clerk, residents.ResidentInput(name="王然", doc_number=make_id(), phone="13812345678"))
+    residents.save_resident(clerk, residents.ResidentInput(name="王然", doc_number=make_id(), phone="13912345678",
+                                                           is_pensioner=True), wang.id)
+    wage = intakes.create_intake(clerk, intakes.IntakeInput(wang.id, catalog.WAGE, action="欠薪投诉", details={
+        "employer": "某建筑公司", "workers": "3", "amount_owed": "12000"}))
+    printouts.record(clerk, printouts.RECEIPT, wage.serial, printed=True)
+    intakes.change_status(clerk, wage.serial, intakes.COMPLETED, result="已追回",
+                          completion={"amount_recovered": "12000", "outcome": "协商解决"})
+    catalog.save_service(head, name="法律援助", promised_days=7, actions=["咨询"], fields=[{"label": "事由"}])
+    catalog.save_service(head, code="falvyuanzhu", name="法律援助", promised_days=10, actions=["咨询", "代理"],
+                         fields=[{"label": "事由"}])
+    kind = tools.save_kind(head, tools.KindInput(name="电钻", deposit="50", parts=["钻头"]))
+    tools.save_kind(head, tools.KindInput(name="电钻", deposit="80", parts=["钻头"]), kind.id)
+    units = tools.add_units(head, kind.id, 2)
+    tools.set_unit_state(clerk, units[1].asset_code, tools.REPAIR, "开关坏")
+    today = dt.date.today()
+    reservation = tools.reserve(clerk, wang.id, kind.id, today + dt.timedelta(days=20), today + dt.timedelta(days=21))
+    tools.cancel_reservation(clerk, reservation.id)
+    loan = tools.lend(clerk, wang.id, [units[0].asset_code])
+    tools.renew(clerk, loan.slip_no)
+    tools.record_reminder(clerk, loan.slip_no, "明天归还")
+    tools.reveal_phone(clerk, loan.slip_no)
+    tools.return_unit(clerk, units[0].asset_code)
+    tool_stocktake.stock_take(clerk, [units[0].asset_code])
+    other = tools.save_kind(head, tools.KindInput(name="梯子"))
+    tools.delete_kind(head, other.id)
+    ledger_export.export_rows(ledger_export.RESIDENTS, None, tmp_path / "r.xlsx", actor=admin)
+    ledger_export.export_rows(ledger_export.ROSTER, today.year, tmp_path / "p.xlsx", True, actor=admin)
+    backup.backup_site(admin, str(db_path), tmp_path / "backups")
+    printouts.record(clerk, printouts.SLIP, loan.slip_no, printed=True)
+    printouts.record(None, printouts.LABELS, printouts.ALL_LABELS, printed=True)
+    stats.record_report(head, "2026年11月 月度统计", [tmp_path / "月度统计-2026-11.pdf"])
+    with write_transaction():  # entries whose services need files or servers: the payloads they write
+        audit.record(admin, "恢复", "database", "gridstation-20261130.db", after={"replaced_copy": "station-old.db"})
+        audit.record(admin, "更改数据库位置", "database", "postgresql://gs@10.0.0.5/station")
+        audit.record(None, "生成演示数据", "demo", 7, after={"residents": 400, "intakes": 1500, "loans": 60})
+        audit.record(clerk, "预约过期", "reservation", "", after={"ids": [1, 2]})
+        audit.record(admin, "导入", "residents", "居民台账.xlsx", after={
+            "rows": 10, "created": 8, "updated": 1, "existing": 1, "bad_rows": 0, "valid_only": False})
+        audit.record(admin, "导入未完成", "intakes", "受理台账.xlsx", after={"rows": 10, "bad_rows": 2})
+        audit.record(admin, "导入受理", "intake", wage.serial, after={
+            "service": catalog.WAGE, "action": "欠薪投诉", "details": {"employer": "某公司"}, "file": "受理台账.xlsx"})
+
+    # 网格事件: registered with a photo, a dispute's party, the station's lists, the agreement printed
+    photo = tmp_path / "before.png"
+    photo.write_bytes(PNG)
+    event = events.register_event(clerk, events.EventInput(
+        category="矛盾纠纷", level="一般", description="邻里噪音纠纷", source="居民反映",
+        reporter=events.PartyInput(resident_id=wang.id)))
+    events.add_photo(clerk, event.number, photo, "处置前")
+    mediation.add_party(clerk, event.number, events.PartyInput(name="李某", phone="13900001111"))
+    event_lists.save_category(head, "噪音扰民", 5, 2)
+    event_lists.save_partner(head, "物业公司")
+    agreement.record_print(clerk, event.number)
+    with write_transaction():  # a ledger's service choice, as the import records it
+        audit.record(admin, "记住业务对应", "setting", "ledger_service_map", after={"欠薪": catalog.WAGE})
+
+    # 材料: a 一次性告知 completed later, a 容缺 intake whose document came; 好差评 with its call-back and 申诉
+    unemployment = intakes.IntakeInput(wang.id, catalog.UNEMPLOYMENT, details={"docs_checked": True})
+    notice = material_check.create_checked_intake(clerk, unemployment, ["居民身份证"], mode=NOTICE,
+                                                deadline=today + dt.timedelta(days=3))
+    material_check.supply_missing(clerk, notice.serial)
+    deferred = material_check.create_checked_intake(clerk, unemployment, ["居民身份证", "户口簿"], mode=DEFERRED,
+                                                  deadline=today + dt.timedelta(days=3))
+    material_check.supply_missing(clerk, deferred.serial)
+    ratings.record_rating(clerk, deferred.serial, "不满意", channel="纸质卡", reasons=["效率"], text="等太久")
+    ratings.record_visit(head, deferred.serial, "满意", "已改进")
+    ratings.appeal(head, deferred.serial, "误评")
+
+    entries = list(m.AuditLog.select().order_by(m.AuditLog.id))
+    said = audit_text.sentences(entries)
+    for text in said:
+        readable(text)
+    by_action: dict[str, str] = {}
+    for entry, text in zip(entries, said, strict=True):
+        by_action.setdefault(entry.action, text)  # the first entry of each kind
+    assert by_action["修改设置"] == "管理员 修改了设置“自动锁定时间（分钟）”：10 → 15"
+    assert by_action["修改角色"] == "管理员 修改角色 王小红：角色：窗口人员 → 站长"
+    assert by_action["新增居民"].startswith("王小红 新增居民 王然：")
+    assert by_action["修改居民"].startswith("王小红 修改了居民 王然 的档案：")
+    assert set(by_action["修改居民"].split("：", 1)[1].split("；")) == {
+        "电话：13812345678 → 13912345678", "养老金领取人员：否 → 是"}
+    assert by_action["新建受理"].startswith(f"王小红 为居民 王然 新建受理 {wage.serial}（讨薪·欠薪投诉）：")
+    assert "用人单位：某建筑公司" in by_action["新建受理"]
+    assert "欠薪金额：¥12,000.00" in by_action["新建受理"]
+    assert by_action["变更状态"].startswith(f"王小红 把受理 {wage.serial}（居民 王然）从“受理”改为“办结”：")
+    assert "办理结果：已追回" in by_action["变更状态"] and "追回金额：¥12,000.00" in by_action["变更状态"]
+    assert by_action["打印回执"] == f"王小红 打印了受理 {wage.serial}（居民 王然）的回执"
+    assert by_action["修改业务"] == "李站长 修改业务 法律援助：办理事项：咨询 → 咨询、代理；承诺时限（自然日）：7 → 10"
+    assert "押金：50.00元 → 80.00元" in by_action["修改工具种类"]
+    assert by_action["查看电话"] == f"王小红 查看了居民 王然 的完整电话（催还借用单 {loan.slip_no}）"
+    assert by_action["登录失败"].startswith("以登录名“clerk”登录失败")
+    assert by_action["修改密码"] == "李站长 修改了自己的密码"
+    assert by_action["导出"].startswith("管理员 导出 居民台账")
+    actions_seen = set(by_action)
+    assert actions_in_source() <= actions_seen, actions_in_source() - actions_seen
+    assert by_action["导出完整证件号"].startswith("管理员 导出完整证件号 养老金领取人员认证名单 p.xlsx：")
+    assert by_action["导入受理"].startswith(f"管理员 为居民 王然 导入受理 {wage.serial}（讨薪·欠薪投诉）")
+    assert by_action["打印资产标签"] == "系统 打印资产标签 （全部工具种类）"
+    assert by_action["登记网格事件"].startswith(f"王小红 登记网格事件 {event.number}")
+    assert by_action["登记网格事件"] == (f"王小红 登记网格事件 {event.number}：类别：矛盾纠纷；"
+                                       f"办结期限：{event.due_date}；等级：一般；来源：居民反映")
+    assert by_action["添加事件照片"] == f"王小红 添加事件照片 网格事件 {event.number}：阶段：处置前"
+    assert by_action["添加当事人"] == f"王小红 添加当事人 网格事件 {event.number}：姓名：李某"
+    assert by_action["打印调解协议书"] == f"王小红 打印调解协议书 网格事件 {event.number}"
+    assert by_action["修改协作单位"].startswith("李站长 修改协作单位 物业公司")
+    later = [text for entry, text in zip(entries, said, strict=True) if entry.entity_id in (notice.serial, deferred.serial)]
+    assert later[1] == (f"王小红 一次性告知 受理 {notice.serial}（居民 王然）：补齐期限：{today + dt.timedelta(days=3)}；"
+                        "缺少材料：户口簿、解除或终止劳动合同证明、近期一寸免冠照片")
+    assert f"从“待补正”改为“受理”：承诺办结日期：{intakes.get_intake(notice.serial).due_date}" in later[2]
+    assert later[3].startswith(f"王小红 补正完成 受理 {notice.serial}（居民 王然）：补交了 户口簿、解除或终止劳动合同证明、近期")
+    assert by_action["登记评价"] == (f"王小红 登记评价 受理 {deferred.serial}（居民 王然）：评价渠道：纸质卡；评价：不满意；"
+                                   "不满意原因：效率；意见：等太久")
+    assert by_action["评价申诉"] == f"李站长 评价申诉 受理 {deferred.serial}（居民 王然）：原因：误评"
+    assert by_action["记住业务对应"] == "管理员 记住了台账中的业务写法：“欠薪”→ 讨薪"
+    assert by_action["生成统计报表"] == "李站长 生成统计报表 2026年11月 月度统计：文件：月度统计-2026-11.pdf"
+
+
+def actions_in_source() -> set[str]:
+    """Every action name an audit.record call in the program writes (both names of a conditional one)."""
+    found = set()
+    for path in ROOT.rglob("*.py"):
+        for call in re.findall(r"audit\.record\(([^\n]*)", path.read_text(encoding="utf-8")):
+            found |= set(re.findall(r'"([\u4e00-\u9fff]+)"', call.split(",", 2)[1] if "if" not in call else call))
+    return found - {"全部"}
+
+
+AFTER_KEYS = re.compile(r"(?:before|after)=\{([^}]*)\}", re.S)
+
+
+def test_every_key_the_services_record_has_a_label():
+    """A new audit.record call with a key nobody named would show nothing for it: name it in LABELS."""
+    calls = []
+    for path in ROOT.rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        calls += [text[i:i + 600] for i in [m_.start() for m_ in re.finditer(r"audit\.record\(", text)]]
+    assert len(calls) >= 35
+    keys = set()
+    for call in calls:
+        for literal in AFTER_KEYS.findall(call.split("\n\n")[0]):
+            keys |= set(re.findall(r'"([a-z_]+)"\s*:', literal))
+    missing = keys - set(audit_text.LABELS) - audit_text.QUIET - {"details"}  # details: by the service's fields
+    assert not missing, missing
+
+
+def test_unknown_keys_and_old_rows_never_show_raw_text(admin):
+    entry = audit.record(admin, "修改设置", "setting", "no_such_key", before={"no_such_key": 1}, after={"no_such_key": 2})
+    text = audit_text.sentences([entry])[0]
+    assert text == "管理员 修改了设置“其他设置”：1 → 2"
+    gone = audit.record(admin, "修改居民", "resident", 987654, before={"phone": "1"}, after={"phone": "2"})
+    assert audit_text.sentences([gone])[0] == "管理员 修改了居民 （已不在名册中的居民） 的档案：电话：1 → 2"
+
+
+def test_the_log_tab_shows_sentences_not_json(qtbot, db_path, admin):
+    from gridstation.ui.context import AppContext
+    from gridstation.ui.main_window import MainWindow
+
+    station.update_settings(admin, {"idle_lock_minutes": 15})
+    window = MainWindow(AppContext(target=str(db_path), staff=admin))
+    qtbot.addWidget(window)
+    window.show()
+    page = window.show_page("settings")
+    tab = page.extra_tabs["audit"]
+    tab.refresh()
+    model = tab.ui.auditTable.model()
+    headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
+    cells = [model.index(r, c).data() for r in range(model.rowCount()) for c in range(model.columnCount())]
+    assert "管理员 修改了设置“自动锁定时间（分钟）”：10 → 15" in cells
+    assert not any("{" in str(text) or "setting" in str(text) or "staff" in str(text) for text in cells)
+    assert headers == ["时间", "操作", "内容"]
+
+
+def test_the_log_filters_narrow_the_list(qtbot, db_path, admin, clerk):
+    from gridstation.ui.context import AppContext
+    from gridstation.ui.main_window import MainWindow
+    from tests.helpers import type_text
+
+    station.update_settings(admin, {"idle_lock_minutes": 15})
+    accounts.sign_in("clerk", PASSWORD)
+    window = MainWindow(AppContext(target=str(db_path), staff=admin))
+    qtbot.addWidget(window)
+    window.show()
+    tab = window.show_page("settings").extra_tabs["audit"]
+    tab.refresh()
+    model = tab.ui.auditTable.model()
+    everyone = model.rowCount()
+    type_text(qtbot, tab.ui.userFilterEdit, "clerk")
+    assert 0 < model.rowCount() < everyone
+    assert all("王小红" in model.index(r, 2).data() for r in range(model.rowCount()))
+    tab.ui.fromDate.setDate(tab.ui.toDate.date().addDays(1))
+    assert model.rowCount() == 0

@@ -1,0 +1,107 @@
+"""Cutting the newest entries off the audit log is found (issue 12 item 14): the chain's head is
+kept beside the database and in every backup; restores and ordinary work raise no false alarm."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from gridstation.cli import main
+from gridstation.core.station import audit, backup, station
+from gridstation.core.storage import db as dbmod
+from tests.conftest import BACKENDS, PASSWORD
+
+ENTRIES = 600
+
+
+@pytest.fixture
+def long_log(db_path, admin) -> Path:
+    with dbmod.write_transaction():
+        for n in range(ENTRIES):
+            audit.record(admin, "查看", "resident", n)
+    dbmod.close_database()
+    return db_path
+
+
+def _delete_newest(path: Path, count: int | None) -> None:
+    conn = sqlite3.connect(path)
+    if count is None:
+        conn.execute("DELETE FROM audit_log")
+    else:
+        conn.execute("DELETE FROM audit_log WHERE id > (SELECT MAX(id) FROM audit_log) - ?", (count,))
+    conn.commit()
+    conn.close()
+
+
+def _verify(path: Path, capsys) -> tuple[int, str]:
+    code = main(["--db", str(path), "audit", "verify"])
+    captured = capsys.readouterr()
+    return code, captured.err + captured.out
+
+
+@pytest.mark.parametrize("count", [1, 500, None], ids=["last-1", "last-500", "all"])
+def test_deleting_the_newest_entries_is_found(long_log, capsys, count):
+    assert _verify(long_log, capsys)[0] == 0
+    _delete_newest(long_log, count)
+    code, said = _verify(long_log, capsys)
+    assert code == 1 and "最新的记录被删除" in said and "链头文件" in said
+
+
+def test_a_backup_still_finds_it_when_the_head_file_is_deleted_too(long_log, capsys):
+    assert main(["--db", str(long_log), "backup"]) == 0
+    _delete_newest(long_log, 2)  # the backup's own entry and the last one it copied
+    audit.anchor_path(str(long_log)).unlink()
+    code, said = _verify(long_log, capsys)
+    assert code == 1 and "备份 gridstation-" in said
+
+
+def test_ordinary_work_backups_and_a_restore_raise_no_false_alarm(long_log, capsys, admin):
+    assert main(["--db", str(long_log), "backup"]) == 0
+    first = next((long_log.parent / "backups").glob("gridstation-*.db"))
+    with dbmod.write_transaction():
+        audit.record(admin, "查看", "resident", "after the backup")
+    dbmod.close_database()
+    assert main(["--db", str(long_log), "restore", str(first)]) == 0  # the log goes back on purpose
+    assert _verify(long_log, capsys)[0] == 0
+    assert main(["--db", str(long_log), "backup"]) == 0
+    capsys.readouterr()
+    assert _verify(long_log, capsys) == (0, f"操作日志完整：共 {ENTRIES + 4} 条，哈希链校验通过。\n")
+
+
+def test_a_write_that_is_undone_does_not_move_the_head(db_path, admin):
+    before = audit.anchor_path(str(db_path)).read_text()
+    with pytest.raises(RuntimeError), dbmod.write_transaction():
+        audit.record(admin, "查看", "resident", 1)
+        raise RuntimeError("refused after the entry")
+    assert audit.anchor_path(str(db_path)).read_text() == before
+    assert audit.verify_chain() is None
+
+
+def test_backup_heads_skip_copies_made_before_the_last_restore(long_log, admin):
+    dbmod.close_database()
+    assert main(["--db", str(long_log), "backup"]) == 0
+    assert len(backup.backup_heads(str(long_log))) == 1
+    copy = next((long_log.parent / "backups").glob("gridstation-*.db"))
+    station.restore_file(admin, str(long_log), copy)
+    assert backup.backup_heads(str(long_log)) == []
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_on_either_backend_the_head_kept_outside_finds_a_deleted_newest_entry(site_db, admin):
+    """On a server the head lives in this PC's data folder; the rule and the finding are the same."""
+    with dbmod.write_transaction():
+        audit.record(admin, "查看", "resident", 1)
+    assert audit.verify_chain() is None
+    newest = dbmod.current().execute_sql("SELECT MAX(id) FROM audit_log").fetchone()[0]
+    dbmod.current().execute_sql(f"DELETE FROM audit_log WHERE id = {int(newest)}")
+    problem = audit.verify_chain()
+    assert problem is not None and problem.entry_id == newest and "最新的记录被删除" in problem.reason
+
+
+def test_a_new_database_where_an_old_one_was_deleted_starts_a_new_head(long_log, capsys, monkeypatch):
+    long_log.unlink()
+    monkeypatch.setenv("GRIDSTATION_ADMIN_PASSWORD", PASSWORD)
+    assert main(["--db", str(long_log), "init", "--station", "新站"]) == 0
+    assert _verify(long_log, capsys)[0] == 0

@@ -1,0 +1,161 @@
+"""The statistics page: cards and charts against the hand count, reports off the GUI thread."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from pathlib import Path
+
+import pytest
+from PySide6.QtCharts import QAbstractBarSeries
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QFileDialog
+
+from gridstation.core.storage import models as m
+from gridstation.reports import monthly
+from gridstation.ui.background import Cancelled
+from gridstation.ui.context import AppContext
+from gridstation.ui.pages.stats_page import CARDS, StatsPage
+from gridstation.ui.theme import apply_theme
+from tests.core.statistics.test_stats import FEB, FEB_DAILY_COMPLETED, FEB_DAILY_RECEIVED, build_known_data
+
+EXPECTED_CARDS = {
+    "受理（件）": ("9", "上月 4 · 去年同月 2"),
+    "办结（件）": ("6", "上月 1 · 去年同月 2"),
+    "办结率": ("33.3%", "本年累计 46.2%"),
+    "期末在办（件）": ("5", "平均办理 11.4 天"),
+    "逾期（件）": ("2", "期末在办中已超承诺时限"),
+    "讨薪追回": ("¥8,000.00", "受理 2 起 · 办结 1 起"),
+    "养老认证覆盖率": ("66.7%", "已认证 2 / 3 人"),
+    "工具借出（件次）": ("3", "逾期未还 1 件 · 利用率 53.9%"),
+    "好差评满意率": ("—", "评价率 0.0% · 差评 0 件"),  # 6 completed, none rated
+}
+
+
+@pytest.fixture
+def page(qtbot, admin, db_path, tmp_path):
+    staff = build_known_data(admin)
+    apply_theme(QApplication.instance())
+    widget = StatsPage(AppContext(str(db_path), staff["head"]))
+    widget.output_dir = tmp_path / "reports"
+    qtbot.addWidget(widget)
+    widget.resize(1148, 760)
+    widget.show()
+    widget.set_month(FEB)
+    wait_for_figures(qtbot, widget)
+    yield widget
+    qtbot.waitUntil(lambda: not widget.busy(), timeout=30_000)  # no worker left using the database
+
+
+def wait_for_figures(qtbot, page: StatsPage) -> None:
+    qtbot.waitUntil(lambda: page.figures_job is None and page.stats is not None, timeout=30_000)
+
+
+def wait_for_job(qtbot, page: StatsPage) -> None:
+    qtbot.waitUntil(lambda: page.job is None, timeout=30_000)
+
+
+def test_cards_and_charts_show_the_hand_counted_month(page, tmp_path):
+    assert page.stats.month == FEB
+    shown = {card.caption: (value.text(), detail.text()) for card, (value, detail) in zip(CARDS, page.card_labels, strict=False)}
+    assert shown == EXPECTED_CARDS
+    assert page.ui.periodLabel.text() == "2025-02-01 至 2025-02-28"
+    bars = page.bars_view.chart().series()[0]
+    assert [s.label() for s in bars.barSets()] == ["受理", "办结"]
+    assert [[s.at(i) for i in range(s.count())] for s in bars.barSets()] == [[4, 1, 2, 1, 1], [3, 1, 1, 0, 1]]
+    pie = page.pie_view.chart().series()[0]
+    assert [s.value() for s in pie.slices()] == [4, 1, 2, 1, 1]
+    assert pie.slices()[0].label() == "失业证 4件 44%"
+    received, completed = page.line_view.chart().series()
+    assert {int(p.x()): int(p.y()) for p in received.points() if p.y()} == FEB_DAILY_RECEIVED
+    assert {int(p.x()): int(p.y()) for p in completed.points() if p.y()} == FEB_DAILY_COMPLETED
+    assert not page.ui.progressBar.isVisible() and not page.ui.cancelButton.isVisible()
+    shot = tmp_path / "stats-page.png"
+    assert page.grab().save(str(shot)) and shot.stat().st_size > 20_000
+
+
+def test_monthly_and_annual_reports_open_in_the_preview_and_are_audited(qtbot, page):
+    page.ui.monthlyButton.click()
+    assert page.ui.progressBar.isVisible() and not page.ui.monthlyButton.isEnabled()
+    wait_for_job(qtbot, page)
+    pdf = page.output_dir / "月度统计-2025-02.pdf"
+    assert pdf.stat().st_size > 10_000
+    assert page.preview is not None and page.preview.path == pdf and page.preview.document.pageCount() >= 2
+    assert "已生成2025年2月 月度统计" in page.ui.messageLabel.text()
+    page.preview.close()
+    page.ui.annualButton.click()
+    wait_for_job(qtbot, page)
+    assert (page.output_dir / "年度统计-2025.pdf").exists() and page.preview.path.name == "年度统计-2025.pdf"
+    page.preview.close()
+    logged = list(m.AuditLog.select().where(m.AuditLog.action == "生成统计报表").order_by(m.AuditLog.id))
+    assert [(a.username, a.entity_id) for a in logged] == [("head", "2025年2月 月度统计"), ("head", "2025年 年度统计")]
+    assert page.ui.monthlyButton.isEnabled() and not page.ui.progressBar.isVisible()
+
+
+def test_export_excel_writes_the_chosen_file_without_preview(qtbot, page, monkeypatch, tmp_path):
+    chosen = tmp_path / "二月统计"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(chosen), "Excel 工作簿 (*.xlsx)"))
+    page.ui.excelButton.click()
+    wait_for_job(qtbot, page)
+    assert Path(f"{chosen}.xlsx").exists() and page.preview is None
+
+
+def test_cancel_stops_the_job_and_leaves_no_file(qtbot, page, monkeypatch):
+    def slow(month, out, xlsx=None, *, progress, **kw):
+        for step in range(1000):
+            progress(step, 1000)
+            time.sleep(0.01)
+        raise AssertionError("the job was not cancelled")
+
+    monkeypatch.setattr(monthly, "write_monthly", slow)
+    page.ui.monthlyButton.click()
+    qtbot.waitUntil(lambda: page.ui.progressBar.value() > 2, timeout=10_000)
+    page.ui.cancelButton.click()
+    wait_for_job(qtbot, page)
+    assert page.ui.messageLabel.text() == "已取消，没有生成文件。"
+    assert not page.output_dir.exists() or not list(page.output_dir.iterdir())
+    assert page.preview is None
+
+
+def test_picking_another_month_recomputes_in_the_background_and_keeps_the_latest(qtbot, page):
+    page.set_month(dt.date(2025, 1, 1))
+    page.set_month(dt.date(2024, 2, 1))  # cancels the January job before or while it runs
+    wait_for_figures(qtbot, page)
+    assert page.stats.month == dt.date(2024, 2, 1)
+    value, detail = page.card_labels[0]
+    assert (value.text(), detail.text()) == ("2", "上月 0 · 去年同月 0")
+
+
+def test_the_real_writer_leaves_no_file_when_cancelled_at_its_last_step(admin, tmp_path):
+    build_known_data(admin)
+    folder = tmp_path / "out"
+    folder.mkdir()
+    pdf, xlsx = folder / "m.pdf", folder / "m.xlsx"
+
+    def stop_at_last(done: int, total: int) -> None:
+        if done == total - 1:
+            raise Cancelled
+
+    with pytest.raises(Cancelled):
+        monthly.write_monthly(FEB, pdf, xlsx, progress=stop_at_last)
+    assert list(folder.iterdir()) == []
+
+
+def test_chart_labels_name_every_service_in_full(page):
+    names = ["失业证", "养老保险待遇资格认证", "讨薪", "\u201c4050\u201d社保补贴", "矛盾纠纷调处"]
+    bars = page.bars_view.chart().series()[0]
+    categories = next(axis for axis in page.bars_view.chart().axes() if hasattr(axis, "categories"))
+    assert categories.categories() == names  # on the left axis, where a long name has room
+    assert categories.alignment() == Qt.AlignmentFlag.AlignLeft
+    assert bars.labelsPosition() == QAbstractBarSeries.LabelsPosition.LabelsOutsideEnd
+    legend = page.pie_legend.text()
+    assert all(name in legend for name in names) and "…" not in legend
+    assert not page.pie_view.chart().legend().isVisible()
+
+
+def test_a_report_running_leaves_the_charts_their_room(qtbot, page):
+    before = [view.size() for view in (page.bars_view, page.pie_view, page.line_view)]
+    page._set_running(True)
+    qtbot.wait(50)
+    assert [view.size() for view in (page.bars_view, page.pie_view, page.line_view)] == before
+    page._set_running(False)

@@ -1,0 +1,169 @@
+"""The import wizard driven like staff use it: choose a file, check the mapping, see the bad rows, import, cancel."""
+
+from __future__ import annotations
+
+import openpyxl
+import pytest
+from PySide6.QtCore import Qt
+
+from gridstation.core.intake import residents
+from gridstation.core.ledgers.ledger_import import SERVICE_MAP_SETTING
+from gridstation.core.storage import models as m
+from gridstation.core.storage import settings
+from gridstation.ui import import_wizard
+from gridstation.ui.context import AppContext
+from tests.helpers import activate, make_id, snapshot, type_text
+
+HEADERS = ["姓名", "身份证号码", "手机号", "小区", "备注"]
+
+
+def ledger(path, rows):
+    workbook = openpyxl.Workbook()
+    workbook.active.append(HEADERS)
+    for row in rows:
+        workbook.active.append(row)
+    workbook.save(path)
+    return path
+
+
+@pytest.fixture
+def wizard(qtbot, db_path, admin):
+    dialog = import_wizard.open_import_wizard(AppContext(target=str(db_path), staff=admin), None)
+    qtbot.addWidget(dialog)
+    yield dialog
+    if dialog.worker is not None:
+        dialog.worker.cancel()
+        dialog.worker.wait()
+
+
+def idle(qtbot, wizard):
+    qtbot.waitUntil(lambda: wizard.worker is None, timeout=30000)
+
+
+def choose_file(qtbot, wizard, path):
+    wizard.ui.kindCombo.setCurrentIndex(wizard.ui.kindCombo.findData("residents"))
+    type_text(qtbot, wizard.ui.fileEdit, str(path))
+    qtbot.mouseClick(wizard.ui.nextButton, Qt.MouseButton.LeftButton)
+    idle(qtbot, wizard)
+    assert wizard.ui.pages.currentIndex() == import_wizard.MAPPING, wizard.ui.messageLabel.text()
+
+
+def preview(qtbot, wizard):
+    qtbot.mouseClick(wizard.ui.nextButton, Qt.MouseButton.LeftButton)
+    idle(qtbot, wizard)
+    assert wizard.preview is not None, wizard.ui.messageLabel.text()
+
+
+def test_choose_map_preview_bad_row_then_import_the_valid_rows(qtbot, wizard, tmp_path):
+    zhang, li = make_id("110101", "19900307", "771"), make_id("110105", "19650812", "042")
+    path = ledger(tmp_path / "居民台账.xlsx", [["张三", zhang, "13812345678", "星天地", "独居"],
+                                            ["李四", li, "12345", "星天地", ""]])
+    choose_file(qtbot, wizard, path)
+    assert wizard.combos["doc_number"].currentText() == "第2列：身份证号码"
+    assert wizard.combos["phone"].currentText() == "第3列：手机号"
+    wizard.combos["notes"].setCurrentIndex(0)  # the user decides not to import 备注
+    preview(qtbot, wizard)
+
+    model = wizard.ui.previewTable.model()
+    headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
+    assert headers == ["行号", "姓名", "身份证号码", "手机号", "小区", "问题"]
+    phone = headers.index("手机号")
+    assert model.data(model.index(0, phone), Qt.ItemDataRole.BackgroundRole) is None
+    assert model.data(model.index(1, phone), Qt.ItemDataRole.BackgroundRole).color() == import_wizard.BAD_CELL
+    assert model.data(model.index(1, 1), Qt.ItemDataRole.BackgroundRole).color() == import_wizard.BAD_ROW
+    assert "第3行“手机号”列" in model.data(model.index(1, 0), Qt.ItemDataRole.ToolTipRole)
+    assert "格式不正确" in model.data(model.index(1, headers.index("问题")))
+    wizard.ui.badOnlyCheck.setChecked(True)
+    assert model.rowCount() == 1
+    assert m.Resident.select().count() == 0  # the preview wrote nothing
+
+    qtbot.mouseClick(wizard.ui.importButton, Qt.MouseButton.LeftButton)
+    assert "只导入正确的行" in wizard.ui.messageLabel.text() and wizard.worker is None
+    wizard.ui.validOnlyCheck.setChecked(True)
+    with qtbot.waitSignal(wizard.finished_import, timeout=30000):
+        qtbot.mouseClick(wizard.ui.importButton, Qt.MouseButton.LeftButton)
+    idle(qtbot, wizard)
+    assert wizard.report.written and "新增 1 条" in wizard.ui.resultSummary.text()
+    assert "第3行“手机号”列" in wizard.ui.resultText.toPlainText()
+    saved = residents.find_by_document(zhang)
+    assert saved.name == "张三" and saved.notes == ""
+    assert wizard.ui.cancelButton.text() == "关闭"
+
+
+def test_cancelling_the_import_writes_nothing(qtbot, wizard, tmp_path):
+    rows = [[f"居民{i}", make_id("110101", f"1980{1 + i // 1000:02d}01", f"{i % 1000:03d}"), "", "星天地", ""]
+            for i in range(3000)]
+    path = ledger(tmp_path / "big.xlsx", rows)
+    choose_file(qtbot, wizard, path)
+    preview(qtbot, wizard)
+    assert not wizard.preview.problems
+    before = snapshot()
+    qtbot.mouseClick(wizard.ui.importButton, Qt.MouseButton.LeftButton)
+    assert wizard.ui.cancelButton.text() == "取消" and wizard.ui.progressBar.isVisible()
+    qtbot.mouseClick(wizard.ui.cancelButton, Qt.MouseButton.LeftButton)
+    idle(qtbot, wizard)
+    assert "已取消" in wizard.ui.resultSummary.text()
+    assert wizard.report is None and snapshot() == before
+
+
+def test_an_intake_ledger_shows_the_service_mapping_step_and_the_mapping_in_the_preview(qtbot, wizard, tmp_path):
+    """Keyboard only: choose 受理台账, type the file, Enter; pick a service for the value nothing matches."""
+    header = ["受理日期", "姓名", "身份证号", "业务类型", "状态", "办结日期", "办理结果"]
+    zhang, li = make_id("110101", "19900307", "771"), make_id("110105", "19650812", "042")
+    workbook = openpyxl.Workbook()
+    workbook.active.title = "1月"
+    workbook.active.append(header)
+    workbook.active.append(["2025-01-06", "张三", zhang, "4050", "办结", "2025-01-10", "已办"])
+    march = workbook.create_sheet("3月")
+    march.append(["2025年3月"])
+    march.append(header)
+    march.append(["2025-03-02", "李四", li, "办证", "办结", "2025-03-03", "已发证"])
+    march.append(["2025-03-02", "李四", li, "失业登记", "办结", "2025-03-03", "已发证"])
+    path = tmp_path / "受理台账.xlsx"
+    workbook.save(path)
+
+    activate(qtbot, wizard)
+    wizard.ui.kindCombo.setFocus()
+    qtbot.keyClick(wizard.ui.kindCombo, Qt.Key.Key_Down)  # 居民台账 -> 受理台账
+    assert wizard.kind == "intakes"
+    type_text(qtbot, wizard.ui.fileEdit, str(path))
+    qtbot.keyClick(wizard.ui.fileEdit, Qt.Key.Key_Return)
+    idle(qtbot, wizard)
+    assert wizard.ui.pages.currentIndex() == import_wizard.MAPPING, wizard.ui.messageLabel.text()
+    table = wizard.ui.mappingTable
+    notes = {table.item(r, 0).text(): table.item(r, 2).text() for r in range(table.rowCount())}
+    assert notes["材料已核验"].endswith("失业证：新受理必填；已办结或今天以前受理的历史记录可不填")
+    assert notes["认证年度"].endswith("养老保险待遇资格认证：必填（统计用）")
+    wizard.ui.nextButton.setFocus()
+    qtbot.keyClick(wizard.ui.nextButton, Qt.Key.Key_Space)
+    idle(qtbot, wizard)
+    # The values were matched: 4050 and 失业登记 by their aliases; 办证 waits for a choice.
+    assert wizard.ui.pages.currentIndex() == import_wizard.MAPPING and wizard.ui.serviceTable.isVisible()
+    assert "办证" in wizard.ui.messageLabel.text()
+    combos = wizard.service_combos
+    assert combos["4050"].currentText() == "\u201c4050\u201d社保补贴" and combos["失业登记"].currentText() == "失业证"
+    unknown = combos["办证"]
+    assert unknown.currentText() == import_wizard.CHOOSE_SERVICE and unknown.hasFocus()
+    wizard.grab().save(str(tmp_path / "services.png"))
+    qtbot.keyClick(unknown, Qt.Key.Key_Down)
+    qtbot.keyClick(unknown, Qt.Key.Key_Down)  # past 不导入这些行, to the first service: 失业证
+    assert unknown.currentText() == "失业证"
+    wizard.ui.nextButton.setFocus()
+    qtbot.keyClick(wizard.ui.nextButton, Qt.Key.Key_Space)
+    idle(qtbot, wizard)
+    assert wizard.preview is not None and not wizard.preview.problems, wizard.ui.messageLabel.text()
+
+    text = wizard.ui.mappingText.toPlainText()
+    assert "读取了工作表：“1月”（1行）、“3月”（2行）。" in text
+    assert "“身份证号”列 → 身份证号" in text
+    assert "“办证”（1行）→ 失业证（本次指定）" in text and "“4050”（1行）→ \u201c4050\u201d社保补贴（简称）" in text
+    model = wizard.ui.previewTable.model()
+    assert model.data(model.index(1, 0)) == "工作表“3月”第3行"
+    wizard.grab().save(str(tmp_path / "preview.png"))
+
+    with qtbot.waitSignal(wizard.finished_import, timeout=30000):
+        wizard.ui.importButton.setFocus()
+        qtbot.keyClick(wizard.ui.importButton, Qt.Key.Key_Space)
+    idle(qtbot, wizard)
+    assert wizard.report.written and wizard.report.created == 3 and wizard.report.registered == 2
+    assert settings.get(SERVICE_MAP_SETTING) == {"办证": "unemployment"}

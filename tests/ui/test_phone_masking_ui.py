@@ -1,0 +1,85 @@
+"""Phones stay masked on the pension roster and in the overdue list a clerk exports; the station head
+looks one up, and each look is in the audit log (issue 12, item 12)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from openpyxl import load_workbook
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from gridstation.core.intake import residents
+from gridstation.core.rules.errors import PermissionDenied
+from gridstation.core.storage import models as m
+from gridstation.core.toolbox import tools
+from gridstation.ui.context import AppContext
+from gridstation.ui.pages.intake_page import IntakePage
+from gridstation.ui.pages.tools_page import ToolsPage
+from tests.helpers import make_id, show_at_counter_size
+
+PHONE, MASKED = "13812345678", "138****5678"
+
+
+@pytest.fixture
+def pensioner(admin) -> m.Resident:
+    return residents.save_resident(admin, residents.ResidentInput(
+        name="赵老伯", doc_number=make_id("110105", "19450101", "011"), phone=PHONE, is_pensioner=True))
+
+
+def roster_page(qtbot, db_path, staff) -> IntakePage:
+    page = show_at_counter_size(qtbot, IntakePage(AppContext(target=str(db_path), staff=staff)))
+    page.ui.tabs.setCurrentIndex(2)
+    qtbot.waitUntil(lambda: page.roster_job is None, timeout=10_000)  # the roster is read in the background
+    return page
+
+
+def looks() -> int:
+    return m.AuditLog.select().where(m.AuditLog.action == "查看电话").count()
+
+
+def press_phone_button(qtbot, page) -> None:
+    """Select the first row and press 查看电话 with the keyboard alone."""
+    page.ui.rosterTable.setFocus()
+    qtbot.keyClick(page.ui.rosterTable, Qt.Key.Key_Home, Qt.KeyboardModifier.ControlModifier)
+    page.ui.rosterPhoneButton.setFocus()
+    qtbot.keyClick(page.ui.rosterPhoneButton, Qt.Key.Key_Space)
+
+
+def test_the_roster_masks_phones_and_only_the_head_looks_one_up(qtbot, db_path, admin, clerk, head, pensioner):
+    page = roster_page(qtbot, db_path, clerk)
+    shown = [page.roster_model.index(0, c).data() for c in range(page.roster_model.columnCount())]
+    assert MASKED in shown and PHONE not in " ".join(map(str, shown))
+    press_phone_button(qtbot, page)
+    assert PHONE not in page.ui.rosterSummary.text() and looks() == 0
+    page.close()
+
+    page = roster_page(qtbot, db_path, head)
+    press_phone_button(qtbot, page)
+    assert page.ui.rosterSummary.text() == f"赵老伯：{PHONE}"
+    entry = m.AuditLog.select().where(m.AuditLog.action == "查看电话").get()
+    assert (entry.username, entry.entity_id) == ("head", str(pensioner.id))
+    page.close()
+    for top in QApplication.topLevelWidgets():
+        top.close()
+
+
+def test_the_phone_service_checks_the_role_it_is_given(admin, clerk, head, pensioner):
+    with pytest.raises(PermissionDenied):
+        residents.reveal_phone(clerk, pensioner.id, role="head", why={"roster": 2025})
+    assert looks() == 0
+    assert residents.reveal_phone(head, pensioner.id, role="head", why={"roster": 2025}) == PHONE
+    assert looks() == 1
+
+
+def test_a_clerk_exports_the_overdue_list_with_masked_phones(qtbot, db_path, admin, clerk, pensioner, tmp_path):
+    kind = tools.save_kind(admin, tools.KindInput("电钻", loan_days=3, deposit="0"))
+    tools.add_units(admin, kind.id, codes=["GJ-0001"])
+    lent = dt.datetime.combine(dt.date.today() - dt.timedelta(days=12), dt.time(10))
+    tools.lend(admin, pensioner.id, ["GJ-0001"], lent_at=lent, due_date=lent.date() + dt.timedelta(days=2))
+    page = show_at_counter_size(qtbot, ToolsPage(AppContext(target=str(db_path), staff=clerk)))
+    out = page.overdue.export(tmp_path / "overdue.xlsx")
+    cells = [str(c.value) for row in load_workbook(out).active.iter_rows() for c in row if c.value is not None]
+    assert MASKED in cells and PHONE not in cells
+    page.close()
