@@ -20,21 +20,18 @@ from gridstation.core.intake.material_check import CheckView, check_of
 from gridstation.core.intake.material_rules import DEFERRED, NOTICE
 from gridstation.core.rules import idcard
 from gridstation.core.rules.errors import DomainError
-from gridstation.reports.fonts import (
+from gridstation.reports.blocks import (
     StationInfo,
-    Styles,
-    build_pdf,
-    cn_date,
-    cn_datetime,
     grid_table,
     header,
     key_values,
     label_width,
     section,
     signature_lines,
-    styles,
-    text,
 )
+from gridstation.reports.cn_dates import cn_date, cn_datetime
+from gridstation.reports.pdf_build import build_pdf
+from gridstation.reports.styles import Styles, styles, text
 
 NOTICE_TITLE, PLEDGE_TITLE = "一次性告知单", "容缺受理承诺书"
 TITLES = {NOTICE: NOTICE_TITLE, DEFERRED: PLEDGE_TITLE}
