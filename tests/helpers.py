@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from stdnum.cn import ric
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"  # frozen schemas of past versions, test screens
 
 
 def make_id(region: str = "110101", birth: str = "19900307", seq: str = "771") -> str:

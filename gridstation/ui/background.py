@@ -169,7 +169,13 @@ class BackgroundOp:
         dialog.setMinimumDuration(DIALOG_DELAY_MS)
         dialog.setAutoClose(False)
         dialog.setAutoReset(False)
-        dialog.canceled.connect(self._dialog_cancelled if cancellable else dialog.show)
+        if cancellable:
+            dialog.canceled.connect(self._dialog_cancelled)
+            # Esc reaches QDialog.reject when the dialog's own Esc shortcut does not fire (the dialog is
+            # not the active window yet): that must cancel too, never just hide the dialog.
+            dialog.rejected.connect(self._dialog_cancelled)
+        else:
+            dialog.canceled.connect(dialog.show)
         dialog.setValue(0)  # starts the delay after which the dialog shows itself
         return dialog
 
@@ -214,7 +220,7 @@ class BackgroundOp:
     def _close_dialog(self) -> None:
         dialog, self.dialog = self.dialog, None
         if dialog is not None and shiboken6.isValid(dialog):
-            dialog.canceled.disconnect()
+            dialog.blockSignals(True)  # closing is not cancelling
             dialog.close()
             dialog.deleteLater()
 

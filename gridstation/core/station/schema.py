@@ -7,10 +7,11 @@ must check that the column is missing first (a version-1 database upgraded today
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import peewee
 from playhouse.migrate import SchemaMigrator, migrate
@@ -138,10 +139,34 @@ def ensure_schema(*, backup: Callable[[], object] | None = None,
         return 0, LATEST
     if backup is not None:
         backup()
-    for version in sorted(v for v in UPGRADES if v > before):
-        with database.atomic():
-            UPGRADES[version](database)
-            m.SchemaVersion.create(version=version)
-            if seed is not None and version == LATEST:
-                seed()
+    with _foreign_keys_deferred_to_each_step(database):
+        for version in sorted(v for v in UPGRADES if v > before):
+            with database.atomic():
+                UPGRADES[version](database)
+                _check_foreign_keys(database)
+                m.SchemaVersion.create(version=version)
+                if seed is not None and version == LATEST:
+                    seed()
     return before, LATEST
+
+
+@contextlib.contextmanager
+def _foreign_keys_deferred_to_each_step(database: peewee.Database) -> Iterator[None]:
+    """SQLite adds a NOT NULL column by rebuilding the table (playhouse.migrate copies it, drops the old
+    one and renames the copy), which a referenced table such as service_type cannot survive with
+    foreign keys enforced. SQLite's own procedure for such changes: keys off for the change (the
+    pragma cannot change inside a transaction), checked by ``_check_foreign_keys`` before each step
+    commits, back on afterwards. PostgreSQL alters columns in place and keeps its keys on."""
+    sqlite = dbmod.is_sqlite(database)
+    if sqlite:
+        database.execute_sql("PRAGMA foreign_keys = OFF")
+    try:
+        yield
+    finally:
+        if sqlite:
+            database.execute_sql("PRAGMA foreign_keys = ON")
+
+
+def _check_foreign_keys(database: peewee.Database) -> None:
+    if dbmod.is_sqlite(database) and database.execute_sql("PRAGMA foreign_key_check").fetchall():
+        raise DatabaseProblem("数据库升级后发现关联不完整的记录，升级已撤销，数据库保持原样；请联系技术支持。")

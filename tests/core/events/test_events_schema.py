@@ -11,8 +11,8 @@ from gridstation.core.events.register import EventInput, register_event
 from gridstation.core.station import schema, station
 from gridstation.core.storage import db as dbmod
 from gridstation.core.storage import models as m
+from tests.helpers import FIXTURES
 
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 EVENT_TABLES = {model._meta.table_name for model in m.EVENT_MODELS}
 
 

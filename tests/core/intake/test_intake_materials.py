@@ -16,7 +16,7 @@ from gridstation.core.station import accounts, catalog, station
 from gridstation.core.station.material_defaults import DEFAULT_MATERIALS
 from gridstation.core.storage import db as dbmod
 from gridstation.core.storage import models as m
-from tests.helpers import make_id, snapshot
+from tests.helpers import FIXTURES, make_id, snapshot
 
 pytestmark = pytest.mark.both_backends
 
@@ -175,7 +175,7 @@ def test_version_3_station_upgraded_gets_the_lists_and_the_table_of_a_new_one(tm
     seeded, the table exactly as a new database has it; the fixture's clerk works with both."""
     old = tmp_path / "v3.db"
     conn = sqlite3.connect(old)
-    conn.executescript((Path(__file__).parent / "fixtures" / "schema_v3.sql").read_text(encoding="utf-8"))
+    conn.executescript((FIXTURES / "schema_v3.sql").read_text(encoding="utf-8"))
     conn.close()
     assert station.open_site(str(old)).version_before == 3
     lists = {s.code: json.loads(s.materials) for s in catalog.all_services()}

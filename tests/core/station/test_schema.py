@@ -1,6 +1,5 @@
 import hashlib
 import sqlite3
-from pathlib import Path
 
 import pytest
 
@@ -9,8 +8,7 @@ from gridstation.core.rules.errors import DatabaseProblem
 from gridstation.core.station import schema, station
 from gridstation.core.storage import db as dbmod
 from gridstation.core.storage import models as m
-
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
+from tests.helpers import FIXTURES
 
 
 def test_new_database_has_every_table_and_the_latest_version(tmp_path):
@@ -109,3 +107,27 @@ def test_a_database_that_became_read_only_refuses_the_save_in_chinese(db_path, a
     finally:
         dbmod.current().execute_sql("PRAGMA query_only = 0")
     assert snapshot() == before
+
+
+def test_a_version_3_station_with_intakes_is_upgraded_to_the_latest(tmp_path):
+    """A real station's service_type is referenced by its intakes: SQLite rebuilds a table to add a NOT
+    NULL column, which must not trip over those foreign keys (it did: 「FOREIGN KEY constraint failed」)."""
+    path = tmp_path / "v3.db"
+    conn = sqlite3.connect(path)
+    conn.executescript((FIXTURES / "schema_v3.sql").read_text(encoding="utf-8"))
+    conn.execute("INSERT INTO resident VALUES (1, '王然', '居民身份证', '530111197001010011', '110010101079135', '男',"
+                 " '1970-01-01', '', '', '', '', '', '', NULL, 0, '', '2025-01-01 09:00:00', '2025-01-01 09:00:00')")
+    conn.execute("INSERT INTO intake VALUES (1, 'SL202501010001', 1, 3, '欠薪投诉', '{}', '', '受理',"
+                 " '2025-01-01 09:00:00', '2025-01-16', NULL, '', '', NULL, NULL, 3, 900000, 0, NULL,"
+                 " '2025-01-01 09:00:00')")
+    conn.commit()
+    conn.close()
+    opened = station.open_site(str(path))
+    try:
+        assert (opened.version_before, opened.version_after) == (3, schema.LATEST)
+        intake = intakes.get_intake("SL202501010001")
+        assert intake.service.code == "wage_claim" and intake.resident.name == "王然"
+        assert dbmod.current().execute_sql("PRAGMA foreign_key_check").fetchall() == []
+        assert dbmod.current().execute_sql("PRAGMA foreign_keys").fetchone() == (1,)
+    finally:
+        dbmod.close_database()

@@ -16,9 +16,7 @@ from gridstation.core.storage import db as dbmod
 from gridstation.core.storage import models as m
 from gridstation.ui.context import AppContext
 from gridstation.ui.service_dialog import ServiceDialog
-from tests.helpers import activate, type_text
-
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
+from tests.helpers import FIXTURES, activate, type_text
 
 
 def builtin_aliases() -> dict[str, list[str]]:
