@@ -11,7 +11,7 @@ from gridstation.core.intake import intakes, residents
 from gridstation.core.rules.errors import DomainError
 from gridstation.core.station import catalog, station
 from gridstation.core.storage import models as m
-from gridstation.core.toolbox import tool_stocktake, tools
+from gridstation.core.toolbox import lending, loan_lists, reservations, returns, tool_stocktake, tool_units
 from tests.helpers import make_id, snapshot
 
 HOSTILE = st.one_of(
@@ -113,26 +113,26 @@ def arguments(draw, valid: dict, hostile: dict) -> dict:
 def box(admin, tmp_path, monkeypatch):
     """Drills GJ-0001..3 (¥50, two parts); a photo the service copies goes under tmp_path."""
     monkeypatch.setenv("GRIDSTATION_DATA_DIR", str(tmp_path / "data"))
-    drill = tools.save_kind(admin, tools.KindInput("电钻", "电动工具", 7, "50", "戴护目镜", ["钻头", "充电器"]))
-    tools.add_units(admin, drill.id, 3)
+    drill = tool_units.save_kind(admin, tool_units.KindInput("电钻", "电动工具", 7, "50", "戴护目镜", ["钻头", "充电器"]))
+    tool_units.add_units(admin, drill.id, 3)
     return drill
 
 
 def shelf_reset(admin) -> None:
     """Every drill back in 在库 and every reservation cancelled, so each example starts alike."""
-    for unit in tools.unit_rows():
-        if unit.state == tools.ON_LOAN:
-            tools.return_unit(admin, unit.asset_code, deposit_refund="0")
-        elif unit.state != tools.AVAILABLE:
-            tools.set_unit_state(admin, unit.asset_code, tools.AVAILABLE)
-    for reservation in tools.reservation_rows():
-        tools.cancel_reservation(admin, reservation.id)
+    for unit in tool_units.unit_rows():
+        if unit.state == tool_units.ON_LOAN:
+            returns.return_unit(admin, unit.asset_code, deposit_refund="0")
+        elif unit.state != tool_units.AVAILABLE:
+            tool_units.set_unit_state(admin, unit.asset_code, tool_units.AVAILABLE)
+    for reservation in reservations.reservation_rows():
+        reservations.cancel_reservation(admin, reservation.id)
 
 
 def fresh_loan(admin, resident) -> m.Loan:
     """GJ-0001 lent anew to ``resident``, for the calls on a loan."""
     shelf_reset(admin)
-    return tools.lend(admin, resident.id, ["GJ-0001"])
+    return lending.lend(admin, resident.id, ["GJ-0001"])
 
 
 @TOOLS
@@ -145,7 +145,7 @@ def fresh_loan(admin, resident) -> m.Loan:
 def test_save_kind(admin, box, args):
     kind_id = args.pop("kind_id")
     kind_id = {"new": None, "box": box.id}[kind_id] if kind_id in ("new", "box") else kind_id
-    either_ok_or_clean_refusal(lambda: tools.save_kind(admin, tools.KindInput(**args), kind_id))
+    either_ok_or_clean_refusal(lambda: tool_units.save_kind(admin, tool_units.KindInput(**args), kind_id))
 
 
 @TOOLS
@@ -155,7 +155,7 @@ def test_save_kind(admin, box, args):
     {"kind_id": NUMBERS, "count": NUMBERS, "codes": CODES, "purchase_date": DATES, "notes": HOSTILE}))
 def test_add_units(admin, box, args):
     kind_id = args.pop("kind_id")
-    either_ok_or_clean_refusal(lambda: tools.add_units(admin, box.id if kind_id == "box" else kind_id, **args))
+    either_ok_or_clean_refusal(lambda: tool_units.add_units(admin, box.id if kind_id == "box" else kind_id, **args))
 
 
 @TOOLS
@@ -170,20 +170,20 @@ def test_add_units(admin, box, args):
 def test_lend(admin, box, resident, args):
     shelf_reset(admin)
     resident_id = args.pop("resident_id")
-    either_ok_or_clean_refusal(lambda: tools.lend(admin, resident.id if resident_id == "known" else resident_id,
+    either_ok_or_clean_refusal(lambda: lending.lend(admin, resident.id if resident_id == "known" else resident_id,
                                                   **args))
 
 
 @TOOLS
 @given(args=arguments(
-    {"asset_code": st.sampled_from(["GJ-0001", "gj-0001"]), "condition": st.sampled_from(tools.CONDITIONS),
+    {"asset_code": st.sampled_from(["GJ-0001", "gj-0001"]), "condition": st.sampled_from(tool_units.CONDITIONS),
      "notes": SHORT, "deposit_refund": st.none() | st.sampled_from(["0", "20", ""]),
      "parts_back": st.none() | st.sampled_from([["钻头"], ["钻头", "充电器"], []]), "returned_at": st.none()},
     {"asset_code": HOSTILE, "condition": HOSTILE, "notes": HOSTILE, "deposit_refund": MONEY,
      "parts_back": st.lists(HOSTILE), "returned_at": MOMENTS}))
 def test_return_unit(admin, box, resident, args):
     fresh_loan(admin, resident)
-    either_ok_or_clean_refusal(lambda: tools.return_unit(admin, **args))
+    either_ok_or_clean_refusal(lambda: returns.return_unit(admin, **args))
 
 
 @TOOLS
@@ -192,7 +192,7 @@ def test_return_unit(admin, box, resident, args):
                       {"slip_no": HOSTILE, "due_date": DATES}))
 def test_renew(admin, box, resident, args):
     loan = fresh_loan(admin, resident)
-    either_ok_or_clean_refusal(lambda: tools.renew(admin, args["slip_no"] or loan.slip_no, due_date=args["due_date"]))
+    either_ok_or_clean_refusal(lambda: lending.renew(admin, args["slip_no"] or loan.slip_no, due_date=args["due_date"]))
 
 
 @TOOLS
@@ -206,7 +206,7 @@ def test_reserve(admin, box, resident, args):
         end = start + dt.timedelta(days=args["days"])
     except OverflowError:  # no such date: the form's date field cannot hold it either
         end = start
-    either_ok_or_clean_refusal(lambda: tools.reserve(
+    either_ok_or_clean_refusal(lambda: reservations.reserve(
         admin, resident.id if resident_id == "known" else resident_id, box.id if kind_id == "box" else kind_id,
         start, end))
 
@@ -217,7 +217,7 @@ def test_reserve(admin, box, resident, args):
                       {"slip_no": HOSTILE, "outcome": HOSTILE, "at": MOMENTS}))
 def test_record_reminder(admin, box, resident, args):
     loan = fresh_loan(admin, resident)
-    either_ok_or_clean_refusal(lambda: tools.record_reminder(admin, args["slip_no"] or loan.slip_no, args["outcome"],
+    either_ok_or_clean_refusal(lambda: loan_lists.record_reminder(admin, args["slip_no"] or loan.slip_no, args["outcome"],
                                                              at=args["at"]))
 
 

@@ -54,10 +54,10 @@ def cmd_slip(args: argparse.Namespace, target: str) -> int:
     open_site(target)
     # late import (start-up time): every run, the window's too, loads all command modules
     from gridstation.core.station import printouts
-    from gridstation.core.toolbox import tools
+    from gridstation.core.toolbox import lending
     from gridstation.reports.loan_slip import write_loan_slip
 
-    slip_no = tools.get_loan(args.slip_no).slip_no
+    slip_no = lending.get_loan(args.slip_no).slip_no
     with staged(path) as partial:
         write_loan_slip(slip_no, partial)
         printouts.record(None, printouts.SLIP, slip_no, printed=True, detail={"file": path.name})

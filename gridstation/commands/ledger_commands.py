@@ -133,13 +133,13 @@ def cmd_export(args: argparse.Namespace, target: str) -> int:
     # late import (start-up time): every run, the window's too, loads all command modules
     from gridstation.core.intake import intakes
     from gridstation.core.ledgers import ledger_export
-    from gridstation.core.toolbox import tools
+    from gridstation.core.toolbox import loan_lists
 
     source: object = None
     if args.kind == "intakes":
         source = intakes.IntakeFilter(date_from=start, date_to=end)
     elif args.kind == "loans":
-        source = tools.LoanFilter(date_from=start, date_to=end)
+        source = loan_lists.LoanFilter(date_from=start, date_to=end)
     elif args.kind == "roster":
         source = year
     count = ledger_export.export_rows(args.kind, source, path, args.full_id, actor=None)

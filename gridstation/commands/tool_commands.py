@@ -27,15 +27,15 @@ def cmd_overdue(args: argparse.Namespace, target: str) -> int:
         raise CommandError("--limit 应为正整数。")
     open_site(target)
     # late import (start-up time): every run, the window's too, loads all command modules
-    from gridstation.core.toolbox import tools
+    from gridstation.core.toolbox import loan_lists
 
-    rows = tools.overdue_rows(limit=args.limit)
+    rows = loan_lists.overdue_rows(limit=args.limit)
     print("\t".join(("借用单号", "居民", "电话", "工具", "应还日期", "逾期天数", "催还次数")))
     for row in rows:
         print("\t".join((row.loan.slip_no, row.loan.resident.name, row.masked_phone,
                          "、".join(f"{name} {code}" for name, code in row.tools),
                          f"{row.loan.due_date:%Y-%m-%d}", str(row.days_overdue), str(row.reminders))))
-    print(f"共 {tools.count_overdue()} 张借用单逾期未还。")
+    print(f"共 {loan_lists.count_overdue()} 张借用单逾期未还。")
     return 0
 
 

@@ -20,9 +20,9 @@ built as plain tuples in stored form and written in chunks with the driver's ``e
 one transaction: no per-row ORM save and no per-row audit entry (one entry records the whole run).
 Values still come from the app's own rules wherever a rule is a function of its own: residents pass
 ``residents.clean_input`` (which fills doc_rev and phone_rev), pinyin keys come from ``name_keys``,
-due dates from ``intakes.due_date_for`` and ``tools.default_due_date``, slip numbers and asset codes
-and their counters from ``tools.slip_number``, ``tools.asset_code``, ``tools.slip_scope`` and
-``tools.ASSET_SCOPE``, unit states after a return from ``tools.STATE_AFTER_RETURN``. A few rules live
+due dates from ``intakes.due_date_for`` and ``tool_units.default_due_date``, slip numbers and asset codes
+and their counters from ``tool_units.slip_number``, ``tool_units.asset_code``, ``tool_units.slip_scope`` and
+``tool_units.ASSET_SCOPE``, unit states after a return from ``tool_units.STATE_AFTER_RETURN``. A few rules live
 inside service functions that write one row at a time (the serial's four-digit day sequence, the
 wording of a history line, a returned unit's condition note); those are mirrored here, and
 tests/demo/test_demo.py checks the numbering against the real functions by saving a real intake, loan
@@ -51,7 +51,7 @@ from gridstation.core.station import accounts, audit, catalog
 from gridstation.core.storage import db as dbmod
 from gridstation.core.storage import models as m
 from gridstation.core.storage import settings
-from gridstation.core.toolbox import tools
+from gridstation.core.toolbox import tool_units
 from gridstation.demo import demo_data as data
 from gridstation.demo import demo_events, demo_ratings
 
@@ -788,7 +788,7 @@ class _Unit:
     kind: _Kind
     purchased: dt.date
     created: str
-    state: str = tools.AVAILABLE
+    state: str = tool_units.AVAILABLE
     free_at: dt.datetime = dt.datetime.min
     notes: str = ""
 
@@ -807,15 +807,15 @@ class _ToolBox:
         self.unit_events: list[tuple] = []
         self.next_unit_id = _next_id(m.ToolUnit)
         self.asset_last = int(m.SerialCounter.select(m.SerialCounter.last)
-                              .where(m.SerialCounter.scope == tools.ASSET_SCOPE).scalar() or 0)
+                              .where(m.SerialCounter.scope == tool_units.ASSET_SCOPE).scalar() or 0)
 
     def buy(self, kind: _Kind, day: dt.date) -> _Unit:
         self.asset_last += 1
         created = _office_time(self.rng, day)
-        unit = _Unit(self.next_unit_id, tools.asset_code(self.asset_last), kind, day, _stamp(created), free_at=created)
+        unit = _Unit(self.next_unit_id, tool_units.asset_code(self.asset_last), kind, day, _stamp(created), free_at=created)
         self.next_unit_id += 1
         kind.units.append(unit)
-        self.unit_events.append((unit.id, unit.created, self.staff.head, "", tools.AVAILABLE, "入库"))
+        self.unit_events.append((unit.id, unit.created, self.staff.head, "", tool_units.AVAILABLE, "入库"))
         return unit
 
     def free_unit(self, kind: _Kind, at: dt.datetime) -> _Unit:
@@ -860,13 +860,13 @@ def _write_tool_box(rng: random.Random, count: int, people: _People, staff: _Sta
     index = 0
 
     def due_after(day: dt.date, days: int) -> dt.date:
-        """tools.default_due_date, asked once per day and period (it reads the opening-day settings)."""
+        """tool_units.default_due_date, asked once per day and period (it reads the opening-day settings)."""
         if (day, days) not in due_cache:
-            due_cache[(day, days)] = tools.default_due_date(day, days)
+            due_cache[(day, days)] = tool_units.default_due_date(day, days)
         return due_cache[(day, days)]
 
     for day, moments in _per_day(rng, count, as_of, LOAN_WEEKDAY_WEIGHT):
-        scope = tools.slip_scope(day)
+        scope = tool_units.slip_scope(day)
         last = existing.get(scope, 0)
         for lent_at in moments:
             index += 1
@@ -879,7 +879,7 @@ def _write_tool_box(rng: random.Random, count: int, people: _People, staff: _Sta
                 if kind not in kinds:
                     kinds.append(kind)
             last += 1
-            slip = tools.slip_number(day, last)
+            slip = tool_units.slip_number(day, last)
             clerk = staff.pick(rng)
             loan_days = min(k.loan_days for k in kinds)
             due = due_after(day, loan_days)
@@ -892,7 +892,7 @@ def _write_tool_box(rng: random.Random, count: int, people: _People, staff: _Sta
             refunded = 0
             return_clerk = staff.pick(rng)
             for unit in units:
-                box.move(unit, lent_at, clerk, tools.ON_LOAN, f"借出，借用单 {slip}")
+                box.move(unit, lent_at, clerk, tool_units.ON_LOAN, f"借出，借用单 {slip}")
                 parts = json.dumps(unit.kind.parts, ensure_ascii=False)
                 if returned_at is None:
                     unit.free_at = FOREVER
@@ -900,7 +900,7 @@ def _write_tool_box(rng: random.Random, count: int, people: _People, staff: _Sta
                     continue
                 condition, back, notes = _return_condition(rng, unit.kind)
                 _after_return(box, unit, returned_at, return_clerk, condition, back, notes, slip)
-                if condition == tools.GOOD:
+                if condition == tool_units.GOOD:
                     refunded += unit.kind.deposit_fen
                 items.append((loan_id, unit.id, parts, _stamp(returned_at), condition, notes,
                               json.dumps(back, ensure_ascii=False), return_clerk))
@@ -911,7 +911,7 @@ def _write_tool_box(rng: random.Random, count: int, people: _People, staff: _Sta
                           renewals, "", data.ENTERED_LATER_NOTE if later else "", later))
             loan_id += 1
         counters[scope] = last
-    counters[tools.ASSET_SCOPE] = box.asset_last
+    counters[tool_units.ASSET_SCOPE] = box.asset_last
     _write_units(box)
     loan_rows = _Bulk(m.Loan, ["id", "slip_no", "resident", "staff", "lent_at", "due_date", "deposit_fen",
                                "deposit_refunded_fen", "renewals", "override_reason", "notes", "entered_later"])
@@ -959,14 +959,14 @@ def _return_time(rng: random.Random, lent_at: dt.datetime, due: dt.date, as_of: 
 
 def _return_condition(rng: random.Random, kind: _Kind) -> tuple[str, list[str], str]:
     """(condition, parts back, notes) as the return screen records them."""
-    condition = rng.choices(tools.CONDITIONS, weights=(940, 30, 27, 3))[0]
-    if condition == tools.MISSING_PARTS and not kind.parts:
-        condition = tools.GOOD
-    if condition == tools.GOOD:
+    condition = rng.choices(tool_units.CONDITIONS, weights=(940, 30, 27, 3))[0]
+    if condition == tool_units.MISSING_PARTS and not kind.parts:
+        condition = tool_units.GOOD
+    if condition == tool_units.GOOD:
         return condition, list(kind.parts), ""
-    if condition == tools.DAMAGED:
+    if condition == tool_units.DAMAGED:
         return condition, list(kind.parts), rng.choice(data.DAMAGE_NOTES)
-    if condition == tools.MISSING_PARTS:
+    if condition == tool_units.MISSING_PARTS:
         missing = rng.choice(kind.parts)
         return condition, [p for p in kind.parts if p != missing], ""
     return condition, [], data.LOST_NOTE
@@ -974,19 +974,19 @@ def _return_condition(rng: random.Random, kind: _Kind) -> tuple[str, list[str], 
 
 def _after_return(box: _ToolBox, unit: _Unit, at: dt.datetime, staff_id: int, condition: str,
                   back: list[str], notes: str, slip: str) -> None:
-    """The unit's state after return (tools.STATE_AFTER_RETURN); a repair is finished if it is due by as_of."""
-    new_state = tools.STATE_AFTER_RETURN[condition]
+    """The unit's state after return (tool_units.STATE_AFTER_RETURN); a repair is finished if it is due by as_of."""
+    new_state = tool_units.STATE_AFTER_RETURN[condition]
     box.move(unit, at, staff_id, new_state, "；".join(x for x in (f"归还（{condition}），借用单 {slip}", notes) if x))
-    if condition != tools.GOOD:
-        missing = [p for p in unit.kind.parts if p not in back] if condition == tools.MISSING_PARTS else []
+    if condition != tool_units.GOOD:
+        missing = [p for p in unit.kind.parts if p not in back] if condition == tool_units.MISSING_PARTS else []
         unit.notes = "；".join(x for x in (condition, "缺少" + "、".join(missing) if missing else "", notes) if x)
     unit.free_at = at
-    if new_state == tools.LOST:
+    if new_state == tool_units.LOST:
         unit.free_at = FOREVER
-    elif new_state == tools.REPAIR:
+    elif new_state == tool_units.REPAIR:
         repaired = _office_time(box.rng, at.date() + dt.timedelta(days=box.rng.randint(3, 30)))
         if repaired <= box.as_of:
-            box.move(unit, repaired, box.staff.head, tools.AVAILABLE, "维修完成")
+            box.move(unit, repaired, box.staff.head, tool_units.AVAILABLE, "维修完成")
             unit.free_at = repaired
         else:
             unit.free_at = FOREVER

@@ -20,7 +20,7 @@ from gridstation.core.rules.errors import DomainError, NotFound
 from gridstation.core.rules.pinyin_keys import sort_key
 from gridstation.core.storage import models as m
 from gridstation.core.storage import settings
-from gridstation.core.toolbox import tools
+from gridstation.core.toolbox import tool_units
 from gridstation.reports.blocks import StationInfo, qr_code
 from gridstation.reports.fitting import fit_font_size, wrap_chars
 from gridstation.reports.fonts import FONT, register_fonts
@@ -72,7 +72,7 @@ def per_page(layout: str) -> int:
 def label_items(kind: str | None = None) -> list[LabelItem]:
     """Units to label, grouped by kind so a sheet can be stuck on a shelf in order."""
     query = (m.ToolUnit.select(m.ToolUnit.asset_code, m.ToolKind.name).join(m.ToolKind)
-             .where(m.ToolUnit.state.not_in(tools.OUT_OF_SERVICE)))
+             .where(m.ToolUnit.state.not_in(tool_units.OUT_OF_SERVICE)))
     if kind is not None:
         found = m.ToolKind.get_or_none(m.ToolKind.name == " ".join(kind.split()))
         if found is None:

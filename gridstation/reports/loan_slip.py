@@ -18,7 +18,7 @@ from reportlab.platypus import Flowable, KeepTogether
 from gridstation.core.rules import idcard
 from gridstation.core.rules.money import yuan
 from gridstation.core.storage import models as m
-from gridstation.core.toolbox.tools import get_loan, item_parts, loan_items
+from gridstation.core.toolbox.lending import get_loan, item_parts, loan_items
 from gridstation.reports.blocks import (
     StationInfo,
     grid_table,

@@ -216,11 +216,11 @@ class MainWindow(QMainWindow):
         from gridstation.core.evaluation.rectification import count_overdue
         from gridstation.core.intake import intakes
         from gridstation.core.storage import models as m
-        from gridstation.core.toolbox import tools
+        from gridstation.core.toolbox import loan_lists
 
         today = dt.date.today()
         late_intakes = m.Intake.select().where(intakes.overdue_condition(today)).count()
-        late_tools = tools.count_overdue(today=today)
+        late_tools = loan_lists.count_overdue(today=today)
         late_rectify = count_overdue(today)
         self.overdue_label.setText(f"逾期受理 {late_intakes} 件 · 逾期借用单 {late_tools} 张"
                                    + (f" · 逾期整改 {late_rectify} 件" if late_rectify else ""))

@@ -87,7 +87,7 @@ def scripted_day(db: str, out_dir: Path) -> dict:
 
     from gridstation.core.station import station
     from gridstation.core.storage import models as m
-    from gridstation.core.toolbox import tools
+    from gridstation.core.toolbox import tool_units
     from gridstation.ui.context import AppContext
     from gridstation.ui.main_window import MainWindow
     from gridstation.ui.theme import apply_theme
@@ -113,7 +113,7 @@ def scripted_day(db: str, out_dir: Path) -> dict:
     idle = beats.longest_since(start)
 
     resident = m.Resident.select().where(m.Resident.phone != "").order_by(m.Resident.id).first()
-    unit = m.ToolUnit.select().where(m.ToolUnit.state == tools.AVAILABLE).order_by(m.ToolUnit.id).first()
+    unit = m.ToolUnit.select().where(m.ToolUnit.state == tool_units.AVAILABLE).order_by(m.ToolUnit.id).first()
     steps: dict[str, float] = {}
 
     def step(name: str, action: Callable[[], object]) -> None:

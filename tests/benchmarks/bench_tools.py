@@ -1,10 +1,10 @@
 """The tool-box counter: scan to lend, scan to return, and the label sheet.
 
-- ``lend_ms``: tools.lend from a scanned asset code to a committed loan (rules, conditional unit
+- ``lend_ms``: lending.lend from a scanned asset code to a committed loan (rules, conditional unit
   update, slip number, history, audit entry), median after the first, on a copy of the database
   with 50 000 loans in history; beside a raw sqlite3 transaction that writes the same loan, loan
   item and unit state.
-- ``return_ms``: tools.return_unit for the units just lent, median after the first, beside a raw
+- ``return_ms``: returns.return_unit for the units just lent, median after the first, beside a raw
   sqlite3 transaction that closes the loan item and puts the unit back.
 - ``labels_pdf_ms``: an A4 sheet of 100 asset labels with QR codes (reports.labels.render_labels).
 """
@@ -33,7 +33,7 @@ def _pick(limit: int) -> tuple[list[int], list[str]]:
 def lend_return_figures(ctx: Context) -> list[Figure]:
     from gridstation.core.station.accounts import ADMIN
     from gridstation.core.storage import models as m
-    from gridstation.core.toolbox import tools
+    from gridstation.core.toolbox import lending, returns
 
     copy = ctx.copy_db("tools.db")
     rounds = ROUNDS if not ctx.quick else ROUNDS // 3
@@ -41,9 +41,9 @@ def lend_return_figures(ctx: Context) -> list[Figure]:
         admin = m.Staff.select().where(m.Staff.role == ADMIN).first()
         residents, codes = _pick(rounds * 2)
         rounds = min(rounds, len(residents) // 2, len(codes) // 2)
-        lend_ms = [time_ms(lambda r=r, c=c: tools.lend(admin, r, [c], deposit="0"))
+        lend_ms = [time_ms(lambda r=r, c=c: lending.lend(admin, r, [c], deposit="0"))
                    for r, c in zip(residents[:rounds], codes[:rounds], strict=False)]
-        return_ms = [time_ms(lambda c=c: tools.return_unit(admin, c, "完好", deposit_refund="0")) for c in codes[:rounds]]
+        return_ms = [time_ms(lambda c=c: returns.return_unit(admin, c, "完好", deposit_refund="0")) for c in codes[:rounds]]
         raw_residents, raw_codes = residents[rounds:2 * rounds], codes[rounds:2 * rounds]
         unit_ids = [m.ToolUnit.get(m.ToolUnit.asset_code == c).id for c in raw_codes]
     raw_lend, raw_return = _raw_lend_return(copy, raw_residents, unit_ids)

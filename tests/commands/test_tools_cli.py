@@ -7,17 +7,17 @@ import datetime as dt
 from gridstation.cli import main
 from gridstation.core.intake import residents
 from gridstation.core.storage import models as m
-from gridstation.core.toolbox import tools
+from gridstation.core.toolbox import lending, tool_units
 from tests.conftest import pdf_text
 from tests.helpers import make_id
 
 
 def test_tools_overdue_lists_masked_phones(db_path, admin, capsys):
-    kind = tools.save_kind(admin, tools.KindInput("梯子", loan_days=3))
-    tools.add_units(admin, kind.id, 1)
+    kind = tool_units.save_kind(admin, tool_units.KindInput("梯子", loan_days=3))
+    tool_units.add_units(admin, kind.id, 1)
     zhang = residents.save_resident(admin, residents.ResidentInput("张三", make_id(), phone="13800138000"))
     lent = dt.datetime.combine(dt.date.today() - dt.timedelta(days=9), dt.time(9))
-    loan = tools.lend(admin, zhang.id, ["GJ-0001"], lent_at=lent, due_date=lent.date() + dt.timedelta(days=3))
+    loan = lending.lend(admin, zhang.id, ["GJ-0001"], lent_at=lent, due_date=lent.date() + dt.timedelta(days=3))
     assert main(["--db", str(db_path), "tools", "overdue"]) == 0
     out = capsys.readouterr().out
     assert f"{loan.slip_no}\t张三\t138****8000\t梯子 GJ-0001" in out and "\t6\t0" in out
@@ -25,8 +25,8 @@ def test_tools_overdue_lists_masked_phones(db_path, admin, capsys):
 
 
 def test_tools_stocktake_from_a_file(db_path, admin, tmp_path, capsys):
-    kind = tools.save_kind(admin, tools.KindInput("电钻"))
-    tools.add_units(admin, kind.id, 2)
+    kind = tool_units.save_kind(admin, tool_units.KindInput("电钻"))
+    tool_units.add_units(admin, kind.id, 2)
     scans = tmp_path / "scans.txt"
     scans.write_text("GJ-0001\nXQ-2023-001\n", encoding="utf-8")
     assert main(["--db", str(db_path), "tools", "stocktake", str(scans)]) == 0
@@ -36,8 +36,8 @@ def test_tools_stocktake_from_a_file(db_path, admin, tmp_path, capsys):
 
 
 def test_tools_stocktake_writes_the_result_pdf(db_path, admin, tmp_path, capsys):
-    kind = tools.save_kind(admin, tools.KindInput("电钻"))
-    tools.add_units(admin, kind.id, 2)
+    kind = tool_units.save_kind(admin, tool_units.KindInput("电钻"))
+    tool_units.add_units(admin, kind.id, 2)
     scans = tmp_path / "scans.txt"
     scans.write_text("GJ-0001\nXQ-2023-001\n", encoding="utf-8")
     out = tmp_path / "st.pdf"

@@ -22,7 +22,7 @@ from gridstation.core.rules.pinyin_keys import name_keys
 from gridstation.core.station import catalog, station
 from gridstation.core.storage import db as dbmod
 from gridstation.core.storage import models as m
-from gridstation.core.toolbox import tools
+from gridstation.core.toolbox import lending, loan_lists, tool_units
 from gridstation.demo import demo, demo_data
 from tests.helpers import make_id
 
@@ -207,34 +207,34 @@ def test_tool_box_units_are_consistent_with_open_loans(demo_db):
     for event in m.UnitEvent.select().order_by(m.UnitEvent.at, m.UnitEvent.id):
         last_event[event.unit_id] = event
     for unit in m.ToolUnit.select():
-        assert tools.is_station_code(unit.asset_code)
-        assert open_items[unit.id] == (1 if unit.state == tools.ON_LOAN else 0), unit.asset_code
+        assert tool_units.is_station_code(unit.asset_code)
+        assert open_items[unit.id] == (1 if unit.state == tool_units.ON_LOAN else 0), unit.asset_code
         assert last_event[unit.id].to_state == unit.state
     for kind in m.ToolKind.select():
         assert kind.units.count() >= 3
         assert isinstance(json.loads(kind.parts), list)
     states = {u.state for u in m.ToolUnit.select(m.ToolUnit.state).distinct()}
-    assert tools.ON_LOAN in states and tools.AVAILABLE in states
+    assert tool_units.ON_LOAN in states and tool_units.AVAILABLE in states
 
 
 def test_loans_are_consistent(demo_db):
     slips = Counter()
     for loan in m.Loan.select():
         slips[loan.slip_no] += 1
-        assert loan.slip_no == tools.slip_number(loan.lent_at.date(), int(loan.slip_no[-4:]))
+        assert loan.slip_no == tool_units.slip_number(loan.lent_at.date(), int(loan.slip_no[-4:]))
         assert loan.due_date >= loan.lent_at.date() and loan.lent_at <= AS_OF
         items = list(loan.items)
         assert 1 <= len(items) <= 3
         assert loan.deposit_fen == sum(i.unit.kind.deposit_fen for i in items)
         returned = [i for i in items if i.returned_at is not None]
         assert len(returned) in (0, len(items))
-        good = sum(i.unit.kind.deposit_fen for i in returned if i.return_condition == tools.GOOD)
+        good = sum(i.unit.kind.deposit_fen for i in returned if i.return_condition == tool_units.GOOD)
         assert loan.deposit_refunded_fen == good
         for item in returned:
             assert loan.lent_at <= item.returned_at <= AS_OF
-            assert item.return_condition in tools.CONDITIONS
+            assert item.return_condition in tool_units.CONDITIONS
     assert max(slips.values()) == 1
-    assert tools.count_overdue(today=AS_OF.date()) > 0
+    assert loan_lists.count_overdue(today=AS_OF.date()) > 0
 
 
 def test_same_seed_gives_the_same_rows(demo_file, tmp_path):
@@ -262,17 +262,17 @@ def test_real_work_after_demo_gets_fresh_numbers(demo_copy):
         resident_id=1, service=catalog.UNEMPLOYMENT, details={"docs_checked": True}))
     assert m.Intake.select().where(m.Intake.serial.in_([intake.serial, today.serial])).count() == 2
 
-    free = m.ToolUnit.select().where(m.ToolUnit.state == tools.AVAILABLE).first()
+    free = m.ToolUnit.select().where(m.ToolUnit.state == tool_units.AVAILABLE).first()
     idle = (m.Resident.select().where(m.Resident.id.not_in(m.Loan.select(m.Loan.resident)))
             .order_by(m.Resident.id).first())
     lent_day = Counter(loan.lent_at.date() for loan in m.Loan.select(m.Loan.lent_at)).most_common(1)[0][0]
-    last = m.SerialCounter.get(m.SerialCounter.scope == tools.slip_scope(lent_day)).last
+    last = m.SerialCounter.get(m.SerialCounter.scope == tool_units.slip_scope(lent_day)).last
     lent_at = min(dt.datetime.combine(lent_day, dt.time(17)), m.now())
-    loan = tools.lend(admin, idle.id, [free.asset_code], lent_at=lent_at)
-    assert loan.slip_no == tools.slip_number(lent_day, last + 1)
+    loan = lending.lend(admin, idle.id, [free.asset_code], lent_at=lent_at)
+    assert loan.slip_no == tool_units.slip_number(lent_day, last + 1)
     units = m.ToolUnit.select().count()
-    added = tools.add_units(admin, free.kind_id, 2)
-    assert [u.asset_code for u in added] == [tools.asset_code(units + 1), tools.asset_code(units + 2)]
+    added = tool_units.add_units(admin, free.kind_id, 2)
+    assert [u.asset_code for u in added] == [tool_units.asset_code(units + 1), tool_units.asset_code(units + 2)]
 
 
 def test_demo_then_real_work_on_either_backend(site_db, admin):
@@ -283,13 +283,13 @@ def test_demo_then_real_work_on_either_backend(site_db, admin):
     intake = intakes.create_intake(admin, intakes.IntakeInput(
         resident_id=1, service=catalog.PENSION, details={"cert_year": 2020, "way": "窗口"}))
     assert intake.id == 151
-    free = m.ToolUnit.select().where(m.ToolUnit.state == tools.AVAILABLE).order_by(m.ToolUnit.id).first()
+    free = m.ToolUnit.select().where(m.ToolUnit.state == tool_units.AVAILABLE).order_by(m.ToolUnit.id).first()
     idle = (m.Resident.select().where(m.Resident.id.not_in(m.Loan.select(m.Loan.resident)))
             .order_by(m.Resident.id).first())
-    loan = tools.lend(admin, idle.id, [free.asset_code])
+    loan = lending.lend(admin, idle.id, [free.asset_code])
     assert loan.id == 31
     units = m.ToolUnit.select().count()
-    assert tools.add_units(admin, free.kind_id, 1)[0].id == units + 1
+    assert tool_units.add_units(admin, free.kind_id, 1)[0].id == units + 1
     resident = m.Resident.create(name="新居民", doc_number=make_id(seq="999"), doc_rev="x")
     assert resident.id == 61
 

@@ -24,7 +24,7 @@ from gridstation.core.station import catalog
 from gridstation.core.station.accounts import CLERK, HEAD, create_staff
 from gridstation.core.storage import models as m
 from gridstation.core.storage import paths
-from gridstation.core.toolbox import tools
+from gridstation.core.toolbox import lending, loan_lists, tool_units
 from gridstation.ui.context import AppContext
 from gridstation.ui.login_dialog import LoginDialog
 from gridstation.ui.main_window import MainWindow
@@ -137,15 +137,15 @@ def station(admin, monkeypatch, tmp_path):
     monkeypatch.setenv("GRIDSTATION_DATA_DIR", str(tmp_path / "data"))
     create_staff(admin, "clerk", "王小红", CLERK, PASSWORD)
     create_staff(admin, "head", "李站长", HEAD, PASSWORD)
-    drill = tools.save_kind(admin, tools.KindInput("电钻", "电动工具", 7, "50", "佩戴护目镜", ["钻头", "充电器"]))
-    ladder = tools.save_kind(admin, tools.KindInput("梯子", "登高", 3, "0", "两人配合使用"))
-    tools.add_units(admin, drill.id, 3)
-    tools.add_units(admin, ladder.id, 2)
+    drill = tool_units.save_kind(admin, tool_units.KindInput("电钻", "电动工具", 7, "50", "佩戴护目镜", ["钻头", "充电器"]))
+    ladder = tool_units.save_kind(admin, tool_units.KindInput("梯子", "登高", 3, "0", "两人配合使用"))
+    tool_units.add_units(admin, drill.id, 3)
+    tool_units.add_units(admin, ladder.id, 2)
     zhao = residents.save_resident(admin, residents.ResidentInput("赵大山", ZHAO_ID, phone="13800138000",
                                                                  is_pensioner=True))
     qian = residents.save_resident(admin, residents.ResidentInput("钱小梅", QIAN_ID, phone="13700137000"))
     lent = dt.datetime.combine(dt.date.today() - dt.timedelta(days=12), dt.time(10))
-    tools.lend(admin, zhao.id, ["GJ-0003"], lent_at=lent, due_date=lent.date() + dt.timedelta(days=2))
+    lending.lend(admin, zhao.id, ["GJ-0003"], lent_at=lent, due_date=lent.date() + dt.timedelta(days=2))
     return {"zhao": zhao, "qian": qian}
 
 
@@ -338,27 +338,27 @@ def test_tool_box_lend_renew_return_reserve_and_a_reminder_call(qtbot, site_db, 
     keys.page(3, "lendScanEdit")
     keys.enter("GJ-0001")
     keys.enter("GJ-9999")  # a wrong scan: refused on the banner
-    lending = window.page("tools").lending
-    assert lending.banner.look == "unknown"
+    lend_tab = window.page("tools").lending
+    assert lend_tab.banner.look == "unknown"
     keys.press(Qt.Key.Key_F2)
     keys.at("residentSearchEdit")
     keys.enter("qxm")
     keys.at("lendScanEdit")
-    assert lending.banner.text.text().startswith("借用人：钱小梅")  # the old scan error is gone
+    assert lend_tab.banner.text.text().startswith("借用人：钱小梅")  # the old scan error is gone
     keys.press(Qt.Key.Key_Return, CTRL)
     keys.dismiss_preview()  # the 借用单
     loan = m.Loan.get(m.Loan.resident == station["qian"].id)
-    assert [i.unit.asset_code for i in tools.loan_items(loan)] == ["GJ-0001"]
+    assert [i.unit.asset_code for i in lending.loan_items(loan)] == ["GJ-0001"]
 
     keys.press(Qt.Key.Key_F6)
     keys.at("returnScanEdit")
     keys.enter("GJ-0001")
     keys.press(Qt.Key.Key_R, CTRL)  # 续借
-    assert tools.get_loan(loan.slip_no).renewals == 1
+    assert lending.get_loan(loan.slip_no).renewals == 1
     keys.at("returnScanEdit")
     keys.enter("GJ-0001")
     keys.press(Qt.Key.Key_Return, CTRL)  # 确认归还
-    assert all(i.returned_at is not None for i in tools.loan_items(tools.get_loan(loan.slip_no)))
+    assert all(i.returned_at is not None for i in lending.loan_items(lending.get_loan(loan.slip_no)))
 
     keys.press(Qt.Key.Key_F9)  # 预约
     keys.at("residentSearchEdit")
@@ -378,7 +378,7 @@ def test_tool_box_lend_renew_return_reserve_and_a_reminder_call(qtbot, site_db, 
     keys.tab_to("reservationsTable")
     keys.press(Qt.Key.Key_Space)  # select the row the cursor is on
     keys.press(Qt.Key.Key_Delete)  # 取消所选预约 (Del)
-    assert m.Reservation.get_by_id(booked.id).status == tools.RES_CANCELLED
+    assert m.Reservation.get_by_id(booked.id).status == tool_units.RES_CANCELLED
 
     keys.press(Qt.Key.Key_F7)  # 逾期: the list, then the buttons beside it (Tab is not trapped in it)
     keys.at("overdueTable")
@@ -387,7 +387,7 @@ def test_tool_box_lend_renew_return_reserve_and_a_reminder_call(qtbot, site_db, 
     keys.tab_to("outcomeCombo")
     keys.choose("无人接听")
     keys.press(Qt.Key.Key_Return, CTRL)  # 记录催还
-    row = tools.overdue_rows(offset=0, limit=5)[0]
+    row = loan_lists.overdue_rows(offset=0, limit=5)[0]
     assert row.reminders == 1 and row.last_outcome == "无人接听"
 
 

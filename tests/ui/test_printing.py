@@ -19,7 +19,7 @@ from gridstation.core.intake import intakes, residents
 from gridstation.core.station import catalog
 from gridstation.core.storage import models as m
 from gridstation.core.storage import settings
-from gridstation.core.toolbox import tools
+from gridstation.core.toolbox import lending, tool_units
 from gridstation.ui import local_settings
 from gridstation.ui.context import AppContext
 from gridstation.ui.pages.intake_page import IntakePage
@@ -104,14 +104,14 @@ def test_a_printer_that_will_not_start_records_no_print(qtbot, receipt_preview, 
 
 
 def test_labels_and_slips_from_the_tool_box_are_recorded_as_previews(qtbot, db_path, admin, tmp_path):
-    kind = tools.save_kind(admin, tools.KindInput("电钻", "电动工具", 7, "0"))
-    tools.add_units(admin, kind.id, 1)
+    kind = tool_units.save_kind(admin, tool_units.KindInput("电钻", "电动工具", 7, "0"))
+    tool_units.add_units(admin, kind.id, 1)
     zhang = residents.save_resident(admin, residents.ResidentInput(name="张三", doc_number=make_id()))
     page = show_at_counter_size(qtbot, ToolsPage(AppContext(target=str(db_path), staff=admin)))
     page.catalogue.print_labels()
     assert [e.entity_id for e in entries("预览资产标签")] == ["全部"]
     open_preview().close()
-    loan = tools.lend(admin, zhang.id, ["GJ-0001"])
+    loan = lending.lend(admin, zhang.id, ["GJ-0001"])
     page.lending.print_slip(loan.slip_no)
     assert [e.entity_id for e in entries("预览借用单")] == [loan.slip_no]
     print_with_keyboard(qtbot, open_preview(), tmp_path / "slip.pdf")

@@ -10,7 +10,7 @@ import pytest
 from gridstation.core.intake import residents
 from gridstation.core.rules.errors import DomainError
 from gridstation.core.station import catalog
-from gridstation.core.toolbox import tools
+from gridstation.core.toolbox import lending, loan_lists, tool_units
 from gridstation.ui.context import AppContext
 from gridstation.ui.main_window import MainWindow
 from gridstation.ui.pages.tools_page import ToolsPage
@@ -50,12 +50,12 @@ def test_database_path_only_in_the_administrators_status_bar(qtbot, db_path, adm
 
 
 def test_last_reminder_shows_the_year(qtbot, db_path, admin):
-    kind = tools.save_kind(admin, tools.KindInput(name="电钻"))
-    tools.add_units(admin, kind.id, 1)
+    kind = tool_units.save_kind(admin, tool_units.KindInput(name="电钻"))
+    tool_units.add_units(admin, kind.id, 1)
     who = residents.save_resident(admin, residents.ResidentInput(name="张三", doc_number=make_id(seq="771")))
     lent = dt.datetime.combine(dt.date.today() - dt.timedelta(days=12), dt.time(10))
-    loan = tools.lend(admin, who.id, ["GJ-0001"], lent_at=lent, due_date=lent.date() + dt.timedelta(days=2))
-    tools.record_reminder(admin, loan.slip_no, "答应周六归还")
+    loan = lending.lend(admin, who.id, ["GJ-0001"], lent_at=lent, due_date=lent.date() + dt.timedelta(days=2))
+    loan_lists.record_reminder(admin, loan.slip_no, "答应周六归还")
     page = ToolsPage(AppContext(target=str(db_path), staff=admin))
     qtbot.addWidget(page)
     page.show()

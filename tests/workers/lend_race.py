@@ -11,7 +11,7 @@ from queue import Queue
 
 from gridstation.core.station import station
 from gridstation.core.storage import models as m
-from gridstation.core.toolbox import tools
+from gridstation.core.toolbox import lending, tool_units
 
 
 def race(target: str, name: str, rounds: list[tuple[str, int]], barrier: Barrier, results: Queue) -> None:
@@ -20,8 +20,8 @@ def race(target: str, name: str, rounds: list[tuple[str, int]], barrier: Barrier
     for code, resident_id in rounds:
         barrier.wait(timeout=120)
         try:
-            tools.lend(staff, resident_id, [code])
-        except tools.UnitNotAvailable as exc:
+            lending.lend(staff, resident_id, [code])
+        except tool_units.UnitNotAvailable as exc:
             results.put((code, name, exc.message))
         else:
             results.put((code, name, "won"))

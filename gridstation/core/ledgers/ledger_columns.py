@@ -15,7 +15,7 @@ from gridstation.core.events import rules as event_rules
 from gridstation.core.intake import intakes
 from gridstation.core.rules import idcard
 from gridstation.core.station import catalog
-from gridstation.core.toolbox import tools
+from gridstation.core.toolbox import tool_units
 
 RESIDENTS, INTAKES, TOOLS, LOANS, EVENTS = "residents", "intakes", "tools", "loans", "events"
 KINDS = (RESIDENTS, INTAKES, TOOLS, LOANS, EVENTS)
@@ -103,13 +103,13 @@ TOOL_COLUMNS: tuple[ColumnSpec, ...] = (
     _c("kind", "工具名称", TEXT, "名称", "工具", "工具种类", required=True, example="人字梯", width=14),
     _c("category", "类别", TEXT, "分类", "工具类别", example="登高", width=10),
     _c("asset_code", "资产编号", TEXT, "编号", "资产编码", "资产标签",
-       note=f"留空则自动编号（{tools.asset_code(1)}）", example=tools.asset_code(1), width=12),
+       note=f"留空则自动编号（{tool_units.asset_code(1)}）", example=tool_units.asset_code(1), width=12),
     _c("loan_days", "借用天数", TEXT, "借期", "借用期限", note="新工具种类必填；已有种类须与工具清单一致",
        example=7, width=9),
     _c("deposit", "押金", MONEY, "押金金额", note="单位：元，可写 ¥50 或 1,000.00", example="50.00", width=10),
     _c("state", "状态", TEXT, "工具状态",
-       note=f"留空为{tools.AVAILABLE}；可填：{'、'.join(tools.MANUAL_STATES)}；“借出”由借用台账导入时设置",
-       example=tools.AVAILABLE, width=8),
+       note=f"留空为{tool_units.AVAILABLE}；可填：{'、'.join(tool_units.MANUAL_STATES)}；“借出”由借用台账导入时设置",
+       example=tool_units.AVAILABLE, width=8),
     _c("purchase_date", "购置日期", DATE, "购买日期", note=DATE_NOTE, width=12),
     _c("notes", "情况说明", TEXT, "备注", width=20),
 )
@@ -117,7 +117,7 @@ TOOL_COLUMNS: tuple[ColumnSpec, ...] = (
 LOAN_COLUMNS: tuple[ColumnSpec, ...] = (
     _c("slip_no", "借用单号", TEXT, "单号",
        note="同一借用单的几件工具填同一个单号，导入后按借出日期重新编号；可不填（每行一张借用单）", width=16),
-    _c("asset_code", "资产编号", TEXT, "编号", "资产编码", required=True, example=tools.asset_code(1), width=12),
+    _c("asset_code", "资产编号", TEXT, "编号", "资产编码", required=True, example=tool_units.asset_code(1), width=12),
     _c("kind", "工具名称", TEXT, "工具", note="仅供核对", example="人字梯", width=12),
     _c("doc_number", "身份证号", ID_NUMBER, "身份证号码", "证件号码", "借用人身份证号", "身份证",
        required=True, note="借用人须已登记；" + ID_NOTE, example="110101199003077715", width=22),
@@ -129,7 +129,7 @@ LOAN_COLUMNS: tuple[ColumnSpec, ...] = (
     _c("returned_at", "归还日期", MOMENT, "归还时间", "实际归还日期", note="未归还留空；" + DATE_NOTE,
        example="2024-01-10", width=17),
     _c("condition", "归还状况", TEXT, "归还情况",
-       note=f"可填：{'、'.join(tools.CONDITIONS)}；已归还而留空为{tools.GOOD}", example=tools.GOOD, width=8),
+       note=f"可填：{'、'.join(tool_units.CONDITIONS)}；已归还而留空为{tool_units.GOOD}", example=tool_units.GOOD, width=8),
     _c("deposit", "押金", MONEY, "押金金额", note="整张借用单的押金（元）；留空按工具的押金合计", width=10),
     _c("refunded", "已退押金", MONEY, "退还押金", note="整张借用单已退的押金（元）；留空按归还情况自动计算",
        width=10),

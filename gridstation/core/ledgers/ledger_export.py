@@ -59,7 +59,7 @@ from gridstation.core.station.accounts import CLERK, HEAD, require
 from gridstation.core.storage import models as m
 from gridstation.core.storage.db import write_transaction
 from gridstation.core.storage.output_files import staged
-from gridstation.core.toolbox import tools
+from gridstation.core.toolbox import loan_lists, tool_units
 
 OVERDUE, ROSTER = "overdue", "roster"
 EXPORT_KINDS = (RESIDENTS, INTAKES, TOOLS, LOANS, OVERDUE, ROSTER, EVENTS)
@@ -399,8 +399,8 @@ def _loan_columns(full: bool) -> list[Col]:
 
 def _loan_items(source: Any, _full: bool) -> Iterator[m.LoanItem]:
     """Every unit of the chosen loans, oldest loan first (the order an import lends them again)."""
-    if source is None or isinstance(source, tools.LoanFilter):
-        source = tools.query_loans(source or tools.LoanFilter())
+    if source is None or isinstance(source, loan_lists.LoanFilter):
+        source = loan_lists.query_loans(source or loan_lists.LoanFilter())
     for loans in _pages_of(source, (m.Loan.lent_at, m.Loan.id)):
         yield from (m.LoanItem.select(m.LoanItem, m.Loan, m.Resident, m.ToolUnit, m.ToolKind)
                     .join(m.Loan).join(m.Resident).switch(m.LoanItem).join(m.ToolUnit).join(m.ToolKind)
@@ -443,30 +443,30 @@ def _overdue_columns(full: bool) -> list[Col]:
 
 @dataclass
 class _OverdueRecord:
-    row: tools.OverdueRow
+    row: loan_lists.OverdueRow
     out: list[tuple[str, str]]  # (kind, asset code) of the units not yet back
 
 
 def _overdue(source: Any, _full: bool) -> Iterator[_OverdueRecord]:
     """Overdue slips with the units still out (a slip's returned units are not chased)."""
     if source is not None:
-        pages: Iterable[list[tools.OverdueRow]] = [list(source)]
+        pages: Iterable[list[loan_lists.OverdueRow]] = [list(source)]
     else:
         pages = _overdue_pages()
     for page in pages:
         out: dict[int, list[tuple[str, str]]] = {}
         for loan_id, kind, code in (m.LoanItem.select(m.LoanItem.loan, m.ToolKind.name, m.ToolUnit.asset_code)
                                     .join(m.ToolUnit).join(m.ToolKind)
-                                    .where(m.LoanItem.loan.in_([r.loan.id for r in page]) & tools.open_item_condition())
+                                    .where(m.LoanItem.loan.in_([r.loan.id for r in page]) & tool_units.open_item_condition())
                                     .order_by(m.LoanItem.id).tuples()):
             out.setdefault(loan_id, []).append((kind, code))
         yield from (_OverdueRecord(r, out.get(r.loan.id, [])) for r in page)
 
 
-def _overdue_pages() -> Iterator[list[tools.OverdueRow]]:
+def _overdue_pages() -> Iterator[list[loan_lists.OverdueRow]]:
     offset = 0
     while True:
-        page = tools.overdue_rows(offset=offset, limit=PAGE)
+        page = loan_lists.overdue_rows(offset=offset, limit=PAGE)
         if page:
             yield page
         if len(page) < PAGE:

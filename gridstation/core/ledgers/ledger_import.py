@@ -2,7 +2,7 @@
 
 Each row first goes through the cell readers of ``ledger_read`` (Excel's damage) and then through
 the shared rules: ``residents.clean_input`` for residents, ``catalog.check_details`` and
-``intakes.change_status`` for intakes, ``tools.save_kind``/``add_units``/``lend``/``return_unit``
+``intakes.change_status`` for intakes, ``tool_units.save_kind``/``add_units``/``lend``/``return_unit``
 for the tool box. Rows whose rules need the database (a unit already lent, a resident not
 registered) are written one by one inside savepoints of a single transaction: a dry run does the
 same and rolls everything back, so its report is exactly what the real import would do.
@@ -51,7 +51,7 @@ from gridstation.core.station.accounts import CLERK, require
 from gridstation.core.storage import models as m
 from gridstation.core.storage import settings
 from gridstation.core.storage.db import bulk_insert, current, write_transaction
-from gridstation.core.toolbox import tools
+from gridstation.core.toolbox import lending, returns, tool_units
 
 CHUNK = 500  # rows per INSERT; well under SQLite's limit of bound variables
 PROGRESS_EVERY = 200
@@ -694,7 +694,7 @@ class _ToolRow:
 
 class _Tools(_Importer):
     def convert(self, row: RowView) -> _ToolRow | None:
-        item = _ToolRow(row.number, row.text("kind"), row.text("category"), tools.normalise_code(row.text("asset_code")),
+        item = _ToolRow(row.number, row.text("kind"), row.text("category"), tool_units.normalise_code(row.text("asset_code")),
                         row.text("loan_days"), ledger_read.plain(row.raw("deposit")), row.text("state"),
                         row.date("purchase_date"), row.text("notes"))
         row.check_required()
@@ -707,7 +707,7 @@ class _Tools(_Importer):
         actor = self.job.actor
         kind = m.ToolKind.get_or_none(m.ToolKind.name == " ".join(p.kind.split()))
         if kind is None:
-            kind = tools.save_kind(actor, tools.KindInput(name=p.kind, category=p.category, loan_days=p.loan_days,
+            kind = tool_units.save_kind(actor, tool_units.KindInput(name=p.kind, category=p.category, loan_days=p.loan_days,
                                                           deposit="" if p.deposit is None else p.deposit))
         else:
             _same_kind(kind, p)
@@ -717,13 +717,13 @@ class _Tools(_Importer):
                 raise _AlreadyThere(f"{self.job.ledger.sheet.place(p.row)}：资产编号 {p.asset_code} 已在工具清单中，跳过。")
             if unit is not None:
                 raise DomainError(f"资产编号 {p.asset_code} 已用于“{unit.kind.name}”。", field="asset_code")
-        unit = tools.add_units(actor, kind.id, codes=[p.asset_code] if p.asset_code else None,
+        unit = tool_units.add_units(actor, kind.id, codes=[p.asset_code] if p.asset_code else None,
                                purchase_date=p.purchase_date, notes=p.notes)[0]
-        if p.state in (tools.ON_LOAN, tools.RESERVED):
+        if p.state in (tool_units.ON_LOAN, tool_units.RESERVED):
             self.job.report.notes.append(
-                f"{self.job.ledger.sheet.place(p.row)}：{unit.asset_code} 的状态“{p.state}”由借用台账或预约设置，现登记为{tools.AVAILABLE}。")
-        elif p.state and p.state != tools.AVAILABLE:
-            tools.set_unit_state(actor, unit.asset_code, p.state, "导入台账")
+                f"{self.job.ledger.sheet.place(p.row)}：{unit.asset_code} 的状态“{p.state}”由借用台账或预约设置，现登记为{tool_units.AVAILABLE}。")
+        elif p.state and p.state != tool_units.AVAILABLE:
+            tool_units.set_unit_state(actor, unit.asset_code, p.state, "导入台账")
         self.job.report.created += 1
 
 
@@ -778,7 +778,7 @@ SLIP_SHARED = (("doc_number", "身份证号"), ("name", "姓名"), ("lent_at", "
 
 class _Loans(_Importer):
     def convert(self, row: RowView) -> _LoanRow | None:
-        item = _LoanRow(row.number, row.text("slip_no").upper(), tools.normalise_code(row.text("asset_code")),
+        item = _LoanRow(row.number, row.text("slip_no").upper(), tool_units.normalise_code(row.text("asset_code")),
                         row.text("kind"), row.id_number("doc_number"), row.text("name"), row.moment("lent_at"),
                         row.date("due_date"), row.moment("returned_at"), row.text("condition"),
                         ledger_read.plain(row.raw("deposit")), ledger_read.plain(row.raw("refunded")))
@@ -813,17 +813,17 @@ class _Loans(_Importer):
         first = slip.rows[0]
         resident = _resident_for(first.doc_number, first.name)
         for r in slip.rows:
-            if r.kind and tools.get_unit(r.asset_code).kind.name != r.kind:
-                raise DomainError(f"资产编号 {r.asset_code} 是“{tools.get_unit(r.asset_code).kind.name}”，不是“{r.kind}”。",
+            if r.kind and tool_units.get_unit(r.asset_code).kind.name != r.kind:
+                raise DomainError(f"资产编号 {r.asset_code} 是“{tool_units.get_unit(r.asset_code).kind.name}”，不是“{r.kind}”。",
                                   field="kind")
-        tools.lend(actor, resident.id, [r.asset_code for r in slip.rows], due_date=first.due_date,
+        lending.lend(actor, resident.id, [r.asset_code for r in slip.rows], due_date=first.due_date,
                           deposit=first.deposit, lent_at=first.lent_at)
         back = sorted((r for r in slip.rows if r.returned_at is not None), key=lambda r: r.returned_at)
         if first.refunded is not None and not back and parse_money(first.refunded, "已退押金"):
             raise DomainError("工具都未归还，不应有已退押金。", field="refunded")
         for i, r in enumerate(back):
             refund = None if first.refunded is None else (first.refunded if i == len(back) - 1 else 0)
-            tools.return_unit(actor, r.asset_code, r.condition or tools.GOOD, deposit_refund=refund,
+            returns.return_unit(actor, r.asset_code, r.condition or tool_units.GOOD, deposit_refund=refund,
                               returned_at=r.returned_at)
         self.job.report.created += 1
 

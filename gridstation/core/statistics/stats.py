@@ -62,7 +62,7 @@ from gridstation.core.station.accounts import HEAD, require
 from gridstation.core.storage import db as dbmod
 from gridstation.core.storage import models as m
 from gridstation.core.storage.db import as_date, write_transaction
-from gridstation.core.toolbox.tools import OUT_OF_SERVICE
+from gridstation.core.toolbox.tool_units import OUT_OF_SERVICE
 
 # Return conditions of a LoanItem (set by the tool-box service when a unit comes back or is lost).
 DAMAGED, MISSING_PARTS, LOST = "损坏", "缺件", "遗失"

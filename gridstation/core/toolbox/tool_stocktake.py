@@ -16,7 +16,7 @@ from gridstation.core.station import audit
 from gridstation.core.station.accounts import CLERK, require
 from gridstation.core.storage import models as m
 from gridstation.core.storage.db import write_transaction
-from gridstation.core.toolbox.tools import AVAILABLE, ON_LOAN, RESERVED, is_station_code, normalise_code
+from gridstation.core.toolbox.tool_units import AVAILABLE, ON_LOAN, RESERVED, is_station_code, normalise_code
 
 # Units that should be on the shelf when staff count it.
 SHELF_STATES = (AVAILABLE, RESERVED)

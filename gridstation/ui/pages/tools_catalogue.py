@@ -14,7 +14,7 @@ from gridstation.core.rules.errors import DomainError
 from gridstation.core.rules.money import yuan
 from gridstation.core.station import printouts
 from gridstation.core.station.accounts import HEAD
-from gridstation.core.toolbox import tool_photos, tools
+from gridstation.core.toolbox import tool_photos, tool_units
 from gridstation.ui.context import AppContext
 from gridstation.ui.feedback import show_message
 from gridstation.ui.forms import load_form
@@ -26,7 +26,7 @@ _LIST_SPLIT = re.compile(r"[、,，;；\s]+")
 
 def kind_columns() -> list[Column]:
     counts = [Column(state, lambda r, s=state: r.counts[s])
-              for state in (tools.AVAILABLE, tools.ON_LOAN, tools.REPAIR, tools.LOST, tools.SCRAPPED)]
+              for state in (tool_units.AVAILABLE, tool_units.ON_LOAN, tool_units.REPAIR, tool_units.LOST, tool_units.SCRAPPED)]
     return [
         Column("工具", lambda r: r.kind.name),
         Column("类别", lambda r: r.kind.category),
@@ -42,7 +42,7 @@ class CatalogueTab(QWidget):
         super().__init__(host)
         self.page, self.ctx = page, ctx
         self.ui = load_form("tools_catalogue.ui", self)
-        self.kinds: list[tools.KindRow] = []
+        self.kinds: list[tool_units.KindRow] = []
         self.kind_id: int | None = None
         self.photo = ""  # what the form saves as KindInput.photo: a stored digest or a newly chosen file
         self.kinds_model = PagedTableModel(kind_columns(), lambda offset, limit: self.kinds[offset:offset + limit],
@@ -63,7 +63,7 @@ class CatalogueTab(QWidget):
         setup_table(ui.kindsTable, self.kinds_model)
         setup_table(ui.unitsTable, self.units_model)
         setup_table(ui.historyTable, self.history_model)
-        ui.unitStateCombo.addItems(list(tools.MANUAL_STATES))
+        ui.unitStateCombo.addItems(list(tool_units.MANUAL_STATES))
         ui.kindsTable.selectionModel().selectionChanged.connect(lambda *_: self._kind_selected())
         ui.unitsTable.selectionModel().selectionChanged.connect(lambda *_: self.history_model.reload())
         ui.newKindButton.clicked.connect(self.new_kind)
@@ -89,7 +89,7 @@ class CatalogueTab(QWidget):
     def refresh(self) -> None:
         """Reload the counts, keeping the selected kind and unit selected."""
         code = self._selected_code()
-        self.kinds = tools.kind_rows()
+        self.kinds = tool_units.kind_rows()
         self.kinds_model.reload()
         rows = [r.kind.id for r in self.kinds]
         if self.kind_id in rows:
@@ -111,7 +111,7 @@ class CatalogueTab(QWidget):
         ui.kindCategoryEdit.setText(kind.category)
         ui.kindDaysSpin.setValue(kind.loan_days)
         ui.kindDepositEdit.setText(yuan(kind.deposit_fen))
-        ui.kindPartsEdit.setText("、".join(tools.parts_of(kind)))
+        ui.kindPartsEdit.setText("、".join(tool_units.parts_of(kind)))
         ui.kindSafetyEdit.setPlainText(kind.safety_note)
         ui.kindActiveCheck.setChecked(kind.active)
         self._show_photo(kind.photo)
@@ -135,13 +135,13 @@ class CatalogueTab(QWidget):
 
     def save_kind(self) -> None:
         ui = self.ui
-        data = tools.KindInput(
+        data = tool_units.KindInput(
             name=ui.kindNameEdit.text(), category=ui.kindCategoryEdit.text(), loan_days=ui.kindDaysSpin.value(),
             deposit=ui.kindDepositEdit.text(), safety_note=ui.kindSafetyEdit.toPlainText(),
             parts=[p for p in _LIST_SPLIT.split(ui.kindPartsEdit.text()) if p], photo=self.photo,
             active=ui.kindActiveCheck.isChecked())
         try:
-            kind = tools.save_kind(self.ctx.staff, data, self.kind_id)
+            kind = tool_units.save_kind(self.ctx.staff, data, self.kind_id)
         except DomainError as exc:
             self._message("error", exc.message)
             return
@@ -155,7 +155,7 @@ class CatalogueTab(QWidget):
             self._message("error", "请先在列表中选择要删除的工具种类。")
             return
         try:
-            tools.delete_kind(self.ctx.staff, self.kind_id)
+            tool_units.delete_kind(self.ctx.staff, self.kind_id)
         except DomainError as exc:
             self._message("error", exc.message)
             return
@@ -198,7 +198,7 @@ class CatalogueTab(QWidget):
     def _fetch_units(self, offset: int, limit: int) -> list:
         if self.kind_id is None:
             return []
-        return tools.unit_rows(self.kind_id, offset=offset, limit=limit)
+        return tool_units.unit_rows(self.kind_id, offset=offset, limit=limit)
 
     def _selected_code(self) -> str:
         row = selected_row(self.ui.unitsTable)
@@ -206,7 +206,7 @@ class CatalogueTab(QWidget):
 
     def _fetch_history(self, offset: int, limit: int) -> list:
         code = self._selected_code()
-        return tools.unit_history(code, offset=offset, limit=limit) if code else []
+        return tool_units.unit_history(code, offset=offset, limit=limit) if code else []
 
     def add_units(self, *, generated: bool) -> None:
         if self.kind_id is None:
@@ -214,11 +214,11 @@ class CatalogueTab(QWidget):
             return
         try:
             if generated:
-                units = tools.add_units(self.ctx.staff, self.kind_id, self.ui.addCountSpin.value(),
+                units = tool_units.add_units(self.ctx.staff, self.kind_id, self.ui.addCountSpin.value(),
                                         purchase_date=self._purchase_date())
             else:
                 codes = [c for c in _LIST_SPLIT.split(self.ui.addCodesEdit.text()) if c]
-                units = tools.add_units(self.ctx.staff, self.kind_id, codes=codes, purchase_date=self._purchase_date())
+                units = tool_units.add_units(self.ctx.staff, self.kind_id, codes=codes, purchase_date=self._purchase_date())
         except DomainError as exc:
             self._message("error", exc.message)
             return
@@ -239,7 +239,7 @@ class CatalogueTab(QWidget):
         # late import (start-up time): loaded on first use, after the window's first paint
         from gridstation.ui.exporting import export_list
 
-        return export_list(self.page, self.ctx, "tools", tools.query_units(self.kind_id),
+        return export_list(self.page, self.ctx, "tools", tool_units.query_units(self.kind_id),
                            f"工具清单-{self._kind_name() or '全部工具'}", path)
 
     def set_state(self) -> None:
@@ -248,7 +248,7 @@ class CatalogueTab(QWidget):
             self._message("error", "请先在工具列表中选择一件工具。")
             return
         try:
-            unit = tools.set_unit_state(self.ctx.staff, code, self.ui.unitStateCombo.currentText(),
+            unit = tool_units.set_unit_state(self.ctx.staff, code, self.ui.unitStateCombo.currentText(),
                                         self.ui.unitNoteEdit.text())
         except DomainError as exc:
             self._message("error", exc.message)

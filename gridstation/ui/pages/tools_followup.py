@@ -15,8 +15,8 @@ from gridstation.core.rules import idcard
 from gridstation.core.rules.errors import DomainError
 from gridstation.core.rules.pinyin_keys import sort_key
 from gridstation.core.storage import models as m
+from gridstation.core.toolbox import loan_lists, reservations, tool_units
 from gridstation.core.toolbox import tool_stocktake as stock
-from gridstation.core.toolbox import tools
 from gridstation.ui.context import AppContext
 from gridstation.ui.feedback import show_message
 from gridstation.ui.forms import load_form
@@ -47,7 +47,7 @@ class OverdueTab(QWidget):
             Column("催还次数", lambda r: r.reminders),
             Column("最近催还",
                    lambda r: f"{r.last_reminder_at:%Y-%m-%d %H:%M} {r.last_outcome}" if r.last_reminder_at else ""),
-        ], lambda offset, limit: tools.overdue_rows(offset=offset, limit=limit))
+        ], lambda offset, limit: loan_lists.overdue_rows(offset=offset, limit=limit))
         setup_table(self.ui.overdueTable, self.model)
         self.ui.outcomeCombo.addItems(list(REMINDER_OUTCOMES))
         self.ui.outcomeCombo.setCurrentText("")
@@ -66,11 +66,11 @@ class OverdueTab(QWidget):
     def refresh(self) -> int:
         """Reload the list; returns the number of overdue slips (shown in the tab title)."""
         self.model.reload()
-        count = tools.count_overdue()
+        count = loan_lists.count_overdue()
         self.ui.overdueSummary.setText(f"共 {count} 张借用单逾期未还。" if count else "目前没有逾期未还的工具。")
         return count
 
-    def _selected(self) -> tools.OverdueRow | None:
+    def _selected(self) -> loan_lists.OverdueRow | None:
         row = selected_row(self.ui.overdueTable)
         return self.model.row_at(row) if row >= 0 else None
 
@@ -82,7 +82,7 @@ class OverdueTab(QWidget):
         if row is None:
             self._message("error", "请先在列表中选择一张借用单。")
             return
-        phone = tools.reveal_phone(self.ctx.staff, row.loan.slip_no)
+        phone = loan_lists.reveal_phone(self.ctx.staff, row.loan.slip_no)
         self.ui.phoneLabel.setText(f"{row.loan.resident.name}：{phone or '未登记电话'}")
 
     def record_reminder(self) -> None:
@@ -91,7 +91,7 @@ class OverdueTab(QWidget):
             self._message("error", "请先在列表中选择一张借用单。")
             return
         try:
-            tools.record_reminder(self.ctx.staff, row.loan.slip_no, self.ui.outcomeCombo.currentText())
+            loan_lists.record_reminder(self.ctx.staff, row.loan.slip_no, self.ui.outcomeCombo.currentText())
         except DomainError as exc:
             self._message("error", exc.message)
             return
@@ -108,11 +108,11 @@ class AvailabilityModel(QAbstractTableModel):
     def __init__(self) -> None:
         super().__init__()
         self.days: list[dt.date] = []
-        self.rows: list[tuple[str, list[tools.DayCount]]] = []
+        self.rows: list[tuple[str, list[reservations.DayCount]]] = []
 
     def load(self, start: dt.date) -> None:
         self.beginResetModel()
-        counts = tools.availability(start, AVAILABILITY_DAYS)
+        counts = reservations.availability(start, AVAILABILITY_DAYS)
         kinds = {k.id: k.name for k in m.ToolKind.select().where(m.ToolKind.id.in_(list(counts)))}
         self.rows = sorted(((kinds[k], v) for k, v in counts.items()), key=lambda row: row[0])
         self.days = [start + dt.timedelta(days=i) for i in range(AVAILABILITY_DAYS)]
@@ -179,7 +179,7 @@ class ReserveTab(QWidget):
             Column("电话", lambda r: idcard.mask_phone(r.resident.phone) if r.resident.phone else ""),
             Column("开始", lambda r: f"{r.start_date:%Y-%m-%d}"),
             Column("结束", lambda r: f"{r.end_date:%Y-%m-%d}"),
-        ], lambda offset, limit: tools.reservation_rows(offset=offset, limit=limit))
+        ], lambda offset, limit: reservations.reservation_rows(offset=offset, limit=limit))
         setup_table(self.ui.reservationsTable, self.list_model)
         today = QDate.currentDate()
         self.ui.reserveStartEdit.setDate(today)
@@ -190,7 +190,7 @@ class ReserveTab(QWidget):
         self.ui.cancelReservationButton.clicked.connect(self.cancel)
 
     def refresh(self) -> None:
-        tools.expire_reservations(self.ctx.staff)
+        reservations.expire_reservations(self.ctx.staff)
         self.availability.load(dt.date.today())
         self.list_model.reload()
         current = self.ui.reserveKindCombo.currentData()
@@ -219,7 +219,7 @@ class ReserveTab(QWidget):
             self.banner.show("error", "工具清单中还没有可预约的工具。")
             return None
         try:
-            reservation = tools.reserve(self.ctx.staff, self.resident.id, kind_id,
+            reservation = reservations.reserve(self.ctx.staff, self.resident.id, kind_id,
                                         self.ui.reserveStartEdit.date().toPython(),
                                         self.ui.reserveEndEdit.date().toPython())
         except DomainError as exc:
@@ -237,7 +237,7 @@ class ReserveTab(QWidget):
             return
         reservation = self.list_model.row_at(row)
         try:
-            tools.cancel_reservation(self.ctx.staff, reservation.id)
+            reservations.cancel_reservation(self.ctx.staff, reservation.id)
         except DomainError as exc:
             self.banner.refuse(exc)
             return
@@ -265,7 +265,7 @@ class StockTab(QWidget):
         self.ui.printStockButton.clicked.connect(lambda: self.print_result())
 
     def scan(self, text: str) -> None:
-        code = tools.normalise_code(text)
+        code = tool_units.normalise_code(text)
         if code in self.scanned:
             self.banner.show("info", f"{code} 已扫描过。")
             return

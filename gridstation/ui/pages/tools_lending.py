@@ -1,6 +1,6 @@
 """The 借出 and 归还 tabs: scan to lend, scan to return, no mouse needed.
 
-Each scan asks the service for a full check (``tools.plan_loan`` / ``tools.open_item``), so the
+Each scan asks the service for a full check (``lending.plan_loan`` / ``returns.open_item``), so the
 counter refuses a wrong tool at the moment it is scanned, with the same rule and words the save
 would use.
 """
@@ -21,7 +21,7 @@ from gridstation.core.rules.money import yuan
 from gridstation.core.station import printouts
 from gridstation.core.station.accounts import HEAD
 from gridstation.core.storage import models as m
-from gridstation.core.toolbox import tools
+from gridstation.core.toolbox import lending, loan_lists, returns, tool_units
 from gridstation.ui.context import AppContext
 from gridstation.ui.forms import load_form
 from gridstation.ui.keyboard import tab_chain
@@ -77,7 +77,7 @@ class LendTab(QWidget):
                   ui.paperCheck, ui.lentAtEdit, ui.lendNotesEdit, ui.printSlipCheck, ui.clearLendButton, ui.lendButton)
         self.ui.dueDateEdit.setLocale(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
         self.resident: m.Resident | None = None
-        self.plan: tools.LendPlan | None = None
+        self.plan: lending.LendPlan | None = None
         self.parts: dict[str, list[str]] = {}
         self.due_touched = False
         self.deposit_touched = False
@@ -115,7 +115,7 @@ class LendTab(QWidget):
         ui.lentAtEdit.dateTimeChanged.connect(lambda _d: self._replan_quietly())
 
     # --- state --------------------------------------------------------------------------------
-    def units(self) -> list[tools.PlannedUnit]:
+    def units(self) -> list[lending.PlannedUnit]:
         return self.plan.units if self.plan else []
 
     def codes(self) -> list[str]:
@@ -130,12 +130,12 @@ class LendTab(QWidget):
     def _due(self) -> dt.date | None:
         return self.ui.dueDateEdit.date().toPython() if self.due_touched else None
 
-    def _plan(self, codes: list[str]) -> tools.LendPlan:
-        return tools.plan_loan(
+    def _plan(self, codes: list[str]) -> lending.LendPlan:
+        return lending.plan_loan(
             self.ctx.staff, self.resident.id if self.resident else None, codes, due_date=self._due(),
             deposit=None, parts=self.parts, override_reason=self.ui.overrideEdit.text(), lent_at=self._lent_at())
 
-    def _take(self, plan: tools.LendPlan | None) -> None:
+    def _take(self, plan: lending.LendPlan | None) -> None:
         """Show a checked plan: basket, and the due date and deposit unless staff changed them."""
         self.plan = plan
         self.basket_model.reload()
@@ -164,10 +164,10 @@ class LendTab(QWidget):
     # --- scanning and the borrower ------------------------------------------------------------
     def scan(self, text: str) -> None:
         """A scanned or typed asset code; a typed kind name (梯子) lets the app pick a unit of it."""
-        code = tools.normalise_code(text)
+        code = tool_units.normalise_code(text)
         try:
-            if not tools.ENTERED_CODE_RE.fullmatch(code):
-                code = tools.pick_unit(text, exclude=self.codes()).asset_code
+            if not tool_units.ENTERED_CODE_RE.fullmatch(code):
+                code = lending.pick_unit(text, exclude=self.codes()).asset_code
             plan = self._plan(self.codes() + [code])
         except DomainError as exc:
             self.banner.refuse(exc)
@@ -201,7 +201,7 @@ class LendTab(QWidget):
         if r is None:
             self.ui.borrowerCard.setText("请先查找居民（可先扫描工具）。")
             return
-        status = tools.borrower_status(r.id)
+        status = lending.borrower_status(r.id)
         phone = idcard.mask_phone(r.phone) if r.phone else "无"
         lines = [f"<b style='font-size:16px'>{r.name}</b>　{idcard.mask_id(r.doc_number)}　电话：{phone}",
                  f"已借未还 {status.units_out} 件，还可借 {status.can_take} 件（每人最多 {status.limit} 件）"]
@@ -221,13 +221,13 @@ class LendTab(QWidget):
         dialog.open()
         return dialog
 
-    def _borrower_filter(self) -> tools.LoanFilter | None:
+    def _borrower_filter(self) -> loan_lists.LoanFilter | None:
         """The filter of the borrower's loan list; its pages and its export use the same one."""
-        return tools.LoanFilter(resident_id=self.resident.id) if self.resident else None
+        return loan_lists.LoanFilter(resident_id=self.resident.id) if self.resident else None
 
-    def _fetch_borrower_loans(self, offset: int, limit: int) -> list[tools.LoanRow]:
+    def _fetch_borrower_loans(self, offset: int, limit: int) -> list[loan_lists.LoanRow]:
         flt = self._borrower_filter()
-        return tools.loan_rows(flt, offset=offset, limit=limit) if flt else []
+        return loan_lists.loan_rows(flt, offset=offset, limit=limit) if flt else []
 
     def export_loans(self, path: Path | None = None) -> Path | None:
         """The borrower's loans as listed, one row per tool, to Excel (ID numbers masked)."""
@@ -254,7 +254,7 @@ class LendTab(QWidget):
         self._replan_quietly()
 
     # --- parts --------------------------------------------------------------------------------
-    def _selected_unit(self) -> tools.PlannedUnit | None:
+    def _selected_unit(self) -> lending.PlannedUnit | None:
         row = selected_row(self.ui.basketTable)
         return self.units()[row] if 0 <= row < len(self.units()) else None
 
@@ -263,7 +263,7 @@ class LendTab(QWidget):
         if planned is None:
             self.ui.partsList.clear()
             return
-        fill_checklist(self.ui.partsList, tools.parts_of(planned.kind),
+        fill_checklist(self.ui.partsList, tool_units.parts_of(planned.kind),
                        self.parts.get(planned.unit.asset_code, planned.parts))
 
     def _parts_changed(self) -> None:
@@ -297,7 +297,7 @@ class LendTab(QWidget):
             self.picker.focus_search()
             return None
         try:
-            loan = tools.lend(
+            loan = lending.lend(
                 self.ctx.staff, self.resident.id, self.codes(), due_date=self._due(),
                 deposit=self.ui.depositEdit.text(), parts=self.parts, override_reason=self.ui.overrideEdit.text(),
                 lent_at=self._lent_at(), notes=self.ui.lendNotesEdit.text())
@@ -353,15 +353,15 @@ class ReturnTab(QWidget):
     """归还: scan a unit, its loan comes up; pick the condition (Alt+1..4), confirm with Ctrl+Enter
     or by scanning the same unit again. Scanning the slip's QR code lists what is still out."""
 
-    CONDITION_RADIOS = (("goodRadio", tools.GOOD), ("damagedRadio", tools.DAMAGED),
-                        ("missingRadio", tools.MISSING_PARTS), ("lostRadio", tools.LOST_ON_LOAN))
+    CONDITION_RADIOS = (("goodRadio", tool_units.GOOD), ("damagedRadio", tool_units.DAMAGED),
+                        ("missingRadio", tool_units.MISSING_PARTS), ("lostRadio", tool_units.LOST_ON_LOAN))
 
     def __init__(self, page: QWidget, ctx: AppContext, host: QWidget) -> None:
         super().__init__(host)
         self.page, self.ctx = page, ctx
         self.ui = load_form("tools_return.ui", self)
         self.banner = Banner(self.ui.returnBanner, self.ui.returnBannerIcon, self.ui.returnBannerText)
-        self.pending: tools.OpenItem | None = None
+        self.pending: returns.OpenItem | None = None
         self.slip_no = ""
         self.refund_touched = False
         connect_scan(self.ui.returnScanEdit, self.scan)
@@ -378,15 +378,15 @@ class ReturnTab(QWidget):
         return next(c for name, c in self.CONDITION_RADIOS if getattr(self.ui, name).isChecked())
 
     def scan(self, text: str) -> None:
-        code = tools.normalise_code(text)
+        code = tool_units.normalise_code(text)
         if self.pending is not None and code == self.pending.unit.asset_code:
             self.confirm()
             return
-        if tools.is_slip_no(code):
+        if tool_units.is_slip_no(code):
             self.show_slip(code)
             return
         try:
-            info = tools.open_item(code)
+            info = returns.open_item(code)
         except DomainError as exc:
             self._set_pending(None)
             self.banner.refuse(exc)
@@ -399,13 +399,13 @@ class ReturnTab(QWidget):
     def show_slip(self, slip_no: str) -> None:
         """The slip's QR code: show who borrowed what and which units are still out."""
         try:
-            loan = tools.get_loan(slip_no)
+            loan = lending.get_loan(slip_no)
         except DomainError as exc:
             self.banner.refuse(exc)
             return
         self._set_pending(None)
         self.slip_no = loan.slip_no
-        out = [i for i in tools.loan_items(loan) if i.returned_at is None]
+        out = [i for i in lending.loan_items(loan) if i.returned_at is None]
         self.ui.returnCard.setText(self._loan_html(loan) + "<br>未还：" + (
             "、".join(f"{i.unit.kind.name} {i.unit.asset_code}" for i in out) or "无（已全部归还）"))
         if out:
@@ -421,7 +421,7 @@ class ReturnTab(QWidget):
                 f"借出 {loan.lent_at:%Y-%m-%d %H:%M}　应还 {loan.due_date:%Y-%m-%d}{renewals}　"
                 f"押金 ¥{yuan(loan.deposit_fen)}（已退 ¥{yuan(loan.deposit_refunded_fen)}）")
 
-    def _set_pending(self, info: tools.OpenItem | None) -> None:
+    def _set_pending(self, info: returns.OpenItem | None) -> None:
         self.pending = info
         self.slip_no = info.loan.slip_no if info else ""
         self.refund_touched = False
@@ -442,7 +442,7 @@ class ReturnTab(QWidget):
 
     def _condition_changed(self) -> None:
         if self.pending is not None and not self.refund_touched:
-            self.ui.refundEdit.setText(yuan(tools.suggested_refund(self.pending, self.condition())))
+            self.ui.refundEdit.setText(yuan(returns.suggested_refund(self.pending, self.condition())))
 
     def confirm(self) -> m.LoanItem | None:
         info = self.pending
@@ -452,19 +452,19 @@ class ReturnTab(QWidget):
             return None
         condition = self.condition()
         try:
-            item = tools.return_unit(self.ctx.staff, info.unit.asset_code, condition,
+            item = returns.return_unit(self.ctx.staff, info.unit.asset_code, condition,
                                      notes=self.ui.returnNotesEdit.text(), deposit_refund=self.ui.refundEdit.text(),
                                      parts_back=checked_names(self.ui.returnPartsList))
         except DomainError as exc:
             self.banner.refuse(exc)
             return None
-        loan = tools.get_loan(info.loan.slip_no)
+        loan = lending.get_loan(info.loan.slip_no)
         refunded = loan.deposit_refunded_fen - info.loan.deposit_refunded_fen
-        kept = tools.deposit_kept_fen(loan)
+        kept = lending.deposit_kept_fen(loan)
         closing = f"借用单 {loan.slip_no} 已全部归还" + (f"，押金扣留 ¥{yuan(kept)}" if kept else "") + "。" \
             if kept is not None else ""
-        state = tools.STATE_AFTER_RETURN[condition]
-        self.banner.show("ok" if condition == tools.GOOD else "limit",
+        state = tool_units.STATE_AFTER_RETURN[condition]
+        self.banner.show("ok" if condition == tool_units.GOOD else "limit",
                          f"已归还 {info.kind.name} {info.unit.asset_code}（{condition}，转为{state}），"
                          f"退还押金 ¥{yuan(refunded)}。{closing}")
         self.ui.returnLog.insertItem(0, f"{dt.datetime.now():%H:%M}　{info.unit.asset_code} {info.kind.name}　"
@@ -479,7 +479,7 @@ class ReturnTab(QWidget):
             self.banner.show("error", "请先扫描借出的工具或借用单二维码，再续借。")
             return None
         try:
-            loan = tools.renew(self.ctx.staff, self.slip_no)
+            loan = lending.renew(self.ctx.staff, self.slip_no)
         except DomainError as exc:
             self.banner.refuse(exc)
             return None

@@ -2,7 +2,8 @@
 
 F2 查找居民 · F4 扫描借出 · F5 借出 · F6 归还 · F7 逾期 · F8 工具 · F9 预约 · F10 盘点 ·
 Ctrl+Enter saves the current tab · Esc clears the loan · Ctrl+R renews at return.
-The tabs call only ``gridstation.core.toolbox.tools`` and ``tool_stocktake``; lists page through them.
+The tabs call only ``gridstation.core.toolbox`` (tool_units, lending, returns, reservations, loan_lists,
+tool_stocktake); lists page through them.
 Each tab is its own widget with its own form (forms/tools_lend.ui … tools_stock.ui); this page holds the
 tab bar and the shortcuts that span the tabs.
 """

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication, QFrame, QLabel, QLineEdit, QTableVie
 
 from gridstation.core.rules.errors import DomainError, NotFound, PermissionDenied
 from gridstation.core.station import accounts
-from gridstation.core.toolbox import tools
+from gridstation.core.toolbox import tool_units
 from gridstation.ui.context import AppContext
 
 # look: (background, text colour, QtAwesome icon)
@@ -31,11 +31,11 @@ LOOKS: dict[str, tuple[str, str, str]] = {
 
 _REFUSAL_LOOKS: list[tuple[type[DomainError], str]] = [
     (NotFound, "unknown"),
-    (tools.UnitNotAvailable, "unavailable"),
-    (tools.NotOnLoan, "unavailable"),
-    (tools.ReservedByOther, "reserved"),
-    (tools.OverLimit, "limit"),
-    (tools.BorrowerOverdue, "overdue"),
+    (tool_units.UnitNotAvailable, "unavailable"),
+    (tool_units.NotOnLoan, "unavailable"),
+    (tool_units.ReservedByOther, "reserved"),
+    (tool_units.OverLimit, "limit"),
+    (tool_units.BorrowerOverdue, "overdue"),
     (PermissionDenied, "denied"),
 ]
 

@@ -19,7 +19,7 @@ from gridstation.core.station import accounts, audit, backup, catalog, printouts
 from gridstation.core.statistics import stats
 from gridstation.core.storage import models as m
 from gridstation.core.storage.db import write_transaction
-from gridstation.core.toolbox import tool_stocktake, tools
+from gridstation.core.toolbox import lending, loan_lists, reservations, returns, tool_stocktake, tool_units
 from tests.conftest import PASSWORD
 from tests.helpers import make_id
 
@@ -58,21 +58,21 @@ def test_every_kind_of_entry_reads_as_a_sentence(admin, head, clerk, tmp_path, d
     catalog.save_service(head, name="法律援助", promised_days=7, actions=["咨询"], fields=[{"label": "事由"}])
     catalog.save_service(head, code="falvyuanzhu", name="法律援助", promised_days=10, actions=["咨询", "代理"],
                          fields=[{"label": "事由"}])
-    kind = tools.save_kind(head, tools.KindInput(name="电钻", deposit="50", parts=["钻头"]))
-    tools.save_kind(head, tools.KindInput(name="电钻", deposit="80", parts=["钻头"]), kind.id)
-    units = tools.add_units(head, kind.id, 2)
-    tools.set_unit_state(clerk, units[1].asset_code, tools.REPAIR, "开关坏")
+    kind = tool_units.save_kind(head, tool_units.KindInput(name="电钻", deposit="50", parts=["钻头"]))
+    tool_units.save_kind(head, tool_units.KindInput(name="电钻", deposit="80", parts=["钻头"]), kind.id)
+    units = tool_units.add_units(head, kind.id, 2)
+    tool_units.set_unit_state(clerk, units[1].asset_code, tool_units.REPAIR, "开关坏")
     today = dt.date.today()
-    reservation = tools.reserve(clerk, wang.id, kind.id, today + dt.timedelta(days=20), today + dt.timedelta(days=21))
-    tools.cancel_reservation(clerk, reservation.id)
-    loan = tools.lend(clerk, wang.id, [units[0].asset_code])
-    tools.renew(clerk, loan.slip_no)
-    tools.record_reminder(clerk, loan.slip_no, "明天归还")
-    tools.reveal_phone(clerk, loan.slip_no)
-    tools.return_unit(clerk, units[0].asset_code)
+    reservation = reservations.reserve(clerk, wang.id, kind.id, today + dt.timedelta(days=20), today + dt.timedelta(days=21))
+    reservations.cancel_reservation(clerk, reservation.id)
+    loan = lending.lend(clerk, wang.id, [units[0].asset_code])
+    lending.renew(clerk, loan.slip_no)
+    loan_lists.record_reminder(clerk, loan.slip_no, "明天归还")
+    loan_lists.reveal_phone(clerk, loan.slip_no)
+    returns.return_unit(clerk, units[0].asset_code)
     tool_stocktake.stock_take(clerk, [units[0].asset_code])
-    other = tools.save_kind(head, tools.KindInput(name="梯子"))
-    tools.delete_kind(head, other.id)
+    other = tool_units.save_kind(head, tool_units.KindInput(name="梯子"))
+    tool_units.delete_kind(head, other.id)
     ledger_export.export_rows(ledger_export.RESIDENTS, None, tmp_path / "r.xlsx", actor=admin)
     ledger_export.export_rows(ledger_export.ROSTER, today.year, tmp_path / "p.xlsx", True, actor=admin)
     backup.backup_site(admin, str(db_path), tmp_path / "backups")

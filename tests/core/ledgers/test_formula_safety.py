@@ -22,7 +22,7 @@ from gridstation.core.ledgers.ledger_export import EXPORT_KINDS, export_rows
 from gridstation.core.ledgers.spreadsheet_safety import as_text, is_risky
 from gridstation.core.station import accounts, catalog
 from gridstation.core.storage import db as dbmod
-from gridstation.core.toolbox import tools
+from gridstation.core.toolbox import lending, tool_units
 from tests.conftest import PASSWORD
 from tests.helpers import make_id
 
@@ -63,10 +63,10 @@ def hostile_station(admin) -> None:
         received_at=now - dt.timedelta(hours=1)))
     intakes.create_intake(clerk, intakes.IntakeInput(person.id, "hostile", details={"thing": HOSTILE["error"]},
                                                      received_at=now - dt.timedelta(minutes=30)))
-    kind = tools.save_kind(admin, tools.KindInput(name=HOSTILE["kind"], loan_days=3, deposit="-0"))
-    tools.add_units(admin, kind.id, codes=["GJ-0001"], notes=HOSTILE["unit"])
+    kind = tool_units.save_kind(admin, tool_units.KindInput(name=HOSTILE["kind"], loan_days=3, deposit="-0"))
+    tool_units.add_units(admin, kind.id, codes=["GJ-0001"], notes=HOSTILE["unit"])
     lent = now - dt.timedelta(days=9)
-    tools.lend(admin, person.id, ["GJ-0001"], lent_at=lent, due_date=(lent + dt.timedelta(days=3)).date())
+    lending.lend(admin, person.id, ["GJ-0001"], lent_at=lent, due_date=(lent + dt.timedelta(days=3)).date())
     events.register_event(clerk, events.EventInput(
         category="环境卫生", level="一般", description=HOSTILE["found"], source="居民反映", place=HOSTILE["place"],
         reporter=events.PartyInput(name=HOSTILE["reporter"], phone="13812345678")))

@@ -19,7 +19,7 @@ from gridstation.core.rules.errors import PermissionDenied
 from gridstation.core.station import catalog, station
 from gridstation.core.storage import db as dbmod
 from gridstation.core.storage import models as m
-from gridstation.core.toolbox import tools
+from gridstation.core.toolbox import lending, returns, tool_units
 from tests.conftest import BACKENDS, PASSWORD, STATION
 from tests.helpers import make_id, snapshot
 
@@ -51,15 +51,15 @@ def fill_station(admin: m.Staff) -> None:
     pension = intakes.create_intake(admin, intakes.IntakeInput(zhang.id, catalog.PENSION, details={
         "cert_year": NOW.year, "way": "窗口"}, received_at=received + dt.timedelta(hours=2)))
     intakes.change_status(admin, pension.serial, intakes.RETURNED, note="材料不全", at=received + dt.timedelta(hours=3))
-    ladder = tools.save_kind(admin, tools.KindInput(name="人字梯", category="登高", loan_days=7, deposit="50"))
-    drill = tools.save_kind(admin, tools.KindInput(name="电钻", category="电动", loan_days=3, deposit="100"))
-    tools.add_units(admin, ladder.id, codes=["GJ-0001", "GJ-0002"], purchase_date=dt.date(2023, 5, 1))
-    tools.add_units(admin, drill.id, codes=["GJ-0003"], notes="新购")
+    ladder = tool_units.save_kind(admin, tool_units.KindInput(name="人字梯", category="登高", loan_days=7, deposit="50"))
+    drill = tool_units.save_kind(admin, tool_units.KindInput(name="电钻", category="电动", loan_days=3, deposit="100"))
+    tool_units.add_units(admin, ladder.id, codes=["GJ-0001", "GJ-0002"], purchase_date=dt.date(2023, 5, 1))
+    tool_units.add_units(admin, drill.id, codes=["GJ-0003"], notes="新购")
     lent = NOW - dt.timedelta(days=9)
-    first = tools.lend(admin, zhang.id, ["GJ-0001", "GJ-0003"], lent_at=lent, due_date=(lent + dt.timedelta(days=3)).date())
-    tools.return_unit(admin, "GJ-0001", tools.GOOD, returned_at=lent + dt.timedelta(days=2), deposit_refund="50")
+    first = lending.lend(admin, zhang.id, ["GJ-0001", "GJ-0003"], lent_at=lent, due_date=(lent + dt.timedelta(days=3)).date())
+    returns.return_unit(admin, "GJ-0001", tool_units.GOOD, returned_at=lent + dt.timedelta(days=2), deposit_refund="50")
     assert first.slip_no
-    tools.lend(admin, li.id, ["GJ-0002"], lent_at=NOW - dt.timedelta(days=1))
+    lending.lend(admin, li.id, ["GJ-0002"], lent_at=NOW - dt.timedelta(days=1))
 
 
 def test_residents_export_is_formatted_and_masks_id_numbers(db_path, admin, tmp_path):

@@ -15,7 +15,7 @@ from gridstation.core.ledgers.ledger_import import ImportOptions, run_import
 from gridstation.core.rules.errors import DomainError
 from gridstation.core.station import catalog
 from gridstation.core.storage import models as m
-from gridstation.core.toolbox import tools
+from gridstation.core.toolbox import tool_units
 from tests.helpers import make_id, snapshot
 
 HEADERS = ["姓名", "身份证号", "性别", "出生日期", "联系电话", "小区", "楼栋", "单元", "室", "网格", "备注"]
@@ -328,7 +328,7 @@ def test_tools_and_loans_go_through_the_tool_box_rules(db_path, admin, people, t
     ])
     report = check(tool_file, "tools", valid_only=True)
     assert report.created == 3 and where(report) == [(5, "借用天数")]
-    assert tools.get_unit("GJ-0102").state == tools.REPAIR
+    assert tool_units.get_unit("GJ-0102").state == tool_units.REPAIR
     drill = m.ToolUnit.select().join(m.ToolKind).where(m.ToolKind.name == "电钻").get()
     assert drill.kind.deposit_fen == 100000
 
@@ -344,7 +344,7 @@ def test_tools_and_loans_go_through_the_tool_box_rules(db_path, admin, people, t
     assert report.created == 1 and where(report) == [(4, "资产编号")] and "维修" in report.problems[0].message
     loan = m.Loan.get()
     assert (loan.deposit_fen, loan.deposit_refunded_fen, loan.entered_later) == (105000, 105000, True)
-    assert tools.get_unit("GJ-0101").state == tools.AVAILABLE and tools.get_unit(drill.asset_code).state == tools.ON_LOAN
+    assert tool_units.get_unit("GJ-0101").state == tool_units.AVAILABLE and tool_units.get_unit(drill.asset_code).state == tool_units.ON_LOAN
 
 
 def test_a_clerk_cannot_create_tool_kinds_by_import(db_path, clerk, tmp_path):

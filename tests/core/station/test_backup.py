@@ -18,7 +18,7 @@ from gridstation.core.rules.errors import DomainError
 from gridstation.core.station import backup, station
 from gridstation.core.storage import db as dbmod
 from gridstation.core.storage import models as m
-from gridstation.core.toolbox import tools
+from gridstation.core.toolbox import lending, tool_units
 from tests.helpers import make_id
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -153,9 +153,9 @@ def _outputs(folder: Path) -> list[str]:
 def made(db_path, admin):
     resident = residents.save_resident(admin, residents.ResidentInput(name="张三", doc_number=make_id()))
     intake = intakes.create_intake(admin, intakes.IntakeInput(resident.id, "unemployment", details={"docs_checked": True}))
-    drill = tools.save_kind(admin, tools.KindInput("电钻", "电动工具", 7, "50", "戴护目镜", ["钻头"]))
-    unit = tools.add_units(admin, drill.id, 2)[0]  # something to print labels for, and a loan slip
-    loan = tools.lend(admin, resident.id, [unit.asset_code])
+    drill = tool_units.save_kind(admin, tool_units.KindInput("电钻", "电动工具", 7, "50", "戴护目镜", ["钻头"]))
+    unit = tool_units.add_units(admin, drill.id, 2)[0]  # something to print labels for, and a loan slip
+    loan = lending.lend(admin, resident.id, [unit.asset_code])
     dbmod.close_database()
     return {"serial": intake.serial, "slip": loan.slip_no}
 

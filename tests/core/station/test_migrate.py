@@ -12,7 +12,7 @@ from gridstation.core.rules.errors import DomainError
 from gridstation.core.station import audit, migrate, station
 from gridstation.core.storage import db as dbmod
 from gridstation.core.storage import models as m
-from gridstation.core.toolbox import tools
+from gridstation.core.toolbox import lending, tool_units
 from gridstation.demo import demo
 from tests.conftest import PG_SKIP_REASON, PG_URL
 from tests.helpers import make_id
@@ -26,7 +26,7 @@ def station_file(db_path, admin, tmp_path):
     demo.generate(residents=300, intakes=800, loans=150, seed=3)
     picture = tmp_path / "照片.png"
     picture.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))  # every byte value survives the copy
-    tools.save_kind(admin, tools.KindInput("带照片的工具", photo=str(picture)))
+    tool_units.save_kind(admin, tool_units.KindInput("带照片的工具", photo=str(picture)))
     dbmod.close_database()
     return db_path
 
@@ -62,8 +62,8 @@ def test_round_trip_keeps_every_row_and_the_server_carries_on(station_file, pg_u
     assert intake.id > newest.id  # the id sequences moved past the copied rows
     today = [i.serial for i in m.Intake.select().where(m.Intake.serial.startswith(intake.serial[:-4]))]
     assert sorted(today)[-1] == intake.serial and len(set(today)) == len(today)
-    free = m.ToolUnit.select().where(m.ToolUnit.state == tools.AVAILABLE).first()
-    loan = tools.lend(admin, person.id, [free.asset_code])
+    free = m.ToolUnit.select().where(m.ToolUnit.state == tool_units.AVAILABLE).first()
+    loan = lending.lend(admin, person.id, [free.asset_code])
     assert loan.id > 150
     dbmod.close_database()
 

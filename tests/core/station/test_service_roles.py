@@ -18,7 +18,7 @@ from gridstation.core.rules.errors import PermissionDenied
 from gridstation.core.station import accounts, audit, backup, catalog, printouts, station
 from gridstation.core.statistics import stats
 from gridstation.core.storage import models as m
-from gridstation.core.toolbox import tool_stocktake, tools
+from gridstation.core.toolbox import lending, reservations, returns, tool_stocktake, tool_units
 from tests.conftest import PASSWORD
 from tests.helpers import make_id, snapshot
 
@@ -29,10 +29,10 @@ def world(db_path, admin, tmp_path):
     person = residents.save_resident(admin, residents.ResidentInput(
         name="李四", doc_number=make_id("530111", "19500101", "033"), is_pensioner=True))
     intake = intakes.create_intake(admin, intakes.IntakeInput(person.id, "unemployment", details={"docs_checked": True}))
-    drill = tools.save_kind(admin, tools.KindInput("电钻", "电动工具", 7, "0", "", []))
-    unit = tools.add_units(admin, drill.id, 2)[0]
-    spare = tools.save_kind(admin, tools.KindInput("扳手", "手动工具", 7, "0", "", []))  # no units: deletable
-    loan = tools.lend(admin, person.id, [unit.asset_code])
+    drill = tool_units.save_kind(admin, tool_units.KindInput("电钻", "电动工具", 7, "0", "", []))
+    unit = tool_units.add_units(admin, drill.id, 2)[0]
+    spare = tool_units.save_kind(admin, tool_units.KindInput("扳手", "手动工具", 7, "0", "", []))  # no units: deletable
+    loan = lending.lend(admin, person.id, [unit.asset_code])
     copy = backup.backup_site(admin, str(db_path), tmp_path / "usb").path
     return {"db": str(db_path), "person": person, "intake": intake, "drill": drill, "spare": spare, "unit": unit,
             "loan": loan, "copy": copy, "tmp": tmp_path, "admin": admin}
@@ -55,16 +55,16 @@ CLERK_LEVEL = {
     "change_status": lambda a, w: intakes.change_status(a, w["intake"].serial, intakes.IN_PROGRESS),
     "record_print": lambda a, w: printouts.record(a, printouts.RECEIPT, w["intake"].serial, printed=True),
     "record_certification": lambda a, w: intakes.record_certification(a, w["person"].id, dt.date.today().year, "窗口"),
-    "lend": lambda a, w: tools.lend(a, w["person"].id, [tools.unit_rows(w["drill"].id, state="在库")[0].asset_code]),
-    "return_unit": lambda a, w: tools.return_unit(a, w["unit"].asset_code),
-    "expire_reservations": lambda a, w: tools.expire_reservations(a),
+    "lend": lambda a, w: lending.lend(a, w["person"].id, [tool_units.unit_rows(w["drill"].id, state="在库")[0].asset_code]),
+    "return_unit": lambda a, w: returns.return_unit(a, w["unit"].asset_code),
+    "expire_reservations": lambda a, w: reservations.expire_reservations(a),
     "stock_take": lambda a, w: tool_stocktake.stock_take(a, [w["unit"].asset_code]),
     "export_rows": lambda a, w: ledger_export.export_rows("residents", None, w["tmp"] / "居民.xlsx", actor=a),
     "backup_site": lambda a, w: backup.backup_site(a, w["db"]),
 }
 HEAD_LEVEL = {
-    "save_kind": lambda a, w: tools.save_kind(a, tools.KindInput("梯子", "", 7, "0", "", [])),
-    "delete_kind": lambda a, w: tools.delete_kind(a, w["spare"].id),
+    "save_kind": lambda a, w: tool_units.save_kind(a, tool_units.KindInput("梯子", "", 7, "0", "", [])),
+    "delete_kind": lambda a, w: tool_units.delete_kind(a, w["spare"].id),
     "save_service": lambda a, w: catalog.save_service(a, code="new_service", name="新服务", promised_days=5, actions=["办理"],
                                                       fields=[]),
     "export_full_id": lambda a, w: ledger_export.export_rows("residents", None, w["tmp"] / "全.xlsx", True, actor=a),

@@ -26,7 +26,7 @@ from gridstation.core.station import audit, schema, station
 from gridstation.core.storage import db as dbmod
 from gridstation.core.storage import models as m
 from gridstation.core.storage.db import write_transaction
-from gridstation.core.toolbox import tools
+from gridstation.core.toolbox import tool_units
 from tests.conftest import PASSWORD, PG_SKIP_REASON, PG_URL, STATION, pg_admin_connection
 from tests.helpers import make_id, snapshot
 from tests.netcut import Cable
@@ -138,8 +138,8 @@ def test_four_windows_saving_at_once_get_1000_distinct_gap_free_serials(site_db,
 
 @pytest.mark.slow
 def test_two_windows_racing_to_lend_the_same_unit_one_wins_each_time(site_db, admin):
-    kind = tools.save_kind(admin, tools.KindInput("电钻", "电动工具", 7, "0"))
-    codes = [u.asset_code for u in tools.add_units(admin, kind.id, 100)]
+    kind = tool_units.save_kind(admin, tool_units.KindInput("电钻", "电动工具", 7, "0"))
+    codes = [u.asset_code for u in tool_units.add_units(admin, kind.id, 100)]
     people = [residents.save_resident(admin, residents.ResidentInput(f"居民{i}", make_id(seq=f"{i:03d}"))).id
               for i in range(100)]
     rounds = list(zip(codes, people, strict=False))
@@ -159,7 +159,7 @@ def test_two_windows_racing_to_lend_the_same_unit_one_wins_each_time(site_db, ad
     assert all("借出" in outcome for _code, _name, outcome in outcomes if outcome != "won")
     assert {name for _code, name, outcome in outcomes if outcome == "won"} == {"一号窗口", "二号窗口"}
     assert m.LoanItem.select().count() == 100
-    assert m.ToolUnit.select().where(m.ToolUnit.state == tools.ON_LOAN).count() == 100
+    assert m.ToolUnit.select().where(m.ToolUnit.state == tool_units.ON_LOAN).count() == 100
 
 
 def test_connection_killed_mid_save_leaves_nothing(site_db, admin, resident_id, monkeypatch):

@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 
 from gridstation.core.intake import intakes, residents
 from gridstation.core.rules.pinyin_keys import sort_key
-from gridstation.core.toolbox import tools
+from gridstation.core.toolbox import tool_units
 from gridstation.reports import labels
 from gridstation.ui.context import AppContext
 from gridstation.ui.pages.intake_page import IntakePage
@@ -75,8 +75,8 @@ def test_roster_search_box_by_keyboard(qtbot, db_path, admin):
 
 def test_labels_and_the_reservation_list_are_in_pinyin_order(qtbot, db_path, admin):
     for name in ["钻孔机", "电钻", "梯子", "扳手"]:
-        kind = tools.save_kind(admin, tools.KindInput(name=name))
-        tools.add_units(admin, kind.id, 1)
+        kind = tool_units.save_kind(admin, tool_units.KindInput(name=name))
+        tool_units.add_units(admin, kind.id, 1)
     order = ["扳手", "电钻", "梯子", "钻孔机"]
     assert [item.kind for item in labels.label_items()] == order
     page = ToolsPage(AppContext(target=str(db_path), staff=admin))

@@ -14,7 +14,7 @@ from gridstation.core.rules import idcard
 from gridstation.core.storage import models as m
 from gridstation.core.storage import settings
 from gridstation.core.storage.db import write_transaction
-from gridstation.core.toolbox import tools
+from gridstation.core.toolbox import lending, loan_lists, reservations, returns, tool_units
 from gridstation.core.toolbox.tool_stocktake import stock_take
 from gridstation.ui.context import AppContext
 from gridstation.ui.pages.tools_page import ToolsPage
@@ -29,10 +29,10 @@ SCREENSHOT = Path("/tmp/tools_page.png")
 @pytest.fixture
 def stock(admin) -> dict[str, m.Resident]:
     """Drills GJ-0001..3 (¥50, three parts), ladders GJ-0004..5 (no deposit); two residents."""
-    drill = tools.save_kind(admin, tools.KindInput("电钻", "电动工具", 7, "50", "佩戴护目镜", ["钻头", "充电器", "工具箱"]))
-    ladder = tools.save_kind(admin, tools.KindInput("梯子", "登高", 3, "0", "两人配合使用"))
-    tools.add_units(admin, drill.id, 3)
-    tools.add_units(admin, ladder.id, 2)
+    drill = tool_units.save_kind(admin, tool_units.KindInput("电钻", "电动工具", 7, "50", "佩戴护目镜", ["钻头", "充电器", "工具箱"]))
+    ladder = tool_units.save_kind(admin, tool_units.KindInput("梯子", "登高", 3, "0", "两人配合使用"))
+    tool_units.add_units(admin, drill.id, 3)
+    tool_units.add_units(admin, ladder.id, 2)
     return {
         "zhang": residents.save_resident(admin, residents.ResidentInput("张三", make_id(seq="771"), phone="13800138000")),
         "li": residents.save_resident(admin, residents.ResidentInput("李四", make_id(seq="773"), phone="13900139000")),
@@ -94,10 +94,10 @@ def test_lend_two_units_and_return_one_damaged_one_fine(qtbot, page, stock):
 
     press(qtbot, edit, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     assert page.lending.banner.look == "ok", page.ui.lendBannerText.text()
-    loan = tools.loan_rows(tools.LoanFilter(resident_id=stock["zhang"].id))[0].loan
+    loan = loan_lists.loan_rows(loan_lists.LoanFilter(resident_id=stock["zhang"].id))[0].loan
     assert loan.slip_no in page.ui.lendBannerText.text()
     assert loan.deposit_fen == 5000 and loan.staff.username == "admin"
-    assert tools.get_unit("GJ-0001").state == tools.get_unit("GJ-0004").state == tools.ON_LOAN
+    assert tool_units.get_unit("GJ-0001").state == tool_units.get_unit("GJ-0004").state == tool_units.ON_LOAN
     assert page.lending.codes() == [] and page.lending.resident is None
 
     press(qtbot, page, Qt.Key.Key_F6)
@@ -108,7 +108,7 @@ def test_lend_two_units_and_return_one_damaged_one_fine(qtbot, page, stock):
     parts = page.ui.returnPartsList
     assert [parts.item(i).checkState() for i in range(parts.count())] == [Qt.CheckState.Checked] * 3
     press(qtbot, ret, Qt.Key.Key_2, Qt.KeyboardModifier.AltModifier)
-    assert page.returns.condition() == tools.DAMAGED
+    assert page.returns.condition() == tool_units.DAMAGED
     assert page.ui.refundEdit.text() == "0.00"
     type_text(qtbot, page.ui.returnNotesEdit, "钻头断了")
     press(qtbot, page.ui.returnNotesEdit, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
@@ -120,14 +120,14 @@ def test_lend_two_units_and_return_one_damaged_one_fine(qtbot, page, stock):
     assert "已全部归还" in page.ui.returnBannerText.text() and "押金扣留 ¥50.00" in page.ui.returnBannerText.text()
     assert page.ui.returnLog.count() == 2
 
-    assert tools.get_unit("GJ-0001").state == tools.REPAIR
-    assert tools.get_unit("GJ-0004").state == tools.AVAILABLE
-    loan = tools.get_loan(loan.slip_no)
-    assert loan.deposit_refunded_fen == 0 and tools.deposit_kept_fen(loan) == 5000
-    damaged = m.LoanItem.get(m.LoanItem.unit == tools.get_unit("GJ-0001"))
-    assert (damaged.return_condition, damaged.return_notes) == (tools.DAMAGED, "钻头断了")
-    assert [e.to_state for e in tools.unit_history("GJ-0001")] == ["维修", "借出", "在库"]
-    assert [e.to_state for e in tools.unit_history("GJ-0004")] == ["在库", "借出", "在库"]
+    assert tool_units.get_unit("GJ-0001").state == tool_units.REPAIR
+    assert tool_units.get_unit("GJ-0004").state == tool_units.AVAILABLE
+    loan = lending.get_loan(loan.slip_no)
+    assert loan.deposit_refunded_fen == 0 and lending.deposit_kept_fen(loan) == 5000
+    damaged = m.LoanItem.get(m.LoanItem.unit == tool_units.get_unit("GJ-0001"))
+    assert (damaged.return_condition, damaged.return_notes) == (tool_units.DAMAGED, "钻头断了")
+    assert [e.to_state for e in tool_units.unit_history("GJ-0001")] == ["维修", "借出", "在库"]
+    assert [e.to_state for e in tool_units.unit_history("GJ-0004")] == ["在库", "借出", "在库"]
     actions = [a.action for a in m.AuditLog.select().where(m.AuditLog.entity == "loan").order_by(m.AuditLog.id)]
     assert actions == ["借出", "归还", "归还"]
 
@@ -138,11 +138,11 @@ def test_lend_two_units_and_return_one_damaged_one_fine(qtbot, page, stock):
 
 def test_each_kind_of_refusal_looks_different_and_stores_nothing(qtbot, db_path, head, stock):
     li = stock["li"]
-    tools.lend(head, li.id, ["GJ-0001"])
-    ladder = tools.kind_by_name("梯子")
-    tools.set_unit_state(head, "GJ-0005", tools.REPAIR)
+    lending.lend(head, li.id, ["GJ-0001"])
+    ladder = tool_units.kind_by_name("梯子")
+    tool_units.set_unit_state(head, "GJ-0005", tool_units.REPAIR)
     tomorrow = dt.date.today() + dt.timedelta(days=1)
-    tools.reserve(head, li.id, ladder.id, tomorrow, tomorrow + dt.timedelta(days=1))
+    reservations.reserve(head, li.id, ladder.id, tomorrow, tomorrow + dt.timedelta(days=1))
     with write_transaction():
         settings.put("loan_limit_units", 1)
     desk = open_page(qtbot, db_path, head)
@@ -164,7 +164,7 @@ def test_each_kind_of_refusal_looks_different_and_stores_nothing(qtbot, db_path,
 
 def test_overdue_borrower_needs_the_head_and_a_reason(qtbot, db_path, admin, clerk, stock):
     lent = dt.datetime.combine(dt.date.today() - dt.timedelta(days=20), dt.time(10))
-    tools.lend(admin, stock["zhang"].id, ["GJ-0002"], lent_at=lent, due_date=lent.date() + dt.timedelta(days=7))
+    lending.lend(admin, stock["zhang"].id, ["GJ-0002"], lent_at=lent, due_date=lent.date() + dt.timedelta(days=7))
     clerk_page = open_page(qtbot, db_path, clerk)
     assert not clerk_page.ui.overrideEdit.isEnabled()
     find_borrower(qtbot, clerk_page, "zs")
@@ -209,19 +209,19 @@ def test_returning_a_unit_not_on_loan_is_refused(qtbot, page):
 
 
 def test_slip_qr_code_lists_units_still_out_and_renews(qtbot, page, admin, stock):
-    loan = tools.lend(admin, stock["zhang"].id, ["GJ-0001", "GJ-0004"])
+    loan = lending.lend(admin, stock["zhang"].id, ["GJ-0001", "GJ-0004"])
     press(qtbot, page, Qt.Key.Key_F6)
     scan(qtbot, page.ui.returnScanEdit, loan.slip_no)
     assert "GJ-0001" in page.ui.returnCard.text() and "2 件未还" in page.ui.returnBannerText.text()
     press(qtbot, page.ui.returnScanEdit, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
-    assert page.returns.banner.look == "ok" and tools.get_loan(loan.slip_no).renewals == 1
+    assert page.returns.banner.look == "ok" and lending.get_loan(loan.slip_no).renewals == 1
 
 
 def test_overdue_tab_masks_the_phone_and_records_a_call(qtbot, db_path, admin, stock, tmp_path):
     from openpyxl import load_workbook
 
     lent = dt.datetime.combine(dt.date.today() - dt.timedelta(days=12), dt.time(10))
-    loan = tools.lend(admin, stock["zhang"].id, ["GJ-0002"], lent_at=lent, due_date=lent.date() + dt.timedelta(days=2))
+    loan = lending.lend(admin, stock["zhang"].id, ["GJ-0002"], lent_at=lent, due_date=lent.date() + dt.timedelta(days=2))
     page = open_page(qtbot, db_path, admin)
     assert page.ui.tabs.tabText(2).endswith("· 1")
     press(qtbot, page, Qt.Key.Key_F7)
@@ -253,16 +253,16 @@ def test_catalogue_tab_adds_a_kind_and_units(qtbot, page):
     page.ui.kindDepositEdit.setText("20")
     type_text(qtbot, page.ui.kindPartsEdit, "疏通器、手套")
     page.ui.saveKindButton.click()
-    kind = tools.kind_by_name("通下水道工具")
-    assert tools.parts_of(kind) == ["疏通器", "手套"] and kind.deposit_fen == 2000
+    kind = tool_units.kind_by_name("通下水道工具")
+    assert tool_units.parts_of(kind) == ["疏通器", "手套"] and kind.deposit_fen == 2000
     page.ui.addCountSpin.setValue(2)
     page.ui.addUnitsButton.click()
-    assert [u.asset_code for u in tools.unit_rows(kind.id)] == ["GJ-0006", "GJ-0007"]
+    assert [u.asset_code for u in tool_units.unit_rows(kind.id)] == ["GJ-0006", "GJ-0007"]
     assert page.catalogue.units_model.rowCount() == 2
     page.ui.unitsTable.selectRow(0)
-    page.ui.unitStateCombo.setCurrentText(tools.REPAIR)
+    page.ui.unitStateCombo.setCurrentText(tool_units.REPAIR)
     page.ui.setStateButton.click()
-    assert tools.get_unit("GJ-0006").state == tools.REPAIR
+    assert tool_units.get_unit("GJ-0006").state == tool_units.REPAIR
     assert page.catalogue.history_model.rowCount() == 2
 
 
@@ -279,7 +279,7 @@ def test_reserve_tab_books_a_kind(qtbot, page, stock):
 
 
 def test_stock_take_tab_reports_a_foreign_code(qtbot, page, admin, stock):
-    tools.lend(admin, stock["zhang"].id, ["GJ-0001"])
+    lending.lend(admin, stock["zhang"].id, ["GJ-0001"])
     press(qtbot, page, Qt.Key.Key_F10)
     edit = page.ui.stockScanEdit
     for code in ("GJ-0002", "GJ-0001", "XQ-2023-001"):
@@ -327,14 +327,14 @@ def test_catalogue_tab_sets_a_purchase_date_and_a_photo(qtbot, page, tmp_path, m
     page.ui.purchaseCheck.setChecked(True)
     page.ui.purchaseDateEdit.setDate(QDate(bought.year, bought.month, bought.day))
     page.ui.addUnitsButton.click()
-    added = tools.get_unit("GJ-0006")
+    added = tool_units.get_unit("GJ-0006")
     assert added.kind.name == "梯子" and added.purchase_date == bought
     shown = [page.catalogue.units_model.index(r, 2).data() for r in range(page.catalogue.units_model.rowCount())]
     assert shown == ["", "", f"{bought:%Y-%m-%d}"]
     page.ui.purchaseCheck.setChecked(False)
     type_text(qtbot, page.ui.addCodesEdit, "OLD-7")
     page.ui.addCodesButton.click()
-    assert tools.get_unit("OLD-7").purchase_date is None
+    assert tool_units.get_unit("OLD-7").purchase_date is None
 
     picture = tmp_path / "梯子.png"
     image = QImage(120, 80, QImage.Format.Format_RGB32)
@@ -344,7 +344,7 @@ def test_catalogue_tab_sets_a_purchase_date_and_a_photo(qtbot, page, tmp_path, m
     assert not page.ui.kindPhotoLabel.pixmap().isNull()
     page.ui.saveKindButton.click()
     assert "已保存" in page.ui.catalogueMessage.text()
-    ladder = tools.kind_by_name("梯子")
+    ladder = tool_units.kind_by_name("梯子")
     assert tool_photos.photo_bytes(ladder.photo) == picture.read_bytes()
 
     page.ui.kindsTable.selectRow(kinds.index("电钻"))
@@ -355,7 +355,7 @@ def test_catalogue_tab_sets_a_purchase_date_and_a_photo(qtbot, page, tmp_path, m
     assert page.grab().save("/tmp/tools_catalogue.png")
     page.ui.clearPhotoButton.click()
     page.ui.saveKindButton.click()
-    assert tools.kind_by_name("梯子").photo == ""
+    assert tool_units.kind_by_name("梯子").photo == ""
 
 
 def xlsx_rows(path: Path) -> list[list[str]]:
@@ -365,7 +365,7 @@ def xlsx_rows(path: Path) -> list[list[str]]:
 
 
 def test_catalogue_exports_the_units_listed(qtbot, page, admin, tmp_path):
-    tools.set_unit_state(admin, "GJ-0005", tools.REPAIR)
+    tool_units.set_unit_state(admin, "GJ-0005", tool_units.REPAIR)
     press(qtbot, page, Qt.Key.Key_F8)
     page.ui.kindsTable.selectRow([r.kind.name for r in page.catalogue.kinds].index("梯子"))
     rows = xlsx_rows(page.catalogue.export_units(tmp_path / "ladders.xlsx"))
@@ -381,10 +381,10 @@ def test_catalogue_exports_the_units_listed(qtbot, page, admin, tmp_path):
 
 def test_borrower_loans_export_holds_the_listed_loans_with_the_id_masked(qtbot, page, admin, stock, tmp_path):
     zhang, li = stock["zhang"], stock["li"]
-    first = tools.lend(admin, zhang.id, ["GJ-0001", "GJ-0004"])
-    tools.return_unit(admin, "GJ-0004")
-    second = tools.lend(admin, zhang.id, ["GJ-0002"])
-    tools.lend(admin, li.id, ["GJ-0003"])  # another borrower's loan: not in 张三's list
+    first = lending.lend(admin, zhang.id, ["GJ-0001", "GJ-0004"])
+    returns.return_unit(admin, "GJ-0004")
+    second = lending.lend(admin, zhang.id, ["GJ-0002"])
+    lending.lend(admin, li.id, ["GJ-0003"])  # another borrower's loan: not in 张三's list
     assert page.lending.export_loans(tmp_path / "none.xlsx") is None
     assert "请先查找居民" in page.ui.lendBannerText.text() and not (tmp_path / "none.xlsx").exists()
     find_borrower(qtbot, page, "zs")
