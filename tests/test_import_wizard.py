@@ -32,7 +32,7 @@ def wizard(qtbot, db_path, admin):
     yield dialog
     if dialog.worker is not None:
         dialog.worker.cancel()
-        dialog.worker.wait()
+        qtbot.waitUntil(lambda: dialog.worker is None, timeout=30000)
 
 
 def idle(qtbot, wizard):

@@ -15,7 +15,7 @@ from PySide6.QtCore import QDate, QDateTime, QLocale, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QListWidget, QListWidgetItem, QVBoxLayout
 
-from gridstation.core import idcard, printouts, residents, tools
+from gridstation.core import idcard, residents, tools
 from gridstation.core import models as m
 from gridstation.core.accounts import HEAD
 from gridstation.core.errors import DomainError
@@ -309,17 +309,15 @@ class LendTab:
         return loan
 
     def print_slip(self, slip_no: str) -> Path | None:
-        """Write the 借用单 PDF and open the preview (recorded as a preview; printing it is recorded too)."""
-        from gridstation.reports.loan_slip import write_loan_slip
-        from gridstation.ui.printing import new_pdf_path, preview_document
+        """Write the 借用单 PDF off the GUI thread and open the preview (recorded as 预览; a print is recorded too)."""
+        # late import: the preview loads QtPdf and the print support, which start-up does not need
+        from gridstation.ui.printing import preview_loan_slip
 
         try:
-            path = write_loan_slip(slip_no, new_pdf_path(slip_no))
-            preview_document(self.page, self.ctx.staff, path, f"借用单 {slip_no}", printouts.SLIP, slip_no)
+            return preview_loan_slip(self.page, self.ctx.staff, slip_no)
         except DomainError as exc:
             self.banner.refuse(exc)
             return None
-        return path
 
     def clear(self, keep_message: bool = False) -> None:
         """Ready for the next borrower: basket, borrower and form emptied, focus on the search."""
