@@ -31,6 +31,7 @@ from gridstation.core.ledger_import import (ImportOptions, ImportReport, Service
 from gridstation.ui.background import BackgroundOp, Work
 from gridstation.ui.context import AppContext
 from gridstation.ui.forms import load_form
+from gridstation.ui.keyboard import button_keys
 
 CHOOSE, MAPPING, PREVIEW, RESULT = range(4)
 STEPS = {CHOOSE: "选择台账文件", MAPPING: "核对列的对应关系", PREVIEW: "预览与检查", RESULT: "导入结果"}
@@ -138,6 +139,9 @@ class ImportWizard(QDialog):
         # Enter goes forward (下一步, then 导入), never to 浏览… which would open the file dialog.
         for button in (self.ui.browseButton, self.ui.templateButton, self.ui.backButton, self.ui.cancelButton):
             button.setAutoDefault(False)
+        # Esc is 取消 (stop the running step first), not QDialog's plain close.
+        button_keys((self.ui.browseButton, "Ctrl+O"), (self.ui.templateButton, "Ctrl+T"), (self.ui.backButton, "Alt+Left"),
+                    (self.ui.cancelButton, "Esc"))
         self.resize(960, 640)
         self._kind_changed()
         self._go(CHOOSE)
@@ -164,7 +168,7 @@ class ImportWizard(QDialog):
         self.ui.importButton.setEnabled(not busy and self.preview is not None)
         self.ui.nextButton.setDefault(step in (CHOOSE, MAPPING))
         self.ui.importButton.setDefault(step == PREVIEW)
-        self.ui.cancelButton.setText("关闭" if step == RESULT and not busy else "取消")
+        self.ui.cancelButton.setText("关闭 (Esc)" if step == RESULT and not busy else "取消 (Esc)")
         self.ui.progressBar.setVisible(busy)
 
     def _kind_changed(self) -> None:
