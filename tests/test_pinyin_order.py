@@ -56,16 +56,18 @@ def test_roster_search_box_by_keyboard(qtbot, db_path, admin):
     page.show()
     activate(qtbot, page)
     page.ui.tabs.setCurrentIndex(2)
+    qtbot.waitUntil(lambda: page.roster_job is None)  # the roster is read in the background
     names = [page.roster_model.row_at(i).resident.name for i in range(page.roster_model.rowCount())]
     assert names == PINYIN_ORDER
     page.ui.rosterSearchEdit.setFocus()
     qtbot.keyClicks(page.ui.rosterSearchEdit, "lx")
     qtbot.keyClick(page.ui.rosterSearchEdit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: page.roster_job is None)
     assert [page.roster_model.row_at(i).resident.name for i in range(page.roster_model.rowCount())] == ["李霞"]
     assert "找到 1 人" in page.ui.rosterSummary.text()
     page.ui.rosterSearchEdit.clear()
     type_text(qtbot, page.ui.rosterSearchEdit, "周")  # no Enter: the list follows the typing
-    qtbot.waitUntil(lambda: not page.roster_search_timer.isActive())
+    qtbot.waitUntil(lambda: not page.roster_search_timer.isActive() and page.roster_job is None)
     assert [page.roster_model.row_at(i).resident.name for i in range(page.roster_model.rowCount())] == ["周红"]
 
 
