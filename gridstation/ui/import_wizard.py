@@ -5,21 +5,21 @@ gets a drop-down, preset from the catalogue's names, codes and aliases (or the s
 choice); a value nothing matches must be chosen before the preview. The preview then states the
 whole mapping (sheets read, column → field, value → service) above the rows and their reasons.
 
-Reading, the preview (a dry run of the real import) and the import itself run on a worker thread
-that only calls core functions and reports through signals: it never touches a widget, so the
-counter stays responsive while 100 000 rows are checked. Cancelling sets an event the import polls;
-the import's transaction is then rolled back and nothing is written.
+Reading, the preview (a dry run of the real import) and the import itself run off the GUI thread
+through the UI's one background helper (``ui.background``), which only calls core functions and
+never touches a widget, so the counter stays responsive while 100 000 rows are checked. Cancelling
+stops the job at its next progress report; the import's transaction is then rolled back and
+nothing is written.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QThread, Signal
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QComboBox, QDialog, QFileDialog, QTableWidgetItem, QWidget
 
@@ -35,9 +35,10 @@ from gridstation.core.ledgers.ledger_import import (
 )
 from gridstation.core.rules.errors import DomainError
 from gridstation.core.station import catalog
-from gridstation.core.storage import db as dbmod
+from gridstation.ui.background import BackgroundOp, Work
 from gridstation.ui.context import AppContext
 from gridstation.ui.forms import load_form
+from gridstation.ui.keyboard import button_keys
 
 CHOOSE, MAPPING, PREVIEW, RESULT = range(4)
 STEPS = {CHOOSE: "选择台账文件", MAPPING: "核对列的对应关系", PREVIEW: "预览与检查", RESULT: "导入结果"}
@@ -45,37 +46,7 @@ NOT_IMPORTED = "（不导入）"
 CHOOSE_SERVICE, SKIP_SERVICE = "（请选择）", "（不导入这些行）"
 BAD_ROW, BAD_CELL = QColor("#fde2e1"), QColor("#f4a6a0")
 AREA = {"residents": "resident", "intakes": "intake", "tools": "tools", "loans": "tools"}
-Job = Callable[[Callable[[int, int], None], Callable[[], bool]], Any]
-
-
-class Worker(QThread):
-    """Runs one core job off the GUI thread with its own database connection; reports by signals only."""
-
-    progressed = Signal(int, int)
-    succeeded = Signal(object)
-    failed = Signal(str)
-
-    def __init__(self, job: Job, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._job = job
-        self._stop = threading.Event()
-
-    def cancel(self) -> None:
-        self._stop.set()
-
-    def run(self) -> None:
-        database = dbmod.current()
-        database.connect(reuse_if_open=True)
-        try:
-            result = self._job(self.progressed.emit, self._stop.is_set)
-        except DomainError as exc:
-            self.failed.emit(exc.message)
-        except Exception as exc:  # anything else still ends in a message, and the transaction rolled back
-            self.failed.emit(f"处理时出错，未写入任何数据：{exc}")
-        else:
-            self.succeeded.emit(result)
-        finally:
-            database.close()
+STOPPED = "已取消，没有写入任何数据。"
 
 
 class PreviewModel(QAbstractTableModel):
@@ -145,7 +116,7 @@ def _shown(value: object) -> str:
 
 
 class ImportWizard(QDialog):
-    """Four steps in one dialog; each long step runs on a Worker with the progress bar shown."""
+    """Four steps in one dialog; each long step runs in the background with the progress bar shown."""
 
     finished_import = Signal(object)  # the ImportReport of a real import
 
@@ -155,7 +126,7 @@ class ImportWizard(QDialog):
         self.ledger: ledger_read.Ledger | None = None
         self.preview: ImportReport | None = None
         self.report: ImportReport | None = None
-        self.worker: Worker | None = None
+        self.worker: BackgroundOp | None = None  # the step running in the background
         self.combos: dict[str, QComboBox] = {}
         self.service_combos: dict[str, QComboBox] = {}
         self.matches: list[ServiceMatch] = []
@@ -175,6 +146,9 @@ class ImportWizard(QDialog):
         # Enter goes forward (下一步, then 导入), never to 浏览… which would open the file dialog.
         for button in (self.ui.browseButton, self.ui.templateButton, self.ui.backButton, self.ui.cancelButton):
             button.setAutoDefault(False)
+        # Esc is 取消 (stop the running step first), not QDialog's plain close.
+        button_keys((self.ui.browseButton, "Ctrl+O"), (self.ui.templateButton, "Ctrl+T"), (self.ui.backButton, "Alt+Left"),
+                    (self.ui.cancelButton, "Esc"))
         self.resize(960, 640)
         self._kind_changed()
         self._go(CHOOSE)
@@ -201,7 +175,7 @@ class ImportWizard(QDialog):
         self.ui.importButton.setEnabled(not busy and self.preview is not None)
         self.ui.nextButton.setDefault(step in (CHOOSE, MAPPING))
         self.ui.importButton.setDefault(step == PREVIEW)
-        self.ui.cancelButton.setText("关闭" if step == RESULT and not busy else "取消")
+        self.ui.cancelButton.setText("关闭 (Esc)" if step == RESULT and not busy else "取消 (Esc)")
         self.ui.progressBar.setVisible(busy)
 
     def _kind_changed(self) -> None:
@@ -407,7 +381,7 @@ class ImportWizard(QDialog):
         self.ui.resultSummary.setText("正在导入…")
         self.ui.resultText.setPlainText("")
         self._run(lambda progress, cancel: run_import(ledger, actor, options, progress=progress, cancel=cancel),
-                  self._imported, failed=self._import_failed)
+                  self._imported, failed=self._import_failed, cancelled=lambda: self._import_failed(f"导入{STOPPED}"))
 
     def _imported(self, report: ImportReport) -> None:
         self.report = report
@@ -422,28 +396,30 @@ class ImportWizard(QDialog):
 
     # ------------------------------------------------------------ the worker
 
-    def _run(self, job: Job, done: Callable[[Any], None], *, failed: Callable[[str], None] | None = None) -> None:
+    def _run(self, job: Work, done: Callable[[Any], None], *, failed: Callable[[str], None] | None = None,
+             cancelled: Callable[[], None] | None = None) -> None:
         self.ui.progressBar.setRange(0, 0)
-        worker = Worker(job, self)
-        worker.progressed.connect(self._progress)
-        worker.succeeded.connect(done)
-        worker.failed.connect(failed or self.ui.messageLabel.setText)
-        worker.finished.connect(lambda: self._worker_done(worker))
-        self.worker = worker
+
+        def ending(callback: Callable[..., None]) -> Callable[..., None]:
+            def end(*args: Any) -> None:
+                # A step that starts the next one from its result (services matched -> preview) puts
+                # the next op in ``self.worker``; only the one that ended is let go.
+                if self.worker is op:
+                    self.worker = None
+                callback(*args)
+                self._buttons()
+            return end
+
+        op = BackgroundOp(self, job, done=ending(done), failed=ending(failed or self.ui.messageLabel.setText),
+                          cancelled=ending(cancelled or (lambda: self.ui.messageLabel.setText(STOPPED))),
+                          progress=self._progress)
+        self.worker = op
         self._buttons()
-        worker.start()
+        op.start()
 
     def _progress(self, done: int, total: int) -> None:
         self.ui.progressBar.setRange(0, max(total, 1))
         self.ui.progressBar.setValue(done)
-
-    def _worker_done(self, worker: Worker) -> None:
-        """A step that starts the next one from its result (services matched -> preview) has already
-        put the next worker in ``self.worker``; only the one that finished is let go."""
-        worker.deleteLater()
-        if self.worker is worker:
-            self.worker = None
-        self._buttons()
 
     def cancel(self) -> None:
         """Stop the running step (nothing is written), or close the wizard when nothing runs."""
@@ -453,9 +429,9 @@ class ImportWizard(QDialog):
         self.reject()
 
     def reject(self) -> None:
+        """Closing stops a running step; its answer is dropped once the wizard is gone, so nothing waits."""
         if self.worker is not None:
             self.worker.cancel()
-            self.worker.wait()
         super().reject()
 
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, QSize, Qt
-from PySide6.QtGui import QGuiApplication, QKeyEvent
-from PySide6.QtWidgets import QDateTimeEdit, QWidget
+from PySide6.QtGui import QGuiApplication, QKeyEvent, QKeySequence
+from PySide6.QtWidgets import QAbstractButton, QDateTimeEdit, QWidget
 
 
 class _OneTabStop(QObject):
@@ -45,6 +45,13 @@ def tab_chain(*widgets: QWidget) -> None:
     """Tab visits ``widgets`` in this order (widgets built after a form are otherwise visited last)."""
     for first, second in zip(widgets, widgets[1:], strict=False):
         QWidget.setTabOrder(first, second)
+
+
+def button_keys(*pairs: tuple[QAbstractButton, str]) -> None:
+    """Give each button the keys its label shows. A button's own key works only while the button is
+    shown and enabled, so pages and tabs that are not on screen can use the same keys."""
+    for button, keys in pairs:
+        button.setShortcut(QKeySequence(keys))
 
 
 def _tab_stop(start: QWidget, forward: bool, wanted: Callable[[QWidget], bool]) -> QWidget | None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtWidgets import QWidget
@@ -15,7 +16,7 @@ from PySide6.QtWidgets import QWidget
 from gridstation.core.rules.errors import DomainError
 from gridstation.core.station import printouts
 from gridstation.core.storage import models as m
-from gridstation.ui.background import IsCancelled, Progress, run_and_wait
+from gridstation.ui.background import run_and_wait
 from gridstation.ui.pdf_preview import PdfPreviewDialog, show_pdf
 
 
@@ -37,22 +38,42 @@ def preview_document(parent: QWidget | None, staff: m.Staff | None, path: Path, 
                     on_printed=lambda: printouts.record(staff, document, ref, printed=True))
 
 
-def preview_receipt(parent: QWidget, staff: m.Staff | None, serial: str) -> Path:
-    """Write the 受理回执 for ``serial`` and open it in the preview; returns the PDF path.
+def preview_written(parent: QWidget, staff: m.Staff | None, write: Callable[[Path], Path], stem: str, *,
+                    title: str, document: printouts.Document, ref: str, dialog: str) -> Path:
+    """Write a document with ``write(path)`` off the GUI thread, then preview and record it; returns the path.
 
-    The PDF is written off the GUI thread (the session's first document also loads the fonts,
-    about half a second); a refusal is raised as the DomainError it was.
+    The session's first document also loads ReportLab and the fonts (most of a second), so the
+    write must not run on the GUI thread; a refusal is raised as the DomainError it was.
     """
-    path = new_pdf_path(serial)
+    path = new_pdf_path(stem)
+    ok, outcome = run_and_wait(parent, lambda _progress, _cancelled: write(path), dialog=dialog)
+    if not ok:
+        raise DomainError(outcome)
+    preview_document(parent, staff, path, title, document, ref)
+    return path
 
-    def write(_progress: Progress, _cancelled: IsCancelled) -> Path:
+
+def preview_receipt(parent: QWidget, staff: m.Staff | None, serial: str) -> Path:
+    """Write the 受理回执 for ``serial`` off the GUI thread and open it in the preview; returns the PDF path."""
+
+    def write(path: Path) -> Path:
         # late import: ReportLab takes most of a second to load; the first receipt loads it here, off the GUI thread
         from gridstation.reports.receipt import write_receipt
 
         return write_receipt(serial, path)
 
-    ok, outcome = run_and_wait(parent, write, dialog="正在生成回执……")
-    if not ok:
-        raise DomainError(outcome)
-    preview_document(parent, staff, path, f"受理回执 {serial}", printouts.RECEIPT, serial)
-    return path
+    return preview_written(parent, staff, write, serial, title=f"受理回执 {serial}", document=printouts.RECEIPT,
+                           ref=serial, dialog="正在生成回执……")
+
+
+def preview_loan_slip(parent: QWidget, staff: m.Staff | None, slip_no: str) -> Path:
+    """Write the 借用单 ``slip_no`` off the GUI thread and open it in the preview; returns the PDF path."""
+
+    def write(path: Path) -> Path:
+        # late import: ReportLab takes most of a second to load; the first slip loads it here, off the GUI thread
+        from gridstation.reports.loan_slip import write_loan_slip
+
+        return write_loan_slip(slip_no, path)
+
+    return preview_written(parent, staff, write, slip_no, title=f"借用单 {slip_no}", document=printouts.SLIP,
+                           ref=slip_no, dialog="正在生成借用单……")

@@ -16,6 +16,7 @@ from gridstation.ui.background import BackgroundOp, IsCancelled, Progress, run_i
 from gridstation.ui.context import AppContext
 from gridstation.ui.feedback import show_message
 from gridstation.ui.forms import load_form
+from gridstation.ui.keyboard import button_keys
 from gridstation.ui.table_model import Column, PagedTableModel, setup_table
 
 
@@ -44,6 +45,8 @@ class StaffTab(QWidget):
         self.ui.resetButton.clicked.connect(self.reset_password)
         self.ui.toggleButton.clicked.connect(self.toggle_active)
         self.ui.roleButton.clicked.connect(self.change_role)
+        button_keys((self.ui.changePasswordButton, "Ctrl+S"), (self.ui.addButton, "Ctrl+N"), (self.ui.resetButton, "Ctrl+R"),
+              (self.ui.toggleButton, "Ctrl+T"), (self.ui.roleButton, "Ctrl+E"))
         self.ui.staffGroup.setVisible(accounts.reaches(ctx.role, accounts.ADMIN))
         self.refresh()
 
@@ -126,6 +129,7 @@ class AuditTab(QWidget):
                        self.ui.fromDate.dateChanged, self.ui.toDate.dateChanged):
             signal.connect(lambda *_changed: self.model.reload())  # the signal's value is no fetch function
         self.ui.verifyButton.clicked.connect(self.verify)
+        button_keys((self.ui.verifyButton, "Ctrl+K"))
 
     def _fetch(self, offset: int, limit: int) -> list:
         q = audit.query_entries(self.ctx.staff, username=self.ui.userFilterEdit.text(),
@@ -162,6 +166,8 @@ class BackupTab(QWidget):
         self.ui.restoreButton.clicked.connect(self.restore_selected)
         self.ui.browseButton.clicked.connect(self._browse)
         self.ui.saveFolderButton.clicked.connect(self.save_folder)
+        button_keys((self.ui.browseButton, "Ctrl+O"), (self.ui.saveFolderButton, "Ctrl+S"), (self.ui.backupButton, "Ctrl+B"),
+              (self.ui.restoreButton, "Ctrl+R"))
         self.sqlite = not dbmod.is_url(ctx.target)
         self.setEnabled(self.sqlite)
 

@@ -33,7 +33,7 @@ def wizard(qtbot, db_path, admin):
     yield dialog
     if dialog.worker is not None:
         dialog.worker.cancel()
-        dialog.worker.wait()
+        qtbot.waitUntil(lambda: dialog.worker is None, timeout=30000)
 
 
 def idle(qtbot, wizard):
@@ -87,7 +87,7 @@ def test_choose_map_preview_bad_row_then_import_the_valid_rows(qtbot, wizard, tm
     assert "第3行“手机号”列" in wizard.ui.resultText.toPlainText()
     saved = residents.find_by_document(zhang)
     assert saved.name == "张三" and saved.notes == ""
-    assert wizard.ui.cancelButton.text() == "关闭"
+    assert wizard.ui.cancelButton.text() == "关闭 (Esc)"
 
 
 def test_cancelling_the_import_writes_nothing(qtbot, wizard, tmp_path):
@@ -99,7 +99,7 @@ def test_cancelling_the_import_writes_nothing(qtbot, wizard, tmp_path):
     assert not wizard.preview.problems
     before = snapshot()
     qtbot.mouseClick(wizard.ui.importButton, Qt.MouseButton.LeftButton)
-    assert wizard.ui.cancelButton.text() == "取消" and wizard.ui.progressBar.isVisible()
+    assert wizard.ui.cancelButton.text() == "取消 (Esc)" and wizard.ui.progressBar.isVisible()
     qtbot.mouseClick(wizard.ui.cancelButton, Qt.MouseButton.LeftButton)
     idle(qtbot, wizard)
     assert "已取消" in wizard.ui.resultSummary.text()
@@ -167,3 +167,33 @@ def test_an_intake_ledger_shows_the_service_mapping_step_and_the_mapping_in_the_
     idle(qtbot, wizard)
     assert wizard.report.written and wizard.report.created == 3 and wizard.report.registered == 2
     assert settings.get(SERVICE_MAP_SETTING) == {"办证": "unemployment"}
+
+
+def test_keys_on_the_buttons_go_forward_back_and_close(qtbot, wizard, tmp_path):
+    """Keyboard only: Enter is 下一步, Alt+← is 上一步, Esc is 取消, which closes the idle wizard."""
+    path = ledger(tmp_path / "居民台账.xlsx", [["张三", make_id("110101", "19900307", "771"), "", "星天地", ""]])
+    activate(qtbot, wizard)
+    assert wizard.kind == "residents" and "(Enter)" in wizard.ui.nextButton.text()  # 居民台账 comes first
+    type_text(qtbot, wizard.ui.fileEdit, str(path))
+    qtbot.keyClick(wizard.ui.fileEdit, Qt.Key.Key_Return)
+    idle(qtbot, wizard)
+    assert wizard.ui.pages.currentIndex() == import_wizard.MAPPING and "(Alt+←)" in wizard.ui.backButton.text()
+    with qtbot.waitSignal(wizard.ui.backButton.clicked, timeout=5000):
+        qtbot.keyClick(wizard.focusWidget(), Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)
+    assert wizard.ui.pages.currentIndex() == import_wizard.CHOOSE
+    assert wizard.ui.cancelButton.text() == "取消 (Esc)"
+    with qtbot.waitSignal(wizard.rejected, timeout=5000):
+        qtbot.keyClick(wizard.focusWidget(), Qt.Key.Key_Escape)
+    assert not wizard.isVisible()
+
+
+@pytest.mark.parametrize(("button", "keys"), [("browseButton", "Ctrl+O"), ("templateButton", "Ctrl+T")])
+def test_the_file_buttons_answer_the_keys_they_show(qtbot, wizard, button, keys):
+    widget = getattr(wizard.ui, button)
+    assert f"({keys})" in widget.text()
+    widget.clicked.disconnect()  # the key is under test here, not the file dialog it opens
+    activate(qtbot, wizard)
+    wizard.ui.fileEdit.setFocus()
+    key = Qt.Key.Key_O if keys == "Ctrl+O" else Qt.Key.Key_T
+    with qtbot.waitSignal(widget.clicked, timeout=5000):
+        qtbot.keyClick(wizard.ui.fileEdit, key, Qt.KeyboardModifier.ControlModifier)

@@ -7,6 +7,7 @@ printer is needed and the dialog, the painting and the audit entry are all the r
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
@@ -146,3 +147,27 @@ def test_a_pc_that_has_not_chosen_uses_the_printer_an_older_version_stored(admin
     assert local_settings.printer() == "旧版设置的打印机"
     local_settings.set_printer("")
     assert local_settings.printer() == ""  # chosen: the system's default printer
+
+
+def test_the_loan_slip_is_written_off_the_gui_thread_then_previewed_as_a_preview(qtbot, db_path, admin, monkeypatch):
+    from gridstation.reports import loan_slip
+
+    kind = tool_units.save_kind(admin, tool_units.KindInput("电钻", "电动工具", 7, "0"))
+    tool_units.add_units(admin, kind.id, 1)
+    zhang = residents.save_resident(admin, residents.ResidentInput(name="张三", doc_number=make_id()))
+    page = show_at_counter_size(qtbot, ToolsPage(AppContext(target=str(db_path), staff=admin)))
+    loan = lending.lend(admin, zhang.id, ["GJ-0001"])
+    writers: list[threading.Thread] = []
+    real = loan_slip.write_loan_slip
+
+    def watched(slip_no: str, out: Path) -> Path:
+        writers.append(threading.current_thread())
+        return real(slip_no, out)
+
+    monkeypatch.setattr(loan_slip, "write_loan_slip", watched)
+    path = page.lending.print_slip(loan.slip_no)
+    assert writers and writers[0] is not threading.main_thread()
+    assert path is not None and path.stat().st_size > 1000
+    assert [e.entity_id for e in entries("预览借用单")] == [loan.slip_no]
+    open_preview().close()
+    page.close()

@@ -7,7 +7,13 @@ character because demo data and imports compute keys for 100 000 names.
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
+
+# Keys are made a character at a time, so pypinyin's 2.5 MB dictionary of phrases is never used;
+# parsing it is one json.loads that holds the GIL for a quarter of a second, which froze the window
+# when a list read in the background (the pension roster's sort) was the first to need pinyin.
+os.environ.setdefault("PYPINYIN_NO_PHRASES", "1")
 
 MAX_SURNAME_READINGS = 3
 

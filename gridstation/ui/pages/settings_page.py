@@ -14,6 +14,7 @@ from gridstation.ui import local_settings
 from gridstation.ui.context import AppContext
 from gridstation.ui.feedback import show_message
 from gridstation.ui.forms import load_form
+from gridstation.ui.keyboard import button_keys
 
 
 class SettingsPage(QWidget):
@@ -31,6 +32,7 @@ class SettingsPage(QWidget):
         self.ui.saveStationButton.clicked.connect(self.save_station)
         self._add_rating_settings()
         self.ui.databaseButton.clicked.connect(self.choose_database)
+        button_keys((self.ui.saveStationButton, "Ctrl+S"), (self.ui.databaseButton, "Ctrl+D"))
         table = self.ui.serviceTable
         table.setColumnCount(5)
         table.setHorizontalHeaderLabels(["业务名称", "类别", "承诺时限（自然日）", "办理事项", "状态"])

@@ -31,12 +31,14 @@ from PySide6.QtCore import QDate, QMargins, Qt
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import QFileDialog, QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from gridstation.core.events.figures import EventTally
 from gridstation.core.statistics.stats import MonthlyStats, PeriodStats, monthly_stats, record_report
 from gridstation.core.statistics.stats_tables import Days, Money, Rate, count_axis, display
 from gridstation.core.storage import paths
 from gridstation.ui.background import BackgroundOp, Work
 from gridstation.ui.context import AppContext
 from gridstation.ui.forms import load_form
+from gridstation.ui.keyboard import button_keys
 
 RECEIVED_COLOR, COMPLETED_COLOR = QColor("#2f6db5"), QColor("#3f9a4f")
 PIE_COLORS = ["#2f6db5", "#e08a1e", "#3f9a4f", "#c0392b", "#8e5fb5", "#1b9aaa", "#a0785a", "#d35fa0"]
@@ -76,6 +78,16 @@ CARDS = [
          alert=lambda ms: ms.current.ratings.total.bad > 0),
 ]
 
+# The month's grid events (core/events/figures.py), one line under the cards: what the street office asks.
+EVENT_FIGURES: list[tuple[str, Callable[[EventTally], str]]] = [
+    ("发现", lambda t: f"{t.found} 件"),
+    ("网格内处置", lambda t: f"{t.in_grid} 件"),
+    ("上报街道", lambda t: f"{t.reported_up} 件"),
+    ("办结率", lambda t: display(Rate(t.completion_rate))),
+    ("按时办结率", lambda t: display(Rate(t.on_time_rate))),
+    ("逾期", lambda t: f"{t.overdue} 件"),
+]
+
 
 class StatsPage(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
@@ -98,6 +110,8 @@ class StatsPage(QWidget):
         self.ui.annualButton.clicked.connect(self.generate_annual)
         self.ui.excelButton.clicked.connect(self.export_excel)
         self.ui.cancelButton.clicked.connect(self.cancel_job)
+        button_keys((self.ui.monthlyButton, "Ctrl+M"), (self.ui.annualButton, "Ctrl+N"), (self.ui.excelButton, "Ctrl+E"),
+                    (self.ui.cancelButton, "Esc"))
         # The progress row keeps its place when hidden: a report starting must not squeeze the
         # charts (their axis labels turned to 「…」 while a report was generated).
         for widget in (self.ui.progressBar, self.ui.cancelButton):
@@ -170,6 +184,13 @@ class StatsPage(QWidget):
             value.style().unpolish(value)
             value.style().polish(value)
             detail.setText(card.detail(self.stats))
+        events = self.stats.current.events.total
+        for (_caption, value_of), label in zip(EVENT_FIGURES, self.event_labels, strict=True):
+            label.setText(value_of(events))
+        overdue = self.event_labels[-1]
+        overdue.setProperty("role", "error" if events.overdue else "")
+        overdue.style().unpolish(overdue)
+        overdue.style().polish(overdue)
         self._draw_charts(self.stats)
 
     def _build_cards(self) -> list[tuple[QLabel, QLabel]]:
@@ -198,7 +219,32 @@ class StatsPage(QWidget):
             columns = (len(CARDS) + 1) // 2  # two rows, however many cards
             grid.addWidget(frame, index // columns, index % columns)
             labels.append((value, detail))
+        grid.addWidget(self._build_event_line(), (len(CARDS) + 3) // 4, 0, 1, 4)
         return labels
+
+    def _build_event_line(self) -> QFrame:
+        """One row under the cards for the month's grid events: a caption and six figures."""
+        frame = QFrame()
+        frame.setObjectName("eventsLine")
+        frame.setStyleSheet("QFrame#eventsLine { background: #f7f9fc; border: 1px solid #d8dde6; border-radius: 4px; }")
+        row = QHBoxLayout(frame)
+        row.setContentsMargins(10, 3, 10, 3)
+        caption = QLabel("网格事件")
+        caption.setStyleSheet("font-weight: bold;")
+        row.addWidget(caption)
+        self.event_labels: list[QLabel] = []
+        for index, (name, _value_of) in enumerate(EVENT_FIGURES):
+            row.addSpacing(18)
+            name_label = QLabel(name)
+            name_label.setStyleSheet("color: #555555;")
+            value = QLabel("—")
+            value.setObjectName(f"eventValue{index}")
+            value.setStyleSheet("font-size: 15px; font-weight: bold;")
+            row.addWidget(name_label)
+            row.addWidget(value)
+            self.event_labels.append(value)
+        row.addStretch(1)
+        return frame
 
     def _chart_view(self, host: QWidget) -> QChartView:
         view = QChartView(QChart())

@@ -18,7 +18,6 @@ from gridstation.core.intake import residents
 from gridstation.core.rules import idcard
 from gridstation.core.rules.errors import DomainError
 from gridstation.core.rules.money import yuan
-from gridstation.core.station import printouts
 from gridstation.core.station.accounts import HEAD
 from gridstation.core.storage import models as m
 from gridstation.core.toolbox import lending, loan_lists, returns, tool_units
@@ -314,18 +313,15 @@ class LendTab(QWidget):
         return loan
 
     def print_slip(self, slip_no: str) -> Path | None:
-        """Write the 借用单 PDF and open the preview (recorded as a preview; printing it is recorded too)."""
-        # late import (start-up time): loaded on first use, after the window's first paint
-        from gridstation.reports.loan_slip import write_loan_slip
-        from gridstation.ui.printing import new_pdf_path, preview_document
+        """Write the 借用单 PDF off the GUI thread and open the preview (recorded as 预览; a print is recorded too)."""
+        # late import: the preview loads QtPdf and the print support, which start-up does not need
+        from gridstation.ui.printing import preview_loan_slip
 
         try:
-            path = write_loan_slip(slip_no, new_pdf_path(slip_no))
-            preview_document(self.page, self.ctx.staff, path, f"借用单 {slip_no}", printouts.SLIP, slip_no)
+            return preview_loan_slip(self.page, self.ctx.staff, slip_no)
         except DomainError as exc:
             self.banner.refuse(exc)
             return None
-        return path
 
     def clear(self, keep_message: bool = False) -> None:
         """Ready for the next borrower: basket, borrower and form emptied, focus on the search."""

@@ -7,15 +7,21 @@ import time
 from pathlib import Path
 
 import pytest
+from helpers import activate
 from PySide6.QtCharts import QAbstractBarSeries
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QFileDialog
+from PySide6.QtGui import QKeySequence
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QFileDialog, QFrame
+from test_events_figures import OCT_END, OCT_START, october  # noqa: F401 - the hand-counted October
+from test_stats import FEB, FEB_DAILY_COMPLETED, FEB_DAILY_RECEIVED, build_known_data
 
+from gridstation.core.statistics import stats
 from gridstation.core.storage import models as m
 from gridstation.reports import monthly
 from gridstation.ui.background import Cancelled
 from gridstation.ui.context import AppContext
-from gridstation.ui.pages.stats_page import CARDS, StatsPage
+from gridstation.ui.pages.stats_page import CARDS, EVENT_FIGURES, StatsPage
 from gridstation.ui.theme import apply_theme
 from tests.core.statistics.test_stats import FEB, FEB_DAILY_COMPLETED, FEB_DAILY_RECEIVED, build_known_data
 
@@ -100,14 +106,16 @@ def test_export_excel_writes_the_chosen_file_without_preview(qtbot, page, monkey
     assert Path(f"{chosen}.xlsx").exists() and page.preview is None
 
 
-def test_cancel_stops_the_job_and_leaves_no_file(qtbot, page, monkeypatch):
-    def slow(month, out, xlsx=None, *, progress, **kw):
-        for step in range(1000):
-            progress(step, 1000)
-            time.sleep(0.01)
-        raise AssertionError("the job was not cancelled")
+def slow_monthly(month, out, xlsx=None, *, progress, **kw):
+    """A monthly report that takes ten seconds unless it is cancelled."""
+    for step in range(1000):
+        progress(step, 1000)
+        time.sleep(0.01)
+    raise AssertionError("the job was not cancelled")
 
-    monkeypatch.setattr(monthly, "write_monthly", slow)
+
+def test_cancel_stops_the_job_and_leaves_no_file(qtbot, page, monkeypatch):
+    monkeypatch.setattr(monthly, "write_monthly", slow_monthly)
     page.ui.monthlyButton.click()
     qtbot.waitUntil(lambda: page.ui.progressBar.value() > 2, timeout=10_000)
     page.ui.cancelButton.click()
@@ -159,3 +167,65 @@ def test_a_report_running_leaves_the_charts_their_room(qtbot, page):
     qtbot.wait(50)
     assert [view.size() for view in (page.bars_view, page.pie_view, page.line_view)] == before
     page._set_running(False)
+
+
+def test_the_grid_event_line_shows_the_months_event_figures(qtbot, admin, db_path, october):
+    """The dashboard's 网格事件 row shows period_stats' event figures for the month (hand-counted October 2026)."""
+    apply_theme(QApplication.instance())
+    widget = StatsPage(AppContext(str(db_path), admin))
+    qtbot.addWidget(widget)
+    widget.resize(1148, 760)
+    widget.show()
+    widget.set_month(OCT_START)
+    qtbot.waitUntil(lambda: widget.figures_job is None and widget.stats is not None
+                    and widget.stats.month == OCT_START, timeout=30_000)
+    shown = dict(zip([name for name, _ in EVENT_FIGURES], [label.text() for label in widget.event_labels], strict=True))
+    expected = stats.period_stats(OCT_START, OCT_END).events.total
+    assert shown == {"发现": f"{expected.found} 件", "网格内处置": f"{expected.in_grid} 件",
+                     "上报街道": f"{expected.reported_up} 件", "办结率": "75.0%", "按时办结率": "25.0%",
+                     "逾期": f"{expected.overdue} 件"}
+    assert (expected.found, expected.in_grid, expected.reported_up, expected.overdue) == (6, 3, 1, 1)
+    assert widget.event_labels[-1].property("role") == "error"  # an overdue event stands out like the card
+    line = widget.findChild(QFrame, "eventsLine")
+    assert line.isVisible() and line.geometry().bottom() < widget.ui.chartsSplitter.geometry().top()
+
+
+@pytest.mark.parametrize(("button", "keys"), [
+    ("monthlyButton", (Qt.Key.Key_M, Qt.KeyboardModifier.ControlModifier)),
+    ("annualButton", (Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)),
+    ("excelButton", (Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)),
+])
+def test_each_report_button_answers_the_keys_it_shows(qtbot, page, button, keys, monkeypatch, tmp_path):
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(tmp_path / "统计.xlsx"), ""))
+    widget = getattr(page.ui, button)
+    assert f"(Ctrl+{QKeySequence(keys[0]).toString()})" in widget.text()
+    activate(qtbot, page)
+    page.ui.monthEdit.setFocus()
+    with qtbot.waitSignal(widget.clicked, timeout=5_000):
+        QTest.keyClick(page.ui.monthEdit, *keys)
+    assert page.busy() or page.job is None
+    qtbot.waitUntil(lambda: not page.busy(), timeout=30_000)
+    if page.preview is not None:
+        page.preview.close()
+
+
+def test_ctrl_m_makes_the_monthly_report_and_esc_cancels_one(qtbot, page, monkeypatch):
+    activate(qtbot, page)
+    page.ui.monthEdit.setFocus()
+    with qtbot.waitSignal(page.ui.monthlyButton.clicked, timeout=5_000):  # a button's key clicks it a moment later
+        QTest.keyClick(page.ui.monthEdit, Qt.Key.Key_M, Qt.KeyboardModifier.ControlModifier)
+    wait_for_job(qtbot, page)
+    assert (page.output_dir / "月度统计-2025-02.pdf").exists()
+    page.preview.close()
+
+    monkeypatch.setattr(monthly, "write_monthly", slow_monthly)
+    activate(qtbot, page)
+    page.ui.monthEdit.setFocus()
+    with qtbot.waitSignal(page.ui.monthlyButton.clicked, timeout=5_000):
+        QTest.keyClick(page.ui.monthEdit, Qt.Key.Key_M, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: page.ui.progressBar.value() > 2, timeout=10_000)
+    assert "(Esc)" in page.ui.cancelButton.text()
+    with qtbot.waitSignal(page.ui.cancelButton.clicked, timeout=5_000):
+        QTest.keyClick(page.ui.monthEdit, Qt.Key.Key_Escape)
+    wait_for_job(qtbot, page)
+    assert page.ui.messageLabel.text() == "已取消，没有生成文件。"

@@ -1,0 +1,60 @@
+"""Every button of the settings tabs answers the keys its label shows, and only while its tab is on screen."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence
+
+from gridstation.ui.context import AppContext
+from gridstation.ui.pages.settings_page import SettingsPage
+from tests.helpers import activate, show_at_counter_size
+
+# (tab, button's owner, button, keys): the owner is the page itself or one of its extra tabs.
+BUTTONS = [
+    ("stationTab", None, "saveStationButton", "Ctrl+S"), ("stationTab", None, "databaseButton", "Ctrl+D"),
+    ("staff", "staff", "changePasswordButton", "Ctrl+S"), ("staff", "staff", "addButton", "Ctrl+N"),
+    ("staff", "staff", "resetButton", "Ctrl+R"), ("staff", "staff", "toggleButton", "Ctrl+T"),
+    ("staff", "staff", "roleButton", "Ctrl+E"), ("audit", "audit", "verifyButton", "Ctrl+K"),
+    ("backup", "backup", "browseButton", "Ctrl+O"), ("backup", "backup", "saveFolderButton", "Ctrl+S"),
+    ("backup", "backup", "backupButton", "Ctrl+B"), ("backup", "backup", "restoreButton", "Ctrl+R"),
+]
+
+
+@pytest.fixture
+def page(qtbot, db_path, admin):
+    return show_at_counter_size(qtbot, SettingsPage(AppContext(target=str(db_path), staff=admin)))
+
+
+def _tab(page: SettingsPage, tab: str):
+    return getattr(page.ui, tab) if tab == "stationTab" else page.extra_tabs[tab]
+
+
+@pytest.mark.parametrize(("tab", "owner", "button", "keys"), BUTTONS)
+def test_each_settings_button_answers_its_keys_on_its_own_tab(qtbot, page, tab, owner, button, keys):
+    widget = getattr((page if owner is None else page.extra_tabs[owner]).ui, button)
+    assert widget.text().endswith(f"({keys})")
+    others = [getattr((page if o is None else page.extra_tabs[o]).ui, b) for t, o, b, k in BUTTONS
+              if k == keys and t != tab]
+    pressed: list[str] = []
+    for candidate in [widget, *others]:
+        candidate.clicked.disconnect()  # the key is under test here, not the dialog or backup it starts
+        name = candidate.objectName()
+        candidate.clicked.connect(lambda _checked=False, name=name: pressed.append(name))
+    page.ui.tabs.setCurrentWidget(_tab(page, tab))
+    activate(qtbot, page)
+    _tab(page, tab).setFocus()
+    sequence = QKeySequence(keys)[0]
+    qtbot.keyClick(page.focusWidget() or page, sequence.key(), sequence.keyboardModifiers())
+    qtbot.waitUntil(lambda: pressed == [button], timeout=5000)
+    qtbot.wait(200)  # a button's key clicks it a moment later: no other button followed
+    assert pressed == [button]
+    assert widget.isVisible() and not any(o.isVisible() for o in others)
+
+
+def test_ctrl_s_on_the_station_tab_saves_the_station(qtbot, page):
+    page.ui.tabs.setCurrentWidget(page.ui.stationTab)
+    activate(qtbot, page)
+    page.ui.stationTab.setFocus()
+    qtbot.keyClick(page.focusWidget() or page, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: page.ui.stationMessage.text() != "", timeout=5000)
