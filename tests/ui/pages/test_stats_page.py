@@ -7,14 +7,11 @@ import time
 from pathlib import Path
 
 import pytest
-from helpers import activate
 from PySide6.QtCharts import QAbstractBarSeries
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QFileDialog, QFrame
-from test_events_figures import OCT_END, OCT_START, october  # noqa: F401 - the hand-counted October
-from test_stats import FEB, FEB_DAILY_COMPLETED, FEB_DAILY_RECEIVED, build_known_data
 
 from gridstation.core.statistics import stats
 from gridstation.core.storage import models as m
@@ -23,7 +20,9 @@ from gridstation.ui.background import Cancelled
 from gridstation.ui.context import AppContext
 from gridstation.ui.pages.stats_page import CARDS, EVENT_FIGURES, StatsPage
 from gridstation.ui.theme import apply_theme
+from tests.core.events.test_events_figures import OCT_END, OCT_START, october  # noqa: F401 - the hand-counted October
 from tests.core.statistics.test_stats import FEB, FEB_DAILY_COMPLETED, FEB_DAILY_RECEIVED, build_known_data
+from tests.helpers import activate
 
 EXPECTED_CARDS = {
     "受理（件）": ("9", "上月 4 · 去年同月 2"),
