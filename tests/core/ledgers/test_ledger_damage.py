@@ -100,7 +100,9 @@ def test_a_sheet_xml_cut_off_midway_names_the_sheet_and_row(db_path, tmp_path, c
 def test_import_into_a_read_only_database_file_is_one_chinese_line(db_path, request):
     """The folder stays writable (SQLite may create its journal there); only the file is read-only.
 
-    root ignores file permissions, so as root the command runs as the unprivileged user nobody.
+    root ignores file permissions, so as root the command runs without the capabilities that bypass
+    them (setpriv drops CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH): still root, so it can reach the
+    Python and the project wherever they are installed, but the read-only file is read-only to it.
     """
     # Under /tmp itself: pytest's own folders are private to the user running the tests.
     folder = Path(tempfile.mkdtemp(prefix="gridstation-readonly-"))
@@ -118,11 +120,13 @@ def test_import_into_a_read_only_database_file_is_one_chinese_line(db_path, requ
     for ledger in folder.glob("*.csv"):
         ledger.chmod(0o644)
     before = target.read_bytes()
-    as_root = os.geteuid() == 0
+    no_override = ["setpriv", "--bounding-set=-dac_override,-dac_read_search",
+                   "--inh-caps=-dac_override,-dac_read_search", "--"] if os.geteuid() == 0 else []
     for kind in ledgers:
         result = subprocess.run(
-            [sys.executable, "-m", "gridstation", "--db", str(target), "import", kind, str(folder / f"{kind}.csv")],
-            capture_output=True, text=True, cwd=folder, user="nobody" if as_root else None,
+            [*no_override, sys.executable, "-m", "gridstation", "--db", str(target), "import", kind,
+             str(folder / f"{kind}.csv")],
+            capture_output=True, text=True, cwd=folder,
             env={**os.environ, "PYTHONPATH": str(ROOT), "HOME": str(folder), "GRIDSTATION_DATA_DIR": str(folder)})
         assert result.returncode == 2, result.stderr
         assert result.stderr.strip().splitlines() == [f"无法写入数据库文件：{target}。请检查文件权限或磁盘空间。"]
