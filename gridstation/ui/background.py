@@ -107,6 +107,7 @@ class _Dispatcher(QObject):
 
 _dispatcher: _Dispatcher | None = None
 _workers: QThreadPool | None = None
+_frozen = False  # freeze_long_lived has run
 
 
 def _pool() -> QThreadPool:
@@ -143,8 +144,13 @@ def freeze_long_lived() -> None:
     widgets loaded at start-up. ``gc.freeze`` moves the objects alive now into a permanent generation
     that collections skip; it is safe because they live until the application quits anyway (the
     garbage already among them is collected first, so nothing is kept that would have been freed),
-    and objects made later are collected as before. Called once, when the main window has painted.
+    and objects made later are collected as before. Only the first call freezes: a window signed into
+    again (or the next test's) is not start-up, and what it holds may well become garbage.
     """
+    global _frozen  # once per process
+    if _frozen:
+        return
+    _frozen = True
     gc.collect()
     gc.freeze()
 
