@@ -25,7 +25,9 @@ progress dialog takes them) so nothing is started twice meanwhile.
 from __future__ import annotations
 
 import contextlib
+import gc
 import logging
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -47,6 +49,7 @@ UNEXPECTED = "处理时出现意外错误，操作没有完成；详细情况已
 DIALOG_DELAY_MS = 400  # a dialog for work that ends sooner would only flicker
 REPORT_EVERY_S = 0.05
 WORKERS = 4
+GIL_SWITCH_S = 0.0005
 
 log = logging.getLogger(__name__)
 _RUNNING: set[BackgroundOp] = set()  # keeps an op that nobody holds alive until its answer arrived
@@ -104,13 +107,21 @@ class _Dispatcher(QObject):
 
 _dispatcher: _Dispatcher | None = None
 _workers: QThreadPool | None = None
+_frozen = False  # freeze_long_lived has run
 
 
 def _pool() -> QThreadPool:
     """The ops' own threads: a list load must not queue behind a minute-long export on a two-core PC
-    (Qt's global pool has one thread per core), and the work mostly waits on the disk anyway."""
+    (Qt's global pool has one thread per core), and the work mostly waits on the disk anyway.
+
+    With the first worker the GIL's switch interval drops from Python's 5 ms to ``GIL_SWITCH_S``:
+    while a worker runs Python code (an export writing 125 000 rows) the GUI thread waits up to one
+    interval each time Qt calls into Python (every event through the idle watcher's filter, every
+    timer slot), and a dozen such waits in one turn of the event loop froze the window 100-300 ms.
+    The interval only matters while two threads want the GIL, so a lone thread loses nothing."""
     global _workers  # one per process
     if _workers is None:
+        sys.setswitchinterval(GIL_SWITCH_S)
         _workers = QThreadPool()
         _workers.setMaxThreadCount(max(WORKERS, QThreadPool.globalInstance().maxThreadCount()))
     return _workers
@@ -122,6 +133,26 @@ def _gui_dispatcher() -> _Dispatcher:
     if _dispatcher is None:
         _dispatcher = _Dispatcher()
     return _dispatcher
+
+
+def freeze_long_lived() -> None:
+    """Take what the application holds for its whole run out of Python's full garbage collections.
+
+    A full (generation-2) collection walks every tracked object while it holds the GIL, so when a
+    worker allocating many objects (the pension roster, an export) sets one off, the GUI thread
+    waits for it: 50-150 ms at the README's scale, most of it spent on the modules, classes and
+    widgets loaded at start-up. ``gc.freeze`` moves the objects alive now into a permanent generation
+    that collections skip; it is safe because they live until the application quits anyway (the
+    garbage already among them is collected first, so nothing is kept that would have been freed),
+    and objects made later are collected as before. Only the first call freezes: a window signed into
+    again (or the next test's) is not start-up, and what it holds may well become garbage.
+    """
+    global _frozen  # once per process
+    if _frozen:
+        return
+    _frozen = True
+    gc.collect()
+    gc.freeze()
 
 
 class BackgroundOp:

@@ -277,8 +277,12 @@ class MainWindow(QMainWindow):
             return  # not signed in yet: attach() comes back here
         if self.ui.navList.currentRow() < 0:
             self.ui.navList.setCurrentRow(0)
+        # late import (start-up time): the helper loads the database layer, after the first paint
+        from gridstation.ui.background import freeze_long_lived
+
         self._load_icons()
         self.refresh_counts()
+        freeze_long_lived()  # the start-up's objects out of full collections (see there why)
 
     def _load_icons(self) -> None:
         """QtAwesome costs about half a second to import, so icons arrive after the first paint."""

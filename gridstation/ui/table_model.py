@@ -43,7 +43,11 @@ class Column:
 
 
 def row_key(row: Any) -> object:
-    """What a row stands for across reloads: the record it shows (a row object is new each time)."""
+    """What a row stands for across reloads: the record it shows (a row object is new each time).
+    A row type that is no model may say so itself with a ``record_key`` attribute."""
+    key = getattr(row, "record_key", None)
+    if key is not None:
+        return key
     if isinstance(row, peewee.Model):
         return type(row), row.get_id()
     if dataclasses.is_dataclass(row):

@@ -1,8 +1,11 @@
+import gc
+
 import pytest
 from PySide6.QtCore import Qt
 
 from gridstation import app
 from gridstation.core.station import accounts, station
+from gridstation.ui import background
 from gridstation.ui.context import AppContext
 from gridstation.ui.main_window import MainWindow
 from gridstation.ui.pages import PAGES
@@ -279,3 +282,22 @@ def test_enter_in_a_dialog_field_saves_and_never_cancels_the_typing(qtbot, db_pa
     qtbot.keyClick(dialog.ui.docEdit, Qt.Key.Key_Return)
     assert dialog.isVisible() and dialog.ui.messageLabel.text() == "请输入姓名。"
     assert dialog.ui.nameEdit.hasFocus() and dialog.ui.docEdit.text() == make_id()
+
+
+def test_after_the_first_paint_the_start_up_objects_are_out_of_full_collections(qtbot, db_path, admin, monkeypatch):
+    """A full garbage collection set off by a worker (the roster, an export) holds the GIL: once the
+    window has painted, what start-up loaded is frozen so that collection does not walk it."""
+    gc.unfreeze()
+    monkeypatch.setattr(background, "_frozen", False)  # as in a fresh process
+    try:
+        win = MainWindow(AppContext(target=str(db_path), staff=admin))
+        qtbot.addWidget(win)
+        win.show()
+        assert gc.get_freeze_count() == 0  # nothing frozen before the window painted
+        qtbot.waitUntil(lambda: gc.get_freeze_count() > 0, timeout=5_000)
+        assert win._painted
+        frozen = gc.get_freeze_count()
+        background.freeze_long_lived()  # a second window (or sign-in) freezes nothing more
+        assert gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()  # the next test starts as Python does

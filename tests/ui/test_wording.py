@@ -60,6 +60,7 @@ def test_last_reminder_shows_the_year(qtbot, db_path, admin):
     qtbot.addWidget(page)
     page.show()
     page.overdue.refresh()
+    qtbot.waitUntil(lambda: not page.overdue.model.loading, timeout=10_000)  # it loads in the background
     model = page.ui.overdueTable.model()
     last = model.index(0, 7).data()
     assert last.startswith(f"{dt.date.today():%Y-%m-%d} ") and "答应周六归还" in last

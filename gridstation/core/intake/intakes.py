@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import peewee
 
@@ -273,11 +273,43 @@ def meets_4050(gender: str, birth: dt.date | None, on: dt.date | None = None) ->
     return age >= (40 if gender == "女" else 50)
 
 
-@dataclass
+class RosterPerson(NamedTuple):
+    """The columns of one pensioner the roster shows and exports, as a plain tuple.
+
+    Not a ``Resident`` model: at 28 000 pensioners the model instances (each with its data dict,
+    dirty set and relations dict) made the roster's worker create so many objects that Python's full
+    garbage collections, which hold the GIL, froze the window for 50-150 ms. ``residents.address``
+    reads the same attribute names from a tuple as from a model.
+    """
+
+    id: int
+    name: str
+    doc_number: str
+    gender: str
+    birth_date: dt.date | None
+    phone: str
+    compound: str
+    building: str
+    unit: str
+    room: str
+    grid_name: str
+
+
+@dataclass(frozen=True, slots=True)
 class RosterRow:
-    resident: m.Resident
+    resident: RosterPerson
     certified: bool
     serial: str
+
+    @property
+    def record_key(self) -> object:
+        """The pensioner a row stands for, the same before and after a certification (a list
+        keeps the clerk's selected row by it)."""
+        return m.Resident, self.resident.id
+
+
+_ROSTER_COLUMNS = (m.Resident.id, m.Resident.name, m.Resident.doc_number, m.Resident.gender, m.Resident.birth_date,
+                   m.Resident.phone, m.Resident.compound, m.Resident.building, m.Resident.unit, m.Resident.room)
 
 
 def pension_roster(year: int, text: str = "") -> list[RosterRow]:
@@ -287,16 +319,18 @@ def pension_roster(year: int, text: str = "") -> list[RosterRow]:
     The order is ``pinyin_keys.sort_key`` over the rows read: the stored search keys are joined
     syllables, which the database would sort 梁 before 李 (a column of syllable keys would need a
     schema step). At a 100 000-resident station (28 000 pensioners) sorting adds 0.2-0.4 s to the
-    1.8 s of reading the rows; a real roster of hundreds sorts in a few milliseconds.
+    1.8 s of reading the rows; a real roster of hundreds sorts in a few milliseconds. Rows are read
+    as tuples of only the columns shown (see ``RosterPerson``).
     """
     service = catalog.get_service(catalog.PENSION)
-    done = {
-        row.resident_id: row.serial for row in m.Intake.select(m.Intake.resident, m.Intake.serial)
-        .where((m.Intake.service == service) & (m.Intake.cert_year == year) & (m.Intake.status == COMPLETED))
-    }
+    done = dict(m.Intake.select(m.Intake.resident, m.Intake.serial)
+                .where((m.Intake.service == service) & (m.Intake.cert_year == year) & (m.Intake.status == COMPLETED))
+                .tuples())
     found = search_condition(text)
     wanted = m.Resident.is_pensioner if found is None else m.Resident.is_pensioner & found
-    pensioners = sorted(m.Resident.select().where(wanted), key=lambda r: (sort_key(r.name), r.id))
+    query = (m.Resident.select(*_ROSTER_COLUMNS, peewee.fn.COALESCE(m.Grid.name, ""))
+             .join(m.Grid, peewee.JOIN.LEFT_OUTER, on=m.Resident.grid == m.Grid.id).where(wanted).tuples())
+    pensioners = sorted((RosterPerson(*row) for row in query), key=lambda r: (sort_key(r.name), r.id))
     return [RosterRow(r, r.id in done, done.get(r.id, "")) for r in pensioners]
 
 

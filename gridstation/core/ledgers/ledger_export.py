@@ -481,7 +481,7 @@ def _roster_columns(full: bool) -> list[Col]:
         Col("身份证号", lambda r: show(r.resident.doc_number), ID_NUMBER, 22),
         Col("性别", lambda r: r.resident.gender, width=6), Col("出生日期", lambda r: r.resident.birth_date, DATE, 12),
         Col("联系电话", lambda r: phone(r.resident.phone), PHONE, 15), Col("住址", lambda r: residents.address(r.resident), width=28),
-        Col("网格", lambda r: r.resident.grid.name if r.resident.grid_id else "", width=10),
+        Col("网格", lambda r: r.resident.grid_name, width=10),
         Col("认证情况", lambda r: "已认证" if r.certified else "未认证", width=9),
         Col("受理编号", lambda r: r.serial, width=18),
     ]

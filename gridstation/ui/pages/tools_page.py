@@ -42,6 +42,7 @@ class ToolsPage(QWidget):
         self._shortcuts()
         self.ui.tabs.currentChanged.connect(lambda _i: self._tab_shown())
         self.ctx.bus.data_changed.connect(self._data_changed)
+        self.overdue.counted.connect(self._show_overdue_count)
         self.refresh()
 
     def _shortcuts(self) -> None:
@@ -102,7 +103,7 @@ class ToolsPage(QWidget):
             self.refresh()
 
     def refresh(self) -> None:
-        """Reload what the visible tab shows and the overdue count in its tab title."""
+        """Reload what the visible tab shows and the overdue count in its tab title (in the background)."""
         tab = self.ui.tabs.currentIndex()
         if tab == LEND:
             self.lending.refresh()
@@ -110,5 +111,7 @@ class ToolsPage(QWidget):
             self.catalogue.refresh()
         elif tab == RESERVE:
             self.reserve.refresh()
-        count = self.overdue.refresh()
+        self.overdue.refresh()
+
+    def _show_overdue_count(self, count: int) -> None:
         self.ui.tabs.setTabText(OVERDUE, f"{OVERDUE_TITLE} · {count}" if count else OVERDUE_TITLE)

@@ -1,5 +1,6 @@
 import datetime as dt
 
+import peewee
 import pytest
 
 from gridstation.core.intake import intakes, residents
@@ -133,6 +134,25 @@ def test_pension_roster_and_one_step_certification(admin, resident):
     assert roster == {resident.id: False, other.id: True}
     with pytest.raises(DomainError, match="已完成认证"):
         intakes.record_certification(admin, other.id, year, "窗口")
+
+
+def test_pension_roster_reads_plain_tuples_of_the_columns_shown(admin):
+    """28 000 pensioners as model instances made the worker's garbage collections freeze the window:
+    the roster reads only what the list and its export show, as tuples."""
+    grid = m.Grid.create(name="第三网格")
+    r = residents.save_resident(admin, residents.ResidentInput(
+        name="王大爷", doc_number=make_id("110105", "19480101", "051"), phone="13800138000", compound="幸福小区",
+        building="3", unit="2", room="501", is_pensioner=True))
+    m.Resident.update(grid=grid).where(m.Resident.id == r.id).execute()
+    residents.save_resident(admin, residents.ResidentInput(name="李阿姨", doc_number=make_id("110105", "19500101", "062"),
+                                                           is_pensioner=True))
+    by_name = {row.resident.name: row.resident for row in intakes.pension_roster(dt.date.today().year)}
+    person = by_name["王大爷"]
+    assert type(person) is intakes.RosterPerson and not isinstance(person, peewee.Model)
+    assert (person.id, person.doc_number, person.phone, person.gender, person.birth_date, person.grid_name) == (
+        r.id, r.doc_number, "13800138000", r.gender, r.birth_date, "第三网格")
+    assert residents.address(person) == "幸福小区3栋2单元501室"
+    assert by_name["李阿姨"].grid_name == ""
 
 
 def test_4050_rule():

@@ -181,6 +181,27 @@ def test_roster_records_a_certification(qtbot, page, admin):
     assert intakes.pension_roster(page.ui.yearSpin.value())[0].resident.id == r.id
 
 
+def test_roster_keeps_the_selected_pensioner_through_a_certification(qtbot, page, admin):
+    """The roster's rows are plain tuples, not models: the model still finds the clerk's pensioner
+    again after the certification reloads it, though the row now reads 已认证."""
+    for name, seq in (("赵老伯", "011"), ("钱阿婆", "022"), ("孙大爷", "031")):
+        residents.save_resident(admin, residents.ResidentInput(name=name, doc_number=make_id("110105", "19450101", seq),
+                                                               is_pensioner=True))
+    page.ui.tabs.setCurrentIndex(2)
+    wait_for_roster(qtbot, page)
+    table = page.ui.rosterTable
+    table.setFocus()
+    qtbot.keyClick(table, Qt.Key.Key_Down)
+    qtbot.keyClick(table, Qt.Key.Key_Down)  # the clerk walks to the second pensioner
+    chosen = page.roster_model.row_at(table.currentIndex().row())
+    assert isinstance(chosen.resident, intakes.RosterPerson) and not chosen.certified
+    qtbot.mouseClick(page.ui.certifyButton, Qt.MouseButton.LeftButton)  # reloads the roster in view
+    wait_for_roster(qtbot, page)
+    now = page.roster_model.row_at(table.currentIndex().row())
+    assert now.resident.id == chosen.resident.id and now.certified
+    assert [page.roster_model.row_at(i.row()).resident.id for i in table.selectionModel().selectedRows()] == [now.resident.id]
+
+
 def test_list_filters_by_staff_and_sorts_by_column(qtbot, page, admin, clerk):
     r1 = residents.save_resident(admin, residents.ResidentInput(name="阿大", doc_number=make_id(seq="101")))
     r2 = residents.save_resident(admin, residents.ResidentInput(name="赵二", doc_number=make_id(seq="103")))
