@@ -25,13 +25,14 @@ from peewee import JOIN, Case, fn
 from gridstation.core.evaluation.rules import BAD, SATISFIED
 from gridstation.core.events.figures import percent
 from gridstation.core.intake.intakes import COMPLETED
+from gridstation.core.rules.counters import Counters
 from gridstation.core.storage import models as m
 
 NO_STAFF = "未登记人员"
 
 
 @dataclass
-class RatingTally:
+class RatingTally(Counters):
     completed: int = 0
     rated: int = 0
     received: int = 0
@@ -41,9 +42,6 @@ class RatingTally:
     rectified: int = 0
     rectified_on_time: int = 0
 
-    def add(self, other: RatingTally) -> None:
-        for name in self.__dataclass_fields__:
-            setattr(self, name, getattr(self, name) + getattr(other, name))
 
     @staticmethod
     def _rate(part: int, whole: int) -> float | None:

@@ -34,6 +34,7 @@ import peewee
 from peewee import SQL, Case, NodeList, fn
 
 from gridstation.core.events import lists, rules
+from gridstation.core.rules.counters import Counters
 from gridstation.core.storage import db as dbmod
 from gridstation.core.storage import models as m
 
@@ -45,7 +46,7 @@ def _count_if(condition: peewee.Expression) -> peewee.Expression:
 
 
 @dataclass
-class EventTally:
+class EventTally(Counters):
     found: int = 0
     in_grid: int = 0
     reported_up: int = 0
@@ -67,10 +68,6 @@ class EventTally:
     def on_time_rate(self) -> float | None:
         """按时办结率 as a fraction over the events due in the period; None when none was due."""
         return self.due_on_time / self.due if self.due else None
-
-    def add(self, other: EventTally) -> None:
-        for name in EventTally.__dataclass_fields__:
-            setattr(self, name, getattr(self, name) + getattr(other, name))
 
 
 @dataclass

@@ -56,6 +56,7 @@ from gridstation.core.evaluation.figures import RatingFigures, rating_figures
 from gridstation.core.events.figures import EventFigures, event_figures
 from gridstation.core.intake.intakes import COMPLETED, FORWARDED, OPEN_STATUSES, RETURNED, overdue_condition
 from gridstation.core.intake.material_figures import MaterialFigures, material_figures
+from gridstation.core.rules.counters import Counters
 from gridstation.core.rules.errors import DomainError
 from gridstation.core.station import audit, catalog
 from gridstation.core.station.accounts import HEAD, require
@@ -90,7 +91,7 @@ DEFINITIONS: tuple[str, ...] = (
 
 
 @dataclass
-class Tally:
+class Tally(Counters):
     """The intake counters shared by a service row, a grid row and the totals."""
 
     received: int = 0
@@ -113,11 +114,6 @@ class Tally:
     @property
     def avg_days(self) -> float | None:
         return self.days_total / self.completed if self.completed else None
-
-    def add(self, other: Tally) -> None:
-        """Add another tally's counters (the district roll-up sums stations this way)."""
-        for name in Tally.__dataclass_fields__:
-            setattr(self, name, getattr(self, name) + getattr(other, name))
 
 
 @dataclass
