@@ -1,3 +1,7 @@
+import multiprocessing
+
 from gridstation.cli import main
 
-raise SystemExit(main())
+if __name__ == "__main__":
+    multiprocessing.freeze_support()  # a no-op unless this process is a child of core.storage.child_work
+    raise SystemExit(main())

@@ -1,4 +1,5 @@
-"""``gridstation selftest``: the database is sound and every document renders."""
+"""``gridstation selftest``: the database is sound, long work can start its child process, and every
+document renders."""
 
 from __future__ import annotations
 
@@ -7,6 +8,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 from gridstation.core.station.backup import integrity_problems
+from gridstation.core.storage import models as m
+from gridstation.core.storage.child_work import run_in_child
+
+
+def residents_seen(progress: Callable[[int, int], None], cancelled: Callable[[], bool]) -> int:
+    """Run in a child process: exports start one, and in the bundle only this proves they can."""
+    return m.Resident.select().count()
 
 
 def run_selftest(report: Callable[[str], None] = print) -> list[str]:
@@ -15,6 +23,13 @@ def run_selftest(report: Callable[[str], None] = print) -> list[str]:
 
     problems = integrity_problems()
     report("数据库检查：" + ("通过" if not problems else "失败"))
+    try:
+        seen = run_in_child(residents_seen, progress=lambda _done, _total: None, cancelled=lambda: False)
+        if seen != m.Resident.select().count():
+            problems.append("后台进程读到的数据与本进程不一致")
+        report("后台进程：通过")
+    except Exception as exc:  # noqa: BLE001 - selftest reports any failure as a line
+        problems.append(f"后台进程无法启动：{type(exc).__name__}: {exc}")
     with tempfile.TemporaryDirectory(prefix="gridstation-selftest-") as folder:
         try:
             for name, path in render_all(Path(folder)):

@@ -143,6 +143,7 @@ def test_bundle_creates_checks_and_draws_a_station_outside_the_source_tree(unpac
     selftest = bundle_run(unpacked, data, "selftest")
     assert selftest.returncode == 0, selftest.stdout + selftest.stderr
     assert "自检通过" in selftest.stdout
+    assert "后台进程：通过" in selftest.stdout  # the bundle can start the child process long work runs in
     shot = tmp_path / "intake.png"
     screenshot = bundle_run(unpacked, data, "screenshot", "--page", "intake", "--out", str(shot))
     assert screenshot.returncode == 0, screenshot.stderr
