@@ -330,7 +330,7 @@ def pension_roster(year: int, text: str = "") -> list[RosterRow]:
     wanted = m.Resident.is_pensioner if found is None else m.Resident.is_pensioner & found
     query = (m.Resident.select(*_ROSTER_COLUMNS, peewee.fn.COALESCE(m.Grid.name, ""))
              .join(m.Grid, peewee.JOIN.LEFT_OUTER, on=m.Resident.grid == m.Grid.id).where(wanted).tuples())
-    pensioners = sorted((RosterPerson(*row) for row in query), key=lambda r: (sort_key(r.name), r.id))
+    pensioners = sorted((RosterPerson(*row) for row in query), key=lambda r: f"{sort_key(r.name)}\x00{r.id:012d}")
     return [RosterRow(r, r.id in done, done.get(r.id, "")) for r in pensioners]
 
 
