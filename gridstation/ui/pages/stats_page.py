@@ -96,6 +96,7 @@ class StatsPage(QWidget):
         self.ui = load_form("stats_page.ui", self)
         self.output_dir = paths.data_dir() / "reports"
         self.stats: MonthlyStats | None = None
+        self.charts_pending = False  # figures came in while the page was hidden: draw when it shows
         self.job: BackgroundOp | None = None
         self.figures_job: BackgroundOp | None = None
         self.job_title = ""
@@ -191,7 +192,21 @@ class StatsPage(QWidget):
         overdue.setProperty("role", "error" if events.overdue else "")
         overdue.style().unpolish(overdue)
         overdue.style().polish(overdue)
-        self._draw_charts(self.stats)
+        self.charts_pending = True
+        if self.isVisible():
+            self._draw_pending_charts()
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        self._draw_pending_charts()
+
+    def _draw_pending_charts(self) -> None:
+        """Charts are drawn for the page in view only. Building them calls Qt's chart classes
+        thousands of times, each call through Python's lock: while a save's list reloads ran in the
+        background, charts for a page nobody looked at froze the counter for 90 ms."""
+        if self.charts_pending and self.stats is not None:
+            self.charts_pending = False
+            self._draw_charts(self.stats)
 
     def _build_cards(self) -> list[tuple[QLabel, QLabel]]:
         grid = QGridLayout(self.ui.cardsHost)

@@ -228,3 +228,16 @@ def test_ctrl_m_makes_the_monthly_report_and_esc_cancels_one(qtbot, page, monkey
         QTest.keyClick(page.ui.monthEdit, Qt.Key.Key_Escape)
     wait_for_job(qtbot, page)
     assert page.ui.messageLabel.text() == "已取消，没有生成文件。"
+
+
+def test_figures_for_a_hidden_page_are_drawn_when_it_shows(qtbot, page):
+    """A save refreshes the figures; the charts are built only for the page in view."""
+    page.hide()
+    before = page.bars_view.chart()
+    page.refresh()
+    wait_for_figures(qtbot, page)
+    assert page.bars_view.chart() is before and page.charts_pending
+    page.show()
+    assert not page.charts_pending
+    bars = page.bars_view.chart()
+    assert bars is not before and [s.count() for s in bars.series()[0].barSets()] == [len(page.stats.current.services)] * 2
