@@ -33,12 +33,9 @@ def export_list(parent: QWidget, ctx: AppContext, kind: str, source: Any, title:
     out = path
 
     def work(progress: Progress, cancelled: IsCancelled) -> int:
-        # late import: openpyxl takes a moment to load; loaded here, off the GUI thread
-        from gridstation.core.ledgers.ledger_export import export_rows
-
         # A live query cannot cross to the child: its records can (a list on screen is short).
         rows = list(source) if isinstance(source, peewee.Query) else source
-        count = run_in_child(export_rows, kind, rows, out, full_id, actor=ctx.staff,
+        count = run_in_child("gridstation.core.ledgers.ledger_export:export_rows", kind, rows, out, full_id, actor=ctx.staff,
                              progress=progress, cancelled=cancelled)
         if cancelled() and not out.exists():  # the export stopped on 取消 and left no file
             raise Cancelled

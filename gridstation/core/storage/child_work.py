@@ -20,12 +20,15 @@ and sends back its progress, then its result or its failure:
   raises (取消 pressed); the parent waits for the child to stop, so its half-written file is gone.
 
 ``func``, its arguments and its result cross by pickle: module-level functions and plain values
-(filters, years, lists of records), never a live query or a connection.
+(filters, years, lists of records), never a live query or a connection. ``func`` may also be named
+as ``"package.module:function"``, so the parent need not import what only the child runs
+(openpyxl alone is 0.3 s of imports, which on a worker thread would contend with the window).
 """
 
 from __future__ import annotations
 
 import contextlib
+import importlib
 import inspect
 import logging
 import multiprocessing
@@ -52,7 +55,7 @@ class ChildWorkFailed(RuntimeError):
     """The child process hit an unexpected error (already in its log) or ended without an answer."""
 
 
-def run_in_child(func: Callable[..., Any], *args: Any, progress: Callable[[int, int], None],
+def run_in_child(func: Callable[..., Any] | str, *args: Any, progress: Callable[[int, int], None],
                  cancelled: Callable[[], bool], **kwargs: Any) -> Any:
     """``func(*args, **kwargs)`` in a child process on the open database; returns its result.
 
@@ -99,7 +102,7 @@ def _answer(receiver: Connection, stop: Event, progress: Callable[[int, int], No
             raise ChildWorkFailed(f"the child process failed: {value}")
 
 
-def _child_main(target: str, func: Callable[..., Any], args: tuple, kwargs: dict[str, Any],
+def _child_main(target: str, func: Callable[..., Any] | str, args: tuple, kwargs: dict[str, Any],
                 sender: Connection, stop: Event) -> None:
     """The child's whole life: open the database, run the work, send one answer."""
     logs.setup()
@@ -112,6 +115,9 @@ def _child_main(target: str, func: Callable[..., Any], args: tuple, kwargs: dict
             sender.send((PROGRESS, (done, total)))
 
     try:
+        if isinstance(func, str):
+            module, _, name = func.partition(":")
+            func = getattr(importlib.import_module(module), name)
         taken = inspect.signature(func).parameters
         hooks = {name: hook for name, hook in (("progress", progress), ("cancelled", stop.is_set)) if name in taken}
         dbmod.open_database(target, create=False)

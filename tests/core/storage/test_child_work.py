@@ -88,3 +88,9 @@ def test_cancel_reaches_the_child_and_it_stops(site_db):
         run_in_child(waits_for_cancel, progress=lambda done, total: reports.append((done, total)),
                      cancelled=lambda: len(reports) >= 2)
     assert len(reports) >= 2  # it reported before it was stopped
+
+
+def test_work_named_by_module_and_function_is_imported_only_in_the_child(site_db, admin):
+    add_residents(admin, 2)
+    assert run_in_child("gridstation.selftest:residents_seen", progress=lambda done, total: None,
+                        cancelled=lambda: False) == 2
