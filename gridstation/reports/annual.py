@@ -19,15 +19,8 @@ from gridstation.core.statistics.stats import AnnualStats, Progress, annual_stat
 from gridstation.core.statistics.stats_tables import annual_tables, summary_sentence, work_summary
 from gridstation.core.storage.models import now
 from gridstation.reports import blocks, charts, styles
+from gridstation.reports.report_names import annual_title as title_of
 from gridstation.reports.stats_pdf import CONTENT_WIDTH, Section, info_line, table_section, write_report
-
-
-def title_of(year: int) -> str:
-    return f"{year}年 年度统计"
-
-
-def default_name(year: int) -> str:
-    return f"年度统计-{year}.pdf"
 
 
 def steps_for(year: int, today: dt.date) -> int:

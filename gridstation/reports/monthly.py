@@ -19,19 +19,11 @@ from gridstation.core.statistics.stats import MonthlyStats, Progress, monthly_st
 from gridstation.core.statistics.stats_tables import StatTable, monthly_tables, summary_sentence
 from gridstation.core.storage.models import now
 from gridstation.reports import blocks, charts, styles
+from gridstation.reports.report_names import monthly_title as title_of
 from gridstation.reports.stats_pdf import CONTENT_WIDTH, Section, info_line, table_section, write_report
 from gridstation.reports.stats_xlsx import write_xlsx
 
 STEPS = 6  # four periods, laying out, writing (the caller's "finished" is the last)
-
-
-def title_of(month: dt.date) -> str:
-    return f"{month.year}年{month.month}月 月度统计"
-
-
-def default_name(month: dt.date, suffix: str = ".pdf") -> str:
-    """The file name offered for a month's report, e.g. 月度统计-2025-02.pdf."""
-    return f"月度统计-{month:%Y-%m}{suffix}"
 
 
 def charts_block(ms: MonthlyStats, st: styles.Styles) -> list[Flowable]:

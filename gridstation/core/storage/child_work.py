@@ -16,8 +16,10 @@ and sends back its progress, then its result or its failure:
 - a ``DomainError`` arrives in the parent as the same ``DomainError`` (its Chinese message);
 - anything unexpected is written to the child's log with its traceback, and the parent raises
   ``ChildWorkFailed`` (the background helper then logs it and shows its Chinese sentence);
-- ``cancelled`` in the child turns true once the parent's ``cancelled()`` does or its ``progress``
-  raises (取消 pressed); the parent waits for the child to stop, so its half-written file is gone.
+- once the parent's ``cancelled()`` turns true or its ``progress`` raises (取消 pressed), ``cancelled``
+  in the child turns true and its ``progress`` raises ``Stopped``, so work that only reports progress
+  (a report writer) stops at its next report too; the parent waits for the child to stop, so its
+  half-written file is gone, and raises ``Stopped``.
 
 ``func``, its arguments and its result cross by pickle: module-level functions and plain values
 (filters, years, lists of records), never a live query or a connection. ``func`` may also be named
@@ -46,9 +48,13 @@ from gridstation.core.storage import logs
 POLL_S = 0.1
 REPORT_EVERY_S = 0.05
 STOP_WAIT_S = 30.0  # a cancelled child removes its partial file first; after this it is killed
-PROGRESS, DONE, FAILED, BROKE = "progress", "done", "failed", "broke"
+PROGRESS, DONE, FAILED, BROKE, STOPPED = "progress", "done", "failed", "broke", "stopped"
 
 log = logging.getLogger(__name__)
+
+
+class Stopped(Exception):
+    """取消 reached the child: it stopped at its next progress report and left nothing behind."""
 
 
 class ChildWorkFailed(RuntimeError):
@@ -98,6 +104,8 @@ def _answer(receiver: Connection, stop: Event, progress: Callable[[int, int], No
             return value
         elif what == FAILED:
             raise DomainError(value)
+        elif what == STOPPED:
+            raise Stopped
         else:
             raise ChildWorkFailed(f"the child process failed: {value}")
 
@@ -109,6 +117,8 @@ def _child_main(target: str, func: Callable[..., Any] | str, args: tuple, kwargs
     reported = [float("-inf")]
 
     def progress(done: int, total: int) -> None:
+        if stop.is_set():
+            raise Stopped
         now = time.monotonic()
         if now - reported[0] >= REPORT_EVERY_S or done >= total:
             reported[0] = now
@@ -122,6 +132,8 @@ def _child_main(target: str, func: Callable[..., Any] | str, args: tuple, kwargs
         hooks = {name: hook for name, hook in (("progress", progress), ("cancelled", stop.is_set)) if name in taken}
         dbmod.open_database(target, create=False)
         result = func(*args, **kwargs, **hooks)
+    except Stopped:
+        sender.send((STOPPED, None))
     except DomainError as exc:
         sender.send((FAILED, exc.message))
     except Exception as exc:  # every failure must reach the parent; the traceback stays in the log

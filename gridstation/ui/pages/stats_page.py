@@ -35,12 +35,17 @@ from gridstation.core.events.figures import EventTally
 from gridstation.core.statistics.stats import MonthlyStats, PeriodStats, monthly_stats, record_report
 from gridstation.core.statistics.stats_tables import Days, Money, Rate, count_axis, display
 from gridstation.core.storage import paths
+from gridstation.core.storage.child_work import run_in_child
+from gridstation.reports import report_names
 from gridstation.ui.background import BackgroundOp, Work
 from gridstation.ui.context import AppContext
 from gridstation.ui.forms import load_form
 from gridstation.ui.keyboard import button_keys
 
 RECEIVED_COLOR, COMPLETED_COLOR = QColor("#2f6db5"), QColor("#3f9a4f")
+REPORT_WRITERS = {"monthly": "gridstation.reports.monthly:write_monthly",
+                  "annual": "gridstation.reports.annual:write_annual",
+                  "excel": "gridstation.reports.monthly:write_monthly_xlsx"}
 PIE_COLORS = ["#2f6db5", "#e08a1e", "#3f9a4f", "#c0392b", "#8e5fb5", "#1b9aaa", "#a0785a", "#d35fa0"]
 
 
@@ -95,6 +100,8 @@ class StatsPage(QWidget):
         self.ctx = ctx
         self.ui = load_form("stats_page.ui", self)
         self.output_dir = paths.data_dir() / "reports"
+        # Which function writes each report, by name: the child process imports it there.
+        self.writers = dict(REPORT_WRITERS)
         self.stats: MonthlyStats | None = None
         self.charts_pending = False  # figures came in while the page was hidden: draw when it shows
         self.job: BackgroundOp | None = None
@@ -369,35 +376,30 @@ class StatsPage(QWidget):
 
     # --- reports ----------------------------------------------------------------------------
     def generate_monthly(self) -> None:
-        # late import (start-up time): loaded on first use, after the window's first paint
-        from gridstation.reports import monthly
-
         month = self.month()
-        out = self._output(monthly.default_name(month))
-        self._start(lambda progress, _cancelled: monthly.write_monthly(month, out, progress=progress),
-                    monthly.title_of(month), preview=True)
+        out = self._output(report_names.monthly_file(month))
+        self._start(self._in_child(self.writers["monthly"], month, out), report_names.monthly_title(month), preview=True)
 
     def generate_annual(self) -> None:
-        # late import (start-up time): loaded on first use, after the window's first paint
-        from gridstation.reports import annual
-
         year = self.month().year
-        out = self._output(annual.default_name(year))
-        self._start(lambda progress, _cancelled: annual.write_annual(year, out, progress=progress),
-                    annual.title_of(year), preview=True)
+        out = self._output(report_names.annual_file(year))
+        self._start(self._in_child(self.writers["annual"], year, out), report_names.annual_title(year), preview=True)
 
     def export_excel(self) -> None:
-        # late import (start-up time): loaded on first use, after the window's first paint
-        from gridstation.reports import monthly
-
         month = self.month()
-        suggested = str(self.output_dir / monthly.default_name(month, ".xlsx"))
+        suggested = str(self.output_dir / report_names.monthly_file(month, ".xlsx"))
         chosen, _ = QFileDialog.getSaveFileName(self, "导出 Excel", suggested, "Excel 工作簿 (*.xlsx)")
         if not chosen:
             return
         out = Path(chosen) if chosen.lower().endswith(".xlsx") else Path(chosen + ".xlsx")
-        self._start(lambda progress, _cancelled: monthly.write_monthly_xlsx(month, out, progress=progress),
-                    f"{monthly.title_of(month)}（Excel）", preview=False)
+        self._start(self._in_child(self.writers["excel"], month, out), f"{report_names.monthly_title(month)}（Excel）",
+                    preview=False)
+
+    @staticmethod
+    def _in_child(writer: str, *args: object) -> Work:
+        """A report is seconds of ReportLab or openpyxl: written in a child process, so the
+        window keeps the interpreter lock to itself (core/storage/child_work.py)."""
+        return lambda progress, cancelled: run_in_child(writer, *args, progress=progress, cancelled=cancelled)
 
     def _output(self, name: str) -> Path:
         self.output_dir.mkdir(parents=True, exist_ok=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 
 import openpyxl
 import pytest
@@ -12,7 +13,7 @@ from gridstation.core.ledgers import ledger_export
 from gridstation.core.rules.errors import DomainError
 from gridstation.core.storage import logs
 from gridstation.core.storage import models as m
-from gridstation.core.storage.child_work import ChildWorkFailed, run_in_child
+from gridstation.core.storage.child_work import ChildWorkFailed, Stopped, run_in_child
 from tests.helpers import make_id
 
 pytestmark = pytest.mark.both_backends
@@ -33,11 +34,11 @@ def dies(progress, cancelled) -> None:
     os._exit(3)
 
 
-def waits_for_cancel(progress, cancelled) -> str:
-    """Reports until the parent cancels, then stops the way an exporter does."""
-    while not cancelled():
+def reports_until_stopped(progress) -> None:
+    """Only reports progress, as a report writer does: 取消 has to stop it through ``progress``."""
+    while True:
         progress(0, 10)
-    raise ledger_export.ExportCancelled()
+        time.sleep(0.01)
 
 
 def add_residents(admin: m.Staff, count: int) -> None:
@@ -82,12 +83,23 @@ def test_an_unexpected_error_or_a_dead_child_is_a_failure_not_a_hang(site_db):
         run_in_child(dies, progress=lambda done, total: None, cancelled=lambda: False)
 
 
-def test_cancel_reaches_the_child_and_it_stops(site_db):
+def test_cancel_stops_work_that_only_reports_progress(site_db):
     reports: list[tuple[int, int]] = []
-    with pytest.raises(DomainError, match="已取消导出"):
-        run_in_child(waits_for_cancel, progress=lambda done, total: reports.append((done, total)),
+    with pytest.raises(Stopped):
+        run_in_child(reports_until_stopped, progress=lambda done, total: reports.append((done, total)),
                      cancelled=lambda: len(reports) >= 2)
     assert len(reports) >= 2  # it reported before it was stopped
+
+
+def test_a_cancelled_export_in_the_child_leaves_no_file_and_no_entry(site_db, admin, tmp_path):
+    add_residents(admin, 3)
+    entries = m.AuditLog.select().count()
+    out = tmp_path / "r.xlsx"
+    with pytest.raises((Stopped, DomainError)):
+        run_in_child(ledger_export.export_rows, "residents", None, out, actor=admin,
+                     progress=lambda done, total: None, cancelled=lambda: True)
+    assert not out.exists() and list(tmp_path.glob(".gridstation-*")) == []
+    assert m.AuditLog.select().count() == entries
 
 
 def test_work_named_by_module_and_function_is_imported_only_in_the_child(site_db, admin):

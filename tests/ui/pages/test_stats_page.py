@@ -105,8 +105,12 @@ def test_export_excel_writes_the_chosen_file_without_preview(qtbot, page, monkey
     assert Path(f"{chosen}.xlsx").exists() and page.preview is None
 
 
+SLOW_MONTHLY = "tests.ui.pages.test_stats_page:slow_monthly"  # the page's child process imports it by name
+
+
 def slow_monthly(month, out, xlsx=None, *, progress, **kw):
-    """A monthly report that takes ten seconds unless it is cancelled."""
+    """A monthly report that takes ten seconds unless it is cancelled (it only reports progress, as
+    the real writer does: 取消 reaches it through ``progress``)."""
     for step in range(1000):
         progress(step, 1000)
         time.sleep(0.01)
@@ -114,7 +118,7 @@ def slow_monthly(month, out, xlsx=None, *, progress, **kw):
 
 
 def test_cancel_stops_the_job_and_leaves_no_file(qtbot, page, monkeypatch):
-    monkeypatch.setattr(monthly, "write_monthly", slow_monthly)
+    monkeypatch.setitem(page.writers, "monthly", SLOW_MONTHLY)
     page.ui.monthlyButton.click()
     qtbot.waitUntil(lambda: page.ui.progressBar.value() > 2, timeout=10_000)
     page.ui.cancelButton.click()
@@ -217,7 +221,7 @@ def test_ctrl_m_makes_the_monthly_report_and_esc_cancels_one(qtbot, page, monkey
     assert (page.output_dir / "月度统计-2025-02.pdf").exists()
     page.preview.close()
 
-    monkeypatch.setattr(monthly, "write_monthly", slow_monthly)
+    monkeypatch.setitem(page.writers, "monthly", SLOW_MONTHLY)
     activate(qtbot, page)
     page.ui.monthEdit.setFocus()
     with qtbot.waitSignal(page.ui.monthlyButton.clicked, timeout=5_000):
