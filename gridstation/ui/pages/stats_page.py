@@ -27,7 +27,7 @@ from PySide6.QtCharts import (
     QPieSeries,
     QValueAxis,
 )
-from PySide6.QtCore import QDate, QMargins, Qt
+from PySide6.QtCore import QDate, QMargins, Qt, QTimer
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import QFileDialog, QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
@@ -205,7 +205,9 @@ class StatsPage(QWidget):
 
     def showEvent(self, event) -> None:  # noqa: N802 - Qt override
         super().showEvent(event)
-        self._draw_pending_charts()
+        # The page paints first with the charts it had, then draws the new ones in the next turn of
+        # the event loop: both at once froze the switch to this page for 70 ms.
+        QTimer.singleShot(0, self, self._draw_pending_charts)
 
     def _draw_pending_charts(self) -> None:
         """Charts are drawn for the page in view only. Building them calls Qt's chart classes

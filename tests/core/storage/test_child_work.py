@@ -13,7 +13,7 @@ from gridstation.core.ledgers import ledger_export
 from gridstation.core.rules.errors import DomainError
 from gridstation.core.storage import logs
 from gridstation.core.storage import models as m
-from gridstation.core.storage.child_work import ChildWorkFailed, Stopped, run_in_child
+from gridstation.core.storage.child_work import CHILD_NICENESS, ChildWorkFailed, Stopped, run_in_child
 from tests.helpers import make_id
 
 pytestmark = pytest.mark.both_backends
@@ -24,6 +24,10 @@ def where_it_ran(progress) -> tuple[int, int]:
     only the progress hook, as a report writer does)."""
     progress(1, 1)
     return os.getpid(), m.Resident.select().count()
+
+
+def niceness(progress) -> int:
+    return os.nice(0)
 
 
 def breaks(progress, cancelled) -> None:
@@ -106,3 +110,10 @@ def test_work_named_by_module_and_function_is_imported_only_in_the_child(site_db
     add_residents(admin, 2)
     assert run_in_child("gridstation.selftest:residents_seen", progress=lambda done, total: None,
                         cancelled=lambda: False) == 2
+
+
+@pytest.mark.skipif(not hasattr(os, "nice"), reason="niceness is a POSIX notion; Windows uses a priority class")
+def test_the_child_runs_below_the_windows_priority(site_db):
+    """So on a two-core PC the window gets the CPU whenever it needs it."""
+    assert run_in_child(niceness, progress=lambda done, total: None, cancelled=lambda: False) == \
+        min(os.nice(0) + CHILD_NICENESS, 19)
