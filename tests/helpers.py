@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from stdnum.cn import ric
 
+ROOT = Path(__file__).resolve().parents[1]  # the project, for commands run as their own process
 FIXTURES = Path(__file__).resolve().parent / "fixtures"  # frozen schemas of past versions, test screens
 
 
@@ -58,3 +60,9 @@ def show_at_counter_size(qtbot, widget):
     widget.show()
     activate(qtbot, widget)
     return widget
+
+
+# root ignores file permissions: a command that must meet an unreadable or read-only file runs, as
+# root, without the capabilities that bypass them (still root, so it reaches Python and the project).
+WITHOUT_FILE_RIGHTS = ["setpriv", "--bounding-set=-dac_override,-dac_read_search",
+                       "--inh-caps=-dac_override,-dac_read_search", "--"] if os.geteuid() == 0 else []

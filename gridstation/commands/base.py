@@ -55,8 +55,15 @@ def parse_date(value: str, label: str = "日期") -> dt.date:
 
 
 def in_path(value: str, what: str) -> Path:
-    """An input file that exists, checked before any work is done; ``what`` names it in the message."""
+    """An input file that exists and can be read, checked before any work is done; ``what`` names
+    it in the message. Unchecked, an unreadable ledger ended as a program fault and an unreadable
+    backup as "not a GridStation database (unable to open database file)"."""
     path = Path(value)
     if not path.is_file():
         raise CommandError(f"找不到{what}：{path}。")
+    try:
+        with path.open("rb"):
+            pass
+    except OSError:
+        raise CommandError(f"无法读取{what}：{path}。请检查文件权限。") from None
     return path

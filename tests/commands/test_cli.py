@@ -1,11 +1,14 @@
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
 
 from gridstation.cli import main
+from tests.helpers import ROOT, WITHOUT_FILE_RIGHTS
 
 
 def run(*args: str, password: str | None = "secret123", **env: str) -> subprocess.CompletedProcess:
@@ -89,3 +92,28 @@ def test_selftest_starts_the_child_process_that_long_work_runs_in(db_path, capsy
     assert main(["--db", str(db_path), "selftest"]) == 0
     out = capsys.readouterr().out
     assert "后台进程：通过" in out and "自检通过" in out
+
+
+def test_an_input_file_that_cannot_be_read_is_one_chinese_line_and_changes_nothing(db_path, request):
+    """A ledger to import, a backup to restore, a station file to migrate: each refused at once,
+    exit 2, naming the file (before: a program fault, or "not a GridStation database")."""
+    folder = Path(tempfile.mkdtemp(prefix="gridstation-unreadable-"))  # /tmp itself: pytest's folders are private
+    request.addfinalizer(lambda: shutil.rmtree(folder, ignore_errors=True))
+    folder.chmod(0o777)
+    (folder / "residents.csv").write_text("姓名,身份证号\n", encoding="utf-8")
+    shutil.copy(db_path, folder / "backup.db")
+    for name in ("residents.csv", "backup.db"):
+        (folder / name).chmod(0o000)
+    db_path.chmod(0o666)
+    before = db_path.read_bytes()
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "HOME": str(folder), "GRIDSTATION_DATA_DIR": str(folder),
+           "GRIDSTATION_ADMIN_PASSWORD": "secret123"}
+    for args, what in ((["import", "residents", "residents.csv"], "要导入的文件"),
+                       (["restore", "backup.db"], "备份文件"),
+                       (["migrate", "--from", "backup.db", "--to", "postgresql://x@127.0.0.1:1/x"], "要迁移的数据库文件")):
+        result = subprocess.run([*WITHOUT_FILE_RIGHTS, sys.executable, "-m", "gridstation", "--db", str(db_path), *args],
+                                capture_output=True, text=True, cwd=folder, env=env, timeout=120)
+        assert result.returncode == 2, result.stderr
+        file = "backup.db" if args[0] == "migrate" else args[-1]
+        assert result.stderr.strip().splitlines() == [f"无法读取{what}：{file}。请检查文件权限。"]
+    assert db_path.read_bytes() == before

@@ -22,9 +22,7 @@ import pytest
 
 from gridstation.cli import main
 from gridstation.core.storage import db as dbmod
-from tests.helpers import make_id, snapshot
-
-ROOT = Path(__file__).resolve().parents[3]
+from tests.helpers import ROOT, WITHOUT_FILE_RIGHTS, make_id, snapshot
 
 
 def valid_xlsx(path: Path) -> Path:
@@ -120,11 +118,9 @@ def test_import_into_a_read_only_database_file_is_one_chinese_line(db_path, requ
     for ledger in folder.glob("*.csv"):
         ledger.chmod(0o644)
     before = target.read_bytes()
-    no_override = ["setpriv", "--bounding-set=-dac_override,-dac_read_search",
-                   "--inh-caps=-dac_override,-dac_read_search", "--"] if os.geteuid() == 0 else []
     for kind in ledgers:
         result = subprocess.run(
-            [*no_override, sys.executable, "-m", "gridstation", "--db", str(target), "import", kind,
+            [*WITHOUT_FILE_RIGHTS, sys.executable, "-m", "gridstation", "--db", str(target), "import", kind,
              str(folder / f"{kind}.csv")],
             capture_output=True, text=True, cwd=folder,
             env={**os.environ, "PYTHONPATH": str(ROOT), "HOME": str(folder), "GRIDSTATION_DATA_DIR": str(folder)})
