@@ -21,7 +21,7 @@ from reportlab.platypus import (
     PageTemplate,
 )
 
-from gridstation.core.rules.errors import DomainError
+from gridstation.core.storage.output_files import write_problem
 from gridstation.reports.fonts import FONT, register_fonts
 from gridstation.reports.styles import MUTED
 
@@ -117,12 +117,7 @@ def save_atomically(out: Path, data: bytes) -> Path:
         with open(tmp, "xb") as handle:
             handle.write(data)
         os.replace(tmp, out)
-    except FileNotFoundError as exc:
-        raise DomainError(f"无法写入文件 {out}：文件夹 {out.parent} 不存在。") from exc
-    except PermissionError as exc:
-        tmp.unlink(missing_ok=True)
-        raise DomainError(f"无法写入文件 {out}：没有写入权限，或文件正被其他程序打开（请关闭后重试）。") from exc
     except OSError as exc:
         tmp.unlink(missing_ok=True)
-        raise DomainError(f"无法写入文件 {out}：{exc.strerror or exc}（磁盘可能已满）。") from exc
+        raise write_problem(out, exc) from exc
     return out

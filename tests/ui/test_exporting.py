@@ -48,3 +48,16 @@ def test_a_refused_export_says_why_and_writes_nothing(qtbot, clerk, site_db, tmp
     assert export_list(widget, ctx, "residents", None, "居民名单", tmp_path / "r.xlsx", full_id=True) is None
     assert len(messages) == 1 and ("站长" in messages[0] or "管理员" in messages[0])
     assert not (tmp_path / "r.xlsx").exists()
+
+
+def test_an_export_to_a_folder_that_is_gone_says_so_and_records_nothing(qtbot, site_db, admin, tmp_path):
+    ctx = AppContext(target=site_db, staff=admin)
+    messages: list[str] = []
+    ctx.bus.status_message.connect(messages.append)
+    widget = QWidget()
+    qtbot.addWidget(widget)
+    entries = m.AuditLog.select().count()
+    out = tmp_path / "已拔出的U盘" / "居民.xlsx"
+    assert export_list(widget, ctx, "residents", None, "居民名单", out) is None
+    assert messages == [f"无法写入文件 {out}：文件夹 {out.parent} 不存在。"]
+    assert m.AuditLog.select().count() == entries

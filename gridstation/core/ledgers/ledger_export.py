@@ -58,7 +58,7 @@ from gridstation.core.station import audit, catalog
 from gridstation.core.station.accounts import CLERK, HEAD, require
 from gridstation.core.storage import models as m
 from gridstation.core.storage.db import write_transaction
-from gridstation.core.storage.output_files import staged
+from gridstation.core.storage.output_files import staged, write_problem
 from gridstation.core.toolbox import loan_lists, tool_units
 
 OVERDUE, ROSTER = "overdue", "roster"
@@ -194,11 +194,17 @@ def _tick(done: int, total: int | None, progress: Progress | None, cancelled: Ca
 
 
 def save_workbook(workbook: Any, path: Path) -> None:
-    handle, temp = tempfile.mkstemp(prefix=".gridstation-", suffix=".xlsx", dir=path.parent)
+    try:
+        handle, temp = tempfile.mkstemp(prefix=".gridstation-", suffix=".xlsx", dir=path.parent)
+    except OSError as exc:
+        raise write_problem(path, exc) from exc
     os.close(handle)
     try:
         workbook.save(temp)
         os.replace(temp, path)
+    except OSError as exc:
+        Path(temp).unlink(missing_ok=True)
+        raise write_problem(path, exc) from exc
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
