@@ -8,6 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from gridstation.core.intake import intakes, residents
+from gridstation.core.rules import clock
 from gridstation.core.rules.errors import DomainError
 from gridstation.core.station import catalog, station
 from gridstation.core.storage import models as m
@@ -83,7 +84,7 @@ def test_save_service(admin, code, name, days, label, kind):
 
 # ---------------------------------------------------------------- the tool box
 
-TODAY = dt.date.today()
+TODAY = clock.today()
 DATES = st.dates(min_value=dt.date(1, 1, 1), max_value=dt.date(9999, 12, 31))
 MOMENTS = st.datetimes(min_value=dt.datetime(1, 1, 1), max_value=dt.datetime(9999, 12, 31, 23, 59))
 RECENT = st.datetimes(min_value=dt.datetime.combine(TODAY - dt.timedelta(days=3), dt.time()),

@@ -76,3 +76,34 @@ def test_the_contracts_catch_a_wrong_import(tmp_path, source, target):
     run = lint_imports(tmp_path / "pyproject.toml", tmp_path)
     assert run.returncode == 1, run.stdout + run.stderr
     assert "0 broken" not in run.stdout and f"-> {target}" in run.stdout, run.stdout
+
+
+WALL_CLOCK = {("date", "today"), ("datetime", "now"), ("datetime", "today"), ("datetime", "utcnow")}
+
+
+def wall_clock_reads(path: Path) -> list[int]:
+    """Lines that ask the wall clock for the date or time (``dt.date.today()``, ``datetime.now()`` …)."""
+    lines = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            owner = node.func.value
+            name = owner.attr if isinstance(owner, ast.Attribute) else getattr(owner, "id", "")
+            if (name, node.func.attr) in WALL_CLOCK:
+                lines.append(node.lineno)
+    return lines
+
+
+def test_today_and_now_come_from_the_clock_module():
+    """Every "today" and "now" is clock.today()/clock.now(), so CI's run with the clock moved ahead moves them
+    all; a direct read anywhere else is the next test that passes only on the day it was written."""
+    clock_module = PACKAGE / "core" / "rules" / "clock.py"
+    offenders = [f"{path.relative_to(ROOT)}:{line}"
+                 for base in (PACKAGE, ROOT / "tests") for path in base.rglob("*.py") if path != clock_module
+                 for line in wall_clock_reads(path)]
+    assert offenders == []
+
+
+def test_the_clock_check_catches_a_wall_clock_read(tmp_path):
+    sample = tmp_path / "bad.py"
+    sample.write_text("import datetime as dt\nfrom datetime import datetime\na = dt.date.today()\nb = datetime.now()\n")
+    assert wall_clock_reads(sample) == [3, 4]

@@ -6,6 +6,8 @@ import datetime as dt
 import os
 from pathlib import Path
 
+from gridstation.core.rules import clock
+
 
 class CommandError(Exception):
     """A usage problem found after parsing (bad month, missing file): one Chinese line, exit 2."""
@@ -41,7 +43,7 @@ def parse_month(value: str, *, allow_future: bool = False) -> dt.date:
         first = dt.datetime.strptime(value, "%Y-%m").date()
     except ValueError:
         raise CommandError(f"月份“{value}”格式不正确，应为 YYYY-MM，如 2025-01。") from None
-    today = dt.date.today()
+    today = clock.today()
     if not allow_future and (first.year, first.month) > (today.year, today.month):
         raise CommandError(f"月份 {value} 还没有到，不能统计。")
     return first

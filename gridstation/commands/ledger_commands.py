@@ -8,10 +8,10 @@ an all-or-nothing import with a bad row prints the rows, writes nothing and exit
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 from pathlib import Path
 
 from gridstation.commands.base import CommandError, in_path, open_site, out_path, parse_date
+from gridstation.core.rules import clock
 
 IMPORT_KINDS = ("residents", "intakes", "tools", "loans", "events")
 EXPORT_KINDS = (*IMPORT_KINDS, "overdue", "roster")
@@ -126,8 +126,8 @@ def cmd_export(args: argparse.Namespace, target: str) -> int:
         raise CommandError(f"起始日期 {start} 晚于截止日期 {end}。")
     if args.year is not None and args.kind != "roster":
         raise CommandError("--year 只用于 roster（养老金认证名单）。")
-    year = args.year or dt.date.today().year
-    if not 2000 <= year <= dt.date.today().year + 1:
+    year = args.year or clock.today().year
+    if not 2000 <= year <= clock.today().year + 1:
         raise CommandError(f"认证年度 {year} 不合理。")
     open_site(target)
     # late import (start-up time): every run, the window's too, loads all command modules

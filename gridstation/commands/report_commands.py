@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import datetime as dt
 import re
 
 from gridstation.commands.base import CommandError, open_site, out_path, parse_month
+from gridstation.core.rules import clock
 from gridstation.core.storage.output_files import staged
 
 FIRST_YEAR = 2000
@@ -41,7 +41,7 @@ def parse_year(value: str) -> int:
     if not re.fullmatch(r"\d{4}", value.strip()):
         raise CommandError(f"年份“{value}”格式不正确，应为四位数字，如 2025。")
     year = int(value)
-    if year > dt.date.today().year:
+    if year > clock.today().year:
         raise CommandError(f"{year}年还没有到，不能统计。")
     if year < FIRST_YEAR:
         raise CommandError(f"年份 {year} 过早，请核对（最早 {FIRST_YEAR} 年）。")

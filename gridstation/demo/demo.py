@@ -44,6 +44,7 @@ from stdnum.cn import ric, uscc
 
 from gridstation.core.intake import intakes as workflow
 from gridstation.core.intake.residents import ResidentInput, clean_input
+from gridstation.core.rules import clock
 from gridstation.core.rules.errors import DomainError
 from gridstation.core.rules.idcard import age_on
 from gridstation.core.rules.pinyin_keys import name_keys
@@ -82,7 +83,7 @@ def generate(*, residents: int, intakes: int, loans: int, seed: int,
     """
     counts = {"residents": residents, "intakes": intakes, "loans": loans}
     _check_counts(counts)
-    now = m.now()
+    now = clock.now()
     as_of = (as_of or now.replace(minute=0, second=0)).replace(microsecond=0)
     if as_of > now:
         raise DomainError("演示数据的截止时间不能晚于现在。")

@@ -12,12 +12,13 @@ from pathlib import Path
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable
 
+from gridstation.core.rules import clock
+from gridstation.core.rules.clock import now
 from gridstation.core.statistics.event_tables import annual_event_tables
 from gridstation.core.statistics.material_tables import annual_material_tables
 from gridstation.core.statistics.rating_tables import annual_rating_tables
 from gridstation.core.statistics.stats import AnnualStats, Progress, annual_stats, months_begun
 from gridstation.core.statistics.stats_tables import annual_tables, summary_sentence, work_summary
-from gridstation.core.storage.models import now
 from gridstation.reports import blocks, charts, styles
 from gridstation.reports.report_names import annual_title as title_of
 from gridstation.reports.stats_pdf import CONTENT_WIDTH, Section, info_line, table_section, write_report
@@ -37,7 +38,7 @@ def _month_chart(annual: AnnualStats) -> Flowable:
 
 def write_annual(year: int, out: Path, *, today: dt.date | None = None, progress: Progress | None = None) -> Path:
     """Write the year's PDF to ``out``; ``progress`` as in ``monthly.write_monthly`` (may raise to cancel)."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     steps = steps_for(year, today)
     annual = annual_stats(year, today, progress=(lambda done, _total: progress(done, steps)) if progress else None)
     generated = now()

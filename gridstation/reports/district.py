@@ -15,9 +15,9 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable
 
+from gridstation.core.rules.clock import now
 from gridstation.core.statistics import district
 from gridstation.core.statistics.stats_tables import summary_sentence
-from gridstation.core.storage.models import now
 from gridstation.reports import blocks, cn_dates, pdf_build, styles
 from gridstation.reports.stats_pdf import CONTENT_WIDTH, PAGE_MARGIN, closing_block, numbered, table_section
 from gridstation.reports.stats_xlsx import write_xlsx

@@ -15,7 +15,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, KeepTogether
 
-from gridstation.core.rules import idcard
+from gridstation.core.rules import clock, idcard
 from gridstation.core.rules.money import yuan
 from gridstation.core.storage import models as m
 from gridstation.core.toolbox.lending import get_loan, item_parts, loan_items
@@ -96,7 +96,7 @@ def render_loan_slip(data: LoanSlipData, out: Path) -> Path:
     st = styles(10)
     width = A5[0] - 2 * 12 * mm
     return build_pdf(out, _story(data, st, width), pagesize=A5, margin=12 * mm, bottom=13 * mm,
-                     footer=f"借用单号 {data.slip_no}　打印于 {cn_datetime(dt.datetime.now())}",
+                     footer=f"借用单号 {data.slip_no}　打印于 {cn_datetime(clock.now())}",
                      title=f"借用单 {data.slip_no}", author=data.station.name)
 
 

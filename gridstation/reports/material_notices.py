@@ -18,7 +18,7 @@ from reportlab.platypus import Flowable
 from gridstation.core.intake import intakes
 from gridstation.core.intake.material_check import CheckView, check_of
 from gridstation.core.intake.material_rules import DEFERRED, NOTICE
-from gridstation.core.rules import idcard
+from gridstation.core.rules import clock, idcard
 from gridstation.core.rules.errors import DomainError
 from gridstation.reports.blocks import (
     StationInfo,
@@ -86,7 +86,7 @@ def render(data: NoticeData, out: Path) -> Path:
     parts = _notice_story(data, st) if data.check.mode == NOTICE else _pledge_story(data, st)
     story = header(station, title, st, _WIDTH, sample=data.sample) + _facts(data, st) + parts
     return build_pdf(out, story, pagesize=A4, margin=18 * mm, bottom=14 * mm,
-                     footer=f"受理编号 {data.serial}　打印于 {cn_datetime(dt.datetime.now())}",
+                     footer=f"受理编号 {data.serial}　打印于 {cn_datetime(clock.now())}",
                      title=f"{title} {data.serial}", author=station.name)
 
 

@@ -8,7 +8,6 @@ are filed with the parties' own ID cards checked at the table).
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 from reportlab.lib.pagesizes import A4
@@ -16,6 +15,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable
 
 from gridstation.core.events.agreement import AgreementData
+from gridstation.core.rules import clock
 from gridstation.core.rules.idcard import mask_id, mask_phone
 from gridstation.reports.blocks import (
     StationInfo,
@@ -38,7 +38,7 @@ def write_agreement(data: AgreementData, out: Path, *, sample: bool = False) -> 
     width = A4[0] - 2 * 18 * mm
     station = StationInfo.current()
     return build_pdf(out, _story(station, data, st, width, sample), pagesize=A4, margin=18 * mm, bottom=14 * mm,
-                     footer=f"事件编号 {data.number}　打印于 {cn_datetime(dt.datetime.now())}",
+                     footer=f"事件编号 {data.number}　打印于 {cn_datetime(clock.now())}",
                      title=f"{TITLE} {data.number}", author=station.name)
 
 

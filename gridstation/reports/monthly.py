@@ -12,12 +12,12 @@ from pathlib import Path
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Table, TableStyle
 
+from gridstation.core.rules.clock import now
 from gridstation.core.statistics.event_tables import monthly_event_tables
 from gridstation.core.statistics.material_tables import monthly_material_tables
 from gridstation.core.statistics.rating_tables import monthly_rating_tables
 from gridstation.core.statistics.stats import MonthlyStats, Progress, monthly_stats
 from gridstation.core.statistics.stats_tables import StatTable, monthly_tables, summary_sentence
-from gridstation.core.storage.models import now
 from gridstation.reports import blocks, charts, styles
 from gridstation.reports.report_names import monthly_title as title_of
 from gridstation.reports.stats_pdf import CONTENT_WIDTH, Section, info_line, table_section, write_report

@@ -15,7 +15,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable
 
 from gridstation.core.intake import intakes
-from gridstation.core.rules import idcard
+from gridstation.core.rules import clock, idcard
 from gridstation.core.rules.errors import DomainError
 from gridstation.core.storage import models as m
 from gridstation.core.storage import settings
@@ -97,7 +97,7 @@ def write_receipt(serial: str, out: Path, *, size: str | None = None) -> Path:
 
 def render_receipt(data: ReceiptData, out: Path, *, size: str = A5_SIZE) -> Path:
     size = check_size(size)
-    printed = f"打印于 {cn_datetime(dt.datetime.now())}"
+    printed = f"打印于 {cn_datetime(clock.now())}"
     if size == ROLL_SIZE:
         # Roll printers print about 72 mm of the 80 mm paper; the page is as tall as its content.
         st = styles(8.5)

@@ -18,6 +18,7 @@ from gridstation.core.events import rules as event_rules
 from gridstation.core.events.agreement import AgreementData, AgreementParty, agreement_data
 from gridstation.core.intake.material_check import CheckView
 from gridstation.core.intake.material_rules import DEFERRED, NOTICE
+from gridstation.core.rules import clock
 from gridstation.core.rules.errors import DomainError
 from gridstation.core.station.material_list import MaterialDef
 from gridstation.core.storage import models as m
@@ -43,7 +44,7 @@ def _newest_intake() -> m.Intake | None:
 
 
 def sample_receipt() -> receipt.ReceiptData:
-    received = dt.datetime.now().replace(second=0, microsecond=0)
+    received = clock.now().replace(second=0)
     return receipt.ReceiptData(
         station=StationInfo.current(), serial=f"{settings.get('serial_prefix')}{received:%Y%m%d}0000",
         received_at=received, due_date=received.date() + dt.timedelta(days=5), resident_name="张三",
@@ -61,7 +62,7 @@ def render_receipt(out: Path, *, size: str) -> Path:
 
 
 def sample_loan_slip() -> loan_slip.LoanSlipData:
-    lent = dt.datetime.now().replace(second=0, microsecond=0)
+    lent = clock.now().replace(second=0)
     return loan_slip.LoanSlipData(
         station=StationInfo.current(), slip_no=f"JY{lent:%Y%m%d}0000", lent_at=lent,
         due_date=lent.date() + dt.timedelta(days=7), borrower_name="李四", id_label="身份证号",
@@ -93,7 +94,7 @@ def render_labels(out: Path) -> Path:
 
 def sample_stocktake() -> stocktake.StockTakeSheet:
     result = tool_stocktake.StockTakeResult(
-        0, dt.datetime.now().replace(second=0, microsecond=0), 7, matched=["GJ-0001", "GJ-0003", "GJ-0006"],
+        0, clock.now().replace(second=0), 7, matched=["GJ-0001", "GJ-0003", "GJ-0006"],
         missing=["GJ-0004"], on_loan=["GJ-0002"], other_state=["GJ-0005（遗失）"], unknown=["GJ-0099"],
         foreign=["XQ-2023-001"], staff_name="窗口人员")
     kinds = {"GJ-0001": "人字梯", "GJ-0002": "电钻", "GJ-0003": "电钻", "GJ-0004": "人字梯", "GJ-0005": "通下水道工具",
@@ -114,7 +115,7 @@ def sample_agreement() -> AgreementData:
         [AgreementParty("张三", "530111197001011234", "13812345678", "星体花园3栋501室"),
          AgreementParty("李四", "", "13900001111", "星体花园3栋601室")],
         "楼上卫生间漏水，楼下天花板受损。", "一、李四于十日内修复卫生间防水层；二、李四赔偿张三修复费用800元。",
-        "人民调解员", "社区人民调解室", 1, dt.date.today())
+        "人民调解员", "社区人民调解室", 1, clock.today())
 
 
 def render_agreement(out: Path) -> Path:
@@ -130,10 +131,10 @@ def sample_notice(mode: str) -> material_notices.NoticeData:
     defs = [MaterialDef("居民身份证"), MaterialDef("劳动合同或用工证明", "复印件", source="用人单位"),
             MaterialDef("工资欠条或工资条", "复印件", later=True, source="用人单位财务，或银行流水")]
     check = CheckView(mode, defs[:1] if mode == NOTICE else defs[:2], defs[1:] if mode == NOTICE else defs[2:],
-                      dt.date.today() + dt.timedelta(days=7), None)
-    return material_notices.NoticeData("SL202501030001", dt.datetime.now().replace(microsecond=0), "张三",
+                      clock.today() + dt.timedelta(days=7), None)
+    return material_notices.NoticeData("SL202501030001", clock.now(), "张三",
                                        "居民身份证", "530111********1234", "讨薪·欠薪投诉", "窗口人员", 15,
-                                       dt.date.today() + dt.timedelta(days=15), check, sample=True)
+                                       clock.today() + dt.timedelta(days=15), check, sample=True)
 
 
 def render_material_notice(out: Path, *, mode: str) -> Path:
@@ -154,8 +155,8 @@ DOCUMENTS: list[tuple[str, str, Renderer]] = [
     ("人民调解协议书", "mediation-agreement.pdf", render_agreement),
     ("一次性告知单", "one-time-notice.pdf", functools.partial(render_material_notice, mode=NOTICE)),
     ("容缺受理承诺书", "deferred-pledge.pdf", functools.partial(render_material_notice, mode=DEFERRED)),
-    ("月度统计", "monthly.pdf", lambda out: monthly.write_monthly(dt.date.today().replace(day=1), out)),
-    ("年度统计", "annual.pdf", lambda out: annual.write_annual(dt.date.today().year, out)),
+    ("月度统计", "monthly.pdf", lambda out: monthly.write_monthly(clock.today().replace(day=1), out)),
+    ("年度统计", "annual.pdf", lambda out: annual.write_annual(clock.today().year, out)),
 ]
 
 

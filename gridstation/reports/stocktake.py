@@ -16,6 +16,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable
 
+from gridstation.core.rules import clock
 from gridstation.core.storage import models as m
 from gridstation.core.toolbox import tool_stocktake as stock
 from gridstation.reports.blocks import (
@@ -95,7 +96,7 @@ def render_stocktake(data: StockTakeSheet, out: Path) -> Path:
     st = styles(10)
     width = A4[0] - 2 * 15 * mm
     return build_pdf(out, _story(data, st, width), pagesize=A4, margin=15 * mm, bottom=14 * mm,
-                     footer=f"盘点编号 {data.number}　打印于 {cn_datetime(dt.datetime.now())}",
+                     footer=f"盘点编号 {data.number}　打印于 {cn_datetime(clock.now())}",
                      title=f"{TITLE} 第{data.number}号", author=data.station.name)
 
 

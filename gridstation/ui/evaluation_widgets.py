@@ -3,7 +3,6 @@ and the head's 差评整改 list. Rules and roles live in core/evaluation/; thes
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 
 from PySide6.QtCore import Qt, Signal
@@ -27,7 +26,7 @@ from PySide6.QtWidgets import (
 from gridstation.core.evaluation import ratings, rectification
 from gridstation.core.evaluation.rules import BAD, CARD, LEVELS, PHONE, REASONS, VIEWS
 from gridstation.core.intake import intakes
-from gridstation.core.rules import idcard
+from gridstation.core.rules import clock, idcard
 from gridstation.core.rules.errors import DomainError
 from gridstation.core.storage import models as m
 from gridstation.ui.context import AppContext
@@ -191,7 +190,7 @@ class RectificationDialog(QDialog):
         self.load()
 
     def load(self) -> None:
-        today = dt.date.today()
+        today = clock.today()
         self.items = rectification.open_items()
         self.list.clear()
         for item in self.items:

@@ -6,7 +6,6 @@ keeps what was typed.
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -38,6 +37,7 @@ from gridstation.core.events.register import (
     photos_of,
     register_event,
 )
+from gridstation.core.rules import clock
 from gridstation.core.rules.errors import DomainError
 from gridstation.core.rules.idcard import mask_phone
 from gridstation.core.storage import models as m
@@ -332,7 +332,7 @@ class EventDetailDialog(QDialog):
                 else:
                     handling.assign(actor, self.number, partner=value, note=text)
             elif action == "上报街道":
-                handling.report_up(actor, self.number, self.caseEdit.text(), dt.date.today(), text)
+                handling.report_up(actor, self.number, self.caseEdit.text(), clock.today(), text)
             elif action == "街道答复":
                 handling.record_street_answer(actor, self.number, text)
             elif action == "进展":

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QLabel, QListWidgetItem, QMainWindow, QWidget
 
+from gridstation.core.rules import clock
 from gridstation.ui.context import AppContext
 from gridstation.ui.forms import load_form
 from gridstation.ui.idle_lock import IdleWatcher
@@ -218,7 +217,7 @@ class MainWindow(QMainWindow):
         from gridstation.core.storage import models as m
         from gridstation.core.toolbox import loan_lists
 
-        today = dt.date.today()
+        today = clock.today()
         late_intakes = m.Intake.select().where(intakes.overdue_condition(today)).count()
         late_tools = loan_lists.count_overdue(today=today)
         late_rectify = count_overdue(today)

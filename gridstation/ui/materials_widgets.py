@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from gridstation.core.intake import intakes, material_check
 from gridstation.core.intake.material_rules import DEFERRED, NOTICE
+from gridstation.core.rules import clock
 from gridstation.core.rules.errors import DomainError
 from gridstation.core.station.material_list import FORMS, MaterialDef, describe, materials_of
 from gridstation.core.storage import models as m
@@ -179,7 +180,7 @@ class MaterialsChecklist(QGroupBox):
             self.missing_label.setText("缺少：" + "、".join(d.name for d in missing) + "。请选择处理方式和日期：")
             deferred = self.mode_combo.currentData() == DEFERRED
             self.date_caption.setText("补齐期限" if deferred else "补交日期")
-            today = dt.date.today()
+            today = clock.today()
             # 容缺: by the promised date at the latest; 告知: a week, the clerk changes it if agreed otherwise.
             suggested = intakes.due_date_for(today, self._promised_days) if deferred else today + dt.timedelta(days=7)
             self.date_edit.setDate(QDate(suggested))

@@ -6,13 +6,14 @@ pages have gone to the printer (打印…), both through ``core/station/printout
 
 from __future__ import annotations
 
-import datetime as dt
+import os
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtWidgets import QWidget
 
+from gridstation.core.rules import clock
 from gridstation.core.rules.errors import DomainError
 from gridstation.core.station import printouts
 from gridstation.core.storage import models as m
@@ -27,7 +28,10 @@ def print_folder() -> Path:
 
 
 def new_pdf_path(stem: str) -> Path:
-    return print_folder() / f"{stem}-{dt.datetime.now():%H%M%S%f}.pdf"
+    """A new file of its own (mkstemp: two prints in one second never share a name; readable by its owner only)."""
+    handle, name = tempfile.mkstemp(prefix=f"{stem}-{clock.now():%H%M%S}-", suffix=".pdf", dir=print_folder())
+    os.close(handle)
+    return Path(name)
 
 
 def preview_document(parent: QWidget | None, staff: m.Staff | None, path: Path, title: str,

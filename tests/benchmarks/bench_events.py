@@ -18,6 +18,8 @@ import sqlite3
 
 from common import Context, Figure, median, ms_since, opened, p95, time_ms
 
+from gridstation.core.rules import clock
+
 ROUNDS = 30
 FULL = 100_000
 PAGE = 200
@@ -46,7 +48,7 @@ def run(ctx: Context) -> list[Figure]:
         head = m.Staff.select().where(m.Staff.role == HEAD).first()
         missing = target_events(ctx) - m.GridEvent.select().count()
         with dbmod.write_transaction():
-            write_events(random.Random("bench:events"), missing, head.id, m.now() - dt.timedelta(hours=1))
+            write_events(random.Random("bench:events"), missing, head.id, clock.now() - dt.timedelta(hours=1))
         grids = [g.id for g in m.Grid.select()]
         register = [time_ms(lambda i=i: register_event(head, EventInput(
             "设施损坏", rules.NORMAL, f"路灯不亮 {i}", rules.RESIDENT_REPORT, grid_id=grids[i % len(grids)],
@@ -57,7 +59,7 @@ def run(ctx: Context) -> list[Figure]:
             rows = list(queries.query_events(queries.EventFilter(which=queries.OPEN, grid_id=grid_id)).limit(PAGE))
             queries.reporters([e.id for e in rows])
             lists.append(ms_since(start))
-        first = (dt.date.today().replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+        first = (clock.today().replace(day=1) - dt.timedelta(days=1)).replace(day=1)
         month = [time_ms(lambda: event_figures(first, month_end(first))) for _ in range(max(1, ctx.repeat))]
     raw = _raw_lists(copy, grids * max(1, ctx.repeat))
     return [Figure("event_register_ms", median(register[1:]), "ms", None, None),

@@ -15,6 +15,8 @@ from pathlib import Path
 
 from common import Context, Figure, opened
 
+from gridstation.core.rules import clock
+
 
 def write_only_pass(path: Path, header: list[str], rows: list[list[object]]) -> float:
     """Seconds openpyxl's write-only mode needs to write ``rows``: the floor for any export."""
@@ -35,7 +37,7 @@ def run(ctx: Context) -> list[Figure]:
     from gridstation.core.ledgers import ledger_export
 
     db = ctx.copy_db("ledger-export.db")
-    today = dt.date.today()
+    today = clock.today()
     year = intakes.IntakeFilter(date_from=today - dt.timedelta(days=365), date_to=today)
     out = ctx.work_dir / "intakes.xlsx"
     with opened(db):

@@ -18,6 +18,8 @@ from pathlib import Path
 
 from common import Context, Figure, median, opened, time_ms
 
+from gridstation.core.rules import clock
+
 DONE, RETURNED, FORWARDED, OPEN = "办结", "退回", "转办", ("受理", "办理中")
 
 PER_PERIOD = {
@@ -87,7 +89,7 @@ def raw_counts(conn: sqlite3.Connection, month: dt.date, pension_id: int) -> lis
     forwarded, in progress, overdue) per period, for the comparison with the app."""
     out = []
     for index, (start, end) in enumerate(periods(month)):
-        cutoff = min(end, dt.date.today())
+        cutoff = min(end, clock.today())
         params = {"lo": f"{start} 00:00:00", "hi": f"{cutoff + dt.timedelta(days=1)} 00:00:00",
                   "cutoff": cutoff.isoformat(), "pension": pension_id, "year": start.year}
         results = {name: conn.execute(sql, params).fetchall() for name, sql in PER_PERIOD.items()}

@@ -6,6 +6,7 @@ import datetime as dt
 
 from gridstation.cli import main
 from gridstation.core.intake import residents
+from gridstation.core.rules import clock
 from gridstation.core.storage import models as m
 from gridstation.core.toolbox import lending, tool_units
 from tests.conftest import pdf_text
@@ -16,7 +17,7 @@ def test_tools_overdue_lists_masked_phones(db_path, admin, capsys):
     kind = tool_units.save_kind(admin, tool_units.KindInput("梯子", loan_days=3))
     tool_units.add_units(admin, kind.id, 1)
     zhang = residents.save_resident(admin, residents.ResidentInput("张三", make_id(), phone="13800138000"))
-    lent = dt.datetime.combine(dt.date.today() - dt.timedelta(days=9), dt.time(9))
+    lent = dt.datetime.combine(clock.today() - dt.timedelta(days=9), dt.time(9))
     loan = lending.lend(admin, zhang.id, ["GJ-0001"], lent_at=lent, due_date=lent.date() + dt.timedelta(days=3))
     assert main(["--db", str(db_path), "tools", "overdue"]) == 0
     out = capsys.readouterr().out

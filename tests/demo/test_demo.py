@@ -16,7 +16,7 @@ from stdnum.cn import ric
 
 from gridstation.cli import main
 from gridstation.core.intake import intakes
-from gridstation.core.rules import idcard
+from gridstation.core.rules import clock, idcard
 from gridstation.core.rules.errors import DomainError
 from gridstation.core.rules.pinyin_keys import name_keys
 from gridstation.core.station import catalog, station
@@ -33,7 +33,7 @@ SIZE = {"residents": 300, "intakes": 800, "loans": 150}
 SEED = 7
 # One fixed end of history for every database in this module, so determinism is not at the
 # mercy of the clock ticking between two generations.
-AS_OF = (dt.datetime.now() - dt.timedelta(hours=1)).replace(minute=0, second=0, microsecond=0)
+AS_OF = (clock.now() - dt.timedelta(hours=1)).replace(minute=0, second=0, microsecond=0)
 COMPARED_TABLES = ["grid", "resident", "resident_key", "service_type", "intake", "intake_event", "serial_counter",
                    "tool_kind", "tool_unit", "unit_event", "loan", "loan_item", "reminder_call"]
 
@@ -253,7 +253,7 @@ def test_real_work_after_demo_gets_fresh_numbers(demo_copy):
     busiest = (m.SerialCounter.select().where(m.SerialCounter.scope.startswith("SL"))
                .order_by(m.SerialCounter.last.desc()).first())
     day = dt.datetime.strptime(busiest.scope[2:], "%Y%m%d")
-    received = min(day.replace(hour=17, minute=50), m.now())
+    received = min(day.replace(hour=17, minute=50), clock.now())
     intake = intakes.create_intake(admin, intakes.IntakeInput(
         resident_id=1, service=catalog.UNEMPLOYMENT, action="年检", details={"docs_checked": True},
         received_at=received))
@@ -267,7 +267,7 @@ def test_real_work_after_demo_gets_fresh_numbers(demo_copy):
             .order_by(m.Resident.id).first())
     lent_day = Counter(loan.lent_at.date() for loan in m.Loan.select(m.Loan.lent_at)).most_common(1)[0][0]
     last = m.SerialCounter.get(m.SerialCounter.scope == tool_units.slip_scope(lent_day)).last
-    lent_at = min(dt.datetime.combine(lent_day, dt.time(17)), m.now())
+    lent_at = min(dt.datetime.combine(lent_day, dt.time(17)), clock.now())
     loan = lending.lend(admin, idle.id, [free.asset_code], lent_at=lent_at)
     assert loan.slip_no == tool_units.slip_number(lent_day, last + 1)
     units = m.ToolUnit.select().count()

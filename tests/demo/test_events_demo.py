@@ -12,12 +12,13 @@ import pytest
 from gridstation.core.events import figures, handling, lists, rules
 from gridstation.core.events.numbering import NUMBER_RE
 from gridstation.core.events.register import EventInput, add_photo, register_event
+from gridstation.core.rules import clock
 from gridstation.core.station import station
 from gridstation.core.storage import db as dbmod
 from gridstation.core.storage import models as m
 from gridstation.demo import demo
 
-AS_OF = (dt.datetime.now() - dt.timedelta(hours=1)).replace(minute=0, second=0, microsecond=0)
+AS_OF = (clock.now() - dt.timedelta(hours=1)).replace(minute=0, second=0, microsecond=0)
 TABLES = ["grid_event", "event_step", "event_party", "mediation_session", "event_partner"]
 
 

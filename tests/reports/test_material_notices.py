@@ -9,6 +9,7 @@ import pytest
 
 from gridstation.core.intake import intakes, material_check, residents
 from gridstation.core.intake.material_rules import DEFERRED, NOTICE
+from gridstation.core.rules import clock
 from gridstation.core.rules.errors import DomainError
 from gridstation.core.station import catalog
 from gridstation.reports.material_notices import write_notice, write_pledge
@@ -33,7 +34,7 @@ def flat(text: str) -> str:
 
 
 def test_notice_lists_every_missing_document_its_form_source_and_the_date(clerk, resident, tmp_path):
-    bring_by = dt.date.today() + dt.timedelta(days=7)
+    bring_by = clock.today() + dt.timedelta(days=7)
     intake = material_check.create_checked_intake(clerk, wage(resident), ["居民身份证"], mode=NOTICE, deadline=bring_by)
     text = flat(pdf_text(write_notice(intake.serial, tmp_path / "notice.pdf")))
     assert STATION in text and "一次性告知单" in text and intake.serial in text
@@ -49,7 +50,7 @@ def test_notice_lists_every_missing_document_its_form_source_and_the_date(clerk,
 
 
 def test_pledge_names_the_documents_to_follow_and_the_deadline(clerk, resident, tmp_path):
-    deadline = dt.date.today() + dt.timedelta(days=5)
+    deadline = clock.today() + dt.timedelta(days=5)
     intake = material_check.create_checked_intake(clerk, wage(resident), ["居民身份证", "劳动合同或用工证明"],
                                                 mode=DEFERRED, deadline=deadline)
     text = flat(pdf_text(write_pledge(intake.serial, tmp_path / "pledge.pdf")))
@@ -73,6 +74,6 @@ def test_selftest_prints_the_newest_real_notice(clerk, resident, tmp_path):
     from gridstation.reports import samples
 
     intake = material_check.create_checked_intake(clerk, wage(resident), ["居民身份证"], mode=NOTICE,
-                                                deadline=dt.date.today())
+                                                deadline=clock.today())
     text = flat(pdf_text(dict(samples.render_all(tmp_path))["一次性告知单"]))
     assert intake.serial in text and "样例" not in text

@@ -10,6 +10,7 @@ import openpyxl
 import pytest
 
 from gridstation.cli import main
+from gridstation.core.rules import clock
 from gridstation.core.statistics.stats import DEFINITIONS, add_months
 from gridstation.core.storage import models as m
 from gridstation.reports.annual import write_annual
@@ -162,7 +163,7 @@ def test_empty_month_gives_a_report_of_zeros(admin, tmp_path):
 
 
 def test_a_running_month_says_so(admin, tmp_path):
-    today = dt.date.today()
+    today = clock.today()
     write_monthly(today.replace(day=1), tmp_path / "now.pdf")
     text = pdf_text(tmp_path / "now.pdf")
     if today.day < (add_months(today.replace(day=1), 1) - dt.timedelta(days=1)).day:
@@ -191,9 +192,9 @@ def test_report_commands_write_the_files_and_audit_them(known, db_path, tmp_path
     (["monthly", "--month", "2025-13"], "格式不正确"),
     (["monthly", "--month", "202502"], "格式不正确"),
     (["monthly", "--month", "next"], "格式不正确"),
-    (["monthly", "--month", f"{add_months(dt.date.today().replace(day=1), 1):%Y-%m}"], "还没有到"),
+    (["monthly", "--month", f"{add_months(clock.today().replace(day=1), 1):%Y-%m}"], "还没有到"),
     (["annual", "--year", "25"], "格式不正确"),
-    (["annual", "--year", str(dt.date.today().year + 1)], "还没有到"),
+    (["annual", "--year", str(clock.today().year + 1)], "还没有到"),
 ])
 def test_bad_or_future_period_exits_2_and_writes_nothing(db_path, tmp_path, capsys, args, message):
     folder = tmp_path / "out"

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication
 from gridstation.core.evaluation import ratings, rectification
 from gridstation.core.evaluation.rules import CARD, SCREEN
 from gridstation.core.intake import intakes, residents
+from gridstation.core.rules import clock
 from gridstation.core.rules.errors import DomainError
 from gridstation.core.station import catalog, station
 from gridstation.core.storage import models as m
@@ -81,7 +82,7 @@ def test_a_bad_rating_needs_a_reason_then_goes_to_the_head(qtbot, db_path, clerk
 
 def test_the_head_rectifies_from_the_main_window_by_keyboard(qtbot, db_path, clerk, head, completed):
     ratings.record_rating(clerk, completed.serial, "非常不满意", channel=SCREEN, reasons=["态度"])
-    m.Rectification.update(due_date=dt.date.today() - dt.timedelta(days=1)).execute()  # past its deadline
+    m.Rectification.update(due_date=clock.today() - dt.timedelta(days=1)).execute()  # past its deadline
     window = MainWindow(AppContext(target=str(db_path), staff=head))
     qtbot.addWidget(window)
     window.show()

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QApplication, QComboBox, QWidget
 
 from gridstation import app as gui_app
 from gridstation.core.intake import intakes, residents
+from gridstation.core.rules import clock
 from gridstation.core.station import catalog
 from gridstation.core.station.accounts import CLERK, HEAD, create_staff
 from gridstation.core.storage import models as m
@@ -144,7 +145,7 @@ def station(admin, monkeypatch, tmp_path):
     zhao = residents.save_resident(admin, residents.ResidentInput("赵大山", ZHAO_ID, phone="13800138000",
                                                                  is_pensioner=True))
     qian = residents.save_resident(admin, residents.ResidentInput("钱小梅", QIAN_ID, phone="13700137000"))
-    lent = dt.datetime.combine(dt.date.today() - dt.timedelta(days=12), dt.time(10))
+    lent = dt.datetime.combine(clock.today() - dt.timedelta(days=12), dt.time(10))
     lending.lend(admin, zhao.id, ["GJ-0003"], lent_at=lent, due_date=lent.date() + dt.timedelta(days=2))
     return {"zhao": zhao, "qian": qian}
 
@@ -257,7 +258,7 @@ def fill(keys: Keys, service: str, values: dict[str, str]) -> None:
 
 INTAKES = [  # service, action, intake fields in screen order, completion fields in screen order
     ("失业证", "年检", {"cert_no": "5301110099", "docs_checked": "✓"}, {}),
-    ("养老保险待遇资格认证", "生存认证", {"cert_year": str(dt.date.today().year), "way": "窗口",
+    ("养老保险待遇资格认证", "生存认证", {"cert_year": str(clock.today().year), "way": "窗口",
                                   "pension_type": "企业职工基本养老保险"}, {}),
     ("讨薪", "欠薪投诉", {"employer": "昆明某劳务公司", "employer_uscc": "91530100MA6K0TT12N", "workers": "5",
                       "amount_owed": "12000.50", "period_owed": "2025年3月至5月"},
@@ -367,7 +368,7 @@ def test_tool_box_lend_renew_return_reserve_and_a_reminder_call(qtbot, site_db, 
     keys.choose("梯子")
     keys.press(Qt.Key.Key_Tab)
     keys.at("reserveStartEdit")
-    start = dt.date.today() + dt.timedelta(days=3)
+    start = clock.today() + dt.timedelta(days=3)
     keys.type(f"{start:%Y%m%d}")
     keys.press(Qt.Key.Key_Tab)  # a date is one Tab stop
     keys.at("reserveEndEdit")
@@ -397,7 +398,7 @@ def test_the_head_makes_the_monthly_report(qtbot, site_db, station, close_all):
     keys.tab_to("monthlyButton")
     keys.press(Qt.Key.Key_Space)
     keys.dismiss_preview()
-    assert (paths.data_dir() / "reports" / f"月度统计-{dt.date.today():%Y-%m}.pdf").stat().st_size > 10_000
+    assert (paths.data_dir() / "reports" / f"月度统计-{clock.today():%Y-%m}.pdf").stat().st_size > 10_000
     page = window.page("stats")
     qtbot.waitUntil(lambda: not page.busy(), timeout=30_000)
 

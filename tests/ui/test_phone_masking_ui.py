@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from gridstation.core.intake import residents
+from gridstation.core.rules import clock
 from gridstation.core.rules.errors import PermissionDenied
 from gridstation.core.storage import models as m
 from gridstation.core.toolbox import lending, tool_units
@@ -76,7 +77,7 @@ def test_the_phone_service_checks_the_role_it_is_given(admin, clerk, head, pensi
 def test_a_clerk_exports_the_overdue_list_with_masked_phones(qtbot, db_path, admin, clerk, pensioner, tmp_path):
     kind = tool_units.save_kind(admin, tool_units.KindInput("电钻", loan_days=3, deposit="0"))
     tool_units.add_units(admin, kind.id, codes=["GJ-0001"])
-    lent = dt.datetime.combine(dt.date.today() - dt.timedelta(days=12), dt.time(10))
+    lent = dt.datetime.combine(clock.today() - dt.timedelta(days=12), dt.time(10))
     lending.lend(admin, pensioner.id, ["GJ-0001"], lent_at=lent, due_date=lent.date() + dt.timedelta(days=2))
     page = show_at_counter_size(qtbot, ToolsPage(AppContext(target=str(db_path), staff=clerk)))
     out = page.overdue.export(tmp_path / "overdue.xlsx")

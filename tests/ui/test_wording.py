@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 
 from gridstation.core.intake import residents
+from gridstation.core.rules import clock
 from gridstation.core.rules.errors import DomainError
 from gridstation.core.station import catalog
 from gridstation.core.toolbox import lending, loan_lists, tool_units
@@ -53,7 +54,7 @@ def test_last_reminder_shows_the_year(qtbot, db_path, admin):
     kind = tool_units.save_kind(admin, tool_units.KindInput(name="电钻"))
     tool_units.add_units(admin, kind.id, 1)
     who = residents.save_resident(admin, residents.ResidentInput(name="张三", doc_number=make_id(seq="771")))
-    lent = dt.datetime.combine(dt.date.today() - dt.timedelta(days=12), dt.time(10))
+    lent = dt.datetime.combine(clock.today() - dt.timedelta(days=12), dt.time(10))
     loan = lending.lend(admin, who.id, ["GJ-0001"], lent_at=lent, due_date=lent.date() + dt.timedelta(days=2))
     loan_lists.record_reminder(admin, loan.slip_no, "答应周六归还")
     page = ToolsPage(AppContext(target=str(db_path), staff=admin))
@@ -63,4 +64,4 @@ def test_last_reminder_shows_the_year(qtbot, db_path, admin):
     qtbot.waitUntil(lambda: not page.overdue.model.loading, timeout=10_000)  # it loads in the background
     model = page.ui.overdueTable.model()
     last = model.index(0, 7).data()
-    assert last.startswith(f"{dt.date.today():%Y-%m-%d} ") and "答应周六归还" in last
+    assert last.startswith(f"{clock.today():%Y-%m-%d} ") and "答应周六归还" in last

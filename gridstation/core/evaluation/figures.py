@@ -25,6 +25,7 @@ from peewee import JOIN, Case, fn
 from gridstation.core.evaluation.rules import BAD, SATISFIED
 from gridstation.core.events.figures import percent
 from gridstation.core.intake.intakes import COMPLETED
+from gridstation.core.rules import clock
 from gridstation.core.rules.counters import Counters
 from gridstation.core.storage import models as m
 
@@ -76,7 +77,7 @@ def _count_if(condition: peewee.Expression) -> peewee.Expression:
 
 
 def rating_figures(start: dt.date, end: dt.date, today: dt.date | None = None) -> RatingFigures:
-    today = today or dt.date.today()
+    today = today or clock.today()
     lo = dt.datetime.combine(start, dt.time())
     hi = dt.datetime.combine(min(end, today) + dt.timedelta(days=1), dt.time())
     I, R, C = m.Intake, m.Rating, m.Rectification  # noqa: N806, E741 - the tables, as in SQL

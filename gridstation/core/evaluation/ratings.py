@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from gridstation.core.evaluation.rules import BAD, CHANNELS, LEVELS, REASONS, rating_deadline, rectify_due
 from gridstation.core.intake import intakes
+from gridstation.core.rules import clock
 from gridstation.core.rules.errors import DomainError, NotFound
 from gridstation.core.station import audit
 from gridstation.core.station.accounts import CLERK, HEAD, require
@@ -34,7 +35,7 @@ def record_rating(actor: m.Staff | None, serial: str, level: str, *, channel: st
     """
     require(actor, CLERK)
     intake = intakes.get_intake(serial)
-    at = (at or m.now()).replace(microsecond=0)
+    at = (at or clock.now()).replace(microsecond=0)
     if level not in LEVELS:
         raise DomainError(f"评价只能是：{'、'.join(LEVELS)}。", field="level")
     if channel not in CHANNELS:
@@ -78,22 +79,25 @@ def _rating(serial: str) -> m.Rating:
     return rating
 
 
-def record_visit(actor: m.Staff | None, serial: str, level: str, text: str = "") -> m.RatingVisit:
+def record_visit(actor: m.Staff | None, serial: str, level: str, text: str = "", *,
+                 at: dt.datetime | None = None) -> m.RatingVisit:
     """A 回访 after the rating: the resident's view then, kept apart so the rating itself never changes."""
     require(actor, CLERK)
     rating = _rating(serial)
+    at = (at or clock.now()).replace(microsecond=0)
     if level not in LEVELS:
         raise DomainError(f"回访评价只能是：{'、'.join(LEVELS)}。", field="level")
     text = _check_text(text, "回访内容")
     with write_transaction():
-        visit = m.RatingVisit.create(rating=rating, staff=actor, level=level, text=text)
+        visit = m.RatingVisit.create(rating=rating, staff=actor, level=level, text=text, at=at)
         audit.record(actor, "评价回访", "intake", serial, after={"level": level, "text": text})
     return visit
 
 
-def appeal(actor: m.Staff | None, serial: str, reason: str) -> m.Rating:
+def appeal(actor: m.Staff | None, serial: str, reason: str, *, at: dt.datetime | None = None) -> m.Rating:
     """申诉 (head): the rating is judged mistaken or malicious; it stays counted and visible."""
     require(actor, HEAD)
+    at = (at or clock.now()).replace(microsecond=0)
     rating = _rating(serial)
     reason = _check_text(reason, "申诉理由")
     if not reason:
@@ -101,7 +105,7 @@ def appeal(actor: m.Staff | None, serial: str, reason: str) -> m.Rating:
     if rating.appealed_at is not None:
         raise DomainError(f"受理 {serial} 的评价已申诉。")
     with write_transaction():
-        m.Rating.update(appealed_at=m.now(), appeal_reason=reason, appealed_by=actor).where(
+        m.Rating.update(appealed_at=at, appeal_reason=reason, appealed_by=actor).where(
             m.Rating.id == rating.id).execute()
         audit.record(actor, "评价申诉", "intake", serial, after={"reason": reason})
     return m.Rating.get_by_id(rating.id)

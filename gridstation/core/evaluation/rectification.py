@@ -9,6 +9,7 @@ import peewee
 
 from gridstation.core.evaluation.rules import VIEWS
 from gridstation.core.intake import intakes
+from gridstation.core.rules import clock
 from gridstation.core.rules.errors import DomainError, NotFound
 from gridstation.core.station import audit
 from gridstation.core.station.accounts import HEAD, require
@@ -58,7 +59,7 @@ def record_visit(actor: m.Staff | None, serial: str, finding: str, *, at: dt.dat
     if row.closed_at is not None:
         raise DomainError(f"受理 {serial} 的差评整改已完成。")
     finding = _text(finding, "回访情况")
-    at = (at or m.now()).replace(microsecond=0)
+    at = (at or clock.now()).replace(microsecond=0)
     with write_transaction():
         m.Rectification.update(visited_at=at, finding=finding).where(m.Rectification.id == row.id).execute()
         audit.record(actor, "差评整改·回访", "intake", serial, after={"finding": finding})
@@ -77,7 +78,7 @@ def close(actor: m.Staff | None, serial: str, action_taken: str, resident_view: 
     action_taken = _text(action_taken, "整改措施")
     if resident_view not in VIEWS:
         raise DomainError(f"居民对整改的评价只能是：{'、'.join(VIEWS)}。", field="resident_view")
-    at = (at or m.now()).replace(microsecond=0)
+    at = (at or clock.now()).replace(microsecond=0)
     with write_transaction():
         m.Rectification.update(action_taken=action_taken, resident_view=resident_view, closed_at=at,
                                closed_by=actor).where(m.Rectification.id == row.id).execute()

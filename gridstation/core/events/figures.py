@@ -34,6 +34,7 @@ import peewee
 from peewee import SQL, Case, NodeList, fn
 
 from gridstation.core.events import lists, rules
+from gridstation.core.rules import clock
 from gridstation.core.rules.counters import Counters
 from gridstation.core.storage import db as dbmod
 from gridstation.core.storage import models as m
@@ -81,7 +82,7 @@ class EventFigures:
 def event_figures(start: dt.date, end: dt.date, today: dt.date | None = None, *, detail: bool = True) -> EventFigures:
     """The figures of the days ``start``..``end`` (see the module docstring); ``detail=False`` gives
     only the totals (a comparison column)."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     cutoff = min(end, today)
     lo = dt.datetime.combine(start, dt.time())
     hi = dt.datetime.combine(cutoff + dt.timedelta(days=1), dt.time())

@@ -12,6 +12,7 @@ from typing import Any
 
 from gridstation.core.events import lists, rules
 from gridstation.core.events.register import MAX_TEXT, get_event, parties_of, photos_of
+from gridstation.core.rules import clock
 from gridstation.core.rules.errors import DomainError
 from gridstation.core.station import accounts, audit
 from gridstation.core.storage import models as m
@@ -28,7 +29,7 @@ def required_text(value: str, what: str, field: str, limit: int = MAX_TEXT) -> s
 
 
 def checked_time(event: m.GridEvent, at: dt.datetime | None) -> dt.datetime:
-    at = (at or m.now()).replace(microsecond=0)
+    at = (at or clock.now()).replace(microsecond=0)
     if at < event.found_at:
         raise DomainError("处置时间不能早于发现时间。", field="at")
     return at
@@ -42,7 +43,7 @@ def require_open(event: m.GridEvent, doing: str) -> None:
 def apply_change(actor: m.Staff | None, event: m.GridEvent, step: str, note: str, changes: dict[str, Any],
            at: dt.datetime) -> m.GridEvent:
     with write_transaction():
-        updated = m.GridEvent.update(**changes, updated_at=m.now()).where(
+        updated = m.GridEvent.update(**changes, updated_at=clock.now()).where(
             (m.GridEvent.id == event.id) & (m.GridEvent.status == event.status)
             & (m.GridEvent.updated_at == event.updated_at)).execute()
         if updated != 1:
@@ -73,7 +74,7 @@ def report_up(actor: m.Staff | None, number: str, case_no: str, reported_on: dt.
     if event.route == rules.REPORTED_UP:
         raise DomainError(f"事件 {event.number} 已上报街道（平台编号 {event.platform_case_no}）。")
     case_no = required_text(case_no, "街道平台的案件编号", "case_no", 40)
-    if not (event.found_at.date() <= reported_on <= dt.date.today()):
+    if not (event.found_at.date() <= reported_on <= clock.today()):
         raise DomainError("上报日期应在发现日期和今天之间。", field="reported_on")
     at = checked_time(event, at)
     text = "；".join(x for x in (f"平台编号 {case_no}", (note or "").strip()[:MAX_TEXT]) if x)

@@ -12,6 +12,7 @@ import datetime as dt
 from gridstation.core.events import lists, rules
 from gridstation.core.events.handling import apply_change, checked_time, require_open, required_text
 from gridstation.core.events.register import PartyInput, get_event, parties_of, party_row
+from gridstation.core.rules import clock
 from gridstation.core.rules.errors import DomainError
 from gridstation.core.station import accounts, audit
 from gridstation.core.storage import models as m
@@ -59,7 +60,7 @@ def record_session(actor: m.Staff | None, number: str, place: str, mediators: st
     if len(place) > 100 or len(mediators) > 100:
         raise DomainError("调解地点和调解员各最多100个字。", field="place")
     at = checked_time(event, at)
-    if at > m.now() + dt.timedelta(minutes=5):
+    if at > clock.now() + dt.timedelta(minutes=5):
         raise DomainError("调解时间不能晚于现在。", field="at")
     with write_transaction():
         session = m.MediationSession.create(event=event, at=at, place=place, mediators=mediators, notes=notes,

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import peewee
 
 from gridstation.core.events import rules
+from gridstation.core.rules import clock
 from gridstation.core.storage import models as m
 
 OPEN, CLOSED_LIST, ALL, MINE = "在办", "已销号", "全部", "我的"
@@ -30,7 +31,7 @@ def query_events(flt: EventFilter, today: dt.date | None = None) -> peewee.Model
 
     A worker's own list is what they found or were given, still open.
     """
-    today = today or dt.date.today()
+    today = today or clock.today()
     E = m.GridEvent  # noqa: N806
     q = E.select()
     if flt.which == OPEN:

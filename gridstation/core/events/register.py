@@ -9,6 +9,7 @@ from pathlib import Path
 from gridstation.core.events import lists, rules
 from gridstation.core.events.numbering import next_event_number
 from gridstation.core.intake.residents import get_resident
+from gridstation.core.rules import clock
 from gridstation.core.rules.errors import DomainError, NotFound
 from gridstation.core.rules.idcard import check_phone
 from gridstation.core.station import accounts, audit
@@ -88,8 +89,8 @@ def register_event(actor: m.Staff | None, data: EventInput) -> m.GridEvent:
         raise DomainError("请填写发现的问题。", field="description")
     if len(description) > MAX_TEXT or len((data.place or "").strip()) > 200:
         raise DomainError(f"问题描述最多{MAX_TEXT}个字，地点最多200个字。", field="description")
-    found_at = (data.found_at or m.now()).replace(microsecond=0)
-    if found_at > m.now() + CLOCK_SLACK:
+    found_at = (data.found_at or clock.now()).replace(microsecond=0)
+    if found_at > clock.now() + CLOCK_SLACK:
         raise DomainError("发现时间不能晚于现在。", field="found_at")
     grid = m.row_or_none(m.Grid, data.grid_id) if data.grid_id is not None else None
     if data.grid_id is not None and grid is None:
@@ -104,7 +105,7 @@ def register_event(actor: m.Staff | None, data: EventInput) -> m.GridEvent:
         event = m.GridEvent.create(
             number=next_event_number(found_at.date()), category=category.name, level=data.level, grid=grid,
             place=(data.place or "").strip(), description=description, source=data.source, found_by=found_by,
-            found_at=found_at, registered_by=actor, registered_at=m.now(),
+            found_at=found_at, registered_by=actor, registered_at=clock.now(),
             due_date=rules.due_date_for(found_at.date(), data.level, category), status=rules.REGISTERED)
         if reporter is not None:
             m.EventParty.create(event=event, role=rules.REPORTER, **reporter)

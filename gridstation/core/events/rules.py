@@ -11,6 +11,7 @@ from collections.abc import Collection, Iterable
 
 import peewee
 
+from gridstation.core.rules import clock
 from gridstation.core.station.opening_days import add_working_days, next_open_day
 from gridstation.core.storage import models as m
 from gridstation.core.storage import settings
@@ -68,4 +69,4 @@ def overdue_condition(today: dt.date) -> peewee.Expression:
 
 
 def is_overdue(event: m.GridEvent, today: dt.date | None = None) -> bool:
-    return event.status in OPEN_STATUSES and event.due_date < (today or dt.date.today())
+    return event.status in OPEN_STATUSES and event.due_date < (today or clock.today())

@@ -11,6 +11,7 @@ import peewee
 
 from gridstation.core.intake.material_rules import MISSING_OVERDUE, documents_outstanding, missing_overdue_condition
 from gridstation.core.intake.residents import get_resident, search_condition
+from gridstation.core.rules import clock
 from gridstation.core.rules.errors import DomainError, NotFound
 from gridstation.core.rules.idcard import age_on
 from gridstation.core.rules.pinyin_keys import sort_key
@@ -46,7 +47,7 @@ def overdue_condition(today: dt.date) -> peewee.Expression:
 
 
 def is_overdue(intake: m.Intake, today: dt.date | None = None) -> bool:
-    return overdue_on(intake.status, intake.due_date, today or dt.date.today())
+    return overdue_on(intake.status, intake.due_date, today or clock.today())
 
 
 def overdue_on(status: str, due_date: dt.date, today: dt.date) -> bool:
@@ -107,7 +108,7 @@ def check_new_intake(service: m.ServiceType, action: str, received: dt.datetime,
     action = (action or "").strip() or (actions[0] if actions else "")
     if actions and action not in actions:
         raise DomainError(f"“{service.name}”的办理事项只能是：{'、'.join(actions)}。", field="action")
-    if received > m.now() + CLOCK_SLACK:
+    if received > clock.now() + CLOCK_SLACK:
         raise DomainError("受理时间不能晚于现在。", field="received_at")
     if len(documents or "") > 1000:
         raise DomainError("收取材料说明过长（最多1000字）。", field="documents")
@@ -118,7 +119,7 @@ def create_intake(actor: m.Staff | None, data: IntakeInput) -> m.Intake:
     require(actor, CLERK)
     resident = get_resident(data.resident_id)
     service = catalog.get_service(data.service)
-    received = (data.received_at or m.now()).replace(microsecond=0)
+    received = (data.received_at or clock.now()).replace(microsecond=0)
     action = check_new_intake(service, data.action, received, data.documents)
     details = catalog.check_details(service, dict(data.details or {}), "intake")
     with write_transaction():
@@ -159,11 +160,11 @@ def change_status(
         if intake.status not in TRANSITIONS:
             raise DomainError(f"受理 {intake.serial} 已{intake.status}，不能再改为“{to_status}”。")
         raise DomainError(f"受理 {intake.serial} 当前为“{intake.status}”，不能改为“{to_status}”。")
-    at = (at or m.now()).replace(microsecond=0)
+    at = (at or clock.now()).replace(microsecond=0)
     if at < intake.received_at:
         raise DomainError("办理时间不能早于受理时间。")
     result, note, forwarded_to = result.strip(), note.strip(), forwarded_to.strip()
-    changes: dict[str, Any] = {"status": to_status, "updated_at": m.now()}
+    changes: dict[str, Any] = {"status": to_status, "updated_at": clock.now()}
     details = json.loads(intake.details or "{}")
     if to_status == COMPLETED:
         if not result:
@@ -229,7 +230,7 @@ SORT_KEYS = {"serial": m.Intake.serial, "received": m.Intake.received_at, "resid
 
 def query_intakes(flt: IntakeFilter, today: dt.date | None = None) -> peewee.ModelSelect:
     """The filtered list every intake view and export reads, newest first."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     q = (m.Intake.select(m.Intake, m.Resident, m.ServiceType)
          .join(m.Resident).switch(m.Intake).join(m.ServiceType))
     if flt.status == "open":
@@ -269,7 +270,7 @@ def meets_4050(gender: str, birth: dt.date | None, on: dt.date | None = None) ->
 
     if birth is None or gender not in ("男", "女"):
         return False
-    age = age_on(birth, on or dt.date.today())
+    age = age_on(birth, on or clock.today())
     return age >= (40 if gender == "女" else 50)
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from gridstation.core.intake import intakes
 from gridstation.core.intake.material_rules import COMPLETE, DEFERRED, NOTICE
+from gridstation.core.rules import clock
 from gridstation.core.rules.errors import DomainError
 from gridstation.core.station import audit, catalog
 from gridstation.core.station.accounts import CLERK, require
@@ -55,7 +56,7 @@ def create_checked_intake(actor: m.Staff | None, data: intakes.IntakeInput, brou
     require(actor, CLERK)
     service = catalog.get_service(data.service)
     received, missing = _split(service, brought)
-    today = (data.received_at or m.now()).date()
+    today = (data.received_at or clock.now()).date()
     if not missing:
         mode, deadline = COMPLETE, None
     elif mode not in (NOTICE, DEFERRED):
@@ -94,7 +95,7 @@ def supply_missing(actor: m.Staff | None, serial: str, *, at: dt.datetime | None
         raise DomainError(f"受理 {intake.serial} 没有待补交的材料。")
     if intake.status not in (intakes.PENDING_DOCS, *intakes.OPEN_STATUSES):
         raise DomainError(f"受理 {intake.serial} 已{intake.status}，不能再补交材料。")
-    at = (at or m.now()).replace(microsecond=0)
+    at = (at or clock.now()).replace(microsecond=0)
     service = intake.service
     brought = json.loads(check.received) + json.loads(check.missing)
     received = _as_defs(service, brought)
@@ -106,7 +107,7 @@ def supply_missing(actor: m.Staff | None, serial: str, *, at: dt.datetime | None
             raise DomainError(f"受理 {intake.serial} 刚被其他窗口修改，请刷新后重试。")
         if check.mode == NOTICE:  # marked supplied first: change_status refuses 受理 while documents are due
             intake = intakes.change_status(actor, intake.serial, intakes.RECEIVED, note="补正材料已齐，正式受理", at=at)
-        m.Intake.update(documents=_documents_text(received, ""), updated_at=m.now()).where(
+        m.Intake.update(documents=_documents_text(received, ""), updated_at=clock.now()).where(
             m.Intake.id == intake.id).execute()
         audit.record(actor, "补正完成" if check.mode == NOTICE else "容缺补齐", "intake", intake.serial,
                      before={"missing": json.loads(check.missing)}, after={"supplied_at": at.isoformat()})

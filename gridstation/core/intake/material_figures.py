@@ -22,6 +22,7 @@ from peewee import Case, fn
 
 from gridstation.core.intake.intakes import OPEN_STATUSES
 from gridstation.core.intake.material_rules import COMPLETE, DEFERRED, NOTICE
+from gridstation.core.rules import clock
 from gridstation.core.storage import models as m
 
 
@@ -39,7 +40,7 @@ def _count_if(condition: peewee.Expression) -> peewee.Expression:
 
 
 def material_figures(start: dt.date, end: dt.date, today: dt.date | None = None) -> MaterialFigures:
-    today = today or dt.date.today()
+    today = today or clock.today()
     cutoff = min(end, today)
     lo = dt.datetime.combine(start, dt.time())
     hi = dt.datetime.combine(cutoff + dt.timedelta(days=1), dt.time())

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 import peewee
 
-from gridstation.core.rules import idcard
+from gridstation.core.rules import clock, idcard
 from gridstation.core.rules.errors import DomainError, NotFound
 from gridstation.core.rules.person_names import clean_name
 from gridstation.core.rules.pinyin_keys import name_keys, prefix_end
@@ -53,7 +53,7 @@ def clean_input(data: ResidentInput) -> dict:
         doc_number = idcard.check_document(data.doc_type, data.doc_number)
         if gender not in ("", "男", "女"):
             raise DomainError("性别应为“男”或“女”。", field="gender")
-    if birth is not None and birth > dt.date.today():
+    if birth is not None and birth > clock.today():
         raise DomainError("出生日期不能晚于今天。", field="birth_date")
     values = {
         "name": name,
@@ -110,7 +110,7 @@ def save_resident(actor: m.Staff | None, data: ResidentInput, resident_id: int |
             before = _public(resident.__data__)
             for key, value in values.items():
                 setattr(resident, key, value)
-            resident.updated_at = m.now()
+            resident.updated_at = clock.now()
             resident.save()
             audit.record(actor, "修改居民", "resident", resident.id, before=before, after=_public(values))
         write_keys(resident)

@@ -52,7 +52,7 @@ from gridstation.core.ledgers.ledger_columns import (
     ColumnSpec,
 )
 from gridstation.core.ledgers.spreadsheet_safety import as_text, is_risky
-from gridstation.core.rules import idcard
+from gridstation.core.rules import clock, idcard
 from gridstation.core.rules.errors import DomainError
 from gridstation.core.station import audit, catalog
 from gridstation.core.station.accounts import CLERK, HEAD, require
@@ -298,7 +298,7 @@ def _intake_rows(pages: Iterable[list[tuple]], full: bool) -> Iterator[list[obje
     slots = _field_slots(services.values(), columns, first=len(ledger_columns.INTAKE_FIXED))
     show = _id(full)
     width = len(ledger_columns.INTAKE_FIXED) + len(columns) + 2
-    today = dt.date.today()
+    today = clock.today()
     for page in pages:
         notes = _import_notes([t[_I_ID] for t in page])
         for t in page:
@@ -497,7 +497,7 @@ def _roster(source: Any, _full: bool) -> Iterable[intakes.RosterRow]:
     if isinstance(source, int):
         return intakes.pension_roster(source)
     if source is None:
-        return intakes.pension_roster(dt.date.today().year)
+        return intakes.pension_roster(clock.today().year)
     return source
 
 

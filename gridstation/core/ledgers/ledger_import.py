@@ -42,7 +42,7 @@ from gridstation.core.ledgers.ledger_columns import (
 )
 from gridstation.core.ledgers.ledger_export import write_table
 from gridstation.core.ledgers.ledger_read import CellProblem, Ledger
-from gridstation.core.rules import idcard
+from gridstation.core.rules import clock, idcard
 from gridstation.core.rules.errors import DomainError
 from gridstation.core.rules.money import parse_money, yuan
 from gridstation.core.rules.pinyin_keys import name_keys
@@ -357,7 +357,7 @@ class _Residents(_Importer):
         self.job.each_in_savepoint(changed, self._update, lambda i: [i.row], lambda _i: {})
 
     def _insert(self, chunk: list[_ResidentRow]) -> None:
-        now = _stored(m.now())
+        now = _stored(clock.now())
         fields = [m.Resident.name, m.Resident.doc_type, m.Resident.doc_number, m.Resident.doc_rev,
                   m.Resident.gender, m.Resident.birth_date, m.Resident.phone, m.Resident.phone_rev,
                   m.Resident.compound, m.Resident.building, m.Resident.unit, m.Resident.room,
@@ -548,7 +548,7 @@ class _IntakeRow:
     def historical(self) -> bool:
         """A case already closed, or received before today: a record of the past, not a new intake
         (what that relaxes is ``catalog.FieldDef.required_for``)."""
-        return self.status not in intakes.OPEN_STATUSES or self.received_at.date() < dt.date.today()
+        return self.status not in intakes.OPEN_STATUSES or self.received_at.date() < clock.today()
 
 
 class _Intakes(_Importer):

@@ -8,6 +8,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import cached_property
 
+from gridstation.core.rules import clock
 from gridstation.core.rules.errors import DomainError
 
 MAINLAND_ID = "居民身份证"
@@ -28,7 +29,7 @@ class IdInfo:
         return region_warning(self.number)
 
     def age(self, on: dt.date | None = None) -> int:
-        return age_on(self.birth_date, on or dt.date.today())
+        return age_on(self.birth_date, on or clock.today())
 
 
 def age_on(birth: dt.date, on: dt.date) -> int:
@@ -60,7 +61,7 @@ def check_id(number: str, *, today: dt.date | None = None) -> IdInfo:
     because it refuses real numbers whose county code is newer than the holder's birth year and
     raises KeyError for counties it does not list.
     """
-    today = today or dt.date.today()
+    today = today or clock.today()
     number = normalise(number)
     if not number:
         raise DomainError("请输入身份证号码。", field="doc_number")

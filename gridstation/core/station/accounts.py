@@ -7,6 +7,7 @@ import hashlib
 import hmac
 import os
 
+from gridstation.core.rules import clock
 from gridstation.core.rules.errors import DomainError
 from gridstation.core.rules.person_names import clean_name
 from gridstation.core.station import audit
@@ -76,7 +77,7 @@ def sign_in(username: str, password: str, *, now: dt.datetime | None = None) -> 
 
     A failed attempt is committed (its count and audit entry) before the refusal is raised.
     """
-    now = now or m.now()
+    now = now or clock.now()
     refusal = ""
     with write_transaction():
         staff = m.Staff.get_or_none(m.Staff.username == username.strip())

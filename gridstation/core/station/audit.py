@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from gridstation.core.rules import clock
 from gridstation.core.station.roles import HEAD, require
 from gridstation.core.storage import db as dbmod
 from gridstation.core.storage import models as m
@@ -76,7 +77,7 @@ def record(
     last = m.AuditLog.select(m.AuditLog.hash).order_by(m.AuditLog.id.desc()).first()
     prev_hash = last.hash if last else ""
     row = {
-        "at": m.now(),
+        "at": clock.now(),
         "username": _clip(username, m.AuditLog.username),
         "action": _clip(action, m.AuditLog.action),
         "entity": _clip(entity, m.AuditLog.entity),

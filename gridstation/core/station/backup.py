@@ -21,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from gridstation.core.rules import clock
 from gridstation.core.rules.errors import DatabaseProblem, DomainError
 from gridstation.core.station import accounts, audit
 from gridstation.core.storage import db as dbmod
@@ -114,7 +115,7 @@ def _unwritable(folder: Path, exc: Exception) -> DomainError:
 
 
 def _new_name(target_dir: Path, label: str) -> Path:
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    stamp = clock.now().strftime("%Y%m%d-%H%M%S")
     name = f"gridstation-{stamp}{('-' + label) if label else ''}.db"
     target = target_dir / name
     n = 1
@@ -176,7 +177,7 @@ def _parts(path: Path) -> tuple[str, str] | None:
 
 def prune(target_dir: Path, today: dt.date | None = None) -> list[Path]:
     """Thin the automatic backups (see the module docstring); labelled copies follow their own rule."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     files = sorted((f for f in target_dir.glob("gridstation-*.db") if _parts(f)), reverse=True)
     keep: set[Path] = set()
     days: dict[str, Path] = {}
@@ -276,7 +277,7 @@ class BackupStatus:
 
 def last_backup_status(now: dt.datetime | None = None) -> BackupStatus:
     """From the audit log, so every window of the station sees the same: two indexed look-ups."""
-    now = now or m.now()
+    now = now or clock.now()
     good = m.AuditLog.select(m.AuditLog.id, m.AuditLog.at).where(
         m.AuditLog.action == BACKED_UP).order_by(m.AuditLog.id.desc()).first()
     bad = m.AuditLog.select(m.AuditLog.id, m.AuditLog.after).where(
@@ -290,7 +291,7 @@ def last_backup_status(now: dt.datetime | None = None) -> BackupStatus:
 
 
 def has_backup_today(folder: Path, today: dt.date | None = None) -> bool:
-    stamp = (today or dt.date.today()).strftime("%Y%m%d")
+    stamp = (today or clock.today()).strftime("%Y%m%d")
     return folder.is_dir() and any(folder.glob(f"gridstation-{stamp}-*.db"))
 
 

@@ -6,13 +6,7 @@ change what the step does to an older database; tables it only refers to are bar
 
 from __future__ import annotations
 
-import datetime as dt
-
 import peewee as pw
-
-
-def now() -> dt.datetime:
-    return dt.datetime.now().replace(microsecond=0)
 
 
 class Frozen(pw.Model):

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 import peewee
 from playhouse.migrate import SchemaMigrator, migrate
 
+from gridstation.core.rules import clock
 from gridstation.core.rules.errors import DatabaseProblem
 from gridstation.core.station import catalog
 from gridstation.core.station.upgrade_v5 import upgrade_to_5
@@ -48,7 +49,7 @@ class _ToolPhotoV3(peewee.Model):
     digest = peewee.CharField(primary_key=True, max_length=64)
     data = peewee.BlobField()
     mime = peewee.CharField(max_length=20)
-    created_at = peewee.DateTimeField(default=m.now)
+    created_at = peewee.DateTimeField(default=clock.now)
 
     class Meta:
         table_name = "tool_photo"

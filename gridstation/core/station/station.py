@@ -10,6 +10,7 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
+from gridstation.core.rules import clock
 from gridstation.core.rules.errors import DatabaseProblem, DomainError
 from gridstation.core.station import accounts, audit, backup, catalog, schema
 from gridstation.core.storage import db as dbmod
@@ -239,7 +240,7 @@ def restore_file(actor: m.Staff | None, target: str, source: Path) -> Path | Non
         except (sqlite3.Error, DomainError):
             kept = None  # unreadable, or no usable backup folder: the file itself is moved aside below
     if target_path.exists() and kept is None:
-        kept = target_path.with_name(f"{target_path.name}.damaged-{dt.datetime.now():%Y%m%d-%H%M%S}")
+        kept = target_path.with_name(f"{target_path.name}.damaged-{clock.now():%Y%m%d-%H%M%S}")
         for suffix in ("", "-wal", "-shm"):  # the journal may hold committed saves: it goes along
             if Path(f"{target_path}{suffix}").exists():
                 shutil.move(f"{target_path}{suffix}", f"{kept}{suffix}")

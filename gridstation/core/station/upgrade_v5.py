@@ -12,7 +12,8 @@ import json
 import peewee as pw
 from playhouse.migrate import SchemaMigrator, migrate
 
-from gridstation.core.station.frozen_tables import Frozen, Intake, ServiceType, Staff, now
+from gridstation.core.rules.clock import now
+from gridstation.core.station.frozen_tables import Frozen, Intake, ServiceType, Staff
 from gridstation.core.station.material_defaults import DEFAULT_MATERIALS
 
 

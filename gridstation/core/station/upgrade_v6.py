@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import peewee as pw
 
+from gridstation.core.rules.clock import now as _now
 from gridstation.core.station.frozen_tables import Frozen as _Frozen
 from gridstation.core.station.frozen_tables import Grid as _Grid
 from gridstation.core.station.frozen_tables import Resident as _Resident
 from gridstation.core.station.frozen_tables import Staff as _Staff
-from gridstation.core.station.frozen_tables import now as _now
 
 
 class _EventCategory(_Frozen):

@@ -58,6 +58,7 @@ from pathlib import Path
 from typing import Any
 
 from gridstation import __version__
+from gridstation.core.rules import clock
 from gridstation.core.rules.errors import DomainError
 from gridstation.core.statistics import event_rollup as events_rollup
 from gridstation.core.statistics.stats import (
@@ -112,7 +113,7 @@ def build_summary(month: dt.date, today: dt.date | None = None, *, generated: dt
     """The open station's summary of ``month`` (see the module docstring for the format)."""
     first = month.replace(day=1)
     stats = period_stats(first, month_end(first), today)
-    generated = generated or dt.datetime.now().replace(microsecond=0)
+    generated = generated or clock.now()
     return {
         "format": FORMAT,
         "version": VERSION,

@@ -56,6 +56,7 @@ from gridstation.core.evaluation.figures import RatingFigures, rating_figures
 from gridstation.core.events.figures import EventFigures, event_figures
 from gridstation.core.intake.intakes import COMPLETED, FORWARDED, OPEN_STATUSES, RETURNED, overdue_condition
 from gridstation.core.intake.material_figures import MaterialFigures, material_figures
+from gridstation.core.rules import clock
 from gridstation.core.rules.counters import Counters
 from gridstation.core.rules.errors import DomainError
 from gridstation.core.station import audit, catalog
@@ -283,7 +284,7 @@ def period_stats(start: dt.date, end: dt.date, today: dt.date | None = None, *, 
     most borrowed kinds), which a comparison column never prints; over a year of a busy station
     they are most of the work.
     """
-    today = today or dt.date.today()
+    today = today or clock.today()
     if end < start:
         raise DomainError("统计期间的结束日期早于开始日期。")
     if start > today:
@@ -306,7 +307,7 @@ def period_stats(start: dt.date, end: dt.date, today: dt.date | None = None, *, 
 
 def monthly_stats(month: dt.date, today: dt.date | None = None, progress: Progress | None = None) -> MonthlyStats:
     """The month of ``month`` with its three comparisons; ``progress(done, 4)`` after each period."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     first = month.replace(day=1)
     periods = [(first, month_end(first)), (add_months(first, -1), first - dt.timedelta(days=1)),
                (add_months(first, -12), month_end(add_months(first, -12))), (first.replace(month=1), month_end(first))]
@@ -325,7 +326,7 @@ def months_begun(year: int, today: dt.date) -> list[dt.date]:
 
 def annual_stats(year: int, today: dt.date | None = None, progress: Progress | None = None) -> AnnualStats:
     """The year, the year before and each month begun so far; ``progress`` after each period."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     first = dt.date(year, 1, 1)
     if first > today:
         raise DomainError(f"{year}年还没有到，不能统计。")

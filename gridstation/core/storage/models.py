@@ -5,16 +5,12 @@ Money is stored in fen (integer) so sums are exact on SQLite and PostgreSQL alik
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import TypeVar
 
 import peewee as pw
 
+from gridstation.core.rules import clock
 from gridstation.core.storage.db import database_proxy
-
-
-def now() -> dt.datetime:
-    return dt.datetime.now().replace(microsecond=0)
 
 
 class BaseModel(pw.Model):
@@ -39,7 +35,7 @@ def row_or_none(model: type[ModelT], row_id: int) -> ModelT | None:
 
 class SchemaVersion(BaseModel):
     version = pw.IntegerField()
-    applied_at = pw.DateTimeField(default=now)
+    applied_at = pw.DateTimeField(default=clock.now)
 
 
 class Setting(BaseModel):
@@ -57,7 +53,7 @@ class Staff(BaseModel):
     active = pw.BooleanField(default=True)
     failed_attempts = pw.IntegerField(default=0)
     locked_until = pw.DateTimeField(null=True)
-    created_at = pw.DateTimeField(default=now)
+    created_at = pw.DateTimeField(default=clock.now)
 
 
 class Grid(BaseModel):
@@ -82,8 +78,8 @@ class Resident(BaseModel):
     grid = pw.ForeignKeyField(Grid, null=True, backref="residents", on_delete="SET NULL")
     is_pensioner = pw.BooleanField(default=False, index=True)
     notes = pw.TextField(default="")
-    created_at = pw.DateTimeField(default=now)
-    updated_at = pw.DateTimeField(default=now)
+    created_at = pw.DateTimeField(default=clock.now)
+    updated_at = pw.DateTimeField(default=clock.now)
 
 
 class ResidentKey(BaseModel):
@@ -127,7 +123,7 @@ class Intake(BaseModel):
     amount_owed_fen = pw.BigIntegerField(default=0)
     amount_recovered_fen = pw.BigIntegerField(default=0)
     cert_year = pw.IntegerField(null=True, index=True)
-    updated_at = pw.DateTimeField(default=now)
+    updated_at = pw.DateTimeField(default=clock.now)
 
     class Meta:
         indexes = ((("service", "received_at"), False), (("status", "due_date"), False))
@@ -135,7 +131,7 @@ class Intake(BaseModel):
 
 class IntakeEvent(BaseModel):
     intake = pw.ForeignKeyField(Intake, backref="events", on_delete="CASCADE")
-    at = pw.DateTimeField(default=now)
+    at = pw.DateTimeField(default=clock.now)
     staff = pw.ForeignKeyField(Staff, null=True, on_delete="SET NULL")
     from_status = pw.CharField(max_length=8, default="")
     to_status = pw.CharField(max_length=8)
@@ -169,7 +165,7 @@ class ToolPhoto(BaseModel):
     digest = pw.CharField(primary_key=True, max_length=64)
     data = pw.BlobField()
     mime = pw.CharField(max_length=20)
-    created_at = pw.DateTimeField(default=now)
+    created_at = pw.DateTimeField(default=clock.now)
 
 
 class ToolUnit(BaseModel):
@@ -178,12 +174,12 @@ class ToolUnit(BaseModel):
     state = pw.CharField(max_length=4, index=True)  # 在库 借出 预约 维修 遗失 报废
     purchase_date = pw.DateField(null=True)
     condition_notes = pw.TextField(default="")
-    created_at = pw.DateTimeField(default=now)
+    created_at = pw.DateTimeField(default=clock.now)
 
 
 class UnitEvent(BaseModel):
     unit = pw.ForeignKeyField(ToolUnit, backref="events", on_delete="CASCADE")
-    at = pw.DateTimeField(default=now)
+    at = pw.DateTimeField(default=clock.now)
     staff = pw.ForeignKeyField(Staff, null=True, on_delete="SET NULL")
     from_state = pw.CharField(max_length=4, default="")
     to_state = pw.CharField(max_length=4)
@@ -222,7 +218,7 @@ class LoanItem(BaseModel):
 
 class ReminderCall(BaseModel):
     loan = pw.ForeignKeyField(Loan, backref="reminders", on_delete="CASCADE")
-    at = pw.DateTimeField(default=now)
+    at = pw.DateTimeField(default=clock.now)
     staff = pw.ForeignKeyField(Staff, null=True, on_delete="SET NULL")
     outcome = pw.TextField(default="")
 
@@ -233,12 +229,12 @@ class Reservation(BaseModel):
     start_date = pw.DateField()
     end_date = pw.DateField()
     status = pw.CharField(max_length=6, default="有效")  # 有效 已取用 已取消 已过期
-    created_at = pw.DateTimeField(default=now)
+    created_at = pw.DateTimeField(default=clock.now)
     staff = pw.ForeignKeyField(Staff, null=True, on_delete="SET NULL")
 
 
 class StockTake(BaseModel):
-    at = pw.DateTimeField(default=now)
+    at = pw.DateTimeField(default=clock.now)
     staff = pw.ForeignKeyField(Staff, null=True, on_delete="SET NULL")
     result = pw.TextField(default="{}")
 
@@ -246,7 +242,7 @@ class StockTake(BaseModel):
 class AuditLog(BaseModel):
     """Append-only; each row's hash covers the previous row's hash (tamper-evident chain)."""
 
-    at = pw.DateTimeField(default=now, index=True)
+    at = pw.DateTimeField(default=clock.now, index=True)
     username = pw.CharField(max_length=40, default="")
     action = pw.CharField(max_length=40, index=True)
     entity = pw.CharField(max_length=40, default="")
@@ -299,7 +295,7 @@ class GridEvent(BaseModel):
     found_by = pw.ForeignKeyField(Staff, null=True, backref="found_events", on_delete="SET NULL")
     found_at = pw.DateTimeField(index=True)
     registered_by = pw.ForeignKeyField(Staff, null=True, backref="registered_events", on_delete="SET NULL")
-    registered_at = pw.DateTimeField(default=now)
+    registered_at = pw.DateTimeField(default=clock.now)
     due_date = pw.DateField(index=True)
     status = pw.CharField(max_length=4, index=True)  # 登记 处置中 已销号
     route = pw.CharField(max_length=8, default="")  # "" / 网格内处置 / 上报街道
@@ -319,7 +315,7 @@ class GridEvent(BaseModel):
     outcome_at = pw.DateTimeField(null=True)
     agreement_terms = pw.TextField(default="")
     referred_to = pw.CharField(max_length=80, default="")
-    updated_at = pw.DateTimeField(default=now)
+    updated_at = pw.DateTimeField(default=clock.now)
 
     class Meta:
         indexes = ((("status", "due_date"), False), (("grid", "status"), False))
@@ -329,7 +325,7 @@ class EventStep(BaseModel):
     """The event's history: every transition and progress note, with time and author."""
 
     event = pw.ForeignKeyField(GridEvent, backref="steps", on_delete="CASCADE")
-    at = pw.DateTimeField(default=now, index=True)
+    at = pw.DateTimeField(default=clock.now, index=True)
     staff = pw.ForeignKeyField(Staff, null=True, on_delete="SET NULL")
     action = pw.CharField(max_length=8, index=True)
     note = pw.TextField(default="")
@@ -341,7 +337,7 @@ class EventPhoto(BaseModel):
     event = pw.ForeignKeyField(GridEvent, backref="photos", on_delete="CASCADE")
     digest = pw.CharField(max_length=64)
     stage = pw.CharField(max_length=4)  # 处置前 / 处置后
-    at = pw.DateTimeField(default=now)
+    at = pw.DateTimeField(default=clock.now)
     staff = pw.ForeignKeyField(Staff, null=True, on_delete="SET NULL")
 
 
@@ -384,7 +380,7 @@ class IntakeMaterials(BaseModel):
     received = pw.TextField(default="[]")  # JSON list of document names
     missing = pw.TextField(default="[]")
     deadline = pw.DateField(null=True, index=True)  # 告知: the date to bring them; 容缺: the 补齐 deadline
-    issued_at = pw.DateTimeField(default=now, index=True)
+    issued_at = pw.DateTimeField(default=clock.now, index=True)
     supplied_at = pw.DateTimeField(null=True, index=True)
     staff = pw.ForeignKeyField(Staff, null=True, on_delete="SET NULL")
 
@@ -417,7 +413,7 @@ class RatingVisit(BaseModel):
     """A 回访 of a rated intake after its rating (a call back), kept apart from the rating itself."""
 
     rating = pw.ForeignKeyField(Rating, backref="visits", on_delete="CASCADE")
-    at = pw.DateTimeField(default=now)
+    at = pw.DateTimeField(default=clock.now)
     staff = pw.ForeignKeyField(Staff, null=True, on_delete="SET NULL")
     level = pw.CharField(max_length=6)
     text = pw.TextField(default="")

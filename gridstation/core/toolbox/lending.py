@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from gridstation.core.intake.residents import get_resident
+from gridstation.core.rules import clock
 from gridstation.core.rules.errors import DomainError, NotFound, PermissionDenied
 from gridstation.core.rules.money import parse_money, yuan
 from gridstation.core.station import audit
@@ -57,7 +58,7 @@ class BorrowerStatus:
 
 def borrower_status(resident_id: int, *, on: dt.date | None = None) -> BorrowerStatus:
     """What the counter shows when a borrower is chosen: units out, the limit, overdue slips."""
-    on = on or dt.date.today()
+    on = on or clock.today()
     base = m.LoanItem.select().join(m.Loan).where((m.Loan.resident == resident_id) & open_item_condition())
     overdue = (m.Loan.select(m.Loan.slip_no).join(m.LoanItem)
                .where((m.Loan.resident == resident_id) & overdue_condition(on))
@@ -112,7 +113,7 @@ def plan_loan(actor: m.Staff | None, resident_id: int | None, asset_codes: Seque
     checked. ``deposit`` is yuan as typed (None: the kinds' deposits added up); ``parts`` maps an
     asset code to the parts handed out (missing: all the kind's parts).
     """
-    today = today or dt.date.today()
+    today = today or clock.today()
     codes = [normalise_code(c) for c in asset_codes]
     if not codes or not all(codes):
         raise DomainError("请扫描或输入要借出的资产编号。", field="asset_code")
@@ -131,8 +132,8 @@ def plan_loan(actor: m.Staff | None, resident_id: int | None, asset_codes: Seque
         if unit.state != AVAILABLE:
             raise _unit_refusal(unit)
         units.append(unit)
-    lent = (lent_at or m.now()).replace(microsecond=0)
-    if lent > m.now() + CLOCK_SLACK:
+    lent = (lent_at or clock.now()).replace(microsecond=0)
+    if lent > clock.now() + CLOCK_SLACK:
         raise DomainError("借出时间不能晚于现在。", field="lent_at")
     if lent < EARLIEST_LOAN:
         raise DomainError(f"借出时间不能早于{EARLIEST_LOAN.year}年，请核对。", field="lent_at")
@@ -279,7 +280,7 @@ def renew(actor: m.Staff | None, slip_no: str, *, due_date: dt.date | None = Non
           today: dt.date | None = None) -> m.Loan:
     """Extend a slip's due date (续借), at most ``loan_max_renewals`` times, never over a reservation."""
     require(actor, CLERK)
-    today = today or dt.date.today()
+    today = today or clock.today()
     with write_transaction():
         loan = get_loan(slip_no)
         out = [i for i in loan_items(loan) if i.returned_at is None]

@@ -10,6 +10,7 @@ import peewee
 from peewee import fn
 
 from gridstation.core.intake.residents import reveal_phone as reveal_resident_phone
+from gridstation.core.rules import clock
 from gridstation.core.rules.errors import DomainError
 from gridstation.core.rules.idcard import mask_phone
 from gridstation.core.station import audit
@@ -33,7 +34,7 @@ class LoanFilter:
 
 def query_loans(flt: LoanFilter, *, today: dt.date | None = None) -> peewee.ModelSelect:
     """The filtered loan list the tool-box page, histories and exports read, newest first."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     query = m.Loan.select(m.Loan, m.Resident).join(m.Resident)
     if flt.resident_id is not None:
         query = query.where(m.Loan.resident == flt.resident_id)
@@ -88,7 +89,7 @@ def _rows_for(loans: list[m.Loan], today: dt.date) -> list[LoanRow]:
 
 def loan_rows(flt: LoanFilter, *, offset: int = 0, limit: int = 200, today: dt.date | None = None) -> list[LoanRow]:
     """One page of ``query_loans`` with each slip's tools, for lists that scroll through 50 000 loans."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     return _rows_for(list(query_loans(flt, today=today).offset(offset).limit(limit)), today)
 
 
@@ -108,7 +109,7 @@ class OverdueRow:
 
 def overdue_rows(*, offset: int = 0, limit: int = 200, today: dt.date | None = None) -> list[OverdueRow]:
     """Overdue slips, longest overdue first, with the borrower, tools and reminder calls so far."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     loans = list(query_loans(LoanFilter(status=OVERDUE), today=today)
                  .order_by(m.Loan.due_date, m.Loan.id).offset(offset).limit(limit))
     rows = _rows_for(loans, today)
@@ -139,8 +140,8 @@ def record_reminder(actor: m.Staff | None, slip_no: str, outcome: str, *,
     """One reminder call (催还): when, who, and what the borrower said."""
     require(actor, CLERK)
     outcome = clean_text(outcome, "催还结果", 200, required=True)
-    at = (at or m.now()).replace(microsecond=0)
-    if at > m.now() + CLOCK_SLACK:
+    at = (at or clock.now()).replace(microsecond=0)
+    if at > clock.now() + CLOCK_SLACK:
         raise DomainError("催还时间不能晚于现在。")
     with write_transaction():
         loan = get_loan(slip_no)

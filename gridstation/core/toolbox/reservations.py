@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from peewee import fn
 
 from gridstation.core.intake.residents import get_resident
+from gridstation.core.rules import clock
 from gridstation.core.rules.errors import DomainError
 from gridstation.core.station import audit
 from gridstation.core.station.accounts import CLERK, require
@@ -84,7 +85,7 @@ def _daily_counts(kind_ids: Iterable[int], first: dt.date, last: dt.date, today:
 def availability(start: dt.date | None = None, days: int = 14, *, kind_ids: Sequence[int] | None = None,
                  today: dt.date | None = None) -> dict[int, list[DayCount]]:
     """Per active kind and day: units free, lent and reserved (the 预约 page's grid)."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     start = start or today
     if kind_ids is None:
         kind_ids = [k.id for k in m.ToolKind.select(m.ToolKind.id).where(m.ToolKind.active)]
@@ -109,7 +110,7 @@ def reserve(actor: m.Staff | None, resident_id: int, kind_id: int, start: dt.dat
             *, today: dt.date | None = None) -> m.Reservation:
     """Hold one unit of a kind for a resident over a date range, if one is free every day of it."""
     require(actor, CLERK)
-    today = today or dt.date.today()
+    today = today or clock.today()
     if start < today:
         raise DomainError("预约开始日期不能早于今天。", field="start_date")
     if end < start:
@@ -156,7 +157,7 @@ def expire_reservations(actor: m.Staff | None = None, *, today: dt.date | None =
     every refresh.
     """
     require(actor, CLERK)
-    today = today or dt.date.today()
+    today = today or clock.today()
     stale = m.Reservation.select().where((m.Reservation.status == RES_ACTIVE) & (m.Reservation.end_date < today))
     if not stale.exists():
         return 0

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from gridstation.core.rules import clock
 from gridstation.core.rules.errors import DomainError
 from gridstation.core.rules.money import parse_money, yuan
 from gridstation.core.station import audit
@@ -49,7 +50,7 @@ class OpenItem:
 
 def open_item(code: str, *, today: dt.date | None = None) -> OpenItem:
     """The open loan of a scanned unit; NotFound for an unknown code, NotOnLoan if it is not out."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     unit = get_unit(code)
     item = (m.LoanItem.select(m.LoanItem, m.Loan, m.Resident).join(m.Loan).join(m.Resident)
             .where((m.LoanItem.unit == unit) & open_item_condition()).first())
@@ -93,8 +94,8 @@ def return_unit(actor: m.Staff | None, asset_code: str, condition: str = GOOD, *
     notes = clean_text(notes, "归还说明", 500)
     with write_transaction():
         info = open_item(asset_code)
-        at = (returned_at or m.now()).replace(microsecond=0)
-        if at > m.now() + CLOCK_SLACK:
+        at = (returned_at or clock.now()).replace(microsecond=0)
+        if at > clock.now() + CLOCK_SLACK:
             raise DomainError("归还时间不能晚于现在。", field="returned_at")
         if at < info.loan.lent_at:
             raise DomainError(f"归还时间不能早于借出时间（{info.loan.lent_at:%Y-%m-%d %H:%M}）。", field="returned_at")

@@ -11,6 +11,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 
+from gridstation.core.rules import clock
 from gridstation.core.rules.errors import DomainError, NotFound
 from gridstation.core.station import audit
 from gridstation.core.station.accounts import CLERK, require
@@ -80,7 +81,7 @@ def stock_take(actor: m.Staff | None, scanned: Iterable[str]) -> StockTakeResult
         raise DomainError("还没有扫描任何资产编号。")
     with write_transaction():
         units = {u.asset_code: u for u in m.ToolUnit.select(m.ToolUnit.asset_code, m.ToolUnit.state)}
-        result = StockTakeResult(0, m.now(), len(codes), staff_name=actor.display_name if actor else "")
+        result = StockTakeResult(0, clock.now(), len(codes), staff_name=actor.display_name if actor else "")
         buckets = {MATCHED: result.matched, ON_LOAN_FOUND: result.on_loan, OTHER_STATE: result.other_state,
                    UNKNOWN: result.unknown, FOREIGN: result.foreign}
         for code in codes:

@@ -15,6 +15,7 @@ from decimal import Decimal
 import peewee
 from peewee import fn
 
+from gridstation.core.rules import clock
 from gridstation.core.rules.errors import DomainError, NotFound
 from gridstation.core.rules.money import parse_money
 from gridstation.core.station import audit
@@ -339,7 +340,7 @@ def add_units(actor: m.Staff | None, kind_id: int, count: int = 1, *, codes: Seq
         count = len(entered)
     if not 1 <= count <= MAX_UNITS_PER_ADD:
         raise DomainError(f"一次可添加1至{MAX_UNITS_PER_ADD}件。")
-    if purchase_date and purchase_date > dt.date.today():
+    if purchase_date and purchase_date > clock.today():
         raise DomainError("购置日期不能晚于今天。")
     notes = clean_text(notes, "备注", 500)
     with write_transaction():

@@ -5,7 +5,6 @@ Everything here works from the keyboard: F2 search, Enter choose, F3 service, Ct
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
@@ -167,7 +166,7 @@ class IntakePage(QWidget):
     def choose_resident(self, resident_id: int) -> None:
         self.resident = residents.get_resident(resident_id)
         r = self.resident
-        age = f"，{idcard.age_on(r.birth_date, dt.date.today())}岁" if r.birth_date else ""
+        age = f"，{idcard.age_on(r.birth_date, clock.today())}岁" if r.birth_date else ""
         self._message("warn", "")  # 「已保存…」 belonged to the resident served before
         self.ui.chosenLabel.setText(f"为 <b>{r.name}</b>（{idcard.mask_id(r.doc_number)}{age}）办理")
         flags = "　养老金领取人员" if r.is_pensioner else ""
@@ -425,7 +424,7 @@ class IntakePage(QWidget):
         return export_list(self, self.ctx, "roster", self.ui.yearSpin.value(), "养老认证名册", path)
 
     def _build_roster_tab(self) -> None:
-        self.ui.yearSpin.setValue(dt.date.today().year)
+        self.ui.yearSpin.setValue(clock.today().year)
         self.ui.rosterFilterCombo.addItems(["全部", "未认证", "已认证"])
         self.ui.wayCombo.addItems(["窗口", "手机APP协助", "上门"])
         self.roster_rows: list[intakes.RosterRow] = []

@@ -11,7 +11,7 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QHeaderView, QListWidgetItem, QVBoxLayout, QWidget
 
 from gridstation.core.intake import residents
-from gridstation.core.rules import idcard
+from gridstation.core.rules import clock, idcard
 from gridstation.core.rules.errors import DomainError
 from gridstation.core.rules.pinyin_keys import sort_key
 from gridstation.core.storage import models as m
@@ -215,7 +215,7 @@ class ReserveTab(QWidget):
 
     def refresh(self) -> None:
         reservations.expire_reservations(self.ctx.staff)
-        self.availability.load(dt.date.today())
+        self.availability.load(clock.today())
         self.list_model.reload()
         current = self.ui.reserveKindCombo.currentData()
         self.ui.reserveKindCombo.clear()

@@ -15,7 +15,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
 from gridstation.core.intake import residents
-from gridstation.core.rules import idcard
+from gridstation.core.rules import clock, idcard
 from gridstation.core.rules.errors import DomainError
 from gridstation.core.rules.money import yuan
 from gridstation.core.station.accounts import HEAD
@@ -157,7 +157,7 @@ class LendTab(QWidget):
 
     def _reset_dates(self) -> None:
         self.due_touched = self.deposit_touched = False
-        self._set_due(dt.date.today())
+        self._set_due(clock.today())
         self.ui.depositEdit.clear()
 
     # --- scanning and the borrower ------------------------------------------------------------
@@ -463,7 +463,7 @@ class ReturnTab(QWidget):
         self.banner.show("ok" if condition == tool_units.GOOD else "limit",
                          f"已归还 {info.kind.name} {info.unit.asset_code}（{condition}，转为{state}），"
                          f"退还押金 ¥{yuan(refunded)}。{closing}")
-        self.ui.returnLog.insertItem(0, f"{dt.datetime.now():%H:%M}　{info.unit.asset_code} {info.kind.name}　"
+        self.ui.returnLog.insertItem(0, f"{clock.now():%H:%M}　{info.unit.asset_code} {info.kind.name}　"
                                         f"{condition}　{info.resident.name}　退押金 ¥{yuan(refunded)}")
         self._set_pending(None)
         self.ctx.bus.data_changed.emit("tools")

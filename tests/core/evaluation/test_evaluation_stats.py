@@ -58,7 +58,7 @@ def october(admin, clerk, head):
     rectification.close(head, d, "增开窗口", "满意", at=t(10, 15))
     e = done(other, catalog.UNEMPLOYMENT, t(10, 20))
     rate(e, "不满意", t(10, 20, 11), ["多次跑"])
-    ratings.appeal(head, e, "居民对政策本身不满，非窗口原因")
+    ratings.appeal(head, e, "居民对政策本身不满，非窗口原因", at=t(11, 30, 9))
     rectification.record_visit(head, e, "政策解释", at=t(11, 9))
     rectification.close(head, e, "再次解释政策", "基本满意", at=t(11, 10))
     done(other, catalog.UNEMPLOYMENT, t(10, 21))

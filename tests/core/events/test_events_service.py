@@ -19,6 +19,7 @@ from gridstation.core.events.register import (
     register_event,
 )
 from gridstation.core.intake import residents
+from gridstation.core.rules import clock
 from gridstation.core.rules.errors import DomainError, NotFound, PermissionDenied
 from gridstation.core.station import accounts
 from gridstation.core.storage import models as m
@@ -31,7 +32,7 @@ from tests.helpers import make_id
 pytestmark = pytest.mark.both_backends
 
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(60))
-NOW = m.now()
+NOW = clock.now()
 
 
 def snapshot() -> dict:
@@ -157,13 +158,13 @@ def test_closing_asks_for_a_photo_after_where_the_category_does(clerk, grid, tmp
 def test_report_up_and_the_street_answer(clerk, head, grid):
     event = new_event(clerk, grid, category="安全隐患", level=rules.URGENT)
     refused(handling.record_street_answer, clerk, event.number, "已处理", message="没有上报街道")
-    refused(handling.report_up, clerk, event.number, "JD-1", dt.date.today(), message="需要站长权限")
-    refused(handling.report_up, head, event.number, "", dt.date.today(), message="案件编号")
-    refused(handling.report_up, head, event.number, "JD-1", dt.date.today() + dt.timedelta(days=1),
+    refused(handling.report_up, clerk, event.number, "JD-1", clock.today(), message="需要站长权限")
+    refused(handling.report_up, head, event.number, "", clock.today(), message="案件编号")
+    refused(handling.report_up, head, event.number, "JD-1", clock.today() + dt.timedelta(days=1),
             message="上报日期应在发现日期和今天之间")
-    event = handling.report_up(head, event.number, "JD20261130-17", dt.date.today())
+    event = handling.report_up(head, event.number, "JD20261130-17", clock.today())
     assert (event.route, event.platform_case_no, event.status) == (rules.REPORTED_UP, "JD20261130-17", rules.HANDLING)
-    refused(handling.report_up, head, event.number, "JD-2", dt.date.today(), message="已上报街道")
+    refused(handling.report_up, head, event.number, "JD-2", clock.today(), message="已上报街道")
     event = handling.record_street_answer(clerk, event.number, "街道已派城管处理")
     assert event.street_answer == "街道已派城管处理"
 
@@ -212,7 +213,7 @@ def test_times_and_a_stale_window_are_refused(clerk, grid):
     handling.add_note(clerk, event.number, "第一条")
     before = snapshot()
     with pytest.raises(DomainError, match="刚被其他窗口修改"):
-        handling.apply_change(clerk, stale, rules.STEP_NOTE, "旧窗口", {"status": rules.HANDLING}, m.now())
+        handling.apply_change(clerk, stale, rules.STEP_NOTE, "旧窗口", {"status": rules.HANDLING}, clock.now())
     assert snapshot() == before
     with pytest.raises(NotFound, match="SJ209901010001"):
         get_event("SJ209901010001")

@@ -11,6 +11,7 @@ import pytest
 
 from gridstation.core.intake import intakes, material_check, residents
 from gridstation.core.intake.material_rules import DEFERRED, MISSING_OVERDUE, NOTICE
+from gridstation.core.rules import clock
 from gridstation.core.rules.errors import DomainError
 from gridstation.core.station import accounts, catalog, station
 from gridstation.core.station.material_defaults import DEFAULT_MATERIALS
@@ -60,17 +61,17 @@ def test_a_missing_document_needs_a_choice_and_stores_nothing(clerk, resident):
         material_check.create_checked_intake(clerk, wage(resident), [ID_CARD, CONTRACT])
     with pytest.raises(DomainError, match="没有：营业执照"):
         material_check.create_checked_intake(clerk, wage(resident), [ID_CARD, "营业执照"], mode=NOTICE,
-                                           deadline=dt.date.today())
+                                           deadline=clock.today())
     with pytest.raises(DomainError, match="补交材料的日期"):
         material_check.create_checked_intake(clerk, wage(resident), [ID_CARD], mode=NOTICE)
     with pytest.raises(DomainError, match="不能早于今天"):
         material_check.create_checked_intake(clerk, wage(resident), [ID_CARD], mode=NOTICE,
-                                           deadline=dt.date.today() - dt.timedelta(days=1))
+                                           deadline=clock.today() - dt.timedelta(days=1))
     assert snapshot() == before
 
 
 def test_one_time_notice_waits_as_pending_then_becomes_an_intake_due_from_the_day_documents_come(clerk, resident):
-    first = dt.datetime.now().replace(microsecond=0) - dt.timedelta(days=10)
+    first = clock.now() - dt.timedelta(days=10)
     bring_by = first.date() + dt.timedelta(days=7)
     intake = material_check.create_checked_intake(clerk, wage(resident, received_at=first), [ID_CARD],
                                                 mode=NOTICE, deadline=bring_by)
@@ -78,7 +79,7 @@ def test_one_time_notice_waits_as_pending_then_becomes_an_intake_due_from_the_da
     check = material_check.check_of(intake)
     assert (check.mode, [d.name for d in check.missing], check.deadline) == (NOTICE, [CONTRACT, PAYSLIP], bring_by)
     # No promised date is running: never overdue, not in the open list.
-    assert not intakes.is_overdue(intake, dt.date.today() + dt.timedelta(days=60))
+    assert not intakes.is_overdue(intake, clock.today() + dt.timedelta(days=60))
     assert list(intakes.query_intakes(intakes.IntakeFilter(status="open"))) == []
     with pytest.raises(DomainError, match="不能改为“办结”"):
         intakes.change_status(clerk, intake.serial, intakes.COMPLETED, result="已处理")
@@ -98,14 +99,14 @@ def test_one_time_notice_waits_as_pending_then_becomes_an_intake_due_from_the_da
 
 def test_a_pending_request_can_be_returned_and_then_takes_no_documents(clerk, resident):
     intake = material_check.create_checked_intake(clerk, wage(resident), [ID_CARD], mode=NOTICE,
-                                                deadline=dt.date.today())
+                                                deadline=clock.today())
     intakes.change_status(clerk, intake.serial, intakes.RETURNED, note="居民不再申请")
     with pytest.raises(DomainError, match="已退回，不能再补交材料"):
         material_check.supply_missing(clerk, intake.serial)
 
 
 def test_deferred_acceptance_only_when_just_later_documents_are_missing(clerk, resident):
-    due = dt.date.today() + dt.timedelta(days=15)
+    due = clock.today() + dt.timedelta(days=15)
     before = snapshot()
     with pytest.raises(DomainError, match="劳动合同或用工证明（复印件1份）是必须材料，不能容缺受理"):
         material_check.create_checked_intake(clerk, wage(resident), [ID_CARD], mode=DEFERRED, deadline=due)
@@ -121,11 +122,11 @@ def test_deferred_acceptance_only_when_just_later_documents_are_missing(clerk, r
 
 
 def test_overdue_list_shows_deferred_intakes_whose_documents_are_still_missing(clerk, resident):
-    received = dt.datetime.now().replace(microsecond=0) - dt.timedelta(days=5)
+    received = clock.now() - dt.timedelta(days=5)
     late = material_check.create_checked_intake(clerk, wage(resident, received_at=received), [ID_CARD, CONTRACT],
                                               mode=DEFERRED, deadline=received.date() + dt.timedelta(days=2))
     in_time = material_check.create_checked_intake(clerk, wage(resident), [ID_CARD, CONTRACT], mode=DEFERRED,
-                                                 deadline=dt.date.today() + dt.timedelta(days=2))
+                                                 deadline=clock.today() + dt.timedelta(days=2))
 
     def listed() -> list[str]:
         return [i.serial for i in intakes.query_intakes(intakes.IntakeFilter(status=MISSING_OVERDUE))]
@@ -159,7 +160,7 @@ def test_service_list_edited_by_the_head_is_checked(head):
 
 def test_a_deactivated_account_is_refused_and_nothing_is_stored(admin, clerk, resident):
     intake = material_check.create_checked_intake(clerk, wage(resident), [ID_CARD], mode=NOTICE,
-                                                deadline=dt.date.today())
+                                                deadline=clock.today())
     accounts.set_active(admin, clerk.id, False)
     gone = m.Staff.get_by_id(clerk.id)
     before = snapshot()
@@ -188,7 +189,7 @@ def test_version_3_station_upgraded_gets_the_lists_and_the_table_of_a_new_one(tm
     assert material_check.check_of(plain) is None  # saved without the checklist (a ledger import, say)
     checked = material_check.create_checked_intake(clerk, intakes.IntakeInput(
         person.id, catalog.PENSION, "生存认证", {"cert_year": "2026", "way": "窗口"}), ["居民身份证"],
-        mode=DEFERRED, deadline=dt.date.today())
+        mode=DEFERRED, deadline=clock.today())
     assert material_check.check_of(checked).mode == DEFERRED
     dbmod.close_database()
     station.open_site(str(tmp_path / "new.db"))
@@ -207,9 +208,9 @@ def test_version_3_station_upgraded_gets_the_lists_and_the_table_of_a_new_one(tm
 def test_status_changes_wait_for_the_documents(clerk, resident):
     """Only the 补正 makes a 待补正 request an intake, and a 容缺 intake is not 办结 before its 补齐."""
     pending = material_check.create_checked_intake(clerk, wage(resident), [ID_CARD], mode=NOTICE,
-                                                 deadline=dt.date.today())
+                                                 deadline=clock.today())
     deferred = material_check.create_checked_intake(clerk, wage(resident), [ID_CARD, CONTRACT], mode=DEFERRED,
-                                                  deadline=dt.date.today())
+                                                  deadline=clock.today())
     before = snapshot()
     with pytest.raises(DomainError, match="还有材料未补交"):
         intakes.change_status(clerk, pending.serial, intakes.RECEIVED)

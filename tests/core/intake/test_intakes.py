@@ -4,6 +4,7 @@ import peewee
 import pytest
 
 from gridstation.core.intake import intakes, residents
+from gridstation.core.rules import clock
 from gridstation.core.rules.errors import DomainError, NotFound
 from gridstation.core.station import catalog
 from gridstation.core.storage import models as m
@@ -44,7 +45,7 @@ def test_each_builtin_service_is_received_with_history(admin, resident, code):
 
 def test_serials_are_sequential_per_day_and_unique(admin, resident):
     serials = [new_intake(admin, resident, catalog.UNEMPLOYMENT).serial for _ in range(3)]
-    today = dt.date.today().strftime("%Y%m%d")
+    today = clock.today().strftime("%Y%m%d")
     assert serials == [f"SL{today}000{i}" for i in (1, 2, 3)]
 
 
@@ -88,7 +89,7 @@ def test_a_closed_intake_cannot_change_again(admin, resident):
 
 
 def test_overdue_rule(admin, resident):
-    old = new_intake(admin, resident, catalog.WAGE, received_at=dt.datetime.now() - dt.timedelta(days=40))
+    old = new_intake(admin, resident, catalog.WAGE, received_at=clock.now() - dt.timedelta(days=40))
     assert intakes.is_overdue(old)
     listed = list(intakes.query_intakes(intakes.IntakeFilter(status=intakes.OVERDUE)))
     assert [i.serial for i in listed] == [old.serial]
@@ -127,7 +128,7 @@ def test_unknown_serial(admin):
 
 def test_pension_roster_and_one_step_certification(admin, resident):
     other = residents.save_resident(admin, residents.ResidentInput(name="李四", doc_number=make_id("530111", "19500101", "033"), is_pensioner=True))
-    year = dt.date.today().year
+    year = clock.today().year
     assert [r.certified for r in intakes.pension_roster(year)] == [False, False]
     intakes.record_certification(admin, other.id, year, "上门")
     roster = {r.resident.id: r.certified for r in intakes.pension_roster(year)}
@@ -146,7 +147,7 @@ def test_pension_roster_reads_plain_tuples_of_the_columns_shown(admin):
     m.Resident.update(grid=grid).where(m.Resident.id == r.id).execute()
     residents.save_resident(admin, residents.ResidentInput(name="李阿姨", doc_number=make_id("110105", "19500101", "062"),
                                                            is_pensioner=True))
-    by_name = {row.resident.name: row.resident for row in intakes.pension_roster(dt.date.today().year)}
+    by_name = {row.resident.name: row.resident for row in intakes.pension_roster(clock.today().year)}
     person = by_name["王大爷"]
     assert type(person) is intakes.RosterPerson and not isinstance(person, peewee.Model)
     assert (person.id, person.doc_number, person.phone, person.gender, person.birth_date, person.grid_name) == (

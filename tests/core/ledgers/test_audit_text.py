@@ -15,6 +15,7 @@ from gridstation.core.events import register as events
 from gridstation.core.intake import intakes, material_check, residents
 from gridstation.core.intake.material_rules import DEFERRED, NOTICE
 from gridstation.core.ledgers import audit_text, ledger_export
+from gridstation.core.rules import clock
 from gridstation.core.station import accounts, audit, backup, catalog, printouts, station
 from gridstation.core.statistics import stats
 from gridstation.core.storage import models as m
@@ -62,7 +63,7 @@ def test_every_kind_of_entry_reads_as_a_sentence(admin, head, clerk, tmp_path, d
     tool_units.save_kind(head, tool_units.KindInput(name="电钻", deposit="80", parts=["钻头"]), kind.id)
     units = tool_units.add_units(head, kind.id, 2)
     tool_units.set_unit_state(clerk, units[1].asset_code, tool_units.REPAIR, "开关坏")
-    today = dt.date.today()
+    today = clock.today()
     reservation = reservations.reserve(clerk, wang.id, kind.id, today + dt.timedelta(days=20), today + dt.timedelta(days=21))
     reservations.cancel_reservation(clerk, reservation.id)
     loan = lending.lend(clerk, wang.id, [units[0].asset_code])

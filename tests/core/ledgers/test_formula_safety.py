@@ -20,6 +20,7 @@ from gridstation.core.events import register as events
 from gridstation.core.intake import intakes, residents
 from gridstation.core.ledgers.ledger_export import EXPORT_KINDS, export_rows
 from gridstation.core.ledgers.spreadsheet_safety import as_text, is_risky
+from gridstation.core.rules import clock
 from gridstation.core.station import accounts, catalog
 from gridstation.core.storage import db as dbmod
 from gridstation.core.toolbox import lending, tool_units
@@ -57,7 +58,7 @@ def hostile_station(admin) -> None:
     person = residents.save_resident(admin, residents.ResidentInput(
         name=HOSTILE["name"], doc_number=make_id(), phone="13812345678", compound=HOSTILE["compound"],
         grid=HOSTILE["grid"], is_pensioner=True, notes=HOSTILE["notes"]))
-    now = dt.datetime.now().replace(microsecond=0)
+    now = clock.now()
     intakes.create_intake(clerk, intakes.IntakeInput(person.id, catalog.WAGE, details={
         "employer": HOSTILE["employer"], "workers": 3, "amount_owed": "100"}, documents=HOSTILE["documents"],
         received_at=now - dt.timedelta(hours=1)))
@@ -99,7 +100,7 @@ def test_every_file_the_app_writes_keeps_hostile_text_as_text(site_db, admin, tm
                  "--skipped-report", str(tmp_path / "skipped.xlsx")]) == 0
     assert_safe(tmp_path / "skipped.xlsx", LINK)
 
-    month = dt.date.today().strftime("%Y-%m")
+    month = clock.today().strftime("%Y-%m")
     summary = tmp_path / "summary.json"
     assert main(["--db", site_db, "report", "monthly", "--month", month, "--out", str(tmp_path / "m.pdf"),
                  "--xlsx", str(tmp_path / "monthly.xlsx"), "--export-summary", str(summary)]) == 0

@@ -15,6 +15,7 @@ from gridstation.core.ledgers import ledger_columns, ledger_export, ledger_read
 from gridstation.core.ledgers.ledger_export import export_rows
 from gridstation.core.ledgers.ledger_import import ImportOptions, run_import
 from gridstation.core.ledgers.ledger_templates import write_template
+from gridstation.core.rules import clock
 from gridstation.core.rules.errors import PermissionDenied
 from gridstation.core.station import catalog, station
 from gridstation.core.storage import db as dbmod
@@ -25,7 +26,7 @@ from tests.helpers import make_id, snapshot
 
 ZHANG = make_id("110101", "19900307", "771")
 LI = make_id("110105", "19650812", "042")
-NOW = dt.datetime.now().replace(microsecond=0)
+NOW = clock.now()
 
 
 def sheet_rows(path: Path) -> list[tuple]:

@@ -12,6 +12,7 @@ import pytest
 from gridstation.core.intake import intakes, residents
 from gridstation.core.ledgers import ledger_import, ledger_read
 from gridstation.core.ledgers.ledger_import import ImportOptions, run_import
+from gridstation.core.rules import clock
 from gridstation.core.rules.errors import DomainError
 from gridstation.core.station import catalog
 from gridstation.core.storage import models as m
@@ -332,7 +333,7 @@ def test_tools_and_loans_go_through_the_tool_box_rules(db_path, admin, people, t
     drill = m.ToolUnit.select().join(m.ToolKind).where(m.ToolKind.name == "电钻").get()
     assert drill.kind.deposit_fen == 100000
 
-    lent = dt.datetime.now().replace(microsecond=0) - dt.timedelta(days=20)
+    lent = clock.now() - dt.timedelta(days=20)
     loan_file = xlsx(tmp_path / "l.xlsx", [
         ["借用单号", "资产编号", "身份证号", "姓名", "借出日期", "应还日期", "归还日期", "归还状况", "押金", "已退押金"],
         ["A1", "GJ-0101", ZHANG, "张三", lent, (lent + dt.timedelta(days=7)).date(), lent + dt.timedelta(days=6),

@@ -22,6 +22,7 @@ from gridstation.cli import main
 from gridstation.core.intake import intakes, residents
 from gridstation.core.ledgers import ledger_import, ledger_read
 from gridstation.core.ledgers.ledger_import import ImportOptions, run_import
+from gridstation.core.rules import clock
 from gridstation.core.station import audit, catalog
 from gridstation.core.statistics.stats import period_stats
 from gridstation.core.storage import models as m
@@ -180,7 +181,7 @@ def test_a_value_the_catalogue_does_not_know_is_mapped_and_remembered_for_the_ne
 
 
 def test_historical_rows_need_no_counter_only_fields_but_a_new_intake_does(site_db, admin, tmp_path):
-    today = dt.datetime.combine(dt.date.today(), dt.time())
+    today = dt.datetime.combine(clock.today(), dt.time())
     header = ["受理日期", "姓名", "身份证号", "业务类型", "状态", "办结日期", "办理结果", "认证年度", "涉及人数", "欠薪金额",
               "用人单位"]
     path = workbook(tmp_path / "台账.xlsx", {"Sheet1": [
@@ -235,7 +236,7 @@ def test_dates_in_every_form_stations_write(site_db, admin, tmp_path):
 
 
 def test_yes_and_no_as_ticks_crosses_and_you_wu(site_db, admin, tmp_path):
-    today = dt.datetime.combine(dt.date.today(), dt.time())
+    today = dt.datetime.combine(clock.today(), dt.time())
     marks = ["√", "有", "是", "×", "无", "否", "也许"]
     people = [make_id("110101", f"1980010{1 + i}", "011") for i in range(len(marks))]
     rows = [[today, f"居民{i}", people[i], "失业证", mark] for i, mark in enumerate(marks)]
@@ -245,7 +246,7 @@ def test_yes_and_no_as_ticks_crosses_and_you_wu(site_db, admin, tmp_path):
     assert report.problems_of(8)[0].message == "“材料已核验”应为“是”或“否”。"
     assert report.problems_of(5)[0].message == "请确认“材料已核验”。"
     assert run(path, valid_only=True).created == 3
-    assert service_row(catalog.UNEMPLOYMENT, dt.date.today(), dt.date.today()).received == 3
+    assert service_row(catalog.UNEMPLOYMENT, clock.today(), clock.today()).received == 3
 
 
 # ---------------------------------------------------------------- 7. a ledger is enough

@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 from stdnum.cn import ric
 
-from gridstation.core.rules import idcard
+from gridstation.core.rules import clock, idcard
 from gridstation.core.rules.errors import DomainError
 from tests.helpers import make_id
 
@@ -43,7 +43,7 @@ def test_bad_shapes_are_refused(number, words):
 
 
 def test_future_birth_date_is_refused():
-    tomorrow = dt.date.today() + dt.timedelta(days=1)
+    tomorrow = clock.today() + dt.timedelta(days=1)
     with pytest.raises(DomainError, match="晚于今天"):
         idcard.check_id(make_id("110101", f"{tomorrow:%Y%m%d}"))
 

@@ -14,6 +14,7 @@ import pytest
 
 from gridstation.cli import main
 from gridstation.core.intake import intakes, residents
+from gridstation.core.rules import clock
 from gridstation.core.rules.errors import DomainError
 from gridstation.core.station import backup, station
 from gridstation.core.storage import db as dbmod
@@ -136,7 +137,7 @@ def test_status_says_when_the_last_good_backup_was_and_warns_after_24_hours(db_p
     backup.backup_site(admin, str(db_path), label="daily")
     status = backup.last_backup_status()
     assert not status.warning and status.line().startswith("上次备份：")
-    later = backup.last_backup_status(now=m.now() + dt.timedelta(hours=25))
+    later = backup.last_backup_status(now=clock.now() + dt.timedelta(hours=25))
     assert later.warning and later.line().startswith("24 小时内没有成功的备份")
 
 
@@ -160,7 +161,7 @@ def made(db_path, admin):
     return {"serial": intake.serial, "slip": loan.slip_no}
 
 
-MONTH = f"{dt.date.today():%Y-%m}"
+MONTH = f"{clock.today():%Y-%m}"
 
 
 @pytest.mark.parametrize("command, files", [

@@ -7,13 +7,13 @@ what "the lowest role" means there.
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import pytest
 
 from gridstation.core.intake import intakes, residents
 from gridstation.core.ledgers import ledger_export
+from gridstation.core.rules import clock
 from gridstation.core.rules.errors import PermissionDenied
 from gridstation.core.station import accounts, audit, backup, catalog, printouts, station
 from gridstation.core.statistics import stats
@@ -54,7 +54,7 @@ CLERK_LEVEL = {
         w["person"].id, "unemployment", details={"docs_checked": True})),
     "change_status": lambda a, w: intakes.change_status(a, w["intake"].serial, intakes.IN_PROGRESS),
     "record_print": lambda a, w: printouts.record(a, printouts.RECEIPT, w["intake"].serial, printed=True),
-    "record_certification": lambda a, w: intakes.record_certification(a, w["person"].id, dt.date.today().year, "窗口"),
+    "record_certification": lambda a, w: intakes.record_certification(a, w["person"].id, clock.today().year, "窗口"),
     "lend": lambda a, w: lending.lend(a, w["person"].id, [tool_units.unit_rows(w["drill"].id, state="在库")[0].asset_code]),
     "return_unit": lambda a, w: returns.return_unit(a, w["unit"].asset_code),
     "expire_reservations": lambda a, w: reservations.expire_reservations(a),

@@ -6,7 +6,6 @@ Issue 12 items 4, 15, 16 and 17.
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import hashlib
 import sqlite3
 from pathlib import Path
@@ -15,6 +14,7 @@ import pytest
 
 from gridstation.cli import main
 from gridstation.core.intake import intakes, residents
+from gridstation.core.rules import clock
 from gridstation.core.rules.errors import DatabaseProblem, DomainError
 from gridstation.core.station import accounts, audit, catalog, schema, station
 from gridstation.core.storage import db as dbmod
@@ -100,7 +100,7 @@ def test_certifying_twice_at_once_saves_one_certification(admin, monkeypatch):
     the check must see it, which it only can when it runs under the lock."""
     pensioner = residents.save_resident(admin, residents.ResidentInput(
         name="李四", doc_number=make_id("530111", "19500101", "033"), is_pensioner=True))
-    year = dt.date.today().year
+    year = clock.today().year
     locked = intakes.write_transaction
     other_window_saved: list[bool] = []
 

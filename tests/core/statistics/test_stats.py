@@ -15,6 +15,7 @@ import pytest
 
 from gridstation.core.intake import residents
 from gridstation.core.intake.intakes import COMPLETED, FORWARDED, RETURNED, IntakeInput, change_status, create_intake
+from gridstation.core.rules import clock
 from gridstation.core.rules.errors import DomainError
 from gridstation.core.station import accounts, catalog
 from gridstation.core.statistics import stats
@@ -263,11 +264,11 @@ def test_empty_month_is_all_zeros(admin):
 
 
 def test_future_period_is_refused(admin):
-    next_month = stats.add_months(dt.date.today().replace(day=1), 1)
+    next_month = stats.add_months(clock.today().replace(day=1), 1)
     with pytest.raises(DomainError, match="还没有到"):
         stats.monthly_stats(next_month)
     with pytest.raises(DomainError, match="还没有到"):
-        stats.annual_stats(dt.date.today().year + 1)
+        stats.annual_stats(clock.today().year + 1)
 
 
 def test_month_helpers():

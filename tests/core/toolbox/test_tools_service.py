@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from gridstation.core.intake import residents
+from gridstation.core.rules import clock
 from gridstation.core.rules.errors import DomainError, NotFound, PermissionDenied
 from gridstation.core.station import audit
 from gridstation.core.station.opening_days import next_open_day
@@ -22,7 +23,7 @@ from tests.helpers import make_id
 
 pytestmark = pytest.mark.both_backends
 
-TODAY = dt.date.today()
+TODAY = clock.today()
 
 
 def snapshot() -> dict:
@@ -386,7 +387,7 @@ def test_due_date_before_lent_date_is_refused(admin, shelf, zhang, refused):
 
 def test_lent_time_in_the_future_is_refused(admin, shelf, zhang, refused):
     with refused(DomainError, "借出时间不能晚于现在"):
-        lending.lend(admin, zhang.id, ["GJ-0001"], lent_at=m.now() + dt.timedelta(days=1))
+        lending.lend(admin, zhang.id, ["GJ-0001"], lent_at=clock.now() + dt.timedelta(days=1))
 
 
 def test_paper_loan_entered_later_keeps_its_date(admin, shelf, zhang):
@@ -556,7 +557,7 @@ def test_bad_return_input_is_refused(admin, shelf, zhang, refused, kwargs, words
 def test_return_time_before_lending_is_refused(admin, shelf, zhang, refused):
     lending.lend(admin, zhang.id, ["GJ-0001"])
     with refused(DomainError, "归还时间不能早于借出时间"):
-        returns.return_unit(admin, "GJ-0001", returned_at=m.now() - dt.timedelta(days=2))
+        returns.return_unit(admin, "GJ-0001", returned_at=clock.now() - dt.timedelta(days=2))
 
 
 # ---------------------------------------------------------------- reservations and availability
@@ -693,7 +694,7 @@ def test_dates_no_slip_or_call_can_carry_are_refused(admin, shelf, zhang, refuse
     return screen's QR scan no longer recognises; a reminder call could predate its loan."""
     with refused(DomainError, "不能早于2000年"):
         lending.lend(admin, zhang.id, ["GJ-0001"], lent_at=dt.datetime(1, 1, 1))
-    lent = m.now() - dt.timedelta(hours=2)
+    lent = clock.now() - dt.timedelta(hours=2)
     loan = lending.lend(admin, zhang.id, ["GJ-0001"], lent_at=lent)
     assert tool_units.is_slip_no(loan.slip_no)
     with refused(DomainError, "催还时间不能早于借出时间"):

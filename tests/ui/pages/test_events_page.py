@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QApplication
 
 from gridstation.core.events import rules
 from gridstation.core.events.register import get_event, history
+from gridstation.core.rules import clock
 from gridstation.core.storage import models as m
 from gridstation.ui.context import AppContext
 from gridstation.ui.event_dialogs import EventDetailDialog, RegisterEventDialog
@@ -268,7 +269,7 @@ def test_the_daily_log_shows_a_workers_day(qtbot, page, clerk, head):
     from gridstation.core.events.register import EventInput, register_event
     from gridstation.ui.daily_log_dialog import DailyLogDialog
 
-    today = dt.datetime.now().replace(microsecond=0)
+    today = clock.now()
     mine = register_event(clerk, EventInput("其他", rules.NORMAL, "井盖松动", rules.PATROL, found_at=today))
     handling.close(clerk, mine.number, "已固定")
     register_event(clerk, EventInput("其他", rules.NORMAL, "昨天的事", rules.PATROL, found_at=today - dt.timedelta(days=1)))

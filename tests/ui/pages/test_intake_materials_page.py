@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication
 
 from gridstation.core.intake import intakes, material_check, residents
 from gridstation.core.intake.material_rules import DEFERRED, NOTICE
+from gridstation.core.rules import clock
 from gridstation.core.station import catalog
 from gridstation.core.storage import models as m
 from gridstation.ui.context import AppContext
@@ -79,7 +80,7 @@ def test_a_missing_document_by_keyboard_gives_the_one_time_notice(qtbot, page, r
     untick(qtbot, page, "劳动合同或用工证明")
     assert page.materials.mode_combo.isVisible() and page.materials.mode() == NOTICE
     tab_to(qtbot, page.materials.date_edit)
-    assert page.materials.deadline() == dt.date.today() + dt.timedelta(days=7)
+    assert page.materials.deadline() == clock.today() + dt.timedelta(days=7)
     qtbot.keyClick(page.materials.date_edit, Qt.Key.Key_Up)  # one more day (the day section is chosen)
     bring_by = page.materials.deadline()
     save(qtbot, page, resident)
@@ -101,7 +102,7 @@ def test_deferred_intake_by_keyboard_prints_receipt_and_pledge(qtbot, page, resi
     tab_to(qtbot, page.materials.mode_combo)
     qtbot.keyClick(page.materials.mode_combo, Qt.Key.Key_Down)
     assert page.materials.mode() == DEFERRED
-    due = intakes.due_date_for(dt.date.today(), 15)
+    due = intakes.due_date_for(clock.today(), 15)
     assert page.materials.deadline() == due  # suggested: the promised date, the latest allowed
     save(qtbot, page, resident)
     intake = page.last_intake
@@ -148,7 +149,7 @@ def test_the_head_edits_a_services_list_in_the_service_dialog(qtbot, db_path, he
 def test_documents_brought_later_are_registered_from_the_intake_detail_by_keyboard(qtbot, db_path, clerk, resident):
     data = intakes.IntakeInput(resident.id, catalog.WAGE, "欠薪投诉",
                                {"employer": "某公司", "workers": "3", "amount_owed": "9000"})
-    pending = material_check.create_checked_intake(clerk, data, ["居民身份证"], mode=NOTICE, deadline=dt.date.today())
+    pending = material_check.create_checked_intake(clerk, data, ["居民身份证"], mode=NOTICE, deadline=clock.today())
     dialog = IntakeDetailDialog(AppContext(target=str(db_path), staff=clerk), pending.serial)
     qtbot.addWidget(dialog)
     dialog.show()
@@ -159,7 +160,7 @@ def test_documents_brought_later_are_registered_from_the_intake_detail_by_keyboa
     qtbot.keyClick(dialog, Qt.Key.Key_B, Qt.KeyboardModifier.ControlModifier)
     intake = intakes.get_intake(pending.serial)
     assert intake.status == intakes.RECEIVED
-    assert intake.due_date == dt.date.today() + dt.timedelta(days=15)
+    assert intake.due_date == clock.today() + dt.timedelta(days=15)
     assert "承诺时限自今日起算" in box.message.text() and "补齐" in box.label.text()
     assert "状态：<b>受理</b>" in dialog.ui.summaryLabel.text()
     assert not box.supply_button.isVisible()
@@ -168,10 +169,10 @@ def test_documents_brought_later_are_registered_from_the_intake_detail_by_keyboa
 def test_the_lists_show_pending_requests_and_late_documents(qtbot, page, clerk, resident):
     data = intakes.IntakeInput(resident.id, catalog.WAGE, "欠薪投诉",
                                {"employer": "某公司", "workers": "3", "amount_owed": "9000"},
-                               received_at=dt.datetime.now().replace(microsecond=0) - dt.timedelta(days=3))
-    pending = material_check.create_checked_intake(clerk, data, ["居民身份证"], mode=NOTICE, deadline=dt.date.today())
+                               received_at=clock.now() - dt.timedelta(days=3))
+    pending = material_check.create_checked_intake(clerk, data, ["居民身份证"], mode=NOTICE, deadline=clock.today())
     late = material_check.create_checked_intake(clerk, data, ["居民身份证", "劳动合同或用工证明"], mode=DEFERRED,
-                                              deadline=dt.date.today() - dt.timedelta(days=1))
+                                              deadline=clock.today() - dt.timedelta(days=1))
     page.ui.tabs.setFocus()
     qtbot.keyClick(page.ui.tabs, Qt.Key.Key_Tab, Qt.KeyboardModifier.ControlModifier)  # 受理列表
     assert page.ui.tabs.currentIndex() == 1

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from PySide6.QtCore import Qt
 
 from gridstation.core.intake import intakes, residents
+from gridstation.core.rules import clock
 from gridstation.core.rules.pinyin_keys import sort_key
 from gridstation.core.toolbox import tool_units
 from gridstation.reports import labels
@@ -41,7 +40,7 @@ def test_sort_key_is_pinyin_syllable_by_syllable():
 
 def test_roster_is_in_pinyin_order_and_searchable(admin):
     people = pensioners(admin)
-    year = dt.date.today().year
+    year = clock.today().year
     assert [r.resident.name for r in intakes.pension_roster(year)] == PINYIN_ORDER
     assert [r.resident.name for r in intakes.pension_roster(year, "王")] == ["王然"]  # 王小明 is no pensioner
     assert [r.resident.name for r in intakes.pension_roster(year, "wr")] == ["王然"]

@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from gridstation.core.intake import residents
-from gridstation.core.rules import idcard
+from gridstation.core.rules import clock, idcard
 from gridstation.core.storage import models as m
 from gridstation.core.storage import settings
 from gridstation.core.storage.db import write_transaction
@@ -148,7 +148,7 @@ def test_each_kind_of_refusal_looks_different_and_stores_nothing(qtbot, db_path,
     lending.lend(head, li.id, ["GJ-0001"])
     ladder = tool_units.kind_by_name("梯子")
     tool_units.set_unit_state(head, "GJ-0005", tool_units.REPAIR)
-    tomorrow = dt.date.today() + dt.timedelta(days=1)
+    tomorrow = clock.today() + dt.timedelta(days=1)
     reservations.reserve(head, li.id, ladder.id, tomorrow, tomorrow + dt.timedelta(days=1))
     with write_transaction():
         settings.put("loan_limit_units", 1)
@@ -170,7 +170,7 @@ def test_each_kind_of_refusal_looks_different_and_stores_nothing(qtbot, db_path,
 
 
 def test_overdue_borrower_needs_the_head_and_a_reason(qtbot, db_path, admin, clerk, stock):
-    lent = dt.datetime.combine(dt.date.today() - dt.timedelta(days=20), dt.time(10))
+    lent = dt.datetime.combine(clock.today() - dt.timedelta(days=20), dt.time(10))
     lending.lend(admin, stock["zhang"].id, ["GJ-0002"], lent_at=lent, due_date=lent.date() + dt.timedelta(days=7))
     clerk_page = open_page(qtbot, db_path, clerk)
     assert not clerk_page.ui.overrideEdit.isEnabled()
@@ -228,7 +228,7 @@ def test_overdue_list_reloads_in_the_background_and_keeps_the_slip_being_called_
     """A 借出 reloads the overdue list and its count off the GUI thread (about 100 ms at 50 000 loans):
     the old rows stay meanwhile, and the clerk's selected slip is still selected where it moved to."""
     def overdue_loan(who: str, code: str, days: int) -> m.Loan:
-        lent = dt.datetime.combine(dt.date.today() - dt.timedelta(days=days), dt.time(10))
+        lent = dt.datetime.combine(clock.today() - dt.timedelta(days=days), dt.time(10))
         return lending.lend(admin, stock[who].id, [code], lent_at=lent, due_date=lent.date() + dt.timedelta(days=2))
 
     overdue_loan("zhang", "GJ-0002", 12)
@@ -252,7 +252,7 @@ def test_overdue_list_reloads_in_the_background_and_keeps_the_slip_being_called_
 def test_overdue_tab_masks_the_phone_and_records_a_call(qtbot, db_path, admin, stock, tmp_path):
     from openpyxl import load_workbook
 
-    lent = dt.datetime.combine(dt.date.today() - dt.timedelta(days=12), dt.time(10))
+    lent = dt.datetime.combine(clock.today() - dt.timedelta(days=12), dt.time(10))
     loan = lending.lend(admin, stock["zhang"].id, ["GJ-0002"], lent_at=lent, due_date=lent.date() + dt.timedelta(days=2))
     page = open_page(qtbot, db_path, admin)
     assert page.ui.tabs.tabText(2).endswith("· 1")
@@ -357,7 +357,7 @@ def test_catalogue_tab_sets_a_purchase_date_and_a_photo(qtbot, page, tmp_path, m
     page.ui.kindsTable.selectRow(kinds.index("梯子"))
     assert page.ui.kindPhotoLabel.text() == "无照片"
 
-    bought = dt.date.today() - dt.timedelta(days=30)
+    bought = clock.today() - dt.timedelta(days=30)
     page.ui.purchaseCheck.setChecked(True)
     page.ui.purchaseDateEdit.setDate(QDate(bought.year, bought.month, bought.day))
     page.ui.addUnitsButton.click()
