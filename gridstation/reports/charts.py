@@ -20,6 +20,7 @@ from reportlab.graphics.widgets.markers import makeMarker
 from reportlab.lib import colors
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
+from gridstation.core.rules.rates import percent
 from gridstation.core.statistics.stats_tables import count_axis
 from gridstation.reports.fonts import register_fonts
 from gridstation.reports.styles import MUTED
@@ -147,7 +148,7 @@ def service_pie(title: str, names: Sequence[str], values: Sequence[int], width: 
     left = pie.x + size + 10
     count_w, share_w, swatch = 22, 30, 12
     name_w = width - left - count_w - share_w - swatch - 4
-    items = [(PALETTE[i % len(PALETTE)], (_wrap(name, name_w), f"{v}件", f"{v * 100 / total:.1f}%"))
+    items = [(PALETTE[i % len(PALETTE)], (_wrap(name, name_w), f"{v}件", percent(v / total)))
              for i, (name, v) in enumerate(shown)]
     legend = _legend(left, height - 26, items, anchor="nw")
     legend.dxTextSpace = 5

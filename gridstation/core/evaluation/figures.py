@@ -23,10 +23,10 @@ import peewee
 from peewee import JOIN, Case, fn
 
 from gridstation.core.evaluation.rules import BAD, SATISFIED
-from gridstation.core.events.figures import percent
 from gridstation.core.intake.intakes import COMPLETED
 from gridstation.core.rules import clock
 from gridstation.core.rules.counters import Counters
+from gridstation.core.rules.rates import percent
 from gridstation.core.storage import models as m
 
 NO_STAFF = "未登记人员"

@@ -36,6 +36,7 @@ from peewee import SQL, Case, NodeList, fn
 from gridstation.core.events import lists, rules
 from gridstation.core.rules import clock
 from gridstation.core.rules.counters import Counters
+from gridstation.core.rules.rates import percent
 from gridstation.core.storage import db as dbmod
 from gridstation.core.storage import models as m
 
@@ -150,13 +151,6 @@ class _Names:
         return [figures.total, figures.by_grid.setdefault(grid, EventTally()),
                 figures.by_worker.setdefault(worker, EventTally()),
                 figures.by_category.setdefault(category, EventTally())]
-
-
-def percent(rate: float | None) -> str:
-    """A rate as the seeds write it: 100%, 87.5%; — when there is none."""
-    if rate is None:
-        return "—"
-    return f"{rate * 100:.1f}".removesuffix(".0") + "%"
 
 
 def summary_sentence(t: EventTally) -> str:

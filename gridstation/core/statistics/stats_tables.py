@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from gridstation.core.evaluation.figures import summary_sentence as ratings_sentence
 from gridstation.core.events.figures import summary_sentence as events_sentence
 from gridstation.core.rules.money import yuan
+from gridstation.core.rules.rates import percent
 from gridstation.core.station import catalog
 from gridstation.core.statistics.stats import AnnualStats, MonthlyStats, PeriodStats, ServiceRow, Tally
 
@@ -46,7 +47,7 @@ def display(cell: Cell) -> str:
     if isinstance(cell, Money):
         return f"¥{yuan(cell.fen)}"
     if isinstance(cell, Rate):
-        return "—" if cell.value is None else f"{cell.value * 100:.1f}%"
+        return percent(cell.value)
     if isinstance(cell, Days):
         return "—" if cell.value is None else f"{cell.value:.1f}"
     if isinstance(cell, dt.date):

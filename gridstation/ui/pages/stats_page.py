@@ -32,6 +32,7 @@ from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import QFileDialog, QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from gridstation.core.events.figures import EventTally
+from gridstation.core.rules.rates import percent
 from gridstation.core.statistics.stats import MonthlyStats, PeriodStats, monthly_stats, record_report
 from gridstation.core.statistics.stats_tables import Days, Money, Rate, count_axis, display
 from gridstation.core.storage import paths
@@ -339,11 +340,11 @@ class StatsPage(QWidget):
         legend = []
         for index, row in enumerate(r for r in c.services if r.received):
             color = PIE_COLORS[index % len(PIE_COLORS)]
-            piece = pie.append(f"{row.name} {row.received}件 {row.received * 100 / total:.0f}%", row.received)
+            piece = pie.append(f"{row.name} {row.received}件 {percent(row.received / total)}", row.received)
             piece.setColor(QColor(color))
             legend.append(f'<tr><td style="color:{color}">■</td><td nowrap>{html.escape(row.name)}</td>'
                           f'<td align="right" nowrap>&nbsp;{row.received}件</td>'
-                          f'<td align="right" nowrap>&nbsp;{row.received * 100 / total:.0f}%</td></tr>')
+                          f'<td align="right" nowrap>&nbsp;{percent(row.received / total)}</td></tr>')
         pie.setPieSize(0.9)
         chart.addSeries(pie)
         chart.legend().hide()

@@ -9,6 +9,7 @@ import pytest
 
 from gridstation.core.events import figures, handling, mediation, rules
 from gridstation.core.events.register import EventInput, PartyInput, register_event
+from gridstation.core.rules.rates import percent
 from gridstation.core.station import station
 from gridstation.core.statistics import stats
 from gridstation.core.statistics.stats_tables import work_summary
@@ -117,7 +118,7 @@ def test_no_events_no_sentence_and_rates_blank(site_db):
     empty = figures.event_figures(OCT_START, OCT_END, TODAY)
     assert empty.total.completion_rate is None and empty.total.on_time_rate is None
     assert figures.summary_sentence(empty.total) == ""
-    assert figures.percent(1.0) == "100%" and figures.percent(2 / 3) == "66.7%" and figures.percent(None) == "—"
+    assert percent(1.0) == "100.0%" and percent(2 / 3) == "66.7%" and percent(None) == "—"
 
 
 def test_monthly_pdf_and_excel_show_the_figures(october, tmp_path):
