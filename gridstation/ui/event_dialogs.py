@@ -37,6 +37,7 @@ from gridstation.core.events.register import (
     photos_of,
     register_event,
 )
+from gridstation.core.intake import residents
 from gridstation.core.rules import clock
 from gridstation.core.rules.errors import DomainError
 from gridstation.core.rules.idcard import mask_phone
@@ -85,7 +86,7 @@ class RegisterEventDialog(QDialog):
         self.categoryCombo = _combo(self, [(c.name, c.name) for c in lists.categories()])
         self.levelCombo = _combo(self, [(x, x) for x in rules.LEVELS])
         self.sourceCombo = _combo(self, [(x, x) for x in rules.SOURCES])
-        grids = [("（未分网格）", None)] + [(g.name, g.id) for g in m.Grid.select().order_by(m.Grid.name)]
+        grids = [("（未分网格）", None), *residents.grid_choices()]
         self.gridCombo = _combo(self, grids)
         mine = next((i for i, (_, gid) in enumerate(grids) if gid is not None and ctx.staff is not None
                      and m.Grid.get_by_id(gid).worker_id == ctx.staff.id), 0)

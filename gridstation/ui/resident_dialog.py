@@ -33,7 +33,7 @@ class ResidentDialog(QDialog):
         self.ui = load_form("resident_dialog.ui", self)
         self.ui.docTypeCombo.addItems(list(idcard.DOC_TYPES))
         self.ui.genderCombo.addItems(["", "男", "女"])
-        self.ui.gridCombo.addItems([""] + [g.name for g in m.Grid.select().order_by(m.Grid.name)])
+        self.ui.gridCombo.addItems(["", *(name for name, _ in residents.grid_choices())])
         self.ui.birthEdit.setDate(QDate(1970, 1, 1))
         self.ui.docEdit.textChanged.connect(self._doc_changed)
         self.ui.docTypeCombo.currentTextChanged.connect(lambda _t: self._doc_changed(self.ui.docEdit.text()))

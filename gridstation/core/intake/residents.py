@@ -13,7 +13,7 @@ import peewee
 from gridstation.core.rules import clock, idcard
 from gridstation.core.rules.errors import DomainError, NotFound
 from gridstation.core.rules.person_names import clean_name
-from gridstation.core.rules.pinyin_keys import name_keys, prefix_end
+from gridstation.core.rules.pinyin_keys import name_keys, prefix_end, sort_key
 from gridstation.core.station import audit
 from gridstation.core.station.accounts import CLERK, require
 from gridstation.core.storage import models as m
@@ -79,6 +79,11 @@ def _short(value: str, label: str, limit: int) -> str:
     if len(value) > limit:
         raise DomainError(f"{label}过长（最多{limit}个字）。")
     return value
+
+
+def grid_choices() -> list[tuple[str, int]]:
+    """Every grid as (name, id) in the one Chinese order (第二网格 before 第十网格), for lists and filters."""
+    return sorted(((g.name, g.id) for g in m.Grid.select(m.Grid.id, m.Grid.name)), key=lambda g: sort_key(g[0]))
 
 
 def grid_by_name(name: str) -> m.Grid | None:

@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 
 from gridstation.core.events.figures import EventTally
 from gridstation.core.statistics.stats import AnnualStats, MonthlyStats, PeriodStats
-from gridstation.core.statistics.stats_tables import TOTAL, Cell, Column, Rate, StatTable, comparison
+from gridstation.core.statistics.stats_tables import Cell, Rate, StatTable, breakdown, comparison
 
 NOTE = ("发现：期间内发现的事件；网格内处置、上报街道平台：其中到期末已选定该处置方式的；销号：期间内销号且仍为已销号的；"
         "期末逾期：期末未销号且处置期限早于截止日的；办结率、按时办结率以本期到期的事件为分母（到期末已销号、"
@@ -28,15 +28,13 @@ BREAKDOWN: list[Measure] = [(label.split("（")[0], get) for label, get in MEASU
                             if not label.startswith(("本期到期", "调解成功"))]
 
 
+def _width(label: str) -> float:
+    """Eight columns fit an A4 width when the longer headings get a little more room."""
+    return 1.2 if len(label) > 3 else 1.0
+
+
 def _item(get: Callable[[EventTally], Cell]) -> Callable[[PeriodStats], Cell]:
     return lambda s: get(s.events.total)
-
-
-def _breakdown(rows: dict[str, EventTally], total: EventTally, key: str, title: str, first: str) -> StatTable:
-    body: list[list[Cell]] = [[name] + [get(t) for _, get in BREAKDOWN] for name, t in sorted(rows.items())]
-    body.append([TOTAL] + [get(total) for _, get in BREAKDOWN])
-    columns = [Column(first, 2.0)] + [Column(label, 1.2 if len(label) > 3 else 1.0) for label, _ in BREAKDOWN]
-    return StatTable(key, title, columns, body, has_total=True)
 
 
 def monthly_event_tables(ms: MonthlyStats) -> list[StatTable]:
@@ -53,7 +51,7 @@ def event_tables(periods: Sequence[tuple[str, PeriodStats]], suffix: str) -> lis
     current = periods[0][1].events
     return [
         comparison(periods, [(label, _item(get)) for label, get in MEASURES], "网格事件", "网格事件", note=NOTE),
-        _breakdown(current.by_grid, current.total, "网格事件·网格", f"网格事件·按网格（{suffix}）", "网格"),
-        _breakdown(current.by_worker, current.total, "网格事件·网格员", f"网格事件·按网格员（{suffix}）", "网格员"),
-        _breakdown(current.by_category, current.total, "网格事件·类别", f"网格事件·按类别（{suffix}）", "类别"),
+        breakdown(current.by_grid, current.total, BREAKDOWN, "网格事件·网格", f"网格事件·按网格（{suffix}）", "网格", _width),
+        breakdown(current.by_worker, current.total, BREAKDOWN, "网格事件·网格员", f"网格事件·按网格员（{suffix}）", "网格员", _width),
+        breakdown(current.by_category, current.total, BREAKDOWN, "网格事件·类别", f"网格事件·按类别（{suffix}）", "类别", _width),
     ]

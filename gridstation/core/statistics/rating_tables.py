@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 
 from gridstation.core.evaluation.figures import RatingTally
 from gridstation.core.statistics.stats import AnnualStats, MonthlyStats, PeriodStats
-from gridstation.core.statistics.stats_tables import TOTAL, Cell, Column, Rate, StatTable, comparison
+from gridstation.core.statistics.stats_tables import Cell, Rate, StatTable, breakdown, comparison
 
 NOTE = ("办结：期间内办结的件；已评价：其中到期末已有评价的件；评价率＝已评价÷办结；收到评价：期间内登记的评价；"
         "满意率＝（非常满意＋满意）÷收到评价；差评：收到评价中的不满意和非常不满意；申诉：收到评价中到期末已申诉的"
@@ -24,20 +24,13 @@ MEASURES: list[Measure] = [
 ]
 
 
-def _breakdown(rows: dict[str, RatingTally], total: RatingTally, key: str, title: str, first: str) -> StatTable:
-    body: list[list[Cell]] = [[name] + [get(t) for _, get in MEASURES] for name, t in sorted(rows.items())]
-    body.append([TOTAL] + [get(total) for _, get in MEASURES])
-    columns = [Column(first, 2.0)] + [Column(label.split("（")[0], 1.0) for label, _ in MEASURES]
-    return StatTable(key, title, columns, body, has_total=True)
-
-
 def rating_tables(periods: Sequence[tuple[str, PeriodStats]], suffix: str) -> list[StatTable]:
     current = periods[0][1].ratings
     items = [(label, lambda s, get=get: get(s.ratings.total)) for label, get in MEASURES]
     return [
         comparison(periods, items, "好差评", "好差评", note=NOTE),
-        _breakdown(current.by_service, current.total, "好差评·业务", f"好差评·按业务（{suffix}）", "业务"),
-        _breakdown(current.by_staff, current.total, "好差评·人员", f"好差评·按受理人员（{suffix}）", "人员"),
+        breakdown(current.by_service, current.total, MEASURES, "好差评·业务", f"好差评·按业务（{suffix}）", "业务"),
+        breakdown(current.by_staff, current.total, MEASURES, "好差评·人员", f"好差评·按受理人员（{suffix}）", "人员"),
     ]
 
 

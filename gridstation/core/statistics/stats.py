@@ -59,6 +59,7 @@ from gridstation.core.intake.material_figures import MaterialFigures, material_f
 from gridstation.core.rules import clock
 from gridstation.core.rules.counters import Counters
 from gridstation.core.rules.errors import DomainError
+from gridstation.core.rules.pinyin_keys import sort_key
 from gridstation.core.station import audit, catalog
 from gridstation.core.station.accounts import HEAD, require
 from gridstation.core.storage import db as dbmod
@@ -436,7 +437,7 @@ def _intake_tallies(w: _Window, detail: bool) -> tuple[list[ServiceRow], list[Gr
     names = {g.id: g.name for g in m.Grid.select(m.Grid.id, m.Grid.name)}
     for grid in grids.values():
         grid.name = names.get(grid.grid_id, NO_GRID) if grid.grid_id is not None else NO_GRID
-    grid_rows = sorted(grids.values(), key=lambda r: (r.grid_id is None, r.grid_id or 0))
+    grid_rows = sorted(grids.values(), key=lambda r: (r.grid_id is None, sort_key(r.name)))
     return ordered, grid_rows, total
 
 

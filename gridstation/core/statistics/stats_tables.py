@@ -11,10 +11,12 @@ import datetime as dt
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from gridstation.core.evaluation.figures import summary_sentence as ratings_sentence
 from gridstation.core.events.figures import summary_sentence as events_sentence
 from gridstation.core.rules.money import yuan
+from gridstation.core.rules.pinyin_keys import sort_key
 from gridstation.core.rules.rates import percent
 from gridstation.core.station import catalog
 from gridstation.core.statistics.stats import AnnualStats, MonthlyStats, PeriodStats, ServiceRow, Tally
@@ -25,6 +27,8 @@ TOTAL = "合计"
 @dataclass(frozen=True)
 class Money:
     fen: int
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -126,6 +130,17 @@ def service_comparison(periods: Sequence[tuple[str, PeriodStats, Sequence[Measur
 
 
 Item = tuple[str, Callable[[PeriodStats], Cell]]
+
+
+def breakdown(rows: dict[str, T], total: T, measures: Sequence[tuple[str, Callable[[T], Cell]]], key: str,
+              title: str, first: str, width: Callable[[str], float] = lambda label: 1.0) -> StatTable:
+    """The current period by grid, worker, service or staff member: one row a name in the one Chinese
+    order (第二网格 before 第十网格, 李 before 王), then the total; headings drop their unit."""
+    body: list[list[Cell]] = [[name] + [get(t) for _, get in measures]
+                              for name, t in sorted(rows.items(), key=lambda row: sort_key(row[0]))]
+    body.append([TOTAL] + [get(total) for _, get in measures])
+    columns = [Column(first, 2.0)] + [Column(label.split("（")[0], width(label)) for label, _ in measures]
+    return StatTable(key, title, columns, body, has_total=True)
 
 
 def comparison(periods: Sequence[tuple[str, PeriodStats]], items: Sequence[Item], key: str, title: str,

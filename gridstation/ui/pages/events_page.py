@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QWidget
 from gridstation.core.events import lists, queries, rules
 from gridstation.core.events.numbering import looks_like_number
 from gridstation.core.events.register import get_event
+from gridstation.core.intake import residents
 from gridstation.core.rules.errors import DomainError
 from gridstation.core.rules.idcard import mask_phone
 from gridstation.core.station import accounts
@@ -65,8 +66,8 @@ class EventsPage(QWidget):
 
     def _fill_filters(self) -> None:
         self.ui.gridCombo.addItem("全部网格", None)
-        for grid in m.Grid.select().order_by(m.Grid.name):
-            self.ui.gridCombo.addItem(grid.name, grid.id)
+        for name, grid_id in residents.grid_choices():
+            self.ui.gridCombo.addItem(name, grid_id)
         self.ui.workerCombo.addItem("全部人员", None)
         for staff in m.Staff.select().where(m.Staff.active).order_by(m.Staff.display_name):
             self.ui.workerCombo.addItem(staff.display_name, staff.id)

@@ -339,7 +339,7 @@ class IntakePage(QWidget):
         """Staff and grids change while the app runs; keep the chosen entry when refilling."""
         choices = [
             (self.ui.filterStaffCombo, "全部经办人", [(s.display_name, s.id) for s in m.Staff.select().order_by(m.Staff.username)]),
-            (self.ui.filterGridCombo, "全部网格", [(g.name, g.id) for g in m.Grid.select().order_by(m.Grid.name)]),
+            (self.ui.filterGridCombo, "全部网格", residents.grid_choices()),
         ]
         for combo, everyone, entries in choices:
             current = combo.currentData()
