@@ -94,7 +94,8 @@ def _write_checks(rng: random.Random, rows: list[tuple], as_of: dt.datetime) -> 
                 came = received
                 supplied_events.append((intake_id, _stamp(came), staff, intake_rules.PENDING_DOCS,
                                         intake_rules.RECEIVED, "补正材料已齐，正式受理"))
-                check_rows.append((intake_id, NOTICE, json.dumps(received_names + missing, ensure_ascii=False), "[]",
+                check_rows.append((intake_id, NOTICE, json.dumps(received_names, ensure_ascii=False),
+                                   json.dumps(missing, ensure_ascii=False),
                                    _stamp(received.date() + dt.timedelta(days=7)), _stamp(received), _stamp(came), staff))
             done.ids.add(intake_id)
             done.notices += 1
@@ -106,9 +107,8 @@ def _write_checks(rng: random.Random, rows: list[tuple], as_of: dt.datetime) -> 
             if completed is not None:
                 came = min(came, completed - dt.timedelta(minutes=30))
             late = completed is None and (came > as_of or rng.random() < 0.15)
-            names = received_names if late else received_names + missing
-            check_rows.append((intake_id, DEFERRED, json.dumps(names, ensure_ascii=False),
-                               json.dumps(missing if late else [], ensure_ascii=False), _stamp(deadline),
+            check_rows.append((intake_id, DEFERRED, json.dumps(received_names, ensure_ascii=False),
+                               json.dumps(missing, ensure_ascii=False), _stamp(deadline),
                                _stamp(received), None if late else _stamp(max(came, received)), staff))
             done.ids.add(intake_id)
             done.deferred += 1

@@ -242,14 +242,14 @@ class MaterialsStatusBox(QGroupBox):
         self.setVisible(check is not None)
         if check is None:
             return
-        lines = [f"已收：{describe(check.received) or '无'}"]
-        if check.missing:
+        lines = [f"已收：{describe(check.brought) or '无'}"]
+        if check.still_missing:
             what = "补交日期" if check.mode == NOTICE else "补齐期限"
-            lines.append(f"<span style='color:#b3261e'>尚缺：{describe(check.missing)}　{what}：{check.deadline:%Y-%m-%d}</span>")
+            lines.append(f"<span style='color:#b3261e'>尚缺：{describe(check.still_missing)}　{what}：{check.deadline:%Y-%m-%d}</span>")
         elif check.supplied_at:
             lines.append(f"材料已于 {check.supplied_at:%Y-%m-%d %H:%M} 补齐。")
         self.label.setText("<br>".join(lines))
-        due = bool(check.missing) and intake.status in (intakes.PENDING_DOCS, *intakes.OPEN_STATUSES)
+        due = bool(check.still_missing) and intake.status in (intakes.PENDING_DOCS, *intakes.OPEN_STATUSES)
         self.supply_button.setVisible(due)
         self.print_button.setVisible(check.mode in (NOTICE, DEFERRED))
         self.print_button.setText(f"重打{NOTICE_TITLE if check.mode == NOTICE else PLEDGE_TITLE}")

@@ -61,6 +61,24 @@ def test_pledge_names_the_documents_to_follow_and_the_deadline(clerk, resident, 
         write_notice(intake.serial, tmp_path / "notice.pdf")
 
 
+def test_reprints_after_the_documents_came_show_what_was_missing_then(clerk, resident, tmp_path):
+    """A reprint of the 告知单 or 承诺书 after 材料已补齐 is the paper the resident was given, not an empty table
+    under 「携带上述材料」; the screen meanwhile says nothing is missing."""
+    bring_by = clock.today() + dt.timedelta(days=7)
+    notice = material_check.create_checked_intake(clerk, wage(resident), ["居民身份证"], mode=NOTICE, deadline=bring_by)
+    pledged = material_check.create_checked_intake(clerk, wage(resident), ["居民身份证", "劳动合同或用工证明"],
+                                                 mode=DEFERRED, deadline=bring_by)
+    for serial in (notice.serial, pledged.serial):
+        material_check.supply_missing(clerk, serial)
+    text = flat(pdf_text(write_notice(notice.serial, tmp_path / "notice.pdf")))
+    assert "劳动合同或用工证明" in text and "工资欠条或工资条" in text and "已收材料居民身份证（原件1份）" in text
+    text = flat(pdf_text(write_pledge(pledged.serial, tmp_path / "pledge.pdf")))
+    assert "工资欠条或工资条" in text
+    check = material_check.check_of(intakes.get_intake(notice.serial))
+    assert check.still_missing == [] and [d.name for d in check.missing] == ["劳动合同或用工证明", "工资欠条或工资条"]
+    assert [d.name for d in check.brought] == ["居民身份证", "劳动合同或用工证明", "工资欠条或工资条"]
+
+
 def test_selftest_prints_a_sample_notice_and_pledge_on_a_site_without_them(site_db, tmp_path):
     from gridstation.reports import samples
 

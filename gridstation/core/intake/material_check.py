@@ -23,13 +23,25 @@ from gridstation.core.storage.db import write_transaction
 
 @dataclass(frozen=True)
 class CheckView:
-    """An intake's check as shown and printed: the documents brought, the missing ones, the deadline."""
+    """An intake's check as shown and printed: the documents brought and the ones missing when the
+    notice was given (a reprint after 补齐 shows what the resident was told), the deadline, and when
+    the missing ones came."""
 
     mode: str
     received: list[MaterialDef]
     missing: list[MaterialDef]
     deadline: dt.date | None
     supplied_at: dt.datetime | None
+
+    @property
+    def still_missing(self) -> list[MaterialDef]:
+        """What is missing now: nothing once the documents came."""
+        return [] if self.supplied_at is not None else self.missing
+
+    @property
+    def brought(self) -> list[MaterialDef]:
+        """Every document the station has now: those brought at first and, once they came, the missing ones."""
+        return self.received + ([] if self.still_missing else self.missing)
 
 
 def _split(service: m.ServiceType, brought: Sequence[str]) -> tuple[list[MaterialDef], list[MaterialDef]]:
@@ -100,8 +112,8 @@ def supply_missing(actor: m.Staff | None, serial: str, *, at: dt.datetime | None
     brought = json.loads(check.received) + json.loads(check.missing)
     received = _as_defs(service, brought)
     with write_transaction():
-        updated = m.IntakeMaterials.update(supplied_at=at, received=json.dumps(brought, ensure_ascii=False),
-                                           missing="[]").where(
+        # received and missing stay as they were at the notice: the 告知单 and 承诺书 reprint as given.
+        updated = m.IntakeMaterials.update(supplied_at=at).where(
             (m.IntakeMaterials.id == check.id) & m.IntakeMaterials.supplied_at.is_null()).execute()
         if updated != 1:
             raise DomainError(f"受理 {intake.serial} 刚被其他窗口修改，请刷新后重试。")
