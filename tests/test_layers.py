@@ -78,7 +78,8 @@ def test_the_contracts_catch_a_wrong_import(tmp_path, source, target):
     assert "0 broken" not in run.stdout and f"-> {target}" in run.stdout, run.stdout
 
 
-WALL_CLOCK = {("date", "today"), ("datetime", "now"), ("datetime", "today"), ("datetime", "utcnow")}
+WALL_CLOCK = {("date", "today"), ("datetime", "now"), ("datetime", "today"), ("datetime", "utcnow"),
+              ("QDate", "currentDate"), ("QDateTime", "currentDateTime")}
 
 
 def wall_clock_reads(path: Path) -> list[int]:
@@ -105,5 +106,6 @@ def test_today_and_now_come_from_the_clock_module():
 
 def test_the_clock_check_catches_a_wall_clock_read(tmp_path):
     sample = tmp_path / "bad.py"
-    sample.write_text("import datetime as dt\nfrom datetime import datetime\na = dt.date.today()\nb = datetime.now()\n")
-    assert wall_clock_reads(sample) == [3, 4]
+    sample.write_text("import datetime as dt\nfrom datetime import datetime\na = dt.date.today()\nb = datetime.now()\n"
+                      "c = QDate.currentDate()\n")
+    assert wall_clock_reads(sample) == [3, 4, 5]

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from gridstation.core.events.queries import daily_log
+from gridstation.core.rules import clock
 from gridstation.core.storage import models as m
 from gridstation.ui.context import AppContext
 
@@ -32,7 +33,7 @@ class DailyLogDialog(QDialog):
             self.workerCombo.addItem(staff.display_name, staff.id)
         if ctx.staff is not None:
             self.workerCombo.setCurrentIndex(max(0, self.workerCombo.findData(ctx.staff.id)))
-        self.dayEdit = QDateEdit(QDate.currentDate(), self)
+        self.dayEdit = QDateEdit(QDate(clock.today()), self)
         self.dayEdit.setDisplayFormat("yyyy-MM-dd")
         self.dayEdit.setCalendarPopup(True)
         self.table = QTableWidget(0, 5, self)

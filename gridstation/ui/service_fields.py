@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QDateEdit, QFormLayout, QLineEdit, QWidget
 
+from gridstation.core.rules import clock
 from gridstation.core.station import catalog
 from gridstation.core.storage import models as m
 from gridstation.ui.keyboard import one_tab_stop, tab_chain
@@ -53,7 +54,7 @@ class ServiceFieldsForm(QWidget):
             edit = QDateEdit(self)
             edit.setDisplayFormat("yyyy-MM-dd")
             edit.setCalendarPopup(True)
-            edit.setDate(QDate.currentDate())
+            edit.setDate(QDate(clock.today()))
             one_tab_stop(edit)
             return edit
         edit = QLineEdit(self)

@@ -313,7 +313,7 @@ class IntakePage(QWidget):
     def _build_list_tab(self) -> None:
         for title, key in VIEWS:
             self.ui.viewCombo.addItem(title, key)
-        today = QDate.currentDate()
+        today = QDate(clock.today())
         self.ui.fromDate.setDate(today.addYears(-1))
         self.ui.toDate.setDate(today)
         self.list_model = PagedTableModel(intake_columns(), highlight=is_overdue_now, query=self._intake_query)

@@ -32,6 +32,7 @@ from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import QFileDialog, QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from gridstation.core.events.figures import EventTally
+from gridstation.core.rules import clock
 from gridstation.core.rules.rates import percent
 from gridstation.core.statistics.stats import MonthlyStats, PeriodStats, monthly_stats, record_report
 from gridstation.core.statistics.stats_tables import Days, Money, Rate, count_axis, display
@@ -110,7 +111,7 @@ class StatsPage(QWidget):
         self.job_title = ""
         self.job_preview = False
         self.preview: QWidget | None = None
-        today = QDate.currentDate()
+        today = QDate(clock.today())
         self.ui.monthEdit.setMaximumDate(QDate(today.year(), today.month(), 1))
         self.ui.monthEdit.setMinimumDate(QDate(2000, 1, 1))
         self.ui.monthEdit.setDate(QDate(today.year(), today.month(), 1))

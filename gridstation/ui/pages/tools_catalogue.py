@@ -10,6 +10,7 @@ from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QFileDialog, QWidget
 
+from gridstation.core.rules import clock
 from gridstation.core.rules.errors import DomainError
 from gridstation.core.rules.money import yuan
 from gridstation.core.station import printouts
@@ -77,7 +78,7 @@ class CatalogueTab(QWidget):
         ui.choosePhotoButton.clicked.connect(lambda: self.choose_photo())
         ui.clearPhotoButton.clicked.connect(lambda: self._show_photo(""))
         ui.purchaseCheck.toggled.connect(ui.purchaseDateEdit.setEnabled)
-        ui.purchaseDateEdit.setDate(QDate.currentDate())
+        ui.purchaseDateEdit.setDate(QDate(clock.today()))
         for button in (ui.newKindButton, ui.saveKindButton, ui.deleteKindButton, ui.choosePhotoButton,
                        ui.clearPhotoButton):
             button.setEnabled(allowed(self.ctx, HEAD))

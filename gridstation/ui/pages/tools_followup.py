@@ -205,7 +205,7 @@ class ReserveTab(QWidget):
             Column("结束", lambda r: f"{r.end_date:%Y-%m-%d}"),
         ], lambda offset, limit: reservations.reservation_rows(offset=offset, limit=limit))
         setup_table(self.ui.reservationsTable, self.list_model)
-        today = QDate.currentDate()
+        today = QDate(clock.today())
         self.ui.reserveStartEdit.setDate(today)
         self.ui.reserveEndEdit.setDate(today.addDays(1))
         self.picker.chosen.connect(self.choose_resident)

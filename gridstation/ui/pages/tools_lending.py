@@ -92,7 +92,7 @@ class LendTab(QWidget):
                                            highlight=lambda r: r.days_overdue > 0)
         setup_table(self.ui.borrowerLoansTable, self.loans_model)
         self.ui.overrideEdit.setEnabled(allowed(self.ctx, HEAD))
-        self.ui.lentAtEdit.setDateTime(QDateTime.currentDateTime())
+        self.ui.lentAtEdit.setDateTime(QDateTime(clock.now()))
         self._connect()
         self._reset_dates()
 
