@@ -49,6 +49,7 @@ from gridstation.core.rules.errors import DomainError
 from gridstation.core.rules.idcard import age_on
 from gridstation.core.rules.pinyin_keys import name_keys
 from gridstation.core.station import accounts, audit, catalog
+from gridstation.core.station.opening_days import station_calendar
 from gridstation.core.storage import db as dbmod
 from gridstation.core.storage import models as m
 from gridstation.core.storage import settings
@@ -234,13 +235,14 @@ def _ensure_station() -> None:
 # ---------------------------------------------------------------- time
 
 def _open_days(as_of: dt.datetime, weights: tuple[int, ...]) -> tuple[list[dt.date], list[float]]:
-    """The station's open days (its weekday setting) in the history window, with cumulative weights."""
-    open_weekdays = set(settings.get("open_weekdays") or range(7))
+    """The station's open days (its calendar: weekdays, national holidays) in the history window, with
+    cumulative weights."""
+    calendar = station_calendar()
     first = as_of.date() - dt.timedelta(days=HISTORY_DAYS)
     days, cum, total = [], [], 0.0
     for offset in range(HISTORY_DAYS + 1):
         day = first + dt.timedelta(days=offset)
-        if day.weekday() not in open_weekdays or not _spans(day, as_of):
+        if not calendar.is_open(day) or not _spans(day, as_of):
             continue
         total += weights[day.weekday()]
         days.append(day)

@@ -17,9 +17,9 @@ from peewee import fn
 
 from gridstation.core.events import lists, rules
 from gridstation.core.events.numbering import counter_scope, format_number
+from gridstation.core.station.opening_days import station_calendar
 from gridstation.core.storage import db as dbmod
 from gridstation.core.storage import models as m
-from gridstation.core.storage import settings
 
 DAYS = 365
 CHUNK = 5000
@@ -80,8 +80,7 @@ def write_events(rng: random.Random, count: int, head_id: int, as_of: dt.datetim
     people = rng.sample(residents, min(5000, len(residents)))
     if not grids or len(people) < 2:
         return 0
-    open_weekdays = set(settings.get("open_weekdays") or [])
-    holidays = settings.get("holidays") or []
+    calendar = station_calendar()
     names, cat_weights = list(CATEGORY_WEIGHT), list(CATEGORY_WEIGHT.values())
     sources, source_weights = list(SOURCE_WEIGHT), list(SOURCE_WEIGHT.values())
     event_cols = ["id", "number", "category", "level", "grid", "place", "description", "source", "found_by",
@@ -111,7 +110,7 @@ def write_events(rng: random.Random, count: int, head_id: int, as_of: dt.datetim
         level = rules.URGENT if rng.random() < 0.1 else rules.NORMAL
         source = rng.choices(sources, source_weights)[0]
         grid_id, worker = rng.choice(grids)
-        due = rules.due_date_for(found.date(), level, category, open_weekdays=open_weekdays, holidays=holidays)
+        due = rules.due_date_for(found.date(), level, category, calendar=calendar)
         description = rng.choice(PROBLEMS.get(category.name, PROBLEMS["其他"]))
         place = rng.choice(PLACES).format(b=rng.randint(1, 40), u=rng.randint(1, 4))
         steps.add(event_id, _stamp(found), worker, rules.STEP_REGISTER, f"{source}：{description}")

@@ -4,7 +4,7 @@ and 容缺 intakes (most 补齐, some past their deadline).
 
 Called once by ``core/demo.generate`` inside its transaction, after the intakes. Rows go in through
 ``db.bulk_insert`` as the rest of the demo data does; deadlines come from the app's own rules
-(``opening_days.add_working_days`` with the station's settings). Same seed, same rows.
+(the station's ``opening_days.station_calendar``). Same seed, same rows.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from gridstation.core.evaluation.rules import BAD, CARD, LEVELS, PHONE, REASONS,
 from gridstation.core.intake import intakes as intake_rules
 from gridstation.core.intake.material_rules import DEFERRED, NOTICE
 from gridstation.core.station.material_list import materials_of
-from gridstation.core.station.opening_days import add_working_days
+from gridstation.core.station.opening_days import station_calendar
 from gridstation.core.storage import db as dbmod
 from gridstation.core.storage import models as m
 from gridstation.core.storage import settings
@@ -44,8 +44,7 @@ def _insert(model: type[m.BaseModel], columns: list[str], rows: list[tuple]) -> 
 
 def write_demo(rng: random.Random, head_id: int, as_of: dt.datetime) -> dict[str, int]:
     """Write it all; returns the counts (ratings, bad ratings, notices, 容缺)."""
-    open_days = set(settings.get("open_weekdays") or [])
-    holidays = settings.get("holidays") or []
+    calendar = station_calendar()
     window = int(settings.get("rating_window_days"))
     rectify = int(settings.get("rectify_days"))
     rows = list(m.Intake.select(m.Intake.id, m.Intake.service, m.Intake.staff, m.Intake.status, m.Intake.received_at,
@@ -53,7 +52,7 @@ def write_demo(rng: random.Random, head_id: int, as_of: dt.datetime) -> dict[str
     checks = _write_checks(rng, rows, as_of)
     ratings = [(intake_id, service, staff, status, completed) for intake_id, service, staff, status, _r, completed, _d
                in rows if status == intake_rules.COMPLETED and completed is not None and intake_id not in checks.ids]
-    rated = _write_ratings(rng, ratings, head_id, as_of, lambda day, n: add_working_days(day, n, open_days, holidays),
+    rated = _write_ratings(rng, ratings, head_id, as_of, calendar.add_working_days,
                            window, rectify)
     return {"ratings": rated[0], "bad_ratings": rated[1], "notices": checks.notices, "deferred": checks.deferred}
 

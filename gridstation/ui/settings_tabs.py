@@ -8,6 +8,7 @@ from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QAbstractItemView, QFileDialog, QHeaderView, QMessageBox, QTableWidgetItem, QWidget
 
 from gridstation.core.ledgers import audit_text
+from gridstation.core.rules import clock
 from gridstation.core.rules.errors import DomainError
 from gridstation.core.station import accounts, audit, backup, station
 from gridstation.core.storage import db as dbmod
@@ -20,7 +21,7 @@ from gridstation.ui.keyboard import button_keys
 from gridstation.ui.table_model import Column, PagedTableModel, setup_table
 
 
-def _fill(table, headers: list[str], rows: list[list[str]]) -> None:
+def fill_table(table, headers: list[str], rows: list[list[str]]) -> None:
     table.setColumnCount(len(headers))
     table.setHorizontalHeaderLabels(headers)
     table.setRowCount(len(rows))
@@ -52,7 +53,7 @@ class StaffTab(QWidget):
 
     def refresh(self) -> None:
         self.staff = accounts.all_staff()
-        _fill(self.ui.staffTable, ["登录名", "姓名", "角色", "状态"],
+        fill_table(self.ui.staffTable, ["登录名", "姓名", "角色", "状态"],
               [[s.username, s.display_name, accounts.ROLE_NAMES.get(s.role, s.role), "启用" if s.active else "停用"]
                for s in self.staff])
 
@@ -116,8 +117,8 @@ class AuditTab(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.ui = load_form("audit_tab.ui", self)
-        self.ui.fromDate.setDate(QDate.currentDate().addMonths(-1))
-        self.ui.toDate.setDate(QDate.currentDate())
+        self.ui.fromDate.setDate(QDate(clock.today()).addMonths(-1))
+        self.ui.toDate.setDate(QDate(clock.today()))
         # Each row is (entry, its sentence): the sentences of a page are made together (audit_text).
         self.model = PagedTableModel([
             Column("时间", lambda row: f"{row[0].at:%Y-%m-%d %H:%M:%S}"),
@@ -178,7 +179,7 @@ class BackupTab(QWidget):
         self.ui.folderEdit.setText(settings.get("backup_dir") or "")
         folder = self.folder()
         self.files = sorted(folder.glob("gridstation-*.db"), reverse=True) if folder.is_dir() else []
-        _fill(self.ui.backupTable, ["备份文件", "大小"],
+        fill_table(self.ui.backupTable, ["备份文件", "大小"],
               [[f.name, f"{f.stat().st_size / 1024:.0f} KB"] for f in self.files])
 
     def _say(self, role: str, text: str) -> None:

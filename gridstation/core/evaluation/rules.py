@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from gridstation.core.station.opening_days import station_add_working_days
+from gridstation.core.station.opening_days import station_calendar
 from gridstation.core.storage import settings
 
 LEVELS = ("非常满意", "满意", "基本满意", "不满意", "非常不满意")  # keys 5 .. 1 on the resident screen
@@ -23,8 +23,8 @@ def level_of_key(key: int) -> str:
 
 def rating_deadline(completed: dt.date) -> dt.date:
     """The last day a rating of an intake completed on ``completed`` may be recorded."""
-    return station_add_working_days(completed, int(settings.get("rating_window_days")))
+    return station_calendar().add_working_days(completed, int(settings.get("rating_window_days")))
 
 
 def rectify_due(opened: dt.date) -> dt.date:
-    return station_add_working_days(opened, int(settings.get("rectify_days")))
+    return station_calendar().add_working_days(opened, int(settings.get("rectify_days")))

@@ -7,14 +7,12 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from collections.abc import Collection, Iterable
 
 import peewee
 
 from gridstation.core.rules import clock
-from gridstation.core.station.opening_days import add_working_days, next_open_day
+from gridstation.core.station.opening_days import Calendar, station_calendar
 from gridstation.core.storage import models as m
-from gridstation.core.storage import settings
 
 REGISTERED, HANDLING, CLOSED = "登记", "处置中", "已销号"
 STATUSES = (REGISTERED, HANDLING, CLOSED)
@@ -48,19 +46,18 @@ def add_one_month(day: dt.date) -> dt.date:
 
 
 def due_date_for(found: dt.date, level: str, category: m.EventCategory, *,
-                 open_weekdays: Collection[int] | None = None, holidays: Iterable[str | dt.date] | None = None) -> dt.date:
+                 calendar: Calendar | None = None) -> dt.date:
     """The event's time limit: the category's working days for its level, counted on the station's
     open days. A dispute (a mediation category) of level 一般 has a month instead, moved to the next
     open day, because people's mediation is normally concluded within a month (人民调解工作若干规定).
 
-    The open days and holidays are the station's settings unless given (demo data reads them once).
+    The open days are the station's calendar unless one is given (demo data reads it once).
     """
-    open_weekdays = set(settings.get("open_weekdays") or []) if open_weekdays is None else open_weekdays
-    holidays = (settings.get("holidays") or []) if holidays is None else holidays
+    calendar = calendar or station_calendar()
     if category.mediation and level == NORMAL:
-        return next_open_day(add_one_month(found), open_weekdays, holidays)
+        return calendar.next_open_day(add_one_month(found))
     days = category.urgent_days if level == URGENT else category.normal_days
-    return add_working_days(found, days, open_weekdays, holidays)
+    return calendar.add_working_days(found, days)
 
 
 def overdue_condition(today: dt.date) -> peewee.Expression:

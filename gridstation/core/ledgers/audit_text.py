@@ -27,7 +27,8 @@ LABELS: dict[str, str] = {
     "station_name": "服务站名称", "station_address": "地址", "station_phone": "电话",
     "serial_prefix": "受理编号前缀", "receipt_size": "回执尺寸", "receipt_notice": "回执提示语",
     "idle_lock_minutes": "自动锁定时间（分钟）", "loan_limit_units": "每人同时可借件数",
-    "loan_max_renewals": "续借次数上限", "open_weekdays": "每周开放日", "holidays": "节假日",
+    "loan_max_renewals": "续借次数上限", "open_weekdays": "每周开放日", "holidays": "本站休息日",
+    "workdays": "本站上班日", "national_calendar": "按国家节假日安排",
     "label_layout": "标签版式", "backup_dir": "备份文件夹", "printer": "打印机",
     # staff
     "username": "登录名", "role": "角色", "active": "状态", "reason": "原因",
@@ -400,7 +401,7 @@ def _service_map(who: str, entry: m.AuditLog, before: Any, after: Any, names: Na
 
 
 SPECIAL: dict[str, Special] = {
-    "新建受理": _new_intake, "导入受理": _new_intake, "变更状态": _status, "修改设置": _settings,
+    "新建受理": _new_intake, "导入受理": _new_intake, "变更状态": _status, "修改设置": _settings, "修改开放日": _settings,
     "新增居民": _resident, "修改居民": _resident, "打印回执": _reprint, "打印借用单": _reprint,
     "登录": _staff, "登录失败": _staff, "修改密码": _staff, "新增人员": _staff, "重置密码": _staff,
     "启用人员": _staff, "停用人员": _staff, "修改角色": _staff,

@@ -161,8 +161,9 @@ def check_setting(key: str, value: object) -> object:
         if not days or any(d < 0 or d > 6 for d in days):
             raise DomainError("每周至少要有一个开放日。")
         return days
-    if key == "holidays":
-
+    if key == "national_calendar":
+        return bool(value)
+    if key in ("holidays", "workdays"):
         try:
             return sorted({dt.date.fromisoformat(str(d)).isoformat() for d in value})  # type: ignore[union-attr]
         except ValueError:

@@ -17,8 +17,10 @@ DEFAULTS: dict[str, Any] = {
     "idle_lock_minutes": 10,
     "loan_limit_units": 3,
     "loan_max_renewals": 2,
-    "open_weekdays": [0, 1, 2, 3, 4, 5],  # Monday..Saturday
-    "holidays": [],
+    "open_weekdays": [0, 1, 2, 3, 4],  # Monday..Friday; the days: core/station/opening_days.py
+    "holidays": [],  # the station's own closed days (ISO dates)
+    "workdays": [],  # the station's own open days on a closed weekday or national holiday
+    "national_calendar": True,  # follow the national holidays and make-up working days (调休)
     "label_layout": "3x8",
     "backup_dir": "",
     "rating_window_days": 5,  # 好差评: working days after 办结 in which a rating may still be recorded

@@ -20,7 +20,7 @@ from gridstation.core.rules.errors import DomainError, NotFound
 from gridstation.core.rules.money import parse_money
 from gridstation.core.station import audit
 from gridstation.core.station.accounts import CLERK, HEAD, require
-from gridstation.core.station.opening_days import station_next_open_day
+from gridstation.core.station.opening_days import station_calendar
 from gridstation.core.storage import models as m
 from gridstation.core.storage.db import write_transaction
 from gridstation.core.storage.serials import next_number
@@ -421,4 +421,4 @@ def open_loan_ids() -> peewee.ModelSelect:
 
 def default_due_date(lent: dt.date, loan_days: int) -> dt.date:
     """The kind's loan period from the day of lending, moved to the next day the station is open."""
-    return station_next_open_day(lent + dt.timedelta(days=loan_days))
+    return station_calendar().next_open_day(lent + dt.timedelta(days=loan_days))

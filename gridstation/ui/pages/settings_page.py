@@ -55,10 +55,12 @@ class SettingsPage(QWidget):
         if not is_admin:
             show_message(self.ui.stationMessage, "warn", "只有管理员可以修改服务站设置。")
         # late import (start-up time): loaded on first use, after the window's first paint
+        from gridstation.ui.calendar_tab import CalendarTab
         from gridstation.ui.settings_tabs import AuditTab, BackupTab, StaffTab
 
-        self.extra_tabs: dict[str, QWidget] = {"staff": StaffTab(ctx, self)}
+        self.extra_tabs: dict[str, QWidget] = {"staff": StaffTab(ctx, self), "calendar": CalendarTab(ctx, self)}
         self.ui.tabs.addTab(self.extra_tabs["staff"], "人员与密码")
+        self.ui.tabs.addTab(self.extra_tabs["calendar"], "开放日与节假日")
         if is_head:
             self.extra_tabs["audit"] = AuditTab(ctx, self)
             self.ui.tabs.addTab(self.extra_tabs["audit"], "操作日志")

@@ -19,7 +19,7 @@ from tests.helpers import make_id, snapshot
 
 pytestmark = pytest.mark.both_backends
 
-MONDAY = dt.datetime(2026, 11, 2, 9, 0)  # the station is open Monday to Saturday by default
+MONDAY = dt.datetime(2026, 11, 2, 9, 0)  # the station is open Monday to Friday by default
 
 
 @pytest.fixture
@@ -71,11 +71,11 @@ def test_refusals_store_nothing(clerk, admin, completed):
 
 
 def test_a_rating_may_be_added_up_to_the_set_working_days_after_completion(clerk, head, completed):
-    # Completed Monday 2 Nov; five open days (Mon-Sat) later is Saturday 7 Nov; Sunday 8 is too late.
-    with pytest.raises(DomainError, match=r"超过评价期限（2026-11-07）"):
-        ratings.record_rating(clerk, completed.serial, "满意", channel=CARD, at=dt.datetime(2026, 11, 9, 9, 0))
+    # Completed Monday 2 Nov; five open days (Mon-Fri) later is Monday 9 Nov; Tuesday 10 is too late.
+    with pytest.raises(DomainError, match=r"超过评价期限（2026-11-09）"):
+        ratings.record_rating(clerk, completed.serial, "满意", channel=CARD, at=dt.datetime(2026, 11, 10, 9, 0))
     assert ratings.record_rating(clerk, completed.serial, "满意", channel=CARD,
-                                 at=dt.datetime(2026, 11, 7, 17, 0)).level == "满意"
+                                 at=dt.datetime(2026, 11, 9, 17, 0)).level == "满意"
 
 
 def test_an_open_intake_is_rated_at_the_counter_right_after_its_save(clerk, admin):
@@ -97,9 +97,9 @@ def test_a_bad_rating_opens_a_rectification_the_head_takes_to_its_end(clerk, hea
                                    text="跑了三次", at=rated_at)
     assert json.loads(rating.reasons) == ["态度", "多次跑"]
     item = rectification.get_rectification(completed.serial)
-    assert item.due_date == dt.date(2026, 11, 7)  # five working days
+    assert item.due_date == dt.date(2026, 11, 9)  # five working days, never a Saturday
     assert [r.id for r in rectification.open_items()] == [item.id]
-    assert (rectification.count_overdue(dt.date(2026, 11, 7)), rectification.count_overdue(dt.date(2026, 11, 9))) == (0, 1)
+    assert (rectification.count_overdue(dt.date(2026, 11, 9)), rectification.count_overdue(dt.date(2026, 11, 10))) == (0, 1)
     before = snapshot()
     for call in (lambda who: rectification.record_visit(who, completed.serial, "居民反映等候太久"),
                  lambda who: rectification.close(who, completed.serial, "调整窗口", "满意"),

@@ -69,13 +69,13 @@ def refused(fn, *args, message: str = "", **kwargs) -> DomainError:
 
 
 def test_register_gives_a_gap_free_number_a_time_limit_and_a_history(clerk, grid):
-    found = dt.datetime(2026, 11, 27, 9, 30)  # a Friday; the station opens Monday..Saturday
+    found = dt.datetime(2026, 11, 27, 9, 30)  # a Friday; the station opens Monday..Friday (the default)
     first = new_event(clerk, grid, found_at=found)
     second = new_event(clerk, grid, found_at=found, level=rules.URGENT)
     assert (first.number, second.number) == ("SJ202611270001", "SJ202611270002")
     assert first.status == rules.REGISTERED and first.found_by_id == clerk.id and first.grid_id == grid.id
-    # 设施损坏: 一般 5 working days (Sat, Mon, Tue, Wed, Thu), 紧急 1 working day (Saturday).
-    assert first.due_date == dt.date(2026, 12, 3) and second.due_date == dt.date(2026, 11, 28)
+    # 设施损坏: 一般 5 working days (Mon, Tue, Wed, Thu, Fri), 紧急 1 working day (Monday, not the Saturday).
+    assert first.due_date == dt.date(2026, 12, 4) and second.due_date == dt.date(2026, 11, 30)
     assert [s.action for s in history(first)] == ["登记"]
     assert m.AuditLog.select().where(m.AuditLog.action == "登记网格事件").count() == 2
     # Numbers never collide with intake serials even when the station's prefix is SJ.

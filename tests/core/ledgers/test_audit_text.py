@@ -16,7 +16,7 @@ from gridstation.core.intake import intakes, material_check, residents
 from gridstation.core.intake.material_rules import DEFERRED, NOTICE
 from gridstation.core.ledgers import audit_text, ledger_export
 from gridstation.core.rules import clock
-from gridstation.core.station import accounts, audit, backup, catalog, printouts, station
+from gridstation.core.station import accounts, audit, backup, catalog, opening_days, printouts, station
 from gridstation.core.statistics import stats
 from gridstation.core.storage import models as m
 from gridstation.core.storage.db import write_transaction
@@ -38,6 +38,7 @@ def readable(text: str) -> None:
 
 def test_every_kind_of_entry_reads_as_a_sentence(admin, head, clerk, tmp_path, db_path):
     station.update_settings(admin, {"idle_lock_minutes": 15})
+    opening_days.set_day(admin, dt.date(2026, 12, 31), opening_days.CLOSED)
     accounts.set_role(admin, clerk.id, accounts.HEAD)
     accounts.set_active(admin, clerk.id, False)
     accounts.set_active(admin, clerk.id, True)
@@ -125,6 +126,7 @@ def test_every_kind_of_entry_reads_as_a_sentence(admin, head, clerk, tmp_path, d
     for entry, text in zip(entries, said, strict=True):
         by_action.setdefault(entry.action, text)  # the first entry of each kind
     assert by_action["修改设置"] == "管理员 修改了设置“自动锁定时间（分钟）”：10 → 15"
+    assert by_action["修改开放日"] == "管理员 修改了设置“本站休息日”：（无） → 2026-12-31"
     assert by_action["修改角色"] == "管理员 修改角色 王小红：角色：窗口人员 → 站长"
     assert by_action["新增居民"].startswith("王小红 新增居民 王然：")
     assert by_action["修改居民"].startswith("王小红 修改了居民 王然 的档案：")

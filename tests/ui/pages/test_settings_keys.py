@@ -18,6 +18,8 @@ BUTTONS = [
     ("staff", "staff", "roleButton", "Ctrl+E"), ("audit", "audit", "verifyButton", "Ctrl+K"),
     ("backup", "backup", "browseButton", "Ctrl+O"), ("backup", "backup", "saveFolderButton", "Ctrl+S"),
     ("backup", "backup", "backupButton", "Ctrl+B"), ("backup", "backup", "restoreButton", "Ctrl+R"),
+    ("calendar", "calendar", "saveWeekButton", "Ctrl+S"), ("calendar", "calendar", "closeButton", "Ctrl+H"),
+    ("calendar", "calendar", "openButton", "Ctrl+W"), ("calendar", "calendar", "resetButton", "Ctrl+R"),
 ]
 
 
