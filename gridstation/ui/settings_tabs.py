@@ -17,6 +17,7 @@ from gridstation.ui.context import AppContext
 from gridstation.ui.feedback import show_message
 from gridstation.ui.forms import load_form
 from gridstation.ui.keyboard import button_keys
+from gridstation.ui.saving import one_at_a_time
 from gridstation.ui.table_model import Column, PagedTableModel, setup_table
 
 
@@ -68,6 +69,7 @@ class StaffTab(QWidget):
         self._say("ok", done)
         self.refresh()
 
+    @one_at_a_time
     def change_password(self) -> None:
         if self.ui.newPasswordEdit.text() != self.ui.repeatPasswordEdit.text():
             self._say("error", "两次输入的新密码不一致。")
@@ -77,6 +79,7 @@ class StaffTab(QWidget):
         for edit in (self.ui.oldPasswordEdit, self.ui.newPasswordEdit, self.ui.repeatPasswordEdit):
             edit.clear()
 
+    @one_at_a_time
     def add_staff(self) -> None:
         self._run(lambda: accounts.create_staff(self.ctx.staff, self.ui.usernameEdit.text(), self.ui.displayNameEdit.text(),
                                                 self.ui.roleCombo.currentData(), self.ui.passwordEdit.text()),
@@ -90,12 +93,14 @@ class StaffTab(QWidget):
             return None
         return self.staff[row]
 
+    @one_at_a_time
     def reset_password(self) -> None:
         staff = self._selected()
         if staff is not None:
             self._run(lambda: accounts.reset_password(self.ctx.staff, staff.id, self.ui.passwordEdit.text()),
                       f"已重置 {staff.username} 的密码为“初始密码”框中的内容。")
 
+    @one_at_a_time
     def toggle_active(self) -> None:
         staff = self._selected()
         if staff is not None:
@@ -103,6 +108,7 @@ class StaffTab(QWidget):
                       f"已{'停用' if staff.active else '启用'} {staff.username}。")
 
 
+    @one_at_a_time
     def change_role(self) -> None:
         staff = self._selected()
         if staff is not None:
@@ -189,6 +195,7 @@ class BackupTab(QWidget):
         if chosen:
             self.ui.folderEdit.setText(chosen)
 
+    @one_at_a_time
     def save_folder(self) -> None:
         try:
             station.update_settings(self.ctx.staff, {"backup_dir": self.ui.folderEdit.text()})
@@ -218,6 +225,7 @@ class BackupTab(QWidget):
         self._say("ok", f"已备份并校验：{result.path.name}")
         self.refresh()
 
+    @one_at_a_time
     def restore_selected(self, confirm: bool = True) -> None:
         row = self.ui.backupTable.currentRow()
         if row < 0:
