@@ -77,6 +77,7 @@ def _sign_in_to(app, window) -> None:
         app.exit(code or 0)
         return
     window.attach(staff)
+    window.activateWindow()  # the keyboard back to the counter once the sign-in dialog is gone
     _schedule_backups(app, window)
 
 
