@@ -309,9 +309,13 @@ class EventDetailDialog(QDialog):
             for col, value in enumerate(values):
                 self.historyTable.setItem(row, col, QTableWidgetItem(value))
         self.historyTable.resizeColumnsToContents()
+        chosen = self.actionCombo.currentText()
         self.actionCombo.blockSignals(True)
         self.actionCombo.clear()
         self.actionCombo.addItems(next_steps(event))
+        # The step just done stays chosen while it is offered: a quick second Ctrl+Enter repeats it (refused
+        # for its emptied text) instead of doing the first step of the new list (it assigned the event).
+        self.actionCombo.setCurrentIndex(max(0, self.actionCombo.findText(chosen)))
         self.actionCombo.blockSignals(False)
         self._action_changed(self.actionCombo.currentText())
         self.actionCombo.setFocus()

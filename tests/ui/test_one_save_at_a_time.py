@@ -12,10 +12,11 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QPushButton
 
+from gridstation.core.events import register as events
 from gridstation.core.intake import residents
 from gridstation.core.storage import models as m
 from gridstation.ui.context import AppContext
-from gridstation.ui.event_dialogs import RegisterEventDialog
+from gridstation.ui.event_dialogs import EventDetailDialog, RegisterEventDialog
 from gridstation.ui.resident_dialog import ResidentDialog
 from gridstation.ui.saving import one_at_a_time
 from tests.helpers import activate, make_id, type_text
@@ -88,6 +89,20 @@ def test_two_ctrl_s_register_one_event(qtbot, db_path, admin):
     type_text(qtbot, dialog.descriptionEdit, "路灯不亮")
     press_twice(qtbot, dialog.descriptionEdit, Qt.Key.Key_S)
     assert m.GridEvent.select().count() == 1
+
+
+def test_two_ctrl_enter_record_one_progress_note_on_an_event(qtbot, db_path, admin):
+    event = events.register_event(admin, events.EventInput(category="设施损坏", level="一般", description="路灯不亮",
+                                                           source="巡查发现"))
+    dialog = EventDetailDialog(AppContext(target=str(db_path), staff=admin), event.number)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    activate(qtbot, dialog)
+    dialog.actionCombo.setCurrentText("进展")
+    type_text(qtbot, dialog.textEdit, "已联系供电所")
+    before = len(events.history(event))
+    press_twice(qtbot, dialog.textEdit, Qt.Key.Key_Return)
+    assert len(events.history(events.get_event(event.number))) == before + 1
 
 
 class Saver(QPushButton):
