@@ -169,7 +169,8 @@ class BackupTab(QWidget):
         self.ctx = ctx
         self.ui = load_form("backup_tab.ui", self)
         self.ui.backupButton.clicked.connect(self.backup_now)
-        self.ui.restoreButton.clicked.connect(self.restore_selected)
+        # Not connected directly: clicked's checked=False reached ``confirm`` and the restore asked nothing.
+        self.ui.restoreButton.clicked.connect(lambda _checked=False: self.restore_selected())
         self.ui.browseButton.clicked.connect(self._browse)
         self.ui.saveFolderButton.clicked.connect(self.save_folder)
         button_keys((self.ui.browseButton, "Ctrl+O"), (self.ui.saveFolderButton, "Ctrl+S"), (self.ui.backupButton, "Ctrl+B"),
