@@ -270,6 +270,8 @@ class ResidentScreenLink(QObject):
 
     def close(self) -> None:
         """The resident window goes with the counter's; it is deleted, so it cannot come back."""
+        for watched in (self.owner, self.counter):
+            watched.removeEventFilter(self)
         self.window.end()
 
     @classmethod
