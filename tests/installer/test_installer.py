@@ -55,7 +55,8 @@ def unpacked(tmp_path_factory) -> Path:
     if sys.platform != "linux" or shutil.which("dpkg-deb") is None:
         pytest.skip("dpkg-deb not available: the .deb is built on Debian, UOS or Kylin")
     work = tmp_path_factory.mktemp("installer")
-    build("--bundle", "--deb", "--fast", "--out", work / "dist", "--work", work / "build")
+    built = build("--bundle", "--deb", "--fast", "--out", work / "dist", "--work", work / "build")
+    assert "自检通过" in built.stdout  # the build ran the bundle's selftest: every page and dialog opens
     debs = list((work / "dist").glob("gridstation_*.deb"))
     assert len(debs) == 1
     root = work / "root"
