@@ -77,6 +77,7 @@ def _sign_in_to(app, window) -> None:
         app.exit(code or 0)
         return
     window.attach(staff)
+    window.activateWindow()  # the keyboard back to the counter once the sign-in dialog is gone
     _schedule_backups(app, window)
 
 
@@ -114,11 +115,16 @@ def _sign_in(parent=None, username: str = ""):
 
 def _wire_staff_switching(window) -> None:
     """Ctrl+Shift+L, or another staff member at the lock screen, opens a fresh window for them."""
+    # late import (start-up time): Qt loads after the display check, as in run_gui
+    from PySide6.QtCore import QTimer
 
     def _replace(new_staff) -> None:
         if new_staff is not None:
-            _open_main_window(window.ctx.target, new_staff, placed_like=window)
+            replacement = _open_main_window(window.ctx.target, new_staff, placed_like=window)
             window.close()
+            # The keyboard to the new counter once it is on screen: with the old window gone a window
+            # manager may leave the focus nowhere (or on the resident window, had it taken focus).
+            replacement.first_painted.connect(lambda: QTimer.singleShot(0, replacement.activateWindow))
 
     window.switch_staff_requested.connect(lambda: _replace(_sign_in(window)))
     window.staff_changed.connect(_replace)

@@ -4,8 +4,9 @@
 
 Makes a new minimal bullseye root (glibc 2.31, the oldest the registry still serves), lets apt install
 the package with its Depends from Debian's registry and without Recommends (so Depends alone must be
-enough), then runs the installed ``gridstation`` offscreen: --version, init, selftest and a screenshot
-of the intake page, which lands beside the .deb as ``<name>.debian11.png`` for a person to look at.
+enough), then runs the installed ``gridstation`` offscreen: --version, init, selftest (which opens every page
+and dialog) and screenshots of the intake and statistics pages; the intake one lands beside the .deb as
+``<name>.debian11.png`` for a person to look at.
 The root is deleted afterwards unless --keep. Needs root, debootstrap and Debian's registry; two to
 four minutes on two cores (see the README), so it runs before each release, not in CI.
 """
@@ -33,6 +34,7 @@ gridstation --version
 gridstation init --station '{STATION}' --admin admin
 gridstation selftest
 gridstation screenshot --page intake --out {SHOT}
+gridstation screenshot --page stats --out /root/stats.png
 """
 RUN_ENV = {"QT_QPA_PLATFORM": "offscreen", "GRIDSTATION_DATA_DIR": "/root/gridstation-data",
            "GRIDSTATION_ADMIN_PASSWORD": "release-proof-1"}

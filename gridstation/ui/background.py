@@ -35,7 +35,7 @@ from typing import Any
 
 import peewee
 import shiboken6
-from PySide6.QtCore import QCoreApplication, QEvent, QEventLoop, QObject, QRunnable, Qt, QThreadPool
+from PySide6.QtCore import QCoreApplication, QEvent, QEventLoop, QObject, QRunnable, Qt, QThreadPool, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog, QWidget
 
 from gridstation.core.rules.errors import DomainError
@@ -330,6 +330,30 @@ class _HoldInput(QObject):
         dialog = self.op.dialog
         return not (dialog is not None and isinstance(watched, QWidget) and
                     (watched is dialog or dialog.isAncestorOf(watched)))
+
+
+def wait_while(busy: Callable[[], bool], timeout_s: float = 120.0) -> None:
+    """Turn the event loop until ``busy()`` is false (or the timeout), for callers that must not go on
+    meanwhile: the screenshot and the self-test wait for a page's figures before grabbing or closing it.
+
+    An event loop, not a processEvents() spin: PySide6 6.12 over-releases None when processEvents is
+    called in a tight loop, which eventually aborts the interpreter.
+    """
+    if not busy():
+        return
+    loop = QEventLoop()
+    poll = QTimer(interval=50)
+    poll.timeout.connect(lambda: busy() or loop.quit())
+    QTimer.singleShot(int(timeout_s * 1000), loop.quit)
+    poll.start()
+    loop.exec()
+    poll.stop()
+
+
+def wait_for_background(timeout_s: float = 120.0) -> None:
+    """Until every op has given its answer: a process that ends with work still on a pool thread aborts
+    (「QThread: Destroyed while thread is still running」), so a command that opened windows waits here."""
+    wait_while(lambda: bool(_RUNNING), timeout_s)
 
 
 def run_and_wait(parent: QObject | None, work: Work, *, dialog: str, cancellable: bool = False) -> tuple[bool, Any]:

@@ -31,6 +31,7 @@ from gridstation.core.rules.errors import DomainError
 from gridstation.core.storage import models as m
 from gridstation.ui.context import AppContext
 from gridstation.ui.feedback import MessageLine, show_message
+from gridstation.ui.saving import one_at_a_time
 
 
 def rating_line(rating: m.Rating) -> str:
@@ -115,6 +116,7 @@ class RatingBox(QGroupBox):
         self.appeal_button.setVisible(head)
         self._level_chosen(self.level_combo.currentText())
 
+    @one_at_a_time
     def save(self) -> None:
         if not self.isVisible():
             return
@@ -136,6 +138,7 @@ class RatingBox(QGroupBox):
         self.ctx.bus.data_changed.emit("intake")
         self.changed.emit()
 
+    @one_at_a_time
     def appeal(self) -> None:
         try:
             ratings.appeal(self.ctx.staff, self.serial, self.appeal_edit.text())
@@ -239,11 +242,13 @@ class RectificationDialog(QDialog):
         self.load()
         self.list.setCurrentRow(min(row, self.list.count() - 1))
 
+    @one_at_a_time
     def visit(self) -> None:
         self._run(lambda serial: rectification.record_visit(self.ctx.staff, serial, self.finding_edit.text()),
                   "已登记回访。")
         self.finding_edit.clear()
 
+    @one_at_a_time
     def close_item(self) -> None:
         self._run(lambda serial: rectification.close(self.ctx.staff, serial, self.action_edit.text(),
                                                      self.view_combo.currentText()), "整改已完成。")

@@ -48,6 +48,7 @@ from gridstation.ui.feedback import show_message
 from gridstation.ui.pdf_preview import show_pdf
 from gridstation.ui.printing import new_pdf_path
 from gridstation.ui.resident_picker import ResidentPicker, resident_line
+from gridstation.ui.saving import one_at_a_time
 
 PHOTO_FILTER = "图片 (*.jpg *.jpeg *.png *.gif *.bmp *.webp)"
 
@@ -131,6 +132,7 @@ class RegisterEventDialog(QDialog):
         QShortcut(QKeySequence("F2"), self, self.picker.focus_search)
         self.resize(600, 620)
 
+    @one_at_a_time
     def choose_photos(self) -> None:
         paths, _ = QFileDialog.getOpenFileNames(self, "选择处置前照片", "", PHOTO_FILTER)
         self.photo_paths.extend(paths)
@@ -150,6 +152,7 @@ class RegisterEventDialog(QDialog):
         self.peopleLabel.setText("\n".join(parts))
         self.picker.edit.clear()
 
+    @one_at_a_time
     def save(self) -> None:
         name, phone = self.reporterNameEdit.text().strip(), self.reporterPhoneEdit.text().strip()
         reporter = PartyInput(name=name, phone=phone) if (name or phone) else None
@@ -307,9 +310,13 @@ class EventDetailDialog(QDialog):
             for col, value in enumerate(values):
                 self.historyTable.setItem(row, col, QTableWidgetItem(value))
         self.historyTable.resizeColumnsToContents()
+        chosen = self.actionCombo.currentText()
         self.actionCombo.blockSignals(True)
         self.actionCombo.clear()
         self.actionCombo.addItems(next_steps(event))
+        # The step just done stays chosen while it is offered: a quick second Ctrl+Enter repeats it (refused
+        # for its emptied text) instead of doing the first step of the new list (it assigned the event).
+        self.actionCombo.setCurrentIndex(max(0, self.actionCombo.findText(chosen)))
         self.actionCombo.blockSignals(False)
         self._action_changed(self.actionCombo.currentText())
         self.actionCombo.setFocus()
@@ -321,6 +328,7 @@ class EventDetailDialog(QDialog):
             getattr(self, name).setEnabled(name in wanted)
         self.textLabel.setText(TEXT_LABELS.get(action, "说明(&T)"))
 
+    @one_at_a_time
     def perform(self) -> None:
         action, text, actor = self.actionCombo.currentText(), self.textEdit.toPlainText(), self.ctx.staff
         try:
@@ -364,11 +372,13 @@ class EventDetailDialog(QDialog):
         show_message(self.messageLabel, "ok", f"已{action}。")
         self.reload()
 
+    @one_at_a_time
     def choose_photo(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "选择处置后照片", "", PHOTO_FILTER)
         if path:
             self.photoEdit.setText(path)
 
+    @one_at_a_time
     def print_agreement(self) -> Path | None:
         """The 人民调解协议书 of a successful mediation, written and opened in the print preview."""
         try:

@@ -25,6 +25,7 @@ from gridstation.core.rules.errors import DomainError
 from gridstation.ui.context import AppContext
 from gridstation.ui.event_dialogs import no_default_button
 from gridstation.ui.feedback import show_message
+from gridstation.ui.saving import one_at_a_time
 
 
 def _yes(flag: bool) -> str:
@@ -124,6 +125,7 @@ class EventListsDialog(QDialog):
             self.mediationCheck.setChecked(c.mediation)
             self.activeCheck.setChecked(c.active)
 
+    @one_at_a_time
     def save_category(self) -> None:
         try:
             saved = lists.save_category(self.ctx.staff, self.nameEdit.text(), self.normalSpin.value(),
@@ -136,6 +138,7 @@ class EventListsDialog(QDialog):
         show_message(self.messageLabel, "ok", f"已保存事件类别“{saved.name}”。")
         self.reload()
 
+    @one_at_a_time
     def save_partner(self) -> None:
         try:
             saved = lists.save_partner(self.ctx.staff, self.partnerEdit.text(), active=self.partnerActive.isChecked())

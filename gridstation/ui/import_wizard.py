@@ -24,7 +24,7 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QComboBox, QDialog, QFileDialog, QTableWidgetItem, QWidget
 
 from gridstation.core.ledgers import ledger_read
-from gridstation.core.ledgers.ledger_columns import INTAKES, KIND_NAMES, KINDS, RESIDENTS
+from gridstation.core.ledgers.ledger_columns import EVENTS, INTAKES, KIND_NAMES, KINDS, LOANS, RESIDENTS, TOOLS
 from gridstation.core.ledgers.ledger_import import (
     ImportOptions,
     ImportReport,
@@ -45,7 +45,8 @@ STEPS = {CHOOSE: "选择台账文件", MAPPING: "核对列的对应关系", PREV
 NOT_IMPORTED = "（不导入）"
 CHOOSE_SERVICE, SKIP_SERVICE = "（请选择）", "（不导入这些行）"
 BAD_ROW, BAD_CELL = QColor("#fde2e1"), QColor("#f4a6a0")
-AREA = {"residents": "resident", "intakes": "intake", "tools": "tools", "loans": "tools"}
+# What each kind of ledger changes, as the pages listen for it on the bus; one entry per kind in KINDS.
+AREA = {RESIDENTS: "resident", INTAKES: "intake", TOOLS: "tools", LOANS: "tools", EVENTS: "events"}
 STOPPED = "已取消，没有写入任何数据。"
 
 

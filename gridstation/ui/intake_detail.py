@@ -23,6 +23,7 @@ from gridstation.ui.feedback import show_message
 from gridstation.ui.forms import load_form
 from gridstation.ui.keyboard import fit_to_screen
 from gridstation.ui.materials_widgets import MaterialsStatusBox
+from gridstation.ui.saving import one_at_a_time
 from gridstation.ui.service_fields import ServiceFieldsForm
 
 
@@ -125,6 +126,7 @@ class IntakeDetailDialog(QDialog):
             self.completion.clear()
         self.completion.chain_tab_order(self.ui.noteEdit, self.ui.reprintButton)
 
+    @one_at_a_time
     def apply(self) -> None:
         status = self.ui.statusCombo.currentText()
         if not status:
@@ -146,6 +148,7 @@ class IntakeDetailDialog(QDialog):
             edit.clear()
         self.load()
 
+    @one_at_a_time
     def reprint(self) -> None:
         # late import (start-up time): loaded on first use, after the window's first paint
         from gridstation.ui.printing import preview_receipt

@@ -238,6 +238,7 @@ class MainWindow(QMainWindow):
         if key not in keys:
             raise KeyError(key)
         row = keys.index(key)
+        self.page(key)  # made here, so a page that cannot be built raises to the caller, not in a slot
         if self.ui.navList.currentRow() != row:
             self.ui.navList.setCurrentRow(row)
         else:

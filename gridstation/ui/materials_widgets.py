@@ -40,6 +40,7 @@ from gridstation.ui.context import AppContext
 from gridstation.ui.feedback import MessageLine
 from gridstation.ui.pdf_preview import show_pdf
 from gridstation.ui.printing import new_pdf_path
+from gridstation.ui.saving import one_at_a_time
 
 HEADERS = ["材料名称", "形式", "份数", "可容缺（后补）", "获取途径"]
 CHOICES = [("出具一次性告知单（待补正）", NOTICE), ("容缺受理（先受理，限期补齐）", DEFERRED)]
@@ -254,6 +255,7 @@ class MaterialsStatusBox(QGroupBox):
         self.print_button.setVisible(check.mode in (NOTICE, DEFERRED))
         self.print_button.setText(f"重打{NOTICE_TITLE if check.mode == NOTICE else PLEDGE_TITLE}")
 
+    @one_at_a_time
     def supply(self) -> None:
         if not self.supply_button.isVisible():
             return

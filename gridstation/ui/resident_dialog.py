@@ -16,6 +16,7 @@ from gridstation.ui.context import AppContext
 from gridstation.ui.feedback import show_message
 from gridstation.ui.forms import load_form
 from gridstation.ui.keyboard import fit_to_screen
+from gridstation.ui.saving import one_at_a_time
 
 
 class ResidentDialog(QDialog):
@@ -108,6 +109,7 @@ class ResidentDialog(QDialog):
             is_pensioner=self.ui.pensionerCheck.isChecked(), notes=self.ui.notesEdit.toPlainText(),
         )
 
+    @one_at_a_time
     def save(self) -> None:
         try:
             self.saved = residents.save_resident(self.ctx.staff, self.input(),

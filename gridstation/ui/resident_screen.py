@@ -6,8 +6,13 @@ masked ID, service, documents received); after the save, five large buttons to r
 5..1 or touch) and for 不满意/非常不满意 the reasons to tap. It shows nothing else, never another
 resident's data, and cannot be used to reach the app:
 
-* it is shown without activation and none of its widgets takes keyboard focus, so showing or
-  updating it never takes the keyboard from the clerk's window;
+* it is shown without activation, tells the window manager it takes no focus
+  (``WindowDoesNotAcceptFocus``) and none of its widgets takes keyboard focus, so showing or updating
+  it never takes the keyboard from the clerk's window (a window manager gave it the keyboard after
+  every sign-in while it asked only not to be activated);
+* it belongs to the counter window it was opened from: it closes when that window closes (so the
+  program ends and makes its exit backup) and a take-over at the lock screen leaves only the new
+  window's;
 * when a resident touches it and it does become the active window, its key handler takes only its
   own keys (1-5, Enter) and swallows every other key, so nothing typed there reaches the counter
   window, and it cannot be closed from its own keyboard;
@@ -92,7 +97,8 @@ class ResidentScreen(QWidget):
 
     def __init__(self, station_name: str, owner: QWidget | None = None) -> None:
         """``owner`` (the counter's page) ends the window with it; the window stays a window of its own."""
-        super().__init__(owner, Qt.WindowType.Window | Qt.WindowType.FramelessWindowHint)
+        super().__init__(owner, Qt.WindowType.Window | Qt.WindowType.FramelessWindowHint
+                         | Qt.WindowType.WindowDoesNotAcceptFocus)
         self.setWindowTitle("居民评价")
         self.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
         self.setAttribute(Qt.WidgetAttribute.WA_QuitOnClose, False)  # closing the counter ends the app
@@ -100,6 +106,7 @@ class ResidentScreen(QWidget):
         self.serial = ""
         self.level = ""
         self.reasons: list[str] = []
+        self.ending = False
         layout = QVBoxLayout(self)
         layout.setContentsMargins(48, 32, 48, 32)
         layout.addWidget(_big(station_name, 30, bold=True))
@@ -142,7 +149,9 @@ class ResidentScreen(QWidget):
         """Full screen on ``screen`` without taking the keyboard from the counter window."""
         self.setScreen(screen)
         self.setGeometry(screen.geometry())
-        self.showFullScreen()
+        # Not showFullScreen(): it activates the window after showing it, which takes the keyboard.
+        self.setWindowState(Qt.WindowState.WindowFullScreen)
+        self.show()
 
     # --- what the counter tells it ------------------------------------------------------------
     def show_details(self, name: str, masked_id: str, service: str, documents: str) -> None:
@@ -220,9 +229,18 @@ class ResidentScreen(QWidget):
             self.submit_reasons()
         event.accept()  # every other key stops here
 
+    def end(self) -> None:
+        """Closed for good, by the counter's side only (``ResidentScreenLink.close``)."""
+        self.ending = True
+        self.close()
+        self.deleteLater()
+
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
-        """Never closed from the resident's side (Alt+F4); it ends with the counter's page."""
-        event.ignore()
+        """Never closed from the resident's side (Alt+F4); it ends with the counter's window."""
+        if self.ending:
+            event.accept()
+        else:
+            event.ignore()
 
 
 class ResidentScreenLink(QObject):
@@ -234,13 +252,27 @@ class ResidentScreenLink(QObject):
         self.window = ResidentScreen(str(settings.get("station_name")), owner)
         self.window.rated.connect(self._record)
         self.window.show_on(screen)
+        self.owner = owner
+        self.counter = owner.window()
         owner.installEventFilter(self)
+        if self.counter is not owner:
+            self.counter.installEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
-        """The counter's page hidden (the window locked, another page chosen): the details go too."""
-        if event.type() == QEvent.Type.Hide:
+        """The counter's page hidden (the window locked, another page chosen): the details go too.
+        The counter window closed (the program ends, or another staff member took over): the
+        resident window closes with it."""
+        if watched is self.counter and event.type() == QEvent.Type.Close:
+            self.close()
+        elif watched is self.owner and event.type() == QEvent.Type.Hide:
             self.window.clear_details()
         return False
+
+    def close(self) -> None:
+        """The resident window goes with the counter's; it is deleted, so it cannot come back."""
+        for watched in (self.owner, self.counter):
+            watched.removeEventFilter(self)
+        self.window.end()
 
     @classmethod
     def open(cls, ctx: AppContext, owner: QWidget) -> ResidentScreenLink | None:

@@ -16,6 +16,7 @@ from gridstation.ui.context import AppContext
 from gridstation.ui.forms import load_form
 from gridstation.ui.keyboard import fit_to_screen
 from gridstation.ui.materials_widgets import MaterialsEditor
+from gridstation.ui.saving import one_at_a_time
 
 STAGES = {"intake": "受理时", "complete": "办结时"}
 HEADERS = ["名称", "类型", "必填", "选项", "填写时机"]
@@ -123,6 +124,7 @@ class ServiceDialog(QDialog):
             })
         return out
 
+    @one_at_a_time
     def save(self) -> None:
         try:
             catalog.save_service(

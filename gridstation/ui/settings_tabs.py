@@ -18,6 +18,7 @@ from gridstation.ui.context import AppContext
 from gridstation.ui.feedback import show_message
 from gridstation.ui.forms import load_form
 from gridstation.ui.keyboard import button_keys
+from gridstation.ui.saving import one_at_a_time
 from gridstation.ui.table_model import Column, PagedTableModel, setup_table
 
 
@@ -69,6 +70,7 @@ class StaffTab(QWidget):
         self._say("ok", done)
         self.refresh()
 
+    @one_at_a_time
     def change_password(self) -> None:
         if self.ui.newPasswordEdit.text() != self.ui.repeatPasswordEdit.text():
             self._say("error", "两次输入的新密码不一致。")
@@ -78,6 +80,7 @@ class StaffTab(QWidget):
         for edit in (self.ui.oldPasswordEdit, self.ui.newPasswordEdit, self.ui.repeatPasswordEdit):
             edit.clear()
 
+    @one_at_a_time
     def add_staff(self) -> None:
         self._run(lambda: accounts.create_staff(self.ctx.staff, self.ui.usernameEdit.text(), self.ui.displayNameEdit.text(),
                                                 self.ui.roleCombo.currentData(), self.ui.passwordEdit.text()),
@@ -91,12 +94,14 @@ class StaffTab(QWidget):
             return None
         return self.staff[row]
 
+    @one_at_a_time
     def reset_password(self) -> None:
         staff = self._selected()
         if staff is not None:
             self._run(lambda: accounts.reset_password(self.ctx.staff, staff.id, self.ui.passwordEdit.text()),
                       f"已重置 {staff.username} 的密码为“初始密码”框中的内容。")
 
+    @one_at_a_time
     def toggle_active(self) -> None:
         staff = self._selected()
         if staff is not None:
@@ -104,6 +109,7 @@ class StaffTab(QWidget):
                       f"已{'停用' if staff.active else '启用'} {staff.username}。")
 
 
+    @one_at_a_time
     def change_role(self) -> None:
         staff = self._selected()
         if staff is not None:
@@ -164,7 +170,8 @@ class BackupTab(QWidget):
         self.ctx = ctx
         self.ui = load_form("backup_tab.ui", self)
         self.ui.backupButton.clicked.connect(self.backup_now)
-        self.ui.restoreButton.clicked.connect(self.restore_selected)
+        # Not connected directly: clicked's checked=False reached ``confirm`` and the restore asked nothing.
+        self.ui.restoreButton.clicked.connect(lambda _checked=False: self.restore_selected())
         self.ui.browseButton.clicked.connect(self._browse)
         self.ui.saveFolderButton.clicked.connect(self.save_folder)
         button_keys((self.ui.browseButton, "Ctrl+O"), (self.ui.saveFolderButton, "Ctrl+S"), (self.ui.backupButton, "Ctrl+B"),
@@ -190,6 +197,7 @@ class BackupTab(QWidget):
         if chosen:
             self.ui.folderEdit.setText(chosen)
 
+    @one_at_a_time
     def save_folder(self) -> None:
         try:
             station.update_settings(self.ctx.staff, {"backup_dir": self.ui.folderEdit.text()})
@@ -219,6 +227,7 @@ class BackupTab(QWidget):
         self._say("ok", f"已备份并校验：{result.path.name}")
         self.refresh()
 
+    @one_at_a_time
     def restore_selected(self, confirm: bool = True) -> None:
         row = self.ui.backupTable.currentRow()
         if row < 0:

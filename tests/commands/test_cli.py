@@ -88,7 +88,7 @@ def test_gui_without_a_display_says_so(tmp_path):
     assert "Aborted" not in result.stderr and not Path(tmp_path / "x.db").exists()
 
 
-def test_selftest_starts_the_child_process_that_long_work_runs_in(db_path, capsys):
+def test_selftest_starts_the_child_process_that_long_work_runs_in(qapp, db_path, capsys):  # qapp: it opens windows
     assert main(["--db", str(db_path), "selftest"]) == 0
     out = capsys.readouterr().out
     assert "后台进程：通过" in out and "自检通过" in out

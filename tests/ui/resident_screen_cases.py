@@ -9,13 +9,15 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMainWindow
 
 from gridstation.core.evaluation import ratings, rectification
 from gridstation.core.evaluation.rules import SCREEN
 from gridstation.core.intake import residents
 from gridstation.core.storage import models as m
-from gridstation.ui.resident_screen import CONFIRM, IDLE, RATE, REASONS_PAGE, THANKS
+from gridstation.ui.context import AppContext
+from gridstation.ui.pages.intake_page import IntakePage
+from gridstation.ui.resident_screen import CONFIRM, IDLE, RATE, REASONS_PAGE, THANKS, ResidentScreen
 from gridstation.ui.theme import apply_theme
 from tests.helpers import activate, make_id, type_text
 from tests.ui.pages.test_intake_page import page  # noqa: F401 - the counter's page, as its own tests drive it
@@ -131,7 +133,11 @@ def test_it_takes_only_its_own_keys_and_cannot_be_closed_or_used_to_reach_the_ap
     pension_intake_typed(qtbot, page)
     before = window.details.text()
     typed_before = page.ui.documentsEdit.text()
-    window.activateWindow()  # a resident touched it and the system made it the active window
+    activate(qtbot, page)
+    window.activateWindow()  # a resident touched it: it refuses to become the active window
+    QApplication.processEvents()
+    assert not window.isActiveWindow() and QApplication.activeWindow() is page
+    QApplication.setActiveWindow(window)  # were a system to make it the active window all the same
     qtbot.waitUntil(window.isActiveWindow)
     assert QApplication.focusWidget() is None or QApplication.focusWidget().window() is window
     for key in (Qt.Key.Key_A, Qt.Key.Key_Tab, Qt.Key.Key_Escape, Qt.Key.Key_F2, Qt.Key.Key_3):
@@ -170,3 +176,37 @@ def test_screenshot_at_1024x768(qtbot, page, resident):
     qtbot.keyClick(window, Qt.Key.Key_2)
     shot(window, "resident-reasons-1024x768.png")
     assert window.pages.currentIndex() == REASONS_PAGE
+
+
+def test_it_never_takes_the_keyboard_from_the_counter(qtbot, page, resident):
+    """It takes no focus (the offscreen platform activates every window it shows, so showing it is
+    proven on a real X server: test_x11_second_screen.py)."""
+    window = page.resident_screen.window
+    assert window.windowFlags() & Qt.WindowType.WindowDoesNotAcceptFocus
+    assert window.testAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
+    activate(qtbot, page)
+    page.picker.edit.setFocus()
+    window.activateWindow()  # what showFullScreen() did after showing it, and what a touch asks for
+    QApplication.processEvents()
+    assert QApplication.activeWindow() is page and not window.isActiveWindow()
+    qtbot.keyClicks(QApplication.focusWidget(), "zs")
+    assert page.picker.edit.text() == "zs"
+
+
+def test_it_closes_with_the_counter_and_a_take_over_leaves_one(qtbot, db_path, admin, resident):
+    """The counter window closed: its resident window goes too, so a take-over leaves only the new one."""
+    def counter() -> QMainWindow:
+        window = QMainWindow()
+        window.setCentralWidget(IntakePage(AppContext(target=str(db_path), staff=admin), window))
+        window.show()
+        return window
+
+    def residents_shown() -> list[ResidentScreen]:
+        return [w for w in QApplication.topLevelWidgets() if isinstance(w, ResidentScreen) and w.isVisible()]
+
+    first = counter()
+    second = counter()  # the staff member who took over at the lock screen
+    first.close()
+    assert residents_shown() == [second.centralWidget().resident_screen.window]
+    second.close()
+    qtbot.waitUntil(lambda: not residents_shown())

@@ -7,11 +7,13 @@ import pytest
 from PySide6.QtCore import Qt
 
 from gridstation.core.intake import residents
+from gridstation.core.ledgers.ledger_columns import KINDS
 from gridstation.core.ledgers.ledger_import import SERVICE_MAP_SETTING
 from gridstation.core.storage import models as m
 from gridstation.core.storage import settings
 from gridstation.ui import import_wizard
 from gridstation.ui.context import AppContext
+from gridstation.ui.pages.events_page import EventsPage
 from tests.helpers import activate, make_id, snapshot, type_text
 
 HEADERS = ["姓名", "身份证号码", "手机号", "小区", "备注"]
@@ -197,3 +199,36 @@ def test_the_file_buttons_answer_the_keys_they_show(qtbot, wizard, button, keys)
     key = Qt.Key.Key_O if keys == "Ctrl+O" else Qt.Key.Key_T
     with qtbot.waitSignal(widget.clicked, timeout=5000):
         qtbot.keyClick(wizard.ui.fileEdit, key, Qt.KeyboardModifier.ControlModifier)
+
+
+def test_an_events_ledger_imported_by_keyboard_refreshes_the_events_list(qtbot, db_path, admin, tmp_path):
+    """The map of what changed had no 网格事件 entry: the import wrote, then failed with an unexpected error."""
+    workbook = openpyxl.Workbook()
+    workbook.active.append(["发现时间", "事件类别", "问题描述", "地点"])
+    workbook.active.append(["2025-03-02 09:30", "设施损坏", "路灯不亮", "星体花园3栋"])
+    path = tmp_path / "网格事件台账.xlsx"
+    workbook.save(path)
+    ctx = AppContext(target=str(db_path), staff=admin)
+    events = EventsPage(ctx)
+    qtbot.addWidget(events)
+    assert events.model.rowCount() == 0
+    wizard = import_wizard.open_import_wizard(ctx, None)
+    qtbot.addWidget(wizard)
+    activate(qtbot, wizard)
+    wizard.ui.kindCombo.setFocus()
+    while wizard.kind != "events":
+        qtbot.keyClick(wizard.ui.kindCombo, Qt.Key.Key_Down)
+    type_text(qtbot, wizard.ui.fileEdit, str(path))
+    qtbot.keyClick(wizard.ui.fileEdit, Qt.Key.Key_Return)
+    idle(qtbot, wizard)
+    assert wizard.ui.pages.currentIndex() == import_wizard.MAPPING, wizard.ui.messageLabel.text()
+    qtbot.keyClick(wizard.focusWidget(), Qt.Key.Key_Return)
+    idle(qtbot, wizard)
+    assert wizard.preview is not None and not wizard.preview.problems, wizard.ui.messageLabel.text()
+    with qtbot.waitSignal(ctx.bus.data_changed, timeout=30000, check_params_cb=lambda area: area == "events"):
+        qtbot.keyClick(wizard.focusWidget(), Qt.Key.Key_Return)
+    idle(qtbot, wizard)
+    assert wizard.report.written and "新增 1 条" in wizard.ui.resultSummary.text()
+    assert m.GridEvent.select().count() == 1
+    assert events.model.rowCount() == 1  # the 网格事件 list shows the imported event
+    assert set(import_wizard.AREA) == set(KINDS)  # every kind of ledger says what it changed

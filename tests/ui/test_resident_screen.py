@@ -36,4 +36,4 @@ def test_two_screen_cases(tmp_path):
     run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(CASES)],
                          env=env, capture_output=True, text=True, timeout=300, cwd=Path(__file__).parent.parent)
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-2000:]
-    assert "7 passed" in run.stdout and "skipped" not in run.stdout
+    assert "9 passed" in run.stdout and "skipped" not in run.stdout

@@ -27,6 +27,7 @@ from gridstation.ui.keyboard import focus_first_inside, tab_chain
 from gridstation.ui.materials_widgets import MaterialsChecklist, preview_material_document
 from gridstation.ui.resident_picker import ResidentPicker
 from gridstation.ui.resident_screen import ResidentScreenLink
+from gridstation.ui.saving import one_at_a_time
 from gridstation.ui.service_fields import ServiceFieldsForm
 from gridstation.ui.table_model import Column, PagedTableModel, setup_table
 
@@ -212,6 +213,7 @@ class IntakePage(QWidget):
         dialog.open()
         return dialog
 
+    @one_at_a_time
     def save(self) -> None:
         """Save the intake (serial assigned in the same transaction), then preview its receipt."""
         if self.ui.tabs.currentIndex() != 0:
@@ -498,6 +500,7 @@ class IntakePage(QWidget):
             return
         self.ui.rosterSummary.setText(f"{row.resident.name}：{phone or '未登记电话'}")
 
+    @one_at_a_time
     def certify_selected(self) -> None:
         row = self._roster_selection()
         if row is None:

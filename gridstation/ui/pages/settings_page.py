@@ -15,6 +15,7 @@ from gridstation.ui.context import AppContext
 from gridstation.ui.feedback import show_message
 from gridstation.ui.forms import load_form
 from gridstation.ui.keyboard import button_keys
+from gridstation.ui.saving import one_at_a_time
 
 
 class SettingsPage(QWidget):
@@ -112,6 +113,7 @@ class SettingsPage(QWidget):
         for tab in self.extra_tabs.values():
             tab.refresh()
 
+    @one_at_a_time
     def save_station(self) -> None:
         values = {
             "station_name": self.ui.stationNameEdit.text(), "station_address": self.ui.addressEdit.text(),

@@ -20,6 +20,7 @@ from gridstation.ui.context import AppContext
 from gridstation.ui.feedback import show_message
 from gridstation.ui.forms import load_form
 from gridstation.ui.pages.tools_widgets import allowed, selected_row
+from gridstation.ui.saving import one_at_a_time
 from gridstation.ui.table_model import Column, PagedTableModel, setup_table
 
 _LIST_SPLIT = re.compile(r"[、,，;；\s]+")
@@ -134,6 +135,7 @@ class CatalogueTab(QWidget):
         self.units_model.reload()
         ui.kindNameEdit.setFocus()
 
+    @one_at_a_time
     def save_kind(self) -> None:
         ui = self.ui
         data = tool_units.KindInput(
@@ -151,6 +153,7 @@ class CatalogueTab(QWidget):
         self._message("ok", f"已保存工具种类“{kind.name}”。")
         self.ctx.bus.data_changed.emit("tools")
 
+    @one_at_a_time
     def delete_kind(self) -> None:
         if self.kind_id is None:
             self._message("error", "请先在列表中选择要删除的工具种类。")
@@ -209,6 +212,7 @@ class CatalogueTab(QWidget):
         code = self._selected_code()
         return tool_units.unit_history(code, offset=offset, limit=limit) if code else []
 
+    @one_at_a_time
     def add_units(self, *, generated: bool) -> None:
         if self.kind_id is None:
             self._message("error", "请先在列表中选择工具种类。")
@@ -243,6 +247,7 @@ class CatalogueTab(QWidget):
         return export_list(self.page, self.ctx, "tools", tool_units.query_units(self.kind_id),
                            f"工具清单-{self._kind_name() or '全部工具'}", path)
 
+    @one_at_a_time
     def set_state(self) -> None:
         code = self._selected_code()
         if not code:
@@ -258,6 +263,7 @@ class CatalogueTab(QWidget):
         self._message("ok", f"资产编号 {unit.asset_code} 已改为“{unit.state}”。")
         self.ctx.bus.data_changed.emit("tools")
 
+    @one_at_a_time
     def print_labels(self) -> None:
         """资产标签 for the selected kind (or every kind when none is selected)."""
         # late import (start-up time): loaded on first use, after the window's first paint

@@ -23,6 +23,7 @@ from gridstation.ui.forms import load_form
 from gridstation.ui.keyboard import tab_chain
 from gridstation.ui.pages.tools_widgets import LOOKS, Banner, connect_scan, selected_row
 from gridstation.ui.resident_picker import ResidentPicker
+from gridstation.ui.saving import one_at_a_time
 from gridstation.ui.table_model import Column, Fetch, PagedTableModel, setup_table
 
 WEEKDAYS = "一二三四五六日"
@@ -111,6 +112,7 @@ class OverdueTab(QWidget):
         phone = loan_lists.reveal_phone(self.ctx.staff, row.loan.slip_no)
         self.ui.phoneLabel.setText(f"{row.loan.resident.name}：{phone or '未登记电话'}")
 
+    @one_at_a_time
     def record_reminder(self) -> None:
         row = self._selected()
         if row is None:
@@ -233,6 +235,7 @@ class ReserveTab(QWidget):
         self.resident = None
         self.ui.reserveResidentLabel.setText("请先查找居民。")
 
+    @one_at_a_time
     def reserve(self) -> m.Reservation | None:
         if self.resident is None:
             self.banner.show("error", "请先查找预约的居民。")
@@ -254,6 +257,7 @@ class ReserveTab(QWidget):
         self.ctx.bus.data_changed.emit("tools")
         return reservation
 
+    @one_at_a_time
     def cancel(self) -> None:
         row = selected_row(self.ui.reservationsTable)
         if row < 0:
@@ -303,6 +307,7 @@ class StockTab(QWidget):
         self.ui.stockScannedList.insertItem(0, item)
         self.ui.stockCountLabel.setText(f"已扫描 {len(self.scanned)} 件")
 
+    @one_at_a_time
     def finish(self) -> stock.StockTakeResult | None:
         try:
             result = stock.stock_take(self.ctx.staff, self.scanned)

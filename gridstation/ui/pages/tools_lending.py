@@ -26,6 +26,7 @@ from gridstation.ui.forms import load_form
 from gridstation.ui.keyboard import tab_chain
 from gridstation.ui.pages.tools_widgets import Banner, allowed, connect_scan, selected_row
 from gridstation.ui.resident_picker import ResidentPicker
+from gridstation.ui.saving import one_at_a_time
 from gridstation.ui.table_model import Column, PagedTableModel, setup_table
 
 
@@ -286,6 +287,7 @@ class LendTab(QWidget):
         self.ui.lendScanEdit.setFocus()
 
     # --- saving -------------------------------------------------------------------------------
+    @one_at_a_time
     def lend(self) -> m.Loan | None:
         if not self.codes():
             self.banner.show("error", "请先扫描要借出的工具（F4）。")
@@ -440,6 +442,7 @@ class ReturnTab(QWidget):
         if self.pending is not None and not self.refund_touched:
             self.ui.refundEdit.setText(yuan(returns.suggested_refund(self.pending, self.condition())))
 
+    @one_at_a_time
     def confirm(self) -> m.LoanItem | None:
         info = self.pending
         if info is None:
@@ -470,6 +473,7 @@ class ReturnTab(QWidget):
         self.ui.returnScanEdit.setFocus()
         return item
 
+    @one_at_a_time
     def renew(self) -> m.Loan | None:
         if not self.slip_no:
             self.banner.show("error", "请先扫描借出的工具或借用单二维码，再续借。")

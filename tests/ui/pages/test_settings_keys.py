@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QApplication, QMessageBox
 
+from gridstation.core.station import backup
 from gridstation.ui.context import AppContext
 from gridstation.ui.pages.settings_page import SettingsPage
 from tests.helpers import activate, show_at_counter_size
@@ -60,3 +62,29 @@ def test_ctrl_s_on_the_station_tab_saves_the_station(qtbot, page):
     page.ui.stationTab.setFocus()
     qtbot.keyClick(page.focusWidget() or page, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: page.ui.stationMessage.text() != "", timeout=5000)
+
+
+def test_ctrl_r_on_the_backup_tab_asks_before_it_restores(qtbot, page, admin, db_path):
+    """The button's clicked(checked=False) reached restore_selected(confirm) and skipped the question."""
+    backup.backup_site(admin, str(db_path), label="manual")
+    tab = page.extra_tabs["backup"]
+    page.ui.tabs.setCurrentWidget(tab)
+    tab.refresh()
+    tab.ui.backupTable.selectRow(0)
+    asked: list[str] = []
+
+    def answer_no() -> None:
+        box = QApplication.activeModalWidget()
+        if isinstance(box, QMessageBox):
+            asked.append(box.text())
+            box.button(QMessageBox.StandardButton.No).click()
+        else:
+            QTimer.singleShot(50, answer_no)
+
+    QTimer.singleShot(0, answer_no)
+    activate(qtbot, page)
+    tab.ui.backupTable.setFocus()
+    qtbot.keyClick(tab.ui.backupTable, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: bool(asked), timeout=5000)
+    assert "替换当前数据库" in asked[0]
+    assert "已从" not in tab.ui.messageLabel.text()
