@@ -18,6 +18,7 @@ from gridstation.ui.context import AppContext
 from gridstation.ui.feedback import show_message
 from gridstation.ui.forms import load_form
 from gridstation.ui.keyboard import button_keys
+from gridstation.ui.saving import one_at_a_time
 from gridstation.ui.settings_tabs import fill_table
 
 
@@ -82,11 +83,13 @@ class CalendarTab(QWidget):
         state = "开放" if opening_days.station_calendar().is_open(day) else "不开放"
         self.ui.dateNote.setText(f"{WEEKDAY_NAMES[day.weekday()]}，本站{state}")
 
+    @one_at_a_time
     def save_week(self) -> None:
         days = [index for index, check in enumerate(self.day_checks) if check.isChecked()]
         self._run(lambda: opening_days.set_week(self.ctx.staff, days, self.ui.nationalCheck.isChecked()),
                   "每周开放日已保存。")
 
+    @one_at_a_time
     def set_day(self, state: str | None) -> None:
         day: dt.date = self.ui.dateEdit.date().toPython()
         done = {CLOSED: f"{day:%Y-%m-%d} 设为本站休息日。", OPEN: f"{day:%Y-%m-%d} 设为本站上班日。",
