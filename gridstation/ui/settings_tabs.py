@@ -150,7 +150,11 @@ class AuditTab(QWidget):
         self.model.reload()
 
     def verify(self) -> None:
-        problem = audit.verify_chain(backup.backup_heads(self.ctx.target))
+        try:
+            problem = backup.verify_log(self.ctx.target)
+        except DomainError as exc:
+            show_message(self.ui.messageLabel, "error", exc.message)
+            return
         if problem is None:
             show_message(self.ui.messageLabel, "ok", "哈希链校验通过：操作日志没有被修改、删除或插入。")
         else:

@@ -177,13 +177,40 @@ def write_transaction() -> Iterator[None]:
         after_commit(action)  # still inside someone's plain atomic(): not committed yet, so dropped
 
 
+REPLACED_BY_RESTORE = "replaced_by_restore"  # a setting only a file a restore replaced holds
+REPLACED_MESSAGE = ("数据库刚被另一个窗口从备份恢复，刚才的操作没有保存。请核对数据后重新操作"
+                    "（再次操作时使用恢复后的数据）。")
+
+
+class _ReplacedFile(Exception):
+    """This connection's file was replaced by a restore: nothing written to it would be kept."""
+
+
+def _refuse_replaced_file(db: peewee.SqliteDatabase) -> None:
+    """Under the write lock: refuse a write into a file a restore has replaced.
+
+    Another window keeps its connection to the old file after a restore swapped the new one in: its
+    saves went into a file nobody would open again, each told "saved" (4 000 events written during
+    a restore, 3 468 of them nowhere). The restore marks the old file (``REPLACED_BY_RESTORE``,
+    committed under the same write lock, after its before-restore copy) just before the swap; a
+    write finding the mark is refused, and the connection is closed so the next one opens the
+    restored file. One indexed read per write, far below the cost of the commit itself.
+    """
+    if db.execute_sql("SELECT 1 FROM setting WHERE key = ?", (REPLACED_BY_RESTORE,)).fetchone():
+        raise _ReplacedFile
+
+
 @contextlib.contextmanager
 def _write_transaction() -> Iterator[None]:
     db = current()
     if isinstance(db, peewee.SqliteDatabase):
         try:
             with db.atomic("IMMEDIATE"):
+                _refuse_replaced_file(db)
                 yield
+        except _ReplacedFile:
+            db.close()
+            raise DatabaseProblem(REPLACED_MESSAGE) from None
         except peewee.OperationalError as exc:
             # A file that turned read-only, a full disk, a lock held past the busy timeout: the
             # save is undone as a whole and the window says why instead of showing a traceback.
