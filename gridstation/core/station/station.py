@@ -20,6 +20,8 @@ from gridstation.core.storage import models as m
 from gridstation.core.storage import paths, settings
 from gridstation.core.storage.output_files import discard, partial_path
 
+RESTORE_WAITS_S = 15  # for another window's save to end before a restore gives up, as a save waits for another
+
 
 @dataclass(frozen=True)
 class Opened:
@@ -274,13 +276,18 @@ def _live_station_taken(target_path: Path) -> Iterator[tuple[Path | None, list[s
     """
     target = str(target_path)
     conn = None
-    if target_path.exists():
+    try:
+        readable = target_path.exists() and m.SchemaVersion._meta.table_name in backup.tables_of(target_path)
+    except sqlite3.Error:
+        readable = False
+    if readable:
+        conn = sqlite3.connect(target, timeout=RESTORE_WAITS_S, isolation_level=None)
         try:
-            if m.SchemaVersion._meta.table_name in backup.tables_of(target_path):
-                conn = sqlite3.connect(target, timeout=15, isolation_level=None)
-                conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.Error:
-            conn = None
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError:
+            conn.close()
+            raise DomainError("另一个窗口或程序正在保存数据，恢复没有开始，数据库保持原样。"
+                              "请等它完成（或关闭其他窗口）后再恢复。") from None
     kept = None
     try:
         if conn is not None:

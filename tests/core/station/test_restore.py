@@ -15,6 +15,7 @@ import pytest
 
 from gridstation.cli import main
 from gridstation.core.intake import intakes, residents
+from gridstation.core.rules.errors import DomainError
 from gridstation.core.station import station
 from gridstation.core.storage import db as dbmod
 from gridstation.core.storage import models as m
@@ -124,6 +125,26 @@ def test_a_save_told_saved_during_a_restore_is_never_lost(db_path, good_backup, 
     lost = saved - _doc_numbers(kept) - _doc_numbers(db_path)
     assert not lost, f"{len(lost)} of {len(saved)} saves told 'saved' are in no file"
     refusals = [line for line in lines.lines if line.startswith("refused")]
-    assert all("从备份恢复" in line or "占用" in line for line in refusals)
+    assert refusals and all("从备份恢复" in line or "占用" in line for line in refusals)  # the window was told
     capsys.readouterr()
     assert main(["--db", str(db_path), "audit", "verify"]) == 0, capsys.readouterr().err
+
+
+def test_a_restore_does_not_start_while_another_window_keeps_saving(db_path, good_backup, monkeypatch):
+    """A save that holds the station longer than a restore waits: the restore refuses, the file stays
+    in place (it used to be taken for unreadable and moved aside under the saving window)."""
+    monkeypatch.setattr(station, "RESTORE_WAITS_S", 0.2)
+    station.open_site(str(db_path))
+    before = snapshot()
+    dbmod.close_database()
+    saving = sqlite3.connect(db_path, isolation_level=None)
+    saving.execute("BEGIN IMMEDIATE")
+    try:
+        with pytest.raises(DomainError, match="正在保存数据，恢复没有开始"):
+            station.restore_file(None, str(db_path), good_backup)
+    finally:
+        saving.execute("ROLLBACK")
+        saving.close()
+    assert not list(db_path.parent.glob("station.db.damaged-*"))
+    station.open_site(str(db_path))
+    assert snapshot() == before
