@@ -253,9 +253,14 @@ def restore_file(actor: m.Staff | None, target: str, source: Path) -> Path | Non
                 audit.record(actor, backup.RESTORED, "database", source.name,
                              after={"replaced_copy": kept.name if kept else "", "replaced_heads": replaced_heads})
             dbmod.close_database()
-        for suffix in ("-wal", "-shm"):  # the old file's journal must not be read as the new one's
-            Path(f"{target_path}{suffix}").unlink(missing_ok=True)
-        os.replace(staging, target_path)
+        try:
+            for suffix in ("-wal", "-shm"):  # the old file's journal must not be read as the new one's
+                Path(f"{target_path}{suffix}").unlink(missing_ok=True)
+            os.replace(staging, target_path)
+        except OSError as exc:  # Windows: another window still has the file open
+            _unmark(target_path)
+            raise DomainError(f"恢复没有完成：数据库文件正被其他窗口或程序打开，不能替换（{exc.strerror or exc}）。"
+                              "数据库保持原样；请关闭其他窗口后再恢复。") from None
         audit.move_anchor(str(staging), target)
     finally:
         dbmod.close_database()
@@ -318,6 +323,17 @@ def _live_station_taken(target_path: Path) -> Iterator[tuple[Path | None, list[s
         if conn is not None:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
+            conn.close()
+
+
+def _unmark(target_path: Path) -> None:
+    """The swap failed after the old file was marked: it stays the station's file, so writes go on."""
+    with contextlib.suppress(sqlite3.Error):
+        conn = sqlite3.connect(target_path, timeout=RESTORE_WAITS_S)
+        try:
+            conn.execute("DELETE FROM setting WHERE key = ?", (dbmod.REPLACED_BY_RESTORE,))
+            conn.commit()
+        finally:
             conn.close()
 
 
