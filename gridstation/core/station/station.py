@@ -289,10 +289,15 @@ def _live_station_taken(target_path: Path) -> Iterator[tuple[Path | None, list[s
         conn = sqlite3.connect(target, timeout=RESTORE_WAITS_S, isolation_level=None)
         try:
             conn.execute("BEGIN IMMEDIATE")
+            # Two restores at once: the second got the lock of the file the first has just replaced.
+            replaced = conn.execute("SELECT 1 FROM setting WHERE key = ?", (dbmod.REPLACED_BY_RESTORE,)).fetchone()
         except sqlite3.OperationalError:
             conn.close()
             raise DomainError("另一个窗口或程序正在保存数据，恢复没有开始，数据库保持原样。"
                               "请等它完成（或关闭其他窗口）后再恢复。") from None
+        if replaced:
+            conn.close()
+            raise DomainError("另一个窗口刚刚完成了一次恢复，这次恢复没有开始。请核对当前数据后再决定是否恢复。")
     kept = None
     try:
         if conn is not None:
