@@ -1,5 +1,7 @@
-"""A backup or a restore that is killed with SIGKILL once its hidden copy is written, as a power cut or
-the task manager would end it: ``backup DB FOLDER`` or ``restore DB BACKUP``."""
+"""A backup or a restore killed with SIGKILL at a chosen moment, as a power cut or the task manager
+would end it: ``backup DB FOLDER`` once its hidden copy is written; ``restore DB BACKUP`` once the
+restore's hidden copy is written; ``restore-at-swap DB BACKUP`` once the restored file is prepared
+and the old one marked, just before the swap."""
 
 from __future__ import annotations
 
@@ -21,7 +23,8 @@ def main(what: str, db: str, other: str) -> None:
     if what == "backup":
         backup.verify_file = _die  # the copy is complete and not yet checked or named
         backup.backup_site(None, db, Path(other))
-    else:
+        return
+    if what == "restore":
         real_copy = shutil.copyfile
 
         def copy_then_die(source, target):
@@ -29,7 +32,16 @@ def main(what: str, db: str, other: str) -> None:
             _die()
 
         station.shutil.copyfile = copy_then_die  # the staging copy is written, the live file not yet replaced
-        station.restore_file(None, db, Path(other))
+    else:
+        real_replace = os.replace
+
+        def die_at_the_swap(source, target):
+            if Path(target) == Path(db):
+                _die()
+            real_replace(source, target)
+
+        os.replace = die_at_the_swap
+    station.restore_file(None, db, Path(other))
 
 
 if __name__ == "__main__":

@@ -223,7 +223,7 @@ def backup_sqlite(source: str, target_dir: Path, *, label: str = "",
     if dbmod.is_url(source):
         raise DomainError("PostgreSQL 数据库请使用服务器的 pg_dump 备份。")
     _usable_folder(target_dir)
-    for folder in (target_dir, Path(source).resolve().parent):
+    for folder in {target_dir, Path(source).resolve().parent, default_backup_dir(source)}:
         remove_stale_partials(folder)
     target = _new_name(target_dir, label)
     partial = partial_path(target)

@@ -18,7 +18,7 @@ from gridstation.core.station import accounts, audit, backup, catalog, schema
 from gridstation.core.storage import db as dbmod
 from gridstation.core.storage import models as m
 from gridstation.core.storage import paths, settings
-from gridstation.core.storage.output_files import discard, partial_path
+from gridstation.core.storage.output_files import discard, partial_path, this_process
 
 RESTORE_WAITS_S = 15  # for another window's save to end before a restore gives up, as a save waits for another
 
@@ -318,8 +318,8 @@ def _live_station_taken(target_path: Path) -> Iterator[tuple[Path | None, list[s
             "SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1")]
         anchored = audit.anchored_record(target)
         yield kept, sorted({*heads, *([anchored] if anchored else [])})
-        conn.execute("INSERT OR REPLACE INTO setting (key, value) VALUES (?, ?)",
-                     (dbmod.REPLACED_BY_RESTORE, json.dumps(f"{clock.now():%Y-%m-%d %H:%M:%S}")))
+        conn.execute("INSERT OR REPLACE INTO setting (key, value) VALUES (?, ?)", (dbmod.REPLACED_BY_RESTORE, json.dumps(
+            {"by": this_process(), "at": f"{clock.now():%Y-%m-%d %H:%M:%S}"})))
         conn.execute("COMMIT")
         # The mark into the file itself: the journal is deleted before the swap, and a window
         # opening the old file in that instant must still find it.

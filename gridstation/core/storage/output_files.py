@@ -17,9 +17,9 @@ from gridstation.core.rules import clock
 from gridstation.core.rules.errors import DomainError
 
 _PARTIAL = ".partial-"
-# .{stem}.partial-{host}-{pid}{suffix}, and the journal SQLite may keep beside it
+# .{stem}.partial-{host}-{pid}{suffix}, and what SQLite (its journal) or a restore (the audit head) keep beside it
 _PARTIAL_NAME = re.compile(r"\.(?P<stem>.+)\.partial-(?P<host>[A-Za-z0-9]*)-(?P<pid>\d+)"
-                           r"(?P<suffix>\.[^.]+)?(?P<journal>-journal|-wal|-shm)?")
+                           r"(?P<suffix>\.[^.-]+)?(?P<journal>-journal|-wal|-shm|\.audit-head)?")
 STALE_ELSEWHERE = dt.timedelta(hours=24)
 
 
@@ -28,11 +28,23 @@ def _host() -> str:
     return re.sub(r"[^A-Za-z0-9]", "", socket.gethostname())[:30]
 
 
+def this_process() -> str:
+    """This PC and process as ``host-pid``: who left a partial file or a restore's mark."""
+    return f"{_host()}-{os.getpid()}"
+
+
 def partial_path(path: Path) -> Path:
     """The hidden name ``path`` is written under until it is complete: it names this PC and process,
     so a later run can tell a partial file of a process that died from one still being written.
     The name keeps the suffix so writers that look at it (openpyxl, ReportLab) behave the same."""
-    return path.with_name(f".{path.stem}{_PARTIAL}{_host()}-{os.getpid()}{path.suffix}")
+    return path.with_name(f".{path.stem}{_PARTIAL}{this_process()}{path.suffix}")
+
+
+def ended_here(owner: str) -> bool:
+    """Whether ``owner`` (``this_process()`` of some run) was a process of this PC that no longer
+    runs; a process of another PC cannot be asked about, so it is never taken for ended."""
+    host, _, pid = owner.rpartition("-")
+    return host == _host() and pid.isdigit() and not _process_alive(int(pid))
 
 
 def discard(partial: Path) -> None:
@@ -90,15 +102,16 @@ def remove_stale_partials(folder: Path) -> list[Path]:
     any backup takes.
     """
     removed = []
-    here = _host()
     limit = (clock.now() - STALE_ELSEWHERE).timestamp()
     for path in folder.glob(".*.partial-*") if folder.is_dir() else []:
         match = _PARTIAL_NAME.fullmatch(path.name)
         if match is None:
             continue
         try:
-            mine = match["host"] == here
-            if (mine and _process_alive(int(match["pid"]))) or (not mine and path.stat().st_mtime > limit):
+            if match["host"] == _host():
+                if not ended_here(f"{match['host']}-{match['pid']}"):
+                    continue
+            elif path.stat().st_mtime > limit:
                 continue
             path.unlink()
         except OSError:

@@ -109,3 +109,18 @@ def test_backups_started_in_the_same_second_are_each_their_own_file(db_path, tmp
     audited = {e.entity_id for e in m.AuditLog.select().where(m.AuditLog.action == "备份")}
     files = {p.name for p in usb.glob("gridstation-*.db")}
     assert len(audited) == 4 and files == audited
+
+
+def test_a_restore_killed_just_before_its_swap_leaves_the_station_working(db_path, tmp_path, capsys):
+    """The old file was already marked as replaced: a save into it must not be refused for ever."""
+    dbmod.close_database()
+    assert main(["--db", str(db_path), "backup", "--to", str(tmp_path / "good")]) == 0
+    copy = next((tmp_path / "good").glob("gridstation-*.db"))
+    killed = subprocess.run([sys.executable, "-m", "tests.workers.killed_backup", "restore-at-swap", str(db_path), str(copy)],
+                            cwd=ROOT, capture_output=True, text=True, check=False)
+    assert killed.returncode == -9, killed.stderr
+    capsys.readouterr()
+    assert main(["--db", str(db_path), "events", "add", "--category", "环境卫生", "--description", "垃圾堆放"]) == 0
+    assert main(["--db", str(db_path), "audit", "verify"]) == 0, capsys.readouterr().err
+    assert main(["--db", str(db_path), "backup"]) == 0
+    assert _hidden(tmp_path) == []
