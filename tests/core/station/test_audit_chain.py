@@ -150,3 +150,19 @@ def test_only_an_administrator_acknowledges_a_finding(long_log, admin, head):
         audit.acknowledge_findings(head)
     assert audit.acknowledge_findings(admin) == 1
     assert audit.verify_chain() is None
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_on_either_backend_the_next_save_records_a_cut_until_it_is_acknowledged(site_db, admin):
+    with dbmod.write_transaction():
+        audit.record(admin, "查看", "resident", 1)
+    newest = dbmod.current().execute_sql("SELECT MAX(id) FROM audit_log").fetchone()[0]
+    dbmod.current().execute_sql(f"DELETE FROM audit_log WHERE id = {int(newest)}")
+    for n in (2, 3):
+        with dbmod.write_transaction():
+            audit.record(admin, "查看", "resident", n)
+    problem = audit.verify_chain()
+    assert problem is not None and "最新的记录被删除或替换" in problem.reason
+    assert [f.entity_id for f in audit.open_findings()] == [str(newest)]
+    assert audit.acknowledge_findings(admin) == 1
+    assert audit.verify_chain() is None
