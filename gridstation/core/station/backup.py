@@ -105,7 +105,8 @@ def check_restorable(path: Path) -> dict[str, int]:
             if bad:
                 raise DomainError(f"{refuse}有 {len(bad)} 条关联不完整的记录（首条：表 {bad[0][0]}）。")
             conn.row_factory = sqlite3.Row
-            broken = audit.first_break(dict(row) for row in conn.execute("SELECT * FROM audit_log ORDER BY id"))
+            log = conn.execute("SELECT * FROM audit_log ORDER BY id") if "audit_log" in counts else []  # none before version 2
+            broken = audit.first_break(dict(row) for row in log)
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:

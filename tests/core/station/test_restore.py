@@ -148,3 +148,20 @@ def test_a_restore_does_not_start_while_another_window_keeps_saving(db_path, goo
     assert not list(db_path.parent.glob("station.db.damaged-*"))
     station.open_site(str(db_path))
     assert snapshot() == before
+
+
+@pytest.mark.parametrize("version", [1, 2, 3])
+def test_a_backup_of_an_older_version_is_restored_and_upgraded(db_path, tmp_path, version):
+    """An older station has fewer tables (version 1 had no audit log): what its version lacks is no fault."""
+    from gridstation.core.station import schema
+    from tests.helpers import FIXTURES
+
+    old = tmp_path / f"gridstation-v{version}.db"
+    conn = sqlite3.connect(old)
+    conn.executescript((FIXTURES / f"schema_v{version}.sql").read_text(encoding="utf-8"))
+    conn.commit()
+    conn.close()
+    dbmod.close_database()
+    assert main(["--db", str(db_path), "restore", str(old)]) == 0
+    assert schema.stored_version() == schema.LATEST
+    assert main(["--db", str(db_path), "audit", "verify"]) == 0
