@@ -247,6 +247,7 @@ def restore_file(actor: m.Staff | None, target: str, source: Path) -> Path | Non
     staging = partial_path(target_path)
     try:
         shutil.copyfile(source, staging)
+        _unmark(staging)
         with _live_station_taken(target_path) as (kept, replaced_heads):
             open_site(str(staging))
             with dbmod.write_transaction():
@@ -308,9 +309,9 @@ def _live_station_taken(target_path: Path) -> Iterator[tuple[Path | None, list[s
         if kept is None:
             aside = _aside_name(target_path)
             yield aside, []
-            if conn is not None:  # a file cannot be moved while it is open (Windows)
-                conn.execute("ROLLBACK")
-                conn.close()
+            if conn is not None:  # readable, but no copy could be made: moved aside, so marked too
+                _mark(conn)
+                conn.close()  # a file cannot be moved while it is open (Windows)
                 conn = None
             _move_aside(target_path, aside)
             return
@@ -318,12 +319,7 @@ def _live_station_taken(target_path: Path) -> Iterator[tuple[Path | None, list[s
             "SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1")]
         anchored = audit.anchored_record(target)
         yield kept, sorted({*heads, *([anchored] if anchored else [])})
-        conn.execute("INSERT OR REPLACE INTO setting (key, value) VALUES (?, ?)", (dbmod.REPLACED_BY_RESTORE, json.dumps(
-            {"by": this_process(), "at": f"{clock.now():%Y-%m-%d %H:%M:%S}"})))
-        conn.execute("COMMIT")
-        # The mark into the file itself: the journal is deleted before the swap, and a window
-        # opening the old file in that instant must still find it.
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        _mark(conn)
     finally:
         if conn is not None:
             if conn.in_transaction:
@@ -331,8 +327,20 @@ def _live_station_taken(target_path: Path) -> Iterator[tuple[Path | None, list[s
             conn.close()
 
 
+def _mark(conn: sqlite3.Connection) -> None:
+    """Mark the old file as replaced (``db.REPLACED_BY_RESTORE``, naming this process) and commit,
+    which ends the restore's hold: from here on every window's save into it is refused."""
+    conn.execute("INSERT OR REPLACE INTO setting (key, value) VALUES (?, ?)", (dbmod.REPLACED_BY_RESTORE, json.dumps(
+        {"by": this_process(), "at": f"{clock.now():%Y-%m-%d %H:%M:%S}"})))
+    conn.execute("COMMIT")
+    # The mark into the file itself: the journal is deleted before the swap, and a window opening
+    # the old file in that instant must still find it.
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
 def _unmark(target_path: Path) -> None:
-    """The swap failed after the old file was marked: it stays the station's file, so writes go on."""
+    """Take a restore's mark off: the swap failed, so the old file stays the station's; or the file
+    to restore is a copy of a marked one (a file moved aside), which must not refuse every save."""
     with contextlib.suppress(sqlite3.Error):
         conn = sqlite3.connect(target_path, timeout=RESTORE_WAITS_S)
         try:

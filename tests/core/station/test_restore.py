@@ -165,3 +165,15 @@ def test_a_backup_of_an_older_version_is_restored_and_upgraded(db_path, tmp_path
     assert main(["--db", str(db_path), "restore", str(old)]) == 0
     assert schema.stored_version() == schema.LATEST
     assert main(["--db", str(db_path), "audit", "verify"]) == 0
+
+
+def test_a_copy_of_a_marked_file_restores_to_a_station_that_saves(db_path, good_backup, tmp_path, capsys):
+    """A file a restore marked as replaced (one moved aside, or copied by hand before the swap) keeps
+    its mark: restored, it must not refuse every save."""
+    marked = tmp_path / "marked.db"
+    shutil.copyfile(good_backup, marked)
+    _spoiled(marked, """INSERT INTO setting (key, value) VALUES ('replaced_by_restore', '{"by": "otherpc-1"}')""")
+    assert main(["--db", str(db_path), "restore", str(marked)]) == 0
+    capsys.readouterr()
+    assert main(["--db", str(db_path), "events", "add", "--category", "环境卫生", "--description", "垃圾堆放"]) == 0, \
+        capsys.readouterr().err
