@@ -21,6 +21,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     audit_sub = p.add_subparsers(dest="audit_command", metavar="命令", required=True)
     v = audit_sub.add_parser("verify", help="校验操作日志的哈希链，发现被修改、删除或插入的记录")
     v.set_defaults(handler=cmd_audit_verify)
+    a = audit_sub.add_parser("acknowledge", help="管理员确认已处理篡改发现（记入操作日志），verify 不再报告它们")
+    a.set_defaults(handler=cmd_audit_acknowledge)
 
 
 def cmd_backup(args: argparse.Namespace, target: str) -> int:
@@ -63,13 +65,23 @@ def cmd_audit_verify(args: argparse.Namespace, target: str) -> int:
     import sys
 
     # late import (start-up time): every run, the window's too, loads all command modules
-    from gridstation.core.station import audit, backup
+    from gridstation.core.station import backup
     from gridstation.core.storage import models as m
 
     open_site(target)
-    problem = audit.verify_chain(backup.backup_heads(target))
+    problem = backup.verify_log(target)
     if problem is not None:
         print(f"操作日志第 {problem.entry_id} 条：{problem.reason}。", file=sys.stderr)
         return 1
     print(f"操作日志完整：共 {m.AuditLog.select().count()} 条，哈希链校验通过。")
+    return 0
+
+
+def cmd_audit_acknowledge(args: argparse.Namespace, target: str) -> int:
+    # late import (start-up time): every run, the window's too, loads all command modules
+    from gridstation.core.station import audit
+
+    open_site(target)
+    count = audit.acknowledge_findings(None)
+    print(f"已确认 {count} 次篡改发现（已记入操作日志）。")
     return 0

@@ -136,7 +136,26 @@ class AuditTab(QWidget):
                        self.ui.fromDate.dateChanged, self.ui.toDate.dateChanged):
             signal.connect(lambda *_changed: self.model.reload())  # the signal's value is no fetch function
         self.ui.verifyButton.clicked.connect(self.verify)
-        button_keys((self.ui.verifyButton, "Ctrl+K"))
+        self.ui.acknowledgeButton.clicked.connect(lambda: self.acknowledge())  # clicked's bool is no answer to the question
+        button_keys((self.ui.verifyButton, "Ctrl+K"), (self.ui.acknowledgeButton, "Ctrl+Shift+K"))
+        self._offer_acknowledge()
+
+    def _offer_acknowledge(self) -> None:
+        """Only an administrator acknowledges findings, and only while there are any (audit.acknowledge_findings)."""
+        self.ui.acknowledgeButton.setVisible(accounts.allows(self.ctx.staff, accounts.ADMIN) and bool(audit.open_findings()))
+
+    def acknowledge(self, confirm: bool = True) -> None:
+        if confirm and QMessageBox.question(
+                self, "确认篡改发现", "确认已经查看并处理了这些篡改发现？\n确认会记入操作日志，之后校验不再报告它们。"
+        ) != QMessageBox.StandardButton.Yes:
+            return
+        try:
+            count = audit.acknowledge_findings(self.ctx.staff)
+        except DomainError as exc:
+            show_message(self.ui.messageLabel, "error", exc.message)
+            return
+        show_message(self.ui.messageLabel, "ok", f"已确认 {count} 次篡改发现（已记入操作日志）。")
+        self.refresh()
 
     def _fetch(self, offset: int, limit: int) -> list:
         q = audit.query_entries(self.ctx.staff, username=self.ui.userFilterEdit.text(),
@@ -155,13 +174,19 @@ class AuditTab(QWidget):
         self.ui.actionFilterCombo.setCurrentIndex(max(self.ui.actionFilterCombo.findData(current), 0))
         self.ui.actionFilterCombo.blockSignals(False)
         self.model.reload()
+        self._offer_acknowledge()
 
     def verify(self) -> None:
-        problem = audit.verify_chain(backup.backup_heads(self.ctx.target))
+        try:
+            problem = backup.verify_log(self.ctx.target)
+        except DomainError as exc:
+            show_message(self.ui.messageLabel, "error", exc.message)
+            return
         if problem is None:
             show_message(self.ui.messageLabel, "ok", "哈希链校验通过：操作日志没有被修改、删除或插入。")
         else:
             show_message(self.ui.messageLabel, "error", f"第 {problem.entry_id} 条：{problem.reason}。")
+        self._offer_acknowledge()
 
 
 class BackupTab(QWidget):

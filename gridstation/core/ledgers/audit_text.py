@@ -56,6 +56,9 @@ LABELS: dict[str, str] = {
     "rows": "行数", "created": "新增", "registered": "新登记居民", "updated": "更新", "existing": "已存在", "bad_rows": "有问题的行",
     "valid_only": "只导入无误的行", "full_id": "含完整证件号", "filter": "筛选条件",
     "files": "文件", "replaced_copy": "原数据库另存为", "residents": "居民", "intakes": "受理", "loans": "借用",
+    # the audit log's own findings, and the heads a restore replaced
+    "replaced_heads": "被替换的日志链头", "head": "链头文件记录的最新一条", "log_ends_at": "日志实际的最后一条",
+    "findings": "确认的发现",
     # list filters inside an export entry
     "service_id": "业务", "staff_id": "经办人", "resident_id": "居民", "date_from": "起始日期",
     "date_to": "截止日期", "text": "关键字", "asset_code": "资产编号",
@@ -76,7 +79,7 @@ MONEY_FEN = {"deposit_fen", "amount_recovered_fen", "amount_owed_fen"}
 ISO_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?")
 OBJECTS = {"intake": "受理", "resident": "居民", "staff": "人员", "loan": "借用单", "tool_kind": "工具种类",
            "tool_unit": "工具", "reservation": "预约", "service": "业务", "setting": "设置", "database": "数据库",
-           "report": "统计报表", "stock_take": "盘点", "demo": "演示数据",
+           "report": "统计报表", "stock_take": "盘点", "demo": "演示数据", "audit_log": "操作日志",
            "grid_event": "网格事件", "event_category": "事件类别", "event_partner": "协作单位",
            **KIND_NAMES, **EXPORT_NAMES}
 

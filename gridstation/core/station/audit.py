@@ -7,6 +7,15 @@ database (``gridstation.db.audit-head``), and for a server database in this PC's
 every backup holds the head the log had when it was copied. ``verify_chain`` checks that each of
 these heads is still in the log.
 
+Checking only at ``verify`` was not enough: the next ordinary save overwrote the head file with
+the new, shorter log's head, and the cut was gone for good. So every write first checks the head it
+is about to replace (``_check_head``): the entry the head names must still be in the log with the
+same hash. A head the log no longer holds, and no restore explains, becomes a 篡改发现 entry in the
+log itself, written in the same transaction as the save (so it is chained like any entry, and
+cutting it off is found the same way); ``verify_chain`` reports it until an administrator
+acknowledges it (``acknowledge_findings``, itself an entry). The save is not refused: the station
+keeps working, and the finding says what was lost and when it was noticed.
+
 What that cannot prove: someone who can also rewrite the head file (same folder, same rights) and
 every backup can still cut entries off unnoticed; on a server, only entries written or seen by this
 PC are anchored here; a head written just before a power cut may lag behind, so the last entries
@@ -25,10 +34,13 @@ from pathlib import Path
 from typing import Any
 
 from gridstation.core.rules import clock
-from gridstation.core.station.roles import HEAD, require
+from gridstation.core.rules.errors import DomainError
+from gridstation.core.station.roles import ADMIN, HEAD, require
 from gridstation.core.storage import db as dbmod
 from gridstation.core.storage import models as m
 from gridstation.core.storage import paths, postgres
+
+TAMPER_FOUND, TAMPER_ACKNOWLEDGED, RESTORED = "发现篡改", "确认篡改发现", "恢复"
 
 
 def _digest(row: dict[str, Any], prev_hash: str) -> str:
@@ -74,6 +86,13 @@ def record(
     if not dbmod.is_sqlite(database):
 
         postgres.lock_writes(database)
+    _check_head()
+    entry = _append(username, action, entity, entity_id, before, after)
+    dbmod.after_commit(_write_anchor)
+    return entry
+
+
+def _append(username: str, action: str, entity: str, entity_id: object, before: Any, after: Any) -> m.AuditLog:
     last = m.AuditLog.select(m.AuditLog.hash).order_by(m.AuditLog.id.desc()).first()
     prev_hash = last.hash if last else ""
     row = {
@@ -85,9 +104,70 @@ def record(
         "before": _json(before),
         "after": _json(after),
     }
-    entry = m.AuditLog.create(**row, prev_hash=prev_hash, hash=_digest(row, prev_hash))
-    dbmod.after_commit(_write_anchor)
-    return entry
+    return m.AuditLog.create(**row, prev_hash=prev_hash, hash=_digest(row, prev_hash))
+
+
+def _check_head() -> None:
+    """Before a write moves the head: the head kept outside must still be in the log, else a finding.
+
+    A head that lags behind the log is normal (a power cut before it was written; on a server,
+    other PCs' writes): only a head the log no longer holds is a finding. A restore rewinds the
+    log on purpose and names the heads it replaced (``replaced_heads``), so the head file it left
+    behind is not one; nor is a head already recorded as a finding (a second entry in the same
+    save, or a head file that could not be rewritten).
+    """
+    anchored = _anchored_head()
+    if anchored is None or _holds(anchored) or _explained(anchored):
+        return
+    last = m.AuditLog.select(m.AuditLog.id, m.AuditLog.hash).order_by(m.AuditLog.id.desc()).first()
+    _append("系统", TAMPER_FOUND, "audit_log", anchored.entry_id, before=None, after={
+        "head": head_record(anchored.entry_id, anchored.hash),
+        "log_ends_at": head_record(last.id, last.hash) if last else None,
+        "reason": f"{anchored.source}记录的最新一条已不在日志中或与之不符（最新的记录被删除或替换）"})
+
+
+def head_record(entry_id: int, digest: str) -> str:
+    """A head as the log's own entries name it (a restore's replaced heads, a finding)."""
+    return f"{entry_id}:{digest}"
+
+
+def _holds(head: Head) -> bool:
+    row = m.AuditLog.get_or_none(m.AuditLog.id == head.entry_id)
+    return row is not None and row.hash == head.hash
+
+
+def _explained(head: Head) -> bool:
+    wanted = head_record(head.entry_id, head.hash)
+    for row in m.AuditLog.select(m.AuditLog.action, m.AuditLog.after).where(
+            m.AuditLog.action.in_([RESTORED, TAMPER_FOUND])):
+        after = json.loads(row.after or "{}")
+        if wanted in after.get("replaced_heads", []) or after.get("head") == wanted:
+            return True
+    return False
+
+
+def open_findings() -> list[m.AuditLog]:
+    """篡改发现 entries no administrator has acknowledged yet, oldest first."""
+    acknowledged = m.AuditLog.select(m.AuditLog.id).where(
+        m.AuditLog.action == TAMPER_ACKNOWLEDGED).order_by(m.AuditLog.id.desc()).first()
+    since = acknowledged.id if acknowledged else 0
+    return list(m.AuditLog.select().where((m.AuditLog.action == TAMPER_FOUND) & (m.AuditLog.id > since))
+                .order_by(m.AuditLog.id))
+
+
+def acknowledge_findings(actor: m.Staff | None) -> int:
+    """An administrator has seen the findings (and dealt with them): verify stops reporting them.
+
+    The acknowledgement is an entry naming the findings it closes, so the log keeps both the
+    finding and who set it aside when.
+    """
+    require(actor, ADMIN)
+    with dbmod.write_transaction():
+        findings = open_findings()
+        if not findings:
+            raise DomainError("没有待确认的篡改发现。")
+        record(actor, TAMPER_ACKNOWLEDGED, "audit_log", findings[-1].id, after={"findings": [f.id for f in findings]})
+    return len(findings)
 
 
 @dataclass(frozen=True)
@@ -143,8 +223,14 @@ def reset_anchor() -> None:
     _write_anchor()
 
 
-def _anchored_head() -> Head | None:
-    path = anchor_path(dbmod.current_target())
+def anchored_record(target: str) -> str | None:
+    """The head file of ``target`` as a ``head_record`` (a restore names the heads it replaces)."""
+    head = _anchored_head(target)
+    return head_record(head.entry_id, head.hash) if head else None
+
+
+def _anchored_head(target: str = "") -> Head | None:
+    path = anchor_path(target or dbmod.current_target())
     try:
         entry_id, digest = path.read_text(encoding="ascii").split()
         return Head(int(entry_id), digest, "链头文件")
@@ -160,23 +246,39 @@ class ChainProblem:
     reason: str
 
 
-def verify_chain(heads: Iterable[Head] = ()) -> ChainProblem | None:
-    """The first entry whose hash or link is wrong (edited, removed or inserted), or a head kept
-    outside the table (the head file, and ``heads`` from backups) that the log no longer holds."""
+def first_break(rows: Iterable[dict[str, Any]]) -> ChainProblem | None:
+    """The first of ``rows`` (the log in id order, as dicts) whose hash or link is wrong.
+
+    The rows may come from the open database or straight from a backup file (a restore checks the
+    chain before the file replaces anything): ``at`` is hashed as the text SQLite keeps.
+    """
     prev_hash = ""
-    query = m.AuditLog.select().order_by(m.AuditLog.id).dicts().iterator()
-    for row in query:
+    for row in rows:
         if row["prev_hash"] != prev_hash:
             return ChainProblem(row["id"], "与上一条记录的链接不符（前面的记录被删除或插入）")
         if _digest(row, prev_hash) != row["hash"]:
             return ChainProblem(row["id"], "内容与校验值不符（记录被修改）")
         prev_hash = row["hash"]
+    return None
+
+
+def verify_chain(heads: Iterable[Head] = ()) -> ChainProblem | None:
+    """The first entry whose hash or link is wrong (edited, removed or inserted), or a head kept
+    outside the table (the head file, and ``heads`` from backups) that the log no longer holds."""
+    broken = first_break(m.AuditLog.select().order_by(m.AuditLog.id).dicts().iterator())
+    if broken is not None:
+        return broken
     anchored = _anchored_head()
     for head in [*([anchored] if anchored else []), *heads]:
-        row = m.AuditLog.get_or_none(m.AuditLog.id == head.entry_id)
-        if row is None or row.hash != head.hash:
+        if not _holds(head):
             return ChainProblem(head.entry_id, f"{head.source}记录的最新一条已不在日志中或与之不符"
                                                "（最新的记录被删除或替换）")
+    findings = open_findings()
+    if findings:
+        first = findings[0]
+        return ChainProblem(first.id, f"{first.at:%Y-%m-%d %H:%M} 保存时发现："
+                                      f"{json.loads(first.after)['reason']}；共 {len(findings)} 次发现，"
+                                      "管理员确认（gridstation audit acknowledge）之前一直报告")
     return None
 
 

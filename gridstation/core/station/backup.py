@@ -15,19 +15,22 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import peewee
+
 from gridstation.core.rules import clock
 from gridstation.core.rules.errors import DatabaseProblem, DomainError
-from gridstation.core.station import accounts, audit
+from gridstation.core.station import accounts, audit, schema
 from gridstation.core.storage import db as dbmod
 from gridstation.core.storage import models as m
 from gridstation.core.storage import settings
-from gridstation.core.storage.output_files import staged
+from gridstation.core.storage.output_files import discard, partial_path, remove_stale_partials
 
 KEEP_DAILY, KEEP_MONTHLY = 30, 12
 KEEP_LABELLED_DAYS = 90
@@ -36,7 +39,7 @@ CORE_TABLES = ("schema_version", "staff", "resident", "intake")
 # gridstation-YYYYMMDD-HHMMSS[-label][-n].db; n numbers two copies made within one second
 _NAME = re.compile(r"gridstation-(\d{8})-(\d{6})(?:-([a-z][a-z-]*?))?(?:-\d+)?\.db")
 STALE_AFTER = dt.timedelta(hours=24)
-BACKED_UP, FAILED, RESTORED = "备份", "备份失败", "恢复"
+BACKED_UP, FAILED, RESTORED = "备份", "备份失败", audit.RESTORED
 
 
 @dataclass(frozen=True)
@@ -73,6 +76,43 @@ def verify_file(path: Path) -> dict[str, int]:
     missing = [t for t in CORE_TABLES if t not in counts]
     if missing:
         raise DomainError(f"文件 {path.name} 不是网格服务站数据库（缺少数据表 {missing[0]}）。")
+    return counts
+
+
+def check_restorable(path: Path) -> dict[str, int]:
+    """Everything a restore relies on, checked in the file itself before anything is replaced.
+
+    A restore used to swap the file in first and let the opening find out: a backup of a newer
+    program (schema 99) or one without the audit log or the grid events replaced the live station
+    and left it unusable. Now the backup must be sound (integrity_check), a station of a version
+    this program knows (not newer), hold every table that version has, have no broken references,
+    and an audit chain that verifies; else a Chinese refusal and the live station is not touched.
+    Returns the row counts.
+    """
+    counts = verify_file(path)
+    refuse = f"备份文件 {path.name} 不能用来恢复："
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            version = conn.execute("SELECT MAX(version) FROM schema_version").fetchone()[0] or 0
+            if version > schema.LATEST:
+                raise DomainError(f"{refuse}它来自较新版本的程序（数据库版本 {version}，本程序支持到 "
+                                  f"{schema.LATEST}），请先升级网格服务站程序。")
+            missing = sorted(schema.tables_at(version) - set(counts)) if version >= 1 else ["schema_version"]
+            if missing:
+                raise DomainError(f"{refuse}文件不完整（缺少数据表 {missing[0]}）。")
+            bad = conn.execute("PRAGMA foreign_key_check").fetchall()
+            if bad:
+                raise DomainError(f"{refuse}有 {len(bad)} 条关联不完整的记录（首条：表 {bad[0][0]}）。")
+            conn.row_factory = sqlite3.Row
+            log = conn.execute("SELECT * FROM audit_log ORDER BY id") if "audit_log" in counts else []  # none before version 2
+            broken = audit.first_break(dict(row) for row in log)
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise DomainError(f"{refuse}{exc}。") from None
+    if broken is not None:
+        raise DomainError(f"{refuse}其中的操作日志第 {broken.entry_id} 条{broken.reason}。")
     return counts
 
 
@@ -114,58 +154,92 @@ def _unwritable(folder: Path, exc: Exception) -> DomainError:
                        "请检查 U 盘是否写保护、磁盘是否已满或文件夹权限。")
 
 
-def _new_name(target_dir: Path, label: str) -> Path:
+def _new_name(target_dir: Path, label: str, taken: set[str] = frozenset()) -> Path:
+    """The first free name of this second: no file has it, and no audited backup was given it.
+
+    A backup takes its real name only once it is complete, so two backups started in the same
+    second (two windows, a script and a window) both saw the name free and the second overwrote
+    the first: twenty audited backups, ten files. ``taken`` are the names the audit log has
+    already handed out (``_audited_names``), read in the write transaction that records the new
+    one, so the windows of a station are served one after another.
+    """
     stamp = clock.now().strftime("%Y%m%d-%H%M%S")
     name = f"gridstation-{stamp}{('-' + label) if label else ''}.db"
     target = target_dir / name
     n = 1
-    while target.exists():
+    while target.exists() or target.name in taken:
         n += 1
         target = target_dir / name.replace(".db", f"-{n}.db")
     return target
 
 
-def backup_sqlite(source: str, target_dir: Path, *, label: str = "",
-                  before_publish: Callable[[Path, dict[str, int]], None] | None = None) -> BackupResult:
-    """Copy a live database consistently (other windows may keep writing) and check the copy.
+def _audited_names(label: str) -> set[str]:
+    """The file names the audit log gave to backups of this second (see ``_new_name``)."""
+    prefix = f"gridstation-{clock.now():%Y%m%d-%H%M%S}{('-' + label) if label else ''}"
+    rows = m.AuditLog.select(m.AuditLog.entity_id).where(
+        (m.AuditLog.action == BACKED_UP) & m.AuditLog.entity_id.startswith(prefix))
+    return {row.entity_id for row in rows}
+
+
+def _copy(source: str, partial: Path, target_dir: Path) -> dict[str, int]:
+    """Copy the live database into ``partial`` in one read snapshot; the row counts of that snapshot.
 
     The row counts the copy is checked against are read in the same read transaction the copy is
     taken from, so saves other windows commit meanwhile do not make a sound copy look wrong.
-    The copy is written under a hidden name; ``before_publish(path, rows)`` (the audit entry) runs
-    before it takes its real name, and if that fails no backup is left behind.
+    """
+    src = sqlite3.connect(source, timeout=15)
+    try:
+        src.execute("BEGIN")  # one read snapshot for the counts and the copy
+        expected = row_counts(src)
+        try:
+            dst = sqlite3.connect(partial)
+        except sqlite3.Error as exc:
+            raise _unwritable(target_dir, exc) from None
+        try:
+            src.backup(dst)
+            # A backup is a single self-contained file: no -wal/-shm beside it on a USB drive.
+            dst.execute("PRAGMA journal_mode=DELETE")
+        finally:
+            dst.close()
+    except sqlite3.OperationalError as exc:
+        if "unable to open" in str(exc) or "readonly" in str(exc) or "disk" in str(exc):
+            raise _unwritable(target_dir, exc) from None
+        raise DatabaseProblem(f"备份失败：{exc}") from None
+    except sqlite3.DatabaseError as exc:
+        raise DatabaseProblem(f"备份失败：{exc}") from None
+    finally:
+        src.close()
+    return expected
+
+
+def backup_sqlite(source: str, target_dir: Path, *, label: str = "",
+                  before_publish: Callable[[Path, dict[str, int]], Path] | None = None) -> BackupResult:
+    """Copy a live database consistently (other windows may keep writing) and check the copy.
+
+    The copy is written under a hidden name (``output_files.partial_path``); ``before_publish(name,
+    rows)`` (the audit entry) runs before it takes its real name and returns the name it recorded,
+    and if it fails no backup is left behind. Partial files that killed backups and restores left
+    in this folder and beside the database are removed first.
     """
     if dbmod.is_url(source):
         raise DomainError("PostgreSQL 数据库请使用服务器的 pg_dump 备份。")
     _usable_folder(target_dir)
+    for folder in {target_dir, Path(source).resolve().parent, default_backup_dir(source)}:
+        remove_stale_partials(folder)
     target = _new_name(target_dir, label)
-    with staged(target) as partial:
-        src = sqlite3.connect(source, timeout=15)
-        try:
-            src.execute("BEGIN")  # one read snapshot for the counts and the copy
-            expected = row_counts(src)
-            try:
-                dst = sqlite3.connect(partial)
-            except sqlite3.Error as exc:
-                raise _unwritable(target_dir, exc) from None
-            try:
-                src.backup(dst)
-                # A backup is a single self-contained file: no -wal/-shm beside it on a USB drive.
-                dst.execute("PRAGMA journal_mode=DELETE")
-            finally:
-                dst.close()
-        except sqlite3.OperationalError as exc:
-            if "unable to open" in str(exc) or "readonly" in str(exc) or "disk" in str(exc):
-                raise _unwritable(target_dir, exc) from None
-            raise DatabaseProblem(f"备份失败：{exc}") from None
-        except sqlite3.DatabaseError as exc:
-            raise DatabaseProblem(f"备份失败：{exc}") from None
-        finally:
-            src.close()
+    partial = partial_path(target)
+    try:
+        expected = _copy(source, partial, target_dir)
         got = verify_file(partial)
         if got != expected:
             raise DatabaseProblem("备份校验失败：备份文件的记录数与数据库不一致，备份已删除，请重试。")
         if before_publish is not None:
-            before_publish(target, got)
+            target = before_publish(target, got)
+        os.replace(partial, target)
+    except OSError as exc:  # a medium that refused the copy halfway (write-protected, full, pulled out)
+        raise _unwritable(target_dir, exc) from None
+    finally:
+        discard(partial)
     return BackupResult(target, got)
 
 
@@ -202,20 +276,37 @@ def prune(target_dir: Path, today: dt.date | None = None) -> list[Path]:
     return removed
 
 
+def refuse_damaged() -> None:
+    """DatabaseProblem when the open SQLite database has damaged pages (a failing disk, a bad copy).
+
+    SQLite reads only the pages a query touches, so a damaged table elsewhere can sit unnoticed:
+    ``audit verify`` said 「完整」 on such a file, and ``check`` stopped at the first unreadable page
+    with a program fault. Both ask here first and refuse in Chinese, pointing at the restore.
+    """
+    database = dbmod.current()
+    if not dbmod.is_sqlite(database):
+        return
+    try:
+        status = database.execute_sql("PRAGMA integrity_check").fetchone()[0]
+    except (sqlite3.DatabaseError, peewee.DatabaseError) as exc:
+        status = str(exc)
+    if status != "ok":
+        raise DatabaseProblem(f"数据库文件已损坏（{status.splitlines()[0]}）：{database.database}。"
+                              "请从备份恢复（gridstation restore），不要在它上面继续使用。")
+
+
 def integrity_problems() -> list[str]:
-    """Integrity and foreign-key problems of the open database, as Chinese lines (empty when sound)."""
+    """Foreign-key problems of the open database, as Chinese lines (empty when sound); damaged pages
+    are refused first (``refuse_damaged``), since nothing read from them can be trusted."""
     database = dbmod.current()
     if not dbmod.is_sqlite(database):
         database.execute_sql("SELECT 1")
         return []
-    problems = []
-    status = database.execute_sql("PRAGMA integrity_check").fetchone()[0]
-    if status != "ok":
-        problems.append(f"数据库完整性检查失败：{status}")
+    refuse_damaged()
     bad = database.execute_sql("PRAGMA foreign_key_check").fetchall()
     if bad:
-        problems.append(f"发现 {len(bad)} 条外键错误（首条：表 {bad[0][0]} 第 {bad[0][1]} 行）")
-    return problems
+        return [f"发现 {len(bad)} 条外键错误（首条：表 {bad[0][0]} 第 {bad[0][1]} 行）"]
+    return []
 
 
 def backup_dir_for(target: str) -> Path:
@@ -234,9 +325,11 @@ def backup_site(actor: m.Staff | None, target: str, to_dir: Path | None = None, 
     folder = to_dir or backup_dir_for(target)
     accounts.require(actor, accounts.CLERK if folder == backup_dir_for(target) else accounts.ADMIN)
 
-    def _audit(path: Path, rows: dict[str, int]) -> None:
+    def _audit(path: Path, rows: dict[str, int]) -> Path:
         with dbmod.write_transaction():
+            path = _new_name(path.parent, label, _audited_names(label))
             audit.record(actor, BACKED_UP, "database", path.name, after={"rows": sum(rows.values())})
+        return path
 
     try:
         result = backup_sqlite(target, folder, label=label, before_publish=_audit)
@@ -296,10 +389,10 @@ def has_backup_today(folder: Path, today: dt.date | None = None) -> bool:
 
 
 def newest_good_backup(folder: Path) -> Path | None:
-    """The most recent backup that passes the checks (used when the database will not open)."""
+    """The most recent backup a restore accepts (used when the database will not open)."""
     for candidate in sorted(folder.glob("gridstation-*.db"), reverse=True):
         try:
-            verify_file(candidate)
+            check_restorable(candidate)
         except DomainError:
             continue
         return candidate
@@ -334,3 +427,10 @@ def backup_heads(target: str) -> list[audit.Head]:
             if row:
                 heads.append(audit.Head(row[0], row[1], f"备份 {path.name}"))
     return heads
+
+
+def verify_log(target: str) -> audit.ChainProblem | None:
+    """What 校验 and ``audit verify`` report: damaged pages are refused (DatabaseProblem) before the
+    chain and every head kept outside it (the head file, the backups) are checked."""
+    refuse_damaged()
+    return audit.verify_chain(backup_heads(target))

@@ -178,6 +178,7 @@ def migrate_to_server(source: Path, target: str, progress: Progress | None = Non
         source_conn.close()
     for model in models:  # planner statistics now, not when autovacuum gets round to a table
         database.execute_sql(f'ANALYZE "{model._meta.table_name}"')
+    audit.reset_anchor()  # a new log on the server: a head kept for an earlier database at this address is not its head
     return checks
 
 

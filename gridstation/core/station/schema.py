@@ -18,9 +18,7 @@ from playhouse.migrate import SchemaMigrator, migrate
 
 from gridstation.core.rules import clock
 from gridstation.core.rules.errors import DatabaseProblem
-from gridstation.core.station import catalog
-from gridstation.core.station.upgrade_v5 import upgrade_to_5
-from gridstation.core.station.upgrade_v6 import upgrade_to_6
+from gridstation.core.station import catalog, upgrade_v5, upgrade_v6
 from gridstation.core.storage import db as dbmod
 from gridstation.core.storage import models as m
 from gridstation.core.storage import paths
@@ -100,9 +98,17 @@ def _upgrade_to_4(database: peewee.Database) -> None:
 
 
 UPGRADES: dict[int, Callable[[peewee.Database], None]] = {
-    2: _upgrade_to_2, 3: _upgrade_to_3, 4: _upgrade_to_4, 5: upgrade_to_5, 6: upgrade_to_6,
+    2: _upgrade_to_2, 3: _upgrade_to_3, 4: _upgrade_to_4, 5: upgrade_v5.upgrade_to_5, 6: upgrade_v6.upgrade_to_6,
 }
 LATEST = max(UPGRADES)
+
+
+def tables_at(version: int) -> set[str]:
+    """The tables a database of ``version`` holds: a file missing one (the audit log, the grid events)
+    is not a whole station, and a restore of it left the station unusable."""
+    added = {1: [t._meta.table_name for t in V1_MODELS], 2: [t._meta.table_name for t in V2_MODELS],
+             3: [_ToolPhotoV3._meta.table_name], 5: upgrade_v5.TABLE_NAMES, 6: upgrade_v6.TABLE_NAMES}
+    return {name for step, names in added.items() if step <= version for name in names}
 
 
 def stored_version() -> int:

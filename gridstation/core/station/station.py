@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import json
 import os
 import shutil
 import sqlite3
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +18,9 @@ from gridstation.core.station import accounts, audit, backup, catalog, schema
 from gridstation.core.storage import db as dbmod
 from gridstation.core.storage import models as m
 from gridstation.core.storage import paths, settings
+from gridstation.core.storage.output_files import discard, partial_path, this_process
+
+RESTORE_WAITS_S = 15  # for another window's save to end before a restore gives up, as a save waits for another
 
 
 @dataclass(frozen=True)
@@ -219,40 +224,143 @@ def choose_database(actor: m.Staff | None, target: str) -> str:
 
 
 def restore_file(actor: m.Staff | None, target: str, source: Path) -> Path | None:
-    """Replace the database with a verified backup (administrator); the replaced one is kept first.
+    """Replace the database with a checked backup (administrator); the replaced one is kept first.
 
     Returns the safety copy of the replaced database (None when there was none or it was unreadable,
-    in which case the damaged file is moved aside, never deleted). The audit chain's head anchor is
-    reset to the restored log, since its newer entries are deliberately gone (the restore entry
-    itself says so).
+    in which case the damaged file is moved aside, never deleted).
+
+    Nothing is replaced before the backup is checked whole (``backup.check_restorable``). The copy
+    is then prepared beside the database under a hidden name — upgraded to this program's schema
+    and given its 恢复 entry — while the restore holds the live station for itself
+    (``_live_station_taken``): other windows' saves wait, the before-restore copy holds every save
+    made until then, and the old file is marked so that no later save goes into it
+    (``db.write_transaction`` refuses them). Only then does the prepared file take the database's
+    name, so a window that opens it sees a whole station with its 恢复 entry already in it.
     """
     accounts.require(actor, accounts.ADMIN)
     if dbmod.is_url(target):
         raise DomainError("PostgreSQL 数据库请使用服务器的 pg_restore 恢复。")
     source = Path(source)
-    backup.verify_file(source)
+    backup.check_restorable(source)
     target_path = Path(target)
-    kept: Path | None = None
     dbmod.close_database()
-    if target_path.exists():
-        try:
-            if m.SchemaVersion._meta.table_name in backup.tables_of(target_path):
-                kept = backup.backup_sqlite(target, backup.default_backup_dir(target), label="before-restore").path
-        except (sqlite3.Error, DomainError):
-            kept = None  # unreadable, or no usable backup folder: the file itself is moved aside below
-    if target_path.exists() and kept is None:
-        kept = target_path.with_name(f"{target_path.name}.damaged-{clock.now():%Y%m%d-%H%M%S}")
-        for suffix in ("", "-wal", "-shm"):  # the journal may hold committed saves: it goes along
-            if Path(f"{target_path}{suffix}").exists():
-                shutil.move(f"{target_path}{suffix}", f"{kept}{suffix}")
     target_path.parent.mkdir(parents=True, exist_ok=True)  # a new PC has no data folder yet
-    staging = target_path.with_name(target_path.name + ".restoring")
-    shutil.copyfile(source, staging)
-    for suffix in ("-wal", "-shm"):
-        Path(str(target_path) + suffix).unlink(missing_ok=True)
-    os.replace(staging, target_path)
+    staging = partial_path(target_path)
+    try:
+        shutil.copyfile(source, staging)
+        _unmark(staging)
+        with _live_station_taken(target_path) as (kept, replaced_heads):
+            open_site(str(staging))
+            with dbmod.write_transaction():
+                audit.record(actor, backup.RESTORED, "database", source.name,
+                             after={"replaced_copy": kept.name if kept else "", "replaced_heads": replaced_heads})
+            dbmod.close_database()
+        try:
+            for suffix in ("-wal", "-shm"):  # the old file's journal must not be read as the new one's
+                Path(f"{target_path}{suffix}").unlink(missing_ok=True)
+            os.replace(staging, target_path)
+        except OSError as exc:  # Windows: another window still has the file open
+            _unmark(target_path)
+            raise DomainError(f"恢复没有完成：数据库文件正被其他窗口或程序打开，不能替换（{exc.strerror or exc}）。"
+                              "数据库保持原样；请关闭其他窗口后再恢复。") from None
+        audit.move_anchor(str(staging), target)
+    finally:
+        dbmod.close_database()
+        discard(staging)
+        discard(audit.anchor_path(str(staging)))
     open_site(target)
-    audit.reset_anchor()
-    with dbmod.write_transaction():
-        audit.record(actor, backup.RESTORED, "database", source.name, after={"replaced_copy": kept.name if kept else ""})
     return kept
+
+
+@contextlib.contextmanager
+def _live_station_taken(target_path: Path) -> Iterator[tuple[Path | None, list[str]]]:
+    """Hold the live database's write lock while the restore prepares its file; yield the safety copy
+    and the audit heads the restore replaces (so the next save does not take them for a cut log).
+
+    On leaving without an error the old file is marked as replaced (see ``db.write_transaction``),
+    in the transaction that held the lock; on an error it is left exactly as it was. An unreadable
+    file cannot be locked or copied: it is moved aside with its journal, never deleted.
+    """
+    target = str(target_path)
+    conn = None
+    try:
+        readable = target_path.exists() and m.SchemaVersion._meta.table_name in backup.tables_of(target_path)
+    except sqlite3.Error:
+        readable = False
+    if readable:
+        conn = sqlite3.connect(target, timeout=RESTORE_WAITS_S, isolation_level=None)
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            # Two restores at once: the second got the lock of the file the first has just replaced.
+            replaced = conn.execute("SELECT 1 FROM setting WHERE key = ?", (dbmod.REPLACED_BY_RESTORE,)).fetchone()
+        except sqlite3.OperationalError:
+            conn.close()
+            raise DomainError("另一个窗口或程序正在保存数据，恢复没有开始，数据库保持原样。"
+                              "请等它完成（或关闭其他窗口）后再恢复。") from None
+        if replaced:
+            conn.close()
+            raise DomainError("另一个窗口刚刚完成了一次恢复，这次恢复没有开始。请核对当前数据后再决定是否恢复。")
+    kept = None
+    try:
+        if conn is not None:
+            try:
+                kept = backup.backup_sqlite(target, backup.default_backup_dir(target), label="before-restore").path
+            except DomainError:
+                pass  # no usable backup folder: the file is moved aside instead, as an unreadable one
+        if kept is None:
+            aside = _aside_name(target_path)
+            yield aside, []
+            if conn is not None:  # readable, but no copy could be made: moved aside, so marked too
+                _mark(conn)
+                conn.close()  # a file cannot be moved while it is open (Windows)
+                conn = None
+            _move_aside(target_path, aside)
+            return
+        heads = [audit.head_record(*row) for row in conn.execute(
+            "SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1")]
+        anchored = audit.anchored_record(target)
+        yield kept, sorted({*heads, *([anchored] if anchored else [])})
+        _mark(conn)
+    finally:
+        if conn is not None:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            conn.close()
+
+
+def _mark(conn: sqlite3.Connection) -> None:
+    """Mark the old file as replaced (``db.REPLACED_BY_RESTORE``, naming this process) and commit,
+    which ends the restore's hold: from here on every window's save into it is refused."""
+    conn.execute("INSERT OR REPLACE INTO setting (key, value) VALUES (?, ?)", (dbmod.REPLACED_BY_RESTORE, json.dumps(
+        {"by": this_process(), "at": f"{clock.now():%Y-%m-%d %H:%M:%S}"})))
+    conn.execute("COMMIT")
+    # The mark into the file itself: the journal is deleted before the swap, and a window opening
+    # the old file in that instant must still find it.
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+def _unmark(target_path: Path) -> None:
+    """Take a restore's mark off: the swap failed, so the old file stays the station's; or the file
+    to restore is a copy of a marked one (a file moved aside), which must not refuse every save."""
+    with contextlib.suppress(sqlite3.Error):
+        conn = sqlite3.connect(target_path, timeout=RESTORE_WAITS_S)
+        try:
+            conn.execute("DELETE FROM setting WHERE key = ?", (dbmod.REPLACED_BY_RESTORE,))
+            conn.commit()
+        finally:
+            conn.close()
+
+
+def _aside_name(target_path: Path) -> Path | None:
+    return target_path.with_name(f"{target_path.name}.damaged-{clock.now():%Y%m%d-%H%M%S}") \
+        if target_path.exists() else None
+
+
+def _move_aside(target_path: Path, kept: Path | None) -> None:
+    """A database file that cannot be read is kept under another name with its journal (which may hold
+    committed saves), never deleted."""
+    if kept is None:
+        return
+    for suffix in ("", "-wal", "-shm"):
+        if Path(f"{target_path}{suffix}").exists():
+            shutil.move(f"{target_path}{suffix}", f"{kept}{suffix}")

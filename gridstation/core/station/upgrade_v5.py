@@ -77,6 +77,8 @@ class _Rectification(Frozen):
 
 _TABLES = [_IntakeMaterials, _Rating, _RatingVisit, _Rectification]
 
+TABLE_NAMES = [table._meta.table_name for table in _TABLES]  # what a version-5 database must hold
+
 
 def upgrade_to_5(database: pw.Database) -> None:
     """Add the column (unless step 2 already made the table with it), seed the built-ins' lists, add the tables."""

@@ -126,6 +126,8 @@ class _MediationSession(_Frozen):
 _TABLES: list[type[pw.Model]] = [_EventCategory, _EventPartner, _GridEvent, _EventStep, _EventPhoto,
                                  _EventParty, _MediationSession]
 
+TABLE_NAMES = [table._meta.table_name for table in _TABLES]  # what a version-6 database must hold
+
 
 def upgrade_to_6(database: pw.Database) -> None:
     """Create the grid-event tables (empty: the station's lists start as the built-in ones)."""

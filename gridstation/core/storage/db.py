@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import json
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator
@@ -13,6 +14,7 @@ import peewee
 
 from gridstation.core.rules.errors import DatabaseProblem, DomainError
 from gridstation.core.storage import postgres
+from gridstation.core.storage.output_files import ended_here
 
 database_proxy = peewee.DatabaseProxy()
 _opened = {"target": ""}  # what open_database was given: a path or a URL (the proxy knows neither)
@@ -177,13 +179,62 @@ def write_transaction() -> Iterator[None]:
         after_commit(action)  # still inside someone's plain atomic(): not committed yet, so dropped
 
 
+REPLACED_BY_RESTORE = "replaced_by_restore"  # a setting only a file a restore replaced holds
+REPLACED_MESSAGE = ("数据库刚被另一个窗口从备份恢复，刚才的操作没有保存。请核对数据后重新操作"
+                    "（再次操作时使用恢复后的数据）。")
+
+
+class _ReplacedFile(Exception):
+    """This connection's file was replaced by a restore: nothing written to it would be kept."""
+
+
+def _refuse_replaced_file(db: peewee.SqliteDatabase) -> None:
+    """Under the write lock: refuse a write into a file a restore has replaced.
+
+    Another window keeps its connection to the old file after a restore swapped the new one in: its
+    saves went into a file nobody would open again, each told "saved" (4 000 events written during
+    a restore, 3 468 of them nowhere). The restore marks the old file (``REPLACED_BY_RESTORE``,
+    committed under the same write lock, after its before-restore copy, naming the restoring
+    process) just before the swap; a write finding the mark is refused, and the connection is
+    closed so the next one opens the restored file. One indexed read per write, far below the cost
+    of the commit itself. A mark left by a restore killed before its swap is taken off
+    (``_restore_died``): the marked file is then still the station's.
+    """
+    row = db.execute_sql("SELECT value FROM setting WHERE key = ?", (REPLACED_BY_RESTORE,)).fetchone()
+    if row is None:
+        return
+    if not _restore_died(db.database, row[0]):
+        raise _ReplacedFile
+    db.execute_sql("DELETE FROM setting WHERE key = ?", (REPLACED_BY_RESTORE,))
+
+
+def _restore_died(path: str, mark: str) -> bool:
+    """The mark's restore ended without its swap: its process (of this PC) is gone, and the file at
+    the database's path is still the marked one (after a swap it holds the restored file, unmarked)."""
+    try:
+        if not ended_here(json.loads(mark).get("by", "")):
+            return False
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            there = conn.execute("SELECT value FROM setting WHERE key = ?", (REPLACED_BY_RESTORE,)).fetchone()
+        finally:
+            conn.close()
+    except (ValueError, AttributeError, sqlite3.Error):
+        return False
+    return there is not None and there[0] == mark
+
+
 @contextlib.contextmanager
 def _write_transaction() -> Iterator[None]:
     db = current()
     if isinstance(db, peewee.SqliteDatabase):
         try:
             with db.atomic("IMMEDIATE"):
+                _refuse_replaced_file(db)
                 yield
+        except _ReplacedFile:
+            db.close()
+            raise DatabaseProblem(REPLACED_MESSAGE) from None
         except peewee.OperationalError as exc:
             # A file that turned read-only, a full disk, a lock held past the busy timeout: the
             # save is undone as a whole and the window says why instead of showing a traceback.

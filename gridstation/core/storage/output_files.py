@@ -1,16 +1,58 @@
-"""Writing an output file so that it exists only if its audit entry does."""
+"""Writing an output file so that it exists only if its audit entry does; clearing what a killed writer left."""
 
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import datetime as dt
 import errno
 import os
+import re
+import socket
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+from gridstation.core.rules import clock
 from gridstation.core.rules.errors import DomainError
 
 _PARTIAL = ".partial-"
+# .{stem}.partial-{host}-{pid}{suffix}, and what SQLite (its journal) or a restore (the audit head) keep beside it
+_PARTIAL_NAME = re.compile(r"\.(?P<stem>.+)\.partial-(?P<host>[A-Za-z0-9]*)-(?P<pid>\d+)"
+                           r"(?P<suffix>\.[^.-]+)?(?P<journal>-journal|-wal|-shm|\.audit-head)?")
+STALE_ELSEWHERE = dt.timedelta(hours=24)
+
+
+def _host() -> str:
+    """This PC, as a partial file's name says it: a backup folder may be a share several PCs write to."""
+    return re.sub(r"[^A-Za-z0-9]", "", socket.gethostname())[:30]
+
+
+def this_process() -> str:
+    """This PC and process as ``host-pid``: who left a partial file or a restore's mark."""
+    return f"{_host()}-{os.getpid()}"
+
+
+def partial_path(path: Path) -> Path:
+    """The hidden name ``path`` is written under until it is complete: it names this PC and process,
+    so a later run can tell a partial file of a process that died from one still being written.
+    The name keeps the suffix so writers that look at it (openpyxl, ReportLab) behave the same."""
+    return path.with_name(f".{path.stem}{_PARTIAL}{this_process()}{path.suffix}")
+
+
+def ended_here(owner: str) -> bool:
+    """Whether ``owner`` (``this_process()`` of some run) was a process of this PC that no longer
+    runs; a process of another PC cannot be asked about, so it is never taken for ended."""
+    host, _, pid = owner.rpartition("-")
+    return host == _host() and pid.isdigit() and not _process_alive(int(pid))
+
+
+def discard(partial: Path) -> None:
+    """Remove a partial file if the medium lets us. On a read-only medium (a write-protected USB stick)
+    even removing a file that was never created fails; that must not hide the refusal that got us
+    here, and a partial file that could not be removed is cleared by the next run."""
+    with contextlib.suppress(OSError):
+        partial.unlink(missing_ok=True)
 
 
 @contextlib.contextmanager
@@ -20,14 +62,62 @@ def staged(path: Path) -> Iterator[Path]:
 
     Callers write the file and record its audit entry inside the block: a refused audit entry
     (read-only database, lock timeout) then leaves no unaudited PDF, Excel file or backup behind.
-    The name keeps the suffix so writers that look at it (openpyxl, ReportLab) behave the same.
     """
-    partial = path.with_name(f".{path.stem}{_PARTIAL}{os.getpid()}{path.suffix}")
+    partial = partial_path(path)
     try:
         yield partial
         os.replace(partial, path)
     finally:
-        partial.unlink(missing_ok=True)
+        discard(partial)
+
+
+def _process_alive(pid: int) -> bool:
+    if sys.platform == "win32":
+        # os.kill(pid, 0) would terminate the process on Windows: ask for its exit code instead.
+        kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
+        handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
+        if not handle:
+            return kernel32.GetLastError() == 5  # access denied: it exists
+        try:
+            code = ctypes.c_ulong()
+            return bool(kernel32.GetExitCodeProcess(handle, ctypes.byref(code))) and code.value == 259
+        finally:
+            kernel32.CloseHandle(handle)
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_stale_partials(folder: Path) -> list[Path]:
+    """Remove the partial files in ``folder`` whose writer is gone, and return them.
+
+    A backup or restore killed mid-way (power cut, task manager, SIGKILL) leaves its hidden partial
+    file, as large as the database: twenty kills left 1.7 GB nobody saw. A file of this PC is stale
+    when its process no longer runs (a recycled process id keeps it one more round); a file of
+    another PC sharing the folder cannot be asked about, so it is stale after a day, far longer than
+    any backup takes.
+    """
+    removed = []
+    limit = (clock.now() - STALE_ELSEWHERE).timestamp()
+    for path in folder.glob(".*.partial-*") if folder.is_dir() else []:
+        match = _PARTIAL_NAME.fullmatch(path.name)
+        if match is None:
+            continue
+        try:
+            if match["host"] == _host():
+                if not ended_here(f"{match['host']}-{match['pid']}"):
+                    continue
+            elif path.stat().st_mtime > limit:
+                continue
+            path.unlink()
+        except OSError:
+            continue  # gone meanwhile, or the medium refuses: the next run tries again
+        removed.append(path)
+    return removed
 
 
 def write_problem(out: Path, exc: OSError) -> DomainError:
@@ -35,9 +125,9 @@ def write_problem(out: Path, exc: OSError) -> DomainError:
     a folder that is gone (an unplugged USB stick), no rights, the file open in another program, a
     full or read-only disk — a sentence for staff, never a program fault. A writer handed
     ``staged``'s hidden file names the file the user chose."""
-    stem, marker, rest = out.name.removeprefix(".").rpartition(_PARTIAL)
-    if marker and out.name.startswith(".") and rest.split(".")[0].isdigit():
-        out = out.with_name(stem + rest[len(rest.split(".")[0]):])
+    match = _PARTIAL_NAME.fullmatch(out.name)
+    if match and not match["journal"]:
+        out = out.with_name(match["stem"] + (match["suffix"] or ""))
     if isinstance(exc, FileNotFoundError | NotADirectoryError):
         return DomainError(f"无法写入文件 {out}：文件夹 {out.parent} 不存在。")
     if isinstance(exc, PermissionError):

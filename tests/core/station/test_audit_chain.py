@@ -1,5 +1,6 @@
 """Cutting the newest entries off the audit log is found (issue 12 item 14): the chain's head is
-kept beside the database and in every backup; restores and ordinary work raise no false alarm."""
+kept beside the database and in every backup; restores and ordinary work raise no false alarm.
+The next save does not hide the cut (issue 22 item 2): it records a finding that stays until acknowledged."""
 
 from __future__ import annotations
 
@@ -9,8 +10,10 @@ from pathlib import Path
 import pytest
 
 from gridstation.cli import main
+from gridstation.core.rules.errors import PermissionDenied
 from gridstation.core.station import audit, backup, station
 from gridstation.core.storage import db as dbmod
+from gridstation.core.storage import models as m
 from tests.conftest import BACKENDS, PASSWORD
 
 ENTRIES = 600
@@ -105,3 +108,61 @@ def test_a_new_database_where_an_old_one_was_deleted_starts_a_new_head(long_log,
     monkeypatch.setenv("GRIDSTATION_ADMIN_PASSWORD", PASSWORD)
     assert main(["--db", str(long_log), "init", "--station", "新站"]) == 0
     assert _verify(long_log, capsys)[0] == 0
+
+
+def _rehash_last(path: Path) -> None:
+    """Replace the newest entry by one with other content and a hash that fits the chain."""
+    conn = sqlite3.connect(path)
+    row = conn.execute("SELECT id, prev_hash, at FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
+    fields = {"at": row[2], "username": "admin", "action": "查看", "entity": "resident", "entity_id": "0",
+              "before": "", "after": ""}
+    conn.execute("UPDATE audit_log SET username = 'admin', action = '查看', entity = 'resident', entity_id = '0', "
+                 "before = '', after = '', hash = ? WHERE id = ?", (audit._digest(fields, row[1]), row[0]))
+    conn.commit()
+    conn.close()
+
+
+@pytest.mark.parametrize("cut", ["last-1", "last-50", "re-hashed"])
+def test_a_cut_log_is_still_found_after_the_next_save_until_an_admin_acknowledges_it(long_log, capsys, admin, cut):
+    """Issue 22 item 2: the next ordinary save overwrote the head file, and verify said 完整."""
+    if cut == "re-hashed":
+        _rehash_last(long_log)
+    else:
+        _delete_newest(long_log, int(cut.split("-")[1]))
+    for _ in range(2):  # one event registered the normal way, then another save
+        assert main(["--db", str(long_log), "events", "add", "--category", "环境卫生", "--description", "垃圾堆放"]) == 0
+    code, said = _verify(long_log, capsys)
+    assert code == 1 and "最新的记录被删除或替换" in said and "gridstation audit acknowledge" in said
+    assert m.AuditLog.select().where(m.AuditLog.action == "发现篡改").count() == 1
+    assert main(["--db", str(long_log), "audit", "acknowledge"]) == 0
+    assert "已确认 1 次篡改发现" in capsys.readouterr().out
+    assert _verify(long_log, capsys)[0] == 0
+    acknowledged = m.AuditLog.select().where(m.AuditLog.action == "确认篡改发现").get()
+    assert acknowledged.username == "系统" and "findings" in acknowledged.after
+    assert main(["--db", str(long_log), "audit", "acknowledge"]) == 2  # nothing left to acknowledge
+
+
+def test_only_an_administrator_acknowledges_a_finding(long_log, admin, head):
+    _delete_newest(long_log, 1)
+    with dbmod.write_transaction():
+        audit.record(admin, "查看", "resident", "the next save")
+    with pytest.raises(PermissionDenied):
+        audit.acknowledge_findings(head)
+    assert audit.acknowledge_findings(admin) == 1
+    assert audit.verify_chain() is None
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_on_either_backend_the_next_save_records_a_cut_until_it_is_acknowledged(site_db, admin):
+    with dbmod.write_transaction():
+        audit.record(admin, "查看", "resident", 1)
+    newest = dbmod.current().execute_sql("SELECT MAX(id) FROM audit_log").fetchone()[0]
+    dbmod.current().execute_sql(f"DELETE FROM audit_log WHERE id = {int(newest)}")
+    for n in (2, 3):
+        with dbmod.write_transaction():
+            audit.record(admin, "查看", "resident", n)
+    problem = audit.verify_chain()
+    assert problem is not None and "最新的记录被删除或替换" in problem.reason
+    assert [f.entity_id for f in audit.open_findings()] == [str(newest)]
+    assert audit.acknowledge_findings(admin) == 1
+    assert audit.verify_chain() is None
