@@ -14,6 +14,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("init", help="创建或升级数据库，并建立第一个管理员账号")
     p.add_argument("--station", required=True, help="服务站名称")
     p.add_argument("--admin", default="admin", help="管理员登录名（默认 admin）")
+    p.add_argument("--admin-name", default="", help="管理员的姓名（回执上的经办人；默认“管理员”，以后可在设置中修改）")
     p.add_argument("--address", default="", help="服务站地址")
     p.add_argument("--phone", default="", help="服务站电话")
     p.add_argument("--prefix", default=None, help="受理编号前缀（默认 SL）")
@@ -56,7 +57,7 @@ def cmd_init(args: argparse.Namespace, target: str) -> int:
 
     password = _password(f"管理员 {args.admin} 的密码：")
     opened, _admin = station.create_site(target, args.station, args.admin, password, address=args.address,
-                                         phone=args.phone, serial_prefix=args.prefix)
+                                         phone=args.phone, serial_prefix=args.prefix, admin_name=args.admin_name)
 
     word = "已创建" if opened.version_before == 0 else "已检查"
     print(f"数据库{word}：{describe(target)}（结构版本 {opened.version_after}），服务站：{args.station}，管理员：{args.admin}")

@@ -47,8 +47,9 @@ class StaffTab(QWidget):
         self.ui.resetButton.clicked.connect(self.reset_password)
         self.ui.toggleButton.clicked.connect(self.toggle_active)
         self.ui.roleButton.clicked.connect(self.change_role)
+        self.ui.renameButton.clicked.connect(self.rename)
         button_keys((self.ui.changePasswordButton, "Ctrl+S"), (self.ui.addButton, "Ctrl+N"), (self.ui.resetButton, "Ctrl+R"),
-              (self.ui.toggleButton, "Ctrl+T"), (self.ui.roleButton, "Ctrl+E"))
+              (self.ui.toggleButton, "Ctrl+T"), (self.ui.roleButton, "Ctrl+E"), (self.ui.renameButton, "Ctrl+M"))
         self.ui.staffGroup.setVisible(accounts.reaches(ctx.role, accounts.ADMIN))
         self.refresh()
 
@@ -116,6 +117,15 @@ class StaffTab(QWidget):
             role = self.ui.roleCombo.currentData()
             self._run(lambda: accounts.set_role(self.ctx.staff, staff.id, role),
                       f"已把 {staff.username} 改为{accounts.ROLE_NAMES[role]}。")
+
+    @one_at_a_time
+    def rename(self) -> None:
+        """The name receipts print as 经办人, corrected (the first administrator was 「管理员」)."""
+        staff = self._selected()
+        if staff is not None:
+            name = self.ui.displayNameEdit.text()
+            self._run(lambda: accounts.rename_staff(self.ctx.staff, staff.id, name),
+                      f"已把 {staff.username} 的姓名改为 {name.strip()}。")
 
 
 class AuditTab(QWidget):

@@ -145,6 +145,11 @@ class SetupWizard(QWizard):
 
     def _check_admin(self) -> None:
         ui = self.admin_page.ui
+        try:
+            accounts.check_display_name(self._text(self.admin_page, "nameEdit"))
+        except DomainError:
+            ui.nameEdit.setFocus()
+            raise
         if not self._text(self.admin_page, "usernameEdit"):
             ui.usernameEdit.setFocus()
             raise DomainError("请输入管理员登录名。")
@@ -194,7 +199,7 @@ class SetupWizard(QWizard):
             backups = self.backup_folder() or str(backup.default_backup_dir(str(self.database_path())))
             self.printing_page.ui.summaryLabel.setText(
                 f"将建立：{self._text(self.station_page, 'stationNameEdit')}\n"
-                f"管理员：{self._text(self.admin_page, 'usernameEdit')}\n"
+                f"管理员：{self._text(self.admin_page, 'nameEdit')}（登录名 {self._text(self.admin_page, 'usernameEdit')}）\n"
                 f"数据库：{self.database_path()}\n备份：{backups}")
 
     # Restoring instead of creating ---------------------------------------------------------------
@@ -247,7 +252,8 @@ class SetupWizard(QWizard):
                 str(temporary), self._text(self.station_page, "stationNameEdit"),
                 self._text(self.admin_page, "usernameEdit"), admin.passwordEdit.text(),
                 address=self._text(self.station_page, "addressEdit"), phone=self._text(self.station_page, "phoneEdit"),
-                serial_prefix=self._text(self.station_page, "prefixEdit"), more_settings=values)
+                serial_prefix=self._text(self.station_page, "prefixEdit"),
+                admin_name=self._text(self.admin_page, "nameEdit"), more_settings=values)
             dbmod.close_database()
             os.replace(temporary, final)
             audit.move_anchor(str(temporary), str(final))

@@ -65,8 +65,12 @@ def fill_station(qtbot, wizard: SetupWizard, name: str = "新亚洲体育城社�
     next_page(qtbot, wizard)
 
 
-def fill_admin(qtbot, wizard: SetupWizard, password: str = PASSWORD, repeat: str = PASSWORD) -> None:
+def fill_admin(qtbot, wizard: SetupWizard, password: str = PASSWORD, repeat: str = PASSWORD, name: str = "周红") -> None:
     ui = wizard.admin_page.ui
+    assert QApplication.focusWidget() is ui.nameEdit  # the page opens on the person's name
+    type_text(qtbot, ui.nameEdit, name)
+    press(qtbot, wizard, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is ui.usernameEdit
     replace_text(qtbot, ui.usernameEdit, "zhanzhang")
     press(qtbot, wizard, Qt.Key.Key_Tab)
     assert QApplication.focusWidget() is ui.passwordEdit
@@ -106,6 +110,15 @@ def test_new_station_by_keyboard_creates_the_database_and_the_admin_signs_in(qtb
     assert values["backup_dir"] == ""  # the default: backups beside the database, wherever it moves
     staff = accounts.sign_in("zhanzhang", PASSWORD)
     assert staff.role == accounts.ADMIN
+    assert staff.display_name == "周红"  # receipts name the person, not 「管理员」
+
+
+def test_the_administrator_must_give_a_name(qtbot, wizard, site):
+    fill_station(qtbot, wizard)
+    fill_admin(qtbot, wizard, name="")
+    assert wizard.currentPage() is wizard.admin_page and not site.exists()
+    assert QApplication.focusWidget() is wizard.admin_page.ui.nameEdit
+    assert "请输入姓名" in wizard.admin_page.ui.messageLabel.text()
 
 
 def test_a_backup_folder_of_its_own_is_stored(qtbot, wizard, site, tmp_path):

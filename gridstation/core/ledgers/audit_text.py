@@ -31,7 +31,7 @@ LABELS: dict[str, str] = {
     "workdays": "本站上班日", "national_calendar": "按国家节假日安排",
     "label_layout": "标签版式", "backup_dir": "备份文件夹", "printer": "打印机",
     # staff
-    "username": "登录名", "role": "角色", "active": "状态", "reason": "原因",
+    "username": "登录名", "display_name": "姓名", "role": "角色", "active": "状态", "reason": "原因",
     # residents
     "name": "名称", "doc_type": "证件类型", "doc_number": "证件号码", "gender": "性别", "birth_date": "出生日期",
     "phone": "电话", "compound": "小区", "building": "楼栋", "unit": "单元", "room": "室",
@@ -407,7 +407,7 @@ SPECIAL: dict[str, Special] = {
     "新建受理": _new_intake, "导入受理": _new_intake, "变更状态": _status, "修改设置": _settings, "修改开放日": _settings,
     "新增居民": _resident, "修改居民": _resident, "打印回执": _reprint, "打印借用单": _reprint,
     "登录": _staff, "登录失败": _staff, "修改密码": _staff, "新增人员": _staff, "重置密码": _staff,
-    "启用人员": _staff, "停用人员": _staff, "修改角色": _staff,
+    "启用人员": _staff, "停用人员": _staff, "修改角色": _staff, "修改姓名": _staff,
     "备份": _database, "恢复": _database, "更改数据库位置": _database, "查看电话": _phone,
     "记住业务对应": _service_map, "补正完成": _documents_supplied, "容缺补齐": _documents_supplied,
 }

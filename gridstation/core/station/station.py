@@ -76,7 +76,7 @@ def is_initialised() -> bool:
 
 
 def create_site(target: str, station_name: str, admin: str, password: str, *, address: str = "",
-                phone: str = "", serial_prefix: str | None = None,
+                phone: str = "", serial_prefix: str | None = None, admin_name: str = "",
                 more_settings: dict[str, object] | None = None) -> tuple[Opened, m.Staff]:
     """A new (or re-initialised) site: the one road of ``gridstation init`` and the first-run wizard.
 
@@ -90,15 +90,19 @@ def create_site(target: str, station_name: str, admin: str, password: str, *, ad
         check_setting("serial_prefix", serial_prefix)
     accounts.check_password_rules(password)
     opened = open_site(target, create=True)
-    staff = init_station(station_name, admin, password, address=address, phone=phone, serial_prefix=serial_prefix)
+    staff = init_station(station_name, admin, password, address=address, phone=phone, serial_prefix=serial_prefix,
+                         admin_name=admin_name)
     if more_settings:
         update_settings(staff, more_settings)
     return opened, staff
 
 
 def init_station(station_name: str, admin: str, password: str, *, address: str = "",
-                 phone: str = "", serial_prefix: str | None = None) -> m.Staff:
-    """First-run set-up: station details and the first administrator (or a password reset is refused)."""
+                 phone: str = "", serial_prefix: str | None = None, admin_name: str = "") -> m.Staff:
+    """First-run set-up: station details and the first administrator (or a password reset is refused).
+
+    ``admin_name`` is the person's own name, printed as 经办人 on what they hand out; without one (a
+    script's ``init``) the account is called 「管理员」 until it is corrected in 人员与密码."""
     station_name = station_name.strip()
     if not station_name:
         raise DomainError("请输入服务站名称。")
@@ -118,7 +122,7 @@ def init_station(station_name: str, admin: str, password: str, *, address: str =
                          before={k: current.get(k) for k in changed}, after=changed)
         existing = m.Staff.get_or_none(m.Staff.username == admin)
         if existing is None:
-            staff = accounts.create_staff(None, admin, "管理员", accounts.ADMIN, password)
+            staff = accounts.create_staff(None, admin, admin_name.strip() or "管理员", accounts.ADMIN, password)
         else:
             staff = existing
     return staff

@@ -40,6 +40,8 @@ def test_every_kind_of_entry_reads_as_a_sentence(admin, head, clerk, tmp_path, d
     station.update_settings(admin, {"idle_lock_minutes": 15})
     opening_days.set_day(admin, dt.date(2026, 12, 31), opening_days.CLOSED)
     accounts.set_role(admin, clerk.id, accounts.HEAD)
+    renamed = accounts.create_staff(admin, "zhaoliu", "赵六", accounts.CLERK, "another123")
+    accounts.rename_staff(admin, renamed.id, "赵陆")
     accounts.set_active(admin, clerk.id, False)
     accounts.set_active(admin, clerk.id, True)
     accounts.reset_password(admin, clerk.id, "another123")
@@ -128,6 +130,7 @@ def test_every_kind_of_entry_reads_as_a_sentence(admin, head, clerk, tmp_path, d
     assert by_action["修改设置"] == "管理员 修改了设置“自动锁定时间（分钟）”：10 → 15"
     assert by_action["修改开放日"] == "管理员 修改了设置“本站休息日”：（无） → 2026-12-31"
     assert by_action["修改角色"] == "管理员 修改角色 王小红：角色：窗口人员 → 站长"
+    assert by_action["修改姓名"] == "管理员 修改姓名 赵陆：姓名：赵六 → 赵陆"
     assert by_action["新增居民"].startswith("王小红 新增居民 王然：")
     assert by_action["修改居民"].startswith("王小红 修改了居民 王然 的档案：")
     assert set(by_action["修改居民"].split("：", 1)[1].split("；")) == {

@@ -7,6 +7,7 @@ what "the lowest role" means there.
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,7 @@ from gridstation.core.intake import intakes, residents
 from gridstation.core.ledgers import ledger_export
 from gridstation.core.rules import clock
 from gridstation.core.rules.errors import PermissionDenied
-from gridstation.core.station import accounts, audit, backup, catalog, printouts, station
+from gridstation.core.station import accounts, audit, backup, catalog, opening_days, printouts, station
 from gridstation.core.statistics import stats
 from gridstation.core.storage import models as m
 from gridstation.core.toolbox import lending, reservations, returns, tool_stocktake, tool_units
@@ -35,7 +36,7 @@ def world(db_path, admin, tmp_path):
     loan = lending.lend(admin, person.id, [unit.asset_code])
     copy = backup.backup_site(admin, str(db_path), tmp_path / "usb").path
     return {"db": str(db_path), "person": person, "intake": intake, "drill": drill, "spare": spare, "unit": unit,
-            "loan": loan, "copy": copy, "tmp": tmp_path, "admin": admin}
+            "loan": loan, "copy": copy, "tmp": tmp_path, "admin": admin, "day": dt.date(2026, 12, 31)}
 
 
 def _actor(kind: str, admin) -> m.Staff:
@@ -70,12 +71,15 @@ HEAD_LEVEL = {
     "export_full_id": lambda a, w: ledger_export.export_rows("residents", None, w["tmp"] / "全.xlsx", True, actor=a),
     "record_report": lambda a, w: stats.record_report(a, "2026年1月", [w["tmp"] / "月度.pdf"]),
     "query_entries": lambda a, w: list(audit.query_entries(a)),
+    "set_week": lambda a, w: opening_days.set_week(a, [0, 1, 2, 3, 4, 5], national=True),
+    "set_day": lambda a, w: opening_days.set_day(a, w["day"], opening_days.CLOSED),
 }
 ADMIN_LEVEL = {
     "create_staff": lambda a, w: accounts.create_staff(a, "new", "新人", accounts.ADMIN, PASSWORD),
     "reset_password": lambda a, w: accounts.reset_password(a, w["admin"].id, "another1"),
     "set_active": lambda a, w: accounts.set_active(a, w["admin"].id, False),
     "set_role": lambda a, w: accounts.set_role(a, w["admin"].id, accounts.CLERK),
+    "rename_staff": lambda a, w: accounts.rename_staff(a, w["admin"].id, "周红"),  # another's name
     "update_settings": lambda a, w: station.update_settings(a, {"station_name": "别的站"}),
     "choose_database": lambda a, w: station.choose_database(a, str(w["copy"])),
     "restore_file": lambda a, w: station.restore_file(a, w["db"], w["copy"]),

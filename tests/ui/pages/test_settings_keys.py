@@ -8,16 +8,17 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from gridstation.core.station import backup
+from gridstation.core.storage import models as m
 from gridstation.ui.context import AppContext
 from gridstation.ui.pages.settings_page import SettingsPage
-from tests.helpers import activate, show_at_counter_size
+from tests.helpers import activate, show_at_counter_size, type_text
 
 # (tab, button's owner, button, keys): the owner is the page itself or one of its extra tabs.
 BUTTONS = [
     ("stationTab", None, "saveStationButton", "Ctrl+S"), ("stationTab", None, "databaseButton", "Ctrl+D"),
     ("staff", "staff", "changePasswordButton", "Ctrl+S"), ("staff", "staff", "addButton", "Ctrl+N"),
     ("staff", "staff", "resetButton", "Ctrl+R"), ("staff", "staff", "toggleButton", "Ctrl+T"),
-    ("staff", "staff", "roleButton", "Ctrl+E"), ("audit", "audit", "verifyButton", "Ctrl+K"),
+    ("staff", "staff", "roleButton", "Ctrl+E"), ("staff", "staff", "renameButton", "Ctrl+M"), ("audit", "audit", "verifyButton", "Ctrl+K"),
     ("backup", "backup", "browseButton", "Ctrl+O"), ("backup", "backup", "saveFolderButton", "Ctrl+S"),
     ("backup", "backup", "backupButton", "Ctrl+B"), ("backup", "backup", "restoreButton", "Ctrl+R"),
     ("calendar", "calendar", "saveWeekButton", "Ctrl+S"), ("calendar", "calendar", "closeButton", "Ctrl+H"),
@@ -88,3 +89,17 @@ def test_ctrl_r_on_the_backup_tab_asks_before_it_restores(qtbot, page, admin, db
     qtbot.waitUntil(lambda: bool(asked), timeout=5000)
     assert "替换当前数据库" in asked[0]
     assert "已从" not in tab.ui.messageLabel.text()
+
+
+def test_the_administrator_corrects_a_name_by_keys(qtbot, page, admin):
+    """The first administrator was 「管理员」 on every receipt: the name is corrected in 人员与密码."""
+    tab = page.extra_tabs["staff"]
+    page.ui.tabs.setCurrentWidget(tab)
+    tab.ui.staffTable.setFocus()
+    qtbot.keyClick(tab.ui.staffTable, Qt.Key.Key_Home)  # the administrator is the only account
+    tab.ui.displayNameEdit.setFocus()
+    type_text(qtbot, tab.ui.displayNameEdit, "周红")
+    qtbot.keyClick(tab.ui.displayNameEdit, Qt.Key.Key_M, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: "周红" in tab.ui.messageLabel.text(), timeout=5000)
+    assert m.Staff.get_by_id(admin.id).display_name == "周红"
+    assert tab.ui.staffTable.item(0, 1).text() == "周红"
