@@ -51,7 +51,7 @@ from gridstation.core.ledgers.ledger_columns import (
     TOOLS,
     ColumnSpec,
 )
-from gridstation.core.ledgers.spreadsheet_safety import as_text, is_risky
+from gridstation.core.ledgers.spreadsheet_safety import as_text, is_risky, xml_safe
 from gridstation.core.rules import clock, idcard
 from gridstation.core.rules.errors import DomainError
 from gridstation.core.station import audit, catalog
@@ -144,7 +144,7 @@ def write_sheet(path: Path, title: str, columns: list[Col], records: Iterable[An
     count = 0
     try:
         for record in records:
-            values: list[object] = [get(record) for get in getters]
+            values: list[object] = [xml_safe(get(record)) for get in getters]
             for i, value in enumerate(values):
                 if value is None:
                     continue

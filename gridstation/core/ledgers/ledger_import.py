@@ -167,7 +167,7 @@ class RowView:
             return None
 
     def text(self, key: str) -> str:
-        return ledger_read.text(self.raw(key))
+        return self._read(key, ledger_read.checked_text) or ""
 
     def plain(self, key: str) -> object:
         spec = self.ledger.spec[key]

@@ -30,6 +30,7 @@ from openpyxl.utils.cell import range_boundaries
 from gridstation.core.ledgers.ledger_columns import ColumnSpec, columns_for, detect_mapping, normalise_header
 from gridstation.core.rules import idcard
 from gridstation.core.rules.errors import DomainError
+from gridstation.core.rules.free_text import has_controls
 
 HEADER_SEARCH_ROWS = 10
 CSV_ENCODINGS = ("utf-8-sig", "gb18030")  # GB18030 reads GBK, which Chinese Excel writes
@@ -341,6 +342,15 @@ def plain(value: object) -> object:
 def text(value: object) -> str:
     value = plain(value)
     return "" if value is None else str(value)
+
+
+def checked_text(value: object) -> str:
+    """A text cell of a row, refused when it holds control characters (``free_text``'s rule): some of a
+    ledger's text (an intake's notes, an event's place) is stored as read, and the cell is named."""
+    found = text(value)
+    if has_controls(found, lines=True):
+        raise CellProblem("含有控制字符（看不见的特殊字符），请在表格中删除后重新导入。")
+    return found
 
 
 def _shown_number(value: float | int) -> str:

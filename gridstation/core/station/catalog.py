@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from gridstation.core.rules.errors import DomainError, NotFound
+from gridstation.core.rules.free_text import clean_text
 from gridstation.core.rules.money import parse_money, yuan
 from gridstation.core.station import audit
 from gridstation.core.station.accounts import HEAD, require
@@ -196,8 +197,7 @@ def check_value(fdef: FieldDef, raw: object, *, historical: bool = False) -> Any
             verb = "请选择" if fdef.type == "choice" else "请填写"  # a drop-down is chosen, not filled in
             raise DomainError(f"{verb}“{fdef.label}”。", field=fdef.key)
         return None
-    if len(text) > 500:
-        raise DomainError(f"“{fdef.label}”过长（最多500个字）。", field=fdef.key)
+    text = clean_text(text, f"“{fdef.label}”", 500, lines=True, field=fdef.key)
     if fdef.type == "number":
         if not re.fullmatch(r"\d{1,9}", text):
             raise DomainError(f"“{fdef.label}”应为不小于0的整数。", field=fdef.key)
