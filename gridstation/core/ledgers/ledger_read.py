@@ -399,7 +399,10 @@ def phone(value: object) -> str:
             raise CellProblem(f"号码被Excel存成了数字（{digits}），座机号开头的0可能已丢失。"
                               "请把该列设为“文本”格式，重新录入。")
         return digits
-    return text(value)
+    found = text(value)
+    if "*" in found:
+        raise CellProblem(f"“{found}”已打码，无法导入。请使用电话完整的台账（站长的完整导出）。")
+    return found
 
 
 def moment(value: object) -> dt.datetime | None:
