@@ -300,7 +300,7 @@ def _intake_rows(pages: Iterable[list[tuple]], full: bool) -> Iterator[list[obje
     width = len(ledger_columns.INTAKE_FIXED) + len(columns) + 2
     today = clock.today()
     for page in pages:
-        notes = _import_notes([t[_I_ID] for t in page])
+        notes = import_notes([t[_I_ID] for t in page])
         for t in page:
             row: list[object] = [None] * width
             row[:14] = (t[_I_SERIAL], t[_I_RECEIVED], t[_I_NAME], show(t[_I_DOC]), phone(t[_I_PHONE]),
@@ -355,7 +355,7 @@ def _cell_of(kind: str, value: Any) -> object:
     return value
 
 
-def _import_notes(ids: list[int]) -> dict[int, str]:
+def import_notes(ids: list[int]) -> dict[int, str]:
     """The 备注 of imported intakes lives in their first history entry; one query per page finds them."""
     notes: dict[int, str] = {}
     prefix = IMPORT_NOTE + "："

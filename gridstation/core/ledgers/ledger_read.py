@@ -28,7 +28,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import range_boundaries
 
 from gridstation.core.ledgers.ledger_columns import ColumnSpec, columns_for, detect_mapping, normalise_header
-from gridstation.core.rules import idcard
+from gridstation.core.rules import date_range, idcard
 from gridstation.core.rules.errors import DomainError
 from gridstation.core.rules.free_text import has_controls
 
@@ -406,7 +406,16 @@ def phone(value: object) -> str:
 
 
 def moment(value: object) -> dt.datetime | None:
-    """A date (and optional time) cell in any form stations write: Excel dates, 2024/1/5, 2024年1月5日, 20240105."""
+    """A date (and optional time) cell in any form stations write: Excel dates, 2024/1/5, 2024年1月5日, 20240105;
+    refused outside the range a record's date may have (``date_range``)."""
+    found = _moment(value)
+    problem = found and date_range.out_of_range(found.date())
+    if problem:
+        raise CellProblem(problem)
+    return found
+
+
+def _moment(value: object) -> dt.datetime | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if isinstance(value, dt.datetime):

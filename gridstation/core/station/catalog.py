@@ -9,6 +9,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
+from gridstation.core.rules import date_range
 from gridstation.core.rules.errors import DomainError, NotFound
 from gridstation.core.rules.free_text import clean_text
 from gridstation.core.rules.money import parse_money, yuan
@@ -209,9 +210,13 @@ def check_value(fdef: FieldDef, raw: object, *, historical: bool = False) -> Any
             raise DomainError(exc.message, field=fdef.key) from None
     if fdef.type == "date":
         try:
-            return dt.date.fromisoformat(text).isoformat()
+            day = dt.date.fromisoformat(text)
         except ValueError:
             raise DomainError(f"“{fdef.label}”应为日期，如 2025-01-05。", field=fdef.key) from None
+        problem = date_range.out_of_range(day)
+        if problem:
+            raise DomainError(f"“{fdef.label}”的{problem}", field=fdef.key)
+        return day.isoformat()
     if fdef.type == "choice":
         if text not in fdef.choices:
             raise DomainError(f"“{fdef.label}”只能选择：{'、'.join(fdef.choices)}。", field=fdef.key)
