@@ -153,3 +153,13 @@ def test_events_show_and_list_never_pass_an_escape_sequence_to_the_terminal(db_p
         assert "\x1b" not in out and "\x00" not in out and "\x07" not in out and "\x0b" not in out
         assert "独居␀␋␛[31m老人" in out
     assert "巡查␛]0;owned␇" in shown["show"]
+
+
+def test_the_stations_own_lists_and_settings_refuse_control_characters(head, admin):
+    from gridstation.core.events import lists
+    from gridstation.core.station import station
+
+    refused(lambda: lists.save_category(head, "噪音\x1b[2J", 3, 1))
+    refused(lambda: lists.save_partner(head, "物业\x00"))
+    refused(lambda: catalog.save_service(head, name="法律援助", promised_days=5, actions=["咨询\x0b"], fields=[]))
+    refused(lambda: station.update_settings(admin, {"station_address": "广福路\x1b1号"}))

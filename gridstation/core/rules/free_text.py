@@ -27,6 +27,13 @@ def has_controls(text: str, *, lines: bool = False) -> bool:
     return any(c not in allowed for c in _CONTROLS.findall(text))
 
 
+def refuse_controls(text: str, label: str, *, lines: bool = False, field: str | None = None) -> None:
+    """DomainError naming ``label`` when ``text`` holds a control character its field may not hold; for
+    fields whose other checks (length, emptiness) keep their own wording (settings, the station's lists)."""
+    if has_controls(text, lines=lines):
+        raise DomainError(f"{label}含有控制字符（看不见的特殊字符），请删除后重新输入。", field=field)
+
+
 def clean_text(value: str | None, label: str, limit: int, *, required: bool = False, lines: bool = False,
                field: str | None = None) -> str:
     """A free-text field as it is stored: controls refused, ends trimmed, one-line fields on one line.
@@ -35,8 +42,7 @@ def clean_text(value: str | None, label: str, limit: int, *, required: bool = Fa
     Otherwise line breaks, tabs and runs of spaces, which a paste brings in, become single spaces.
     """
     text = (value or "").replace("\r\n", "\n").replace("\r", "\n")
-    if has_controls(text, lines=True):
-        raise DomainError(f"{label}含有控制字符（看不见的特殊字符），请删除后重新输入。", field=field)
+    refuse_controls(text, label, lines=True, field=field)
     text = text.strip() if lines else " ".join(text.split())
     if required and not text:
         raise DomainError(f"请填写{label}。", field=field)

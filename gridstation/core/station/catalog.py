@@ -11,7 +11,7 @@ from typing import Any
 
 from gridstation.core.rules import date_range
 from gridstation.core.rules.errors import DomainError, NotFound
-from gridstation.core.rules.free_text import clean_text
+from gridstation.core.rules.free_text import clean_text, refuse_controls
 from gridstation.core.rules.money import parse_money, yuan
 from gridstation.core.station import audit
 from gridstation.core.station.accounts import HEAD, require
@@ -324,6 +324,8 @@ def save_service(actor: m.Staff | None, *, name: str, promised_days: int, action
     """
     require(actor, HEAD)
     code, name = code.strip(), name.strip()
+    for text in (name, category, *actions, *(aliases or ())):
+        refuse_controls(text, "业务名称、类别、办理事项和简称", field="name")
     if code and not re.fullmatch(CODE_PATTERN, code):
         raise DomainError("业务代码应为2至32位字母、数字或下划线。", field="code")
     if not name:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from gridstation.core.rules import clock
 from gridstation.core.rules.errors import DatabaseProblem, DomainError
-from gridstation.core.rules.free_text import has_controls
+from gridstation.core.rules.free_text import refuse_controls
 from gridstation.core.station import accounts, audit, backup, catalog, schema
 from gridstation.core.storage import db as dbmod
 from gridstation.core.storage import models as m
@@ -122,8 +122,8 @@ def init_station(station_name: str, admin: str, password: str, *, address: str =
 
 def check_setting(key: str, value: object) -> object:
     """The stored form of one setting, or a refusal naming it."""
-    if isinstance(value, str) and has_controls(value, lines=key == "receipt_notice"):
-        raise DomainError("内容含有控制字符（看不见的特殊字符），请删除后重新输入。")
+    if isinstance(value, str):
+        refuse_controls(value, "内容", lines=key == "receipt_notice")
     if key in ("station_name",):
         text = str(value).strip()
         if not text or len(text) > 60:
