@@ -22,6 +22,7 @@ from gridstation.core.station.roles import (  # noqa: F401
     current,
     reaches,
     require,
+    require_as_signed_in,
     still_holds,
 )
 from gridstation.core.storage import models as m

@@ -48,10 +48,22 @@ def require(actor: m.Staff | None, role: str) -> None:
     or holds no known role is refused by the services themselves, not only by the buttons, even in a
     window signed in before the change (``current``).
     """
-    if actor is None:
-        return
-    now = current(actor)
-    if now is None or not now.active:
+    if actor is not None:
+        _refuse_unless(current(actor), role)
+
+
+def require_as_signed_in(actor: m.Staff | None, role: str) -> None:
+    """``require`` from the rights the account had when it signed in, without reading the database.
+
+    Only for a restore: the database it replaces may be damaged, and opening a damaged SQLite file can
+    discard the journal beside it (saves not yet written into the file), which the restore keeps.
+    """
+    if actor is not None:
+        _refuse_unless(actor, role)
+
+
+def _refuse_unless(account: m.Staff | None, role: str) -> None:
+    if account is None or not account.active:
         raise PermissionDenied("该账号已停用，不能再办理业务，请联系管理员。")
-    if not reaches(now.role, role):
-        raise PermissionDenied(f"您的角色（{ROLE_NAMES.get(now.role, now.role)}）无权进行此操作，需要{ROLE_NAMES[role]}权限。")
+    if not reaches(account.role, role):
+        raise PermissionDenied(f"您的角色（{ROLE_NAMES.get(account.role, account.role)}）无权进行此操作，需要{ROLE_NAMES[role]}权限。")
