@@ -163,3 +163,14 @@ def test_the_stations_own_lists_and_settings_refuse_control_characters(head, adm
     refused(lambda: lists.save_partner(head, "物业\x00"))
     refused(lambda: catalog.save_service(head, name="法律援助", promised_days=5, actions=["咨询\x0b"], fields=[]))
     refused(lambda: station.update_settings(admin, {"station_address": "广福路\x1b1号"}))
+
+
+def test_the_monthly_report_is_written_with_a_name_stored_before_the_rule(db_path, clerk, person, tmp_path, capsys):
+    intakes.create_intake(clerk, pension(person))
+    m.ServiceType.update(name="养老\x0b认证").where(m.ServiceType.code == catalog.PENSION).execute()
+    month = f"{m.Intake.get().received_at:%Y-%m}"
+    out, xlsx = tmp_path / "月报.pdf", tmp_path / "月报.xlsx"
+    assert main(["--db", str(db_path), "report", "monthly", "--month", month, "--out", str(out),
+                 "--xlsx", str(xlsx)]) == 0, capsys.readouterr().err
+    cells = [c for ws in openpyxl.load_workbook(xlsx).worksheets for row in ws.iter_rows(values_only=True) for c in row]
+    assert "养老\ufffd认证" in cells
