@@ -57,10 +57,8 @@ def run_app(args: list[str]) -> int:
         demo = Path(target).parent / "demo" / "gridstation-demo.db"
         if not demo.exists():
             print(f"没有站点数据库，创建演示数据库 / creating a demo database: {demo}", flush=True)
-            env = dict(os.environ, GRIDSTATION_ADMIN_PASSWORD=DEMO_PASSWORD)
-            base = [str(python), "-m", "gridstation", "--db", str(demo)]
-            subprocess.run(base + ["init", "--station", "新亚洲体育城社区为民服务站", "--admin", "admin"], check=True, env=env)
-            subprocess.run(base + ["demo"], check=True)
+            # demo makes the database itself (admin with the demo password): it refuses any existing file
+            subprocess.run([str(python), "-m", "gridstation", "--db", str(demo), "demo"], check=True)
         print(f"演示数据库 / demo database: {demo}　登录名 admin，密码 {DEMO_PASSWORD}", flush=True)
         args = ["--db", str(demo), *args]
     return subprocess.call([str(python), "-m", "gridstation", *args])

@@ -1,10 +1,15 @@
-"""events add | list | show: grid events (网格事件) from the command line (scripts, a worker's batch of rounds)."""
+"""events add | list | show: grid events (网格事件) from the command line (scripts, a worker's batch of rounds).
+
+Stored text is printed through ``free_text.shown``: text stored before control characters were refused
+must not send escape sequences to the terminal.
+"""
 
 from __future__ import annotations
 
 import argparse
 
 from gridstation.commands.base import CommandError, open_site
+from gridstation.core.rules.free_text import shown
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -73,9 +78,10 @@ def cmd_list(args: argparse.Namespace, target: str) -> int:
     print("\t".join(("事件编号", "类别", "等级", "状态", "网格", "处置期限", "反映人", "问题")))
     for e in rows:
         p = reporters.get(e.id)
-        print("\t".join((e.number, e.category, e.level, e.status + ("·逾期" if rules.is_overdue(e) else ""),
-                         e.grid.name if e.grid_id else "", f"{e.due_date:%Y-%m-%d}",
-                         f"{p.name} {mask_phone(p.phone)}".strip() if p else "", e.description[:40])))
+        cells = (e.number, e.category, e.level, e.status + ("·逾期" if rules.is_overdue(e) else ""),
+                 e.grid.name if e.grid_id else "", f"{e.due_date:%Y-%m-%d}",
+                 f"{p.name} {mask_phone(p.phone)}".strip() if p else "", e.description[:40])
+        print("\t".join(" ".join(shown(cell).split()) for cell in cells))  # one row a line, one cell a column
     print(f"共列出 {len(rows)} 件。")
     return 0
 
@@ -86,8 +92,9 @@ def cmd_show(args: argparse.Namespace, target: str) -> int:
     from gridstation.core.events.register import get_event, history
 
     e = get_event(args.number)
-    print(f"{e.number}　{e.category}·{e.level}　{e.status}　处置期限 {e.due_date:%Y-%m-%d}")
-    print(f"问题：{e.description}")
+    print(shown(f"{e.number}　{e.category}·{e.level}　{e.status}　处置期限 {e.due_date:%Y-%m-%d}"))
+    print(shown(f"问题：{e.description}"))
     for step in history(e):
-        print(f"{step.at:%Y-%m-%d %H:%M}\t{step.action}\t{step.staff.display_name if step.staff else '系统'}\t{step.note}")
+        who = step.staff.display_name if step.staff else "系统"
+        print(shown(f"{step.at:%Y-%m-%d %H:%M}\t{step.action}\t{who}\t{step.note}"))
     return 0

@@ -20,7 +20,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--prefix", default=None, help="受理编号前缀（默认 SL）")
     p.set_defaults(handler=cmd_init)
 
-    p = sub.add_parser("demo", help="向新数据库填入演示数据（同一种子生成相同数据）")
+    p = sub.add_parser("demo", help="新建一个演示数据库（只用于还不存在的文件；同一种子生成相同数据）")
     p.add_argument("--residents", type=int, default=2000)
     p.add_argument("--intakes", type=int, default=5000)
     p.add_argument("--loans", type=int, default=800)
@@ -71,11 +71,12 @@ def cmd_demo(args: argparse.Namespace, target: str) -> int:
 
     # late import (start-up time): every run, the window's too, loads all command modules
     from gridstation.core.station import station
-    from gridstation.demo import demo
+    from gridstation.demo import demo, demo_target
 
     for name in ("residents", "intakes", "loans"):
         if getattr(args, name) < 0:
             raise CommandError(f"--{name} 不能为负数。")
+    demo_target.check_new(target)
     station.open_site(target, create=True)
     started = time.perf_counter()
     counts = demo.generate(residents=args.residents, intakes=args.intakes, loans=args.loans, seed=args.seed,

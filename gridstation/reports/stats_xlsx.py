@@ -17,7 +17,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from gridstation.core.ledgers.spreadsheet_safety import guard_sheet
+from gridstation.core.ledgers.spreadsheet_safety import guard_sheet, xml_safe
 from gridstation.core.statistics.stats import DEFINITIONS
 from gridstation.core.statistics.stats_tables import Cell, Days, Money, Rate, StatTable
 from gridstation.reports.pdf_build import save_atomically
@@ -64,7 +64,7 @@ def _sheet(ws: Worksheet, table: StatTable, heading: str) -> None:
         is_total = table.has_total and r == HEADER_ROW + len(table.rows)
         for col, raw in enumerate(row, start=1):
             value, number_format = _value(raw)
-            cell = ws.cell(r, col, value)
+            cell = ws.cell(r, col, xml_safe(value))  # names stored before control characters were refused
             cell.border = BORDER
             if number_format:
                 cell.number_format = number_format

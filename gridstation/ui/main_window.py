@@ -14,6 +14,7 @@ from gridstation.ui.keyboard import focus_first_inside
 from gridstation.ui.pages import PAGES, PageSpec
 
 GEOMETRY_KEY = "mainWindow/geometry"
+ACCOUNT_CHECK_MS = 30_000  # a deactivated or demoted account locks its windows within half a minute
 
 
 def window_settings() -> QSettings:
@@ -81,6 +82,10 @@ class MainWindow(QMainWindow):
         self.ctx.bus.data_changed.connect(
             lambda area: area == "settings" and self.idle.set_minutes(float(settings.get("idle_lock_minutes"))))
         self.live_updates = LiveUpdates(self.ctx, self)  # other windows' saves refresh this one; lost-connection banner
+        self.account_timer = QTimer(self)  # rights go with the account: a change elsewhere locks this window
+        self.account_timer.setInterval(ACCOUNT_CHECK_MS)
+        self.account_timer.timeout.connect(self.check_account)
+        self.account_timer.start()
         self.refresh_status()
         if self._painted:
             self._after_first_paint()
@@ -157,13 +162,36 @@ class MainWindow(QMainWindow):
         dialog.open()
         return dialog
 
+    def check_account(self):
+        """Lock the window when its account was deactivated, removed or given another role since it
+        signed in (by an administrator here or at another window); signing in again opens a window
+        with the account's current rights. The services refuse meanwhile anyway (``roles.require``)."""
+        # late import (start-up time): loaded on first use, after the window's first paint
+        import peewee
+
+        from gridstation.core.rules.errors import DatabaseProblem
+        from gridstation.core.station import accounts
+
+        if self.ctx.staff is None or self.locked:
+            return None
+        try:
+            unchanged = accounts.still_holds(self.ctx.staff)
+        except (peewee.OperationalError, peewee.InterfaceError, DatabaseProblem):
+            return None  # the server is away: the live-updates banner says so; checked again next time
+        if unchanged:
+            return None
+        dialog = self.lock()
+        dialog.ui.messageLabel.setText("您的账号已停用或角色已变更，请重新登录。")
+        return dialog
+
     def _unlock(self, staff) -> None:
         self.locked = False
         self.centralWidget().setVisible(True)
         if self.idle is not None:
             self.idle.timer.start()
-        if staff is not None and self.ctx.staff is not None and staff.id != self.ctx.staff.id:
-            self.staff_changed.emit(staff)
+        current = self.ctx.staff
+        if staff is not None and current is not None and (staff.id != current.id or staff.role != current.role):
+            self.staff_changed.emit(staff)  # another person, or the same account with other rights
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt override
         if self.remember_placement:
@@ -171,6 +199,7 @@ class MainWindow(QMainWindow):
         if self.idle is not None:
             QApplication.instance().removeEventFilter(self.idle)
             self.idle.timer.stop()
+            self.account_timer.stop()
         super().closeEvent(event)
 
     def refresh_status(self) -> None:

@@ -359,6 +359,40 @@ def test_cli_demo_fills_a_database_then_refuses_to_repeat(tmp_path, capsys):
         assert main(args) == 0
         assert "演示数据已生成：居民 40，受理 60，借用 10" in capsys.readouterr().out
         assert main(args) == 2
-        assert "已有演示数据" in capsys.readouterr().err
+        assert "已存在" in capsys.readouterr().err  # any existing file: demo data goes only into a new one
+    finally:
+        dbmod.close_database()
+
+
+def test_cli_demo_refuses_a_real_station_and_changes_nothing(db_path, admin, capsys):
+    """A station's own database (here only its admin, no residents yet) never gets the demo's accounts."""
+    dbmod.close_database()
+    before = db_path.read_bytes()
+    assert main(["--db", str(db_path), "demo", "--residents", "10", "--intakes", "10", "--loans", "1"]) == 2
+    err = capsys.readouterr().err
+    assert "可能是服务站自己的数据" in err and len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    assert db_path.read_bytes() == before
+    station.open_site(str(db_path), create=False)
+    assert m.Staff.select().count() == 1  # no demo account with the published password
+
+
+def test_cli_demo_refuses_a_0_byte_file(tmp_path, capsys):
+    empty = tmp_path / "station.db"
+    empty.touch()
+    assert main(["--db", str(empty), "demo", "--residents", "10", "--intakes", "10", "--loans", "1"]) == 2
+    err = capsys.readouterr().err
+    assert "空文件（0 字节）" in err and len(err.strip().splitlines()) == 1
+    assert empty.stat().st_size == 0
+
+
+def test_cli_demo_refuses_a_server_database_that_has_tables(pg_url, capsys):
+    station.open_site(pg_url)
+    station.init_station("真实服务站", "admin", "secret123")
+    dbmod.close_database()
+    assert main(["--db", pg_url, "demo", "--residents", "10", "--intakes", "10", "--loans", "1"]) == 2
+    assert "已有数据表" in capsys.readouterr().err
+    station.open_site(pg_url, create=False)
+    try:
+        assert m.Staff.select().count() == 1
     finally:
         dbmod.close_database()

@@ -6,23 +6,15 @@ import datetime as dt
 import json
 from collections.abc import Sequence
 
-from gridstation.core.evaluation.rules import BAD, CHANNELS, LEVELS, REASONS, rating_deadline, rectify_due
+from gridstation.core.evaluation.rules import BAD, CHANNELS, LEVELS, REASONS, TEXT_LIMIT, rating_deadline, rectify_due
 from gridstation.core.intake import intakes
 from gridstation.core.rules import clock
 from gridstation.core.rules.errors import DomainError, NotFound
+from gridstation.core.rules.free_text import clean_text
 from gridstation.core.station import audit
 from gridstation.core.station.accounts import CLERK, HEAD, require
 from gridstation.core.storage import models as m
 from gridstation.core.storage.db import write_transaction
-
-TEXT_LIMIT = 500
-
-
-def _check_text(text: str, what: str) -> str:
-    text = (text or "").strip()
-    if len(text) > TEXT_LIMIT:
-        raise DomainError(f"{what}最多{TEXT_LIMIT}个字。", field="text")
-    return text
 
 
 def record_rating(actor: m.Staff | None, serial: str, level: str, *, channel: str,
@@ -47,7 +39,7 @@ def record_rating(actor: m.Staff | None, serial: str, level: str, *, channel: st
         raise DomainError("不满意的评价请至少选择一项原因。", field="reasons")
     if level not in BAD and reasons:
         raise DomainError("只有不满意、非常不满意的评价才选择原因。", field="reasons")
-    text = _check_text(text, "评价内容")
+    text = clean_text(text, "评价内容", TEXT_LIMIT, lines=True, field="text")
     if intake.status == intakes.PENDING_DOCS:
         raise DomainError(f"受理 {intake.serial} 还在待补正，正式受理后才能评价。")
     if at < intake.received_at:
@@ -87,7 +79,7 @@ def record_visit(actor: m.Staff | None, serial: str, level: str, text: str = "",
     at = (at or clock.now()).replace(microsecond=0)
     if level not in LEVELS:
         raise DomainError(f"回访评价只能是：{'、'.join(LEVELS)}。", field="level")
-    text = _check_text(text, "回访内容")
+    text = clean_text(text, "回访内容", TEXT_LIMIT, lines=True, field="text")
     with write_transaction():
         visit = m.RatingVisit.create(rating=rating, staff=actor, level=level, text=text, at=at)
         audit.record(actor, "评价回访", "intake", serial, after={"level": level, "text": text})
@@ -99,7 +91,7 @@ def appeal(actor: m.Staff | None, serial: str, reason: str, *, at: dt.datetime |
     require(actor, HEAD)
     at = (at or clock.now()).replace(microsecond=0)
     rating = _rating(serial)
-    reason = _check_text(reason, "申诉理由")
+    reason = clean_text(reason, "申诉理由", TEXT_LIMIT, lines=True, field="text")
     if not reason:
         raise DomainError("申诉需要写明理由。", field="reason")
     if rating.appealed_at is not None:

@@ -7,16 +7,15 @@ import datetime as dt
 
 import peewee
 
-from gridstation.core.evaluation.rules import VIEWS
+from gridstation.core.evaluation.rules import TEXT_LIMIT, VIEWS
 from gridstation.core.intake import intakes
 from gridstation.core.rules import clock
 from gridstation.core.rules.errors import DomainError, NotFound
+from gridstation.core.rules.free_text import clean_text
 from gridstation.core.station import audit
 from gridstation.core.station.accounts import HEAD, require
 from gridstation.core.storage import models as m
 from gridstation.core.storage.db import write_transaction
-
-TEXT_LIMIT = 500
 
 
 def get_rectification(serial: str) -> m.Rectification:
@@ -43,22 +42,13 @@ def open_items() -> list[m.Rectification]:
                 .order_by(m.Rectification.due_date, m.Rectification.id))
 
 
-def _text(value: str, what: str) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise DomainError(f"请填写{what}。", field="text")
-    if len(value) > TEXT_LIMIT:
-        raise DomainError(f"{what}最多{TEXT_LIMIT}个字。", field="text")
-    return value
-
-
 def record_visit(actor: m.Staff | None, serial: str, finding: str, *, at: dt.datetime | None = None) -> m.Rectification:
     """回访 the resident: what the head found out."""
     require(actor, HEAD)
     row = get_rectification(serial)
     if row.closed_at is not None:
         raise DomainError(f"受理 {serial} 的差评整改已完成。")
-    finding = _text(finding, "回访情况")
+    finding = clean_text(finding, "回访情况", TEXT_LIMIT, required=True, lines=True, field="text")
     at = (at or clock.now()).replace(microsecond=0)
     with write_transaction():
         m.Rectification.update(visited_at=at, finding=finding).where(m.Rectification.id == row.id).execute()
@@ -75,7 +65,7 @@ def close(actor: m.Staff | None, serial: str, action_taken: str, resident_view: 
         raise DomainError(f"受理 {serial} 的差评整改已完成。")
     if row.visited_at is None:
         raise DomainError("请先回访居民，登记回访情况。")
-    action_taken = _text(action_taken, "整改措施")
+    action_taken = clean_text(action_taken, "整改措施", TEXT_LIMIT, required=True, lines=True, field="text")
     if resident_view not in VIEWS:
         raise DomainError(f"居民对整改的评价只能是：{'、'.join(VIEWS)}。", field="resident_view")
     at = (at or clock.now()).replace(microsecond=0)

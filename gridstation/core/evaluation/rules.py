@@ -14,6 +14,7 @@ REASONS = ("态度", "效率", "材料要求不清", "多次跑", "其他")
 SCREEN, CARD, PHONE = "评价器", "纸质卡", "电话回访"
 CHANNELS = (SCREEN, CARD, PHONE)
 VIEWS = ("满意", "基本满意", "不满意")  # the resident's view of the fix
+TEXT_LIMIT = 500  # a rating's text, a 回访, a 申诉 reason, a 整改 finding or measure
 
 
 def level_of_key(key: int) -> str:

@@ -9,7 +9,7 @@ from gridstation.core.events import rules
 from gridstation.core.events.mediation import sessions_of
 from gridstation.core.events.register import get_event, parties_of
 from gridstation.core.rules.errors import DomainError
-from gridstation.core.station import audit
+from gridstation.core.station import accounts, audit
 from gridstation.core.storage import models as m
 from gridstation.core.storage.db import write_transaction
 
@@ -48,6 +48,7 @@ def agreement_data(number: str) -> AgreementData:
 
 
 def record_print(actor: m.Staff | None, number: str) -> None:
-    """Every print of an agreement is in the audit log, as every other print is."""
+    """Every print of an agreement is in the audit log, as every other print is; a clerk may print it."""
+    accounts.require(actor, accounts.CLERK)
     with write_transaction():
         audit.record(actor, "打印调解协议书", "grid_event", number)

@@ -14,18 +14,10 @@ from gridstation.core.events import lists, rules
 from gridstation.core.events.register import MAX_TEXT, get_event, parties_of, photos_of
 from gridstation.core.rules import clock
 from gridstation.core.rules.errors import DomainError
+from gridstation.core.rules.free_text import clean_text
 from gridstation.core.station import accounts, audit
 from gridstation.core.storage import models as m
 from gridstation.core.storage.db import write_transaction
-
-
-def required_text(value: str, what: str, field: str, limit: int = MAX_TEXT) -> str:
-    text = (value or "").strip()
-    if not text:
-        raise DomainError(f"请填写{what}。", field=field)
-    if len(text) > limit:
-        raise DomainError(f"{what}最多{limit}个字。", field=field)
-    return text
 
 
 def checked_time(event: m.GridEvent, at: dt.datetime | None) -> dt.datetime:
@@ -61,7 +53,7 @@ def handle_in_grid(actor: m.Staff | None, number: str, note: str = "", *, at: dt
     if event.status != rules.REGISTERED:
         raise DomainError(f"事件 {event.number} 已在处置中或已销号，不能再选择网格内处置。")
     at = checked_time(event, at)
-    return apply_change(actor, event, rules.STEP_IN_GRID, (note or "").strip()[:MAX_TEXT],
+    return apply_change(actor, event, rules.STEP_IN_GRID, clean_text(note, "说明", MAX_TEXT, lines=True, field="note"),
                   {"status": rules.HANDLING, "route": rules.IN_GRID, "routed_at": at}, at)
 
 
@@ -73,11 +65,11 @@ def report_up(actor: m.Staff | None, number: str, case_no: str, reported_on: dt.
     require_open(event, "上报")
     if event.route == rules.REPORTED_UP:
         raise DomainError(f"事件 {event.number} 已上报街道（平台编号 {event.platform_case_no}）。")
-    case_no = required_text(case_no, "街道平台的案件编号", "case_no", 40)
+    case_no = clean_text(case_no, "街道平台的案件编号", 40, required=True, field="case_no")
     if not (event.found_at.date() <= reported_on <= clock.today()):
         raise DomainError("上报日期应在发现日期和今天之间。", field="reported_on")
     at = checked_time(event, at)
-    text = "；".join(x for x in (f"平台编号 {case_no}", (note or "").strip()[:MAX_TEXT]) if x)
+    text = "；".join(x for x in (f"平台编号 {case_no}", clean_text(note, "说明", MAX_TEXT, lines=True, field="note")) if x)
     return apply_change(actor, event, rules.STEP_REPORT, text,
                   {"status": rules.HANDLING, "route": rules.REPORTED_UP, "routed_at": at,
                    "platform_case_no": case_no, "reported_on": reported_on}, at)
@@ -90,7 +82,7 @@ def record_street_answer(actor: m.Staff | None, number: str, answer: str, *,
     event = get_event(number)
     if event.route != rules.REPORTED_UP:
         raise DomainError(f"事件 {event.number} 没有上报街道，不能登记街道答复。")
-    answer = required_text(answer, "街道的答复", "answer")
+    answer = clean_text(answer, "街道的答复", MAX_TEXT, required=True, lines=True, field="answer")
     at = checked_time(event, at)
     return apply_change(actor, event, rules.STEP_ANSWER, answer, {"street_answer": answer}, at)
 
@@ -120,7 +112,7 @@ def assign(actor: m.Staff | None, number: str, *, staff_id: int | None = None, p
             row = lists.partner_by_name(partner)
             changes.update(assignee=None, partner=row.id)
             who = row.name
-        text = "；".join(x for x in (f"分派给{who}", (note or "").strip()[:MAX_TEXT]) if x)
+        text = "；".join(x for x in (f"分派给{who}", clean_text(note, "说明", MAX_TEXT, lines=True, field="note")) if x)
         return apply_change(actor, event, rules.STEP_ASSIGN, text, changes, at)
 
 
@@ -129,7 +121,7 @@ def add_note(actor: m.Staff | None, number: str, note: str, *, at: dt.datetime |
     accounts.require(actor, accounts.CLERK)
     event = get_event(number)
     require_open(event, "添加进展")
-    note = required_text(note, "处置进展", "note")
+    note = clean_text(note, "处置进展", MAX_TEXT, required=True, lines=True, field="note")
     at = checked_time(event, at)
     return apply_change(actor, event, rules.STEP_NOTE, note, {"status": rules.HANDLING}, at)
 
@@ -143,7 +135,7 @@ def close(actor: m.Staff | None, number: str, result: str, *, at: dt.datetime | 
     accounts.require(actor, accounts.CLERK)
     event = get_event(number)
     require_open(event, "再次销号")
-    result = required_text(result, "处置结果", "result")
+    result = clean_text(result, "处置结果", MAX_TEXT, required=True, lines=True, field="result")
     category = lists.category(event.category)
     if category.after_photo and not from_ledger and not any(p.stage == rules.AFTER for p in photos_of(event)):
         raise DomainError(f"“{event.category}”类事件销号前请先添加处置后的照片。", field="photo")
@@ -161,7 +153,7 @@ def reopen(actor: m.Staff | None, number: str, reason: str, *, at: dt.datetime |
     event = get_event(number)
     if event.status != rules.CLOSED:
         raise DomainError(f"事件 {event.number} 还没有销号，不需要返工。")
-    reason = required_text(reason, "返工原因", "reason")
+    reason = clean_text(reason, "返工原因", MAX_TEXT, required=True, lines=True, field="reason")
     at = checked_time(event, at)
     if at < event.closed_at:
         raise DomainError("返工时间不能早于销号时间。", field="at")
@@ -180,7 +172,7 @@ def visit(actor: m.Staff | None, number: str, view: str, *, at: dt.datetime | No
         raise DomainError(f"事件 {event.number} 还没有销号，销号后再回访。")
     if event.visited_at is not None:
         raise DomainError(f"事件 {event.number} 已于 {event.visited_at:%Y-%m-%d} 回访。")
-    view = required_text(view, "居民的意见", "view")
+    view = clean_text(view, "居民的意见", MAX_TEXT, required=True, lines=True, field="view")
     at = checked_time(event, at)
     if at < event.closed_at:
         raise DomainError("回访时间不能早于销号时间。", field="at")

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from gridstation.core.rules.errors import DomainError
+from gridstation.core.rules.free_text import refuse_controls
 from gridstation.core.station import accounts, audit
 from gridstation.core.storage import models as m
 from gridstation.core.storage.db import write_transaction
@@ -74,6 +75,7 @@ def save_category(actor: m.Staff | None, name: str, normal_days: int, urgent_day
     """Add or change a category (head). Limits are working days, 1 to 60; 紧急 no longer than 一般."""
     accounts.require(actor, accounts.HEAD)
     name = (name or "").strip()
+    refuse_controls(name, "类别名称", field="name")
     if not name or len(name) > 20:
         raise DomainError("类别名称不能为空，最多20个字。", field="name")
     if not (1 <= urgent_days <= normal_days <= MAX_DAYS):
@@ -97,6 +99,7 @@ def save_partner(actor: m.Staff | None, name: str, *, active: bool = True) -> m.
     """Add a partner or (de)activate one (head)."""
     accounts.require(actor, accounts.HEAD)
     name = (name or "").strip()
+    refuse_controls(name, "协作单位名称", field="name")
     if not name or len(name) > 40:
         raise DomainError("协作单位名称不能为空，最多40个字。", field="name")
     with write_transaction():

@@ -10,10 +10,11 @@ from __future__ import annotations
 import datetime as dt
 
 from gridstation.core.events import lists, rules
-from gridstation.core.events.handling import apply_change, checked_time, require_open, required_text
-from gridstation.core.events.register import PartyInput, get_event, parties_of, party_row
+from gridstation.core.events.handling import apply_change, checked_time, require_open
+from gridstation.core.events.register import MAX_TEXT, PartyInput, get_event, parties_of, party_row
 from gridstation.core.rules import clock
 from gridstation.core.rules.errors import DomainError
+from gridstation.core.rules.free_text import clean_text
 from gridstation.core.station import accounts, audit
 from gridstation.core.storage import models as m
 from gridstation.core.storage.db import write_transaction
@@ -55,10 +56,9 @@ def record_session(actor: m.Staff | None, number: str, place: str, mediators: st
     event = _dispute(number, "登记调解")
     if len(parties_of(event, rules.PARTY)) < 2:
         raise DomainError("调解前请先登记双方当事人（至少两人）。", field="parties")
-    notes = required_text(notes, "调解情况", "notes")
-    place, mediators = (place or "").strip(), (mediators or "").strip()
-    if len(place) > 100 or len(mediators) > 100:
-        raise DomainError("调解地点和调解员各最多100个字。", field="place")
+    notes = clean_text(notes, "调解情况", MAX_TEXT, required=True, lines=True, field="notes")
+    place = clean_text(place, "调解地点", 100, field="place")
+    mediators = clean_text(mediators, "调解员", 100, field="mediators")
     at = checked_time(event, at)
     if at > clock.now() + dt.timedelta(minutes=5):
         raise DomainError("调解时间不能晚于现在。", field="at")
@@ -79,12 +79,12 @@ def record_outcome(actor: m.Staff | None, number: str, outcome: str, *, terms: s
     if not sessions_of(event):
         raise DomainError("请先登记至少一次调解。", field="outcome")
     if outcome == rules.MEDIATION_SUCCESS:
-        changes = {"mediation_outcome": outcome, "agreement_terms": required_text(terms, "协议内容", "terms"),
+        changes = {"mediation_outcome": outcome, "agreement_terms": clean_text(terms, "协议内容", MAX_TEXT, required=True, lines=True, field="terms"),
                    "referred_to": ""}
         note = f"{outcome}：{changes['agreement_terms'][:100]}"
     elif outcome == rules.MEDIATION_FAILED:
         changes = {"mediation_outcome": outcome, "agreement_terms": "",
-                   "referred_to": required_text(referred_to, "引导当事人去向（如法院、仲裁、派出所）", "referred_to", 80)}
+                   "referred_to": clean_text(referred_to, "引导当事人去向（如法院、仲裁、派出所）", 80, required=True, field="referred_to")}
         note = f"{outcome}，引导至{changes['referred_to']}"
     else:
         raise DomainError("调解结果只能是“调解成功”或“调解不成”。", field="outcome")

@@ -1,4 +1,9 @@
-"""Event numbers (事件编号): SJ + the day found + a four-digit sequence, e.g. SJ202611300007.
+"""Event numbers (事件编号): SJ + the day found + a sequence of at least four digits, e.g. SJ202611300007.
+
+A day with more than 9 999 events (a district platform's bulk import, a long-running script) goes on to
+SJ2026113010000: the number widens rather than the registration failing, and every reader of numbers
+(``looks_like_number``: the 事件 page's number box, a scanner) accepts the wider form, so no number is
+ever one that no search finds.
 
 Counted by ``serials.next_number`` in the registering transaction, so numbers are gap-free and
 never shared between windows. The counter's scope is kept apart from the intake serials' (whose
@@ -13,7 +18,7 @@ import re
 from gridstation.core.storage.serials import next_number
 
 PREFIX = "SJ"
-NUMBER_RE = re.compile(r"SJ\d{12}")
+NUMBER_RE = re.compile(r"SJ\d{8}\d{4,}")
 
 
 def counter_scope(day: dt.date) -> str:

@@ -11,7 +11,9 @@ from gridstation.core.events.numbering import next_event_number
 from gridstation.core.intake.residents import get_resident
 from gridstation.core.rules import clock
 from gridstation.core.rules.errors import DomainError, NotFound
+from gridstation.core.rules.free_text import clean_text
 from gridstation.core.rules.idcard import check_phone
+from gridstation.core.rules.person_names import clean_name
 from gridstation.core.station import accounts, audit
 from gridstation.core.storage import models as m
 from gridstation.core.storage.db import write_transaction
@@ -57,14 +59,11 @@ def party_row(data: PartyInput) -> dict[str, object]:
         # The register allows a longer address (four fields) than a party keeps; the resident's own record has it all.
         return {"resident": r.id, "name": r.name, "phone": r.phone, "doc_number": r.doc_number,
                 "address": address[:ADDRESS_MAX]}
-    name = (data.name or "").strip()
-    if not name or len(name) > 60:
-        raise DomainError("请填写当事人或反映人的姓名（最多60个字）。", field="name")
+    name = clean_name(data.name, limit=60, label="当事人或反映人的姓名")
     phone = check_phone(data.phone)
-    if len(data.doc_number.strip()) > 40 or len(data.address.strip()) > ADDRESS_MAX:
-        raise DomainError("证件号码最多40个字，住址最多120个字。", field="address")
-    return {"resident": None, "name": name, "phone": phone, "doc_number": data.doc_number.strip().upper(),
-            "address": data.address.strip()}
+    doc_number = clean_text(data.doc_number, "证件号码", 40, field="doc_number").upper()
+    return {"resident": None, "name": name, "phone": phone, "doc_number": doc_number,
+            "address": clean_text(data.address, "住址", ADDRESS_MAX, field="address")}
 
 
 def _staff(staff_id: int) -> m.Staff:
@@ -84,11 +83,8 @@ def register_event(actor: m.Staff | None, data: EventInput) -> m.GridEvent:
         raise DomainError("事件等级只能是“一般”或“紧急”。", field="level")
     if data.source not in rules.SOURCES:
         raise DomainError(f"事件来源只能是：{'、'.join(rules.SOURCES)}。", field="source")
-    description = (data.description or "").strip()
-    if not description:
-        raise DomainError("请填写发现的问题。", field="description")
-    if len(description) > MAX_TEXT or len((data.place or "").strip()) > 200:
-        raise DomainError(f"问题描述最多{MAX_TEXT}个字，地点最多200个字。", field="description")
+    description = clean_text(data.description, "发现的问题", MAX_TEXT, required=True, lines=True, field="description")
+    place = clean_text(data.place, "地点", 200, field="place")
     found_at = (data.found_at or clock.now()).replace(microsecond=0)
     if found_at > clock.now() + CLOCK_SLACK:
         raise DomainError("发现时间不能晚于现在。", field="found_at")
@@ -104,7 +100,7 @@ def register_event(actor: m.Staff | None, data: EventInput) -> m.GridEvent:
     with write_transaction():
         event = m.GridEvent.create(
             number=next_event_number(found_at.date()), category=category.name, level=data.level, grid=grid,
-            place=(data.place or "").strip(), description=description, source=data.source, found_by=found_by,
+            place=place, description=description, source=data.source, found_by=found_by,
             found_at=found_at, registered_by=actor, registered_at=clock.now(),
             due_date=rules.due_date_for(found_at.date(), data.level, category), status=rules.REGISTERED)
         if reporter is not None:

@@ -13,6 +13,7 @@ from gridstation.core.intake.material_rules import MISSING_OVERDUE, documents_ou
 from gridstation.core.intake.residents import get_resident, search_condition
 from gridstation.core.rules import clock
 from gridstation.core.rules.errors import DomainError, NotFound
+from gridstation.core.rules.free_text import clean_text
 from gridstation.core.rules.idcard import age_on
 from gridstation.core.rules.pinyin_keys import sort_key
 from gridstation.core.station import audit, catalog
@@ -98,6 +99,7 @@ class IntakeInput:
 
 
 CLOCK_SLACK = dt.timedelta(minutes=5)  # PCs' clocks differ a little; a paper intake is never in the future
+RESULT_LIMIT = 2000  # a result or a reason, as long as an event's
 
 
 def check_new_intake(service: m.ServiceType, action: str, received: dt.datetime, documents: str) -> str:
@@ -110,8 +112,7 @@ def check_new_intake(service: m.ServiceType, action: str, received: dt.datetime,
         raise DomainError(f"“{service.name}”的办理事项只能是：{'、'.join(actions)}。", field="action")
     if received > clock.now() + CLOCK_SLACK:
         raise DomainError("受理时间不能晚于现在。", field="received_at")
-    if len(documents or "") > 1000:
-        raise DomainError("收取材料说明过长（最多1000字）。", field="documents")
+    clean_text(documents, "收取材料说明", 1000, lines=True, field="documents")
     return action
 
 
@@ -163,7 +164,9 @@ def change_status(
     at = (at or clock.now()).replace(microsecond=0)
     if at < intake.received_at:
         raise DomainError("办理时间不能早于受理时间。")
-    result, note, forwarded_to = result.strip(), note.strip(), forwarded_to.strip()
+    result = clean_text(result, "办理结果", RESULT_LIMIT, lines=True, field="result")
+    note = clean_text(note, "说明", RESULT_LIMIT, lines=True, field="note")
+    forwarded_to = clean_text(forwarded_to, "转往的部门或人员", 80, field="forwarded_to")
     changes: dict[str, Any] = {"status": to_status, "updated_at": clock.now()}
     details = json.loads(intake.details or "{}")
     if to_status == COMPLETED:
@@ -186,8 +189,6 @@ def change_status(
     if to_status == FORWARDED:
         if not forwarded_to:
             raise DomainError("转办需要填写转往的部门或人员。", field="forwarded_to")
-        if len(forwarded_to) > 80:
-            raise DomainError("转往的部门或人员最多80个字。", field="forwarded_to")
         changes.update(forwarded_to=forwarded_to, completed_at=at)
     with write_transaction():
         before = intake.status

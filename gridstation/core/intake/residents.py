@@ -12,6 +12,7 @@ import peewee
 
 from gridstation.core.rules import clock, idcard
 from gridstation.core.rules.errors import DomainError, NotFound
+from gridstation.core.rules.free_text import clean_text
 from gridstation.core.rules.person_names import clean_name
 from gridstation.core.rules.pinyin_keys import name_keys, prefix_end, sort_key
 from gridstation.core.station import audit
@@ -63,22 +64,15 @@ def clean_input(data: ResidentInput) -> dict:
         "gender": gender,
         "birth_date": birth,
         "phone": idcard.check_phone(data.phone),
-        "compound": _short(data.compound, "小区", 60),
-        "building": _short(data.building, "楼栋", 20),
-        "unit": _short(data.unit, "单元", 20),
-        "room": _short(data.room, "室", 20),
+        "compound": clean_text(data.compound, "小区", 60, field="compound"),
+        "building": clean_text(data.building, "楼栋", 20, field="building"),
+        "unit": clean_text(data.unit, "单元", 20, field="unit"),
+        "room": clean_text(data.room, "室", 20, field="room"),
         "is_pensioner": bool(data.is_pensioner),
-        "notes": _short(data.notes, "备注", 2000),
+        "notes": clean_text(data.notes, "备注", 2000, lines=True, field="notes"),
     }
     values["phone_rev"] = values["phone"][::-1]
     return values
-
-
-def _short(value: str, label: str, limit: int) -> str:
-    value = (value or "").strip()
-    if len(value) > limit:
-        raise DomainError(f"{label}过长（最多{limit}个字）。")
-    return value
 
 
 def grid_choices() -> list[tuple[str, int]]:
@@ -88,7 +82,7 @@ def grid_choices() -> list[tuple[str, int]]:
 
 def grid_by_name(name: str) -> m.Grid | None:
     """The grid of that name, created on first use (staff type grids as they know them)."""
-    name = _short(name, "网格名称", 40)
+    name = clean_text(name, "网格名称", 40, field="grid")
     if not name:
         return None
     grid, _ = m.Grid.get_or_create(name=name)

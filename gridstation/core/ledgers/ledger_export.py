@@ -1,8 +1,8 @@
 """Exports to Excel: the four ledgers (in the import columns, so an export imports back), the overdue
 tool list and the pension roster.
 
-ID numbers are masked (110101********1234) unless the station head asks for the full numbers; the
-overdue list and the roster, which are lists of people to phone, mask phone numbers the same way.
+ID numbers and phone numbers are masked (110101********1234, 138****5678) unless the station head
+asks for the full numbers (``full_id``), in every export that holds them.
 Either way the export is recorded in the audit log once the file is complete. Sheets are written in
 openpyxl's write-only mode (constant memory for 100 000 residents) to a temporary file that replaces
 the target only when complete, so a failed or cancelled export leaves no half-written file. Every
@@ -51,7 +51,7 @@ from gridstation.core.ledgers.ledger_columns import (
     TOOLS,
     ColumnSpec,
 )
-from gridstation.core.ledgers.spreadsheet_safety import as_text, is_risky
+from gridstation.core.ledgers.spreadsheet_safety import as_text, is_risky, xml_safe
 from gridstation.core.rules import clock, idcard
 from gridstation.core.rules.errors import DomainError
 from gridstation.core.station import audit, catalog
@@ -144,7 +144,7 @@ def write_sheet(path: Path, title: str, columns: list[Col], records: Iterable[An
     count = 0
     try:
         for record in records:
-            values: list[object] = [get(record) for get in getters]
+            values: list[object] = [xml_safe(get(record)) for get in getters]
             for i, value in enumerate(values):
                 if value is None:
                     continue
@@ -228,10 +228,10 @@ def _id(full: bool) -> Callable[[str], str]:
 
 
 def _resident_columns(full: bool) -> list[Col]:
-    show = _id(full)
+    show, phone = _id(full), _phone(full)
     return _cols(ledger_columns.RESIDENT_COLUMNS, {
         "name": lambda r: r.name, "doc_number": lambda r: show(r.doc_number), "doc_type": lambda r: r.doc_type,
-        "gender": lambda r: r.gender, "birth_date": lambda r: r.birth_date, "phone": lambda r: r.phone,
+        "gender": lambda r: r.gender, "birth_date": lambda r: r.birth_date, "phone": lambda r: phone(r.phone),
         "compound": lambda r: r.compound, "building": lambda r: r.building, "unit": lambda r: r.unit,
         "room": lambda r: r.room, "grid": lambda r: r.grid.name if r.grid_id else "",
         "is_pensioner": lambda r: _yes(r.is_pensioner), "notes": lambda r: r.notes,
@@ -296,14 +296,14 @@ def _intake_rows(pages: Iterable[list[tuple]], full: bool) -> Iterator[list[obje
     staff = dict(m.Staff.select(m.Staff.id, m.Staff.display_name).tuples())
     columns = [s.header for s in ledger_columns.service_field_columns()]
     slots = _field_slots(services.values(), columns, first=len(ledger_columns.INTAKE_FIXED))
-    show = _id(full)
+    show, phone = _id(full), _phone(full)
     width = len(ledger_columns.INTAKE_FIXED) + len(columns) + 2
     today = clock.today()
     for page in pages:
-        notes = _import_notes([t[_I_ID] for t in page])
+        notes = import_notes([t[_I_ID] for t in page])
         for t in page:
             row: list[object] = [None] * width
-            row[:14] = (t[_I_SERIAL], t[_I_RECEIVED], t[_I_NAME], show(t[_I_DOC]), t[_I_PHONE],
+            row[:14] = (t[_I_SERIAL], t[_I_RECEIVED], t[_I_NAME], show(t[_I_DOC]), phone(t[_I_PHONE]),
                         services[t[_I_SERVICE]].name, t[_I_ACTION], t[_I_STATUS], t[_I_COMPLETED],
                         staff.get(t[_I_STAFF], ""), t[_I_RESULT], t[_I_FORWARDED], t[_I_DOCUMENTS],
                         notes.get(t[_I_ID], ""))
@@ -355,7 +355,7 @@ def _cell_of(kind: str, value: Any) -> object:
     return value
 
 
-def _import_notes(ids: list[int]) -> dict[int, str]:
+def import_notes(ids: list[int]) -> dict[int, str]:
     """The 备注 of imported intakes lives in their first history entry; one query per page finds them."""
     notes: dict[int, str] = {}
     prefix = IMPORT_NOTE + "："

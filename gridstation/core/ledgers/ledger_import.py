@@ -28,6 +28,7 @@ import peewee
 from gridstation.core.events import ledger as event_ledger
 from gridstation.core.intake import intakes, residents
 from gridstation.core.ledgers import ledger_read
+from gridstation.core.ledgers.intake_repeats import RepeatFinder
 from gridstation.core.ledgers.ledger_columns import (
     DATE,
     EVENTS,
@@ -40,7 +41,7 @@ from gridstation.core.ledgers.ledger_columns import (
     TOOLS,
     field_key,
 )
-from gridstation.core.ledgers.ledger_export import write_table
+from gridstation.core.ledgers.ledger_export import import_notes, write_table
 from gridstation.core.ledgers.ledger_read import CellProblem, Ledger
 from gridstation.core.rules import clock, idcard
 from gridstation.core.rules.errors import DomainError
@@ -167,7 +168,7 @@ class RowView:
             return None
 
     def text(self, key: str) -> str:
-        return ledger_read.text(self.raw(key))
+        return self._read(key, ledger_read.checked_text) or ""
 
     def plain(self, key: str) -> object:
         spec = self.ledger.spec[key]
@@ -582,6 +583,7 @@ class _Intakes(_Importer):
         staff = list(m.Staff.select())
         self.staff = {s.display_name: s for s in staff} | {s.username: s for s in staff}
         self.services = {match.value: match.service for match in match_services(self.job.ledger)}
+        self.repeats = RepeatFinder(import_notes)
         self.job.each_in_savepoint(items, self._write, lambda i: [i.row], lambda i: i.field_keys)
 
     def _service(self, p: _IntakeRow) -> m.ServiceType:
@@ -644,6 +646,10 @@ class _Intakes(_Importer):
                 closed = p.received_at  # a date without a time: closed the day it was received
             intakes.change_status(actor, serial, p.status, result=p.result, forwarded_to=p.forwarded_to,
                                   completion=completion or None, at=closed, historical=p.historical)
+        repeat = None if p.serial else self.repeats.repeated(intake)
+        if repeat is not None:  # raised inside the row's savepoint: what was just written is rolled back
+            raise _AlreadyThere(f"{self.job.ledger.sheet.place(p.row)}：与系统中的受理 {repeat.serial} 各项都相同，"
+                                "是重复导入，已跳过。")
         self.job.report.created += 1
         self.job.report.registered += new
 

@@ -28,8 +28,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import range_boundaries
 
 from gridstation.core.ledgers.ledger_columns import ColumnSpec, columns_for, detect_mapping, normalise_header
-from gridstation.core.rules import idcard
+from gridstation.core.rules import date_range, idcard
 from gridstation.core.rules.errors import DomainError
+from gridstation.core.rules.free_text import has_controls
 
 HEADER_SEARCH_ROWS = 10
 CSV_ENCODINGS = ("utf-8-sig", "gb18030")  # GB18030 reads GBK, which Chinese Excel writes
@@ -343,6 +344,15 @@ def text(value: object) -> str:
     return "" if value is None else str(value)
 
 
+def checked_text(value: object) -> str:
+    """A text cell of a row, refused when it holds control characters (``free_text``'s rule): some of a
+    ledger's text (an intake's notes, an event's place) is stored as read, and the cell is named."""
+    found = text(value)
+    if has_controls(found, lines=True):
+        raise CellProblem("含有控制字符（看不见的特殊字符），请在表格中删除后重新导入。")
+    return found
+
+
 def _shown_number(value: float | int) -> str:
     """A number as Excel's General format shows a long one: 1.10101E+17."""
     return f"{float(value):.5E}".replace("E+0", "E+") if abs(value) >= 1e11 else str(value)
@@ -389,11 +399,23 @@ def phone(value: object) -> str:
             raise CellProblem(f"号码被Excel存成了数字（{digits}），座机号开头的0可能已丢失。"
                               "请把该列设为“文本”格式，重新录入。")
         return digits
-    return text(value)
+    found = text(value)
+    if "*" in found:
+        raise CellProblem(f"“{found}”已打码，无法导入。请使用电话完整的台账（站长的完整导出）。")
+    return found
 
 
 def moment(value: object) -> dt.datetime | None:
-    """A date (and optional time) cell in any form stations write: Excel dates, 2024/1/5, 2024年1月5日, 20240105."""
+    """A date (and optional time) cell in any form stations write: Excel dates, 2024/1/5, 2024年1月5日, 20240105;
+    refused outside the range a record's date may have (``date_range``)."""
+    found = _moment(value)
+    problem = found and date_range.out_of_range(found.date())
+    if problem:
+        raise CellProblem(problem)
+    return found
+
+
+def _moment(value: object) -> dt.datetime | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if isinstance(value, dt.datetime):

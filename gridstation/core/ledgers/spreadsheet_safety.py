@@ -13,7 +13,7 @@ never touched: only ``str`` values are.
 
 from __future__ import annotations
 
-from openpyxl.cell.cell import ERROR_CODES, Cell
+from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE, Cell
 
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -29,6 +29,13 @@ def as_text(cell: Cell) -> Cell:
         cell.data_type = "s"
         cell.quotePrefix = True
     return cell
+
+
+def xml_safe(value: object) -> object:
+    """``value`` as a cell can hold it: text stored before the free-text rule refused control characters
+    may hold ones XML cannot carry, and openpyxl would then fail the whole export; each becomes U+FFFD
+    (�), so the file is written and shows where one was."""
+    return ILLEGAL_CHARACTERS_RE.sub("\ufffd", value) if isinstance(value, str) else value
 
 
 def safe_value(sheet: object, value: object) -> object:

@@ -9,7 +9,9 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
+from gridstation.core.rules import date_range
 from gridstation.core.rules.errors import DomainError, NotFound
+from gridstation.core.rules.free_text import clean_text, refuse_controls
 from gridstation.core.rules.money import parse_money, yuan
 from gridstation.core.station import audit
 from gridstation.core.station.accounts import HEAD, require
@@ -196,8 +198,7 @@ def check_value(fdef: FieldDef, raw: object, *, historical: bool = False) -> Any
             verb = "请选择" if fdef.type == "choice" else "请填写"  # a drop-down is chosen, not filled in
             raise DomainError(f"{verb}“{fdef.label}”。", field=fdef.key)
         return None
-    if len(text) > 500:
-        raise DomainError(f"“{fdef.label}”过长（最多500个字）。", field=fdef.key)
+    text = clean_text(text, f"“{fdef.label}”", 500, lines=True, field=fdef.key)
     if fdef.type == "number":
         if not re.fullmatch(r"\d{1,9}", text):
             raise DomainError(f"“{fdef.label}”应为不小于0的整数。", field=fdef.key)
@@ -209,9 +210,13 @@ def check_value(fdef: FieldDef, raw: object, *, historical: bool = False) -> Any
             raise DomainError(exc.message, field=fdef.key) from None
     if fdef.type == "date":
         try:
-            return dt.date.fromisoformat(text).isoformat()
+            day = dt.date.fromisoformat(text)
         except ValueError:
             raise DomainError(f"“{fdef.label}”应为日期，如 2025-01-05。", field=fdef.key) from None
+        problem = date_range.out_of_range(day)
+        if problem:
+            raise DomainError(f"“{fdef.label}”的{problem}", field=fdef.key)
+        return day.isoformat()
     if fdef.type == "choice":
         if text not in fdef.choices:
             raise DomainError(f"“{fdef.label}”只能选择：{'、'.join(fdef.choices)}。", field=fdef.key)
@@ -319,6 +324,8 @@ def save_service(actor: m.Staff | None, *, name: str, promised_days: int, action
     """
     require(actor, HEAD)
     code, name = code.strip(), name.strip()
+    for text in (name, category, *actions, *(aliases or ())):
+        refuse_controls(text, "业务名称、类别、办理事项和简称", field="name")
     if code and not re.fullmatch(CODE_PATTERN, code):
         raise DomainError("业务代码应为2至32位字母、数字或下划线。", field="code")
     if not name:

@@ -23,15 +23,47 @@ def allows(actor: m.Staff | None, needed: str) -> bool:
     return actor is None or (bool(actor.active) and reaches(actor.role, needed))
 
 
-def require(actor: m.Staff | None, role: str) -> None:
-    """Refuse unless ``actor`` has at least ``role``; ``None`` is the command line run by the site admin.
+def current(actor: m.Staff) -> m.Staff | None:
+    """The account as it stands in the database now (None when it is gone).
 
-    Every service calls this, the lowest (窗口人员) ones too, so an account that was deactivated
-    or holds no known role is refused by the services themselves, not only by the buttons.
+    A window signs in once and keeps its Staff object for hours; an administrator may deactivate the
+    account or demote a head to clerk meanwhile, in this window or another. Rights go with the
+    account, so they are read afresh, not taken from the object a window was handed.
     """
-    if actor is None:
-        return
-    if not actor.active:
+    return m.Staff.select(m.Staff.id, m.Staff.active, m.Staff.role).where(m.Staff.id == actor.id).first()
+
+
+def still_holds(actor: m.Staff) -> bool:
+    """Whether the account is still as it was when ``actor`` signed in: active, with the same role.
+    A window asks this on a timer and locks when it is not (see ``current``)."""
+    now = current(actor)
+    return now is not None and bool(now.active) and now.role == actor.role
+
+
+def require(actor: m.Staff | None, role: str) -> None:
+    """Refuse unless ``actor``'s account has at least ``role`` now; ``None`` is the command line run by
+    the site admin.
+
+    Every service calls this, the lowest (窗口人员) ones too, so an account that was deactivated, demoted
+    or holds no known role is refused by the services themselves, not only by the buttons, even in a
+    window signed in before the change (``current``).
+    """
+    if actor is not None:
+        _refuse_unless(current(actor), role)
+
+
+def require_as_signed_in(actor: m.Staff | None, role: str) -> None:
+    """``require`` from the rights the account had when it signed in, without reading the database.
+
+    Only for a restore: the database it replaces may be damaged, and opening a damaged SQLite file can
+    discard the journal beside it (saves not yet written into the file), which the restore keeps.
+    """
+    if actor is not None:
+        _refuse_unless(actor, role)
+
+
+def _refuse_unless(account: m.Staff | None, role: str) -> None:
+    if account is None or not account.active:
         raise PermissionDenied("该账号已停用，不能再办理业务，请联系管理员。")
-    if not reaches(actor.role, role):
-        raise PermissionDenied(f"您的角色（{ROLE_NAMES.get(actor.role, actor.role)}）无权进行此操作，需要{ROLE_NAMES[role]}权限。")
+    if not reaches(account.role, role):
+        raise PermissionDenied(f"您的角色（{ROLE_NAMES.get(account.role, account.role)}）无权进行此操作，需要{ROLE_NAMES[role]}权限。")

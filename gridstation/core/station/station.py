@@ -14,6 +14,7 @@ from pathlib import Path
 
 from gridstation.core.rules import clock
 from gridstation.core.rules.errors import DatabaseProblem, DomainError
+from gridstation.core.rules.free_text import refuse_controls
 from gridstation.core.station import accounts, audit, backup, catalog, schema
 from gridstation.core.storage import db as dbmod
 from gridstation.core.storage import models as m
@@ -130,6 +131,8 @@ def init_station(station_name: str, admin: str, password: str, *, address: str =
 
 def check_setting(key: str, value: object) -> object:
     """The stored form of one setting, or a refusal naming it."""
+    if isinstance(value, str):
+        refuse_controls(value, "内容", lines=key == "receipt_notice")
     if key in ("station_name",):
         text = str(value).strip()
         if not text or len(text) > 60:
@@ -241,7 +244,7 @@ def restore_file(actor: m.Staff | None, target: str, source: Path) -> Path | Non
     (``db.write_transaction`` refuses them). Only then does the prepared file take the database's
     name, so a window that opens it sees a whole station with its 恢复 entry already in it.
     """
-    accounts.require(actor, accounts.ADMIN)
+    accounts.require_as_signed_in(actor, accounts.ADMIN)  # the database it replaces may be unreadable
     if dbmod.is_url(target):
         raise DomainError("PostgreSQL 数据库请使用服务器的 pg_restore 恢复。")
     source = Path(source)

@@ -5,6 +5,11 @@ file in the data folder (``logs/gridstation.log``, 1 MB × 5), routes uncaught e
 main thread and of worker threads into it, and lets faulthandler write a hard crash (a fault in
 Qt or a driver) to ``logs/crash.log`` beside it. Staff never see a traceback: the command line and
 the GUI show one Chinese line naming the log file instead.
+
+The log holds where an error happened, never what was being saved: an exception's own text often
+quotes the data (openpyxl quotes the refused cell, PostgreSQL the duplicate key, a resident's ID
+number and phone among them), and the log file is read by whoever maintains the PC. So a logged
+exception is its traceback and its type (and an OS error's number), without its message.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ import logging
 import logging.handlers
 import sys
 import threading
+import traceback
 from pathlib import Path
 from types import TracebackType
 from typing import IO
@@ -59,7 +65,7 @@ def setup() -> Path:
     else:
         new = logging.handlers.RotatingFileHandler(path, maxBytes=MAX_BYTES, backupCount=KEEP_FILES,
                                                    encoding="utf-8", delay=True)
-        new.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s [%(threadName)s] %(message)s"))
+        new.setFormatter(ContentFreeFormatter("%(asctime)s %(levelname)s %(name)s [%(threadName)s] %(message)s"))
         faulthandler.enable(crash)
         previous, _state["crash"] = _state["crash"], crash
         if previous is not None:
@@ -73,6 +79,29 @@ def setup() -> Path:
     if threading.excepthook is threading.__excepthook__:
         threading.excepthook = _log_thread
     return path
+
+
+class ContentFreeFormatter(logging.Formatter):
+    """A formatter that writes an exception's traceback and type but not its message (see above)."""
+
+    def formatException(self, ei: tuple) -> str:  # noqa: N802 - logging's name
+        return without_contents(ei[1]) if ei[1] is not None else super().formatException(ei)
+
+
+def without_contents(exc: BaseException) -> str:
+    """The traceback of ``exc`` and of the exceptions it was raised from, each named by type only."""
+    chain: list[BaseException] = []
+    current: BaseException | None = exc
+    while current is not None and not any(current is seen for seen in chain):
+        chain.append(current)
+        current = current.__cause__ or (None if current.__suppress_context__ else current.__context__)
+    parts = []
+    for each in reversed(chain):
+        kind = type(each)
+        errno = f" [errno {each.errno}]" if isinstance(each, OSError) and each.errno is not None else ""
+        parts.append("Traceback (most recent call last):\n" + "".join(traceback.format_tb(each.__traceback__))
+                     + f"{kind.__module__}.{kind.__qualname__}{errno} (message not logged: it may quote records)")
+    return "\n\nThe above caused:\n\n".join(parts)
 
 
 def log_exception(exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:

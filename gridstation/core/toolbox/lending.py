@@ -12,6 +12,7 @@ from decimal import Decimal
 from gridstation.core.intake.residents import get_resident
 from gridstation.core.rules import clock
 from gridstation.core.rules.errors import DomainError, NotFound, PermissionDenied
+from gridstation.core.rules.free_text import clean_text
 from gridstation.core.rules.money import parse_money, yuan
 from gridstation.core.station import audit
 from gridstation.core.station.accounts import CLERK, HEAD, require
@@ -33,7 +34,6 @@ from gridstation.core.toolbox.tool_units import (
     BorrowerOverdue,
     OverLimit,
     UnitNotAvailable,
-    clean_text,
     default_due_date,
     kind_by_name,
     next_slip_no,

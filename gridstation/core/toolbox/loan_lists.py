@@ -12,13 +12,14 @@ from peewee import fn
 from gridstation.core.intake.residents import reveal_phone as reveal_resident_phone
 from gridstation.core.rules import clock
 from gridstation.core.rules.errors import DomainError
+from gridstation.core.rules.free_text import clean_text
 from gridstation.core.rules.idcard import mask_phone
 from gridstation.core.station import audit
 from gridstation.core.station.accounts import CLERK, require
 from gridstation.core.storage import models as m
 from gridstation.core.storage.db import as_date, write_transaction
 from gridstation.core.toolbox.lending import get_loan
-from gridstation.core.toolbox.tool_units import CLOCK_SLACK, clean_text, normalise_code, open_loan_ids
+from gridstation.core.toolbox.tool_units import CLOCK_SLACK, normalise_code, open_loan_ids
 
 OPEN, CLOSED, OVERDUE = "open", "closed", "overdue"
 

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from gridstation.core.rules import clock
 from gridstation.core.rules.errors import DomainError
+from gridstation.core.rules.free_text import clean_text
 from gridstation.core.rules.money import parse_money, yuan
 from gridstation.core.station import audit
 from gridstation.core.station.accounts import CLERK, require
@@ -23,7 +24,6 @@ from gridstation.core.toolbox.tool_units import (
     MISSING_PARTS,
     STATE_AFTER_RETURN,
     NotOnLoan,
-    clean_text,
     get_unit,
     open_item_condition,
 )

@@ -17,6 +17,7 @@ from peewee import fn
 
 from gridstation.core.rules import clock
 from gridstation.core.rules.errors import DomainError, NotFound
+from gridstation.core.rules.free_text import clean_text
 from gridstation.core.rules.money import parse_money
 from gridstation.core.station import audit
 from gridstation.core.station.accounts import CLERK, HEAD, require
@@ -179,16 +180,6 @@ def parts_of(kind: m.ToolKind) -> list[str]:
     return list(json.loads(kind.parts or "[]"))
 
 
-def clean_text(value: str, label: str, limit: int, *, required: bool = False, multiline: bool = False) -> str:
-    """A cleaned text field; one-line fields lose stray spaces and line breaks a paste brings in."""
-    value = (value or "").strip() if multiline else " ".join((value or "").split())
-    if required and not value:
-        raise DomainError(f"请输入{label}。")
-    if len(value) > limit:
-        raise DomainError(f"{label}过长（最多{limit}个字）。")
-    return value
-
-
 def _clean_kind(data: KindInput) -> dict:
     name = clean_text(data.name, "工具名称", 40, required=True)
     try:
@@ -210,7 +201,7 @@ def _clean_kind(data: KindInput) -> dict:
         "category": clean_text(data.category, "类别", 30),
         "loan_days": loan_days,
         "deposit_fen": parse_money(deposit_text, "押金"),
-        "safety_note": clean_text(data.safety_note, "安全须知", 1000, multiline=True),
+        "safety_note": clean_text(data.safety_note, "安全须知", 1000, lines=True),
         "parts": json.dumps(parts, ensure_ascii=False),
         "photo": (data.photo or "").strip(),
         "active": bool(data.active),

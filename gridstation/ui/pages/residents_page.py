@@ -1,4 +1,8 @@
-"""居民: the register of residents, their details and their intakes."""
+"""居民: the register of residents, their details and their intakes.
+
+Phones are masked in the list, as on every list of people (the roster, the overdue list): a screen
+faces the counter and residents stand at it. 查看电话 shows the chosen resident's number and is audited.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ from PySide6.QtWidgets import QWidget
 
 from gridstation.core.intake import intakes, residents
 from gridstation.core.rules import idcard
+from gridstation.core.rules.errors import DomainError
 from gridstation.core.storage import models as m
 from gridstation.ui.context import AppContext
 from gridstation.ui.forms import load_form
@@ -20,7 +25,7 @@ RESIDENT_COLUMNS = [
     Column("姓名", lambda r: r.name),
     Column("性别", lambda r: r.gender),
     Column("证件号码", lambda r: idcard.mask_id(r.doc_number)),
-    Column("联系电话", lambda r: r.phone),
+    Column("联系电话", lambda r: idcard.mask_phone(r.phone)),
     Column("住址", residents.address),
     Column("网格", lambda r: r.grid.name if r.grid_id else ""),
     Column("养老金领取", lambda r: "是" if r.is_pensioner else ""),
@@ -43,11 +48,14 @@ class ResidentsPage(QWidget):
         self.ui.newButton.clicked.connect(self.new_resident)
         self.ui.editButton.clicked.connect(self.edit_current)
         self.ui.importButton.clicked.connect(self.open_import)
+        self.ui.revealPhoneButton.clicked.connect(self.reveal_phone)
         self.ui.exportButton.clicked.connect(lambda: self.export_list())
         self.ui.residentTable.doubleClicked.connect(lambda _i: self.edit_current())
         self.ui.residentTable.selectionModel().currentRowChanged.connect(lambda *_: self.intake_model.reload())
         QShortcut(QKeySequence("F2"), self, activated=self.focus_start, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         QShortcut(QKeySequence("F4"), self, activated=self.new_resident,
+                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        QShortcut(QKeySequence("Ctrl+D"), self, activated=self.reveal_phone,
                   context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         QShortcut(QKeySequence(Qt.Key.Key_Return), self.ui.residentTable, activated=self.edit_current,
                   context=Qt.ShortcutContext.WidgetShortcut)
@@ -82,6 +90,19 @@ class ResidentsPage(QWidget):
         self.intake_model.reload()
         total = m.Resident.select().count()
         self.ui.countLabel.setText(f"共登记居民 {total} 人；当前显示 {self.model.rowCount()} 人")
+
+    def reveal_phone(self) -> None:
+        """The chosen resident's full phone number, in the count line; each look is audited."""
+        resident = self.current()
+        if resident is None:
+            self.ctx.bus.status_message.emit("请先在列表中选择一位居民。")
+            return
+        try:
+            phone = residents.reveal_phone(self.ctx.staff, resident.id, why={"list": "居民"})
+        except DomainError as exc:
+            self.ctx.bus.status_message.emit(exc.message)
+            return
+        self.ui.countLabel.setText(f"{resident.name}：{phone or '未登记电话'}")
 
     def open_import(self):
         """The ledger import wizard (residents, intakes, tools or loans from Excel or CSV)."""

@@ -71,7 +71,7 @@ def test_residents_export_is_formatted_and_masks_id_numbers(db_path, admin, tmp_
     sheet = workbook.worksheets[0]
     assert [c.value for c in sheet[1]] == [c.header for c in ledger_columns.RESIDENT_COLUMNS]
     assert sheet["A1"].font.b and sheet.freeze_panes == "A2" and sheet.column_dimensions["B"].width == 22
-    assert sheet["B2"].value == "110101********7715" and sheet["F3"].value == "087167000000"
+    assert sheet["B2"].value == "110101********7715" and sheet["F3"].value == "087****0000"  # phones masked too
     assert sheet["E2"].number_format == "yyyy-mm-dd" and sheet.column_dimensions["B"].number_format == "@"
     entry = m.AuditLog.select().order_by(m.AuditLog.id.desc()).get()
     assert (entry.action, entry.entity, entry.entity_id) == ("导出", "residents", "r.xlsx")

@@ -292,8 +292,10 @@ def test_intakes_keep_their_serial_find_resident_and_service_and_reach_their_sta
     pension = intakes.query_intakes(intakes.IntakeFilter(status="办理中")).get()
     assert pension.cert_year == 2024 and pension.received_at == dt.datetime(2024, 1, 6)
     again = check(path, "intakes", valid_only=True)
-    assert again.existing == 1  # the kept serial was imported before; the unnumbered rows come in again
-    assert "SL202401050003 已在系统中" in " ".join(again.notes)
+    # The kept serial was imported before; the unnumbered rows equal stored intakes in every field
+    # (issue 22 item 11: they came in again before).
+    assert again.existing == 3 and again.created == 0
+    assert "SL202401050003 已在系统中" in " ".join(again.notes) and "SL202401050004 各项都相同" in " ".join(again.notes)
 
 
 def test_intake_rows_refused_by_the_counters_rules_name_their_column(db_path, admin, people, tmp_path):

@@ -112,7 +112,7 @@ def test_negative_deposit_is_refused(admin, refused):
 
 
 @pytest.mark.parametrize("data, words", [
-    (tool_units.KindInput(""), "请输入工具名称"),
+    (tool_units.KindInput(""), "请填写工具名称"),
     (tool_units.KindInput("电锤", loan_days=0), "借用天数应在1至365天之间"),
     (tool_units.KindInput("电锤", loan_days="七"), "不是整数"),
     (tool_units.KindInput("电锤", deposit="12.345"), "两位小数"),
@@ -188,7 +188,7 @@ def test_bad_photos_are_refused_and_nothing_is_stored(admin, ladder, data_dir, t
                          ("0" * 64, "不在数据库中")):
         with refused(DomainError, words):
             tool_units.save_kind(admin, tool_units.KindInput("梯子", photo=photo), ladder.id)
-    with refused(DomainError, "请输入工具名称"):  # other fields are checked before the file is read
+    with refused(DomainError, "请填写工具名称"):  # other fields are checked before the file is read
         tool_units.save_kind(admin, tool_units.KindInput("", photo=str(big)))
     good = tmp_path / "good.png"
     good.write_bytes(PNG)
@@ -646,7 +646,7 @@ def test_overdue_list_with_phone_days_and_reminders(admin, clerk, shelf, zhang, 
 
 def test_reminder_needs_an_outcome(admin, shelf, zhang, refused):
     loan = paper_loan(admin, zhang, ["GJ-0001"], days_ago=30, loan_days=10)
-    with refused(DomainError, "请输入催还结果"):
+    with refused(DomainError, "请填写催还结果"):
         loan_lists.record_reminder(admin, loan.slip_no, "  ")
 
 

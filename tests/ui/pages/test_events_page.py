@@ -117,7 +117,7 @@ def test_register_assign_close_and_call_back_by_keyboard(qtbot, page, clerk, tmp
 def test_a_wrong_or_unknown_number_says_so(qtbot, page):
     type_text(qtbot, page.ui.numberEdit, "SJ2026")
     qtbot.keyClick(page.ui.numberEdit, Qt.Key.Key_Return)
-    assert "SJ 加 12 位数字" in page.ui.messageLabel.text()
+    assert "SJ 加日期和至少 4 位序号" in page.ui.messageLabel.text()
     qtbot.keyClick(page.ui.numberEdit, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
     type_text(qtbot, page.ui.numberEdit, "SJ209901010001")
     qtbot.keyClick(page.ui.numberEdit, Qt.Key.Key_Return)
@@ -324,3 +324,16 @@ def test_enter_in_a_field_presses_no_button(qtbot, page):
     qtbot.keyClick(detail.photoEdit, Qt.Key.Key_Return)
     assert [w for w in QApplication.topLevelWidgets() if w.isVisible() and w not in (page, detail)] == []
     assert detail.messageLabel.text() == "" and len(history(get_event(number))) == 1
+
+
+def test_the_10000th_event_of_a_day_opens_from_the_number_box(qtbot, page, clerk):
+    """Issue 22 item 11: the number widens (SJ + date + 10000) and the box still takes it."""
+    from gridstation.core.events import numbering
+    from gridstation.core.events.register import EventInput, register_event
+
+    m.SerialCounter.create(scope=numbering.counter_scope(clock.today()), last=9999)
+    event = register_event(clerk, EventInput("设施损坏", rules.NORMAL, "路灯不亮", rules.PATROL))
+    type_text(qtbot, page.ui.numberEdit, event.number)
+    qtbot.keyClick(page.ui.numberEdit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: any(d.isVisible() for d in page.findChildren(EventDetailDialog)))
+    assert "SJ 加" not in page.ui.messageLabel.text()
