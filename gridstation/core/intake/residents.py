@@ -176,7 +176,11 @@ def search(text: str, limit: int = 50) -> list[m.Resident]:
             return []
         hits = _union(base, conditions, limit)
     elif re.fullmatch(r"[A-Z]+", query):
-        hits = base.where(m.Resident.id.in_(_by_key(query.lower(), limit)))
+        # Closest keys first, not the names' code points: ``xg`` lists 谢刚 (initials exactly xg) before
+        # 于国睿 (xgr, from 于's second reading), however the characters are numbered.
+        ranked = _by_key(query.lower(), limit)
+        found = {r.id: r for r in base.where(m.Resident.id.in_(ranked))}
+        return [found[i] for i in ranked if i in found]
     elif re.fullmatch(r"[A-Z\d]{5,30}", query):
         hits = base.where(m.Resident.doc_number == query)
     else:

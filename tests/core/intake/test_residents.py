@@ -41,6 +41,14 @@ def test_more_matches_than_shown_gives_the_closest_keys_first(admin):
     assert {r.id for r in residents.search("l")} == {r.id for r in closest[:50]}
 
 
+def test_initials_list_the_exact_match_first(admin):
+    """``xg``: 谢刚's initials are exactly xg; 于国睿 matches only by 于's second reading (xgr). The list
+    follows the keys, not the characters' code points (于 U+4E8E would come before 谢 U+8C22)."""
+    yu = register(admin, name="于国睿", number=make_id(seq="201"), phone="")
+    xie = register(admin, name="谢刚", number=make_id(seq="202"), phone="")
+    assert [r.id for r in residents.search("xg")] == [xie.id, yu.id]
+
+
 @pytest.mark.parametrize("name, queries", [("曾小明", ["zxm", "cxm", "zengxiaoming"]), ("单田芳", ["stf", "dtf", "shantianfang"])])
 def test_surnames_with_two_readings_are_found_by_both(admin, name, queries):
     r = register(admin, name=name)
