@@ -379,7 +379,12 @@ def last_backup_status(now: dt.datetime | None = None) -> BackupStatus:
     failure = ""
     if bad is not None and (good is None or bad.id > good.id):
         failure = json.loads(bad.after or "{}").get("reason", "") or "原因不明"
-    stale = last_good is None or now - last_good > STALE_AFTER
+    if last_good is None:
+        # A station set up today has had no day to back up yet: its first sign-in is no warning.
+        first = m.AuditLog.select(m.AuditLog.at).order_by(m.AuditLog.id).first()
+        stale = first is not None and now - first.at > STALE_AFTER
+    else:
+        stale = now - last_good > STALE_AFTER
     return BackupStatus(last_good, failure, bool(failure) or stale)
 
 
