@@ -347,7 +347,7 @@ class EventDetailDialog(QDialog):
             elif action == "进展":
                 handling.add_note(actor, self.number, text)
             elif action == "处置后照片":
-                add_photo(actor, self.number, self.photoEdit.text().strip(), rules.AFTER)
+                add_photo(actor, self.number, self.photoEdit.text().strip(), rules.AFTER, text)
             elif action == "销号":
                 handling.close(actor, self.number, text)
             elif action == "返工":

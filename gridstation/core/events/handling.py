@@ -41,8 +41,9 @@ def apply_change(actor: m.Staff | None, event: m.GridEvent, step: str, note: str
         if updated != 1:
             raise DomainError(f"事件 {event.number} 刚被其他窗口修改，请刷新后重试。")
         m.EventStep.create(event=event, at=at, staff=actor, action=step, note=note)
+        # The step's own words go into the log too: 分派给李霞, 平台编号 2026-118 (the ids alone said neither).
         audit.record(actor, step, "grid_event", event.number, before={"status": event.status},
-                     after={k: v for k, v in changes.items()})
+                     after={**changes, "note": note})
     return get_event(event.number)
 
 

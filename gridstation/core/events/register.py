@@ -124,17 +124,20 @@ def get_event(number: str) -> m.GridEvent:
     return event
 
 
-def add_photo(actor: m.Staff | None, number: str, source: str | Path, stage: str) -> m.EventPhoto:
-    """A photo before or after handling, copied into the database as the tool photos are."""
+def add_photo(actor: m.Staff | None, number: str, source: str | Path, stage: str, note: str = "") -> m.EventPhoto:
+    """A photo before or after handling, copied into the database as the tool photos are, with what the
+    clerk wrote about it (it was dropped: the history said only 「处置后」)."""
     accounts.require(actor, accounts.CLERK)
+    note = clean_text(note, "说明", MAX_TEXT, lines=True, field="note")
     if stage not in (rules.BEFORE, rules.AFTER):
         raise DomainError("照片应注明是处置前还是处置后。", field="stage")
     event = get_event(number)
     picture = tool_photos.read_photo(source)
     with write_transaction():
         photo = m.EventPhoto.create(event=event, digest=tool_photos.store_photo(picture), stage=stage, staff=actor)
-        m.EventStep.create(event=event, staff=actor, action=rules.STEP_PHOTO, note=stage)
-        audit.record(actor, "添加事件照片", "grid_event", event.number, after={"stage": stage, "digest": photo.digest})
+        m.EventStep.create(event=event, staff=actor, action=rules.STEP_PHOTO, note="：".join(x for x in (stage, note) if x))
+        audit.record(actor, "添加事件照片", "grid_event", event.number,
+                     after={"stage": stage, "digest": photo.digest, "note": note})
     return photo
 
 

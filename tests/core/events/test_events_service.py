@@ -19,6 +19,7 @@ from gridstation.core.events.register import (
     register_event,
 )
 from gridstation.core.intake import residents
+from gridstation.core.ledgers import audit_text
 from gridstation.core.rules import clock
 from gridstation.core.rules.errors import DomainError, NotFound, PermissionDenied
 from gridstation.core.station import accounts
@@ -116,7 +117,8 @@ def test_photos_are_stored_in_the_database_once_by_content(clerk, grid, tmp_path
     picture.write_bytes(PNG)
     event = new_event(clerk, grid, photos=[picture])
     handling.handle_in_grid(clerk, event.number)
-    photo = add_photo(clerk, event.number, picture, rules.AFTER)
+    photo = add_photo(clerk, event.number, picture, rules.AFTER, "路灯已更换")
+    assert history(event)[-1].note == "处置后：路灯已更换"  # the clerk's words are kept with the photo
     assert photo.digest == hashlib.sha256(PNG).hexdigest()
     assert [p.stage for p in photos_of(event)] == [rules.BEFORE, rules.AFTER]
     assert m.ToolPhoto.select().count() == 1 and tool_photos.photo_bytes(photo.digest) == PNG
@@ -164,6 +166,8 @@ def test_report_up_and_the_street_answer(clerk, head, grid):
             message="上报日期应在发现日期和今天之间")
     event = handling.report_up(head, event.number, "JD20261130-17", clock.today())
     assert (event.route, event.platform_case_no, event.status) == (rules.REPORTED_UP, "JD20261130-17", rules.HANDLING)
+    logged = audit_text.sentences(m.AuditLog.select().where(m.AuditLog.action == rules.STEP_REPORT))
+    assert "平台编号 JD20261130-17" in logged[0]
     refused(handling.report_up, head, event.number, "JD-2", clock.today(), message="已上报街道")
     event = handling.record_street_answer(clerk, event.number, "街道已派城管处理")
     assert event.street_answer == "街道已派城管处理"
@@ -185,6 +189,9 @@ def test_assign_to_staff_or_a_partner_head_only(clerk, head, grid, admin):
     assert "分派给物业；请物业三天内修复" in history(event)[-1].note
     lists.save_partner(head, "供电所")
     assert handling.assign(head, event.number, partner="供电所").partner.name == "供电所"
+    # The 操作日志 says to whom (the ids alone did not).
+    logged = audit_text.sentences(m.AuditLog.select().where(m.AuditLog.action == rules.STEP_ASSIGN).order_by(m.AuditLog.id))
+    assert "分派给" + clerk.display_name in logged[0] and "分派给物业；请物业三天内修复" in logged[1]
 
 
 def test_visit_only_for_a_closed_event_a_resident_reported_and_only_once(clerk, head, grid, resident):
