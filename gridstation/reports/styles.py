@@ -58,11 +58,12 @@ def styles(size: float = 10.0) -> Styles:
     register_fonts()
 
     def style(name: str, ratio: float, *, color: colors.Color = INK, align: int = TA_LEFT,
-              leading: float = 1.4, before: float = 0, after: float = 0) -> ParagraphStyle:
+              leading: float = 1.4, before: float = 0, after: float = 0, wrap: str | None = "CJK") -> ParagraphStyle:
         font_size = size * ratio
         return ParagraphStyle(
             f"{name}-{size}", fontName=FONT, fontSize=font_size, leading=font_size * leading,
-            textColor=color, alignment=align, wordWrap="CJK", spaceBefore=before, spaceAfter=after,
+            textColor=color, alignment=align, wordWrap=wrap, splitLongWords=wrap is not None,
+            spaceBefore=before, spaceAfter=after,
         )
 
     return Styles(
@@ -79,7 +80,8 @@ def styles(size: float = 10.0) -> Styles:
         caption=style("caption", 0.75, color=MUTED, align=TA_CENTER, leading=1.3),
         cell=style("cell", 0.9),
         cell_center=style("cell_center", 0.9, align=TA_CENTER),
-        cell_right=style("cell_right", 0.9, align=TA_RIGHT),
+        # Numbers break only at spaces: CJK wrapping put 「100.0」 over 「%」 in a narrow column.
+        cell_right=style("cell_right", 0.9, align=TA_RIGHT, wrap=None),
         cell_head=style("cell_head", 0.9, color=MUTED, align=TA_CENTER),
     )
 

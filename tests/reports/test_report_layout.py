@@ -85,3 +85,14 @@ def test_small_labels_print_the_station_name_at_6_pt_or_more(tmp_path):
     station = [(float(y1) - float(y0), word) for y0, y1, word in words if word[0] in "新服"]
     assert "".join(w for _, w in station) == "新亚洲体育城社区为民服务站"  # whole, on up to two lines
     assert all(size >= 6 for size, _ in station), station
+
+
+def test_a_rate_in_a_narrow_column_never_breaks_before_its_percent_sign():
+    """The district PDF wrapped 「100.0」 over 「%」: numbers in tables break only at spaces."""
+    st = styles.styles(9.5)
+    cell = Paragraph("100.0%", st.cell_right)
+    cell.wrap(st.cell_right.fontSize * 2, 100)  # narrower than the figure itself
+    assert len(cell.blPara.lines) == 1
+    words = Paragraph("上报街道平台", st.cell)
+    words.wrap(st.cell.fontSize * 2, 100)
+    assert len(words.blPara.lines) > 1  # text cells still wrap between characters
