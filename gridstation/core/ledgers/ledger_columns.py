@@ -130,9 +130,11 @@ LOAN_COLUMNS: tuple[ColumnSpec, ...] = (
        example="2024-01-10", width=17),
     _c("condition", "归还状况", TEXT, "归还情况",
        note=f"可填：{'、'.join(tool_units.CONDITIONS)}；已归还而留空为{tool_units.GOOD}", example=tool_units.GOOD, width=8),
-    _c("deposit", "押金", MONEY, "押金金额", note="整张借用单的押金（元）；留空按工具的押金合计", width=10),
-    _c("refunded", "已退押金", MONEY, "退还押金", note="整张借用单已退的押金（元）；留空按归还情况自动计算",
-       width=10),
+    # One deposit per slip, on its first row (the header says so): the column then adds up to what was taken.
+    _c("deposit", "押金（每单）", MONEY, "押金", "押金金额",
+       note="整张借用单的押金（元），只填在该单的第一行；留空按工具的押金合计", width=13),
+    _c("refunded", "已退押金（每单）", MONEY, "已退押金", "退还押金",
+       note="整张借用单已退的押金（元），只填在该单的第一行；留空按归还情况自动计算", width=16),
 )
 
 

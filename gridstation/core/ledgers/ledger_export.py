@@ -391,27 +391,42 @@ def _tools(source: Any, _full: bool) -> Iterable[m.ToolUnit]:
     return _counted(source)
 
 
+@dataclass(frozen=True)
+class _LoanLine:
+    """One tool of a slip; the slip's deposit is written on its first line only, so the column adds up."""
+
+    item: m.LoanItem
+    first: bool
+
+
 def _loan_columns(full: bool) -> list[Col]:
     show = _id(full)
+
+    def once(fen: Callable[[m.Loan], int | None]) -> Callable[[_LoanLine], Decimal | None]:
+        return lambda line: yuan_value(fen(line.item.loan)) if line.first else None
+
     return _cols(ledger_columns.LOAN_COLUMNS, {
-        "slip_no": lambda i: i.loan.slip_no, "asset_code": lambda i: i.unit.asset_code,
-        "kind": lambda i: i.unit.kind.name, "doc_number": lambda i: show(i.loan.resident.doc_number),
-        "name": lambda i: i.loan.resident.name, "lent_at": lambda i: i.loan.lent_at,
-        "due_date": lambda i: i.loan.due_date, "returned_at": lambda i: i.returned_at,
-        "condition": lambda i: i.return_condition, "deposit": lambda i: yuan_value(i.loan.deposit_fen),
-        "refunded": lambda i: yuan_value(i.loan.deposit_refunded_fen),
+        "slip_no": lambda r: r.item.loan.slip_no, "asset_code": lambda r: r.item.unit.asset_code,
+        "kind": lambda r: r.item.unit.kind.name, "doc_number": lambda r: show(r.item.loan.resident.doc_number),
+        "name": lambda r: r.item.loan.resident.name, "lent_at": lambda r: r.item.loan.lent_at,
+        "due_date": lambda r: r.item.loan.due_date, "returned_at": lambda r: r.item.returned_at,
+        "condition": lambda r: r.item.return_condition, "deposit": once(lambda loan: loan.deposit_fen),
+        "refunded": once(lambda loan: loan.deposit_refunded_fen),
     })
 
 
-def _loan_items(source: Any, _full: bool) -> Iterator[m.LoanItem]:
+def _loan_items(source: Any, _full: bool) -> Iterator[_LoanLine]:
     """Every unit of the chosen loans, oldest loan first (the order an import lends them again)."""
     if source is None or isinstance(source, loan_lists.LoanFilter):
         source = loan_lists.query_loans(source or loan_lists.LoanFilter())
     for loans in _pages_of(source, (m.Loan.lent_at, m.Loan.id)):
-        yield from (m.LoanItem.select(m.LoanItem, m.Loan, m.Resident, m.ToolUnit, m.ToolKind)
-                    .join(m.Loan).join(m.Resident).switch(m.LoanItem).join(m.ToolUnit).join(m.ToolKind)
-                    .where(m.LoanItem.loan.in_([loan.id for loan in loans]))
-                    .order_by(m.Loan.lent_at, m.Loan.id, m.LoanItem.id))
+        previous = None
+        for item in (m.LoanItem.select(m.LoanItem, m.Loan, m.Resident, m.ToolUnit, m.ToolKind)
+                     .join(m.Loan).join(m.Resident).switch(m.LoanItem).join(m.ToolUnit).join(m.ToolKind)
+                     .where(m.LoanItem.loan.in_([loan.id for loan in loans]))
+                     .order_by(m.Loan.lent_at, m.Loan.id, m.LoanItem.id)):
+            yield _LoanLine(item, item.loan_id != previous)
+            previous = item.loan_id
 
 
 def _pages_of(source: Any, order: tuple[Any, ...]) -> Iterator[list[Any]]:

@@ -772,8 +772,28 @@ class _Slip:
         return [r.row for r in self.rows]
 
 
-SLIP_SHARED = (("doc_number", "身份证号"), ("name", "姓名"), ("lent_at", "借出日期"), ("due_date", "应还日期"),
-               ("deposit", "押金"), ("refunded", "已退押金"))
+SLIP_SHARED = (("doc_number", "身份证号"), ("name", "姓名"), ("lent_at", "借出日期"), ("due_date", "应还日期"))
+# The slip's money: written on its first row by the export, repeated on every row by older files and some
+# stations; the rows that fill it must agree, the blank ones take it.
+SLIP_ONCE = (("deposit", "押金"), ("refunded", "已退押金"))
+
+
+def _slip_problem(slip: _Slip) -> tuple[str, str] | None:
+    """(column key, message) when the rows of one slip disagree; else None, the slip's money on its first row."""
+    first = slip.rows[0]
+    for attr, label in SLIP_SHARED:
+        odd = [r for r in slip.rows if getattr(r, attr) != getattr(first, attr)]
+        if odd:
+            return attr, f"借用单 {first.slip_no} 各行的“{label}”不一致（见第{first.row}行和第{odd[0].row}行）。"
+    for attr, label in SLIP_ONCE:
+        filled = [r for r in slip.rows if getattr(r, attr) is not None]
+        odd = [r for r in filled if getattr(r, attr) != getattr(filled[0], attr)]
+        if odd:
+            return attr, (f"借用单 {first.slip_no} 的“{label}”前后不一致（见第{filled[0].row}行和第{odd[0].row}行）："
+                          "一张借用单只有一笔押金，填在第一行即可。")
+        if filled:
+            setattr(first, attr, getattr(filled[0], attr))
+    return None
 
 
 class _Loans(_Importer):
@@ -794,12 +814,9 @@ class _Loans(_Importer):
             slips.setdefault(item.slip_no or f"#{item.row}", _Slip([])).rows.append(item)
         out = []
         for slip in slips.values():
-            first = slip.rows[0]
-            for attr, label in SLIP_SHARED:
-                odd = [r for r in slip.rows if getattr(r, attr) != getattr(first, attr)]
-                if odd:
-                    self.job.fail(slip.numbers, attr, f"借用单 {first.slip_no} 各行的“{label}”不一致（见第{first.row}行和第{odd[0].row}行）。")
-                    break
+            problem = _slip_problem(slip)
+            if problem:
+                self.job.fail(slip.numbers, *problem)
             else:
                 out.append(slip)
         return sorted(out, key=lambda s: s.rows[0].lent_at)

@@ -272,3 +272,15 @@ def test_intake_pages_continue_after_the_last_row_even_at_the_same_moment(site_d
     out = tmp_path / "pages.xlsx"
     assert export_rows("intakes", intakes.IntakeFilter(), out, actor=admin) == 6
     assert [r[0] for r in sheet_rows(out)[1:]] == made
+
+
+def test_a_slips_deposit_is_written_once_however_many_tools_it_lends(db_path, admin, tmp_path):
+    """Two tools on one slip: the 押金 column adds up to the deposits actually taken, and imports back."""
+    fill_station(admin)
+    out = export_rows_to(tmp_path / "loans.xlsx", "loans", None, admin)
+    rows = sheet_rows(out)
+    deposit, refunded = rows[0].index("押金（每单）"), rows[0].index("已退押金（每单）")
+    taken = sum(loan.deposit_fen for loan in m.Loan.select())
+    assert sum(r[deposit] or 0 for r in rows[1:]) * 100 == taken == 15000 + 5000
+    slip = [r for r in rows[1:] if r[0] == rows[1][0]]
+    assert len(slip) == 2 and slip[1][deposit] is None and slip[1][refunded] is None
