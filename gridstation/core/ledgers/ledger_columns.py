@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 
 from gridstation.core.events import rules as event_rules
 from gridstation.core.intake import intakes
+from gridstation.core.intake.material_rules import CHECK_WORDS
 from gridstation.core.rules import idcard
 from gridstation.core.station import catalog
 from gridstation.core.toolbox import tool_units
@@ -97,6 +98,14 @@ INTAKE_FIXED: tuple[ColumnSpec, ...] = (
     _c("forwarded_to", "转往部门", TEXT, "转办部门", note="状态为转办时必填", width=14),
     _c("documents", "收取材料", TEXT, "材料", width=16),
     _c("notes", "备注", TEXT, "说明", width=20),
+    # The document check (一次性告知 / 容缺受理): without it a 待补正 request could never be completed.
+    _c("check", "材料核对", TEXT, "材料情况",
+       note=f"按材料清单核对的结果：{'、'.join(CHECK_WORDS.values())}；留空为未按材料清单核对", width=10),
+    _c("missing", "缺少材料", TEXT, "待补材料", "缺件材料",
+       note="一次性告知或容缺受理时缺少的材料，用“、”分隔，须与服务清单中的材料名称一致", width=20),
+    _c("deadline", "补正期限", DATE, "补齐期限", "补交日期", note="一次性告知、容缺受理时必填；" + DATE_NOTE, width=12),
+    _c("supplied_at", "补正日期", MOMENT, "补齐日期", "补正时间", note="缺少的材料交齐的时间，未交齐留空；" + DATE_NOTE,
+       width=17),
 )
 
 TOOL_COLUMNS: tuple[ColumnSpec, ...] = (

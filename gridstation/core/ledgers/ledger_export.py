@@ -36,6 +36,7 @@ from openpyxl.utils import get_column_letter
 from gridstation.core.events import queries as event_queries
 from gridstation.core.events import rules as event_rules
 from gridstation.core.intake import intakes, residents
+from gridstation.core.intake.material_rules import CHECK_WORDS
 from gridstation.core.ledgers import ledger_columns
 from gridstation.core.ledgers.ledger_columns import (
     DATE,
@@ -299,14 +300,16 @@ def _intake_rows(pages: Iterable[list[tuple]], full: bool) -> Iterator[list[obje
     show = _id(full)
     width = len(ledger_columns.INTAKE_FIXED) + len(columns) + 2
     today = clock.today()
+    fixed = len(ledger_columns.INTAKE_FIXED)
     for page in pages:
-        notes = _import_notes([t[_I_ID] for t in page])
+        ids = [t[_I_ID] for t in page]
+        notes, checks = _import_notes(ids), _material_checks(ids)
         for t in page:
             row: list[object] = [None] * width
-            row[:14] = (t[_I_SERIAL], t[_I_RECEIVED], t[_I_NAME], show(t[_I_DOC]), t[_I_PHONE],
-                        services[t[_I_SERVICE]].name, t[_I_ACTION], t[_I_STATUS], t[_I_COMPLETED],
-                        staff.get(t[_I_STAFF], ""), t[_I_RESULT], t[_I_FORWARDED], t[_I_DOCUMENTS],
-                        notes.get(t[_I_ID], ""))
+            row[:fixed] = (t[_I_SERIAL], t[_I_RECEIVED], t[_I_NAME], show(t[_I_DOC]), t[_I_PHONE],
+                           services[t[_I_SERVICE]].name, t[_I_ACTION], t[_I_STATUS], t[_I_COMPLETED],
+                           staff.get(t[_I_STAFF], ""), t[_I_RESULT], t[_I_FORWARDED], t[_I_DOCUMENTS],
+                           notes.get(t[_I_ID], ""), *checks.get(t[_I_ID], ("", "", None, None)))
             if t[_I_DETAILS] and t[_I_DETAILS] != "{}":
                 details = json.loads(t[_I_DETAILS])
                 for key, index, kind in slots[t[_I_SERVICE]]:
@@ -366,6 +369,15 @@ def _import_notes(ids: list[int]) -> dict[int, str]:
                                 .order_by(m.IntakeEvent.id).tuples()):
             notes.setdefault(intake_id, note[len(prefix):])
     return notes
+
+
+def _material_checks(ids: list[int]) -> dict[int, tuple[str, str, dt.date | None, dt.datetime | None]]:
+    """Each intake's document check as its four cells (材料核对, 缺少材料, 补正期限, 补正日期), a query per page."""
+    checks = {}
+    for n in range(0, len(ids), PAGE):
+        for c in m.IntakeMaterials.select().where(m.IntakeMaterials.intake.in_(ids[n:n + PAGE])):
+            checks[c.intake_id] = (CHECK_WORDS[c.mode], "、".join(json.loads(c.missing)), c.deadline, c.supplied_at)
+    return checks
 
 
 def _intake_columns(_full: bool) -> list[Col]:

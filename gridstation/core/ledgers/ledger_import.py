@@ -26,7 +26,8 @@ from typing import Any
 import peewee
 
 from gridstation.core.events import ledger as event_ledger
-from gridstation.core.intake import intakes, residents
+from gridstation.core.intake import intakes, material_check, residents
+from gridstation.core.intake.material_rules import CHECK_WORDS, NOTICE, check_mode
 from gridstation.core.ledgers import ledger_read
 from gridstation.core.ledgers.ledger_columns import (
     DATE,
@@ -53,6 +54,7 @@ from gridstation.core.storage import settings
 from gridstation.core.storage.db import bulk_insert, current, write_transaction
 from gridstation.core.toolbox import lending, returns, tool_units
 
+UNFINISHED = (*intakes.OPEN_STATUSES, intakes.PENDING_DOCS)  # rows that need no 办结日期
 CHUNK = 500  # rows per INSERT; well under SQLite's limit of bound variables
 PROGRESS_EVERY = 200
 Progress = Callable[[int, int], None]
@@ -542,13 +544,22 @@ class _IntakeRow:
     documents: str
     notes: str
     fields: dict[str, object]  # field label -> cell value
+    check: str = ""  # the document check's mode (material_rules), "" when the row has none
+    missing: list[str] = field(default_factory=list)
+    deadline: dt.date | None = None
+    supplied_at: dt.datetime | None = None
     field_keys: dict[str, str] = field(default_factory=dict)  # rule field -> column key, once the service is known
 
     @property
     def historical(self) -> bool:
         """A case already closed, or received before today: a record of the past, not a new intake
         (what that relaxes is ``catalog.FieldDef.required_for``)."""
-        return self.status not in intakes.OPEN_STATUSES or self.received_at.date() < clock.today()
+        return self.status not in UNFINISHED or self.received_at.date() < clock.today()
+
+    @property
+    def started_at(self) -> dt.datetime:
+        """When the promised time began: at receipt, or when a 待补正 request's documents came."""
+        return self.supplied_at if self.check == NOTICE and self.supplied_at else self.received_at
 
 
 class _Intakes(_Importer):
@@ -570,13 +581,29 @@ class _Intakes(_Importer):
                 if value is not None:
                     item.fields[spec.header] = value
         row.check_required()
+        self._read_check(row, item)
         if item.status not in intakes.STATUSES:
             row.fail("status", f"状态“{item.status}”无效，只能是：{'、'.join(intakes.STATUSES)}。")
-        elif item.status not in intakes.OPEN_STATUSES and item.completed_at is None:
+        elif item.status not in UNFINISHED and item.completed_at is None:
             row.fail("completed_at", f"状态为“{item.status}”时请填写办结日期。")
+        elif item.status == intakes.PENDING_DOCS and item.check != NOTICE:
+            row.fail("check", f"状态为“{intakes.PENDING_DOCS}”时，“材料核对”应为“{CHECK_WORDS[NOTICE]}”，"
+                              "并填写缺少材料和补正期限。")
         if len(item.serial) > 32:
             row.fail("serial", "受理编号过长（最多32位）。")
         return None if row.problems else item
+
+    @staticmethod
+    def _read_check(row: RowView, item: _IntakeRow) -> None:
+        """The document check's four cells (一次性告知 / 容缺受理, what is missing, by when, when it came)."""
+        mode = check_mode(row.text("check"))
+        if mode is None:
+            row.fail("check", f"“材料核对”只能是：{'、'.join(CHECK_WORDS.values())}，或留空。")
+            return
+        item.check, item.deadline, item.supplied_at = mode, row.date("deadline"), row.moment("supplied_at")
+        item.missing = [n.strip() for n in row.text("missing").replace("，", "、").split("、") if n.strip()]
+        if not mode and (item.missing or item.deadline or item.supplied_at):
+            row.fail("check", "填写了缺少材料或补正期限，请在“材料核对”中写明一次性告知或容缺受理。")
 
     def write(self, items: list[_IntakeRow]) -> None:
         staff = list(m.Staff.select())
@@ -606,7 +633,8 @@ class _Intakes(_Importer):
 
     def _write(self, p: _IntakeRow) -> None:
         actor = self.job.actor
-        p.field_keys = {"note": "result", "received_at": "received_at", "name": "name", "phone": "phone"}
+        p.field_keys = {"note": "result", "received_at": "received_at", "name": "name", "phone": "phone",
+                        "missing": "missing", "deadline": "deadline", "supplied_at": "supplied_at"}
         service = self._service(p)
         resident, new = self._resident(p)
         defs = catalog.fields_of(service)
@@ -629,19 +657,25 @@ class _Intakes(_Importer):
             if staff is None:
                 raise DomainError(f"经办人“{p.staff}”不是本站人员。请先在设置中添加，或清空此格。", field="staff")
         serial = self._serial(p, resident, service)
+        first = intakes.PENDING_DOCS if p.check == NOTICE else intakes.RECEIVED
         intake = m.Intake.create(
             serial=serial, resident=resident, service=service, action=action,
-            details=json.dumps(details, ensure_ascii=False), documents=p.documents, status=intakes.RECEIVED, received_at=p.received_at,
-            due_date=intakes.due_date_for(p.received_at.date(), service.promised_days), staff=staff,
-            grid=resident.grid_id, **catalog.stat_columns(service, details))
+            details=json.dumps(details, ensure_ascii=False), documents=p.documents, status=first,
+            received_at=p.received_at, due_date=intakes.due_date_for(p.received_at.date(), service.promised_days),
+            staff=staff, grid=resident.grid_id, **catalog.stat_columns(service, details))
         note = f"{IMPORT_NOTE}：{p.notes}" if p.notes else IMPORT_NOTE
-        m.IntakeEvent.create(intake=intake, at=p.received_at, staff=actor, to_status=intakes.RECEIVED, note=note)
+        m.IntakeEvent.create(intake=intake, at=p.received_at, staff=actor, to_status=first, note=note)
         audit.record(actor, "导入受理", "intake", serial,
                      after={"service": service.code, "action": action, "details": details, "file": self.job.report.file})
-        if p.status != intakes.RECEIVED:
-            closed = p.completed_at or p.received_at
-            if closed.time() == dt.time() and closed.date() == p.received_at.date():
-                closed = p.received_at  # a date without a time: closed the day it was received
+        if p.check:
+            material_check.restore_check(actor, intake, p.check, p.missing, p.deadline, p.supplied_at)
+        if first == intakes.PENDING_DOCS and p.supplied_at:  # 补正 done: due date counted from then
+            first = intakes.change_status(actor, serial, intakes.RECEIVED, note="补正材料已齐，正式受理",
+                                          at=p.supplied_at).status
+        if p.status != first:
+            closed = p.completed_at or p.started_at
+            if closed.time() == dt.time() and closed.date() == p.started_at.date():
+                closed = p.started_at  # a date without a time: closed the day it was received
             intakes.change_status(actor, serial, p.status, result=p.result, forwarded_to=p.forwarded_to,
                                   completion=completion or None, at=closed, historical=p.historical)
         self.job.report.created += 1
@@ -829,6 +863,9 @@ class _Loans(_Importer):
         actor = self.job.actor
         first = slip.rows[0]
         resident = _resident_for(first.doc_number, first.name)
+        if _lent_before(resident, first.lent_at, [r.asset_code for r in slip.rows]):
+            raise _AlreadyThere(f"{self.job.ledger.sheet.place(first.row)}：借用单 {first.slip_no} 已在系统中"
+                                "（同一借用人、借出时间和工具），跳过。")
         for r in slip.rows:
             if r.kind and tool_units.get_unit(r.asset_code).kind.name != r.kind:
                 raise DomainError(f"资产编号 {r.asset_code} 是“{tool_units.get_unit(r.asset_code).kind.name}”，不是“{r.kind}”。",
@@ -843,6 +880,16 @@ class _Loans(_Importer):
             returns.return_unit(actor, r.asset_code, r.condition or tool_units.GOOD, deposit_refund=refund,
                               returned_at=r.returned_at)
         self.job.report.created += 1
+
+
+def _lent_before(resident: m.Resident, lent_at: dt.datetime, codes: list[str]) -> bool:
+    """A slip already taken in: the same borrower, at the same moment, the same tools (slips are renumbered on
+    import, so the number cannot tell)."""
+    for loan in m.Loan.select().where((m.Loan.resident == resident) & (m.Loan.lent_at == lent_at)):
+        lent = (m.LoanItem.select(m.ToolUnit.asset_code).join(m.ToolUnit).where(m.LoanItem.loan == loan).tuples())
+        if sorted(code for (code,) in lent) == sorted(codes):
+            return True
+    return False
 
 
 class _Events(_Importer):
