@@ -7,9 +7,11 @@ of the station's catalogue (用人单位, 欠薪金额, 认证年度 ...), read 
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass, replace
+from decimal import Decimal
 
 from gridstation.core.events import rules as event_rules
 from gridstation.core.intake import intakes
@@ -42,6 +44,18 @@ class ColumnSpec:
 
     def names(self) -> tuple[str, ...]:
         return (self.header, *self.aliases)
+
+    def typed_example(self) -> object:
+        """The example as the template stores it: a date, a time or an amount as a real cell, not text."""
+        if self.example in ("", None) or not isinstance(self.example, str):
+            return self.example
+        if self.type == DATE:
+            return dt.date.fromisoformat(self.example)
+        if self.type == MOMENT:
+            return dt.datetime.fromisoformat(self.example)
+        if self.type == MONEY:
+            return Decimal(self.example)
+        return self.example
 
 
 def _c(key: str, header: str, type_: str = TEXT, *aliases: str, required: bool = False, note: str = "",

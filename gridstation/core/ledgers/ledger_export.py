@@ -30,14 +30,14 @@ import peewee
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import Cell
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment, PatternFill
 from openpyxl.utils import get_column_letter
 
 from gridstation.core.events import queries as event_queries
 from gridstation.core.events import rules as event_rules
 from gridstation.core.intake import intakes, residents
 from gridstation.core.intake.material_rules import CHECK_WORDS
-from gridstation.core.ledgers import ledger_columns
+from gridstation.core.ledgers import ledger_columns, sheet_layout
 from gridstation.core.ledgers.ledger_columns import (
     DATE,
     EVENTS,
@@ -58,6 +58,7 @@ from gridstation.core.rules.errors import DomainError
 from gridstation.core.station import audit, catalog
 from gridstation.core.station.accounts import CLERK, HEAD, require
 from gridstation.core.storage import models as m
+from gridstation.core.storage import settings
 from gridstation.core.storage.db import write_transaction
 from gridstation.core.storage.output_files import staged, write_problem
 from gridstation.core.toolbox import loan_lists, tool_units
@@ -86,7 +87,8 @@ class Col:
     header: str
     value: Callable[[Any], object]
     type: str = ledger_columns.TEXT
-    width: int = 12
+    width: int = 12  # the least width; the content widens it (sheet_layout)
+    wrap: bool = False
 
 
 @dataclass
@@ -119,7 +121,8 @@ def _yes(flag: bool) -> str:
 def write_sheet(path: Path, title: str, columns: list[Col], records: Iterable[Any], *,
                 total: int | None = None, progress: Progress | None = None,
                 cancelled: Cancelled | None = None) -> int:
-    """One formatted sheet: bold header, widths, text/date/money formats, frozen header and filter.
+    """One formatted sheet: bold header, text/date/money formats, frozen header and filter, widths from the
+    content, and a page setup for A4 (``sheet_layout``).
 
     Returns the number of data rows. Written beside ``path`` and moved over it when complete.
     ``progress(done, total)`` is told every ``PAGE`` rows (``total`` 0 when unknown); when
@@ -128,24 +131,26 @@ def write_sheet(path: Path, title: str, columns: list[Col], records: Iterable[An
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title[:31])
     for i, col in enumerate(columns, start=1):
-        letter = get_column_letter(i)
-        sheet.column_dimensions[letter].width = col.width
         if col.type in (ID_NUMBER, PHONE):
-            sheet.column_dimensions[letter].number_format = "@"
+            sheet.column_dimensions[get_column_letter(i)].number_format = "@"
+    sheet_layout.placeholder_widths(sheet, len(columns))
+    sheet_layout.print_setup(sheet, f"{settings.get('station_name') or ''}　{title}")
     sheet.freeze_panes = "A2"
-    bold, fill = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
+    bold, fill = sheet_layout.bold(), PatternFill("solid", fgColor="DDEBF7")
     header = []
     for col in columns:
         cell = WriteOnlyCell(sheet, col.header)
         cell.font, cell.fill, cell.alignment = bold, fill, Alignment(horizontal="center", vertical="center")
         header.append(as_text(cell))
     sheet.append(header)
-    styles = _number_styles(sheet, columns)
+    styles = _cell_styles(sheet, columns)
     getters = [col.value for col in columns]
+    widths = sheet_layout.Widths([c.header for c in columns], [FORMATS.get(c.type, "") for c in columns])
     count = 0
     try:
         for record in records:
             values: list[object] = [get(record) for get in getters]
+            widths.see(values)
             for i, value in enumerate(values):
                 if value is None:
                     continue
@@ -164,17 +169,23 @@ def write_sheet(path: Path, title: str, columns: list[Col], records: Iterable[An
         raise
     if columns:
         sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{count + 1}"
+    sheet.close()  # the rows are on disk: now the widths they need can fill the placeholders
+    sheet_layout.stream_widths(Path(sheet._writer.out),
+                               [max(w, c.width) for w, c in zip(widths.widths(), columns, strict=True)])
     save_workbook(workbook, path)
     return count
 
 
-def _number_styles(sheet: Any, columns: list[Col]) -> list[Any]:
-    """Per column, the style of its date/money cells (made once; copying it per cell is cheap)."""
+def _cell_styles(sheet: Any, columns: list[Col]) -> list[Any]:
+    """Per column, the style of its date/money cells or of its wrapped text (made once; copying it per cell is cheap)."""
     styles: list[Any] = []
     for col in columns:
-        if col.type in (MONEY, DATE, MOMENT):
+        if col.type in (MONEY, DATE, MOMENT) or col.wrap:
             template = WriteOnlyCell(sheet)
-            template.number_format = FORMATS[col.type]
+            if col.type in FORMATS:
+                template.number_format = FORMATS[col.type]
+            if col.wrap:
+                template.alignment = Alignment(wrap_text=True, vertical="top")
             styles.append(template._style)
         else:
             styles.append(None)
@@ -212,10 +223,10 @@ def save_workbook(workbook: Any, path: Path) -> None:
 
 
 def write_table(path: Path, title: str, headers: list[str], rows: list[list[object]], *,
-                widths: list[int] | None = None) -> Path:
-    """Plain rows under a header (the skipped-rows report)."""
-    widths = widths or []
-    columns = [Col(h, (lambda r, i=i: r[i] if i < len(r) else None), width=widths[i] if i < len(widths) else 14)
+                wrap: Iterable[int] = ()) -> Path:
+    """Plain rows under a header (the skipped-rows report); the columns numbered in ``wrap`` wrap their text."""
+    wrapped = set(wrap)
+    columns = [Col(h, (lambda r, i=i: r[i] if i < len(r) else None), width=0, wrap=i in wrapped)
                for i, h in enumerate(headers)]
     write_sheet(path, title, columns, rows)
     return path

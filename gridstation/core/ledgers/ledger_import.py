@@ -20,6 +20,7 @@ import json
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +40,7 @@ from gridstation.core.ledgers.ledger_columns import (
     MONEY,
     RESIDENTS,
     TOOLS,
+    ColumnSpec,
     field_key,
 )
 from gridstation.core.ledgers.ledger_export import write_table
@@ -946,6 +948,10 @@ def run_import(ledger: Ledger, actor: m.Staff | None, options: ImportOptions = I
     importer = IMPORTERS[ledger.kind](job)
     items = []
     for number, values in ledger.sheet.rows:
+        if is_sample(ledger, values):
+            report.notes.append(f"{sheet.place(number)}是模板中的示例行（未改动），已跳过。")
+            job.tick()
+            continue
         row = RowView(ledger, number, values)
         item = importer.convert(row)
         report.problems.extend(row.problems)
@@ -979,6 +985,34 @@ def run_import(ledger: Ledger, actor: m.Staff | None, options: ImportOptions = I
     return _sorted(report)
 
 
+def is_sample(ledger: Ledger, values: tuple) -> bool:
+    """The template's example row left as the template wrote it: the file has every column the template
+    gives an example for, and every column read holds its example.
+
+    Skipped rather than refused: the template invites rows typed below it, and a file should not fail
+    for a row nobody meant as data. A row changed in any cell is data and is read as such, so nothing
+    typed is ever dropped; the report names the row skipped. A file of a few columns of its own is no
+    template, whatever its rows say.
+    """
+    if not all(spec.key in ledger.mapping for spec in ledger.columns if spec.example != ""):
+        return False
+    shown = [(spec, values[i] if i < len(values) else None) for spec in ledger.columns
+             if (i := ledger.mapping.get(spec.key)) is not None]
+    return all(_same_as_example(cell, spec) for spec, cell in shown)
+
+
+def _same_as_example(cell: object, spec: ColumnSpec) -> bool:
+    """The cell holds the column's example: as the template's typed cell, or as its text (a CSV copy)."""
+    if spec.example == "":
+        return ledger_read.plain(cell) is None
+    expected = spec.typed_example()
+    if isinstance(cell, dt.datetime) and not isinstance(expected, dt.datetime):
+        cell = cell.date() if cell.time() == dt.time() else cell
+    if isinstance(cell, (int, float)) and isinstance(expected, Decimal):
+        cell = Decimal(str(cell))
+    return cell == expected or ledger_read.text(cell) == str(spec.example)
+
+
 def _refused(report: ImportReport, actor: m.Staff | None) -> ImportReport:
     """An all-or-nothing import stopped by bad rows writes no data, but the attempt is in the audit log."""
     with write_transaction():
@@ -1007,4 +1041,4 @@ def write_skipped_report(report: ImportReport, ledger: Ledger, out: Path | str) 
     rows = [[ledger.sheet.place(number) if several else number, "；".join(p.message if not p.column else f"“{p.column}”{p.message}" for p in report.problems_of(number)),
              *by_row.get(number, ())]
             for number in report.bad_rows]
-    return write_table(Path(out), "未导入的行", headers, rows, widths=[6, 50])
+    return write_table(Path(out), "未导入的行", headers, rows, wrap=[1])
