@@ -6,7 +6,8 @@ station and page number in the footer, bold text in the workbook's named font, t
 real date, templates whose examples are typed cells and whose untouched example row is not imported.
 
 The LibreOffice test converts the workbooks to PDF as a client's office suite does and reads them back
-with poppler; it runs where ``soffice`` is installed (opt-in: see its docstring) and is skipped elsewhere.
+with poppler; it runs where ``soffice`` is installed (CI installs libreoffice-calc: .ci/run) and is skipped
+elsewhere.
 """
 
 from __future__ import annotations
@@ -189,7 +190,7 @@ def soffice() -> str | None:
                            "apt-get install libreoffice-calc poppler-utils")
 def test_libreoffice_prints_every_workbook_without_hash_marks_and_with_the_header_on_each_page(
         site_db, admin, tmp_path, capsys):
-    """Opt-in where LibreOffice is installed (CI does not install it: see the README's test section)."""
+    """About 30 s: sixteen workbooks, one LibreOffice start."""
     books = build(site_db, admin, tmp_path, residents_count=150)
     capsys.readouterr()
     out = tmp_path / "pdf"
