@@ -37,7 +37,7 @@ from gridstation.core.events import queries as event_queries
 from gridstation.core.events import rules as event_rules
 from gridstation.core.intake import intakes, residents
 from gridstation.core.intake.material_rules import CHECK_WORDS
-from gridstation.core.ledgers import ledger_columns, sheet_layout
+from gridstation.core.ledgers import ledger_columns, rating_export, sheet_layout
 from gridstation.core.ledgers.ledger_columns import (
     DATE,
     EVENTS,
@@ -63,10 +63,11 @@ from gridstation.core.storage.db import write_transaction
 from gridstation.core.storage.output_files import staged, write_problem
 from gridstation.core.toolbox import loan_lists, tool_units
 
-OVERDUE, ROSTER = "overdue", "roster"
-EXPORT_KINDS = (RESIDENTS, INTAKES, TOOLS, LOANS, OVERDUE, ROSTER, EVENTS)
+OVERDUE, ROSTER, RATINGS = "overdue", "roster", "ratings"
+EXPORT_KINDS = (RESIDENTS, INTAKES, TOOLS, LOANS, OVERDUE, ROSTER, EVENTS, RATINGS)
 EXPORT_NAMES = {RESIDENTS: "居民台账", INTAKES: "受理台账", TOOLS: "工具台账", LOANS: "借用台账",
-                OVERDUE: "逾期未还工具", ROSTER: "养老金领取人员认证名单", EVENTS: "网格事件台账"}
+                OVERDUE: "逾期未还工具", ROSTER: "养老金领取人员认证名单", EVENTS: "网格事件台账",
+                RATINGS: "好差评台账"}
 FORMATS = {ID_NUMBER: "@", PHONE: "@", DATE: "yyyy-mm-dd", MOMENT: "yyyy-mm-dd hh:mm", MONEY: "#,##0.00"}
 PAGE = 1000
 INTAKE_PAGE = 5000  # intake tuples per query: few round trips, bounded memory
@@ -579,12 +580,20 @@ def _event_records(source: Any, _full: bool) -> Iterator[_EventRecord]:
         yield from (_EventRecord(e, reporters.get(e.id)) for e in page)
 
 
+def _rating_columns(full: bool) -> list[Col]:
+    return [Col(header, get, kind) for header, get, kind in rating_export.columns(_id(full))]
+
+
+def _ratings(source: Any, _full: bool) -> Iterable[m.Rating]:
+    return _counted(rating_export.query() if source is None else source)
+
+
 # kind -> (its columns, given full_id; its records, given what to export and full_id)
 EXPORTS: dict[str, tuple[Callable[[bool], list[Col]], Callable[[Any, bool], Iterable[Any]]]] = {
     RESIDENTS: (_resident_columns, _residents), INTAKES: (_intake_columns, _intake_records),
     TOOLS: (_tool_columns, _tools), LOANS: (_loan_columns, _loan_items),
     OVERDUE: (_overdue_columns, _overdue), ROSTER: (_roster_columns, _roster),
-    EVENTS: (_event_columns, _event_records),
+    EVENTS: (_event_columns, _event_records), RATINGS: (_rating_columns, _ratings),
 }
 
 
