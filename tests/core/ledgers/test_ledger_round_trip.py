@@ -21,7 +21,7 @@ from gridstation.core.rules import clock
 from gridstation.core.station import catalog, station
 from gridstation.core.storage import db as dbmod
 from gridstation.core.storage import models as m
-from tests.conftest import PASSWORD, STATION
+from tests.conftest import BACKENDS, PASSWORD, STATION
 from tests.core.ledgers.test_ledger_export import ZHANG, fill_station, records
 from tests.helpers import make_id
 
@@ -90,7 +90,7 @@ def bring_in(path: Path, kind: str, actor: m.Staff) -> ImportReport:
 
 
 @pytest.fixture
-def exported(db_path: Path, admin: m.Staff, tmp_path: Path) -> tuple[dict[str, Path], dict[str, list[tuple]]]:
+def exported(site_db: str, admin: m.Staff, tmp_path: Path) -> tuple[dict[str, Path], dict[str, list[tuple]]]:
     """A station with a little of everything, every kind exported with full ID numbers; and its records."""
     fill_station(admin)
     fill_more(admin)
@@ -114,6 +114,7 @@ def test_an_export_imports_into_a_new_station_unchanged(exported, tmp_path, kind
     assert cells(again) == cells(files[kind])  # and the new station exports the very same cells
 
 
+@pytest.mark.parametrize("backend", BACKENDS)
 @pytest.mark.parametrize("kind", KINDS)
 def test_an_export_imported_into_its_own_station_is_recognised_and_adds_nothing(exported, admin, kind):
     files, expected = exported
