@@ -158,12 +158,12 @@ def _fixed(width: float) -> str:
 
 def stream_widths(sheet_xml: Path, widths: Iterable[float]) -> None:
     """Overwrite the placeholders at the top of a streamed sheet's XML with the measured widths, in place."""
+    widths = list(widths)
     with open(sheet_xml, "r+b") as handle:
-        top = handle.read(64 * 1024)
-        end = top.find(b"</cols>")
-        if end < 0:
-            return
-        marks = [m.start(1) for m in re.finditer(rb'width="(100\.5)"', top[:end])]
-        for at, width in zip(marks, widths, strict=False):
+        top = handle.read(64 * 1024)  # sheet properties, views and columns: a few kilobytes before the rows
+        marks = [m.start(1) for m in re.finditer(rb'width="(100\.5)"', top[:max(top.find(b"</cols>"), 0)])]
+        if len(marks) != len(widths):
+            raise RuntimeError(f"{sheet_xml.name}: {len(marks)} reserved column widths for {len(widths)} columns")
+        for at, width in zip(marks, widths, strict=True):
             handle.seek(at)
             handle.write(_fixed(width).encode())

@@ -65,6 +65,9 @@ def build(site_db: str, admin: m.Staff, folder: Path, residents_count: int = 60)
     books["monthly"] = folder / "monthly.xlsx"
     assert main(["--db", site_db, "report", "monthly", "--month", month, "--out", str(folder / "m.pdf"),
                  "--xlsx", str(books["monthly"]), "--export-summary", str(summary)]) == 0
+    books["annual"] = folder / "annual.xlsx"
+    assert main(["--db", site_db, "report", "annual", "--year", month[:4], "--out", str(folder / "a.pdf"),
+                 "--xlsx", str(books["annual"])]) == 0
     dbmod.close_database()
     books["district"] = folder / "district.xlsx"
     assert main(["district", "--month", month, str(summary), "--out", str(folder / "d.pdf"),
@@ -99,7 +102,7 @@ def test_columns_are_as_wide_as_their_longest_value_and_bold_text_names_its_font
         for sheet in openpyxl.load_workbook(path).worksheets:
             if sheet.title in ("填写说明", "说明"):
                 continue
-            first = 4 if name in ("monthly", "district") else 1
+            first = 4 if name in ("monthly", "annual", "district") else 1
             for row in sheet.iter_rows(min_row=first):
                 for cell in row:
                     if cell.font.b:
@@ -211,3 +214,20 @@ def test_libreoffice_prints_every_workbook_without_hash_marks_and_with_the_heade
                           text=True).stdout
     size = next(line for line in info.splitlines() if line.startswith("Page size:")).split()
     assert float(size[2]) > float(size[4]) and "(A4)" in info  # A4, landscape
+
+
+def test_reserved_widths_take_any_measured_width_in_place(tmp_path):
+    """The placeholder is five characters; every width from 6 to 255 is written in five, read back intact."""
+    widths = [6.0, 9.96, 9.999, 12.34, 99.96, 150.0, 300.0]
+    book = openpyxl.Workbook(write_only=True)
+    sheet = book.create_sheet("s")
+    sheet_layout.placeholder_widths(sheet, len(widths))
+    sheet.append(list(range(len(widths))))
+    sheet.close()
+    sheet_layout.stream_widths(Path(sheet._writer.out), widths)
+    book.save(tmp_path / "w.xlsx")
+    back = openpyxl.load_workbook(tmp_path / "w.xlsx").active
+    read = [back.column_dimensions[chr(ord("A") + i)].width for i in range(len(widths))]
+    assert read == pytest.approx([6.0, 10.0, 10.0, 12.3, 100.0, 150.0, 255.0])
+    with pytest.raises(RuntimeError):
+        sheet_layout.stream_widths(tmp_path / "w.xlsx", [1.0])  # not a sheet with reserved widths
