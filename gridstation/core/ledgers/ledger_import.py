@@ -947,8 +947,9 @@ def run_import(ledger: Ledger, actor: m.Staff | None, options: ImportOptions = I
     job = _Job(ledger, actor, options, report, progress, cancel, total=2 * len(ledger.sheet.rows))
     importer = IMPORTERS[ledger.kind](job)
     items = []
+    template = has_template_columns(ledger)
     for number, values in ledger.sheet.rows:
-        if is_sample(ledger, values):
+        if template and is_sample(ledger, values):
             report.notes.append(f"{sheet.place(number)}是模板中的示例行（未改动），已跳过。")
             job.tick()
             continue
@@ -985,17 +986,20 @@ def run_import(ledger: Ledger, actor: m.Staff | None, options: ImportOptions = I
     return _sorted(report)
 
 
+def has_template_columns(ledger: Ledger) -> bool:
+    """The file has every column the template gives an example for: a file of a few columns of its own is
+    no template, whatever its rows say."""
+    return all(spec.key in ledger.mapping for spec in ledger.columns if spec.example != "")
+
+
 def is_sample(ledger: Ledger, values: tuple) -> bool:
-    """The template's example row left as the template wrote it: the file has every column the template
-    gives an example for, and every column read holds its example.
+    """The template's example row left as the template wrote it: every column read holds its example
+    (in a file with the template's columns, ``has_template_columns``).
 
     Skipped rather than refused: the template invites rows typed below it, and a file should not fail
     for a row nobody meant as data. A row changed in any cell is data and is read as such, so nothing
-    typed is ever dropped; the report names the row skipped. A file of a few columns of its own is no
-    template, whatever its rows say.
+    typed is ever dropped; the report names the row skipped.
     """
-    if not all(spec.key in ledger.mapping for spec in ledger.columns if spec.example != ""):
-        return False
     shown = [(spec, values[i] if i < len(values) else None) for spec in ledger.columns
              if (i := ledger.mapping.get(spec.key)) is not None]
     return all(_same_as_example(cell, spec) for spec, cell in shown)
