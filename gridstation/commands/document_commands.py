@@ -1,4 +1,4 @@
-"""receipt, slip, labels: print a document to a PDF file from the command line.
+"""receipt, slip, notice, pledge, agreement, labels: print a document to a PDF file from the command line.
 
 Every print is recorded in the audit log through the same service as the GUI's
 (``core/station/printouts.py``), after the file is complete and before it takes its name: a refused print
@@ -25,6 +25,21 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("slip_no", metavar="SLIP_NO", help="借用单号")
     p.add_argument("--out", required=True, help="输出的 PDF 文件")
     p.set_defaults(handler=cmd_slip)
+
+    p = sub.add_parser("notice", help="重新打印一次性告知单（PDF）")
+    p.add_argument("serial", metavar="SERIAL", help="受理编号（待补正的登记）")
+    p.add_argument("--out", required=True, help="输出的 PDF 文件")
+    p.set_defaults(handler=cmd_material_document, mode="notice")
+
+    p = sub.add_parser("pledge", help="重新打印容缺受理承诺书（PDF）")
+    p.add_argument("serial", metavar="SERIAL", help="受理编号（容缺受理的受理）")
+    p.add_argument("--out", required=True, help="输出的 PDF 文件")
+    p.set_defaults(handler=cmd_material_document, mode="pledge")
+
+    p = sub.add_parser("agreement", help="重新打印人民调解协议书（PDF）")
+    p.add_argument("number", metavar="NUMBER", help="事件编号（调解成功的矛盾纠纷）")
+    p.add_argument("--out", required=True, help="输出的 PDF 文件")
+    p.set_defaults(handler=cmd_agreement)
 
     p = sub.add_parser("labels", help="打印资产标签（A4 标签纸，PDF）")
     p.add_argument("--out", required=True, help="输出的 PDF 文件")
@@ -62,6 +77,38 @@ def cmd_slip(args: argparse.Namespace, target: str) -> int:
         write_loan_slip(slip_no, partial)
         printouts.record(None, printouts.SLIP, slip_no, printed=True, detail={"file": path.name})
     print(f"已生成借用单：{path}")
+    return 0
+
+
+def cmd_material_document(args: argparse.Namespace, target: str) -> int:
+    """The 一次性告知单 (notice) or 容缺受理承诺书 (pledge) of an intake, recorded as the GUI records it."""
+    path = out_path(args.out)
+    open_site(target)
+    # late import (start-up time): every run, the window's too, loads all command modules
+    from gridstation.core.intake import intakes, material_check
+    from gridstation.reports.material_notices import NOTICE_TITLE, PLEDGE_TITLE, write_notice, write_pledge
+
+    write, title = (write_notice, NOTICE_TITLE) if args.mode == "notice" else (write_pledge, PLEDGE_TITLE)
+    serial = intakes.get_intake(args.serial).serial
+    with staged(path) as partial:
+        write(serial, partial)
+        material_check.record_print(None, serial, title)
+    print(f"已生成{title}：{path}")
+    return 0
+
+
+def cmd_agreement(args: argparse.Namespace, target: str) -> int:
+    path = out_path(args.out)
+    open_site(target)
+    # late import (start-up time): every run, the window's too, loads all command modules
+    from gridstation.core.events import agreement
+    from gridstation.reports.mediation_agreement import write_agreement
+
+    data = agreement.agreement_data(args.number)
+    with staged(path) as partial:
+        write_agreement(data, partial)
+        agreement.record_print(None, data.number)
+    print(f"已生成人民调解协议书：{path}")
     return 0
 
 

@@ -14,7 +14,7 @@ from gridstation.commands.base import CommandError, in_path, open_site, out_path
 from gridstation.core.rules import clock
 
 IMPORT_KINDS = ("residents", "intakes", "tools", "loans", "events")
-EXPORT_KINDS = (*IMPORT_KINDS, "overdue", "roster")
+EXPORT_KINDS = (*IMPORT_KINDS, "overdue", "roster", "ratings")
 DATED_KINDS = ("intakes", "loans")
 
 
@@ -36,7 +36,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=cmd_import)
 
     p = sub.add_parser("export", help="导出为 Excel（身份证号默认打码）")
-    p.add_argument("kind", choices=EXPORT_KINDS, help="台账种类，或 overdue（逾期未还工具）、roster（养老金认证名单）")
+    p.add_argument("kind", choices=EXPORT_KINDS, help="台账种类，或 overdue（逾期未还工具）、roster（养老金认证名单）、ratings（好差评与整改）")
     p.add_argument("--out", required=True, help="输出的 .xlsx 文件")
     p.add_argument("--from", dest="date_from", help="起始日期 YYYY-MM-DD（受理、借用）")
     p.add_argument("--to", dest="date_to", help="截止日期 YYYY-MM-DD（含当天）")

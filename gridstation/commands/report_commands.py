@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import re
+from pathlib import Path
 
 from gridstation.commands.base import CommandError, open_site, out_path, parse_month
 from gridstation.core.rules import clock
@@ -30,9 +31,10 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="同时导出供街道汇总的月度数据（gridstation district 读取；格式见 gridstation/core/statistics/district.py）")
     p.set_defaults(handler=cmd_monthly)
 
-    p = kinds.add_parser("annual", help="年度统计（A4 PDF，含工作总结参考段落）")
+    p = kinds.add_parser("annual", help="年度统计（A4 PDF，含工作总结参考段落，可同时导出 Excel）")
     p.add_argument("--year", required=True, metavar="YYYY", help="统计年度，如 2025")
     p.add_argument("--out", required=True, metavar="FILE.pdf", help="输出的 PDF 文件")
+    p.add_argument("--xlsx", metavar="FILE.xlsx", help="同时导出各统计表到这个 Excel 文件")
     p.set_defaults(handler=cmd_annual)
 
 
@@ -51,9 +53,7 @@ def parse_year(value: str) -> int:
 def cmd_monthly(args: argparse.Namespace, target: str) -> int:
     month = parse_month(args.month)
     pdf = out_path(args.out)
-    xlsx = out_path(args.xlsx) if args.xlsx else None
-    if xlsx is not None and xlsx.resolve() == pdf.resolve():
-        raise CommandError("--xlsx 与 --out 不能是同一个文件。")
+    xlsx = _workbook_beside(pdf, args.xlsx)
     summary = out_path(args.export_summary) if args.export_summary else None
     if summary is not None and summary.resolve() in {p.resolve() for p in (pdf, xlsx) if p is not None}:
         raise CommandError("--export-summary 不能与 --out 或 --xlsx 是同一个文件。")
@@ -79,13 +79,24 @@ def cmd_monthly(args: argparse.Namespace, target: str) -> int:
 def cmd_annual(args: argparse.Namespace, target: str) -> int:
     year = parse_year(args.year)
     pdf = out_path(args.out)
+    xlsx = _workbook_beside(pdf, args.xlsx)
     open_site(target)
     # late import (start-up time): every run, the window's too, loads all command modules
     from gridstation.core.statistics.stats import record_report
     from gridstation.reports.annual import title_of, write_annual
 
-    with staged(pdf) as partial:
-        write_annual(year, partial)
-        record_report(None, title_of(year), [pdf])
-    print(f"已生成{title_of(year)}：{pdf}")
+    files = [p for p in (pdf, xlsx) if p is not None]
+    with contextlib.ExitStack() as stack:  # every file exists only if the report's audit entry does
+        partial = {p: stack.enter_context(staged(p)) for p in files}
+        write_annual(year, partial[pdf], partial.get(xlsx))
+        record_report(None, title_of(year), files)
+    print(f"已生成{title_of(year)}：{pdf}" + (f"，Excel：{xlsx}" if xlsx else ""))
     return 0
+
+
+def _workbook_beside(pdf: Path, xlsx_arg: str | None) -> Path | None:
+    """The --xlsx file of a report, never the PDF itself."""
+    xlsx = out_path(xlsx_arg) if xlsx_arg else None
+    if xlsx is not None and xlsx.resolve() == pdf.resolve():
+        raise CommandError("--xlsx 与 --out 不能是同一个文件。")
+    return xlsx

@@ -18,10 +18,11 @@ from gridstation.core.statistics.event_tables import annual_event_tables
 from gridstation.core.statistics.material_tables import annual_material_tables
 from gridstation.core.statistics.rating_tables import annual_rating_tables
 from gridstation.core.statistics.stats import AnnualStats, Progress, annual_stats, months_begun
-from gridstation.core.statistics.stats_tables import annual_tables, summary_sentence, work_summary
+from gridstation.core.statistics.stats_tables import StatTable, annual_tables, summary_sentence, work_summary
 from gridstation.reports import blocks, charts, styles
 from gridstation.reports.report_names import annual_title as title_of
 from gridstation.reports.stats_pdf import CONTENT_WIDTH, Section, info_line, table_section, write_report
+from gridstation.reports.stats_xlsx import write_xlsx
 
 
 def steps_for(year: int, today: dt.date) -> int:
@@ -36,15 +37,23 @@ def _month_chart(annual: AnnualStats) -> Flowable:
                                CONTENT_WIDTH, 62 * mm)
 
 
-def write_annual(year: int, out: Path, *, today: dt.date | None = None, progress: Progress | None = None) -> Path:
-    """Write the year's PDF to ``out``; ``progress`` as in ``monthly.write_monthly`` (may raise to cancel)."""
-    today = today or clock.today()
+def _prepare(year: int, today: dt.date, progress: Progress | None) -> tuple[AnnualStats, list[StatTable], int]:
+    """The year's figures and every table of its report (the PDF and the workbook read the same ones)."""
     steps = steps_for(year, today)
     annual = annual_stats(year, today, progress=(lambda done, _total: progress(done, steps)) if progress else None)
-    generated = now()
-    st = styles.styles(9.5)
     tables = (annual_tables(annual) + annual_event_tables(annual) + annual_material_tables(annual)
               + annual_rating_tables(annual))
+    return annual, tables, steps
+
+
+def write_annual(year: int, out: Path, xlsx: Path | None = None, *, today: dt.date | None = None,
+                 progress: Progress | None = None) -> Path:
+    """Write the year's PDF to ``out`` (and its tables to ``xlsx``); ``progress`` as in
+    ``monthly.write_monthly`` (may raise to cancel)."""
+    today = today or clock.today()
+    annual, tables, steps = _prepare(year, today, progress)
+    generated = now()
+    st = styles.styles(9.5)
     services, *rest = tables
     paragraph = work_summary(annual, today.year)
     summary_box = blocks.notice_box([("", paragraph)], CONTENT_WIDTH, st)
@@ -54,4 +63,15 @@ def write_annual(year: int, out: Path, *, today: dt.date | None = None, progress
     lead: list[Flowable] = [info_line(annual.total, generated, st), styles.text(summary_sentence(annual.total, "全年"), st.body)]
     if progress:
         progress(steps - 1, steps)
+    if xlsx is not None:
+        write_xlsx(tables, xlsx, heading=f"{blocks.StationInfo.current().name} {title_of(year)}", generated=generated)
     return write_report(out, title=title_of(year), lead=lead, sections=sections, generated=generated)
+
+
+def write_annual_xlsx(year: int, out: Path, *, today: dt.date | None = None,
+                      progress: Progress | None = None) -> Path:
+    """Only the Excel tables of the year (导出年度 Excel on the statistics page)."""
+    _annual, tables, steps = _prepare(year, today or clock.today(), progress)
+    if progress:
+        progress(steps - 1, steps)
+    return write_xlsx(tables, out, heading=f"{blocks.StationInfo.current().name} {title_of(year)}", generated=now())

@@ -23,5 +23,5 @@ def annual_title(year: int) -> str:
     return f"{year}年 年度统计"
 
 
-def annual_file(year: int) -> str:
-    return f"年度统计-{year}.pdf"
+def annual_file(year: int, suffix: str = ".pdf") -> str:
+    return f"年度统计-{year}{suffix}"

@@ -4,6 +4,7 @@ and the head's 差评整改 list. Rules and roles live in core/evaluation/; thes
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -30,6 +31,7 @@ from gridstation.core.rules import clock, idcard
 from gridstation.core.rules.errors import DomainError
 from gridstation.core.storage import models as m
 from gridstation.ui.context import AppContext
+from gridstation.ui.exporting import export_list
 from gridstation.ui.feedback import MessageLine, show_message
 from gridstation.ui.saving import one_at_a_time
 
@@ -150,7 +152,8 @@ class RatingBox(QGroupBox):
 
 
 class RectificationDialog(QDialog):
-    """差评整改 (head): the open items, overdue first marked; 回访 (Ctrl+1), then 完成整改 (Ctrl+S)."""
+    """差评整改 (head): the open items, overdue first marked; 回访 (Ctrl+1), then 完成整改 (Ctrl+S); every
+    rating with its 整改 to Excel, the 好差评台账 (Ctrl+E)."""
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -184,6 +187,10 @@ class RectificationDialog(QDialog):
         self.message = QLabel("")
         self.message.setWordWrap(True)
         layout.addWidget(self.message)
+        self.export_button = QPushButton("导出好差评台账 (Ctrl+E)")
+        layout.addWidget(self.export_button, 0, Qt.AlignmentFlag.AlignRight)
+        self.export_button.clicked.connect(lambda: self.export())
+        QShortcut(QKeySequence("Ctrl+E"), self, activated=lambda: self.export())
         self.list.currentRowChanged.connect(self._chosen)
         self.visit_button.clicked.connect(self.visit)
         self.close_button.clicked.connect(self.close_item)
@@ -241,6 +248,10 @@ class RectificationDialog(QDialog):
         row = self.list.currentRow()
         self.load()
         self.list.setCurrentRow(min(row, self.list.count() - 1))
+
+    def export(self, path: Path | None = None) -> Path | None:
+        """Every rating, its 申诉 and its 整改, as the 好差评台账 (``path`` skips the file dialog)."""
+        return export_list(self, self.ctx, "ratings", None, "好差评台账", path)
 
     @one_at_a_time
     def visit(self) -> None:

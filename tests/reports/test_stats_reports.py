@@ -204,3 +204,16 @@ def test_bad_or_future_period_exits_2_and_writes_nothing(db_path, tmp_path, caps
     err = capsys.readouterr().err.strip()
     assert message in err and len(err.splitlines()) == 1
     assert not list(folder.iterdir())
+
+
+def test_the_annual_report_writes_its_tables_to_excel_too(known, db_path, tmp_path, capsys):
+    """`report annual` had no Excel: --xlsx writes the PDF's tables, the year's months as rows."""
+    pdf, xlsx = tmp_path / "y.pdf", tmp_path / "y.xlsx"
+    assert cli(db_path, "report", "annual", "--year", "2025", "--out", str(pdf), "--xlsx", str(xlsx)) == 0
+    assert f"Excel：{xlsx}" in capsys.readouterr().out
+    book = openpyxl.load_workbook(xlsx)
+    months = {row[0]: row for row in book["逐月统计"].iter_rows(min_row=4, values_only=True)}
+    assert months["2月"][1] == FEB_TOTAL[0]  # February's intakes, as in the monthly report
+    entry = m.AuditLog.select().where(m.AuditLog.action == "生成统计报表").get()
+    assert entry.entity_id == "2025年 年度统计" and "y.xlsx" in entry.after
+    assert cli(db_path, "report", "annual", "--year", "2025", "--out", str(pdf), "--xlsx", str(pdf)) == 2

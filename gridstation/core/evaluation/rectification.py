@@ -30,6 +30,11 @@ def overdue_condition(today: dt.date) -> peewee.Expression:
     return m.Rectification.closed_at.is_null() & (m.Rectification.due_date < today)
 
 
+def overdue_on(due_date: dt.date, closed_at: dt.datetime | None, today: dt.date) -> bool:
+    """The same rule for one rectification already read (the ratings ledger's 整改状态)."""
+    return closed_at is None and due_date < today
+
+
 def count_overdue(today: dt.date) -> int:
     """Open rectifications past their deadline: the dashboard's count."""
     return m.Rectification.select().where(overdue_condition(today)).count()

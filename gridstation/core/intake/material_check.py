@@ -126,6 +126,32 @@ def supply_missing(actor: m.Staff | None, serial: str, *, at: dt.datetime | None
     return intakes.get_intake(intake.serial)
 
 
+def restore_check(actor: m.Staff | None, intake: m.Intake, mode: str, missing: Sequence[str],
+                  deadline: dt.date | None, supplied_at: dt.datetime | None) -> m.IntakeMaterials:
+    """An intake's check as a ledger (a station's own export) records it: what was missing, by when, and
+    when it came. Without it a 待补正 request read back could never become an intake. Call inside the
+    caller's transaction, before the intake leaves 待补正 (``change_status`` asks whether documents are due)."""
+    service = intake.service
+    names = [d.name for d in materials_of(service)]
+    unknown = [n for n in missing if n not in names]
+    if unknown:
+        raise DomainError(f"“{service.name}”的材料清单中没有：{'、'.join(unknown)}。", field="missing")
+    if mode == COMPLETE and missing:
+        raise DomainError("材料核对为“齐全”时不应填写缺少材料。", field="missing")
+    if mode != COMPLETE and not missing and supplied_at is None:
+        raise DomainError("一次性告知或容缺受理请填写缺少的材料。", field="missing")
+    if mode != COMPLETE and deadline is None:
+        raise DomainError("一次性告知或容缺受理请填写补正期限。", field="deadline")
+    if supplied_at is not None and (mode == COMPLETE or supplied_at < intake.received_at):
+        raise DomainError("补正日期只用于一次性告知或容缺受理，且不能早于受理时间。", field="supplied_at")
+    # As at the notice, as ``supply_missing`` keeps them: ``supplied_at`` says the missing ones came.
+    received = [n for n in names if n not in missing]
+    return m.IntakeMaterials.create(intake=intake, mode=mode, received=json.dumps(received, ensure_ascii=False),
+                                    missing=json.dumps(list(missing), ensure_ascii=False),
+                                    deadline=deadline if mode != COMPLETE else None, issued_at=intake.received_at,
+                                    supplied_at=supplied_at, staff=actor)
+
+
 def _as_defs(service: m.ServiceType, names: Sequence[str]) -> list[MaterialDef]:
     """The names as the service's list describes them now; a name since removed from it keeps its name."""
     defs = {d.name: d for d in materials_of(service)}

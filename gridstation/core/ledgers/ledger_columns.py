@@ -7,12 +7,15 @@ of the station's catalogue (用人单位, 欠薪金额, 认证年度 ...), read 
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass, replace
+from decimal import Decimal
 
 from gridstation.core.events import rules as event_rules
 from gridstation.core.intake import intakes
+from gridstation.core.intake.material_rules import CHECK_WORDS
 from gridstation.core.rules import idcard
 from gridstation.core.station import catalog
 from gridstation.core.toolbox import tool_units
@@ -41,6 +44,18 @@ class ColumnSpec:
 
     def names(self) -> tuple[str, ...]:
         return (self.header, *self.aliases)
+
+    def typed_example(self) -> object:
+        """The example as the template stores it: a date, a time or an amount as a real cell, not text."""
+        if self.example in ("", None) or not isinstance(self.example, str):
+            return self.example
+        if self.type == DATE:
+            return dt.date.fromisoformat(self.example)
+        if self.type == MOMENT:
+            return dt.datetime.fromisoformat(self.example)
+        if self.type == MONEY:
+            return Decimal(self.example)
+        return self.example
 
 
 def _c(key: str, header: str, type_: str = TEXT, *aliases: str, required: bool = False, note: str = "",
@@ -97,6 +112,14 @@ INTAKE_FIXED: tuple[ColumnSpec, ...] = (
     _c("forwarded_to", "转往部门", TEXT, "转办部门", note="状态为转办时必填", width=14),
     _c("documents", "收取材料", TEXT, "材料", width=16),
     _c("notes", "备注", TEXT, "说明", width=20),
+    # The document check (一次性告知 / 容缺受理): without it a 待补正 request could never be completed.
+    _c("check", "材料核对", TEXT, "材料情况",
+       note=f"按材料清单核对的结果：{'、'.join(CHECK_WORDS.values())}；留空为未按材料清单核对", width=10),
+    _c("missing", "缺少材料", TEXT, "待补材料", "缺件材料",
+       note="一次性告知或容缺受理时缺少的材料，用“、”分隔，须与服务清单中的材料名称一致", width=20),
+    _c("deadline", "补正期限", DATE, "补齐期限", "补交日期", note="一次性告知、容缺受理时必填；" + DATE_NOTE, width=12),
+    _c("supplied_at", "补正日期", MOMENT, "补齐日期", "补正时间", note="缺少的材料交齐的时间，未交齐留空；" + DATE_NOTE,
+       width=17),
 )
 
 TOOL_COLUMNS: tuple[ColumnSpec, ...] = (
@@ -130,9 +153,11 @@ LOAN_COLUMNS: tuple[ColumnSpec, ...] = (
        example="2024-01-10", width=17),
     _c("condition", "归还状况", TEXT, "归还情况",
        note=f"可填：{'、'.join(tool_units.CONDITIONS)}；已归还而留空为{tool_units.GOOD}", example=tool_units.GOOD, width=8),
-    _c("deposit", "押金", MONEY, "押金金额", note="整张借用单的押金（元）；留空按工具的押金合计", width=10),
-    _c("refunded", "已退押金", MONEY, "退还押金", note="整张借用单已退的押金（元）；留空按归还情况自动计算",
-       width=10),
+    # One deposit per slip, on its first row (the header says so): the column then adds up to what was taken.
+    _c("deposit", "押金（每单）", MONEY, "押金", "押金金额",
+       note="整张借用单的押金（元），只填在该单的第一行；留空按工具的押金合计", width=13),
+    _c("refunded", "已退押金（每单）", MONEY, "已退押金", "退还押金",
+       note="整张借用单已退的押金（元），只填在该单的第一行；留空按归还情况自动计算", width=16),
 )
 
 

@@ -30,13 +30,14 @@ import peewee
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import Cell
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment, PatternFill
 from openpyxl.utils import get_column_letter
 
 from gridstation.core.events import queries as event_queries
 from gridstation.core.events import rules as event_rules
 from gridstation.core.intake import intakes, residents
-from gridstation.core.ledgers import ledger_columns
+from gridstation.core.intake.material_rules import CHECK_WORDS
+from gridstation.core.ledgers import ledger_columns, rating_export, sheet_layout
 from gridstation.core.ledgers.ledger_columns import (
     DATE,
     EVENTS,
@@ -57,14 +58,16 @@ from gridstation.core.rules.errors import DomainError
 from gridstation.core.station import audit, catalog
 from gridstation.core.station.accounts import CLERK, HEAD, require
 from gridstation.core.storage import models as m
+from gridstation.core.storage import settings
 from gridstation.core.storage.db import write_transaction
 from gridstation.core.storage.output_files import staged, write_problem
 from gridstation.core.toolbox import loan_lists, tool_units
 
-OVERDUE, ROSTER = "overdue", "roster"
-EXPORT_KINDS = (RESIDENTS, INTAKES, TOOLS, LOANS, OVERDUE, ROSTER, EVENTS)
+OVERDUE, ROSTER, RATINGS = "overdue", "roster", "ratings"
+EXPORT_KINDS = (RESIDENTS, INTAKES, TOOLS, LOANS, OVERDUE, ROSTER, EVENTS, RATINGS)
 EXPORT_NAMES = {RESIDENTS: "居民台账", INTAKES: "受理台账", TOOLS: "工具台账", LOANS: "借用台账",
-                OVERDUE: "逾期未还工具", ROSTER: "养老金领取人员认证名单", EVENTS: "网格事件台账"}
+                OVERDUE: "逾期未还工具", ROSTER: "养老金领取人员认证名单", EVENTS: "网格事件台账",
+                RATINGS: "好差评台账"}
 FORMATS = {ID_NUMBER: "@", PHONE: "@", DATE: "yyyy-mm-dd", MOMENT: "yyyy-mm-dd hh:mm", MONEY: "#,##0.00"}
 PAGE = 1000
 INTAKE_PAGE = 5000  # intake tuples per query: few round trips, bounded memory
@@ -85,7 +88,8 @@ class Col:
     header: str
     value: Callable[[Any], object]
     type: str = ledger_columns.TEXT
-    width: int = 12
+    width: int = 12  # the least width; the content widens it (sheet_layout)
+    wrap: bool = False
 
 
 @dataclass
@@ -118,7 +122,8 @@ def _yes(flag: bool) -> str:
 def write_sheet(path: Path, title: str, columns: list[Col], records: Iterable[Any], *,
                 total: int | None = None, progress: Progress | None = None,
                 cancelled: Cancelled | None = None) -> int:
-    """One formatted sheet: bold header, widths, text/date/money formats, frozen header and filter.
+    """One formatted sheet: bold header, text/date/money formats, frozen header and filter, widths from the
+    content, and a page setup for A4 (``sheet_layout``).
 
     Returns the number of data rows. Written beside ``path`` and moved over it when complete.
     ``progress(done, total)`` is told every ``PAGE`` rows (``total`` 0 when unknown); when
@@ -127,24 +132,26 @@ def write_sheet(path: Path, title: str, columns: list[Col], records: Iterable[An
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title[:31])
     for i, col in enumerate(columns, start=1):
-        letter = get_column_letter(i)
-        sheet.column_dimensions[letter].width = col.width
         if col.type in (ID_NUMBER, PHONE):
-            sheet.column_dimensions[letter].number_format = "@"
+            sheet.column_dimensions[get_column_letter(i)].number_format = "@"
+    sheet_layout.placeholder_widths(sheet, len(columns))
+    sheet_layout.print_setup(sheet, f"{settings.get('station_name') or ''}　{title}")
     sheet.freeze_panes = "A2"
-    bold, fill = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
+    bold, fill = sheet_layout.bold(), PatternFill("solid", fgColor="DDEBF7")
     header = []
     for col in columns:
         cell = WriteOnlyCell(sheet, col.header)
         cell.font, cell.fill, cell.alignment = bold, fill, Alignment(horizontal="center", vertical="center")
         header.append(as_text(cell))
     sheet.append(header)
-    styles = _number_styles(sheet, columns)
+    styles = _cell_styles(sheet, columns)
     getters = [col.value for col in columns]
+    widths = sheet_layout.Widths([c.header for c in columns], [FORMATS.get(c.type, "") for c in columns])
     count = 0
     try:
         for record in records:
             values: list[object] = [xml_safe(get(record)) for get in getters]
+            widths.see(values)
             for i, value in enumerate(values):
                 if value is None:
                     continue
@@ -163,17 +170,23 @@ def write_sheet(path: Path, title: str, columns: list[Col], records: Iterable[An
         raise
     if columns:
         sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{count + 1}"
+    sheet.close()  # the rows are on disk: now the widths they need can fill the placeholders
+    sheet_layout.stream_widths(Path(sheet._writer.out),
+                               [max(w, c.width) for w, c in zip(widths.widths(), columns, strict=True)])
     save_workbook(workbook, path)
     return count
 
 
-def _number_styles(sheet: Any, columns: list[Col]) -> list[Any]:
-    """Per column, the style of its date/money cells (made once; copying it per cell is cheap)."""
+def _cell_styles(sheet: Any, columns: list[Col]) -> list[Any]:
+    """Per column, the style of its date/money cells or of its wrapped text (made once; copying it per cell is cheap)."""
     styles: list[Any] = []
     for col in columns:
-        if col.type in (MONEY, DATE, MOMENT):
+        if col.type in (MONEY, DATE, MOMENT) or col.wrap:
             template = WriteOnlyCell(sheet)
-            template.number_format = FORMATS[col.type]
+            if col.type in FORMATS:
+                template.number_format = FORMATS[col.type]
+            if col.wrap:
+                template.alignment = Alignment(wrap_text=True, vertical="top")
             styles.append(template._style)
         else:
             styles.append(None)
@@ -211,10 +224,10 @@ def save_workbook(workbook: Any, path: Path) -> None:
 
 
 def write_table(path: Path, title: str, headers: list[str], rows: list[list[object]], *,
-                widths: list[int] | None = None) -> Path:
-    """Plain rows under a header (the skipped-rows report)."""
-    widths = widths or []
-    columns = [Col(h, (lambda r, i=i: r[i] if i < len(r) else None), width=widths[i] if i < len(widths) else 14)
+                wrap: Iterable[int] = ()) -> Path:
+    """Plain rows under a header (the skipped-rows report); the columns numbered in ``wrap`` wrap their text."""
+    wrapped = set(wrap)
+    columns = [Col(h, (lambda r, i=i: r[i] if i < len(r) else None), width=0, wrap=i in wrapped)
                for i, h in enumerate(headers)]
     write_sheet(path, title, columns, rows)
     return path
@@ -299,14 +312,16 @@ def _intake_rows(pages: Iterable[list[tuple]], full: bool) -> Iterator[list[obje
     show, phone = _id(full), _phone(full)
     width = len(ledger_columns.INTAKE_FIXED) + len(columns) + 2
     today = clock.today()
+    fixed = len(ledger_columns.INTAKE_FIXED)
     for page in pages:
-        notes = import_notes([t[_I_ID] for t in page])
+        ids = [t[_I_ID] for t in page]
+        notes, checks = import_notes(ids), _material_checks(ids)
         for t in page:
             row: list[object] = [None] * width
-            row[:14] = (t[_I_SERIAL], t[_I_RECEIVED], t[_I_NAME], show(t[_I_DOC]), phone(t[_I_PHONE]),
-                        services[t[_I_SERVICE]].name, t[_I_ACTION], t[_I_STATUS], t[_I_COMPLETED],
-                        staff.get(t[_I_STAFF], ""), t[_I_RESULT], t[_I_FORWARDED], t[_I_DOCUMENTS],
-                        notes.get(t[_I_ID], ""))
+            row[:fixed] = (t[_I_SERIAL], t[_I_RECEIVED], t[_I_NAME], show(t[_I_DOC]), phone(t[_I_PHONE]),
+                           services[t[_I_SERVICE]].name, t[_I_ACTION], t[_I_STATUS], t[_I_COMPLETED],
+                           staff.get(t[_I_STAFF], ""), t[_I_RESULT], t[_I_FORWARDED], t[_I_DOCUMENTS],
+                           notes.get(t[_I_ID], ""), *checks.get(t[_I_ID], ("", "", None, None)))
             if t[_I_DETAILS] and t[_I_DETAILS] != "{}":
                 details = json.loads(t[_I_DETAILS])
                 for key, index, kind in slots[t[_I_SERVICE]]:
@@ -368,6 +383,15 @@ def import_notes(ids: list[int]) -> dict[int, str]:
     return notes
 
 
+def _material_checks(ids: list[int]) -> dict[int, tuple[str, str, dt.date | None, dt.datetime | None]]:
+    """Each intake's document check as its four cells (材料核对, 缺少材料, 补正期限, 补正日期), a query per page."""
+    checks = {}
+    for n in range(0, len(ids), PAGE):
+        for c in m.IntakeMaterials.select().where(m.IntakeMaterials.intake.in_(ids[n:n + PAGE])):
+            checks[c.intake_id] = (CHECK_WORDS[c.mode], "、".join(json.loads(c.missing)), c.deadline, c.supplied_at)
+    return checks
+
+
 def _intake_columns(_full: bool) -> list[Col]:
     """Columns over the rows ``_intake_rows`` builds (position i holds column i)."""
     specs = [*ledger_columns.INTAKE_FIXED, *ledger_columns.service_field_columns()]
@@ -391,27 +415,42 @@ def _tools(source: Any, _full: bool) -> Iterable[m.ToolUnit]:
     return _counted(source)
 
 
+@dataclass(frozen=True)
+class _LoanLine:
+    """One tool of a slip; the slip's deposit is written on its first line only, so the column adds up."""
+
+    item: m.LoanItem
+    first: bool
+
+
 def _loan_columns(full: bool) -> list[Col]:
     show = _id(full)
+
+    def once(fen: Callable[[m.Loan], int | None]) -> Callable[[_LoanLine], Decimal | None]:
+        return lambda line: yuan_value(fen(line.item.loan)) if line.first else None
+
     return _cols(ledger_columns.LOAN_COLUMNS, {
-        "slip_no": lambda i: i.loan.slip_no, "asset_code": lambda i: i.unit.asset_code,
-        "kind": lambda i: i.unit.kind.name, "doc_number": lambda i: show(i.loan.resident.doc_number),
-        "name": lambda i: i.loan.resident.name, "lent_at": lambda i: i.loan.lent_at,
-        "due_date": lambda i: i.loan.due_date, "returned_at": lambda i: i.returned_at,
-        "condition": lambda i: i.return_condition, "deposit": lambda i: yuan_value(i.loan.deposit_fen),
-        "refunded": lambda i: yuan_value(i.loan.deposit_refunded_fen),
+        "slip_no": lambda r: r.item.loan.slip_no, "asset_code": lambda r: r.item.unit.asset_code,
+        "kind": lambda r: r.item.unit.kind.name, "doc_number": lambda r: show(r.item.loan.resident.doc_number),
+        "name": lambda r: r.item.loan.resident.name, "lent_at": lambda r: r.item.loan.lent_at,
+        "due_date": lambda r: r.item.loan.due_date, "returned_at": lambda r: r.item.returned_at,
+        "condition": lambda r: r.item.return_condition, "deposit": once(lambda loan: loan.deposit_fen),
+        "refunded": once(lambda loan: loan.deposit_refunded_fen),
     })
 
 
-def _loan_items(source: Any, _full: bool) -> Iterator[m.LoanItem]:
+def _loan_items(source: Any, _full: bool) -> Iterator[_LoanLine]:
     """Every unit of the chosen loans, oldest loan first (the order an import lends them again)."""
     if source is None or isinstance(source, loan_lists.LoanFilter):
         source = loan_lists.query_loans(source or loan_lists.LoanFilter())
     for loans in _pages_of(source, (m.Loan.lent_at, m.Loan.id)):
-        yield from (m.LoanItem.select(m.LoanItem, m.Loan, m.Resident, m.ToolUnit, m.ToolKind)
-                    .join(m.Loan).join(m.Resident).switch(m.LoanItem).join(m.ToolUnit).join(m.ToolKind)
-                    .where(m.LoanItem.loan.in_([loan.id for loan in loans]))
-                    .order_by(m.Loan.lent_at, m.Loan.id, m.LoanItem.id))
+        previous = None
+        for item in (m.LoanItem.select(m.LoanItem, m.Loan, m.Resident, m.ToolUnit, m.ToolKind)
+                     .join(m.Loan).join(m.Resident).switch(m.LoanItem).join(m.ToolUnit).join(m.ToolKind)
+                     .where(m.LoanItem.loan.in_([loan.id for loan in loans]))
+                     .order_by(m.Loan.lent_at, m.Loan.id, m.LoanItem.id)):
+            yield _LoanLine(item, item.loan_id != previous)
+            previous = item.loan_id
 
 
 def _pages_of(source: Any, order: tuple[Any, ...]) -> Iterator[list[Any]]:
@@ -541,12 +580,20 @@ def _event_records(source: Any, _full: bool) -> Iterator[_EventRecord]:
         yield from (_EventRecord(e, reporters.get(e.id)) for e in page)
 
 
+def _rating_columns(full: bool) -> list[Col]:
+    return [Col(header, get, kind) for header, get, kind in rating_export.columns(_id(full))]
+
+
+def _ratings(source: Any, _full: bool) -> Iterable[m.Rating]:
+    return _counted(rating_export.query() if source is None else source)
+
+
 # kind -> (its columns, given full_id; its records, given what to export and full_id)
 EXPORTS: dict[str, tuple[Callable[[bool], list[Col]], Callable[[Any, bool], Iterable[Any]]]] = {
     RESIDENTS: (_resident_columns, _residents), INTAKES: (_intake_columns, _intake_records),
     TOOLS: (_tool_columns, _tools), LOANS: (_loan_columns, _loan_items),
     OVERDUE: (_overdue_columns, _overdue), ROSTER: (_roster_columns, _roster),
-    EVENTS: (_event_columns, _event_records),
+    EVENTS: (_event_columns, _event_records), RATINGS: (_rating_columns, _ratings),
 }
 
 

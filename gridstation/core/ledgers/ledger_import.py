@@ -20,13 +20,15 @@ import json
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import peewee
 
 from gridstation.core.events import ledger as event_ledger
-from gridstation.core.intake import intakes, residents
+from gridstation.core.intake import intakes, material_check, residents
+from gridstation.core.intake.material_rules import CHECK_WORDS, NOTICE, check_mode
 from gridstation.core.ledgers import ledger_read
 from gridstation.core.ledgers.intake_repeats import RepeatFinder
 from gridstation.core.ledgers.ledger_columns import (
@@ -39,6 +41,7 @@ from gridstation.core.ledgers.ledger_columns import (
     MONEY,
     RESIDENTS,
     TOOLS,
+    ColumnSpec,
     field_key,
 )
 from gridstation.core.ledgers.ledger_export import import_notes, write_table
@@ -54,6 +57,7 @@ from gridstation.core.storage import settings
 from gridstation.core.storage.db import bulk_insert, current, write_transaction
 from gridstation.core.toolbox import lending, returns, tool_units
 
+UNFINISHED = (*intakes.OPEN_STATUSES, intakes.PENDING_DOCS)  # rows that need no 办结日期
 CHUNK = 500  # rows per INSERT; well under SQLite's limit of bound variables
 PROGRESS_EVERY = 200
 Progress = Callable[[int, int], None]
@@ -543,13 +547,22 @@ class _IntakeRow:
     documents: str
     notes: str
     fields: dict[str, object]  # field label -> cell value
+    check: str = ""  # the document check's mode (material_rules), "" when the row has none
+    missing: list[str] = field(default_factory=list)
+    deadline: dt.date | None = None
+    supplied_at: dt.datetime | None = None
     field_keys: dict[str, str] = field(default_factory=dict)  # rule field -> column key, once the service is known
 
     @property
     def historical(self) -> bool:
         """A case already closed, or received before today: a record of the past, not a new intake
         (what that relaxes is ``catalog.FieldDef.required_for``)."""
-        return self.status not in intakes.OPEN_STATUSES or self.received_at.date() < clock.today()
+        return self.status not in UNFINISHED or self.received_at.date() < clock.today()
+
+    @property
+    def started_at(self) -> dt.datetime:
+        """When the promised time began: at receipt, or when a 待补正 request's documents came."""
+        return self.supplied_at if self.check == NOTICE and self.supplied_at else self.received_at
 
 
 class _Intakes(_Importer):
@@ -571,13 +584,29 @@ class _Intakes(_Importer):
                 if value is not None:
                     item.fields[spec.header] = value
         row.check_required()
+        self._read_check(row, item)
         if item.status not in intakes.STATUSES:
             row.fail("status", f"状态“{item.status}”无效，只能是：{'、'.join(intakes.STATUSES)}。")
-        elif item.status not in intakes.OPEN_STATUSES and item.completed_at is None:
+        elif item.status not in UNFINISHED and item.completed_at is None:
             row.fail("completed_at", f"状态为“{item.status}”时请填写办结日期。")
+        elif item.status == intakes.PENDING_DOCS and item.check != NOTICE:
+            row.fail("check", f"状态为“{intakes.PENDING_DOCS}”时，“材料核对”应为“{CHECK_WORDS[NOTICE]}”，"
+                              "并填写缺少材料和补正期限。")
         if len(item.serial) > 32:
             row.fail("serial", "受理编号过长（最多32位）。")
         return None if row.problems else item
+
+    @staticmethod
+    def _read_check(row: RowView, item: _IntakeRow) -> None:
+        """The document check's four cells (一次性告知 / 容缺受理, what is missing, by when, when it came)."""
+        mode = check_mode(row.text("check"))
+        if mode is None:
+            row.fail("check", f"“材料核对”只能是：{'、'.join(CHECK_WORDS.values())}，或留空。")
+            return
+        item.check, item.deadline, item.supplied_at = mode, row.date("deadline"), row.moment("supplied_at")
+        item.missing = [n.strip() for n in row.text("missing").replace("，", "、").split("、") if n.strip()]
+        if not mode and (item.missing or item.deadline or item.supplied_at):
+            row.fail("check", "填写了缺少材料或补正期限，请在“材料核对”中写明一次性告知或容缺受理。")
 
     def write(self, items: list[_IntakeRow]) -> None:
         staff = list(m.Staff.select())
@@ -608,7 +637,8 @@ class _Intakes(_Importer):
 
     def _write(self, p: _IntakeRow) -> None:
         actor = self.job.actor
-        p.field_keys = {"note": "result", "received_at": "received_at", "name": "name", "phone": "phone"}
+        p.field_keys = {"note": "result", "received_at": "received_at", "name": "name", "phone": "phone",
+                        "missing": "missing", "deadline": "deadline", "supplied_at": "supplied_at"}
         service = self._service(p)
         resident, new = self._resident(p)
         defs = catalog.fields_of(service)
@@ -631,19 +661,25 @@ class _Intakes(_Importer):
             if staff is None:
                 raise DomainError(f"经办人“{p.staff}”不是本站人员。请先在设置中添加，或清空此格。", field="staff")
         serial = self._serial(p, resident, service)
+        first = intakes.PENDING_DOCS if p.check == NOTICE else intakes.RECEIVED
         intake = m.Intake.create(
             serial=serial, resident=resident, service=service, action=action,
-            details=json.dumps(details, ensure_ascii=False), documents=p.documents, status=intakes.RECEIVED, received_at=p.received_at,
-            due_date=intakes.due_date_for(p.received_at.date(), service.promised_days), staff=staff,
-            grid=resident.grid_id, **catalog.stat_columns(service, details))
+            details=json.dumps(details, ensure_ascii=False), documents=p.documents, status=first,
+            received_at=p.received_at, due_date=intakes.due_date_for(p.received_at.date(), service.promised_days),
+            staff=staff, grid=resident.grid_id, **catalog.stat_columns(service, details))
         note = f"{IMPORT_NOTE}：{p.notes}" if p.notes else IMPORT_NOTE
-        m.IntakeEvent.create(intake=intake, at=p.received_at, staff=actor, to_status=intakes.RECEIVED, note=note)
+        m.IntakeEvent.create(intake=intake, at=p.received_at, staff=actor, to_status=first, note=note)
         audit.record(actor, "导入受理", "intake", serial,
                      after={"service": service.code, "action": action, "details": details, "file": self.job.report.file})
-        if p.status != intakes.RECEIVED:
-            closed = p.completed_at or p.received_at
-            if closed.time() == dt.time() and closed.date() == p.received_at.date():
-                closed = p.received_at  # a date without a time: closed the day it was received
+        if p.check:
+            material_check.restore_check(actor, intake, p.check, p.missing, p.deadline, p.supplied_at)
+        if first == intakes.PENDING_DOCS and p.supplied_at:  # 补正 done: due date counted from then
+            first = intakes.change_status(actor, serial, intakes.RECEIVED, note="补正材料已齐，正式受理",
+                                          at=p.supplied_at).status
+        if p.status != first:
+            closed = p.completed_at or p.started_at
+            if closed.time() == dt.time() and closed.date() == p.started_at.date():
+                closed = p.started_at  # a date without a time: closed the day it was received
             intakes.change_status(actor, serial, p.status, result=p.result, forwarded_to=p.forwarded_to,
                                   completion=completion or None, at=closed, historical=p.historical)
         repeat = None if p.serial else self.repeats.repeated(intake)
@@ -778,8 +814,28 @@ class _Slip:
         return [r.row for r in self.rows]
 
 
-SLIP_SHARED = (("doc_number", "身份证号"), ("name", "姓名"), ("lent_at", "借出日期"), ("due_date", "应还日期"),
-               ("deposit", "押金"), ("refunded", "已退押金"))
+SLIP_SHARED = (("doc_number", "身份证号"), ("name", "姓名"), ("lent_at", "借出日期"), ("due_date", "应还日期"))
+# The slip's money: written on its first row by the export, repeated on every row by older files and some
+# stations; the rows that fill it must agree, the blank ones take it.
+SLIP_ONCE = (("deposit", "押金"), ("refunded", "已退押金"))
+
+
+def _slip_problem(slip: _Slip) -> tuple[str, str] | None:
+    """(column key, message) when the rows of one slip disagree; else None, the slip's money on its first row."""
+    first = slip.rows[0]
+    for attr, label in SLIP_SHARED:
+        odd = [r for r in slip.rows if getattr(r, attr) != getattr(first, attr)]
+        if odd:
+            return attr, f"借用单 {first.slip_no} 各行的“{label}”不一致（见第{first.row}行和第{odd[0].row}行）。"
+    for attr, label in SLIP_ONCE:
+        filled = [r for r in slip.rows if getattr(r, attr) is not None]
+        odd = [r for r in filled if getattr(r, attr) != getattr(filled[0], attr)]
+        if odd:
+            return attr, (f"借用单 {first.slip_no} 的“{label}”前后不一致（见第{filled[0].row}行和第{odd[0].row}行）："
+                          "一张借用单只有一笔押金，填在第一行即可。")
+        if filled:
+            setattr(first, attr, getattr(filled[0], attr))
+    return None
 
 
 class _Loans(_Importer):
@@ -800,12 +856,9 @@ class _Loans(_Importer):
             slips.setdefault(item.slip_no or f"#{item.row}", _Slip([])).rows.append(item)
         out = []
         for slip in slips.values():
-            first = slip.rows[0]
-            for attr, label in SLIP_SHARED:
-                odd = [r for r in slip.rows if getattr(r, attr) != getattr(first, attr)]
-                if odd:
-                    self.job.fail(slip.numbers, attr, f"借用单 {first.slip_no} 各行的“{label}”不一致（见第{first.row}行和第{odd[0].row}行）。")
-                    break
+            problem = _slip_problem(slip)
+            if problem:
+                self.job.fail(slip.numbers, *problem)
             else:
                 out.append(slip)
         return sorted(out, key=lambda s: s.rows[0].lent_at)
@@ -818,6 +871,9 @@ class _Loans(_Importer):
         actor = self.job.actor
         first = slip.rows[0]
         resident = _resident_for(first.doc_number, first.name)
+        if _lent_before(resident, first.lent_at, [r.asset_code for r in slip.rows]):
+            raise _AlreadyThere(f"{self.job.ledger.sheet.place(first.row)}：借用单 {first.slip_no} 已在系统中"
+                                "（同一借用人、借出时间和工具），跳过。")
         for r in slip.rows:
             if r.kind and tool_units.get_unit(r.asset_code).kind.name != r.kind:
                 raise DomainError(f"资产编号 {r.asset_code} 是“{tool_units.get_unit(r.asset_code).kind.name}”，不是“{r.kind}”。",
@@ -832,6 +888,16 @@ class _Loans(_Importer):
             returns.return_unit(actor, r.asset_code, r.condition or tool_units.GOOD, deposit_refund=refund,
                               returned_at=r.returned_at)
         self.job.report.created += 1
+
+
+def _lent_before(resident: m.Resident, lent_at: dt.datetime, codes: list[str]) -> bool:
+    """A slip already taken in: the same borrower, at the same moment, the same tools (slips are renumbered on
+    import, so the number cannot tell)."""
+    for loan in m.Loan.select().where((m.Loan.resident == resident) & (m.Loan.lent_at == lent_at)):
+        lent = (m.LoanItem.select(m.ToolUnit.asset_code).join(m.ToolUnit).where(m.LoanItem.loan == loan).tuples())
+        if sorted(code for (code,) in lent) == sorted(codes):
+            return True
+    return False
 
 
 class _Events(_Importer):
@@ -887,7 +953,12 @@ def run_import(ledger: Ledger, actor: m.Staff | None, options: ImportOptions = I
     job = _Job(ledger, actor, options, report, progress, cancel, total=2 * len(ledger.sheet.rows))
     importer = IMPORTERS[ledger.kind](job)
     items = []
+    template = has_template_columns(ledger)
     for number, values in ledger.sheet.rows:
+        if template and is_sample(ledger, values):
+            report.notes.append(f"{sheet.place(number)}是模板中的示例行（未改动），已跳过。")
+            job.tick()
+            continue
         row = RowView(ledger, number, values)
         item = importer.convert(row)
         report.problems.extend(row.problems)
@@ -921,6 +992,37 @@ def run_import(ledger: Ledger, actor: m.Staff | None, options: ImportOptions = I
     return _sorted(report)
 
 
+def has_template_columns(ledger: Ledger) -> bool:
+    """The file has every column the template gives an example for: a file of a few columns of its own is
+    no template, whatever its rows say."""
+    return all(spec.key in ledger.mapping for spec in ledger.columns if spec.example != "")
+
+
+def is_sample(ledger: Ledger, values: tuple) -> bool:
+    """The template's example row left as the template wrote it: every column read holds its example
+    (in a file with the template's columns, ``has_template_columns``).
+
+    Skipped rather than refused: the template invites rows typed below it, and a file should not fail
+    for a row nobody meant as data. A row changed in any cell is data and is read as such, so nothing
+    typed is ever dropped; the report names the row skipped.
+    """
+    shown = [(spec, values[i] if i < len(values) else None) for spec in ledger.columns
+             if (i := ledger.mapping.get(spec.key)) is not None]
+    return all(_same_as_example(cell, spec) for spec, cell in shown)
+
+
+def _same_as_example(cell: object, spec: ColumnSpec) -> bool:
+    """The cell holds the column's example: as the template's typed cell, or as its text (a CSV copy)."""
+    if spec.example == "":
+        return ledger_read.plain(cell) is None
+    expected = spec.typed_example()
+    if isinstance(cell, dt.datetime) and not isinstance(expected, dt.datetime):
+        cell = cell.date() if cell.time() == dt.time() else cell
+    if isinstance(cell, (int, float)) and isinstance(expected, Decimal):
+        cell = Decimal(str(cell))
+    return cell == expected or ledger_read.text(cell) == str(spec.example)
+
+
 def _refused(report: ImportReport, actor: m.Staff | None) -> ImportReport:
     """An all-or-nothing import stopped by bad rows writes no data, but the attempt is in the audit log."""
     with write_transaction():
@@ -949,4 +1051,4 @@ def write_skipped_report(report: ImportReport, ledger: Ledger, out: Path | str) 
     rows = [[ledger.sheet.place(number) if several else number, "；".join(p.message if not p.column else f"“{p.column}”{p.message}" for p in report.problems_of(number)),
              *by_row.get(number, ())]
             for number in report.bad_rows]
-    return write_table(Path(out), "未导入的行", headers, rows, widths=[6, 50])
+    return write_table(Path(out), "未导入的行", headers, rows, wrap=[1])

@@ -298,7 +298,7 @@ def district_tables(summaries: Sequence[StationSummary], combined: PeriodStats) 
     intake_items: list[Item] = [(label, lambda s, get=get: get(s.total)) for label, get in INTAKE_MEASURES]
     sources = StatTable("汇总来源", "汇总来源", [Column("服务站", 3.0), Column("地址", 3.4), Column("导出时间", 1.8),
                                                Column("数据截至", 1.4)],
-                        [[s.name, s.address or "—", f"{s.generated_at:%Y-%m-%d %H:%M}", s.stats.cutoff]
+                        [[s.name, s.address or "—", s.generated_at, s.stats.cutoff]
                          for s in summaries])
     return [
         per_station("各站受理", "各服务站受理与办结", intake_items, summaries, combined),

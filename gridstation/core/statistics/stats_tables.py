@@ -54,6 +54,8 @@ def display(cell: Cell) -> str:
         return percent(cell.value)
     if isinstance(cell, Days):
         return "—" if cell.value is None else f"{cell.value:.1f}"
+    if isinstance(cell, dt.datetime):
+        return f"{cell:%Y-%m-%d %H:%M}"
     if isinstance(cell, dt.date):
         return f"{cell:%Y-%m-%d}"
     return str(cell)

@@ -47,7 +47,8 @@ from gridstation.ui.keyboard import button_keys
 RECEIVED_COLOR, COMPLETED_COLOR = QColor("#2f6db5"), QColor("#3f9a4f")
 REPORT_WRITERS = {"monthly": "gridstation.reports.monthly:write_monthly",
                   "annual": "gridstation.reports.annual:write_annual",
-                  "excel": "gridstation.reports.monthly:write_monthly_xlsx"}
+                  "excel": "gridstation.reports.monthly:write_monthly_xlsx",
+                  "annual_excel": "gridstation.reports.annual:write_annual_xlsx"}
 PIE_COLORS = ["#2f6db5", "#e08a1e", "#3f9a4f", "#c0392b", "#8e5fb5", "#1b9aaa", "#a0785a", "#d35fa0"]
 
 
@@ -119,9 +120,10 @@ class StatsPage(QWidget):
         self.ui.monthlyButton.clicked.connect(self.generate_monthly)
         self.ui.annualButton.clicked.connect(self.generate_annual)
         self.ui.excelButton.clicked.connect(self.export_excel)
+        self.ui.annualExcelButton.clicked.connect(self.export_annual_excel)
         self.ui.cancelButton.clicked.connect(self.cancel_job)
         button_keys((self.ui.monthlyButton, "Ctrl+M"), (self.ui.annualButton, "Ctrl+N"), (self.ui.excelButton, "Ctrl+E"),
-                    (self.ui.cancelButton, "Esc"))
+                    (self.ui.annualExcelButton, "Ctrl+Shift+N"), (self.ui.cancelButton, "Esc"))
         # The progress row keeps its place when hidden: a report starting must not squeeze the
         # charts (their axis labels turned to 「…」 while a report was generated).
         for widget in (self.ui.progressBar, self.ui.cancelButton):
@@ -391,13 +393,25 @@ class StatsPage(QWidget):
 
     def export_excel(self) -> None:
         month = self.month()
-        suggested = str(self.output_dir / report_names.monthly_file(month, ".xlsx"))
-        chosen, _ = QFileDialog.getSaveFileName(self, "导出 Excel", suggested, "Excel 工作簿 (*.xlsx)")
+        out = self._workbook_file(report_names.monthly_file(month, ".xlsx"))
+        if out is not None:
+            self._start(self._in_child(self.writers["excel"], month, out),
+                        f"{report_names.monthly_title(month)}（Excel）", preview=False)
+
+    def export_annual_excel(self) -> None:
+        year = self.month().year
+        out = self._workbook_file(report_names.annual_file(year, ".xlsx"))
+        if out is not None:
+            self._start(self._in_child(self.writers["annual_excel"], year, out),
+                        f"{report_names.annual_title(year)}（Excel）", preview=False)
+
+    def _workbook_file(self, suggested: str) -> Path | None:
+        """Where the user saves a workbook (None: they cancelled); .xlsx added when left out."""
+        chosen, _ = QFileDialog.getSaveFileName(self, "导出 Excel", str(self.output_dir / suggested),
+                                                "Excel 工作簿 (*.xlsx)")
         if not chosen:
-            return
-        out = Path(chosen) if chosen.lower().endswith(".xlsx") else Path(chosen + ".xlsx")
-        self._start(self._in_child(self.writers["excel"], month, out), f"{report_names.monthly_title(month)}（Excel）",
-                    preview=False)
+            return None
+        return Path(chosen) if chosen.lower().endswith(".xlsx") else Path(chosen + ".xlsx")
 
     @staticmethod
     def _in_child(writer: str, *args: object) -> Work:
@@ -452,7 +466,7 @@ class StatsPage(QWidget):
         self._message(text, role)
 
     def _set_running(self, running: bool) -> None:
-        for name in ("monthlyButton", "annualButton", "excelButton", "monthEdit"):
+        for name in ("monthlyButton", "annualButton", "excelButton", "annualExcelButton", "monthEdit"):
             getattr(self.ui, name).setEnabled(not running)
         self.ui.progressBar.setVisible(running)
         self.ui.cancelButton.setVisible(running)

@@ -16,6 +16,7 @@ import openpyxl
 from openpyxl.cell.cell import Cell
 
 from gridstation.cli import main
+from gridstation.core.evaluation import ratings, rectification
 from gridstation.core.events import register as events
 from gridstation.core.intake import intakes, residents
 from gridstation.core.ledgers.ledger_export import EXPORT_KINDS, export_rows
@@ -32,7 +33,7 @@ HOSTILE = {
     "name": LINK, "compound": "@SUM(A1)", "notes": "-1+2", "grid": "+1", "documents": "=cmd|' /C calc'!A0",
     "employer": "=1+1", "kind": "=3+3", "unit": "+4", "staff": "@staff", "service": "=SVC()", "label": "=FIELD",
     "station": '=HYPERLINK("http://evil","站")', "error": "#N/A", "place": "=PLACE()", "found": "+found",
-    "reporter": "@reporter",
+    "reporter": "@reporter", "rating": "=RATING()", "finding": "-finding",
 }
 
 
@@ -68,6 +69,11 @@ def hostile_station(admin) -> None:
     tool_units.add_units(admin, kind.id, codes=["GJ-0001"], notes=HOSTILE["unit"])
     lent = now - dt.timedelta(days=9)
     lending.lend(admin, person.id, ["GJ-0001"], lent_at=lent, due_date=(lent + dt.timedelta(days=3)).date())
+    closed = intakes.create_intake(clerk, intakes.IntakeInput(person.id, "hostile", details={"thing": "x"},
+                                                              received_at=now - dt.timedelta(minutes=20)))
+    intakes.change_status(clerk, closed.serial, intakes.COMPLETED, result="已办", at=now - dt.timedelta(minutes=10))
+    ratings.record_rating(clerk, closed.serial, "不满意", channel="纸质卡", reasons=["态度"], text=HOSTILE["rating"])
+    rectification.record_visit(admin, closed.serial, HOSTILE["finding"])
     events.register_event(clerk, events.EventInput(
         category="环境卫生", level="一般", description=HOSTILE["found"], source="居民反映", place=HOSTILE["place"],
         reporter=events.PartyInput(name=HOSTILE["reporter"], phone="13812345678")))
@@ -83,6 +89,7 @@ def test_every_file_the_app_writes_keeps_hostile_text_as_text(site_db, admin, tm
         "overdue": [HOSTILE["name"], f"{HOSTILE['kind']}（GJ-0001）"],
         "roster": [HOSTILE["name"], HOSTILE["compound"], HOSTILE["grid"]],
         "events": [HOSTILE[k] for k in ("place", "found", "reporter", "staff")],
+        "ratings": [HOSTILE[k] for k in ("name", "service", "staff", "rating", "finding")],
     }
     assert set(expected) == set(EXPORT_KINDS)  # a new export must join this test
     for kind in EXPORT_KINDS:

@@ -11,7 +11,7 @@ import pytest
 
 from gridstation.cli import main
 from gridstation.core.intake import intakes, residents
-from gridstation.core.ledgers import ledger_columns, ledger_export, ledger_read
+from gridstation.core.ledgers import ledger_columns, ledger_export, ledger_read, sheet_layout
 from gridstation.core.ledgers.ledger_export import export_rows
 from gridstation.core.ledgers.ledger_import import ImportOptions, run_import
 from gridstation.core.ledgers.ledger_templates import write_template
@@ -70,7 +70,8 @@ def test_residents_export_is_formatted_and_masks_id_numbers(db_path, admin, tmp_
     workbook = openpyxl.load_workbook(out)
     sheet = workbook.worksheets[0]
     assert [c.value for c in sheet[1]] == [c.header for c in ledger_columns.RESIDENT_COLUMNS]
-    assert sheet["A1"].font.b and sheet.freeze_panes == "A2" and sheet.column_dimensions["B"].width == 22
+    assert sheet["A1"].font.b and sheet.freeze_panes == "A2"
+    assert sheet.column_dimensions["B"].width >= 18 * sheet_layout.LATIN  # as wide as an ID number
     assert sheet["B2"].value == "110101********7715" and sheet["F3"].value == "087****0000"  # phones masked too
     assert sheet["E2"].number_format == "yyyy-mm-dd" and sheet.column_dimensions["B"].number_format == "@"
     entry = m.AuditLog.select().order_by(m.AuditLog.id.desc()).get()
@@ -272,3 +273,42 @@ def test_intake_pages_continue_after_the_last_row_even_at_the_same_moment(site_d
     out = tmp_path / "pages.xlsx"
     assert export_rows("intakes", intakes.IntakeFilter(), out, actor=admin) == 6
     assert [r[0] for r in sheet_rows(out)[1:]] == made
+
+
+def test_a_slips_deposit_is_written_once_however_many_tools_it_lends(db_path, admin, tmp_path):
+    """Two tools on one slip: the 押金 column adds up to the deposits actually taken, and imports back."""
+    fill_station(admin)
+    out = export_rows_to(tmp_path / "loans.xlsx", "loans", None, admin)
+    rows = sheet_rows(out)
+    deposit, refunded = rows[0].index("押金（每单）"), rows[0].index("已退押金（每单）")
+    taken = sum(loan.deposit_fen for loan in m.Loan.select())
+    assert sum(r[deposit] or 0 for r in rows[1:]) * 100 == taken == 15000 + 5000
+    slip = [r for r in rows[1:] if r[0] == rows[1][0]]
+    assert len(slip) == 2 and slip[1][deposit] is None and slip[1][refunded] is None
+
+
+def test_ratings_with_their_rectification_export_as_the_好差评台账(db_path, admin, head, tmp_path):
+    """Ratings had no export: one row per rating, the 整改 of a bad one beside it, ID numbers masked."""
+    from gridstation.core.evaluation import ratings, rectification
+
+    fill_station(admin)
+    done = m.Intake.get(m.Intake.status == intakes.COMPLETED)
+    returned = m.Intake.get(m.Intake.status == intakes.RETURNED)
+    at = done.completed_at + dt.timedelta(hours=1)
+    ratings.record_rating(admin, done.serial, "满意", channel="纸质卡", at=at)
+    ratings.record_rating(admin, returned.serial, "不满意", channel="电话回访", reasons=["效率", "多次跑"],
+                          text="=跑了三次", at=returned.completed_at + dt.timedelta(hours=1))
+    rectification.record_visit(head, returned.serial, "材料清单没讲清楚", at=NOW - dt.timedelta(hours=2))
+    rectification.close(head, returned.serial, "窗口补充一次性告知", "满意", at=NOW - dt.timedelta(hours=1))
+    rows = sheet_rows(export_rows_to(tmp_path / "ratings.xlsx", "ratings", None, admin))
+    header = rows[0]
+    got = {r[0]: dict(zip(header, r, strict=True)) for r in rows[1:]}
+    assert set(got) == {done.serial, returned.serial}
+    bad = got[returned.serial]
+    assert (bad["评价"], bad["原因"], bad["意见"], bad["评价方式"]) == ("不满意", "效率、多次跑", "=跑了三次", "电话回访")
+    assert (bad["核实情况"], bad["整改措施"], bad["居民对整改的意见"], bad["整改状态"]) == (
+        "材料清单没讲清楚", "窗口补充一次性告知", "满意", "已完成")
+    assert bad["身份证号"] == "110101********7715" and bad["居民姓名"] == "张三"
+    good = got[done.serial]
+    assert good["评价"] == "满意" and good["整改状态"] is None and good["被评价人员"] == "管理员"
+    assert cli(db_path, "export", "ratings", "--out", str(tmp_path / "cli.xlsx")) == 0

@@ -354,3 +354,20 @@ def test_a_clerk_cannot_create_tool_kinds_by_import(db_path, clerk, tmp_path):
     path = xlsx(tmp_path / "t.xlsx", [["工具名称", "借用天数", "押金"], ["人字梯", 7, 50]])
     report = run_import(ledger_read.open_ledger(path, "tools"), clerk, ImportOptions(dry_run=True))
     assert report.bad_rows == [2] and "站长" in report.problems[0].message
+
+
+def test_a_slips_deposit_on_its_first_row_or_on_every_row_but_never_two_amounts(db_path, admin, people, tmp_path):
+    """One deposit per 借用单: written once (as the export does) or repeated (older files) it is the same
+    ¥80; two different amounts on one slip are refused, naming the column."""
+    kind = tool_units.save_kind(admin, tool_units.KindInput(name="人字梯", loan_days=7, deposit="40"))
+    tool_units.add_units(admin, kind.id, codes=["GJ-0201", "GJ-0202", "GJ-0203", "GJ-0204"])
+    lent = clock.now() - dt.timedelta(days=2)
+    path = xlsx(tmp_path / "l.xlsx", [
+        ["借用单号", "资产编号", "身份证号", "姓名", "借出日期", "押金（每单）"],
+        ["A1", "GJ-0201", ZHANG, "张三", lent, 80], ["A1", "GJ-0202", ZHANG, "张三", lent, None],
+        ["B1", "GJ-0203", LI, "李四", lent, 80], ["B1", "GJ-0204", LI, "李四", lent, 40],
+    ])
+    report = check(path, "loans", valid_only=True)
+    assert report.created == 1 and where(report) == [(4, "押金（每单）"), (5, "押金（每单）")]
+    assert "一张借用单只有一笔押金" in report.problems[0].message
+    assert [loan.deposit_fen for loan in m.Loan.select()] == [8000]

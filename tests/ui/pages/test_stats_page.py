@@ -6,9 +6,10 @@ import datetime as dt
 import time
 from pathlib import Path
 
+import openpyxl
 import pytest
 from PySide6.QtCharts import QAbstractBarSeries
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QKeyCombination, Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QFileDialog, QFrame
@@ -70,7 +71,7 @@ def test_cards_and_charts_show_the_hand_counted_month(page, tmp_path):
     assert [[s.at(i) for i in range(s.count())] for s in bars.barSets()] == [[4, 1, 2, 1, 1], [3, 1, 1, 0, 1]]
     pie = page.pie_view.chart().series()[0]
     assert [s.value() for s in pie.slices()] == [4, 1, 2, 1, 1]
-    assert pie.slices()[0].label() == "失业证 4件 44%"
+    assert pie.slices()[0].label() == "失业证 4件 44.4%"  # a share written as every rate is (rates.percent)
     received, completed = page.line_view.chart().series()
     assert {int(p.x()): int(p.y()) for p in received.points() if p.y()} == FEB_DAILY_RECEIVED
     assert {int(p.x()): int(p.y()) for p in completed.points() if p.y()} == FEB_DAILY_COMPLETED
@@ -103,6 +104,24 @@ def test_export_excel_writes_the_chosen_file_without_preview(qtbot, page, monkey
     page.ui.excelButton.click()
     wait_for_job(qtbot, page)
     assert Path(f"{chosen}.xlsx").exists() and page.preview is None
+
+
+def test_ctrl_shift_n_exports_the_years_tables_to_excel(qtbot, page, monkeypatch, tmp_path):
+    """The statistics page exported only the month; Ctrl+Shift+N writes the year's tables (the annual PDF's)."""
+    chosen = tmp_path / "年度"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(chosen), "Excel 工作簿 (*.xlsx)"))
+    activate(qtbot, page)
+    page.ui.monthEdit.setFocus()
+    with qtbot.waitSignal(page.ui.annualExcelButton.clicked, timeout=5_000):
+        QTest.keyClick(page.ui.monthEdit, Qt.Key.Key_N,
+                       Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    wait_for_job(qtbot, page)
+    book = openpyxl.load_workbook(f"{chosen}.xlsx")
+    assert page.preview is None and "2025年 年度统计" in book["说明"]["A1"].value
+    months = [row[0] for row in book["逐月统计"].iter_rows(min_row=4, values_only=True)]
+    assert months[:2] == ["1月", "2月"]  # the year's tables, month by month
+    logged = m.AuditLog.select().where(m.AuditLog.action == "生成统计报表").order_by(m.AuditLog.id.desc()).get()
+    assert logged.entity_id == "2025年 年度统计（Excel）"
 
 
 SLOW_MONTHLY = "tests.ui.pages.test_stats_page:slow_monthly"  # the page's child process imports it by name
@@ -197,11 +216,12 @@ def test_the_grid_event_line_shows_the_months_event_figures(qtbot, admin, db_pat
     ("monthlyButton", (Qt.Key.Key_M, Qt.KeyboardModifier.ControlModifier)),
     ("annualButton", (Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)),
     ("excelButton", (Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)),
+    ("annualExcelButton", (Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)),
 ])
 def test_each_report_button_answers_the_keys_it_shows(qtbot, page, button, keys, monkeypatch, tmp_path):
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(tmp_path / "统计.xlsx"), ""))
     widget = getattr(page.ui, button)
-    assert f"(Ctrl+{QKeySequence(keys[0]).toString()})" in widget.text()
+    assert f"({QKeySequence(QKeyCombination(keys[1], keys[0])).toString()})" in widget.text()
     activate(qtbot, page)
     page.ui.monthEdit.setFocus()
     with qtbot.waitSignal(widget.clicked, timeout=5_000):
