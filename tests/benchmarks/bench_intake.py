@@ -32,8 +32,11 @@ BY_LAST_DIGITS = (
     "UNION SELECT id FROM (SELECT id FROM resident WHERE phone_rev >= ? AND phone_rev < ? LIMIT 50)) "
     "ORDER BY name, id LIMIT 50")
 BY_NAME = "SELECT * FROM resident WHERE name >= ? AND name < ? ORDER BY name, id LIMIT 50"
-BY_KEY = ("SELECT * FROM resident WHERE id IN (SELECT DISTINCT resident_id FROM resident_key "
-          "WHERE key >= ? AND key < ? LIMIT 50) ORDER BY name, id LIMIT 50")
+# Closest keys first (the app lists 谢刚 for xg before 于国睿, found by xgr): each resident once, at its
+# first key in key order.
+BY_KEY = ("SELECT r.* FROM (SELECT resident_id, key, id, ROW_NUMBER() OVER (PARTITION BY resident_id ORDER BY key, id)"
+          " AS rn FROM resident_key WHERE key >= ? AND key < ?) k JOIN resident r ON r.id = k.resident_id"
+          " WHERE k.rn = 1 ORDER BY k.key, k.id LIMIT 50")
 
 
 def queries(conn: sqlite3.Connection, count: int) -> list[tuple[str, str, tuple]]:
