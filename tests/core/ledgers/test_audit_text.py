@@ -9,8 +9,8 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 
 from gridstation.core.evaluation import ratings
-from gridstation.core.events import agreement, mediation
 from gridstation.core.events import lists as event_lists
+from gridstation.core.events import mediation
 from gridstation.core.events import register as events
 from gridstation.core.intake import intakes, material_check, residents
 from gridstation.core.intake.material_rules import DEFERRED, NOTICE
@@ -102,7 +102,7 @@ def test_every_kind_of_entry_reads_as_a_sentence(admin, head, clerk, tmp_path, d
     mediation.add_party(clerk, event.number, events.PartyInput(name="李某", phone="13900001111"))
     event_lists.save_category(head, "噪音扰民", 5, 2)
     event_lists.save_partner(head, "物业公司")
-    agreement.record_print(clerk, event.number)
+    printouts.record(clerk, printouts.AGREEMENT, event.number, printed=True)
     with write_transaction():  # a ledger's service choice, as the import records it
         audit.record(admin, "记住业务对应", "setting", "ledger_service_map", after={"欠薪": catalog.WAGE})
 
