@@ -19,6 +19,7 @@ import logging
 import shutil
 import subprocess
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,6 +32,9 @@ from gridstation.core.rules.errors import DomainError
 
 RASTER_DPI = 300  # a picture of a page at 1 200 dpi is 35 MB a page and no sharper on paper
 LP_TIMEOUT_S = 60
+# QtPdf's render and the printer's drawImage hold Python's GIL for a few hundred ms each; a pause
+# after each lets the GUI thread, which waits for the GIL at every Python hook, catch up.
+YIELD_S = 0.05
 NOT_STARTED = "无法开始打印：请检查打印机是否已连接、已开机。"
 
 log = logging.getLogger(__name__)
@@ -161,7 +165,10 @@ def paint_pages(pdf: Path, printer: QPrinter, first: int, last: int) -> Sent:
             room = painter.viewport().size()
             if wanted.width() > room.width() or wanted.height() > room.height():
                 wanted = wanted.scaled(room, Qt.AspectRatioMode.KeepAspectRatio)
-            painter.drawImage(QPoint(0, 0), document.render(page, wanted))
+            image = document.render(page, wanted)
+            time.sleep(YIELD_S)
+            painter.drawImage(QPoint(0, 0), image)
+            time.sleep(YIELD_S)
     finally:
         painter.end()
         document.close()
