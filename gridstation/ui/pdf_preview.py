@@ -65,6 +65,7 @@ class PdfPreviewDialog(QDialog):
         printer.setDocName(self.path.stem)
         print_job.prepare(printer, self.path)
         dialog = QPrintDialog(printer, self)
+        dialog.setMinMax(1, self.document.pageCount())  # a range of pages can be chosen
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
         self.print_to(printer)
