@@ -6,12 +6,12 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
-from gridstation.core.events import agreement, rules
+from gridstation.core.events import rules
 from gridstation.core.events.register import EventInput, register_event
 from gridstation.core.intake import residents
 from gridstation.core.ledgers.ledger_export import export_rows
 from gridstation.core.rules.errors import PermissionDenied
-from gridstation.core.station import accounts
+from gridstation.core.station import accounts, printouts
 from gridstation.core.storage import models as m
 from gridstation.ui import main_window
 from gridstation.ui.context import AppContext
@@ -44,7 +44,7 @@ def test_printing_an_agreement_checks_the_role_like_every_other_print(admin, cle
     accounts.set_active(admin, clerk.id, False)
     before = snapshot()
     with pytest.raises(PermissionDenied):
-        agreement.record_print(clerk, event.number)
+        printouts.record(clerk, printouts.AGREEMENT, event.number, printed=True)
     assert snapshot() == before
 
 

@@ -85,14 +85,16 @@ def cmd_material_document(args: argparse.Namespace, target: str) -> int:
     path = out_path(args.out)
     open_site(target)
     # late import (start-up time): every run, the window's too, loads all command modules
-    from gridstation.core.intake import intakes, material_check
+    from gridstation.core.intake import intakes
+    from gridstation.core.station import printouts
     from gridstation.reports.material_notices import NOTICE_TITLE, PLEDGE_TITLE, write_notice, write_pledge
 
-    write, title = (write_notice, NOTICE_TITLE) if args.mode == "notice" else (write_pledge, PLEDGE_TITLE)
+    write, title, document = ((write_notice, NOTICE_TITLE, printouts.NOTICE) if args.mode == "notice"
+                              else (write_pledge, PLEDGE_TITLE, printouts.PLEDGE))
     serial = intakes.get_intake(args.serial).serial
     with staged(path) as partial:
         write(serial, partial)
-        material_check.record_print(None, serial, title)
+        printouts.record(None, document, serial, printed=True, detail={"file": path.name})
     print(f"已生成{title}：{path}")
     return 0
 
@@ -102,12 +104,13 @@ def cmd_agreement(args: argparse.Namespace, target: str) -> int:
     open_site(target)
     # late import (start-up time): every run, the window's too, loads all command modules
     from gridstation.core.events import agreement
+    from gridstation.core.station import printouts
     from gridstation.reports.mediation_agreement import write_agreement
 
     data = agreement.agreement_data(args.number)
     with staged(path) as partial:
         write_agreement(data, partial)
-        agreement.record_print(None, data.number)
+        printouts.record(None, printouts.AGREEMENT, data.number, printed=True, detail={"file": path.name})
     print(f"已生成人民调解协议书：{path}")
     return 0
 

@@ -41,12 +41,12 @@ from gridstation.core.intake import residents
 from gridstation.core.rules import clock
 from gridstation.core.rules.errors import DomainError
 from gridstation.core.rules.idcard import mask_phone
+from gridstation.core.station import printouts
 from gridstation.core.storage import models as m
 from gridstation.reports.mediation_agreement import write_agreement
 from gridstation.ui.context import AppContext
 from gridstation.ui.feedback import show_message
-from gridstation.ui.pdf_preview import show_pdf
-from gridstation.ui.printing import new_pdf_path
+from gridstation.ui.printing import new_pdf_path, preview_document
 from gridstation.ui.resident_picker import ResidentPicker, resident_line
 from gridstation.ui.saving import one_at_a_time
 
@@ -384,10 +384,10 @@ class EventDetailDialog(QDialog):
         try:
             data = agreement.agreement_data(self.number)
             path = write_agreement(data, new_pdf_path(f"调解协议书-{self.number}"))
-            agreement.record_print(self.ctx.staff, self.number)
+            preview_document(self, self.ctx.staff, path, f"人民调解协议书 {self.number}", printouts.AGREEMENT,
+                             self.number)
         except DomainError as exc:
             show_message(self.messageLabel, "error", exc.message)
             return None
         self.agreement_pdf = path
-        show_pdf(self, path, f"人民调解协议书 {self.number}")
         return path

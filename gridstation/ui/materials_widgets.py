@@ -33,13 +33,13 @@ from gridstation.core.intake import intakes, material_check
 from gridstation.core.intake.material_rules import DEFERRED, NOTICE
 from gridstation.core.rules import clock
 from gridstation.core.rules.errors import DomainError
+from gridstation.core.station import printouts
 from gridstation.core.station.material_list import FORMS, MaterialDef, describe, materials_of
 from gridstation.core.storage import models as m
 from gridstation.reports.material_notices import NOTICE_TITLE, PLEDGE_TITLE, write_notice, write_pledge
 from gridstation.ui.context import AppContext
 from gridstation.ui.feedback import MessageLine
-from gridstation.ui.pdf_preview import show_pdf
-from gridstation.ui.printing import new_pdf_path
+from gridstation.ui.printing import new_pdf_path, preview_document
 from gridstation.ui.saving import one_at_a_time
 
 HEADERS = ["材料名称", "形式", "份数", "可容缺（后补）", "获取途径"]
@@ -199,11 +199,12 @@ class MaterialsChecklist(QGroupBox):
 
 
 def preview_material_document(parent: QWidget, actor: m.Staff | None, serial: str, mode: str) -> Path:
-    """Write the 一次性告知单 (告知) or the 容缺受理承诺书 (容缺) of ``serial``, preview it, audit the print."""
-    write, title = (write_notice, NOTICE_TITLE) if mode == NOTICE else (write_pledge, PLEDGE_TITLE)
+    """Write the 一次性告知单 (告知) or the 容缺受理承诺书 (容缺) of ``serial`` and preview it (recorded as a
+    preview; its print is recorded only if it is printed)."""
+    write, title, document = ((write_notice, NOTICE_TITLE, printouts.NOTICE) if mode == NOTICE
+                              else (write_pledge, PLEDGE_TITLE, printouts.PLEDGE))
     path = write(serial, new_pdf_path(f"{serial}-{mode}"))
-    show_pdf(parent, path, f"{title} {serial}")
-    material_check.record_print(actor, serial, title)
+    preview_document(parent, actor, path, f"{title} {serial}", document, serial)
     return path
 
 

@@ -1,11 +1,14 @@
-"""Where the GUI writes documents before previewing them, and the calls that preview them.
+"""Where the GUI writes documents before previewing them, and the one way every document is previewed.
 
-A preview is recorded when it is shown (预览…); the print is recorded by the preview once the
-pages have gone to the printer (打印…), both through ``core/station/printouts.py``.
+Receipts, slips, labels, notices, pledges, agreements, stock-takes and reports all open through
+``preview_document``: the preview is recorded when it is shown (预览…); the print is recorded by
+the preview once the pages have gone to the printer or the file (打印…, with that moment's time and
+where it went), both through ``core/station/printouts.py``. Closing the preview records nothing more.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 from collections.abc import Callable
@@ -17,14 +20,33 @@ from gridstation.core.rules import clock
 from gridstation.core.rules.errors import DomainError
 from gridstation.core.station import printouts
 from gridstation.core.storage import models as m
+from gridstation.core.storage import paths
 from gridstation.ui.background import run_and_wait
 from gridstation.ui.pdf_preview import PdfPreviewDialog, show_pdf
+from gridstation.ui.print_job import Sent
+
+KEEP_DAYS = 7  # a copy older than this is no longer open in any preview
+_cleaned: set[Path] = set()
 
 
 def print_folder() -> Path:
-    folder = Path(tempfile.gettempdir()) / "gridstation-print"
+    """This user's own folder (0700) for the PDFs shown and printed; copies over a week old are removed."""
+    folder = paths.print_dir()
     folder.mkdir(parents=True, exist_ok=True)
+    os.chmod(folder, 0o700)  # mkdir's mode is cut by the umask, and an older folder may be wider
+    if folder not in _cleaned:
+        _cleaned.add(folder)
+        _remove_old(folder)
     return folder
+
+
+def _remove_old(folder: Path) -> None:
+    """Delete this folder's PDFs older than ``KEEP_DAYS`` (once a session: receipts must not pile up)."""
+    oldest = clock.now().timestamp() - KEEP_DAYS * 86400
+    for old in folder.glob("*.pdf"):
+        with contextlib.suppress(OSError):  # gone meanwhile, or held open by another program
+            if old.stat().st_mtime < oldest:
+                old.unlink()
 
 
 def new_pdf_path(stem: str) -> Path:
@@ -38,8 +60,12 @@ def preview_document(parent: QWidget | None, staff: m.Staff | None, path: Path, 
                      document: printouts.Document, ref: str) -> PdfPreviewDialog:
     """Record the preview of ``path`` (``document`` ``ref``) and show it; its print is recorded when it happens."""
     printouts.record(staff, document, ref, printed=False)
-    return show_pdf(parent, path, title,
-                    on_printed=lambda: printouts.record(staff, document, ref, printed=True))
+
+    def printed(sent: Sent) -> None:
+        where = {"file": Path(sent.target).name} if sent.to_file else {"printer": sent.target}
+        printouts.record(staff, document, ref, printed=True, detail=where)
+
+    return show_pdf(parent, path, title, on_printed=printed)
 
 
 def preview_written(parent: QWidget, staff: m.Staff | None, write: Callable[[Path], Path], stem: str, *,

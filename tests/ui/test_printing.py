@@ -93,7 +93,7 @@ def test_a_receipt_preview_is_a_preview_and_printing_it_is_the_print(qtbot, rece
     print_with_keyboard(qtbot, preview, out)
     assert preview.printed and printed_pages(out) == preview.document.pageCount() == 1
     assert [(e.entity_id, e.username) for e in entries("打印回执")] == [(serial, "clerk")]
-    assert "已送往打印机" in preview.info.text()
+    assert preview.info.text() == f"已打印到文件：{out}（1 页）"  # the file printed to, not the preview's copy
 
 
 def test_a_printer_that_will_not_start_records_no_print(qtbot, receipt_preview, tmp_path):

@@ -1,4 +1,4 @@
-"""What the 人民调解协议书 of a dispute says, read from the event; and the print's audit entry."""
+"""What the 人民调解协议书 of a dispute says, read from the event (its print is recorded by core/station/printouts.py)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,6 @@ from gridstation.core.events import rules
 from gridstation.core.events.mediation import sessions_of
 from gridstation.core.events.register import get_event, parties_of
 from gridstation.core.rules.errors import DomainError
-from gridstation.core.station import accounts, audit
-from gridstation.core.storage import models as m
-from gridstation.core.storage.db import write_transaction
 
 
 @dataclass(frozen=True)
@@ -45,10 +42,3 @@ def agreement_data(number: str) -> AgreementData:
     parties = [AgreementParty(p.name, p.doc_number, p.phone, p.address) for p in parties_of(event, rules.PARTY)]
     return AgreementData(event.number, event.category, parties, event.description, event.agreement_terms,
                          last.mediators, last.place, len(sessions), event.outcome_at.date())
-
-
-def record_print(actor: m.Staff | None, number: str) -> None:
-    """Every print of an agreement is in the audit log, as every other print is; a clerk may print it."""
-    accounts.require(actor, accounts.CLERK)
-    with write_transaction():
-        audit.record(actor, "打印调解协议书", "grid_event", number)

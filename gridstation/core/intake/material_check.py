@@ -170,10 +170,3 @@ def check_of(intake: m.Intake) -> CheckView | None:
     received = _as_defs(intake.service, json.loads(check.received))
     missing = _as_defs(intake.service, json.loads(check.missing))
     return CheckView(check.mode, received, missing, check.deadline, check.supplied_at)
-
-
-def record_print(actor: m.Staff | None, serial: str, title: str) -> None:
-    """A printed 一次性告知单 or 容缺受理承诺书 goes into the audit log, as every print does."""
-    require(actor, CLERK)
-    with write_transaction():
-        audit.record(actor, f"打印{title}", "intake", serial)

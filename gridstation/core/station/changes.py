@@ -48,8 +48,8 @@ AREAS_OF_ENTITY: dict[str, frozenset[str]] = {
 }
 
 # Entries that record a look or a print, not a change: no window needs to reload for them.
-NOT_CHANGES = frozenset({"登录", "登录失败", "查看电话", "生成统计报表", "备份", "导出", "导出完整证件号",
-                         "打印调解协议书"}) | printouts.ACTIONS
+NOT_CHANGES = frozenset({"登录", "登录失败", "查看电话", "生成统计报表", "备份", "导出",
+                         "导出完整证件号"}) | printouts.ACTIONS
 
 # More new entries than this at once (an import, demo data): reload everything instead of reading them.
 BATCH = 200

@@ -43,6 +43,20 @@ def data_dir() -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
 
 
+def print_dir() -> Path:
+    """Where the GUI keeps the documents it previews and prints: a folder of this user's own.
+
+    Receipts carry names and ID numbers, so never a temporary folder every user of the PC can read:
+    the data folder (the user's own on Linux), or on Windows, where that folder is every user's,
+    the user's own cache folder.
+    """
+    import platformdirs
+
+    if sys.platform == "win32" and not os.environ.get("GRIDSTATION_DATA_DIR"):
+        return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False)) / "print"
+    return data_dir() / "print"
+
+
 def location_file() -> Path:
     """Where first-run setup records a database it put outside the data folder."""
     return data_dir() / "database-location.txt"

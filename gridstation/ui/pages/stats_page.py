@@ -34,6 +34,7 @@ from PySide6.QtWidgets import QFileDialog, QFrame, QGridLayout, QHBoxLayout, QLa
 from gridstation.core.events.figures import EventTally
 from gridstation.core.rules import clock
 from gridstation.core.rules.rates import percent
+from gridstation.core.station import printouts
 from gridstation.core.statistics.stats import MonthlyStats, PeriodStats, monthly_stats, record_report
 from gridstation.core.statistics.stats_tables import Days, Money, Rate, count_axis, display
 from gridstation.core.storage import paths
@@ -450,9 +451,9 @@ class StatsPage(QWidget):
         record_report(self.ctx.staff, title, [path])
         if self.job_preview:
             # late import (start-up time): loaded on first use, after the window's first paint
-            from gridstation.ui.pdf_preview import show_pdf
+            from gridstation.ui.printing import preview_document
 
-            self.preview = show_pdf(self, path, title)
+            self.preview = preview_document(self, self.ctx.staff, path, title, printouts.REPORT, title)
 
     def _failed(self, text: str) -> None:
         self._ended(text, "error")

@@ -14,6 +14,7 @@ from gridstation.core.intake import residents
 from gridstation.core.rules import clock, idcard
 from gridstation.core.rules.errors import DomainError
 from gridstation.core.rules.pinyin_keys import sort_key
+from gridstation.core.station import printouts
 from gridstation.core.storage import models as m
 from gridstation.core.toolbox import loan_lists, reservations, tool_units
 from gridstation.core.toolbox import tool_stocktake as stock
@@ -327,8 +328,7 @@ class StockTab(QWidget):
         """Preview the 盘点结果 to print and sign: the one just finished, else the newest saved."""
         # late import (start-up time): loaded on first use, after the window's first paint
         from gridstation.reports.stocktake import write_stocktake
-        from gridstation.ui.pdf_preview import show_pdf
-        from gridstation.ui.printing import new_pdf_path
+        from gridstation.ui.printing import new_pdf_path, preview_document
 
         number = self.result_id
         if number is None:
@@ -339,10 +339,11 @@ class StockTab(QWidget):
             number = newest[0].id
         try:
             path = write_stocktake(number, new_pdf_path(f"stocktake-{number}"))
+            preview_document(self.page, self.ctx.staff, path, f"盘点结果 第{number}号", printouts.STOCKTAKE,
+                             str(number))
         except DomainError as exc:
             self.banner.refuse(exc)
             return None
-        show_pdf(self.page, path, f"盘点结果 第{number}号")
         return path
 
     def reset(self) -> None:

@@ -8,6 +8,7 @@ from gridstation.core.events import agreement, mediation, rules
 from gridstation.core.events.register import EventInput, PartyInput, register_event
 from gridstation.core.intake import residents
 from gridstation.core.rules.errors import DomainError
+from gridstation.core.station import printouts
 from gridstation.core.storage import models as m
 from gridstation.reports.mediation_agreement import write_agreement
 from tests.conftest import pdf_text
@@ -37,7 +38,7 @@ def test_agreement_prints_parties_masked_facts_and_terms(clerk, admin, tmp_path)
         assert expected in text, expected
     assert ID not in text and "13812345678" not in text
     assert ID[:6] + "********" + ID[-4:] in text
-    agreement.record_print(clerk, event.number)
+    printouts.record(clerk, printouts.AGREEMENT, event.number, printed=True)
     assert m.AuditLog.select().where(m.AuditLog.action == "打印调解协议书").count() == 1
 
 

@@ -9,8 +9,8 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 
 from gridstation.core.evaluation import ratings
-from gridstation.core.events import agreement, mediation
 from gridstation.core.events import lists as event_lists
+from gridstation.core.events import mediation
 from gridstation.core.events import register as events
 from gridstation.core.intake import intakes, material_check, residents
 from gridstation.core.intake.material_rules import DEFERRED, NOTICE
@@ -104,7 +104,7 @@ def test_every_kind_of_entry_reads_as_a_sentence(admin, head, clerk, tmp_path, d
     mediation.add_party(clerk, event.number, events.PartyInput(name="李某", phone="13900001111"))
     event_lists.save_category(head, "噪音扰民", 5, 2)
     event_lists.save_partner(head, "物业公司")
-    agreement.record_print(clerk, event.number)
+    printouts.record(clerk, printouts.AGREEMENT, event.number, printed=True)
     with write_transaction():  # a ledger's service choice, as the import records it
         audit.record(admin, "记住业务对应", "setting", "ledger_service_map", after={"欠薪": catalog.WAGE})
 
@@ -119,6 +119,9 @@ def test_every_kind_of_entry_reads_as_a_sentence(admin, head, clerk, tmp_path, d
     ratings.record_rating(clerk, deferred.serial, "不满意", channel="纸质卡", reasons=["效率"], text="等太久")
     ratings.record_visit(head, deferred.serial, "满意", "已改进")
     ratings.appeal(head, deferred.serial, "误评")
+    printouts.record(clerk, printouts.PLEDGE, deferred.serial, printed=False)
+    printouts.record(clerk, printouts.PLEDGE, deferred.serial, printed=True, detail={"printer": "窗口2 打印机"})
+    printouts.record(head, printouts.REPORT, "2026年11月 月度统计", printed=True, detail={"file": "m.pdf"})
 
     entries = list(m.AuditLog.select().order_by(m.AuditLog.id))
     said = audit_text.sentences(entries)
@@ -168,6 +171,10 @@ def test_every_kind_of_entry_reads_as_a_sentence(admin, head, clerk, tmp_path, d
                                    "不满意原因：效率；意见：等太久")
     assert by_action["评价申诉"] == f"李站长 评价申诉 受理 {deferred.serial}（居民 王然）：原因：误评"
     assert by_action["记住业务对应"] == "管理员 记住了台账中的业务写法：“欠薪”→ 讨薪"
+    assert by_action["预览容缺受理承诺书"] == f"王小红 预览容缺受理承诺书 受理 {deferred.serial}（居民 王然）"
+    assert by_action["打印容缺受理承诺书"] == (f"王小红 打印容缺受理承诺书 受理 {deferred.serial}（居民 王然）："
+                                          "打印机：窗口2 打印机")
+    assert by_action["打印统计报表"] == "李站长 打印统计报表 2026年11月 月度统计：文件：m.pdf"
     assert by_action["生成统计报表"] == "李站长 生成统计报表 2026年11月 月度统计：文件：月度统计-2026-11.pdf"
 
 

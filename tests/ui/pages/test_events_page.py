@@ -178,6 +178,8 @@ def test_a_mediation_with_its_agreement_by_keyboard(qtbot, page, tmp_path):
     activate(qtbot, preview)
     qtbot.keyClick(preview, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: not preview.isVisible())
+    recorded = [a.action for a in m.AuditLog.select().where(m.AuditLog.entity_id == number)]
+    assert "预览调解协议书" in recorded and "打印调解协议书" not in recorded  # closed unprinted (issue 23.3)
     activate(qtbot, detail)
     step("销号", "调解成功，已签协议")
     assert get_event(number).status == rules.CLOSED
@@ -186,15 +188,14 @@ def test_a_mediation_with_its_agreement_by_keyboard(qtbot, page, tmp_path):
 
 def test_another_windows_event_reaches_this_list(qtbot, page, clerk):
     """A save elsewhere is an audit entry in the "events" area; the live poll's signal reloads the list."""
-    from gridstation.core.events import agreement
     from gridstation.core.events.register import EventInput, register_event
-    from gridstation.core.station import changes
+    from gridstation.core.station import changes, printouts
 
     cursor = changes.latest()
     event = register_event(clerk, EventInput("其他", rules.NORMAL, "另一个窗口登记的事件", rules.PATROL))
     seen = changes.changes_since(cursor)
     assert seen.areas == {"events"}
-    agreement.record_print(clerk, event.number)
+    printouts.record(clerk, printouts.AGREEMENT, event.number, printed=True)
     assert changes.changes_since(seen.cursor).areas == frozenset()  # a print changes nothing on screen
     assert page.model.rowCount() == 0
     for area in seen.areas:

@@ -92,8 +92,9 @@ def test_a_missing_document_by_keyboard_gives_the_one_time_notice(qtbot, page, r
     text = re.sub(r"\s+", "", pdf_text(page.last_material_document))
     assert "一次性告知单" in text and "劳动合同或用工证明" in text and "用人单位，或工友证言" in text
     assert f"请于{bring_by.year}年{bring_by.month}月{bring_by.day}日前" in text
-    assert m.AuditLog.select().where((m.AuditLog.entity_id == intake.serial)
-                                     & (m.AuditLog.action == "打印一次性告知单")).exists()
+    shown = m.AuditLog.select().where(m.AuditLog.entity_id == intake.serial)
+    assert shown.where(m.AuditLog.action == "预览一次性告知单").exists()
+    assert not shown.where(m.AuditLog.action == "打印一次性告知单").exists()  # shown, not printed (issue 23.3)
 
 
 def test_deferred_intake_by_keyboard_prints_receipt_and_pledge(qtbot, page, resident):

@@ -266,3 +266,18 @@ def test_figures_for_a_hidden_page_are_drawn_when_it_shows(qtbot, page):
     qtbot.waitUntil(lambda: not page.charts_pending, timeout=5_000)
     bars = page.bars_view.chart()
     assert bars is not before and [s.count() for s in bars.series()[0].barSets()] == [len(page.stats.current.services)] * 2
+
+
+def test_a_report_printed_twice_from_its_preview_is_recorded_twice(qtbot, page, tmp_path):
+    """Issue 23.3: printing the monthly report to a PDF printer twice left no entry."""
+    from tests.ui.test_printing import print_with_keyboard
+
+    page.ui.monthlyButton.click()
+    wait_for_job(qtbot, page)
+    for copy in ("first.pdf", "second.pdf"):
+        print_with_keyboard(qtbot, page.preview, tmp_path / copy)
+        assert (tmp_path / copy).read_bytes() == page.preview.path.read_bytes()  # the report itself, not pictures
+    page.preview.close()
+    printed = m.AuditLog.select().where(m.AuditLog.action == "打印统计报表")
+    assert [(a.username, a.entity_id) for a in printed] == [("head", "2025年2月 月度统计")] * 2
+    assert m.AuditLog.select().where(m.AuditLog.action == "预览统计报表").count() == 1

@@ -343,6 +343,9 @@ def test_stock_take_tab_prints_the_result(qtbot, page, admin):
                    and f"第{page.stock.result_id}号" in w.windowTitle())
     flat = "".join(pdf_text(preview.path).split())
     assert f"盘点编号{page.stock.result_id}" in flat and "非本站编号格式（1）" in flat and "GJ-0003" in flat
+    shown = m.AuditLog.select().where(m.AuditLog.action == "预览盘点结果").order_by(m.AuditLog.id)
+    assert [a.entity_id for a in shown] == [str(older.id), str(page.stock.result_id)]  # previews, through the one path
+    assert not m.AuditLog.select().where(m.AuditLog.action == "打印盘点结果").exists()
 
 
 def test_catalogue_tab_sets_a_purchase_date_and_a_photo(qtbot, page, tmp_path, monkeypatch):
