@@ -77,7 +77,13 @@ class IntakeDetailDialog(QDialog):
         self.materials_box = MaterialsStatusBox(self.ctx, self)
         layout = self.ui.summaryLabel.parentWidget().layout()
         layout.insertWidget(layout.indexOf(self.ui.summaryLabel) + 1, self.materials_box)
-        self.materials_box.supplied.connect(self.load)
+        self.materials_box.supplied.connect(self._materials_supplied)
+
+    def _materials_supplied(self) -> None:
+        """A refusal for documents still due no longer holds once they are in; the step chosen stays."""
+        if self.ui.messageLabel.property("role") == "error":
+            show_message(self.ui.messageLabel, "warn", "")
+        self.load()
 
     # --- 好差评 (core/evaluation/): one self-contained block --------------------------------------
     def _add_rating_block(self) -> None:
@@ -114,8 +120,14 @@ class IntakeDetailDialog(QDialog):
                       ev.from_status, ev.to_status, ev.note]
             for col, value in enumerate(values):
                 self.ui.historyTable.setItem(row, col, QTableWidgetItem(value))
+        chosen = self.ui.statusCombo.currentText()
+        self.ui.statusCombo.blockSignals(True)  # a reload (材料已补齐) keeps 办结 and its typed fields chosen
         self.ui.statusCombo.clear()
         self.ui.statusCombo.addItems(list(intakes.TRANSITIONS.get(intake.status, ())))
+        self.ui.statusCombo.setCurrentIndex(max(self.ui.statusCombo.findText(chosen), 0))
+        self.ui.statusCombo.blockSignals(False)
+        if self.ui.statusCombo.currentText() != chosen or not chosen:
+            self._status_chosen(self.ui.statusCombo.currentText())
         self.ui.actionGroup.setEnabled(intake.status in intakes.TRANSITIONS)
         self.ui.applyButton.setEnabled(intake.status in intakes.TRANSITIONS)
 

@@ -38,6 +38,8 @@ class ResidentDialog(QDialog):
         self.ui.birthEdit.setDate(QDate(1970, 1, 1))
         self.ui.docEdit.textChanged.connect(self._doc_changed)
         self.ui.docTypeCombo.currentTextChanged.connect(lambda _t: self._doc_changed(self.ui.docEdit.text()))
+        for edit in (self.ui.docEdit, self.ui.nameEdit, self.ui.phoneEdit):  # a refusal goes with the typing it was about
+            edit.textEdited.connect(lambda _text: self.ui.messageLabel.setText(""))
         self.ui.saveButton.clicked.connect(self.save)
         self.ui.cancelButton.clicked.connect(self.reject)
         self.ui.saveButton.setDefault(True)  # Enter saves (a refusal shows the field); it never cancels the typing
