@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -69,6 +70,7 @@ class IntakeDetailDialog(QDialog):
         area = QScrollArea(self.ui.root)
         area.setWidgetResizable(True)
         area.setFrameShape(QFrame.Shape.NoFrame)
+        area.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # a Tab stop on the frameless area showed no focus at all
         area.setWidget(body)
         layout.insertWidget(0, area)
 
@@ -159,6 +161,9 @@ class IntakeDetailDialog(QDialog):
         for edit in (self.ui.resultEdit, self.ui.noteEdit, self.ui.forwardEdit):
             edit.clear()
         self.load()
+        # The cursor was in the steps, now greyed after 办结/退回/转办: it goes where the work goes on.
+        if not self.ui.actionGroup.isEnabled():
+            (self.rating_box.level_combo if self.rating_box.isVisible() else self.ui.closeButton).setFocus()
 
     @one_at_a_time
     def reprint(self) -> None:

@@ -213,7 +213,7 @@ class IntakePage(QWidget):
         from gridstation.ui.resident_dialog import ResidentDialog
 
         dialog = ResidentDialog(self.ctx, self, doc_number=doc_number)
-        dialog.known_resident.connect(lambda rid: (dialog.reject(), self.choose_resident(rid)))
+        dialog.known_resident.connect(lambda rid: (dialog.leave(), self.choose_resident(rid)))
         dialog.accepted.connect(lambda: dialog.saved is not None and self.choose_resident(dialog.saved.id))
         dialog.open()
         return dialog
