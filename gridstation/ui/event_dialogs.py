@@ -362,6 +362,8 @@ class EventDetailDialog(QDialog):
     @one_at_a_time
     def perform(self) -> None:
         action, text, actor = self.actionCombo.currentText(), self.textEdit.toPlainText(), self.ctx.staff
+        if not action:  # nothing offered (a closed event, to a clerk): Ctrl+Enter does nothing
+            return
         try:
             if action == "网格内处置":
                 handling.handle_in_grid(actor, self.number, text)

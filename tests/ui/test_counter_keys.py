@@ -173,6 +173,8 @@ def test_after_closing_an_event_a_clerk_is_offered_no_step_the_head_keeps(qtbot,
     assert "返工" not in steps
     assert focus_is_visible(keys) is detail.closeButton
     assert "站长" in detail.summaryLabel.text()
+    keys.press(Qt.Key.Key_Return, CTRL)  # nothing to do: nothing said to be done
+    assert detail.messageLabel.text() == "已销号。"
     assert "返工" in next_steps(get_event(event.number), admin)  # the head's, and offered to the head
     keys.press(Qt.Key.Key_Escape)
     keys.closes(detail)
