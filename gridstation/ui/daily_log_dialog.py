@@ -21,6 +21,7 @@ from gridstation.core.events.queries import daily_log
 from gridstation.core.rules import clock
 from gridstation.core.storage import models as m
 from gridstation.ui.context import AppContext
+from gridstation.ui.keyboard import one_tab_stop
 
 
 class DailyLogDialog(QDialog):
@@ -36,6 +37,7 @@ class DailyLogDialog(QDialog):
         self.dayEdit = QDateEdit(QDate(clock.today()), self)
         self.dayEdit.setDisplayFormat("yyyy-MM-dd")
         self.dayEdit.setCalendarPopup(True)
+        one_tab_stop(self.dayEdit)
         self.table = QTableWidget(0, 5, self)
         self.table.setHorizontalHeaderLabels(["时间", "事件编号", "类别", "步骤", "说明"])
         self.table.horizontalHeader().setStretchLastSection(True)

@@ -61,6 +61,8 @@ class RatingBox(QGroupBox):
         row = QHBoxLayout()
         self.level_combo = QComboBox()
         self.level_combo.addItems(list(LEVELS))
+        self.level_combo.setPlaceholderText("请选择评价")  # none chosen: an untouched Ctrl+E saves nothing
+        self.level_combo.setCurrentIndex(-1)
         self.channel_combo = QComboBox()
         self.channel_combo.addItems([CARD, PHONE])
         self.text_edit = QLineEdit()
@@ -134,8 +136,11 @@ class RatingBox(QGroupBox):
                 done = "已登记回访。"
         except DomainError as exc:
             self.message.say("error", exc.message)
+            if exc.field == "level":
+                self.level_combo.setFocus()
             return
         self.text_edit.clear()
+        self.level_combo.setCurrentIndex(-1)  # another Ctrl+E is another choice, never a copy of this one
         self.message.say("ok", done)
         self.ctx.bus.data_changed.emit("intake")
         self.changed.emit()
@@ -234,7 +239,8 @@ class RectificationDialog(QDialog):
             lines.append(f"回访（{item.visited_at:%Y-%m-%d}）：{item.finding}")
         self.detail.setText("<br>".join(lines))
 
-    def _run(self, call, done: str) -> None:
+    def _run(self, call, done: str, edit: QLineEdit) -> None:
+        """``edit`` is the text the step needs: a refusal keeps it and puts the cursor there (or on 居民评价)."""
         item = self.current()
         if item is None:
             return
@@ -242,7 +248,9 @@ class RectificationDialog(QDialog):
             call(item.rating.intake.serial)
         except DomainError as exc:
             show_message(self.message, "error", exc.message)
+            (self.view_combo if exc.field == "resident_view" else edit).setFocus()
             return
+        edit.clear()
         show_message(self.message, "ok", done)
         self.ctx.bus.data_changed.emit("intake")
         row = self.list.currentRow()
@@ -256,11 +264,11 @@ class RectificationDialog(QDialog):
     @one_at_a_time
     def visit(self) -> None:
         self._run(lambda serial: rectification.record_visit(self.ctx.staff, serial, self.finding_edit.text()),
-                  "已登记回访。")
-        self.finding_edit.clear()
+                  "已登记回访。", self.finding_edit)
 
     @one_at_a_time
     def close_item(self) -> None:
+        item = self.current()  # 完成整改 needs the 回访 first: without it the cursor goes to 回访情况
         self._run(lambda serial: rectification.close(self.ctx.staff, serial, self.action_edit.text(),
-                                                     self.view_combo.currentText()), "整改已完成。")
-        self.action_edit.clear()
+                                                     self.view_combo.currentText()), "整改已完成。",
+                  self.action_edit if item is not None and item.visited_at else self.finding_edit)

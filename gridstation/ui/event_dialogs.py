@@ -41,11 +41,11 @@ from gridstation.core.intake import residents
 from gridstation.core.rules import clock
 from gridstation.core.rules.errors import DomainError
 from gridstation.core.rules.idcard import mask_phone
-from gridstation.core.station import printouts
+from gridstation.core.station import accounts, printouts
 from gridstation.core.storage import models as m
 from gridstation.reports.mediation_agreement import write_agreement
 from gridstation.ui.context import AppContext
-from gridstation.ui.feedback import show_message
+from gridstation.ui.feedback import ask_before_discarding, show_message
 from gridstation.ui.printing import new_pdf_path, preview_document
 from gridstation.ui.resident_picker import ResidentPicker, resident_line
 from gridstation.ui.saving import one_at_a_time
@@ -115,6 +115,7 @@ class RegisterEventDialog(QDialog):
                               ("反映人姓名(&N)", self.reporterNameEdit), ("反映人电话(&T)", self.reporterPhoneEdit),
                               ("处置前照片", self.photoButton)):
             form.addRow(label, widget)
+        form.labelForField(self.picker).setBuddy(self.picker.edit)  # Alt+R: the cursor in the search box
         self.messageLabel = QLabel(self)
         self.messageLabel.setWordWrap(True)
         buttons = QHBoxLayout()
@@ -131,6 +132,21 @@ class RegisterEventDialog(QDialog):
         QShortcut(QKeySequence("Ctrl+S"), self, self.save)
         QShortcut(QKeySequence("F2"), self, self.picker.focus_search)
         self.resize(600, 620)
+        self._as_opened = self._typed()
+
+    def _typed(self) -> tuple:
+        """What the clerk has entered so far, to tell a half-typed event from an untouched form."""
+        return (self.categoryCombo.currentIndex(), self.levelCombo.currentIndex(), self.sourceCombo.currentIndex(),
+                self.gridCombo.currentIndex(), self.placeEdit.text(), self.descriptionEdit.toPlainText(),
+                self.reporterNameEdit.text(), self.reporterPhoneEdit.text(), self.reporter_id, tuple(self.involved),
+                tuple(self.photo_paths))
+
+    def reject(self) -> None:
+        """Esc, 取消 or the window's close: with something entered, ask first."""
+        if self._typed() == self._as_opened:
+            super().reject()
+        else:
+            ask_before_discarding(self, super().reject)
 
     @one_at_a_time
     def choose_photos(self) -> None:
@@ -166,17 +182,24 @@ class RegisterEventDialog(QDialog):
             self.saved = register_event(self.ctx.staff, data)
         except DomainError as exc:
             show_message(self.messageLabel, "error", exc.message)
+            fields = {"category": self.categoryCombo, "level": self.levelCombo, "source": self.sourceCombo,
+                      "description": self.descriptionEdit, "reporter": self.reporterNameEdit,
+                      "name": self.reporterNameEdit, "address": self.placeEdit}
+            field = fields.get(exc.field or "")
+            if field is not None:
+                field.setFocus()  # the cursor goes where the fault is
             return
         self.ctx.bus.data_changed.emit("events")
         self.ctx.bus.status_message.emit(f"已登记网格事件 {self.saved.number}，处置期限 {self.saved.due_date:%Y-%m-%d}。")
         self.accept()
 
 
-def next_steps(event: m.GridEvent) -> list[str]:
-    """The steps offered for an event as it is now (each calls one service, which has the last word)."""
+def next_steps(event: m.GridEvent, actor: m.Staff | None) -> list[str]:
+    """The steps offered for an event as it is now to ``actor`` (each calls one service, which has the
+    last word): 返工 of a closed event is the head's, so a clerk is not offered it only to be refused."""
     if event.status == rules.CLOSED:
         visit = ["回访"] if parties_of(event, rules.REPORTER) and event.visited_at is None else []
-        return visit + ["返工"]
+        return visit + (["返工"] if accounts.allows(actor, accounts.HEAD) else [])
     steps = ["网格内处置"] if event.status == rules.REGISTERED else []
     if lists.category(event.category).mediation:
         steps += ["添加当事人", "调解", "调解成功", "调解不成"]
@@ -239,13 +262,15 @@ class EventDetailDialog(QDialog):
         photo_row = QHBoxLayout()
         photo_row.addWidget(self.photoEdit, 1)
         photo_row.addWidget(self.photoButton)
-        form.addRow("照片(&F)", photo_row)
+        photo_label = QLabel("照片(&F)", self)  # a label made from a string has no buddy beside a row of two
+        photo_label.setBuddy(self.photoEdit)
+        form.addRow(photo_label, photo_row)
         self.textLabel = QLabel("说明(&T)", self)
         self.textLabel.setBuddy(self.textEdit)
         form.addRow(self.textLabel, self.textEdit)
         self.messageLabel = QLabel(self)
         self.messageLabel.setWordWrap(True)
-        close = QPushButton("关闭", self)
+        self.closeButton = close = QPushButton("关闭", self)
         close.clicked.connect(self.accept)
         self.agreementButton = QPushButton("打印调解协议书 (Ctrl+P)", self)
         self.agreementButton.clicked.connect(self.print_agreement)
@@ -313,13 +338,18 @@ class EventDetailDialog(QDialog):
         chosen = self.actionCombo.currentText()
         self.actionCombo.blockSignals(True)
         self.actionCombo.clear()
-        self.actionCombo.addItems(next_steps(event))
+        self.actionCombo.addItems(next_steps(event, self.ctx.staff))
         # The step just done stays chosen while it is offered: a quick second Ctrl+Enter repeats it (refused
         # for its emptied text) instead of doing the first step of the new list (it assigned the event).
         self.actionCombo.setCurrentIndex(max(0, self.actionCombo.findText(chosen)))
         self.actionCombo.blockSignals(False)
         self._action_changed(self.actionCombo.currentText())
-        self.actionCombo.setFocus()
+        offered = self.actionCombo.count() > 0
+        for widget in (self.actionCombo, self.textEdit, self.doButton):
+            widget.setEnabled(offered)
+        if not offered:
+            self.summaryLabel.setText(self.summaryLabel.text() + "\n没有您可以办理的下一步；需要返工时请站长办理。")
+        (self.actionCombo if offered else self.closeButton).setFocus()
 
     def _action_changed(self, action: str) -> None:
         wanted = STEP_FIELDS.get(action, ())
@@ -331,6 +361,8 @@ class EventDetailDialog(QDialog):
     @one_at_a_time
     def perform(self) -> None:
         action, text, actor = self.actionCombo.currentText(), self.textEdit.toPlainText(), self.ctx.staff
+        if not action:  # nothing offered (a closed event, to a clerk): Ctrl+Enter does nothing
+            return
         try:
             if action == "网格内处置":
                 handling.handle_in_grid(actor, self.number, text)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel
+from collections.abc import Callable
+
+from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
 
 
 def show_message(label: QLabel, role: str, text: str) -> None:
@@ -11,6 +13,23 @@ def show_message(label: QLabel, role: str, text: str) -> None:
     label.style().unpolish(label)
     label.style().polish(label)
     label.setText(text)
+
+
+def ask_before_discarding(window: QWidget, discard: Callable[[], None]) -> QMessageBox:
+    """Esc or 取消 on a half-typed form asks first: one key must not throw away a resident's details.
+
+    The question is window-modal and answered by keys: Esc or N keeps the typing, Y gives it up.
+    """
+    box = QMessageBox(QMessageBox.Icon.Question, window.windowTitle(), "已填写的内容还没有保存，放弃吗？",
+                      parent=window)
+    give_up = box.addButton("放弃(&Y)", QMessageBox.ButtonRole.DestructiveRole)
+    keep = box.addButton("继续填写(&N)", QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(keep)
+    box.setEscapeButton(keep)
+    # 继续填写: the form takes the keyboard back, the cursor where it was.
+    box.buttonClicked.connect(lambda button: discard() if button is give_up else window.activateWindow())
+    box.open()
+    return box
 
 
 class MessageLine(QLabel):

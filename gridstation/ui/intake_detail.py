@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -69,6 +70,7 @@ class IntakeDetailDialog(QDialog):
         area = QScrollArea(self.ui.root)
         area.setWidgetResizable(True)
         area.setFrameShape(QFrame.Shape.NoFrame)
+        area.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # a Tab stop on the frameless area showed no focus at all
         area.setWidget(body)
         layout.insertWidget(0, area)
 
@@ -77,7 +79,13 @@ class IntakeDetailDialog(QDialog):
         self.materials_box = MaterialsStatusBox(self.ctx, self)
         layout = self.ui.summaryLabel.parentWidget().layout()
         layout.insertWidget(layout.indexOf(self.ui.summaryLabel) + 1, self.materials_box)
-        self.materials_box.supplied.connect(self.load)
+        self.materials_box.supplied.connect(self._materials_supplied)
+
+    def _materials_supplied(self) -> None:
+        """A refusal for documents still due no longer holds once they are in; the step chosen stays."""
+        if self.ui.messageLabel.property("role") == "error":
+            show_message(self.ui.messageLabel, "warn", "")
+        self.load()
 
     # --- 好差评 (core/evaluation/): one self-contained block --------------------------------------
     def _add_rating_block(self) -> None:
@@ -114,8 +122,14 @@ class IntakeDetailDialog(QDialog):
                       ev.from_status, ev.to_status, ev.note]
             for col, value in enumerate(values):
                 self.ui.historyTable.setItem(row, col, QTableWidgetItem(value))
+        chosen = self.ui.statusCombo.currentText()
+        self.ui.statusCombo.blockSignals(True)  # a reload (材料已补齐) keeps 办结 and its typed fields chosen
         self.ui.statusCombo.clear()
         self.ui.statusCombo.addItems(list(intakes.TRANSITIONS.get(intake.status, ())))
+        self.ui.statusCombo.setCurrentIndex(max(self.ui.statusCombo.findText(chosen), 0))
+        self.ui.statusCombo.blockSignals(False)
+        if self.ui.statusCombo.currentText() != chosen or not chosen:
+            self._status_chosen(self.ui.statusCombo.currentText())
         self.ui.actionGroup.setEnabled(intake.status in intakes.TRANSITIONS)
         self.ui.applyButton.setEnabled(intake.status in intakes.TRANSITIONS)
 
@@ -147,6 +161,9 @@ class IntakeDetailDialog(QDialog):
         for edit in (self.ui.resultEdit, self.ui.noteEdit, self.ui.forwardEdit):
             edit.clear()
         self.load()
+        # The cursor was in the steps, now greyed after 办结/退回/转办: it goes where the work goes on.
+        if not self.ui.actionGroup.isEnabled():
+            (self.rating_box.level_combo if self.rating_box.isVisible() else self.ui.closeButton).setFocus()
 
     @one_at_a_time
     def reprint(self) -> None:

@@ -8,10 +8,12 @@ from PySide6.QtWidgets import QApplication, QLabel, QListWidgetItem, QMainWindow
 
 from gridstation.core.rules import clock
 from gridstation.ui.context import AppContext
+from gridstation.ui.feedback import show_message
 from gridstation.ui.forms import load_form
 from gridstation.ui.idle_lock import IdleWatcher
 from gridstation.ui.keyboard import focus_first_inside
 from gridstation.ui.pages import PAGES, PageSpec
+from gridstation.ui.status_labels import ElidedLabel, MessageLabel
 
 GEOMETRY_KEY = "mainWindow/geometry"
 ACCOUNT_CHECK_MS = 30_000  # a deactivated or demoted account locks its windows within half a minute
@@ -135,15 +137,19 @@ class MainWindow(QMainWindow):
         return dialog
 
     def _build_status_bar(self) -> None:
+        """Messages on the left in their own room, then the counts, backups, who and where; the
+        station's name is in the window title. Long lines give way with "…" (ui/status_labels.py)."""
         bar = self.statusBar()
+        bar.setSizeGripEnabled(False)
+        self.message_label = MessageLabel()
+        bar.messageChanged.connect(self.message_label.setText)
+        bar.addPermanentWidget(self.message_label, 1)
         self.overdue_label = QLabel()
-        self.overdue_label.setProperty("role", "error")
-        self.station_label = QLabel()
         self.staff_label = QLabel()
-        self.db_label = QLabel()
-        self.backup_label = QLabel()
+        self.db_label = ElidedLabel(Qt.TextElideMode.ElideMiddle, least=220)  # the drive and the file name
+        self.backup_label = ElidedLabel(Qt.TextElideMode.ElideMiddle, least=420)  # the cause and the last good one
         self.backup_label.setObjectName("backupStatus")
-        for label in (self.overdue_label, self.backup_label, self.station_label, self.staff_label, self.db_label):
+        for label in (self.overdue_label, self.backup_label, self.staff_label, self.db_label):
             bar.addPermanentWidget(label)
 
     def lock(self):
@@ -210,7 +216,6 @@ class MainWindow(QMainWindow):
 
         name = settings.get("station_name")
         self.setWindowTitle(f"网格服务站 · {name}")
-        self.station_label.setText(f"服务站：{name}")
         staff = self.ctx.staff
         who = f"{staff.display_name}（{accounts.ROLE_NAMES.get(staff.role, staff.role)}）" if staff else "未登录"
         self.staff_label.setText(f"当前人员：{who}")
@@ -234,7 +239,7 @@ class MainWindow(QMainWindow):
             return
         status = backup.last_backup_status()
         self.backup_label.setText(status.line())
-        self.backup_label.setToolTip(status.failure)
+        self.backup_label.setToolTip(status.failure or status.line())
         self.backup_label.setProperty("role", "error" if status.failure else "warn" if status.warning else "")
         self.backup_label.style().unpolish(self.backup_label)
         self.backup_label.style().polish(self.backup_label)
@@ -250,8 +255,10 @@ class MainWindow(QMainWindow):
         late_intakes = m.Intake.select().where(intakes.overdue_condition(today)).count()
         late_tools = loan_lists.count_overdue(today=today)
         late_rectify = count_overdue(today)
-        self.overdue_label.setText(f"逾期受理 {late_intakes} 件 · 逾期借用单 {late_tools} 张"
-                                   + (f" · 逾期整改 {late_rectify} 件" if late_rectify else ""))
+        text = (f"逾期受理 {late_intakes} 件 · 逾期借用单 {late_tools} 张"
+                + (f" · 逾期整改 {late_rectify} 件" if late_rectify else ""))
+        # red and bold only when something is overdue: a warning that is always on is never read
+        show_message(self.overdue_label, "error" if late_intakes or late_tools or late_rectify else "", text)
 
     def page(self, key: str) -> QWidget:
         """The page widget, created the first time it is shown."""

@@ -13,7 +13,7 @@ from gridstation.core.rules import idcard
 from gridstation.core.rules.errors import DomainError
 from gridstation.core.storage import models as m
 from gridstation.ui.context import AppContext
-from gridstation.ui.feedback import show_message
+from gridstation.ui.feedback import ask_before_discarding, show_message
 from gridstation.ui.forms import load_form
 from gridstation.ui.keyboard import fit_to_screen
 from gridstation.ui.saving import one_at_a_time
@@ -38,6 +38,8 @@ class ResidentDialog(QDialog):
         self.ui.birthEdit.setDate(QDate(1970, 1, 1))
         self.ui.docEdit.textChanged.connect(self._doc_changed)
         self.ui.docTypeCombo.currentTextChanged.connect(lambda _t: self._doc_changed(self.ui.docEdit.text()))
+        for edit in (self.ui.docEdit, self.ui.nameEdit, self.ui.phoneEdit):  # a refusal goes with the typing it was about
+            edit.textEdited.connect(lambda _text: self.ui.messageLabel.setText(""))
         self.ui.saveButton.clicked.connect(self.save)
         self.ui.cancelButton.clicked.connect(self.reject)
         self.ui.saveButton.setDefault(True)  # Enter saves (a refusal shows the field); it never cancels the typing
@@ -46,9 +48,21 @@ class ResidentDialog(QDialog):
             self._load(resident)
         else:
             self.ui.docEdit.setText(doc_number)
+        self._as_opened = self.input()  # Esc asks before it throws away anything typed since
         fit_to_screen(self, 600, 540)
         self.ui.docEdit.setFocus()
         self.ui.docEdit.selectAll()  # a card read or one typed number replaces it
+
+    def reject(self) -> None:
+        """Esc, 取消 or the window's close: with something typed, ask first."""
+        if self.input() == self._as_opened:
+            super().reject()
+        else:
+            ask_before_discarding(self, super().reject)
+
+    def leave(self) -> None:
+        """Close without asking: the number typed belongs to a registered resident, whose record the host opens."""
+        self.done(QDialog.DialogCode.Rejected)
 
     def _load(self, r: m.Resident) -> None:
         self.ui.docTypeCombo.setCurrentText(r.doc_type)

@@ -11,6 +11,7 @@ beside its final place and renamed only once every value has been stored.
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -102,7 +103,8 @@ class SetupWizard(QWizard):
         folders = self.folders_page.ui
         folders.dataDirEdit.setText(str(Path(target).parent))
         folders.backupDirEdit.setText(str(backup.default_backup_dir(target)))
-        folders.dataHint.setText("数据库文件 gridstation.db 放在这里。建议选不装系统的磁盘（如 D 盘）："
+        other_disk = "（如 D 盘）" if sys.platform == "win32" else "或分区"  # Linux and macOS have no drive letters
+        folders.dataHint.setText(f"数据库文件 gridstation.db 放在这里。建议选不装系统的磁盘{other_disk}："
                                  "重装系统后数据仍在。")
         folders.dataBrowseButton.clicked.connect(lambda: self._browse(folders.dataDirEdit, "选择数据文件夹"))
         folders.backupBrowseButton.clicked.connect(lambda: self._browse(folders.backupDirEdit, "选择备份文件夹"))
@@ -170,12 +172,19 @@ class SetupWizard(QWizard):
             text = edit.text().strip()
             if not text or not Path(text).is_absolute():
                 edit.setFocus()
-                raise DomainError(f"请填写{what}的完整路径，如 D:\\网格服务站数据，或点“浏览…”选择。")
+                example = "D:\\网格服务站数据" if sys.platform == "win32" else "/srv/网格服务站数据"
+                raise DomainError(f"请填写{what}的完整路径，如 {example}，或点“浏览…”选择。")
         if self.database_path().exists():
             ui.dataDirEdit.setFocus()
             raise DomainError(f"{self.database_path()} 已经存在，本向导不会覆盖它。请另选数据文件夹；"
                               "如果这是从旧电脑复制来的数据，请把它放回原来的数据文件夹后重新启动。")
         station.check_setting("backup_dir", self.backup_folder())
+        if self.backup_folder():  # one of its own, often on a USB stick: it must be there now
+            try:
+                backup.check_backup_folder(Path(self.backup_folder()))
+            except DomainError:
+                ui.backupDirEdit.setFocus()
+                raise
 
     # Page changes --------------------------------------------------------------------------------
 

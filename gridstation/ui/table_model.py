@@ -2,7 +2,8 @@
 
 A reload keeps the clerk's place: the rows already loaded are fetched again, and the selected row,
 the current cell and the row at the top of the view are found again by the record they show (a
-save in another window must not throw away the overdue row being called about). A list whose query
+save in another window must not throw away the overdue row being called about); a list read from
+its first row stays at its first row, so an intake just saved shows at the top. A list whose query
 can take over 100 ms at the README's scale is built with ``query``: the model then loads in the
 background (``ui.background``) and shows the old rows until the new ones are in.
 """
@@ -98,6 +99,9 @@ class _Place:
             if row is not None:
                 selection.select(model.index(row, 0),
                                  QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows)
+        if self.top[1] == 0:  # the list's head was in view: it stays so, and a new row at the top is seen
+            view.scrollToTop()
+            return
         top = _find(model.rows, *self.top)
         if top is not None:
             view.scrollTo(model.index(top, 0), QAbstractItemView.ScrollHint.PositionAtTop)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -125,11 +126,29 @@ def test_a_backup_folder_of_its_own_is_stored(qtbot, wizard, site, tmp_path):
     fill_station(qtbot, wizard)
     fill_admin(qtbot, wizard)
     usb = tmp_path / "U盘" / "网格服务站备份"
+    usb.parent.mkdir()  # the stick is plugged in
     replace_text(qtbot, wizard.folders_page.ui.backupDirEdit, str(usb))
     next_page(qtbot, wizard)
     next_page(qtbot, wizard)
     assert wizard.result() == QDialog.DialogCode.Accepted
     assert settings.get("backup_dir") == str(usb)
+
+
+def test_a_backup_folder_on_an_unplugged_stick_is_refused_on_the_page(qtbot, wizard, site, tmp_path):
+    fill_station(qtbot, wizard)
+    fill_admin(qtbot, wizard)
+    ui = wizard.folders_page.ui
+    replace_text(qtbot, ui.backupDirEdit, str(tmp_path / "media" / "U盘" / "网格服务站备份"))
+    next_page(qtbot, wizard)
+    assert wizard.currentPage() is wizard.folders_page
+    assert "U 盘或移动硬盘是否已插好" in ui.messageLabel.text()
+    assert QApplication.focusWidget() is ui.backupDirEdit
+    assert not site.exists()
+
+
+def test_the_data_folder_hint_names_no_drive_letter_off_windows(wizard):
+    hint = wizard.folders_page.ui.dataHint.text()
+    assert ("D 盘" in hint) == (sys.platform == "win32"), hint
 
 
 def test_backups_follow_a_new_data_folder_until_chosen(qtbot, wizard, tmp_path):

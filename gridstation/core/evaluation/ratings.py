@@ -17,6 +17,15 @@ from gridstation.core.storage import models as m
 from gridstation.core.storage.db import write_transaction
 
 
+def _check_level(level: str, what: str) -> None:
+    """A level nobody chose is refused as such: the forms start with none chosen, so an untouched key
+    press stores nothing in the resident's name."""
+    if not level:
+        raise DomainError(f"请选择居民的{what}。", field="level")
+    if level not in LEVELS:
+        raise DomainError(f"{what}只能是：{'、'.join(LEVELS)}。", field="level")
+
+
 def record_rating(actor: m.Staff | None, serial: str, level: str, *, channel: str,
                   reasons: Sequence[str] = (), text: str = "", at: dt.datetime | None = None) -> m.Rating:
     """The resident's rating of an intake, once: at the counter right after the save (the resident
@@ -28,8 +37,7 @@ def record_rating(actor: m.Staff | None, serial: str, level: str, *, channel: st
     require(actor, CLERK)
     intake = intakes.get_intake(serial)
     at = (at or clock.now()).replace(microsecond=0)
-    if level not in LEVELS:
-        raise DomainError(f"评价只能是：{'、'.join(LEVELS)}。", field="level")
+    _check_level(level, "评价")
     if channel not in CHANNELS:
         raise DomainError(f"评价渠道只能是：{'、'.join(CHANNELS)}。", field="channel")
     reasons = list(dict.fromkeys(reasons))
@@ -77,8 +85,7 @@ def record_visit(actor: m.Staff | None, serial: str, level: str, text: str = "",
     require(actor, CLERK)
     rating = _rating(serial)
     at = (at or clock.now()).replace(microsecond=0)
-    if level not in LEVELS:
-        raise DomainError(f"回访评价只能是：{'、'.join(LEVELS)}。", field="level")
+    _check_level(level, "回访评价")
     text = clean_text(text, "回访内容", TEXT_LIMIT, lines=True, field="text")
     with write_transaction():
         visit = m.RatingVisit.create(rating=rating, staff=actor, level=level, text=text, at=at)

@@ -132,17 +132,23 @@ def tables_of(path: Path) -> set[str]:
         conn.close()
 
 
-def _usable_folder(folder: Path) -> None:
-    """The folder exists (or is created inside one that does) and is a folder, else a Chinese refusal.
+def check_backup_folder(folder: Path) -> None:
+    """Refuse a backup folder no backup could use: a file, or a folder whose parent is missing.
 
-    Only the last level is created: a chosen folder on a USB drive that is not plugged in must
-    fail, not quietly fill the system disk under an empty mount point or drive letter.
+    Only the last level is ever created: a chosen folder on a USB drive that is not plugged in must
+    fail, not quietly fill the system disk under an empty mount point or drive letter. The first-run
+    wizard asks this before it stores the folder, so the first daily backup does not fail unseen.
     """
     if folder.exists() and not folder.is_dir():
         raise DomainError(f"备份文件夹 {folder} 是一个文件，不是文件夹。请在“设置 → 备份与恢复”中另选备份文件夹。")
+    if not folder.exists() and not folder.parent.is_dir():
+        raise DomainError(f"备份文件夹不存在：{folder}。U 盘或移动硬盘是否已插好？")
+
+
+def _usable_folder(folder: Path) -> None:
+    """The folder exists (or is created inside one that does) and is a folder, else a Chinese refusal."""
+    check_backup_folder(folder)
     if not folder.exists():
-        if not folder.parent.is_dir():
-            raise DomainError(f"备份文件夹不存在：{folder}。U 盘或移动硬盘是否已插好？")
         try:
             folder.mkdir()
         except OSError as exc:

@@ -34,6 +34,9 @@ from gridstation.ui.table_model import Column, PagedTableModel, setup_table
 VIEWS = [("我的在办", "mine"), ("全部在办", "open"), ("逾期", intakes.OVERDUE), (MISSING_OVERDUE, MISSING_OVERDUE),
          ("全部", "")] + [
     (s, s) for s in intakes.STATUSES]
+# The views the 受理日期 range narrows. 在办, 逾期 and 逾期未补齐 are the work still to do: an intake
+# received long ago and still open belongs there whatever the dates read, so they ignore the range.
+DATED_VIEWS = ("", *intakes.STATUSES)
 
 
 def intake_columns() -> list[Column]:
@@ -85,6 +88,8 @@ class IntakePage(QWidget):
         self.picker.nobody.connect(self._forget_resident)
         self.fields.changed.connect(self._clear_stale_message)
         self.ui.documentsEdit.textEdited.connect(self._clear_stale_message)
+        self.materials.changed.connect(self._clear_stale_message)  # a 容缺 refusal goes with the tick or choice
+        self.materials.date_edit.dateChanged.connect(self._clear_stale_message)
         # The picker is built after the form: Tab follows the eye, search first, save last.
         tab_chain(self.picker.edit, self.picker.results, self.ui.newResidentButton, self.ui.serviceCombo,
                   self.ui.actionCombo, self.ui.documentsEdit, self.ui.clearButton, self.ui.saveButton)
@@ -208,7 +213,7 @@ class IntakePage(QWidget):
         from gridstation.ui.resident_dialog import ResidentDialog
 
         dialog = ResidentDialog(self.ctx, self, doc_number=doc_number)
-        dialog.known_resident.connect(lambda rid: (dialog.reject(), self.choose_resident(rid)))
+        dialog.known_resident.connect(lambda rid: (dialog.leave(), self.choose_resident(rid)))
         dialog.accepted.connect(lambda: dialog.saved is not None and self.choose_resident(dialog.saved.id))
         dialog.open()
         return dialog
@@ -315,9 +320,11 @@ class IntakePage(QWidget):
     def _build_list_tab(self) -> None:
         for title, key in VIEWS:
             self.ui.viewCombo.addItem(title, key)
-        today = QDate(clock.today())
-        self.ui.fromDate.setDate(today.addYears(-1))
-        self.ui.toDate.setDate(today)
+        self._list_day = clock.today()  # the day the range was last set to end on
+        self.ui.fromDate.setDate(QDate(self._list_day).addYears(-1))
+        self.ui.toDate.setDate(QDate(self._list_day))
+        self.ui.viewCombo.currentIndexChanged.connect(self._show_date_scope)
+        self._show_date_scope()
         self.list_model = PagedTableModel(intake_columns(), highlight=is_overdue_now, query=self._intake_query)
         self.list_model.loaded.connect(self._show_count)
         self.list_model.load_failed.connect(self.ctx.bus.status_message)
@@ -367,10 +374,26 @@ class IntakePage(QWidget):
             flt.sort, flt.descending = model.order
         if view == "mine":
             flt.staff_id = self.ctx.staff.id if self.ctx.staff else None
-        if view in ("", *intakes.STATUSES):
+        if view in DATED_VIEWS:
             flt.date_from = self.ui.fromDate.date().toPython()
             flt.date_to = self.ui.toDate.date().toPython()
         return flt
+
+    def _show_date_scope(self) -> None:
+        """Say on screen whether the dates narrow the view: greyed and marked 不限 where they do not."""
+        dated = (self.ui.viewCombo.currentData() or "") in DATED_VIEWS
+        for widget in (self.ui.fromDate, self.ui.toCaption, self.ui.toDate):
+            widget.setEnabled(dated)
+        self.ui.fromCaption.setText("受理日期" if dated else "受理日期（本视图不限）")
+
+    def _follow_today(self) -> None:
+        """A window left open overnight: a range that ended on the day it was set moves on to today."""
+        today = clock.today()
+        if today != self._list_day and self.ui.toDate.date().toPython() == self._list_day:
+            self.ui.toDate.blockSignals(True)
+            self.ui.toDate.setDate(QDate(today))
+            self.ui.toDate.blockSignals(False)
+        self._list_day = today
 
     def _intake_query(self) -> Callable[[int, int], list[m.Intake]]:
         """The list's rows as filtered now; the fetch runs off the GUI thread, so it reads no widget."""
@@ -526,6 +549,7 @@ class IntakePage(QWidget):
         tab = self.ui.tabs.currentIndex()
         if tab == 1:
             self._fill_filter_combos()
+            self._follow_today()
             self.reload_list()
         elif tab == 2:
             self.reload_roster()

@@ -45,7 +45,7 @@ class ResidentsPage(QWidget):
         self._timer.timeout.connect(self.refresh)
         self.ui.searchEdit.textChanged.connect(lambda _t: self._timer.start())
         self.ui.searchEdit.returnPressed.connect(self._enter)
-        self.ui.newButton.clicked.connect(self.new_resident)
+        self.ui.newButton.clicked.connect(lambda: self.new_resident())  # clicked(bool) is no document number
         self.ui.editButton.clicked.connect(self.edit_current)
         self.ui.importButton.clicked.connect(self.open_import)
         self.ui.revealPhoneButton.clicked.connect(self.reveal_phone)
@@ -133,7 +133,7 @@ class ResidentsPage(QWidget):
         from gridstation.ui.resident_dialog import ResidentDialog
 
         dialog = ResidentDialog(self.ctx, self, doc_number=doc_number)
-        dialog.known_resident.connect(lambda rid: (dialog.reject(), self._open(residents.get_resident(rid))))
+        dialog.known_resident.connect(lambda rid: (dialog.leave(), self._open(residents.get_resident(rid))))
         dialog.accepted.connect(lambda: dialog.saved is not None and self.ui.searchEdit.setText(dialog.saved.doc_number))
         dialog.open()
         return dialog

@@ -108,7 +108,7 @@ class LendTab(QWidget):
         ui.removeUnitButton.clicked.connect(self.remove_selected)
         ui.lendButton.clicked.connect(self.lend)
         ui.exportLoansButton.clicked.connect(lambda: self.export_loans())
-        ui.clearLendButton.clicked.connect(self.clear)
+        ui.clearLendButton.clicked.connect(lambda: self.clear())  # clicked(bool) is not keep_message
         ui.dueDateEdit.dateChanged.connect(lambda _d: setattr(self, "due_touched", True))
         ui.depositEdit.textEdited.connect(lambda _t: setattr(self, "deposit_touched", True))
         ui.paperCheck.toggled.connect(self._paper_toggled)

@@ -45,6 +45,8 @@ def test_a_good_rating_is_kept_once_and_a_later_call_back_is_a_visit(clerk, comp
     with pytest.raises(DomainError, match="已有评价，每件只评价一次"):
         ratings.record_rating(clerk, completed.serial, "满意", channel=PHONE, at=MONDAY + dt.timedelta(days=1))
     assert snapshot() == before
+    with pytest.raises(DomainError, match="请选择居民的回访评价"):
+        ratings.record_visit(clerk, completed.serial, "")
     ratings.record_visit(clerk, completed.serial, "满意", "电话回访，居民表示满意")
     assert [v.level for v in ratings.rating_of(completed.serial).visits] == ["满意"]
     assert ratings.rating_of(completed.serial).level == "非常满意"
@@ -59,6 +61,7 @@ def test_refusals_store_nothing(clerk, admin, completed):
     for serial, level, kw, message in (
         (pending.serial, "满意", {}, "还在待补正"),
         (completed.serial, "很好", {}, "评价只能是"),
+        (completed.serial, "", {}, "请选择居民的评价"),  # a form left untouched stores nothing
         (completed.serial, "满意", {"channel": "微信"}, "评价渠道只能是"),
         (completed.serial, "不满意", {}, "至少选择一项原因"),
         (completed.serial, "满意", {"reasons": ["态度"]}, "只有不满意"),
