@@ -6,7 +6,6 @@ and the old one marked, just before the swap."""
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import sys
 from pathlib import Path
@@ -25,13 +24,13 @@ def main(what: str, db: str, other: str) -> None:
         backup.backup_site(None, db, Path(other))
         return
     if what == "restore":
-        real_copy = shutil.copyfile
+        real_copy = backup.copy_whole
 
         def copy_then_die(source, target):
             real_copy(source, target)
             _die()
 
-        station.shutil.copyfile = copy_then_die  # the staging copy is written, the live file not yet replaced
+        backup.copy_whole = copy_then_die  # the staging copy is written, the live file not yet replaced
     else:
         real_replace = os.replace
 

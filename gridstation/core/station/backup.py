@@ -58,28 +58,68 @@ def row_counts(conn: sqlite3.Connection) -> dict[str, int]:
     return {t: conn.execute(f'SELECT COUNT(*) FROM "{t}"').fetchone()[0] for t in tables}
 
 
-def verify_file(path: Path) -> dict[str, int]:
-    """Row counts of a database file that passes integrity_check and looks like ours, else DomainError."""
+def verify_file(path: Path, name: str = "") -> dict[str, int]:
+    """Row counts of a database file that passes integrity_check and looks like ours, else DomainError.
+    ``name`` is how messages call the file (a restore checks its staged copy under the backup's name)."""
     if not path.is_file():
         raise DomainError(f"找不到文件：{path}。")
+    shown = name or path.name
     try:
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:
             status = conn.execute("PRAGMA integrity_check").fetchone()[0]
             if status != "ok":
-                raise DomainError(f"文件 {path.name} 已损坏（{status}），不能使用。")
+                raise DomainError(f"文件 {shown} 已损坏（{status}），不能使用。")
             counts = row_counts(conn)
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:
-        raise DomainError(f"文件 {path.name} 不是有效的网格服务站数据库（{exc}）。") from None
+        raise DomainError(f"文件 {shown} 不是有效的网格服务站数据库（{exc}）。") from None
     missing = [t for t in CORE_TABLES if t not in counts]
     if missing:
-        raise DomainError(f"文件 {path.name} 不是网格服务站数据库（缺少数据表 {missing[0]}）。")
+        raise DomainError(f"文件 {shown} 不是网格服务站数据库（缺少数据表 {missing[0]}）。")
     return counts
 
 
-def check_restorable(path: Path) -> dict[str, int]:
+def copy_whole(source: Path, target: Path) -> None:
+    """``source`` with whatever its -wal still holds, written to ``target`` by SQLite's own backup: the
+    restore checks and installs this copy, so what was checked is what is restored (a plain copy of
+    the main file dropped the saves still in a -wal the check had read)."""
+    if not source.is_file():
+        raise DomainError(f"找不到文件：{source}。")
+    try:
+        reader = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+        try:
+            writer = sqlite3.connect(target)
+            try:
+                reader.backup(writer)
+            finally:
+                writer.close()
+        finally:
+            reader.close()
+    except sqlite3.DatabaseError as exc:
+        raise DomainError(f"文件 {source.name} 不是有效的网格服务站数据库（{exc}）。") from None
+
+
+def foreign_objects(conn: sqlite3.Connection) -> list[str]:
+    """Triggers and views in a station file: the program makes none, so one there was put in by hand
+    (a trigger can rewrite every later save unseen, outside the audit log)."""
+    return [f"{kind} {name}" for kind, name in conn.execute(
+        "SELECT type, name FROM sqlite_master WHERE type IN ('trigger', 'view') ORDER BY name")]
+
+
+def missing_columns(conn: sqlite3.Connection) -> list[str]:
+    """Columns this program's tables have that the file's tables lack (``table.column``)."""
+    missing = []
+    for model in m.ALL_MODELS:
+        table = model._meta.table_name
+        present = {row[1] for row in conn.execute(f'PRAGMA table_info("{table}")')}
+        if present:
+            missing += [f"{table}.{f.column_name}" for f in model._meta.sorted_fields if f.column_name not in present]
+    return missing
+
+
+def check_restorable(path: Path, name: str = "") -> dict[str, int]:
     """Everything a restore relies on, checked in the file itself before anything is replaced.
 
     A restore used to swap the file in first and let the opening find out: a backup of a newer
@@ -89,12 +129,20 @@ def check_restorable(path: Path) -> dict[str, int]:
     and an audit chain that verifies; else a Chinese refusal and the live station is not touched.
     Returns the row counts.
     """
-    counts = verify_file(path)
-    refuse = f"备份文件 {path.name} 不能用来恢复："
+    counts = verify_file(path, name)
+    refuse = f"备份文件 {name or path.name} 不能用来恢复："
     try:
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:
             version = conn.execute("SELECT MAX(version) FROM schema_version").fetchone()[0] or 0
+            if not isinstance(version, int):
+                raise DomainError(f"{refuse}其中的数据库版本号（{str(version)[:20]}）无法识别。")
+            foreign = foreign_objects(conn)
+            if foreign:
+                raise DomainError(f"{refuse}其中有本程序不会建立的数据库对象（{foreign[0]}），可能被改动过。")
+            absent = missing_columns(conn) if version == schema.LATEST else []
+            if absent:
+                raise DomainError(f"{refuse}文件不完整（数据表缺少字段 {absent[0]}）。")
             if version > schema.LATEST:
                 raise DomainError(f"{refuse}它来自较新版本的程序（数据库版本 {version}，本程序支持到 "
                                   f"{schema.LATEST}），请先升级网格服务站程序。")

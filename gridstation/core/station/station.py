@@ -12,6 +12,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import peewee
+
 from gridstation.core.rules import clock
 from gridstation.core.rules.errors import DatabaseProblem, DomainError
 from gridstation.core.rules.free_text import refuse_controls
@@ -244,17 +246,23 @@ def restore_file(actor: m.Staff | None, target: str, source: Path) -> Path | Non
     (``db.write_transaction`` refuses them). Only then does the prepared file take the database's
     name, so a window that opens it sees a whole station with its 恢复 entry already in it.
     """
-    accounts.require_as_signed_in(actor, accounts.ADMIN)  # the database it replaces may be unreadable
+    _require_restorer(actor)
     if dbmod.is_url(target):
         raise DomainError("PostgreSQL 数据库请使用服务器的 pg_restore 恢复。")
     source = Path(source)
-    backup.check_restorable(source)
     target_path = Path(target)
-    dbmod.close_database()
     target_path.parent.mkdir(parents=True, exist_ok=True)  # a new PC has no data folder yet
     staging = partial_path(target_path)
     try:
-        shutil.copyfile(source, staging)
+        # What is checked is what is installed: the backup with its -wal, copied whole, then checked;
+        # a refused backup leaves the station open as it was.
+        backup.copy_whole(source, staging)
+        backup.check_restorable(staging, source.name)
+    except BaseException:
+        discard(staging)
+        raise
+    dbmod.close_database()
+    try:
         _unmark(staging)
         with _live_station_taken(target_path) as (kept, replaced_heads):
             open_site(str(staging))
@@ -277,6 +285,22 @@ def restore_file(actor: m.Staff | None, target: str, source: Path) -> Path | Non
         discard(audit.anchor_path(str(staging)))
     open_site(target)
     return kept
+
+
+def _require_restorer(actor: m.Staff | None) -> None:
+    """An administrator now: the account as the live database holds it (a removed administrator's open
+    window must not restore a backup from before the removal, which would also bring the account back).
+    Only when the live database is not open (the command line, or a station that would not open) or
+    cannot be read — the reason for many a restore — do the rights the window signed in with stand in:
+    opening a damaged file to read the account could discard the journal the restore keeps."""
+    database = dbmod.database_proxy.obj
+    if database is None or database.is_closed():
+        accounts.require_as_signed_in(actor, accounts.ADMIN)
+        return
+    try:
+        accounts.require(actor, accounts.ADMIN)
+    except (peewee.DatabaseError, peewee.InterfaceError, sqlite3.DatabaseError):
+        accounts.require_as_signed_in(actor, accounts.ADMIN)
 
 
 @contextlib.contextmanager
