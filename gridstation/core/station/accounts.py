@@ -128,6 +128,7 @@ def sign_in(username: str, password: str, *, now: dt.datetime | None = None) -> 
 
 
 def change_own_password(actor: m.Staff, old: str, new: str) -> None:
+    require(actor, CLERK)  # a deactivated account's open window keeps no rights, this one neither
     if not verify_password(old, actor.password_hash):
         raise DomainError("原密码不正确。", field="old_password")
     check_password_rules(new)

@@ -130,6 +130,14 @@ def check_restorable(path: Path, name: str = "") -> dict[str, int]:
     Returns the row counts.
     """
     counts = verify_file(path, name)
+    refuse_restore(path, counts, name)
+    return counts
+
+
+def refuse_restore(path: Path, counts: dict[str, int], name: str = "") -> None:
+    """The checks of ``check_restorable`` after the file's integrity (``verify_file``) is known; a backup
+    asks them of its own new copy too, so a station whose copies no restore would take hears it the day
+    it backs up, not the day it needs one."""
     refuse = f"备份文件 {name or path.name} 不能用来恢复："
     try:
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
@@ -161,7 +169,6 @@ def check_restorable(path: Path, name: str = "") -> dict[str, int]:
         raise DomainError(f"{refuse}{exc}。") from None
     if broken is not None:
         raise DomainError(f"{refuse}其中的操作日志第 {broken.entry_id} 条{broken.reason}。")
-    return counts
 
 
 def tables_of(path: Path) -> set[str]:
@@ -390,6 +397,14 @@ def backup_site(actor: m.Staff | None, target: str, to_dir: Path | None = None, 
     except DomainError as exc:
         _record_failure(actor, folder, exc.message)
         raise
+    try:
+        refuse_restore(result.path, result.rows)
+    except DomainError as exc:
+        # The copy is kept (it holds the data), but it is no backup a restore would take: say so now,
+        # and the status bar keeps warning, instead of 「已备份并校验」 until the day it is needed.
+        reason = f"{exc.message}请运行 gridstation check 和 gridstation audit verify 查明原因，并联系管理员。"
+        _record_failure(actor, folder, reason)
+        raise DomainError(f"已写入 {result.path.name}，但{reason}") from None
     prune(folder)
     return result
 

@@ -80,3 +80,24 @@ def test_a_removed_administrators_open_window_cannot_restore(db_path, admin, sav
     with pytest.raises(PermissionDenied, match="已停用"):
         station.restore_file(signed_in, str(db_path), saved)
     assert snapshot() == before
+
+
+def test_a_backup_no_restore_would_take_says_so_the_day_it_is_made(db_path, admin, saved, tmp_path):
+    """An edited audit entry (or a row whose reference is gone) made every later backup unrestorable while
+    each said 「已备份并校验」: the copy is kept, but the backup is refused in Chinese and the status warns."""
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("UPDATE audit_log SET after = '{}' WHERE id = 2")
+    with pytest.raises(DomainError, match="不能用来恢复：其中的操作日志第 2 条") as refused:
+        backup.backup_site(admin, str(db_path), tmp_path / "usb")
+    assert "gridstation check" in refused.value.message
+    status = backup.last_backup_status()
+    assert status.warning and status.line().startswith("备份失败")
+    assert len(list((tmp_path / "usb").glob("gridstation-*.db"))) == 2  # the copy is kept all the same
+
+
+def test_a_deactivated_account_cannot_change_its_own_password(admin, clerk):
+    accounts.set_active(admin, clerk.id, False)
+    before = snapshot()
+    with pytest.raises(PermissionDenied, match="已停用"):
+        accounts.change_own_password(clerk, PASSWORD, "another123")
+    assert snapshot() == before
