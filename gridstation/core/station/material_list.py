@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from gridstation.core.rules.errors import DomainError
+from gridstation.core.rules.free_text import refuse_controls
 from gridstation.core.storage import models as m
 
 FORMS = ("原件", "复印件", "原件及复印件")
@@ -49,6 +50,10 @@ def check_materials(raw: Sequence[dict]) -> list[dict]:
             raise DomainError("材料份数应为1至99的整数。", field="materials") from None
         if not mdef.name:
             raise DomainError("每项材料都要填写名称。", field="materials")
+        # Printed on every notice and ticked by name at the counter: a control character in either
+        # made every intake that ticked the document refused.
+        refuse_controls(mdef.name, "材料名称", field="materials")
+        refuse_controls(mdef.source, f"材料“{mdef.name}”的获取途径", field="materials")
         if len(mdef.name) > 40 or len(mdef.source) > 60:
             raise DomainError(f"材料“{mdef.name[:40]}”：名称最多40个字，获取途径最多60个字。", field="materials")
         if mdef.name in seen:

@@ -146,7 +146,9 @@ def test_service_list_edited_by_the_head_is_checked(head):
     before = snapshot()
     for bad, message in (([{"name": ""}], "填写名称"), ([{"name": "户口簿"}, {"name": "户口簿"}], "重复"),
                          ([{"name": "户口簿", "form": "扫描件"}], "形式只能是"),
-                         ([{"name": "户口簿", "count": 0}], "份数应在1至99之间")):
+                         ([{"name": "户口簿", "count": 0}], "份数应在1至99之间"),
+                         ([{"name": "户口\x1b[31m簿"}], "材料名称含有控制字符"),
+                         ([{"name": "户口簿", "source": "派出所\x00"}], "获取途径含有控制字符")):
         with pytest.raises(DomainError, match=message):
             catalog.save_service(head, materials=bad, **kept)
     assert snapshot() == before
