@@ -23,6 +23,7 @@ from python_calamine import CalamineError, CalamineWorkbook
 from gridstation.core.rules.errors import DomainError
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xlsb", ".xls", ".ods")
+OPEN_FILTER = f"台账 ({' '.join(f'*{s}' for s in (*WORKBOOK_SUFFIXES, '.csv'))})"  # the wizard's file dialog
 CSV_ENCODINGS = ("utf-8-sig", "gb18030")  # GB18030 reads GBK, which Chinese Excel writes
 EXACT_FLOAT = 2**53  # above this a float no longer holds every whole number: an 18-digit ID stored as one lost digits
 # (min column, min row, max column, max row), 1-based as Excel names cells
