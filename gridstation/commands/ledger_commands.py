@@ -26,7 +26,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser("import", help="从 Excel 或 CSV 台账导入（默认全部成功才写入）")
     p.add_argument("kind", choices=IMPORT_KINDS, help="台账种类")
-    p.add_argument("file", metavar="FILE", help=".xlsx 或 .csv 文件（UTF-8 或 GBK）")
+    p.add_argument("file", metavar="FILE", help=".xlsx、.xls、.ods 或 .csv 文件（CSV 可为 UTF-8 或 GBK）")
     p.add_argument("--dry-run", action="store_true", help="只检查，列出每个有问题的行，不写入")
     p.add_argument("--valid-only", action="store_true", help="只导入正确的行，跳过有问题的行")
     p.add_argument("--skipped-report", metavar="FILE", help="与 --valid-only 一起用：跳过的行写入此 .xlsx 文件")

@@ -23,7 +23,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QComboBox, QDialog, QFileDialog, QTableWidgetItem, QWidget
 
-from gridstation.core.ledgers import ledger_read
+from gridstation.core.ledgers import ledger_files, ledger_read
 from gridstation.core.ledgers.ledger_columns import EVENTS, INTAKES, KIND_NAMES, KINDS, LOANS, RESIDENTS, TOOLS
 from gridstation.core.ledgers.ledger_import import (
     ImportOptions,
@@ -195,7 +195,7 @@ class ImportWizard(QDialog):
     # ------------------------------------------------------------ step 1: the file
 
     def _browse(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(self, "选择台账文件", "", "台账 (*.xlsx *.csv)")
+        name, _ = QFileDialog.getOpenFileName(self, "选择台账文件", "", ledger_files.OPEN_FILTER)
         if name:
             self.ui.fileEdit.setText(name)
 

@@ -40,10 +40,15 @@ class Figure:
     def record(self) -> dict:
         """The JSON record: name, value, unit, baseline_name, baseline_value, ratio."""
         ratio = self.ratio
-        return {"name": self.name, "value": round(self.value, 3), "unit": self.unit,
+        return {"name": self.name, "value": _rounded(self.value), "unit": self.unit,
                 "baseline_name": self.baseline_name,
-                "baseline_value": None if self.baseline_value is None else round(self.baseline_value, 3),
+                "baseline_value": None if self.baseline_value is None else _rounded(self.baseline_value),
                 "ratio": None if ratio is None else round(ratio, 3)}
+
+
+def _rounded(value: float) -> float:
+    """Three decimals, or four significant digits below 1: a 3 ms baseline rounded to 0.003 would skew its ratio."""
+    return round(value, 3) if abs(value) >= 1 else float(f"{value:.4g}")
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import openpyxl
 import pytest
 from PySide6.QtCore import Qt
@@ -232,3 +235,30 @@ def test_an_events_ledger_imported_by_keyboard_refreshes_the_events_list(qtbot, 
     assert m.GridEvent.select().count() == 1
     assert events.model.rowCount() == 1  # the 网格事件 list shows the imported event
     assert set(import_wizard.AREA) == set(KINDS)  # every kind of ledger says what it changed
+
+
+def test_ctrl_o_offers_old_excel_and_libreoffice_ledgers_and_an_ods_file_imports(qtbot, wizard, monkeypatch):
+    """The file dialog lists .xls and .ods beside .xlsx and .csv; the chosen .ods is read and imported."""
+    fixture = Path(__file__).resolve().parents[1] / "fixtures" / "ledgers" / "residents.ods"
+    offered = []
+
+    def choose(_parent, _title, _folder, filters):
+        offered.append(filters)
+        return str(fixture), ""
+
+    monkeypatch.setattr(import_wizard.QFileDialog, "getOpenFileName", choose)
+    wizard.ui.kindCombo.setCurrentIndex(wizard.ui.kindCombo.findData("residents"))
+    activate(qtbot, wizard)
+    wizard.ui.fileEdit.setFocus()
+    qtbot.keyClick(wizard.ui.fileEdit, Qt.Key.Key_O, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: bool(offered))  # a button's shortcut clicks it after a short animation
+    assert {".xlsx", ".xls", ".ods", ".csv"} <= set(re.findall(r"\*(\.\w+)", offered[0]))
+    assert wizard.ui.fileEdit.text() == str(fixture)
+    qtbot.keyClick(wizard.ui.fileEdit, Qt.Key.Key_Return)
+    idle(qtbot, wizard)
+    assert wizard.ui.pages.currentIndex() == import_wizard.MAPPING, wizard.ui.messageLabel.text()
+    preview(qtbot, wizard)
+    with qtbot.waitSignal(wizard.finished_import, timeout=30000):
+        qtbot.mouseClick(wizard.ui.importButton, Qt.MouseButton.LeftButton)
+    assert wizard.report.written and "新增 2 条" in wizard.ui.resultSummary.text()
+    assert residents.find_by_document(make_id("110101", "19900307", "771")).room == "0501"

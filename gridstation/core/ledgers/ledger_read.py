@@ -1,4 +1,4 @@
-"""Reading a ledger file (.xlsx, .csv) into rows, and catching what Excel did to it.
+"""Reading a ledger file (.xlsx, .xls, .ods, .csv) into rows, and catching what Excel did to it.
 
 Excel silently damages ledgers: an ID number typed into a General cell becomes a float shown as
 1.10101199001011E+17 and keeps only 15 significant digits; a trailing X is lost; a landline loses
@@ -11,29 +11,22 @@ rules about the values themselves (the ID check character, the phone format, mon
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import re
-import zipfile
-import zlib
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import cached_property
 from pathlib import Path
-from xml.etree import ElementTree
 
-from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.cell import range_boundaries
 
 from gridstation.core.ledgers.ledger_columns import ColumnSpec, columns_for, detect_mapping, normalise_header
+from gridstation.core.ledgers.ledger_files import RawSheet, read_sheets
 from gridstation.core.rules import date_range, idcard
 from gridstation.core.rules.errors import DomainError
 from gridstation.core.rules.free_text import has_controls
 
 HEADER_SEARCH_ROWS = 10
-CSV_ENCODINGS = ("utf-8-sig", "gb18030")  # GB18030 reads GBK, which Chinese Excel writes
 _SCIENTIFIC = re.compile(r"[+-]?\d+(\.\d+)?[eE][+-]?\d+")
 _FLOAT_TEXT = re.compile(r"\d+\.\d+")
 _DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
@@ -44,7 +37,6 @@ _COMPACT_DATE = re.compile(r"(\d{4})(\d{2})(\d{2})")
 EXCEL_EPOCH = dt.datetime(1899, 12, 30)
 EXCEL_SERIAL_FIRST, EXCEL_SERIAL_END = 20000, 80000
 _TEN_THOUSAND = re.compile(r"([\d.]+)万元?")
-_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+\d+(?::[A-Z]+\d+)?)"')
 
 
 SHEET_STRIDE = 10_000_000  # above Excel's 1 048 576 rows: a row's key is sheet index × this + its row number
@@ -78,8 +70,9 @@ class Sheet:
     """The data of every worksheet with a recognised header, as one table.
 
     Ledgers kept as one sheet per month or per service are read whole: each sheet's columns are
-    matched to the first one's by their header, so a column in another place on another sheet still
-    lands under its name. Rows are keyed by ``SHEET_STRIDE`` × sheet + row, so the first sheet's keys
+    matched to the first one's by the field their header names (身份证号 on one sheet, 身份证号码 on
+    the next), else by the header itself, so a column in another place or wording on another sheet
+    still lands under its name. Rows are keyed by ``SHEET_STRIDE`` × sheet + row, so the first sheet's keys
     are the row numbers Excel shows, and ``place`` turns any key back into words.
     """
 
@@ -132,16 +125,7 @@ def read_sheet(path: Path | str, columns: list[ColumnSpec]) -> Sheet:
     path = Path(path)
     if not path.exists():
         raise DomainError(f"找不到文件：{path}。")
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        found = [("", _csv_rows(path), [])]
-    elif suffix in (".xlsx", ".xlsm"):
-        found = _xlsx_sheets(path)
-    elif suffix == ".xls":
-        raise DomainError(f"不支持旧版 Excel 文件（.xls）：{path.name}。请在 Excel 中“另存为”.xlsx 后再导入。")
-    else:
-        raise DomainError(f"不支持的文件类型：{path.name}。请使用 .xlsx 或 .csv 文件。")
-    return _assemble(path, found, columns)
+    return _assemble(path, read_sheets(path), columns)
 
 
 def _header_row(raw_rows: list[tuple], columns: list[ColumnSpec]) -> int:
@@ -154,10 +138,9 @@ def _header_row(raw_rows: list[tuple], columns: list[ColumnSpec]) -> int:
     return best
 
 
-def _assemble(path: Path, found: list[tuple[str, list[tuple], list[tuple[int, int, int, int]]]],
-              columns: list[ColumnSpec]) -> Sheet:
+def _assemble(path: Path, found: list[RawSheet], columns: list[ColumnSpec]) -> Sheet:
     sheet = Sheet(path, 0, [], [])
-    union: dict[str, int] = {}  # normalised header -> column of the ledger
+    union: dict[str, int] = {}  # field key, or normalised header -> column of the ledger
     for name, raw_rows, merged in found:
         best = _header_row(raw_rows, columns)
         if best < 0:
@@ -169,9 +152,11 @@ def _assemble(path: Path, found: list[tuple[str, list[tuple], list[tuple[int, in
         named = _named_by_sheet(name, headers, columns)
         if named is not None:
             headers.append(named.header)
+        fields = {i: f"={key}" for key, i in detect_mapping(list(headers), columns).items()}
         place = []  # this sheet's column -> the ledger's column
         for i, header in enumerate(headers):
-            key = normalise_header(header) or f"#{i}"
+            # A known column by the field it names (身份证号 here, 身份证号码 on the next sheet), others by their header.
+            key = fields.get(i) or normalise_header(header) or f"#{i}"
             if key not in union:
                 union[key] = len(sheet.headers)
                 sheet.headers.append(header)
@@ -223,95 +208,6 @@ def _named_by_sheet(name: str, headers: list[str], columns: list[ColumnSpec]) ->
 
 def _a1(min_col: int, min_row: int, max_col: int, max_row: int) -> str:
     return f"{get_column_letter(min_col)}{min_row}:{get_column_letter(max_col)}{max_row}"
-
-
-# What a damaged workbook raises inside openpyxl and the XML parsers: a broken sheet, a bad cell
-# reference (ValueError), a date no calendar has (OverflowError), a part the workbook lists but lacks.
-_DAMAGE = (SyntaxError, ValueError, KeyError, TypeError, IndexError, OverflowError, AttributeError,
-           zipfile.BadZipFile, EOFError, zlib.error)
-
-
-def _xlsx_sheets(path: Path) -> list[tuple[str, list[tuple], list[tuple[int, int, int, int]]]]:
-    """(name, rows, merged ranges) of every worksheet, in the workbook's order."""
-    try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except (*_DAMAGE, OSError):
-        raise DomainError(f"无法读取 Excel 文件 {path.name}：文件已损坏或不是 .xlsx 格式。"
-                          "请在 Excel 中打开并另存为 .xlsx 后再导入。") from None
-    out = []
-    try:
-        if not workbook.worksheets:
-            raise DomainError(f"Excel 文件 {path.name} 中没有工作表。")
-        for sheet in workbook.worksheets:
-            rows: list[tuple] = []
-            try:
-                sheet.reset_dimensions()  # some writers record a wrong size; read every row there is
-                rows.extend(sheet.iter_rows(values_only=True))
-                merged = _merged_ranges(path, sheet.title)
-            except _DAMAGE:
-                raise DomainError(f"{path.name} 的工作表“{sheet.title}”第{len(rows) + 1}行附近已损坏，无法读取"
-                                  "（单元格位置或日期无效）。请在 Excel 中打开、检查该处并另存后再导入。") from None
-            out.append((sheet.title, rows, merged))
-    finally:
-        workbook.close()
-    return out
-
-
-def _merged_ranges(path: Path, title: str) -> list[tuple[int, int, int, int]]:
-    """Merged ranges of one worksheet, read from the file: openpyxl's read-only mode omits them.
-
-    The <mergeCells> element follows the cell data, so the sheet's XML is streamed and scanned.
-    """
-    with zipfile.ZipFile(path) as archive:
-        member = _sheet_members(archive)[title]
-        found: list[tuple[int, int, int, int]] = []
-        tail = b""
-        with archive.open(member) as stream:
-            while chunk := stream.read(1 << 20):
-                data = tail + chunk
-                last_end = 0
-                for match in _MERGE.finditer(data):
-                    found.append(range_boundaries(match.group(1).decode()))
-                    last_end = match.end()
-                # Keep enough to complete an element cut by the chunk boundary, never a counted one.
-                tail = data[max(last_end, len(data) - 200):]
-    return [r for r in found if r[0] != r[2] or r[1] != r[3]]
-
-
-def _sheet_members(archive: zipfile.ZipFile) -> dict[str, str]:
-    """The zip member of each worksheet, by its name (as openpyxl titles it)."""
-    def local(tag: str) -> str:
-        return tag.rsplit("}", 1)[-1]
-
-    book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
-    rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
-    targets = {e.get("Id"): e.get("Target", "") for e in rels}
-    out = {}
-    for sheet in (e for e in book.iter() if local(e.tag) == "sheet"):
-        rel_id = next(v for k, v in sheet.attrib.items() if local(k) == "id")
-        target = targets[rel_id]
-        out[sheet.get("name", "")] = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-    return out
-
-
-def _csv_rows(path: Path) -> list[tuple]:
-    data = path.read_bytes()
-    for encoding in CSV_ENCODINGS:
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise DomainError(f"无法识别 {path.name} 的文字编码。请在 Excel 中另存为“CSV UTF-8”或 .xlsx 后再导入。")
-    first_line = text.split("\n", 1)[0]
-    delimiter = "\t" if "\t" in first_line and "," not in first_line else ","
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    try:
-        return [tuple(v if v.strip() else None for v in row) for row in reader]
-    except csv.Error:  # a cell over the csv module's 131 072-character limit, or a stray NUL byte
-        raise DomainError(f"{path.name} 第{reader.line_num}行无法读取：有一格过长（超过 {csv.field_size_limit()} 个字符）"
-                          "或含有无效字符，不像台账。请在 Excel 中检查该行后再导入。") from None
 
 
 # ---------------------------------------------------------------- cells
@@ -422,6 +318,8 @@ def _moment(value: object) -> dt.datetime | None:
         return value.replace(microsecond=0)
     if isinstance(value, dt.date):
         return dt.datetime.combine(value, dt.time())
+    if isinstance(value, dt.time):  # a time alone is Excel's day 0; so is a date before 1900, which Excel cannot hold
+        return dt.datetime.combine(EXCEL_EPOCH.date(), value)
     if isinstance(value, (int, float)) and not isinstance(value, bool) and EXCEL_SERIAL_FIRST <= value < EXCEL_SERIAL_END:
         return (EXCEL_EPOCH + dt.timedelta(days=value)).replace(microsecond=0)
     raw = str(plain(value))

@@ -49,9 +49,9 @@ CASES = {
     "broken sheet XML": (SHEET, lambda d: d[: len(d) // 2], "已损坏"),
     "no sheet": (BOOK, lambda d: re.sub(rb"<sheet [^>]*/>", b"", d), "没有工作表"),
     "bad cell reference": (SHEET, lambda d: d.replace(b'r="A2"', b'r="!!"'), "第2行附近已损坏"),
-    "bad date cell": (SHEET, lambda d: d.replace(b"</row></sheetData>", b'<c r="C2" t="d"><v>2025-13-45</v></c>'
-                                                                        b"</row></sheetData>"), "第2行附近已损坏"),
 }
+BAD_DATE = (SHEET, lambda d: d.replace(b"</row></sheetData>", b'<c r="C2" t="d"><v>2025-13-45</v></c>'
+                                                          b"</row></sheetData>"))
 
 
 def refused(capsys, db_path: Path, *args: str) -> str:
@@ -70,6 +70,17 @@ def test_a_damaged_workbook_is_one_chinese_line(db_path, tmp_path, capsys, case)
     path = damaged(tmp_path, "台账.xlsx", member, change)
     for extra in ([], ["--dry-run"]):
         assert words in refused(capsys, db_path, "import", "residents", str(path), *extra)
+
+
+def test_a_date_cell_no_calendar_has_is_refused_naming_its_row_and_column(db_path, tmp_path, capsys):
+    """The reader hands over the text the cell holds, so the row is refused where it is, not the whole file."""
+    path = damaged(tmp_path, "台账.xlsx", *BAD_DATE)
+    refused(capsys, db_path, "import", "residents", str(path), "--dry-run")
+    before = snapshot()
+    assert main(["--db", str(db_path), "import", "residents", str(path), "--dry-run"]) == 2
+    out, _err = capsys.readouterr()
+    assert "第2行" in out and "出生日期" in out and "“2025-13-45”不是有效的日期" in out
+    assert snapshot() == before
 
 
 def test_a_csv_field_over_the_csv_limit_is_one_chinese_line(db_path, tmp_path, capsys):
