@@ -49,3 +49,38 @@ def test_intake_export_and_template_are_written_with_a_field_label_stored_before
         cells = [c for ws in openpyxl.load_workbook(out).worksheets for row in ws.iter_rows(values_only=True)
                  for c in row]
         assert "标签\ufffd[31m红" in cells
+
+
+def store_bytes_that_are_not_utf8(db_path, person, event_number: str) -> None:
+    """What another tool (or a flipped bit) can leave in a text cell: bytes SQLite returns as text."""
+    import sqlite3
+
+    from gridstation.core.storage import db
+
+    db.close_database()
+    conn = sqlite3.connect(db_path)
+    with conn:
+        conn.execute("UPDATE resident SET notes = CAST(x'41ff42' AS TEXT) WHERE id = ?", (person.id,))
+        conn.execute("UPDATE grid_event SET description = CAST(x'41c0af42' AS TEXT) WHERE number = ?",
+                     (event_number,))
+    conn.close()
+
+
+def test_text_that_is_not_utf8_neither_fails_exports_and_lists_nor_passes_the_check(db_path, clerk, tmp_path, capsys):
+    from gridstation.core.events import rules
+    from gridstation.core.events.register import EventInput, register_event
+    from gridstation.core.intake import residents
+    from tests.helpers import make_id
+
+    person = residents.save_resident(clerk, residents.ResidentInput(name="张三", doc_number=make_id(
+        "530111", "19700101", "021"), phone="13812345678"))
+    event = register_event(clerk, EventInput("设施损坏", rules.NORMAL, "路灯不亮", rules.PATROL))
+    store_bytes_that_are_not_utf8(db_path, person, event.number)
+    for kind in ("residents", "events"):
+        out = tmp_path / f"{kind}.xlsx"
+        assert main(["--db", str(db_path), "export", kind, "--out", str(out)]) == 0, capsys.readouterr().err
+    assert main(["--db", str(db_path), "events", "list", "--which", "全部"]) == 0, capsys.readouterr().err
+    assert "A\ufffd\ufffdB" in capsys.readouterr().out
+    assert main(["--db", str(db_path), "check"]) == 1
+    out = capsys.readouterr().out
+    assert "resident" in out and "grid_event" in out and "UTF-8" in out

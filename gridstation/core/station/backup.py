@@ -29,7 +29,7 @@ from gridstation.core.rules.errors import DatabaseProblem, DomainError
 from gridstation.core.station import accounts, audit, schema
 from gridstation.core.storage import db as dbmod
 from gridstation.core.storage import models as m
-from gridstation.core.storage import settings
+from gridstation.core.storage import settings, stored_text
 from gridstation.core.storage.output_files import discard, partial_path, remove_stale_partials
 
 KEEP_DAILY, KEEP_MONTHLY = 30, 12
@@ -350,17 +350,16 @@ def refuse_damaged() -> None:
 
 
 def integrity_problems() -> list[str]:
-    """Foreign-key problems of the open database, as Chinese lines (empty when sound); damaged pages
-    are refused first (``refuse_damaged``), since nothing read from them can be trusted."""
+    """Foreign-key problems and text that is not UTF-8 (``stored_text``) of the open database, as Chinese
+    lines (empty when sound); damaged pages are refused first (``refuse_damaged``), since nothing read from them can be trusted."""
     database = dbmod.current()
     if not dbmod.is_sqlite(database):
         database.execute_sql("SELECT 1")
         return []
     refuse_damaged()
     bad = database.execute_sql("PRAGMA foreign_key_check").fetchall()
-    if bad:
-        return [f"发现 {len(bad)} 条外键错误（首条：表 {bad[0][0]} 第 {bad[0][1]} 行）"]
-    return []
+    keys = [f"发现 {len(bad)} 条外键错误（首条：表 {bad[0][0]} 第 {bad[0][1]} 行）"] if bad else []
+    return keys + stored_text.undecodable_text()
 
 
 def backup_dir_for(target: str) -> Path:
