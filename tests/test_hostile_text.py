@@ -84,3 +84,14 @@ def test_text_that_is_not_utf8_neither_fails_exports_and_lists_nor_passes_the_ch
     assert main(["--db", str(db_path), "check"]) == 1
     out = capsys.readouterr().out
     assert "resident" in out and "grid_event" in out and "UTF-8" in out
+
+
+def test_a_stocktake_file_with_control_characters_is_refused_in_chinese_and_nothing_is_saved(db_path, admin,
+                                                                                               tmp_path, capsys):
+    scanned = tmp_path / "st.txt"
+    scanned.write_text("GJ-0001\nGJ-\x1b[2J9999\n\x1b]0;pwn\x07X\nABC\x00DEF\n", encoding="utf-8")
+    before = m.StockTake.select().count()
+    assert main(["--db", str(db_path), "tools", "stocktake", str(scanned)]) == 2
+    captured = capsys.readouterr()
+    assert "控制字符" in captured.err and "\x1b" not in captured.err + captured.out
+    assert m.StockTake.select().count() == before
