@@ -95,3 +95,17 @@ def test_a_stocktake_file_with_control_characters_is_refused_in_chinese_and_noth
     captured = capsys.readouterr()
     assert "控制字符" in captured.err and "\x1b" not in captured.err + captured.out
     assert m.StockTake.select().count() == before
+
+
+@pytest.mark.parametrize("username", ["ad\u200bmin", "ad\u202emin", "u\x1b[31my", "ad min", "admin@x"])
+def test_a_login_name_refuses_invisible_direction_and_other_characters(admin, username):
+    from gridstation.core.station import accounts
+
+    refused(lambda: accounts.create_staff(admin, username, "张三", "clerk", "pass1234"), "登录名")
+
+
+def test_a_login_name_may_be_letters_chinese_digits_and_dot_underscore_dash(admin):
+    from gridstation.core.station import accounts
+
+    assert accounts.create_staff(admin, " wang.li_2-x ", "王丽", "clerk", "pass1234").username == "wang.li_2-x"
+    assert accounts.create_staff(admin, "王丽", "王丽", "clerk", "pass1234").username == "王丽"
