@@ -109,3 +109,25 @@ def test_a_login_name_may_be_letters_chinese_digits_and_dot_underscore_dash(admi
 
     assert accounts.create_staff(admin, " wang.li_2-x ", "王丽", "clerk", "pass1234").username == "wang.li_2-x"
     assert accounts.create_staff(admin, "王丽", "王丽", "clerk", "pass1234").username == "王丽"
+
+
+def test_refusals_and_import_reports_never_pass_an_escape_or_a_direction_override_to_the_terminal(db_path, admin,
+                                                                                                    tmp_path, capsys):
+    hostile = tmp_path / "esc.csv"
+    hostile.write_text("姓名,身份证号,联系电话\n张三,110101199003077715,1381234\x1b]52;c;ZWNobyBwd25lZA==\x075678\n",
+                       encoding="utf-8")
+    main(["--db", str(db_path), "import", "residents", str(hostile), "--dry-run"])
+    assert main(["--db", str(db_path), "events", "show", "SJ1\x1b[2J\u202e"]) == 2
+    printed = "".join(capsys.readouterr())
+    assert "1381234␛]52;c;ZWNobyBwd25lZA==␇5678" in printed and "SJ1␛[2J\ufffd" in printed
+    assert "\x1b" not in printed and "\x07" not in printed and "\u202e" not in printed
+
+
+def test_events_list_never_prints_a_direction_override_or_a_line_separator(db_path, clerk, capsys):
+    from gridstation.core.events import rules
+    from gridstation.core.events.register import EventInput, register_event
+
+    register_event(clerk, EventInput("环境卫生", rules.NORMAL, "a\u202eb\u200bc\u2028d", rules.PATROL))
+    assert main(["--db", str(db_path), "events", "list", "--which", "全部"]) == 0
+    out = capsys.readouterr().out
+    assert "a\ufffdb\ufffdc" in out and not {"\u202e", "\u200b", "\u2028"} & set(out)
