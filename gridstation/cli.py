@@ -60,6 +60,12 @@ class Shown(io.TextIOBase):
         return getattr(self._stream, "encoding", "utf-8")
 
 
+def _undecodable(arg: str) -> bool:
+    """Whether a command-line argument held bytes that are not UTF-8 (Python keeps them as lone surrogates,
+    which nothing can store or print)."""
+    return any("\ud800" <= char <= "\udfff" for char in arg)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = ChineseArgumentParser(
         prog="gridstation", description="网格服务站 GridStation：一站式受理与共享工具箱。不带子命令时启动图形界面。"
@@ -74,6 +80,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     logs.setup()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if any(_undecodable(arg) for arg in argv):
+        print("参数含有无效字符（不是有效的 UTF-8 文字），请检查后重新输入。", file=sys.stderr)
+        return 2
     parser = build_parser()
     args = parser.parse_args(argv)
     target = args.db or default_database()

@@ -131,3 +131,13 @@ def test_events_list_never_prints_a_direction_override_or_a_line_separator(db_pa
     assert main(["--db", str(db_path), "events", "list", "--which", "全部"]) == 0
     out = capsys.readouterr().out
     assert "a\ufffdb\ufffdc" in out and not {"\u202e", "\u200b", "\u2028"} & set(out)
+
+
+def test_an_argument_that_is_not_utf8_is_refused_in_one_chinese_line(db_path, admin, capsys):
+    import os
+
+    argument = os.fsdecode(b"\xed\xa0\x80")  # how Python hands such bytes over: as lone surrogates
+    before = snapshot()
+    assert main(["--db", str(db_path), "events", "add", "--category", "环境卫生", "--description", argument]) == 2
+    assert "无效字符" in capsys.readouterr().err
+    assert snapshot() == before
