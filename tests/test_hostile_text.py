@@ -141,3 +141,12 @@ def test_an_argument_that_is_not_utf8_is_refused_in_one_chinese_line(db_path, ad
     assert main(["--db", str(db_path), "events", "add", "--category", "环境卫生", "--description", argument]) == 2
     assert "无效字符" in capsys.readouterr().err
     assert snapshot() == before
+
+
+@pytest.mark.parametrize("counts", [["--residents", "99999999999", "--intakes", "5"],
+                                    ["--residents", "0", "--intakes", "5"]])
+def test_demo_checks_its_counts_before_it_creates_the_file(tmp_path, capsys, counts):
+    target = tmp_path / "demo.db"
+    assert main(["--db", str(target), "demo", *counts]) == 2
+    assert len(capsys.readouterr().err.strip().splitlines()) == 1
+    assert not target.exists()
