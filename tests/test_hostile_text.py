@@ -150,3 +150,20 @@ def test_demo_checks_its_counts_before_it_creates_the_file(tmp_path, capsys, cou
     assert main(["--db", str(target), "demo", *counts]) == 2
     assert len(capsys.readouterr().err.strip().splitlines()) == 1
     assert not target.exists()
+
+
+@pytest.mark.parametrize("version", [0, -3])
+def test_a_backup_whose_version_is_below_one_is_refused_as_a_version_not_recognised(db_path, admin, tmp_path,
+                                                                                    version):
+    import sqlite3
+
+    from gridstation.core.station import backup, station
+
+    copy = backup.backup_site(admin, str(db_path), tmp_path / "usb").path
+    with sqlite3.connect(copy) as conn:
+        conn.execute("UPDATE schema_version SET version = ?", (version,))
+    conn.close()
+    before = snapshot()
+    with pytest.raises(DomainError, match=f"数据库版本号（{version}）无法识别"):
+        station.restore_file(admin, str(db_path), copy)
+    assert snapshot() == before

@@ -134,9 +134,10 @@ def check_restorable(path: Path, name: str = "") -> dict[str, int]:
     try:
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:
-            version = conn.execute("SELECT MAX(version) FROM schema_version").fetchone()[0] or 0
-            if not isinstance(version, int):
-                raise DomainError(f"{refuse}其中的数据库版本号（{str(version)[:20]}）无法识别。")
+            version = conn.execute("SELECT MAX(version) FROM schema_version").fetchone()[0]
+            if not isinstance(version, int) or version < 1:  # no version starts below 1; none recorded is none
+                shown = "空" if version is None else str(version)[:20]
+                raise DomainError(f"{refuse}其中的数据库版本号（{shown}）无法识别。")
             foreign = foreign_objects(conn)
             if foreign:
                 raise DomainError(f"{refuse}其中有本程序不会建立的数据库对象（{foreign[0]}），可能被改动过。")
@@ -146,7 +147,7 @@ def check_restorable(path: Path, name: str = "") -> dict[str, int]:
             if version > schema.LATEST:
                 raise DomainError(f"{refuse}它来自较新版本的程序（数据库版本 {version}，本程序支持到 "
                                   f"{schema.LATEST}），请先升级网格服务站程序。")
-            missing = sorted(schema.tables_at(version) - set(counts)) if version >= 1 else ["schema_version"]
+            missing = sorted(schema.tables_at(version) - set(counts))
             if missing:
                 raise DomainError(f"{refuse}文件不完整（缺少数据表 {missing[0]}）。")
             bad = conn.execute("PRAGMA foreign_key_check").fetchall()
