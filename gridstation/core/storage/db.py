@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import functools
 import json
+import operator
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator
@@ -70,7 +70,7 @@ class _SqliteDatabase(peewee.SqliteDatabase):
         conn.text_factory = LENIENT_TEXT
 
 
-LENIENT_TEXT = functools.partial(str, encoding="utf-8", errors="replace")
+LENIENT_TEXT = operator.methodcaller("decode", "utf-8", "replace")  # measured faster than partial(str, …)
 
 
 def open_database(target: str, *, create: bool = True) -> peewee.Database:
