@@ -12,12 +12,16 @@ traceback, so scripts can tell a fault of the program from a fault of the input.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import sys
 from collections.abc import Sequence
+from typing import TextIO
 
 from gridstation import __version__
 from gridstation.commands import COMMAND_MODULES, CommandError
 from gridstation.core.rules.errors import DomainError
+from gridstation.core.rules.free_text import shown
 from gridstation.core.storage import logs
 from gridstation.core.storage.paths import default_database
 
@@ -27,6 +31,39 @@ class ChineseArgumentParser(argparse.ArgumentParser):
 
     def error(self, message: str) -> None:  # type: ignore[override]
         self.exit(2, f"参数错误：{message}（用 gridstation --help 查看用法 / see --help）\n")
+
+
+class Shown(io.TextIOBase):
+    """A terminal stream that prints every text through the one display filter (``free_text.shown``).
+
+    Refusals quote what was typed or read (a ledger cell, an argument), import reports quote cells, lists
+    show stored text: an escape sequence or a direction override among them must not drive or reorder
+    the terminal, whichever message carries it, so the filter sits here and not at each message.
+    """
+
+    def __init__(self, stream: TextIO) -> None:
+        super().__init__()
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        self._stream.write(shown(text))
+        return len(text)
+
+    def flush(self) -> None:
+        self._stream.flush()
+
+    def isatty(self) -> bool:
+        return self._stream.isatty()
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        return getattr(self._stream, "encoding", "utf-8")
+
+
+def _undecodable(arg: str) -> bool:
+    """Whether a command-line argument held bytes that are not UTF-8 (Python keeps them as lone surrogates,
+    which nothing can store or print)."""
+    return any("\ud800" <= char <= "\udfff" for char in arg)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -43,6 +80,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     logs.setup()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if any(_undecodable(arg) for arg in argv):
+        print("参数含有无效字符（不是有效的 UTF-8 文字），请检查后重新输入。", file=sys.stderr)
+        return 2
     parser = build_parser()
     args = parser.parse_args(argv)
     target = args.db or default_database()
@@ -51,6 +92,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         from gridstation.app import run_gui
 
         return run_gui(target)
+    with contextlib.redirect_stdout(Shown(sys.stdout)), contextlib.redirect_stderr(Shown(sys.stderr)):
+        return _run(args, target)
+
+
+def _run(args: argparse.Namespace, target: str) -> int:
     try:
         return int(args.handler(args, target) or 0)
     except (DomainError, CommandError) as exc:

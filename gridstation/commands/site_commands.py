@@ -76,6 +76,7 @@ def cmd_demo(args: argparse.Namespace, target: str) -> int:
     for name in ("residents", "intakes", "loans"):
         if getattr(args, name) < 0:
             raise CommandError(f"--{name} 不能为负数。")
+    demo.check_counts({"residents": args.residents, "intakes": args.intakes, "loans": args.loans})
     demo_target.check_new(target)
     station.open_site(target, create=True)
     started = time.perf_counter()

@@ -83,7 +83,7 @@ def generate(*, residents: int, intakes: int, loans: int, seed: int,
     Raises DomainError for negative or absurd counts and for a database that already holds data.
     """
     counts = {"residents": residents, "intakes": intakes, "loans": loans}
-    _check_counts(counts)
+    check_counts(counts)
     now = clock.now()
     as_of = (as_of or now.replace(minute=0, second=0)).replace(microsecond=0)
     if as_of > now:
@@ -109,7 +109,8 @@ def generate(*, residents: int, intakes: int, loans: int, seed: int,
     return result
 
 
-def _check_counts(counts: dict[str, int]) -> None:
+def check_counts(counts: dict[str, int]) -> None:
+    """DomainError for counts the demo cannot write; the command asks before it creates the file."""
     for key, value in counts.items():
         label = COUNT_LABELS[key]
         if value < 0:

@@ -140,7 +140,7 @@ def write_sheet(path: Path, title: str, columns: list[Col], records: Iterable[An
     bold, fill = sheet_layout.bold(), PatternFill("solid", fgColor="DDEBF7")
     header = []
     for col in columns:
-        cell = WriteOnlyCell(sheet, col.header)
+        cell = WriteOnlyCell(sheet, xml_safe(col.header))
         cell.font, cell.fill, cell.alignment = bold, fill, Alignment(horizontal="center", vertical="center")
         header.append(as_text(cell))
     sheet.append(header)

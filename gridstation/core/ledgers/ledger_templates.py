@@ -13,7 +13,7 @@ from pathlib import Path
 from gridstation.core.ledgers import ledger_columns, sheet_layout
 from gridstation.core.ledgers.ledger_columns import DATE, ID_NUMBER, KIND_NAMES, MOMENT, MONEY, PHONE
 from gridstation.core.ledgers.ledger_export import FORMATS, save_workbook
-from gridstation.core.ledgers.spreadsheet_safety import guard_sheet
+from gridstation.core.ledgers.spreadsheet_safety import guard_sheet, xml_safe
 from gridstation.core.storage import settings
 
 TEXT_ROWS = 2000  # rows pre-formatted as text in the ID and phone columns
@@ -33,10 +33,10 @@ def write_template(kind: str, out: Path | str) -> Path:
     sample = Font(name=sheet_layout.FONT_NAME, italic=True, color="808080")
     required_fill, fill = PatternFill("solid", fgColor="FCE4D6"), PatternFill("solid", fgColor="DDEBF7")
     for i, spec in enumerate(columns, start=1):
-        header = sheet.cell(row=1, column=i, value=spec.header)
+        header = sheet.cell(row=1, column=i, value=xml_safe(spec.header))
         header.font, header.fill = bold, required_fill if spec.required else fill
         header.alignment = Alignment(horizontal="center")
-        example = sheet.cell(row=2, column=i, value=spec.typed_example() if spec.example != "" else None)
+        example = sheet.cell(row=2, column=i, value=xml_safe(spec.typed_example()) if spec.example != "" else None)
         example.font = sample
         if spec.type in (ID_NUMBER, PHONE):
             for row in range(2, TEXT_ROWS + 2):
@@ -50,8 +50,8 @@ def write_template(kind: str, out: Path | str) -> Path:
     for cell in notes[1]:
         cell.font, cell.fill = bold, fill
     for spec in columns:
-        notes.append([spec.header, "必填" if spec.required else "", "、".join(spec.aliases), spec.note,
-                      "" if spec.example == "" else str(spec.example)])
+        notes.append([xml_safe(text) for text in (spec.header, "必填" if spec.required else "", "、".join(spec.aliases),
+                                                  spec.note, "" if spec.example == "" else str(spec.example))])
     notes.append([])
     notes.append(["有表头的每张工作表都会导入（可按月或按业务分表）：灰色斜体的示例行原样不动时导入会跳过它，"
                   "也可删除或改成真实数据；表头上方的标题行、序号列、空行和合计行会被跳过。"])

@@ -19,6 +19,11 @@ from gridstation.core.rules.errors import DomainError
 # C0 controls and DEL and the C1 block; line breaks and tabs are judged per field.
 _CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f]")
 _LINE_KEPT = frozenset("\n\t")
+# What a terminal must not get raw: the controls, and the format characters (Cf: direction marks and
+# overrides, zero-width, soft hyphen, BOM) and line/paragraph separators (Zl, Zp) that reorder or split a line.
+_HIDDEN = re.compile("[\x00-\x1f\x7f-\x9f\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e"
+                     "\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb"
+                     "\U000110bd\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f]")
 
 
 def has_controls(text: str, *, lines: bool = False) -> bool:
@@ -52,9 +57,11 @@ def clean_text(value: str | None, label: str, limit: int, *, required: bool = Fa
 
 
 def shown(text: str) -> str:
-    """Stored text as a terminal may print it: each control character (except line breaks and tabs)
-    as its visible picture (ESC as ␛), so text stored before this rule cannot drive the terminal."""
-    return _CONTROLS.sub(_picture, text)
+    """Text as a terminal may print it: each control character (except line breaks and tabs) as its
+    visible picture (ESC as ␛), so stored text or a hostile file's cell cannot drive the terminal; and
+    each direction override, zero-width or other format character and each line/paragraph separator
+    (U+202E, U+200B, U+2028 …) as �, so it cannot reorder or split what is printed around it."""
+    return _HIDDEN.sub(_picture, text)
 
 
 def _picture(found: re.Match[str]) -> str:
@@ -62,4 +69,6 @@ def _picture(found: re.Match[str]) -> str:
     if char in _LINE_KEPT:
         return char
     code = ord(char)
-    return chr(0x2400 + code) if code < 0x20 else ("\u2421" if code == 0x7F else "\ufffd")
+    if code < 0x20:
+        return chr(0x2400 + code)
+    return "\u2421" if code == 0x7F else "\ufffd"

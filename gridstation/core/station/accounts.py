@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 import hmac
 import os
+import re
 
 from gridstation.core.rules import clock
 from gridstation.core.rules.errors import DomainError
@@ -27,6 +28,8 @@ from gridstation.core.station.roles import (  # noqa: F401
 )
 from gridstation.core.storage import models as m
 from gridstation.core.storage.db import write_transaction
+
+USERNAME = re.compile(r"[A-Za-z0-9._\-\u3400-\u4dbf\u4e00-\u9fff]+")
 
 MIN_PASSWORD = 6
 MAX_FAILURES = 5
@@ -67,15 +70,21 @@ def check_display_name(name: str) -> str:
     return name
 
 
+def check_username(raw: str) -> str:
+    """A login name as stored: the names rule (no invisible or direction characters), then, being the
+    identifier the audit log records and filters by, only letters (ASCII or Chinese), digits and . _ -,
+    so no two accounts can look alike in the log."""
+    username = clean_name((raw or "").strip(), limit=40, label="登录名", field="username")
+    if not USERNAME.fullmatch(username):
+        raise DomainError("登录名只能包含字母、汉字、数字和 . _ -，请修改后重新输入。", field="username")
+    return username
+
+
 def create_staff(
     actor: m.Staff | None, username: str, display_name: str, role: str, password: str
 ) -> m.Staff:
     require(actor, ADMIN)
-    username = username.strip()
-    if not username:
-        raise DomainError("请输入登录名。", field="username")
-    if len(username) > 40:
-        raise DomainError("登录名最多40个字。", field="username")
+    username = check_username(username)
     display_name = check_display_name((display_name or "").strip() or username)
     if role not in ROLE_NAMES:
         raise DomainError(f"未知角色：{role}。", field="role")

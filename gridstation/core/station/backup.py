@@ -29,7 +29,7 @@ from gridstation.core.rules.errors import DatabaseProblem, DomainError
 from gridstation.core.station import accounts, audit, schema
 from gridstation.core.storage import db as dbmod
 from gridstation.core.storage import models as m
-from gridstation.core.storage import settings
+from gridstation.core.storage import settings, stored_text
 from gridstation.core.storage.output_files import discard, partial_path, remove_stale_partials
 
 KEEP_DAILY, KEEP_MONTHLY = 30, 12
@@ -142,9 +142,10 @@ def refuse_restore(path: Path, counts: dict[str, int], name: str = "") -> None:
     try:
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:
-            version = conn.execute("SELECT MAX(version) FROM schema_version").fetchone()[0] or 0
-            if not isinstance(version, int):
-                raise DomainError(f"{refuse}其中的数据库版本号（{str(version)[:20]}）无法识别。")
+            version = conn.execute("SELECT MAX(version) FROM schema_version").fetchone()[0]
+            if not isinstance(version, int) or version < 1:  # no version starts below 1; none recorded is none
+                shown = "空" if version is None else str(version)[:20]
+                raise DomainError(f"{refuse}其中的数据库版本号（{shown}）无法识别。")
             foreign = foreign_objects(conn)
             if foreign:
                 raise DomainError(f"{refuse}其中有本程序不会建立的数据库对象（{foreign[0]}），可能被改动过。")
@@ -154,7 +155,7 @@ def refuse_restore(path: Path, counts: dict[str, int], name: str = "") -> None:
             if version > schema.LATEST:
                 raise DomainError(f"{refuse}它来自较新版本的程序（数据库版本 {version}，本程序支持到 "
                                   f"{schema.LATEST}），请先升级网格服务站程序。")
-            missing = sorted(schema.tables_at(version) - set(counts)) if version >= 1 else ["schema_version"]
+            missing = sorted(schema.tables_at(version) - set(counts))
             if missing:
                 raise DomainError(f"{refuse}文件不完整（缺少数据表 {missing[0]}）。")
             bad = conn.execute("PRAGMA foreign_key_check").fetchall()
@@ -357,17 +358,16 @@ def refuse_damaged() -> None:
 
 
 def integrity_problems() -> list[str]:
-    """Foreign-key problems of the open database, as Chinese lines (empty when sound); damaged pages
-    are refused first (``refuse_damaged``), since nothing read from them can be trusted."""
+    """Foreign-key problems and text that is not UTF-8 (``stored_text``) of the open database, as Chinese
+    lines (empty when sound); damaged pages are refused first (``refuse_damaged``), since nothing read from them can be trusted."""
     database = dbmod.current()
     if not dbmod.is_sqlite(database):
         database.execute_sql("SELECT 1")
         return []
     refuse_damaged()
     bad = database.execute_sql("PRAGMA foreign_key_check").fetchall()
-    if bad:
-        return [f"发现 {len(bad)} 条外键错误（首条：表 {bad[0][0]} 第 {bad[0][1]} 行）"]
-    return []
+    keys = [f"发现 {len(bad)} 条外键错误（首条：表 {bad[0][0]} 第 {bad[0][1]} 行）"] if bad else []
+    return keys + stored_text.undecodable_text()
 
 
 def backup_dir_for(target: str) -> Path:

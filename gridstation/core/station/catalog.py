@@ -13,6 +13,7 @@ from gridstation.core.rules import date_range
 from gridstation.core.rules.errors import DomainError, NotFound
 from gridstation.core.rules.free_text import clean_text, refuse_controls
 from gridstation.core.rules.money import parse_money, yuan
+from gridstation.core.rules.person_names import clean_name
 from gridstation.core.station import audit
 from gridstation.core.station.accounts import HEAD, require
 from gridstation.core.station.material_defaults import DEFAULT_MATERIALS
@@ -272,6 +273,7 @@ def display_value(fdef: FieldDef, value: Any) -> str:
 
 CODE_PATTERN = r"[A-Za-z0-9_]{2,32}"
 FIELD_KEY_PATTERN = r"[A-Za-z0-9_]{1,32}"
+LABEL_LIMIT = 60  # a field label is a column header: longer than this is not a label
 
 
 def code_from_name(name: str, taken: set[str], *, prefix: str = "svc", limit: int = 32) -> str:
@@ -295,13 +297,20 @@ def code_from_name(name: str, taken: set[str], *, prefix: str = "svc", limit: in
 
 
 def with_field_keys(fields: list[dict]) -> list[dict]:
-    """Each field keeps the key it has; a new field (no key) gets one made from its label."""
+    """Each field keeps the key it has; a new field (no key) gets one made from its label.
+
+    A label becomes a column header of every intake export and template, and a choice a cell and a
+    drop-down entry: the label follows the names rule (no invisible or direction characters), each
+    choice the free-text rule, so one pasted field cannot break those files for the whole station.
+    """
     taken = {str(raw.get("key") or "") for raw in fields}
     out = []
     for number, raw in enumerate(fields, start=1):
-        label = str(raw.get("label") or "").strip()
-        if not label:
+        if not str(raw.get("label") or "").strip():
             raise DomainError(f"请填写第 {number} 个字段的名称。", field="fields")
+        label = clean_name(str(raw["label"]), limit=LABEL_LIMIT, label=f"第 {number} 个字段的名称", field="fields")
+        for choice in raw.get("choices") or ():
+            refuse_controls(str(choice), f"字段“{label}”的选项", field="fields")
         if raw.get("key"):
             out.append(dict(raw, label=label))
             continue

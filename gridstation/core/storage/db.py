@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
+import operator
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator
@@ -56,7 +57,20 @@ def make_database(target: str) -> peewee.Database:
         if postgres.is_postgres_url(target):
             return postgres.make_database(target)
         return connect(target, autorollback=True)
-    return peewee.SqliteDatabase(target, pragmas=SQLITE_PRAGMAS, timeout=15)
+    return _SqliteDatabase(target, pragmas=SQLITE_PRAGMAS, timeout=15)
+
+
+class _SqliteDatabase(peewee.SqliteDatabase):
+    """SQLite whose text is read leniently: bytes that are not UTF-8 (written by another tool, a bit
+    flipped on disk) become U+FFFD instead of failing the export or list that reads them for the
+    whole station; ``check`` names such cells (``backup.undecodable_text``)."""
+
+    def _add_conn_hooks(self, conn: sqlite3.Connection) -> None:
+        super()._add_conn_hooks(conn)
+        conn.text_factory = LENIENT_TEXT
+
+
+LENIENT_TEXT = operator.methodcaller("decode", "utf-8", "replace")  # measured faster than partial(str, …)
 
 
 def open_database(target: str, *, create: bool = True) -> peewee.Database:

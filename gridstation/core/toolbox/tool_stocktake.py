@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass, field
 
 from gridstation.core.rules import clock
 from gridstation.core.rules.errors import DomainError, NotFound
+from gridstation.core.rules.free_text import has_controls, shown
 from gridstation.core.station import audit
 from gridstation.core.station.accounts import CLERK, require
 from gridstation.core.storage import models as m
@@ -76,6 +77,11 @@ def stock_take(actor: m.Staff | None, scanned: Iterable[str]) -> StockTakeResult
     the unit, so a mis-scan can never change a unit's state.
     """
     require(actor, CLERK)
+    scanned = list(scanned)
+    for raw in scanned:  # a scanned file is an import: the one free-text rule, nothing saved when it fails
+        if has_controls(raw.strip()):
+            raise DomainError(f"扫描的编号“{shown(raw.strip())}”含有控制字符（看不见的特殊字符），盘点未保存；"
+                              "请删除后重新扫描。")
     codes = list(dict.fromkeys(c for c in (normalise_code(x) for x in scanned) if c))
     if not codes:
         raise DomainError("还没有扫描任何资产编号。")
