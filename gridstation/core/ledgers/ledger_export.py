@@ -566,7 +566,7 @@ def _event_columns(full: bool) -> list[Col]:
         "due_date": lambda r: r.event.due_date,
         "status": lambda r: r.event.status + ("（逾期）" if event_rules.is_overdue(r.event) else ""),
         "closed_at": lambda r: r.event.closed_at, "result": lambda r: r.event.result,
-        "visit": lambda r: r.event.visit_view,
+        "outcome": lambda r: r.event.mediation_outcome, "visit": lambda r: r.event.visit_view,
     })
 
 
