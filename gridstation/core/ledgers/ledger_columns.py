@@ -107,7 +107,7 @@ INTAKE_FIXED: tuple[ColumnSpec, ...] = (
        example="办结", width=8),
     _c("completed_at", "办结日期", MOMENT, "办结时间", "完成日期",
        note="状态为办结、退回或转办时必填；" + DATE_NOTE, example="2024-01-08", width=17),
-    _c("staff", "经办人", TEXT, "受理人", "经办人员", note="本站人员的姓名或登录名，可不填", example="", width=10),
+    _c("staff", "经办人", TEXT, "受理人", "经办人员", note="本站人员的姓名或登录名；已离开的人员照写姓名（按姓名保留）；可不填", example="", width=10),
     _c("result", "办理结果", TEXT, "处理结果说明", note="办结、退回时必填", example="已发证", width=20),
     _c("forwarded_to", "转往部门", TEXT, "转办部门", note="状态为转办时必填", width=14),
     _c("documents", "收取材料", TEXT, "材料", width=16),

@@ -49,6 +49,7 @@ from gridstation.core.ledgers.ledger_read import CellProblem, Ledger
 from gridstation.core.rules import clock, idcard
 from gridstation.core.rules.errors import DomainError
 from gridstation.core.rules.money import parse_money, yuan
+from gridstation.core.rules.person_names import clean_name
 from gridstation.core.rules.pinyin_keys import name_keys
 from gridstation.core.station import audit, catalog
 from gridstation.core.station.accounts import CLERK, require
@@ -650,18 +651,16 @@ class _Intakes(_Importer):
         completion = {f.key: p.fields[f.label] for f in defs if f.stage == "complete" and f.label in p.fields}
         if completion and p.status in intakes.OPEN_STATUSES:
             raise DomainError("只有办结时才填写办结信息。", field=next(iter(completion)))
-        staff = None
-        if p.staff:
-            staff = self.staff.get(p.staff)
-            if staff is None:
-                raise DomainError(f"经办人“{p.staff}”不是本站人员。请先在设置中添加，或清空此格。", field="staff")
+        staff = self.staff.get(p.staff) if p.staff else None
+        # 经办人 with no account here (someone who has left, another station's ledger): kept by name.
+        staff_name = "" if staff or not p.staff else clean_name(p.staff, limit=40, label="经办人", field="staff")
         serial = self._serial(p, resident, service)
         first = intakes.PENDING_DOCS if p.check == NOTICE else intakes.RECEIVED
         intake = m.Intake.create(
             serial=serial, resident=resident, service=service, action=action,
             details=json.dumps(details, ensure_ascii=False), documents=p.documents, status=first,
             received_at=p.received_at, due_date=intakes.due_date_for(p.received_at.date(), service.promised_days),
-            staff=staff, grid=resident.grid_id, **catalog.stat_columns(service, details))
+            staff=staff, staff_name=staff_name, grid=resident.grid_id, **catalog.stat_columns(service, details))
         note = f"{IMPORT_NOTE}：{p.notes}" if p.notes else IMPORT_NOTE
         m.IntakeEvent.create(intake=intake, at=p.received_at, staff=actor, to_status=first, note=note)
         audit.record(actor, "导入受理", "intake", serial,
