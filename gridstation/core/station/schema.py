@@ -102,7 +102,7 @@ def _upgrade_to_7(database: peewee.Database) -> None:
     (``intake.staff_name``, empty for every intake so far: they all name an account or nobody)."""
     if "staff_name" not in {c.name for c in database.get_columns("intake")}:
         migrate(SchemaMigrator.from_database(database).add_column(
-            "intake", "staff_name", peewee.CharField(max_length=40, default="")))
+            "intake", "staff_name", peewee.CharField(max_length=40, default="", constraints=[peewee.SQL("DEFAULT ''")])))
 
 
 UPGRADES: dict[int, Callable[[peewee.Database], None]] = {

@@ -82,3 +82,29 @@ def test_a_version_3_station_gets_the_handlers_name_column(tmp_path):
         assert "staff_name" in {c.name for c in dbmod.current().get_columns("intake")}
     finally:
         dbmod.close_database()
+
+
+def test_rows_written_without_the_handlers_name_get_it_empty_new_and_upgraded(tmp_path, db_path, admin):
+    """Bulk writers (the demo data) name only the columns they fill: the database supplies the default."""
+    wang = residents.save_resident(admin, residents.ResidentInput(name="王然", doc_number=make_id(), phone=""))
+    service = m.ServiceType.get(m.ServiceType.code == catalog.UNEMPLOYMENT)
+    sql = ("INSERT INTO intake (serial, resident_id, service_id, status, received_at, due_date, workers,"
+           " amount_owed_fen, amount_recovered_fen, updated_at, action, details, documents, result, forwarded_to)"
+           " VALUES (?, ?, ?, '受理', '2025-01-01 09:00:00', '2025-01-16', 0, 0, 0, '2025-01-01 09:00:00',"
+           " '', '{}', '', '', '')")
+    dbmod.current().execute_sql(sql, ("SL1", wang.id, service.id))
+    assert m.Intake.get(m.Intake.serial == "SL1").staff_name == ""
+    dbmod.close_database()
+    path = tmp_path / "v3.db"
+    conn = sqlite3.connect(path)
+    conn.executescript((FIXTURES / "schema_v3.sql").read_text(encoding="utf-8"))
+    conn.execute("INSERT INTO resident VALUES (1, '王然', '居民身份证', '530111197001010011', '110010101079135', '男',"
+                 " '1970-01-01', '', '', '', '', '', '', NULL, 0, '', '2025-01-01 09:00:00', '2025-01-01 09:00:00')")
+    conn.commit()
+    conn.close()
+    station.open_site(str(path))
+    try:
+        dbmod.current().execute_sql(sql, ("SL2", 1, 3))
+        assert m.Intake.get(m.Intake.serial == "SL2").staff_name == ""
+    finally:
+        dbmod.close_database()
