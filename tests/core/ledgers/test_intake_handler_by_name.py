@@ -25,6 +25,17 @@ def _station(path: Path) -> m.Staff:
     return m.Staff.get(m.Staff.username == "admin")
 
 
+def _version_3(path: Path, *statements: str) -> Path:
+    """A station file as version 3 wrote it (the frozen fixture), with ``statements`` run on it."""
+    conn = sqlite3.connect(path)
+    conn.executescript((FIXTURES / "schema_v3.sql").read_text(encoding="utf-8"))
+    for statement in statements:
+        conn.execute(statement)
+    conn.commit()
+    conn.close()
+    return path
+
+
 def _handlers(out: Path) -> list[str]:
     sheet = openpyxl.load_workbook(out).active
     header = [c.value for c in sheet[1]]
@@ -72,11 +83,7 @@ def test_a_handler_with_an_account_is_still_linked_to_it(db_path, admin, clerk, 
 
 
 def test_a_version_3_station_gets_the_handlers_name_column(tmp_path):
-    path = tmp_path / "v3.db"
-    conn = sqlite3.connect(path)
-    conn.executescript((FIXTURES / "schema_v3.sql").read_text(encoding="utf-8"))
-    conn.close()
-    opened = station.open_site(str(path))
+    opened = station.open_site(str(_version_3(tmp_path / "v3.db")))
     try:
         assert opened.version_after == schema.LATEST >= 7
         assert "staff_name" in {c.name for c in dbmod.current().get_columns("intake")}
@@ -95,14 +102,9 @@ def test_rows_written_without_the_handlers_name_get_it_empty_new_and_upgraded(tm
     dbmod.current().execute_sql(sql, ("SL1", wang.id, service.id))
     assert m.Intake.get(m.Intake.serial == "SL1").staff_name == ""
     dbmod.close_database()
-    path = tmp_path / "v3.db"
-    conn = sqlite3.connect(path)
-    conn.executescript((FIXTURES / "schema_v3.sql").read_text(encoding="utf-8"))
-    conn.execute("INSERT INTO resident VALUES (1, '王然', '居民身份证', '530111197001010011', '110010101079135', '男',"
-                 " '1970-01-01', '', '', '', '', '', '', NULL, 0, '', '2025-01-01 09:00:00', '2025-01-01 09:00:00')")
-    conn.commit()
-    conn.close()
-    station.open_site(str(path))
+    station.open_site(str(_version_3(
+        tmp_path / "v3.db", "INSERT INTO resident VALUES (1, '王然', '居民身份证', '530111197001010011', '110010101079135',"
+        " '男', '1970-01-01', '', '', '', '', '', '', NULL, 0, '', '2025-01-01 09:00:00', '2025-01-01 09:00:00')")))
     try:
         dbmod.current().execute_sql(sql, ("SL2", 1, 3))
         assert m.Intake.get(m.Intake.serial == "SL2").staff_name == ""
