@@ -33,6 +33,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--update-existing", action="store_true", help="居民已登记（证件号码相同）时更新其档案，默认跳过")
     p.add_argument("--map", action="append", default=[], metavar="值=业务",
                    help="受理台账：把“业务类型”列中的某个写法对应到服务清单的业务（可重复；导入后记住）")
+    p.add_argument("--column", action="append", default=[], metavar="列=字段",
+                   help="把文件中的某一列对应到台账的某一项，如 --column 办结日期=销号时间（可重复；导入后记住）")
     p.set_defaults(handler=cmd_import)
 
     p = sub.add_parser("export", help="导出为 Excel（身份证号默认打码）")
@@ -71,14 +73,17 @@ def cmd_import(args: argparse.Namespace, target: str) -> int:
     if args.valid_only and not args.dry_run and not args.skipped_report:
         raise CommandError("使用 --valid-only 时请用 --skipped-report FILE 指定跳过行的报告文件。")
     report_path = _xlsx_out(args.skipped_report) if args.skipped_report else None
-    choices = [_map_choice(text) for text in args.map]
+    choices = [_map_choice(text, "--map", "值=业务", "办证=失业证") for text in args.map]
+    columns = [_map_choice(text, "--column", "列=字段", "办结日期=销号时间") for text in args.column]
     if choices and args.kind != "intakes":
         raise CommandError("--map 只用于受理台账（intakes）。")
     open_site(target)
     # late import (start-up time): every run, the window's too, loads all command modules
-    from gridstation.core.ledgers import ledger_import, ledger_read
+    from gridstation.core.ledgers import column_choices, ledger_import
 
-    ledger = ledger_read.open_ledger(source, args.kind)
+    ledger = column_choices.open_ledger(source, args.kind)
+    for header, field in columns:
+        column_choices.choose_column(ledger, header, field)
     for value, service in choices:
         ledger_import.choose_service(ledger, value, service)
     services = ledger_import.match_services(ledger) if args.kind == "intakes" else []
@@ -108,12 +113,13 @@ def cmd_import(args: argparse.Namespace, target: str) -> int:
     return 0
 
 
-def _map_choice(text: str) -> tuple[str, str]:
-    """``值=业务`` from --map, split once (a ledger value may itself hold '=' only before the service)."""
-    value, sep, service = text.rpartition("=")
-    if not sep or not value.strip() or not service.strip():
-        raise CommandError(f"--map 应写作 值=业务，如 --map 办证=失业证；收到的是“{text}”。")
-    return value.strip(), service.strip()
+def _map_choice(text: str, option: str, form: str, example: str) -> tuple[str, str]:
+    """``值=业务`` from --map or ``列=字段`` from --column, split at the last '=' (a ledger's value or
+    header may itself hold one; the app's names never do)."""
+    value, sep, target = text.rpartition("=")
+    if not sep or not value.strip() or not target.strip():
+        raise CommandError(f"{option} 应写作 {form}，如 {option} {example}；收到的是“{text}”。")
+    return value.strip(), target.strip()
 
 
 def cmd_export(args: argparse.Namespace, target: str) -> int:

@@ -65,7 +65,7 @@ def notice_data(serial: str, mode: str) -> NoticeData:
     r = intake.resident
     return NoticeData(intake.serial, intake.received_at, r.name, r.doc_type, idcard.mask_id(r.doc_number),
                       f"{intake.service.name}·{intake.action}" if intake.action else intake.service.name,
-                      intake.staff.display_name if intake.staff else "—", intake.service.promised_days,
+                      intakes.handler_name(intake) or "—", intake.service.promised_days,
                       intake.due_date, check)
 
 

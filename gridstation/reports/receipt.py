@@ -76,7 +76,7 @@ def receipt_data(intake: m.Intake) -> ReceiptData:
         due_date=intake.due_date, resident_name=resident.name, id_label=id_label, masked_id=masked_id,
         masked_phone=idcard.mask_phone(resident.phone), service_name=intake.service.name,
         action=intake.action, details=intakes.details_of(intake), documents=intake.documents,
-        staff_name=intake.staff.display_name if intake.staff_id else "",
+        staff_name=intakes.handler_name(intake),
         notice=str(settings.get("receipt_notice") or ""),
     )
 

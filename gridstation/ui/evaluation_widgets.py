@@ -232,7 +232,7 @@ class RectificationDialog(QDialog):
         if item is None:
             return
         intake, r = item.rating.intake, item.rating.intake.resident
-        staff = intake.staff.display_name if intake.staff_id else "—"
+        staff = intakes.handler_name(intake) or "—"
         lines = [f"{r.name}　{idcard.mask_id(r.doc_number)}　电话：{r.phone or '无'}　受理人员：{staff}",
                  f"评价：{rating_line(item.rating)}"]
         if item.visited_at:

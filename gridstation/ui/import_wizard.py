@@ -1,5 +1,7 @@
 """The import wizard: choose a ledger, check the column mapping, preview the bad rows, import.
 
+A column no name matched is pointed at its field on the mapping page by keyboard (Tab to the field's
+drop-down); the import remembers the choice for the station (``core/ledgers/column_choices.py``).
 An intake ledger's service column is mapped on the same page: each distinct value the file writes
 gets a drop-down, preset from the catalogue's names, codes and aliases (or the station's earlier
 choice); a value nothing matches must be chosen before the preview. The preview then states the
@@ -23,7 +25,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QComboBox, QDialog, QFileDialog, QTableWidgetItem, QWidget
 
-from gridstation.core.ledgers import ledger_files, ledger_read
+from gridstation.core.ledgers import column_choices, ledger_files, ledger_read
 from gridstation.core.ledgers.ledger_columns import EVENTS, INTAKES, KIND_NAMES, KINDS, LOANS, RESIDENTS, TOOLS
 from gridstation.core.ledgers.ledger_import import (
     ImportOptions,
@@ -219,7 +221,7 @@ class ImportWizard(QDialog):
             self.ui.messageLabel.setText("请选择要导入的文件。")
             return
         kind = self.kind
-        self._run(lambda _progress, _cancel: ledger_read.open_ledger(path, kind), self._file_read)
+        self._run(lambda _progress, _cancel: column_choices.open_ledger(path, kind), self._file_read)
 
     def _file_read(self, ledger: ledger_read.Ledger) -> None:
         self.ledger = ledger
@@ -248,6 +250,11 @@ class ImportWizard(QDialog):
         self.matches = []
         self._show_services([])
         self._go(MAPPING)
+        unused = [f"“{h}”" for i, h in enumerate(ledger.sheet.headers) if h and i not in ledger.mapping.values()]
+        if unused:
+            self.ui.messageLabel.setText(
+                f"文件中的{'、'.join(unused[:3])}{'等' if len(unused) > 3 else ''}列没有对应上。要导入，"
+                "请按 Tab 走到它所填的项，选择文件中的这一列（导入后会记住）。")
 
     # ------------------------------------------------------------ step 2: the mapping
 

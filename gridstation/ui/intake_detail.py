@@ -105,7 +105,7 @@ class IntakeDetailDialog(QDialog):
         lines = [
             f"状态：<b>{intake.status}</b>{overdue}　受理：{intake.received_at:%Y-%m-%d %H:%M}　承诺办结：{due}",
             f"居民：{r.name}　{idcard.mask_id(r.doc_number)}　电话：{r.phone or '无'}　住址：{residents.address(r) or '未登记'}",
-            f"经办人：{intake.staff.display_name if intake.staff_id else '—'}　收取材料：{intake.documents or '—'}",
+            f"经办人：{intakes.handler_name(intake) or '—'}　收取材料：{intake.documents or '—'}",
         ]
         lines += [f"{label}：{value}" for label, value in intakes.details_of(intake)]
         if intake.result:

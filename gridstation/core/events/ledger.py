@@ -10,9 +10,10 @@ description) is skipped, so a ledger imported twice adds nothing.
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from dataclasses import dataclass
 
-from gridstation.core.events import handling, rules
+from gridstation.core.events import handling, lists, mediation, rules
 from gridstation.core.events.register import EventInput, PartyInput, register_event
 from gridstation.core.rules.errors import DomainError
 from gridstation.core.storage import models as m
@@ -36,13 +37,35 @@ class LedgerEvent:
     reported_on: dt.date | None
     closed_at: dt.datetime | None
     result: str
+    outcome: str = ""
 
 
 # Which rule a refusal concerns -> the ledger column to name in the report.
 FIELD_COLUMNS = {"category": "category", "level": "level", "source": "source", "description": "description",
                  "found_at": "found_at", "reporter": "reporter", "phone": "reporter_phone", "name": "reporter",
                  "case_no": "case_no", "reported_on": "reported_on", "result": "result", "at": "closed_at",
-                 "grid": "grid", "found_by": "found_by", "route": "route"}
+                 "grid": "grid", "found_by": "found_by", "route": "route", "outcome": "outcome",
+                 "terms": "result", "referred_to": "result"}
+
+# The words stations write for a value, beside the app's own (normalised: no spaces, full-width folded).
+# A ledger says 上报街道平台 or 网格自行处置; the app keeps 上报街道 and 网格内处置.
+ROUTE_FORMS = {rules.IN_GRID: ("网格处置", "网格内处理", "网格自行处置", "自行处置", "就地处置", "网格内解决"),
+               rules.REPORTED_UP: ("上报街道平台", "上报平台", "街道平台", "上报街道处置", "上报处置")}
+LEVEL_FORMS = {rules.NORMAL: ("普通",), rules.URGENT: ("紧急事件", "加急", "急")}
+SOURCE_FORMS = {rules.PATROL: ("巡查", "网格员巡查", "日常巡查"), rules.RESIDENT_REPORT: ("群众反映", "居民上报", "来访"),
+                rules.ASSIGNED_FROM_ABOVE: ("上级交办件", "交办", "街道交办"), rules.HOTLINE: ("12345热线", "市民热线", "热线")}
+OUTCOME_FORMS = {rules.MEDIATION_SUCCESS: ("成功", "已调解", "达成协议", "调解完成"),
+                 rules.MEDIATION_FAILED: ("不成功", "调解失败", "失败", "未达成协议", "调解未成功")}
+
+
+def ledger_value(text: str, forms: dict[str, tuple[str, ...]]) -> str:
+    """A ledger's wording of a value as the app's own word; the text itself when it is no known form
+    (the rules then refuse it, naming what may be written)."""
+    word = unicodedata.normalize("NFKC", text).replace(" ", "").strip()
+    for value, others in forms.items():
+        if word == value or word in others:
+            return value
+    return text.strip()
 
 
 def check_row(item: LedgerEvent) -> list[tuple[str, str]]:
@@ -54,6 +77,8 @@ def check_row(item: LedgerEvent) -> list[tuple[str, str]]:
         problems.append(("case_no", "上报街道的事件请填写街道平台编号。"))
     if item.closed_at and item.found_at and item.closed_at < item.found_at:
         problems.append(("closed_at", "销号时间早于发现时间。"))
+    if item.outcome and item.outcome not in (rules.MEDIATION_SUCCESS, rules.MEDIATION_FAILED):
+        problems.append(("outcome", f"调解结果只能是“{rules.MEDIATION_SUCCESS}”或“{rules.MEDIATION_FAILED}”，或留空。"))
     return problems
 
 
@@ -78,6 +103,12 @@ def write_row(actor: m.Staff | None, item: LedgerEvent, staff: dict[str, m.Staff
                                    at=item.found_at)
     elif item.route == rules.IN_GRID or item.closed_at:
         event = handling.handle_in_grid(actor, event.number, at=item.found_at)
+    if item.outcome:
+        if not lists.category(item.category).mediation:
+            raise DomainError(f"“{item.category}”类事件不是矛盾纠纷，不能填写调解结果。", field="outcome")
+        event = mediation.record_outcome(actor, event.number, item.outcome, terms=item.result,
+                                         referred_to=item.result, at=item.closed_at or item.found_at,
+                                         from_ledger=True)
     if item.closed_at:
         event = handling.close(actor, event.number, item.result or "已销号", at=item.closed_at, from_ledger=True)
     return event

@@ -19,6 +19,8 @@ from gridstation.core.station import accounts, audit
 from gridstation.core.storage import models as m
 from gridstation.core.storage.db import write_transaction
 
+NOT_IN_LEDGER = "台账未记载"
+
 
 def _dispute(number: str, doing: str) -> m.GridEvent:
     event = get_event(number)
@@ -72,11 +74,17 @@ def record_session(actor: m.Staff | None, number: str, place: str, mediators: st
 
 
 def record_outcome(actor: m.Staff | None, number: str, outcome: str, *, terms: str = "", referred_to: str = "",
-                   at: dt.datetime | None = None) -> m.GridEvent:
-    """调解成功 with the agreement's terms, or 调解不成 with where the dispute was referred."""
+                   at: dt.datetime | None = None, from_ledger: bool = False) -> m.GridEvent:
+    """调解成功 with the agreement's terms, or 调解不成 with where the dispute was referred.
+
+    A dispute mediated before the station used the app, taken in from its ledger (``from_ledger``), has
+    its outcome as the ledger records it: there are no recorded sessions to ask for, and a ledger that
+    wrote no terms or referral says so rather than losing the outcome."""
     accounts.require(actor, accounts.CLERK)
     event = _dispute(number, "登记调解结果")
-    if not sessions_of(event):
+    if from_ledger:
+        terms, referred_to = terms.strip() or NOT_IN_LEDGER, referred_to.strip()[:80] or NOT_IN_LEDGER
+    elif not sessions_of(event):
         raise DomainError("请先登记至少一次调解。", field="outcome")
     if outcome == rules.MEDIATION_SUCCESS:
         changes = {"mediation_outcome": outcome, "agreement_terms": clean_text(terms, "协议内容", MAX_TEXT, required=True, lines=True, field="terms"),

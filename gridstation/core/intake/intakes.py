@@ -138,6 +138,12 @@ def create_intake(actor: m.Staff | None, data: IntakeInput) -> m.Intake:
     return intake
 
 
+def handler_name(intake: m.Intake) -> str:
+    """经办人 as shown and printed: the account's name, else the name a ledger gave for someone with no
+    account here (``Intake.staff_name``); "" when nobody is recorded."""
+    return intake.staff.display_name if intake.staff_id else intake.staff_name
+
+
 def get_intake(serial: str) -> m.Intake:
     intake = m.Intake.get_or_none(m.Intake.serial == (serial or "").strip().upper())
     if intake is None:

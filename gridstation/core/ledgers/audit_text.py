@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from gridstation.core.ledgers.ledger_columns import KIND_NAMES
+from gridstation.core.ledgers.ledger_columns import KIND_NAMES, columns_for
 from gridstation.core.ledgers.ledger_export import EXPORT_NAMES
 from gridstation.core.rules.money import yuan
 from gridstation.core.station import catalog
@@ -403,11 +403,20 @@ def _service_map(who: str, entry: m.AuditLog, before: Any, after: Any, names: Na
     return f"{who} 记住了台账中的业务写法：" + "；".join(parts)
 
 
+def _column_map(who: str, entry: m.AuditLog, before: Any, after: Any, names: Names) -> str:
+    """The station's answer to 「台账里的“办结日期”列是哪一项」, kept for its next ledger of the kind."""
+    kind = str(entry.entity_id).removeprefix("ledger_column_map_")
+    headers = {spec.key: spec.header for spec in columns_for(kind)} if kind in KIND_NAMES else {}
+    after = after if isinstance(after, dict) else {}
+    parts = [f"“{written}”列 → {headers.get(key, '（已不用的项）')}" for written, key in after.items()]
+    return f"{who} 记住了{KIND_NAMES.get(kind, '')}台账中的列：" + "；".join(parts)
+
+
 SPECIAL: dict[str, Special] = {
     "新建受理": _new_intake, "导入受理": _new_intake, "变更状态": _status, "修改设置": _settings, "修改开放日": _settings,
     "新增居民": _resident, "修改居民": _resident, "打印回执": _reprint, "打印借用单": _reprint,
     "登录": _staff, "登录失败": _staff, "修改密码": _staff, "新增人员": _staff, "重置密码": _staff,
     "启用人员": _staff, "停用人员": _staff, "修改角色": _staff, "修改姓名": _staff,
     "备份": _database, "恢复": _database, "更改数据库位置": _database, "查看电话": _phone,
-    "记住业务对应": _service_map, "补正完成": _documents_supplied, "容缺补齐": _documents_supplied,
+    "记住业务对应": _service_map, "记住列的对应": _column_map, "补正完成": _documents_supplied, "容缺补齐": _documents_supplied,
 }

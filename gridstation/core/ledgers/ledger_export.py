@@ -283,9 +283,9 @@ def _paged(source: Any) -> Iterator[Any]:
 _INTAKE_FIELDS = (m.Intake.id, m.Intake.serial, m.Intake.received_at, m.Resident.name, m.Resident.doc_number,
                   m.Resident.phone, m.Intake.service, m.Intake.action, m.Intake.status, m.Intake.completed_at,
                   m.Intake.staff, m.Intake.result, m.Intake.forwarded_to, m.Intake.documents, m.Intake.details,
-                  m.Intake.due_date)
+                  m.Intake.due_date, m.Intake.staff_name)
 (_I_ID, _I_SERIAL, _I_RECEIVED, _I_NAME, _I_DOC, _I_PHONE, _I_SERVICE, _I_ACTION, _I_STATUS, _I_COMPLETED,
- _I_STAFF, _I_RESULT, _I_FORWARDED, _I_DOCUMENTS, _I_DETAILS, _I_DUE) = range(len(_INTAKE_FIELDS))
+ _I_STAFF, _I_RESULT, _I_FORWARDED, _I_DOCUMENTS, _I_DETAILS, _I_DUE, _I_STAFF_NAME) = range(len(_INTAKE_FIELDS))
 
 
 def _intake_records(source: Any, full: bool) -> Counted:
@@ -320,7 +320,7 @@ def _intake_rows(pages: Iterable[list[tuple]], full: bool) -> Iterator[list[obje
             row: list[object] = [None] * width
             row[:fixed] = (t[_I_SERIAL], t[_I_RECEIVED], t[_I_NAME], show(t[_I_DOC]), phone(t[_I_PHONE]),
                            services[t[_I_SERVICE]].name, t[_I_ACTION], t[_I_STATUS], t[_I_COMPLETED],
-                           staff.get(t[_I_STAFF], ""), t[_I_RESULT], t[_I_FORWARDED], t[_I_DOCUMENTS],
+                           staff.get(t[_I_STAFF]) or t[_I_STAFF_NAME], t[_I_RESULT], t[_I_FORWARDED], t[_I_DOCUMENTS],
                            notes.get(t[_I_ID], ""), *checks.get(t[_I_ID], ("", "", None, None)))
             if t[_I_DETAILS] and t[_I_DETAILS] != "{}":
                 details = json.loads(t[_I_DETAILS])
@@ -566,7 +566,7 @@ def _event_columns(full: bool) -> list[Col]:
         "due_date": lambda r: r.event.due_date,
         "status": lambda r: r.event.status + ("（逾期）" if event_rules.is_overdue(r.event) else ""),
         "closed_at": lambda r: r.event.closed_at, "result": lambda r: r.event.result,
-        "visit": lambda r: r.event.visit_view,
+        "outcome": lambda r: r.event.mediation_outcome, "visit": lambda r: r.event.visit_view,
     })
 
 

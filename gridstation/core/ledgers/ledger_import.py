@@ -29,7 +29,7 @@ import peewee
 from gridstation.core.events import ledger as event_ledger
 from gridstation.core.intake import intakes, material_check, residents
 from gridstation.core.intake.material_rules import CHECK_WORDS, NOTICE, check_mode
-from gridstation.core.ledgers import ledger_read
+from gridstation.core.ledgers import column_choices, ledger_read
 from gridstation.core.ledgers.intake_repeats import RepeatFinder
 from gridstation.core.ledgers.ledger_columns import (
     DATE,
@@ -49,6 +49,7 @@ from gridstation.core.ledgers.ledger_read import CellProblem, Ledger
 from gridstation.core.rules import clock, idcard
 from gridstation.core.rules.errors import DomainError
 from gridstation.core.rules.money import parse_money, yuan
+from gridstation.core.rules.person_names import clean_name
 from gridstation.core.rules.pinyin_keys import name_keys
 from gridstation.core.station import audit, catalog
 from gridstation.core.station.accounts import CLERK, require
@@ -445,7 +446,7 @@ def _same_name(resident: m.Resident, name: str) -> m.Resident:
 
 
 SERVICE_MAP_SETTING = "ledger_service_map"  # ledger value -> service code, as the station chose it before
-HOW_GIVEN, HOW_REMEMBERED = "本次指定", "上次导入时指定"
+HOW_GIVEN, HOW_REMEMBERED = column_choices.HOW_GIVEN, column_choices.HOW_REMEMBERED
 
 
 @dataclass(frozen=True)
@@ -506,20 +507,15 @@ def choose_service(ledger: Ledger, value: str, service_text: str) -> m.ServiceTy
     return service
 
 
-def _remember_services(actor: m.Staff | None, chosen: dict[str, str]) -> None:
-    """Keep the station's choices for the next import (inside the import's transaction, audited)."""
-    before = settings.get(SERVICE_MAP_SETTING) or {}
-    after = before | chosen
-    if after != before:
-        settings.put(SERVICE_MAP_SETTING, after)
-        audit.record(actor, "记住业务对应", "setting", SERVICE_MAP_SETTING,
-                     before={k: before[k] for k in chosen if k in before}, after=chosen)
-
-
 def mapping_lines(ledger: Ledger) -> list[str]:
-    """Which column became which field, for the command line's dry run and the wizard's preview."""
+    """Which column became which field, and how when the user chose it (this time or at an earlier
+    import), for the command line's dry run and the wizard's preview."""
     used = set(ledger.mapping.values())
-    lines = [f"“{ledger.header_of(c.key)}”列 → {c.header}" for c in ledger.columns if c.key in ledger.mapping]
+    lines = []
+    for c in ledger.columns:
+        if c.key in ledger.mapping:
+            how = column_choices.how_chosen(ledger, c.key)
+            lines.append(f"“{ledger.header_of(c.key)}”列 → {c.header}" + (f"（{how}）" if how else ""))
     unused = [h for i, h in enumerate(ledger.sheet.headers) if i not in used and h]
     if unused:
         lines.append(f"未导入的列：{'、'.join(unused)}")
@@ -655,18 +651,16 @@ class _Intakes(_Importer):
         completion = {f.key: p.fields[f.label] for f in defs if f.stage == "complete" and f.label in p.fields}
         if completion and p.status in intakes.OPEN_STATUSES:
             raise DomainError("只有办结时才填写办结信息。", field=next(iter(completion)))
-        staff = None
-        if p.staff:
-            staff = self.staff.get(p.staff)
-            if staff is None:
-                raise DomainError(f"经办人“{p.staff}”不是本站人员。请先在设置中添加，或清空此格。", field="staff")
+        staff = self.staff.get(p.staff) if p.staff else None
+        # 经办人 with no account here (someone who has left, another station's ledger): kept by name.
+        staff_name = "" if staff or not p.staff else clean_name(p.staff, limit=40, label="经办人", field="staff")
         serial = self._serial(p, resident, service)
         first = intakes.PENDING_DOCS if p.check == NOTICE else intakes.RECEIVED
         intake = m.Intake.create(
             serial=serial, resident=resident, service=service, action=action,
             details=json.dumps(details, ensure_ascii=False), documents=p.documents, status=first,
             received_at=p.received_at, due_date=intakes.due_date_for(p.received_at.date(), service.promised_days),
-            staff=staff, grid=resident.grid_id, **catalog.stat_columns(service, details))
+            staff=staff, staff_name=staff_name, grid=resident.grid_id, **catalog.stat_columns(service, details))
         note = f"{IMPORT_NOTE}：{p.notes}" if p.notes else IMPORT_NOTE
         m.IntakeEvent.create(intake=intake, at=p.received_at, staff=actor, to_status=first, note=note)
         audit.record(actor, "导入受理", "intake", serial,
@@ -904,11 +898,13 @@ class _Events(_Importer):
     """Grid events: the row's meaning and its writing are core/events/ledger.py's."""
 
     def convert(self, row: RowView) -> event_ledger.LedgerEvent | None:
+        value = event_ledger.ledger_value
         item = event_ledger.LedgerEvent(
-            row.number, row.moment("found_at"), row.text("category"), row.text("level"), row.text("source"),
-            row.text("grid"), row.text("place"), row.text("description"), row.text("found_by"), row.text("reporter"),
-            row.phone("reporter_phone"), row.text("route"), row.text("case_no"), row.date("reported_on"),
-            row.moment("closed_at"), row.text("result"))
+            row.number, row.moment("found_at"), row.text("category"), value(row.text("level"), event_ledger.LEVEL_FORMS),
+            value(row.text("source"), event_ledger.SOURCE_FORMS), row.text("grid"), row.text("place"),
+            row.text("description"), row.text("found_by"), row.text("reporter"), row.phone("reporter_phone"),
+            value(row.text("route"), event_ledger.ROUTE_FORMS), row.text("case_no"), row.date("reported_on"),
+            row.moment("closed_at"), row.text("result"), value(row.text("outcome"), event_ledger.OUTCOME_FORMS))
         row.check_required()
         for key, message in event_ledger.check_row(item):
             row.fail(key, message)
@@ -980,8 +976,9 @@ def run_import(ledger: Ledger, actor: m.Staff | None, options: ImportOptions = I
                 "rows": report.rows, "created": report.created, "updated": report.updated,
                 "existing": report.existing, "registered": report.registered, "bad_rows": len(report.bad_rows),
                 "valid_only": options.valid_only})
-            if ledger.service_map:
-                _remember_services(actor, ledger.service_map)
+            if ledger.service_map and (before := column_choices.remember(SERVICE_MAP_SETTING, ledger.service_map)) is not None:
+                audit.record(actor, "记住业务对应", "setting", SERVICE_MAP_SETTING, before=before, after=ledger.service_map)
+            column_choices.remember_columns(actor, ledger)
             report.written = True
     except _Rollback:
         if not options.dry_run:
@@ -1039,8 +1036,8 @@ def _sorted(report: ImportReport) -> ImportReport:
 
 def import_file(path: Path | str, kind: str, actor: m.Staff | None, options: ImportOptions = ImportOptions(),
                 **kwargs: Any) -> ImportReport:
-    """Read and import a file with the detected column mapping (the command line's road)."""
-    return run_import(ledger_read.open_ledger(path, kind), actor, options, **kwargs)
+    """Read and import a file with the detected (and remembered) column mapping (the command line's road)."""
+    return run_import(column_choices.open_ledger(path, kind), actor, options, **kwargs)
 
 
 def write_skipped_report(report: ImportReport, ledger: Ledger, out: Path | str) -> Path:

@@ -97,8 +97,17 @@ def _upgrade_to_4(database: peewee.Database) -> None:
             (services.code == code) & (services.aliases == "[]")).execute()
 
 
+def _upgrade_to_7(database: peewee.Database) -> None:
+    """An intake keeps its 经办人 by name when no account of the station is that person
+    (``intake.staff_name``, empty for every intake so far: they all name an account or nobody)."""
+    if "staff_name" not in {c.name for c in database.get_columns("intake")}:
+        migrate(SchemaMigrator.from_database(database).add_column(
+            "intake", "staff_name", peewee.CharField(max_length=40, default="", constraints=[peewee.SQL("DEFAULT ''")])))
+
+
 UPGRADES: dict[int, Callable[[peewee.Database], None]] = {
     2: _upgrade_to_2, 3: _upgrade_to_3, 4: _upgrade_to_4, 5: upgrade_v5.upgrade_to_5, 6: upgrade_v6.upgrade_to_6,
+    7: _upgrade_to_7,
 }
 LATEST = max(UPGRADES)
 

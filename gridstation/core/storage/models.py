@@ -117,6 +117,10 @@ class Intake(BaseModel):
     result = pw.TextField(default="")
     forwarded_to = pw.CharField(max_length=80, default="")
     staff = pw.ForeignKeyField(Staff, null=True, backref="intakes", on_delete="SET NULL")
+    # 经办人 with no account here (someone who has left, a ledger from another station), kept by name:
+    # set only when ``staff`` is empty; intakes.handler_name shows whichever there is. The database's own
+    # default too: bulk writers (the demo data) name only the columns they fill.
+    staff_name = pw.CharField(max_length=40, default="", constraints=[pw.SQL("DEFAULT ''")])
     grid = pw.ForeignKeyField(Grid, null=True, backref="intakes", on_delete="SET NULL")
     # Figures the statistics sum, kept as columns so reports need no JSON parsing.
     workers = pw.IntegerField(default=0)

@@ -107,6 +107,7 @@ def test_every_kind_of_entry_reads_as_a_sentence(admin, head, clerk, tmp_path, d
     printouts.record(clerk, printouts.AGREEMENT, event.number, printed=True)
     with write_transaction():  # a ledger's service choice, as the import records it
         audit.record(admin, "记住业务对应", "setting", "ledger_service_map", after={"欠薪": catalog.WAGE})
+        audit.record(admin, "记住列的对应", "setting", "ledger_column_map_events", after={"办理途径": "route"})
 
     # 材料: a 一次性告知 completed later, a 容缺 intake whose document came; 好差评 with its call-back and 申诉
     unemployment = intakes.IntakeInput(wang.id, catalog.UNEMPLOYMENT, details={"docs_checked": True})
@@ -171,6 +172,7 @@ def test_every_kind_of_entry_reads_as_a_sentence(admin, head, clerk, tmp_path, d
                                    "不满意原因：效率；意见：等太久")
     assert by_action["评价申诉"] == f"李站长 评价申诉 受理 {deferred.serial}（居民 王然）：原因：误评"
     assert by_action["记住业务对应"] == "管理员 记住了台账中的业务写法：“欠薪”→ 讨薪"
+    assert by_action["记住列的对应"] == "管理员 记住了网格事件台账中的列：“办理途径”列 → 处置方式"
     assert by_action["预览容缺受理承诺书"] == f"王小红 预览容缺受理承诺书 受理 {deferred.serial}（居民 王然）"
     assert by_action["打印容缺受理承诺书"] == (f"王小红 打印容缺受理承诺书 受理 {deferred.serial}（居民 王然）："
                                           "打印机：窗口2 打印机")
