@@ -463,10 +463,16 @@ def backup_heads(target: str) -> list[audit.Head]:
 
     A backup on a USB drive keeps the head the chain had when it was made: entries deleted from
     the end of the log afterwards are missed even if the file beside the database is deleted too.
-    Backups older than the last restore are left out, since a restore rewinds the log on purpose.
+    Backups older than the last restore are left out, since a restore rewinds the log on purpose;
+    so is a backup of another log (another station sharing the folder, or this station before it
+    was set up anew): its head was never in this log, and comparing it raised a false alarm no
+    administrator could acknowledge. A backup belongs to this log when its first entry is this
+    log's first entry (``_first_hash``). Someone who rewrites the whole log from its first entry
+    is therefore not caught by the backups; the head file still names the old head.
     """
     if dbmod.is_url(target):
         return []
+    own = m.AuditLog.select(m.AuditLog.hash).order_by(m.AuditLog.id).first()
     restored = m.AuditLog.select(m.AuditLog.at).where(m.AuditLog.action == RESTORED).order_by(m.AuditLog.id.desc()).first()
     since = f"{restored.at:%Y%m%d-%H%M%S}" if restored else ""
     heads = []
@@ -479,13 +485,21 @@ def backup_heads(target: str) -> list[audit.Head]:
                 conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
                 try:
                     row = conn.execute("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
+                    first = _first_hash(conn)
                 finally:
                     conn.close()
             except sqlite3.Error:
                 continue  # not readable: newest_good_backup and restore refuse it on their own
-            if row:
+            if row and (own is None or first == own.hash):
                 heads.append(audit.Head(row[0], row[1], f"备份 {path.name}"))
     return heads
+
+
+def _first_hash(conn: sqlite3.Connection) -> str | None:
+    """The hash of a log's first entry: it names the log (it hashes the moment and the setup that
+    wrote it), so two stations, or one station set up twice, never share it."""
+    row = conn.execute("SELECT hash FROM audit_log ORDER BY id LIMIT 1").fetchone()
+    return row[0] if row else None
 
 
 def verify_log(target: str) -> audit.ChainProblem | None:

@@ -4,6 +4,7 @@ The next save does not hide the cut (issue 22 item 2): it records a finding that
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 from pathlib import Path
 
@@ -166,3 +167,23 @@ def test_on_either_backend_the_next_save_records_a_cut_until_it_is_acknowledged(
     assert [f.entity_id for f in audit.open_findings()] == [str(newest)]
     assert audit.acknowledge_findings(admin) == 1
     assert audit.verify_chain() is None
+
+
+def test_backups_of_another_log_in_the_folder_raise_no_alarm(long_log, capsys, monkeypatch):
+    """Issue 22 F8: a backup of the station before it was set up anew (or of another station sharing the
+    folder) was compared with this log: a permanent alarm no administrator could acknowledge."""
+    assert main(["--db", str(long_log), "backup"]) == 0
+    other = long_log.with_name("other.db")
+    shutil.copy(next((long_log.parent / "backups").glob("gridstation-*.db")), other)
+    long_log.unlink()
+    audit.anchor_path(str(long_log)).unlink()
+    monkeypatch.setenv("GRIDSTATION_ADMIN_PASSWORD", PASSWORD)
+    assert main(["--db", str(long_log), "init", "--station", "重新设置的站"]) == 0
+    assert _verify(long_log, capsys)[0] == 0
+    assert main(["--db", str(long_log), "events", "add", "--category", "环境卫生", "--description", "垃圾堆放"]) == 0
+    assert _verify(long_log, capsys)[0] == 0
+    assert main(["--db", str(other), "backup", "--to", str(long_log.parent / "backups")]) == 0  # another station
+    assert _verify(long_log, capsys)[0] == 0
+    assert backup.backup_heads(str(long_log)) == []
+    assert main(["--db", str(long_log), "backup"]) == 0  # this station's own backups still count
+    assert len(backup.backup_heads(str(long_log))) == 1
