@@ -215,7 +215,8 @@ def _new_name(target_dir: Path, label: str, taken: set[str] = frozenset()) -> Pa
     second (two windows, a script and a window) both saw the name free and the second overwrote
     the first: twenty audited backups, ten files. ``taken`` are the names the audit log has
     already handed out (``_audited_names``), read in the write transaction that records the new
-    one, so the windows of a station are served one after another.
+    one, so the windows of a station are served one after another; ``_claim`` then takes the name
+    in the folder, against other stations writing there.
     """
     stamp = clock.now().strftime("%Y%m%d-%H%M%S")
     name = f"gridstation-{stamp}{('-' + label) if label else ''}.db"
@@ -225,6 +226,21 @@ def _new_name(target_dir: Path, label: str, taken: set[str] = frozenset()) -> Pa
         n += 1
         target = target_dir / name.replace(".db", f"-{n}.db")
     return target
+
+
+def _claim(target_dir: Path, label: str, taken: set[str]) -> Path:
+    """Take the first free name of this second (``_new_name``) in the folder itself: created empty and
+    exclusively (O_EXCL works on a USB stick's FAT and on a share, where hard links may not), so two
+    stations backing up into one shared folder never both get a name; the finished copy replaces the
+    empty file. Names the audit log has handed out stay taken too."""
+    while True:
+        target = _new_name(target_dir, label, taken)
+        try:
+            os.close(os.open(target, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+        except FileExistsError:
+            taken = {*taken, target.name}
+            continue
+        return target
 
 
 def _audited_names(label: str) -> set[str]:
@@ -271,8 +287,8 @@ def backup_sqlite(source: str, target_dir: Path, *, label: str = "",
     """Copy a live database consistently (other windows may keep writing) and check the copy.
 
     The copy is written under a hidden name (``output_files.partial_path``); ``before_publish(name,
-    rows)`` (the audit entry) runs before it takes its real name and returns the name it recorded,
-    and if it fails no backup is left behind. Partial files that killed backups and restores left
+    rows)`` (the audit entry) runs before it takes its real name, claims that name (``_claim``) and
+    returns it, and if it fails no backup is left behind. Partial files that killed backups and restores left
     in this folder and beside the database are removed first.
     """
     if dbmod.is_url(source):
@@ -287,8 +303,7 @@ def backup_sqlite(source: str, target_dir: Path, *, label: str = "",
         got = verify_file(partial)
         if got != expected:
             raise DatabaseProblem("备份校验失败：备份文件的记录数与数据库不一致，备份已删除，请重试。")
-        if before_publish is not None:
-            target = before_publish(target, got)
+        target = before_publish(target, got) if before_publish else _claim(target_dir, label, set())
         os.replace(partial, target)
     except OSError as exc:  # a medium that refused the copy halfway (write-protected, full, pulled out)
         raise _unwritable(target_dir, exc) from None
@@ -380,10 +395,16 @@ def backup_site(actor: m.Staff | None, target: str, to_dir: Path | None = None, 
     accounts.require(actor, accounts.CLERK if folder == backup_dir_for(target) else accounts.ADMIN)
 
     def _audit(path: Path, rows: dict[str, int]) -> Path:
-        with dbmod.write_transaction():
-            path = _new_name(path.parent, label, _audited_names(label))
-            audit.record(actor, BACKED_UP, "database", path.name, after={"rows": sum(rows.values())})
-        return path
+        claimed: list[Path] = []
+        try:
+            with dbmod.write_transaction():
+                claimed.append(_claim(path.parent, label, _audited_names(label)))
+                audit.record(actor, BACKED_UP, "database", claimed[0].name, after={"rows": sum(rows.values())})
+        except BaseException:
+            for name in claimed:
+                discard(name)  # the entry was not committed: the empty name is given up
+            raise
+        return claimed[0]
 
     try:
         result = backup_sqlite(target, folder, label=label, before_publish=_audit)
