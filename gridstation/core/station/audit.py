@@ -140,10 +140,22 @@ def _explained(head: Head) -> bool:
     wanted = head_record(head.entry_id, head.hash)
     for row in m.AuditLog.select(m.AuditLog.action, m.AuditLog.after).where(
             m.AuditLog.action.in_([RESTORED, TAMPER_FOUND])):
-        after = json.loads(row.after or "{}")
-        if wanted in after.get("replaced_heads", []) or after.get("head") == wanted:
+        after = entry_payload(row.after)
+        replaced = after.get("replaced_heads")
+        if (isinstance(replaced, list) and wanted in replaced) or after.get("head") == wanted:
             return True
     return False
+
+
+def entry_payload(after: str) -> dict[str, Any]:
+    """An entry's ``after`` as the object the program writes; anything else (edited by hand: not
+    JSON, a list, a number) as an empty one. Such an entry explains nothing, so the head it was
+    meant to excuse becomes a finding; every save crashed on it before."""
+    try:
+        value = json.loads(after or "{}")
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
 
 
 def open_findings() -> list[m.AuditLog]:
@@ -277,7 +289,7 @@ def verify_chain(heads: Iterable[Head] = ()) -> ChainProblem | None:
     if findings:
         first = findings[0]
         return ChainProblem(first.id, f"{first.at:%Y-%m-%d %H:%M} 保存时发现："
-                                      f"{json.loads(first.after)['reason']}；共 {len(findings)} 次发现，"
+                                      f"{entry_payload(first.after).get('reason', '内容无法读取')}；共 {len(findings)} 次发现，"
                                       "管理员确认（gridstation audit acknowledge）之前一直报告")
     return None
 

@@ -14,7 +14,6 @@ everyone's work, so both need an administrator.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 import re
 import sqlite3
@@ -453,7 +452,7 @@ def last_backup_status(now: dt.datetime | None = None) -> BackupStatus:
     last_good = good.at if good else None
     failure = ""
     if bad is not None and (good is None or bad.id > good.id):
-        failure = json.loads(bad.after or "{}").get("reason", "") or "原因不明"
+        failure = str(audit.entry_payload(bad.after).get("reason", "")) or "原因不明"
     if last_good is None:
         # A station set up today has had no day to back up yet: its first sign-in is no warning.
         first = m.AuditLog.select(m.AuditLog.at).order_by(m.AuditLog.id).first()

@@ -187,3 +187,33 @@ def test_backups_of_another_log_in_the_folder_raise_no_alarm(long_log, capsys, m
     assert backup.backup_heads(str(long_log)) == []
     assert main(["--db", str(long_log), "backup"]) == 0  # this station's own backups still count
     assert len(backup.backup_heads(str(long_log))) == 1
+
+
+def _append_well_hashed(path: Path, action: str, after: str) -> None:
+    """An entry written by hand into the file, chained and hashed as the program would."""
+    conn = sqlite3.connect(path)
+    last_id, last_hash = conn.execute("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
+    row = {"at": "2026-03-02 09:30:00", "username": "admin", "action": action, "entity": "database",
+           "entity_id": "x", "before": "", "after": after}
+    conn.execute("INSERT INTO audit_log (id, at, username, action, entity, entity_id, before, after, prev_hash, hash) "
+                 "VALUES (:id, :at, :username, :action, :entity, :entity_id, :before, :after, :prev, :hash)",
+                 {**row, "id": last_id + 1, "prev": last_hash, "hash": audit._digest(row, last_hash)})
+    conn.commit()
+    conn.close()
+
+
+@pytest.mark.parametrize("after", ["[1]", "7", '"text"', '{"replaced_heads": 5}', "not json"])
+def test_a_malformed_restore_entry_is_a_finding_and_never_stops_a_save(long_log, capsys, after):
+    """Issue 22 F19: a well-hashed 恢复 entry whose content was not an object made every later save a
+    program fault (the check that reports tampering must not stop the station)."""
+    _append_well_hashed(long_log, "恢复", after)
+    audit.anchor_path(str(long_log)).write_text(f"{99999:012d} {'0' * 64}\n")
+    assert main(["--db", str(long_log), "events", "add", "--category", "环境卫生", "--description", "垃圾堆放"]) == 0
+    code, said = _verify(long_log, capsys)
+    assert code == 1 and "最新的记录被删除或替换" in said
+
+
+def test_a_malformed_finding_is_still_reported(long_log, capsys):
+    _append_well_hashed(long_log, "发现篡改", "[1]")
+    code, said = _verify(long_log, capsys)
+    assert code == 1 and "内容无法读取" in said
