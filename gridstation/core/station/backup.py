@@ -172,7 +172,7 @@ def tables_of(path: Path) -> set[str]:
     """
     if path.stat().st_size == 0:
         return set()
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    conn = sqlite3.connect(dbmod.read_only_uri(path), uri=True)
     try:
         return {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     finally:

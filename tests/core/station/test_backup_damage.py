@@ -44,6 +44,43 @@ def test_a_backup_onto_a_write_protected_medium_is_one_chinese_line_exit_2_and_a
     assert str(stick) in failure.after
 
 
+def _on_write_protected_medium(db_path: Path, medium: Path, *command: str) -> subprocess.CompletedProcess:
+    """``gridstation --db medium/<db> command`` with ``medium`` (a copy of the station and its head
+    file) mounted read-only, as a write-protected stick is."""
+    medium.mkdir()
+    for path in (db_path, audit.anchor_path(str(db_path))):
+        shutil.copy(path, medium / path.name)
+    script = 'mount --bind "$1" "$1" && mount -o remount,ro,bind "$1" && shift && exec "$@"'
+    return subprocess.run(["unshare", "-rm", "sh", "-c", script, "sh", str(medium), sys.executable, "-m", "gridstation",
+                           "--db", str(medium / db_path.name), *command], cwd=ROOT, capture_output=True, text=True,
+                          check=False)
+
+
+@pytest.mark.skipif(not _unshare_works(), reason="needs unshare (user and mount namespaces) to mount a read-only medium")
+@pytest.mark.parametrize(("command", "words"), [(["check"], "数据库检查通过"), (["audit", "verify"], "操作日志完整")],
+                         ids=["check", "verify"])
+def test_check_and_verify_read_a_station_on_a_write_protected_medium(db_path, tmp_path, command, words):
+    """Issue 22 F6: both refused with 「无法写入数据库文件」 although they only read."""
+    dbmod.close_database()
+    conn = sqlite3.connect(db_path)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    proc = _on_write_protected_medium(db_path, tmp_path / "stick", *command)
+    assert proc.returncode == 0 and words in proc.stdout, proc.stderr
+
+
+@pytest.mark.skipif(not _unshare_works(), reason="needs unshare (user and mount namespaces) to mount a read-only medium")
+def test_verify_on_a_write_protected_medium_still_finds_a_cut_log(db_path, tmp_path):
+    dbmod.close_database()
+    conn = sqlite3.connect(db_path)
+    conn.execute("DELETE FROM audit_log WHERE id = (SELECT MAX(id) FROM audit_log)")
+    conn.commit()
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    proc = _on_write_protected_medium(db_path, tmp_path / "stick", "audit", "verify")
+    assert proc.returncode == 1 and "最新的记录被删除" in proc.stderr, proc.stderr
+
+
 @pytest.fixture
 def damaged(db_path, admin) -> Path:
     """A station whose resident pages were overwritten in the middle (a failing disk, a bad sector)."""
