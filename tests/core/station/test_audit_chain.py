@@ -217,3 +217,32 @@ def test_a_malformed_finding_is_still_reported(long_log, capsys):
     _append_well_hashed(long_log, "发现篡改", "[1]")
     code, said = _verify(long_log, capsys)
     assert code == 1 and "内容无法读取" in said
+
+
+def test_an_acknowledgement_written_into_the_file_by_hand_does_not_silence_a_finding(long_log, capsys):
+    """Issue 22 F5: the chain has no key, so whoever cut the log appended a well-hashed 确认篡改发现 and
+    verify said 完整. An acknowledgement counts only when the head file names it."""
+    _delete_newest(long_log, 3)
+    assert main(["--db", str(long_log), "events", "add", "--category", "环境卫生", "--description", "垃圾堆放"]) == 0
+    finding = m.AuditLog.select().where(m.AuditLog.action == "发现篡改").get()
+    dbmod.close_database()
+    _append_well_hashed(long_log, "确认篡改发现", f'{{"findings": [{finding.id}]}}')
+    code, said = _verify(long_log, capsys)
+    assert code == 1 and "gridstation audit acknowledge" in said
+    assert main(["--db", str(long_log), "events", "add", "--category", "环境卫生", "--description", "再一件"]) == 0
+    assert _verify(long_log, capsys)[0] == 1  # the next save does not adopt the forged one either
+    assert main(["--db", str(long_log), "audit", "acknowledge"]) == 0
+    assert _verify(long_log, capsys)[0] == 0
+
+
+def test_acknowledgements_made_before_they_were_kept_in_the_head_file_still_count(long_log, capsys, admin):
+    _delete_newest(long_log, 1)
+    with dbmod.write_transaction():
+        audit.record(admin, "查看", "resident", "the next save")
+    assert audit.acknowledge_findings(admin) == 1
+    head = audit.anchor_path(str(long_log))
+    head.write_text(" ".join(head.read_text().split()[:2]) + "\n")  # as an earlier version wrote it
+    assert _verify(long_log, capsys)[0] == 0
+    with dbmod.write_transaction():
+        audit.record(admin, "查看", "resident", "a save adopts the log's acknowledgement")
+    assert len(head.read_text().split()) == 3 and _verify(long_log, capsys)[0] == 0
