@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import errno
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from gridstation.core.rules import clock
 from gridstation.core.rules.errors import DomainError
 from gridstation.core.storage import output_files
 from gridstation.core.storage.output_files import staged, write_problem
@@ -36,6 +38,8 @@ def test_a_partial_file_of_another_pc_is_not_taken_for_this_pcs_dead_process(tmp
     monkeypatch.setattr(output_files.socket, "gethostname", lambda: names[0])
     partial = output_files.partial_path(tmp_path / "gridstation-20260302-093000-manual.db")
     partial.write_bytes(b"half a backup")
+    written = clock.now().timestamp()  # the station's clock: another PC's file is stale a day after that
+    os.utime(partial, (written, written))
     monkeypatch.setattr(output_files.socket, "gethostname", lambda: names[1])
     assert output_files.remove_stale_partials(tmp_path) == [] and partial.exists()
     monkeypatch.setattr(output_files.socket, "gethostname", lambda: names[0])
