@@ -51,7 +51,7 @@ def cmd_check(args: argparse.Namespace, target: str) -> int:
     # late import (start-up time): every run, the window's too, loads all command modules
     from gridstation.core.station import backup
 
-    open_site(target)
+    open_site(target, read_only=True)
     problems = backup.integrity_problems()
     for line in problems:
         print(line)
@@ -68,7 +68,7 @@ def cmd_audit_verify(args: argparse.Namespace, target: str) -> int:
     from gridstation.core.station import backup
     from gridstation.core.storage import models as m
 
-    open_site(target)
+    open_site(target, read_only=True)
     problem = backup.verify_log(target)
     if problem is not None:
         print(f"操作日志第 {problem.entry_id} 条：{problem.reason}。", file=sys.stderr)

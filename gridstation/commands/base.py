@@ -17,12 +17,13 @@ class CommandError(Exception):
         self.message = message
 
 
-def open_site(target: str, *, create: bool = False) -> None:
-    """Open (and upgrade) the database for a command; commands that only read never create a file."""
+def open_site(target: str, *, create: bool = False, read_only: bool = False) -> None:
+    """Open (and upgrade) the database for a command; commands that only read never create a file,
+    and those that only check it (``read_only``) read a write-protected one as it is."""
     # late import (start-up time): every run, the window's too, loads all command modules
     from gridstation.core.station.station import open_site as _open
 
-    _open(target, create=create)
+    _open(target, create=create, read_only=read_only)
 
 
 def out_path(value: str) -> Path:

@@ -13,7 +13,8 @@ is about to replace (``_check_head``): the entry the head names must still be in
 same hash. A head the log no longer holds, and no restore explains, becomes a 篡改发现 entry in the
 log itself, written in the same transaction as the save (so it is chained like any entry, and
 cutting it off is found the same way); ``verify_chain`` reports it until an administrator
-acknowledges it (``acknowledge_findings``, itself an entry). The save is not refused: the station
+acknowledges it (``acknowledge_findings``, itself an entry, whose id the head file then keeps: an
+acknowledgement the head file does not name was written by hand). The save is not refused: the station
 keeps working, and the finding says what was lost and when it was noticed.
 
 What that cannot prove: someone who can also rewrite the head file (same folder, same rights) and
@@ -140,16 +141,36 @@ def _explained(head: Head) -> bool:
     wanted = head_record(head.entry_id, head.hash)
     for row in m.AuditLog.select(m.AuditLog.action, m.AuditLog.after).where(
             m.AuditLog.action.in_([RESTORED, TAMPER_FOUND])):
-        after = json.loads(row.after or "{}")
-        if wanted in after.get("replaced_heads", []) or after.get("head") == wanted:
+        after = entry_payload(row.after)
+        replaced = after.get("replaced_heads")
+        if (isinstance(replaced, list) and wanted in replaced) or after.get("head") == wanted:
             return True
     return False
 
 
+def entry_payload(after: str) -> dict[str, Any]:
+    """An entry's ``after`` as the object the program writes; anything else (edited by hand: not
+    JSON, a list, a number) as an empty one. Such an entry explains nothing, so the head it was
+    meant to excuse becomes a finding; every save crashed on it before."""
+    try:
+        value = json.loads(after or "{}")
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
 def open_findings() -> list[m.AuditLog]:
-    """篡改发现 entries no administrator has acknowledged yet, oldest first."""
-    acknowledged = m.AuditLog.select(m.AuditLog.id).where(
-        m.AuditLog.action == TAMPER_ACKNOWLEDGED).order_by(m.AuditLog.id.desc()).first()
+    """篡改发现 entries no administrator has acknowledged yet, oldest first.
+
+    An acknowledgement counts only when the head file names it (or a later one): the chain has no
+    key, so whoever cut the log could append a well-formed acknowledgement in the same breath; the
+    head file, written only by ``acknowledge_findings``, is what he would have to reach as well.
+    """
+    accepted = m.AuditLog.action == TAMPER_ACKNOWLEDGED
+    limit = _accepted_acknowledgement()
+    if limit is not None:
+        accepted &= m.AuditLog.id <= limit
+    acknowledged = m.AuditLog.select(m.AuditLog.id).where(accepted).order_by(m.AuditLog.id.desc()).first()
     since = acknowledged.id if acknowledged else 0
     return list(m.AuditLog.select().where((m.AuditLog.action == TAMPER_FOUND) & (m.AuditLog.id > since))
                 .order_by(m.AuditLog.id))
@@ -166,8 +187,26 @@ def acknowledge_findings(actor: m.Staff | None) -> int:
         findings = open_findings()
         if not findings:
             raise DomainError("没有待确认的篡改发现。")
-        record(actor, TAMPER_ACKNOWLEDGED, "audit_log", findings[-1].id, after={"findings": [f.id for f in findings]})
+        entry = record(actor, TAMPER_ACKNOWLEDGED, "audit_log", findings[-1].id,
+                       after={"findings": [f.id for f in findings]})
+        dbmod.after_commit(lambda: _write_anchor(acknowledged=entry.id))
     return len(findings)
+
+
+def _accepted_acknowledgement() -> int | None:
+    """The newest acknowledgement the head file vouches for; None when every one in the log counts:
+    a server station (each PC keeps its own head, and another PC's acknowledgement is as good), a
+    head file missing or written before acknowledgements were kept in it."""
+    if not dbmod.is_sqlite(dbmod.current()):
+        return None
+    anchored = _anchored_head()
+    return anchored.acknowledged if anchored else None
+
+
+def _last_acknowledgement() -> int:
+    last = m.AuditLog.select(m.AuditLog.id).where(
+        m.AuditLog.action == TAMPER_ACKNOWLEDGED).order_by(m.AuditLog.id.desc()).first()
+    return last.id if last else 0
 
 
 @dataclass(frozen=True)
@@ -177,6 +216,7 @@ class Head:
     entry_id: int
     hash: str
     source: str  # where it was kept, as shown to people: 链头文件, 备份 gridstation-….db
+    acknowledged: int | None = None  # the head file's newest accepted acknowledgement (None: not kept)
 
 
 def anchor_path(target: str) -> Path:
@@ -187,8 +227,10 @@ def anchor_path(target: str) -> Path:
     return paths.data_dir() / "audit-heads" / f"{key}.txt"
 
 
-def _write_anchor() -> None:
-    """Keep the committed head outside the table (read back, so only committed entries count).
+def _write_anchor(acknowledged: int | None = None) -> None:
+    """Keep the committed head outside the table (read back, so only committed entries count), with
+    the newest acknowledgement an administrator made (``acknowledged``, else the one the file
+    already names; a file without one adopts the log's, once).
 
     The record has a fixed length and is overwritten in place: a rename per save cost several
     milliseconds on a busy disk, an in-place write of one short record a few microseconds, and a
@@ -196,11 +238,14 @@ def _write_anchor() -> None:
     """
     last = m.AuditLog.select(m.AuditLog.id, m.AuditLog.hash).order_by(m.AuditLog.id.desc()).first()
     path = anchor_path(dbmod.current_target())
+    if acknowledged is None:
+        kept = _anchored_head()
+        acknowledged = kept.acknowledged if kept and kept.acknowledged is not None else _last_acknowledgement()
     try:
         if last is None:
             path.unlink(missing_ok=True)
             return
-        record = f"{last.id:012d} {last.hash}\n".encode("ascii")
+        record = f"{last.id:012d} {last.hash} {acknowledged:012d}\n".encode("ascii")
         try:
             with open(path, "r+b") as anchor:
                 anchor.write(record)
@@ -219,8 +264,9 @@ def move_anchor(old_target: str, new_target: str) -> None:
 
 
 def reset_anchor() -> None:
-    """After a restore the log is older on purpose: the head outside follows it."""
-    _write_anchor()
+    """A new log: the head outside follows it, acknowledgements included (a head file left by a
+    deleted database vouches for nothing in it)."""
+    _write_anchor(acknowledged=_last_acknowledgement())
 
 
 def anchored_record(target: str) -> str | None:
@@ -232,8 +278,8 @@ def anchored_record(target: str) -> str | None:
 def _anchored_head(target: str = "") -> Head | None:
     path = anchor_path(target or dbmod.current_target())
     try:
-        entry_id, digest = path.read_text(encoding="ascii").split()
-        return Head(int(entry_id), digest, "链头文件")
+        entry_id, digest, *acknowledged = path.read_text(encoding="ascii").split()
+        return Head(int(entry_id), digest, "链头文件", int(acknowledged[0]) if acknowledged else None)
     except FileNotFoundError:
         return None
     except (OSError, ValueError, UnicodeDecodeError):
@@ -277,7 +323,7 @@ def verify_chain(heads: Iterable[Head] = ()) -> ChainProblem | None:
     if findings:
         first = findings[0]
         return ChainProblem(first.id, f"{first.at:%Y-%m-%d %H:%M} 保存时发现："
-                                      f"{json.loads(first.after)['reason']}；共 {len(findings)} 次发现，"
+                                      f"{entry_payload(first.after).get('reason', '内容无法读取')}；共 {len(findings)} 次发现，"
                                       "管理员确认（gridstation audit acknowledge）之前一直报告")
     return None
 

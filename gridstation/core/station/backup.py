@@ -14,7 +14,6 @@ everyone's work, so both need an administrator.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 import re
 import sqlite3
@@ -181,7 +180,7 @@ def tables_of(path: Path) -> set[str]:
     """
     if path.stat().st_size == 0:
         return set()
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    conn = sqlite3.connect(dbmod.read_only_uri(path), uri=True)
     try:
         return {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     finally:
@@ -223,7 +222,8 @@ def _new_name(target_dir: Path, label: str, taken: set[str] = frozenset()) -> Pa
     second (two windows, a script and a window) both saw the name free and the second overwrote
     the first: twenty audited backups, ten files. ``taken`` are the names the audit log has
     already handed out (``_audited_names``), read in the write transaction that records the new
-    one, so the windows of a station are served one after another.
+    one, so the windows of a station are served one after another; ``_claim`` then takes the name
+    in the folder, against other stations writing there.
     """
     stamp = clock.now().strftime("%Y%m%d-%H%M%S")
     name = f"gridstation-{stamp}{('-' + label) if label else ''}.db"
@@ -233,6 +233,21 @@ def _new_name(target_dir: Path, label: str, taken: set[str] = frozenset()) -> Pa
         n += 1
         target = target_dir / name.replace(".db", f"-{n}.db")
     return target
+
+
+def _claim(target_dir: Path, label: str, taken: set[str]) -> Path:
+    """Take the first free name of this second (``_new_name``) in the folder itself: created empty and
+    exclusively (O_EXCL works on a USB stick's FAT and on a share, where hard links may not), so two
+    stations backing up into one shared folder never both get a name; the finished copy replaces the
+    empty file. Names the audit log has handed out stay taken too."""
+    while True:
+        target = _new_name(target_dir, label, taken)
+        try:
+            os.close(os.open(target, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+        except FileExistsError:
+            taken = {*taken, target.name}
+            continue
+        return target
 
 
 def _audited_names(label: str) -> set[str]:
@@ -279,8 +294,8 @@ def backup_sqlite(source: str, target_dir: Path, *, label: str = "",
     """Copy a live database consistently (other windows may keep writing) and check the copy.
 
     The copy is written under a hidden name (``output_files.partial_path``); ``before_publish(name,
-    rows)`` (the audit entry) runs before it takes its real name and returns the name it recorded,
-    and if it fails no backup is left behind. Partial files that killed backups and restores left
+    rows)`` (the audit entry) runs before it takes its real name, claims that name (``_claim``) and
+    returns it, and if it fails no backup is left behind. Partial files that killed backups and restores left
     in this folder and beside the database are removed first.
     """
     if dbmod.is_url(source):
@@ -295,8 +310,7 @@ def backup_sqlite(source: str, target_dir: Path, *, label: str = "",
         got = verify_file(partial)
         if got != expected:
             raise DatabaseProblem("备份校验失败：备份文件的记录数与数据库不一致，备份已删除，请重试。")
-        if before_publish is not None:
-            target = before_publish(target, got)
+        target = before_publish(target, got) if before_publish else _claim(target_dir, label, set())
         os.replace(partial, target)
     except OSError as exc:  # a medium that refused the copy halfway (write-protected, full, pulled out)
         raise _unwritable(target_dir, exc) from None
@@ -387,10 +401,16 @@ def backup_site(actor: m.Staff | None, target: str, to_dir: Path | None = None, 
     accounts.require(actor, accounts.CLERK if folder == backup_dir_for(target) else accounts.ADMIN)
 
     def _audit(path: Path, rows: dict[str, int]) -> Path:
-        with dbmod.write_transaction():
-            path = _new_name(path.parent, label, _audited_names(label))
-            audit.record(actor, BACKED_UP, "database", path.name, after={"rows": sum(rows.values())})
-        return path
+        claimed: list[Path] = []
+        try:
+            with dbmod.write_transaction():
+                claimed.append(_claim(path.parent, label, _audited_names(label)))
+                audit.record(actor, BACKED_UP, "database", claimed[0].name, after={"rows": sum(rows.values())})
+        except BaseException:
+            for name in claimed:
+                discard(name)  # the entry was not committed: the empty name is given up
+            raise
+        return claimed[0]
 
     try:
         result = backup_sqlite(target, folder, label=label, before_publish=_audit)
@@ -447,7 +467,7 @@ def last_backup_status(now: dt.datetime | None = None) -> BackupStatus:
     last_good = good.at if good else None
     failure = ""
     if bad is not None and (good is None or bad.id > good.id):
-        failure = json.loads(bad.after or "{}").get("reason", "") or "原因不明"
+        failure = str(audit.entry_payload(bad.after).get("reason", "")) or "原因不明"
     if last_good is None:
         # A station set up today has had no day to back up yet: its first sign-in is no warning.
         first = m.AuditLog.select(m.AuditLog.at).order_by(m.AuditLog.id).first()
@@ -478,10 +498,16 @@ def backup_heads(target: str) -> list[audit.Head]:
 
     A backup on a USB drive keeps the head the chain had when it was made: entries deleted from
     the end of the log afterwards are missed even if the file beside the database is deleted too.
-    Backups older than the last restore are left out, since a restore rewinds the log on purpose.
+    Backups older than the last restore are left out, since a restore rewinds the log on purpose;
+    so is a backup of another log (another station sharing the folder, or this station before it
+    was set up anew): its head was never in this log, and comparing it raised a false alarm no
+    administrator could acknowledge. A backup belongs to this log when its first entry is this
+    log's first entry (``_first_hash``). Someone who rewrites the whole log from its first entry
+    is therefore not caught by the backups; the head file still names the old head.
     """
     if dbmod.is_url(target):
         return []
+    own = m.AuditLog.select(m.AuditLog.hash).order_by(m.AuditLog.id).first()
     restored = m.AuditLog.select(m.AuditLog.at).where(m.AuditLog.action == RESTORED).order_by(m.AuditLog.id.desc()).first()
     since = f"{restored.at:%Y%m%d-%H%M%S}" if restored else ""
     heads = []
@@ -494,13 +520,21 @@ def backup_heads(target: str) -> list[audit.Head]:
                 conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
                 try:
                     row = conn.execute("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
+                    first = _first_hash(conn)
                 finally:
                     conn.close()
             except sqlite3.Error:
                 continue  # not readable: newest_good_backup and restore refuse it on their own
-            if row:
+            if row and (own is None or first == own.hash):
                 heads.append(audit.Head(row[0], row[1], f"备份 {path.name}"))
     return heads
+
+
+def _first_hash(conn: sqlite3.Connection) -> str | None:
+    """The hash of a log's first entry: it names the log (it hashes the moment and the setup that
+    wrote it), so two stations, or one station set up twice, never share it."""
+    row = conn.execute("SELECT hash FROM audit_log ORDER BY id LIMIT 1").fetchone()
+    return row[0] if row else None
 
 
 def verify_log(target: str) -> audit.ChainProblem | None:

@@ -33,7 +33,7 @@ class Opened:
     version_after: int
 
 
-def open_site(target: str, *, create: bool = True) -> Opened:
+def open_site(target: str, *, create: bool = True, read_only: bool = False) -> Opened:
     """Open the station's database, creating or upgrading its schema.
 
     Only a file that does not exist yet (or, with ``create``, one with no tables at all, as a
@@ -42,6 +42,8 @@ def open_site(target: str, *, create: bool = True) -> Opened:
     turns a damaged or foreign file into an empty station.
     """
     _refuse_foreign_file(target, create)
+    if read_only and _write_protected(target):
+        return _open_read_only(target)
     dbmod.open_database(target, create=create)
     if not create and dbmod.is_url(target) and schema.stored_version() == 0:
         raise DatabaseProblem(f"服务器上的数据库还没有建立：请先运行 gridstation --db {dbmod.describe(target)} init。")
@@ -56,6 +58,24 @@ def open_site(target: str, *, create: bool = True) -> Opened:
     if before == 0:
         audit.reset_anchor()  # a new log: a head file left by a deleted database is not its head
     return Opened(target, before, after)
+
+
+def _write_protected(target: str) -> bool:
+    """A SQLite file that cannot be written (a write-protected stick, a read-only share)."""
+    path = Path(target)
+    return not dbmod.is_url(target) and path.is_file() and not os.access(path, os.W_OK)
+
+
+def _open_read_only(target: str) -> Opened:
+    """For ``check`` and ``audit verify`` on a write-protected file: they only read, so they open it
+    read-only and report, instead of refusing that it cannot be written. A file that would need
+    an upgrade cannot be read as it is, so it is refused in Chinese."""
+    dbmod.open_database(target, create=False, read_only=True)
+    version = schema.stored_version()
+    if version != schema.LATEST:
+        raise DatabaseProblem(f"数据库文件 {target} 是写保护的，而它来自另一版本的程序（数据库版本 {version}），"
+                              "需要升级后才能读取：请把它复制到可写的位置再检查。")
+    return Opened(target, version, version)
 
 
 def _refuse_foreign_file(target: str, create: bool) -> None:

@@ -6,6 +6,7 @@ import contextlib
 import datetime as dt
 import json
 import operator
+import os
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator
@@ -47,8 +48,15 @@ def describe(target: str) -> str:
     return target
 
 
-def make_database(target: str) -> peewee.Database:
-    """A peewee database for a file path or a ``postgresql://`` URL (not yet connected)."""
+def make_database(target: str, *, read_only: bool = False) -> peewee.Database:
+    """A peewee database for a file path or a ``postgresql://`` URL (not yet connected).
+
+    ``read_only`` (a SQLite file on a write-protected medium, for the commands that only read): the
+    file is opened read-only, and immutable when its folder cannot hold SQLite's -shm file either,
+    so nothing is ever written beside it."""
+    if read_only and not is_url(target):
+        return _SqliteDatabase(read_only_uri(Path(target)), uri=True, timeout=15,
+                                     pragmas={"foreign_keys": 1, "busy_timeout": 15000})
     if is_url(target):
         from playhouse.db_url import connect
 
@@ -73,7 +81,16 @@ class _SqliteDatabase(peewee.SqliteDatabase):
 LENIENT_TEXT = operator.methodcaller("decode", "utf-8", "replace")  # measured faster than partial(str, …)
 
 
-def open_database(target: str, *, create: bool = True) -> peewee.Database:
+def read_only_uri(path: Path) -> str:
+    """A URI that reads a SQLite file without writing anything: read-only, and immutable when its
+    folder cannot take SQLite's -shm file either (a write-protected medium), where a WAL file would
+    otherwise not open at all."""
+    path = path.resolve()
+    immutable = "" if os.access(path.parent, os.W_OK) else "&immutable=1"
+    return f"{path.as_uri()}?mode=ro{immutable}"
+
+
+def open_database(target: str, *, create: bool = True, read_only: bool = False) -> peewee.Database:
     """Bind the models to ``target`` and connect; a clear Chinese message when the file is unusable.
 
     A missing file is only created when ``create`` is true, so a mistyped path in a command that
@@ -86,8 +103,9 @@ def open_database(target: str, *, create: bool = True) -> peewee.Database:
             raise DatabaseProblem(f"数据库文件不存在：{path}。请检查路径，或先运行 gridstation init。")
         if path.exists() and path.is_dir():
             raise DatabaseProblem(f"{path} 是一个文件夹，不是数据库文件。")
-        path.parent.mkdir(parents=True, exist_ok=True)
-    db = make_database(target)
+        if not read_only:
+            path.parent.mkdir(parents=True, exist_ok=True)
+    db = make_database(target, read_only=read_only)
     close_database()
     database_proxy.initialize(db)
     _opened["target"] = target

@@ -6,6 +6,7 @@ import contextlib
 import ctypes
 import datetime as dt
 import errno
+import hashlib
 import os
 import re
 import socket
@@ -24,8 +25,15 @@ STALE_ELSEWHERE = dt.timedelta(hours=24)
 
 
 def _host() -> str:
-    """This PC, as a partial file's name says it: a backup folder may be a share several PCs write to."""
-    return re.sub(r"[^A-Za-z0-9]", "", socket.gethostname())[:30]
+    """This PC, as a partial file's name says it: a backup folder may be a share several PCs write to.
+
+    The readable part keeps only ASCII letters and digits (a file name on any medium), so 窗口一 and
+    窗口二, front-1 and front_1 read the same; a short hash of the whole name tells them apart, else
+    one PC took the other's partial file for one of its own dead processes and deleted it mid-write.
+    """
+    name = socket.gethostname()
+    digest = hashlib.sha256(name.encode("utf-8", "surrogateescape")).hexdigest()[:10]
+    return re.sub(r"[^A-Za-z0-9]", "", name)[:20] + digest
 
 
 def this_process() -> str:

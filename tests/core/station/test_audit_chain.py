@@ -4,6 +4,7 @@ The next save does not hide the cut (issue 22 item 2): it records a finding that
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 from pathlib import Path
 
@@ -166,3 +167,82 @@ def test_on_either_backend_the_next_save_records_a_cut_until_it_is_acknowledged(
     assert [f.entity_id for f in audit.open_findings()] == [str(newest)]
     assert audit.acknowledge_findings(admin) == 1
     assert audit.verify_chain() is None
+
+
+def test_backups_of_another_log_in_the_folder_raise_no_alarm(long_log, capsys, monkeypatch):
+    """Issue 22 F8: a backup of the station before it was set up anew (or of another station sharing the
+    folder) was compared with this log: a permanent alarm no administrator could acknowledge."""
+    assert main(["--db", str(long_log), "backup"]) == 0
+    other = long_log.with_name("other.db")
+    shutil.copy(next((long_log.parent / "backups").glob("gridstation-*.db")), other)
+    long_log.unlink()
+    audit.anchor_path(str(long_log)).unlink()
+    monkeypatch.setenv("GRIDSTATION_ADMIN_PASSWORD", PASSWORD)
+    assert main(["--db", str(long_log), "init", "--station", "重新设置的站"]) == 0
+    assert _verify(long_log, capsys)[0] == 0
+    assert main(["--db", str(long_log), "events", "add", "--category", "环境卫生", "--description", "垃圾堆放"]) == 0
+    assert _verify(long_log, capsys)[0] == 0
+    assert main(["--db", str(other), "backup", "--to", str(long_log.parent / "backups")]) == 0  # another station
+    assert _verify(long_log, capsys)[0] == 0
+    assert backup.backup_heads(str(long_log)) == []
+    assert main(["--db", str(long_log), "backup"]) == 0  # this station's own backups still count
+    assert len(backup.backup_heads(str(long_log))) == 1
+
+
+def _append_well_hashed(path: Path, action: str, after: str) -> None:
+    """An entry written by hand into the file, chained and hashed as the program would."""
+    conn = sqlite3.connect(path)
+    last_id, last_hash = conn.execute("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
+    row = {"at": "2026-03-02 09:30:00", "username": "admin", "action": action, "entity": "database",
+           "entity_id": "x", "before": "", "after": after}
+    conn.execute("INSERT INTO audit_log (id, at, username, action, entity, entity_id, before, after, prev_hash, hash) "
+                 "VALUES (:id, :at, :username, :action, :entity, :entity_id, :before, :after, :prev, :hash)",
+                 {**row, "id": last_id + 1, "prev": last_hash, "hash": audit._digest(row, last_hash)})
+    conn.commit()
+    conn.close()
+
+
+@pytest.mark.parametrize("after", ["[1]", "7", '"text"', '{"replaced_heads": 5}', "not json"])
+def test_a_malformed_restore_entry_is_a_finding_and_never_stops_a_save(long_log, capsys, after):
+    """Issue 22 F19: a well-hashed 恢复 entry whose content was not an object made every later save a
+    program fault (the check that reports tampering must not stop the station)."""
+    _append_well_hashed(long_log, "恢复", after)
+    audit.anchor_path(str(long_log)).write_text(f"{99999:012d} {'0' * 64}\n")
+    assert main(["--db", str(long_log), "events", "add", "--category", "环境卫生", "--description", "垃圾堆放"]) == 0
+    code, said = _verify(long_log, capsys)
+    assert code == 1 and "最新的记录被删除或替换" in said
+
+
+def test_a_malformed_finding_is_still_reported(long_log, capsys):
+    _append_well_hashed(long_log, "发现篡改", "[1]")
+    code, said = _verify(long_log, capsys)
+    assert code == 1 and "内容无法读取" in said
+
+
+def test_an_acknowledgement_written_into_the_file_by_hand_does_not_silence_a_finding(long_log, capsys):
+    """Issue 22 F5: the chain has no key, so whoever cut the log appended a well-hashed 确认篡改发现 and
+    verify said 完整. An acknowledgement counts only when the head file names it."""
+    _delete_newest(long_log, 3)
+    assert main(["--db", str(long_log), "events", "add", "--category", "环境卫生", "--description", "垃圾堆放"]) == 0
+    finding = m.AuditLog.select().where(m.AuditLog.action == "发现篡改").get()
+    dbmod.close_database()
+    _append_well_hashed(long_log, "确认篡改发现", f'{{"findings": [{finding.id}]}}')
+    code, said = _verify(long_log, capsys)
+    assert code == 1 and "gridstation audit acknowledge" in said
+    assert main(["--db", str(long_log), "events", "add", "--category", "环境卫生", "--description", "再一件"]) == 0
+    assert _verify(long_log, capsys)[0] == 1  # the next save does not adopt the forged one either
+    assert main(["--db", str(long_log), "audit", "acknowledge"]) == 0
+    assert _verify(long_log, capsys)[0] == 0
+
+
+def test_acknowledgements_made_before_they_were_kept_in_the_head_file_still_count(long_log, capsys, admin):
+    _delete_newest(long_log, 1)
+    with dbmod.write_transaction():
+        audit.record(admin, "查看", "resident", "the next save")
+    assert audit.acknowledge_findings(admin) == 1
+    head = audit.anchor_path(str(long_log))
+    head.write_text(" ".join(head.read_text().split()[:2]) + "\n")  # as an earlier version wrote it
+    assert _verify(long_log, capsys)[0] == 0
+    with dbmod.write_transaction():
+        audit.record(admin, "查看", "resident", "a save adopts the log's acknowledgement")
+    assert len(head.read_text().split()) == 3 and _verify(long_log, capsys)[0] == 0
