@@ -83,6 +83,10 @@ class IntakePage(QWidget):
         QVBoxLayout(self.ui.fieldsHost).addWidget(self.fields)
         self._add_materials_block()
         self._add_resident_screen()
+        # A splitter, not a row: the line between the two halves stays where the clerk put it while
+        # each service brings its own fields; the form's side takes the larger share of a wider window.
+        self.ui.newSplitter.setStretchFactor(0, 2)
+        self.ui.newSplitter.setStretchFactor(1, 3)
         self.picker.chosen.connect(self.choose_resident)
         self.picker.register_requested.connect(self.register_resident)
         self.picker.nobody.connect(self._forget_resident)
