@@ -37,6 +37,7 @@ from gridstation.core.rules.errors import DomainError
 from gridstation.core.station import catalog
 from gridstation.ui.background import BackgroundOp, Work
 from gridstation.ui.context import AppContext
+from gridstation.ui.file_dialogs import remember_folder, start_folder
 from gridstation.ui.forms import load_form
 from gridstation.ui.keyboard import button_keys
 
@@ -195,12 +196,15 @@ class ImportWizard(QDialog):
     # ------------------------------------------------------------ step 1: the file
 
     def _browse(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(self, "选择台账文件", "", "台账 (*.xlsx *.csv)")
+        name, _ = QFileDialog.getOpenFileName(self, "选择台账文件", str(start_folder("ledgers")), "台账 (*.xlsx *.csv)")
+        remember_folder("ledgers", name)
         if name:
             self.ui.fileEdit.setText(name)
 
     def _save_template(self) -> None:
-        name, _ = QFileDialog.getSaveFileName(self, "保存模板", f"{KIND_NAMES[self.kind]}台账模板.xlsx", "Excel (*.xlsx)")
+        suggested = start_folder("ledgers") / f"{KIND_NAMES[self.kind]}台账模板.xlsx"
+        name, _ = QFileDialog.getSaveFileName(self, "保存模板", str(suggested), "Excel (*.xlsx)")
+        remember_folder("ledgers", name)
         if not name:
             return
         # late import (start-up time): loaded on first use, after the window's first paint

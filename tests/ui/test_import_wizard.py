@@ -232,3 +232,50 @@ def test_an_events_ledger_imported_by_keyboard_refreshes_the_events_list(qtbot, 
     assert m.GridEvent.select().count() == 1
     assert events.model.rowCount() == 1  # the 网格事件 list shows the imported event
     assert set(import_wizard.AREA) == set(KINDS)  # every kind of ledger says what it changed
+
+
+def answer_file_dialog(qtbot, choose: str | None, seen: list[str]) -> None:
+    """When Qt's file dialog opens, note the folder it shows, then choose ``choose`` or cancel."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QFileDialog
+
+    def answer() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, QFileDialog):
+            QTimer.singleShot(50, answer)
+            return
+        seen.append(dialog.directory().absolutePath())
+        if choose is None:
+            dialog.reject()
+        else:
+            dialog.selectFile(choose)
+            dialog.accept()
+
+    QTimer.singleShot(0, answer)
+
+
+def test_browse_opens_the_documents_folder_then_the_last_folder_used(qtbot, wizard, tmp_path, monkeypatch):
+    """It opened the program's working folder (the hidden data folder of an installed station)."""
+    home, data, ledgers = tmp_path / "home", tmp_path / ".gridstation", tmp_path / "u盘" / "台账"
+    for folder in (home / "Documents", data, ledgers):
+        folder.mkdir(parents=True)
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.delenv("XDG_DOCUMENTS_DIR", raising=False)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+    monkeypatch.chdir(data)
+    book = ledger(ledgers / "居民.xlsx", [["张三", make_id()]])
+    wizard.show()
+    activate(qtbot, wizard)
+    seen: list[str] = []
+    answer_file_dialog(qtbot, str(book), seen)
+    qtbot.keyClick(wizard.ui.kindCombo, Qt.Key.Key_O, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: wizard.ui.fileEdit.text() != "", timeout=5000)
+    assert seen == [str(home / "Documents")] and wizard.ui.fileEdit.text() == str(book)
+    again = import_wizard.open_import_wizard(wizard.ctx, None)  # the next import, on this PC
+    qtbot.addWidget(again)
+    again.show()
+    activate(qtbot, again)
+    answer_file_dialog(qtbot, None, seen)
+    qtbot.keyClick(again.ui.kindCombo, Qt.Key.Key_O, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: len(seen) == 2, timeout=5000)
+    assert seen[1] == str(ledgers)
