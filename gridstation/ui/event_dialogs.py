@@ -13,7 +13,6 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -46,7 +45,7 @@ from gridstation.core.storage import models as m
 from gridstation.reports.mediation_agreement import write_agreement
 from gridstation.ui.context import AppContext
 from gridstation.ui.feedback import ask_before_discarding, show_message
-from gridstation.ui.file_dialogs import remember_folder, start_folder
+from gridstation.ui.file_dialogs import open_file_name, open_file_names
 from gridstation.ui.keyboard import fit_to_screen
 from gridstation.ui.printing import new_pdf_path, preview_document
 from gridstation.ui.resident_picker import ResidentPicker, resident_line
@@ -152,8 +151,7 @@ class RegisterEventDialog(QDialog):
 
     @one_at_a_time
     def choose_photos(self) -> None:
-        paths, _ = QFileDialog.getOpenFileNames(self, "选择处置前照片", str(start_folder("photos")), PHOTO_FILTER)
-        remember_folder("photos", paths[0] if paths else "")
+        paths = open_file_names(self, "选择处置前照片", "photos", PHOTO_FILTER, many=True)
         self.photo_paths.extend(paths)
         self.photoButton.setText(f"已选 {len(self.photo_paths)} 张，再添加(&P)…")
 
@@ -415,8 +413,7 @@ class EventDetailDialog(QDialog):
 
     @one_at_a_time
     def choose_photo(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "选择处置后照片", str(start_folder("photos")), PHOTO_FILTER)
-        remember_folder("photos", path)
+        path = open_file_name(self, "选择处置后照片", "photos", PHOTO_FILTER)
         if path:
             self.photoEdit.setText(path)
 

@@ -21,7 +21,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import QComboBox, QDialog, QFileDialog, QTableWidgetItem, QWidget
+from PySide6.QtWidgets import QComboBox, QDialog, QTableWidgetItem, QWidget
 
 from gridstation.core.ledgers import ledger_read
 from gridstation.core.ledgers.ledger_columns import EVENTS, INTAKES, KIND_NAMES, KINDS, LOANS, RESIDENTS, TOOLS
@@ -37,7 +37,7 @@ from gridstation.core.rules.errors import DomainError
 from gridstation.core.station import catalog
 from gridstation.ui.background import BackgroundOp, Work
 from gridstation.ui.context import AppContext
-from gridstation.ui.file_dialogs import remember_folder, start_folder
+from gridstation.ui.file_dialogs import open_file_name, save_file_name
 from gridstation.ui.forms import load_form
 from gridstation.ui.keyboard import button_keys
 
@@ -196,15 +196,12 @@ class ImportWizard(QDialog):
     # ------------------------------------------------------------ step 1: the file
 
     def _browse(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(self, "选择台账文件", str(start_folder("ledgers")), "台账 (*.xlsx *.csv)")
-        remember_folder("ledgers", name)
+        name = open_file_name(self, "选择台账文件", "ledgers", "台账 (*.xlsx *.csv)")
         if name:
             self.ui.fileEdit.setText(name)
 
     def _save_template(self) -> None:
-        suggested = start_folder("ledgers") / f"{KIND_NAMES[self.kind]}台账模板.xlsx"
-        name, _ = QFileDialog.getSaveFileName(self, "保存模板", str(suggested), "Excel (*.xlsx)")
-        remember_folder("ledgers", name)
+        name = save_file_name(self, "保存模板", "ledgers", f"{KIND_NAMES[self.kind]}台账模板.xlsx", "Excel (*.xlsx)")
         if not name:
             return
         # late import (start-up time): loaded on first use, after the window's first paint

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QPixmap
-from PySide6.QtWidgets import QFileDialog, QWidget
+from PySide6.QtWidgets import QWidget
 
 from gridstation.core.rules import clock
 from gridstation.core.rules.errors import DomainError
@@ -18,6 +18,7 @@ from gridstation.core.station.accounts import HEAD
 from gridstation.core.toolbox import tool_photos, tool_units
 from gridstation.ui.context import AppContext
 from gridstation.ui.feedback import show_message
+from gridstation.ui.file_dialogs import open_file_name
 from gridstation.ui.forms import load_form
 from gridstation.ui.pages.tools_widgets import allowed, selected_row
 from gridstation.ui.saving import one_at_a_time
@@ -174,8 +175,7 @@ class CatalogueTab(QWidget):
         ``path`` skips the file dialog.
         """
         if path is None:
-            chosen, _ = QFileDialog.getOpenFileName(self.page, "选择工具照片", str(Path.home()),
-                                                    "图片 (*.jpg *.jpeg *.png *.gif *.bmp *.webp)")
+            chosen = open_file_name(self.page, "选择工具照片", "photos", "图片 (*.jpg *.jpeg *.png *.gif *.bmp *.webp)")
             if not chosen:
                 return
             path = Path(chosen)
