@@ -23,7 +23,7 @@ from gridstation.ui.background import BackgroundOp
 from gridstation.ui.context import AppContext
 from gridstation.ui.feedback import show_message
 from gridstation.ui.forms import load_form
-from gridstation.ui.keyboard import focus_first_inside, tab_chain
+from gridstation.ui.keyboard import button_keys, focus_first_inside, tab_chain
 from gridstation.ui.materials_widgets import MaterialsChecklist, preview_material_document
 from gridstation.ui.resident_picker import ResidentPicker
 from gridstation.ui.resident_screen import ResidentScreenLink
@@ -342,6 +342,7 @@ class IntakePage(QWidget):
         self.ui.detailButton.clicked.connect(lambda: self.open_detail(table.currentIndex().row()))
         self.ui.serialFilterEdit.returnPressed.connect(self._open_typed_serial)
         self.ui.exportListButton.clicked.connect(lambda: self.export_list())
+        button_keys((self.ui.exportListButton, "Ctrl+E"))
         self._fill_filter_combos()
         for signal in (self.ui.viewCombo.currentIndexChanged, self.ui.filterServiceCombo.currentIndexChanged,
                        self.ui.filterStaffCombo.currentIndexChanged, self.ui.filterGridCombo.currentIndexChanged,

@@ -20,6 +20,7 @@ from gridstation.ui.context import AppContext
 from gridstation.ui.feedback import show_message
 from gridstation.ui.file_dialogs import open_file_name
 from gridstation.ui.forms import load_form
+from gridstation.ui.keyboard import button_keys
 from gridstation.ui.pages.tools_widgets import allowed, selected_row
 from gridstation.ui.saving import one_at_a_time
 from gridstation.ui.table_model import Column, PagedTableModel, setup_table
@@ -77,6 +78,8 @@ class CatalogueTab(QWidget):
         ui.setStateButton.clicked.connect(self.set_state)
         ui.labelsButton.clicked.connect(self.print_labels)
         ui.exportUnitsButton.clicked.connect(lambda: self.export_units())
+        button_keys((ui.newKindButton, "Ctrl+N"), (ui.deleteKindButton, "Ctrl+Del"), (ui.saveKindButton, "Ctrl+S"),
+                    (ui.setStateButton, "Ctrl+T"), (ui.labelsButton, "Ctrl+P"), (ui.exportUnitsButton, "Ctrl+E"))
         ui.choosePhotoButton.clicked.connect(lambda: self.choose_photo())
         ui.clearPhotoButton.clicked.connect(lambda: self._show_photo(""))
         ui.purchaseCheck.toggled.connect(ui.purchaseDateEdit.setEnabled)
