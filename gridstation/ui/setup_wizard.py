@@ -76,7 +76,7 @@ class SetupWizard(QWizard):
         super().__init__(parent)
         self.target = target
         self.created: str | None = None
-        self.setWindowTitle("网格服务站 · 首次使用设置")
+        self.setWindowTitle("首次使用设置")  # Qt adds " — 网格服务站"
         self.setWindowIcon(QIcon(str(paths.resource("icons", "gridstation.svg"))))
         self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
         self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage)
