@@ -234,24 +234,18 @@ def test_an_events_ledger_imported_by_keyboard_refreshes_the_events_list(qtbot, 
     assert set(import_wizard.AREA) == set(KINDS)  # every kind of ledger says what it changed
 
 
-def answer_file_dialog(qtbot, choose: str | None, seen: list[str]) -> None:
-    """When Qt's file dialog opens, note the folder it shows, then choose ``choose`` or cancel."""
-    from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QApplication, QFileDialog
+def answer_file_dialog(monkeypatch, choose: str | None, seen: list[str]) -> None:
+    """Qt's file dialog, answered: note the folder it opens in, then choose ``choose`` or cancel."""
+    from PySide6.QtWidgets import QFileDialog
 
-    def answer() -> None:
-        dialog = QApplication.activeModalWidget()
-        if not isinstance(dialog, QFileDialog):
-            QTimer.singleShot(50, answer)
-            return
+    def answer(dialog: QFileDialog) -> int:
         seen.append(dialog.directory().absolutePath())
         if choose is None:
-            dialog.reject()
-        else:
-            dialog.selectFile(choose)
-            dialog.accept()
+            return QFileDialog.DialogCode.Rejected
+        dialog.selectFile(choose)
+        return QFileDialog.DialogCode.Accepted
 
-    QTimer.singleShot(0, answer)
+    monkeypatch.setattr(QFileDialog, "exec", answer)
 
 
 def test_browse_opens_the_documents_folder_then_the_last_folder_used(qtbot, wizard, tmp_path, monkeypatch):
@@ -267,7 +261,7 @@ def test_browse_opens_the_documents_folder_then_the_last_folder_used(qtbot, wiza
     wizard.show()
     activate(qtbot, wizard)
     seen: list[str] = []
-    answer_file_dialog(qtbot, str(book), seen)
+    answer_file_dialog(monkeypatch, str(book), seen)
     qtbot.keyClick(wizard.ui.kindCombo, Qt.Key.Key_O, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: wizard.ui.fileEdit.text() != "", timeout=5000)
     assert seen == [str(home / "Documents")] and wizard.ui.fileEdit.text() == str(book)
@@ -275,7 +269,7 @@ def test_browse_opens_the_documents_folder_then_the_last_folder_used(qtbot, wiza
     qtbot.addWidget(again)
     again.show()
     activate(qtbot, again)
-    answer_file_dialog(qtbot, None, seen)
+    answer_file_dialog(monkeypatch, None, seen)
     qtbot.keyClick(again.ui.kindCombo, Qt.Key.Key_O, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: len(seen) == 2, timeout=5000)
     assert seen[1] == str(ledgers)
