@@ -31,9 +31,9 @@ from gridstation.reports.blocks import (
     signature_lines,
 )
 from gridstation.reports.cn_dates import cn_date, cn_datetime
-from gridstation.reports.pdf_build import build_pdf
+from gridstation.reports.pdf_build import build_pdf, fitted_story
 from gridstation.reports.receipt import id_line
-from gridstation.reports.styles import Styles, spacer, styles, text
+from gridstation.reports.styles import ONE_PAGE_SIZES, Styles, spacer, text
 
 TITLE = "共享工具借用单"
 SIGNATURES = ("经办人签字：", "借用人签字：")
@@ -93,9 +93,9 @@ def write_loan_slip(slip_no: str, out: Path) -> Path:
 
 
 def render_loan_slip(data: LoanSlipData, out: Path) -> Path:
-    st = styles(10)
-    width = A5[0] - 2 * 12 * mm
-    return build_pdf(out, _story(data, st, width), pagesize=A5, margin=12 * mm, bottom=13 * mm,
+    story = fitted_story(lambda st, width: _story(data, st, width), ONE_PAGE_SIZES, pagesize=A5,
+                         margin=12 * mm, bottom=13 * mm)
+    return build_pdf(out, story, pagesize=A5, margin=12 * mm, bottom=13 * mm,
                      footer=f"借用单号 {data.slip_no}　打印于 {cn_datetime(clock.now())}",
                      title=f"借用单 {data.slip_no}", author=data.station.name)
 

@@ -7,7 +7,7 @@ import functools
 import io
 import os
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from reportlab.lib.units import mm
@@ -23,7 +23,7 @@ from reportlab.platypus import (
 
 from gridstation.core.storage.output_files import write_problem
 from gridstation.reports.fonts import FONT, register_fonts
-from gridstation.reports.styles import MUTED
+from gridstation.reports.styles import MUTED, Styles, styles
 
 CREATOR = "网格服务站 GridStation"
 
@@ -81,6 +81,24 @@ def _story_height(story: Sequence[Flowable], width: float) -> float:
         previous_after = flowable.getSpaceAfter()
         total += before + height + previous_after
     return total
+
+
+def fitted_story(make_story: Callable[[Styles, float], list[Flowable]], sizes: Sequence[float], *,
+                 pagesize: tuple[float, float], margin: float, bottom: float) -> list[Flowable]:
+    """The story at the largest type size of ``sizes`` that fits one page.
+
+    A slip or receipt that runs a few lines over left only its signature lines on a second sheet;
+    slightly smaller type keeps them with what they sign. If even the smallest size runs over, the
+    story keeps the first size and flows on (its blocks kept together as the story says).
+    ``make_story`` gets the styles and the frame's width.
+    """
+    width = pagesize[0] - 2 * margin
+    room = pagesize[1] - margin - bottom - 2  # the slack build_pdf leaves for rounding
+    for size in sizes:
+        story = make_story(styles(size), width)
+        if _story_height(_unbreakable(story), width) <= room:
+            return story
+    return make_story(styles(sizes[0]), width)
 
 
 def build_pdf(out: Path, story: list[Flowable], *, pagesize: tuple[float, float | None], title: str,

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from reportlab.lib.pagesizes import A5
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable
+from reportlab.platypus import Flowable, KeepTogether
 
 from gridstation.core.intake import intakes
 from gridstation.core.rules import clock, idcard
@@ -31,8 +31,8 @@ from gridstation.reports.blocks import (
     signature_lines,
 )
 from gridstation.reports.cn_dates import cn_date, cn_datetime
-from gridstation.reports.pdf_build import build_pdf
-from gridstation.reports.styles import Styles, styles, text
+from gridstation.reports.pdf_build import build_pdf, fitted_story
+from gridstation.reports.styles import ONE_PAGE_SIZES, Styles, styles, text
 
 TITLE = "受理回执"
 A5_SIZE, ROLL_SIZE = "A5", "80mm"
@@ -105,8 +105,8 @@ def render_receipt(data: ReceiptData, out: Path, *, size: str = A5_SIZE) -> Path
         story = _roll_story(data, st, width - 2 * 4 * mm)
         return build_pdf(out, story, pagesize=(width, None), margin=4 * mm, bottom=9 * mm, footer=printed,
                          title=f"{TITLE} {data.serial}", author=data.station.name)
-    st = styles(10)
-    story = _a5_story(data, st, A5[0] - 2 * 12 * mm)
+    story = fitted_story(lambda st, width: _a5_story(data, st, width), ONE_PAGE_SIZES, pagesize=A5,
+                         margin=12 * mm, bottom=13 * mm)
     return build_pdf(out, story, pagesize=A5, margin=12 * mm, bottom=13 * mm,
                      footer=f"受理编号 {data.serial}　{printed}", title=f"{TITLE} {data.serial}",
                      author=data.station.name)
@@ -152,9 +152,11 @@ def _a5_story(data: ReceiptData, st: Styles, width: float) -> list[Flowable]:
             story.append(key_values(long_rows, width, st, label_width=label_w))
     else:
         story.append(key_values(service, width, st, label_width=label_w))
+    # The signature lines never start a page alone: the notice above them goes with them.
+    closing: list[Flowable] = []
     if data.notice:
-        story += [*section("温馨提示", st), notice_box([("", data.notice)], width, st)]
-    story.append(signature_lines(SIGNATURES, width, st, columns=2))
+        closing += [*section("温馨提示", st), notice_box([("", data.notice)], width, st)]
+    story.append(KeepTogether([*closing, signature_lines(SIGNATURES, width, st, columns=2)]))
     return story
 
 

@@ -23,6 +23,8 @@ RULE = colors.HexColor("#b4b4b4")
 SHADE = colors.HexColor("#f3f3f3")
 ACCENT = colors.HexColor("#b0211c")  # the red of official titles, used only for warnings and samples
 NBSP = "&nbsp;"
+# Body sizes a one-sheet document (A5 receipt, loan slip) tries in turn before it runs onto a second page.
+ONE_PAGE_SIZES = (10.0, 9.5, 9.0, 8.5)
 
 
 @dataclass(frozen=True)

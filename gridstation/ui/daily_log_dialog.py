@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
     QLabel,
+    QPushButton,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -54,7 +55,13 @@ class DailyLogDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.table, 1)
-        layout.addWidget(self.countLabel)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.countLabel, 1)
+        self.closeButton = QPushButton("关闭 (Esc)", self)
+        self.closeButton.setAutoDefault(False)  # Enter in the worker box must not close the log
+        self.closeButton.clicked.connect(self.accept)
+        bottom.addWidget(self.closeButton)
+        layout.addLayout(bottom)
         self.workerCombo.currentIndexChanged.connect(self.reload)
         self.dayEdit.dateChanged.connect(self.reload)
         self.resize(900, 560)

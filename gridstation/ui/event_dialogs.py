@@ -13,7 +13,6 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -46,6 +45,8 @@ from gridstation.core.storage import models as m
 from gridstation.reports.mediation_agreement import write_agreement
 from gridstation.ui.context import AppContext
 from gridstation.ui.feedback import ask_before_discarding, show_message
+from gridstation.ui.file_dialogs import open_file_name, open_file_names
+from gridstation.ui.keyboard import fit_to_screen
 from gridstation.ui.printing import new_pdf_path, preview_document
 from gridstation.ui.resident_picker import ResidentPicker, resident_line
 from gridstation.ui.saving import one_at_a_time
@@ -120,7 +121,7 @@ class RegisterEventDialog(QDialog):
         self.messageLabel.setWordWrap(True)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
-        for text, slot in (("保存 (Ctrl+S)", self.save), ("取消", self.reject)):
+        for text, slot in (("保存 (Ctrl+S)", self.save), ("取消 (Esc)", self.reject)):
             button = QPushButton(text, self)
             button.clicked.connect(slot)
             buttons.addWidget(button)
@@ -150,7 +151,7 @@ class RegisterEventDialog(QDialog):
 
     @one_at_a_time
     def choose_photos(self) -> None:
-        paths, _ = QFileDialog.getOpenFileNames(self, "选择处置前照片", "", PHOTO_FILTER)
+        paths = open_file_names(self, "选择处置前照片", "photos", PHOTO_FILTER, many=True)
         self.photo_paths.extend(paths)
         self.photoButton.setText(f"已选 {len(self.photo_paths)} 张，再添加(&P)…")
 
@@ -251,7 +252,7 @@ class EventDetailDialog(QDialog):
         self.textEdit = _text_box(self)
         self.doButton = QPushButton("执行 (Ctrl+Enter)", self)
         self.doButton.clicked.connect(self.perform)
-        form = QFormLayout()
+        self.form = form = QFormLayout()
         form.addRow("下一步(&A)", self.actionCombo)
         form.addRow("分派给(&S)", self.assigneeCombo)
         form.addRow("平台编号(&N)", self.caseEdit)
@@ -259,7 +260,7 @@ class EventDetailDialog(QDialog):
         form.addRow("当事人电话(&H)", self.partyPhoneEdit)
         form.addRow("调解地点(&D)", self.placeEdit)
         form.addRow("调解员(&R)", self.mediatorsEdit)
-        photo_row = QHBoxLayout()
+        self.photoRow = photo_row = QHBoxLayout()
         photo_row.addWidget(self.photoEdit, 1)
         photo_row.addWidget(self.photoButton)
         photo_label = QLabel("照片(&F)", self)  # a label made from a string has no buddy beside a row of two
@@ -270,7 +271,7 @@ class EventDetailDialog(QDialog):
         form.addRow(self.textLabel, self.textEdit)
         self.messageLabel = QLabel(self)
         self.messageLabel.setWordWrap(True)
-        self.closeButton = close = QPushButton("关闭", self)
+        self.closeButton = close = QPushButton("关闭 (Esc)", self)
         close.clicked.connect(self.accept)
         self.agreementButton = QPushButton("打印调解协议书 (Ctrl+P)", self)
         self.agreementButton.clicked.connect(self.print_agreement)
@@ -290,8 +291,10 @@ class EventDetailDialog(QDialog):
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
             QShortcut(QKeySequence(keys), self, self.perform)
         no_default_button(self)
-        self.historyTable.setMinimumHeight(150)
-        self.resize(860, 700)  # fits a 1366×768 screen with its title bar
+        # Room for six steps with the header; the rows a step does not use are hidden to make it.
+        rows = self.historyTable.verticalHeader().defaultSectionSize()
+        self.historyTable.setMinimumHeight(6 * rows + self.historyTable.horizontalHeader().sizeHint().height() + 4)
+        fit_to_screen(self, 860, 720)
         self.reload()
 
     def reload(self) -> None:
@@ -335,6 +338,7 @@ class EventDetailDialog(QDialog):
             for col, value in enumerate(values):
                 self.historyTable.setItem(row, col, QTableWidgetItem(value))
         self.historyTable.resizeColumnsToContents()
+        self.historyTable.scrollToBottom()  # the newest step is the one the clerk looks for
         chosen = self.actionCombo.currentText()
         self.actionCombo.blockSignals(True)
         self.actionCombo.clear()
@@ -356,6 +360,9 @@ class EventDetailDialog(QDialog):
         for name in ("assigneeCombo", "caseEdit", "partyNameEdit", "partyPhoneEdit", "placeEdit", "mediatorsEdit",
                      "photoEdit", "photoButton"):
             getattr(self, name).setEnabled(name in wanted)
+        for name in ("assigneeCombo", "caseEdit", "partyNameEdit", "partyPhoneEdit", "placeEdit", "mediatorsEdit"):
+            self.form.setRowVisible(getattr(self, name), name in wanted)
+        self.form.setRowVisible(self.photoRow, "photoEdit" in wanted)
         self.textLabel.setText(TEXT_LABELS.get(action, "说明(&T)"))
 
     @one_at_a_time
@@ -406,7 +413,7 @@ class EventDetailDialog(QDialog):
 
     @one_at_a_time
     def choose_photo(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "选择处置后照片", "", PHOTO_FILTER)
+        path = open_file_name(self, "选择处置后照片", "photos", PHOTO_FILTER)
         if path:
             self.photoEdit.setText(path)
 

@@ -23,7 +23,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import QComboBox, QDialog, QFileDialog, QTableWidgetItem, QWidget
+from PySide6.QtWidgets import QComboBox, QDialog, QTableWidgetItem, QWidget
 
 from gridstation.core.ledgers import column_choices, ledger_files, ledger_read
 from gridstation.core.ledgers.ledger_columns import EVENTS, INTAKES, KIND_NAMES, KINDS, LOANS, RESIDENTS, TOOLS
@@ -39,6 +39,7 @@ from gridstation.core.rules.errors import DomainError
 from gridstation.core.station import catalog
 from gridstation.ui.background import BackgroundOp, Work
 from gridstation.ui.context import AppContext
+from gridstation.ui.file_dialogs import open_file_name, save_file_name
 from gridstation.ui.forms import load_form
 from gridstation.ui.keyboard import button_keys
 
@@ -197,12 +198,12 @@ class ImportWizard(QDialog):
     # ------------------------------------------------------------ step 1: the file
 
     def _browse(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(self, "选择台账文件", "", ledger_files.OPEN_FILTER)
+        name = open_file_name(self, "选择台账文件", "ledgers", ledger_files.OPEN_FILTER)
         if name:
             self.ui.fileEdit.setText(name)
 
     def _save_template(self) -> None:
-        name, _ = QFileDialog.getSaveFileName(self, "保存模板", f"{KIND_NAMES[self.kind]}台账模板.xlsx", "Excel (*.xlsx)")
+        name = save_file_name(self, "保存模板", "ledgers", f"{KIND_NAMES[self.kind]}台账模板.xlsx", "Excel (*.xlsx)")
         if not name:
             return
         # late import (start-up time): loaded on first use, after the window's first paint

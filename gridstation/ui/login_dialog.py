@@ -14,7 +14,7 @@ from gridstation.ui.forms import load_form
 class LoginDialog(QDialog):
     def __init__(self, parent: QWidget | None = None, *, username: str = "", locked: bool = False) -> None:
         super().__init__(parent)
-        self.setWindowTitle("网格服务站 · 锁定" if locked else "网格服务站 · 登录")
+        self.setWindowTitle("锁定" if locked else "登录")  # Qt adds " — 网格服务站"
         self.ui = load_form("login_dialog.ui", self)
         self.staff: m.Staff | None = None
         self.ui.stationLabel.setText(settings.get("station_name"))

@@ -56,7 +56,8 @@ class MainWindow(QMainWindow):
         self.ui.navList.currentRowChanged.connect(self._show_row)
         self._build_status_bar()
         self.ctx.bus.status_message.connect(lambda text: self.statusBar().showMessage(text, 8000))
-        self.setWindowTitle("网格服务站")
+        # One title pattern: each window says what it is; Qt adds " — 网格服务站" (the display name).
+        self.setWindowTitle("")
         saved = window_settings().value(GEOMETRY_KEY) if remember_placement else None
         if saved is None or not self.restoreGeometry(saved):
             self.setWindowState(Qt.WindowState.WindowMaximized)
@@ -215,7 +216,7 @@ class MainWindow(QMainWindow):
         from gridstation.core.storage import settings
 
         name = settings.get("station_name")
-        self.setWindowTitle(f"网格服务站 · {name}")
+        self.setWindowTitle(str(name or ""))
         staff = self.ctx.staff
         who = f"{staff.display_name}（{accounts.ROLE_NAMES.get(staff.role, staff.role)}）" if staff else "未登录"
         self.staff_label.setText(f"当前人员：{who}")

@@ -133,6 +133,7 @@ class MaterialsChecklist(QGroupBox):
     def set_service(self, service: m.ServiceType | None) -> None:
         for box, _ in self.boxes:
             self._grid.removeWidget(box)
+            box.hide()  # gone from the screen now, not when the event loop next deletes it
             box.deleteLater()
         self.boxes = []
         defs = materials_of(service) if service is not None else []

@@ -18,6 +18,19 @@ CATALOGUES = ("qtbase_zh_CN",)
 _installed: list[QTranslator] = []
 
 
+class _CatalogueGaps(QTranslator):
+    """The file list's words that qtbase_zh_CN leaves in English (its type column said "Folder")."""
+
+    TEXTS = {("QAbstractFileIconProvider", "Folder"): "文件夹", ("QAbstractFileIconProvider", "File"): "文件",
+             ("QAbstractFileIconProvider", "%1 File"): "%1 文件", ("QAbstractFileIconProvider", "Drive"): "驱动器"}
+
+    def translate(self, context: str, source: str, disambiguation: str | None = None, n: int = -1) -> str | None:
+        return self.TEXTS.get((context, source))  # None: Qt asks the next catalogue
+
+    def isEmpty(self) -> bool:  # noqa: N802 - Qt override
+        return False
+
+
 def translation_dirs() -> list[Path]:
     """Where Qt says its translations are, then beside PySide6 itself (a bundle without qt.conf)."""
     return [Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)),
@@ -36,4 +49,8 @@ def install_qt_translations(app: QApplication) -> bool:
                 app.installTranslator(translator)
                 _installed.append(translator)
                 break
+    if _installed:
+        gaps = _CatalogueGaps(app)
+        app.installTranslator(gaps)
+        _installed.append(gaps)
     return bool(_installed)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QAbstractItemView, QFileDialog, QHeaderView, QMessageBox, QTableWidgetItem, QWidget
 
 from gridstation.core.ledgers import audit_text
@@ -62,14 +62,16 @@ class StaffTab(QWidget):
     def _say(self, role: str, text: str) -> None:
         show_message(self.ui.messageLabel, role, text)
 
-    def _run(self, action, done: str) -> None:
+    def _run(self, action, done: str) -> bool:
+        """Run one service call; True when it went through (the message and the table say so)."""
         try:
             action()
         except DomainError as exc:
             self._say("error", exc.message)
-            return
+            return False
         self._say("ok", done)
         self.refresh()
+        return True
 
     @one_at_a_time
     def change_password(self) -> None:
@@ -83,10 +85,16 @@ class StaffTab(QWidget):
 
     @one_at_a_time
     def add_staff(self) -> None:
-        self._run(lambda: accounts.create_staff(self.ctx.staff, self.ui.usernameEdit.text(), self.ui.displayNameEdit.text(),
-                                                self.ui.roleCombo.currentData(), self.ui.passwordEdit.text()),
-                  f"已新增人员 {self.ui.usernameEdit.text()}。")
+        added = self._run(lambda: accounts.create_staff(self.ctx.staff, self.ui.usernameEdit.text(),
+                                                        self.ui.displayNameEdit.text(), self.ui.roleCombo.currentData(),
+                                                        self.ui.passwordEdit.text()),
+                          f"已新增人员 {self.ui.usernameEdit.text()}。")
         self.ui.passwordEdit.clear()
+        if added:  # an empty form for the next person; a refusal keeps what was typed to correct it
+            self.ui.usernameEdit.clear()
+            self.ui.displayNameEdit.clear()
+            self.ui.roleCombo.setCurrentIndex(0)
+            self.ui.usernameEdit.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _selected(self):
         row = self.ui.staffTable.currentRow()

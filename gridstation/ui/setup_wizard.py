@@ -24,6 +24,7 @@ from gridstation.core.station import accounts, audit, backup, station
 from gridstation.core.storage import db as dbmod
 from gridstation.core.storage import paths
 from gridstation.ui import local_settings
+from gridstation.ui.file_dialogs import open_file_name
 from gridstation.ui.forms import Form, load_form
 
 RECEIPT_SIZES = [("A5", "A5（半张 A4 纸，普通打印机）"), ("80mm", "80 毫米热敏卷纸（小票打印机）")]
@@ -75,7 +76,7 @@ class SetupWizard(QWizard):
         super().__init__(parent)
         self.target = target
         self.created: str | None = None
-        self.setWindowTitle("网格服务站 · 首次使用设置")
+        self.setWindowTitle("首次使用设置")  # Qt adds " — 网格服务站"
         self.setWindowIcon(QIcon(str(paths.resource("icons", "gridstation.svg"))))
         self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
         self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage)
@@ -214,7 +215,7 @@ class SetupWizard(QWizard):
     # Restoring instead of creating ---------------------------------------------------------------
 
     def _choose_backup(self) -> None:
-        chosen, _ = QFileDialog.getOpenFileName(self, "选择备份文件", "", "网格服务站备份 (*.db);;所有文件 (*)")
+        chosen = open_file_name(self, "选择备份文件", "backups", "网格服务站备份 (*.db);;所有文件 (*)")
         if chosen:
             self.restore_from(Path(chosen))
 

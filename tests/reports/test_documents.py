@@ -1,5 +1,6 @@
 """借用单, 资产标签 and the selftest sample set; tool rows are made directly with the models."""
 
+import dataclasses
 import datetime as dt
 import json
 import subprocess
@@ -14,7 +15,7 @@ from gridstation.core.rules import idcard
 from gridstation.core.rules.errors import DomainError, NotFound
 from gridstation.core.storage import models as m
 from gridstation.core.toolbox import tool_stocktake as stock
-from gridstation.reports import labels, samples
+from gridstation.reports import labels, loan_slip, samples
 from gridstation.reports.loan_slip import write_loan_slip
 from gridstation.reports.stocktake import write_stocktake
 from tests.conftest import STATION, pdf_text
@@ -203,3 +204,21 @@ def test_unwritable_output_is_a_chinese_message_and_leaves_no_temporary_file(db_
     with pytest.raises(DomainError, match="无法写入文件"):
         labels.write_labels(tmp_path / "folder.pdf")
     assert not [p.name for p in tmp_path.iterdir() if p.suffix in (".tmp", ".pdf") and p.is_file()]
+
+
+def test_an_a5_slip_with_three_tools_keeps_its_signatures_with_the_tools(db_path, tmp_path):
+    """Three tools with parts and safety notes: the slip shrinks to one page rather than leave the
+    signature lines alone on a second."""
+    base = samples.sample_loan_slip()
+    lines = [loan_slip.LoanLine("人字梯", "GJ-0001", ["防滑垫"]),
+             loan_slip.LoanLine("冲击电钻", "GJ-0002", ["钻头6支", "充电器", "电池2块", "说明书"]),
+             loan_slip.LoanLine("通下水道工具箱", "GJ-0003", ["疏通器", "手套", "说明书"])]
+    notes = [("人字梯", "使用前确认撑杆锁定，登高须有人扶梯，不站在最上两级。"),
+             ("冲击电钻", "使用时佩戴护目镜，更换钻头前先断电，钻墙前确认没有暗线暗管。"),
+             ("通下水道工具箱", "用后清洗晾干再归还；化学疏通剂不得与工具混放。")]
+    data = dataclasses.replace(base, lines=lines, safety_notes=notes, notes="居民自带电池，已当面试机。")
+    path = loan_slip.render_loan_slip(data, tmp_path / "slip.pdf")
+    assert page_count(path) == 1
+    flat = "".join(pdf_text(path).split())
+    for expected in ("通下水道工具箱", "GJ-0003", "化学疏通剂", "借用人确认", "借用人签字"):
+        assert expected in flat, expected

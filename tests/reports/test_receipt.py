@@ -177,3 +177,18 @@ def test_cli_receipt_unknown_serial_exits_2_in_chinese_and_writes_nothing(db_pat
     assert "Traceback" not in result.stderr
     assert not out.exists()
     assert list(tmp_path.glob("*.pdf")) == []
+
+
+def test_an_a5_receipt_with_a_long_employer_and_materials_keeps_its_signatures_with_the_content(db_path, tmp_path):
+    """A 欠薪 receipt that just overflows A5 at the usual size: smaller type first, one page."""
+    details = [("用人单位", "云南省昆明市官渡区某某建筑劳务分包有限责任公司第三项目部（广福路安置房二期工地）"),
+               ("统一社会信用代码", "91530100MA6K000000"), ("涉及人数", "12"), ("欠薪金额", "¥86,500.50"),
+               ("欠薪期间", "2024年9月至12月"), ("项目名称", "广福路安置房二期工程主体施工及附属配套")]
+    documents = ("身份证复印件12份、劳动合同复印件12份、考勤记录表3份、工资欠条原件1份、"
+                 "项目部盖章的欠薪确认单1份、现场照片打印件6张、微信聊天记录截图打印件4张、银行流水2份")
+    data = dataclasses.replace(sample_receipt(), details=details, documents=documents)
+    path = render_receipt(data, tmp_path / "r.pdf", size="A5")
+    assert pages_and_size(path)[0] == 1
+    flat = "".join(pdf_text(path).split())
+    for expected in ("第三项目部", "银行流水2份", "温馨提示", "经办人签字", "居民签字"):
+        assert expected in flat, expected

@@ -8,6 +8,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFileDialog
 
 from gridstation.core.intake import residents
 from gridstation.core.ledgers.ledger_columns import KINDS
@@ -237,16 +238,58 @@ def test_an_events_ledger_imported_by_keyboard_refreshes_the_events_list(qtbot, 
     assert set(import_wizard.AREA) == set(KINDS)  # every kind of ledger says what it changed
 
 
+def answer_file_dialog(monkeypatch, choose: str | None, seen: list[str]) -> None:
+    """Qt's file dialog, answered: note the folder it opens in, then choose ``choose`` or cancel."""
+    from PySide6.QtWidgets import QFileDialog
+
+    def answer(dialog: QFileDialog) -> int:
+        seen.append(dialog.directory().absolutePath())
+        if choose is None:
+            return QFileDialog.DialogCode.Rejected
+        dialog.selectFile(choose)
+        return QFileDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(QFileDialog, "exec", answer)
+
+
+def test_browse_opens_the_documents_folder_then_the_last_folder_used(qtbot, wizard, tmp_path, monkeypatch):
+    """It opened the program's working folder (the hidden data folder of an installed station)."""
+    home, data, ledgers = tmp_path / "home", tmp_path / ".gridstation", tmp_path / "u盘" / "台账"
+    for folder in (home / "Documents", data, ledgers):
+        folder.mkdir(parents=True)
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.delenv("XDG_DOCUMENTS_DIR", raising=False)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+    monkeypatch.chdir(data)
+    book = ledger(ledgers / "居民.xlsx", [["张三", make_id()]])
+    wizard.show()
+    activate(qtbot, wizard)
+    seen: list[str] = []
+    answer_file_dialog(monkeypatch, str(book), seen)
+    qtbot.keyClick(wizard.ui.kindCombo, Qt.Key.Key_O, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: wizard.ui.fileEdit.text() != "", timeout=5000)
+    assert seen == [str(home / "Documents")] and wizard.ui.fileEdit.text() == str(book)
+    again = import_wizard.open_import_wizard(wizard.ctx, None)  # the next import, on this PC
+    qtbot.addWidget(again)
+    again.show()
+    activate(qtbot, again)
+    answer_file_dialog(monkeypatch, None, seen)
+    qtbot.keyClick(again.ui.kindCombo, Qt.Key.Key_O, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: len(seen) == 2, timeout=5000)
+    assert seen[1] == str(ledgers)
+
+
 def test_ctrl_o_offers_old_excel_and_libreoffice_ledgers_and_an_ods_file_imports(qtbot, wizard, monkeypatch):
     """The file dialog lists .xls and .ods beside .xlsx and .csv; the chosen .ods is read and imported."""
     fixture = Path(__file__).resolve().parents[1] / "fixtures" / "ledgers" / "residents.ods"
     offered = []
 
-    def choose(_parent, _title, _folder, filters):
-        offered.append(filters)
-        return str(fixture), ""
+    def choose(dialog) -> int:
+        offered.append(";;".join(dialog.nameFilters()))
+        dialog.selectFile(str(fixture))
+        return QFileDialog.DialogCode.Accepted
 
-    monkeypatch.setattr(import_wizard.QFileDialog, "getOpenFileName", choose)
+    monkeypatch.setattr(QFileDialog, "exec", choose)
     wizard.ui.kindCombo.setCurrentIndex(wizard.ui.kindCombo.findData("residents"))
     activate(qtbot, wizard)
     wizard.ui.fileEdit.setFocus()

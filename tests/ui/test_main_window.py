@@ -302,3 +302,36 @@ def test_after_the_first_paint_the_start_up_objects_are_out_of_full_collections(
         assert gc.get_freeze_count() == frozen
     finally:
         gc.unfreeze()  # the next test starts as Python does
+
+
+def framed_title(title: str, display_name: str) -> str:
+    """What the window manager shows: Qt adds " — <display name>" unless the title already ends with it
+    (QPlatformWindow::formatWindowTitle)."""
+    if title.endswith(display_name):
+        return title
+    return f"{title} — {display_name}" if title else display_name
+
+
+def test_every_window_title_names_the_program_once(qtbot, db_path, admin, tmp_path):
+    """「网格服务站 · 登录 — 网格服务站」: the program's name came twice on the login, the wizard and the window."""
+    from PySide6.QtWidgets import QApplication
+
+    from gridstation.ui.login_dialog import LoginDialog
+    from gridstation.ui.setup_wizard import SetupWizard
+
+    qapp = QApplication.instance()
+    before = qapp.applicationDisplayName()
+    qapp.setApplicationDisplayName("网格服务站")  # as app.run_gui sets it
+    try:
+        main = MainWindow(AppContext(target=str(db_path), staff=admin))
+        qtbot.addWidget(main)
+        main.refresh_status()
+        windows = [main, LoginDialog(main), LoginDialog(main, username="admin", locked=True),
+                   SetupWizard(str(tmp_path / "new.db"))]
+        titles = [framed_title(w.windowTitle(), "网格服务站") for w in windows]
+        for title in titles:
+            assert title.count("网格服务站") == 1 and title.endswith(" — 网格服务站"), titles
+        assert titles[0] == "新亚洲体育城社区为民服务站 — 网格服务站"
+        windows[-1].deleteLater()
+    finally:
+        qapp.setApplicationDisplayName(before)

@@ -28,3 +28,37 @@ def test_file_dialog_labels_are_chinese(qapp, qtbot):
     labels = {label.text() for label in dialog.findChildren(QLabel) if label.text()}
     assert any("文件名" in text for text in labels), labels
     assert not any(text in ("Look in:", "File name:", "Files of type:") for text in labels), labels
+
+
+def test_the_file_dialog_lists_folders_and_sizes_in_chinese(qapp, qtbot, tmp_path):
+    """Qt's catalogue lacks the file list's "Folder", and sizes came as "20.00 KiB"."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QTreeView
+
+    install_qt_translations(qapp)
+    (tmp_path / "台账").mkdir()
+    (tmp_path / "居民.xlsx").write_bytes(b"\0" * 20480)
+    from gridstation.ui.file_dialogs import file_dialog, remember_folder
+
+    remember_folder("ledgers", str(tmp_path / "居民.xlsx"))
+    dialog = file_dialog(None, "选择台账文件", "ledgers")  # as the program makes every file dialog
+    dialog.setOption(QFileDialog.Option.DontUseNativeDialog)
+    dialog.setViewMode(QFileDialog.ViewMode.Detail)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    view = next(v for v in dialog.findChildren(QTreeView) if v.objectName() == "treeView")
+    model = view.model()
+
+    def rows() -> dict[str, list[str]]:
+        root = view.rootIndex()
+        return {model.index(r, 0, root).data(): [str(model.index(r, c, root).data(Qt.ItemDataRole.DisplayRole))
+                                                  for c in range(model.columnCount(root))]
+                for r in range(model.rowCount(root))}
+
+    qtbot.waitUntil(lambda: {"台账", "居民.xlsx"} <= set(rows()), timeout=5000)
+    qtbot.waitUntil(lambda: rows()["居民.xlsx"][1] != "", timeout=5000)
+    shown = rows()
+    assert shown["台账"][2] == "文件夹", shown
+    assert "KiB" not in shown["居民.xlsx"][1] and "KB" in shown["居民.xlsx"][1], shown
+    assert shown["居民.xlsx"][3].startswith("20"), shown  # 2026-12-07 09:30, not 7 Dec 2026
+    dialog.close()

@@ -190,3 +190,19 @@ def test_the_same_on_1920x1080_at_125_percent(tmp_path):
         cwd=Path(__file__).parents[2], env=env, capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stdout[-3000:]
     assert "passed" in result.stdout
+
+
+
+def test_no_page_puts_a_button_against_the_window_edge_at_1366(qtbot, db_path, admin, tmp_path):
+    """导出… on the 居民 page ended on the window's last pixel: its right border was cut off."""
+    window = open_window(qtbot, db_path, admin)
+    for spec in PAGES:
+        window.show_page(spec.key)
+        QApplication.processEvents()
+        page = window.page(spec.key)
+        touching = [b.text() for b in page.findChildren(QAbstractButton) if b.isVisible() and b.text()
+                    and b.mapTo(window, b.rect().topRight()).x() > window.width() - 5]
+        squeezed = [b.text() for b in page.findChildren(QAbstractButton)
+                    if b.isVisible() and b.text() and b.width() < b.sizeHint().width()]
+        window.grab().save(str(tmp_path / f"{spec.key}-1366.png"))
+        assert touching == [] and squeezed == [], (spec.title, touching, squeezed)

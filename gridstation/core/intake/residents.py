@@ -189,7 +189,8 @@ def search(text: str, limit: int = 50) -> list[m.Resident]:
 
 
 def _digit_conditions(query: str) -> list[peewee.Expression]:
-    """Digits typed in the box: a phone, the last 4-6 digits of an ID or phone, an ID's start."""
+    """Digits typed in the box: a phone (a landline with or without its dash), the last 4-6 digits of
+    an ID or phone, an ID's start."""
     conditions = []
     if len(query) == 11:
         conditions.append(m.Resident.phone == query)
@@ -200,6 +201,9 @@ def _digit_conditions(query: str) -> list[peewee.Expression]:
         conditions.append(_prefix(m.Resident.doc_number, query))
     if len(query) >= 7 and len(query) != 11:
         conditions.append(_prefix(m.Resident.phone, query))
+    if len(query) >= 7 and query.startswith("0"):
+        # A landline is stored with its dash (0871-65123999); the clerk types the digits.
+        conditions.append(_prefix(m.Resident.phone, idcard.with_area_dash(query)))
     return conditions
 
 

@@ -133,19 +133,35 @@ def mask_id(number: str) -> str:
 
 
 def check_phone(phone: str) -> str:
-    """An 11-digit mainland mobile or a landline with area code; returns the stored form (ASCII digits,
-    folded like ID numbers, so a phone typed in full width is found by the search box)."""
+    """An 11-digit mainland mobile or a landline with area code; returns the stored form: ASCII digits
+    (folded like ID numbers, so a phone typed in full width is found by the search box), a mobile as its
+    11 digits, a landline as area code, dash, number (0871-65123999), however it was typed."""
     cleaned = re.sub(r"[\s\-()（）]", "", normalise(phone))
     if not cleaned:
         return ""
     if re.fullmatch(r"1[3-9][0-9]{9}", cleaned):
         return cleaned
-    if re.fullmatch(r"0[0-9]{2,3}[0-9]{7,8}", cleaned):
-        return cleaned
+    area = _area_code_length(cleaned)
+    if re.fullmatch(r"0[0-9]{%d}[0-9]{7,8}" % (area - 1), cleaned):
+        return with_area_dash(cleaned)
     raise DomainError(
         f"联系电话“{phone}”格式不正确：手机号应为1开头的11位数字，座机应带区号（如 0871-12345678）。",
         field="phone",
     )
+
+
+def _area_code_length(digits: str) -> int:
+    """Mainland area codes: 010 and 020-029 have three digits, every other one four."""
+    return 3 if digits[:2] in ("01", "02") else 4
+
+
+def with_area_dash(digits: str) -> str:
+    """A landline's digits (or their start, as typed in the search box) with the dash after the area
+    code, as ``check_phone`` stores them; a mobile or anything shorter than an area code unchanged."""
+    if not digits.startswith("0"):
+        return digits
+    area = _area_code_length(digits)
+    return digits if len(digits) <= area else f"{digits[:area]}-{digits[area:]}"
 
 
 def mask_phone(phone: str) -> str:

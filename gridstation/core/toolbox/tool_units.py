@@ -248,7 +248,9 @@ def get_kind(kind_id: int) -> m.ToolKind:
 def kind_by_name(name: str) -> m.ToolKind:
     kind = m.ToolKind.get_or_none(m.ToolKind.name == " ".join((name or "").split()))
     if kind is None:
-        raise NotFound(f"工具清单中没有“{name}”。")
+        # A new station meets this first: an empty list says where tools come from.
+        where = "" if m.ToolKind.select().exists() else "工具由站长在“工具箱”页的“工具 (F8)”中新建种类后添加。"
+        raise NotFound(f"工具清单中没有“{name}”。{where}")
     return kind
 
 

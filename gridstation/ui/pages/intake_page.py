@@ -23,7 +23,7 @@ from gridstation.ui.background import BackgroundOp
 from gridstation.ui.context import AppContext
 from gridstation.ui.feedback import show_message
 from gridstation.ui.forms import load_form
-from gridstation.ui.keyboard import focus_first_inside, tab_chain
+from gridstation.ui.keyboard import button_keys, focus_first_inside, tab_chain
 from gridstation.ui.materials_widgets import MaterialsChecklist, preview_material_document
 from gridstation.ui.resident_picker import ResidentPicker
 from gridstation.ui.resident_screen import ResidentScreenLink
@@ -83,6 +83,10 @@ class IntakePage(QWidget):
         QVBoxLayout(self.ui.fieldsHost).addWidget(self.fields)
         self._add_materials_block()
         self._add_resident_screen()
+        # A splitter, not a row: the line between the two halves stays where the clerk put it while
+        # each service brings its own fields; the form's side takes the larger share of a wider window.
+        self.ui.newSplitter.setStretchFactor(0, 2)
+        self.ui.newSplitter.setStretchFactor(1, 3)
         self.picker.chosen.connect(self.choose_resident)
         self.picker.register_requested.connect(self.register_resident)
         self.picker.nobody.connect(self._forget_resident)
@@ -338,6 +342,7 @@ class IntakePage(QWidget):
         self.ui.detailButton.clicked.connect(lambda: self.open_detail(table.currentIndex().row()))
         self.ui.serialFilterEdit.returnPressed.connect(self._open_typed_serial)
         self.ui.exportListButton.clicked.connect(lambda: self.export_list())
+        button_keys((self.ui.exportListButton, "Ctrl+E"))
         self._fill_filter_combos()
         for signal in (self.ui.viewCombo.currentIndexChanged, self.ui.filterServiceCombo.currentIndexChanged,
                        self.ui.filterStaffCombo.currentIndexChanged, self.ui.filterGridCombo.currentIndexChanged,

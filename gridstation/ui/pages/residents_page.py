@@ -18,6 +18,7 @@ from gridstation.core.rules.errors import DomainError
 from gridstation.core.storage import models as m
 from gridstation.ui.context import AppContext
 from gridstation.ui.forms import load_form
+from gridstation.ui.keyboard import button_keys
 from gridstation.ui.pages.intake_page import intake_columns, is_overdue_now
 from gridstation.ui.table_model import Column, PagedTableModel, setup_table
 
@@ -50,6 +51,7 @@ class ResidentsPage(QWidget):
         self.ui.importButton.clicked.connect(self.open_import)
         self.ui.revealPhoneButton.clicked.connect(self.reveal_phone)
         self.ui.exportButton.clicked.connect(lambda: self.export_list())
+        button_keys((self.ui.importButton, "Ctrl+I"), (self.ui.exportButton, "Ctrl+E"))
         self.ui.residentTable.doubleClicked.connect(lambda _i: self.edit_current())
         self.ui.residentTable.selectionModel().currentRowChanged.connect(lambda *_: self.intake_model.reload())
         QShortcut(QKeySequence("F2"), self, activated=self.focus_start, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QPixmap
-from PySide6.QtWidgets import QFileDialog, QWidget
+from PySide6.QtWidgets import QWidget
 
 from gridstation.core.rules import clock
 from gridstation.core.rules.errors import DomainError
@@ -18,7 +18,9 @@ from gridstation.core.station.accounts import HEAD
 from gridstation.core.toolbox import tool_photos, tool_units
 from gridstation.ui.context import AppContext
 from gridstation.ui.feedback import show_message
+from gridstation.ui.file_dialogs import open_file_name
 from gridstation.ui.forms import load_form
+from gridstation.ui.keyboard import button_keys
 from gridstation.ui.pages.tools_widgets import allowed, selected_row
 from gridstation.ui.saving import one_at_a_time
 from gridstation.ui.table_model import Column, PagedTableModel, setup_table
@@ -76,6 +78,8 @@ class CatalogueTab(QWidget):
         ui.setStateButton.clicked.connect(self.set_state)
         ui.labelsButton.clicked.connect(self.print_labels)
         ui.exportUnitsButton.clicked.connect(lambda: self.export_units())
+        button_keys((ui.newKindButton, "Ctrl+N"), (ui.deleteKindButton, "Ctrl+Del"), (ui.saveKindButton, "Ctrl+S"),
+                    (ui.setStateButton, "Ctrl+T"), (ui.labelsButton, "Ctrl+P"), (ui.exportUnitsButton, "Ctrl+E"))
         ui.choosePhotoButton.clicked.connect(lambda: self.choose_photo())
         ui.clearPhotoButton.clicked.connect(lambda: self._show_photo(""))
         ui.purchaseCheck.toggled.connect(ui.purchaseDateEdit.setEnabled)
@@ -174,8 +178,7 @@ class CatalogueTab(QWidget):
         ``path`` skips the file dialog.
         """
         if path is None:
-            chosen, _ = QFileDialog.getOpenFileName(self.page, "选择工具照片", str(Path.home()),
-                                                    "图片 (*.jpg *.jpeg *.png *.gif *.bmp *.webp)")
+            chosen = open_file_name(self.page, "选择工具照片", "photos", "图片 (*.jpg *.jpeg *.png *.gif *.bmp *.webp)")
             if not chosen:
                 return
             path = Path(chosen)

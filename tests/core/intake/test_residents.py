@@ -24,6 +24,13 @@ def test_one_box_finds_by_every_key(admin, query):
     assert [x.id for x in residents.search(query)] == [r.id]
 
 
+def test_a_landline_is_stored_and_shown_with_its_dash_and_found_by_its_digits(admin):
+    r = register(admin, number="110101199003077117", phone="087165123999")
+    assert r.phone == "0871-65123999"
+    for query in ("087165123999", "0871-65123999", "08716512", "3999"):
+        assert [x.id for x in residents.search(query)] == [r.id], query
+
+
 def test_full_id_and_last_six_digits(admin):
     r = register(admin, number="110101199003077117")
     assert residents.search("110101199003077117")[0].id == r.id

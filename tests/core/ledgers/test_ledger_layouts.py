@@ -273,7 +273,7 @@ def test_residents_are_registered_from_the_rows_and_registered_ones_matched_by_i
     report = run(path, valid_only=True)
     assert (report.created, report.registered) == (4, 2)
     assert m.Resident.select().count() == 3 and residents.find_by_document(ZHAO) is None
-    assert residents.find_by_document(WANG).phone == "087167000000"
+    assert residents.find_by_document(WANG).phone == "0871-67000000"
     assert residents.find_by_document(LI).name == "李四"
     assert "尚未登记" in report.problems_of(7)[0].message and report.problems_of(6)[0].column == "姓名"
     assert service_row(catalog.UNEMPLOYMENT).received == 3

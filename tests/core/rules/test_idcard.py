@@ -83,13 +83,20 @@ def test_masks():
     assert idcard.mask_phone("13812345678") == "138****5678"
 
 
-@pytest.mark.parametrize("phone", ["1381234567", "23812345678", "12345", "138-1234-567a"])
+@pytest.mark.parametrize("phone", ["1381234567", "23812345678", "12345", "138-1234-567a", "0871-123456", "010-123456789"])
 def test_bad_phone_is_refused(phone):
     with pytest.raises(DomainError, match="联系电话"):
         idcard.check_phone(phone)
 
 
-@pytest.mark.parametrize("phone, stored", [("138 1234 5678", "13812345678"), ("0871-67001234", "087167001234")])
+@pytest.mark.parametrize("phone, stored", [
+    ("138 1234 5678", "13812345678"),
+    ("0871-67001234", "0871-67001234"),
+    ("087165123999", "0871-65123999"),
+    ("（0871）6512 3999", "0871-65123999"),
+    ("010-12345678", "010-12345678"),
+    ("02112345678", "021-12345678"),
+])
 def test_good_phones(phone, stored):
     assert idcard.check_phone(phone) == stored
 

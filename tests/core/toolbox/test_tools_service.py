@@ -434,6 +434,11 @@ def test_pick_a_unit_by_kind_name(admin, shelf, zhang, refused):
         lending.pick_unit("电锤")
 
 
+
+def test_an_empty_tool_box_says_where_tools_are_added(db_path, refused):
+    with refused(NotFound, "工具清单中没有“电钻”。工具由站长在“工具箱”页的“工具 (F8)”中新建种类后添加"):
+        lending.pick_unit("电钻")
+
 def test_plan_previews_without_a_borrower_and_stores_nothing(admin, shelf):
     before = snapshot()
     plan = lending.plan_loan(admin, None, ["GJ-0001", "GJ-0004"])

@@ -247,3 +247,33 @@ def test_a_catalogue_change_in_another_window_keeps_half_typed_fields(qtbot, pag
     page.ctx.bus.data_changed.emit("settings")
     assert page.fields.widgets["employer"].text() == "某公司"
     assert page.ui.serviceCombo.findText("法律援助") >= 0
+
+
+
+def service_widths(qtbot, page) -> set[int]:
+    """The width of 查找居民 after each service in turn is chosen with the keyboard."""
+    combo, widths = page.ui.serviceCombo, set()
+    for _ in range(combo.count()):
+        combo.setFocus()
+        qtbot.keyClick(combo, Qt.Key.Key_Down)
+        QApplication.processEvents()
+        widths.add(page.ui.residentGroup.width())
+    return widths
+
+
+def test_the_split_stays_where_the_clerk_put_it_whatever_the_service(qtbot, page, tmp_path):
+    """Each service has its own fields; the line between 查找居民 and 受理内容 followed the widest
+    (the page is 1220 pixels wide in a 1366-pixel main window)."""
+    from gridstation.ui.theme import apply_theme
+
+    apply_theme(QApplication.instance())
+    page.resize(1220, 728)
+    register_by_typing(qtbot, page)
+    QApplication.processEvents()
+    assert service_widths(qtbot, page) == {page.ui.residentGroup.width()}
+    split = page.ui.newSplitter
+    split.setSizes([380, split.width() - 380])  # where the clerk dragged it
+    QApplication.processEvents()
+    placed = page.ui.residentGroup.width()
+    assert service_widths(qtbot, page) == {placed}
+    page.grab().save(str(tmp_path / "intake-split.png"))

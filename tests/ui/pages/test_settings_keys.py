@@ -103,3 +103,19 @@ def test_the_administrator_corrects_a_name_by_keys(qtbot, page, admin):
     qtbot.waitUntil(lambda: "周红" in tab.ui.messageLabel.text(), timeout=5000)
     assert m.Staff.get_by_id(admin.id).display_name == "周红"
     assert tab.ui.staffTable.item(0, 1).text() == "周红"
+
+
+def test_after_adding_a_person_the_form_is_empty_for_the_next(qtbot, page):
+    """The form kept the last person: a second Ctrl+N was refused for a login name already taken."""
+    tab = page.extra_tabs["staff"]
+    page.ui.tabs.setCurrentWidget(tab)
+    activate(qtbot, page)
+    for edit, value in ((tab.ui.usernameEdit, "zhouhong"), (tab.ui.displayNameEdit, "周红"),
+                        (tab.ui.passwordEdit, "secret123")):
+        edit.setFocus()
+        type_text(qtbot, edit, value)
+    qtbot.keyClick(tab.ui.passwordEdit, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: "已新增人员 zhouhong" in tab.ui.messageLabel.text(), timeout=5000)
+    assert m.Staff.get(m.Staff.username == "zhouhong").display_name == "周红"
+    assert [tab.ui.usernameEdit.text(), tab.ui.displayNameEdit.text(), tab.ui.passwordEdit.text()] == ["", "", ""]
+    assert tab.ui.roleCombo.currentIndex() == 0 and tab.ui.usernameEdit.hasFocus()
