@@ -70,7 +70,7 @@ def write_annual(year: int, out: Path, xlsx: Path | None = None, *, today: dt.da
 
 def write_annual_xlsx(year: int, out: Path, *, today: dt.date | None = None,
                       progress: Progress | None = None) -> Path:
-    """Only the Excel tables of the year (导出年度 Excel on the statistics page)."""
+    """Only the Excel tables of the year (年度 Excel on the statistics page)."""
     _annual, tables, steps = _prepare(year, today or clock.today(), progress)
     if progress:
         progress(steps - 1, steps)
