@@ -66,6 +66,11 @@ def test_the_head_sets_the_week_and_single_days_by_keys(qtbot, db_path, head):
 def test_a_clerk_reads_the_calendar_but_cannot_change_it(qtbot, db_path, clerk):
     page = show_at_counter_size(qtbot, SettingsPage(AppContext(target=str(db_path), staff=clerk)))
     tab = open_calendar_tab(qtbot, page)
+    qtbot.keyClick(page.focusWidget(), Qt.Key.Key_Y, ALT)  # 年份(&Y): a year the release carries
+    assert page.focusWidget() is tab.ui.yearSpin
+    qtbot.keyClick(tab.ui.yearSpin, Qt.Key.Key_A, CTRL)
+    qtbot.keyClicks(tab.ui.yearSpin, "2026")
+    assert "2026年国家节假日和调休已内置" in tab.ui.yearNote.text()
     assert tab.ui.dayTable.rowCount() > 0  # the year's holidays are listed for everyone
     assert not tab.ui.saveWeekButton.isEnabled() and not tab.ui.closeButton.isEnabled()
     assert "由站长设置" in tab.ui.messageLabel.text()
