@@ -41,10 +41,10 @@ def run_gui(target: str) -> int:
     from PySide6.QtWidgets import QApplication
 
     # late import (start-up time): the window paints before the database layer loads
-    from gridstation.ui.context import AppContext
-    from gridstation.ui.main_window import MainWindow
-    from gridstation.ui.qt_translations import install_qt_translations
-    from gridstation.ui.theme import apply_theme
+    from gridstation.ui.common.context import AppContext
+    from gridstation.ui.common.qt_translations import install_qt_translations
+    from gridstation.ui.common.theme import apply_theme
+    from gridstation.ui.window.main_window import MainWindow
 
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName("GridStation")
@@ -91,7 +91,7 @@ def _open_database(window) -> int | None:
     try:
         station.open_site(target, create=False)
     except DatabaseProblem as exc:
-        from gridstation.ui import setup_wizard
+        from gridstation.ui.station import setup_wizard
 
         if setup_wizard.should_offer(target):
             created = setup_wizard.run_setup(target)
@@ -107,7 +107,7 @@ def _open_database(window) -> int | None:
 
 def _sign_in(parent=None, username: str = ""):
     # late import (start-up time): the window paints before the database layer loads
-    from gridstation.ui.login_dialog import LoginDialog
+    from gridstation.ui.station.login_dialog import LoginDialog
 
     dialog = LoginDialog(parent, username=username)
     return dialog.staff if dialog.exec() else None
@@ -132,8 +132,8 @@ def _wire_staff_switching(window) -> None:
 
 def _open_main_window(target: str, staff, placed_like=None):
     # late import (start-up time): the window paints before the database layer loads
-    from gridstation.ui.context import AppContext
-    from gridstation.ui.main_window import MainWindow
+    from gridstation.ui.common.context import AppContext
+    from gridstation.ui.window.main_window import MainWindow
 
     window = MainWindow(AppContext(target=target, staff=staff))
     if placed_like is not None:  # staff switch at the lock screen: same size, still maximized
@@ -176,7 +176,7 @@ def run_backup(window, label: str, *, wait: bool = False) -> None:
     shown by the status bar's backup line, which turns into a warning."""
     # late import (start-up time): the window paints before the database layer loads
     from gridstation.core.station import backup
-    from gridstation.ui.background import run_and_wait, run_in_background
+    from gridstation.ui.common.background import run_and_wait, run_in_background
 
     target = window.ctx.target
 

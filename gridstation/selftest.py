@@ -1,5 +1,5 @@
 """``gridstation selftest``: the database is sound, long work can start its child process, every
-document renders, and every page and dialog opens (offscreen, ``ui/window_check.py``)."""
+document renders, and every page and dialog opens (offscreen, ``ui/window/window_check.py``)."""
 
 from __future__ import annotations
 
@@ -50,7 +50,7 @@ def _windows(pdf: Path, report: Callable[[str], None]) -> list[str]:
     """Every page and dialog opened once; a screen module the bundle cannot import is a problem line."""
     try:
         # late import (start-up time): Qt and the screens load only when the self-test runs
-        from gridstation.ui.window_check import open_every_window
+        from gridstation.ui.window.window_check import open_every_window
     except Exception as exc:  # noqa: BLE001 - selftest reports any failure as a line
         return [f"界面无法加载：{type(exc).__name__}: {exc}"]
     return open_every_window(pdf, report)

@@ -13,10 +13,10 @@ from gridstation.core.ledgers.ledger_export import export_rows
 from gridstation.core.rules.errors import PermissionDenied
 from gridstation.core.station import accounts, printouts
 from gridstation.core.storage import models as m
-from gridstation.ui import main_window
-from gridstation.ui.context import AppContext
-from gridstation.ui.login_dialog import LoginDialog
-from gridstation.ui.main_window import MainWindow
+from gridstation.ui.common.context import AppContext
+from gridstation.ui.station.login_dialog import LoginDialog
+from gridstation.ui.window import main_window
+from gridstation.ui.window.main_window import MainWindow
 from tests.conftest import PASSWORD
 from tests.helpers import activate, make_id, snapshot
 

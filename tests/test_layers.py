@@ -60,8 +60,8 @@ def test_the_import_contracts_are_kept():
 
 @pytest.mark.parametrize("source, target", [
     ("core/rules/money.py", "gridstation.core.storage.db"),  # a lower layer reaching up
-    ("core/station/catalog.py", "gridstation.ui.main_window"),  # the core importing a screen, late
-    ("reports/receipt.py", "gridstation.ui.printing"),
+    ("core/station/catalog.py", "gridstation.ui.window.main_window"),  # the core importing a screen, late
+    ("reports/receipt.py", "gridstation.ui.common.printing"),
 ])
 def test_the_contracts_catch_a_wrong_import(tmp_path, source, target):
     """The same contracts on a copy of the package with one wrong import added inside a function."""

@@ -179,8 +179,8 @@ def test_roles_change_but_the_last_admin_stays(admin, clerk):
 def test_staff_tab_adds_an_account_and_changes_its_role(qtbot, db_path, admin):
     from PySide6.QtCore import Qt
 
-    from gridstation.ui.context import AppContext
-    from gridstation.ui.settings_tabs import StaffTab
+    from gridstation.ui.common.context import AppContext
+    from gridstation.ui.station.settings_tabs import StaffTab
     from tests.helpers import type_text
 
     tab = StaffTab(AppContext(target=str(db_path), staff=admin))

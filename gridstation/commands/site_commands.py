@@ -107,7 +107,7 @@ def cmd_screenshot(args: argparse.Namespace, target: str) -> int:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     open_site(target)
     # late import (start-up time): every run, the window's too, loads all command modules
-    from gridstation.ui.screenshot import save_screenshot
+    from gridstation.ui.window.screenshot import save_screenshot
 
     save_screenshot(args.page, path, args.width, args.height)
     print(f"已保存：{path}")

@@ -95,9 +95,9 @@ def scripted_day(db: str, out_dir: Path) -> dict:
     from gridstation.core.station import station
     from gridstation.core.storage import models as m
     from gridstation.core.toolbox import tool_units
-    from gridstation.ui.context import AppContext
-    from gridstation.ui.main_window import MainWindow
-    from gridstation.ui.theme import apply_theme
+    from gridstation.ui.common.context import AppContext
+    from gridstation.ui.common.theme import apply_theme
+    from gridstation.ui.window.main_window import MainWindow
 
     app = QApplication.instance() or QApplication(sys.argv)
     apply_theme(app)

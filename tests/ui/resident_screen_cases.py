@@ -15,10 +15,10 @@ from gridstation.core.evaluation import ratings, rectification
 from gridstation.core.evaluation.rules import SCREEN
 from gridstation.core.intake import residents
 from gridstation.core.storage import models as m
-from gridstation.ui.context import AppContext
-from gridstation.ui.pages.intake_page import IntakePage
-from gridstation.ui.resident_screen import CONFIRM, IDLE, RATE, REASONS_PAGE, THANKS, ResidentScreen
-from gridstation.ui.theme import apply_theme
+from gridstation.ui.common.context import AppContext
+from gridstation.ui.common.theme import apply_theme
+from gridstation.ui.evaluation.resident_screen import CONFIRM, IDLE, RATE, REASONS_PAGE, THANKS, ResidentScreen
+from gridstation.ui.intake.intake_page import IntakePage
 from tests.helpers import activate, make_id, type_text
 from tests.ui.pages.test_intake_page import page  # noqa: F401 - the counter's page, as its own tests drive it
 

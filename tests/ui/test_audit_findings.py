@@ -10,8 +10,8 @@ from PySide6.QtWidgets import QMessageBox
 
 from gridstation.core.station import audit
 from gridstation.core.storage import db as dbmod
-from gridstation.ui.context import AppContext
-from gridstation.ui.pages.settings_page import SettingsPage
+from gridstation.ui.common.context import AppContext
+from gridstation.ui.station.settings_page import SettingsPage
 from tests.helpers import activate, show_at_counter_size
 
 CTRL, SHIFT = Qt.KeyboardModifier.ControlModifier, Qt.KeyboardModifier.ShiftModifier

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
 from gridstation.core.rules.errors import DomainError
 from gridstation.core.station import accounts
 from gridstation.core.storage import models as m
-from gridstation.ui.background import GIL_SWITCH_S, UNEXPECTED, run_and_wait, run_in_background
+from gridstation.ui.common.background import GIL_SWITCH_S, UNEXPECTED, run_and_wait, run_in_background
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -206,8 +206,8 @@ def test_the_exit_backup_is_complete_before_the_process_ends_and_the_window_keep
 
 
 def test_backup_now_in_the_settings_runs_in_the_background_and_reports_in_chinese(qtbot, admin, db_path, clerk):
-    from gridstation.ui.context import AppContext
-    from gridstation.ui.settings_tabs import BackupTab
+    from gridstation.ui.common.context import AppContext
+    from gridstation.ui.station.settings_tabs import BackupTab
 
     tab = BackupTab(AppContext(target=str(db_path), staff=admin))
     qtbot.addWidget(tab)

@@ -13,7 +13,7 @@ from gridstation.core.events import rules
 from gridstation.core.events.register import EventInput, get_event, register_event
 from gridstation.core.intake import intakes
 from gridstation.core.storage import models as m
-from gridstation.ui.event_dialogs import next_steps
+from gridstation.ui.events.event_dialogs import next_steps
 from tests.ui.test_keyboard_workflows import CTRL, Keys, close_all, sign_in, station  # noqa: F401
 from tests.ui.test_lists_and_messages import new_intake, to_list
 

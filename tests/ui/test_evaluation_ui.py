@@ -17,10 +17,10 @@ from gridstation.core.rules.errors import DomainError
 from gridstation.core.station import catalog, station
 from gridstation.core.storage import models as m
 from gridstation.core.storage import settings
-from gridstation.ui.context import AppContext
-from gridstation.ui.intake_detail import IntakeDetailDialog
-from gridstation.ui.main_window import MainWindow
-from gridstation.ui.pages.settings_page import SettingsPage
+from gridstation.ui.common.context import AppContext
+from gridstation.ui.intake.intake_detail import IntakeDetailDialog
+from gridstation.ui.station.settings_page import SettingsPage
+from gridstation.ui.window.main_window import MainWindow
 from tests.helpers import activate, make_id, type_text
 
 

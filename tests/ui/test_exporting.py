@@ -10,8 +10,8 @@ from PySide6.QtWidgets import QWidget
 
 from gridstation.core.storage import models as m
 from gridstation.demo import demo
-from gridstation.ui.context import AppContext
-from gridstation.ui.exporting import export_list
+from gridstation.ui.common.context import AppContext
+from gridstation.ui.common.exporting import export_list
 
 
 def test_exporting_the_residents_leaves_the_gui_thread_beating(qtbot, site_db, admin, tmp_path):

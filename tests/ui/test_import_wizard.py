@@ -15,9 +15,9 @@ from gridstation.core.ledgers.ledger_columns import KINDS
 from gridstation.core.ledgers.ledger_import import SERVICE_MAP_SETTING
 from gridstation.core.storage import models as m
 from gridstation.core.storage import settings
-from gridstation.ui import import_wizard
-from gridstation.ui.context import AppContext
-from gridstation.ui.pages.events_page import EventsPage
+from gridstation.ui.common.context import AppContext
+from gridstation.ui.events.events_page import EventsPage
+from gridstation.ui.ledgers import import_wizard
 from tests.helpers import activate, make_id, snapshot, type_text
 
 HEADERS = ["姓名", "身份证号码", "手机号", "小区", "备注"]

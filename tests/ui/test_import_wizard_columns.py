@@ -9,8 +9,8 @@ from PySide6.QtCore import QPoint, Qt
 from gridstation.core.ledgers import column_choices
 from gridstation.core.storage import models as m
 from gridstation.core.storage import settings
-from gridstation.ui import import_wizard
-from gridstation.ui.context import AppContext
+from gridstation.ui.common.context import AppContext
+from gridstation.ui.ledgers import import_wizard
 from tests.helpers import show_at_counter_size, type_text
 
 HEADERS = ["日期", "事件类型", "事件描述", "流转方式", "平台编号"]

@@ -26,10 +26,10 @@ from gridstation.core.station.accounts import CLERK, HEAD, create_staff
 from gridstation.core.storage import models as m
 from gridstation.core.storage import paths
 from gridstation.core.toolbox import lending, loan_lists, tool_units
-from gridstation.ui.context import AppContext
-from gridstation.ui.login_dialog import LoginDialog
-from gridstation.ui.main_window import MainWindow
-from gridstation.ui.theme import apply_theme
+from gridstation.ui.common.context import AppContext
+from gridstation.ui.common.theme import apply_theme
+from gridstation.ui.station.login_dialog import LoginDialog
+from gridstation.ui.window.main_window import MainWindow
 from tests.conftest import PASSWORD
 from tests.helpers import make_id
 

@@ -15,10 +15,10 @@ from PySide6.QtWidgets import QMainWindow
 from gridstation.core.intake import intakes, residents
 from gridstation.core.rules import clock
 from gridstation.core.storage import models as m
-from gridstation.ui.context import AppContext
-from gridstation.ui.live_updates import LiveUpdates
-from gridstation.ui.main_window import MainWindow
-from gridstation.ui.pages.intake_page import IntakePage
+from gridstation.ui.common.context import AppContext
+from gridstation.ui.intake.intake_page import IntakePage
+from gridstation.ui.window.live_updates import LiveUpdates
+from gridstation.ui.window.main_window import MainWindow
 from tests.helpers import activate, make_id
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -14,8 +14,8 @@ from gridstation.core.intake import residents
 from gridstation.core.station import changes, printouts, station
 from gridstation.core.storage import db as dbmod
 from gridstation.core.storage import models as m
-from gridstation.ui.context import AppContext
-from gridstation.ui.live_updates import LiveUpdates
+from gridstation.ui.common.context import AppContext
+from gridstation.ui.window.live_updates import LiveUpdates
 from tests.helpers import make_id
 from tests.netcut import Cable
 

@@ -5,10 +5,10 @@ from PySide6.QtCore import Qt
 
 from gridstation import app
 from gridstation.core.station import accounts, station
-from gridstation.ui import background
-from gridstation.ui.context import AppContext
-from gridstation.ui.main_window import MainWindow
-from gridstation.ui.pages import PAGES
+from gridstation.ui.common import background
+from gridstation.ui.common.context import AppContext
+from gridstation.ui.window.main_window import MainWindow
+from gridstation.ui.window.navigation import PAGES
 from tests.helpers import activate
 
 
@@ -52,7 +52,7 @@ def test_clerk_does_not_see_statistics(qtbot, db_path, clerk):
 def test_sign_in_dialog(qtbot, db_path, admin):
     from PySide6.QtCore import Qt
 
-    from gridstation.ui.login_dialog import LoginDialog
+    from gridstation.ui.station.login_dialog import LoginDialog
 
     dialog = LoginDialog()
     qtbot.addWidget(dialog)
@@ -74,7 +74,7 @@ def test_idle_window_locks_and_needs_the_password(qtbot, window, clerk):
     window.idle.set_minutes(0.001)  # 60 ms
     qtbot.waitUntil(lambda: window.locked, timeout=3000)
     assert not window.centralWidget().isVisible()
-    from gridstation.ui.login_dialog import LoginDialog
+    from gridstation.ui.station.login_dialog import LoginDialog
 
     dialog = [w for w in window.findChildren(LoginDialog) if w.isVisible()][-1]
     window.idle.set_minutes(10)
@@ -145,8 +145,8 @@ import json, sys
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 from gridstation import app as appmod
-from gridstation.ui.login_dialog import LoginDialog
-from gridstation.ui.main_window import MainWindow
+from gridstation.ui.station.login_dialog import LoginDialog
+from gridstation.ui.window.main_window import MainWindow
 
 seen = {}
 
@@ -251,7 +251,7 @@ def test_one_wrong_password_and_enter_counts_once(qtbot, db_path, admin):
     from PySide6.QtCore import Qt
 
     from gridstation.core.storage import models as m
-    from gridstation.ui.login_dialog import LoginDialog
+    from gridstation.ui.station.login_dialog import LoginDialog
     from tests.helpers import activate
 
     dialog = LoginDialog()
@@ -271,8 +271,8 @@ def test_enter_in_a_dialog_field_saves_and_never_cancels_the_typing(qtbot, db_pa
     """A card reader types the number and Enter: 取消 (the first button) used to take the Enter."""
     from PySide6.QtCore import Qt
 
-    from gridstation.ui.context import AppContext
-    from gridstation.ui.resident_dialog import ResidentDialog
+    from gridstation.ui.common.context import AppContext
+    from gridstation.ui.intake.resident_dialog import ResidentDialog
     from tests.helpers import activate, make_id
 
     dialog = ResidentDialog(AppContext(target=str(db_path), staff=admin))
@@ -316,8 +316,8 @@ def test_every_window_title_names_the_program_once(qtbot, db_path, admin, tmp_pa
     """「网格服务站 · 登录 — 网格服务站」: the program's name came twice on the login, the wizard and the window."""
     from PySide6.QtWidgets import QApplication
 
-    from gridstation.ui.login_dialog import LoginDialog
-    from gridstation.ui.setup_wizard import SetupWizard
+    from gridstation.ui.station.login_dialog import LoginDialog
+    from gridstation.ui.station.setup_wizard import SetupWizard
 
     qapp = QApplication.instance()
     before = qapp.applicationDisplayName()

@@ -20,10 +20,10 @@ from gridstation.core.rules.errors import PermissionDenied
 from gridstation.core.station import catalog
 from gridstation.core.storage import models as m
 from gridstation.core.toolbox import lending, tool_units
-from gridstation.ui.context import AppContext
-from gridstation.ui.pages.intake_page import IntakePage
-from gridstation.ui.pages.residents_page import ResidentsPage
-from gridstation.ui.pages.tools_page import ToolsPage
+from gridstation.ui.common.context import AppContext
+from gridstation.ui.intake.intake_page import IntakePage
+from gridstation.ui.intake.residents_page import ResidentsPage
+from gridstation.ui.toolbox.tools_page import ToolsPage
 from tests.helpers import make_id, show_at_counter_size
 
 PHONE, MASKED = "13812345678", "138****5678"

@@ -29,8 +29,8 @@ import sys
 from pathlib import Path
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QApplication
-from gridstation.ui import print_job
-from gridstation.ui.pdf_preview import PdfPreviewDialog
+from gridstation.ui.common import print_job
+from gridstation.ui.common.pdf_preview import PdfPreviewDialog
 
 app = QApplication([])
 preview = PdfPreviewDialog(Path(sys.argv[1]), "test")

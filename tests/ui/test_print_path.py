@@ -28,9 +28,9 @@ from gridstation.core.rules import clock
 from gridstation.core.station import catalog
 from gridstation.core.storage import paths
 from gridstation.reports import samples
-from gridstation.ui import print_job, printing
-from gridstation.ui.materials_widgets import preview_material_document
-from gridstation.ui.pdf_preview import PdfPreviewDialog
+from gridstation.ui.common import print_job, printing
+from gridstation.ui.common.pdf_preview import PdfPreviewDialog
+from gridstation.ui.intake.materials_widgets import preview_material_document
 from tests.conftest import pdf_text
 from tests.helpers import activate, make_id
 from tests.ui.test_printing import entries, open_preview, print_with_keyboard

@@ -21,12 +21,12 @@ from gridstation.core.station import catalog
 from gridstation.core.storage import models as m
 from gridstation.core.storage import settings
 from gridstation.core.toolbox import lending, tool_units
-from gridstation.ui import local_settings
-from gridstation.ui.context import AppContext
-from gridstation.ui.pages.intake_page import IntakePage
-from gridstation.ui.pages.settings_page import SettingsPage
-from gridstation.ui.pages.tools_page import ToolsPage
-from gridstation.ui.pdf_preview import PdfPreviewDialog
+from gridstation.ui.common import local_settings
+from gridstation.ui.common.context import AppContext
+from gridstation.ui.common.pdf_preview import PdfPreviewDialog
+from gridstation.ui.intake.intake_page import IntakePage
+from gridstation.ui.station.settings_page import SettingsPage
+from gridstation.ui.toolbox.tools_page import ToolsPage
 from tests.helpers import activate, make_id, show_at_counter_size
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QDialogButtonBox, QFileDialog, QLabel, QMessageBox
 
-from gridstation.ui.qt_translations import install_qt_translations
+from gridstation.ui.common.qt_translations import install_qt_translations
 
 
 def test_message_box_buttons_are_chinese(qapp, qtbot):
@@ -38,7 +38,7 @@ def test_the_file_dialog_lists_folders_and_sizes_in_chinese(qapp, qtbot, tmp_pat
     install_qt_translations(qapp)
     (tmp_path / "台账").mkdir()
     (tmp_path / "居民.xlsx").write_bytes(b"\0" * 20480)
-    from gridstation.ui.file_dialogs import file_dialog, remember_folder
+    from gridstation.ui.common.file_dialogs import file_dialog, remember_folder
 
     remember_folder("ledgers", str(tmp_path / "居民.xlsx"))
     dialog = file_dialog(None, "选择台账文件", "ledgers")  # as the program makes every file dialog

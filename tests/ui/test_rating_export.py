@@ -14,8 +14,8 @@ from gridstation.core.intake import intakes, residents
 from gridstation.core.rules import clock
 from gridstation.core.station import catalog
 from gridstation.core.storage import models as m
-from gridstation.ui.context import AppContext
-from gridstation.ui.evaluation_widgets import RectificationDialog
+from gridstation.ui.common.context import AppContext
+from gridstation.ui.evaluation.evaluation_widgets import RectificationDialog
 from tests.helpers import activate, make_id
 
 

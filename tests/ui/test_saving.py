@@ -1,4 +1,4 @@
-"""A save in flight ignores a second trigger (ui/saving.py), in every dialog and page that saves.
+"""A save in flight ignores a second trigger (ui/common/saving.py), in every dialog and page that saves.
 
 Two Ctrl+Enter a few milliseconds apart saved two identical intakes: both key presses were queued
 before the first was handled, and the second fired while the first save waited for its receipt. The
@@ -15,10 +15,10 @@ from PySide6.QtWidgets import QApplication, QPushButton
 from gridstation.core.events import register as events
 from gridstation.core.intake import residents
 from gridstation.core.storage import models as m
-from gridstation.ui.context import AppContext
-from gridstation.ui.event_dialogs import EventDetailDialog, RegisterEventDialog
-from gridstation.ui.resident_dialog import ResidentDialog
-from gridstation.ui.saving import one_at_a_time
+from gridstation.ui.common.context import AppContext
+from gridstation.ui.common.saving import one_at_a_time
+from gridstation.ui.events.event_dialogs import EventDetailDialog, RegisterEventDialog
+from gridstation.ui.intake.resident_dialog import ResidentDialog
 from tests.helpers import activate, make_id, type_text
 from tests.ui.pages.test_intake_page import choose_service
 from tests.ui.pages.test_intake_page import page as intake_page  # noqa: F401 - a fixture

@@ -12,10 +12,10 @@ from PySide6.QtCore import QRect, QSize, Qt
 from PySide6.QtWidgets import QAbstractButton, QApplication, QWidget
 
 from gridstation.core.intake import intakes, residents
-from gridstation.ui.context import AppContext
-from gridstation.ui.main_window import MainWindow
-from gridstation.ui.pages import PAGES
-from gridstation.ui.theme import apply_theme
+from gridstation.ui.common.context import AppContext
+from gridstation.ui.common.theme import apply_theme
+from gridstation.ui.window.main_window import MainWindow
+from gridstation.ui.window.navigation import PAGES
 from tests.helpers import make_id
 
 ROOM = QSize(1366, 728)  # 1366×768 less the taskbar; 1536×864 (1920×1080 at 125 %) less it is larger
@@ -55,13 +55,13 @@ def dialogs(ctx: AppContext, parent: QWidget, served, tmp_path):
     """Every dialog the counter opens, built as the app builds it."""
     from gridstation.core.station import catalog
     from gridstation.reports.receipt import write_receipt
-    from gridstation.ui.import_wizard import open_import_wizard
-    from gridstation.ui.intake_detail import IntakeDetailDialog
-    from gridstation.ui.login_dialog import LoginDialog
-    from gridstation.ui.pdf_preview import PdfPreviewDialog
-    from gridstation.ui.resident_dialog import ResidentDialog
-    from gridstation.ui.service_dialog import ServiceDialog
-    from gridstation.ui.setup_wizard import SetupWizard
+    from gridstation.ui.common.pdf_preview import PdfPreviewDialog
+    from gridstation.ui.intake.intake_detail import IntakeDetailDialog
+    from gridstation.ui.intake.resident_dialog import ResidentDialog
+    from gridstation.ui.ledgers.import_wizard import open_import_wizard
+    from gridstation.ui.station.login_dialog import LoginDialog
+    from gridstation.ui.station.service_dialog import ServiceDialog
+    from gridstation.ui.station.setup_wizard import SetupWizard
 
     resident, intake = served
     detail = IntakeDetailDialog(ctx, intake.serial, parent)
@@ -96,7 +96,7 @@ def test_every_dialog_fits_the_screen_with_its_buttons_in_view(qtbot, db_path, a
 def test_the_print_preview_keeps_print_and_close_on_screen(qtbot, db_path, admin, served, tmp_path):
     """It used to open 720×860 whatever the screen: 打印 and 关闭 were below a 768-pixel screen."""
     from gridstation.reports.receipt import write_receipt
-    from gridstation.ui.pdf_preview import PdfPreviewDialog
+    from gridstation.ui.common.pdf_preview import PdfPreviewDialog
 
     preview = PdfPreviewDialog(write_receipt(served[1].serial, tmp_path / "r.pdf"), "受理回执")
     qtbot.addWidget(preview)
@@ -143,7 +143,7 @@ def test_the_window_reopens_where_it_was_closed_on_this_pc(qtbot, db_path, admin
 
 
 def test_a_screenshot_window_leaves_the_pc_settings_alone(qtbot, db_path, admin):
-    from gridstation.ui.main_window import GEOMETRY_KEY, window_settings
+    from gridstation.ui.window.main_window import GEOMETRY_KEY, window_settings
 
     window = MainWindow(AppContext(target=str(db_path), staff=admin), remember_placement=False)
     qtbot.addWidget(window)

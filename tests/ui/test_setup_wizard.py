@@ -13,8 +13,8 @@ from gridstation.core.rules.errors import DomainError
 from gridstation.core.station import accounts, station
 from gridstation.core.storage import db as dbmod
 from gridstation.core.storage import paths, settings
-from gridstation.ui import local_settings
-from gridstation.ui.setup_wizard import SetupWizard, should_offer
+from gridstation.ui.common import local_settings
+from gridstation.ui.station.setup_wizard import SetupWizard, should_offer
 from tests.helpers import activate, type_text
 
 PASSWORD = "secret123"

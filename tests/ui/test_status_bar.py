@@ -13,9 +13,9 @@ from gridstation.app import run_backup
 from gridstation.core.intake import intakes, residents
 from gridstation.core.rules import clock
 from gridstation.core.station import station
-from gridstation.ui.context import AppContext
-from gridstation.ui.main_window import MainWindow
-from gridstation.ui.theme import apply_theme
+from gridstation.ui.common.context import AppContext
+from gridstation.ui.common.theme import apply_theme
+from gridstation.ui.window.main_window import MainWindow
 from tests.helpers import make_id, show_at_counter_size
 
 

@@ -21,9 +21,9 @@ from gridstation.cli import main
 from gridstation.core.events import register as events
 from gridstation.core.intake import intakes, residents
 from gridstation.core.storage import models as m
-from gridstation.ui import window_check
-from gridstation.ui.pages import PAGES
-from gridstation.ui.resident_screen import ResidentScreen
+from gridstation.ui.evaluation.resident_screen import ResidentScreen
+from gridstation.ui.window import window_check
+from gridstation.ui.window.navigation import PAGES
 from tests.helpers import ROOT, make_id, snapshot
 
 WITHOUT_CHARTS = "import sys; sys.modules['PySide6.QtCharts'] = None; from gridstation.cli import main; "
@@ -31,7 +31,7 @@ WITHOUT_CHARTS = "import sys; sys.modules['PySide6.QtCharts'] = None; from grids
 
 def _without_charts(monkeypatch) -> None:
     monkeypatch.setitem(sys.modules, "PySide6.QtCharts", None)
-    monkeypatch.delitem(sys.modules, "gridstation.ui.pages.stats_page", raising=False)
+    monkeypatch.delitem(sys.modules, "gridstation.ui.statistics.stats_page", raising=False)
 
 
 def _records(admin) -> None:

@@ -12,9 +12,9 @@ from gridstation.core.rules import clock
 from gridstation.core.rules.errors import DomainError
 from gridstation.core.station import catalog
 from gridstation.core.toolbox import lending, loan_lists, tool_units
-from gridstation.ui.context import AppContext
-from gridstation.ui.main_window import MainWindow
-from gridstation.ui.pages.tools_page import ToolsPage
+from gridstation.ui.common.context import AppContext
+from gridstation.ui.toolbox.tools_page import ToolsPage
+from gridstation.ui.window.main_window import MainWindow
 from tests.helpers import make_id
 
 

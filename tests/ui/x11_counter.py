@@ -16,8 +16,8 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QLineEdit
 
 from gridstation import app as gui
-from gridstation.ui.main_window import MainWindow
-from gridstation.ui.resident_screen import ResidentScreen
+from gridstation.ui.evaluation.resident_screen import ResidentScreen
+from gridstation.ui.window.main_window import MainWindow
 
 
 def status() -> dict:

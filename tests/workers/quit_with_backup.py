@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from gridstation import app as gui
 from gridstation.core.station import backup, station
-from gridstation.ui.context import AppContext
+from gridstation.ui.common.context import AppContext
 
 
 def main(db: str) -> None:

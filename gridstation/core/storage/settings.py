@@ -26,7 +26,7 @@ DEFAULTS: dict[str, Any] = {
     "rating_window_days": 5,  # 好差评: working days after 办结 in which a rating may still be recorded
     "rectify_days": 5,  # 差评整改: working days the head has to rectify a bad rating
 }
-# The receipt printer is a setting of each PC, not of the station (ui/local_settings.py); a
+# The receipt printer is a setting of each PC, not of the station (ui/common/local_settings.py); a
 # "printer" row an older version stored here is only read as that module's fallback.
 
 

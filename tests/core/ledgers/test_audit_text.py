@@ -216,8 +216,8 @@ def test_unknown_keys_and_old_rows_never_show_raw_text(admin):
 
 
 def test_the_log_tab_shows_sentences_not_json(qtbot, db_path, admin):
-    from gridstation.ui.context import AppContext
-    from gridstation.ui.main_window import MainWindow
+    from gridstation.ui.common.context import AppContext
+    from gridstation.ui.window.main_window import MainWindow
 
     station.update_settings(admin, {"idle_lock_minutes": 15})
     window = MainWindow(AppContext(target=str(db_path), staff=admin))
@@ -235,8 +235,8 @@ def test_the_log_tab_shows_sentences_not_json(qtbot, db_path, admin):
 
 
 def test_the_log_filters_narrow_the_list(qtbot, db_path, admin, clerk):
-    from gridstation.ui.context import AppContext
-    from gridstation.ui.main_window import MainWindow
+    from gridstation.ui.common.context import AppContext
+    from gridstation.ui.window.main_window import MainWindow
     from tests.helpers import type_text
 
     station.update_settings(admin, {"idle_lock_minutes": 15})

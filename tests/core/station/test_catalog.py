@@ -9,8 +9,8 @@ from PySide6.QtWidgets import QApplication, QLabel, QLineEdit
 from gridstation.core.rules.errors import DomainError
 from gridstation.core.station import catalog
 from gridstation.core.storage import models as m
-from gridstation.ui.context import AppContext
-from gridstation.ui.main_window import MainWindow
+from gridstation.ui.common.context import AppContext
+from gridstation.ui.window.main_window import MainWindow
 from tests.helpers import activate, type_text
 
 

@@ -14,8 +14,8 @@ from gridstation.core.rules.errors import DomainError
 from gridstation.core.station import catalog, schema, station
 from gridstation.core.storage import db as dbmod
 from gridstation.core.storage import models as m
-from gridstation.ui.context import AppContext
-from gridstation.ui.service_dialog import ServiceDialog
+from gridstation.ui.common.context import AppContext
+from gridstation.ui.station.service_dialog import ServiceDialog
 from tests.helpers import FIXTURES, activate, type_text
 
 

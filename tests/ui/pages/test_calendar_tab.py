@@ -10,8 +10,8 @@ from PySide6.QtCore import Qt
 from gridstation.core.station import opening_days
 from gridstation.core.storage import models as m
 from gridstation.core.storage import settings
-from gridstation.ui.context import AppContext
-from gridstation.ui.pages.settings_page import SettingsPage
+from gridstation.ui.common.context import AppContext
+from gridstation.ui.station.settings_page import SettingsPage
 from tests.helpers import show_at_counter_size
 
 CTRL, ALT = Qt.KeyboardModifier.ControlModifier, Qt.KeyboardModifier.AltModifier

@@ -11,8 +11,8 @@ from PySide6.QtWidgets import QPushButton
 from gridstation.core.events import handling, rules
 from gridstation.core.events.register import EventInput, register_event
 from gridstation.core.rules import clock
-from gridstation.ui.daily_log_dialog import DailyLogDialog
-from gridstation.ui.event_dialogs import EventDetailDialog, RegisterEventDialog
+from gridstation.ui.events.daily_log_dialog import DailyLogDialog
+from gridstation.ui.events.event_dialogs import EventDetailDialog, RegisterEventDialog
 from tests.helpers import activate
 from tests.ui.pages.test_events_page import dialog_of, open_register, page  # noqa: F401 - the page fixture
 

@@ -10,9 +10,9 @@ from gridstation.core.events import rules
 from gridstation.core.events.register import get_event, history
 from gridstation.core.rules import clock
 from gridstation.core.storage import models as m
-from gridstation.ui.context import AppContext
-from gridstation.ui.event_dialogs import EventDetailDialog, RegisterEventDialog
-from gridstation.ui.pages.events_page import EventsPage
+from gridstation.ui.common.context import AppContext
+from gridstation.ui.events.event_dialogs import EventDetailDialog, RegisterEventDialog
+from gridstation.ui.events.events_page import EventsPage
 from tests.conftest import pdf_text
 from tests.helpers import activate, type_text
 
@@ -125,7 +125,7 @@ def test_a_wrong_or_unknown_number_says_so(qtbot, page):
 
 
 def test_ctrl_6_opens_the_events_page_in_the_main_window(qtbot, db_path, head):
-    from gridstation.ui.main_window import MainWindow
+    from gridstation.ui.window.main_window import MainWindow
 
     window = MainWindow(AppContext(target=str(db_path), staff=head))
     qtbot.addWidget(window)
@@ -235,7 +235,7 @@ def test_a_photo_after_typed_as_a_path_lets_an_environment_event_close(qtbot, pa
 
 def test_the_head_edits_categories_and_partners_by_keyboard(qtbot, page, clerk, db_path):
     from gridstation.core.events import lists
-    from gridstation.ui.event_lists_dialog import EventListsDialog
+    from gridstation.ui.events.event_lists_dialog import EventListsDialog
 
     qtbot.keyClick(page.ui.numberEdit, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)
     dialog = dialog_of(page, EventListsDialog)
@@ -268,7 +268,7 @@ def test_the_daily_log_shows_a_workers_day(qtbot, page, clerk, head):
 
     from gridstation.core.events import handling
     from gridstation.core.events.register import EventInput, register_event
-    from gridstation.ui.daily_log_dialog import DailyLogDialog
+    from gridstation.ui.events.daily_log_dialog import DailyLogDialog
 
     today = clock.now()
     mine = register_event(clerk, EventInput("其他", rules.NORMAL, "井盖松动", rules.PATROL, found_at=today))

@@ -15,9 +15,9 @@ from gridstation.core.intake.material_rules import DEFERRED, NOTICE
 from gridstation.core.rules import clock
 from gridstation.core.station import catalog
 from gridstation.core.storage import models as m
-from gridstation.ui.context import AppContext
-from gridstation.ui.intake_detail import IntakeDetailDialog
-from gridstation.ui.service_dialog import ServiceDialog
+from gridstation.ui.common.context import AppContext
+from gridstation.ui.intake.intake_detail import IntakeDetailDialog
+from gridstation.ui.station.service_dialog import ServiceDialog
 from tests.conftest import pdf_text
 from tests.helpers import activate, make_id, snapshot, type_text
 from tests.ui.pages.test_intake_page import page  # noqa: F401 - the counter's page, as its own tests drive it

@@ -6,8 +6,8 @@ from PySide6.QtWidgets import QApplication
 
 from gridstation.core.intake import intakes, residents
 from gridstation.core.storage import models as m
-from gridstation.ui.context import AppContext
-from gridstation.ui.pages.intake_page import IntakePage
+from gridstation.ui.common.context import AppContext
+from gridstation.ui.intake.intake_page import IntakePage
 from tests.conftest import pdf_text
 from tests.helpers import activate, make_id, snapshot, type_text
 
@@ -264,7 +264,7 @@ def service_widths(qtbot, page) -> set[int]:
 def test_the_split_stays_where_the_clerk_put_it_whatever_the_service(qtbot, page, tmp_path):
     """Each service has its own fields; the line between 查找居民 and 受理内容 followed the widest
     (the page is 1220 pixels wide in a 1366-pixel main window)."""
-    from gridstation.ui.theme import apply_theme
+    from gridstation.ui.common.theme import apply_theme
 
     apply_theme(QApplication.instance())
     page.resize(1220, 728)

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from PySide6.QtGui import QKeySequence
 
-from gridstation.ui.context import AppContext
-from gridstation.ui.pages.intake_page import IntakePage
-from gridstation.ui.pages.residents_page import ResidentsPage
-from gridstation.ui.pages.tools_page import CATALOGUE, ToolsPage
+from gridstation.ui.common.context import AppContext
+from gridstation.ui.intake.intake_page import IntakePage
+from gridstation.ui.intake.residents_page import ResidentsPage
+from gridstation.ui.toolbox.tools_page import CATALOGUE, ToolsPage
 from tests.helpers import activate, show_at_counter_size
 
 # (page, the object holding the form, button, keys)

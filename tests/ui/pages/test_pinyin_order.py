@@ -9,9 +9,9 @@ from gridstation.core.rules import clock
 from gridstation.core.rules.pinyin_keys import sort_key
 from gridstation.core.toolbox import tool_units
 from gridstation.reports import labels
-from gridstation.ui.context import AppContext
-from gridstation.ui.pages.intake_page import IntakePage
-from gridstation.ui.pages.tools_page import ToolsPage
+from gridstation.ui.common.context import AppContext
+from gridstation.ui.intake.intake_page import IntakePage
+from gridstation.ui.toolbox.tools_page import ToolsPage
 from tests.helpers import activate, make_id, type_text
 
 # Character-code order would be 周 (5468) < 张 (5f20) < 李 (674e) < 王 (738b) < 陈 (9648).

@@ -2,8 +2,8 @@ import pytest
 from PySide6.QtCore import Qt
 
 from gridstation.core.intake import residents
-from gridstation.ui.context import AppContext
-from gridstation.ui.pages.residents_page import ResidentsPage
+from gridstation.ui.common.context import AppContext
+from gridstation.ui.intake.residents_page import ResidentsPage
 from tests.helpers import activate, make_id, type_text
 
 
@@ -33,7 +33,7 @@ def test_a_new_id_number_and_enter_opens_registration(qtbot, page):
     number = make_id(seq="555")
     type_text(qtbot, page.ui.searchEdit, number)
     qtbot.keyClick(page.ui.searchEdit, Qt.Key.Key_Return)
-    from gridstation.ui.resident_dialog import ResidentDialog
+    from gridstation.ui.intake.resident_dialog import ResidentDialog
 
     dialog = [w for w in page.findChildren(ResidentDialog) if w.isVisible()][-1]
     assert dialog.ui.docEdit.text() == number

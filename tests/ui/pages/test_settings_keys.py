@@ -9,8 +9,8 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from gridstation.core.station import backup
 from gridstation.core.storage import models as m
-from gridstation.ui.context import AppContext
-from gridstation.ui.pages.settings_page import SettingsPage
+from gridstation.ui.common.context import AppContext
+from gridstation.ui.station.settings_page import SettingsPage
 from tests.helpers import activate, show_at_counter_size, type_text
 
 # (tab, button's owner, button, keys): the owner is the page itself or one of its extra tabs.

@@ -17,10 +17,10 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QFrame
 from gridstation.core.statistics import stats
 from gridstation.core.storage import models as m
 from gridstation.reports import monthly
-from gridstation.ui.background import Cancelled
-from gridstation.ui.context import AppContext
-from gridstation.ui.pages.stats_page import CARDS, EVENT_FIGURES, StatsPage
-from gridstation.ui.theme import apply_theme
+from gridstation.ui.common.background import Cancelled
+from gridstation.ui.common.context import AppContext
+from gridstation.ui.common.theme import apply_theme
+from gridstation.ui.statistics.stats_page import CARDS, EVENT_FIGURES, StatsPage
 from tests.core.events.test_events_figures import OCT_END, OCT_START, october  # noqa: F401 - the hand-counted October
 from tests.core.statistics.test_stats import FEB, FEB_DAILY_COMPLETED, FEB_DAILY_RECEIVED, build_known_data
 from tests.helpers import activate

@@ -16,11 +16,11 @@ from gridstation.core.storage import settings
 from gridstation.core.storage.db import write_transaction
 from gridstation.core.toolbox import lending, loan_lists, reservations, returns, tool_units
 from gridstation.core.toolbox.tool_stocktake import stock_take
-from gridstation.ui.context import AppContext
-from gridstation.ui.pages.tools_page import ToolsPage
-from gridstation.ui.pages.tools_widgets import selected_row
-from gridstation.ui.pdf_preview import PdfPreviewDialog
-from gridstation.ui.theme import apply_theme
+from gridstation.ui.common.context import AppContext
+from gridstation.ui.common.pdf_preview import PdfPreviewDialog
+from gridstation.ui.common.theme import apply_theme
+from gridstation.ui.toolbox.tools_page import ToolsPage
+from gridstation.ui.toolbox.tools_widgets import selected_row
 from tests.conftest import pdf_text
 from tests.helpers import activate, make_id, snapshot, type_text
 

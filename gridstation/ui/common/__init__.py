@@ -1,0 +1,1 @@
+"""Pieces every screen shares: the table model, the background helper, keys, messages, file dialogs and printing."""

@@ -1,0 +1,432 @@
+"""The grid-event dialogs: registering an event, and an event's detail with its next steps.
+
+Both only call the services in core/events; a refusal shows its Chinese message under the form and
+keeps what was typed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gridstation.core.events import agreement, handling, lists, mediation, rules
+from gridstation.core.events.register import (
+    EventInput,
+    PartyInput,
+    add_photo,
+    get_event,
+    history,
+    parties_of,
+    photos_of,
+    register_event,
+)
+from gridstation.core.intake import residents
+from gridstation.core.rules import clock
+from gridstation.core.rules.errors import DomainError
+from gridstation.core.rules.idcard import mask_phone
+from gridstation.core.station import accounts, printouts
+from gridstation.core.storage import models as m
+from gridstation.reports.mediation_agreement import write_agreement
+from gridstation.ui.common.context import AppContext
+from gridstation.ui.common.feedback import ask_before_discarding, show_message
+from gridstation.ui.common.file_dialogs import open_file_name, open_file_names
+from gridstation.ui.common.keyboard import fit_to_screen
+from gridstation.ui.common.printing import new_pdf_path, preview_document
+from gridstation.ui.common.saving import one_at_a_time
+from gridstation.ui.intake.resident_picker import ResidentPicker, resident_line
+
+PHOTO_FILTER = "图片 (*.jpg *.jpeg *.png *.gif *.bmp *.webp)"
+
+
+def no_default_button(dialog: QDialog) -> None:
+    """Enter in a field never presses a button: a dialog otherwise makes its first push button the
+    default (here a file chooser). The dialogs act on their own shortcuts (Ctrl+S, Ctrl+Enter)."""
+    for button in dialog.findChildren(QPushButton):
+        button.setAutoDefault(False)
+
+
+def _text_box(parent: QWidget, height: int = 70) -> QPlainTextEdit:
+    box = QPlainTextEdit(parent)
+    box.setTabChangesFocus(True)  # Tab moves on, as in every other field
+    box.setFixedHeight(height)
+    return box
+
+
+def _combo(parent: QWidget, items: list[tuple[str, object]]) -> QComboBox:
+    combo = QComboBox(parent)
+    for text, data in items:
+        combo.addItem(text, data)
+    return combo
+
+
+class RegisterEventDialog(QDialog):
+    """发现/登记: Ctrl+S saves; the new event's number is in ``saved`` afterwards."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.saved: m.GridEvent | None = None
+        self.photo_paths: list[str] = []
+        self.setWindowTitle("登记网格事件")
+        form = QFormLayout()
+        self.categoryCombo = _combo(self, [(c.name, c.name) for c in lists.categories()])
+        self.levelCombo = _combo(self, [(x, x) for x in rules.LEVELS])
+        self.sourceCombo = _combo(self, [(x, x) for x in rules.SOURCES])
+        grids = [("（未分网格）", None), *residents.grid_choices()]
+        self.gridCombo = _combo(self, grids)
+        mine = next((i for i, (_, gid) in enumerate(grids) if gid is not None and ctx.staff is not None
+                     and m.Grid.get_by_id(gid).worker_id == ctx.staff.id), 0)
+        self.gridCombo.setCurrentIndex(mine)
+        self.placeEdit = QLineEdit(self)
+        self.placeEdit.setPlaceholderText("小区、楼栋、单元，或具体位置")
+        self.descriptionEdit = _text_box(self)
+        self.reporterNameEdit = QLineEdit(self)
+        self.reporterPhoneEdit = QLineEdit(self)
+        # Residents from the register: the first one chosen for an event a resident reported is its
+        # reporter (unless one was typed), the others are residents involved.
+        self.picker = ResidentPicker(self)
+        self.picker.results.setMaximumHeight(70)
+        self.picker.chosen.connect(self.add_resident)
+        self.reporter_id: int | None = None
+        self.involved: list[int] = []
+        self.peopleLabel = QLabel("未选居民", self)
+        self.peopleLabel.setWordWrap(True)
+        self.photoButton = QPushButton("添加照片(&P)…", self)
+        self.photoButton.clicked.connect(self.choose_photos)
+        for label, widget in (("类别(&C)", self.categoryCombo), ("等级(&L)", self.levelCombo),
+                              ("来源(&O)", self.sourceCombo), ("网格(&G)", self.gridCombo),
+                              ("地点(&D)", self.placeEdit), ("发现的问题(&Q)", self.descriptionEdit),
+                              ("查找居民(&R)", self.picker), ("已选居民", self.peopleLabel),
+                              ("反映人姓名(&N)", self.reporterNameEdit), ("反映人电话(&T)", self.reporterPhoneEdit),
+                              ("处置前照片", self.photoButton)):
+            form.addRow(label, widget)
+        form.labelForField(self.picker).setBuddy(self.picker.edit)  # Alt+R: the cursor in the search box
+        self.messageLabel = QLabel(self)
+        self.messageLabel.setWordWrap(True)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        for text, slot in (("保存 (Ctrl+S)", self.save), ("取消 (Esc)", self.reject)):
+            button = QPushButton(text, self)
+            button.clicked.connect(slot)
+            buttons.addWidget(button)
+        no_default_button(self)  # Enter chooses a resident in the search box; only Ctrl+S saves
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.messageLabel)
+        layout.addLayout(buttons)
+        QShortcut(QKeySequence("Ctrl+S"), self, self.save)
+        QShortcut(QKeySequence("F2"), self, self.picker.focus_search)
+        self.resize(600, 620)
+        self._as_opened = self._typed()
+
+    def _typed(self) -> tuple:
+        """What the clerk has entered so far, to tell a half-typed event from an untouched form."""
+        return (self.categoryCombo.currentIndex(), self.levelCombo.currentIndex(), self.sourceCombo.currentIndex(),
+                self.gridCombo.currentIndex(), self.placeEdit.text(), self.descriptionEdit.toPlainText(),
+                self.reporterNameEdit.text(), self.reporterPhoneEdit.text(), self.reporter_id, tuple(self.involved),
+                tuple(self.photo_paths))
+
+    def reject(self) -> None:
+        """Esc, 取消 or the window's close: with something entered, ask first."""
+        if self._typed() == self._as_opened:
+            super().reject()
+        else:
+            ask_before_discarding(self, super().reject)
+
+    @one_at_a_time
+    def choose_photos(self) -> None:
+        paths = open_file_names(self, "选择处置前照片", "photos", PHOTO_FILTER, many=True)
+        self.photo_paths.extend(paths)
+        self.photoButton.setText(f"已选 {len(self.photo_paths)} 张，再添加(&P)…")
+
+    def add_resident(self, resident_id: int) -> None:
+        typed = self.reporterNameEdit.text().strip() or self.reporterPhoneEdit.text().strip()
+        if resident_id == self.reporter_id or resident_id in self.involved:
+            return
+        if self.reporter_id is None and not typed and self.sourceCombo.currentData() == rules.RESIDENT_REPORT:
+            self.reporter_id = resident_id
+        else:
+            self.involved.append(resident_id)
+        names = {r.id: r for r in m.Resident.select().where(m.Resident.id.in_([self.reporter_id, *self.involved]))}
+        parts = ([f"反映人 {resident_line(names[self.reporter_id])}"] if self.reporter_id else []) + \
+            [f"涉及 {resident_line(names[i])}" for i in self.involved]
+        self.peopleLabel.setText("\n".join(parts))
+        self.picker.edit.clear()
+
+    @one_at_a_time
+    def save(self) -> None:
+        name, phone = self.reporterNameEdit.text().strip(), self.reporterPhoneEdit.text().strip()
+        reporter = PartyInput(name=name, phone=phone) if (name or phone) else None
+        if self.reporter_id is not None:
+            reporter = PartyInput(resident_id=self.reporter_id)
+        data = EventInput(category=self.categoryCombo.currentData(), level=self.levelCombo.currentData(),
+                          description=self.descriptionEdit.toPlainText(), source=self.sourceCombo.currentData(),
+                          grid_id=self.gridCombo.currentData(), place=self.placeEdit.text(), reporter=reporter,
+                          involved=list(self.involved), photos=list(self.photo_paths))
+        try:
+            self.saved = register_event(self.ctx.staff, data)
+        except DomainError as exc:
+            show_message(self.messageLabel, "error", exc.message)
+            fields = {"category": self.categoryCombo, "level": self.levelCombo, "source": self.sourceCombo,
+                      "description": self.descriptionEdit, "reporter": self.reporterNameEdit,
+                      "name": self.reporterNameEdit, "address": self.placeEdit}
+            field = fields.get(exc.field or "")
+            if field is not None:
+                field.setFocus()  # the cursor goes where the fault is
+            return
+        self.ctx.bus.data_changed.emit("events")
+        self.ctx.bus.status_message.emit(f"已登记网格事件 {self.saved.number}，处置期限 {self.saved.due_date:%Y-%m-%d}。")
+        self.accept()
+
+
+def next_steps(event: m.GridEvent, actor: m.Staff | None) -> list[str]:
+    """The steps offered for an event as it is now to ``actor`` (each calls one service, which has the
+    last word): 返工 of a closed event is the head's, so a clerk is not offered it only to be refused."""
+    if event.status == rules.CLOSED:
+        visit = ["回访"] if parties_of(event, rules.REPORTER) and event.visited_at is None else []
+        return visit + (["返工"] if accounts.allows(actor, accounts.HEAD) else [])
+    steps = ["网格内处置"] if event.status == rules.REGISTERED else []
+    if lists.category(event.category).mediation:
+        steps += ["添加当事人", "调解", "调解成功", "调解不成"]
+    steps += ["分派"]
+    steps += ["街道答复"] if event.route == rules.REPORTED_UP else ["上报街道"]
+    return steps + ["进展", "处置后照片", "销号"]
+
+
+# The fields each step reads besides the text box, and what the text box means for it.
+STEP_FIELDS = {"分派": ("assigneeCombo",), "上报街道": ("caseEdit",), "添加当事人": ("partyNameEdit", "partyPhoneEdit"),
+               "调解": ("placeEdit", "mediatorsEdit"), "处置后照片": ("photoEdit", "photoButton")}
+TEXT_LABELS = {"销号": "处置结果(&T)", "返工": "返工原因(&T)", "回访": "居民意见(&T)", "街道答复": "街道答复(&T)",
+               "进展": "处置进展(&T)", "添加当事人": "住址(&T)", "调解": "调解情况(&T)", "调解成功": "协议内容(&T)",
+               "调解不成": "引导去向(&T)"}
+
+
+class EventDetailDialog(QDialog):
+    """One event: what was found, who has it, its history; choose the next step and press Ctrl+Enter."""
+
+    def __init__(self, ctx: AppContext, number: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.number = number
+        self.summaryLabel = QLabel(self)
+        self.summaryLabel.setWordWrap(True)
+        self.summaryLabel.setTextFormat(Qt.TextFormat.PlainText)
+        self.historyTable = QTableWidget(0, 4, self)
+        self.historyTable.setHorizontalHeaderLabels(["时间", "步骤", "经办人", "说明"])
+        self.historyTable.horizontalHeader().setStretchLastSection(True)
+        self.historyTable.verticalHeader().setVisible(False)
+        self.historyTable.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.historyTable.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.actionCombo = QComboBox(self)
+        self.actionCombo.currentTextChanged.connect(self._action_changed)
+        staff = [(f"工作人员：{s.display_name}", ("staff", s.id))
+                 for s in m.Staff.select().where(m.Staff.active).order_by(m.Staff.display_name)]
+        partners = [(f"协作单位：{p.name}", ("partner", p.name)) for p in lists.partners()]
+        self.assigneeCombo = _combo(self, staff + partners)
+        self.caseEdit = QLineEdit(self)
+        self.caseEdit.setPlaceholderText("街道平台的案件编号")
+        self.partyNameEdit = QLineEdit(self)
+        self.partyPhoneEdit = QLineEdit(self)
+        self.placeEdit = QLineEdit(self)
+        self.mediatorsEdit = QLineEdit(self)
+        self.photoEdit = QLineEdit(self)
+        self.photoEdit.setPlaceholderText("照片文件（手机拷来的 JPG、PNG），可输入路径或按“选择…”")
+        self.photoButton = QPushButton("选择…", self)
+        self.photoButton.clicked.connect(self.choose_photo)
+        self.textEdit = _text_box(self)
+        self.doButton = QPushButton("执行 (Ctrl+Enter)", self)
+        self.doButton.clicked.connect(self.perform)
+        self.form = form = QFormLayout()
+        form.addRow("下一步(&A)", self.actionCombo)
+        form.addRow("分派给(&S)", self.assigneeCombo)
+        form.addRow("平台编号(&N)", self.caseEdit)
+        form.addRow("当事人姓名(&M)", self.partyNameEdit)
+        form.addRow("当事人电话(&H)", self.partyPhoneEdit)
+        form.addRow("调解地点(&D)", self.placeEdit)
+        form.addRow("调解员(&R)", self.mediatorsEdit)
+        self.photoRow = photo_row = QHBoxLayout()
+        photo_row.addWidget(self.photoEdit, 1)
+        photo_row.addWidget(self.photoButton)
+        photo_label = QLabel("照片(&F)", self)  # a label made from a string has no buddy beside a row of two
+        photo_label.setBuddy(self.photoEdit)
+        form.addRow(photo_label, photo_row)
+        self.textLabel = QLabel("说明(&T)", self)
+        self.textLabel.setBuddy(self.textEdit)
+        form.addRow(self.textLabel, self.textEdit)
+        self.messageLabel = QLabel(self)
+        self.messageLabel.setWordWrap(True)
+        self.closeButton = close = QPushButton("关闭 (Esc)", self)
+        close.clicked.connect(self.accept)
+        self.agreementButton = QPushButton("打印调解协议书 (Ctrl+P)", self)
+        self.agreementButton.clicked.connect(self.print_agreement)
+        QShortcut(QKeySequence("Ctrl+P"), self, self.print_agreement)
+        self.agreement_pdf: Path | None = None
+        row = QHBoxLayout()
+        row.addWidget(self.doButton)
+        row.addWidget(self.agreementButton)
+        row.addStretch(1)
+        row.addWidget(close)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.summaryLabel)
+        layout.addWidget(self.historyTable, 1)
+        layout.addLayout(form)
+        layout.addWidget(self.messageLabel)
+        layout.addLayout(row)
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):
+            QShortcut(QKeySequence(keys), self, self.perform)
+        no_default_button(self)
+        # Room for six steps with the header; the rows a step does not use are hidden to make it.
+        rows = self.historyTable.verticalHeader().defaultSectionSize()
+        self.historyTable.setMinimumHeight(6 * rows + self.historyTable.horizontalHeader().sizeHint().height() + 4)
+        fit_to_screen(self, 860, 720)
+        self.reload()
+
+    def reload(self) -> None:
+        event = get_event(self.number)
+        self.event = event
+        self.setWindowTitle(f"网格事件 {event.number}")
+        who = event.assignee.display_name if event.assignee else (event.partner.name if event.partner else "未分派")
+        reporter = next(iter(parties_of(event, rules.REPORTER)), None)
+        lines = [
+            f"{event.number}　{event.category}·{event.level}　{event.status}"
+            + ("（逾期）" if rules.is_overdue(event) else ""),
+            f"网格：{event.grid.name if event.grid else '未分网格'}　地点：{event.place or '—'}　来源：{event.source}",
+            (f"发现：{event.found_at:%Y-%m-%d %H:%M} {event.found_by.display_name if event.found_by else ''}"
+            f"　处置期限：{event.due_date:%Y-%m-%d}　处置方式：{event.route or '未定'}　承办：{who}"),
+            f"问题：{event.description}",
+        ]
+        if reporter is not None:
+            lines.append(f"反映人：{reporter.name} {mask_phone(reporter.phone)}")
+        if event.platform_case_no:
+            lines.append(f"街道平台编号：{event.platform_case_no}（{event.reported_on:%Y-%m-%d} 上报）"
+                         f"　街道答复：{event.street_answer or '尚未答复'}")
+        dispute = lists.category(event.category).mediation
+        self.agreementButton.setVisible(dispute)
+        if dispute:
+            parties = "、".join(f"{p.name} {mask_phone(p.phone)}".strip() for p in parties_of(event, rules.PARTY))
+            lines.append(f"当事人：{parties or '尚未登记'}　调解 {len(mediation.sessions_of(event))} 次"
+                         + (f"　{event.mediation_outcome}" if event.mediation_outcome else "")
+                         + (f"：{event.agreement_terms}" if event.agreement_terms else "")
+                         + (f"，引导至{event.referred_to}" if event.referred_to else ""))
+        if event.status == rules.CLOSED:
+            lines.append(f"销号结果：{event.result}" + (f"　回访：{event.visit_view}" if event.visited_at else ""))
+        photos = photos_of(event)
+        if photos:
+            lines.append(f"照片：处置前 {sum(p.stage == rules.BEFORE for p in photos)} 张，"
+                         f"处置后 {sum(p.stage == rules.AFTER for p in photos)} 张")
+        self.summaryLabel.setText("\n".join(lines))
+        steps = history(event)
+        self.historyTable.setRowCount(len(steps))
+        for row, step in enumerate(steps):
+            values = (f"{step.at:%Y-%m-%d %H:%M}", step.action, step.staff.display_name if step.staff else "", step.note)
+            for col, value in enumerate(values):
+                self.historyTable.setItem(row, col, QTableWidgetItem(value))
+        self.historyTable.resizeColumnsToContents()
+        self.historyTable.scrollToBottom()  # the newest step is the one the clerk looks for
+        chosen = self.actionCombo.currentText()
+        self.actionCombo.blockSignals(True)
+        self.actionCombo.clear()
+        self.actionCombo.addItems(next_steps(event, self.ctx.staff))
+        # The step just done stays chosen while it is offered: a quick second Ctrl+Enter repeats it (refused
+        # for its emptied text) instead of doing the first step of the new list (it assigned the event).
+        self.actionCombo.setCurrentIndex(max(0, self.actionCombo.findText(chosen)))
+        self.actionCombo.blockSignals(False)
+        self._action_changed(self.actionCombo.currentText())
+        offered = self.actionCombo.count() > 0
+        for widget in (self.actionCombo, self.textEdit, self.doButton):
+            widget.setEnabled(offered)
+        if not offered:
+            self.summaryLabel.setText(self.summaryLabel.text() + "\n没有您可以办理的下一步；需要返工时请站长办理。")
+        (self.actionCombo if offered else self.closeButton).setFocus()
+
+    def _action_changed(self, action: str) -> None:
+        wanted = STEP_FIELDS.get(action, ())
+        for name in ("assigneeCombo", "caseEdit", "partyNameEdit", "partyPhoneEdit", "placeEdit", "mediatorsEdit",
+                     "photoEdit", "photoButton"):
+            getattr(self, name).setEnabled(name in wanted)
+        for name in ("assigneeCombo", "caseEdit", "partyNameEdit", "partyPhoneEdit", "placeEdit", "mediatorsEdit"):
+            self.form.setRowVisible(getattr(self, name), name in wanted)
+        self.form.setRowVisible(self.photoRow, "photoEdit" in wanted)
+        self.textLabel.setText(TEXT_LABELS.get(action, "说明(&T)"))
+
+    @one_at_a_time
+    def perform(self) -> None:
+        action, text, actor = self.actionCombo.currentText(), self.textEdit.toPlainText(), self.ctx.staff
+        if not action:  # nothing offered (a closed event, to a clerk): Ctrl+Enter does nothing
+            return
+        try:
+            if action == "网格内处置":
+                handling.handle_in_grid(actor, self.number, text)
+            elif action == "分派":
+                kind, value = self.assigneeCombo.currentData()
+                if kind == "staff":
+                    handling.assign(actor, self.number, staff_id=value, note=text)
+                else:
+                    handling.assign(actor, self.number, partner=value, note=text)
+            elif action == "上报街道":
+                handling.report_up(actor, self.number, self.caseEdit.text(), clock.today(), text)
+            elif action == "街道答复":
+                handling.record_street_answer(actor, self.number, text)
+            elif action == "进展":
+                handling.add_note(actor, self.number, text)
+            elif action == "处置后照片":
+                add_photo(actor, self.number, self.photoEdit.text().strip(), rules.AFTER, text)
+            elif action == "销号":
+                handling.close(actor, self.number, text)
+            elif action == "返工":
+                handling.reopen(actor, self.number, text)
+            elif action == "回访":
+                handling.visit(actor, self.number, text)
+            elif action == "添加当事人":
+                mediation.add_party(actor, self.number, PartyInput(name=self.partyNameEdit.text(),
+                                                                   phone=self.partyPhoneEdit.text(), address=text))
+            elif action == "调解":
+                mediation.record_session(actor, self.number, self.placeEdit.text(), self.mediatorsEdit.text(), text)
+            elif action == "调解成功":
+                mediation.record_outcome(actor, self.number, rules.MEDIATION_SUCCESS, terms=text)
+            elif action == "调解不成":
+                mediation.record_outcome(actor, self.number, rules.MEDIATION_FAILED, referred_to=text)
+        except DomainError as exc:
+            show_message(self.messageLabel, "error", exc.message)
+            return
+        for edit in (self.textEdit, self.caseEdit, self.partyNameEdit, self.partyPhoneEdit, self.photoEdit):
+            edit.clear()
+        self.ctx.bus.data_changed.emit("events")
+        show_message(self.messageLabel, "ok", f"已{action}。")
+        self.reload()
+
+    @one_at_a_time
+    def choose_photo(self) -> None:
+        path = open_file_name(self, "选择处置后照片", "photos", PHOTO_FILTER)
+        if path:
+            self.photoEdit.setText(path)
+
+    @one_at_a_time
+    def print_agreement(self) -> Path | None:
+        """The 人民调解协议书 of a successful mediation, written and opened in the print preview."""
+        try:
+            data = agreement.agreement_data(self.number)
+            path = write_agreement(data, new_pdf_path(f"调解协议书-{self.number}"))
+            preview_document(self, self.ctx.staff, path, f"人民调解协议书 {self.number}", printouts.AGREEMENT,
+                             self.number)
+        except DomainError as exc:
+            show_message(self.messageLabel, "error", exc.message)
+            return None
+        self.agreement_pdf = path
+        return path

@@ -1,0 +1,139 @@
+"""Register or edit a resident. The ID number is checked as it is typed and fills birth date and gender."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import QDate, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QDialog, QWidget
+
+from gridstation.core.intake import residents
+from gridstation.core.rules import idcard
+from gridstation.core.rules.errors import DomainError
+from gridstation.core.storage import models as m
+from gridstation.ui.common.context import AppContext
+from gridstation.ui.common.feedback import ask_before_discarding, show_message
+from gridstation.ui.common.forms import load_form
+from gridstation.ui.common.keyboard import fit_to_screen
+from gridstation.ui.common.saving import one_at_a_time
+
+
+class ResidentDialog(QDialog):
+    """``known_resident`` fires when the typed number belongs to someone already registered."""
+
+    known_resident = Signal(int)
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None, *, resident: m.Resident | None = None,
+                 doc_number: str = "") -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.resident = resident
+        self.saved: m.Resident | None = None
+        self.setWindowTitle("居民档案" if resident else "新增居民")
+        self.ui = load_form("resident_dialog.ui", self)
+        self.ui.docTypeCombo.addItems(list(idcard.DOC_TYPES))
+        self.ui.genderCombo.addItems(["", "男", "女"])
+        self.ui.gridCombo.addItems(["", *(name for name, _ in residents.grid_choices())])
+        self.ui.birthEdit.setDate(QDate(1970, 1, 1))
+        self.ui.docEdit.textChanged.connect(self._doc_changed)
+        self.ui.docTypeCombo.currentTextChanged.connect(lambda _t: self._doc_changed(self.ui.docEdit.text()))
+        for edit in (self.ui.docEdit, self.ui.nameEdit, self.ui.phoneEdit):  # a refusal goes with the typing it was about
+            edit.textEdited.connect(lambda _text: self.ui.messageLabel.setText(""))
+        self.ui.saveButton.clicked.connect(self.save)
+        self.ui.cancelButton.clicked.connect(self.reject)
+        self.ui.saveButton.setDefault(True)  # Enter saves (a refusal shows the field); it never cancels the typing
+        QShortcut(QKeySequence("Ctrl+S"), self, activated=self.save)
+        if resident is not None:
+            self._load(resident)
+        else:
+            self.ui.docEdit.setText(doc_number)
+        self._as_opened = self.input()  # Esc asks before it throws away anything typed since
+        fit_to_screen(self, 600, 540)
+        self.ui.docEdit.setFocus()
+        self.ui.docEdit.selectAll()  # a card read or one typed number replaces it
+
+    def reject(self) -> None:
+        """Esc, 取消 or the window's close: with something typed, ask first."""
+        if self.input() == self._as_opened:
+            super().reject()
+        else:
+            ask_before_discarding(self, super().reject)
+
+    def leave(self) -> None:
+        """Close without asking: the number typed belongs to a registered resident, whose record the host opens."""
+        self.done(QDialog.DialogCode.Rejected)
+
+    def _load(self, r: m.Resident) -> None:
+        self.ui.docTypeCombo.setCurrentText(r.doc_type)
+        self.ui.docEdit.setText(r.doc_number)
+        self.ui.nameEdit.setText(r.name)
+        self.ui.genderCombo.setCurrentText(r.gender)
+        if r.birth_date:
+            self.ui.birthEdit.setDate(QDate(r.birth_date.year, r.birth_date.month, r.birth_date.day))
+        self.ui.phoneEdit.setText(r.phone)
+        self.ui.compoundEdit.setText(r.compound)
+        self.ui.buildingEdit.setText(r.building)
+        self.ui.unitEdit.setText(r.unit)
+        self.ui.roomEdit.setText(r.room)
+        self.ui.gridCombo.setCurrentText(r.grid.name if r.grid_id else "")
+        self.ui.pensionerCheck.setChecked(r.is_pensioner)
+        self.ui.notesEdit.setPlainText(r.notes)
+
+    def _is_mainland(self) -> bool:
+        return self.ui.docTypeCombo.currentText() == idcard.MAINLAND_ID
+
+    def _doc_changed(self, text: str) -> None:
+        """Check at once: a wrong check character is refused while the resident is still at the counter."""
+        mainland = self._is_mainland()
+        self.ui.genderCombo.setEnabled(not mainland)
+        self.ui.birthEdit.setEnabled(not mainland)
+        number = idcard.normalise(text)
+        if not mainland or not number:
+            show_message(self.ui.docMessage, "warn", "")
+            return
+        if len(number) < 18:
+            show_message(self.ui.docMessage, "warn", f"已输入{len(number)}位，共18位")
+            return
+        try:
+            info = idcard.check_id(number)
+        except DomainError as exc:
+            show_message(self.ui.docMessage, "error", exc.message)
+            return
+        self.ui.genderCombo.setCurrentText(info.gender)
+        self.ui.birthEdit.setDate(QDate(info.birth_date.year, info.birth_date.month, info.birth_date.day))
+        self.ui.ageLabel.setText(f"{info.age()}岁")
+        known = residents.find_by_document(number)
+        if known is not None and (self.resident is None or known.id != self.resident.id):
+            show_message(self.ui.docMessage, "warn", f"该号码已登记为居民“{known.name}”，将打开其档案。")
+            self.known_resident.emit(known.id)
+            return
+        show_message(self.ui.docMessage, "warn" if info.region_warning else "ok",
+                  info.region_warning or f"校验通过：{info.gender}，{info.birth_date:%Y-%m-%d}出生，{info.age()}岁")
+
+    def input(self) -> residents.ResidentInput:
+        birth = self.ui.birthEdit.date()
+        return residents.ResidentInput(
+            name=self.ui.nameEdit.text(), doc_number=self.ui.docEdit.text(),
+            doc_type=self.ui.docTypeCombo.currentText(), phone=self.ui.phoneEdit.text(),
+            gender=self.ui.genderCombo.currentText(),
+            birth_date=None if self._is_mainland() else dt.date(birth.year(), birth.month(), birth.day()),
+            compound=self.ui.compoundEdit.text(), building=self.ui.buildingEdit.text(),
+            unit=self.ui.unitEdit.text(), room=self.ui.roomEdit.text(), grid=self.ui.gridCombo.currentText(),
+            is_pensioner=self.ui.pensionerCheck.isChecked(), notes=self.ui.notesEdit.toPlainText(),
+        )
+
+    @one_at_a_time
+    def save(self) -> None:
+        try:
+            self.saved = residents.save_resident(self.ctx.staff, self.input(),
+                                                 self.resident.id if self.resident else None)
+        except DomainError as exc:
+            self.ui.messageLabel.setText(exc.message)
+            field = {"doc_number": self.ui.docEdit, "name": self.ui.nameEdit, "phone": self.ui.phoneEdit}.get(exc.field or "")
+            if field is not None:
+                field.setFocus()
+                field.selectAll()
+            return
+        self.ctx.bus.data_changed.emit("resident")
+        self.accept()

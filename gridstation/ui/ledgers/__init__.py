@@ -1,0 +1,1 @@
+"""Importing a station's ledgers on screen: the import wizard."""

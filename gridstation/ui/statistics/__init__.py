@@ -1,0 +1,1 @@
+"""统计 on screen: the month's figures, charts and the reports."""

@@ -1,0 +1,1 @@
+"""工具箱 on screen: lending, returns, reservations, stock-take and the catalogue of tools."""
