@@ -2,7 +2,9 @@
 
 Creates ``.venv`` beside the source (once), installs GridStation and its dependencies into it
 (again only when pyproject.toml changes), then starts the application or runs the whole test suite.
-``run`` uses the site database when one exists, else a demo database it creates on first use.
+``run`` uses the site database when one exists, else a demo database it creates on first use, in a
+throw-away data folder beside the source (``.demo-data/``): the demo's backups, log and printed copies
+stay there too, so nothing of the demo ever lands in this PC's real data folder.
 Standard library only: it runs before anything is installed.
 """
 
@@ -18,6 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 VENV = ROOT / ".venv"
 DEMO_PASSWORD = "demo1234"
+DEMO_DATA = ROOT / ".demo-data"  # ignored by git; delete it to start the demo afresh
 
 
 def venv_python() -> Path:
@@ -52,16 +55,20 @@ def site_database(python: Path) -> str:
 
 def run_app(args: list[str]) -> int:
     python = ensure_environment("")
+    env = dict(os.environ)
     target = site_database(python)
     if "://" not in target and not Path(target).exists():
-        demo = Path(target).parent / "demo" / "gridstation-demo.db"
+        # Everything the demo writes (database, backups, log, print copies) goes to the throw-away folder.
+        env["GRIDSTATION_DATA_DIR"] = str(DEMO_DATA)
+        demo = DEMO_DATA / "gridstation-demo.db"
         if not demo.exists():
             print(f"没有站点数据库，创建演示数据库 / creating a demo database: {demo}", flush=True)
+            DEMO_DATA.mkdir(exist_ok=True)
             # demo makes the database itself (admin with the demo password): it refuses any existing file
-            subprocess.run([str(python), "-m", "gridstation", "--db", str(demo), "demo"], check=True)
+            subprocess.run([str(python), "-m", "gridstation", "--db", str(demo), "demo"], check=True, env=env)
         print(f"演示数据库 / demo database: {demo}　登录名 admin，密码 {DEMO_PASSWORD}", flush=True)
         args = ["--db", str(demo), *args]
-    return subprocess.call([str(python), "-m", "gridstation", *args])
+    return subprocess.call([str(python), "-m", "gridstation", *args], env=env)
 
 
 def run_tests(args: list[str]) -> int:
