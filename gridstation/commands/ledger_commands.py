@@ -55,13 +55,19 @@ def _xlsx_out(value: str) -> Path:
 
 
 def cmd_template(args: argparse.Namespace, target: str) -> int:
+    # late import (start-up time): every run, the window's too, loads all command modules
+    from gridstation.core.storage.db import is_url
+
     path = _xlsx_out(args.out)
-    if args.kind == "intakes":
-        open_site(target)  # the station's own service fields become columns
+    # The station's own service fields become intake columns, and every template's footer names the
+    # station; before a station exists the other kinds are written without its name.
+    has_site = args.kind == "intakes" or is_url(target) or Path(target).exists()
+    if has_site:
+        open_site(target)
     # late import (start-up time): every run, the window's too, loads all command modules
     from gridstation.core.ledgers.ledger_templates import write_template
 
-    write_template(args.kind, path)
+    write_template(args.kind, path, station=None if has_site else "")
     print(f"已生成导入模板：{path}")
     return 0
 

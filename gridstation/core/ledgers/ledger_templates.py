@@ -19,8 +19,11 @@ from gridstation.core.storage import settings
 TEXT_ROWS = 2000  # rows pre-formatted as text in the ID and phone columns
 
 
-def write_template(kind: str, out: Path | str) -> Path:
-    """The template of ``kind`` at ``out``; intakes list the station's own service fields too."""
+def write_template(kind: str, out: Path | str, *, station: str | None = None) -> Path:
+    """The template of ``kind`` at ``out``; intakes list the station's own service fields too.
+
+    The printed footer names the station: ``station`` when given (``""`` for a template made before the
+    station's database exists), else the open station's name."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
 
@@ -60,7 +63,8 @@ def write_template(kind: str, out: Path | str) -> Path:
         notes.column_dimensions[letter].width = width
     for row in notes.iter_rows(min_row=2):
         row[3].alignment = Alignment(wrap_text=True, vertical="top")
-    station = settings.get("station_name") or ""
+    if station is None:
+        station = settings.get("station_name") or ""
     sheet_layout.fit_columns(sheet, minimum=[spec.width for spec in columns])
     sheet_layout.print_setup(sheet, f"{station}　{sheet.title}（模板）")
     sheet_layout.print_setup(notes, f"{station}　{sheet.title}填写说明")

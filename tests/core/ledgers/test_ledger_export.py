@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import openpyxl
@@ -312,3 +315,18 @@ def test_ratings_with_their_rectification_export_as_the_好差评台账(db_path,
     good = got[done.serial]
     assert good["评价"] == "满意" and good["整改状态"] is None and good["被评价人员"] == "管理员"
     assert cli(db_path, "export", "ratings", "--out", str(tmp_path / "cli.xlsx")) == 0
+
+
+@pytest.mark.parametrize("kind", ["residents", "intakes", "tools", "loans", "events"])
+def test_every_template_is_written_by_the_command_in_its_own_process(kind, tmp_path):
+    """In a fresh process (the station's database not yet open, as at a clerk's command line) every
+    template is written, its footer naming the station; before, all but intakes failed unexpectedly."""
+    db = tmp_path / "s.db"
+    env = {**os.environ, "GRIDSTATION_DATA_DIR": str(tmp_path / "data"), "GRIDSTATION_ADMIN_PASSWORD": "secret-pass-1"}
+    subprocess.run([sys.executable, "-m", "gridstation", "--db", str(db), "init", "--station", "测试服务站",
+                    "--admin", "admin"], check=True, env=env, capture_output=True)
+    out = tmp_path / f"{kind}.xlsx"
+    done = subprocess.run([sys.executable, "-m", "gridstation", "--db", str(db), "template", kind, "--out", str(out)],
+                          env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "测试服务站" in openpyxl.load_workbook(out).active.oddFooter.left.text
