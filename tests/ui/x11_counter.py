@@ -28,6 +28,7 @@ def status() -> dict:
         "counters": [int(w.winId()) for w in shown if isinstance(w, MainWindow)],
         "residents": [int(w.winId()) for w in shown if isinstance(w, ResidentScreen)],
         "resident_screens": [app.screens().index(w.screen()) for w in shown if isinstance(w, ResidentScreen)],
+        "resident_full_screen": [w.isFullScreen() for w in shown if isinstance(w, ResidentScreen)],
         "screens": len(app.screens()),
         "active": app.activeWindow().windowTitle() if app.activeWindow() else "",
         "focus_text": focus.text() if isinstance(focus, QLineEdit) else None,
