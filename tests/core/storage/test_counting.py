@@ -27,6 +27,6 @@ def test_no_module_writes_its_own_conditional_count():
     """The intakes', materials', events' and ratings' figures each had a private copy of it."""
     twin = re.compile(r"SUM\(\s*Case\(\s*None,\s*\[\(\s*\w+,\s*1\s*\)\],\s*0\s*\)\s*\)")
     owner = PACKAGE / "core" / "storage" / "counting.py"
-    copies = [str(path.relative_to(PACKAGE)) for path in PACKAGE.rglob("*.py")
-              if path != owner and (twin.search(path.read_text(encoding="utf-8")) or "_count_if" in path.read_text(encoding="utf-8"))]
+    texts = {path: path.read_text(encoding="utf-8") for path in PACKAGE.rglob("*.py") if path != owner}
+    copies = [str(path.relative_to(PACKAGE)) for path, text in texts.items() if twin.search(text) or "_count_if" in text]
     assert copies == []
