@@ -1,6 +1,7 @@
 """The layers hold: core and reports run without Qt (CLI, tests, a server), and the import-linter contracts
 in pyproject.toml (core never imports documents, screens or commands; reports never imports screens; each
-of the core's subpackages builds only on those below it) are kept. Late imports count as imports."""
+of the core's subpackages builds only on those below it, the domains side by side; no import cycle) are
+kept. Late imports count as imports."""
 
 import ast
 import os
@@ -55,16 +56,11 @@ def lint_imports(config: Path, cwd: Path) -> subprocess.CompletedProcess:
 def test_the_import_contracts_are_kept():
     run = lint_imports(ROOT / "pyproject.toml", ROOT)
     assert run.returncode == 0, run.stdout + run.stderr
-    assert re.search(r"Contracts: 3 kept, 0 broken", run.stdout), run.stdout
+    assert re.search(r"Contracts: 4 kept, 0 broken", run.stdout), run.stdout
 
 
-@pytest.mark.parametrize("source, target", [
-    ("core/rules/money.py", "gridstation.core.storage.db"),  # a lower layer reaching up
-    ("core/station/catalog.py", "gridstation.ui.window.main_window"),  # the core importing a screen, late
-    ("reports/receipt.py", "gridstation.ui.common.printing"),
-])
-def test_the_contracts_catch_a_wrong_import(tmp_path, source, target):
-    """The same contracts on a copy of the package with one wrong import added inside a function."""
+def lint_with_wrong_import(tmp_path: Path, source: str, target: str) -> subprocess.CompletedProcess:
+    """The contracts on a copy of the package with one wrong import added to ``source`` inside a function."""
     copy = tmp_path / "gridstation"
     for path in PACKAGE.rglob("*.py"):
         dest = copy / path.relative_to(PACKAGE)
@@ -73,9 +69,31 @@ def test_the_contracts_catch_a_wrong_import(tmp_path, source, target):
     with (copy / source).open("a", encoding="utf-8") as f:
         f.write(f"\n\ndef _wrong():\n    import {target}  # noqa\n")
     (tmp_path / "pyproject.toml").write_text((ROOT / "pyproject.toml").read_text(encoding="utf-8"), encoding="utf-8")
-    run = lint_imports(tmp_path / "pyproject.toml", tmp_path)
+    return lint_imports(tmp_path / "pyproject.toml", tmp_path)
+
+
+@pytest.mark.parametrize("source, target", [
+    ("core/rules/money.py", "gridstation.core.storage.db"),  # a lower layer reaching up
+    ("core/station/catalog.py", "gridstation.ui.window.main_window"),  # the core importing a screen, late
+    ("reports/receipt.py", "gridstation.ui.common.printing"),
+    # The domains are siblings: none builds on another (events once stored photos in the tool box's table).
+    ("core/events/register.py", "gridstation.core.toolbox.tool_units"),
+    ("core/toolbox/lending.py", "gridstation.core.events.rules"),
+    ("core/evaluation/figures.py", "gridstation.core.events.figures"),
+    ("core/events/figures.py", "gridstation.core.evaluation.rules"),
+])
+def test_the_contracts_catch_a_wrong_import(tmp_path, source, target):
+    """The same contracts on a copy of the package with one wrong import added inside a function."""
+    run = lint_with_wrong_import(tmp_path, source, target)
     assert run.returncode == 1, run.stdout + run.stderr
     assert "0 broken" not in run.stdout and f"-> {target}" in run.stdout, run.stdout
+
+
+def test_the_contracts_catch_a_cycle_inside_a_package(tmp_path):
+    """A cycle between two modules of one subpackage, which no layer sees: register.py builds on rules.py."""
+    run = lint_with_wrong_import(tmp_path, "core/events/rules.py", "gridstation.core.events.register")
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert "the import graph has no cycle BROKEN" in run.stdout and ".rules -> .register" in run.stdout, run.stdout
 
 
 WALL_CLOCK = {("date", "today"), ("datetime", "now"), ("datetime", "today"), ("datetime", "utcnow"),

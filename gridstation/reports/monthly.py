@@ -1,7 +1,8 @@
 """The monthly statistics (月度统计) the station head signs: A4 PDF, and the same tables in Excel.
 
-Figures come from ``core.stats.monthly_stats`` once per report; the PDF and the workbook are
-both written from the same ``StatTable`` list, so they cannot disagree.
+The report's content comes whole from ``core/statistics/report_content.py`` (figures counted once by
+``monthly_stats``); the PDF and the workbook are both written from its one ``StatTable`` list, so they
+cannot disagree.
 """
 
 from __future__ import annotations
@@ -13,17 +14,14 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Table, TableStyle
 
 from gridstation.core.rules.clock import now
-from gridstation.core.statistics.event_tables import monthly_event_tables
-from gridstation.core.statistics.material_tables import monthly_material_tables
-from gridstation.core.statistics.rating_tables import monthly_rating_tables
-from gridstation.core.statistics.stats import MonthlyStats, Progress, monthly_stats
-from gridstation.core.statistics.stats_tables import StatTable, monthly_tables, summary_sentence
+from gridstation.core.statistics.report_content import MONTHLY_PERIODS, MonthlyReport, monthly_report
+from gridstation.core.statistics.stats import MonthlyStats, Progress
 from gridstation.reports import blocks, charts, styles
 from gridstation.reports.report_names import monthly_title as title_of
 from gridstation.reports.stats_pdf import CONTENT_WIDTH, Section, info_line, table_section, write_report
 from gridstation.reports.stats_xlsx import write_xlsx
 
-STEPS = 6  # four periods, laying out, writing (the caller's "finished" is the last)
+STEPS = MONTHLY_PERIODS + 2  # the periods, laying out, writing (the caller's "finished" is the last)
 
 
 def charts_block(ms: MonthlyStats, st: styles.Styles) -> list[Flowable]:
@@ -47,11 +45,8 @@ def charts_block(ms: MonthlyStats, st: styles.Styles) -> list[Flowable]:
     return [row, styles.spacer(3 * mm), line]
 
 
-def _prepare(month: dt.date, today: dt.date | None, progress: Progress | None) -> tuple[MonthlyStats, list[StatTable]]:
-    steps = (lambda done, _total: progress(done, STEPS)) if progress else None
-    ms = monthly_stats(month, today, progress=steps)
-    return ms, (monthly_tables(ms) + monthly_event_tables(ms) + monthly_material_tables(ms)
-                + monthly_rating_tables(ms))
+def _prepare(month: dt.date, today: dt.date | None, progress: Progress | None) -> MonthlyReport:
+    return monthly_report(month, today, progress=(lambda done, _total: progress(done, STEPS)) if progress else None)
 
 
 def write_monthly(month_first_day: dt.date, out: Path, xlsx: Path | None = None, *,
@@ -61,26 +56,27 @@ def write_monthly(month_first_day: dt.date, out: Path, xlsx: Path | None = None,
     ``progress(done, STEPS)`` is called as work advances and may raise to cancel; both files are
     written only after its last call, so a cancelled report leaves no file behind.
     """
-    ms, tables = _prepare(month_first_day, today, progress)
+    report = _prepare(month_first_day, today, progress)
+    ms = report.figures
     generated = now()
     st = styles.styles(9.5)
-    services, *rest = [t for t in tables if t.key != "每日受理"]
+    services, *rest = [t for t in report.tables if t.key != "每日受理"]
     sections = [table_section(services, st), Section("图表", charts_block(ms, st))]
     sections += [table_section(t, st) for t in rest]
-    lead: list[Flowable] = [info_line(ms.current, generated, st), styles.text(summary_sentence(ms.current, "本月"), st.body)]
+    lead: list[Flowable] = [info_line(ms.current, generated, st), styles.text(report.headline, st.body)]
     if progress:
         progress(STEPS - 1, STEPS)
     title = title_of(ms.month)
     if xlsx is not None:
-        write_xlsx(tables, xlsx, heading=f"{blocks.StationInfo.current().name} {title}", generated=generated)
+        write_xlsx(report.tables, xlsx, heading=f"{blocks.StationInfo.current().name} {title}", generated=generated)
     return write_report(out, title=title, lead=lead, sections=sections, generated=generated)
 
 
 def write_monthly_xlsx(month_first_day: dt.date, out: Path, *, today: dt.date | None = None,
                        progress: Progress | None = None) -> Path:
     """Only the Excel tables of the month (导出 Excel on the statistics page)."""
-    ms, tables = _prepare(month_first_day, today, progress)
+    report = _prepare(month_first_day, today, progress)
     if progress:
         progress(STEPS - 1, STEPS)
-    return write_xlsx(tables, out, heading=f"{blocks.StationInfo.current().name} {title_of(ms.month)}",
+    return write_xlsx(report.tables, out, heading=f"{blocks.StationInfo.current().name} {title_of(report.figures.month)}",
                       generated=now())

@@ -18,12 +18,12 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from gridstation.core.ledgers import sheet_layout
 from gridstation.core.ledgers.spreadsheet_safety import guard_sheet, xml_safe
+from gridstation.core.rules.rates import SHEET_FORMAT
 from gridstation.core.statistics.stats import DEFINITIONS
 from gridstation.core.statistics.stats_tables import Cell, Days, Money, Rate, StatTable
 from gridstation.reports.pdf_build import save_atomically
 
 MONEY_FORMAT = '"¥"#,##0.00'
-RATE_FORMAT = "0.0%"
 DAYS_FORMAT = "0.0"
 COUNT_FORMAT = "#,##0"
 DATE_FORMAT = "yyyy-mm-dd"
@@ -40,7 +40,7 @@ def _value(cell: Cell) -> tuple[object, str | None]:
     if isinstance(cell, Money):
         return Decimal(cell.fen) / 100, MONEY_FORMAT
     if isinstance(cell, Rate):
-        return cell.value, RATE_FORMAT
+        return cell.value, SHEET_FORMAT
     if isinstance(cell, Days):
         return (round(cell.value, 1) if cell.value is not None else None), DAYS_FORMAT
     if isinstance(cell, int):

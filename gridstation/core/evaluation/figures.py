@@ -19,8 +19,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-import peewee
-from peewee import JOIN, Case, fn
+from peewee import JOIN, fn
 
 from gridstation.core.evaluation.rules import BAD, SATISFIED
 from gridstation.core.intake.intakes import COMPLETED
@@ -28,6 +27,7 @@ from gridstation.core.rules import clock
 from gridstation.core.rules.counters import Counters
 from gridstation.core.rules.rates import percent
 from gridstation.core.storage import models as m
+from gridstation.core.storage.counting import count_if
 
 NO_STAFF = "未登记人员"
 
@@ -72,24 +72,20 @@ class RatingFigures:
     by_staff: dict[str, RatingTally] = field(default_factory=dict)
 
 
-def _count_if(condition: peewee.Expression) -> peewee.Expression:
-    return fn.SUM(Case(None, [(condition, 1)], 0))
-
-
 def rating_figures(start: dt.date, end: dt.date, today: dt.date | None = None) -> RatingFigures:
     today = today or clock.today()
     lo = dt.datetime.combine(start, dt.time())
     hi = dt.datetime.combine(min(end, today) + dt.timedelta(days=1), dt.time())
     I, R, C = m.Intake, m.Rating, m.Rectification  # noqa: N806, E741 - the tables, as in SQL
-    completed = (I.select(I.service, I.staff, fn.COUNT(I.id), _count_if(R.at < hi))
+    completed = (I.select(I.service, I.staff, fn.COUNT(I.id), count_if(R.at < hi))
                  .join(R, JOIN.LEFT_OUTER, on=(R.intake == I.id))
                  .where((I.status == COMPLETED) & (I.completed_at >= lo) & (I.completed_at < hi))
                  .group_by(I.service, I.staff))
     bad = R.level.in_(BAD)
     closed = C.closed_at < hi
-    received = (R.select(R.service, R.staff, fn.COUNT(R.id), _count_if(R.level.in_(SATISFIED)), _count_if(bad),
-                         _count_if(R.appealed_at < hi), _count_if(bad & closed),
-                         _count_if(bad & closed & (fn.date(C.closed_at) <= C.due_date)))
+    received = (R.select(R.service, R.staff, fn.COUNT(R.id), count_if(R.level.in_(SATISFIED)), count_if(bad),
+                         count_if(R.appealed_at < hi), count_if(bad & closed),
+                         count_if(bad & closed & (fn.date(C.closed_at) <= C.due_date)))
                 .join(C, JOIN.LEFT_OUTER, on=(C.rating == R.id))
                 .where((R.at >= lo) & (R.at < hi)).group_by(R.service, R.staff))
     services = {s.id: s.name for s in m.ServiceType.select(m.ServiceType.id, m.ServiceType.name)}

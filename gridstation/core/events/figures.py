@@ -31,7 +31,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 import peewee
-from peewee import SQL, Case, NodeList, fn
+from peewee import SQL, NodeList, fn
 
 from gridstation.core.events import lists, rules
 from gridstation.core.rules import clock
@@ -39,12 +39,9 @@ from gridstation.core.rules.counters import Counters
 from gridstation.core.rules.rates import percent
 from gridstation.core.storage import db as dbmod
 from gridstation.core.storage import models as m
+from gridstation.core.storage.counting import count_if
 
 NO_GRID, NO_WORKER = "未分网格", "未登记人员"
-
-
-def _count_if(condition: peewee.Expression) -> peewee.Expression:
-    return fn.SUM(Case(None, [(condition, 1)], 0))
 
 
 @dataclass
@@ -96,13 +93,13 @@ def event_figures(start: dt.date, end: dt.date, today: dt.date | None = None, *,
     due = (E.due_date >= start) & (E.due_date <= cutoff)
     disputes = found & E.category.in_(mediation or [""])
     keys = [E.grid, E.found_by, E.category] if detail else []
-    query = (E.select(*keys, _count_if(found), _count_if(routed & (E.route == rules.IN_GRID)),
-                      _count_if(routed & (E.route == rules.REPORTED_UP)),
-                      _count_if(closed_now & (E.closed_at >= lo) & (E.closed_at < hi)), _count_if(open_at_end & (E.due_date < cutoff)),
-                      _count_if(due), _count_if(due & closed_now & (E.closed_at < hi)),
-                      _count_if(due & closed_now & (fn.date(E.closed_at) <= E.due_date)),
-                      _count_if(disputes),
-                      _count_if(disputes & (E.mediation_outcome == rules.MEDIATION_SUCCESS) & (E.outcome_at < hi)))
+    query = (E.select(*keys, count_if(found), count_if(routed & (E.route == rules.IN_GRID)),
+                      count_if(routed & (E.route == rules.REPORTED_UP)),
+                      count_if(closed_now & (E.closed_at >= lo) & (E.closed_at < hi)), count_if(open_at_end & (E.due_date < cutoff)),
+                      count_if(due), count_if(due & closed_now & (E.closed_at < hi)),
+                      count_if(due & closed_now & (fn.date(E.closed_at) <= E.due_date)),
+                      count_if(disputes),
+                      count_if(disputes & (E.mediation_outcome == rules.MEDIATION_SUCCESS) & (E.outcome_at < hi)))
              # Each term on its own index, so SQLite reads only the rows that can count (an OR of
              # index lookups) instead of every event found before the period's end.
              .where(found | (E.closed_at >= lo) | due | E.status.in_(rules.OPEN_STATUSES)))

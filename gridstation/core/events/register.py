@@ -16,8 +16,8 @@ from gridstation.core.rules.idcard import check_phone
 from gridstation.core.rules.person_names import clean_name
 from gridstation.core.station import accounts, audit
 from gridstation.core.storage import models as m
+from gridstation.core.storage import photos
 from gridstation.core.storage.db import write_transaction
-from gridstation.core.toolbox import tool_photos
 
 CLOCK_SLACK = dt.timedelta(minutes=5)  # PCs' clocks differ a little; an event is never found in the future
 MAX_TEXT = 2000
@@ -96,7 +96,7 @@ def register_event(actor: m.Staff | None, data: EventInput) -> m.GridEvent:
         raise DomainError("居民反映的事件请填写反映人，以便办结后回访。", field="reporter")
     reporter = party_row(data.reporter) if data.reporter is not None else None
     involved = [get_resident(rid) for rid in dict.fromkeys(data.involved)]
-    pictures = [tool_photos.read_photo(p) for p in data.photos]  # read before the write lock is taken
+    pictures = [photos.read_photo(p) for p in data.photos]  # read before the write lock is taken
     with write_transaction():
         event = m.GridEvent.create(
             number=next_event_number(found_at.date()), category=category.name, level=data.level, grid=grid,
@@ -108,7 +108,7 @@ def register_event(actor: m.Staff | None, data: EventInput) -> m.GridEvent:
         for r in involved:
             m.EventParty.create(event=event, role=rules.INVOLVED, **party_row(PartyInput(resident_id=r.id)))
         for picture in pictures:
-            m.EventPhoto.create(event=event, digest=tool_photos.store_photo(picture), stage=rules.BEFORE, staff=actor)
+            m.EventPhoto.create(event=event, digest=photos.store_photo(picture), stage=rules.BEFORE, staff=actor)
         m.EventStep.create(event=event, at=found_at, staff=actor, action=rules.STEP_REGISTER,
                            note=f"{data.source}：{description[:60]}")
         audit.record(actor, "登记网格事件", "grid_event", event.number,
@@ -125,16 +125,16 @@ def get_event(number: str) -> m.GridEvent:
 
 
 def add_photo(actor: m.Staff | None, number: str, source: str | Path, stage: str, note: str = "") -> m.EventPhoto:
-    """A photo before or after handling, copied into the database as the tool photos are, with what the
+    """A photo before or after handling, copied into the photo store (``storage/photos.py``), with what the
     clerk wrote about it (it was dropped: the history said only 「处置后」)."""
     accounts.require(actor, accounts.CLERK)
     note = clean_text(note, "说明", MAX_TEXT, lines=True, field="note")
     if stage not in (rules.BEFORE, rules.AFTER):
         raise DomainError("照片应注明是处置前还是处置后。", field="stage")
     event = get_event(number)
-    picture = tool_photos.read_photo(source)
+    picture = photos.read_photo(source)
     with write_transaction():
-        photo = m.EventPhoto.create(event=event, digest=tool_photos.store_photo(picture), stage=stage, staff=actor)
+        photo = m.EventPhoto.create(event=event, digest=photos.store_photo(picture), stage=stage, staff=actor)
         m.EventStep.create(event=event, staff=actor, action=rules.STEP_PHOTO, note="：".join(x for x in (stage, note) if x))
         audit.record(actor, "添加事件照片", "grid_event", event.number,
                      after={"stage": stage, "digest": photo.digest, "note": note})

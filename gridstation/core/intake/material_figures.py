@@ -17,13 +17,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-import peewee
-from peewee import Case, fn
-
 from gridstation.core.intake.intakes import OPEN_STATUSES
 from gridstation.core.intake.material_rules import COMPLETE, DEFERRED, NOTICE
 from gridstation.core.rules import clock
 from gridstation.core.storage import models as m
+from gridstation.core.storage.counting import count_if
 
 
 @dataclass
@@ -33,10 +31,6 @@ class MaterialFigures:
     deferred: int = 0
     deferred_supplied: int = 0
     deferred_overdue: int = 0
-
-
-def _count_if(condition: peewee.Expression) -> peewee.Expression:
-    return fn.SUM(Case(None, [(condition, 1)], 0))
 
 
 def material_figures(start: dt.date, end: dt.date, today: dt.date | None = None) -> MaterialFigures:
@@ -49,9 +43,9 @@ def material_figures(start: dt.date, end: dt.date, today: dt.date | None = None)
     supplied = (C.supplied_at >= lo) & (C.supplied_at < hi)
     missing_at_end = C.supplied_at.is_null() | (C.supplied_at >= hi)
     open_at_end = I.status.in_(OPEN_STATUSES) | (I.completed_at >= hi)
-    row = (C.select(_count_if((C.mode == NOTICE) & issued), _count_if((C.mode == NOTICE) & supplied),
-                    _count_if((C.mode == DEFERRED) & issued), _count_if((C.mode == DEFERRED) & supplied),
-                    _count_if((C.mode == DEFERRED) & (C.issued_at < hi) & missing_at_end & open_at_end
+    row = (C.select(count_if((C.mode == NOTICE) & issued), count_if((C.mode == NOTICE) & supplied),
+                    count_if((C.mode == DEFERRED) & issued), count_if((C.mode == DEFERRED) & supplied),
+                    count_if((C.mode == DEFERRED) & (C.issued_at < hi) & missing_at_end & open_at_end
                               & (C.deadline < cutoff)))
            .join(I).where((C.mode != COMPLETE) & (C.issued_at < hi)  # only rows the period can count
                           & ((C.issued_at >= lo) | (C.supplied_at >= lo) | C.supplied_at.is_null()))

@@ -24,6 +24,8 @@ from openpyxl.styles import DEFAULT_FONT, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from gridstation.core.rules.rates import percent
+
 FONT_NAME = DEFAULT_FONT.name
 LATIN, CJK = 1.2, 2.2  # columns per character: see shown_width
 PADDING = 2  # characters either side of the longest value, and room for the filter button on headers
@@ -55,7 +57,7 @@ def shown_width(value: object, number_format: str = "") -> float:
         return LATIN * 5
     if isinstance(value, (int, float, Decimal)):
         if "%" in number_format:
-            return LATIN * len(f"{float(value) * 100:.1f}%")
+            return LATIN * len(percent(float(value)))
         decimals = 2 if "0.00" in number_format else 1 if "0.0" in number_format else 0
         shown = f"{value:,.{decimals}f}" if "," in number_format else f"{value:.{decimals}f}"
         return LATIN * len(shown) + CJK * ("¥" in number_format)

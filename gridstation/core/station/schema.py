@@ -42,7 +42,7 @@ def _upgrade_to_2(database: peewee.Database) -> None:
 
 class _ToolPhotoV3(peewee.Model):
     """The tool_photo table as version 3 created it, frozen here so later changes to
-    ``models.ToolPhoto`` cannot change what this step does to a version-2 database."""
+    ``models.Photo`` cannot change what this step does to a version-2 database."""
 
     digest = peewee.CharField(primary_key=True, max_length=64)
     data = peewee.BlobField()

@@ -64,6 +64,7 @@ from gridstation.core.station import audit, catalog
 from gridstation.core.station.accounts import HEAD, require
 from gridstation.core.storage import db as dbmod
 from gridstation.core.storage import models as m
+from gridstation.core.storage.counting import count_if
 from gridstation.core.storage.db import as_date, write_transaction
 from gridstation.core.toolbox.tool_units import OUT_OF_SERVICE
 
@@ -267,10 +268,6 @@ def add_months(first: dt.date, months: int) -> dt.date:
     return dt.date(index // 12, index % 12 + 1, 1)
 
 
-def _count_if(condition: peewee.Expression) -> peewee.Expression:
-    return fn.SUM(Case(None, [(condition, 1)], 0))
-
-
 def _days_between(later: peewee.Node, earlier: peewee.Node) -> peewee.Node:
     """Fractional days between two timestamps, in the dialect of the open database."""
     if dbmod.is_sqlite():
@@ -381,7 +378,7 @@ def _intake_tallies(w: _Window, detail: bool) -> tuple[list[ServiceRow], list[Gr
             counts[str(key[1])] = counts.get(str(key[1]), 0) + n
 
     done = (I.status == COMPLETED) & (I.completed_at < w.hi)
-    received = (I.select(*keys, fn.COUNT(I.id), _count_if(done), fn.SUM(I.workers), fn.SUM(I.amount_owed_fen))
+    received = (I.select(*keys, fn.COUNT(I.id), count_if(done), fn.SUM(I.workers), fn.SUM(I.amount_owed_fen))
                 .where((I.received_at >= w.lo) & (I.received_at < w.hi)).group_by(*keys).tuples())
     for *key, n, completed, workers, owed in received:
         for row in rows_for(key):
@@ -392,7 +389,7 @@ def _intake_tallies(w: _Window, detail: bool) -> tuple[list[ServiceRow], list[Gr
         count_by_action(services[int(key[0])].received_by_action, key, n)
 
     is_done = I.status == COMPLETED
-    closed = (I.select(*keys, _count_if(is_done), _count_if(I.status == RETURNED), _count_if(I.status == FORWARDED),
+    closed = (I.select(*keys, count_if(is_done), count_if(I.status == RETURNED), count_if(I.status == FORWARDED),
                        fn.SUM(Case(None, [(is_done, _days_between(I.completed_at, I.received_at))], 0)),
                        fn.SUM(Case(None, [(is_done, I.amount_recovered_fen)], 0)))
               .where((I.completed_at >= w.lo) & (I.completed_at < w.hi)).group_by(*keys).tuples())
@@ -413,7 +410,7 @@ def _intake_tallies(w: _Window, detail: bool) -> tuple[list[ServiceRow], list[Gr
     open_now = I.status.in_(OPEN_STATUSES) & (I.received_at < w.hi)
     closed_since = (I.completed_at >= w.hi) & (I.completed_at < FAR_FUTURE) & (I.received_at < w.hi)
     for condition, overdue in ((open_now, overdue_condition(w.cutoff)), (closed_since, I.due_date < w.cutoff)):
-        query = (I.select(*open_keys, fn.COUNT(I.id), _count_if(overdue))
+        query = (I.select(*open_keys, fn.COUNT(I.id), count_if(overdue))
                  .where(condition).group_by(*open_keys).tuples())
         for *key, n, late in query:
             for row in rows_for(key):
@@ -469,7 +466,7 @@ def _tools(w: _Window, detail: bool) -> ToolStats:
     lost = by_condition.get(LOST, 0)
 
     out_at_end = (L.lent_at < w.hi) & (LI.returned_at.is_null() | (LI.returned_at >= w.hi))
-    out, overdue = (LI.select(fn.COUNT(LI.id), _count_if(L.due_date < w.cutoff)).join(L)
+    out, overdue = (LI.select(fn.COUNT(LI.id), count_if(L.due_date < w.cutoff)).join(L)
                     .where(out_at_end).tuples().get())
 
     # Unit-days on loan inside the period: each line's [lent, back) clipped to [lo, hi).
@@ -499,7 +496,7 @@ def _staff(w: _Window) -> list[StaffRow]:
         rows[staff_id].received = n
     # CROSS JOIN fixes the join order on SQLite (intakes closed in the period first, then their
     # events) instead of walking every event in staff order; PostgreSQL plans it as an inner join.
-    completed = (I.select(E.staff, _count_if(I.status == COMPLETED)).join(E, JOIN.CROSS)
+    completed = (I.select(E.staff, count_if(I.status == COMPLETED)).join(E, JOIN.CROSS)
                  .where((E.intake == I.id) & (I.completed_at >= w.lo) & (I.completed_at < w.hi)
                         & (E.to_status == COMPLETED))
                  .group_by(E.staff).tuples())
@@ -525,7 +522,7 @@ def _daily(w: _Window) -> list[DayCount]:
                     .where((I.received_at >= w.lo) & (I.received_at < w.hi))
                     .group_by(fn.date(I.received_at)).tuples())
     completed = dict((as_date(d), n) for d, n in
-                     I.select(fn.date(I.completed_at), _count_if(I.status == COMPLETED))
+                     I.select(fn.date(I.completed_at), count_if(I.status == COMPLETED))
                      .where((I.completed_at >= w.lo) & (I.completed_at < w.hi))
                      .group_by(fn.date(I.completed_at)).tuples())
     days = (w.start + dt.timedelta(days=i) for i in range(w.days))

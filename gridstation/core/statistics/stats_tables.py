@@ -13,12 +13,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
-from gridstation.core.evaluation.figures import summary_sentence as ratings_sentence
-from gridstation.core.events.figures import summary_sentence as events_sentence
 from gridstation.core.rules.money import yuan
 from gridstation.core.rules.pinyin_keys import sort_key
 from gridstation.core.rules.rates import percent
-from gridstation.core.station import catalog
 from gridstation.core.statistics.stats import AnnualStats, MonthlyStats, PeriodStats, ServiceRow, Tally
 
 TOTAL = "合计"
@@ -273,49 +270,3 @@ def summary_sentence(stats: PeriodStats, label: str) -> str:
     t = stats.total
     return (f"{label}受理{t.received}件，办结{t.completed}件，办结率{display(Rate(t.completion_rate))}；"
             f"期末在办{t.in_progress}件，其中逾期{t.overdue}件；借出工具{stats.tools.lent}件次。")
-
-
-def _service_phrase(row: ServiceRow) -> str:
-    """How a work summary names one service's completed work, in the seeds' wording."""
-    n = row.completed
-    if row.code == catalog.WAGE:
-        recovered = f"（追回欠薪{yuan(row.recovered_fen)}元）" if row.recovered_fen else ""
-        return f"{row.name}{n}起{recovered}"
-    if row.code == catalog.PENSION:
-        return f"协助完成{row.name}{n}人次"
-    if row.code == catalog.UNEMPLOYMENT:
-        parts = [f"{action}{count}{'本' if action == '新办' else '人次'}"
-                 for action, count in row.completed_by_action.items() if count]
-        return row.name + "、".join(parts)
-    if row.code == catalog.SUBSIDY_4050:
-        return f"{row.name}{n}人次"
-    return f"{row.name}{n}件"
-
-
-def work_summary(annual: AnnualStats, current_year: int) -> str:
-    """The ready-to-paste paragraph for the year's work summary (服务站年度工作总结).
-
-    Lists every service with work completed in the year (station-added ones as "名称N件");
-    a service with nothing completed is left out, as a written summary would.
-    """
-    stats = annual.total
-    lead = "今年" if annual.year == current_year else f"{annual.year}年"
-    wage = [r for r in stats.services if r.code == catalog.WAGE and r.completed]
-    others = [r for r in stats.services if r.code != catalog.WAGE and r.completed]
-    phrases = [_service_phrase(r) for r in others]
-    if stats.tools.lent:
-        phrases.append(f"借出共享工具{stats.tools.lent}次")
-    if wage:
-        body = f"{lead}社区承接并完成了{_service_phrase(wage[0])}" + ("，" + "，".join(phrases) if phrases else "")
-    elif phrases:
-        body = f"{lead}社区" + "，".join(phrases)
-    else:
-        body = f"{lead}社区暂无办结的业务"
-    t = stats.total
-    closing = (f"全年共受理群众办事{t.received}件，办结{t.completed}件，办结率"
-               f"{display(Rate(t.completion_rate))}。")
-    pension = stats.pension
-    if pension.pensioners:
-        closing += (f"养老保险待遇资格认证覆盖{pension.certified}人，占领取养老金人员的"
-                    f"{display(Rate(pension.coverage))}。")
-    return f"{body}。{closing}{events_sentence(stats.events.total)}{ratings_sentence(stats.ratings.total)}"

@@ -1,1 +1,1 @@
-"""Where data lives: the database, its models, serials, settings, paths, output files, logs, PostgreSQL."""
+"""Where data lives: the database, its models, serials, settings, paths, output files, logs, PostgreSQL, the photo store, the SQL of a count."""

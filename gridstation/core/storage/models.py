@@ -156,20 +156,26 @@ class ToolKind(BaseModel):
     deposit_fen = pw.IntegerField(default=0)
     safety_note = pw.TextField(default="")
     parts = pw.TextField(default="[]")  # JSON list of part names
-    photo = pw.CharField(max_length=255, default="")  # a ToolPhoto digest, or "" for none
+    photo = pw.CharField(max_length=255, default="")  # a Photo digest, or "" for none
     active = pw.BooleanField(default=True)
 
 
-class ToolPhoto(BaseModel):
-    """A tool kind's picture kept in the database, so backups and every window of a server station have it.
+class Photo(BaseModel):
+    """A picture kept in the database (a tool kind's, an event's), so backups and every window of a server
+    station have it; the rules are in ``storage/photos.py``.
 
-    Keyed by the SHA-256 of the bytes: the same picture chosen for several kinds is stored once.
+    Keyed by the SHA-256 of the bytes: the same picture chosen for several records is stored once. The
+    table keeps the name version 3 gave it when only tool kinds had photos: renaming it would be a schema
+    step on both backends, and the restore check and the v3 upgrade name it, for nothing staff see.
     """
 
     digest = pw.CharField(primary_key=True, max_length=64)
     data = pw.BlobField()
     mime = pw.CharField(max_length=20)
     created_at = pw.DateTimeField(default=clock.now)
+
+    class Meta:
+        table_name = "tool_photo"
 
 
 class ToolUnit(BaseModel):
@@ -259,7 +265,7 @@ class AuditLog(BaseModel):
 
 ALL_MODELS: list[type[BaseModel]] = [
     SchemaVersion, Setting, Staff, Grid, Resident, ResidentKey, ServiceType, Intake, IntakeEvent,
-    SerialCounter, ToolKind, ToolPhoto, ToolUnit, UnitEvent, Loan, LoanItem, ReminderCall, Reservation,
+    SerialCounter, ToolKind, Photo, ToolUnit, UnitEvent, Loan, LoanItem, ReminderCall, Reservation,
     StockTake, AuditLog,
 ]
 
@@ -336,7 +342,7 @@ class EventStep(BaseModel):
 
 
 class EventPhoto(BaseModel):
-    """A photo of an event; the picture itself is a ``ToolPhoto`` row named by its digest."""
+    """A photo of an event; the picture itself is a ``Photo`` row named by its digest."""
 
     event = pw.ForeignKeyField(GridEvent, backref="photos", on_delete="CASCADE")
     digest = pw.CharField(max_length=64)

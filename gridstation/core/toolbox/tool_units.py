@@ -23,9 +23,9 @@ from gridstation.core.station import audit
 from gridstation.core.station.accounts import CLERK, HEAD, require
 from gridstation.core.station.opening_days import station_calendar
 from gridstation.core.storage import models as m
+from gridstation.core.storage import photos
 from gridstation.core.storage.db import write_transaction
 from gridstation.core.storage.serials import next_number
-from gridstation.core.toolbox import tool_photos
 
 # Unit states (ToolUnit.state).
 AVAILABLE, ON_LOAN, RESERVED, REPAIR, LOST, SCRAPPED = "在库", "借出", "预约", "维修", "遗失", "报废"
@@ -211,22 +211,22 @@ def _clean_kind(data: KindInput) -> dict:
 def save_kind(actor: m.Staff | None, data: KindInput, kind_id: int | None = None) -> m.ToolKind:
     """Add or edit a tool kind (站长): what it is, how long it is lent, its deposit, parts and photo.
 
-    A newly chosen photo is read and checked before the transaction (``tool_photos``) and stored in
+    A newly chosen photo is read and checked before the transaction (``storage/photos.py``) and stored in
     the database inside it, so a kind refused for any reason stores no picture.
     """
     require(actor, HEAD)
     values = _clean_kind(data)
-    chosen: tool_photos.Photo | None = None
-    if values["photo"] and not tool_photos.is_stored(values["photo"]):
-        chosen = tool_photos.read_photo(values["photo"])
+    chosen: photos.ChosenPhoto | None = None
+    if values["photo"] and not photos.is_stored(values["photo"]):
+        chosen = photos.read_photo(values["photo"])
     with write_transaction():
         clash = m.ToolKind.get_or_none(m.ToolKind.name == values["name"])
         if clash is not None and clash.id != kind_id:
             raise DomainError(f"工具种类“{values['name']}”已存在。", field="name")
         if chosen is not None:
-            values["photo"] = tool_photos.store_photo(chosen)
+            values["photo"] = photos.store_photo(chosen)
         elif values["photo"]:
-            tool_photos.require_stored(values["photo"])
+            photos.require_stored(values["photo"])
         if kind_id is None:
             kind = m.ToolKind.create(**values)
             audit.record(actor, "新增工具种类", "tool_kind", kind.id, after=values)

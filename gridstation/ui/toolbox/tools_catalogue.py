@@ -15,7 +15,8 @@ from gridstation.core.rules.errors import DomainError
 from gridstation.core.rules.money import yuan
 from gridstation.core.station import printouts
 from gridstation.core.station.accounts import HEAD
-from gridstation.core.toolbox import tool_photos, tool_units
+from gridstation.core.storage import photos
+from gridstation.core.toolbox import tool_units
 from gridstation.ui.common.context import AppContext
 from gridstation.ui.common.feedback import show_message
 from gridstation.ui.common.file_dialogs import open_file_name
@@ -190,8 +191,8 @@ class CatalogueTab(QWidget):
         self.photo = photo
         label = self.ui.kindPhotoLabel
         pixmap = QPixmap()
-        if tool_photos.is_stored(photo):
-            pixmap.loadFromData(tool_photos.photo_bytes(photo) or b"")
+        if photos.is_stored(photo):
+            pixmap.loadFromData(photos.photo_bytes(photo) or b"")
         elif photo:
             pixmap.load(photo)
         if pixmap.isNull():

@@ -12,7 +12,7 @@ from gridstation.core.events.register import EventInput, PartyInput, register_ev
 from gridstation.core.rules.rates import percent
 from gridstation.core.station import station
 from gridstation.core.statistics import stats
-from gridstation.core.statistics.stats_tables import work_summary
+from gridstation.core.statistics.year_paragraph import work_summary
 from gridstation.core.storage import models as m
 
 pytestmark = pytest.mark.both_backends

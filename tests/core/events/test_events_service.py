@@ -24,8 +24,7 @@ from gridstation.core.rules import clock
 from gridstation.core.rules.errors import DomainError, NotFound, PermissionDenied
 from gridstation.core.station import accounts
 from gridstation.core.storage import models as m
-from gridstation.core.storage import settings
-from gridstation.core.toolbox import tool_photos
+from gridstation.core.storage import photos, settings
 from tests import helpers
 from tests.conftest import PASSWORD
 from tests.helpers import make_id
@@ -121,7 +120,7 @@ def test_photos_are_stored_in_the_database_once_by_content(clerk, grid, tmp_path
     assert history(event)[-1].note == "处置后：路灯已更换"  # the clerk's words are kept with the photo
     assert photo.digest == hashlib.sha256(PNG).hexdigest()
     assert [p.stage for p in photos_of(event)] == [rules.BEFORE, rules.AFTER]
-    assert m.ToolPhoto.select().count() == 1 and tool_photos.photo_bytes(photo.digest) == PNG
+    assert m.Photo.select().count() == 1 and photos.photo_bytes(photo.digest) == PNG
 
 
 def test_handle_in_grid_then_close_then_reopen_then_close_again(clerk, head, grid, tmp_path):

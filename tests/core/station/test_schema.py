@@ -47,7 +47,8 @@ def test_version_1_database_is_backed_up_then_upgraded_keeping_its_data(tmp_path
 
 def test_version_2_photo_files_move_into_the_database(tmp_path, monkeypatch):
     """梯子's photo file is on this PC and is read in; 电钻's file is gone, so 电钻 is left without a photo."""
-    from gridstation.core.toolbox import tool_photos, tool_units
+    from gridstation.core.storage import photos
+    from gridstation.core.toolbox import tool_units
 
     data = tmp_path / "data"
     monkeypatch.setenv("GRIDSTATION_DATA_DIR", str(data))
@@ -62,10 +63,10 @@ def test_version_2_photo_files_move_into_the_database(tmp_path, monkeypatch):
     assert (opened.version_before, opened.version_after) == (2, schema.LATEST)
     assert len(list((tmp_path / "backups").glob("gridstation-*-before-upgrade.db"))) == 1
     ladder, drill, spanner = (tool_units.kind_by_name(name) for name in ("梯子", "电钻", "扳手"))
-    assert tool_photos.photo_bytes(ladder.photo) == picture and ladder.photo == hashlib.sha256(picture).hexdigest()
-    assert m.ToolPhoto.get_by_id(ladder.photo).mime == "image/png"
+    assert photos.photo_bytes(ladder.photo) == picture and ladder.photo == hashlib.sha256(picture).hexdigest()
+    assert m.Photo.get_by_id(ladder.photo).mime == "image/png"
     assert (drill.photo, spanner.photo) == ("", "")
-    assert m.ToolPhoto.select().count() == 1 and tool_units.get_unit("GJ-0001").kind_id == ladder.id
+    assert m.Photo.select().count() == 1 and tool_units.get_unit("GJ-0001").kind_id == ladder.id
     dbmod.close_database()
 
 

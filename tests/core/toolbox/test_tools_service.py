@@ -14,9 +14,9 @@ from gridstation.core.rules.errors import DomainError, NotFound, PermissionDenie
 from gridstation.core.station import audit
 from gridstation.core.station.opening_days import Calendar
 from gridstation.core.storage import models as m
-from gridstation.core.storage import settings
+from gridstation.core.storage import photos, settings
 from gridstation.core.storage.db import write_transaction
-from gridstation.core.toolbox import lending, loan_lists, reservations, returns, tool_photos, tool_units
+from gridstation.core.toolbox import lending, loan_lists, reservations, returns, tool_units
 from gridstation.core.toolbox import tool_stocktake as stock
 from tests import helpers
 from tests.helpers import make_id
@@ -149,17 +149,17 @@ def test_a_kind_photo_is_stored_in_the_database_once(admin, ladder, data_dir, tm
     picked.parent.mkdir()
     picked.write_bytes(PNG)
     kind = tool_units.save_kind(admin, tool_units.KindInput("梯子", photo=str(picked)), ladder.id)
-    assert tool_photos.is_stored(kind.photo) and tool_photos.photo_bytes(kind.photo) == PNG
-    assert m.ToolPhoto.get_by_id(kind.photo).mime == "image/png"
+    assert photos.is_stored(kind.photo) and photos.photo_bytes(kind.photo) == PNG
+    assert m.Photo.get_by_id(kind.photo).mime == "image/png"
     picked.unlink()  # the USB stick is gone: the kind keeps its photo
     again = tool_units.save_kind(admin, tool_units.KindInput("梯子", loan_days=5, photo=kind.photo), ladder.id)
-    assert again.photo == kind.photo and tool_photos.photo_bytes(again.photo) == PNG
+    assert again.photo == kind.photo and photos.photo_bytes(again.photo) == PNG
     other = tmp_path / "copy.png"
     other.write_bytes(PNG)
     assert tool_units.save_kind(admin, tool_units.KindInput("电锤", photo=str(other))).photo == kind.photo
-    assert m.ToolPhoto.select().count() == 1  # one copy for both kinds
+    assert m.Photo.select().count() == 1  # one copy for both kinds
     assert tool_units.save_kind(admin, tool_units.KindInput("梯子", photo=""), ladder.id).photo == ""
-    assert tool_photos.photo_bytes("") is None
+    assert photos.photo_bytes("") is None
     # nothing in this PC's data folder but, for a server database, the audit chain's head (see core/station/audit.py)
     assert [p.relative_to(data_dir).parts[0] for p in data_dir.rglob("*") if p.is_file()] in ([], ["audit-heads"])
 
@@ -175,14 +175,14 @@ def test_a_backup_holds_the_kind_photo(db_path, admin, ladder, data_dir, tmp_pat
     picked.unlink()
     dbmod.close_database()
     station.restore_file(None, str(tmp_path / "另一台电脑" / "station.db"), copy)
-    assert tool_photos.photo_bytes(tool_units.kind_by_name("梯子").photo) == PNG
+    assert photos.photo_bytes(tool_units.kind_by_name("梯子").photo) == PNG
 
 
 def test_bad_photos_are_refused_and_nothing_is_stored(admin, ladder, data_dir, tmp_path, refused):
     text = tmp_path / "说明.png"
     text.write_text("不是图片", encoding="utf-8")
     big = tmp_path / "big.jpg"
-    big.write_bytes(b"\xff\xd8\xff" + b"\x00" * tool_photos.MAX_BYTES)
+    big.write_bytes(b"\xff\xd8\xff" + b"\x00" * photos.MAX_BYTES)
     for photo, words in ((str(text), "JPG、PNG"), (str(big), "过大"), (str(tmp_path / "none.jpg"), "找不到照片文件"),
                          ("a\x00b", "找不到照片文件"), (str(tmp_path), "找不到照片文件"),
                          ("0" * 64, "不在数据库中")):
@@ -194,8 +194,8 @@ def test_bad_photos_are_refused_and_nothing_is_stored(admin, ladder, data_dir, t
     good.write_bytes(PNG)
     with refused(DomainError, "已存在"):  # a kind refused inside the transaction stores no picture
         tool_units.save_kind(admin, tool_units.KindInput("梯子", photo=str(good)))
-    assert m.ToolPhoto.select().count() == 0 and not data_dir.exists()
-    assert tool_photos.photo_bytes("photos/tools/0123456789abcdef.png") is None
+    assert m.Photo.select().count() == 0 and not data_dir.exists()
+    assert photos.photo_bytes("photos/tools/0123456789abcdef.png") is None
 
 
 def test_units_keep_their_purchase_date(admin, ladder, refused):

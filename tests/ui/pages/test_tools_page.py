@@ -352,7 +352,7 @@ def test_catalogue_tab_sets_a_purchase_date_and_a_photo(qtbot, page, tmp_path, m
     from PySide6.QtCore import QDate
     from PySide6.QtGui import QColor, QImage
 
-    from gridstation.core.toolbox import tool_photos
+    from gridstation.core.storage import photos
 
     monkeypatch.setenv("GRIDSTATION_DATA_DIR", str(tmp_path / "data"))
     press(qtbot, page, Qt.Key.Key_F8)
@@ -382,7 +382,7 @@ def test_catalogue_tab_sets_a_purchase_date_and_a_photo(qtbot, page, tmp_path, m
     page.ui.saveKindButton.click()
     assert "已保存" in page.ui.catalogueMessage.text()
     ladder = tool_units.kind_by_name("梯子")
-    assert tool_photos.photo_bytes(ladder.photo) == picture.read_bytes()
+    assert photos.photo_bytes(ladder.photo) == picture.read_bytes()
 
     page.ui.kindsTable.selectRow(kinds.index("电钻"))
     assert page.ui.kindPhotoLabel.text() == "无照片" and page.catalogue.photo == ""

@@ -1,11 +1,15 @@
-"""Photos of tool kinds, kept in the database so they are in every backup and every window of a
-PostgreSQL station shows them (a file in one PC's data folder was neither).
+"""The photo store: every picture the station keeps (a tool kind's photo, an event's photos before and
+after handling), in the database so it is in every backup and every window of a PostgreSQL station
+shows it (a file in one PC's data folder was neither).
 
-The rule: a photo chosen for a kind (from a USB stick, the Downloads folder, a phone's folder) is
-read when the kind is saved and stored as a ``ToolPhoto`` row named by the SHA-256 of its bytes;
-the kind keeps only that digest. Naming by content means choosing the same picture twice, or for
-two kinds, stores it once. Only JPG, PNG, GIF, BMP and WEBP files up to 5 MB are taken,
-recognised by their first bytes rather than by the file name.
+The rule: a photo chosen for a record (from a USB stick, the Downloads folder, a phone's folder) is
+read before the record is saved and stored inside the save's transaction as a ``Photo`` row named by
+the SHA-256 of its bytes; the record keeps only that digest. Naming by content means choosing the
+same picture twice, or for two records, stores it once. Only JPG, PNG, GIF, BMP and WEBP files up to
+5 MB are taken, recognised by their first bytes rather than by the file name.
+
+The store sits in ``storage`` because the tool box and the events both keep pictures: owned by one of
+them, it put the other above it for this alone.
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ _SIGNATURES = ((b"\x89PNG\r\n\x1a\n", "image/png"), (b"\xff\xd8\xff", "image/jpe
 
 
 @dataclass(frozen=True)
-class Photo:
+class ChosenPhoto:
     """A chosen picture, read and checked before the save's transaction starts: a slow USB stick
     or a refused file never holds the station's write lock."""
 
@@ -38,7 +42,7 @@ class Photo:
 
 
 def is_stored(photo: str) -> bool:
-    """Whether ``photo`` names a stored picture (a kind saved again keeps it) rather than a chosen file."""
+    """Whether ``photo`` names a stored picture (a record saved again keeps it) rather than a chosen file."""
     return DIGEST_RE.fullmatch(photo or "") is not None
 
 
@@ -48,7 +52,7 @@ def _image_type(head: bytes) -> str | None:
     return next((mime for signature, mime in _SIGNATURES if head.startswith(signature)), None)
 
 
-def read_photo(source: str | Path) -> Photo:
+def read_photo(source: str | Path) -> ChosenPhoto:
     """The image at ``source``, checked to be a picture of an allowed type and size."""
     path = Path(source)
     try:
@@ -66,27 +70,27 @@ def read_photo(source: str | Path) -> Photo:
     mime = _image_type(data[:16])
     if mime is None:
         raise DomainError("照片应为 JPG、PNG、GIF、BMP 或 WEBP 格式的图片文件。")
-    return Photo(data, mime)
+    return ChosenPhoto(data, mime)
 
 
-def store_photo(photo: Photo) -> str:
-    """Store ``photo`` once and return the digest a kind keeps; call inside the caller's write transaction.
+def store_photo(photo: ChosenPhoto) -> str:
+    """Store ``photo`` once and return the digest the record keeps; call inside the caller's write transaction.
 
     A picture already stored (by this window or another one at the same moment) is left as it is.
     """
-    m.ToolPhoto.insert(digest=photo.digest, data=photo.data, mime=photo.mime).on_conflict_ignore().execute()
+    m.Photo.insert(digest=photo.digest, data=photo.data, mime=photo.mime).on_conflict_ignore().execute()
     return photo.digest
 
 
 def require_stored(digest: str) -> None:
-    """Refuse a kind that names a picture the database does not hold (a hand-made import, a typo)."""
-    if not m.ToolPhoto.select().where(m.ToolPhoto.digest == digest).exists():
+    """Refuse a record that names a picture the database does not hold (a hand-made import, a typo)."""
+    if not m.Photo.select().where(m.Photo.digest == digest).exists():
         raise DomainError("所选照片已不在数据库中，请重新选择照片。")
 
 
 def photo_bytes(photo: str) -> bytes | None:
-    """The picture a kind's ``photo`` names, for showing it; None when the kind has none."""
+    """The picture ``photo`` names (a digest a record keeps), for showing it; None when there is none."""
     if not is_stored(photo):
         return None
-    row = m.ToolPhoto.get_or_none(m.ToolPhoto.digest == photo)
+    row = m.Photo.get_or_none(m.Photo.digest == photo)
     return bytes(row.data) if row is not None else None  # PostgreSQL's driver returns a memoryview
