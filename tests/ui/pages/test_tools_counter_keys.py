@@ -135,6 +135,8 @@ def test_the_availability_grid_and_the_catalogue_list_kinds_in_pinyin_order(qtbo
     ("F7", "overdue", "exportOverdueButton", "Alt+E"),
     ("F10", "stock", "printStockButton", "Ctrl+P"),
     ("F10", "stock", "resetStockButton", "Ctrl+N"),
+    ("F8", "catalogue", "choosePhotoButton", "Alt+P"), ("F8", "catalogue", "clearPhotoButton", "Alt+X"),
+    ("F8", "catalogue", "addUnitsButton", "Alt+A"), ("F8", "catalogue", "addCodesButton", "Alt+B"),
 ])
 def test_the_buttons_without_a_key_answer_one(qtbot, page, tab_key, owner, button, keys):
     key(qtbot, tab_key)
