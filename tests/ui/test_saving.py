@@ -122,9 +122,27 @@ class Saver(QPushButton):
 def test_the_guard_ignores_a_trigger_while_its_save_runs_and_takes_the_next(qtbot):
     saver = Saver()
     qtbot.addWidget(saver)
+    saver.show()
     saver.click()  # clicked(bool): the guard drops the argument save() does not take
     assert saver.calls == 1
-    assert saver.save() == 2  # once the first save has ended, the next one runs
+    assert saver.save() is None  # the same press again a moment after the save: it settles, ignored
+    QTest.keyClick(saver, Qt.Key.Key_A)  # something typed since: a new request
+    assert saver.save() == 2  # once the first save has ended and settled, the next one runs
+
+
+class Refuser(QPushButton):
+    @one_at_a_time
+    def save(self) -> None:
+        """A save that refused (it stored nothing, so it returns None)."""
+        self.calls = getattr(self, "calls", 0) + 1
+
+
+def test_a_refused_save_does_not_settle(qtbot):
+    refuser = Refuser()
+    qtbot.addWidget(refuser)
+    refuser.save()
+    refuser.save()  # the corrected form, saved at once
+    assert refuser.calls == 2
 
 
 @pytest.fixture(autouse=True)

@@ -235,11 +235,33 @@ SORT_KEYS = {"serial": m.Intake.serial, "received": m.Intake.received_at, "resid
              "service": m.ServiceType.name, "status": m.Intake.status, "due": m.Intake.due_date}
 
 
+def full_serial(text: str) -> str | None:
+    """The 受理编号 when ``text`` is one in full (typed, or scanned from the receipt's QR code), else None."""
+    serial = text.strip().upper()
+    return serial if parse_serial(serial) is not None else None
+
+
 def query_intakes(flt: IntakeFilter, today: dt.date | None = None) -> peewee.ModelSelect:
-    """The filtered list every intake view and export reads, newest first."""
-    today = today or clock.today()
+    """The filtered list every intake view and export reads, newest first.
+
+    A full 受理编号 in ``text`` names one intake: it is found whatever the view, the other choices and
+    the dates (an intake of a colleague's, or older than the range), as the 网格事件 page's number
+    field finds its event; only the resident (one resident's own list) still narrows it. A part of a
+    number lists the intakes it begins, within the view."""
     q = (m.Intake.select(m.Intake, m.Resident, m.ServiceType)
          .join(m.Resident).switch(m.Intake).join(m.ServiceType))
+    if flt.resident_id:
+        q = q.where(m.Intake.resident == flt.resident_id)
+    serial = full_serial(flt.text)
+    q = q.where(m.Intake.serial == serial) if serial else _in_view(q, flt, today or clock.today())
+    if flt.sort in SORT_KEYS:
+        field = SORT_KEYS[flt.sort]
+        return q.order_by(field.desc() if flt.descending else field.asc(), m.Intake.id.desc())
+    return q.order_by(m.Intake.received_at.desc(), m.Intake.id.desc())
+
+
+def _in_view(q: peewee.ModelSelect, flt: IntakeFilter, today: dt.date) -> peewee.ModelSelect:
+    """``q`` narrowed to the list's view, choices, dates and the beginning of a number."""
     if flt.status == "open":
         q = q.where(m.Intake.status.in_(OPEN_STATUSES))
     elif flt.status == OVERDUE:
@@ -254,18 +276,13 @@ def query_intakes(flt: IntakeFilter, today: dt.date | None = None) -> peewee.Mod
         q = q.where(m.Intake.staff == flt.staff_id)
     if flt.grid_id:
         q = q.where(m.Intake.grid == flt.grid_id)
-    if flt.resident_id:
-        q = q.where(m.Intake.resident == flt.resident_id)
     if flt.date_from:
         q = q.where(m.Intake.received_at >= dt.datetime.combine(flt.date_from, dt.time()))
     if flt.date_to:
         q = q.where(m.Intake.received_at < dt.datetime.combine(flt.date_to + dt.timedelta(days=1), dt.time()))
     if flt.text.strip():
         q = q.where(m.Intake.serial.startswith(flt.text.strip().upper()))
-    if flt.sort in SORT_KEYS:
-        field = SORT_KEYS[flt.sort]
-        return q.order_by(field.desc() if flt.descending else field.asc(), m.Intake.id.desc())
-    return q.order_by(m.Intake.received_at.desc(), m.Intake.id.desc())
+    return q
 
 
 def history(intake: m.Intake) -> list[m.IntakeEvent]:

@@ -13,6 +13,7 @@ from peewee import fn
 from gridstation.core.intake.residents import get_resident
 from gridstation.core.rules import clock
 from gridstation.core.rules.errors import DomainError
+from gridstation.core.rules.pinyin_keys import sort_key
 from gridstation.core.station import audit
 from gridstation.core.station.accounts import CLERK, require
 from gridstation.core.storage import models as m
@@ -82,13 +83,21 @@ def _daily_counts(kind_ids: Iterable[int], first: dt.date, last: dt.date, today:
     }
 
 
+def bookable_kinds() -> list[m.ToolKind]:
+    """The kinds in use by name in the one Chinese order (``pinyin_keys.sort_key``), 扳手套装 before
+    万用表: the 预约 page's grid and its choice of tool list them alike (the database's order is the
+    characters' code points)."""
+    return sorted(m.ToolKind.select().where(m.ToolKind.active), key=lambda kind: sort_key(kind.name))
+
+
 def availability(start: dt.date | None = None, days: int = 14, *, kind_ids: Sequence[int] | None = None,
                  today: dt.date | None = None) -> dict[int, list[DayCount]]:
-    """Per active kind and day: units free, lent and reserved (the 预约 page's grid)."""
+    """Per kind and day: units free, lent and reserved (the 预约 page's grid), in the order of
+    ``kind_ids``, by default every kind in use in ``bookable_kinds`` order."""
     today = today or clock.today()
     start = start or today
     if kind_ids is None:
-        kind_ids = [k.id for k in m.ToolKind.select(m.ToolKind.id).where(m.ToolKind.active)]
+        kind_ids = [k.id for k in bookable_kinds()]
     return _daily_counts(kind_ids, start, start + dt.timedelta(days=max(1, days) - 1), today)
 
 

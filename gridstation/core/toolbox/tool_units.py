@@ -19,6 +19,7 @@ from gridstation.core.rules import clock
 from gridstation.core.rules.errors import DomainError, NotFound
 from gridstation.core.rules.free_text import clean_text
 from gridstation.core.rules.money import parse_money
+from gridstation.core.rules.pinyin_keys import sort_key
 from gridstation.core.station import audit
 from gridstation.core.station.accounts import CLERK, HEAD, require
 from gridstation.core.station.opening_days import station_calendar
@@ -284,15 +285,17 @@ class KindRow:
 
 
 def kind_rows(*, include_retired: bool = True) -> list[KindRow]:
-    """Every kind with its number of units in each state (one grouped query for all kinds)."""
-    query = m.ToolKind.select().order_by(m.ToolKind.category, m.ToolKind.name)
+    """Every kind with its number of units in each state (one grouped query for all kinds), by
+    category and then name in the one Chinese order (``pinyin_keys.sort_key``), as every tool-box list:
+    the database's order is the characters' code points (万用表, 人字梯, 伸缩梯 … before 扳手)."""
+    query = m.ToolKind.select()
     if not include_retired:
         query = query.where(m.ToolKind.active)
     counts: dict[int, dict[str, int]] = defaultdict(dict)
     for kind_id, state, n in (m.ToolUnit.select(m.ToolUnit.kind, m.ToolUnit.state, fn.COUNT(m.ToolUnit.id))
                               .group_by(m.ToolUnit.kind, m.ToolUnit.state).tuples()):
         counts[kind_id][state] = n
-    return [KindRow(kind, {s: counts[kind.id].get(s, 0) for s in UNIT_STATES}) for kind in query]
+    return [KindRow(kind, {s: counts[kind.id].get(s, 0) for s in UNIT_STATES}) for kind in sorted(query, key=lambda k: (sort_key(k.category), sort_key(k.name)))]
 
 
 def get_unit(code: str) -> m.ToolUnit:

@@ -14,7 +14,7 @@ if TYPE_CHECKING:  # the window paints before the database layer is imported
 class Bus(QObject):
     """Signals between pages: a save on one page refreshes the lists on the others."""
 
-    data_changed = Signal(str)  # area: "intake", "resident", "tools", "settings"
+    data_changed = Signal(str)  # area: "intake", "resident", "tools", "settings", "staff" (an account renamed)
     status_message = Signal(str)
 
 

@@ -413,7 +413,9 @@ class IntakePage(QWidget):
     def _show_count(self) -> None:
         shown = self.list_model.rowCount()
         more = "（向下滚动加载更多）" if self.list_model.canFetchMore(self.list_model.index(-1, -1)) else ""
-        self.ui.countLabel.setText(f"显示 {shown} 条{more}")
+        serial = intakes.full_serial(self.ui.serialFilterEdit.text())  # found whatever the view and dates
+        found = (f"按受理编号 {serial} 查找（不限视图和日期）：" + (f"显示 {shown} 条" if shown else "没有这个编号的受理"))
+        self.ui.countLabel.setText(found if serial else f"显示 {shown} 条{more}")
 
     def open_detail(self, row: int):
         if row < 0 or row >= self.list_model.rowCount():

@@ -12,6 +12,7 @@ from gridstation.core.rules import clock
 from gridstation.core.rules.errors import DomainError
 from gridstation.core.station import accounts, audit, backup, station
 from gridstation.core.storage import db as dbmod
+from gridstation.core.storage import models as m
 from gridstation.core.storage import settings
 from gridstation.ui.common.background import BackgroundOp, IsCancelled, Progress, run_in_background
 from gridstation.ui.common.context import AppContext
@@ -62,29 +63,31 @@ class StaffTab(QWidget):
     def _say(self, role: str, text: str) -> None:
         show_message(self.ui.messageLabel, role, text)
 
-    def _run(self, action, done: str) -> bool:
-        """Run one service call; True when it went through (the message and the table say so)."""
+    def _run(self, action, done: str) -> bool | None:
+        """Run one service call; True when it went through (the message and the table say so), None
+        when refused (so ``one_at_a_time`` lets the corrected form go at once)."""
         try:
             action()
         except DomainError as exc:
             self._say("error", exc.message)
-            return False
+            return None
         self._say("ok", done)
         self.refresh()
         return True
 
     @one_at_a_time
-    def change_password(self) -> None:
+    def change_password(self) -> bool | None:
         if self.ui.newPasswordEdit.text() != self.ui.repeatPasswordEdit.text():
             self._say("error", "两次输入的新密码不一致。")
-            return
-        self._run(lambda: accounts.change_own_password(self.ctx.staff, self.ui.oldPasswordEdit.text(),
-                                                       self.ui.newPasswordEdit.text()), "密码已修改。")
+            return None
+        changed = self._run(lambda: accounts.change_own_password(self.ctx.staff, self.ui.oldPasswordEdit.text(),
+                                                                 self.ui.newPasswordEdit.text()), "密码已修改。")
         for edit in (self.ui.oldPasswordEdit, self.ui.newPasswordEdit, self.ui.repeatPasswordEdit):
             edit.clear()
+        return changed
 
     @one_at_a_time
-    def add_staff(self) -> None:
+    def add_staff(self) -> bool | None:
         added = self._run(lambda: accounts.create_staff(self.ctx.staff, self.ui.usernameEdit.text(),
                                                         self.ui.displayNameEdit.text(), self.ui.roleCombo.currentData(),
                                                         self.ui.passwordEdit.text()),
@@ -95,6 +98,7 @@ class StaffTab(QWidget):
             self.ui.displayNameEdit.clear()
             self.ui.roleCombo.setCurrentIndex(0)
             self.ui.usernameEdit.setFocus(Qt.FocusReason.OtherFocusReason)
+        return added
 
     def _selected(self):
         row = self.ui.staffTable.currentRow()
@@ -104,36 +108,47 @@ class StaffTab(QWidget):
         return self.staff[row]
 
     @one_at_a_time
-    def reset_password(self) -> None:
+    def reset_password(self) -> bool | None:
         staff = self._selected()
-        if staff is not None:
-            self._run(lambda: accounts.reset_password(self.ctx.staff, staff.id, self.ui.passwordEdit.text()),
-                      f"已重置 {staff.username} 的密码为“初始密码”框中的内容。")
+        if staff is None:
+            return None
+        return self._run(lambda: accounts.reset_password(self.ctx.staff, staff.id, self.ui.passwordEdit.text()),
+                         f"已重置 {staff.username} 的密码为“初始密码”框中的内容。")
 
     @one_at_a_time
-    def toggle_active(self) -> None:
+    def toggle_active(self) -> bool | None:
+        """停用/启用 (Ctrl+T): a double press must not switch the account straight back."""
         staff = self._selected()
-        if staff is not None:
-            self._run(lambda: accounts.set_active(self.ctx.staff, staff.id, not staff.active),
-                      f"已{'停用' if staff.active else '启用'} {staff.username}。")
+        if staff is None:
+            return None
+        return self._run(lambda: accounts.set_active(self.ctx.staff, staff.id, not staff.active),
+                         f"已{'停用' if staff.active else '启用'} {staff.username}。")
 
 
     @one_at_a_time
-    def change_role(self) -> None:
+    def change_role(self) -> bool | None:
         staff = self._selected()
-        if staff is not None:
-            role = self.ui.roleCombo.currentData()
-            self._run(lambda: accounts.set_role(self.ctx.staff, staff.id, role),
-                      f"已把 {staff.username} 改为{accounts.ROLE_NAMES[role]}。")
+        if staff is None:
+            return None
+        role = self.ui.roleCombo.currentData()
+        return self._run(lambda: accounts.set_role(self.ctx.staff, staff.id, role),
+                         f"已把 {staff.username} 改为{accounts.ROLE_NAMES[role]}。")
 
     @one_at_a_time
-    def rename(self) -> None:
-        """The name receipts print as 经办人, corrected (the first administrator was 「管理员」)."""
+    def rename(self) -> bool | None:
+        """The name receipts print as 经办人, corrected (the first administrator was 「管理员」). Renaming
+        oneself renames the signed-in account at once: the status bar and the next receipt show it."""
         staff = self._selected()
-        if staff is not None:
-            name = self.ui.displayNameEdit.text()
-            self._run(lambda: accounts.rename_staff(self.ctx.staff, staff.id, name),
-                      f"已把 {staff.username} 的姓名改为 {name.strip()}。")
+        if staff is None:
+            return None
+        name = self.ui.displayNameEdit.text()
+        renamed: list[m.Staff] = []
+        done = self._run(lambda: renamed.append(accounts.rename_staff(self.ctx.staff, staff.id, name)),
+                         f"已把 {staff.username} 的姓名改为 {name.strip()}。")
+        if done and self.ctx.staff is not None and renamed[0].id == self.ctx.staff.id:
+            self.ctx.staff = renamed[0]
+            self.ctx.bus.data_changed.emit("staff")  # the window's status bar reads ctx.staff again
+        return done
 
 
 class AuditTab(QWidget):
@@ -241,14 +256,21 @@ class BackupTab(QWidget):
             self.ui.folderEdit.setText(chosen)
 
     @one_at_a_time
-    def save_folder(self) -> None:
+    def save_folder(self) -> bool | None:
+        """Store the backup folder, checked as the first-run wizard checks it (``backup.check_backup_folder``):
+        a folder on a USB drive that is not plugged in is refused now, not by the next backup."""
+        chosen = self.ui.folderEdit.text().strip()
         try:
-            station.update_settings(self.ctx.staff, {"backup_dir": self.ui.folderEdit.text()})
+            if chosen:  # empty: beside the database, which is always there
+                backup.check_backup_folder(Path(chosen))
+            station.update_settings(self.ctx.staff, {"backup_dir": chosen})
         except DomainError as exc:
             self._say("error", exc.message)
-            return
+            self.ui.folderEdit.setFocus()
+            return None
         self._say("ok", f"备份文件夹：{self.folder()}")
         self.refresh()
+        return True
 
     def backup_now(self) -> BackgroundOp:
         """Seconds at the README's scale: off the GUI thread, behind a progress dialog. The service

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,8 +28,8 @@ from PySide6.QtCharts import (
     QPieSeries,
     QValueAxis,
 )
-from PySide6.QtCore import QDate, QMargins, Qt, QTimer
-from PySide6.QtGui import QColor, QPainter
+from PySide6.QtCore import QDate, QMargins, QRectF, Qt, QTimer
+from PySide6.QtGui import QColor, QFontMetricsF, QPainter
 from PySide6.QtWidgets import QFileDialog, QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from gridstation.core.events.figures import EventTally
@@ -59,6 +60,7 @@ class Card:
     value: Callable[[MonthlyStats], str]
     detail: Callable[[MonthlyStats], str]
     alert: Callable[[MonthlyStats], bool] = lambda _ms: False
+    note: str = ""  # a figure that reads otherwise than it sounds: its definition, small, beside the caption
 
 
 def _versus(get: Callable[[PeriodStats], object]) -> Callable[[MonthlyStats], str]:
@@ -69,8 +71,9 @@ def _versus(get: Callable[[PeriodStats], object]) -> Callable[[MonthlyStats], st
 CARDS = [
     Card("受理（件）", lambda ms: str(ms.current.total.received), _versus(lambda p: p.total.received)),
     Card("办结（件）", lambda ms: str(ms.current.total.completed), _versus(lambda p: p.total.completed)),
+    # Not 办结 ÷ 受理 of the cards beside it (办结 counts older intakes too): README 统计口径.
     Card("办结率", lambda ms: display(Rate(ms.current.total.completion_rate)),
-         lambda ms: f"本年累计 {display(Rate(ms.year_to_date.total.completion_rate))}"),
+         lambda ms: f"本年累计 {display(Rate(ms.year_to_date.total.completion_rate))}", note="本期受理的件中已办结的占比"),
     Card("期末在办（件）", lambda ms: str(ms.current.total.in_progress),
          lambda ms: f"平均办理 {display(Days(ms.current.total.avg_days))} 天"),
     Card("逾期（件）", lambda ms: str(ms.current.total.overdue), lambda ms: "期末在办中已超承诺时限",
@@ -235,16 +238,22 @@ class StatsPage(QWidget):
             box = QVBoxLayout(frame)
             box.setContentsMargins(10, 6, 10, 6)
             box.setSpacing(1)
-            caption = QLabel(card.caption)
-            caption.setStyleSheet("color: #555555;")
+            caption = QHBoxLayout()
+            caption.setSpacing(6)
+            caption.addWidget(QLabel(card.caption, styleSheet="color: #555555;"))
+            if card.note:  # on screen, not in a tooltip: a keyboard never hovers
+                caption.addWidget(QLabel(card.note, objectName=f"cardNote{index}",
+                                         styleSheet="color: #555555; font-size: 11px;"))
+            caption.addStretch(1)
             value = QLabel("—")
             value.setObjectName(f"cardValue{index}")
             value.setStyleSheet("font-size: 22px; font-weight: bold;")
             detail = QLabel("")
             detail.setObjectName(f"cardDetail{index}")
             detail.setStyleSheet("color: #555555; font-size: 11px;")
-            for widget in (caption, value, detail):
-                box.addWidget(widget)
+            box.addLayout(caption)
+            box.addWidget(value)
+            box.addWidget(detail)
             columns = (len(CARDS) + 1) // 2  # two rows, however many cards
             grid.addWidget(frame, index // columns, index % columns)
             labels.append((value, detail))
@@ -309,12 +318,18 @@ class StatsPage(QWidget):
         chart.addAxis(axis, align)
         return axis
 
-    def _draw_charts(self, ms: MonthlyStats) -> None:
-        c = ms.current
+    def _draw_bars(self, c: PeriodStats, beside: bool = False) -> None:
+        """受理 and 办结 by service. Each figure stands at its bar's end while every bar is as tall as
+        its figure; when more services share the height than that allows (a station's own services
+        added), the chart is drawn again with the figures beside the names (「失业证  18 / 19」), never
+        running into each other."""
         # Bars lie down, names on the left axis: a long name (养老保险待遇资格认证, “4050”社保补贴)
         # has the axis' whole width there and reads in full; under standing bars Qt cut it to 「…」.
         chart = self._new_chart(self.bars_view, "各项业务受理与办结（件）")
         series = QHorizontalBarSeries()
+        # The two bars of a service share its row: at Qt's half width each bar was thinner than its
+        # figure, and the figures of a row ran into each other (「12」 over 「12」).
+        series.setBarWidth(0.9)
         for name, color, values in (("受理", RECEIVED_COLOR, [r.received for r in c.services]),
                                     ("办结", COMPLETED_COLOR, [r.completed for r in c.services])):
             bar_set = QBarSet(name)
@@ -322,7 +337,7 @@ class StatsPage(QWidget):
             bar_set.append([float(v) for v in values])
             series.append(bar_set)
         # Figures beside the bar ends in dark text: inside a short bar they could not be read.
-        series.setLabelsVisible(True)
+        series.setLabelsVisible(not beside)
         series.setLabelsFormat("@value")
         series.setLabelsPosition(QAbstractBarSeries.LabelsPosition.LabelsOutsideEnd)
         for bar_set in series.barSets():
@@ -330,13 +345,29 @@ class StatsPage(QWidget):
             bar_set.setLabelFont(self.font())
         chart.addSeries(series)
         categories = QBarCategoryAxis()
-        categories.append([r.name for r in c.services])
+        categories.append([f"{r.name}  {r.received} / {r.completed}" if beside else r.name for r in c.services])
         categories.setLabelsFont(self.font())
         chart.addAxis(categories, Qt.AlignmentFlag.AlignLeft)
         series.attachAxis(categories)
         largest = max([r.received for r in c.services] + [r.completed for r in c.services] + [0])
-        series.attachAxis(self._count_axis(chart, largest, Qt.AlignmentFlag.AlignBottom))
-        chart.legend().setAlignment(Qt.AlignmentFlag.AlignTop)
+        # Room past the longest bar for its figure: a bar reaching the axis' end put 「20」 beyond the
+        # chart's edge, cut in half.
+        room = max(1, math.ceil(largest * 0.15))
+        series.attachAxis(self._count_axis(chart, largest + room, Qt.AlignmentFlag.AlignBottom))
+        chart.legend().setAlignment(Qt.AlignmentFlag.AlignRight)  # the height is the scarce side: for the rows
+        rows = max(1, len(c.services))
+        tall = QFontMetricsF(self.font()).height()
+
+        def check(plot: QRectF) -> None:
+            fits = plot.height() / rows * series.barWidth() / 2 >= tall
+            if fits == beside and self.bars_view.chart() is chart:  # the other way reads: draw it so
+                QTimer.singleShot(0, self, lambda: self.bars_view.chart() is chart and self._draw_bars(c, not fits))
+
+        chart.plotAreaChanged.connect(check)
+
+    def _draw_charts(self, ms: MonthlyStats) -> None:
+        c = ms.current
+        self._draw_bars(c)
 
         chart = self._new_chart(self.pie_view, "受理业务构成")
         total = c.total.received

@@ -15,6 +15,7 @@ from gridstation.core.rules.errors import DomainError
 from gridstation.core.rules.money import yuan
 from gridstation.core.station import printouts
 from gridstation.core.station.accounts import HEAD
+from gridstation.core.storage import models as m
 from gridstation.core.storage import photos
 from gridstation.core.toolbox import tool_units
 from gridstation.ui.common.context import AppContext
@@ -141,7 +142,7 @@ class CatalogueTab(QWidget):
         ui.kindNameEdit.setFocus()
 
     @one_at_a_time
-    def save_kind(self) -> None:
+    def save_kind(self) -> m.ToolKind | None:
         ui = self.ui
         data = tool_units.KindInput(
             name=ui.kindNameEdit.text(), category=ui.kindCategoryEdit.text(), loan_days=ui.kindDaysSpin.value(),
@@ -152,26 +153,30 @@ class CatalogueTab(QWidget):
             kind = tool_units.save_kind(self.ctx.staff, data, self.kind_id)
         except DomainError as exc:
             self._message("error", exc.message)
-            return
+            return None
         self.kind_id = kind.id
         self._show_photo(kind.photo)
         self._message("ok", f"已保存工具种类“{kind.name}”。")
         self.ctx.bus.data_changed.emit("tools")
+        return kind
 
     @one_at_a_time
-    def delete_kind(self) -> None:
-        if self.kind_id is None:
+    def delete_kind(self) -> int | None:
+        """The id of the kind deleted (or retired); None when nothing was."""
+        kind_id = self.kind_id
+        if kind_id is None:
             self._message("error", "请先在列表中选择要删除的工具种类。")
-            return
+            return None
         try:
-            tool_units.delete_kind(self.ctx.staff, self.kind_id)
+            tool_units.delete_kind(self.ctx.staff, kind_id)
         except DomainError as exc:
             self._message("error", exc.message)
-            return
+            return None
         self.kind_id = None
         self._message("ok", "已删除该工具种类。")
         self.new_kind()
         self.ctx.bus.data_changed.emit("tools")
+        return kind_id
 
     def choose_photo(self, path: Path | None = None) -> None:
         """Pick an image for the kind; it is stored in the database when the kind is saved.
@@ -217,10 +222,10 @@ class CatalogueTab(QWidget):
         return tool_units.unit_history(code, offset=offset, limit=limit) if code else []
 
     @one_at_a_time
-    def add_units(self, *, generated: bool) -> None:
+    def add_units(self, *, generated: bool) -> list[m.ToolUnit] | None:
         if self.kind_id is None:
             self._message("error", "请先在列表中选择工具种类。")
-            return
+            return None
         try:
             if generated:
                 units = tool_units.add_units(self.ctx.staff, self.kind_id, self.ui.addCountSpin.value(),
@@ -230,12 +235,13 @@ class CatalogueTab(QWidget):
                 units = tool_units.add_units(self.ctx.staff, self.kind_id, codes=codes, purchase_date=self._purchase_date())
         except DomainError as exc:
             self._message("error", exc.message)
-            return
+            return None
         self.ui.addCodesEdit.clear()
         codes = [u.asset_code for u in units]
         shown = "、".join(codes) if len(codes) <= 6 else f"{codes[0]} 至 {codes[-1]}"
         self._message("ok", f"已添加 {len(codes)} 件：{shown}。可点“打印资产标签”。")
         self.ctx.bus.data_changed.emit("tools")
+        return units
 
     def _purchase_date(self) -> dt.date | None:
         return self.ui.purchaseDateEdit.date().toPython() if self.ui.purchaseCheck.isChecked() else None
@@ -252,24 +258,25 @@ class CatalogueTab(QWidget):
                            f"工具清单-{self._kind_name() or '全部工具'}", path)
 
     @one_at_a_time
-    def set_state(self) -> None:
+    def set_state(self) -> m.ToolUnit | None:
         code = self._selected_code()
         if not code:
             self._message("error", "请先在工具列表中选择一件工具。")
-            return
+            return None
         try:
             unit = tool_units.set_unit_state(self.ctx.staff, code, self.ui.unitStateCombo.currentText(),
                                         self.ui.unitNoteEdit.text())
         except DomainError as exc:
             self._message("error", exc.message)
-            return
+            return None
         self.ui.unitNoteEdit.clear()
         self._message("ok", f"资产编号 {unit.asset_code} 已改为“{unit.state}”。")
         self.ctx.bus.data_changed.emit("tools")
+        return unit
 
     @one_at_a_time
-    def print_labels(self) -> None:
-        """资产标签 for the selected kind (or every kind when none is selected)."""
+    def print_labels(self) -> Path | None:
+        """资产标签 for the selected kind (or every kind when none is selected); the PDF's path."""
         # late import (start-up time): loaded on first use, after the window's first paint
         from gridstation.reports.labels import write_labels
         from gridstation.ui.common.printing import new_pdf_path, preview_document
@@ -281,3 +288,5 @@ class CatalogueTab(QWidget):
                              printouts.LABELS, kind or printouts.ALL_LABELS)
         except DomainError as exc:
             self._message("error", exc.message)
+            return None
+        return path

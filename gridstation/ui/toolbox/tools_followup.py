@@ -13,7 +13,6 @@ from PySide6.QtWidgets import QHeaderView, QListWidgetItem, QVBoxLayout, QWidget
 from gridstation.core.intake import residents
 from gridstation.core.rules import clock, idcard
 from gridstation.core.rules.errors import DomainError
-from gridstation.core.rules.pinyin_keys import sort_key
 from gridstation.core.station import printouts
 from gridstation.core.storage import models as m
 from gridstation.core.toolbox import loan_lists, reservations, tool_units
@@ -21,7 +20,7 @@ from gridstation.core.toolbox import tool_stocktake as stock
 from gridstation.ui.common.context import AppContext
 from gridstation.ui.common.feedback import show_message
 from gridstation.ui.common.forms import load_form
-from gridstation.ui.common.keyboard import tab_chain
+from gridstation.ui.common.keyboard import button_keys, tab_chain
 from gridstation.ui.common.saving import one_at_a_time
 from gridstation.ui.common.table_model import Column, Fetch, PagedTableModel, setup_table
 from gridstation.ui.intake.resident_picker import ResidentPicker
@@ -114,19 +113,20 @@ class OverdueTab(QWidget):
         self.ui.phoneLabel.setText(f"{row.loan.resident.name}：{phone or '未登记电话'}")
 
     @one_at_a_time
-    def record_reminder(self) -> None:
+    def record_reminder(self) -> m.ReminderCall | None:
         row = self._selected()
         if row is None:
             self._message("error", "请先在列表中选择一张借用单。")
-            return
+            return None
         try:
-            loan_lists.record_reminder(self.ctx.staff, row.loan.slip_no, self.ui.outcomeCombo.currentText())
+            call = loan_lists.record_reminder(self.ctx.staff, row.loan.slip_no, self.ui.outcomeCombo.currentText())
         except DomainError as exc:
             self._message("error", exc.message)
-            return
+            return None
         self._message("ok", f"已记录对 {row.loan.resident.name}（借用单 {row.loan.slip_no}）的催还。")
         self.ui.outcomeCombo.setCurrentText("")
         self.refresh()  # the selected slip stays selected: the model finds it again by its record
+        return call
 
 
 class AvailabilityModel(QAbstractTableModel):
@@ -137,11 +137,11 @@ class AvailabilityModel(QAbstractTableModel):
         self.days: list[dt.date] = []
         self.rows: list[tuple[str, list[reservations.DayCount]]] = []
 
-    def load(self, start: dt.date) -> None:
+    def load(self, start: dt.date, kinds: list[m.ToolKind]) -> None:
+        """The grid of ``kinds``, in their order (the core's one Chinese order)."""
         self.beginResetModel()
-        counts = reservations.availability(start, AVAILABILITY_DAYS)
-        kinds = {k.id: k.name for k in m.ToolKind.select().where(m.ToolKind.id.in_(list(counts)))}
-        self.rows = sorted(((kinds[k], v) for k, v in counts.items()), key=lambda row: row[0])
+        counts = reservations.availability(start, AVAILABILITY_DAYS, kind_ids=[kind.id for kind in kinds])
+        self.rows = [(kind.name, counts[kind.id]) for kind in kinds]
         self.days = [start + dt.timedelta(days=i) for i in range(AVAILABILITY_DAYS)]
         self.endResetModel()
 
@@ -218,11 +218,11 @@ class ReserveTab(QWidget):
 
     def refresh(self) -> None:
         reservations.expire_reservations(self.ctx.staff)
-        self.availability.load(clock.today())
+        kinds = reservations.bookable_kinds()
+        self.availability.load(clock.today(), kinds)
         self.list_model.reload()
         current = self.ui.reserveKindCombo.currentData()
         self.ui.reserveKindCombo.clear()
-        kinds = sorted(m.ToolKind.select().where(m.ToolKind.active), key=lambda kind: sort_key(kind.name))
         for kind in kinds:
             self.ui.reserveKindCombo.addItem(kind.name, kind.id)
         self.ui.reserveKindCombo.setCurrentIndex(max(0, self.ui.reserveKindCombo.findData(current)))
@@ -259,19 +259,21 @@ class ReserveTab(QWidget):
         return reservation
 
     @one_at_a_time
-    def cancel(self) -> None:
+    def cancel(self) -> m.Reservation | None:
+        """Cancel the selected reservation (Del); a second Del at once does not cancel the next one."""
         row = selected_row(self.ui.reservationsTable)
         if row < 0:
             self.banner.show("error", "请先在列表中选择要取消的预约。")
-            return
+            return None
         reservation = self.list_model.row_at(row)
         try:
             reservations.cancel_reservation(self.ctx.staff, reservation.id)
         except DomainError as exc:
             self.banner.refuse(exc)
-            return
+            return None
         self.banner.show("ok", f"已取消{reservation.resident.name}对“{reservation.kind.name}”的预约。")
         self.ctx.bus.data_changed.emit("tools")
+        return reservation
 
 
 STOCK_LOOKS = {stock.MATCHED: "ok", stock.ON_LOAN_FOUND: "unavailable", stock.OTHER_STATE: "limit",
@@ -292,6 +294,8 @@ class StockTab(QWidget):
         self.ui.finishStockButton.clicked.connect(self.finish)
         self.ui.resetStockButton.clicked.connect(self.reset)
         self.ui.printStockButton.clicked.connect(lambda: self.print_result())
+        # Ctrl+N starts a new count, as 新建 does elsewhere; not Esc, which should not throw away a shelf of scans.
+        button_keys((self.ui.printStockButton, "Ctrl+P"), (self.ui.resetStockButton, "Ctrl+N"))
 
     def scan(self, text: str) -> None:
         code = tool_units.normalise_code(text)

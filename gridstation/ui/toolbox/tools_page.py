@@ -1,7 +1,11 @@
 """工具箱: the shared tool box page. Six tabs, each run from the keyboard and a scanner.
 
 F2 查找居民 · F4 扫描借出 · F5 借出 · F6 归还 · F7 逾期 · F8 工具 · F9 预约 · F10 盘点 ·
-Ctrl+Enter saves the current tab · Esc clears the loan · Ctrl+R renews at return.
+Ctrl+Enter saves the current tab · Esc clears the loan · Ctrl+R renews at return · Ctrl+D shows an
+overdue borrower's phone · Del removes from the basket, cancels a reservation. Each tab's own buttons
+carry their keys, live only while the tab shows (Alt+E exports where the cursor sits in a text box: on
+X11 a text box takes Ctrl+E as "end of line"; Ctrl+P prints, Ctrl+N starts a stock-take anew). The page's
+keys above are given to no button: a key claimed twice goes dead as ambiguous.
 The tabs call only ``gridstation.core.toolbox`` (tool_units, lending, returns, reservations, loan_lists,
 tool_stocktake); lists page through them.
 Each tab is its own widget with its own form (forms/tools_lend.ui … tools_stock.ui); this page holds the
