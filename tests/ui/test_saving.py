@@ -130,6 +130,23 @@ def test_the_guard_ignores_a_trigger_while_its_save_runs_and_takes_the_next(qtbo
     assert saver.save() == 2  # once the first save has ended and settled, the next one runs
 
 
+def test_another_key_or_a_mouse_press_ends_the_settling_but_the_save_keys_do_not(qtbot):
+    saver = Saver()
+    qtbot.addWidget(saver)
+    saver.show()
+    saver.click()
+    for save_key, modifier in ((Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier),
+                               (Qt.Key.Key_Enter, Qt.KeyboardModifier.NoModifier),
+                               (Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier),
+                               (Qt.Key.Key_Control, Qt.KeyboardModifier.ControlModifier)):
+        QTest.keyClick(saver, save_key, modifier)  # the save's own keys again: still the same press
+        assert saver.save() is None
+    QTest.keyClick(saver, Qt.Key.Key_C, Qt.KeyboardModifier.AltModifier)  # e.g. Alt+C 清除照片 first
+    assert saver.save() == 2
+    qtbot.mouseClick(saver, Qt.MouseButton.LeftButton)  # a mouse press is a new request too
+    assert saver.calls == 3
+
+
 class Refuser(QPushButton):
     @one_at_a_time
     def save(self) -> None:

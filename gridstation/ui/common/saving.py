@@ -12,8 +12,10 @@ A save that does not wait (a tool returned, a reservation made) is over before t
 arrives; that press then found the emptied form and put a red 「请先扫描要归还的工具。」 where the green
 confirmation was. So a save that reports what it stored (returns anything but None) *settles*: a
 repeat within ``SETTLE_SECONDS`` with nothing typed since is the same press again (a double press,
-a bouncing key), and is ignored too. Typing ends the settling at once (a scanner types the next
-tool's code well within the moment), and a refusal never settles, so a corrected form saves at once.
+a bouncing key), and is ignored too. Any other input ends the settling at once: typing (a scanner
+types the next tool's code well within the moment), another key combination (Alt+C 清除照片 before
+the next Ctrl+S) or a mouse press. Only a bare modifier and the keys that save (Enter, Ctrl+Enter,
+Ctrl+S) are the same press again. A refusal never settles, so a corrected form saves at once.
 """
 
 from __future__ import annotations
@@ -30,14 +32,29 @@ from PySide6.QtGui import QInputMethodEvent, QKeyEvent
 Method = TypeVar("Method", bound=Callable[..., Any])
 _POSITIONAL = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
 SETTLE_SECONDS = 0.5  # a double press or a bouncing key; X's key repeat starts only after 0.66 s
-_NOT_TYPING = {Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Shift, Qt.Key.Key_Control, Qt.Key.Key_Alt,
-               Qt.Key.Key_Meta, Qt.Key.Key_AltGr, Qt.Key.Key_CapsLock, Qt.Key.Key_NumLock}
-_COMMANDS = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier | Qt.KeyboardModifier.MetaModifier
+_MODIFIERS = {Qt.Key.Key_Shift, Qt.Key.Key_Control, Qt.Key.Key_Alt, Qt.Key.Key_Meta, Qt.Key.Key_AltGr,
+              Qt.Key.Key_CapsLock, Qt.Key.Key_NumLock}
+_SAVE_KEYS = {Qt.Key.Key_Return, Qt.Key.Key_Enter}  # with or without Ctrl: what a save is pressed with
+_CTRL = Qt.KeyboardModifier.ControlModifier
+
+
+def _is_other_input(event: QEvent) -> bool:
+    """Input that is not the save's own key pressed again: it ends a save's settling."""
+    if event.type() == QEvent.Type.MouseButtonPress:
+        return True
+    if isinstance(event, QInputMethodEvent):
+        return bool(event.commitString())
+    if not isinstance(event, QKeyEvent) or event.type() != QEvent.Type.KeyPress:
+        return False
+    key = event.key()
+    if key in _MODIFIERS or key in _SAVE_KEYS:
+        return False
+    return not (key == Qt.Key.Key_S and event.modifiers() & _CTRL)
 
 
 class _Typing(QObject):
-    """Counts what the staff type (keys and IME input, not Enter nor key combinations) while a save
-    settles; it watches the whole application only until the last settling ends."""
+    """Counts the staff's other input (``_is_other_input``) while a save settles; it watches the whole
+    application only until the last settling ends."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -56,10 +73,7 @@ class _Typing(QObject):
         if time.monotonic() >= self.until:
             QCoreApplication.instance().removeEventFilter(self)
             self.watching = False
-        elif isinstance(event, QKeyEvent) and event.type() == QEvent.Type.KeyPress:
-            if event.key() not in _NOT_TYPING and not event.modifiers() & _COMMANDS:
-                self.typed += 1
-        elif isinstance(event, QInputMethodEvent) and event.commitString():
+        elif _is_other_input(event):
             self.typed += 1
         return False
 
