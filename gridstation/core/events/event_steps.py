@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from gridstation.core.events import lists, rules
-from gridstation.core.events.register import parties_of
+from gridstation.core.events.register import history, parties_of
 from gridstation.core.station import steps
 from gridstation.core.station.roles import HEAD
 from gridstation.core.storage import models as m
@@ -91,3 +91,9 @@ CODE_OF_NAME = {s.name: s.code for s in EVENT.steps if s.code not in ("failed",)
 def available(event: m.GridEvent, staff: m.Staff | None) -> list[steps.Step]:
     """The steps the event's detail offers ``staff`` now."""
     return steps.available_steps(EVENT, event, staff)
+
+
+def history_of(event: m.GridEvent) -> list[steps.HistoryEntry]:
+    """The event's history in the one shape every kind's is read in (its ``EventStep`` rows)."""
+    return [steps.HistoryEntry(s.at, s.staff.display_name if s.staff_id else "", s.action, s.note)
+            for s in history(event)]

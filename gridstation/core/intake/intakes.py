@@ -305,6 +305,17 @@ def history(intake: m.Intake) -> list[m.IntakeEvent]:
     return list(m.IntakeEvent.select().where(m.IntakeEvent.intake == intake).order_by(m.IntakeEvent.at, m.IntakeEvent.id))
 
 
+STEP_TO = {s.to_state: s.name for s in INTAKE.steps}  # an IntakeEvent names no step: its new status does
+
+
+def history_of(intake: m.Intake) -> list[steps.HistoryEntry]:
+    """The intake's history in the one shape every kind's is read in, from its ``IntakeEvent`` rows as
+    they are (written before steps had names too): the first row is the intake's creation."""
+    return [steps.HistoryEntry(e.at, e.staff.display_name if e.staff_id else "",
+                               STEP_TO.get(e.to_status, "") if e.from_status else "新建受理", e.note,
+                               e.from_status, e.to_status) for e in history(intake)]
+
+
 def meets_4050(gender: str, birth: dt.date | None, on: dt.date | None = None) -> bool:
     """The 4050 rule: women aged 40 and over, men aged 50 and over."""
 
