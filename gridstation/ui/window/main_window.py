@@ -249,11 +249,10 @@ class MainWindow(QMainWindow):
         # late import (start-up time): loaded on first use, after the window's first paint
         from gridstation.core.evaluation.rectification import count_overdue
         from gridstation.core.intake import intakes
-        from gridstation.core.storage import models as m
         from gridstation.core.toolbox import loan_lists
 
         today = clock.today()
-        late_intakes = m.Intake.select().where(intakes.overdue_condition(today)).count()
+        late_intakes = intakes.count_overdue(today)
         late_tools = loan_lists.count_overdue(today=today)
         late_rectify = count_overdue(today)
         text = (f"逾期受理 {late_intakes} 件 · 逾期借用单 {late_tools} 张"
