@@ -14,7 +14,8 @@ from gridstation.core.rules.errors import DomainError, NotFound
 from gridstation.core.rules.free_text import clean_text
 from gridstation.core.rules.idcard import check_phone
 from gridstation.core.rules.person_names import clean_name
-from gridstation.core.station import accounts, audit
+from gridstation.core.station import audit
+from gridstation.core.station.roles import CLERK, require
 from gridstation.core.storage import models as m
 from gridstation.core.storage.db import write_transaction
 from gridstation.core.toolbox import tool_photos
@@ -75,7 +76,7 @@ def _staff(staff_id: int) -> m.Staff:
 
 def register_event(actor: m.Staff | None, data: EventInput) -> m.GridEvent:
     """发现/登记: the event gets its number, its time limit and its 登记 step in one transaction."""
-    accounts.require(actor, accounts.CLERK)
+    require(actor, CLERK)
     category = lists.category(data.category)
     if not category.active:
         raise DomainError(f"事件类别“{category.name}”已停用。", field="category")
@@ -127,7 +128,7 @@ def get_event(number: str) -> m.GridEvent:
 def add_photo(actor: m.Staff | None, number: str, source: str | Path, stage: str, note: str = "") -> m.EventPhoto:
     """A photo before or after handling, copied into the database as the tool photos are, with what the
     clerk wrote about it (it was dropped: the history said only 「处置后」)."""
-    accounts.require(actor, accounts.CLERK)
+    require(actor, CLERK)
     note = clean_text(note, "说明", MAX_TEXT, lines=True, field="note")
     if stage not in (rules.BEFORE, rules.AFTER):
         raise DomainError("照片应注明是处置前还是处置后。", field="stage")

@@ -18,7 +18,7 @@ from gridstation.core.rules.free_text import clean_text
 from gridstation.core.rules.idcard import age_on
 from gridstation.core.rules.pinyin_keys import sort_key
 from gridstation.core.station import audit, catalog, steps
-from gridstation.core.station.accounts import CLERK, require
+from gridstation.core.station.roles import CLERK, require
 from gridstation.core.storage import models as m
 from gridstation.core.storage import settings
 from gridstation.core.storage.db import write_transaction
