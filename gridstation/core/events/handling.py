@@ -14,10 +14,10 @@ from typing import Any
 
 from gridstation.core.events import lists, rules
 from gridstation.core.events.event_steps import CODE_OF_NAME, EVENT
-from gridstation.core.events.register import MAX_TEXT, get_event, photos_of
+from gridstation.core.events.register import get_event, photos_of
 from gridstation.core.rules import clock
 from gridstation.core.rules.errors import DomainError
-from gridstation.core.rules.free_text import clean_text
+from gridstation.core.rules.free_text import NOTE_LIMIT, clean_text
 from gridstation.core.station import steps
 from gridstation.core.storage import models as m
 from gridstation.core.storage.db import write_transaction
@@ -51,7 +51,7 @@ def handle_in_grid(actor: m.Staff | None, number: str, note: str = "", *, at: dt
     event = get_event(number)
     steps.check(actor, EVENT, event, "in_grid")
     at = checked_time(event, at)
-    return take(actor, event, "in_grid", clean_text(note, "说明", MAX_TEXT, lines=True, field="note"),
+    return take(actor, event, "in_grid", clean_text(note, "说明", NOTE_LIMIT, lines=True, field="note"),
                 {"status": rules.HANDLING, "route": rules.IN_GRID, "routed_at": at}, at, seen)
 
 
@@ -64,7 +64,7 @@ def report_up(actor: m.Staff | None, number: str, case_no: str, reported_on: dt.
     if not (event.found_at.date() <= reported_on <= clock.today()):
         raise DomainError("上报日期应在发现日期和今天之间。", field="reported_on")
     at = checked_time(event, at)
-    text = "；".join(x for x in (f"平台编号 {case_no}", clean_text(note, "说明", MAX_TEXT, lines=True, field="note")) if x)
+    text = "；".join(x for x in (f"平台编号 {case_no}", clean_text(note, "说明", NOTE_LIMIT, lines=True, field="note")) if x)
     return take(actor, event, "report", text,
                 {"status": rules.HANDLING, "route": rules.REPORTED_UP, "routed_at": at,
                  "platform_case_no": case_no, "reported_on": reported_on}, at, seen)
@@ -75,7 +75,7 @@ def record_street_answer(actor: m.Staff | None, number: str, answer: str, *,
     """The street's answer to an event reported up, when it comes."""
     event = get_event(number)
     steps.check(actor, EVENT, event, "answer")
-    answer = clean_text(answer, "街道的答复", MAX_TEXT, required=True, lines=True, field="answer")
+    answer = clean_text(answer, "街道的答复", NOTE_LIMIT, required=True, lines=True, field="answer")
     at = checked_time(event, at)
     return take(actor, event, "answer", answer, {"street_answer": answer}, at, seen)
 
@@ -104,7 +104,7 @@ def assign(actor: m.Staff | None, number: str, *, staff_id: int | None = None, p
             row = lists.partner_by_name(partner)
             changes.update(assignee=None, partner=row.id)
             who = row.name
-        text = "；".join(x for x in (f"分派给{who}", clean_text(note, "说明", MAX_TEXT, lines=True, field="note")) if x)
+        text = "；".join(x for x in (f"分派给{who}", clean_text(note, "说明", NOTE_LIMIT, lines=True, field="note")) if x)
         return take(actor, event, "assign", text, changes, at, seen)
 
 
@@ -113,7 +113,7 @@ def add_note(actor: m.Staff | None, number: str, note: str, *, at: dt.datetime |
     """A progress note (进展) with its time and author."""
     event = get_event(number)
     steps.check(actor, EVENT, event, "note")
-    note = clean_text(note, "处置进展", MAX_TEXT, required=True, lines=True, field="note")
+    note = clean_text(note, "处置进展", NOTE_LIMIT, required=True, lines=True, field="note")
     at = checked_time(event, at)
     return take(actor, event, "note", note, {"status": rules.HANDLING}, at, seen)
 
@@ -126,7 +126,7 @@ def close(actor: m.Staff | None, number: str, result: str, *, at: dt.datetime | 
     recorded mediation to ask for."""
     event = get_event(number)
     steps.check(actor, EVENT, event, "close")
-    result = clean_text(result, "处置结果", MAX_TEXT, required=True, lines=True, field="result")
+    result = clean_text(result, "处置结果", NOTE_LIMIT, required=True, lines=True, field="result")
     category = lists.category(event.category)
     if category.after_photo and not from_ledger and not any(p.stage == rules.AFTER for p in photos_of(event)):
         raise DomainError(f"“{event.category}”类事件销号前请先添加处置后的照片。", field="photo")
@@ -143,7 +143,7 @@ def reopen(actor: m.Staff | None, number: str, reason: str, *, at: dt.datetime |
     """返工 (head): a closed event is handled again; its 回访 is asked again after the next 销号."""
     event = get_event(number)
     steps.check(actor, EVENT, event, "reopen")
-    reason = clean_text(reason, "返工原因", MAX_TEXT, required=True, lines=True, field="reason")
+    reason = clean_text(reason, "返工原因", NOTE_LIMIT, required=True, lines=True, field="reason")
     at = checked_time(event, at)
     if at < event.closed_at:
         raise DomainError("返工时间不能早于销号时间。", field="at")
@@ -157,7 +157,7 @@ def visit(actor: m.Staff | None, number: str, view: str, *, at: dt.datetime | No
     """回访: the reporting resident's view of a closed event, once per closing."""
     event = get_event(number)
     steps.check(actor, EVENT, event, "visit")
-    view = clean_text(view, "居民的意见", MAX_TEXT, required=True, lines=True, field="view")
+    view = clean_text(view, "居民的意见", NOTE_LIMIT, required=True, lines=True, field="view")
     at = checked_time(event, at)
     if at < event.closed_at:
         raise DomainError("回访时间不能早于销号时间。", field="at")

@@ -12,10 +12,10 @@ import datetime as dt
 from gridstation.core.events import rules
 from gridstation.core.events.event_steps import EVENT
 from gridstation.core.events.handling import Seen, checked_time, take
-from gridstation.core.events.register import MAX_TEXT, PartyInput, get_event, parties_of, party_row
+from gridstation.core.events.register import PartyInput, get_event, parties_of, party_row
 from gridstation.core.rules import clock
 from gridstation.core.rules.errors import DomainError
-from gridstation.core.rules.free_text import clean_text
+from gridstation.core.rules.free_text import NOTE_LIMIT, clean_text
 from gridstation.core.station import audit, steps
 from gridstation.core.storage import models as m
 from gridstation.core.storage.db import write_transaction
@@ -51,7 +51,7 @@ def record_session(actor: m.Staff | None, number: str, place: str, mediators: st
     steps.check(actor, EVENT, event, "session")
     if len(parties_of(event, rules.PARTY)) < 2:
         raise DomainError("调解前请先登记双方当事人（至少两人）。", field="parties")
-    notes = clean_text(notes, "调解情况", MAX_TEXT, required=True, lines=True, field="notes")
+    notes = clean_text(notes, "调解情况", NOTE_LIMIT, required=True, lines=True, field="notes")
     place = clean_text(place, "调解地点", 100, field="place")
     mediators = clean_text(mediators, "调解员", 100, field="mediators")
     at = checked_time(event, at)
@@ -80,7 +80,7 @@ def record_outcome(actor: m.Staff | None, number: str, outcome: str, *, terms: s
     elif not sessions_of(event):
         raise DomainError("请先登记至少一次调解。", field="outcome")
     if outcome == rules.MEDIATION_SUCCESS:
-        changes = {"mediation_outcome": outcome, "agreement_terms": clean_text(terms, "协议内容", MAX_TEXT, required=True, lines=True, field="terms"),
+        changes = {"mediation_outcome": outcome, "agreement_terms": clean_text(terms, "协议内容", NOTE_LIMIT, required=True, lines=True, field="terms"),
                    "referred_to": ""}
         note = f"{outcome}：{changes['agreement_terms'][:100]}"
     elif outcome == rules.MEDIATION_FAILED:

@@ -14,7 +14,7 @@ from gridstation.core.intake.material_rules import MISSING_OVERDUE, documents_ou
 from gridstation.core.intake.residents import get_resident, search_condition
 from gridstation.core.rules import clock
 from gridstation.core.rules.errors import DomainError, NotFound
-from gridstation.core.rules.free_text import clean_text
+from gridstation.core.rules.free_text import NOTE_LIMIT, clean_text
 from gridstation.core.rules.idcard import age_on
 from gridstation.core.rules.pinyin_keys import sort_key
 from gridstation.core.station import audit, catalog, steps
@@ -139,7 +139,6 @@ class IntakeInput:
 
 
 CLOCK_SLACK = dt.timedelta(minutes=5)  # PCs' clocks differ a little; a paper intake is never in the future
-RESULT_LIMIT = 2000  # a result or a reason, as long as an event's
 
 
 def check_new_intake(service: m.ServiceType, action: str, received: dt.datetime, documents: str) -> str:
@@ -207,8 +206,8 @@ def change_status(
     at = (at or clock.now()).replace(microsecond=0)
     if at < intake.received_at:
         raise DomainError("办理时间不能早于受理时间。")
-    result = clean_text(result, "办理结果", RESULT_LIMIT, lines=True, field="result")
-    note = clean_text(note, "说明", RESULT_LIMIT, lines=True, field="note")
+    result = clean_text(result, "办理结果", NOTE_LIMIT, lines=True, field="result")
+    note = clean_text(note, "说明", NOTE_LIMIT, lines=True, field="note")
     forwarded_to = clean_text(forwarded_to, "转往的部门或人员", 80, field="forwarded_to")
     changes: dict[str, Any] = {"status": to_status}
     details = json.loads(intake.details or "{}")
