@@ -92,12 +92,13 @@ class HistoryEntry:
 class Kind:
     """A kind of record that moves through steps.
 
-    ``version`` are the columns whose values a user's view is compared on (the status and ``updated_at``
-    where the table has them; else the columns its steps write, which is the same guarantee). ``stamp`` is set to
-    now by every step. ``state_of`` reads the state (``state_column``, or derived from dates for tables
-    that have none; only a column's state is written into the audit entry); ``key`` the number the audit log and the messages name it by; ``title``
-    how a message names it (受理 SL…, 事件 SJ…). ``wrong_state`` words the refusal of a step from a
-    state it does not start from. ``write_history`` adds the history row (None: the record's own
+    ``version`` are the columns whose values a user's view is compared on (the status and
+    ``updated_at`` where the table has them; else the columns its steps write, which is the same
+    guarantee). ``stamp`` is set to now by every step. ``state_of`` reads the state (``state_column``,
+    or derived from dates where a table has none; only a column's state goes into the audit entry);
+    ``key`` is the number the audit log names it by, ``title`` how a message names it (受理 SL…, 事件
+    SJ…). ``wrong_state`` words the refusal of a step from a state it does not start from.
+    ``write_history`` adds the history row (None: the record's own
     columns are its history).
     """
 
