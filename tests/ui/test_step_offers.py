@@ -17,6 +17,7 @@ from gridstation.core.storage import models as m
 from gridstation.ui.common.context import AppContext
 from gridstation.ui.evaluation.evaluation_widgets import RatingBox
 from gridstation.ui.events.event_dialogs import EventDetailDialog
+from gridstation.ui.intake.intake_detail import IntakeDetailDialog
 from tests import helpers
 from tests.helpers import activate, make_id, type_text
 
@@ -97,3 +98,20 @@ def test_the_rating_box_offers_appeal_as_core_does(qtbot, db_path, clerk, head, 
     box.appeal()
     assert helpers.snapshot() == before
     assert ratings.rating_of(intake.serial).appeal_reason == "另一窗口已申诉"
+
+
+def test_an_intake_window_showing_an_older_status_is_refused(qtbot, db_path, clerk, admin, close_all):
+    person = residents.save_resident(admin, residents.ResidentInput(name="李四", doc_number=make_id(seq="333")))
+    intake = intakes.create_intake(clerk, intakes.IntakeInput(person.id, catalog.PENSION, "生存认证",
+                                                              {"cert_year": "2026", "way": "窗口"}))
+    dialog = IntakeDetailDialog(AppContext(target=str(db_path), staff=clerk), intake.serial)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    activate(qtbot, dialog)
+    dialog.ui.statusCombo.setCurrentText(intakes.RETURNED)
+    intakes.change_status(clerk, intake.serial, intakes.IN_PROGRESS, note="另一窗口")  # this one still shows 受理
+    before = helpers.snapshot()
+    type_text(qtbot, dialog.ui.noteEdit, "材料不符")
+    dialog.apply()
+    assert "刚被其他窗口修改" in dialog.ui.messageLabel.text()
+    assert helpers.snapshot() == before
