@@ -1,23 +1,28 @@
 """The transitions of a grid event after 登记: handle in the grid or report up, assign, progress notes,
-销号, 返工 and 回访. A clerk handles; the head assigns, reports up and reopens.
+销号, 返工 and 回访, as the table in ``event_steps`` declares them (who may take each, from which states).
 
-Every transition goes through ``apply_change``: one conditional update (refused when another window moved
-the event meanwhile), one history step and one audit entry, in one write transaction.
+Each function asks ``steps.check`` first (role, state, the step's condition), validates its own fields,
+then takes the step through ``steps.apply``: one guarded update (refused when another window moved the
+event since the user saw it), one history step and one audit entry, in one write transaction.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from gridstation.core.events import lists, rules
-from gridstation.core.events.register import MAX_TEXT, get_event, parties_of, photos_of
+from gridstation.core.events.event_steps import CODE_OF_NAME, EVENT
+from gridstation.core.events.register import get_event, photos_of
 from gridstation.core.rules import clock
 from gridstation.core.rules.errors import DomainError
-from gridstation.core.rules.free_text import clean_text
-from gridstation.core.station import accounts, audit
+from gridstation.core.rules.free_text import NOTE_LIMIT, clean_text
+from gridstation.core.station import steps
 from gridstation.core.storage import models as m
 from gridstation.core.storage.db import write_transaction
+
+Seen = Sequence[Any] | None  # the version of the event the user saw (steps.version_of); None: as read now
 
 
 def checked_time(event: m.GridEvent, at: dt.datetime | None) -> dt.datetime:
@@ -27,74 +32,60 @@ def checked_time(event: m.GridEvent, at: dt.datetime | None) -> dt.datetime:
     return at
 
 
-def require_open(event: m.GridEvent, doing: str) -> None:
-    if event.status not in rules.OPEN_STATUSES:
-        raise DomainError(f"事件 {event.number} 已销号，不能{doing}；需要时请站长先返工。")
+def take(actor: m.Staff | None, event: m.GridEvent, code: str, note: str, changes: dict[str, Any],
+         at: dt.datetime, seen: Seen = None) -> m.GridEvent:
+    """Take step ``code`` (checked already): the changes, the history step and the audit entry."""
+    return steps.apply(actor, EVENT, event, code, changes, at=at, note=note, seen=seen,
+                       audit_after={**changes, "note": note}).record
 
 
 def apply_change(actor: m.Staff | None, event: m.GridEvent, step: str, note: str, changes: dict[str, Any],
-           at: dt.datetime) -> m.GridEvent:
-    with write_transaction():
-        updated = m.GridEvent.update(**changes, updated_at=clock.now()).where(
-            (m.GridEvent.id == event.id) & (m.GridEvent.status == event.status)
-            & (m.GridEvent.updated_at == event.updated_at)).execute()
-        if updated != 1:
-            raise DomainError(f"事件 {event.number} 刚被其他窗口修改，请刷新后重试。")
-        m.EventStep.create(event=event, at=at, staff=actor, action=step, note=note)
-        # The step's own words go into the log too: 分派给李霞, 平台编号 2026-118 (the ids alone said neither).
-        audit.record(actor, step, "grid_event", event.number, before={"status": event.status},
-                     after={**changes, "note": note})
-    return get_event(event.number)
+                 at: dt.datetime) -> m.GridEvent:
+    """The step named ``step`` (its history name, e.g. ``rules.STEP_NOTE``) on ``event`` as read."""
+    return take(actor, event, CODE_OF_NAME[step], note, changes, at)
 
 
-def handle_in_grid(actor: m.Staff | None, number: str, note: str = "", *, at: dt.datetime | None = None) -> m.GridEvent:
+def handle_in_grid(actor: m.Staff | None, number: str, note: str = "", *, at: dt.datetime | None = None,
+                   seen: Seen = None) -> m.GridEvent:
     """网格内处置: the grid worker takes it on (a registered event only)."""
-    accounts.require(actor, accounts.CLERK)
     event = get_event(number)
-    if event.status != rules.REGISTERED:
-        raise DomainError(f"事件 {event.number} 已在处置中或已销号，不能再选择网格内处置。")
+    steps.check(actor, EVENT, event, "in_grid")
     at = checked_time(event, at)
-    return apply_change(actor, event, rules.STEP_IN_GRID, clean_text(note, "说明", MAX_TEXT, lines=True, field="note"),
-                  {"status": rules.HANDLING, "route": rules.IN_GRID, "routed_at": at}, at)
+    return take(actor, event, "in_grid", clean_text(note, "说明", NOTE_LIMIT, lines=True, field="note"),
+                {"status": rules.HANDLING, "route": rules.IN_GRID, "routed_at": at}, at, seen)
 
 
 def report_up(actor: m.Staff | None, number: str, case_no: str, reported_on: dt.date, note: str = "", *,
-              at: dt.datetime | None = None) -> m.GridEvent:
+              at: dt.datetime | None = None, seen: Seen = None) -> m.GridEvent:
     """上报街道平台 (head): the platform's case number and the day it was reported."""
-    accounts.require(actor, accounts.HEAD)
     event = get_event(number)
-    require_open(event, "上报")
-    if event.route == rules.REPORTED_UP:
-        raise DomainError(f"事件 {event.number} 已上报街道（平台编号 {event.platform_case_no}）。")
+    steps.check(actor, EVENT, event, "report")
     case_no = clean_text(case_no, "街道平台的案件编号", 40, required=True, field="case_no")
     if not (event.found_at.date() <= reported_on <= clock.today()):
         raise DomainError("上报日期应在发现日期和今天之间。", field="reported_on")
     at = checked_time(event, at)
-    text = "；".join(x for x in (f"平台编号 {case_no}", clean_text(note, "说明", MAX_TEXT, lines=True, field="note")) if x)
-    return apply_change(actor, event, rules.STEP_REPORT, text,
-                  {"status": rules.HANDLING, "route": rules.REPORTED_UP, "routed_at": at,
-                   "platform_case_no": case_no, "reported_on": reported_on}, at)
+    text = "；".join(x for x in (f"平台编号 {case_no}", clean_text(note, "说明", NOTE_LIMIT, lines=True, field="note")) if x)
+    return take(actor, event, "report", text,
+                {"status": rules.HANDLING, "route": rules.REPORTED_UP, "routed_at": at,
+                 "platform_case_no": case_no, "reported_on": reported_on}, at, seen)
 
 
 def record_street_answer(actor: m.Staff | None, number: str, answer: str, *,
-                         at: dt.datetime | None = None) -> m.GridEvent:
+                         at: dt.datetime | None = None, seen: Seen = None) -> m.GridEvent:
     """The street's answer to an event reported up, when it comes."""
-    accounts.require(actor, accounts.CLERK)
     event = get_event(number)
-    if event.route != rules.REPORTED_UP:
-        raise DomainError(f"事件 {event.number} 没有上报街道，不能登记街道答复。")
-    answer = clean_text(answer, "街道的答复", MAX_TEXT, required=True, lines=True, field="answer")
+    steps.check(actor, EVENT, event, "answer")
+    answer = clean_text(answer, "街道的答复", NOTE_LIMIT, required=True, lines=True, field="answer")
     at = checked_time(event, at)
-    return apply_change(actor, event, rules.STEP_ANSWER, answer, {"street_answer": answer}, at)
+    return take(actor, event, "answer", answer, {"street_answer": answer}, at, seen)
 
 
 def assign(actor: m.Staff | None, number: str, *, staff_id: int | None = None, partner: str = "",
-           note: str = "", at: dt.datetime | None = None) -> m.GridEvent:
+           note: str = "", at: dt.datetime | None = None, seen: Seen = None) -> m.GridEvent:
     """分派 (head) to a staff member or a partner on the station's list. A registered event assigned
     before any route was chosen is handled in the grid by whoever it is given to."""
-    accounts.require(actor, accounts.HEAD)
     event = get_event(number)
-    require_open(event, "分派")
+    steps.check(actor, EVENT, event, "assign")
     if (staff_id is None) == (not partner.strip()):
         raise DomainError("请选择一位工作人员或一个协作单位（二选一）。", field="assignee")
     changes: dict[str, Any] = {"status": rules.HANDLING}
@@ -113,68 +104,61 @@ def assign(actor: m.Staff | None, number: str, *, staff_id: int | None = None, p
             row = lists.partner_by_name(partner)
             changes.update(assignee=None, partner=row.id)
             who = row.name
-        text = "；".join(x for x in (f"分派给{who}", clean_text(note, "说明", MAX_TEXT, lines=True, field="note")) if x)
-        return apply_change(actor, event, rules.STEP_ASSIGN, text, changes, at)
+        text = "；".join(x for x in (f"分派给{who}", clean_text(note, "说明", NOTE_LIMIT, lines=True, field="note")) if x)
+        return take(actor, event, "assign", text, changes, at, seen)
 
 
-def add_note(actor: m.Staff | None, number: str, note: str, *, at: dt.datetime | None = None) -> m.GridEvent:
+def add_note(actor: m.Staff | None, number: str, note: str, *, at: dt.datetime | None = None,
+             seen: Seen = None) -> m.GridEvent:
     """A progress note (进展) with its time and author."""
-    accounts.require(actor, accounts.CLERK)
     event = get_event(number)
-    require_open(event, "添加进展")
-    note = clean_text(note, "处置进展", MAX_TEXT, required=True, lines=True, field="note")
+    steps.check(actor, EVENT, event, "note")
+    note = clean_text(note, "处置进展", NOTE_LIMIT, required=True, lines=True, field="note")
     at = checked_time(event, at)
-    return apply_change(actor, event, rules.STEP_NOTE, note, {"status": rules.HANDLING}, at)
+    return take(actor, event, "note", note, {"status": rules.HANDLING}, at, seen)
 
 
 def close(actor: m.Staff | None, number: str, result: str, *, at: dt.datetime | None = None,
-          from_ledger: bool = False) -> m.GridEvent:
+          from_ledger: bool = False, seen: Seen = None) -> m.GridEvent:
     """销号 with the result. A category that asks for it needs a photo after handling first; a dispute
     needs its mediation outcome first. An event closed before the station used the app, taken in from
     its ledger (``from_ledger``), is closed as the ledger records it: there is no photo and no
     recorded mediation to ask for."""
-    accounts.require(actor, accounts.CLERK)
     event = get_event(number)
-    require_open(event, "再次销号")
-    result = clean_text(result, "处置结果", MAX_TEXT, required=True, lines=True, field="result")
+    steps.check(actor, EVENT, event, "close")
+    result = clean_text(result, "处置结果", NOTE_LIMIT, required=True, lines=True, field="result")
     category = lists.category(event.category)
     if category.after_photo and not from_ledger and not any(p.stage == rules.AFTER for p in photos_of(event)):
         raise DomainError(f"“{event.category}”类事件销号前请先添加处置后的照片。", field="photo")
     if category.mediation and not from_ledger and not event.mediation_outcome:
         raise DomainError("矛盾纠纷事件销号前请先登记调解结果（调解成功或调解不成）。", field="outcome")
     at = checked_time(event, at)
-    return apply_change(actor, event, rules.STEP_CLOSE, result,
-                  {"status": rules.CLOSED, "result": result, "closed_at": at, "closed_by": actor.id if actor else None},
-                  at)
+    return take(actor, event, "close", result,
+                {"status": rules.CLOSED, "result": result, "closed_at": at, "closed_by": actor.id if actor else None},
+                at, seen)
 
 
-def reopen(actor: m.Staff | None, number: str, reason: str, *, at: dt.datetime | None = None) -> m.GridEvent:
+def reopen(actor: m.Staff | None, number: str, reason: str, *, at: dt.datetime | None = None,
+           seen: Seen = None) -> m.GridEvent:
     """返工 (head): a closed event is handled again; its 回访 is asked again after the next 销号."""
-    accounts.require(actor, accounts.HEAD)
     event = get_event(number)
-    if event.status != rules.CLOSED:
-        raise DomainError(f"事件 {event.number} 还没有销号，不需要返工。")
-    reason = clean_text(reason, "返工原因", MAX_TEXT, required=True, lines=True, field="reason")
+    steps.check(actor, EVENT, event, "reopen")
+    reason = clean_text(reason, "返工原因", NOTE_LIMIT, required=True, lines=True, field="reason")
     at = checked_time(event, at)
     if at < event.closed_at:
         raise DomainError("返工时间不能早于销号时间。", field="at")
-    return apply_change(actor, event, rules.STEP_REOPEN, reason,
-                  {"status": rules.HANDLING, "closed_at": None, "closed_by": None, "result": "",
-                   "reopen_count": event.reopen_count + 1, "visited_at": None, "visit_view": ""}, at)
+    return take(actor, event, "reopen", reason,
+                {"status": rules.HANDLING, "closed_at": None, "closed_by": None, "result": "",
+                 "reopen_count": event.reopen_count + 1, "visited_at": None, "visit_view": ""}, at, seen)
 
 
-def visit(actor: m.Staff | None, number: str, view: str, *, at: dt.datetime | None = None) -> m.GridEvent:
+def visit(actor: m.Staff | None, number: str, view: str, *, at: dt.datetime | None = None,
+          seen: Seen = None) -> m.GridEvent:
     """回访: the reporting resident's view of a closed event, once per closing."""
-    accounts.require(actor, accounts.CLERK)
     event = get_event(number)
-    if not parties_of(event, rules.REPORTER):
-        raise DomainError(f"事件 {event.number} 不是居民反映的，没有需要回访的反映人。")
-    if event.status != rules.CLOSED:
-        raise DomainError(f"事件 {event.number} 还没有销号，销号后再回访。")
-    if event.visited_at is not None:
-        raise DomainError(f"事件 {event.number} 已于 {event.visited_at:%Y-%m-%d} 回访。")
-    view = clean_text(view, "居民的意见", MAX_TEXT, required=True, lines=True, field="view")
+    steps.check(actor, EVENT, event, "visit")
+    view = clean_text(view, "居民的意见", NOTE_LIMIT, required=True, lines=True, field="view")
     at = checked_time(event, at)
     if at < event.closed_at:
         raise DomainError("回访时间不能早于销号时间。", field="at")
-    return apply_change(actor, event, rules.STEP_VISIT, view, {"visited_at": at, "visit_view": view}, at)
+    return take(actor, event, "visit", view, {"visited_at": at, "visit_view": view}, at, seen)

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 
 from gridstation.core.rules.errors import DomainError
 from gridstation.core.rules.free_text import refuse_controls
-from gridstation.core.station import accounts, audit
+from gridstation.core.station import audit
+from gridstation.core.station.roles import HEAD, require
 from gridstation.core.storage import models as m
 from gridstation.core.storage.db import write_transaction
 
@@ -73,7 +74,7 @@ def partners(*, include_inactive: bool = False) -> list[m.EventPartner]:
 def save_category(actor: m.Staff | None, name: str, normal_days: int, urgent_days: int, *,
                   after_photo: bool = False, mediation: bool = False, active: bool = True) -> m.EventCategory:
     """Add or change a category (head). Limits are working days, 1 to 60; 紧急 no longer than 一般."""
-    accounts.require(actor, accounts.HEAD)
+    require(actor, HEAD)
     name = (name or "").strip()
     refuse_controls(name, "类别名称", field="name")
     if not name or len(name) > 20:
@@ -97,7 +98,7 @@ def save_category(actor: m.Staff | None, name: str, normal_days: int, urgent_day
 
 def save_partner(actor: m.Staff | None, name: str, *, active: bool = True) -> m.EventPartner:
     """Add a partner or (de)activate one (head)."""
-    accounts.require(actor, accounts.HEAD)
+    require(actor, HEAD)
     name = (name or "").strip()
     refuse_controls(name, "协作单位名称", field="name")
     if not name or len(name) > 40:

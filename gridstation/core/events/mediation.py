@@ -9,31 +9,24 @@ from __future__ import annotations
 
 import datetime as dt
 
-from gridstation.core.events import lists, rules
-from gridstation.core.events.handling import apply_change, checked_time, require_open
-from gridstation.core.events.register import MAX_TEXT, PartyInput, get_event, parties_of, party_row
+from gridstation.core.events import rules
+from gridstation.core.events.event_steps import EVENT
+from gridstation.core.events.handling import Seen, checked_time, take
+from gridstation.core.events.register import PartyInput, get_event, parties_of, party_row
 from gridstation.core.rules import clock
 from gridstation.core.rules.errors import DomainError
-from gridstation.core.rules.free_text import clean_text
-from gridstation.core.station import accounts, audit
+from gridstation.core.rules.free_text import NOTE_LIMIT, clean_text
+from gridstation.core.station import audit, steps
 from gridstation.core.storage import models as m
 from gridstation.core.storage.db import write_transaction
 
 NOT_IN_LEDGER = "台账未记载"
 
 
-def _dispute(number: str, doing: str) -> m.GridEvent:
-    event = get_event(number)
-    if not lists.category(event.category).mediation:
-        raise DomainError(f"事件 {event.number} 是“{event.category}”类，不是矛盾纠纷，不能{doing}。")
-    require_open(event, doing)
-    return event
-
-
 def add_party(actor: m.Staff | None, number: str, person: PartyInput) -> m.EventParty:
     """A party (当事人) to the dispute; the same resident cannot be added twice."""
-    accounts.require(actor, accounts.CLERK)
-    event = _dispute(number, "添加当事人")
+    event = get_event(number)
+    steps.check(actor, EVENT, event, "party")
     row = party_row(person)
     present = parties_of(event, rules.PARTY)
     if any((row["resident"] and p.resident_id == row["resident"]) or
@@ -52,13 +45,13 @@ def sessions_of(event: m.GridEvent) -> list[m.MediationSession]:
 
 
 def record_session(actor: m.Staff | None, number: str, place: str, mediators: str, notes: str, *,
-                   at: dt.datetime | None = None) -> m.MediationSession:
+                   at: dt.datetime | None = None, seen: Seen = None) -> m.MediationSession:
     """One mediation session: when, where, who mediated and what was said."""
-    accounts.require(actor, accounts.CLERK)
-    event = _dispute(number, "登记调解")
+    event = get_event(number)
+    steps.check(actor, EVENT, event, "session")
     if len(parties_of(event, rules.PARTY)) < 2:
         raise DomainError("调解前请先登记双方当事人（至少两人）。", field="parties")
-    notes = clean_text(notes, "调解情况", MAX_TEXT, required=True, lines=True, field="notes")
+    notes = clean_text(notes, "调解情况", NOTE_LIMIT, required=True, lines=True, field="notes")
     place = clean_text(place, "调解地点", 100, field="place")
     mediators = clean_text(mediators, "调解员", 100, field="mediators")
     at = checked_time(event, at)
@@ -69,25 +62,25 @@ def record_session(actor: m.Staff | None, number: str, place: str, mediators: st
                                             staff=actor)
         # Mediating is handling the event in the grid, unless it was reported up.
         route = {} if event.route else {"route": rules.IN_GRID, "routed_at": at}
-        apply_change(actor, event, rules.STEP_SESSION, notes[:200], {"status": rules.HANDLING, **route}, at)
+        take(actor, event, "session", notes[:200], {"status": rules.HANDLING, **route}, at, seen)
     return session
 
 
 def record_outcome(actor: m.Staff | None, number: str, outcome: str, *, terms: str = "", referred_to: str = "",
-                   at: dt.datetime | None = None, from_ledger: bool = False) -> m.GridEvent:
+                   at: dt.datetime | None = None, from_ledger: bool = False, seen: Seen = None) -> m.GridEvent:
     """调解成功 with the agreement's terms, or 调解不成 with where the dispute was referred.
 
     A dispute mediated before the station used the app, taken in from its ledger (``from_ledger``), has
     its outcome as the ledger records it: there are no recorded sessions to ask for, and a ledger that
     wrote no terms or referral says so rather than losing the outcome."""
-    accounts.require(actor, accounts.CLERK)
-    event = _dispute(number, "登记调解结果")
+    event = get_event(number)
+    steps.check(actor, EVENT, event, "failed" if outcome == rules.MEDIATION_FAILED else "success")
     if from_ledger:
         terms, referred_to = terms.strip() or NOT_IN_LEDGER, referred_to.strip()[:80] or NOT_IN_LEDGER
     elif not sessions_of(event):
         raise DomainError("请先登记至少一次调解。", field="outcome")
     if outcome == rules.MEDIATION_SUCCESS:
-        changes = {"mediation_outcome": outcome, "agreement_terms": clean_text(terms, "协议内容", MAX_TEXT, required=True, lines=True, field="terms"),
+        changes = {"mediation_outcome": outcome, "agreement_terms": clean_text(terms, "协议内容", NOTE_LIMIT, required=True, lines=True, field="terms"),
                    "referred_to": ""}
         note = f"{outcome}：{changes['agreement_terms'][:100]}"
     elif outcome == rules.MEDIATION_FAILED:
@@ -97,4 +90,5 @@ def record_outcome(actor: m.Staff | None, number: str, outcome: str, *, terms: s
     else:
         raise DomainError("调解结果只能是“调解成功”或“调解不成”。", field="outcome")
     at = checked_time(event, at)
-    return apply_change(actor, event, rules.STEP_OUTCOME, note, {**changes, "outcome_at": at, "status": rules.HANDLING}, at)
+    code = "failed" if outcome == rules.MEDIATION_FAILED else "success"
+    return take(actor, event, code, note, {**changes, "outcome_at": at, "status": rules.HANDLING}, at, seen)

@@ -11,16 +11,16 @@ from gridstation.core.events.numbering import next_event_number
 from gridstation.core.intake.residents import get_resident
 from gridstation.core.rules import clock
 from gridstation.core.rules.errors import DomainError, NotFound
-from gridstation.core.rules.free_text import clean_text
+from gridstation.core.rules.free_text import NOTE_LIMIT, clean_text
 from gridstation.core.rules.idcard import check_phone
 from gridstation.core.rules.person_names import clean_name
-from gridstation.core.station import accounts, audit
+from gridstation.core.station import audit
+from gridstation.core.station.roles import CLERK, require
 from gridstation.core.storage import models as m
 from gridstation.core.storage import photos
 from gridstation.core.storage.db import write_transaction
 
 CLOCK_SLACK = dt.timedelta(minutes=5)  # PCs' clocks differ a little; an event is never found in the future
-MAX_TEXT = 2000
 ADDRESS_MAX = 120  # EventParty.address
 
 
@@ -75,7 +75,7 @@ def _staff(staff_id: int) -> m.Staff:
 
 def register_event(actor: m.Staff | None, data: EventInput) -> m.GridEvent:
     """发现/登记: the event gets its number, its time limit and its 登记 step in one transaction."""
-    accounts.require(actor, accounts.CLERK)
+    require(actor, CLERK)
     category = lists.category(data.category)
     if not category.active:
         raise DomainError(f"事件类别“{category.name}”已停用。", field="category")
@@ -83,7 +83,7 @@ def register_event(actor: m.Staff | None, data: EventInput) -> m.GridEvent:
         raise DomainError("事件等级只能是“一般”或“紧急”。", field="level")
     if data.source not in rules.SOURCES:
         raise DomainError(f"事件来源只能是：{'、'.join(rules.SOURCES)}。", field="source")
-    description = clean_text(data.description, "发现的问题", MAX_TEXT, required=True, lines=True, field="description")
+    description = clean_text(data.description, "发现的问题", NOTE_LIMIT, required=True, lines=True, field="description")
     place = clean_text(data.place, "地点", 200, field="place")
     found_at = (data.found_at or clock.now()).replace(microsecond=0)
     if found_at > clock.now() + CLOCK_SLACK:
@@ -127,8 +127,8 @@ def get_event(number: str) -> m.GridEvent:
 def add_photo(actor: m.Staff | None, number: str, source: str | Path, stage: str, note: str = "") -> m.EventPhoto:
     """A photo before or after handling, copied into the photo store (``storage/photos.py``), with what the
     clerk wrote about it (it was dropped: the history said only 「处置后」)."""
-    accounts.require(actor, accounts.CLERK)
-    note = clean_text(note, "说明", MAX_TEXT, lines=True, field="note")
+    require(actor, CLERK)
+    note = clean_text(note, "说明", NOTE_LIMIT, lines=True, field="note")
     if stage not in (rules.BEFORE, rules.AFTER):
         raise DomainError("照片应注明是处置前还是处置后。", field="stage")
     event = get_event(number)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -13,11 +14,11 @@ from gridstation.core.intake.material_rules import MISSING_OVERDUE, documents_ou
 from gridstation.core.intake.residents import get_resident, search_condition
 from gridstation.core.rules import clock
 from gridstation.core.rules.errors import DomainError, NotFound
-from gridstation.core.rules.free_text import clean_text
+from gridstation.core.rules.free_text import NOTE_LIMIT, clean_text
 from gridstation.core.rules.idcard import age_on
 from gridstation.core.rules.pinyin_keys import sort_key
-from gridstation.core.station import audit, catalog
-from gridstation.core.station.accounts import CLERK, require
+from gridstation.core.station import audit, catalog, steps
+from gridstation.core.station.roles import CLERK, require
 from gridstation.core.storage import models as m
 from gridstation.core.storage import settings
 from gridstation.core.storage.db import write_transaction
@@ -29,12 +30,51 @@ RECEIVED, IN_PROGRESS, COMPLETED, RETURNED, FORWARDED = "受理", "办理中", "
 PENDING_DOCS = "待补正"
 STATUSES = (RECEIVED, IN_PROGRESS, COMPLETED, RETURNED, FORWARDED, PENDING_DOCS)
 OPEN_STATUSES = (RECEIVED, IN_PROGRESS)
-TRANSITIONS = {
-    PENDING_DOCS: (RECEIVED, RETURNED),
-    RECEIVED: (IN_PROGRESS, COMPLETED, RETURNED, FORWARDED),
-    IN_PROGRESS: (COMPLETED, RETURNED, FORWARDED),
-}
 OVERDUE = "逾期"
+
+
+def _wrong_state(intake: m.Intake, state: str, step: steps.Step) -> str:
+    if state not in TRANSITIONS:
+        return f"受理 {intake.serial} 已{state}，不能再改为“{step.to_state}”。"
+    return f"受理 {intake.serial} 当前为“{state}”，不能改为“{step.to_state}”。"
+
+
+def _history(intake: m.Intake, _step: steps.Step, before: str, after: str, note: str, at: dt.datetime,
+             actor: m.Staff | None) -> None:
+    m.IntakeEvent.create(intake=intake, at=at, staff=actor, from_status=before, to_status=after, note=note)
+
+
+# One step per status an intake can be moved to (``change_status`` finds it by the status); 受理 from
+# 待补正 comes with the documents (core/intake/material_check.py: supply_missing).
+INTAKE = steps.Kind(
+    entity="intake", model=m.Intake, states=STATUSES,
+    steps=(
+        steps.Step("accept", "正式受理", (PENDING_DOCS,), RECEIVED, fields=("note",), text="note"),
+        steps.Step("start", "开始办理", (RECEIVED,), IN_PROGRESS, fields=("note",), text="note"),
+        steps.Step("complete", COMPLETED, OPEN_STATUSES, COMPLETED, fields=("result", "note"), required=("result",),
+                   text="result"),
+        steps.Step("return", RETURNED, (PENDING_DOCS, *OPEN_STATUSES), RETURNED, fields=("reason",),
+                   required=("reason",), text="reason"),
+        steps.Step("forward", FORWARDED, OPEN_STATUSES, FORWARDED, fields=("forwarded_to", "note"),
+                   required=("forwarded_to",), text="note"),
+    ),
+    state_of=lambda i: i.status, key=lambda i: i.serial, title=lambda i: f"受理 {i.serial}",
+    version=(m.Intake.status, m.Intake.updated_at), stamp=m.Intake.updated_at, state_column=m.Intake.status,
+    wrong_state=_wrong_state,
+    write_history=_history,
+)
+# The statuses each status may move to, from the table (the intake detail's list of next statuses).
+TRANSITIONS = {state: tuple(s.to_state for s in INTAKE.steps if state in s.from_states)
+               for state in STATUSES if any(state in s.from_states for s in INTAKE.steps)}
+
+
+def step_to(intake: m.Intake, to_status: str) -> steps.Step:
+    """The step that moves ``intake`` to ``to_status`` (one that leads there from elsewhere when none
+    does from its status, so ``steps.check`` refuses it naming the status asked for)."""
+    leading = [s for s in INTAKE.steps if s.to_state == to_status]
+    if not leading:
+        raise DomainError(_wrong_state(intake, intake.status, steps.Step("", "", (), to_status)))
+    return next((s for s in leading if intake.status in s.from_states), leading[0])
 
 
 def due_date_for(received: dt.date, promised_days: int) -> dt.date:
@@ -99,7 +139,6 @@ class IntakeInput:
 
 
 CLOCK_SLACK = dt.timedelta(minutes=5)  # PCs' clocks differ a little; a paper intake is never in the future
-RESULT_LIMIT = 2000  # a result or a reason, as long as an event's
 
 
 def check_new_intake(service: m.ServiceType, action: str, received: dt.datetime, documents: str) -> str:
@@ -154,26 +193,23 @@ def get_intake(serial: str) -> m.Intake:
 def change_status(
     actor: m.Staff | None, serial: str, to_status: str, *, note: str = "", result: str = "",
     forwarded_to: str = "", completion: dict[str, Any] | None = None, at: dt.datetime | None = None,
-    historical: bool = False,
+    historical: bool = False, seen: Sequence[Any] | None = None,
 ) -> m.Intake:
-    """Move an intake along 受理 → 办理中 → 办结/退回/转办, recording who, when and why.
+    """Move an intake along 受理 → 办理中 → 办结/退回/转办, recording who, when and why (the steps of ``INTAKE``).
 
     ``historical``: a case closed long ago, read from a ledger (catalog.FieldDef.required_for).
+    ``seen``: the version the user saw (``steps.version_of``); a newer one is refused.
     """
     require(actor, CLERK)
     intake = get_intake(serial)
-    allowed = TRANSITIONS.get(intake.status, ())
-    if to_status not in allowed:
-        if intake.status not in TRANSITIONS:
-            raise DomainError(f"受理 {intake.serial} 已{intake.status}，不能再改为“{to_status}”。")
-        raise DomainError(f"受理 {intake.serial} 当前为“{intake.status}”，不能改为“{to_status}”。")
+    step = steps.check(actor, INTAKE, intake, step_to(intake, to_status).code)
     at = (at or clock.now()).replace(microsecond=0)
     if at < intake.received_at:
         raise DomainError("办理时间不能早于受理时间。")
-    result = clean_text(result, "办理结果", RESULT_LIMIT, lines=True, field="result")
-    note = clean_text(note, "说明", RESULT_LIMIT, lines=True, field="note")
+    result = clean_text(result, "办理结果", NOTE_LIMIT, lines=True, field="result")
+    note = clean_text(note, "说明", NOTE_LIMIT, lines=True, field="note")
     forwarded_to = clean_text(forwarded_to, "转往的部门或人员", 80, field="forwarded_to")
-    changes: dict[str, Any] = {"status": to_status, "updated_at": clock.now()}
+    changes: dict[str, Any] = {"status": to_status}
     details = json.loads(intake.details or "{}")
     if to_status == COMPLETED:
         if not result:
@@ -186,7 +222,7 @@ def change_status(
         raise DomainError("只有办结时才填写办结信息。")
     if to_status in (RECEIVED, COMPLETED) and documents_outstanding(intake.id):
         raise DomainError(f"受理 {intake.serial} 还有材料未补交，请先登记“材料已补齐”。")
-    if intake.status == PENDING_DOCS and to_status == RECEIVED:  # 补正 done: the promised time starts now
+    if step.code == "accept":  # 补正 done: the promised time starts now
         changes.update(due_date=due_date_for(at.date(), intake.service.promised_days))
     if to_status == RETURNED:
         if not (note or result):
@@ -196,18 +232,14 @@ def change_status(
         if not forwarded_to:
             raise DomainError("转办需要填写转往的部门或人员。", field="forwarded_to")
         changes.update(forwarded_to=forwarded_to, completed_at=at)
-    with write_transaction():
-        before = intake.status
-        updated = m.Intake.update(**changes).where(
-            (m.Intake.id == intake.id) & (m.Intake.status == before)
-        ).execute()
-        if updated != 1:
-            raise DomainError(f"受理 {intake.serial} 刚被其他窗口修改，请刷新后重试。")
-        text = "；".join(x for x in (note, result and f"结果：{result}", forwarded_to and f"转往：{forwarded_to}") if x)
-        m.IntakeEvent.create(intake=intake, at=at, staff=actor, from_status=before, to_status=to_status, note=text)
-        audit.record(actor, "变更状态", "intake", intake.serial,
-                     before={"status": before}, after={k: v for k, v in changes.items() if k != "updated_at"})
+    text = "；".join(x for x in (note, result and f"结果：{result}", forwarded_to and f"转往：{forwarded_to}") if x)
+    steps.apply(actor, INTAKE, intake, step.code, changes, at=at, note=text, seen=seen, audit_after=changes)
     return get_intake(intake.serial)
+
+
+def count_overdue(today: dt.date) -> int:
+    """Open intakes past their due date: the status bar's count."""
+    return m.Intake.select().where(overdue_condition(today)).count()
 
 
 def details_of(intake: m.Intake) -> list[tuple[str, str]]:
@@ -287,6 +319,17 @@ def _in_view(q: peewee.ModelSelect, flt: IntakeFilter, today: dt.date) -> peewee
 
 def history(intake: m.Intake) -> list[m.IntakeEvent]:
     return list(m.IntakeEvent.select().where(m.IntakeEvent.intake == intake).order_by(m.IntakeEvent.at, m.IntakeEvent.id))
+
+
+STEP_TO = {s.to_state: s.name for s in INTAKE.steps}  # an IntakeEvent names no step: its new status does
+
+
+def history_of(intake: m.Intake) -> list[steps.HistoryEntry]:
+    """The intake's history in the one shape every kind's is read in, from its ``IntakeEvent`` rows as
+    they are (written before steps had names too): the first row is the intake's creation."""
+    return [steps.HistoryEntry(e.at, e.staff.display_name if e.staff_id else "",
+                               STEP_TO.get(e.to_status, "") if e.from_status else "新建受理", e.note,
+                               e.from_status, e.to_status) for e in history(intake)]
 
 
 def meets_4050(gender: str, birth: dt.date | None, on: dt.date | None = None) -> bool:

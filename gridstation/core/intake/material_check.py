@@ -15,8 +15,8 @@ from gridstation.core.intake.material_rules import COMPLETE, DEFERRED, NOTICE
 from gridstation.core.rules import clock
 from gridstation.core.rules.errors import DomainError
 from gridstation.core.station import audit, catalog
-from gridstation.core.station.accounts import CLERK, require
 from gridstation.core.station.material_list import MaterialDef, describe, materials_of
+from gridstation.core.station.roles import CLERK, require
 from gridstation.core.storage import models as m
 from gridstation.core.storage.db import write_transaction
 

@@ -16,7 +16,7 @@ from gridstation.core.rules.free_text import clean_text
 from gridstation.core.rules.person_names import clean_name
 from gridstation.core.rules.pinyin_keys import name_keys, prefix_end, sort_key
 from gridstation.core.station import audit
-from gridstation.core.station.accounts import CLERK, require
+from gridstation.core.station.roles import CLERK, require
 from gridstation.core.storage import models as m
 from gridstation.core.storage.db import write_transaction
 

@@ -73,6 +73,9 @@ ENTITY_LABELS: dict[str, dict[str, str]] = {"loan": {"unit": "工具"}, "residen
                                             "grid_event": {"due_date": "办结期限", "name": "姓名"},
                                             "intake": {"missing": "缺少材料", "text": "意见", "level": "评价",
                                                        "due_date": "承诺办结日期"}}
+# Ratings and their 整改 were audited under "intake" before they had their own entities: read alike.
+RATED = ("intake", "rating", "rectification")
+ENTITY_LABELS["rating"] = ENTITY_LABELS["rectification"] = ENTITY_LABELS["intake"]
 # Keys that say how a list was sorted, not what it held.
 QUIET = {"sort", "descending", "doc_rev", "phone_rev", "updated_at", "digest"}  # digest: a photo's hash
 MONEY_FEN = {"deposit_fen", "amount_recovered_fen", "amount_owed_fen"}
@@ -81,6 +84,7 @@ OBJECTS = {"intake": "受理", "resident": "居民", "staff": "人员", "loan": 
            "tool_unit": "工具", "reservation": "预约", "service": "业务", "setting": "设置", "database": "数据库",
            "report": "统计报表", "stock_take": "盘点", "demo": "演示数据", "audit_log": "操作日志",
            "grid_event": "网格事件", "event_category": "事件类别", "event_partner": "协作单位",
+           "rating": "评价", "rectification": "差评整改",
            **KIND_NAMES, **EXPORT_NAMES}
 
 
@@ -121,7 +125,7 @@ def names_for(entries: Iterable[m.AuditLog]) -> Names:
         names.staff_by_id[str(staff.id)] = staff.display_name or staff.username
     names.services = {svc.code: svc for svc in m.ServiceType.select()}
     names.grids = {str(g.id): g.name for g in m.Grid.select(m.Grid.id, m.Grid.name)}
-    serials = ids.get("intake", set())
+    serials = set().union(*(ids.get(kind, set()) for kind in RATED))
     for serial, name, code in (m.Intake.select(m.Intake.serial, m.Resident.name, m.ServiceType.code)
                                .join(m.Resident).switch(m.Intake).join(m.ServiceType)
                                .where(m.Intake.serial.in_(serials)).tuples() if serials else []):
@@ -159,7 +163,7 @@ def sentence(entry: m.AuditLog, names: Names) -> str:
     """One entry as 「who did what to whom：what changed」."""
     who = names.staff(entry.username) if entry.username != "系统" else "系统"
     before, after = _load(entry.before), _load(entry.after)
-    special = SPECIAL.get(entry.action)
+    special = SPECIAL.get(entry.action) or (_status if entry.entity == "intake" and _moved(before, after) else None)
     if special is not None:
         return special(who, entry, before, after, names)
     what = _object(entry, names, before, after)
@@ -186,7 +190,7 @@ def _load(text: str) -> Any:
 def _object(entry: m.AuditLog, names: Names, before: Any = None, after: Any = None) -> str:
     """The thing acted on, by its name rather than its table and row number."""
     key, kind = entry.entity_id, entry.entity
-    if kind == "intake":
+    if kind in RATED:
         who = names.intake_residents.get(key)
         return f"受理 {key}" + (f"（居民 {who}）" if who else "")
     if kind == "loan":
@@ -216,7 +220,7 @@ def _service_of(entry: m.AuditLog, after: Any, names: Names) -> m.ServiceType | 
     """The service whose field labels name an entry's details."""
     if isinstance(after, dict) and isinstance(after.get("service"), str):
         return names.services.get(after["service"])
-    return names.services.get(names.intake_services.get(entry.entity_id, "")) if entry.entity == "intake" else None
+    return names.services.get(names.intake_services.get(entry.entity_id, "")) if entry.entity in RATED else None
 
 
 def _value(key: str, value: Any, names: Names, service: m.ServiceType | None = None) -> str:
@@ -325,6 +329,11 @@ def _new_intake(who: str, entry: m.AuditLog, before: Any, after: Any, names: Nam
     text = f"{who} 为居民 {resident} {verb} {entry.entity_id}" + (f"（{what}）" if what else "")
     details = _details(after.get("details") or {}, service, names)
     return f"{text}：{details}" if details else text
+
+
+def _moved(before: Any, after: Any) -> bool:
+    """An intake's step (办结, 退回 …; 「变更状态」 before steps had names): its status before and after."""
+    return isinstance(before, dict) and isinstance(after, dict) and "status" in before and "status" in after
 
 
 def _status(who: str, entry: m.AuditLog, before: Any, after: Any, names: Names) -> str:

@@ -16,6 +16,8 @@ import re
 
 from gridstation.core.rules.errors import DomainError
 
+NOTE_LIMIT = 2000  # a note, a result, a reason: a text box with lines, on an intake or an event alike
+
 # C0 controls and DEL and the C1 block; line breaks and tabs are judged per field.
 _CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f]")
 _LINE_KEPT = frozenset("\n\t")

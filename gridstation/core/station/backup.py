@@ -25,7 +25,8 @@ import peewee
 
 from gridstation.core.rules import clock
 from gridstation.core.rules.errors import DatabaseProblem, DomainError
-from gridstation.core.station import accounts, audit, schema
+from gridstation.core.station import audit, schema
+from gridstation.core.station.roles import ADMIN, CLERK, require
 from gridstation.core.storage import db as dbmod
 from gridstation.core.storage import models as m
 from gridstation.core.storage import settings, stored_text
@@ -398,7 +399,7 @@ def backup_site(actor: m.Staff | None, target: str, to_dir: Path | None = None, 
     recorded as 备份失败 (when the database can still take the entry), which the status bar shows.
     """
     folder = to_dir or backup_dir_for(target)
-    accounts.require(actor, accounts.CLERK if folder == backup_dir_for(target) else accounts.ADMIN)
+    require(actor, CLERK if folder == backup_dir_for(target) else ADMIN)
 
     def _audit(path: Path, rows: dict[str, int]) -> Path:
         claimed: list[Path] = []

@@ -15,9 +15,9 @@ from gridstation.core.rules.free_text import clean_text, refuse_controls
 from gridstation.core.rules.money import parse_money, yuan
 from gridstation.core.rules.person_names import clean_name
 from gridstation.core.station import audit
-from gridstation.core.station.accounts import HEAD, require
 from gridstation.core.station.material_defaults import DEFAULT_MATERIALS
 from gridstation.core.station.material_list import check_materials
+from gridstation.core.station.roles import HEAD, require
 from gridstation.core.storage import models as m
 from gridstation.core.storage.db import write_transaction
 

@@ -29,6 +29,8 @@ ALL_AREAS = DATA_AREAS | {"settings"}
 AREAS_OF_ENTITY: dict[str, frozenset[str]] = {
     "intake": frozenset({"intake"}),
     "intakes": frozenset({"intake"}),  # a ledger import
+    "rating": frozenset({"intake"}),  # ratings and 整改 show on the intake's page (audited as "intake" before)
+    "rectification": frozenset({"intake"}),
     "resident": frozenset({"resident"}),
     "residents": frozenset({"resident"}),
     "loan": frozenset({"tools"}),

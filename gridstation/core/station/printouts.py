@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from gridstation.core.station import audit
-from gridstation.core.station.accounts import CLERK, require
+from gridstation.core.station.roles import CLERK, require
 from gridstation.core.storage import models as m
 from gridstation.core.storage.db import write_transaction
 

@@ -18,6 +18,7 @@ from gridstation.core.rules import clock
 from gridstation.core.rules.errors import DatabaseProblem, DomainError
 from gridstation.core.rules.free_text import refuse_controls
 from gridstation.core.station import accounts, audit, backup, catalog, schema
+from gridstation.core.station.roles import ADMIN, require, require_as_signed_in
 from gridstation.core.storage import db as dbmod
 from gridstation.core.storage import models as m
 from gridstation.core.storage import paths, settings
@@ -207,7 +208,7 @@ def check_setting(key: str, value: object) -> object:
 
 def update_settings(actor: m.Staff | None, values: dict[str, object]) -> dict[str, object]:
     """Change station settings (admin); all values are checked before any is written."""
-    accounts.require(actor, accounts.ADMIN)
+    require(actor, ADMIN)
     clean = {key: check_setting(key, value) for key, value in values.items()}
     current = settings.get_all()
     changed = {k: v for k, v in clean.items() if current.get(k) != v}
@@ -227,7 +228,7 @@ def choose_database(actor: m.Staff | None, target: str) -> str:
     the database: the database being left cannot say where its successor is. The new one must
     already exist and be a GridStation database, so a typo never starts the station empty.
     """
-    accounts.require(actor, accounts.ADMIN)
+    require(actor, ADMIN)
     target = target.strip()
     if not target:
         raise DomainError("请输入数据库文件路径或 postgresql:// 地址。")
@@ -315,12 +316,12 @@ def _require_restorer(actor: m.Staff | None) -> None:
     opening a damaged file to read the account could discard the journal the restore keeps."""
     database = dbmod.database_proxy.obj
     if database is None or database.is_closed():
-        accounts.require_as_signed_in(actor, accounts.ADMIN)
+        require_as_signed_in(actor, ADMIN)
         return
     try:
-        accounts.require(actor, accounts.ADMIN)
+        require(actor, ADMIN)
     except (peewee.DatabaseError, peewee.InterfaceError, sqlite3.DatabaseError):
-        accounts.require_as_signed_in(actor, accounts.ADMIN)
+        require_as_signed_in(actor, ADMIN)
 
 
 @contextlib.contextmanager

@@ -29,6 +29,7 @@ from gridstation.core.evaluation.rules import BAD, CARD, LEVELS, PHONE, REASONS,
 from gridstation.core.intake import intakes
 from gridstation.core.rules import clock, idcard
 from gridstation.core.rules.errors import DomainError
+from gridstation.core.station import steps
 from gridstation.core.storage import models as m
 from gridstation.ui.common.context import AppContext
 from gridstation.ui.common.exporting import export_list
@@ -52,6 +53,8 @@ class RatingBox(QGroupBox):
         super().__init__("好差评", parent)
         self.ctx = ctx
         self.serial = ""
+        self.rating_is_new = True  # Ctrl+E records the rating (with its reasons), else a 回访 of it
+        self.rating: m.Rating | None = None  # as shown: a 申诉 on a rating changed since is refused
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 4, 8, 4)  # compact: the detail dialog fits a 768-pixel-high screen
         layout.setSpacing(4)
@@ -97,13 +100,14 @@ class RatingBox(QGroupBox):
         self._level_chosen(self.level_combo.currentText())
 
     def _level_chosen(self, level: str) -> None:
-        bad = level in BAD and self.save_button.text().startswith("登记评价")
+        bad = level in BAD and self.rating_is_new
         for widget in (self.reason_caption, *self.reason_boxes):
             widget.setVisible(bad)
 
     def show_intake(self, intake: m.Intake) -> None:
         self.serial = intake.serial
         rating = ratings.rating_of(intake.serial)
+        self.rating_is_new = rating is None
         self.setVisible(intake.status != intakes.PENDING_DOCS)
         if rating is None:
             self.summary.setText("尚未评价。居民用纸质评价卡或电话回访评价时在此登记。")
@@ -114,8 +118,9 @@ class RatingBox(QGroupBox):
             self.summary.setText("<br>".join([f"评价：{rating_line(rating)}", *visits]))
             self.save_button.setText("登记回访 (Ctrl+E)")
             self.channel_combo.setVisible(False)
-        # 申诉 is the head's (the service checks the role too), once per rating.
-        head = self.ctx.role in ("head", "admin") and rating is not None and rating.appealed_at is None
+        # 申诉 is the head's, once per rating: offered when core offers the step (the service checks too).
+        self.rating = rating
+        head = rating is not None and bool(steps.available_steps(ratings.APPEAL, rating, self.ctx.staff))
         self.appeal_edit.setVisible(head)
         self.appeal_button.setVisible(head)
         self._level_chosen(self.level_combo.currentText())
@@ -148,7 +153,8 @@ class RatingBox(QGroupBox):
     @one_at_a_time
     def appeal(self) -> None:
         try:
-            ratings.appeal(self.ctx.staff, self.serial, self.appeal_edit.text())
+            seen = steps.version_of(ratings.APPEAL, self.rating) if self.rating is not None else None
+            ratings.appeal(self.ctx.staff, self.serial, self.appeal_edit.text(), seen=seen)
         except DomainError as exc:
             self.message.say("error", exc.message)
             return
@@ -240,12 +246,13 @@ class RectificationDialog(QDialog):
         self.detail.setText("<br>".join(lines))
 
     def _run(self, call, done: str, edit: QLineEdit) -> None:
-        """``edit`` is the text the step needs: a refusal keeps it and puts the cursor there (or on 居民评价)."""
+        """``edit`` is the text the step needs: a refusal keeps it and puts the cursor there (or on 居民评价).
+        ``call`` gets the serial and the version of the item as listed (one changed since is refused)."""
         item = self.current()
         if item is None:
             return
         try:
-            call(item.rating.intake.serial)
+            call(item.rating.intake.serial, steps.version_of(rectification.RECTIFICATION, item))
         except DomainError as exc:
             show_message(self.message, "error", exc.message)
             (self.view_combo if exc.field == "resident_view" else edit).setFocus()
@@ -263,12 +270,13 @@ class RectificationDialog(QDialog):
 
     @one_at_a_time
     def visit(self) -> None:
-        self._run(lambda serial: rectification.record_visit(self.ctx.staff, serial, self.finding_edit.text()),
+        self._run(lambda serial, seen: rectification.record_visit(self.ctx.staff, serial, self.finding_edit.text(),
+                                                                  seen=seen),
                   "已登记回访。", self.finding_edit)
 
     @one_at_a_time
     def close_item(self) -> None:
         item = self.current()  # 完成整改 needs the 回访 first: without it the cursor goes to 回访情况
-        self._run(lambda serial: rectification.close(self.ctx.staff, serial, self.action_edit.text(),
-                                                     self.view_combo.currentText()), "整改已完成。",
+        self._run(lambda serial, seen: rectification.close(self.ctx.staff, serial, self.action_edit.text(),
+                                                           self.view_combo.currentText(), seen=seen), "整改已完成。",
                   self.action_edit if item is not None and item.visited_at else self.finding_edit)

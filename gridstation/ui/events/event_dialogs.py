@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gridstation.core.events import agreement, handling, lists, mediation, rules
+from gridstation.core.events import agreement, event_steps, handling, lists, mediation, rules
 from gridstation.core.events.register import (
     EventInput,
     PartyInput,
@@ -40,7 +40,7 @@ from gridstation.core.intake import residents
 from gridstation.core.rules import clock
 from gridstation.core.rules.errors import DomainError
 from gridstation.core.rules.idcard import mask_phone
-from gridstation.core.station import accounts, printouts
+from gridstation.core.station import printouts, steps
 from gridstation.core.storage import models as m
 from gridstation.reports.mediation_agreement import write_agreement
 from gridstation.ui.common.context import AppContext
@@ -196,25 +196,18 @@ class RegisterEventDialog(QDialog):
 
 
 def next_steps(event: m.GridEvent, actor: m.Staff | None) -> list[str]:
-    """The steps offered for an event as it is now to ``actor`` (each calls one service, which has the
-    last word): 返工 of a closed event is the head's, so a clerk is not offered it only to be refused."""
-    if event.status == rules.CLOSED:
-        visit = ["回访"] if parties_of(event, rules.REPORTER) and event.visited_at is None else []
-        return visit + (["返工"] if accounts.allows(actor, accounts.HEAD) else [])
-    steps = ["网格内处置"] if event.status == rules.REGISTERED else []
-    if lists.category(event.category).mediation:
-        steps += ["添加当事人", "调解", "调解成功", "调解不成"]
-    steps += ["分派"]
-    steps += ["街道答复"] if event.route == rules.REPORTED_UP else ["上报街道"]
-    return steps + ["进展", "处置后照片", "销号"]
+    """The labels of the steps core offers ``actor`` for the event as it is now (each calls one service,
+    which has the last word): 返工 of a closed event is the head's, so a clerk is not offered it."""
+    return [step.shown for step in event_steps.available(event, actor)]
 
 
-# The fields each step reads besides the text box, and what the text box means for it.
-STEP_FIELDS = {"分派": ("assigneeCombo",), "上报街道": ("caseEdit",), "添加当事人": ("partyNameEdit", "partyPhoneEdit"),
-               "调解": ("placeEdit", "mediatorsEdit"), "处置后照片": ("photoEdit", "photoButton")}
-TEXT_LABELS = {"销号": "处置结果(&T)", "返工": "返工原因(&T)", "回访": "居民意见(&T)", "街道答复": "街道答复(&T)",
-               "进展": "处置进展(&T)", "添加当事人": "住址(&T)", "调解": "调解情况(&T)", "调解成功": "协议内容(&T)",
-               "调解不成": "引导去向(&T)"}
+# The services of the steps that read only the text box, by the step's code.
+TEXT_STEPS = {"in_grid": handling.handle_in_grid, "answer": handling.record_street_answer, "note": handling.add_note,
+              "close": handling.close, "reopen": handling.reopen, "visit": handling.visit}
+# The widgets of the fields a step reads besides the text box (core/events/event_steps.py names them).
+FIELD_WIDGETS = {"assignee": ("assigneeCombo",), "case_no": ("caseEdit",), "party_name": ("partyNameEdit",),
+                 "party_phone": ("partyPhoneEdit",), "place": ("placeEdit",), "mediators": ("mediatorsEdit",),
+                 "photo": ("photoEdit", "photoButton")}
 
 
 class EventDetailDialog(QDialog):
@@ -234,7 +227,7 @@ class EventDetailDialog(QDialog):
         self.historyTable.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.historyTable.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.actionCombo = QComboBox(self)
-        self.actionCombo.currentTextChanged.connect(self._action_changed)
+        self.actionCombo.currentIndexChanged.connect(self._action_changed)
         staff = [(f"工作人员：{s.display_name}", ("staff", s.id))
                  for s in m.Staff.select().where(m.Staff.active).order_by(m.Staff.display_name)]
         partners = [(f"协作单位：{p.name}", ("partner", p.name)) for p in lists.partners()]
@@ -339,15 +332,16 @@ class EventDetailDialog(QDialog):
                 self.historyTable.setItem(row, col, QTableWidgetItem(value))
         self.historyTable.resizeColumnsToContents()
         self.historyTable.scrollToBottom()  # the newest step is the one the clerk looks for
-        chosen = self.actionCombo.currentText()
+        chosen = self.actionCombo.currentData()
         self.actionCombo.blockSignals(True)
         self.actionCombo.clear()
-        self.actionCombo.addItems(next_steps(event, self.ctx.staff))
+        for step in event_steps.available(event, self.ctx.staff):
+            self.actionCombo.addItem(step.shown, step.code)
         # The step just done stays chosen while it is offered: a quick second Ctrl+Enter repeats it (refused
         # for its emptied text) instead of doing the first step of the new list (it assigned the event).
-        self.actionCombo.setCurrentIndex(max(0, self.actionCombo.findText(chosen)))
+        self.actionCombo.setCurrentIndex(max(0, self.actionCombo.findData(chosen)))
         self.actionCombo.blockSignals(False)
-        self._action_changed(self.actionCombo.currentText())
+        self._action_changed()
         offered = self.actionCombo.count() > 0
         for widget in (self.actionCombo, self.textEdit, self.doButton):
             widget.setEnabled(offered)
@@ -355,53 +349,47 @@ class EventDetailDialog(QDialog):
             self.summaryLabel.setText(self.summaryLabel.text() + "\n没有您可以办理的下一步；需要返工时请站长办理。")
         (self.actionCombo if offered else self.closeButton).setFocus()
 
-    def _action_changed(self, action: str) -> None:
-        wanted = STEP_FIELDS.get(action, ())
+    def _action_changed(self, _index: int = 0) -> None:
+        code = self.actionCombo.currentData()
+        step = event_steps.EVENT.step(code) if code else None
+        wanted = [w for f in (step.fields if step else ()) for w in FIELD_WIDGETS.get(f, ())]
         for name in ("assigneeCombo", "caseEdit", "partyNameEdit", "partyPhoneEdit", "placeEdit", "mediatorsEdit",
                      "photoEdit", "photoButton"):
             getattr(self, name).setEnabled(name in wanted)
         for name in ("assigneeCombo", "caseEdit", "partyNameEdit", "partyPhoneEdit", "placeEdit", "mediatorsEdit"):
             self.form.setRowVisible(getattr(self, name), name in wanted)
         self.form.setRowVisible(self.photoRow, "photoEdit" in wanted)
-        self.textLabel.setText(TEXT_LABELS.get(action, "说明(&T)"))
+        self.textLabel.setText(f"{step.text_label if step else '说明'}(&T)")
 
     @one_at_a_time
     def perform(self) -> None:
-        action, text, actor = self.actionCombo.currentText(), self.textEdit.toPlainText(), self.ctx.staff
-        if not action:  # nothing offered (a closed event, to a clerk): Ctrl+Enter does nothing
+        code, text, actor = self.actionCombo.currentData(), self.textEdit.toPlainText(), self.ctx.staff
+        if not code:  # nothing offered (a closed event, to a clerk): Ctrl+Enter does nothing
             return
+        action, number = self.actionCombo.currentText(), self.number
+        seen = steps.version_of(event_steps.EVENT, self.event)  # what this window shows; a newer one is refused
         try:
-            if action == "网格内处置":
-                handling.handle_in_grid(actor, self.number, text)
-            elif action == "分派":
+            if code == "assign":
                 kind, value = self.assigneeCombo.currentData()
-                if kind == "staff":
-                    handling.assign(actor, self.number, staff_id=value, note=text)
+                who = {"staff_id": value} if kind == "staff" else {"partner": value}
+                handling.assign(actor, number, note=text, seen=seen, **who)
+            elif code == "report":
+                handling.report_up(actor, number, self.caseEdit.text(), clock.today(), text, seen=seen)
+            elif code == "photo":
+                add_photo(actor, number, self.photoEdit.text().strip(), rules.AFTER, text)
+            elif code == "party":
+                mediation.add_party(actor, number, PartyInput(name=self.partyNameEdit.text(),
+                                                              phone=self.partyPhoneEdit.text(), address=text))
+            elif code == "session":
+                mediation.record_session(actor, number, self.placeEdit.text(), self.mediatorsEdit.text(), text,
+                                         seen=seen)
+            elif code in ("success", "failed"):
+                if code == "success":
+                    mediation.record_outcome(actor, number, rules.MEDIATION_SUCCESS, terms=text, seen=seen)
                 else:
-                    handling.assign(actor, self.number, partner=value, note=text)
-            elif action == "上报街道":
-                handling.report_up(actor, self.number, self.caseEdit.text(), clock.today(), text)
-            elif action == "街道答复":
-                handling.record_street_answer(actor, self.number, text)
-            elif action == "进展":
-                handling.add_note(actor, self.number, text)
-            elif action == "处置后照片":
-                add_photo(actor, self.number, self.photoEdit.text().strip(), rules.AFTER, text)
-            elif action == "销号":
-                handling.close(actor, self.number, text)
-            elif action == "返工":
-                handling.reopen(actor, self.number, text)
-            elif action == "回访":
-                handling.visit(actor, self.number, text)
-            elif action == "添加当事人":
-                mediation.add_party(actor, self.number, PartyInput(name=self.partyNameEdit.text(),
-                                                                   phone=self.partyPhoneEdit.text(), address=text))
-            elif action == "调解":
-                mediation.record_session(actor, self.number, self.placeEdit.text(), self.mediatorsEdit.text(), text)
-            elif action == "调解成功":
-                mediation.record_outcome(actor, self.number, rules.MEDIATION_SUCCESS, terms=text)
-            elif action == "调解不成":
-                mediation.record_outcome(actor, self.number, rules.MEDIATION_FAILED, referred_to=text)
+                    mediation.record_outcome(actor, number, rules.MEDIATION_FAILED, referred_to=text, seen=seen)
+            else:  # the steps that read the text box alone
+                TEXT_STEPS[code](actor, number, text, seen=seen)
         except DomainError as exc:
             show_message(self.messageLabel, "error", exc.message)
             return

@@ -51,7 +51,7 @@ class EventsPage(QWidget):
         self.ui.newButton.clicked.connect(self.register)
         self.ui.openButton.clicked.connect(self.open_current)
         self.ui.listsButton.clicked.connect(self.edit_lists)
-        self.ui.listsButton.setVisible(accounts.reaches(ctx.role, accounts.HEAD))  # the service checks the role too
+        self.ui.listsButton.setVisible(accounts.allows(ctx.staff, accounts.HEAD))  # the service checks the role too
         self.ui.logButton.clicked.connect(self.open_log)
         QShortcut(QKeySequence("Ctrl+J"), self, self.open_log)
         QShortcut(QKeySequence("F4"), self, self.register)

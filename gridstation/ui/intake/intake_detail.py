@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from gridstation.core.intake import intakes, residents
 from gridstation.core.rules import idcard
 from gridstation.core.rules.errors import DomainError
+from gridstation.core.station import steps
 from gridstation.ui.common.context import AppContext
 from gridstation.ui.common.feedback import show_message
 from gridstation.ui.common.forms import load_form
@@ -150,6 +151,7 @@ class IntakeDetailDialog(QDialog):
                 self.ctx.staff, self.serial, status, note=self.ui.noteEdit.text(), result=self.ui.resultEdit.text(),
                 forwarded_to=self.ui.forwardEdit.text(),
                 completion=self.completion.values() if status == intakes.COMPLETED else None,
+                seen=steps.version_of(intakes.INTAKE, self.intake),  # what this window shows; newer is refused
             )
         except DomainError as exc:
             show_message(self.ui.messageLabel, "error", exc.message)

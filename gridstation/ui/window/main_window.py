@@ -130,7 +130,7 @@ class MainWindow(QMainWindow):
         from gridstation.core.station import accounts
         from gridstation.ui.evaluation.evaluation_widgets import RectificationDialog
 
-        if not accounts.allows(self.ctx.staff, "head"):
+        if not accounts.allows(self.ctx.staff, accounts.HEAD):
             self.statusBar().showMessage("差评整改只有站长可以处理。", 5000)
             return None
         dialog = RectificationDialog(self.ctx, self)
@@ -221,7 +221,7 @@ class MainWindow(QMainWindow):
         who = f"{staff.display_name}（{accounts.ROLE_NAMES.get(staff.role, staff.role)}）" if staff else "未登录"
         self.staff_label.setText(f"当前人员：{who}")
         # Where the data lives is the administrator's business; a clerk's status bar stays short.
-        admin = staff is not None and accounts.reaches(staff.role, accounts.ADMIN)
+        admin = staff is not None and accounts.allows(staff, accounts.ADMIN)
         self.db_label.setText(f"数据库：{dbmod.describe(self.ctx.target)}" if admin else "")
         self.db_label.setVisible(admin)
         self.refresh_backup_status()
@@ -249,11 +249,10 @@ class MainWindow(QMainWindow):
         # late import (start-up time): loaded on first use, after the window's first paint
         from gridstation.core.evaluation.rectification import count_overdue
         from gridstation.core.intake import intakes
-        from gridstation.core.storage import models as m
         from gridstation.core.toolbox import loan_lists
 
         today = clock.today()
-        late_intakes = m.Intake.select().where(intakes.overdue_condition(today)).count()
+        late_intakes = intakes.count_overdue(today)
         late_tools = loan_lists.count_overdue(today=today)
         late_rectify = count_overdue(today)
         text = (f"逾期受理 {late_intakes} 件 · 逾期借用单 {late_tools} 张"

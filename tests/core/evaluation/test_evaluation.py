@@ -123,7 +123,7 @@ def test_a_bad_rating_opens_a_rectification_the_head_takes_to_its_end(clerk, hea
     assert rectification.open_items() == []
     with pytest.raises(DomainError, match="已完成"):
         rectification.record_visit(head, completed.serial, "再次回访")
-    assert actions(completed.serial)[-4:] == ["登记评价", "差评整改·立项", "差评整改·回访", "差评整改·完成"]
+    assert actions(completed.serial)[-4:] == ["登记评价", "整改立项", "整改回访", "整改完成"]
 
 
 def test_appeal_keeps_the_rating_counted_and_visible(clerk, head, completed):
@@ -135,4 +135,4 @@ def test_appeal_keeps_the_rating_counted_and_visible(clerk, head, completed):
     assert m.Rating.select().count() == 1
     with pytest.raises(DomainError, match="已申诉"):
         ratings.appeal(head, completed.serial, "再次申诉")
-    assert actions(completed.serial)[-1] == "评价申诉"
+    assert actions(completed.serial)[-1] == "申诉"

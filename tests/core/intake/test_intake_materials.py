@@ -92,7 +92,7 @@ def test_one_time_notice_waits_as_pending_then_becomes_an_intake_due_from_the_da
     assert [(e.from_status, e.to_status) for e in intakes.history(done)] == [
         ("", intakes.PENDING_DOCS), (intakes.PENDING_DOCS, intakes.RECEIVED)]
     assert material_check.check_of(done).supplied_at == came
-    assert audit_actions(intake.serial) == ["新建受理", "一次性告知", "变更状态", "补正完成"]
+    assert audit_actions(intake.serial) == ["新建受理", "一次性告知", "正式受理", "补正完成"]
     with pytest.raises(DomainError, match="没有待补交的材料"):
         material_check.supply_missing(clerk, intake.serial)
 

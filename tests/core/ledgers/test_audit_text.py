@@ -142,8 +142,8 @@ def test_every_kind_of_entry_reads_as_a_sentence(admin, head, clerk, tmp_path, d
     assert by_action["新建受理"].startswith(f"王小红 为居民 王然 新建受理 {wage.serial}（讨薪·欠薪投诉）：")
     assert "用人单位：某建筑公司" in by_action["新建受理"]
     assert "欠薪金额：¥12,000.00" in by_action["新建受理"]
-    assert by_action["变更状态"].startswith(f"王小红 把受理 {wage.serial}（居民 王然）从“受理”改为“办结”：")
-    assert "办理结果：已追回" in by_action["变更状态"] and "追回金额：¥12,000.00" in by_action["变更状态"]
+    assert by_action["办结"].startswith(f"王小红 把受理 {wage.serial}（居民 王然）从“受理”改为“办结”：")
+    assert "办理结果：已追回" in by_action["办结"] and "追回金额：¥12,000.00" in by_action["办结"]
     assert by_action["打印回执"] == f"王小红 打印了受理 {wage.serial}（居民 王然）的回执"
     assert by_action["修改业务"] == "李站长 修改业务 法律援助：办理事项：咨询 → 咨询、代理；承诺时限（自然日）：7 → 10"
     assert "押金：50.00元 → 80.00元" in by_action["修改工具种类"]
@@ -170,7 +170,7 @@ def test_every_kind_of_entry_reads_as_a_sentence(admin, head, clerk, tmp_path, d
     assert later[3].startswith(f"王小红 补正完成 受理 {notice.serial}（居民 王然）：补交了 户口簿、解除或终止劳动合同证明、近期")
     assert by_action["登记评价"] == (f"王小红 登记评价 受理 {deferred.serial}（居民 王然）：评价渠道：纸质卡；评价：不满意；"
                                    "不满意原因：效率；意见：等太久")
-    assert by_action["评价申诉"] == f"李站长 评价申诉 受理 {deferred.serial}（居民 王然）：原因：误评"
+    assert by_action["申诉"] == f"李站长 申诉 受理 {deferred.serial}（居民 王然）：原因：误评"
     assert by_action["记住业务对应"] == "管理员 记住了台账中的业务写法：“欠薪”→ 讨薪"
     assert by_action["记住列的对应"] == "管理员 记住了网格事件台账中的列：“办理途径”列 → 处置方式"
     assert by_action["预览容缺受理承诺书"] == f"王小红 预览容缺受理承诺书 受理 {deferred.serial}（居民 王然）"
