@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from gridstation.core.events import lists
 from gridstation.core.rules.errors import DomainError
+from gridstation.core.station.topics import Topic
 from gridstation.ui.common.context import AppContext
 from gridstation.ui.common.feedback import show_message
 from gridstation.ui.common.saving import one_at_a_time
@@ -134,7 +135,7 @@ class EventListsDialog(QDialog):
         except DomainError as exc:
             show_message(self.messageLabel, "error", exc.message)
             return
-        self.ctx.bus.data_changed.emit("events")
+        self.ctx.bus.data_changed.emit(Topic.EVENTS)
         show_message(self.messageLabel, "ok", f"已保存事件类别“{saved.name}”。")
         self.reload()
 
@@ -145,7 +146,7 @@ class EventListsDialog(QDialog):
         except DomainError as exc:
             show_message(self.messageLabel, "error", exc.message)
             return
-        self.ctx.bus.data_changed.emit("events")
+        self.ctx.bus.data_changed.emit(Topic.EVENTS)
         show_message(self.messageLabel, "ok", f"已保存协作单位“{saved.name}”。")
         self.partnerEdit.clear()
         self.reload()

@@ -16,6 +16,7 @@ from gridstation.core.intake import residents
 from gridstation.core.rules.errors import DomainError
 from gridstation.core.rules.idcard import mask_phone
 from gridstation.core.station import accounts
+from gridstation.core.station.topics import Topic
 from gridstation.core.storage import models as m
 from gridstation.ui.common.context import AppContext
 from gridstation.ui.common.feedback import show_message
@@ -61,7 +62,7 @@ class EventsPage(QWidget):
         for keys in ("Return", "Enter"):  # on the list only: Enter in the number box opens the typed number
             shortcut = QShortcut(QKeySequence(keys), self.ui.eventTable, self.open_current)
             shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
-        ctx.bus.data_changed.connect(lambda area: area in ("events", "settings") and self.refresh())
+        ctx.bus.data_changed.connect(lambda area: area in (Topic.EVENTS, Topic.SETTINGS) and self.refresh())
         self.ui.numberEdit.setFocus()
 
     def _fill_filters(self) -> None:

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from gridstation.core.intake import intakes, residents
 from gridstation.core.rules import idcard
 from gridstation.core.rules.errors import DomainError
+from gridstation.core.station.topics import Topic
 from gridstation.ui.common.context import AppContext
 from gridstation.ui.common.feedback import show_message
 from gridstation.ui.common.forms import load_form
@@ -156,7 +157,7 @@ class IntakeDetailDialog(QDialog):
             self.completion.focus_field(exc.field, {"result": self.ui.resultEdit, "note": self.ui.noteEdit,
                                                     "forwarded_to": self.ui.forwardEdit})
             return
-        self.ctx.bus.data_changed.emit("intake")
+        self.ctx.bus.data_changed.emit(Topic.INTAKE)
         show_message(self.ui.messageLabel, "ok", f"已改为“{status}”。")
         for edit in (self.ui.resultEdit, self.ui.noteEdit, self.ui.forwardEdit):
             edit.clear()

@@ -18,6 +18,7 @@ from gridstation.core.rules import clock, idcard
 from gridstation.core.rules.errors import DomainError
 from gridstation.core.station import catalog
 from gridstation.core.station.accounts import HEAD
+from gridstation.core.station.topics import Topic
 from gridstation.core.storage import models as m
 from gridstation.ui.common.background import BackgroundOp
 from gridstation.ui.common.context import AppContext
@@ -253,7 +254,7 @@ class IntakePage(QWidget):
                                                     "documents": self.ui.documentsEdit})
             return
         self.last_intake = intake
-        self.ctx.bus.data_changed.emit("intake")
+        self.ctx.bus.data_changed.emit(Topic.INTAKE)
         if mode == NOTICE:  # not yet accepted: the resident takes the notice, not a receipt
             self._message("ok", f"已登记为待补正，编号 {intake.serial}，已出具一次性告知单。")
         else:
@@ -539,14 +540,14 @@ class IntakePage(QWidget):
         except DomainError as exc:
             self.ctx.bus.status_message.emit(exc.message)
             return
-        self.ctx.bus.data_changed.emit("intake")
+        self.ctx.bus.data_changed.emit(Topic.INTAKE)
         self.ctx.bus.status_message.emit(f"已登记 {row.resident.name} 的认证，受理编号 {intake.serial}。")
 
     # --- refresh ------------------------------------------------------------------------------
-    def _data_changed(self, area: str) -> None:
-        if area == "settings":
+    def _data_changed(self, area: Topic) -> None:
+        if area == Topic.SETTINGS:
             self.load_services()
-        if area in ("intake", "resident") and self.isVisible():  # a hidden page reloads when shown
+        if area in (Topic.INTAKE, Topic.RESIDENT) and self.isVisible():  # a hidden page reloads when shown
             self.refresh()
 
     def refresh(self) -> None:

@@ -35,6 +35,7 @@ from gridstation.core.rules import clock
 from gridstation.core.rules.errors import DomainError
 from gridstation.core.station import printouts
 from gridstation.core.station.material_list import FORMS, MaterialDef, describe, materials_of
+from gridstation.core.station.topics import Topic
 from gridstation.core.storage import models as m
 from gridstation.reports.material_notices import NOTICE_TITLE, PLEDGE_TITLE, write_notice, write_pledge
 from gridstation.ui.common.context import AppContext
@@ -266,6 +267,6 @@ class MaterialsStatusBox(QGroupBox):
         except DomainError as exc:
             self.message.say("error", exc.message)
             return
-        self.ctx.bus.data_changed.emit("intake")
+        self.ctx.bus.data_changed.emit(Topic.INTAKE)
         self.message.say("ok", "已登记材料补齐。" + ("已转为正式受理，承诺时限自今日起算。" if self.mode == NOTICE else ""))
         self.supplied.emit()

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QDialog, QWidget
 from gridstation.core.intake import residents
 from gridstation.core.rules import idcard
 from gridstation.core.rules.errors import DomainError
+from gridstation.core.station.topics import Topic
 from gridstation.core.storage import models as m
 from gridstation.ui.common.context import AppContext
 from gridstation.ui.common.feedback import ask_before_discarding, show_message
@@ -135,5 +136,5 @@ class ResidentDialog(QDialog):
                 field.setFocus()
                 field.selectAll()
             return
-        self.ctx.bus.data_changed.emit("resident")
+        self.ctx.bus.data_changed.emit(Topic.RESIDENT)
         self.accept()

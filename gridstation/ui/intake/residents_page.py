@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QWidget
 from gridstation.core.intake import intakes, residents
 from gridstation.core.rules import idcard
 from gridstation.core.rules.errors import DomainError
+from gridstation.core.station.topics import Topic
 from gridstation.core.storage import models as m
 from gridstation.ui.common.context import AppContext
 from gridstation.ui.common.forms import load_form
@@ -62,7 +63,7 @@ class ResidentsPage(QWidget):
         QShortcut(QKeySequence(Qt.Key.Key_Return), self.ui.residentTable, activated=self.edit_current,
                   context=Qt.ShortcutContext.WidgetShortcut)
         # a hidden page reloads when it is shown
-        ctx.bus.data_changed.connect(lambda area: area == "resident" and self.isVisible() and self.refresh())
+        ctx.bus.data_changed.connect(lambda area: area == Topic.RESIDENT and self.isVisible() and self.refresh())
 
     def focus_start(self) -> None:
         self.ui.searchEdit.setFocus()

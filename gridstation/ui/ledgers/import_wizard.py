@@ -37,6 +37,7 @@ from gridstation.core.ledgers.ledger_import import (
 )
 from gridstation.core.rules.errors import DomainError
 from gridstation.core.station import catalog
+from gridstation.core.station.topics import Topic
 from gridstation.ui.common.background import BackgroundOp, Work
 from gridstation.ui.common.context import AppContext
 from gridstation.ui.common.file_dialogs import open_file_name, save_file_name
@@ -49,7 +50,7 @@ NOT_IMPORTED = "（不导入）"
 CHOOSE_SERVICE, SKIP_SERVICE = "（请选择）", "（不导入这些行）"
 BAD_ROW, BAD_CELL = QColor("#fde2e1"), QColor("#f4a6a0")
 # What each kind of ledger changes, as the pages listen for it on the bus; one entry per kind in KINDS.
-AREA = {RESIDENTS: "resident", INTAKES: "intake", TOOLS: "tools", LOANS: "tools", EVENTS: "events"}
+AREA = {RESIDENTS: Topic.RESIDENT, INTAKES: Topic.INTAKE, TOOLS: Topic.TOOLS, LOANS: Topic.TOOLS, EVENTS: Topic.EVENTS}
 STOPPED = "已取消，没有写入任何数据。"
 
 

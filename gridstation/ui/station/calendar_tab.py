@@ -13,6 +13,7 @@ from gridstation.core.rules import clock
 from gridstation.core.rules.errors import DomainError
 from gridstation.core.station import accounts, opening_days
 from gridstation.core.station.opening_days import CLOSED, OPEN, WEEKDAY_NAMES
+from gridstation.core.station.topics import Topic
 from gridstation.core.storage import settings
 from gridstation.ui.common.context import AppContext
 from gridstation.ui.common.feedback import show_message
@@ -105,5 +106,5 @@ class CalendarTab(QWidget):
             show_message(self.ui.messageLabel, "error", exc.message)
             return
         show_message(self.ui.messageLabel, "ok", done)
-        self.ctx.bus.data_changed.emit("settings")
+        self.ctx.bus.data_changed.emit(Topic.SETTINGS)
         self.refresh()

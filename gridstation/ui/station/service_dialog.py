@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QDialog, QHeaderView, QTable
 from gridstation.core.rules.errors import DomainError
 from gridstation.core.station import catalog
 from gridstation.core.station.material_list import materials_of
+from gridstation.core.station.topics import Topic
 from gridstation.core.storage import models as m
 from gridstation.ui.common.context import AppContext
 from gridstation.ui.common.forms import load_form
@@ -140,5 +141,5 @@ class ServiceDialog(QDialog):
                    "actions": self.ui.actionsEdit}
             (own.get(exc.field or "") or self.ui.fieldTable).setFocus()
             return
-        self.ctx.bus.data_changed.emit("settings")
+        self.ctx.bus.data_changed.emit(Topic.SETTINGS)
         self.accept()

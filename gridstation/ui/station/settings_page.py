@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QAbstractItemView, QFormLayout, QHeaderView, QSpin
 
 from gridstation.core.rules.errors import DomainError
 from gridstation.core.station import accounts, catalog, station
+from gridstation.core.station.topics import Topic
 from gridstation.core.storage import db as dbmod
 from gridstation.core.storage import settings
 from gridstation.ui.common import local_settings
@@ -130,7 +131,7 @@ class SettingsPage(QWidget):
             return
         changed += local_settings.set_printer(self.ui.printerCombo.currentData() or "")  # this PC only
         show_message(self.ui.stationMessage, "ok", f"已保存（{changed} 项变更）。" if changed else "没有变更。")
-        self.ctx.bus.data_changed.emit("settings")
+        self.ctx.bus.data_changed.emit(Topic.SETTINGS)
         self.refresh()
 
     def choose_database(self) -> None:

@@ -11,6 +11,7 @@ from gridstation.core.ledgers import audit_text
 from gridstation.core.rules import clock
 from gridstation.core.rules.errors import DomainError
 from gridstation.core.station import accounts, audit, backup, station
+from gridstation.core.station.topics import Topic
 from gridstation.core.storage import db as dbmod
 from gridstation.core.storage import settings
 from gridstation.ui.common.background import BackgroundOp, IsCancelled, Progress, run_in_background
@@ -263,10 +264,10 @@ class BackupTab(QWidget):
 
     def _backup_failed(self, text: str) -> None:
         self._say("error", text)
-        self.ctx.bus.data_changed.emit("backup")  # the status bar's backup line
+        self.ctx.bus.data_changed.emit(Topic.BACKUP)  # the status bar's backup line
 
     def _backed_up(self, result: backup.BackupResult) -> None:
-        self.ctx.bus.data_changed.emit("backup")
+        self.ctx.bus.data_changed.emit(Topic.BACKUP)
         self._say("ok", f"已备份并校验：{result.path.name}")
         self.refresh()
 
@@ -286,5 +287,5 @@ class BackupTab(QWidget):
             self._say("error", exc.message)
             return
         self._say("ok", f"已从 {source.name} 恢复。原数据库另存为 {kept.name if kept else '（无）'}。")
-        self.ctx.bus.data_changed.emit("intake")
+        self.ctx.bus.data_changed.emit(Topic.INTAKE)
         self.refresh()

@@ -15,6 +15,7 @@ from gridstation.core.rules.errors import DomainError
 from gridstation.core.rules.money import yuan
 from gridstation.core.station import printouts
 from gridstation.core.station.accounts import HEAD
+from gridstation.core.station.topics import Topic
 from gridstation.core.toolbox import tool_photos, tool_units
 from gridstation.ui.common.context import AppContext
 from gridstation.ui.common.feedback import show_message
@@ -155,7 +156,7 @@ class CatalogueTab(QWidget):
         self.kind_id = kind.id
         self._show_photo(kind.photo)
         self._message("ok", f"已保存工具种类“{kind.name}”。")
-        self.ctx.bus.data_changed.emit("tools")
+        self.ctx.bus.data_changed.emit(Topic.TOOLS)
 
     @one_at_a_time
     def delete_kind(self) -> None:
@@ -170,7 +171,7 @@ class CatalogueTab(QWidget):
         self.kind_id = None
         self._message("ok", "已删除该工具种类。")
         self.new_kind()
-        self.ctx.bus.data_changed.emit("tools")
+        self.ctx.bus.data_changed.emit(Topic.TOOLS)
 
     def choose_photo(self, path: Path | None = None) -> None:
         """Pick an image for the kind; it is stored in the database when the kind is saved.
@@ -234,7 +235,7 @@ class CatalogueTab(QWidget):
         codes = [u.asset_code for u in units]
         shown = "、".join(codes) if len(codes) <= 6 else f"{codes[0]} 至 {codes[-1]}"
         self._message("ok", f"已添加 {len(codes)} 件：{shown}。可点“打印资产标签”。")
-        self.ctx.bus.data_changed.emit("tools")
+        self.ctx.bus.data_changed.emit(Topic.TOOLS)
 
     def _purchase_date(self) -> dt.date | None:
         return self.ui.purchaseDateEdit.date().toPython() if self.ui.purchaseCheck.isChecked() else None
@@ -264,7 +265,7 @@ class CatalogueTab(QWidget):
             return
         self.ui.unitNoteEdit.clear()
         self._message("ok", f"资产编号 {unit.asset_code} 已改为“{unit.state}”。")
-        self.ctx.bus.data_changed.emit("tools")
+        self.ctx.bus.data_changed.emit(Topic.TOOLS)
 
     @one_at_a_time
     def print_labels(self) -> None:

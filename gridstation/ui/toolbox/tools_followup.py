@@ -15,6 +15,7 @@ from gridstation.core.rules import clock, idcard
 from gridstation.core.rules.errors import DomainError
 from gridstation.core.rules.pinyin_keys import sort_key
 from gridstation.core.station import printouts
+from gridstation.core.station.topics import Topic
 from gridstation.core.storage import models as m
 from gridstation.core.toolbox import loan_lists, reservations, tool_units
 from gridstation.core.toolbox import tool_stocktake as stock
@@ -255,7 +256,7 @@ class ReserveTab(QWidget):
             return None
         self.banner.show("ok", f"已为{self.resident.name}预约“{reservation.kind.name}”，"
                                f"{reservation.start_date:%Y-%m-%d} 至 {reservation.end_date:%Y-%m-%d}。")
-        self.ctx.bus.data_changed.emit("tools")
+        self.ctx.bus.data_changed.emit(Topic.TOOLS)
         return reservation
 
     @one_at_a_time
@@ -271,7 +272,7 @@ class ReserveTab(QWidget):
             self.banner.refuse(exc)
             return
         self.banner.show("ok", f"已取消{reservation.resident.name}对“{reservation.kind.name}”的预约。")
-        self.ctx.bus.data_changed.emit("tools")
+        self.ctx.bus.data_changed.emit(Topic.TOOLS)
 
 
 STOCK_LOOKS = {stock.MATCHED: "ok", stock.ON_LOAN_FOUND: "unavailable", stock.OTHER_STATE: "limit",

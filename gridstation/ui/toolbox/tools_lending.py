@@ -19,6 +19,7 @@ from gridstation.core.rules import clock, idcard
 from gridstation.core.rules.errors import DomainError
 from gridstation.core.rules.money import yuan
 from gridstation.core.station.accounts import HEAD
+from gridstation.core.station.topics import Topic
 from gridstation.core.storage import models as m
 from gridstation.core.toolbox import lending, loan_lists, returns, tool_units
 from gridstation.ui.common.context import AppContext
@@ -308,7 +309,7 @@ class LendTab(QWidget):
         deposit = f"，收押金 ¥{yuan(loan.deposit_fen)}" if loan.deposit_fen else ""
         self.banner.show("ok", f"借出成功：借用单 {loan.slip_no}，{self.resident.name}，共 {len(self.codes())} 件，"
                                f"应还日期 {loan.due_date:%Y-%m-%d}{deposit}。")
-        self.ctx.bus.data_changed.emit("tools")
+        self.ctx.bus.data_changed.emit(Topic.TOOLS)
         if self.ui.printSlipCheck.isChecked():
             self.last_slip = self.print_slip(loan.slip_no)
         self.clear(keep_message=True)
@@ -469,7 +470,7 @@ class ReturnTab(QWidget):
         self.ui.returnLog.insertItem(0, f"{clock.now():%H:%M}　{info.unit.asset_code} {info.kind.name}　"
                                         f"{condition}　{info.resident.name}　退押金 ¥{yuan(refunded)}")
         self._set_pending(None)
-        self.ctx.bus.data_changed.emit("tools")
+        self.ctx.bus.data_changed.emit(Topic.TOOLS)
         self.ui.returnScanEdit.setFocus()
         return item
 
@@ -485,5 +486,5 @@ class ReturnTab(QWidget):
             return None
         self.banner.show("ok", f"借用单 {loan.slip_no} 已续借（第 {loan.renewals} 次），新的应还日期 {loan.due_date:%Y-%m-%d}。")
         self._set_pending(None)
-        self.ctx.bus.data_changed.emit("tools")
+        self.ctx.bus.data_changed.emit(Topic.TOOLS)
         return loan

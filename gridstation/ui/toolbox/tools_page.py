@@ -14,6 +14,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QTableView, QVBoxLayout, QWidget
 
+from gridstation.core.station.topics import Topic
 from gridstation.ui.common.context import AppContext
 from gridstation.ui.common.forms import load_form
 from gridstation.ui.toolbox.tools_catalogue import CatalogueTab
@@ -98,8 +99,8 @@ class ToolsPage(QWidget):
         self.refresh()
         self.focus_start()
 
-    def _data_changed(self, area: str) -> None:
-        if area in ("tools", "resident", "settings") and self.isVisible():  # a hidden page reloads when shown
+    def _data_changed(self, area: Topic) -> None:
+        if area in (Topic.TOOLS, Topic.RESIDENT, Topic.SETTINGS) and self.isVisible():  # a hidden page reloads when shown
             self.refresh()
 
     def refresh(self) -> None:

@@ -7,6 +7,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QLabel, QListWidgetItem, QMainWindow, QWidget
 
 from gridstation.core.rules import clock
+from gridstation.core.station.topics import Topic
 from gridstation.ui.common.context import AppContext
 from gridstation.ui.common.feedback import show_message
 from gridstation.ui.common.forms import load_form
@@ -83,7 +84,7 @@ class MainWindow(QMainWindow):
         QApplication.instance().installEventFilter(self.idle)
         self.idle.idle.connect(self.lock)
         self.ctx.bus.data_changed.connect(
-            lambda area: area == "settings" and self.idle.set_minutes(float(settings.get("idle_lock_minutes"))))
+            lambda area: area == Topic.SETTINGS and self.idle.set_minutes(float(settings.get("idle_lock_minutes"))))
         self.live_updates = LiveUpdates(self.ctx, self)  # other windows' saves refresh this one; lost-connection banner
         self.account_timer = QTimer(self)  # rights go with the account: a change elsewhere locks this window
         self.account_timer.setInterval(ACCOUNT_CHECK_MS)
