@@ -6,10 +6,16 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
     QDialog,
     QFrame,
+    QGroupBox,
     QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
     QScrollArea,
+    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -21,7 +27,7 @@ from gridstation.core.rules.errors import DomainError
 from gridstation.core.station.topics import Topic
 from gridstation.ui.common.context import AppContext
 from gridstation.ui.common.feedback import show_message
-from gridstation.ui.common.forms import load_form
+from gridstation.ui.common.forms import Form
 from gridstation.ui.common.keyboard import fit_to_screen
 from gridstation.ui.common.saving import one_at_a_time
 from gridstation.ui.evaluation.evaluation_widgets import RatingBox
@@ -29,12 +35,31 @@ from gridstation.ui.intake.materials_widgets import MaterialsStatusBox
 from gridstation.ui.intake.service_fields import ServiceFieldsForm
 
 
+class IntakeDetailForm(Form):
+    FORM = "intake_detail.ui"
+    actionGroup: QGroupBox
+    applyButton: QPushButton
+    closeButton: QPushButton
+    completionHost: QWidget
+    forwardEdit: QLineEdit
+    historyGroup: QGroupBox
+    historyTable: QTableWidget
+    messageLabel: QLabel
+    noteEdit: QLineEdit
+    reprintButton: QPushButton
+    resultEdit: QLineEdit
+    statusCombo: QComboBox
+    summaryLabel: QLabel
+    titleLabel: QLabel
+    toCaption: QLabel
+
+
 class IntakeDetailDialog(QDialog):
     def __init__(self, ctx: AppContext, serial: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.serial = serial
-        self.ui = load_form("intake_detail.ui", self)
+        self.ui = IntakeDetailForm.load(self)
         self.completion = ServiceFieldsForm(self.ui.completionHost)
         QVBoxLayout(self.ui.completionHost).addWidget(self.completion)
         self.ui.statusCombo.currentTextChanged.connect(self._status_chosen)

@@ -10,7 +10,20 @@ from pathlib import Path
 
 from PySide6.QtCore import QDate, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QGroupBox,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from gridstation.core.intake import intakes, material_check, residents
 from gridstation.core.intake.material_rules import MISSING_OVERDUE, NOTICE
@@ -23,7 +36,7 @@ from gridstation.core.storage import models as m
 from gridstation.ui.common.background import BackgroundOp
 from gridstation.ui.common.context import AppContext
 from gridstation.ui.common.feedback import show_message
-from gridstation.ui.common.forms import load_form
+from gridstation.ui.common.forms import Form
 from gridstation.ui.common.keyboard import button_keys, focus_first_inside, tab_chain
 from gridstation.ui.common.saving import one_at_a_time
 from gridstation.ui.common.table_model import Column, PagedTableModel, setup_table
@@ -68,11 +81,53 @@ def roster_shown(year: int, searched: str, choice: str) -> tuple[list[intakes.Ro
     return rows, done
 
 
+class IntakePageForm(Form):
+    FORM = "intake_page.ui"
+    actionCombo: QComboBox
+    certifyButton: QPushButton
+    chosenLabel: QLabel
+    clearButton: QPushButton
+    countLabel: QLabel
+    detailButton: QPushButton
+    documentsEdit: QLineEdit
+    eligibilityLabel: QLabel
+    exportListButton: QPushButton
+    exportRosterButton: QPushButton
+    fieldsHost: QWidget
+    filterGridCombo: QComboBox
+    filterServiceCombo: QComboBox
+    filterStaffCombo: QComboBox
+    fromCaption: QLabel
+    fromDate: QDateEdit
+    intakeGroup: QGroupBox
+    intakeTable: QTableView
+    messageLabel: QLabel
+    newResidentButton: QPushButton
+    newSplitter: QSplitter
+    pickerHost: QWidget
+    residentCard: QLabel
+    residentGroup: QGroupBox
+    rosterFilterCombo: QComboBox
+    rosterPhoneButton: QPushButton
+    rosterSearchEdit: QLineEdit
+    rosterSummary: QLabel
+    rosterTable: QTableView
+    saveButton: QPushButton
+    serialFilterEdit: QLineEdit
+    serviceCombo: QComboBox
+    tabs: QTabWidget
+    toCaption: QLabel
+    toDate: QDateEdit
+    viewCombo: QComboBox
+    wayCombo: QComboBox
+    yearSpin: QSpinBox
+
+
 class IntakePage(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.ui = load_form("intake_page.ui", self)
+        self.ui = IntakePageForm.load(self)
         self.resident: m.Resident | None = None
         self._form_shown: tuple[str, str, str] | None = None
         self.last_intake: m.Intake | None = None

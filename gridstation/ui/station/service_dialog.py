@@ -6,7 +6,19 @@ import re
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QCheckBox, QComboBox, QDialog, QHeaderView, QTableWidgetItem, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QWidget,
+)
 
 from gridstation.core.rules.errors import DomainError
 from gridstation.core.station import catalog
@@ -14,7 +26,7 @@ from gridstation.core.station.material_list import materials_of
 from gridstation.core.station.topics import Topic
 from gridstation.core.storage import models as m
 from gridstation.ui.common.context import AppContext
-from gridstation.ui.common.forms import load_form
+from gridstation.ui.common.forms import Form
 from gridstation.ui.common.keyboard import fit_to_screen
 from gridstation.ui.common.saving import one_at_a_time
 from gridstation.ui.intake.materials_widgets import MaterialsEditor
@@ -29,13 +41,29 @@ def split_list(text: str) -> list[str]:
     return [p.strip() for p in re.split(r"[、,，;；]", text) if p.strip()]
 
 
+class ServiceDialogForm(Form):
+    FORM = "service_dialog.ui"
+    actionsEdit: QLineEdit
+    activeCheck: QCheckBox
+    addFieldButton: QPushButton
+    aliasesEdit: QLineEdit
+    cancelButton: QPushButton
+    categoryEdit: QLineEdit
+    daysSpin: QSpinBox
+    fieldTable: QTableWidget
+    messageLabel: QLabel
+    nameEdit: QLineEdit
+    removeFieldButton: QPushButton
+    saveButton: QPushButton
+
+
 class ServiceDialog(QDialog):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None, service: m.ServiceType | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.service = service
         self.setWindowTitle("编辑业务" if service else "新增业务")
-        self.ui = load_form("service_dialog.ui", self)
+        self.ui = ServiceDialogForm.load(self)
         table = self.ui.fieldTable
         table.setColumnCount(len(HEADERS))
         table.setHorizontalHeaderLabels(HEADERS)

@@ -4,7 +4,20 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QAbstractItemView, QFormLayout, QHeaderView, QSpinBox, QTableWidgetItem, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFormLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QWidget,
+)
 
 from gridstation.core.rules.errors import DomainError
 from gridstation.core.station import accounts, catalog, station
@@ -14,16 +27,42 @@ from gridstation.core.storage import settings
 from gridstation.ui.common import local_settings
 from gridstation.ui.common.context import AppContext
 from gridstation.ui.common.feedback import show_message
-from gridstation.ui.common.forms import load_form
+from gridstation.ui.common.forms import Form
 from gridstation.ui.common.keyboard import button_keys
 from gridstation.ui.common.saving import one_at_a_time
+
+
+class SettingsPageForm(Form):
+    FORM = "settings_page.ui"
+    addressEdit: QLineEdit
+    catalogMessage: QLabel
+    catalogTab: QWidget
+    databaseButton: QPushButton
+    databaseEdit: QLineEdit
+    editServiceButton: QPushButton
+    idleSpin: QSpinBox
+    labelLayoutCombo: QComboBox
+    loanLimitSpin: QSpinBox
+    newServiceButton: QPushButton
+    noticeEdit: QLineEdit
+    phoneEdit: QLineEdit
+    prefixEdit: QLineEdit
+    printerCombo: QComboBox
+    receiptSizeCombo: QComboBox
+    renewSpin: QSpinBox
+    saveStationButton: QPushButton
+    serviceTable: QTableWidget
+    stationMessage: QLabel
+    stationNameEdit: QLineEdit
+    stationTab: QWidget
+    tabs: QTabWidget
 
 
 class SettingsPage(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.ui = load_form("settings_page.ui", self)
+        self.ui = SettingsPageForm.load(self)
         self.ui.receiptSizeCombo.addItems(["A5", "80mm"])
         self.ui.labelLayoutCombo.addItems(["3x8", "4x10"])
         from PySide6.QtPrintSupport import QPrinterInfo

@@ -5,7 +5,22 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtWidgets import QAbstractItemView, QFileDialog, QHeaderView, QMessageBox, QTableWidgetItem, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDateEdit,
+    QFileDialog,
+    QGroupBox,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QTableView,
+    QTableWidget,
+    QTableWidgetItem,
+    QWidget,
+)
 
 from gridstation.core.ledgers import audit_text
 from gridstation.core.rules import clock
@@ -17,7 +32,7 @@ from gridstation.core.storage import settings
 from gridstation.ui.common.background import BackgroundOp, IsCancelled, Progress, run_in_background
 from gridstation.ui.common.context import AppContext
 from gridstation.ui.common.feedback import show_message
-from gridstation.ui.common.forms import load_form
+from gridstation.ui.common.forms import Form
 from gridstation.ui.common.keyboard import button_keys
 from gridstation.ui.common.saving import one_at_a_time
 from gridstation.ui.common.table_model import Column, PagedTableModel, setup_table
@@ -36,11 +51,31 @@ def fill_table(table, headers: list[str], rows: list[list[str]]) -> None:
     table.verticalHeader().setVisible(False)
 
 
+class StaffTabForm(Form):
+    FORM = "staff_tab.ui"
+    addButton: QPushButton
+    changePasswordButton: QPushButton
+    displayNameEdit: QLineEdit
+    messageLabel: QLabel
+    newPasswordEdit: QLineEdit
+    oldPasswordEdit: QLineEdit
+    passwordEdit: QLineEdit
+    renameButton: QPushButton
+    repeatPasswordEdit: QLineEdit
+    resetButton: QPushButton
+    roleButton: QPushButton
+    roleCombo: QComboBox
+    staffGroup: QGroupBox
+    staffTable: QTableWidget
+    toggleButton: QPushButton
+    usernameEdit: QLineEdit
+
+
 class StaffTab(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.ui = load_form("staff_tab.ui", self)
+        self.ui = StaffTabForm.load(self)
         for key, name in accounts.ROLE_NAMES.items():
             self.ui.roleCombo.addItem(name, key)
         self.ui.changePasswordButton.clicked.connect(self.change_password)
@@ -137,11 +172,24 @@ class StaffTab(QWidget):
                       f"已把 {staff.username} 的姓名改为 {name.strip()}。")
 
 
+class AuditTabForm(Form):
+    FORM = "audit_tab.ui"
+    acknowledgeButton: QPushButton
+    actionFilterCombo: QComboBox
+    auditTable: QTableView
+    fromDate: QDateEdit
+    messageLabel: QLabel
+    toCaption: QLabel
+    toDate: QDateEdit
+    userFilterEdit: QLineEdit
+    verifyButton: QPushButton
+
+
 class AuditTab(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.ui = load_form("audit_tab.ui", self)
+        self.ui = AuditTabForm.load(self)
         self.ui.fromDate.setDate(QDate(clock.today()).addMonths(-1))
         self.ui.toDate.setDate(QDate(clock.today()))
         # Each row is (entry, its sentence): the sentences of a page are made together (audit_text).
@@ -208,11 +256,22 @@ class AuditTab(QWidget):
         self._offer_acknowledge()
 
 
+class BackupTabForm(Form):
+    FORM = "backup_tab.ui"
+    backupButton: QPushButton
+    backupTable: QTableWidget
+    browseButton: QPushButton
+    folderEdit: QLineEdit
+    messageLabel: QLabel
+    restoreButton: QPushButton
+    saveFolderButton: QPushButton
+
+
 class BackupTab(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.ui = load_form("backup_tab.ui", self)
+        self.ui = BackupTabForm.load(self)
         self.ui.backupButton.clicked.connect(self.backup_now)
         # Not connected directly: clicked's checked=False reached ``confirm`` and the restore asked nothing.
         self.ui.restoreButton.clicked.connect(lambda _checked=False: self.restore_selected())

@@ -8,7 +8,18 @@ from pathlib import Path
 
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QPixmap
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QTableView,
+    QWidget,
+)
 
 from gridstation.core.rules import clock
 from gridstation.core.rules.errors import DomainError
@@ -20,7 +31,7 @@ from gridstation.core.toolbox import tool_photos, tool_units
 from gridstation.ui.common.context import AppContext
 from gridstation.ui.common.feedback import show_message
 from gridstation.ui.common.file_dialogs import open_file_name
-from gridstation.ui.common.forms import load_form
+from gridstation.ui.common.forms import Form
 from gridstation.ui.common.keyboard import button_keys
 from gridstation.ui.common.saving import one_at_a_time
 from gridstation.ui.common.table_model import Column, PagedTableModel, setup_table
@@ -42,11 +53,44 @@ def kind_columns() -> list[Column]:
     ]
 
 
+class ToolsCatalogueForm(Form):
+    FORM = "tools_catalogue.ui"
+    addCodesButton: QPushButton
+    addCodesEdit: QLineEdit
+    addCountSpin: QSpinBox
+    addUnitsButton: QPushButton
+    catalogueMessage: QLabel
+    choosePhotoButton: QPushButton
+    clearPhotoButton: QPushButton
+    deleteKindButton: QPushButton
+    exportUnitsButton: QPushButton
+    historyTable: QTableView
+    kindActiveCheck: QCheckBox
+    kindCategoryEdit: QLineEdit
+    kindDaysSpin: QSpinBox
+    kindDepositEdit: QLineEdit
+    kindNameEdit: QLineEdit
+    kindPartsEdit: QLineEdit
+    kindPhotoLabel: QLabel
+    kindSafetyEdit: QPlainTextEdit
+    kindsTable: QTableView
+    labelsButton: QPushButton
+    newKindButton: QPushButton
+    purchaseCheck: QCheckBox
+    purchaseDateEdit: QDateEdit
+    saveKindButton: QPushButton
+    setStateButton: QPushButton
+    unitNoteEdit: QLineEdit
+    unitsCaption: QLabel
+    unitsTable: QTableView
+    unitStateCombo: QComboBox
+
+
 class CatalogueTab(QWidget):
     def __init__(self, page: QWidget, ctx: AppContext, host: QWidget) -> None:
         super().__init__(host)
         self.page, self.ctx = page, ctx
-        self.ui = load_form("tools_catalogue.ui", self)
+        self.ui = ToolsCatalogueForm.load(self)
         self.kinds: list[tool_units.KindRow] = []
         self.kind_id: int | None = None
         self.photo = ""  # what the form saves as KindInput.photo: a stored digest or a newly chosen file

@@ -12,7 +12,22 @@ from pathlib import Path
 
 from PySide6.QtCore import QDate, QDateTime, QLocale, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QListWidget, QListWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDateEdit,
+    QDateTimeEdit,
+    QFrame,
+    QGroupBox,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QRadioButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
 from gridstation.core.intake import residents
 from gridstation.core.rules import clock, idcard
@@ -23,7 +38,7 @@ from gridstation.core.station.topics import Topic
 from gridstation.core.storage import models as m
 from gridstation.core.toolbox import lending, loan_lists, returns, tool_units
 from gridstation.ui.common.context import AppContext
-from gridstation.ui.common.forms import load_form
+from gridstation.ui.common.forms import Form
 from gridstation.ui.common.keyboard import tab_chain
 from gridstation.ui.common.saving import one_at_a_time
 from gridstation.ui.common.table_model import Column, PagedTableModel, setup_table
@@ -58,13 +73,38 @@ def loan_columns() -> list[Column]:
     ]
 
 
+class ToolsLendForm(Form):
+    FORM = "tools_lend.ui"
+    basketGroup: QGroupBox
+    basketTable: QTableView
+    borrowerCard: QLabel
+    borrowerLoansTable: QTableView
+    clearLendButton: QPushButton
+    depositEdit: QLineEdit
+    dueDateEdit: QDateEdit
+    exportLoansButton: QPushButton
+    lendBanner: QFrame
+    lendBannerIcon: QLabel
+    lendBannerText: QLabel
+    lendButton: QPushButton
+    lendNotesEdit: QLineEdit
+    lendPickerHost: QWidget
+    lendScanEdit: QLineEdit
+    lentAtEdit: QDateTimeEdit
+    overrideEdit: QLineEdit
+    paperCheck: QCheckBox
+    partsList: QListWidget
+    printSlipCheck: QCheckBox
+    removeUnitButton: QPushButton
+
+
 class LendTab(QWidget):
     """借出: choose the borrower (F2) and scan tools (F4) in either order, then Ctrl+Enter."""
 
     def __init__(self, page: QWidget, ctx: AppContext, host: QWidget) -> None:
         super().__init__(host)
         self.page, self.ctx = page, ctx
-        self.ui = load_form("tools_lend.ui", self)
+        self.ui = ToolsLendForm.load(self)
         self.banner = Banner(self.ui.lendBanner, self.ui.lendBannerIcon, self.ui.lendBannerText)
         self.picker = ResidentPicker(self.ui.lendPickerHost)
         host_layout = QVBoxLayout(self.ui.lendPickerHost)
@@ -348,6 +388,25 @@ class LendTab(QWidget):
         self.loans_model.reload()
 
 
+class ToolsReturnForm(Form):
+    FORM = "tools_return.ui"
+    damagedRadio: QRadioButton
+    goodRadio: QRadioButton
+    lostRadio: QRadioButton
+    missingRadio: QRadioButton
+    refundEdit: QLineEdit
+    renewButton: QPushButton
+    returnBanner: QFrame
+    returnBannerIcon: QLabel
+    returnBannerText: QLabel
+    returnButton: QPushButton
+    returnCard: QLabel
+    returnLog: QListWidget
+    returnNotesEdit: QLineEdit
+    returnPartsList: QListWidget
+    returnScanEdit: QLineEdit
+
+
 class ReturnTab(QWidget):
     """归还: scan a unit, its loan comes up; pick the condition (Alt+1..4), confirm with Ctrl+Enter
     or by scanning the same unit again. Scanning the slip's QR code lists what is still out."""
@@ -358,7 +417,7 @@ class ReturnTab(QWidget):
     def __init__(self, page: QWidget, ctx: AppContext, host: QWidget) -> None:
         super().__init__(host)
         self.page, self.ctx = page, ctx
-        self.ui = load_form("tools_return.ui", self)
+        self.ui = ToolsReturnForm.load(self)
         self.banner = Banner(self.ui.returnBanner, self.ui.returnBannerIcon, self.ui.returnBannerText)
         self.pending: returns.OpenItem | None = None
         self.slip_no = ""

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QTableView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QTableView, QTabWidget, QVBoxLayout, QWidget
 
 from gridstation.core.station.topics import Topic
 from gridstation.ui.common.context import AppContext
-from gridstation.ui.common.forms import load_form
+from gridstation.ui.common.forms import Form
 from gridstation.ui.toolbox.tools_catalogue import CatalogueTab
 from gridstation.ui.toolbox.tools_followup import OverdueTab, ReserveTab, StockTab
 from gridstation.ui.toolbox.tools_lending import LendTab, ReturnTab
@@ -26,11 +26,22 @@ LEND, RETURN, OVERDUE, CATALOGUE, RESERVE, STOCK = range(6)
 OVERDUE_TITLE = "逾期 (F7)"
 
 
+class ToolsPageForm(Form):
+    FORM = "tools_page.ui"
+    catalogueTab: QWidget
+    lendTab: QWidget
+    overdueTab: QWidget
+    reserveTab: QWidget
+    returnTab: QWidget
+    stockTab: QWidget
+    tabs: QTabWidget
+
+
 class ToolsPage(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.ui = load_form("tools_page.ui", self)
+        self.ui = ToolsPageForm.load(self)
         self.lending = LendTab(self, ctx, self.ui.lendTab)
         self.returns = ReturnTab(self, ctx, self.ui.returnTab)
         self.overdue = OverdueTab(self, ctx, self.ui.overdueTab)
