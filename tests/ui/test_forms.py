@@ -92,7 +92,7 @@ def undeclared_uses(path: Path, module: str, declared: list[type[Form]]) -> list
     tree = ast.parse(path.read_text(encoding="utf-8"))
     reach = {module} | {node.module for node in ast.walk(tree)
                         if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("gridstation.ui")}
-    known = {"root"} | {name for cls in declared if cls.__module__ in reach for name in cls.needs()}
+    known = {"root"} | {name for name in vars(Form) if not name.startswith("_")} | {name for cls in declared if cls.__module__ in reach for name in cls.needs()}
     return sorted(f"{module}: ui.{name}" for name in _ui_attributes(tree) - known)
 
 

@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDialog,
-    QFrame,
     QGroupBox,
     QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
-    QScrollArea,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -40,12 +37,14 @@ class IntakeDetailForm(Form):
     actionGroup: QGroupBox
     applyButton: QPushButton
     closeButton: QPushButton
-    completionHost: QWidget
+    completionHost: QWidget  # the fields a service asks for at 办结 (ServiceFieldsForm)
     forwardEdit: QLineEdit
     historyGroup: QGroupBox
     historyTable: QTableWidget
+    materialsHost: QWidget  # placeholder: 材料 (MaterialsStatusBox)
     messageLabel: QLabel
     noteEdit: QLineEdit
+    ratingHost: QWidget  # placeholder: 好差评 (RatingBox)
     reprintButton: QPushButton
     resultEdit: QLineEdit
     statusCombo: QComboBox
@@ -76,35 +75,16 @@ class IntakeDetailDialog(QDialog):
         table.verticalHeader().setVisible(False)
         table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         table.horizontalHeader().setStretchLastSection(True)
-        self._scrolling_body()
         self._add_materials_block()
         self._add_rating_block()
         fit_to_screen(self, 760, 740)
         self.load()
         self.ui.statusCombo.setFocus()
 
-    def _scrolling_body(self) -> None:
-        """Everything above the message and the buttons scrolls, so the dialog fits a 1366×768 screen
-        whatever the service asks for, and 保存办理/关闭 stay in view (Tab scrolls to the field it reaches)."""
-        layout = self.ui.root.layout()
-        body = QWidget()
-        inner = QVBoxLayout(body)
-        inner.setContentsMargins(0, 0, 0, 0)
-        for widget in (self.ui.titleLabel, self.ui.summaryLabel, self.ui.historyGroup, self.ui.actionGroup):
-            layout.removeWidget(widget)
-            inner.addWidget(widget)
-        area = QScrollArea(self.ui.root)
-        area.setWidgetResizable(True)
-        area.setFrameShape(QFrame.Shape.NoFrame)
-        area.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # a Tab stop on the frameless area showed no focus at all
-        area.setWidget(body)
-        layout.insertWidget(0, area)
-
     # --- 材料 (core/intake/material_rules.py, material_check.py): one self-contained block ---------------------------------
     def _add_materials_block(self) -> None:
         self.materials_box = MaterialsStatusBox(self.ctx, self)
-        layout = self.ui.summaryLabel.parentWidget().layout()
-        layout.insertWidget(layout.indexOf(self.ui.summaryLabel) + 1, self.materials_box)
+        self.ui.place(self.ui.materialsHost, self.materials_box)
         self.materials_box.supplied.connect(self._materials_supplied)
 
     def _materials_supplied(self) -> None:
@@ -116,8 +96,7 @@ class IntakeDetailDialog(QDialog):
     # --- 好差评 (core/evaluation/): one self-contained block --------------------------------------
     def _add_rating_block(self) -> None:
         self.rating_box = RatingBox(self.ctx, self)
-        layout = self.ui.summaryLabel.parentWidget().layout()
-        layout.insertWidget(layout.indexOf(self.materials_box) + 1, self.rating_box)
+        self.ui.place(self.ui.ratingHost, self.rating_box)
         self.rating_box.changed.connect(self.load)
 
     def load(self) -> None:

@@ -93,7 +93,8 @@ class IntakePageForm(Form):
     eligibilityLabel: QLabel
     exportListButton: QPushButton
     exportRosterButton: QPushButton
-    fieldsHost: QWidget
+    fieldsHost: QWidget  # the service's own fields (ServiceFieldsForm)
+    materialsHost: QWidget  # placeholder: the service's 材料清单 (MaterialsChecklist)
     filterGridCombo: QComboBox
     filterServiceCombo: QComboBox
     filterStaffCombo: QComboBox
@@ -325,8 +326,7 @@ class IntakePage(QWidget):
         """The checklist sits above 收取材料, which stays for anything brought beyond the list."""
         self.materials = MaterialsChecklist(self.ui.intakeGroup, next_widget=self.ui.documentsEdit)
         self.last_material_document: Path | None = None
-        layout = self.ui.fieldsHost.parentWidget().layout()
-        layout.insertWidget(layout.indexOf(self.ui.fieldsHost) + 1, self.materials)
+        self.ui.place(self.ui.materialsHost, self.materials)
 
     # --- 好差评: the resident screen on a second screen (ui/resident_screen.py), one block ---------
     def _add_resident_screen(self) -> None:

@@ -51,6 +51,7 @@ class ServiceDialogForm(Form):
     categoryEdit: QLineEdit
     daysSpin: QSpinBox
     fieldTable: QTableWidget
+    materialsHost: QWidget  # placeholder: the service's 材料清单 (MaterialsEditor)
     messageLabel: QLabel
     nameEdit: QLineEdit
     removeFieldButton: QPushButton
@@ -95,8 +96,7 @@ class ServiceDialog(QDialog):
     # --- 材料清单 (core/intake/material_rules.py, material_check.py): one self-contained section ---------------------------
     def _add_materials_section(self, service: m.ServiceType | None) -> None:
         self.materials_editor = MaterialsEditor(self)
-        layout = self.ui.messageLabel.parentWidget().layout()
-        layout.insertWidget(layout.indexOf(self.ui.messageLabel), self.materials_editor)
+        self.ui.place(self.ui.materialsHost, self.materials_editor)
         editor = self.materials_editor
         chain = [self.ui.removeFieldButton, editor.table, editor.add_button, editor.remove_button, self.ui.cancelButton]
         for first, second in zip(chain, chain[1:], strict=False):

@@ -7,7 +7,6 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QFormLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
@@ -47,6 +46,8 @@ class SettingsPageForm(Form):
     noticeEdit: QLineEdit
     phoneEdit: QLineEdit
     prefixEdit: QLineEdit
+    ratingWindowSpin: QSpinBox
+    rectifySpin: QSpinBox
     printerCombo: QComboBox
     receiptSizeCombo: QComboBox
     renewSpin: QSpinBox
@@ -71,7 +72,8 @@ class SettingsPage(QWidget):
         for name in QPrinterInfo.availablePrinterNames():
             self.ui.printerCombo.addItem(name, name)
         self.ui.saveStationButton.clicked.connect(self.save_station)
-        self._add_rating_settings()
+        # 好差评 deadlines (core/evaluation/rules.py), by their settings' keys
+        self.rating_spins = {"rating_window_days": self.ui.ratingWindowSpin, "rectify_days": self.ui.rectifySpin}
         self.ui.databaseButton.clicked.connect(self.choose_database)
         button_keys((self.ui.saveStationButton, "Ctrl+S"), (self.ui.databaseButton, "Ctrl+D"))
         table = self.ui.serviceTable
@@ -108,20 +110,6 @@ class SettingsPage(QWidget):
         if is_admin:
             self.extra_tabs["backup"] = BackupTab(ctx, self)
             self.ui.tabs.addTab(self.extra_tabs["backup"], "备份与恢复")
-
-    # --- 好差评 deadlines (core/evaluation/rules.py): one self-contained block ---------------------
-    def _add_rating_settings(self) -> None:
-        form = next(f for f in self.findChildren(QFormLayout) if f.indexOf(self.ui.renewSpin) >= 0)
-        row = form.getWidgetPosition(self.ui.renewSpin)[0] + 1
-        self.rating_spins: dict[str, QSpinBox] = {}
-        previous = self.ui.renewSpin
-        for key, label in (("rating_window_days", "办结后可评价（工作日）"), ("rectify_days", "差评整改期限（工作日）")):
-            spin = QSpinBox()
-            spin.setRange(1, 30)
-            form.insertRow(row, label, spin)
-            QWidget.setTabOrder(previous, spin)
-            self.rating_spins[key], previous, row = spin, spin, row + 1
-        QWidget.setTabOrder(previous, self.ui.labelLayoutCombo)
 
     def refresh(self) -> None:
         values = settings.get_all()
