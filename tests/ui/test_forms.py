@@ -49,13 +49,14 @@ def test_every_form_file_is_declared_and_loads(qtbot):
 
 
 def test_a_renamed_widget_fails_when_the_form_loads(qtbot, tmp_path, monkeypatch):
-    """Renamed in Designer, the sign-in button fails as the dialog opens, naming the form and the widget."""
+    """Renamed in Designer, the sign-in dialog's message line (used only after a wrong password) fails as
+    the dialog opens, naming the form and the widget, not when a clerk mistypes."""
     original = (ROOT / "forms" / "login_dialog.ui").read_text(encoding="utf-8")
-    assert 'name="loginButton"' in original
-    (tmp_path / "login_dialog.ui").write_text(original.replace('name="loginButton"', 'name="signInButton"'),
+    assert original.count('name="messageLabel"') == 1
+    (tmp_path / "login_dialog.ui").write_text(original.replace('name="messageLabel"', 'name="errorLabel"'),
                                               encoding="utf-8")
     monkeypatch.setattr(forms, "form_path", lambda name: tmp_path / name)
-    with pytest.raises(FormError, match=r"forms/login_dialog\.ui .*loginButton \(QPushButton\): missing"):
+    with pytest.raises(FormError, match=r"forms/login_dialog\.ui .*messageLabel \(QLabel\): missing"):
         LoginDialog()
 
 
@@ -71,29 +72,38 @@ def test_a_widget_of_another_kind_fails_too(qtbot, tmp_path, monkeypatch):
         DailyLogDialog.find_widgets(load_file("daily_log_dialog.ui", host))
 
 
-def _ui_attributes(tree: ast.AST) -> set[str]:
-    """Names the code reads from a form object: ``self.ui.name``, ``ui.name``, ``page.ui.name`` and
-    ``getattr(self.ui, "name")``."""
-    def is_form(node: ast.AST) -> bool:
-        return (isinstance(node, ast.Name) and node.id == "ui") or (isinstance(node, ast.Attribute) and node.attr == "ui")
-    names = set()
+def _ui_attributes(tree: ast.AST) -> tuple[set[str], set[str]]:
+    """Names the code reads from a form object: its own (``self.ui.name``, ``ui.name``,
+    ``getattr(self.ui, "name")``) and another widget's (``page.ui.name``)."""
+    own, others = set(), set()
+
+    def which(node: ast.AST) -> set[str] | None:
+        if isinstance(node, ast.Name) and node.id == "ui":
+            return own
+        if isinstance(node, ast.Attribute) and node.attr == "ui":
+            return own if isinstance(node.value, ast.Name) and node.value.id == "self" else others
+        return None
+
     for node in ast.walk(tree):
-        if isinstance(node, ast.Attribute) and is_form(node.value):
+        if isinstance(node, ast.Attribute) and (names := which(node.value)) is not None:
             names.add(node.attr)
         elif (isinstance(node, ast.Call) and getattr(node.func, "id", "") == "getattr" and len(node.args) >= 2
-              and is_form(node.args[0]) and isinstance(node.args[1], ast.Constant)):
+              and (names := which(node.args[0])) is not None and isinstance(node.args[1], ast.Constant)):
             names.add(node.args[1].value)
-    return names
+    return own, others
 
 
 def undeclared_uses(path: Path, module: str, declared: list[type[Form]]) -> list[str]:
-    """The form widgets ``path``'s code reads that no Form class of its own or of the ui modules it
-    imports declares."""
+    """The form widgets ``path``'s code reads that no Form class declares: of its own module for its own
+    forms (``self.ui``), of its own module or a ui module it imports for another widget's (``page.ui``)."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
     reach = {module} | {node.module for node in ast.walk(tree)
                         if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("gridstation.ui")}
-    known = {"root"} | {name for name in vars(Form) if not name.startswith("_")} | {name for cls in declared if cls.__module__ in reach for name in cls.needs()}
-    return sorted(f"{module}: ui.{name}" for name in _ui_attributes(tree) - known)
+    methods = {"root"} | {name for name in vars(Form) if not name.startswith("_")}
+    mine = methods | {name for cls in declared if cls.__module__ == module for name in cls.needs()}
+    reached = methods | {name for cls in declared if cls.__module__ in reach for name in cls.needs()}
+    own, others = _ui_attributes(tree)
+    return sorted({f"{module}: ui.{name}" for name in own - mine} | {f"{module}: .ui.{name}" for name in others - reached})
 
 
 def test_the_code_uses_only_declared_widgets():
@@ -107,7 +117,11 @@ def test_the_code_uses_only_declared_widgets():
 
 
 def test_the_scan_finds_an_undeclared_widget(tmp_path):
+    """Its own form's widget misspelt, or another form's widget reached through its own (as the tools page
+    once found the lending tab's basket through its own form)."""
     (tmp_path / "page.py").write_text(
         "from gridstation.ui.station.login_dialog import LoginDialog\n"
-        "def f(self):\n    self.ui.loginButton.click()\n    self.ui.signInButton.click()\n", encoding="utf-8")
-    assert undeclared_uses(tmp_path / "page.py", "page", declared_forms()) == ["page: ui.signInButton"]
+        "def f(self, dialog):\n    dialog.ui.loginButton.click()\n    dialog.ui.signInButton.click()\n"
+        "    self.ui.loginButton.click()\n", encoding="utf-8")
+    assert undeclared_uses(tmp_path / "page.py", "page", declared_forms()) == ["page: .ui.signInButton",
+                                                                               "page: ui.loginButton"]

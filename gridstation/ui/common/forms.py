@@ -81,6 +81,17 @@ class Form:
             raise FormError(f"forms/{cls.FORM} does not hold what {cls.__qualname__} needs: " + "; ".join(faults))
         return found
 
+    def include(self, *parts: Form) -> None:
+        """Forms loaded inside this one (a page's tabs, each with its own form): their widgets are reached
+        through this form too, ``page.ui.lendScanEdit`` as well as ``page.lending.ui.lendScanEdit``."""
+        self._parts = (*self.__dict__.get("_parts", ()), *parts)
+
+    def __getattr__(self, name: str) -> QObject:
+        for part in self.__dict__.get("_parts", ()):
+            if hasattr(part, name):
+                return getattr(part, name)
+        raise AttributeError(f"{type(self).__qualname__} has no attribute {name!r} (a widget its form declares?)")
+
     @staticmethod
     def place(placeholder: QWidget, widget: QWidget) -> QWidget:
         """Put ``widget`` where the form's placeholder stands, in the same layout, and drop the placeholder."""

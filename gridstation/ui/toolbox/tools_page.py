@@ -48,7 +48,9 @@ class ToolsPage(QWidget):
         self.catalogue = CatalogueTab(self, ctx, self.ui.catalogueTab)
         self.reserve = ReserveTab(self, ctx, self.ui.reserveTab)
         self.stock = StockTab(self, ctx, self.ui.stockTab)
-        for tab in (self.lending, self.returns, self.overdue, self.catalogue, self.reserve, self.stock):
+        tabs = (self.lending, self.returns, self.overdue, self.catalogue, self.reserve, self.stock)
+        self.ui.include(*(tab.ui for tab in tabs))  # page.ui.lendScanEdit: each tab's widgets through the page's form
+        for tab in tabs:
             # each tab fills its page of the tab widget, inside the style's margins as the one form had
             QVBoxLayout(tab.parentWidget()).addWidget(tab)
         self._shortcuts()
@@ -69,8 +71,8 @@ class ToolsPage(QWidget):
         ] + [(f"F{5 + tab}", lambda tab=tab: self.show_tab(tab)) for tab in range(6)]
         for key, slot in pairs:
             QShortcut(QKeySequence(key), self, activated=slot, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        for table, slot in ((self.ui.basketTable, self.lending.remove_selected),
-                            (self.ui.reservationsTable, self.reserve.cancel)):
+        for table, slot in ((self.lending.ui.basketTable, self.lending.remove_selected),
+                            (self.reserve.ui.reservationsTable, self.reserve.cancel)):
             QShortcut(QKeySequence(Qt.Key.Key_Delete), table, activated=slot, context=Qt.ShortcutContext.WidgetShortcut)
 
     def show_tab(self, tab: int) -> None:
@@ -82,9 +84,9 @@ class ToolsPage(QWidget):
 
     def focus_start(self) -> None:
         """The cursor where the scanner types (or the list to walk) on the tab in view."""
-        field = {LEND: self.ui.lendScanEdit, RETURN: self.ui.returnScanEdit, OVERDUE: self.ui.overdueTable,
-                 CATALOGUE: self.ui.kindsTable, RESERVE: self.reserve.picker.edit,
-                 STOCK: self.ui.stockScanEdit}[self.ui.tabs.currentIndex()]
+        field = {LEND: self.lending.ui.lendScanEdit, RETURN: self.returns.ui.returnScanEdit,
+                 OVERDUE: self.overdue.ui.overdueTable, CATALOGUE: self.catalogue.ui.kindsTable,
+                 RESERVE: self.reserve.picker.edit, STOCK: self.stock.ui.stockScanEdit}[self.ui.tabs.currentIndex()]
         field.setFocus()
         if isinstance(field, QTableView) and selected_row(field) < 0 and field.model().rowCount():
             field.selectRow(0)  # the row the cursor is on is the one 记录催还 and Ctrl+D act on
