@@ -94,13 +94,16 @@ def _ui_attributes(tree: ast.AST) -> tuple[set[str], set[str]]:
 
 
 def undeclared_uses(path: Path, module: str, declared: list[type[Form]]) -> list[str]:
-    """The form widgets ``path``'s code reads that no Form class declares: of its own module for its own
-    forms (``self.ui``), of its own module or a ui module it imports for another widget's (``page.ui``)."""
+    """The form widgets ``path``'s code reads that no Form class declares: one the module defines or imports
+    by name for its own forms (``self.ui``), or one of any ui module it imports for another widget's
+    (``page.ui``)."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
-    reach = {module} | {node.module for node in ast.walk(tree)
-                        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("gridstation.ui")}
+    imports = [node for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)]
+    reach = {module} | {node.module for node in imports if (node.module or "").startswith("gridstation.ui")}
+    by_name = {alias.name for node in imports for alias in node.names}
     methods = {"root"} | {name for name in vars(Form) if not name.startswith("_")}
-    mine = methods | {name for cls in declared if cls.__module__ == module for name in cls.needs()}
+    mine = methods | {name for cls in declared if cls.__module__ == module or cls.__name__ in by_name
+                      for name in cls.needs()}
     reached = methods | {name for cls in declared if cls.__module__ in reach for name in cls.needs()}
     own, others = _ui_attributes(tree)
     return sorted({f"{module}: ui.{name}" for name in own - mine} | {f"{module}: .ui.{name}" for name in others - reached})

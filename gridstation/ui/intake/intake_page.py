@@ -11,16 +11,6 @@ from pathlib import Path
 from PySide6.QtCore import QDate, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QComboBox,
-    QDateEdit,
-    QGroupBox,
-    QLabel,
-    QLineEdit,
-    QPushButton,
-    QSpinBox,
-    QSplitter,
-    QTableView,
-    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -36,11 +26,11 @@ from gridstation.core.storage import models as m
 from gridstation.ui.common.background import BackgroundOp
 from gridstation.ui.common.context import AppContext
 from gridstation.ui.common.feedback import show_message
-from gridstation.ui.common.forms import Form
 from gridstation.ui.common.keyboard import button_keys, focus_first_inside, tab_chain
 from gridstation.ui.common.saving import one_at_a_time
 from gridstation.ui.common.table_model import Column, PagedTableModel, setup_table
 from gridstation.ui.evaluation.resident_screen import ResidentScreenLink
+from gridstation.ui.intake.intake_page_form import IntakePageForm
 from gridstation.ui.intake.materials_widgets import MaterialsChecklist, preview_material_document
 from gridstation.ui.intake.resident_picker import ResidentPicker
 from gridstation.ui.intake.service_fields import ServiceFieldsForm
@@ -79,49 +69,6 @@ def roster_shown(year: int, searched: str, choice: str) -> tuple[list[intakes.Ro
     if choice != "全部":
         rows = [r for r in rows if r.certified == (choice == "已认证")]
     return rows, done
-
-
-class IntakePageForm(Form):
-    FORM = "intake_page.ui"
-    actionCombo: QComboBox
-    certifyButton: QPushButton
-    chosenLabel: QLabel
-    clearButton: QPushButton
-    countLabel: QLabel
-    detailButton: QPushButton
-    documentsEdit: QLineEdit
-    eligibilityLabel: QLabel
-    exportListButton: QPushButton
-    exportRosterButton: QPushButton
-    fieldsHost: QWidget  # the service's own fields (ServiceFieldsForm)
-    materialsHost: QWidget  # placeholder: the service's 材料清单 (MaterialsChecklist)
-    filterGridCombo: QComboBox
-    filterServiceCombo: QComboBox
-    filterStaffCombo: QComboBox
-    fromCaption: QLabel
-    fromDate: QDateEdit
-    intakeGroup: QGroupBox
-    intakeTable: QTableView
-    messageLabel: QLabel
-    newResidentButton: QPushButton
-    newSplitter: QSplitter
-    pickerHost: QWidget
-    residentCard: QLabel
-    residentGroup: QGroupBox
-    rosterFilterCombo: QComboBox
-    rosterPhoneButton: QPushButton
-    rosterSearchEdit: QLineEdit
-    rosterSummary: QLabel
-    rosterTable: QTableView
-    saveButton: QPushButton
-    serialFilterEdit: QLineEdit
-    serviceCombo: QComboBox
-    tabs: QTabWidget
-    toCaption: QLabel
-    toDate: QDateEdit
-    viewCombo: QComboBox
-    wayCombo: QComboBox
-    yearSpin: QSpinBox
 
 
 class IntakePage(QWidget):
