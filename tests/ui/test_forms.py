@@ -74,15 +74,21 @@ def test_a_widget_of_another_kind_fails_too(qtbot, tmp_path, monkeypatch):
 
 def _ui_attributes(tree: ast.AST) -> tuple[set[str], set[str]]:
     """Names the code reads from a form object: its own (``self.ui.name``, ``ui.name``,
-    ``getattr(self.ui, "name")``) and another widget's (``page.ui.name``)."""
+    ``getattr(self.ui, "name")``) and another widget's (``page.ui.name``, or ``folders.name`` after
+    ``folders = self.folders_page.ui``)."""
     own, others = set(), set()
 
-    def which(node: ast.AST) -> set[str] | None:
-        if isinstance(node, ast.Name) and node.id == "ui":
-            return own
+    def kind(node: ast.AST) -> set[str] | None:
         if isinstance(node, ast.Attribute) and node.attr == "ui":
             return own if isinstance(node.value, ast.Name) and node.value.id == "self" else others
         return None
+
+    aliases = {"ui": own} | {target.id: found for node in ast.walk(tree) if isinstance(node, ast.Assign)
+                             and (found := kind(node.value)) is not None
+                             for target in node.targets if isinstance(target, ast.Name)}
+
+    def which(node: ast.AST) -> set[str] | None:
+        return aliases.get(node.id) if isinstance(node, ast.Name) else kind(node)
 
     for node in ast.walk(tree):
         if isinstance(node, ast.Attribute) and (names := which(node.value)) is not None:

@@ -18,7 +18,17 @@ from typing import Any
 
 from PySide6.QtGui import QIcon
 from PySide6.QtPrintSupport import QPrinterInfo
-from PySide6.QtWidgets import QComboBox, QDialog, QFileDialog, QLabel, QLineEdit, QWidget, QWizard, QWizardPage
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QWidget,
+    QWizard,
+    QWizardPage,
+)
 
 from gridstation.core.rules.errors import DomainError
 from gridstation.core.station import accounts, audit, backup, station
@@ -89,7 +99,9 @@ class SetupWizardAdminForm(Form):
 
 class SetupWizardFoldersForm(Form):
     FORM = "setup_wizard_folders.ui"
+    backupBrowseButton: QPushButton
     backupDirEdit: QLineEdit
+    dataBrowseButton: QPushButton
     dataDirEdit: QLineEdit
     dataHint: QLabel
     messageLabel: QLabel
