@@ -3,14 +3,15 @@
 Each page and dialog declares its form as a class: the file, and every widget its code uses with its
 type, as a generated ``Ui_`` class would hold them::
 
-    class LoginForm(Form):
+    class LoginDialogForm(Form):
         FORM = "login_dialog.ui"
         usernameEdit: QLineEdit
         loginButton: QPushButton
 
-``LoginForm.load(self)`` (or ``setup_form`` for a dialog that is its own form) checks them all at once: a widget renamed, removed or changed in Designer
-fails when the form loads, naming the form and the widget, never later in front of a clerk
-(tests/ui/test_forms.py loads every form and every declaration). Where rows vary (a service's own
+``LoginDialogForm.load(self)`` (or ``self.setup_form()`` in a dialog that is its own form) checks them all
+at once: a widget renamed, removed or changed in Designer fails when the form loads, naming the form and
+the widget, never later in front of a clerk (tests/ui/test_forms.py loads every form and declaration,
+and finds any widget the code reads without declaring it). Where rows vary (a service's own
 fields, the materials it lists, a block another subject owns) the form holds a placeholder, a named
 empty ``QWidget``, that the code fills (``QVBoxLayout(host)``) or replaces (``Form.place``).
 """
@@ -34,7 +35,7 @@ class FormError(RuntimeError):
 
 class Form:
     """The widgets of a .ui file its code uses: each annotated name is the form's widget (or layout) of
-    that objectName. Either a class of its own (``self.ui = LoginForm.load(self)``, as Picard's pages
+    that objectName. Either a class of its own (``self.ui = LoginDialogForm.load(self)``, as Picard's pages
     hold their ``Ui_`` object) or a base of the dialog itself (``self.setup_form()``, the widgets then
     being the dialog's own attributes, as Vorta's are)."""
 
@@ -87,6 +88,7 @@ class Form:
         self._parts = (*self.__dict__.get("_parts", ()), *parts)
 
     def __getattr__(self, name: str) -> QObject:
+        """Only what this form does not declare itself: a widget of an included form, or an error."""
         for part in self.__dict__.get("_parts", ()):
             if hasattr(part, name):
                 return getattr(part, name)
