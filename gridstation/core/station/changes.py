@@ -10,8 +10,9 @@ The ids come in commit order because writes are serialised (SQLite's write lock,
 advisory write lock in ``db.write_transaction``): an entry with a smaller id can never commit after
 a poll has moved past it.
 
-Areas are the names the pages listen for on ``Bus.data_changed``: "intake", "resident", "tools",
-"events", "settings".
+What can change is declared once, as ``Topic`` (core/station/topics.py); this module maps each audit
+entry's entity to its topics, the live updates emit them, and the pages emit and listen for them on
+``Bus.data_changed``.
 """
 
 from __future__ import annotations
@@ -21,32 +22,16 @@ from dataclasses import dataclass
 from peewee import fn
 
 from gridstation.core.station import printouts
+from gridstation.core.station.topics import QUIET_ENTITIES, STATION_TOPICS, Topic
 from gridstation.core.storage import models as m
 
-DATA_AREAS = frozenset({"intake", "resident", "tools", "events"})
-ALL_AREAS = DATA_AREAS | {"settings"}
+DATA_AREAS = frozenset(Topic) - STATION_TOPICS
+ALL_AREAS = frozenset(Topic)
 
-AREAS_OF_ENTITY: dict[str, frozenset[str]] = {
-    "intake": frozenset({"intake"}),
-    "intakes": frozenset({"intake"}),  # a ledger import
-    "rating": frozenset({"intake"}),  # ratings and 整改 show on the intake's page (audited as "intake" before)
-    "rectification": frozenset({"intake"}),
-    "resident": frozenset({"resident"}),
-    "residents": frozenset({"resident"}),
-    "loan": frozenset({"tools"}),
-    "loans": frozenset({"tools"}),
-    "tool_unit": frozenset({"tools"}),
-    "tool_kind": frozenset({"tools"}),
-    "tools": frozenset({"tools"}),
-    "reservation": frozenset({"tools"}),
-    "stock_take": frozenset({"tools"}),
-    "setting": frozenset({"settings"}),
-    "grid_event": frozenset({"events"}),
-    "event_category": frozenset({"events"}),
-    "event_partner": frozenset({"events"}),
-    "service": frozenset({"settings"}),
-    "staff": frozenset(),  # no list on another window shows accounts' changes
-    "report": frozenset(),
+AREAS_OF_ENTITY: dict[str, frozenset[Topic]] = {
+    **{entity: frozenset(t for t in Topic if entity in t.entities) for t in Topic for entity in t.entities},
+    **dict.fromkeys(QUIET_ENTITIES, frozenset()),
+    "demo": DATA_AREAS,  # one entry for a whole run of demo data
 }
 
 # Entries that record a look or a print, not a change: no window needs to reload for them.
@@ -60,7 +45,7 @@ BATCH = 200
 @dataclass(frozen=True)
 class Changes:
     cursor: int  # the newest audit id seen; pass it to the next call
-    areas: frozenset[str]
+    areas: frozenset[Topic]
 
 
 def latest() -> int:
@@ -68,8 +53,8 @@ def latest() -> int:
     return int(m.AuditLog.select(fn.MAX(m.AuditLog.id)).scalar() or 0)
 
 
-def areas_of(entity: str, action: str) -> frozenset[str]:
-    """The areas an entry touches; an entity this module does not know touches every data area."""
+def areas_of(entity: str, action: str) -> frozenset[Topic]:
+    """The topics an entry touches; an entity ``Topic`` does not name touches every data topic."""
     if action in NOT_CHANGES:
         return frozenset()
     return AREAS_OF_ENTITY.get(entity, DATA_AREAS)
@@ -87,7 +72,7 @@ def changes_since(cursor: int) -> Changes:
         return Changes(newest, ALL_AREAS)
     rows = (m.AuditLog.select(m.AuditLog.entity, m.AuditLog.action)
             .where((m.AuditLog.id > cursor) & (m.AuditLog.id <= newest)).tuples())
-    areas: set[str] = set()
+    areas: set[Topic] = set()
     for entity, action in rows:
         areas |= areas_of(entity, action)
     return Changes(newest, frozenset(areas))

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
+from gridstation.core.station.topics import Topic
+
 if TYPE_CHECKING:  # the window paints before the database layer is imported
     from gridstation.core.storage import models as m
 
@@ -14,7 +16,7 @@ if TYPE_CHECKING:  # the window paints before the database layer is imported
 class Bus(QObject):
     """Signals between pages: a save on one page refreshes the lists on the others."""
 
-    data_changed = Signal(str)  # area: "intake", "resident", "tools", "settings", "staff" (an account renamed)
+    data_changed = Signal(Topic)  # what changed (core/station/topics.py): pages reload what shows it
     status_message = Signal(str)
 
 

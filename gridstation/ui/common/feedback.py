@@ -32,6 +32,12 @@ def ask_before_discarding(window: QWidget, discard: Callable[[], None]) -> QMess
     return box
 
 
+def say_in_line(label: QLabel, role: str, text: str) -> None:
+    """A block's one-line message, shown only while it says something."""
+    show_message(label, role, text)
+    label.setVisible(bool(text))
+
+
 class MessageLine(QLabel):
     """A block's one-line message, hidden while empty so the dialog keeps its room for the history."""
 
@@ -41,5 +47,4 @@ class MessageLine(QLabel):
         self.setVisible(False)
 
     def say(self, role: str, text: str) -> None:
-        show_message(self, role, text)
-        self.setVisible(bool(text))
+        say_in_line(self, role, text)

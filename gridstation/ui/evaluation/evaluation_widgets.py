@@ -30,6 +30,7 @@ from gridstation.core.intake import intakes
 from gridstation.core.rules import clock, idcard
 from gridstation.core.rules.errors import DomainError
 from gridstation.core.station import steps
+from gridstation.core.station.topics import Topic
 from gridstation.core.storage import models as m
 from gridstation.ui.common.context import AppContext
 from gridstation.ui.common.exporting import export_list
@@ -147,7 +148,7 @@ class RatingBox(QGroupBox):
         self.text_edit.clear()
         self.level_combo.setCurrentIndex(-1)  # another Ctrl+E is another choice, never a copy of this one
         self.message.say("ok", done)
-        self.ctx.bus.data_changed.emit("intake")
+        self.ctx.bus.data_changed.emit(Topic.INTAKE)
         self.changed.emit()
 
     @one_at_a_time
@@ -259,7 +260,7 @@ class RectificationDialog(QDialog):
             return
         edit.clear()
         show_message(self.message, "ok", done)
-        self.ctx.bus.data_changed.emit("intake")
+        self.ctx.bus.data_changed.emit(Topic.INTAKE)
         row = self.list.currentRow()
         self.load()
         self.list.setCurrentRow(min(row, self.list.count() - 1))

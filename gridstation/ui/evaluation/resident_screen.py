@@ -40,6 +40,7 @@ from gridstation.core.evaluation import ratings
 from gridstation.core.evaluation.rules import BAD, LEVELS, REASONS, SCREEN, level_of_key
 from gridstation.core.rules import idcard
 from gridstation.core.rules.errors import DomainError
+from gridstation.core.station.topics import Topic
 from gridstation.core.storage import models as m
 from gridstation.core.storage import settings
 from gridstation.ui.common.context import AppContext
@@ -299,4 +300,4 @@ class ResidentScreenLink(QObject):
             self.ctx.bus.status_message.emit(f"居民评价未保存：{exc.message}")
             return
         self.ctx.bus.status_message.emit(f"居民对受理 {serial} 的评价：{level}")
-        self.ctx.bus.data_changed.emit("intake")
+        self.ctx.bus.data_changed.emit(Topic.INTAKE)

@@ -9,12 +9,10 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QDialog,
-    QHBoxLayout,
     QLabel,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -22,46 +20,28 @@ from gridstation.core.events.queries import daily_log
 from gridstation.core.rules import clock
 from gridstation.core.storage import models as m
 from gridstation.ui.common.context import AppContext
-from gridstation.ui.common.keyboard import one_tab_stop
+from gridstation.ui.common.forms import Form
 
 
-class DailyLogDialog(QDialog):
+class DailyLogDialog(QDialog, Form):
+    FORM = "daily_log_dialog.ui"
+    workerCombo: QComboBox
+    dayEdit: QDateEdit
+    table: QTableWidget
+    countLabel: QLabel
+    closeButton: QPushButton  # not the default: Enter in the worker box must not close the log
+
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.setWindowTitle("民情日志")
-        self.workerCombo = QComboBox(self)
+        self.setup_form()
         for staff in m.Staff.select().where(m.Staff.active).order_by(m.Staff.display_name):
             self.workerCombo.addItem(staff.display_name, staff.id)
         if ctx.staff is not None:
             self.workerCombo.setCurrentIndex(max(0, self.workerCombo.findData(ctx.staff.id)))
-        self.dayEdit = QDateEdit(QDate(clock.today()), self)
-        self.dayEdit.setDisplayFormat("yyyy-MM-dd")
-        self.dayEdit.setCalendarPopup(True)
-        one_tab_stop(self.dayEdit)
-        self.table = QTableWidget(0, 5, self)
-        self.table.setHorizontalHeaderLabels(["时间", "事件编号", "类别", "步骤", "说明"])
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.verticalHeader().setVisible(False)
-        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.countLabel = QLabel(self)
-        top = QHBoxLayout()
-        worker_label, day_label = QLabel("网格员(&W)", self), QLabel("日期(&D)", self)
-        worker_label.setBuddy(self.workerCombo)
-        day_label.setBuddy(self.dayEdit)
-        for widget in (worker_label, self.workerCombo, day_label, self.dayEdit):
-            top.addWidget(widget)
-        top.addStretch(1)
-        layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addWidget(self.table, 1)
-        bottom = QHBoxLayout()
-        bottom.addWidget(self.countLabel, 1)
-        self.closeButton = QPushButton("关闭 (Esc)", self)
-        self.closeButton.setAutoDefault(False)  # Enter in the worker box must not close the log
+        self.dayEdit.setDate(QDate(clock.today()))
         self.closeButton.clicked.connect(self.accept)
-        bottom.addWidget(self.closeButton)
-        layout.addLayout(bottom)
         self.workerCombo.currentIndexChanged.connect(self.reload)
         self.dayEdit.dateChanged.connect(self.reload)
         self.resize(900, 560)

@@ -41,6 +41,7 @@ from gridstation.core.rules import clock
 from gridstation.core.rules.errors import DomainError
 from gridstation.core.rules.idcard import mask_phone
 from gridstation.core.station import printouts, steps
+from gridstation.core.station.topics import Topic
 from gridstation.core.storage import models as m
 from gridstation.reports.mediation_agreement import write_agreement
 from gridstation.ui.common.context import AppContext
@@ -190,7 +191,7 @@ class RegisterEventDialog(QDialog):
             if field is not None:
                 field.setFocus()  # the cursor goes where the fault is
             return
-        self.ctx.bus.data_changed.emit("events")
+        self.ctx.bus.data_changed.emit(Topic.EVENTS)
         self.ctx.bus.status_message.emit(f"已登记网格事件 {self.saved.number}，处置期限 {self.saved.due_date:%Y-%m-%d}。")
         self.accept()
 
@@ -395,7 +396,7 @@ class EventDetailDialog(QDialog):
             return
         for edit in (self.textEdit, self.caseEdit, self.partyNameEdit, self.partyPhoneEdit, self.photoEdit):
             edit.clear()
-        self.ctx.bus.data_changed.emit("events")
+        self.ctx.bus.data_changed.emit(Topic.EVENTS)
         show_message(self.messageLabel, "ok", f"已{action}。")
         self.reload()
 

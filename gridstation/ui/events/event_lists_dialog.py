@@ -7,23 +7,21 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
-    QFormLayout,
-    QGroupBox,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
     QSpinBox,
     QTableWidget,
     QTableWidgetItem,
-    QVBoxLayout,
     QWidget,
 )
 
 from gridstation.core.events import lists
 from gridstation.core.rules.errors import DomainError
+from gridstation.core.station.topics import Topic
 from gridstation.ui.common.context import AppContext
 from gridstation.ui.common.feedback import show_message
+from gridstation.ui.common.forms import Form
 from gridstation.ui.common.saving import one_at_a_time
 from gridstation.ui.events.event_dialogs import no_default_button
 
@@ -32,67 +30,34 @@ def _yes(flag: bool) -> str:
     return "是" if flag else ""
 
 
-class EventListsDialog(QDialog):
+class EventListsDialog(QDialog, Form):
     """Ctrl+S saves the category typed (a new name adds one); Ctrl+D saves the partner typed."""
+
+    FORM = "event_lists_dialog.ui"
+    categoryTable: QTableWidget
+    nameEdit: QLineEdit
+    normalSpin: QSpinBox
+    urgentSpin: QSpinBox
+    photoCheck: QCheckBox
+    mediationCheck: QCheckBox
+    activeCheck: QCheckBox
+    saveCategoryButton: QPushButton
+    partnerTable: QTableWidget
+    partnerEdit: QLineEdit
+    partnerActive: QCheckBox
+    savePartnerButton: QPushButton
+    messageLabel: QLabel
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.setWindowTitle("事件类别与协作单位")
-        self.categoryTable = QTableWidget(0, 6, self)
-        self.categoryTable.setHorizontalHeaderLabels(["类别", "一般（工作日）", "紧急（工作日）", "销号需照片", "矛盾纠纷", "启用"])
-        self.categoryTable.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.categoryTable.verticalHeader().setVisible(False)
+        self.setup_form()
         self.categoryTable.currentCellChanged.connect(lambda row, *_: self._pick(row))
-        self.nameEdit = QLineEdit(self)
-        self.normalSpin, self.urgentSpin = QSpinBox(self), QSpinBox(self)
         for spin in (self.normalSpin, self.urgentSpin):
             spin.setRange(1, lists.MAX_DAYS)
-        self.photoCheck = QCheckBox("销号时需要处置后照片(&P)", self)
-        self.mediationCheck = QCheckBox("矛盾纠纷（调解，一般事件期限一个月）(&M)", self)
-        self.activeCheck = QCheckBox("启用(&E)", self)
-        self.activeCheck.setChecked(True)
-        save = QPushButton("保存类别 (Ctrl+S)", self)
-        save.clicked.connect(self.save_category)
-        form = QFormLayout()
-        form.addRow("类别名称(&N)", self.nameEdit)
-        form.addRow("一般事件时限(&G)", self.normalSpin)
-        form.addRow("紧急事件时限(&U)", self.urgentSpin)
-        for widget in (self.photoCheck, self.mediationCheck, self.activeCheck, save):
-            form.addRow("", widget)
-        categories = QGroupBox("事件类别", self)
-        box = QVBoxLayout(categories)
-        box.addWidget(self.categoryTable)
-        box.addLayout(form)
-
-        self.partnerTable = QTableWidget(0, 2, self)
-        self.partnerTable.setHorizontalHeaderLabels(["协作单位", "启用"])
-        self.partnerTable.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.partnerTable.verticalHeader().setVisible(False)
-        self.partnerEdit = QLineEdit(self)
-        self.partnerEdit.setPlaceholderText("如 供电所")
-        self.partnerEdit.setMinimumWidth(140)
-        self.partnerActive = QCheckBox("启用(&A)", self)
-        self.partnerActive.setChecked(True)
-        add = QPushButton("保存协作单位 (Ctrl+D)", self)
-        add.clicked.connect(self.save_partner)
-        partners = QGroupBox("协作单位", self)
-        pbox = QVBoxLayout(partners)
-        pbox.addWidget(self.partnerTable)
-        row = QHBoxLayout()
-        row.addWidget(self.partnerEdit, 1)
-        row.addWidget(self.partnerActive)
-        row.addWidget(add)
-        pbox.addLayout(row)
-
-        self.messageLabel = QLabel(self)
-        self.messageLabel.setWordWrap(True)
-        layout = QVBoxLayout(self)
-        columns = QHBoxLayout()
-        columns.addWidget(categories, 3)
-        columns.addWidget(partners, 2)
-        layout.addLayout(columns)
-        layout.addWidget(self.messageLabel)
+        self.saveCategoryButton.clicked.connect(self.save_category)
+        self.savePartnerButton.clicked.connect(self.save_partner)
         QShortcut(QKeySequence("Ctrl+S"), self, self.save_category)
         QShortcut(QKeySequence("Ctrl+D"), self, self.save_partner)
         no_default_button(self)
@@ -134,7 +99,7 @@ class EventListsDialog(QDialog):
         except DomainError as exc:
             show_message(self.messageLabel, "error", exc.message)
             return
-        self.ctx.bus.data_changed.emit("events")
+        self.ctx.bus.data_changed.emit(Topic.EVENTS)
         show_message(self.messageLabel, "ok", f"已保存事件类别“{saved.name}”。")
         self.reload()
 
@@ -145,7 +110,7 @@ class EventListsDialog(QDialog):
         except DomainError as exc:
             show_message(self.messageLabel, "error", exc.message)
             return
-        self.ctx.bus.data_changed.emit("events")
+        self.ctx.bus.data_changed.emit(Topic.EVENTS)
         show_message(self.messageLabel, "ok", f"已保存协作单位“{saved.name}”。")
         self.partnerEdit.clear()
         self.reload()

@@ -7,7 +7,7 @@ import datetime as dt
 
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QComboBox, QDateEdit, QLabel, QLineEdit, QPushButton, QTableView, QWidget
 
 from gridstation.core.events import lists, queries, rules
 from gridstation.core.events.numbering import looks_like_number
@@ -16,10 +16,11 @@ from gridstation.core.intake import residents
 from gridstation.core.rules.errors import DomainError
 from gridstation.core.rules.idcard import mask_phone
 from gridstation.core.station import accounts
+from gridstation.core.station.topics import Topic
 from gridstation.core.storage import models as m
 from gridstation.ui.common.context import AppContext
 from gridstation.ui.common.feedback import show_message
-from gridstation.ui.common.forms import load_form
+from gridstation.ui.common.forms import Form
 from gridstation.ui.common.table_model import Column, PagedTableModel, setup_table
 from gridstation.ui.events.daily_log_dialog import DailyLogDialog
 from gridstation.ui.events.event_dialogs import EventDetailDialog, RegisterEventDialog
@@ -28,11 +29,29 @@ from gridstation.ui.events.event_lists_dialog import EventListsDialog
 NO_DATE = QDate(2000, 1, 1)  # the date boxes' lowest value, shown as 不限
 
 
+class EventsPageForm(Form):
+    FORM = "events_page.ui"
+    categoryCombo: QComboBox
+    eventTable: QTableView
+    fromDate: QDateEdit
+    gridCombo: QComboBox
+    listCombo: QComboBox
+    listsButton: QPushButton
+    logButton: QPushButton
+    messageLabel: QLabel
+    newButton: QPushButton
+    numberEdit: QLineEdit
+    openButton: QPushButton
+    titleLabel: QLabel
+    toDate: QDateEdit
+    workerCombo: QComboBox
+
+
 class EventsPage(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.ui = load_form("events_page.ui", self)
+        self.ui = EventsPageForm.load(self)
         self._reporters: dict[int, m.EventParty] = {}
         for which in queries.LISTS:
             self.ui.listCombo.addItem(f"{which}事件" if which != queries.MINE else "我的在办", which)
@@ -61,7 +80,7 @@ class EventsPage(QWidget):
         for keys in ("Return", "Enter"):  # on the list only: Enter in the number box opens the typed number
             shortcut = QShortcut(QKeySequence(keys), self.ui.eventTable, self.open_current)
             shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
-        ctx.bus.data_changed.connect(lambda area: area in ("events", "settings") and self.refresh())
+        ctx.bus.data_changed.connect(lambda area: area in (Topic.EVENTS, Topic.SETTINGS) and self.refresh())
         self.ui.numberEdit.setFocus()
 
     def _fill_filters(self) -> None:

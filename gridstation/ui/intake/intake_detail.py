@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
     QDialog,
-    QFrame,
+    QGroupBox,
     QHeaderView,
-    QScrollArea,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -19,9 +22,10 @@ from gridstation.core.intake import intakes, residents
 from gridstation.core.rules import idcard
 from gridstation.core.rules.errors import DomainError
 from gridstation.core.station import steps
+from gridstation.core.station.topics import Topic
 from gridstation.ui.common.context import AppContext
 from gridstation.ui.common.feedback import show_message
-from gridstation.ui.common.forms import load_form
+from gridstation.ui.common.forms import Form
 from gridstation.ui.common.keyboard import fit_to_screen
 from gridstation.ui.common.saving import one_at_a_time
 from gridstation.ui.evaluation.evaluation_widgets import RatingBox
@@ -29,12 +33,33 @@ from gridstation.ui.intake.materials_widgets import MaterialsStatusBox
 from gridstation.ui.intake.service_fields import ServiceFieldsForm
 
 
+class IntakeDetailForm(Form):
+    FORM = "intake_detail.ui"
+    actionGroup: QGroupBox
+    applyButton: QPushButton
+    closeButton: QPushButton
+    completionHost: QWidget  # the fields a service asks for at 办结 (ServiceFieldsForm)
+    forwardEdit: QLineEdit
+    historyGroup: QGroupBox
+    historyTable: QTableWidget
+    materialsHost: QWidget  # placeholder: 材料 (MaterialsStatusBox)
+    messageLabel: QLabel
+    noteEdit: QLineEdit
+    ratingHost: QWidget  # placeholder: 好差评 (RatingBox)
+    reprintButton: QPushButton
+    resultEdit: QLineEdit
+    statusCombo: QComboBox
+    summaryLabel: QLabel
+    titleLabel: QLabel
+    toCaption: QLabel
+
+
 class IntakeDetailDialog(QDialog):
     def __init__(self, ctx: AppContext, serial: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.serial = serial
-        self.ui = load_form("intake_detail.ui", self)
+        self.ui = IntakeDetailForm.load(self)
         self.completion = ServiceFieldsForm(self.ui.completionHost)
         QVBoxLayout(self.ui.completionHost).addWidget(self.completion)
         self.ui.statusCombo.currentTextChanged.connect(self._status_chosen)
@@ -51,35 +76,16 @@ class IntakeDetailDialog(QDialog):
         table.verticalHeader().setVisible(False)
         table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         table.horizontalHeader().setStretchLastSection(True)
-        self._scrolling_body()
         self._add_materials_block()
         self._add_rating_block()
         fit_to_screen(self, 760, 740)
         self.load()
         self.ui.statusCombo.setFocus()
 
-    def _scrolling_body(self) -> None:
-        """Everything above the message and the buttons scrolls, so the dialog fits a 1366×768 screen
-        whatever the service asks for, and 保存办理/关闭 stay in view (Tab scrolls to the field it reaches)."""
-        layout = self.ui.root.layout()
-        body = QWidget()
-        inner = QVBoxLayout(body)
-        inner.setContentsMargins(0, 0, 0, 0)
-        for widget in (self.ui.titleLabel, self.ui.summaryLabel, self.ui.historyGroup, self.ui.actionGroup):
-            layout.removeWidget(widget)
-            inner.addWidget(widget)
-        area = QScrollArea(self.ui.root)
-        area.setWidgetResizable(True)
-        area.setFrameShape(QFrame.Shape.NoFrame)
-        area.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # a Tab stop on the frameless area showed no focus at all
-        area.setWidget(body)
-        layout.insertWidget(0, area)
-
     # --- 材料 (core/intake/material_rules.py, material_check.py): one self-contained block ---------------------------------
     def _add_materials_block(self) -> None:
         self.materials_box = MaterialsStatusBox(self.ctx, self)
-        layout = self.ui.summaryLabel.parentWidget().layout()
-        layout.insertWidget(layout.indexOf(self.ui.summaryLabel) + 1, self.materials_box)
+        self.ui.place(self.ui.materialsHost, self.materials_box)
         self.materials_box.supplied.connect(self._materials_supplied)
 
     def _materials_supplied(self) -> None:
@@ -91,8 +97,7 @@ class IntakeDetailDialog(QDialog):
     # --- 好差评 (core/evaluation/): one self-contained block --------------------------------------
     def _add_rating_block(self) -> None:
         self.rating_box = RatingBox(self.ctx, self)
-        layout = self.ui.summaryLabel.parentWidget().layout()
-        layout.insertWidget(layout.indexOf(self.materials_box) + 1, self.rating_box)
+        self.ui.place(self.ui.ratingHost, self.rating_box)
         self.rating_box.changed.connect(self.load)
 
     def load(self) -> None:
@@ -158,7 +163,7 @@ class IntakeDetailDialog(QDialog):
             self.completion.focus_field(exc.field, {"result": self.ui.resultEdit, "note": self.ui.noteEdit,
                                                     "forwarded_to": self.ui.forwardEdit})
             return
-        self.ctx.bus.data_changed.emit("intake")
+        self.ctx.bus.data_changed.emit(Topic.INTAKE)
         show_message(self.ui.messageLabel, "ok", f"已改为“{status}”。")
         for edit in (self.ui.resultEdit, self.ui.noteEdit, self.ui.forwardEdit):
             edit.clear()

@@ -10,7 +10,10 @@ from pathlib import Path
 
 from PySide6.QtCore import QDate, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QVBoxLayout,
+    QWidget,
+)
 
 from gridstation.core.intake import intakes, material_check, residents
 from gridstation.core.intake.material_rules import MISSING_OVERDUE, NOTICE
@@ -18,15 +21,16 @@ from gridstation.core.rules import clock, idcard
 from gridstation.core.rules.errors import DomainError
 from gridstation.core.station import catalog
 from gridstation.core.station.accounts import HEAD
+from gridstation.core.station.topics import Topic
 from gridstation.core.storage import models as m
 from gridstation.ui.common.background import BackgroundOp
 from gridstation.ui.common.context import AppContext
 from gridstation.ui.common.feedback import show_message
-from gridstation.ui.common.forms import load_form
 from gridstation.ui.common.keyboard import button_keys, focus_first_inside, tab_chain
 from gridstation.ui.common.saving import one_at_a_time
 from gridstation.ui.common.table_model import Column, PagedTableModel, setup_table
 from gridstation.ui.evaluation.resident_screen import ResidentScreenLink
+from gridstation.ui.intake.intake_page_form import IntakePageForm
 from gridstation.ui.intake.materials_widgets import MaterialsChecklist, preview_material_document
 from gridstation.ui.intake.resident_picker import ResidentPicker
 from gridstation.ui.intake.service_fields import ServiceFieldsForm
@@ -71,7 +75,7 @@ class IntakePage(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.ui = load_form("intake_page.ui", self)
+        self.ui = IntakePageForm.load(self)
         self.resident: m.Resident | None = None
         self._form_shown: tuple[str, str, str] | None = None
         self.last_intake: m.Intake | None = None
@@ -253,7 +257,7 @@ class IntakePage(QWidget):
                                                     "documents": self.ui.documentsEdit})
             return
         self.last_intake = intake
-        self.ctx.bus.data_changed.emit("intake")
+        self.ctx.bus.data_changed.emit(Topic.INTAKE)
         if mode == NOTICE:  # not yet accepted: the resident takes the notice, not a receipt
             self._message("ok", f"已登记为待补正，编号 {intake.serial}，已出具一次性告知单。")
         else:
@@ -269,8 +273,7 @@ class IntakePage(QWidget):
         """The checklist sits above 收取材料, which stays for anything brought beyond the list."""
         self.materials = MaterialsChecklist(self.ui.intakeGroup, next_widget=self.ui.documentsEdit)
         self.last_material_document: Path | None = None
-        layout = self.ui.fieldsHost.parentWidget().layout()
-        layout.insertWidget(layout.indexOf(self.ui.fieldsHost) + 1, self.materials)
+        self.ui.place(self.ui.materialsHost, self.materials)
 
     # --- 好差评: the resident screen on a second screen (ui/resident_screen.py), one block ---------
     def _add_resident_screen(self) -> None:
@@ -541,14 +544,14 @@ class IntakePage(QWidget):
         except DomainError as exc:
             self.ctx.bus.status_message.emit(exc.message)
             return
-        self.ctx.bus.data_changed.emit("intake")
+        self.ctx.bus.data_changed.emit(Topic.INTAKE)
         self.ctx.bus.status_message.emit(f"已登记 {row.resident.name} 的认证，受理编号 {intake.serial}。")
 
     # --- refresh ------------------------------------------------------------------------------
-    def _data_changed(self, area: str) -> None:
-        if area == "settings":
+    def _data_changed(self, area: Topic) -> None:
+        if area == Topic.SETTINGS:
             self.load_services()
-        if area in ("intake", "resident") and self.isVisible():  # a hidden page reloads when shown
+        if area in (Topic.INTAKE, Topic.RESIDENT) and self.isVisible():  # a hidden page reloads when shown
             self.refresh()
 
     def refresh(self) -> None:

@@ -17,15 +17,12 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QGridLayout,
-    QGroupBox,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
     QSpinBox,
     QTableWidget,
     QTableWidgetItem,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -35,35 +32,30 @@ from gridstation.core.rules import clock
 from gridstation.core.rules.errors import DomainError
 from gridstation.core.station import printouts
 from gridstation.core.station.material_list import FORMS, MaterialDef, describe, materials_of
+from gridstation.core.station.topics import Topic
 from gridstation.core.storage import models as m
 from gridstation.reports.material_notices import NOTICE_TITLE, PLEDGE_TITLE, write_notice, write_pledge
 from gridstation.ui.common.context import AppContext
-from gridstation.ui.common.feedback import MessageLine
+from gridstation.ui.common.feedback import say_in_line
+from gridstation.ui.common.forms import Form
 from gridstation.ui.common.printing import new_pdf_path, preview_document
 from gridstation.ui.common.saving import one_at_a_time
 
-HEADERS = ["材料名称", "形式", "份数", "可容缺（后补）", "获取途径"]
 CHOICES = [("出具一次性告知单（待补正）", NOTICE), ("容缺受理（先受理，限期补齐）", DEFERRED)]
 
 
-class MaterialsEditor(QWidget):
+class MaterialsEditor(QWidget, Form):
     """The service dialog's 材料清单 section: one row per document."""
+
+    FORM = "materials_editor.ui"
+    table: QTableWidget
+    add_button: QPushButton
+    remove_button: QPushButton
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(QLabel("材料清单（居民办理此业务需提交的材料；勾选“可容缺”的材料可在受理后补交）"))
-        self.table = QTableWidget(0, len(HEADERS))
-        self.table.setHorizontalHeaderLabels(HEADERS)
+        self.setup_form()
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        layout.addWidget(self.table)
-        buttons = QHBoxLayout()
-        self.add_button, self.remove_button = QPushButton("添加材料"), QPushButton("删除材料")
-        buttons.addWidget(self.add_button)
-        buttons.addWidget(self.remove_button)
-        buttons.addStretch(1)
-        layout.addLayout(buttons)
         self.add_button.clicked.connect(lambda: self.add_row(MaterialDef("")))
         self.remove_button.clicked.connect(lambda: self.table.removeRow(self.table.currentRow()))
 
@@ -97,42 +89,34 @@ class MaterialsEditor(QWidget):
                  "source": t.item(r, 4).text().strip() if t.item(r, 4) else ""} for r in range(t.rowCount())]
 
 
-class MaterialsChecklist(QGroupBox):
+class MaterialsChecklist(QWidget, Form):
     """The intake page's checklist: every document of the service, ticked when brought (all ticked at
     first: most residents bring everything, and the clerk unticks what is missing). With something
     missing it asks for 一次性告知 or 容缺受理 and the date."""
 
+    FORM = "materials_checklist.ui"
+    boxesGrid: QGridLayout  # the service's documents, two to a row
+    missing_label: QLabel
+    mode_combo: QComboBox
+    date_caption: QLabel
+    date_edit: QDateEdit
+
     changed = Signal()  # a box was ticked or unticked (the resident screen shows what was received)
 
     def __init__(self, parent: QWidget | None = None, *, next_widget: QWidget | None = None) -> None:
-        super().__init__("材料清单（空格键勾选已收材料）", parent)
+        super().__init__(parent)
         self._next_widget = next_widget  # where Tab goes after the list and the date
-        self._layout = QVBoxLayout(self)
-        self._grid = QGridLayout()
-        self._layout.addLayout(self._grid)
+        self.setup_form()
         self.boxes: list[tuple[QCheckBox, MaterialDef]] = []
-        row = QHBoxLayout()
-        self.missing_label = QLabel("")
-        self.missing_label.setWordWrap(True)
-        self.mode_combo = QComboBox()
         for text, key in CHOICES:
             self.mode_combo.addItem(text, key)
-        self.date_caption = QLabel("补交日期")
-        self.date_edit = QDateEdit()
-        self.date_edit.setDisplayFormat("yyyy-MM-dd")
-        self.date_edit.setCalendarPopup(True)
-        row.addWidget(self.mode_combo, 2)
-        row.addWidget(self.date_caption)
-        row.addWidget(self.date_edit, 1)
-        self._layout.addWidget(self.missing_label)
-        self._layout.addLayout(row)
         self.mode_combo.currentIndexChanged.connect(self._update)
         self._promised_days = 0
         self.set_service(None)
 
     def set_service(self, service: m.ServiceType | None) -> None:
         for box, _ in self.boxes:
-            self._grid.removeWidget(box)
+            self.boxesGrid.removeWidget(box)
             box.hide()  # gone from the screen now, not when the event loop next deletes it
             box.deleteLater()
         self.boxes = []
@@ -142,7 +126,7 @@ class MaterialsChecklist(QGroupBox):
             box = QCheckBox(mdef.described + ("　可容缺" if mdef.later else ""))
             box.setChecked(True)
             box.toggled.connect(self._update)
-            self._grid.addWidget(box, n // 2, n % 2)
+            self.boxesGrid.addWidget(box, n // 2, n % 2)
             self.boxes.append((box, mdef))
         self.setVisible(bool(defs))
         chain = [box for box, _ in self.boxes] + [self.mode_combo, self.date_edit] + (
@@ -209,31 +193,24 @@ def preview_material_document(parent: QWidget, actor: m.Staff | None, serial: st
     return path
 
 
-class MaterialsStatusBox(QGroupBox):
+class MaterialsStatusBox(QWidget, Form):
     """The intake detail's 材料 block: what was received and what is still due, and the 补正/补齐 action
     (Ctrl+B) when the documents come; the notice or pledge can be printed again from here."""
+
+    FORM = "materials_status.ui"
+    label: QLabel
+    supply_button: QPushButton
+    print_button: QPushButton
+    message: QLabel  # hidden while empty, so the dialog keeps its room for the history
 
     supplied = Signal()
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__("材料", parent)
+        super().__init__(parent)
         self.ctx = ctx
         self.serial = ""
         self.mode = ""
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(8, 4, 8, 4)  # compact: the detail dialog fits a 768-pixel-high screen
-        layout.setSpacing(4)
-        self.label = QLabel("")
-        self.label.setWordWrap(True)
-        row = QHBoxLayout()  # what was received and is due on the left, the actions beside it
-        self.supply_button = QPushButton("材料已补齐 (Ctrl+B)")
-        self.print_button = QPushButton("")
-        row.addWidget(self.label, 1)
-        row.addWidget(self.supply_button)
-        row.addWidget(self.print_button)
-        layout.addLayout(row)
-        self.message = MessageLine()
-        layout.addWidget(self.message)
+        self.setup_form()
         self.supply_button.clicked.connect(self.supply)
         self.print_button.clicked.connect(
             lambda: preview_material_document(self, self.ctx.staff, self.serial, self.mode))
@@ -264,8 +241,8 @@ class MaterialsStatusBox(QGroupBox):
         try:
             material_check.supply_missing(self.ctx.staff, self.serial)
         except DomainError as exc:
-            self.message.say("error", exc.message)
+            say_in_line(self.message, "error", exc.message)
             return
-        self.ctx.bus.data_changed.emit("intake")
-        self.message.say("ok", "已登记材料补齐。" + ("已转为正式受理，承诺时限自今日起算。" if self.mode == NOTICE else ""))
+        self.ctx.bus.data_changed.emit(Topic.INTAKE)
+        say_in_line(self.message, "ok", "已登记材料补齐。" + ("已转为正式受理，承诺时限自今日起算。" if self.mode == NOTICE else ""))
         self.supplied.emit()

@@ -6,17 +6,50 @@ import datetime as dt
 
 from PySide6.QtCore import QDate, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QDialog, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QWidget,
+)
 
 from gridstation.core.intake import residents
 from gridstation.core.rules import idcard
 from gridstation.core.rules.errors import DomainError
+from gridstation.core.station.topics import Topic
 from gridstation.core.storage import models as m
 from gridstation.ui.common.context import AppContext
 from gridstation.ui.common.feedback import ask_before_discarding, show_message
-from gridstation.ui.common.forms import load_form
+from gridstation.ui.common.forms import Form
 from gridstation.ui.common.keyboard import fit_to_screen
 from gridstation.ui.common.saving import one_at_a_time
+
+
+class ResidentDialogForm(Form):
+    FORM = "resident_dialog.ui"
+    ageLabel: QLabel
+    birthEdit: QDateEdit
+    buildingEdit: QLineEdit
+    cancelButton: QPushButton
+    compoundEdit: QLineEdit
+    docEdit: QLineEdit
+    docMessage: QLabel
+    docTypeCombo: QComboBox
+    genderCombo: QComboBox
+    gridCombo: QComboBox
+    messageLabel: QLabel
+    nameEdit: QLineEdit
+    notesEdit: QPlainTextEdit
+    pensionerCheck: QCheckBox
+    phoneEdit: QLineEdit
+    roomEdit: QLineEdit
+    saveButton: QPushButton
+    unitEdit: QLineEdit
 
 
 class ResidentDialog(QDialog):
@@ -31,7 +64,7 @@ class ResidentDialog(QDialog):
         self.resident = resident
         self.saved: m.Resident | None = None
         self.setWindowTitle("居民档案" if resident else "新增居民")
-        self.ui = load_form("resident_dialog.ui", self)
+        self.ui = ResidentDialogForm.load(self)
         self.ui.docTypeCombo.addItems(list(idcard.DOC_TYPES))
         self.ui.genderCombo.addItems(["", "男", "女"])
         self.ui.gridCombo.addItems(["", *(name for name, _ in residents.grid_choices())])
@@ -135,5 +168,5 @@ class ResidentDialog(QDialog):
                 field.setFocus()
                 field.selectAll()
             return
-        self.ctx.bus.data_changed.emit("resident")
+        self.ctx.bus.data_changed.emit(Topic.RESIDENT)
         self.accept()

@@ -10,14 +10,15 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QGroupBox, QLabel, QLineEdit, QPushButton, QTableView, QWidget
 
 from gridstation.core.intake import intakes, residents
 from gridstation.core.rules import idcard
 from gridstation.core.rules.errors import DomainError
+from gridstation.core.station.topics import Topic
 from gridstation.core.storage import models as m
 from gridstation.ui.common.context import AppContext
-from gridstation.ui.common.forms import load_form
+from gridstation.ui.common.forms import Form
 from gridstation.ui.common.keyboard import button_keys
 from gridstation.ui.common.table_model import Column, PagedTableModel, setup_table
 from gridstation.ui.intake.intake_page import intake_columns, is_overdue_now
@@ -33,11 +34,26 @@ RESIDENT_COLUMNS = [
 ]
 
 
+class ResidentsPageForm(Form):
+    FORM = "residents_page.ui"
+    countLabel: QLabel
+    editButton: QPushButton
+    exportButton: QPushButton
+    importButton: QPushButton
+    intakeGroup: QGroupBox
+    intakeTable: QTableView
+    newButton: QPushButton
+    residentTable: QTableView
+    revealPhoneButton: QPushButton
+    searchEdit: QLineEdit
+    titleLabel: QLabel
+
+
 class ResidentsPage(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.ui = load_form("residents_page.ui", self)
+        self.ui = ResidentsPageForm.load(self)
         self.model = PagedTableModel(RESIDENT_COLUMNS, self._fetch)
         setup_table(self.ui.residentTable, self.model)
         self.intake_model = PagedTableModel(intake_columns(), self._fetch_intakes, highlight=is_overdue_now)
@@ -62,7 +78,7 @@ class ResidentsPage(QWidget):
         QShortcut(QKeySequence(Qt.Key.Key_Return), self.ui.residentTable, activated=self.edit_current,
                   context=Qt.ShortcutContext.WidgetShortcut)
         # a hidden page reloads when it is shown
-        ctx.bus.data_changed.connect(lambda area: area == "resident" and self.isVisible() and self.refresh())
+        ctx.bus.data_changed.connect(lambda area: area == Topic.RESIDENT and self.isVisible() and self.refresh())
 
     def focus_start(self) -> None:
         self.ui.searchEdit.setFocus()

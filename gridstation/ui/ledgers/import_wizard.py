@@ -23,7 +23,21 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import QComboBox, QDialog, QTableWidgetItem, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QProgressBar,
+    QPushButton,
+    QStackedWidget,
+    QTableView,
+    QTableWidget,
+    QTableWidgetItem,
+    QWidget,
+)
 
 from gridstation.core.ledgers import column_choices, ledger_files, ledger_read
 from gridstation.core.ledgers.ledger_columns import EVENTS, INTAKES, KIND_NAMES, KINDS, LOANS, RESIDENTS, TOOLS
@@ -37,10 +51,11 @@ from gridstation.core.ledgers.ledger_import import (
 )
 from gridstation.core.rules.errors import DomainError
 from gridstation.core.station import catalog
+from gridstation.core.station.topics import Topic
 from gridstation.ui.common.background import BackgroundOp, Work
 from gridstation.ui.common.context import AppContext
 from gridstation.ui.common.file_dialogs import open_file_name, save_file_name
-from gridstation.ui.common.forms import load_form
+from gridstation.ui.common.forms import Form
 from gridstation.ui.common.keyboard import button_keys
 
 CHOOSE, MAPPING, PREVIEW, RESULT = range(4)
@@ -49,7 +64,7 @@ NOT_IMPORTED = "（不导入）"
 CHOOSE_SERVICE, SKIP_SERVICE = "（请选择）", "（不导入这些行）"
 BAD_ROW, BAD_CELL = QColor("#fde2e1"), QColor("#f4a6a0")
 # What each kind of ledger changes, as the pages listen for it on the bus; one entry per kind in KINDS.
-AREA = {RESIDENTS: "resident", INTAKES: "intake", TOOLS: "tools", LOANS: "tools", EVENTS: "events"}
+AREA = {RESIDENTS: Topic.RESIDENT, INTAKES: Topic.INTAKE, TOOLS: Topic.TOOLS, LOANS: Topic.TOOLS, EVENTS: Topic.EVENTS}
 STOPPED = "已取消，没有写入任何数据。"
 
 
@@ -119,6 +134,33 @@ def _shown(value: object) -> str:
     return str(value)
 
 
+class ImportWizardForm(Form):
+    FORM = "import_wizard.ui"
+    backButton: QPushButton
+    badOnlyCheck: QCheckBox
+    browseButton: QPushButton
+    cancelButton: QPushButton
+    fileEdit: QLineEdit
+    importButton: QPushButton
+    kindCombo: QComboBox
+    mappingTable: QTableWidget
+    mappingText: QPlainTextEdit
+    messageLabel: QLabel
+    nextButton: QPushButton
+    pages: QStackedWidget
+    previewSummary: QLabel
+    previewTable: QTableView
+    progressBar: QProgressBar
+    resultSummary: QLabel
+    resultText: QPlainTextEdit
+    serviceHint: QLabel
+    serviceTable: QTableWidget
+    stepLabel: QLabel
+    templateButton: QPushButton
+    updateExistingCheck: QCheckBox
+    validOnlyCheck: QCheckBox
+
+
 class ImportWizard(QDialog):
     """Four steps in one dialog; each long step runs in the background with the progress bar shown."""
 
@@ -136,7 +178,7 @@ class ImportWizard(QDialog):
         self.matches: list[ServiceMatch] = []
         self.model: PreviewModel | None = None
         self.setWindowTitle("导入台账")
-        self.ui = load_form("import_wizard.ui", self)
+        self.ui = ImportWizardForm.load(self)
         for kind in KINDS:
             self.ui.kindCombo.addItem(f"{KIND_NAMES[kind]}台账", kind)
         self.ui.kindCombo.currentIndexChanged.connect(self._kind_changed)

@@ -7,26 +7,49 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import QDate
-from PySide6.QtWidgets import QCheckBox, QWidget
+from PySide6.QtWidgets import QCheckBox, QDateEdit, QLabel, QPushButton, QSpinBox, QTableWidget, QWidget
 
 from gridstation.core.rules import clock
 from gridstation.core.rules.errors import DomainError
 from gridstation.core.station import accounts, opening_days
 from gridstation.core.station.opening_days import CLOSED, OPEN, WEEKDAY_NAMES
+from gridstation.core.station.topics import Topic
 from gridstation.core.storage import settings
 from gridstation.ui.common.context import AppContext
 from gridstation.ui.common.feedback import show_message
-from gridstation.ui.common.forms import load_form
+from gridstation.ui.common.forms import Form
 from gridstation.ui.common.keyboard import button_keys
 from gridstation.ui.common.saving import one_at_a_time
 from gridstation.ui.station.settings_tabs import fill_table
+
+
+class CalendarTabForm(Form):
+    FORM = "calendar_tab.ui"
+    closeButton: QPushButton
+    dateEdit: QDateEdit
+    dateNote: QLabel
+    day0Check: QCheckBox
+    day1Check: QCheckBox
+    day2Check: QCheckBox
+    day3Check: QCheckBox
+    day4Check: QCheckBox
+    day5Check: QCheckBox
+    day6Check: QCheckBox
+    dayTable: QTableWidget
+    messageLabel: QLabel
+    nationalCheck: QCheckBox
+    openButton: QPushButton
+    resetButton: QPushButton
+    saveWeekButton: QPushButton
+    yearNote: QLabel
+    yearSpin: QSpinBox
 
 
 class CalendarTab(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.ui = load_form("calendar_tab.ui", self)
+        self.ui = CalendarTabForm.load(self)
         self.day_checks: list[QCheckBox] = [getattr(self.ui, f"day{i}Check") for i in range(7)]
         self.rows: list[opening_days.DayRow] = []
         self.ui.saveWeekButton.clicked.connect(self.save_week)
@@ -105,5 +128,5 @@ class CalendarTab(QWidget):
             show_message(self.ui.messageLabel, "error", exc.message)
             return
         show_message(self.ui.messageLabel, "ok", done)
-        self.ctx.bus.data_changed.emit("settings")
+        self.ctx.bus.data_changed.emit(Topic.SETTINGS)
         self.refresh()

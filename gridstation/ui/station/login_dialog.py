@@ -2,20 +2,31 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialog, QWidget
+from PySide6.QtWidgets import QDialog, QLabel, QLineEdit, QPushButton, QWidget
 
 from gridstation.core.rules.errors import DomainError
 from gridstation.core.station import accounts
 from gridstation.core.storage import models as m
 from gridstation.core.storage import settings
-from gridstation.ui.common.forms import load_form
+from gridstation.ui.common.forms import Form
+
+
+class LoginDialogForm(Form):
+    FORM = "login_dialog.ui"
+    cancelButton: QPushButton
+    loginButton: QPushButton
+    messageLabel: QLabel
+    passwordEdit: QLineEdit
+    stationLabel: QLabel
+    titleLabel: QLabel
+    usernameEdit: QLineEdit
 
 
 class LoginDialog(QDialog):
     def __init__(self, parent: QWidget | None = None, *, username: str = "", locked: bool = False) -> None:
         super().__init__(parent)
         self.setWindowTitle("锁定" if locked else "登录")  # Qt adds " — 网格服务站"
-        self.ui = load_form("login_dialog.ui", self)
+        self.ui = LoginDialogForm.load(self)
         self.staff: m.Staff | None = None
         self.ui.stationLabel.setText(settings.get("station_name"))
         if locked:

@@ -6,14 +6,27 @@ import re
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QCheckBox, QComboBox, QDialog, QHeaderView, QTableWidgetItem, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QWidget,
+)
 
 from gridstation.core.rules.errors import DomainError
 from gridstation.core.station import catalog
 from gridstation.core.station.material_list import materials_of
+from gridstation.core.station.topics import Topic
 from gridstation.core.storage import models as m
 from gridstation.ui.common.context import AppContext
-from gridstation.ui.common.forms import load_form
+from gridstation.ui.common.forms import Form
 from gridstation.ui.common.keyboard import fit_to_screen
 from gridstation.ui.common.saving import one_at_a_time
 from gridstation.ui.intake.materials_widgets import MaterialsEditor
@@ -28,13 +41,30 @@ def split_list(text: str) -> list[str]:
     return [p.strip() for p in re.split(r"[、,，;；]", text) if p.strip()]
 
 
+class ServiceDialogForm(Form):
+    FORM = "service_dialog.ui"
+    actionsEdit: QLineEdit
+    activeCheck: QCheckBox
+    addFieldButton: QPushButton
+    aliasesEdit: QLineEdit
+    cancelButton: QPushButton
+    categoryEdit: QLineEdit
+    daysSpin: QSpinBox
+    fieldTable: QTableWidget
+    materialsHost: QWidget  # placeholder: the service's 材料清单 (MaterialsEditor)
+    messageLabel: QLabel
+    nameEdit: QLineEdit
+    removeFieldButton: QPushButton
+    saveButton: QPushButton
+
+
 class ServiceDialog(QDialog):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None, service: m.ServiceType | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.service = service
         self.setWindowTitle("编辑业务" if service else "新增业务")
-        self.ui = load_form("service_dialog.ui", self)
+        self.ui = ServiceDialogForm.load(self)
         table = self.ui.fieldTable
         table.setColumnCount(len(HEADERS))
         table.setHorizontalHeaderLabels(HEADERS)
@@ -66,8 +96,7 @@ class ServiceDialog(QDialog):
     # --- 材料清单 (core/intake/material_rules.py, material_check.py): one self-contained section ---------------------------
     def _add_materials_section(self, service: m.ServiceType | None) -> None:
         self.materials_editor = MaterialsEditor(self)
-        layout = self.ui.messageLabel.parentWidget().layout()
-        layout.insertWidget(layout.indexOf(self.ui.messageLabel), self.materials_editor)
+        self.ui.place(self.ui.materialsHost, self.materials_editor)
         editor = self.materials_editor
         chain = [self.ui.removeFieldButton, editor.table, editor.add_button, editor.remove_button, self.ui.cancelButton]
         for first, second in zip(chain, chain[1:], strict=False):
@@ -140,5 +169,5 @@ class ServiceDialog(QDialog):
                    "actions": self.ui.actionsEdit}
             (own.get(exc.field or "") or self.ui.fieldTable).setFocus()
             return
-        self.ctx.bus.data_changed.emit("settings")
+        self.ctx.bus.data_changed.emit(Topic.SETTINGS)
         self.accept()

@@ -4,25 +4,66 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QAbstractItemView, QFormLayout, QHeaderView, QSpinBox, QTableWidgetItem, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QWidget,
+)
 
 from gridstation.core.rules.errors import DomainError
 from gridstation.core.station import accounts, catalog, station
+from gridstation.core.station.topics import Topic
 from gridstation.core.storage import db as dbmod
 from gridstation.core.storage import settings
 from gridstation.ui.common import local_settings
 from gridstation.ui.common.context import AppContext
 from gridstation.ui.common.feedback import show_message
-from gridstation.ui.common.forms import load_form
+from gridstation.ui.common.forms import Form
 from gridstation.ui.common.keyboard import button_keys
 from gridstation.ui.common.saving import one_at_a_time
+
+
+class SettingsPageForm(Form):
+    FORM = "settings_page.ui"
+    addressEdit: QLineEdit
+    catalogMessage: QLabel
+    catalogTab: QWidget
+    databaseButton: QPushButton
+    databaseEdit: QLineEdit
+    editServiceButton: QPushButton
+    idleSpin: QSpinBox
+    labelLayoutCombo: QComboBox
+    loanLimitSpin: QSpinBox
+    newServiceButton: QPushButton
+    noticeEdit: QLineEdit
+    phoneEdit: QLineEdit
+    prefixEdit: QLineEdit
+    ratingWindowSpin: QSpinBox
+    rectifySpin: QSpinBox
+    printerCombo: QComboBox
+    receiptSizeCombo: QComboBox
+    renewSpin: QSpinBox
+    saveStationButton: QPushButton
+    serviceTable: QTableWidget
+    stationMessage: QLabel
+    stationNameEdit: QLineEdit
+    stationTab: QWidget
+    tabs: QTabWidget
 
 
 class SettingsPage(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.ui = load_form("settings_page.ui", self)
+        self.ui = SettingsPageForm.load(self)
         self.ui.receiptSizeCombo.addItems(["A5", "80mm"])
         self.ui.labelLayoutCombo.addItems(["3x8", "4x10"])
         from PySide6.QtPrintSupport import QPrinterInfo
@@ -31,7 +72,8 @@ class SettingsPage(QWidget):
         for name in QPrinterInfo.availablePrinterNames():
             self.ui.printerCombo.addItem(name, name)
         self.ui.saveStationButton.clicked.connect(self.save_station)
-        self._add_rating_settings()
+        # 好差评 deadlines (core/evaluation/rules.py), by their settings' keys
+        self.rating_spins = {"rating_window_days": self.ui.ratingWindowSpin, "rectify_days": self.ui.rectifySpin}
         self.ui.databaseButton.clicked.connect(self.choose_database)
         button_keys((self.ui.saveStationButton, "Ctrl+S"), (self.ui.databaseButton, "Ctrl+D"))
         table = self.ui.serviceTable
@@ -68,20 +110,6 @@ class SettingsPage(QWidget):
         if is_admin:
             self.extra_tabs["backup"] = BackupTab(ctx, self)
             self.ui.tabs.addTab(self.extra_tabs["backup"], "备份与恢复")
-
-    # --- 好差评 deadlines (core/evaluation/rules.py): one self-contained block ---------------------
-    def _add_rating_settings(self) -> None:
-        form = next(f for f in self.findChildren(QFormLayout) if f.indexOf(self.ui.renewSpin) >= 0)
-        row = form.getWidgetPosition(self.ui.renewSpin)[0] + 1
-        self.rating_spins: dict[str, QSpinBox] = {}
-        previous = self.ui.renewSpin
-        for key, label in (("rating_window_days", "办结后可评价（工作日）"), ("rectify_days", "差评整改期限（工作日）")):
-            spin = QSpinBox()
-            spin.setRange(1, 30)
-            form.insertRow(row, label, spin)
-            QWidget.setTabOrder(previous, spin)
-            self.rating_spins[key], previous, row = spin, spin, row + 1
-        QWidget.setTabOrder(previous, self.ui.labelLayoutCombo)
 
     def refresh(self) -> None:
         values = settings.get_all()
@@ -130,7 +158,7 @@ class SettingsPage(QWidget):
             return
         changed += local_settings.set_printer(self.ui.printerCombo.currentData() or "")  # this PC only
         show_message(self.ui.stationMessage, "ok", f"已保存（{changed} 项变更）。" if changed else "没有变更。")
-        self.ctx.bus.data_changed.emit("settings")
+        self.ctx.bus.data_changed.emit(Topic.SETTINGS)
         self.refresh()
 
     def choose_database(self) -> None:

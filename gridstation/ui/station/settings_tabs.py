@@ -5,19 +5,35 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtWidgets import QAbstractItemView, QFileDialog, QHeaderView, QMessageBox, QTableWidgetItem, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDateEdit,
+    QFileDialog,
+    QGroupBox,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QTableView,
+    QTableWidget,
+    QTableWidgetItem,
+    QWidget,
+)
 
 from gridstation.core.ledgers import audit_text
 from gridstation.core.rules import clock
 from gridstation.core.rules.errors import DomainError
 from gridstation.core.station import accounts, audit, backup, station
+from gridstation.core.station.topics import Topic
 from gridstation.core.storage import db as dbmod
 from gridstation.core.storage import models as m
 from gridstation.core.storage import settings
 from gridstation.ui.common.background import BackgroundOp, IsCancelled, Progress, run_in_background
 from gridstation.ui.common.context import AppContext
 from gridstation.ui.common.feedback import show_message
-from gridstation.ui.common.forms import load_form
+from gridstation.ui.common.forms import Form
 from gridstation.ui.common.keyboard import button_keys
 from gridstation.ui.common.saving import one_at_a_time
 from gridstation.ui.common.table_model import Column, PagedTableModel, setup_table
@@ -36,11 +52,31 @@ def fill_table(table, headers: list[str], rows: list[list[str]]) -> None:
     table.verticalHeader().setVisible(False)
 
 
+class StaffTabForm(Form):
+    FORM = "staff_tab.ui"
+    addButton: QPushButton
+    changePasswordButton: QPushButton
+    displayNameEdit: QLineEdit
+    messageLabel: QLabel
+    newPasswordEdit: QLineEdit
+    oldPasswordEdit: QLineEdit
+    passwordEdit: QLineEdit
+    renameButton: QPushButton
+    repeatPasswordEdit: QLineEdit
+    resetButton: QPushButton
+    roleButton: QPushButton
+    roleCombo: QComboBox
+    staffGroup: QGroupBox
+    staffTable: QTableWidget
+    toggleButton: QPushButton
+    usernameEdit: QLineEdit
+
+
 class StaffTab(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.ui = load_form("staff_tab.ui", self)
+        self.ui = StaffTabForm.load(self)
         for key, name in accounts.ROLE_NAMES.items():
             self.ui.roleCombo.addItem(name, key)
         self.ui.changePasswordButton.clicked.connect(self.change_password)
@@ -147,15 +183,28 @@ class StaffTab(QWidget):
                          f"已把 {staff.username} 的姓名改为 {name.strip()}。")
         if done and self.ctx.staff is not None and renamed[0].id == self.ctx.staff.id:
             self.ctx.staff = renamed[0]
-            self.ctx.bus.data_changed.emit("staff")  # the window's status bar reads ctx.staff again
+            self.ctx.bus.data_changed.emit(Topic.STAFF)  # the window's status bar reads ctx.staff again
         return done
+
+
+class AuditTabForm(Form):
+    FORM = "audit_tab.ui"
+    acknowledgeButton: QPushButton
+    actionFilterCombo: QComboBox
+    auditTable: QTableView
+    fromDate: QDateEdit
+    messageLabel: QLabel
+    toCaption: QLabel
+    toDate: QDateEdit
+    userFilterEdit: QLineEdit
+    verifyButton: QPushButton
 
 
 class AuditTab(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.ui = load_form("audit_tab.ui", self)
+        self.ui = AuditTabForm.load(self)
         self.ui.fromDate.setDate(QDate(clock.today()).addMonths(-1))
         self.ui.toDate.setDate(QDate(clock.today()))
         # Each row is (entry, its sentence): the sentences of a page are made together (audit_text).
@@ -222,11 +271,22 @@ class AuditTab(QWidget):
         self._offer_acknowledge()
 
 
+class BackupTabForm(Form):
+    FORM = "backup_tab.ui"
+    backupButton: QPushButton
+    backupTable: QTableWidget
+    browseButton: QPushButton
+    folderEdit: QLineEdit
+    messageLabel: QLabel
+    restoreButton: QPushButton
+    saveFolderButton: QPushButton
+
+
 class BackupTab(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.ui = load_form("backup_tab.ui", self)
+        self.ui = BackupTabForm.load(self)
         self.ui.backupButton.clicked.connect(self.backup_now)
         # Not connected directly: clicked's checked=False reached ``confirm`` and the restore asked nothing.
         self.ui.restoreButton.clicked.connect(lambda _checked=False: self.restore_selected())
@@ -285,10 +345,10 @@ class BackupTab(QWidget):
 
     def _backup_failed(self, text: str) -> None:
         self._say("error", text)
-        self.ctx.bus.data_changed.emit("backup")  # the status bar's backup line
+        self.ctx.bus.data_changed.emit(Topic.BACKUP)  # the status bar's backup line
 
     def _backed_up(self, result: backup.BackupResult) -> None:
-        self.ctx.bus.data_changed.emit("backup")
+        self.ctx.bus.data_changed.emit(Topic.BACKUP)
         self._say("ok", f"已备份并校验：{result.path.name}")
         self.refresh()
 
@@ -308,5 +368,5 @@ class BackupTab(QWidget):
             self._say("error", exc.message)
             return
         self._say("ok", f"已从 {source.name} 恢复。原数据库另存为 {kept.name if kept else '（无）'}。")
-        self.ctx.bus.data_changed.emit("intake")
+        self.ctx.bus.data_changed.emit(Topic.INTAKE)
         self.refresh()

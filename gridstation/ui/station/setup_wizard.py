@@ -14,10 +14,21 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtGui import QIcon
 from PySide6.QtPrintSupport import QPrinterInfo
-from PySide6.QtWidgets import QDialog, QFileDialog, QLineEdit, QWidget, QWizard, QWizardPage
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QWidget,
+    QWizard,
+    QWizardPage,
+)
 
 from gridstation.core.rules.errors import DomainError
 from gridstation.core.station import accounts, audit, backup, station
@@ -25,7 +36,7 @@ from gridstation.core.storage import db as dbmod
 from gridstation.core.storage import paths
 from gridstation.ui.common import local_settings
 from gridstation.ui.common.file_dialogs import open_file_name
-from gridstation.ui.common.forms import Form, load_form
+from gridstation.ui.common.forms import Form
 
 RECEIPT_SIZES = [("A5", "A5（半张 A4 纸，普通打印机）"), ("80mm", "80 毫米热敏卷纸（小票打印机）")]
 DEFAULT_PRINTER = "系统默认打印机"
@@ -51,11 +62,11 @@ def run_setup(target: str) -> str | None:
 class _FormPage(QWizardPage):
     """One page laid out by a .ui file; ``check`` runs on 下一步 and its refusal stays on the page."""
 
-    def __init__(self, form: str, title: str, subtitle: str) -> None:
+    def __init__(self, form: type[Form], title: str, subtitle: str) -> None:
         super().__init__()
         self.setTitle(title)
         self.setSubTitle(subtitle)
-        self.ui: Form = load_form(form, self)
+        self.ui: Any = form.load(self)  # one of the four page forms below, each with its messageLabel
         self.check: Callable[[], None] = lambda: None
 
     def validatePage(self) -> bool:  # noqa: N802 - Qt's name
@@ -66,6 +77,42 @@ class _FormPage(QWizardPage):
             self.ui.messageLabel.setText(exc.message)
             return False
         return True
+
+
+class SetupWizardStationForm(Form):
+    FORM = "setup_wizard_station.ui"
+    addressEdit: QLineEdit
+    messageLabel: QLabel
+    phoneEdit: QLineEdit
+    prefixEdit: QLineEdit
+    stationNameEdit: QLineEdit
+
+
+class SetupWizardAdminForm(Form):
+    FORM = "setup_wizard_admin.ui"
+    messageLabel: QLabel
+    nameEdit: QLineEdit
+    passwordEdit: QLineEdit
+    repeatEdit: QLineEdit
+    usernameEdit: QLineEdit
+
+
+class SetupWizardFoldersForm(Form):
+    FORM = "setup_wizard_folders.ui"
+    backupBrowseButton: QPushButton
+    backupDirEdit: QLineEdit
+    dataBrowseButton: QPushButton
+    dataDirEdit: QLineEdit
+    dataHint: QLabel
+    messageLabel: QLabel
+
+
+class SetupWizardPrintingForm(Form):
+    FORM = "setup_wizard_printing.ui"
+    messageLabel: QLabel
+    printerCombo: QComboBox
+    receiptSizeCombo: QComboBox
+    summaryLabel: QLabel
 
 
 class SetupWizard(QWizard):
@@ -88,12 +135,12 @@ class SetupWizard(QWizard):
                              (QWizard.WizardButton.CancelButton, "取消")):
             self.setButtonText(button, text)
 
-        self.station_page = _FormPage("setup_wizard_station.ui", "服务站信息",
+        self.station_page = _FormPage(SetupWizardStationForm, "服务站信息",
                                       "印在回执、借用单和统计表上。以后可在“设置”页修改。")
-        self.admin_page = _FormPage("setup_wizard_admin.ui", "第一个管理员", "用这个账号登录后，再为窗口人员和站长建立账号。")
-        self.folders_page = _FormPage("setup_wizard_folders.ui", "数据与备份",
+        self.admin_page = _FormPage(SetupWizardAdminForm, "第一个管理员", "用这个账号登录后，再为窗口人员和站长建立账号。")
+        self.folders_page = _FormPage(SetupWizardFoldersForm, "数据与备份",
                                       "数据库文件和自动备份放在哪里。")
-        self.printing_page = _FormPage("setup_wizard_printing.ui", "打印", "受理回执的纸张和打印机。点“完成”建立数据库。")
+        self.printing_page = _FormPage(SetupWizardPrintingForm, "打印", "受理回执的纸张和打印机。点“完成”建立数据库。")
         self.station_page.check = self._check_station
         self.admin_page.check = self._check_admin
         self.folders_page.check = self._check_folders

@@ -30,7 +30,19 @@ from PySide6.QtCharts import (
 )
 from PySide6.QtCore import QDate, QMargins, QRectF, Qt, QTimer
 from PySide6.QtGui import QColor, QFontMetricsF, QPainter
-from PySide6.QtWidgets import QFileDialog, QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDateEdit,
+    QFileDialog,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
 
 from gridstation.core.events.figures import EventTally
 from gridstation.core.rules import clock
@@ -43,7 +55,7 @@ from gridstation.core.storage.child_work import run_in_child
 from gridstation.reports import report_names
 from gridstation.ui.common.background import BackgroundOp, Work
 from gridstation.ui.common.context import AppContext
-from gridstation.ui.common.forms import load_form
+from gridstation.ui.common.forms import Form
 from gridstation.ui.common.keyboard import button_keys
 
 RECEIVED_COLOR, COMPLETED_COLOR = QColor("#2f6db5"), QColor("#3f9a4f")
@@ -101,11 +113,31 @@ EVENT_FIGURES: list[tuple[str, Callable[[EventTally], str]]] = [
 ]
 
 
+class StatsPageForm(Form):
+    FORM = "stats_page.ui"
+    annualButton: QPushButton
+    annualExcelButton: QPushButton
+    barsHost: QWidget
+    cancelButton: QPushButton
+    cardsHost: QWidget
+    chartsSplitter: QSplitter
+    excelButton: QPushButton
+    lineHost: QWidget
+    messageLabel: QLabel
+    monthEdit: QDateEdit
+    monthlyButton: QPushButton
+    periodLabel: QLabel
+    pieHost: QWidget
+    progressBar: QProgressBar
+    titleLabel: QLabel
+    topCharts: QSplitter
+
+
 class StatsPage(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.ui = load_form("stats_page.ui", self)
+        self.ui = StatsPageForm.load(self)
         self.output_dir = paths.data_dir() / "reports"
         # Which function writes each report, by name: the child process imports it there.
         self.writers = dict(REPORT_WRITERS)

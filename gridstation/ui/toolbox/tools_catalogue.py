@@ -8,20 +8,32 @@ from pathlib import Path
 
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QPixmap
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QTableView,
+    QWidget,
+)
 
 from gridstation.core.rules import clock
 from gridstation.core.rules.errors import DomainError
 from gridstation.core.rules.money import yuan
 from gridstation.core.station import printouts
 from gridstation.core.station.accounts import HEAD
+from gridstation.core.station.topics import Topic
 from gridstation.core.storage import models as m
 from gridstation.core.storage import photos
 from gridstation.core.toolbox import tool_units
 from gridstation.ui.common.context import AppContext
 from gridstation.ui.common.feedback import show_message
 from gridstation.ui.common.file_dialogs import open_file_name
-from gridstation.ui.common.forms import load_form
+from gridstation.ui.common.forms import Form
 from gridstation.ui.common.keyboard import button_keys
 from gridstation.ui.common.saving import one_at_a_time
 from gridstation.ui.common.table_model import Column, PagedTableModel, setup_table
@@ -43,11 +55,44 @@ def kind_columns() -> list[Column]:
     ]
 
 
+class ToolsCatalogueForm(Form):
+    FORM = "tools_catalogue.ui"
+    addCodesButton: QPushButton
+    addCodesEdit: QLineEdit
+    addCountSpin: QSpinBox
+    addUnitsButton: QPushButton
+    catalogueMessage: QLabel
+    choosePhotoButton: QPushButton
+    clearPhotoButton: QPushButton
+    deleteKindButton: QPushButton
+    exportUnitsButton: QPushButton
+    historyTable: QTableView
+    kindActiveCheck: QCheckBox
+    kindCategoryEdit: QLineEdit
+    kindDaysSpin: QSpinBox
+    kindDepositEdit: QLineEdit
+    kindNameEdit: QLineEdit
+    kindPartsEdit: QLineEdit
+    kindPhotoLabel: QLabel
+    kindSafetyEdit: QPlainTextEdit
+    kindsTable: QTableView
+    labelsButton: QPushButton
+    newKindButton: QPushButton
+    purchaseCheck: QCheckBox
+    purchaseDateEdit: QDateEdit
+    saveKindButton: QPushButton
+    setStateButton: QPushButton
+    unitNoteEdit: QLineEdit
+    unitsCaption: QLabel
+    unitsTable: QTableView
+    unitStateCombo: QComboBox
+
+
 class CatalogueTab(QWidget):
     def __init__(self, page: QWidget, ctx: AppContext, host: QWidget) -> None:
         super().__init__(host)
         self.page, self.ctx = page, ctx
-        self.ui = load_form("tools_catalogue.ui", self)
+        self.ui = ToolsCatalogueForm.load(self)
         self.kinds: list[tool_units.KindRow] = []
         self.kind_id: int | None = None
         self.photo = ""  # what the form saves as KindInput.photo: a stored digest or a newly chosen file
@@ -157,7 +202,7 @@ class CatalogueTab(QWidget):
         self.kind_id = kind.id
         self._show_photo(kind.photo)
         self._message("ok", f"已保存工具种类“{kind.name}”。")
-        self.ctx.bus.data_changed.emit("tools")
+        self.ctx.bus.data_changed.emit(Topic.TOOLS)
         return kind
 
     @one_at_a_time
@@ -175,7 +220,7 @@ class CatalogueTab(QWidget):
         self.kind_id = None
         self._message("ok", "已删除该工具种类。")
         self.new_kind()
-        self.ctx.bus.data_changed.emit("tools")
+        self.ctx.bus.data_changed.emit(Topic.TOOLS)
         return kind_id
 
     def choose_photo(self, path: Path | None = None) -> None:
@@ -240,7 +285,7 @@ class CatalogueTab(QWidget):
         codes = [u.asset_code for u in units]
         shown = "、".join(codes) if len(codes) <= 6 else f"{codes[0]} 至 {codes[-1]}"
         self._message("ok", f"已添加 {len(codes)} 件：{shown}。可点“打印资产标签”。")
-        self.ctx.bus.data_changed.emit("tools")
+        self.ctx.bus.data_changed.emit(Topic.TOOLS)
         return units
 
     def _purchase_date(self) -> dt.date | None:
@@ -271,7 +316,7 @@ class CatalogueTab(QWidget):
             return None
         self.ui.unitNoteEdit.clear()
         self._message("ok", f"资产编号 {unit.asset_code} 已改为“{unit.state}”。")
-        self.ctx.bus.data_changed.emit("tools")
+        self.ctx.bus.data_changed.emit(Topic.TOOLS)
         return unit
 
     @one_at_a_time

@@ -8,18 +8,33 @@ from pathlib import Path
 
 from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import QHeaderView, QListWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QFrame,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QTableView,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
 
 from gridstation.core.intake import residents
 from gridstation.core.rules import clock, idcard
 from gridstation.core.rules.errors import DomainError
 from gridstation.core.station import printouts
+from gridstation.core.station.topics import Topic
 from gridstation.core.storage import models as m
 from gridstation.core.toolbox import loan_lists, reservations, tool_units
 from gridstation.core.toolbox import tool_stocktake as stock
 from gridstation.ui.common.context import AppContext
 from gridstation.ui.common.feedback import show_message
-from gridstation.ui.common.forms import load_form
+from gridstation.ui.common.forms import Form
 from gridstation.ui.common.keyboard import button_keys, tab_chain
 from gridstation.ui.common.saving import one_at_a_time
 from gridstation.ui.common.table_model import Column, Fetch, PagedTableModel, setup_table
@@ -29,6 +44,18 @@ from gridstation.ui.toolbox.tools_widgets import LOOKS, Banner, connect_scan, se
 WEEKDAYS = "一二三四五六日"
 REMINDER_OUTCOMES = ("已接通，答应近日归还", "无人接听", "电话关机或停机", "号码有误", "已上门提醒")
 AVAILABILITY_DAYS = 14
+
+
+class ToolsOverdueForm(Form):
+    FORM = "tools_overdue.ui"
+    exportOverdueButton: QPushButton
+    outcomeCombo: QComboBox
+    overdueMessage: QLabel
+    overdueSummary: QLabel
+    overdueTable: QTableView
+    phoneLabel: QLabel
+    reminderButton: QPushButton
+    revealPhoneButton: QPushButton
 
 
 class OverdueTab(QWidget):
@@ -44,7 +71,7 @@ class OverdueTab(QWidget):
     def __init__(self, page: QWidget, ctx: AppContext, host: QWidget) -> None:
         super().__init__(host)
         self.page, self.ctx = page, ctx
-        self.ui = load_form("tools_overdue.ui", self)
+        self.ui = ToolsOverdueForm.load(self)
         self._count: dict[str, int] = {}
         self.model = PagedTableModel([
             Column("借用单号", lambda r: r.loan.slip_no),
@@ -180,13 +207,29 @@ class AvailabilityModel(QAbstractTableModel):
         return f"{day:%m-%d}\n周{WEEKDAYS[day.weekday()]}"
 
 
+class ToolsReserveForm(Form):
+    FORM = "tools_reserve.ui"
+    availabilityTable: QTableView
+    cancelReservationButton: QPushButton
+    reservationsTable: QTableView
+    reserveBanner: QFrame
+    reserveBannerIcon: QLabel
+    reserveBannerText: QLabel
+    reserveButton: QPushButton
+    reserveEndEdit: QDateEdit
+    reserveKindCombo: QComboBox
+    reservePickerHost: QWidget
+    reserveResidentLabel: QLabel
+    reserveStartEdit: QDateEdit
+
+
 class ReserveTab(QWidget):
     """预约: the availability grid, a reservation for a resident, and the list of active ones."""
 
     def __init__(self, page: QWidget, ctx: AppContext, host: QWidget) -> None:
         super().__init__(host)
         self.page, self.ctx = page, ctx
-        self.ui = load_form("tools_reserve.ui", self)
+        self.ui = ToolsReserveForm.load(self)
         self.banner = Banner(self.ui.reserveBanner, self.ui.reserveBannerIcon, self.ui.reserveBannerText)
         self.picker = ResidentPicker(self.ui.reservePickerHost)
         host_layout = QVBoxLayout(self.ui.reservePickerHost)
@@ -255,7 +298,7 @@ class ReserveTab(QWidget):
             return None
         self.banner.show("ok", f"已为{self.resident.name}预约“{reservation.kind.name}”，"
                                f"{reservation.start_date:%Y-%m-%d} 至 {reservation.end_date:%Y-%m-%d}。")
-        self.ctx.bus.data_changed.emit("tools")
+        self.ctx.bus.data_changed.emit(Topic.TOOLS)
         return reservation
 
     @one_at_a_time
@@ -272,12 +315,26 @@ class ReserveTab(QWidget):
             self.banner.refuse(exc)
             return None
         self.banner.show("ok", f"已取消{reservation.resident.name}对“{reservation.kind.name}”的预约。")
-        self.ctx.bus.data_changed.emit("tools")
+        self.ctx.bus.data_changed.emit(Topic.TOOLS)
         return reservation
 
 
 STOCK_LOOKS = {stock.MATCHED: "ok", stock.ON_LOAN_FOUND: "unavailable", stock.OTHER_STATE: "limit",
                stock.UNKNOWN: "unknown", stock.FOREIGN: "error"}
+
+
+class ToolsStockForm(Form):
+    FORM = "tools_stock.ui"
+    finishStockButton: QPushButton
+    printStockButton: QPushButton
+    resetStockButton: QPushButton
+    stockBanner: QFrame
+    stockBannerIcon: QLabel
+    stockBannerText: QLabel
+    stockCountLabel: QLabel
+    stockResultText: QTextBrowser
+    stockScanEdit: QLineEdit
+    stockScannedList: QListWidget
 
 
 class StockTab(QWidget):
@@ -286,7 +343,7 @@ class StockTab(QWidget):
     def __init__(self, page: QWidget, ctx: AppContext, host: QWidget) -> None:
         super().__init__(host)
         self.page, self.ctx = page, ctx
-        self.ui = load_form("tools_stock.ui", self)
+        self.ui = ToolsStockForm.load(self)
         self.banner = Banner(self.ui.stockBanner, self.ui.stockBannerIcon, self.ui.stockBannerText)
         self.scanned: list[str] = []
         self.result_id: int | None = None  # the stock-take shown on the right, once one is finished

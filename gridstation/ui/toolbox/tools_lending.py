@@ -12,17 +12,33 @@ from pathlib import Path
 
 from PySide6.QtCore import QDate, QDateTime, QLocale, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QListWidget, QListWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDateEdit,
+    QDateTimeEdit,
+    QFrame,
+    QGroupBox,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QRadioButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
 from gridstation.core.intake import residents
 from gridstation.core.rules import clock, idcard
 from gridstation.core.rules.errors import DomainError
 from gridstation.core.rules.money import yuan
 from gridstation.core.station.accounts import HEAD
+from gridstation.core.station.topics import Topic
 from gridstation.core.storage import models as m
 from gridstation.core.toolbox import lending, loan_lists, returns, tool_units
 from gridstation.ui.common.context import AppContext
-from gridstation.ui.common.forms import load_form
+from gridstation.ui.common.forms import Form
 from gridstation.ui.common.keyboard import tab_chain
 from gridstation.ui.common.saving import one_at_a_time
 from gridstation.ui.common.table_model import Column, PagedTableModel, setup_table
@@ -57,13 +73,38 @@ def loan_columns() -> list[Column]:
     ]
 
 
+class ToolsLendForm(Form):
+    FORM = "tools_lend.ui"
+    basketGroup: QGroupBox
+    basketTable: QTableView
+    borrowerCard: QLabel
+    borrowerLoansTable: QTableView
+    clearLendButton: QPushButton
+    depositEdit: QLineEdit
+    dueDateEdit: QDateEdit
+    exportLoansButton: QPushButton
+    lendBanner: QFrame
+    lendBannerIcon: QLabel
+    lendBannerText: QLabel
+    lendButton: QPushButton
+    lendNotesEdit: QLineEdit
+    lendPickerHost: QWidget
+    lendScanEdit: QLineEdit
+    lentAtEdit: QDateTimeEdit
+    overrideEdit: QLineEdit
+    paperCheck: QCheckBox
+    partsList: QListWidget
+    printSlipCheck: QCheckBox
+    removeUnitButton: QPushButton
+
+
 class LendTab(QWidget):
     """借出: choose the borrower (F2) and scan tools (F4) in either order, then Ctrl+Enter."""
 
     def __init__(self, page: QWidget, ctx: AppContext, host: QWidget) -> None:
         super().__init__(host)
         self.page, self.ctx = page, ctx
-        self.ui = load_form("tools_lend.ui", self)
+        self.ui = ToolsLendForm.load(self)
         self.banner = Banner(self.ui.lendBanner, self.ui.lendBannerIcon, self.ui.lendBannerText)
         self.picker = ResidentPicker(self.ui.lendPickerHost)
         host_layout = QVBoxLayout(self.ui.lendPickerHost)
@@ -308,7 +349,7 @@ class LendTab(QWidget):
         deposit = f"，收押金 ¥{yuan(loan.deposit_fen)}" if loan.deposit_fen else ""
         self.banner.show("ok", f"借出成功：借用单 {loan.slip_no}，{self.resident.name}，共 {len(self.codes())} 件，"
                                f"应还日期 {loan.due_date:%Y-%m-%d}{deposit}。")
-        self.ctx.bus.data_changed.emit("tools")
+        self.ctx.bus.data_changed.emit(Topic.TOOLS)
         if self.ui.printSlipCheck.isChecked():
             self.last_slip = self.print_slip(loan.slip_no)
         self.clear(keep_message=True)
@@ -347,6 +388,25 @@ class LendTab(QWidget):
         self.loans_model.reload()
 
 
+class ToolsReturnForm(Form):
+    FORM = "tools_return.ui"
+    damagedRadio: QRadioButton
+    goodRadio: QRadioButton
+    lostRadio: QRadioButton
+    missingRadio: QRadioButton
+    refundEdit: QLineEdit
+    renewButton: QPushButton
+    returnBanner: QFrame
+    returnBannerIcon: QLabel
+    returnBannerText: QLabel
+    returnButton: QPushButton
+    returnCard: QLabel
+    returnLog: QListWidget
+    returnNotesEdit: QLineEdit
+    returnPartsList: QListWidget
+    returnScanEdit: QLineEdit
+
+
 class ReturnTab(QWidget):
     """归还: scan a unit, its loan comes up; pick the condition (Alt+1..4), confirm with Ctrl+Enter
     or by scanning the same unit again. Scanning the slip's QR code lists what is still out."""
@@ -357,7 +417,7 @@ class ReturnTab(QWidget):
     def __init__(self, page: QWidget, ctx: AppContext, host: QWidget) -> None:
         super().__init__(host)
         self.page, self.ctx = page, ctx
-        self.ui = load_form("tools_return.ui", self)
+        self.ui = ToolsReturnForm.load(self)
         self.banner = Banner(self.ui.returnBanner, self.ui.returnBannerIcon, self.ui.returnBannerText)
         self.pending: returns.OpenItem | None = None
         self.slip_no = ""
@@ -469,7 +529,7 @@ class ReturnTab(QWidget):
         self.ui.returnLog.insertItem(0, f"{clock.now():%H:%M}　{info.unit.asset_code} {info.kind.name}　"
                                         f"{condition}　{info.resident.name}　退押金 ¥{yuan(refunded)}")
         self._set_pending(None)
-        self.ctx.bus.data_changed.emit("tools")
+        self.ctx.bus.data_changed.emit(Topic.TOOLS)
         self.ui.returnScanEdit.setFocus()
         return item
 
@@ -485,5 +545,5 @@ class ReturnTab(QWidget):
             return None
         self.banner.show("ok", f"借用单 {loan.slip_no} 已续借（第 {loan.renewals} 次），新的应还日期 {loan.due_date:%Y-%m-%d}。")
         self._set_pending(None)
-        self.ctx.bus.data_changed.emit("tools")
+        self.ctx.bus.data_changed.emit(Topic.TOOLS)
         return loan

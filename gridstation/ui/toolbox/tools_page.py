@@ -16,10 +16,11 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QTableView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QTableView, QTabWidget, QVBoxLayout, QWidget
 
+from gridstation.core.station.topics import Topic
 from gridstation.ui.common.context import AppContext
-from gridstation.ui.common.forms import load_form
+from gridstation.ui.common.forms import Form
 from gridstation.ui.toolbox.tools_catalogue import CatalogueTab
 from gridstation.ui.toolbox.tools_followup import OverdueTab, ReserveTab, StockTab
 from gridstation.ui.toolbox.tools_lending import LendTab, ReturnTab
@@ -29,18 +30,31 @@ LEND, RETURN, OVERDUE, CATALOGUE, RESERVE, STOCK = range(6)
 OVERDUE_TITLE = "逾期 (F7)"
 
 
+class ToolsPageForm(Form):
+    FORM = "tools_page.ui"
+    catalogueTab: QWidget
+    lendTab: QWidget
+    overdueTab: QWidget
+    reserveTab: QWidget
+    returnTab: QWidget
+    stockTab: QWidget
+    tabs: QTabWidget
+
+
 class ToolsPage(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.ui = load_form("tools_page.ui", self)
+        self.ui = ToolsPageForm.load(self)
         self.lending = LendTab(self, ctx, self.ui.lendTab)
         self.returns = ReturnTab(self, ctx, self.ui.returnTab)
         self.overdue = OverdueTab(self, ctx, self.ui.overdueTab)
         self.catalogue = CatalogueTab(self, ctx, self.ui.catalogueTab)
         self.reserve = ReserveTab(self, ctx, self.ui.reserveTab)
         self.stock = StockTab(self, ctx, self.ui.stockTab)
-        for tab in (self.lending, self.returns, self.overdue, self.catalogue, self.reserve, self.stock):
+        tabs = (self.lending, self.returns, self.overdue, self.catalogue, self.reserve, self.stock)
+        self.ui.include(*(tab.ui for tab in tabs))  # page.ui.lendScanEdit: each tab's widgets through the page's form
+        for tab in tabs:
             # each tab fills its page of the tab widget, inside the style's margins as the one form had
             QVBoxLayout(tab.parentWidget()).addWidget(tab)
         self._shortcuts()
@@ -61,8 +75,8 @@ class ToolsPage(QWidget):
         ] + [(f"F{5 + tab}", lambda tab=tab: self.show_tab(tab)) for tab in range(6)]
         for key, slot in pairs:
             QShortcut(QKeySequence(key), self, activated=slot, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        for table, slot in ((self.ui.basketTable, self.lending.remove_selected),
-                            (self.ui.reservationsTable, self.reserve.cancel)):
+        for table, slot in ((self.lending.ui.basketTable, self.lending.remove_selected),
+                            (self.reserve.ui.reservationsTable, self.reserve.cancel)):
             QShortcut(QKeySequence(Qt.Key.Key_Delete), table, activated=slot, context=Qt.ShortcutContext.WidgetShortcut)
 
     def show_tab(self, tab: int) -> None:
@@ -74,9 +88,9 @@ class ToolsPage(QWidget):
 
     def focus_start(self) -> None:
         """The cursor where the scanner types (or the list to walk) on the tab in view."""
-        field = {LEND: self.ui.lendScanEdit, RETURN: self.ui.returnScanEdit, OVERDUE: self.ui.overdueTable,
-                 CATALOGUE: self.ui.kindsTable, RESERVE: self.reserve.picker.edit,
-                 STOCK: self.ui.stockScanEdit}[self.ui.tabs.currentIndex()]
+        field = {LEND: self.lending.ui.lendScanEdit, RETURN: self.returns.ui.returnScanEdit,
+                 OVERDUE: self.overdue.ui.overdueTable, CATALOGUE: self.catalogue.ui.kindsTable,
+                 RESERVE: self.reserve.picker.edit, STOCK: self.stock.ui.stockScanEdit}[self.ui.tabs.currentIndex()]
         field.setFocus()
         if isinstance(field, QTableView) and selected_row(field) < 0 and field.model().rowCount():
             field.selectRow(0)  # the row the cursor is on is the one 记录催还 and Ctrl+D act on
@@ -102,8 +116,8 @@ class ToolsPage(QWidget):
         self.refresh()
         self.focus_start()
 
-    def _data_changed(self, area: str) -> None:
-        if area in ("tools", "resident", "settings") and self.isVisible():  # a hidden page reloads when shown
+    def _data_changed(self, area: Topic) -> None:
+        if area in (Topic.TOOLS, Topic.RESIDENT, Topic.SETTINGS) and self.isVisible():  # a hidden page reloads when shown
             self.refresh()
 
     def refresh(self) -> None:

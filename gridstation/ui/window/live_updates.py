@@ -1,7 +1,7 @@
 """Live updates between windows, and the banner for a lost database connection.
 
 A background thread asks ``core.changes`` every few seconds what the station's other windows have
-saved, and the pages' own signal, ``Bus.data_changed(area)``, does the rest: the lists and the
+saved, as topics (``core/station/topics.py``), and the pages' own signal, ``Bus.data_changed(topic)``, does the rest: the lists and the
 status bar reload exactly as after a save in this window. The thread has its own connection, so
 a slow or dead server never freezes the counter; it never touches a widget, it only emits signals.
 
@@ -30,6 +30,7 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QToolBar
 
 from gridstation.core.rules.errors import DatabaseProblem
 from gridstation.core.station import changes
+from gridstation.core.station.topics import Topic
 from gridstation.core.storage import db as dbmod
 from gridstation.ui.common.context import AppContext
 
@@ -44,7 +45,7 @@ RESTORED_TEXT = "与数据库的连接已恢复，列表已刷新。"
 class ChangePoller(QThread):
     """Polls the change feed on its own connection; reports changes, a lost and a restored connection."""
 
-    changed = Signal(object)  # frozenset of area names
+    changed = Signal(object)  # frozenset of Topic
     lost = Signal()
     restored = Signal()
 
@@ -128,7 +129,7 @@ class LiveUpdates(QObject):
             self.stop()
         return False
 
-    def _changed(self, areas: frozenset[str]) -> None:
+    def _changed(self, areas: frozenset[Topic]) -> None:
         for area in sorted(areas):
             self.ctx.bus.data_changed.emit(area)
 

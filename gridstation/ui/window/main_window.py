@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QApplication, QLabel, QListWidgetItem, QMainWindow, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QListWidget, QListWidgetItem, QMainWindow, QStackedWidget, QWidget
 
 from gridstation.core.rules import clock
+from gridstation.core.station.topics import Topic
 from gridstation.ui.common.context import AppContext
 from gridstation.ui.common.feedback import show_message
-from gridstation.ui.common.forms import load_form
+from gridstation.ui.common.forms import Form
 from gridstation.ui.common.keyboard import focus_first_inside
 from gridstation.ui.common.status_labels import ElidedLabel, MessageLabel
 from gridstation.ui.window.idle_lock import IdleWatcher
@@ -25,6 +26,12 @@ def window_settings() -> QSettings:
     An INI file in the user's settings folder on every system, so tests can point it elsewhere.
     """
     return QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, "GridStation", "GridStation")
+
+
+class MainWindowForm(Form):
+    FORM = "main_window.ui"
+    navList: QListWidget
+    pageStack: QStackedWidget
 
 
 class MainWindow(QMainWindow):
@@ -48,7 +55,7 @@ class MainWindow(QMainWindow):
         self.idle: IdleWatcher | None = None
         central = QWidget(self)
         self.setCentralWidget(central)
-        self.ui = load_form("main_window.ui", central)
+        self.ui = MainWindowForm.load(central)
         for spec in PAGES:  # greyed out until someone signs in
             item = QListWidgetItem(spec.title)
             item.setFlags(Qt.ItemFlag.NoItemFlags)
@@ -83,7 +90,7 @@ class MainWindow(QMainWindow):
         QApplication.instance().installEventFilter(self.idle)
         self.idle.idle.connect(self.lock)
         self.ctx.bus.data_changed.connect(
-            lambda area: area == "settings" and self.idle.set_minutes(float(settings.get("idle_lock_minutes"))))
+            lambda area: area == Topic.SETTINGS and self.idle.set_minutes(float(settings.get("idle_lock_minutes"))))
         self.live_updates = LiveUpdates(self.ctx, self)  # other windows' saves refresh this one; lost-connection banner
         self.account_timer = QTimer(self)  # rights go with the account: a change elsewhere locks this window
         self.account_timer.setInterval(ACCOUNT_CHECK_MS)
