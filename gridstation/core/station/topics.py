@@ -22,7 +22,6 @@ class Topic(StrEnum):
     EVENTS = "events", ("grid_event", "event_category", "event_partner", "events")
     SETTINGS = "settings", ("setting", "service")
     BACKUP = "backup", ("database", "audit_log")  # the status bar's line on backups and the audit chain
-    STAFF = "staff", ("staff",)  # accounts: the status bar names the signed-in person
 
     entities: frozenset[str]
 
@@ -33,7 +32,7 @@ class Topic(StrEnum):
         return member
 
 
-# Entities no other window shows: statistics reports, exports of lists that are not ledgers.
-QUIET_ENTITIES = frozenset({"report", "overdue", "roster", "ratings"})
+# Entities no other window shows: accounts, statistics reports, exports of lists that are not ledgers.
+QUIET_ENTITIES = frozenset({"staff", "report", "overdue", "roster", "ratings"})
 # The station's own topics; every other one is data, reloaded after a lost connection or an unknown entry.
-STATION_TOPICS = frozenset({Topic.SETTINGS, Topic.BACKUP, Topic.STAFF})
+STATION_TOPICS = frozenset({Topic.SETTINGS, Topic.BACKUP})

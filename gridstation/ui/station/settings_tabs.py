@@ -183,7 +183,7 @@ class StaffTab(QWidget):
                          f"已把 {staff.username} 的姓名改为 {name.strip()}。")
         if done and self.ctx.staff is not None and renamed[0].id == self.ctx.staff.id:
             self.ctx.staff = renamed[0]
-            self.ctx.bus.data_changed.emit(Topic.STAFF)  # the window's status bar reads ctx.staff again
+            self.ctx.bus.data_changed.emit(Topic.SETTINGS)  # the window's status bar reads ctx.staff again
         return done
 
 

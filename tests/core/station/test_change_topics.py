@@ -2,16 +2,31 @@
 in the change feed, and the screens emit and listen for ``Topic`` members only, never a bare string."""
 
 import ast
+import importlib
+import pkgutil
 from pathlib import Path
+
+import gridstation.core
 
 from gridstation.core.ledgers.ledger_columns import KINDS
 from gridstation.core.ledgers.ledger_export import EXPORT_KINDS
-from gridstation.core.station import changes, printouts
+from gridstation.core.station import changes, printouts, steps
 from gridstation.core.station.topics import QUIET_ENTITIES, Topic
 
 PACKAGE = Path(__file__).resolve().parents[3] / "gridstation"
 # Entities given as a variable rather than a literal, and where their values are declared.
+
+
+def step_kinds() -> tuple[str, ...]:
+    """The entity of every kind of record that moves through steps (``steps.apply`` records under it)."""
+    modules = [importlib.import_module(info.name)
+               for info in pkgutil.walk_packages(gridstation.core.__path__, "gridstation.core.")]
+    return tuple({value.entity for module in modules for value in vars(module).values()
+                  if isinstance(value, steps.Kind)})
+
+
 VARIABLE_ENTITIES = {
+    "kind.entity": step_kinds(),
     "kind": EXPORT_KINDS, "report.kind": KINDS, "ledger.kind": KINDS,
     "document.entity": tuple(d.entity for d in vars(printouts).values() if isinstance(d, printouts.Document)),
 }
