@@ -2,7 +2,7 @@
 
 A station that kept its events in Excel brings them in with the same importer as its other
 ledgers (core/ledgers/ledger_import.py reads the cells; this module owns what a row means). Each row is
-registered (a new SJ number; the ledger's own numbering is not kept), routed and, when the
+registered (keeping the ledger's 事件编号 when it is free: core/ledgers/importers/numbers.py), routed and, when the
 ledger says so, closed at its recorded times. A row already taken in (same time found, grid and
 description) is skipped, so a ledger imported twice adds nothing.
 """
@@ -38,6 +38,7 @@ class LedgerEvent:
     closed_at: dt.datetime | None
     result: str
     outcome: str = ""
+    number: str = ""  # the ledger's 事件编号 to keep; "" for the next number
 
 
 # Which rule a refusal concerns -> the ledger column to name in the report.
@@ -97,7 +98,7 @@ def write_row(actor: m.Staff | None, item: LedgerEvent, staff: dict[str, m.Staff
     event = register_event(actor, EventInput(item.category, item.level or rules.NORMAL, item.description,
                                              item.source or rules.PATROL, grid_id=grid.id if grid else None,
                                              place=item.place, found_by_id=found_by.id if found_by else None,
-                                             found_at=item.found_at, reporter=reporter))
+                                             found_at=item.found_at, reporter=reporter, number=item.number))
     if item.route == rules.REPORTED_UP:
         event = handling.report_up(actor, event.number, item.case_no, item.reported_on or item.found_at.date(),
                                    at=item.found_at)
