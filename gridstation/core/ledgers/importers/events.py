@@ -8,7 +8,7 @@ from gridstation.core.ledgers.importers.numbers import Numbering
 from gridstation.core.ledgers.importers.rows import AlreadyThere, Importer, RowView
 from gridstation.core.storage import models as m
 
-NUMBERS = Numbering("事件编号", "事件", lambda number: m.GridEvent.get_or_none(m.GridEvent.number == number),
+NUMBERS = Numbering("number", "事件编号", "事件", lambda number: m.GridEvent.get_or_none(m.GridEvent.number == number),
                     numbering.parse_number)
 
 
@@ -38,16 +38,9 @@ class EventImporter(Importer):
                                    lambda i: [i.row], lambda _i: event_ledger.FIELD_COLUMNS)
 
     def _write(self, item: event_ledger.LedgerEvent, staff: dict[str, m.Staff]) -> None:
-        place, number = self.job.ledger.sheet.place(item.row), item.number
-
-        def same(held: m.GridEvent) -> bool:
-            return (held.found_at, held.grid.name if held.grid_id else "", held.description) == (
-                item.found_at, item.grid, item.description.strip())
-
-        item.number = NUMBERS.kept(number, same, place)
-        event = event_ledger.write_row(self.job.actor, item, staff)
-        if event is None:
-            raise AlreadyThere(f"第{item.row}行的事件已导入过（发现时间、网格和问题描述相同），已跳过。")
-        if note := NUMBERS.renumbered(place, number, event.number):
-            self.job.report.notes.append(note)
+        place = self.job.ledger.sheet.place(item.row)
+        if event_ledger.taken_in_before(item):
+            raise AlreadyThere(f"{place}的事件已导入过（发现时间、网格和问题描述相同），已跳过。")
+        item.number = NUMBERS.kept(item.number, place)
+        event_ledger.write_row(self.job.actor, item, staff)
         self.job.report.created += 1

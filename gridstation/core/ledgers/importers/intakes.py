@@ -26,7 +26,7 @@ from gridstation.core.station import catalog
 from gridstation.core.storage import models as m
 
 UNFINISHED = (*intakes.OPEN_STATUSES, intakes.PENDING_DOCS)  # rows that need no 办结日期
-SERIALS = Numbering("受理编号", "受理", lambda serial: m.Intake.get_or_none(m.Intake.serial == serial),
+SERIALS = Numbering("serial", "受理编号", "受理", lambda serial: m.Intake.get_or_none(m.Intake.serial == serial),
                     intakes.parse_serial)
 
 
@@ -163,7 +163,7 @@ class IntakeImporter(Importer):
             pending_docs=p.check == NOTICE)
         intake = intakes.add_intake(
             actor, data, resident, service, staff=staff, staff_name=staff_name,
-            serial=SERIALS.kept(p.serial, same, place), note=f"{IMPORT_NOTE}：{p.notes}" if p.notes else IMPORT_NOTE,
+            serial=SERIALS.kept(p.serial, place, same), note=f"{IMPORT_NOTE}：{p.notes}" if p.notes else IMPORT_NOTE,
             historical=p.historical, audit_action="导入受理", audit_extra={"file": self.job.report.file})
         serial, first = intake.serial, intake.status
         if p.check:
@@ -177,11 +177,8 @@ class IntakeImporter(Importer):
                 closed = p.started_at  # a date without a time: closed the day it was received
             intakes.change_status(actor, serial, p.status, result=p.result, forwarded_to=p.forwarded_to,
                                   completion=completion or None, at=closed, historical=p.historical)
-        # A row whose number was not kept (none, or another intake's) is recognised by its content.
-        repeat = None if serial == p.serial else self.repeats.repeated(intake)
+        repeat = None if p.serial else self.repeats.repeated(intake)
         if repeat is not None:  # raised inside the row's savepoint: what was just written is rolled back
             raise AlreadyThere(f"{place}：与系统中的受理 {repeat.serial} 各项都相同，是重复导入，已跳过。")
-        if note := SERIALS.renumbered(place, p.serial, serial):
-            self.job.report.notes.append(note)
         self.job.report.created += 1
         self.job.report.registered += new

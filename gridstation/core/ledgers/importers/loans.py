@@ -41,7 +41,7 @@ class _Slip:
         return [r.row for r in self.rows]
 
 
-NUMBERS = Numbering("借用单号", "借用单", lambda slip_no: m.Loan.get_or_none(m.Loan.slip_no == slip_no),
+NUMBERS = Numbering("slip_no", "借用单号", "借用单", lambda slip_no: m.Loan.get_or_none(m.Loan.slip_no == slip_no),
                     tool_units.parse_slip_no)
 SLIP_SHARED = (("doc_number", "身份证号"), ("name", "姓名"), ("lent_at", "借出日期"), ("due_date", "应还日期"))
 # The slip's money: written on its first row by the export, repeated on every row by older files and some
@@ -105,14 +105,13 @@ class LoanImporter(Importer):
         resident = resident_for(first.doc_number, first.name)
         if _lent_before(resident, first.lent_at, [r.asset_code for r in slip.rows]):
             raise AlreadyThere(f"{place}：借用单 {first.slip_no} 已在系统中（同一借用人、借出时间和工具），跳过。")
-        kept = NUMBERS.kept(first.slip_no, lambda held: (held.resident_id, held.lent_at) == (resident.id, first.lent_at),
-                            place)
+        kept = NUMBERS.kept(first.slip_no, place)
         for r in slip.rows:
             if r.kind and tool_units.get_unit(r.asset_code).kind.name != r.kind:
                 raise DomainError(f"资产编号 {r.asset_code} 是“{tool_units.get_unit(r.asset_code).kind.name}”，不是“{r.kind}”。",
                                   field="kind")
-        loan = lending.lend(actor, resident.id, [r.asset_code for r in slip.rows], due_date=first.due_date,
-                            deposit=first.deposit, lent_at=first.lent_at, slip_no=kept)
+        lending.lend(actor, resident.id, [r.asset_code for r in slip.rows], due_date=first.due_date,
+                     deposit=first.deposit, lent_at=first.lent_at, slip_no=kept)
         back = sorted((r for r in slip.rows if r.returned_at is not None), key=lambda r: r.returned_at)
         if first.refunded is not None and not back and parse_money(first.refunded, "已退押金"):
             raise DomainError("工具都未归还，不应有已退押金。", field="refunded")
@@ -120,8 +119,6 @@ class LoanImporter(Importer):
             refund = None if first.refunded is None else (first.refunded if i == len(back) - 1 else 0)
             returns.return_unit(actor, r.asset_code, r.condition or tool_units.GOOD, deposit_refund=refund,
                               returned_at=r.returned_at)
-        if note := NUMBERS.renumbered(place, first.slip_no, loan.slip_no):
-            self.job.report.notes.append(note)
         self.job.report.created += 1
 
 

@@ -10,11 +10,16 @@ import datetime as dt
 from dataclasses import dataclass
 
 from gridstation.core.ledgers import ledger_read
-from gridstation.core.ledgers.importers.rows import AlreadyThere, Importer, RowView
+from gridstation.core.ledgers.importers.numbers import Numbering
+from gridstation.core.ledgers.importers.rows import Importer, RowView
 from gridstation.core.rules.errors import DomainError
 from gridstation.core.rules.money import parse_money, yuan
 from gridstation.core.storage import models as m
 from gridstation.core.toolbox import tool_units
+
+# Generated codes skip any code in use (tool_units), so a kept code needs no counter to move.
+CODES = Numbering("asset_code", "资产编号", "工具", lambda code: m.ToolUnit.get_or_none(m.ToolUnit.asset_code == code),
+                  lambda _code: None)
 
 
 @dataclass
@@ -49,13 +54,8 @@ class ToolImporter(Importer):
                                                           deposit="" if p.deposit is None else p.deposit))
         else:
             _same_kind(kind, p)
-        if p.asset_code:
-            unit = m.ToolUnit.get_or_none(m.ToolUnit.asset_code == p.asset_code)
-            if unit is not None and unit.kind_id == kind.id:
-                raise AlreadyThere(f"{self.job.ledger.sheet.place(p.row)}：资产编号 {p.asset_code} 已在工具清单中，跳过。")
-            if unit is not None:
-                raise DomainError(f"资产编号 {p.asset_code} 已用于“{unit.kind.name}”。", field="asset_code")
-        unit = tool_units.add_units(actor, kind.id, codes=[p.asset_code] if p.asset_code else None,
+        code = CODES.kept(p.asset_code, self.job.ledger.sheet.place(p.row), lambda held: held.kind_id == kind.id)
+        unit = tool_units.add_units(actor, kind.id, codes=[code] if code else None,
                                purchase_date=p.purchase_date, notes=p.notes)[0]
         if p.state in (tool_units.ON_LOAN, tool_units.RESERVED):
             self.job.report.notes.append(
