@@ -19,6 +19,7 @@ from gridstation.core.rules import clock
 from gridstation.core.station import catalog
 from gridstation.core.storage import models as m
 from gridstation.core.toolbox import lending, tool_units
+from tests.conftest import BACKENDS
 from tests.core.ledgers.test_ledger_import import LI, ZHANG, xlsx
 
 
@@ -41,7 +42,8 @@ def zhang(admin):
     return residents.save_resident(admin, residents.ResidentInput(name="张三", doc_number=ZHANG))
 
 
-def test_intake_serials_are_kept_and_a_taken_one_refuses_its_row(admin, zhang, tmp_path):
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_intake_serials_are_kept_and_a_taken_one_refuses_its_row(site_db, admin, zhang, tmp_path):
     at = dt.datetime(2024, 1, 5, 9, 0)
     held = intakes.create_intake(admin, intakes.IntakeInput(zhang.id, catalog.UNEMPLOYMENT, received_at=at,
                                                             details={"docs_checked": True}))
@@ -65,7 +67,8 @@ def test_intake_serials_are_kept_and_a_taken_one_refuses_its_row(admin, zhang, t
     assert (again.created, again.existing) == (0, 3)
 
 
-def test_event_numbers_are_kept_and_a_taken_one_refuses_its_row(admin, tmp_path):
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_event_numbers_are_kept_and_a_taken_one_refuses_its_row(site_db, admin, tmp_path):
     """Before this rule every imported event got a new SJ number and the ledger's own was dropped."""
     found = dt.datetime(2024, 3, 2, 9, 0)
     held = register_event(admin, EventInput("环境卫生", rules.NORMAL, "楼道堆物", rules.PATROL, found_at=found))
@@ -88,7 +91,8 @@ def test_event_numbers_are_kept_and_a_taken_one_refuses_its_row(admin, tmp_path)
     assert (again.created, again.existing) == (0, 3)
 
 
-def test_loan_slip_numbers_are_kept_and_a_taken_one_refuses_its_row(admin, zhang, tmp_path):
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_loan_slip_numbers_are_kept_and_a_taken_one_refuses_its_row(site_db, admin, zhang, tmp_path):
     """Before this rule every imported slip got a new JY number and the ledger's own was dropped."""
     kind = tool_units.save_kind(admin, tool_units.KindInput(name="人字梯", category="登高", loan_days="7", deposit="0"))
     codes = [u.asset_code for u in tool_units.add_units(admin, kind.id, codes=["GJ-0001", "GJ-0002", "GJ-0003",
@@ -114,7 +118,8 @@ def test_loan_slip_numbers_are_kept_and_a_taken_one_refuses_its_row(admin, zhang
     assert (again.created, again.existing) == (0, 3)
 
 
-def test_asset_codes_are_kept_and_one_another_kind_holds_refuses_its_row(admin, tmp_path):
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_asset_codes_are_kept_and_one_another_kind_holds_refuses_its_row(site_db, admin, tmp_path):
     ladder = tool_units.save_kind(admin, tool_units.KindInput(name="人字梯", category="登高", loan_days="7", deposit="0"))
     tool_units.add_units(admin, ladder.id, codes=["GJ-0001"])
     path = xlsx(tmp_path / "工具.xlsx", [
