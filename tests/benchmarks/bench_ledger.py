@@ -70,7 +70,7 @@ def calamine_pass(path: Path) -> float:
 
 
 def run(ctx: Context) -> list[Figure]:
-    from gridstation.core.ledgers import ledger_import
+    from gridstation.core.ledgers import column_choices, ledger_import
     from gridstation.core.station import station
     from gridstation.core.storage import db as dbmod
     from gridstation.core.storage import models
@@ -88,7 +88,7 @@ def run(ctx: Context) -> list[Figure]:
     try:
         station.init_station("基准测试服务站", "admin", "bench1234")
         start = time.perf_counter()
-        report = ledger_import.import_file(ledger, "residents", None)
+        report = ledger_import.run_import(column_choices.open_ledger(ledger, "residents"), None)
         import_s = time.perf_counter() - start
         if not report.written or models.Resident.select().count() != rows:
             raise RuntimeError(f"import did not write every row: {report.summary()} {report.problems[:3]}")

@@ -59,8 +59,8 @@ def run(ctx: Context) -> list[Figure]:
         start = time.perf_counter()
         count = ledger_export.export_rows("intakes", year, out, actor=None)
         export_s = time.perf_counter() - start
-        header = [c.header for c in ledger_export.EXPORTS["intakes"][0](False)]
-        rows = list(ledger_export.EXPORTS["intakes"][1](year, False))
+        header = [c.header for c in ledger_export.EXPORTS["intakes"].columns(False)]
+        rows = list(ledger_export.EXPORTS["intakes"].records(year, False))
     if count != len(rows) or not count:
         raise RuntimeError(f"export wrote {count} rows, the filter holds {len(rows)}")
     baseline_s = write_only_pass(ctx.work_dir / "baseline.xlsx", header, rows)

@@ -1,8 +1,8 @@
 """An event ledger (网格事件台账) row taken in through the counter's own services.
 
 A station that kept its events in Excel brings them in with the same importer as its other
-ledgers (core/ledgers/ledger_import.py reads the cells; this module owns what a row means). Each row is
-registered (a new SJ number; the ledger's own numbering is not kept), routed and, when the
+ledgers (core/ledgers/importers/events.py reads the cells; this module owns what a row means). Each row is
+registered (keeping the ledger's 事件编号: core/ledgers/importers/numbers.py), routed and, when the
 ledger says so, closed at its recorded times. A row already taken in (same time found, grid and
 description) is skipped, so a ledger imported twice adds nothing.
 """
@@ -38,6 +38,7 @@ class LedgerEvent:
     closed_at: dt.datetime | None
     result: str
     outcome: str = ""
+    number: str = ""  # the ledger's 事件编号 to keep; "" for the next number
 
 
 # Which rule a refusal concerns -> the ledger column to name in the report.
@@ -82,22 +83,27 @@ def check_row(item: LedgerEvent) -> list[tuple[str, str]]:
     return problems
 
 
-def write_row(actor: m.Staff | None, item: LedgerEvent, staff: dict[str, m.Staff]) -> m.GridEvent | None:
-    """Register, route and close one row; None when the event was taken in before."""
+def taken_in_before(item: LedgerEvent) -> bool:
+    """An event with the row's time found, grid and description is already here (a ledger imported again,
+    whatever number either carries)."""
+    grid = m.Grid.get_or_none(m.Grid.name == item.grid) if item.grid else None
+    return m.GridEvent.select().where((m.GridEvent.found_at == item.found_at) & (m.GridEvent.grid == grid)
+                                      & (m.GridEvent.description == item.description.strip())).exists()
+
+
+def write_row(actor: m.Staff | None, item: LedgerEvent, staff: dict[str, m.Staff]) -> m.GridEvent:
+    """Register, route and close one row (one not ``taken_in_before``)."""
     grid = m.Grid.get_or_none(m.Grid.name == item.grid) if item.grid else None
     if item.grid and grid is None:
         raise DomainError(f"没有名为“{item.grid}”的网格，请先在设置中添加或改正网格名称。", field="grid")
     found_by = staff.get(item.found_by) if item.found_by else None
     if item.found_by and found_by is None:
         raise DomainError(f"没有名为“{item.found_by}”的工作人员。", field="found_by")
-    if m.GridEvent.select().where((m.GridEvent.found_at == item.found_at) & (m.GridEvent.grid == grid)
-                                  & (m.GridEvent.description == item.description.strip())).exists():
-        return None
     reporter = PartyInput(name=item.reporter, phone=item.reporter_phone) if item.reporter or item.reporter_phone else None
     event = register_event(actor, EventInput(item.category, item.level or rules.NORMAL, item.description,
                                              item.source or rules.PATROL, grid_id=grid.id if grid else None,
                                              place=item.place, found_by_id=found_by.id if found_by else None,
-                                             found_at=item.found_at, reporter=reporter))
+                                             found_at=item.found_at, reporter=reporter, number=item.number))
     if item.route == rules.REPORTED_UP:
         event = handling.report_up(actor, event.number, item.case_no, item.reported_on or item.found_at.date(),
                                    at=item.found_at)

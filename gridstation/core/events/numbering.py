@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from gridstation.core.storage.serials import next_number
+from gridstation.core.storage.serials import dated_number, next_number
 
 PREFIX = "SJ"
 NUMBER_RE = re.compile(r"SJ\d{8}\d{4,}")
@@ -33,6 +33,15 @@ def format_number(day: dt.date, sequence: int) -> str:
 def next_event_number(day: dt.date) -> str:
     """The next number of ``day``; call inside the write transaction that stores the event."""
     return format_number(day, next_number(counter_scope(day)))
+
+
+def parse_number(number: str) -> tuple[str, int] | None:
+    """The (counter scope, sequence) of a number in this format; None for a number from elsewhere
+    (a ledger's own numbering, kept on import: core/ledgers/importers/numbers.py)."""
+    dated = dated_number(number, PREFIX) if NUMBER_RE.fullmatch(number) else None
+    if dated is None or format_number(*dated) != number:
+        return None
+    return counter_scope(dated[0]), dated[1]
 
 
 def looks_like_number(text: str) -> bool:

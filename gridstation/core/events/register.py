@@ -48,6 +48,7 @@ class EventInput:
     reporter: PartyInput | None = None  # required when a resident reported it (回访 calls them back)
     involved: list[int] = field(default_factory=list)  # residents involved, from the register
     photos: list[str | Path] = field(default_factory=list)  # 处置前 pictures from the worker's phone
+    number: str = ""  # a ledger's own 事件编号, kept on import (checked free by the importer); "" for the next
 
 
 def party_row(data: PartyInput) -> dict[str, object]:
@@ -99,7 +100,7 @@ def register_event(actor: m.Staff | None, data: EventInput) -> m.GridEvent:
     pictures = [photos.read_photo(p) for p in data.photos]  # read before the write lock is taken
     with write_transaction():
         event = m.GridEvent.create(
-            number=next_event_number(found_at.date()), category=category.name, level=data.level, grid=grid,
+            number=data.number or next_event_number(found_at.date()), category=category.name, level=data.level, grid=grid,
             place=place, description=description, source=data.source, found_by=found_by,
             found_at=found_at, registered_by=actor, registered_at=clock.now(),
             due_date=rules.due_date_for(found_at.date(), data.level, category), status=rules.REGISTERED)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, NamedTuple
 
 import peewee
@@ -160,20 +160,32 @@ def create_intake(actor: m.Staff | None, data: IntakeInput) -> m.Intake:
     resident = get_resident(data.resident_id)
     service = catalog.get_service(data.service)
     received = (data.received_at or clock.now()).replace(microsecond=0)
-    action = check_new_intake(service, data.action, received, data.documents)
-    details = catalog.check_details(service, dict(data.details or {}), "intake")
     with write_transaction():
-        intake = m.Intake.create(
-            serial=next_serial(received), resident=resident, service=service, action=action,
-            details=json.dumps(details, ensure_ascii=False), documents=(data.documents or "").strip(),
-            status=PENDING_DOCS if data.pending_docs else RECEIVED, received_at=received,
-            due_date=due_date_for(received.date(), service.promised_days),
-            staff=actor, grid=resident.grid_id, **catalog.stat_columns(service, details),
-        )
-        m.IntakeEvent.create(intake=intake, at=received, staff=actor, to_status=intake.status,
-                             note="一次性告知，待补正" if data.pending_docs else "新建受理")
-        audit.record(actor, "新建受理", "intake", intake.serial,
-                     after={"service": service.code, "action": action, "details": details})
+        return add_intake(actor, replace(data, received_at=received), resident, service, staff=actor)
+
+
+def add_intake(actor: m.Staff | None, data: IntakeInput, resident: m.Resident, service: m.ServiceType, *,
+               staff: m.Staff | None, staff_name: str = "", serial: str = "", note: str = "",
+               historical: bool = False, audit_action: str = "新建受理", audit_extra: dict[str, Any] | None = None,
+               ) -> m.Intake:
+    """Check a new intake and write it with its first history entry and audit entry; call inside the
+    write transaction. The counter (``create_intake``) and an intake ledger's row both come here, so a
+    row is checked and stored exactly as one typed at the counter; a ledger gives its own ``serial``
+    (kept) and ``note``, its 经办人 (``staff``, or ``staff_name`` for someone with no account here),
+    and ``historical`` for a case of the past (catalog.FieldDef.required_for)."""
+    received = data.received_at or clock.now()
+    action = check_new_intake(service, data.action, received, data.documents)
+    details = catalog.check_details(service, dict(data.details or {}), "intake", historical=historical)
+    status = PENDING_DOCS if data.pending_docs else RECEIVED
+    intake = m.Intake.create(
+        serial=serial or next_serial(received), resident=resident, service=service, action=action,
+        details=json.dumps(details, ensure_ascii=False), documents=(data.documents or "").strip(), status=status,
+        received_at=received, due_date=due_date_for(received.date(), service.promised_days),
+        staff=staff, staff_name=staff_name, grid=resident.grid_id, **catalog.stat_columns(service, details))
+    m.IntakeEvent.create(intake=intake, at=received, staff=actor, to_status=status,
+                         note=note or ("一次性告知，待补正" if data.pending_docs else "新建受理"))
+    audit.record(actor, audit_action, "intake", intake.serial,
+                 after={"service": service.code, "action": action, "details": details, **(audit_extra or {})})
     return intake
 
 

@@ -90,7 +90,7 @@ RESIDENT_COLUMNS: tuple[ColumnSpec, ...] = (
 
 INTAKE_FIXED: tuple[ColumnSpec, ...] = (
     _c("serial", "受理编号", TEXT, "编号", "流水号",
-       note="留空则自动分配；填写且不重复时保留原编号", example="", width=18),
+       note="留空则自动分配；填写的编号原样保留（已是另一受理的编号时该行不导入）", example="", width=18),
     _c("received_at", "受理日期", MOMENT, "受理时间", "登记日期", "日期", required=True,
        note=DATE_NOTE + "；可带时间，如 2024-01-05 09:30", example="2024-01-05 09:30", width=17),
     _c("name", "姓名", TEXT, "居民姓名", "申请人",
@@ -139,7 +139,7 @@ TOOL_COLUMNS: tuple[ColumnSpec, ...] = (
 
 LOAN_COLUMNS: tuple[ColumnSpec, ...] = (
     _c("slip_no", "借用单号", TEXT, "单号",
-       note="同一借用单的几件工具填同一个单号，导入后按借出日期重新编号；可不填（每行一张借用单）", width=16),
+       note="同一借用单的几件工具填同一个单号，单号原样保留（已是另一借用单的单号时不导入）；可不填（每行一张借用单，自动编号）", width=16),
     _c("asset_code", "资产编号", TEXT, "编号", "资产编码", required=True, example=tool_units.asset_code(1), width=12),
     _c("kind", "工具名称", TEXT, "工具", note="仅供核对", example="人字梯", width=12),
     _c("doc_number", "身份证号", ID_NUMBER, "身份证号码", "证件号码", "借用人身份证号", "身份证",
@@ -162,7 +162,7 @@ LOAN_COLUMNS: tuple[ColumnSpec, ...] = (
 
 
 EVENT_COLUMNS: tuple[ColumnSpec, ...] = (
-    _c("number", "事件编号", TEXT, "编号", note="导出时填写；导入时重新编号（SJ+日期+序号），此列不读", width=16),
+    _c("number", "事件编号", TEXT, "编号", note="留空则自动编号（SJ+日期+序号）；填写的编号原样保留（已是另一事件的编号时该行不导入）", width=16),
     _c("found_at", "发现时间", MOMENT, "发现日期", "登记时间", "日期", required=True, note=DATE_NOTE,
        example="2024-01-05 09:30", width=17),
     _c("category", "事件类别", TEXT, "类别", "问题类别", "事件类型", required=True,

@@ -11,8 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from gridstation.core.ledgers import ledger_columns, sheet_layout
+from gridstation.core.ledgers.exporters.sheet import FORMATS, save_workbook
 from gridstation.core.ledgers.ledger_columns import DATE, ID_NUMBER, KIND_NAMES, MOMENT, MONEY, PHONE
-from gridstation.core.ledgers.ledger_export import FORMATS, save_workbook
 from gridstation.core.ledgers.spreadsheet_safety import guard_sheet, xml_safe
 from gridstation.core.storage import settings
 

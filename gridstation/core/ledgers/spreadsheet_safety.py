@@ -38,13 +38,6 @@ def xml_safe(value: object) -> object:
     return ILLEGAL_CHARACTERS_RE.sub("\ufffd", value) if isinstance(value, str) else value
 
 
-def safe_value(sheet: object, value: object) -> object:
-    """``value`` as it can be appended to a write-only sheet: unchanged, or a guarded text cell."""
-    if is_risky(value):
-        return as_text(Cell(sheet, row=1, column=1, value=value))
-    return value
-
-
 def guard_sheet(sheet: object) -> None:
     """Guard every cell of a (normal-mode) worksheet that is complete: for the small sheets built cell by cell."""
     for row in sheet.iter_rows():

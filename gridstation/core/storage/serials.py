@@ -7,7 +7,21 @@ its number back.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from gridstation.core.storage import models as m
+
+
+def dated_number(number: str, prefix: str) -> tuple[dt.date, int] | None:
+    """The (day, sequence) of a number made as prefix + YYYYMMDD + sequence (事件编号 SJ…, 借用单号 JY…);
+    None when it is not one (a ledger may carry numbers from elsewhere, kept as they are)."""
+    day_text, sequence = number[len(prefix):len(prefix) + 8], number[len(prefix) + 8:]
+    if not number.startswith(prefix) or not (sequence.isascii() and sequence.isdigit()):
+        return None
+    try:
+        return dt.datetime.strptime(day_text, "%Y%m%d").date(), int(sequence)
+    except ValueError:
+        return None
 
 
 def next_number(scope: str) -> int:

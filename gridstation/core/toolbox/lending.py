@@ -184,8 +184,9 @@ def plan_loan(actor: m.Staff | None, resident_id: int | None, asset_codes: Seque
 def lend(actor: m.Staff | None, resident_id: int, asset_codes: Sequence[str], *,
          due_date: dt.date | None = None, deposit: str | Decimal | None = None,
          parts: dict[str, Sequence[str]] | None = None, override_reason: str = "",
-         lent_at: dt.datetime | None = None, notes: str = "") -> m.Loan:
-    """Lend units to a resident on one 借用单; ``lent_at`` enters a paper loan with its real time.
+         lent_at: dt.datetime | None = None, notes: str = "", slip_no: str = "") -> m.Loan:
+    """Lend units to a resident on one 借用单; ``lent_at`` enters a paper loan with its real time,
+    ``slip_no`` a ledger's own 借用单号 (kept on import when free; "" for the next number).
 
     The rules are checked again inside the transaction, and each unit moves 在库 → 借出 with a
     conditional update, so two windows scanning the same unit cannot both lend it.
@@ -198,7 +199,7 @@ def lend(actor: m.Staff | None, resident_id: int, asset_codes: Sequence[str], *,
         plan = plan_loan(actor, resident_id, asset_codes, due_date=due_date, deposit=deposit, parts=parts,
                          override_reason=override_reason, lent_at=lent_at)
         loan = m.Loan.create(
-            slip_no=next_slip_no(plan.lent_at.date()), resident=plan.resident, staff=actor, lent_at=plan.lent_at,
+            slip_no=slip_no or next_slip_no(plan.lent_at.date()), resident=plan.resident, staff=actor, lent_at=plan.lent_at,
             due_date=plan.due_date, deposit_fen=plan.deposit_fen, override_reason=plan.override_reason,
             notes=notes, entered_later=lent_at is not None)
         for p in plan.units:

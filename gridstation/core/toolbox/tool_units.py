@@ -26,7 +26,7 @@ from gridstation.core.station.opening_days import station_calendar
 from gridstation.core.storage import models as m
 from gridstation.core.storage import photos
 from gridstation.core.storage.db import write_transaction
-from gridstation.core.storage.serials import next_number
+from gridstation.core.storage.serials import dated_number, next_number
 
 # Unit states (ToolUnit.state).
 AVAILABLE, ON_LOAN, RESERVED, REPAIR, LOST, SCRAPPED = "在库", "借出", "预约", "维修", "遗失", "报废"
@@ -135,6 +135,12 @@ def is_station_code(code: str) -> bool:
 def slip_number(day: dt.date, seq: int) -> str:
     """借用单号: JY + lending date + 4-digit sequence of that day, e.g. JY202501030007."""
     return f"{SLIP_PREFIX}{day:%Y%m%d}{seq:04d}"
+
+
+def parse_slip_no(slip_no: str) -> tuple[str, int] | None:
+    """The (counter scope, sequence) of a 借用单号 in this station's format; None for one from elsewhere."""
+    dated = dated_number(slip_no, SLIP_PREFIX) if SLIP_RE.fullmatch(slip_no) else None
+    return (slip_scope(dated[0]), dated[1]) if dated else None
 
 
 def is_slip_no(text: str) -> bool:

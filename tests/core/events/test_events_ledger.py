@@ -12,7 +12,7 @@ import pytest
 from gridstation.cli import main
 from gridstation.core.events import handling, rules
 from gridstation.core.events.register import EventInput, PartyInput, register_event
-from gridstation.core.ledgers import ledger_export, ledger_import
+from gridstation.core.ledgers import column_choices, ledger_export, ledger_import
 from gridstation.core.rules.errors import PermissionDenied
 from gridstation.core.station import station
 from gridstation.core.storage import db as dbmod
@@ -58,14 +58,14 @@ def test_import_registers_routes_and_closes_and_twice_adds_nothing(clerk, head, 
         ["2026/10/7", "民生诉求", "紧急", "居民反映", "第一网格", "5栋", "停水", "", "李四", "13900001111", "上报街道",
          "JD-7", "2026-10-07", "", ""],
     ])
-    report = ledger_import.import_file(path, "events", head)
+    report = ledger_import.run_import(column_choices.open_ledger(path, "events"), head)
     assert report.written and report.created == 2 and not report.problems
     cleaned, water = m.GridEvent.select().order_by(m.GridEvent.found_at)
     assert (cleaned.status, cleaned.route, cleaned.closed_at) == (rules.CLOSED, rules.IN_GRID, dt.datetime(2026, 10, 6, 10))
     assert cleaned.found_by_id == clerk.id and cleaned.number == "SJ202610050001"  # closed without a photo: a ledger
     assert (water.route, water.platform_case_no, water.level, water.status) == (rules.REPORTED_UP, "JD-7", rules.URGENT,
                                                                                 rules.HANDLING)
-    again = ledger_import.import_file(path, "events", head)
+    again = ledger_import.run_import(column_choices.open_ledger(path, "events"), head)
     assert again.created == 0 and again.existing == 2 and m.GridEvent.select().count() == 2
 
 
@@ -80,8 +80,8 @@ def test_bad_rows_are_named_and_nothing_is_written(clerk, head, grid, tmp_path):
         ["2026-10-05", "其他", "", "", "", "", "上报由窗口人员导入", "", "", "", "上报街道", "JD-1", "", "", ""],
     ])
     before = snapshot()
-    assert not ledger_import.import_file(path, "events", clerk).written  # all or nothing
-    report = ledger_import.import_file(path, "events", clerk, ledger_import.ImportOptions(dry_run=True))
+    assert not ledger_import.run_import(column_choices.open_ledger(path, "events"), clerk).written  # all or nothing
+    report = ledger_import.run_import(column_choices.open_ledger(path, "events"), clerk, ledger_import.ImportOptions(dry_run=True))
     assert not report.written and report.created == 0
     lines = [p.line() for p in report.problems]
     assert any(line.startswith("第2行") and "没有“养狗”这个事件类别" in line for line in lines)

@@ -9,7 +9,7 @@ from pathlib import Path
 import openpyxl
 
 from gridstation.core.intake import intakes, residents
-from gridstation.core.ledgers import ledger_export, ledger_import
+from gridstation.core.ledgers import column_choices, ledger_export, ledger_import
 from gridstation.core.station import accounts, catalog, schema, station
 from gridstation.core.storage import db as dbmod
 from gridstation.core.storage import models as m
@@ -54,7 +54,7 @@ def test_an_export_of_one_station_imports_into_a_new_one_keeping_the_handler_by_
 
     admin = _station(second)
     try:
-        report = ledger_import.import_file(out, "intakes", admin)
+        report = ledger_import.run_import(column_choices.open_ledger(out, "intakes"), admin)
         assert report.written and report.created == 3, [p.line() for p in report.problems]
         intake = m.Intake.select().first()
         assert (intake.staff_id, intake.staff_name, intakes.handler_name(intake)) == (None, "李霞", "李霞")
@@ -73,11 +73,11 @@ def test_a_handler_with_an_account_is_still_linked_to_it(db_path, admin, clerk, 
     workbook.active.append(["2025-03-02", "张三", make_id(seq="001"), "失业证", clerk.display_name])
     workbook.active.append(["2025-03-02", "李四", make_id(seq="002"), "失业证", "王" * 41])
     workbook.save(path)
-    report = ledger_import.import_file(path, "intakes", admin, ledger_import.ImportOptions(dry_run=True))
+    report = ledger_import.run_import(column_choices.open_ledger(path, "intakes"), admin, ledger_import.ImportOptions(dry_run=True))
     assert [p.line()[:9] for p in report.problems] == ["第3行“经办人”列"]  # a name, at most 40 characters
     workbook.active.delete_rows(3)
     workbook.save(path)
-    assert ledger_import.import_file(path, "intakes", admin).written
+    assert ledger_import.run_import(column_choices.open_ledger(path, "intakes"), admin).written
     intake = m.Intake.get()
     assert (intake.staff_id, intake.staff_name) == (clerk.id, "")
 

@@ -15,6 +15,8 @@ import pytest
 from gridstation.cli import main
 from gridstation.core.intake import intakes, residents
 from gridstation.core.ledgers import ledger_columns, ledger_export, ledger_read, sheet_layout
+from gridstation.core.ledgers.exporters import intakes as exported_intakes
+from gridstation.core.ledgers.exporters import sheet
 from gridstation.core.ledgers.ledger_export import export_rows
 from gridstation.core.ledgers.ledger_import import ImportOptions, run_import
 from gridstation.core.ledgers.ledger_templates import write_template
@@ -220,7 +222,7 @@ def test_cli_export_and_template_refuse_bad_requests_without_writing(db_path, tm
 
 def test_an_export_reports_progress_and_a_cancelled_one_leaves_nothing(db_path, admin, tmp_path, monkeypatch):
     fill_station(admin)
-    monkeypatch.setattr(ledger_export, "PAGE", 2)  # several progress steps from a few rows
+    monkeypatch.setattr(sheet, "PAGE", 2)  # several progress steps from a few rows
     seen: list[tuple[int, int]] = []
     out = tmp_path / "i.xlsx"
     assert export_rows("intakes", None, out, actor=admin, progress=lambda done, total: seen.append((done, total))) == 3
@@ -265,7 +267,7 @@ def test_intakes_picked_on_screen_are_exported_like_the_filtered_list(db_path, a
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_intake_pages_continue_after_the_last_row_even_at_the_same_moment(site_db, admin, tmp_path, monkeypatch):
     """Pages follow (received_at, id): five intakes of one minute, two a page, each exported once."""
-    monkeypatch.setattr(ledger_export, "INTAKE_PAGE", 2)
+    monkeypatch.setattr(exported_intakes, "INTAKE_PAGE", 2)
     zhang = residents.save_resident(admin, residents.ResidentInput(name="张三", doc_number=ZHANG))
     moment = NOW - dt.timedelta(days=1)
     made = [intakes.create_intake(admin, intakes.IntakeInput(zhang.id, catalog.UNEMPLOYMENT, received_at=moment,

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from gridstation.core.intake import residents
-from gridstation.core.ledgers import ledger_import
+from gridstation.core.ledgers import column_choices, ledger_import
 from gridstation.core.statistics.stats import period_stats
 from gridstation.core.storage import models as m
 from tests.core.ledgers.test_ledger_layouts import YEAR, lines, run, workbook
@@ -25,7 +25,7 @@ FORMATS = ("xls", "ods")
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_a_residents_ledger_keeps_ids_dates_phones_and_leading_zeros(site_db, admin, fmt):
-    report = ledger_import.import_file(FIXTURES / f"residents.{fmt}", "residents", admin)
+    report = ledger_import.run_import(column_choices.open_ledger(FIXTURES / f"residents.{fmt}", "residents"), admin)
     assert report.written and report.created == 2 and not report.problems, report.problems
     zhang, li = residents.find_by_document(ZHANG), residents.find_by_document(LI)
     assert (zhang.birth_date, zhang.phone, zhang.room) == (dt.date(1990, 3, 7), "13812345678", "0501")
@@ -34,7 +34,7 @@ def test_a_residents_ledger_keeps_ids_dates_phones_and_leading_zeros(site_db, ad
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_an_intakes_ledger_keeps_dates_times_and_amounts(site_db, admin, fmt):
-    report = ledger_import.import_file(FIXTURES / f"intakes.{fmt}", "intakes", admin)
+    report = ledger_import.run_import(column_choices.open_ledger(FIXTURES / f"intakes.{fmt}", "intakes"), admin)
     assert report.written and report.created == 2 and not report.problems, report.problems
     wage = period_stats(*YEAR).wage
     assert (wage.cases, wage.workers, wage.owed_fen) == (1, 3, 1_200_050)
@@ -44,7 +44,7 @@ def test_an_intakes_ledger_keeps_dates_times_and_amounts(site_db, admin, fmt):
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_an_events_ledger_keeps_its_times(site_db, admin, fmt):
-    report = ledger_import.import_file(FIXTURES / f"events.{fmt}", "events", admin)
+    report = ledger_import.run_import(column_choices.open_ledger(FIXTURES / f"events.{fmt}", "events"), admin)
     assert report.written and report.created == 2 and not report.problems, report.problems
     found = [(e.found_at, e.place) for e in m.GridEvent.select().order_by(m.GridEvent.found_at)]
     assert found == [(dt.datetime(2025, 4, 1, 8, 15), "3栋"), (dt.datetime(2025, 4, 2), "5栋")]
@@ -52,7 +52,7 @@ def test_an_events_ledger_keeps_its_times(site_db, admin, fmt):
 
 def test_an_id_the_old_format_stored_as_a_number_is_refused_by_name(site_db, admin):
     before = snapshot()
-    report = ledger_import.import_file(FIXTURES / "residents-id-as-number.xls", "residents", admin)
+    report = ledger_import.run_import(column_choices.open_ledger(FIXTURES / "residents-id-as-number.xls", "residents"), admin)
     assert not report.written and snapshot() == before
     [problem] = report.problems
     assert (problem.place, problem.column) == ("第3行", "身份证号")

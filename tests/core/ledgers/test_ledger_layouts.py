@@ -20,7 +20,7 @@ import pytest
 
 from gridstation.cli import main
 from gridstation.core.intake import intakes, residents
-from gridstation.core.ledgers import ledger_import, ledger_read
+from gridstation.core.ledgers import column_choices, ledger_columns, ledger_import, ledger_read
 from gridstation.core.ledgers.ledger_import import ImportOptions, run_import
 from gridstation.core.rules import clock
 from gridstation.core.station import audit, catalog
@@ -172,7 +172,7 @@ def test_a_value_the_catalogue_does_not_know_is_mapped_and_remembered_for_the_ne
     again = workbook(tmp_path / "下月.xlsx", {"Sheet1": [header, ["2025-07-01", "赵六", ZHAO, "办证", "办结", "2025-07-02",
                                                                    "已发证"]]})
     match = ledger_import.match_services(ledger(again))[0]
-    assert (match.service.code, match.how) == (catalog.UNEMPLOYMENT, ledger_import.HOW_REMEMBERED)
+    assert (match.service.code, match.how) == (catalog.UNEMPLOYMENT, column_choices.HOW_REMEMBERED)
     assert run(again).created == 1
     assert service_row(catalog.UNEMPLOYMENT).received == 3
 
@@ -196,7 +196,7 @@ def test_historical_rows_need_no_counter_only_fields_but_a_new_intake_does(site_
     report = run(path, valid_only=True)
     assert report.created == 3
     imported = intakes.get_intake(intakes.query_intakes(intakes.IntakeFilter(status="受理")).get().serial)
-    assert intakes.history(imported)[0].note == ledger_import.IMPORT_NOTE
+    assert intakes.history(imported)[0].note == ledger_columns.IMPORT_NOTE
     assert (service_row(catalog.UNEMPLOYMENT).completed, service_row(catalog.PENSION).received) == (1, 1)
     assert period_stats(*YEAR).wage.owed_fen == 600_000
 

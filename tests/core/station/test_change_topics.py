@@ -7,7 +7,6 @@ import pkgutil
 from pathlib import Path
 
 import gridstation.core
-
 from gridstation.core.ledgers.ledger_columns import KINDS
 from gridstation.core.ledgers.ledger_export import EXPORT_KINDS
 from gridstation.core.station import changes, printouts, steps

@@ -8,11 +8,13 @@ export (masked ID numbers unless the head asks, formula-safe text, widths, page 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 import peewee
 
 from gridstation.core.evaluation import rectification
+from gridstation.core.ledgers.exporters.sheet import Col, counted, id_mask
 from gridstation.core.ledgers.ledger_columns import DATE, ID_NUMBER, MOMENT, TEXT
 from gridstation.core.rules import clock
 from gridstation.core.storage import models as m
@@ -20,7 +22,7 @@ from gridstation.core.storage import models as m
 Getter = Callable[[m.Rating], object]
 
 
-def columns(show_id: Callable[[str], str]) -> list[tuple[str, Getter, str]]:
+def _cells(show_id: Callable[[str], str]) -> list[tuple[str, Getter, str]]:
     """(header, value of a rating, cell type) of each column."""
     def fix(get: Callable[[m.Rectification], object]) -> Getter:
         return lambda r: get(r.fix) if getattr(r, "fix", None) is not None and r.fix.id else None
@@ -56,3 +58,10 @@ def query() -> peewee.ModelSelect:
             .switch(m.Rating).join(fix, peewee.JOIN.LEFT_OUTER, on=(fix.rating == m.Rating.id), attr="fix")
             .order_by(m.Rating.at, m.Rating.id))
 
+
+def columns(full: bool) -> list[Col]:
+    return [Col(header, get, kind) for header, get, kind in _cells(id_mask(full))]
+
+
+def records(source: Any, _full: bool) -> Iterable[m.Rating]:
+    return counted(query() if source is None else source)

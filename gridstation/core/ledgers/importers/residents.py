@@ -1,0 +1,150 @@
+"""The residents ledger: the counter's rules (``residents.clean_input``) on every row, written in bulk.
+
+Residents arrive by the hundred thousand, so they take a faster road with the same rules: the
+pure check runs before the transaction, and new residents are written with ``insert_many`` in
+chunks together with their pinyin keys. A resident already registered (same ID number) is skipped,
+or updated through ``residents.save_resident`` when the user asks for it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import peewee
+
+from gridstation.core.intake import residents
+from gridstation.core.ledgers.importers.rows import CHUNK, Importer, Job, RowView, chunks
+from gridstation.core.rules import clock, idcard
+from gridstation.core.rules.errors import DomainError
+from gridstation.core.rules.pinyin_keys import name_keys
+from gridstation.core.storage import models as m
+from gridstation.core.storage.db import bulk_insert
+
+
+@dataclass
+class _ResidentRow:
+    row: int
+    data: residents.ResidentInput
+    values: dict[str, Any]
+    keys: list[str]
+
+
+class ResidentImporter(Importer):
+    checks_by_writing = False
+
+    def __init__(self, job: Job) -> None:
+        super().__init__(job)
+        self.seen: dict[str, int] = {}
+        self.grids: dict[str, int | None] = {}
+
+    def convert(self, row: RowView) -> _ResidentRow | None:
+        doc_type = row.text("doc_type") or idcard.MAINLAND_ID
+        mainland = doc_type == idcard.MAINLAND_ID
+        number = row.id_number("doc_number") if mainland else row.text("doc_number")
+        gender, birth = row.text("gender"), row.date("birth_date")
+        data = residents.ResidentInput(
+            name=row.text("name"), doc_number=number, doc_type=doc_type, phone=row.phone("phone"),
+            gender="" if mainland else gender, birth_date=None if mainland else birth,
+            compound=row.text("compound"), building=row.text("building"), unit=row.text("unit"),
+            room=row.text("room"), grid=row.text("grid"), is_pensioner=row.flag("is_pensioner"),
+            notes=row.text("notes"))
+        row.check_required()
+        if row.problems:
+            return None
+        try:
+            values = residents.clean_input(data)
+        except DomainError as exc:
+            row.refuse(exc)
+            return None
+        if mainland and gender and gender != values["gender"]:
+            row.fail("gender", f"性别“{gender}”与身份证号码不符（号码为{values['gender']}性），请核对证件。")
+        if mainland and birth and birth != values["birth_date"]:
+            row.fail("birth_date", f"出生日期 {birth:%Y-%m-%d} 与身份证号码中的 {values['birth_date']:%Y-%m-%d} 不符，请核对证件。")
+        first = self.seen.setdefault(values["doc_number"], row.number)
+        if first != row.number:
+            row.fail("doc_number", f"与{self.job.ledger.sheet.place(first)}的证件号码相同：同一居民只能登记一次。")
+        if row.problems:
+            return None
+        return _ResidentRow(row.number, data, values, name_keys(values["name"]))
+
+    def write(self, items: list[_ResidentRow]) -> None:
+        """New residents in bulk; registered ones skipped, or updated where the row changes something."""
+        known = _registered([i.values["doc_number"] for i in items])
+        new = [i for i in items if i.values["doc_number"] not in known]
+        old = [i for i in items if i.values["doc_number"] in known]
+        report = self.job.report
+        changed = _changed(old) if self.job.options.update_existing else []
+        report.existing += len(old) - len(changed)
+        self.job.tick(len(old) - len(changed))
+        if self.job.options.dry_run:
+            report.created += len(new)
+            report.updated += len(changed)
+            self.job.tick(len(new) + len(changed))
+            return
+        for chunk in chunks(new, CHUNK * 10):
+            self._insert(chunk)
+            report.created += len(chunk)
+            self.job.tick(len(chunk))
+        self.job.each_in_savepoint(changed, self._update, lambda i: [i.row], lambda _i: {})
+
+    def _insert(self, chunk: list[_ResidentRow]) -> None:
+        now = _stored(clock.now())
+        fields = [m.Resident.name, m.Resident.doc_type, m.Resident.doc_number, m.Resident.doc_rev,
+                  m.Resident.gender, m.Resident.birth_date, m.Resident.phone, m.Resident.phone_rev,
+                  m.Resident.compound, m.Resident.building, m.Resident.unit, m.Resident.room,
+                  m.Resident.is_pensioner, m.Resident.notes, m.Resident.grid, m.Resident.created_at,
+                  m.Resident.updated_at]
+        names = [f.name for f in fields[:-3]]
+        bulk_insert(fields, [tuple(_stored(i.values[n]) for n in names) + (self._grid(i.data.grid), now, now)
+                              for i in chunk])
+        ids = _registered([i.values["doc_number"] for i in chunk])
+        bulk_insert([m.ResidentKey.resident, m.ResidentKey.key],
+                     [(ids[i.values["doc_number"]], k) for i in chunk for k in i.keys])
+
+    def _grid(self, name: str) -> int | None:
+        if name not in self.grids:
+            grid = residents.grid_by_name(name)
+            self.grids[name] = grid.id if grid else None
+        return self.grids[name]
+
+    def _update(self, item: _ResidentRow) -> None:
+        """Through save_resident, so the change gets the same check and audit entry as one made at the counter."""
+        resident = residents.find_by_document(item.values["doc_number"])
+        residents.save_resident(self.job.actor, item.data, resident.id)
+        self.job.report.updated += 1
+
+
+def _changed(items: list[_ResidentRow]) -> list[_ResidentRow]:
+    """The rows whose registered resident they would change (a ledger imported again changes nothing)."""
+    out = []
+    for part in chunks(items, CHUNK):
+        stored = {r.doc_number: r for r in m.Resident.select(m.Resident, m.Grid).join(m.Grid, peewee.JOIN.LEFT_OUTER)
+                  .where(m.Resident.doc_number.in_([i.values["doc_number"] for i in part]))}
+        for item in part:
+            resident = stored[item.values["doc_number"]]
+            same = all(getattr(resident, k) == v for k, v in item.values.items())
+            if not same or (resident.grid.name if resident.grid_id else "") != item.data.grid.strip():
+                out.append(item)
+    return out
+
+
+def _stored(value: object) -> object:
+    """A value as peewee stores it (ISO text for dates and times), for the driver's executemany."""
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def _registered(numbers: list[str]) -> dict[str, int]:
+    """Resident id by document number, for those of ``numbers`` already registered."""
+    found: dict[str, int] = {}
+    for part in chunks(numbers, CHUNK):
+        found.update((n, i) for i, n in m.Resident.select(m.Resident.id, m.Resident.doc_number)
+                     .where(m.Resident.doc_number.in_(part)).tuples())
+    return found
+
+
