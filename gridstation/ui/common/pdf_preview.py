@@ -16,15 +16,22 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
-from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QLabel, QPushButton, QWidget
 
 from gridstation.core.rules.errors import DomainError
 from gridstation.ui.common import local_settings, print_job
 from gridstation.ui.common.background import run_and_wait
+from gridstation.ui.common.forms import Form
 from gridstation.ui.common.keyboard import fit_to_screen
 
 
-class PdfPreviewDialog(QDialog):
+class PdfPreviewDialog(QDialog, Form):
+    FORM = "pdf_preview.ui"
+    viewHost: QWidget  # the PDF view stands here (QPdfView is not one of Designer's widgets)
+    info: QLabel
+    closeButton: QPushButton
+    printButton: QPushButton
+
     def __init__(self, path: Path, title: str, parent: QWidget | None = None, *,
                  on_printed: Callable[[print_job.Sent], None] | None = None) -> None:
         super().__init__(parent)
@@ -32,27 +39,17 @@ class PdfPreviewDialog(QDialog):
         self.printed = False
         self.on_printed = on_printed
         self.setWindowTitle(f"打印预览 · {title}")
+        self.setup_form()
         self.document = QPdfDocument(self)
         self.document.load(str(self.path))
         view = QPdfView(self)
         view.setDocument(self.document)
         view.setPageMode(QPdfView.PageMode.MultiPage)
         view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
-        layout = QVBoxLayout(self)
-        layout.addWidget(view)
-        row = QHBoxLayout()
-        self.info = QLabel(f"文件：{self.path.name}　共 {self.document.pageCount()} 页")
-        row.addWidget(self.info)
-        row.addStretch(1)
-        close = QPushButton("关闭 (Esc)")
-        close.clicked.connect(self.reject)
-        print_button = QPushButton("打印 (Ctrl+P)")
-        print_button.setProperty("role", "primary")
-        print_button.setDefault(True)
-        print_button.clicked.connect(self.print_document)
-        row.addWidget(close)
-        row.addWidget(print_button)
-        layout.addLayout(row)
+        self.view = Form.place(self.viewHost, view)
+        self.info.setText(f"文件：{self.path.name}　共 {self.document.pageCount()} 页")
+        self.closeButton.clicked.connect(self.reject)
+        self.printButton.clicked.connect(self.print_document)
         QShortcut(QKeySequence("Ctrl+P"), self, activated=self.print_document)
         fit_to_screen(self, 720, 860)  # 打印 and 关闭 stay on a 1366×768 screen
 
