@@ -104,7 +104,7 @@ def rating_figures(start: dt.date, end: dt.date, today: dt.date | None = None) -
     return figures
 
 
-def summary_sentence(t: RatingTally) -> str:
+def year_sentence(t: RatingTally) -> str:
     """The annual work summary's 好差评 sentence; empty when nothing was rated."""
     if not t.received:
         return ""

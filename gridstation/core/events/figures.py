@@ -150,7 +150,7 @@ class _Names:
                 figures.by_category.setdefault(category, EventTally())]
 
 
-def summary_sentence(t: EventTally) -> str:
+def year_sentence(t: EventTally) -> str:
     """The annual work summary's sentence in the seeds' words; empty when no event was found."""
     if not t.found:
         return ""

@@ -5,7 +5,7 @@ domain offers, in the wording of the stations' own year-end summaries, so the he
 The counter's own work is written here, beside the figures ``stats.py`` computes for it across services,
 grids and staff: the services completed, the tools lent, the pension coverage. A domain with figures of
 its own offers its sentence in its own package (``events/figures.py``, ``evaluation/figures.py``:
-``summary_sentence``), and ``DOMAIN_SENTENCES`` lists them in the order the paragraph reads them. A new
+``year_sentence``), and ``DOMAIN_SENTENCES`` lists them in the order the paragraph reads them. A new
 domain adds its figures to ``PeriodStats``, its sentence in its package and one line here; the annual
 report (``report_content.annual_report``) hands the paragraph to ``reports`` as text.
 
@@ -16,8 +16,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from gridstation.core.evaluation.figures import summary_sentence as ratings_sentence
-from gridstation.core.events.figures import summary_sentence as events_sentence
+from gridstation.core.evaluation.figures import year_sentence as ratings_sentence
+from gridstation.core.events.figures import year_sentence as events_sentence
 from gridstation.core.rules.money import yuan
 from gridstation.core.rules.rates import percent
 from gridstation.core.station import catalog

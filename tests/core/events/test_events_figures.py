@@ -117,7 +117,7 @@ def test_the_annual_sentence_in_the_seeds_words(october):
 def test_no_events_no_sentence_and_rates_blank(site_db):
     empty = figures.event_figures(OCT_START, OCT_END, TODAY)
     assert empty.total.completion_rate is None and empty.total.on_time_rate is None
-    assert figures.summary_sentence(empty.total) == ""
+    assert figures.year_sentence(empty.total) == ""
     assert percent(1.0) == "100.0%" and percent(2 / 3) == "66.7%" and percent(None) == "—"
 
 

@@ -40,7 +40,7 @@ def test_a_stations_own_wording_is_read_and_the_year_counts_it(head, grid, tmp_p
     assert (noise.mediation_outcome, noise.referred_to) == (rules.MEDIATION_FAILED, "引导至法院")
     year = figures.event_figures(dt.date(2025, 1, 1), dt.date(2025, 12, 31), dt.date(2026, 1, 10)).total
     assert (year.closed, year.mediations, year.mediation_success) == (4, 2, 1)
-    assert "成功1件" in figures.summary_sentence(year) and "办结率达0" not in figures.summary_sentence(year)
+    assert "成功1件" in figures.year_sentence(year) and "办结率达0" not in figures.year_sentence(year)
 
 
 def test_an_outcome_needs_a_dispute_and_a_known_word(head, grid, tmp_path):
