@@ -28,7 +28,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # there at start, and a server database's audit head is kept there.
 os.environ.setdefault("GRIDSTATION_DATA_DIR", tempfile.mkdtemp(prefix="gridstation-test-data-"))
 
-from gridstation.core.station import accounts, station  # noqa: E402
+from gridstation.core.station import accounts, roles, station  # noqa: E402
 from gridstation.core.storage import db as dbmod  # noqa: E402
 
 STATION = "新亚洲体育城社区为民服务站"
@@ -133,12 +133,12 @@ def admin(site_db: str):
 
 @pytest.fixture
 def head(admin):
-    return accounts.create_staff(admin, "head", "李站长", accounts.HEAD, PASSWORD)
+    return accounts.create_staff(admin, "head", "李站长", roles.HEAD, PASSWORD)
 
 
 @pytest.fixture
 def clerk(admin):
-    return accounts.create_staff(admin, "clerk", "王小红", accounts.CLERK, PASSWORD)
+    return accounts.create_staff(admin, "clerk", "王小红", roles.CLERK, PASSWORD)
 
 
 def pdf_text(path: Path) -> str:

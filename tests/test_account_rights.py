@@ -11,7 +11,7 @@ from gridstation.core.events.register import EventInput, register_event
 from gridstation.core.intake import residents
 from gridstation.core.ledgers.ledger_export import export_rows
 from gridstation.core.rules.errors import PermissionDenied
-from gridstation.core.station import accounts, printouts
+from gridstation.core.station import accounts, printouts, roles
 from gridstation.core.storage import models as m
 from gridstation.ui.common.context import AppContext
 from gridstation.ui.station.login_dialog import LoginDialog
@@ -23,7 +23,7 @@ from tests.helpers import activate, make_id, snapshot
 
 def test_a_demoted_head_loses_head_rights_in_a_window_signed_in_before(admin, head, tmp_path):
     signed_in = m.Staff.get_by_id(head.id)  # what the window holds since the morning
-    accounts.set_role(admin, head.id, accounts.CLERK)
+    accounts.set_role(admin, head.id, roles.CLERK)
     before = snapshot()
     with pytest.raises(PermissionDenied, match="窗口人员"):
         export_rows("residents", None, tmp_path / "全部号码.xlsx", True, actor=signed_in)
@@ -58,7 +58,7 @@ def test_the_window_locks_within_a_minute_and_opens_again_with_the_current_right
     window.account_timer.setInterval(50)  # the test cannot wait half a minute
     qtbot.wait(200)
     assert not window.locked  # nothing changed: nothing happens
-    accounts.set_role(admin, head.id, accounts.CLERK)
+    accounts.set_role(admin, head.id, roles.CLERK)
     qtbot.waitUntil(lambda: window.locked, timeout=3000)
     assert not window.centralWidget().isVisible()
     dialog = [w for w in window.findChildren(LoginDialog) if w.isVisible()][-1]
@@ -67,7 +67,7 @@ def test_the_window_locks_within_a_minute_and_opens_again_with_the_current_right
     with qtbot.waitSignal(window.staff_changed) as changed:  # app.py opens a window for the clerk it is now
         qtbot.keyClicks(dialog.ui.passwordEdit, PASSWORD)
         qtbot.keyClick(dialog.ui.passwordEdit, Qt.Key.Key_Return)
-    assert changed.args[0].id == head.id and changed.args[0].role == accounts.CLERK
+    assert changed.args[0].id == head.id and changed.args[0].role == roles.CLERK
 
 
 def test_a_deactivated_account_cannot_unlock_its_window(qtbot, db_path, admin, clerk):

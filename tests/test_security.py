@@ -6,7 +6,7 @@ import pytest
 from gridstation.cli import main
 from gridstation.core.intake import residents
 from gridstation.core.rules.errors import DomainError, PermissionDenied
-from gridstation.core.station import accounts, audit, backup, catalog, station
+from gridstation.core.station import accounts, audit, backup, catalog, roles, station
 from gridstation.core.storage import db as dbmod
 from gridstation.core.storage import models as m
 from tests.conftest import PASSWORD
@@ -59,7 +59,7 @@ def test_change_own_password_and_admin_reset(admin, clerk):
 
 
 @pytest.mark.parametrize("call", [
-    lambda a: accounts.create_staff(a, "x1", "x", accounts.CLERK, "secret99"),
+    lambda a: accounts.create_staff(a, "x1", "x", roles.CLERK, "secret99"),
     lambda a: accounts.reset_password(a, 1, "secret99"),
     lambda a: accounts.set_active(a, 1, False),
     lambda a: station.update_settings(a, {"station_name": "改名"}),
@@ -168,12 +168,12 @@ def test_cli_backup_then_check(db_path, tmp_path, capsys):
 
 
 def test_roles_change_but_the_last_admin_stays(admin, clerk):
-    accounts.set_role(admin, clerk.id, accounts.HEAD)
-    assert m.Staff.get_by_id(clerk.id).role == accounts.HEAD
+    accounts.set_role(admin, clerk.id, roles.HEAD)
+    assert m.Staff.get_by_id(clerk.id).role == roles.HEAD
     with pytest.raises(DomainError, match="至少要保留一个"):
-        accounts.set_role(admin, admin.id, accounts.CLERK)
+        accounts.set_role(admin, admin.id, roles.CLERK)
     with pytest.raises(PermissionDenied):
-        accounts.set_role(m.Staff.get_by_id(clerk.id), admin.id, accounts.CLERK)
+        accounts.set_role(m.Staff.get_by_id(clerk.id), admin.id, roles.CLERK)
 
 
 def test_staff_tab_adds_an_account_and_changes_its_role(qtbot, db_path, admin):
@@ -194,8 +194,8 @@ def test_staff_tab_adds_an_account_and_changes_its_role(qtbot, db_path, admin):
     type_text(qtbot, tab.ui.passwordEdit, "secret99")
     qtbot.mouseClick(tab.ui.addButton, Qt.MouseButton.LeftButton)
     new = m.Staff.get(m.Staff.username == "wangli")
-    assert new.role == accounts.CLERK
+    assert new.role == roles.CLERK
     tab.ui.staffTable.selectRow([s.id for s in tab.staff].index(new.id))
-    tab.ui.roleCombo.setCurrentIndex(tab.ui.roleCombo.findData(accounts.HEAD))
+    tab.ui.roleCombo.setCurrentIndex(tab.ui.roleCombo.findData(roles.HEAD))
     qtbot.mouseClick(tab.ui.roleButton, Qt.MouseButton.LeftButton)
-    assert m.Staff.get_by_id(new.id).role == accounts.HEAD
+    assert m.Staff.get_by_id(new.id).role == roles.HEAD

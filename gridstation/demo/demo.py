@@ -48,7 +48,7 @@ from gridstation.core.rules import clock
 from gridstation.core.rules.errors import DomainError
 from gridstation.core.rules.idcard import age_on
 from gridstation.core.rules.pinyin_keys import name_keys
-from gridstation.core.station import accounts, audit, catalog
+from gridstation.core.station import accounts, audit, catalog, roles
 from gridstation.core.station.opening_days import station_calendar
 from gridstation.core.storage import db as dbmod
 from gridstation.core.storage import models as m
@@ -199,8 +199,8 @@ def _ensure_staff(as_of: dt.datetime) -> _Staff:
     ids: dict[str, int] = {}
     created = _stamp(as_of - dt.timedelta(days=HISTORY_DAYS + 30))
     wanted = list(data.STAFF)
-    if not m.Staff.select().where(m.Staff.role == accounts.ADMIN).exists():
-        wanted.append(("admin", "管理员", accounts.ADMIN))
+    if not m.Staff.select().where(m.Staff.role == roles.ADMIN).exists():
+        wanted.append(("admin", "管理员", roles.ADMIN))
     for username, display_name, role in wanted:
         row = m.Staff.get_or_none(m.Staff.username == username)
         if row is None:
@@ -208,8 +208,8 @@ def _ensure_staff(as_of: dt.datetime) -> _Staff:
             row = m.Staff.create(username=username, display_name=display_name, role=role,
                                  password_hash=hashed, created_at=created)
         ids[username] = row.id
-    head = next(ids[u] for u, _n, r in data.STAFF if r == accounts.HEAD)
-    return _Staff(head, [ids[u] for u, _n, r in data.STAFF if r == accounts.CLERK])
+    head = next(ids[u] for u, _n, r in data.STAFF if r == roles.HEAD)
+    return _Staff(head, [ids[u] for u, _n, r in data.STAFF if r == roles.CLERK])
 
 
 def _ensure_grids(staff: _Staff) -> list[int]:

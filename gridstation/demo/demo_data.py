@@ -6,7 +6,7 @@ could recognise. Weights are relative frequencies, not percentages.
 
 from __future__ import annotations
 
-from gridstation.core.station.accounts import CLERK, HEAD
+from gridstation.core.station.roles import CLERK, HEAD
 
 # Surnames roughly by frequency, with the polyphonic ones search must find by every reading
 # (曾 zeng/ceng, 单 shan/dan, 解 xie/jie, 仇 qiu/chou, 区 ou/qu, 查 zha/cha, 乐 yue/le, 朴 piao/pu,

@@ -37,7 +37,7 @@ def run(ctx: Context) -> list[Figure]:
     from gridstation.core.events import queries, rules
     from gridstation.core.events.figures import event_figures
     from gridstation.core.events.register import EventInput, PartyInput, register_event
-    from gridstation.core.station.accounts import HEAD
+    from gridstation.core.station.roles import HEAD
     from gridstation.core.statistics.stats import month_end
     from gridstation.core.storage import db as dbmod
     from gridstation.core.storage import models as m

@@ -104,7 +104,7 @@ def timed_saves(ctx: Context, target: str) -> tuple[list[float], list[int]]:
     """Milliseconds of each create_intake on ``target`` (a file copy or a server), and the residents used."""
     from gridstation.core.intake.intakes import IntakeInput, create_intake
     from gridstation.core.station import catalog
-    from gridstation.core.station.accounts import ADMIN
+    from gridstation.core.station.roles import ADMIN
     from gridstation.core.storage import models as m
 
     saves = SAVES if not ctx.quick else SAVES // 3

@@ -31,7 +31,7 @@ def _pick(limit: int) -> tuple[list[int], list[str]]:
 
 
 def lend_return_figures(ctx: Context) -> list[Figure]:
-    from gridstation.core.station.accounts import ADMIN
+    from gridstation.core.station.roles import ADMIN
     from gridstation.core.storage import models as m
     from gridstation.core.toolbox import lending, returns
 

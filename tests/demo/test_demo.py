@@ -19,7 +19,7 @@ from gridstation.core.intake import intakes
 from gridstation.core.rules import clock, idcard
 from gridstation.core.rules.errors import DomainError
 from gridstation.core.rules.pinyin_keys import name_keys
-from gridstation.core.station import catalog, station
+from gridstation.core.station import catalog, roles, station
 from gridstation.core.storage import db as dbmod
 from gridstation.core.storage import models as m
 from gridstation.core.toolbox import lending, loan_lists, tool_units
@@ -300,7 +300,7 @@ def test_demo_accounts_sign_in_with_the_documented_password(demo_db):
     for username, _name, role in demo_data.STAFF:
         staff = accounts.sign_in(username, demo.DEMO_PASSWORD)
         assert staff.role == role
-    assert accounts.sign_in("admin", "secret123").role == accounts.ADMIN  # init's admin is kept
+    assert accounts.sign_in("admin", "secret123").role == roles.ADMIN  # init's admin is kept
 
 
 def test_a_second_run_is_refused_and_writes_nothing(demo_copy):
@@ -336,7 +336,7 @@ def test_an_empty_database_without_admin_gets_the_demo_admin(tmp_path):
     station.open_site(str(tmp_path / "bare.db"))
     try:
         demo.generate(residents=20, intakes=30, loans=5, seed=3)
-        assert accounts.sign_in("admin", demo.DEMO_PASSWORD).role == accounts.ADMIN
+        assert accounts.sign_in("admin", demo.DEMO_PASSWORD).role == roles.ADMIN
         from gridstation.core.storage import settings
 
         assert settings.get("station_name") == demo_data.STATION_NAME

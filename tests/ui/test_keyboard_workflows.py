@@ -22,7 +22,8 @@ from gridstation import app as gui_app
 from gridstation.core.intake import intakes, residents
 from gridstation.core.rules import clock
 from gridstation.core.station import catalog
-from gridstation.core.station.accounts import CLERK, HEAD, create_staff
+from gridstation.core.station.accounts import create_staff
+from gridstation.core.station.roles import CLERK, HEAD
 from gridstation.core.storage import models as m
 from gridstation.core.storage import paths
 from gridstation.core.toolbox import lending, loan_lists, tool_units

@@ -4,7 +4,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from gridstation import app
-from gridstation.core.station import accounts, station
+from gridstation.core.station import roles, station
 from gridstation.ui.common import background
 from gridstation.ui.common.context import AppContext
 from gridstation.ui.window.main_window import MainWindow
@@ -62,7 +62,7 @@ def test_sign_in_dialog(qtbot, db_path, admin):
     assert "登录名或密码错误" in dialog.ui.messageLabel.text() and dialog.staff is None
     qtbot.keyClicks(dialog.ui.passwordEdit, "secret123")
     qtbot.keyClick(dialog.ui.passwordEdit, Qt.Key.Key_Return)
-    assert dialog.staff is not None and dialog.staff.role == accounts.ADMIN
+    assert dialog.staff is not None and dialog.staff.role == roles.ADMIN
 
 
 def test_idle_window_locks_and_needs_the_password(qtbot, window, clerk):

@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialog
 
 from gridstation.core.rules.errors import DomainError
-from gridstation.core.station import accounts, station
+from gridstation.core.station import accounts, roles, station
 from gridstation.core.storage import db as dbmod
 from gridstation.core.storage import paths, settings
 from gridstation.ui.common import local_settings
@@ -110,7 +110,7 @@ def test_new_station_by_keyboard_creates_the_database_and_the_admin_signs_in(qtb
     assert values["receipt_size"] == "80mm"
     assert values["backup_dir"] == ""  # the default: backups beside the database, wherever it moves
     staff = accounts.sign_in("zhanzhang", PASSWORD)
-    assert staff.role == accounts.ADMIN
+    assert staff.role == roles.ADMIN
     assert staff.display_name == "周红"  # receipts name the person, not 「管理员」
 
 
@@ -169,7 +169,7 @@ def test_another_data_folder_is_remembered_for_the_next_start(qtbot, wizard, sit
     assert wizard.created == str(chosen / "gridstation.db")
     assert not site.exists()
     assert paths.default_database() == str(chosen / "gridstation.db")
-    assert accounts.sign_in("zhanzhang", PASSWORD).role == accounts.ADMIN
+    assert accounts.sign_in("zhanzhang", PASSWORD).role == roles.ADMIN
 
 
 def test_chosen_printer_is_stored(qtbot, wizard):
@@ -278,7 +278,7 @@ def test_restoring_a_backup_instead_takes_the_old_stations_data(qtbot, wizard, s
     assert wizard.result() == QDialog.DialogCode.Accepted
     assert wizard.created == str(site) and site.is_file()
     assert settings.get("station_name") == "旧电脑上的服务站"
-    assert accounts.sign_in("laowang", PASSWORD).role == accounts.ADMIN
+    assert accounts.sign_in("laowang", PASSWORD).role == roles.ADMIN
 
 
 def test_restoring_a_file_that_is_no_backup_creates_nothing(qtbot, wizard, site, tmp_path):

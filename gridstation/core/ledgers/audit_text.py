@@ -18,7 +18,7 @@ from gridstation.core.ledgers.ledger_columns import KIND_NAMES, columns_for
 from gridstation.core.ledgers.ledger_export import EXPORT_NAMES
 from gridstation.core.rules.money import yuan
 from gridstation.core.station import catalog
-from gridstation.core.station.accounts import ROLE_NAMES
+from gridstation.core.station.roles import ROLE_NAMES
 from gridstation.core.storage import models as m
 
 # Every key the services write into an entry's before/after, as staff call it.

@@ -20,7 +20,7 @@ from gridstation.core.ledgers.exporters.sheet import Cancelled, Counted, ExportC
 from gridstation.core.ledgers.ledger_columns import EVENTS, INTAKES, LOANS, RESIDENTS, TOOLS
 from gridstation.core.rules.errors import DomainError
 from gridstation.core.station import audit
-from gridstation.core.station.accounts import CLERK, HEAD, require
+from gridstation.core.station.roles import CLERK, HEAD, require
 from gridstation.core.storage import models as m
 from gridstation.core.storage.db import write_transaction
 from gridstation.core.storage.output_files import staged

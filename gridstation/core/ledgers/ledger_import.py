@@ -41,7 +41,7 @@ from gridstation.core.ledgers.ledger_columns import EVENTS, INTAKES, LOANS, RESI
 from gridstation.core.ledgers.ledger_read import Ledger
 from gridstation.core.rules.errors import DomainError
 from gridstation.core.station import audit
-from gridstation.core.station.accounts import CLERK, require
+from gridstation.core.station.roles import CLERK, require
 from gridstation.core.storage import models as m
 from gridstation.core.storage.db import write_transaction
 

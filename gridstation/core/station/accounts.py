@@ -12,19 +12,11 @@ from gridstation.core.rules import clock
 from gridstation.core.rules.errors import DomainError
 from gridstation.core.rules.person_names import clean_name
 from gridstation.core.station import audit
-
-# The roles and their check live in roles.py, below audit; services, screens and tests ask accounts for them.
-from gridstation.core.station.roles import (  # noqa: F401
+from gridstation.core.station.roles import (
     ADMIN,
     CLERK,
-    HEAD,
     ROLE_NAMES,
-    allows,
-    current,
-    reaches,
     require,
-    require_as_signed_in,
-    still_holds,
 )
 from gridstation.core.storage import models as m
 from gridstation.core.storage.db import write_transaction

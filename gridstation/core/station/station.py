@@ -17,7 +17,7 @@ import peewee
 from gridstation.core.rules import clock
 from gridstation.core.rules.errors import DatabaseProblem, DomainError
 from gridstation.core.rules.free_text import refuse_controls
-from gridstation.core.station import accounts, audit, backup, catalog, schema
+from gridstation.core.station import accounts, audit, backup, catalog, roles, schema
 from gridstation.core.station.roles import ADMIN, require, require_as_signed_in
 from gridstation.core.storage import db as dbmod
 from gridstation.core.storage import models as m
@@ -96,7 +96,7 @@ def _refuse_foreign_file(target: str, create: bool) -> None:
 
 
 def is_initialised() -> bool:
-    return m.Staff.select().where(m.Staff.role == accounts.ADMIN).exists()
+    return m.Staff.select().where(m.Staff.role == roles.ADMIN).exists()
 
 
 def create_site(target: str, station_name: str, admin: str, password: str, *, address: str = "",
@@ -146,7 +146,7 @@ def init_station(station_name: str, admin: str, password: str, *, address: str =
                          before={k: current.get(k) for k in changed}, after=changed)
         existing = m.Staff.get_or_none(m.Staff.username == admin)
         if existing is None:
-            staff = accounts.create_staff(None, admin, admin_name.strip() or "管理员", accounts.ADMIN, password)
+            staff = accounts.create_staff(None, admin, admin_name.strip() or "管理员", roles.ADMIN, password)
         else:
             staff = existing
     return staff

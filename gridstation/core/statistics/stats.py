@@ -61,7 +61,7 @@ from gridstation.core.rules.counters import Counters
 from gridstation.core.rules.errors import DomainError
 from gridstation.core.rules.pinyin_keys import sort_key
 from gridstation.core.station import audit, catalog
-from gridstation.core.station.accounts import HEAD, require
+from gridstation.core.station.roles import HEAD, require
 from gridstation.core.storage import db as dbmod
 from gridstation.core.storage import models as m
 from gridstation.core.storage.counting import count_if

@@ -15,7 +15,7 @@ from gridstation.core.rules import clock
 from gridstation.core.rules.errors import DomainError
 from gridstation.core.rules.pinyin_keys import sort_key
 from gridstation.core.station import audit
-from gridstation.core.station.accounts import CLERK, require
+from gridstation.core.station.roles import CLERK, require
 from gridstation.core.storage import models as m
 from gridstation.core.storage.db import as_date, write_transaction
 from gridstation.core.toolbox.tool_units import (

@@ -13,7 +13,7 @@ from gridstation.core.rules.errors import DomainError
 from gridstation.core.rules.free_text import clean_text
 from gridstation.core.rules.money import parse_money, yuan
 from gridstation.core.station import audit
-from gridstation.core.station.accounts import CLERK, require
+from gridstation.core.station.roles import CLERK, require
 from gridstation.core.storage import models as m
 from gridstation.core.storage.db import as_date, write_transaction
 from gridstation.core.toolbox.lending import item_parts

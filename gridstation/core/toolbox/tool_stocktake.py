@@ -15,7 +15,7 @@ from gridstation.core.rules import clock
 from gridstation.core.rules.errors import DomainError, NotFound
 from gridstation.core.rules.free_text import has_controls, shown
 from gridstation.core.station import audit
-from gridstation.core.station.accounts import CLERK, require
+from gridstation.core.station.roles import CLERK, require
 from gridstation.core.storage import models as m
 from gridstation.core.storage.db import write_transaction
 from gridstation.core.toolbox.tool_units import AVAILABLE, ON_LOAN, RESERVED, is_station_code, normalise_code

@@ -21,8 +21,8 @@ from gridstation.core.rules.free_text import clean_text
 from gridstation.core.rules.money import parse_money
 from gridstation.core.rules.pinyin_keys import sort_key
 from gridstation.core.station import audit
-from gridstation.core.station.accounts import CLERK, HEAD, require
 from gridstation.core.station.opening_days import station_calendar
+from gridstation.core.station.roles import CLERK, HEAD, require
 from gridstation.core.storage import models as m
 from gridstation.core.storage import photos
 from gridstation.core.storage.db import write_transaction

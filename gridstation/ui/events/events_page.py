@@ -15,7 +15,7 @@ from gridstation.core.events.register import get_event
 from gridstation.core.intake import residents
 from gridstation.core.rules.errors import DomainError
 from gridstation.core.rules.idcard import mask_phone
-from gridstation.core.station import accounts
+from gridstation.core.station import roles
 from gridstation.core.station.topics import Topic
 from gridstation.core.storage import models as m
 from gridstation.ui.common.context import AppContext
@@ -70,7 +70,7 @@ class EventsPage(QWidget):
         self.ui.newButton.clicked.connect(self.register)
         self.ui.openButton.clicked.connect(self.open_current)
         self.ui.listsButton.clicked.connect(self.edit_lists)
-        self.ui.listsButton.setVisible(accounts.allows(ctx.staff, accounts.HEAD))  # the service checks the role too
+        self.ui.listsButton.setVisible(roles.allows(ctx.staff, roles.HEAD))  # the service checks the role too
         self.ui.logButton.clicked.connect(self.open_log)
         QShortcut(QKeySequence("Ctrl+J"), self, self.open_log)
         QShortcut(QKeySequence("F4"), self, self.register)

@@ -20,7 +20,7 @@ from gridstation.core.intake.material_rules import MISSING_OVERDUE, NOTICE
 from gridstation.core.rules import clock, idcard
 from gridstation.core.rules.errors import DomainError
 from gridstation.core.station import catalog
-from gridstation.core.station.accounts import HEAD
+from gridstation.core.station.roles import HEAD
 from gridstation.core.station.topics import Topic
 from gridstation.core.storage import models as m
 from gridstation.ui.common.background import BackgroundOp

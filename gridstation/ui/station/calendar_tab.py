@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QCheckBox, QDateEdit, QLabel, QPushButton, QSpinBo
 
 from gridstation.core.rules import clock
 from gridstation.core.rules.errors import DomainError
-from gridstation.core.station import accounts, opening_days
+from gridstation.core.station import opening_days, roles
 from gridstation.core.station.opening_days import CLOSED, OPEN, WEEKDAY_NAMES
 from gridstation.core.station.topics import Topic
 from gridstation.core.storage import settings
@@ -64,7 +64,7 @@ class CalendarTab(QWidget):
         self.ui.yearSpin.valueChanged.connect(lambda _y: self.show_year())
         self.ui.dateEdit.dateChanged.connect(lambda _d: self.describe_date())
         self.ui.dayTable.itemSelectionChanged.connect(self.take_selected_date)
-        editable = accounts.allows(ctx.staff, accounts.HEAD)
+        editable = roles.allows(ctx.staff, roles.HEAD)
         for widget in (*self.day_checks, self.ui.nationalCheck, self.ui.saveWeekButton, self.ui.closeButton,
                        self.ui.openButton, self.ui.resetButton):
             widget.setEnabled(editable)

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from gridstation.core.rules.errors import DomainError
-from gridstation.core.station import accounts, catalog, station
+from gridstation.core.station import catalog, roles, station
 from gridstation.core.station.topics import Topic
 from gridstation.core.storage import db as dbmod
 from gridstation.core.storage import settings
@@ -90,8 +90,8 @@ class SettingsPage(QWidget):
                   context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         QShortcut(QKeySequence(Qt.Key.Key_Return), table, activated=self.ui.editServiceButton.click,
                   context=Qt.ShortcutContext.WidgetShortcut)
-        is_admin = accounts.allows(ctx.staff, accounts.ADMIN)
-        is_head = accounts.allows(ctx.staff, accounts.HEAD)
+        is_admin = roles.allows(ctx.staff, roles.ADMIN)
+        is_head = roles.allows(ctx.staff, roles.HEAD)
         self.ui.stationTab.setEnabled(is_admin)
         self.ui.newServiceButton.setEnabled(is_head)
         self.ui.editServiceButton.setEnabled(is_head)

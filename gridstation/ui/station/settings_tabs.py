@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from gridstation.core.ledgers import audit_text
 from gridstation.core.rules import clock
 from gridstation.core.rules.errors import DomainError
-from gridstation.core.station import accounts, audit, backup, station
+from gridstation.core.station import accounts, audit, backup, roles, station
 from gridstation.core.station.topics import Topic
 from gridstation.core.storage import db as dbmod
 from gridstation.core.storage import models as m
@@ -77,7 +77,7 @@ class StaffTab(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.ui = StaffTabForm.load(self)
-        for key, name in accounts.ROLE_NAMES.items():
+        for key, name in roles.ROLE_NAMES.items():
             self.ui.roleCombo.addItem(name, key)
         self.ui.changePasswordButton.clicked.connect(self.change_password)
         self.ui.addButton.clicked.connect(self.add_staff)
@@ -87,13 +87,13 @@ class StaffTab(QWidget):
         self.ui.renameButton.clicked.connect(self.rename)
         button_keys((self.ui.changePasswordButton, "Ctrl+S"), (self.ui.addButton, "Ctrl+N"), (self.ui.resetButton, "Ctrl+R"),
               (self.ui.toggleButton, "Ctrl+T"), (self.ui.roleButton, "Ctrl+E"), (self.ui.renameButton, "Ctrl+M"))
-        self.ui.staffGroup.setVisible(accounts.reaches(ctx.role, accounts.ADMIN))
+        self.ui.staffGroup.setVisible(roles.reaches(ctx.role, roles.ADMIN))
         self.refresh()
 
     def refresh(self) -> None:
         self.staff = accounts.all_staff()
         fill_table(self.ui.staffTable, ["登录名", "姓名", "角色", "状态"],
-              [[s.username, s.display_name, accounts.ROLE_NAMES.get(s.role, s.role), "启用" if s.active else "停用"]
+              [[s.username, s.display_name, roles.ROLE_NAMES.get(s.role, s.role), "启用" if s.active else "停用"]
                for s in self.staff])
 
     def _say(self, role: str, text: str) -> None:
@@ -168,7 +168,7 @@ class StaffTab(QWidget):
             return None
         role = self.ui.roleCombo.currentData()
         return self._run(lambda: accounts.set_role(self.ctx.staff, staff.id, role),
-                         f"已把 {staff.username} 改为{accounts.ROLE_NAMES[role]}。")
+                         f"已把 {staff.username} 改为{roles.ROLE_NAMES[role]}。")
 
     @one_at_a_time
     def rename(self) -> bool | None:
@@ -224,7 +224,7 @@ class AuditTab(QWidget):
 
     def _offer_acknowledge(self) -> None:
         """Only an administrator acknowledges findings, and only while there are any (audit.acknowledge_findings)."""
-        self.ui.acknowledgeButton.setVisible(accounts.allows(self.ctx.staff, accounts.ADMIN) and bool(audit.open_findings()))
+        self.ui.acknowledgeButton.setVisible(roles.allows(self.ctx.staff, roles.ADMIN) and bool(audit.open_findings()))
 
     def acknowledge(self, confirm: bool = True) -> None:
         if confirm and QMessageBox.question(

@@ -25,7 +25,7 @@ from gridstation.core.rules import clock
 from gridstation.core.rules.errors import DomainError
 from gridstation.core.rules.money import yuan
 from gridstation.core.station import printouts
-from gridstation.core.station.accounts import HEAD
+from gridstation.core.station.roles import HEAD
 from gridstation.core.station.topics import Topic
 from gridstation.core.storage import models as m
 from gridstation.core.storage import photos

@@ -33,7 +33,7 @@ from gridstation.core.intake import residents
 from gridstation.core.rules import clock, idcard
 from gridstation.core.rules.errors import DomainError
 from gridstation.core.rules.money import yuan
-from gridstation.core.station.accounts import HEAD
+from gridstation.core.station.roles import HEAD
 from gridstation.core.station.topics import Topic
 from gridstation.core.storage import models as m
 from gridstation.core.toolbox import lending, loan_lists, returns, tool_units

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from PySide6.QtWidgets import QApplication, QFrame, QLabel, QLineEdit, QTableView
 
 from gridstation.core.rules.errors import DomainError, NotFound, PermissionDenied
-from gridstation.core.station import accounts
+from gridstation.core.station import roles
 from gridstation.core.toolbox import tool_units
 from gridstation.ui.common.context import AppContext
 
@@ -106,4 +106,4 @@ def selected_row(table: QTableView) -> int:
 
 def allowed(ctx: AppContext, role: str) -> bool:
     """Whether the signed-in staff has ``role``; buttons follow it, the services enforce it."""
-    return accounts.allows(ctx.staff, role)
+    return roles.allows(ctx.staff, role)

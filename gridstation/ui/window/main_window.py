@@ -102,9 +102,9 @@ class MainWindow(QMainWindow):
 
     def _allowed(self, spec: PageSpec) -> bool:
         # late import (start-up time): loaded on first use, after the window's first paint
-        from gridstation.core.station import accounts
+        from gridstation.core.station import roles
 
-        return accounts.allows(self.ctx.staff, spec.min_role)
+        return roles.allows(self.ctx.staff, spec.min_role)
 
     def take_placement_from(self, other: QMainWindow) -> None:
         """Another staff member takes over: the new window keeps the old one's size and maximized state."""
@@ -134,10 +134,10 @@ class MainWindow(QMainWindow):
     def open_rectifications(self) -> QWidget | None:
         """The head's 差评整改 list; the services refuse anyone else, so others are told here first."""
         # late import (start-up time): loaded on first use, after the window's first paint
-        from gridstation.core.station import accounts
+        from gridstation.core.station import roles
         from gridstation.ui.evaluation.evaluation_widgets import RectificationDialog
 
-        if not accounts.allows(self.ctx.staff, accounts.HEAD):
+        if not roles.allows(self.ctx.staff, roles.HEAD):
             self.statusBar().showMessage("差评整改只有站长可以处理。", 5000)
             return None
         dialog = RectificationDialog(self.ctx, self)
@@ -184,12 +184,12 @@ class MainWindow(QMainWindow):
         import peewee
 
         from gridstation.core.rules.errors import DatabaseProblem
-        from gridstation.core.station import accounts
+        from gridstation.core.station import roles
 
         if self.ctx.staff is None or self.locked:
             return None
         try:
-            unchanged = accounts.still_holds(self.ctx.staff)
+            unchanged = roles.still_holds(self.ctx.staff)
         except (peewee.OperationalError, peewee.InterfaceError, DatabaseProblem):
             return None  # the server is away: the live-updates banner says so; checked again next time
         if unchanged:
@@ -218,17 +218,17 @@ class MainWindow(QMainWindow):
 
     def refresh_status(self) -> None:
         # late import (start-up time): loaded on first use, after the window's first paint
-        from gridstation.core.station import accounts
+        from gridstation.core.station import roles
         from gridstation.core.storage import db as dbmod
         from gridstation.core.storage import settings
 
         name = settings.get("station_name")
         self.setWindowTitle(str(name or ""))
         staff = self.ctx.staff
-        who = f"{staff.display_name}（{accounts.ROLE_NAMES.get(staff.role, staff.role)}）" if staff else "未登录"
+        who = f"{staff.display_name}（{roles.ROLE_NAMES.get(staff.role, staff.role)}）" if staff else "未登录"
         self.staff_label.setText(f"当前人员：{who}")
         # Where the data lives is the administrator's business; a clerk's status bar stays short.
-        admin = staff is not None and accounts.allows(staff, accounts.ADMIN)
+        admin = staff is not None and roles.allows(staff, roles.ADMIN)
         self.db_label.setText(f"数据库：{dbmod.describe(self.ctx.target)}" if admin else "")
         self.db_label.setVisible(admin)
         self.refresh_backup_status()

@@ -13,7 +13,7 @@ def admin_window(width: int = 1366, height: int = 768):
     from PySide6.QtWidgets import QApplication
 
     # late import (start-up time): loaded on first use, after the window's first paint
-    from gridstation.core.station import accounts
+    from gridstation.core.station import roles
     from gridstation.core.storage import db as dbmod
     from gridstation.core.storage import models as m
     from gridstation.ui.common.context import AppContext
@@ -22,7 +22,7 @@ def admin_window(width: int = 1366, height: int = 768):
 
     app = QApplication.instance() or QApplication([])
     apply_theme(app)
-    staff = m.Staff.select().where((m.Staff.role == accounts.ADMIN) & m.Staff.active).first()
+    staff = m.Staff.select().where((m.Staff.role == roles.ADMIN) & m.Staff.active).first()
     target = str(dbmod.current().database)
     window = MainWindow(AppContext(target=target, staff=staff), remember_placement=False)
     window.setWindowState(Qt.WindowState.WindowNoState)

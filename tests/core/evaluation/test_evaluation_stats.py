@@ -12,7 +12,7 @@ from gridstation.core.evaluation import ratings, rectification
 from gridstation.core.evaluation.figures import RatingTally
 from gridstation.core.evaluation.rules import CARD, SCREEN
 from gridstation.core.intake import intakes, residents
-from gridstation.core.station import accounts, catalog
+from gridstation.core.station import accounts, catalog, roles
 from gridstation.core.statistics import stats
 from gridstation.reports.annual import write_annual
 from gridstation.reports.monthly import write_monthly
@@ -35,7 +35,7 @@ def october(admin, clerk, head):
     """A: 非常满意, B: 满意, C: 基本满意 (王小红, pension); D: 非常不满意 rectified in time, E: 不满意 rectified
     late and appealed, F: not rated (赵六, 失业证); G completed in Oct, rated in Nov; H completed in Sep,
     rated in Oct."""
-    other = accounts.create_staff(admin, "clerk2", "赵六", accounts.CLERK, PASSWORD)
+    other = accounts.create_staff(admin, "clerk2", "赵六", roles.CLERK, PASSWORD)
     person = residents.save_resident(admin, residents.ResidentInput(name="张三", doc_number=make_id()))
 
     def done(who, code, finished: dt.datetime) -> str:

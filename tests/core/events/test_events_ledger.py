@@ -14,7 +14,7 @@ from gridstation.core.events import handling, rules
 from gridstation.core.events.register import EventInput, PartyInput, register_event
 from gridstation.core.ledgers import column_choices, ledger_export, ledger_import
 from gridstation.core.rules.errors import PermissionDenied
-from gridstation.core.station import station
+from gridstation.core.station import roles, station
 from gridstation.core.storage import db as dbmod
 from gridstation.core.storage import models as m
 from tests.core.ledgers.test_ledger_import import xlsx
@@ -101,7 +101,7 @@ def test_round_trip_between_two_stations_through_the_command_line(tmp_path, caps
     for path in (first, second):
         station.open_site(str(path))
         station.init_station("站", "admin", "secret123")
-        worker = accounts.create_staff(None, "lixia", "李霞", accounts.CLERK, "secret123")
+        worker = accounts.create_staff(None, "lixia", "李霞", roles.CLERK, "secret123")
         m.Grid.create(name="第一网格", worker=worker)
         if path == first:
             grid = m.Grid.get()

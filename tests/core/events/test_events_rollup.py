@@ -13,7 +13,7 @@ import pytest
 from gridstation.cli import main
 from gridstation.core.events import handling, rules
 from gridstation.core.events.register import EventInput, register_event
-from gridstation.core.station import accounts, station
+from gridstation.core.station import accounts, roles, station
 from gridstation.core.statistics import district
 from gridstation.core.storage import db as dbmod
 from tests.conftest import PASSWORD
@@ -24,7 +24,7 @@ def station_file(tmp_path: Path, name: str, events: list[tuple[dt.datetime, dt.d
     db = tmp_path / f"{name}.db"
     station.open_site(str(db))
     station.init_station(name, "admin", PASSWORD)
-    clerk = accounts.create_staff(None, "clerk", "王小红", accounts.CLERK, PASSWORD)
+    clerk = accounts.create_staff(None, "clerk", "王小红", roles.CLERK, PASSWORD)
     for found, closed in events:
         number = register_event(clerk, EventInput("民生诉求", rules.NORMAL, "问题", rules.PATROL, found_at=found)).number
         if closed:

@@ -22,7 +22,7 @@ from gridstation.core.intake import residents
 from gridstation.core.ledgers import audit_text
 from gridstation.core.rules import clock
 from gridstation.core.rules.errors import DomainError, NotFound, PermissionDenied
-from gridstation.core.station import accounts
+from gridstation.core.station import accounts, roles
 from gridstation.core.storage import models as m
 from gridstation.core.storage import photos, settings
 from tests import helpers
@@ -178,7 +178,7 @@ def test_assign_to_staff_or_a_partner_head_only(clerk, head, grid, admin):
     refused(handling.assign, head, event.number, message="二选一")
     refused(handling.assign, head, event.number, staff_id=clerk.id, partner="物业", message="二选一")
     refused(handling.assign, head, event.number, partner="消防队", message="没有“消防队”这个协作单位")
-    gone = accounts.create_staff(admin, "gone", "离职者", accounts.CLERK, PASSWORD)
+    gone = accounts.create_staff(admin, "gone", "离职者", roles.CLERK, PASSWORD)
     m.Staff.update(active=False).where(m.Staff.id == gone.id).execute()
     refused(handling.assign, head, event.number, staff_id=gone.id, message="在职")
     event = handling.assign(head, event.number, staff_id=clerk.id)

@@ -9,7 +9,7 @@ from gridstation.cli import main
 from gridstation.core.intake import residents
 from gridstation.core.rules import idcard
 from gridstation.core.rules.errors import DomainError
-from gridstation.core.station import accounts
+from gridstation.core.station import accounts, roles
 from gridstation.core.storage import models as m
 from tests.conftest import PASSWORD
 from tests.helpers import make_id, snapshot
@@ -82,8 +82,8 @@ def test_ordinary_spacing_is_tidied_and_real_names_pass(admin):
 
 def test_staff_display_names_follow_the_same_rule(admin):
     with pytest.raises(DomainError, match="看不见的字符") as err:
-        accounts.create_staff(admin, "wang", "王\u202e小红", accounts.CLERK, PASSWORD)
+        accounts.create_staff(admin, "wang", "王\u202e小红", roles.CLERK, PASSWORD)
     assert err.value.field == "display_name"
     assert not m.Staff.select().where(m.Staff.username == "wang").exists()
-    assert accounts.create_staff(admin, "li", " 李 四 ", accounts.CLERK, PASSWORD).display_name == "李 四"
-    assert accounts.create_staff(admin, "zhao", "", accounts.CLERK, PASSWORD).display_name == "zhao"
+    assert accounts.create_staff(admin, "li", " 李 四 ", roles.CLERK, PASSWORD).display_name == "李 四"
+    assert accounts.create_staff(admin, "zhao", "", roles.CLERK, PASSWORD).display_name == "zhao"

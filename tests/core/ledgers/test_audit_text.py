@@ -16,7 +16,7 @@ from gridstation.core.intake import intakes, material_check, residents
 from gridstation.core.intake.material_rules import DEFERRED, NOTICE
 from gridstation.core.ledgers import audit_text, ledger_export
 from gridstation.core.rules import clock
-from gridstation.core.station import accounts, audit, backup, catalog, opening_days, printouts, station
+from gridstation.core.station import accounts, audit, backup, catalog, opening_days, printouts, roles, station
 from gridstation.core.statistics import stats
 from gridstation.core.storage import models as m
 from gridstation.core.storage.db import write_transaction
@@ -39,8 +39,8 @@ def readable(text: str) -> None:
 def test_every_kind_of_entry_reads_as_a_sentence(admin, head, clerk, tmp_path, db_path):
     station.update_settings(admin, {"idle_lock_minutes": 15})
     opening_days.set_day(admin, dt.date(2026, 12, 31), opening_days.CLOSED)
-    accounts.set_role(admin, clerk.id, accounts.HEAD)
-    renamed = accounts.create_staff(admin, "zhaoliu", "赵六", accounts.CLERK, "another123")
+    accounts.set_role(admin, clerk.id, roles.HEAD)
+    renamed = accounts.create_staff(admin, "zhaoliu", "赵六", roles.CLERK, "another123")
     accounts.rename_staff(admin, renamed.id, "赵陆")
     accounts.set_active(admin, clerk.id, False)
     accounts.set_active(admin, clerk.id, True)

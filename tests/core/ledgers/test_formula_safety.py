@@ -22,7 +22,7 @@ from gridstation.core.intake import intakes, residents
 from gridstation.core.ledgers.ledger_export import EXPORT_KINDS, export_rows
 from gridstation.core.ledgers.spreadsheet_safety import as_text, is_risky
 from gridstation.core.rules import clock
-from gridstation.core.station import accounts, catalog
+from gridstation.core.station import accounts, catalog, roles
 from gridstation.core.storage import db as dbmod
 from gridstation.core.toolbox import lending, tool_units
 from tests.conftest import PASSWORD
@@ -55,7 +55,7 @@ def assert_safe(path: Path, *expected: str) -> None:
 def hostile_station(admin) -> None:
     catalog.save_service(admin, code="hostile", name=HOSTILE["service"], promised_days=5, actions=["办理"],
                          fields=[{"key": "thing", "label": HOSTILE["label"], "type": "text"}])
-    clerk = accounts.create_staff(admin, "clerk", HOSTILE["staff"], accounts.CLERK, PASSWORD)
+    clerk = accounts.create_staff(admin, "clerk", HOSTILE["staff"], roles.CLERK, PASSWORD)
     person = residents.save_resident(admin, residents.ResidentInput(
         name=HOSTILE["name"], doc_number=make_id(), phone="13812345678", compound=HOSTILE["compound"],
         grid=HOSTILE["grid"], is_pensioner=True, notes=HOSTILE["notes"]))

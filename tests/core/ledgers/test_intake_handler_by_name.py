@@ -10,7 +10,7 @@ import openpyxl
 
 from gridstation.core.intake import intakes, residents
 from gridstation.core.ledgers import column_choices, ledger_export, ledger_import
-from gridstation.core.station import accounts, catalog, schema, station
+from gridstation.core.station import accounts, catalog, roles, schema, station
 from gridstation.core.storage import db as dbmod
 from gridstation.core.storage import models as m
 from gridstation.reports.receipt import receipt_data
@@ -45,7 +45,7 @@ def _handlers(out: Path) -> list[str]:
 def test_an_export_of_one_station_imports_into_a_new_one_keeping_the_handler_by_name(tmp_path):
     first, second, out = tmp_path / "a.db", tmp_path / "b.db", tmp_path / "受理台账.xlsx"
     admin = _station(first)
-    li = accounts.create_staff(admin, "lixia", "李霞", accounts.CLERK, "secret123")
+    li = accounts.create_staff(admin, "lixia", "李霞", roles.CLERK, "secret123")
     for n in range(3):
         wang = residents.save_resident(li, residents.ResidentInput(name="王然", doc_number=make_id(seq=f"{n:03d}"), phone="13812345678"))
         intakes.create_intake(li, intakes.IntakeInput(wang.id, catalog.UNEMPLOYMENT, details={"docs_checked": True}))

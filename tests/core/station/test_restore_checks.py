@@ -13,7 +13,7 @@ import pytest
 
 from gridstation.core.intake import residents
 from gridstation.core.rules.errors import DomainError, PermissionDenied
-from gridstation.core.station import accounts, backup, station
+from gridstation.core.station import accounts, backup, roles, station
 from gridstation.core.storage import models as m
 from tests.conftest import PASSWORD
 from tests.helpers import make_id, snapshot
@@ -73,7 +73,7 @@ def test_saves_still_in_the_backups_wal_are_restored_as_they_were_checked(db_pat
 
 
 def test_a_removed_administrators_open_window_cannot_restore(db_path, admin, saved):
-    other = accounts.create_staff(admin, "adm2", "钱七", accounts.ADMIN, PASSWORD)
+    other = accounts.create_staff(admin, "adm2", "钱七", roles.ADMIN, PASSWORD)
     signed_in = accounts.sign_in("adm2", PASSWORD)
     accounts.set_active(admin, other.id, False)
     before = snapshot()

@@ -16,7 +16,7 @@ from gridstation.core.intake import intakes, residents
 from gridstation.core.ledgers import ledger_export
 from gridstation.core.rules import clock
 from gridstation.core.rules.errors import PermissionDenied
-from gridstation.core.station import accounts, audit, backup, catalog, opening_days, printouts, station
+from gridstation.core.station import accounts, audit, backup, catalog, opening_days, printouts, roles, station
 from gridstation.core.statistics import stats
 from gridstation.core.storage import models as m
 from gridstation.core.toolbox import lending, reservations, returns, tool_stocktake, tool_units
@@ -40,7 +40,7 @@ def world(db_path, admin, tmp_path):
 
 
 def _actor(kind: str, admin) -> m.Staff:
-    role = {"deactivated": accounts.CLERK, "no-role": accounts.CLERK}.get(kind, kind)
+    role = {"deactivated": roles.CLERK, "no-role": roles.CLERK}.get(kind, kind)
     staff = accounts.create_staff(admin, f"u-{kind}", "某某", role, PASSWORD)
     if kind == "deactivated":
         accounts.set_active(admin, staff.id, False)
@@ -75,10 +75,10 @@ HEAD_LEVEL = {
     "set_day": lambda a, w: opening_days.set_day(a, w["day"], opening_days.CLOSED),
 }
 ADMIN_LEVEL = {
-    "create_staff": lambda a, w: accounts.create_staff(a, "new", "新人", accounts.ADMIN, PASSWORD),
+    "create_staff": lambda a, w: accounts.create_staff(a, "new", "新人", roles.ADMIN, PASSWORD),
     "reset_password": lambda a, w: accounts.reset_password(a, w["admin"].id, "another1"),
     "set_active": lambda a, w: accounts.set_active(a, w["admin"].id, False),
-    "set_role": lambda a, w: accounts.set_role(a, w["admin"].id, accounts.CLERK),
+    "set_role": lambda a, w: accounts.set_role(a, w["admin"].id, roles.CLERK),
     "rename_staff": lambda a, w: accounts.rename_staff(a, w["admin"].id, "周红"),  # another's name
     "update_settings": lambda a, w: station.update_settings(a, {"station_name": "别的站"}),
     "choose_database": lambda a, w: station.choose_database(a, str(w["copy"])),
@@ -86,8 +86,8 @@ ADMIN_LEVEL = {
     "backup_elsewhere": lambda a, w: backup.backup_site(a, w["db"], w["tmp"] / "someone's-usb"),
 }
 CASES = ([(name, role) for name in CLERK_LEVEL for role in ("deactivated", "no-role")]
-         + [(name, role) for name in HEAD_LEVEL for role in (accounts.CLERK, "deactivated")]
-         + [(name, role) for name in ADMIN_LEVEL for role in (accounts.CLERK, accounts.HEAD)])
+         + [(name, role) for name in HEAD_LEVEL for role in (roles.CLERK, "deactivated")]
+         + [(name, role) for name in ADMIN_LEVEL for role in (roles.CLERK, roles.HEAD)])
 SERVICES = {**CLERK_LEVEL, **HEAD_LEVEL, **ADMIN_LEVEL}
 
 
@@ -105,22 +105,22 @@ def test_each_service_refuses_the_roles_below_its_own(world, service, role):
 @pytest.mark.parametrize("service", sorted(SERVICES))
 def test_each_service_accepts_its_own_role(world, service, monkeypatch):
     monkeypatch.setenv("GRIDSTATION_DATA_DIR", str(world["tmp"] / "data"))  # choose_database records its choice there
-    level = accounts.CLERK if service in CLERK_LEVEL else accounts.HEAD if service in HEAD_LEVEL else accounts.ADMIN
+    level = roles.CLERK if service in CLERK_LEVEL else roles.HEAD if service in HEAD_LEVEL else roles.ADMIN
     SERVICES[service](_actor(level, world["admin"]), world)
 
 
 def test_a_screen_asks_the_same_rule_the_services_enforce(admin, head, clerk):
-    """accounts.allows answers what accounts.require enforces: the buttons never re-derive a role check."""
+    """roles.allows answers what roles.require enforces: the buttons never re-derive a role check."""
     for staff in (admin, head, clerk):
-        for role in (accounts.CLERK, accounts.HEAD, accounts.ADMIN):
+        for role in (roles.CLERK, roles.HEAD, roles.ADMIN):
             try:
-                accounts.require(staff, role)
+                roles.require(staff, role)
                 enforced = True
             except PermissionDenied:
                 enforced = False
-            assert accounts.allows(staff, role) is enforced, (staff.role, role)
-    assert [accounts.allows(head, r) for r in (accounts.CLERK, accounts.HEAD, accounts.ADMIN)] == [True, True, False]
+            assert roles.allows(staff, role) is enforced, (staff.role, role)
+    assert [roles.allows(head, r) for r in (roles.CLERK, roles.HEAD, roles.ADMIN)] == [True, True, False]
     accounts.set_active(admin, clerk.id, False)
-    assert not accounts.allows(m.Staff.get_by_id(clerk.id), accounts.CLERK)  # a deactivated account: no button
-    assert accounts.allows(None, accounts.ADMIN)  # the command line, run by the site's administrator
-    assert not accounts.reaches("", accounts.CLERK)  # nobody signed in
+    assert not roles.allows(m.Staff.get_by_id(clerk.id), roles.CLERK)  # a deactivated account: no button
+    assert roles.allows(None, roles.ADMIN)  # the command line, run by the site's administrator
+    assert not roles.reaches("", roles.CLERK)  # nobody signed in

@@ -17,7 +17,7 @@ from gridstation.core.intake import residents
 from gridstation.core.intake.intakes import COMPLETED, FORWARDED, RETURNED, IntakeInput, change_status, create_intake
 from gridstation.core.rules import clock
 from gridstation.core.rules.errors import DomainError
-from gridstation.core.station import accounts, catalog
+from gridstation.core.station import accounts, catalog, roles
 from gridstation.core.statistics import stats
 from gridstation.core.storage import models as m
 from tests.helpers import make_id
@@ -38,8 +38,8 @@ def build_known_data(admin: m.Staff) -> dict[str, m.Staff]:
     Staff: 管理员 (admin), 李站长 (head), 王小红 (clerk). Grids: 第一网格 (r1, r4), 第二网格 (r2);
     r3 has no grid. r1, r2, r3 are pensioners.
     """
-    head = accounts.create_staff(admin, "head", "李站长", accounts.HEAD, "secret123")
-    clerk = accounts.create_staff(admin, "clerk", "王小红", accounts.CLERK, "secret123")
+    head = accounts.create_staff(admin, "head", "李站长", roles.HEAD, "secret123")
+    clerk = accounts.create_staff(admin, "clerk", "王小红", roles.CLERK, "secret123")
     catalog.save_service(admin, code="dispute", name="矛盾纠纷调处", promised_days=10, actions=["调处"], fields=[])
     catalog.save_service(admin, code="wish", name="微心愿", promised_days=10, actions=[], fields=[], active=False)
 
