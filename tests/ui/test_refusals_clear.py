@@ -120,3 +120,16 @@ def test_the_rectification_window_has_its_close_button(qtbot, site_db, admin, st
     assert button.text() == "关闭 (Esc)" and button.isVisible()
     keys.press(Qt.Key.Key_Space)
     keys.closes(dialog)
+
+
+def test_a_status_refusal_in_the_intake_detail_goes_once_the_field_is_filled(qtbot, site_db, admin, station,
+                                                                            close_all):
+    intake = new_intake(admin, station["zhao"])
+    keys, window = sign_in(qtbot, site_db, "clerk")
+    detail = open_intake(keys, window.page("intake"), intake.serial, "全部在办")
+    keys.at("statusCombo")
+    keys.choose(intakes.COMPLETED)
+    keys.press(Qt.Key.Key_S, CTRL)  # no 办理结果
+    assert "办理结果" in detail.ui.messageLabel.text() and keys.focused() is detail.ui.resultEdit
+    keys.type("已办结")
+    assert detail.ui.messageLabel.text() == ""

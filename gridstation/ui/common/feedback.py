@@ -7,13 +7,14 @@ from collections.abc import Callable, Sequence
 from PySide6.QtCore import SignalInstance
 from PySide6.QtWidgets import (
     QAbstractButton,
-    QAbstractSpinBox,
     QComboBox,
     QDateTimeEdit,
+    QDoubleSpinBox,
     QLabel,
     QLineEdit,
     QMessageBox,
     QPlainTextEdit,
+    QSpinBox,
     QTextEdit,
     QWidget,
 )
@@ -21,8 +22,9 @@ from PySide6.QtWidgets import (
 Fields = QWidget | Sequence[QWidget] | None
 
 
-def changed_signal(widget: QWidget) -> SignalInstance:
-    """The signal a field sends when staff change it: typing, a choice, a tick, a date."""
+def changed_signal(widget: QWidget) -> SignalInstance | None:
+    """The signal a field sends when staff change it: typing, a choice, a tick, a date (None: a widget
+    staff do not type into)."""
     if isinstance(widget, (QLineEdit, QPlainTextEdit, QTextEdit)):
         return widget.textChanged
     if isinstance(widget, QComboBox):
@@ -31,9 +33,9 @@ def changed_signal(widget: QWidget) -> SignalInstance:
         return widget.toggled
     if isinstance(widget, QDateTimeEdit):
         return widget.dateTimeChanged
-    if isinstance(widget, QAbstractSpinBox):
-        return widget.editingFinished
-    raise TypeError(f"no change signal for {type(widget).__name__}")
+    if isinstance(widget, (QSpinBox, QDoubleSpinBox)):
+        return widget.valueChanged
+    return None
 
 
 def show_message(label: QLabel, role: str, text: str, field: Fields = None) -> None:
@@ -52,6 +54,8 @@ def show_message(label: QLabel, role: str, text: str, field: Fields = None) -> N
         slots = []
         for widget in widgets:
             signal = changed_signal(widget)
+            if signal is None:
+                continue
             slot = lambda *_args, label=label: _clear(label)  # noqa: E731 - one slot per connection, disconnected by it
             signal.connect(slot)
             slots.append((signal, slot))
