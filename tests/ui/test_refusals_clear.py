@@ -73,6 +73,13 @@ def test_a_clerk_is_not_offered_a_heads_step_and_a_step_refusal_goes_with_the_st
     keys.type("ok")  # the field it named is filled
     assert detail.messageLabel.text() == ""
     assert get_event(event.number).status == rules.REGISTERED
+    keys.press(Qt.Key.Key_A, ALT)
+    keys.choose("网格内处置")  # as the trial did first: once handling, 分派 is still the head's
+    keys.press(Qt.Key.Key_Return, CTRL)
+    assert get_event(event.number).status == rules.HANDLING, detail.messageLabel.text()
+    assert detail.messageLabel.text() == "已选择网格内处置。"
+    offered = [detail.actionCombo.itemText(i) for i in range(detail.actionCombo.count())]
+    assert offered and "分派" not in offered and "上报街道" not in offered
 
 
 def test_each_step_confirms_in_its_own_words(qtbot, site_db, admin, station, close_all, tmp_path):
