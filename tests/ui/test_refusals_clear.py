@@ -140,3 +140,15 @@ def test_a_status_refusal_in_the_intake_detail_goes_once_the_field_is_filled(qtb
     assert "办理结果" in detail.ui.messageLabel.text() and keys.focused() is detail.ui.resultEdit
     keys.type("已办结")
     assert detail.ui.messageLabel.text() == ""
+
+
+def test_a_mistyped_event_number_refusal_goes_with_the_next_key(qtbot, site_db, station, close_all):
+    keys, window = sign_in(qtbot, site_db, "clerk")
+    keys.press(Qt.Key.Key_6, CTRL)
+    keys.press(Qt.Key.Key_F2)
+    keys.type("SJ12")
+    keys.press(Qt.Key.Key_Return)
+    page = window.page("events")
+    assert "事件编号应为" in page.ui.messageLabel.text()
+    keys.press(Qt.Key.Key_Backspace)
+    assert page.ui.messageLabel.text() == ""
