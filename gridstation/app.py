@@ -42,6 +42,7 @@ def run_gui(target: str) -> int:
 
     # late import (start-up time): the window paints before the database layer loads
     from gridstation.ui.common.context import AppContext
+    from gridstation.ui.common.keyboard import window_keys_first
     from gridstation.ui.common.qt_translations import install_qt_translations
     from gridstation.ui.common.theme import apply_theme
     from gridstation.ui.window.main_window import MainWindow
@@ -50,6 +51,7 @@ def run_gui(target: str) -> int:
     app.setApplicationName("GridStation")
     app.setApplicationDisplayName("网格服务站")
     apply_theme(app)
+    window_keys_first(app)
     install_qt_translations(app)
     install_error_dialog()
     window = MainWindow(AppContext(target=target))

@@ -96,6 +96,8 @@ def close(actor: m.Staff | None, serial: str, action_taken: str, resident_view: 
     row = get_rectification(serial)
     steps.check(actor, RECTIFICATION, row, "close")
     action_taken = clean_text(action_taken, "整改措施", TEXT_LIMIT, required=True, lines=True, field="text")
+    if not resident_view:  # never a level nobody chose: the resident is asked
+        raise DomainError("请选择居民对整改的评价。", field="resident_view")
     if resident_view not in VIEWS:
         raise DomainError(f"居民对整改的评价只能是：{'、'.join(VIEWS)}。", field="resident_view")
     at = (at or clock.now()).replace(microsecond=0)

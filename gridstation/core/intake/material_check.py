@@ -72,7 +72,8 @@ def create_checked_intake(actor: m.Staff | None, data: intakes.IntakeInput, brou
     if not missing:
         mode, deadline = COMPLETE, None
     elif mode not in (NOTICE, DEFERRED):
-        raise DomainError(f"还缺少：{describe(missing)}。请出具一次性告知单，或按容缺受理。", field="materials")
+        raise DomainError(f"还缺少：{describe(missing)}。请出具一次性告知单，或按容缺受理。", field="materials",
+                          items=tuple(d.name for d in missing))
     elif deadline is None:
         raise DomainError("请填写补交材料的日期。" if mode == NOTICE else "请填写补齐材料的期限。", field="deadline")
     elif deadline < today:
@@ -80,7 +81,8 @@ def create_checked_intake(actor: m.Staff | None, data: intakes.IntakeInput, brou
     if mode == DEFERRED:
         required = [d for d in missing if not d.later]
         if required:
-            raise DomainError(f"{describe(required)}是必须材料，不能容缺受理，请出具一次性告知单。", field="materials")
+            raise DomainError(f"{describe(required)}是必须材料，不能容缺受理，请出具一次性告知单。", field="materials",
+                              items=tuple(d.name for d in required))
         due = intakes.due_date_for(today, service.promised_days)
         if deadline > due:
             raise DomainError(f"补齐期限不能晚于承诺办结日期 {due:%Y-%m-%d}。", field="deadline")

@@ -2,12 +2,17 @@
 
 
 class DomainError(Exception):
-    """A refusal the user can act on. ``message`` is shown verbatim; nothing was written."""
+    """A refusal the user can act on. ``message`` is shown verbatim; nothing was written.
 
-    def __init__(self, message: str, *, field: str | None = None) -> None:
+    ``field`` names what to change; ``items`` the entries of it the message lists (the materials of a
+    checklist), so a screen can put the cursor on the first of them rather than on the list's top.
+    """
+
+    def __init__(self, message: str, *, field: str | None = None, items: tuple[str, ...] = ()) -> None:
         super().__init__(message)
         self.message = message
         self.field = field
+        self.items = items
 
 
 class NotFound(DomainError):

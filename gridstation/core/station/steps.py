@@ -54,6 +54,8 @@ class Step:
     record stays in its state (a note, an answer). ``fields`` are read by the step, ``required`` must
     not be empty; ``text`` is the field a screen's one text box stands for. ``when`` adds a condition
     beyond the state (a 回访 needs a reporter): it returns the refusal, or "" when the step may be taken.
+    ``done`` is the sentence a screen shows once the step is taken (已添加处置后照片。), written out in the
+    table because 已 + the step's name does not always read as Chinese.
     """
 
     code: str
@@ -66,6 +68,7 @@ class Step:
     text: str = ""
     label: str = ""
     when: Callable[[Any], str] | None = None
+    done: str = ""
 
     @property
     def shown(self) -> str:

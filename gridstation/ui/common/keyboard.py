@@ -31,6 +31,45 @@ class _OneTabStop(QObject):
 
 _ONE_TAB_STOP = _OneTabStop()
 
+# What Qt's key scheme gives a text box beyond the clipboard, undo and select-all keys. On X11 (also
+# under KDE and GNOME) it adds Emacs keys: Ctrl+E end of line, Ctrl+U delete the line, Ctrl+K, Ctrl+D.
+_CURSOR_KEYS = (QKeySequence.StandardKey.MoveToStartOfLine, QKeySequence.StandardKey.MoveToEndOfLine,
+                QKeySequence.StandardKey.MoveToNextChar, QKeySequence.StandardKey.MoveToPreviousChar,
+                QKeySequence.StandardKey.MoveToNextLine, QKeySequence.StandardKey.MoveToPreviousLine,
+                QKeySequence.StandardKey.Delete, QKeySequence.StandardKey.Backspace,
+                QKeySequence.StandardKey.DeleteCompleteLine, QKeySequence.StandardKey.DeleteEndOfLine,
+                QKeySequence.StandardKey.DeleteStartOfWord, QKeySequence.StandardKey.DeleteEndOfWord)
+
+
+class _WindowKeysFirst(QObject):
+    """A line edit, date or editable drop-down with the cursor claims Ctrl+E (end of line) on a real X
+    server before any shortcut sees it, so 导出 (Ctrl+E) and 登记评价 (Ctrl+E) did nothing while staff were
+    typing. For the Ctrl+letter keys of the scheme above, the window's shortcut goes first; where the
+    window has none, the key still reaches the text box and moves its cursor as before."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        letters = range(Qt.Key.Key_A.value, Qt.Key.Key_Z.value + 1)
+        combos = (sequence[0] for key in _CURSOR_KEYS for sequence in QKeySequence.keyBindings(key))
+        self.keys = {combo for combo in combos
+                     if combo.keyboardModifiers() == Qt.KeyboardModifier.ControlModifier and combo.key().value in letters}
+
+    def eventFilter(self, _watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if event.type() != QEvent.Type.ShortcutOverride or not isinstance(event, QKeyEvent):
+            return False
+        if event.keyCombination() not in self.keys:
+            return False
+        event.ignore()  # not claimed: Qt's shortcut map takes the key, or hands it on to the text box
+        return True
+
+
+def window_keys_first(app: QObject) -> QObject:
+    """Install, on the application, the rule that the window's Ctrl+letter keys beat a text box's Emacs keys."""
+    keys_first = _WindowKeysFirst()
+    keys_first.setParent(app)
+    app.installEventFilter(keys_first)
+    return keys_first
+
 
 def one_tab_stop(root: QWidget) -> None:
     """Make ``root`` (if a date edit) and every date edit inside it cost a single Tab stop."""

@@ -141,9 +141,11 @@ class RatingBox(QGroupBox):
                 ratings.record_visit(self.ctx.staff, self.serial, level, text)
                 done = "已登记回访。"
         except DomainError as exc:
-            self.message.say("error", exc.message)
-            if exc.field == "level":
-                self.level_combo.setFocus()
+            # The cursor goes to what is missing; the red line goes once it is chosen or ticked.
+            named = {"level": [self.level_combo], "reasons": [*self.reason_boxes, self.level_combo]}.get(exc.field or "")
+            self.message.say("error", exc.message, named)
+            if named:
+                named[0].setFocus()
             return
         self.text_edit.clear()
         self.level_combo.setCurrentIndex(-1)  # another Ctrl+E is another choice, never a copy of this one
@@ -180,14 +182,18 @@ class RectificationDialog(QDialog):
         layout.addWidget(self.detail)
         form = QFormLayout()
         self.finding_edit = QLineEdit()
+        self.finding_edit.setObjectName("findingEdit")
         self.visit_button = QPushButton("登记回访 (Ctrl+1)")
         visit = QHBoxLayout()
         visit.addWidget(self.finding_edit, 1)
         visit.addWidget(self.visit_button)
         form.addRow("回访情况", visit)
         self.action_edit = QLineEdit()
+        self.action_edit.setObjectName("actionEdit")
         self.view_combo = QComboBox()
         self.view_combo.addItems(list(VIEWS))
+        self.view_combo.setPlaceholderText("请选择")  # none chosen: the resident's view is asked, never preset
+        self.view_combo.setCurrentIndex(-1)
         self.close_button = QPushButton("完成整改 (Ctrl+S)")
         close = QHBoxLayout()
         close.addWidget(self.action_edit, 1)
@@ -200,7 +206,14 @@ class RectificationDialog(QDialog):
         self.message.setWordWrap(True)
         layout.addWidget(self.message)
         self.export_button = QPushButton("导出好差评台账 (Ctrl+E)")
-        layout.addWidget(self.export_button, 0, Qt.AlignmentFlag.AlignRight)
+        self.close_window_button = QPushButton("关闭 (Esc)")
+        self.close_window_button.setObjectName("closeWindowButton")
+        self.close_window_button.clicked.connect(self.reject)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.export_button)
+        buttons.addWidget(self.close_window_button)
+        layout.addLayout(buttons)
         self.export_button.clicked.connect(lambda: self.export())
         QShortcut(QKeySequence("Ctrl+E"), self, activated=lambda: self.export())
         self.list.currentRowChanged.connect(self._chosen)
@@ -255,10 +268,12 @@ class RectificationDialog(QDialog):
         try:
             call(item.rating.intake.serial, steps.version_of(rectification.RECTIFICATION, item))
         except DomainError as exc:
-            show_message(self.message, "error", exc.message)
-            (self.view_combo if exc.field == "resident_view" else edit).setFocus()
+            named = self.view_combo if exc.field == "resident_view" else edit
+            show_message(self.message, "error", exc.message, named)
+            named.setFocus()
             return
         edit.clear()
+        self.view_combo.setCurrentIndex(-1)  # the next item's view is asked again
         show_message(self.message, "ok", done)
         self.ctx.bus.data_changed.emit(Topic.INTAKE)
         row = self.list.currentRow()

@@ -183,11 +183,11 @@ class RegisterEventDialog(QDialog):
         try:
             self.saved = register_event(self.ctx.staff, data)
         except DomainError as exc:
-            show_message(self.messageLabel, "error", exc.message)
             fields = {"category": self.categoryCombo, "level": self.levelCombo, "source": self.sourceCombo,
                       "description": self.descriptionEdit, "reporter": self.reporterNameEdit,
                       "name": self.reporterNameEdit, "address": self.placeEdit}
             field = fields.get(exc.field or "")
+            show_message(self.messageLabel, "error", exc.message, field)  # gone once that field is changed
             if field is not None:
                 field.setFocus()  # the cursor goes where the fault is
             return
@@ -367,7 +367,7 @@ class EventDetailDialog(QDialog):
         code, text, actor = self.actionCombo.currentData(), self.textEdit.toPlainText(), self.ctx.staff
         if not code:  # nothing offered (a closed event, to a clerk): Ctrl+Enter does nothing
             return
-        action, number = self.actionCombo.currentText(), self.number
+        number = self.number
         seen = steps.version_of(event_steps.EVENT, self.event)  # what this window shows; a newer one is refused
         try:
             if code == "assign":
@@ -392,13 +392,23 @@ class EventDetailDialog(QDialog):
             else:  # the steps that read the text box alone
                 TEXT_STEPS[code](actor, number, text, seen=seen)
         except DomainError as exc:
-            show_message(self.messageLabel, "error", exc.message)
+            show_message(self.messageLabel, "error", exc.message, self._named(exc.field))
             return
         for edit in (self.textEdit, self.caseEdit, self.partyNameEdit, self.partyPhoneEdit, self.photoEdit):
             edit.clear()
         self.ctx.bus.data_changed.emit(Topic.EVENTS)
-        show_message(self.messageLabel, "ok", f"已{action}。")
+        show_message(self.messageLabel, "ok", event_steps.EVENT.step(code).done)
         self.reload()
+
+    def _named(self, field: str | None) -> list[QWidget]:
+        """What a refusal is about: the step chosen, and the field it names (its own widget, else the
+        text box). Changing either clears the red line."""
+        named: list[QWidget] = [self.actionCombo]
+        if field in FIELD_WIDGETS:
+            named.append(getattr(self, FIELD_WIDGETS[field][0]))
+        elif field:
+            named.append(self.textEdit)
+        return named
 
     @one_at_a_time
     def choose_photo(self) -> None:

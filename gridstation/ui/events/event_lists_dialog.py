@@ -97,7 +97,8 @@ class EventListsDialog(QDialog, Form):
                                         self.urgentSpin.value(), after_photo=self.photoCheck.isChecked(),
                                         mediation=self.mediationCheck.isChecked(), active=self.activeCheck.isChecked())
         except DomainError as exc:
-            show_message(self.messageLabel, "error", exc.message)
+            named = {"name": self.nameEdit, "normal_days": [self.normalSpin, self.urgentSpin]}.get(exc.field or "")
+            show_message(self.messageLabel, "error", exc.message, named)
             return
         self.ctx.bus.data_changed.emit(Topic.EVENTS)
         show_message(self.messageLabel, "ok", f"已保存事件类别“{saved.name}”。")
@@ -108,7 +109,7 @@ class EventListsDialog(QDialog, Form):
         try:
             saved = lists.save_partner(self.ctx.staff, self.partnerEdit.text(), active=self.partnerActive.isChecked())
         except DomainError as exc:
-            show_message(self.messageLabel, "error", exc.message)
+            show_message(self.messageLabel, "error", exc.message, self.partnerEdit if exc.field == "name" else None)
             return
         self.ctx.bus.data_changed.emit(Topic.EVENTS)
         show_message(self.messageLabel, "ok", f"已保存协作单位“{saved.name}”。")

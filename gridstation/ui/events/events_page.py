@@ -153,7 +153,8 @@ class EventsPage(QWidget):
     def open_typed(self) -> EventDetailDialog | None:
         text = self.ui.numberEdit.text().strip().upper()
         if not looks_like_number(text):
-            show_message(self.ui.messageLabel, "error", "事件编号应为 SJ 加日期和至少 4 位序号，如 SJ202611300001。")
+            show_message(self.ui.messageLabel, "error", "事件编号应为 SJ 加日期和至少 4 位序号，如 SJ202611300001。",
+                         self.ui.numberEdit)
             return None
         return self.open_number(text)
 

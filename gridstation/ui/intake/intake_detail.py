@@ -159,9 +159,9 @@ class IntakeDetailDialog(QDialog):
                 seen=steps.version_of(intakes.INTAKE, self.intake),  # what this window shows; newer is refused
             )
         except DomainError as exc:
-            show_message(self.ui.messageLabel, "error", exc.message)
-            self.completion.focus_field(exc.field, {"result": self.ui.resultEdit, "note": self.ui.noteEdit,
-                                                    "forwarded_to": self.ui.forwardEdit})
+            named = self.completion.focus_field(exc.field, {"result": self.ui.resultEdit, "note": self.ui.noteEdit,
+                                                            "forwarded_to": self.ui.forwardEdit})
+            show_message(self.ui.messageLabel, "error", exc.message, [self.ui.statusCombo, *filter(None, [named])])
             return
         self.ctx.bus.data_changed.emit(Topic.INTAKE)
         show_message(self.ui.messageLabel, "ok", f"已改为“{status}”。")

@@ -252,7 +252,7 @@ class IntakePage(QWidget):
                 intake = intakes.create_intake(self.ctx.staff, data)
         except DomainError as exc:
             self._message("error", exc.message)
-            if not self.materials.focus_field(exc.field):
+            if not self.materials.focus_field(exc.field, exc.items):
                 self.fields.focus_field(exc.field, {"service": self.ui.serviceCombo, "action": self.ui.actionCombo,
                                                     "documents": self.ui.documentsEdit})
             return

@@ -174,9 +174,11 @@ class MaterialsChecklist(QWidget, Form):
             self.missing_label.setText("")
         self.changed.emit()
 
-    def focus_field(self, field: str | None) -> bool:
-        """Focus what a refusal names (the list or the date); False when it names something else."""
-        target = {"materials": self.boxes[0][0] if self.boxes else None, "deadline": self.date_edit}.get(field or "")
+    def focus_field(self, field: str | None, items: tuple[str, ...] = ()) -> bool:
+        """Focus what a refusal names (the first material it lists, else the list, or the date); False when
+        it names something else."""
+        named = [box for box, mdef in self.boxes if mdef.name in items] or [box for box, _ in self.boxes[:1]]
+        target = {"materials": named[0] if named else None, "deadline": self.date_edit}.get(field or "")
         if target is None:
             return False
         target.setFocus()

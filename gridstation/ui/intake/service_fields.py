@@ -93,11 +93,13 @@ class ServiceFieldsForm(QWidget):
         elif isinstance(widget, QLineEdit):
             widget.setText(str(value))
 
-    def focus_field(self, key: str | None, around: dict[str, QWidget] | None = None) -> None:
-        """The cursor to the field a refusal names: one of this service's, or of ``around`` (the form's own)."""
+    def focus_field(self, key: str | None, around: dict[str, QWidget] | None = None) -> QWidget | None:
+        """The cursor to the field a refusal names: one of this service's, or of ``around`` (the form's own);
+        that field, or None."""
         widget = (around or {}).get(key or "") or self.widgets.get(key or "")
         if widget is not None:
             widget.setFocus()
+        return widget
 
     def clear(self) -> None:
         self.set_service(None)

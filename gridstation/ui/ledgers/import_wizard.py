@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -40,7 +41,18 @@ from PySide6.QtWidgets import (
 )
 
 from gridstation.core.ledgers import column_choices, ledger_files, ledger_read
-from gridstation.core.ledgers.ledger_columns import EVENTS, INTAKES, KIND_NAMES, KINDS, LOANS, RESIDENTS, TOOLS
+from gridstation.core.ledgers.ledger_columns import (
+    EVENTS,
+    ID_NUMBER,
+    INTAKES,
+    KIND_NAMES,
+    KINDS,
+    LOANS,
+    PHONE,
+    RESIDENTS,
+    TOOLS,
+    columns_for,
+)
 from gridstation.core.ledgers.ledger_import import (
     ImportOptions,
     ImportReport,
@@ -66,6 +78,22 @@ BAD_ROW, BAD_CELL = QColor("#fde2e1"), QColor("#f4a6a0")
 # What each kind of ledger changes, as the pages listen for it on the bus; one entry per kind in KINDS.
 AREA = {RESIDENTS: Topic.RESIDENT, INTAKES: Topic.INTAKE, TOOLS: Topic.TOOLS, LOANS: Topic.TOOLS, EVENTS: Topic.EVENTS}
 STOPPED = "已取消，没有写入任何数据。"
+# What step 1 says of one kind of ledger beyond what its columns tell (see ``kind_help``).
+KIND_HELP = {INTAKES: "受理台账中未登记的居民按台账登记。",
+             EVENTS: "事件导入时重新编号；网格名称须与设置中的一致，发现人须为本站人员。"}
+
+
+def kind_help(kind: str) -> str:
+    """Step 1's help for the ledger chosen: its own headers as the example, and the text-format advice
+    only where it has ID numbers or phones."""
+    columns = columns_for(kind)
+    headers = "、".join(c.header for c in columns if c.required)
+    numbers = "、".join(name for name, kinds in (("身份证号码", (ID_NUMBER,)), ("电话", (PHONE,)))
+                        if any(c.type in kinds for c in columns))
+    return "".join((f"每张工作表的前10行中有表头（{headers}等）的都会读取，如按月或按业务分表的台账；"
+                    "标题行、序号列、空行和合计行会被跳过。", KIND_HELP.get(kind, ""),
+                    f"没有现成的{KIND_NAMES[kind]}台账？先保存模板，按模板填写后再导入。",
+                    f"{numbers}请设为“文本”格式，" if numbers else "", "不要合并单元格。"))
 
 
 class PreviewModel(QAbstractTableModel):
@@ -195,6 +223,12 @@ class ImportWizard(QDialog):
         # Esc is 取消 (stop the running step first), not QDialog's plain close.
         button_keys((self.ui.browseButton, "Ctrl+O"), (self.ui.templateButton, "Ctrl+T"), (self.ui.backButton, "Alt+Left"),
                     (self.ui.cancelButton, "Esc"))
+        # 填写要求 takes the rest of the width and wraps, whole at 1366×768 rather than cut with “…”.
+        table = self.ui.mappingTable
+        table.setWordWrap(True)
+        table.setTextElideMode(Qt.TextElideMode.ElideNone)
+        table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        table.horizontalHeader().sectionResized.connect(lambda *_: table.resizeRowsToContents())
         self.resize(960, 640)
         self._kind_changed()
         self._go(CHOOSE)
@@ -226,6 +260,7 @@ class ImportWizard(QDialog):
 
     def _kind_changed(self) -> None:
         self.ui.updateExistingCheck.setVisible(self.kind == RESIDENTS)
+        self.ui.chooseHint.setText(kind_help(self.kind))
 
     def back(self) -> None:
         self._go(max(CHOOSE, self.ui.pages.currentIndex() - 1))
@@ -290,6 +325,7 @@ class ImportWizard(QDialog):
             table.setItem(row, 2, note)
         table.resizeColumnToContents(0)
         table.setColumnWidth(1, 260)
+        table.resizeRowsToContents()
         self.matches = []
         self._show_services([])
         self._go(MAPPING)

@@ -136,3 +136,14 @@ def test_appeal_keeps_the_rating_counted_and_visible(clerk, head, completed):
     with pytest.raises(DomainError, match="已申诉"):
         ratings.appeal(head, completed.serial, "再次申诉")
     assert actions(completed.serial)[-1] == "申诉"
+
+
+def test_a_rectification_is_not_closed_without_the_residents_view(clerk, head, completed):
+    """The resident is asked how the fix went: an empty view is refused by name, and nothing is stored."""
+    ratings.record_rating(clerk, completed.serial, "不满意", channel=SCREEN, reasons=["态度"],
+                          at=MONDAY + dt.timedelta(hours=3))
+    rectification.record_visit(head, completed.serial, "居民反映等候太久")
+    before = snapshot()
+    with pytest.raises(DomainError, match="^请选择居民对整改的评价。$") as refused:
+        rectification.close(head, completed.serial, "增设导办", "")
+    assert refused.value.field == "resident_view" and snapshot() == before
