@@ -167,6 +167,7 @@ class ImportWizardForm(Form):
     backButton: QPushButton
     badOnlyCheck: QCheckBox
     browseButton: QPushButton
+    chooseHint: QLabel
     cancelButton: QPushButton
     fileEdit: QLineEdit
     importButton: QPushButton
