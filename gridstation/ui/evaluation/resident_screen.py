@@ -2,8 +2,9 @@
 
 Full screen on ``QGuiApplication.screens()[1]`` when the PC has one, large type, the station's name.
 While the clerk types it shows only what the resident should confirm for the intake in hand (name,
-masked ID, service, documents received); after the save, five large buttons to rate the service (keys
-5..1 or touch) and for 不满意/非常不满意 the reasons to tap. It shows nothing else, never another
+masked ID, service, documents received); after the save, five large buttons to touch to rate the
+service and for 不满意/非常不满意 the reasons to tap. The buttons name no keys: no key a resident types
+reaches this window (a touch does not give it the keyboard either; the keys then go to the counter). It shows nothing else, never another
 resident's data, and cannot be used to reach the app:
 
 * it is shown without activation, tells the window manager it takes no focus
@@ -13,9 +14,9 @@ resident's data, and cannot be used to reach the app:
 * it belongs to the counter window it was opened from: it closes when that window closes (so the
   program ends and makes its exit backup) and a take-over at the lock screen leaves only the new
   window's;
-* when a resident touches it and it does become the active window, its key handler takes only its
-  own keys (1-5, Enter) and swallows every other key, so nothing typed there reaches the counter
-  window, and it cannot be closed from its own keyboard;
+* should a system make it the active window all the same, its key handler takes only its own keys
+  (5..1 for the levels, 1..5 for the reasons, Enter to submit) and swallows every other key, so
+  nothing typed there reaches the counter window, and it cannot be closed from its own keyboard;
 * it holds no menu, no link and nothing that opens another window.
 """
 
@@ -48,14 +49,14 @@ def second_screen():
 
 def _reason_text(number: int, chosen: bool) -> str:
     """A chosen reason carries a tick, so it shows from across the counter, not only as a shade."""
-    return f"{'✓ ' if chosen else ''}{REASONS[number - 1]}（按 {number}）"
+    return f"{'✓ ' if chosen else ''}{REASONS[number - 1]}"
 
 
 class ResidentScreen(QWidget, Form):
     """The window itself; the counter tells it what to show, it reports the rating through ``rated``.
 
     Its five pages come from forms/resident_screen.ui. The five level buttons are the form's own: the
-    scale has five levels, fixed by core (keys 5..1 map onto ``LEVELS`` through ``level_of_key``); their
+    scale has five levels, fixed by core (``level_of_key`` maps the keys 5..1 onto ``LEVELS``); their
     words are core's. The reasons are a list core may lengthen, so their buttons are made here, one per
     reason in the grid the form keeps for them, in the look of the form's 提交, which follows them.
     """
@@ -91,7 +92,7 @@ class ResidentScreen(QWidget, Form):
         self.level_buttons = [self.level5Button, self.level4Button, self.level3Button, self.level2Button,
                               self.level1Button]  # in the order of LEVELS
         for n, (level, button) in enumerate(zip(LEVELS, self.level_buttons, strict=True)):
-            button.setText(f"{level}\n（按 {5 - n}）")
+            button.setText(level)
             button.clicked.connect(lambda _checked=False, n=n: self.choose_level(5 - n))
         self.reason_buttons = [self._reason_button(n) for n in range(1, len(REASONS) + 1)]
         self.reasonGrid.removeWidget(self.submitButton)
