@@ -2,8 +2,9 @@
 
 Full screen on ``QGuiApplication.screens()[1]`` when the PC has one, large type, the station's name.
 While the clerk types it shows only what the resident should confirm for the intake in hand (name,
-masked ID, service, documents received); after the save, five large buttons to rate the service (keys
-5..1 or touch) and for 不满意/非常不满意 the reasons to tap. It shows nothing else, never another
+masked ID, service, documents received); after the save, five large buttons to touch to rate the
+service and for 不满意/非常不满意 the reasons to tap. The buttons name no keys: no key a resident types
+reaches this window (a touch does not give it the keyboard either; the keys then go to the counter). It shows nothing else, never another
 resident's data, and cannot be used to reach the app:
 
 * it is shown without activation, tells the window manager it takes no focus
@@ -13,28 +14,17 @@ resident's data, and cannot be used to reach the app:
 * it belongs to the counter window it was opened from: it closes when that window closes (so the
   program ends and makes its exit backup) and a take-over at the lock screen leaves only the new
   window's;
-* when a resident touches it and it does become the active window, its key handler takes only its
-  own keys (1-5, Enter) and swallows every other key, so nothing typed there reaches the counter
-  window, and it cannot be closed from its own keyboard;
+* should a system make it the active window all the same, its key handler takes only its own keys
+  (5..1 for the levels, 1..5 for the reasons, Enter to submit) and swallows every other key, so
+  nothing typed there reaches the counter window, and it cannot be closed from its own keyboard;
 * it holds no menu, no link and nothing that opens another window.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QFont, QGuiApplication, QKeyEvent
-from PySide6.QtWidgets import (
-    QGridLayout,
-    QHBoxLayout,
-    QLabel,
-    QLayout,
-    QPushButton,
-    QStackedWidget,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeyEvent
+from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QStackedWidget, QWidget
 
 from gridstation.core.evaluation import ratings
 from gridstation.core.evaluation.rules import BAD, LEVELS, REASONS, SCREEN, level_of_key
@@ -44,6 +34,7 @@ from gridstation.core.station.topics import Topic
 from gridstation.core.storage import models as m
 from gridstation.core.storage import settings
 from gridstation.ui.common.context import AppContext
+from gridstation.ui.common.forms import Form
 
 IDLE, CONFIRM, RATE, REASONS_PAGE, THANKS = range(5)
 THANKS_MS = 4000  # the thanks stay this long, then the screen is back to its welcome
@@ -56,43 +47,31 @@ def second_screen():
     return screens[1] if len(screens) > 1 else None
 
 
-def _big(text: str, size: int, *, bold: bool = False) -> QLabel:
-    label = QLabel(text)
-    font = QFont()
-    font.setPointSize(size)
-    font.setBold(bold)
-    label.setFont(font)
-    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-    label.setWordWrap(True)
-    return label
-
-
-def _titled(title: str, content: QLayout) -> QWidget:
-    page = QWidget()
-    box = QVBoxLayout(page)
-    box.addWidget(_big(title, 30, bold=True))
-    box.addLayout(content, 1)
-    return page
-
-
 def _reason_text(number: int, chosen: bool) -> str:
     """A chosen reason carries a tick, so it shows from across the counter, not only as a shade."""
-    return f"{'✓ ' if chosen else ''}{REASONS[number - 1]}（按 {number}）"
+    return f"{'✓ ' if chosen else ''}{REASONS[number - 1]}"
 
 
-def _button(text: str, size: int, slot: Callable[[], None]) -> QPushButton:
-    button = QPushButton(text)
-    button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # a touch never moves the keyboard focus
-    font = QFont()
-    font.setPointSize(size)
-    button.setFont(font)
-    button.setMinimumHeight(120)
-    button.clicked.connect(slot)
-    return button
+class ResidentScreen(QWidget, Form):
+    """The window itself; the counter tells it what to show, it reports the rating through ``rated``.
 
+    Its five pages come from forms/resident_screen.ui. The five level buttons are the form's own: the
+    scale has five levels, fixed by core (``level_of_key`` maps the keys 5..1 onto ``LEVELS``); their
+    words are core's. The reasons are a list core may lengthen, so their buttons are made here, one per
+    reason in the grid the form keeps for them, in the look of the form's 提交, which follows them.
+    """
 
-class ResidentScreen(QWidget):
-    """The window itself; the counter tells it what to show, it reports the rating through ``rated``."""
+    FORM = "resident_screen.ui"
+    stationLabel: QLabel
+    pages: QStackedWidget
+    details: QLabel
+    level5Button: QPushButton
+    level4Button: QPushButton
+    level3Button: QPushButton
+    level2Button: QPushButton
+    level1Button: QPushButton
+    reasonGrid: QGridLayout
+    submitButton: QPushButton
 
     rated = Signal(str, str, list)  # serial, level, reasons
 
@@ -108,42 +87,30 @@ class ResidentScreen(QWidget):
         self.level = ""
         self.reasons: list[str] = []
         self.ending = False
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(48, 32, 48, 32)
-        layout.addWidget(_big(station_name, 30, bold=True))
-        self.pages = QStackedWidget()
-        layout.addWidget(self.pages, 1)
-        self.welcome = _big("欢迎来到本站办事\n请在窗口工作人员处办理", 28)
-        self.details = _big("", 26)
-        self.details.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        self.level_buttons = [_button(f"{level}\n（按 {5 - n}）", 24, lambda _checked=False, n=n: self.choose_level(5 - n))
-                              for n, level in enumerate(LEVELS)]
-        self.reason_buttons = [_button(_reason_text(n, False), 24, lambda _checked=False, n=n: self.toggle_reason(n))
-                               for n in range(1, len(REASONS) + 1)]
-        for button in self.reason_buttons:
-            button.setCheckable(True)
-        self.submit_button = _button("提交（按回车）", 24, self.submit_reasons)
-        self.thanks = _big("感谢您的评价！", 36, bold=True)
-        for page in (self.welcome, self._details_page(), self._rate_page(), self._reasons_page(), self.thanks):
-            self.pages.addWidget(page)
+        self.setup_form()
+        self.stationLabel.setText(station_name)
+        self.level_buttons = [self.level5Button, self.level4Button, self.level3Button, self.level2Button,
+                              self.level1Button]  # in the order of LEVELS
+        for n, (level, button) in enumerate(zip(LEVELS, self.level_buttons, strict=True)):
+            button.setText(level)
+            button.clicked.connect(lambda _checked=False, n=n: self.choose_level(5 - n))
+        self.reason_buttons = [self._reason_button(n) for n in range(1, len(REASONS) + 1)]
+        self.reasonGrid.removeWidget(self.submitButton)
+        for n, button in enumerate([*self.reason_buttons, self.submitButton]):
+            self.reasonGrid.addWidget(button, n // 3, n % 3)
+        self.submitButton.clicked.connect(self.submit_reasons)
         self.back_to_welcome = QTimer(self, singleShot=True, interval=THANKS_MS, timeout=self.clear)
 
-    def _details_page(self) -> QWidget:
-        box = QVBoxLayout()
-        box.addWidget(self.details)
-        return _titled("请核对您的办事信息", box)
-
-    def _rate_page(self) -> QWidget:
-        row = QHBoxLayout()
-        for button in self.level_buttons:
-            row.addWidget(button)
-        return _titled("请为本次服务评价", row)
-
-    def _reasons_page(self) -> QWidget:
-        grid = QGridLayout()
-        for n, button in enumerate([*self.reason_buttons, self.submit_button]):
-            grid.addWidget(button, n // 3, n % 3)
-        return _titled("很抱歉！请告诉我们哪里不满意（可多选）", grid)
+    def _reason_button(self, number: int) -> QPushButton:
+        """A reason to tap, looking like the form's 提交 (its type, its height, and no keyboard focus)."""
+        like = self.submitButton
+        button = QPushButton(_reason_text(number, False))
+        button.setFont(like.font())
+        button.setMinimumHeight(like.minimumHeight())
+        button.setFocusPolicy(like.focusPolicy())  # a touch never moves the keyboard focus
+        button.setCheckable(True)
+        button.clicked.connect(lambda _checked=False: self.toggle_reason(number))
+        return button
 
     # --- placing ------------------------------------------------------------------------------
     def show_on(self, screen) -> None:

@@ -3,18 +3,26 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtWidgets import QLabel, QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QLineEdit, QListWidget, QListWidgetItem, QWidget
 
 from gridstation.core.intake import residents
 from gridstation.core.rules import idcard
 from gridstation.core.rules.errors import DomainError
 from gridstation.core.storage import models as m
 from gridstation.ui.common.feedback import show_message
+from gridstation.ui.common.forms import Form
 
 
 def resident_line(r: m.Resident) -> str:
     phone = idcard.mask_phone(r.phone) if r.phone else "无电话"
     return f"{r.name}　{idcard.mask_id(r.doc_number)}　{phone}　{residents.address(r)}"
+
+
+class ResidentPickerForm(Form):
+    FORM = "resident_picker.ui"
+    residentSearchEdit: QLineEdit
+    residentNote: QLabel
+    residentResults: QListWidget
 
 
 class ResidentPicker(QWidget):
@@ -31,20 +39,10 @@ class ResidentPicker(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        self.edit = QLineEdit(self)
-        self.edit.setObjectName("residentSearchEdit")
-        self.edit.setPlaceholderText("查找居民：身份证号/后4位、手机号/后4位、姓名、拼音首字母（F2）")
-        self.edit.setClearButtonEnabled(True)
-        self.results = QListWidget(self)
-        self.results.setObjectName("residentResults")
-        self.note = QLabel(self)  # why a search found nobody
-        self.note.setWordWrap(True)
+        self.ui = ResidentPickerForm.load(self)
+        # The names the pages and dialogs that hold a picker use.
+        self.edit, self.note, self.results = self.ui.residentSearchEdit, self.ui.residentNote, self.ui.residentResults
         self.note.hide()
-        layout.addWidget(self.edit)
-        layout.addWidget(self.note)
-        layout.addWidget(self.results)
         self._timer = QTimer(self, singleShot=True, interval=120)
         self._timer.timeout.connect(self.search_now)
         self.edit.textChanged.connect(lambda _t: (self._timer.start(), self.note.hide()))
