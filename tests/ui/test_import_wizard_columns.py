@@ -41,6 +41,17 @@ def forward(qtbot, wizard):
     qtbot.waitUntil(lambda: wizard.worker is None, timeout=30000)
 
 
+def choose_and_import(qtbot, wizard, combo, column, line, created):
+    """Choose the file's ``column`` in the field's drop-down by keyboard, check the preview's ``line``, import."""
+    while not combo.currentText().endswith(column):
+        qtbot.keyClick(combo, Qt.Key.Key_Down)
+    forward(qtbot, wizard)
+    assert wizard.preview is not None and not wizard.preview.problems, wizard.ui.messageLabel.text()
+    assert line in wizard.ui.mappingText.toPlainText()
+    forward(qtbot, wizard)
+    assert wizard.report.written and wizard.report.created == created
+
+
 def test_a_column_pointed_at_a_field_by_keyboard_is_imported_and_remembered(qtbot, db_path, admin, tmp_path):
     ctx = AppContext(target=str(db_path), staff=admin)
     wizard = to_mapping(qtbot, ctx, events_ledger(tmp_path / "一月.xlsx", "停水"))
@@ -54,13 +65,7 @@ def test_a_column_pointed_at_a_field_by_keyboard_is_imported_and_remembered(qtbo
     viewport = wizard.ui.mappingTable.viewport()
     assert viewport.rect().contains(route.mapTo(viewport, QPoint(route.width() // 2, route.height() // 2)))
     assert route.mapTo(wizard, QPoint(0, 0)).y() + route.height() <= 768
-    while not route.currentText().endswith("流转方式"):
-        qtbot.keyClick(route, Qt.Key.Key_Down)
-    forward(qtbot, wizard)
-    assert wizard.preview is not None and not wizard.preview.problems, wizard.ui.messageLabel.text()
-    assert "“流转方式”列 → 处置方式（本次指定）" in wizard.ui.mappingText.toPlainText()
-    forward(qtbot, wizard)
-    assert wizard.report.written and wizard.report.created == 1
+    choose_and_import(qtbot, wizard, route, "流转方式", "“流转方式”列 → 处置方式（本次指定）", 1)
     assert settings.get(column_choices.setting_key("events")) == {"流转方式": "route"}
     assert m.GridEvent.get().route == "上报街道"
 
@@ -95,11 +100,5 @@ def test_the_mapping_page_names_each_sheets_real_columns_and_a_choice_keeps_the_
                      "平台编号（“1月”第5列、“2月”第6列）", "序号（“2月”第1列）", "流转方式（“2月”第5列）"]
     assert route.currentText() == "处置方式（“1月”第4列）"
     route.setFocus()
-    while route.currentText() != "流转方式（“2月”第5列）":
-        qtbot.keyClick(route, Qt.Key.Key_Down)
-    forward(qtbot, wizard)
-    assert wizard.preview is not None and not wizard.preview.problems, wizard.ui.messageLabel.text()
-    assert "“流转方式”列 → 处置方式（工作表“2月”；本次指定）" in wizard.ui.mappingText.toPlainText()
-    forward(qtbot, wizard)
-    assert wizard.report.written and wizard.report.created == 2
+    choose_and_import(qtbot, wizard, route, "流转方式（“2月”第5列）", "“流转方式”列 → 处置方式（工作表“2月”；本次指定）", 2)
     assert {e.description: e.route for e in m.GridEvent.select()} == {"停水": "上报街道", "路灯不亮": "上报街道"}

@@ -38,9 +38,8 @@ def uncached_formulas(path: Path) -> dict[str, set[Cell]]:
                 return {}
             found = {}
             for name, part in _sheet_parts(archive).items():
-                data = archive.read(part)
-                if _FORMULA.search(data):
-                    found[name] = _cells(data)
+                if _has_formula(archive, part):
+                    found[name] = _cells(archive.read(part))
             return found
     except (zipfile.BadZipFile, KeyError, ElementTree.ParseError, OSError, ValueError):
         return {}
@@ -56,6 +55,18 @@ def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
         if target:
             parts[sheet.get("name", "")] = target.lstrip("/") if target.startswith("/") else posixpath.join("xl", target)
     return parts
+
+
+def _has_formula(archive: zipfile.ZipFile, part: str) -> bool:
+    """Whether a worksheet holds any formula, read a megabyte at a time: most ledgers hold none, and a
+    sheet is not held in memory a second time to learn it."""
+    with archive.open(part) as stream:
+        tail = b""
+        while chunk := stream.read(1 << 20):
+            if _FORMULA.search(tail + chunk):
+                return True
+            tail = chunk[-16:]
+    return False
 
 
 def _cells(data: bytes) -> set[Cell]:

@@ -184,6 +184,7 @@ class ImportWizard(QDialog):
         self.worker: BackgroundOp | None = None  # the step running in the background
         self.combos: dict[str, QComboBox] = {}
         self.initial: dict[str, str] = {}  # column key -> the column name that fed it when the file was read
+        self.read_with: dict[str, str] = {}
         self.service_combos: dict[str, QComboBox] = {}
         self.matches: list[ServiceMatch] = []
         self.model: PreviewModel | None = None
@@ -284,6 +285,7 @@ class ImportWizard(QDialog):
         self.combos = {}
         names = column_names(ledger)
         self.initial = {key: normalise_header(header) for key, header in first_headers(ledger).items()}
+        self.read_with = dict(ledger.choices)  # the station's remembered choices; the page's own go on top
         for row, spec in enumerate(ledger.columns):
             item = QTableWidgetItem(("* " if spec.required else "") + spec.header)
             item.setToolTip(spec.note)
@@ -333,7 +335,7 @@ class ImportWizard(QDialog):
             used[name] = key
         # A column chosen for a field feeds it on the sheets where that column is, unless the sheet has
         # the field's own column (column_choices): the file is read again with the choices.
-        choices = self.ledger.choices | {name: key for key, name in chosen.items() if name != self.initial.get(key)}
+        choices = self.read_with | {name: key for key, name in chosen.items() if name != self.initial.get(key)}
         left_out = {c.key for c in self.ledger.columns} - set(chosen)
         if choices == self.ledger.choices:
             self._mapped(self.ledger, left_out)
