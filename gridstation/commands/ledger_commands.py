@@ -87,9 +87,7 @@ def cmd_import(args: argparse.Namespace, target: str) -> int:
     # late import (start-up time): every run, the window's too, loads all command modules
     from gridstation.core.ledgers import column_choices, ledger_import
 
-    ledger = column_choices.open_ledger(source, args.kind)
-    for header, field in columns:
-        column_choices.choose_column(ledger, header, field)
+    ledger = column_choices.open_ledger(source, args.kind, columns)
     for value, service in choices:
         ledger_import.choose_service(ledger, value, service)
     services = ledger_import.match_services(ledger) if args.kind == "intakes" else []

@@ -61,3 +61,23 @@ def test_a_bad_column_choice_is_one_line_and_changes_nothing(site_db, admin, tmp
         err = capsys.readouterr().err.strip()
         assert words in err and "\n" not in err and "Traceback" not in err
     assert snapshot() == before
+
+
+def test_a_column_chosen_for_one_sheet_keeps_the_other_sheets_own_column_and_the_dry_run_says_where(
+        site_db, admin, tmp_path, capsys):
+    workbook = openpyxl.Workbook()
+    first = workbook.active
+    first.title = "一组"
+    for row in (["序号", "姓名", "身份证号", "联系电话"], [1, "张三", ZHANG, "13812345678"]):
+        first.append(row)
+    second = workbook.create_sheet("二组")
+    for row in (["姓名", "身份证号", "本人电话", "住在哪个小区"], ["李四", LI, "13912345678", "星体花园"]):
+        second.append(row)
+    path = tmp_path / "两组.xlsx"
+    workbook.save(path)
+    assert cli(site_db, "import", "residents", str(path), "--dry-run", "--column", "本人电话=联系电话") == 0
+    out = capsys.readouterr().out
+    assert "  “联系电话”列 → 联系电话（工作表“一组”）\n  “本人电话”列 → 联系电话（工作表“二组”；本次指定）\n" in out
+    assert "  未导入的列：工作表“一组”的“序号”；工作表“二组”的“住在哪个小区”\n" in out
+    assert cli(site_db, "import", "residents", str(path), "--column", "本人电话=联系电话") == 0
+    assert {r.name: r.phone for r in m.Resident.select()} == {"张三": "13812345678", "李四": "13912345678"}

@@ -9,6 +9,7 @@ column key``), written in the import's own transaction and audited, as the servi
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from gridstation.core.ledgers import ledger_read
@@ -32,16 +33,26 @@ def remembered(kind: str) -> dict[str, str]:
     return settings.get(setting_key(kind)) or {}
 
 
-def open_ledger(path: Path | str, kind: str) -> Ledger:
-    """Read ``path`` with the detected mapping, then give the columns this station pointed at a field
-    before to the fields still without a column."""
-    ledger = ledger_read.open_ledger(path, kind)
-    chosen = remembered(kind)
-    for index, header in enumerate(ledger.sheet.headers):
-        key = chosen.get(normalise_header(header))
-        if key in ledger.spec and key not in ledger.mapping and index not in ledger.mapping.values():
-            ledger.mapping[key] = index
-    return ledger
+def open_ledger(path: Path | str, kind: str, given: Sequence[tuple[str, str]] = ()) -> Ledger:
+    """Read ``path`` with the columns this station pointed at a field before and those ``given`` now
+    (file header, field as the user names it): each applies on the sheets where that column is, and
+    only where the sheet has no column of the field's own name (``ledger_read.sheet_fields``)."""
+    path = Path(path)
+    found = ledger_read.read_file(path)
+    choices = dict(remembered(kind))
+    ledger = ledger_read.ledger_of(path, found, kind, choices)
+    if not given:
+        return ledger
+    for header, field_text in given:
+        choices[normalise_header(header)] = checked_choice(ledger, header, field_text).key
+    return ledger_read.ledger_of(path, found, kind, choices)
+
+
+def reopen(ledger: Ledger, choices: dict[str, str]) -> Ledger:
+    """The ledger read again with other column choices (the wizard's mapping page), its service choices kept."""
+    again = ledger_read.open_ledger(ledger.sheet.path, ledger.kind, choices)
+    again.service_map = dict(ledger.service_map)
+    return again
 
 
 def field_named(ledger: Ledger, text: str) -> ColumnSpec | None:
@@ -50,38 +61,38 @@ def field_named(ledger: Ledger, text: str) -> ColumnSpec | None:
     return next((spec for spec in ledger.columns if name in {normalise_header(n) for n in spec.names()}), None)
 
 
-def choose_column(ledger: Ledger, header: str, field_text: str) -> ColumnSpec:
-    """The user points the file's column ``header`` at the field ``field_text``; the field leaves any
-    column it had, and the column any field it fed."""
+def checked_choice(ledger: Ledger, header: str, field_text: str) -> ColumnSpec:
+    """The field the user points the file's column ``header`` at; refused when no sheet has that column
+    or the ledger has no such field."""
     name = normalise_header(header)
-    index = next((i for i, h in enumerate(ledger.sheet.headers) if name and normalise_header(h) == name), None)
-    if index is None:
+    if not name or not any(normalise_header(h) == name for part in ledger.sheet.parts for h in part.headers):
         raise DomainError(f"文件中没有“{header}”列，无法把它对应到“{field_text}”。")
     spec = field_named(ledger, field_text)
     if spec is None:
         names = "、".join(c.header for c in ledger.columns)
         raise DomainError(f"{KIND_NAMES[ledger.kind]}台账没有“{field_text}”这一项，可选：{names}。")
-    ledger.mapping = {k: i for k, i in ledger.mapping.items() if i != index and k != spec.key} | {spec.key: index}
     return spec
 
 
 def chosen_columns(ledger: Ledger) -> dict[str, str]:
-    """The columns the mapping holds by the user's choice rather than by a known name: file header
-    (normalised) -> column key."""
+    """The columns that feed a field by the user's choice rather than by a known name, on any sheet:
+    file header (normalised) -> column key."""
     out = {}
-    for key, index in ledger.mapping.items():
-        header = normalise_header(ledger.sheet.headers[index] if index < len(ledger.sheet.headers) else "")
-        if header and header not in {normalise_header(n) for n in ledger.spec[key].names()}:
-            out[header] = key
+    for part in ledger.sheet.parts:
+        for key, index in part.fields.items():
+            header = normalise_header(part.headers[index])
+            if key in ledger.mapping and ledger.choices.get(header) == key and \
+                    header not in {normalise_header(n) for n in ledger.spec[key].names()}:
+                out[header] = key
     return out
 
 
-def how_chosen(ledger: Ledger, key: str) -> str:
+def how_chosen(ledger: Ledger, key: str, header: str) -> str:
     """How a column came to a field, for the dry run: "" by its name, else given now or remembered."""
-    header = next((h for h, k in chosen_columns(ledger).items() if k == key), None)
-    if header is None:
+    name = normalise_header(header)
+    if chosen_columns(ledger).get(name) != key:
         return ""
-    return HOW_REMEMBERED if remembered(ledger.kind).get(header) == key else HOW_GIVEN
+    return HOW_REMEMBERED if remembered(ledger.kind).get(name) == key else HOW_GIVEN
 
 
 def remember(setting: str, chosen: dict[str, str]) -> dict[str, str] | None:

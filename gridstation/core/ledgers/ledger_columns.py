@@ -63,6 +63,8 @@ def _c(key: str, header: str, type_: str = TEXT, *aliases: str, required: bool =
     return ColumnSpec(key, header, type_, aliases, required, note, example, width)
 
 
+# Every wording of a phone column stations use; each ledger with a phone reads them all.
+PHONE_WORDS = ("联系电话", "手机", "手机号", "手机号码", "电话", "电话号码", "联系方式", "联系电话号码", "移动电话")
 DATE_NOTE = "可写作 2024-01-05、2024/1/5、2024.1.5、2024年1月5日、20240105，或Excel日期格式"
 ID_NOTE = "18位居民身份证号码；请把此列设为“文本”格式，否则Excel会把号码改成科学计数法并丢掉后几位"
 
@@ -76,7 +78,7 @@ RESIDENT_COLUMNS: tuple[ColumnSpec, ...] = (
        width=6),
     _c("birth_date", "出生日期", DATE, "出生年月日", "生日",
        note="居民身份证可不填（由号码得出）；" + DATE_NOTE, example="1990-03-07", width=12),
-    _c("phone", "联系电话", PHONE, "手机号", "手机号码", "电话", "电话号码", "联系方式", "手机",
+    _c("phone", "联系电话", PHONE, *PHONE_WORDS[1:],
        note="手机11位，或带区号的座机（0871-12345678）；请设为“文本”格式", example="13812345678", width=15),
     _c("compound", "小区", TEXT, "小区名称", "居住小区", example="星天地", width=14),
     _c("building", "楼栋", TEXT, "楼号", "栋", "幢", "楼栋号", example="3", width=6),
@@ -97,7 +99,7 @@ INTAKE_FIXED: tuple[ColumnSpec, ...] = (
        note="已登记的居民须与档案中的姓名一致；未登记的居民按本行的姓名、身份证号和电话登记", example="张三", width=10),
     _c("doc_number", "身份证号", ID_NUMBER, "身份证号码", "证件号码", "公民身份号码", "身份证", "证件号",
        required=True, note="已登记的居民按号码找到；" + ID_NOTE, example="110101199003077715", width=22),
-    _c("phone", "联系电话", PHONE, "手机号", "手机号码", "电话", "联系方式",
+    _c("phone", "联系电话", PHONE, *PHONE_WORDS[1:],
        note="登记新居民时使用；已登记的居民不修改档案", example="13812345678", width=15),
     _c("service", "业务类型", TEXT, "业务", "业务名称", "事项类型", required=True,
        note="服务清单中的业务名称、代码或简称（如 4050、失业登记、养老认证、欠薪）；"
@@ -127,7 +129,7 @@ TOOL_COLUMNS: tuple[ColumnSpec, ...] = (
     _c("category", "类别", TEXT, "分类", "工具类别", example="登高", width=10),
     _c("asset_code", "资产编号", TEXT, "编号", "资产编码", "资产标签",
        note=f"留空则自动编号（{tool_units.asset_code(1)}）", example=tool_units.asset_code(1), width=12),
-    _c("loan_days", "借用天数", TEXT, "借期", "借用期限", note="新工具种类必填；已有种类须与工具清单一致",
+    _c("loan_days", "借用天数", TEXT, "借期", "借用期限", "可借天数", "可借用天数", note="新工具种类必填；已有种类须与工具清单一致",
        example=7, width=9),
     _c("deposit", "押金", MONEY, "押金金额", note="单位：元，可写 ¥50 或 1,000.00", example="50.00", width=10),
     _c("state", "状态", TEXT, "工具状态",
@@ -176,7 +178,7 @@ EVENT_COLUMNS: tuple[ColumnSpec, ...] = (
        width=24),
     _c("found_by", "发现人", TEXT, "网格员", note="工作人员的姓名或登录名；留空为导入人", width=8),
     _c("reporter", "反映人", TEXT, "反映人姓名", note="来源为居民反映时必填", width=8),
-    _c("reporter_phone", "反映人电话", PHONE, "联系电话", width=14),
+    _c("reporter_phone", "反映人电话", PHONE, "反映人手机", "反映人联系电话", *PHONE_WORDS, width=14),
     _c("route", "处置方式", TEXT, "处置途径", "办理方式", "处理方式",
        note=f"{event_rules.IN_GRID} 或 {event_rules.REPORTED_UP}（也可写 上报街道平台、自行处置）", width=10),
     _c("case_no", "街道平台编号", TEXT, "平台编号", "平台案件编号", "上报编号", note="上报街道时必填", width=16),
@@ -226,19 +228,16 @@ def field_key(label: str) -> str:
     return FIELD_PREFIX + label
 
 
+# Each kind's own columns; the intake ledger adds one per service field of the catalogue (columns_for).
+FIXED_COLUMNS: dict[str, tuple[ColumnSpec, ...]] = {RESIDENTS: RESIDENT_COLUMNS, INTAKES: INTAKE_FIXED, TOOLS: TOOL_COLUMNS,
+                                                     LOANS: LOAN_COLUMNS, EVENTS: EVENT_COLUMNS}
+
+
 def columns_for(kind: str) -> list[ColumnSpec]:
     """The ledger columns of ``kind``; intakes need the database open (the catalogue)."""
-    if kind == RESIDENTS:
-        return list(RESIDENT_COLUMNS)
     if kind == INTAKES:
         return [*INTAKE_FIXED, *service_field_columns()]
-    if kind == TOOLS:
-        return list(TOOL_COLUMNS)
-    if kind == LOANS:
-        return list(LOAN_COLUMNS)
-    if kind == EVENTS:
-        return list(EVENT_COLUMNS)
-    raise ValueError(kind)
+    return list(FIXED_COLUMNS[kind])
 
 
 def normalise_header(text: object) -> str:

@@ -18,8 +18,9 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 from openpyxl import load_workbook
-from python_calamine import CalamineError, CalamineWorkbook
+from python_calamine import CalamineError, CalamineWorkbook, PasswordError
 
+from gridstation.core.ledgers.ledger_formulas import Cell, uncached_formulas
 from gridstation.core.rules.errors import DomainError
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xlsb", ".xls", ".ods")
@@ -28,7 +29,8 @@ CSV_ENCODINGS = ("utf-8-sig", "gb18030")  # GB18030 reads GBK, which Chinese Exc
 EXACT_FLOAT = 2**53  # above this a float no longer holds every whole number: an 18-digit ID stored as one lost digits
 # (min column, min row, max column, max row), 1-based as Excel names cells
 Range = tuple[int, int, int, int]
-RawSheet = tuple[str, list[tuple], list[Range]]  # (worksheet name, rows, merged ranges)
+# (worksheet name, rows, merged ranges, formula cells without a result: ledger_formulas)
+RawSheet = tuple[str, list[tuple], list[Range], set[Cell]]
 
 # What a damaged file raises inside calamine or the XML and zip readers: a broken part, a bad cell
 # reference or a date no calendar has (ValueError, OverflowError).
@@ -42,32 +44,57 @@ def read_sheets(path: Path) -> list[RawSheet]:
     one sheet without a name. Refuses a format it does not read, or a damaged file, in one Chinese line."""
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        return [("", _csv_rows(path), [])]
+        return [("", _csv_rows(path), [], set())]
     if suffix not in WORKBOOK_SUFFIXES:
         raise DomainError(f"不支持的文件类型：{path.name}。请使用 .xlsx、.xls、.ods 或 .csv 文件。")
-    try:
-        workbook = CalamineWorkbook.from_path(str(path))
-    except (*_DAMAGE, OSError):
-        raise DomainError(f"无法读取表格文件 {path.name}：文件已损坏，或不是它的扩展名所说的格式。"
-                          "请在 Excel 或 WPS 中打开并另存为 .xlsx 后再导入。") from None
+    workbook = _open_workbook(path)
     try:
         names = workbook.sheet_names
         if not names:
             raise DomainError(f"表格文件 {path.name} 中没有工作表。")
-        merges = _ods_merges(path) if suffix == ".ods" else {}
+        ods = _is_ods(path)
+        merges = _ods_merges(path) if ods else {}
+        formulas = uncached_formulas(path)
         out = []
         for name in names:
             try:
                 sheet = workbook.get_sheet_by_name(name)
                 rows = [tuple(_cell(v) for v in row) for row in sheet.to_python(skip_empty_area=False)]
-                merged = merges.get(name, []) if suffix == ".ods" else _ranges(sheet.merged_cell_ranges or [])
+                merged = merges.get(name, []) if ods else _ranges(sheet.merged_cell_ranges or [])
             except _DAMAGE:
                 raise DomainError(f"{path.name} 的工作表“{name}”{_damage_place(path, name)}已损坏，无法读取"
                                   "（单元格位置或日期无效）。请在 Excel 中打开、检查该处并另存后再导入。") from None
-            out.append((name, rows, merged))
+            out.append((name, rows, merged, formulas.get(name, set())))
     finally:
         workbook.close()
     return out
+
+
+def _open_workbook(path: Path) -> CalamineWorkbook:
+    """The workbook by its name's format, else by its content (an .xls saved under an .xlsx name, which
+    WPS and e-mail renames leave behind); a password or damage refused in one Chinese line each."""
+    try:
+        return CalamineWorkbook.from_path(str(path))
+    except PasswordError:
+        raise DomainError(f"文件 {path.name} 设置了打开密码，无法读取。请在 Excel 或 WPS 中打开，取消密码"
+                          "（文件 → 信息 → 保护工作簿 → 用密码进行加密，清空密码）后另存，再导入。") from None
+    except (*_DAMAGE, OSError):
+        pass
+    try:
+        with path.open("rb") as handle:
+            return CalamineWorkbook.from_filelike(handle)
+    except (*_DAMAGE, OSError):
+        raise DomainError(f"无法读取表格文件 {path.name}：文件已损坏，或不是它的扩展名所说的格式。"
+                          "请在 Excel 或 WPS 中打开并另存为 .xlsx 后再导入。") from None
+
+
+def _is_ods(path: Path) -> bool:
+    """An OpenDocument spreadsheet, whatever its name says (its merges are read from content.xml)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return "content.xml" in archive.namelist()
+    except (zipfile.BadZipFile, OSError):
+        return False
 
 
 def _cell(value: object) -> object:

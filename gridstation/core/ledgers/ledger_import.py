@@ -67,13 +67,15 @@ def run_import(ledger: Ledger, actor: m.Staff | None, options: ImportOptions | N
     """
     require(actor, CLERK)
     options = options or ImportOptions()
+    sheet = ledger.sheet
     missing = ledger.missing_required()
     if missing:
-        raise DomainError(f"文件中没有“{missing[0].header}”列（或该列没有对应上）。请检查表头，或在导入向导中指定对应的列。")
-    sheet = ledger.sheet
+        raise DomainError(" ".join([f"文件中没有“{missing[0].header}”列（或该列没有对应上）。"
+                                    "请检查表头，或在导入向导中指定对应的列。", *sheet.notes]))
     report = ImportReport(ledger.kind, sheet.path.name, len(sheet.rows), options)
     report.notes.extend(note for note in (
         sheet.sheets_read(),
+        *sheet.notes,
         sheet.blank_rows and f"{sheet.places(sheet.blank_rows)}为空行，已跳过。",
         sheet.total_rows and f"{sheet.places(sheet.total_rows)}为合计或小计行，已跳过。") if note)
     job = Job(ledger, actor, options, report, progress, cancel, total=2 * len(ledger.sheet.rows))
@@ -176,15 +178,27 @@ def write_skipped_report(report: ImportReport, ledger: Ledger, out: Path | str) 
 
 
 def mapping_lines(ledger: Ledger) -> list[str]:
-    """Which column became which field, and how when the user chose it (this time or at an earlier
-    import), for the command line's dry run and the wizard's preview."""
-    used = set(ledger.mapping.values())
+    """Which column became which field (on which sheets, when not on all), and how when the user chose
+    it (this time or at an earlier import); then the columns not imported, by sheet. For the command
+    line's dry run and the wizard's preview."""
+    parts = ledger.sheet.parts
     lines = []
     for c in ledger.columns:
-        if c.key in ledger.mapping:
-            how = column_choices.how_chosen(ledger, c.key)
-            lines.append(f"“{ledger.header_of(c.key)}”列 → {c.header}" + (f"（{how}）" if how else ""))
-    unused = [h for i, h in enumerate(ledger.sheet.headers) if i not in used and h]
+        if c.key not in ledger.mapping:
+            continue
+        sheets: dict[str, list[str]] = {}  # the column's name -> the sheets naming it so
+        for part in parts:
+            if c.key in part.fields:
+                sheets.setdefault(part.headers[part.fields[c.key]], []).append(part.name)
+        for header, names in sheets.items():
+            said = [f"工作表{'、'.join(f'“{n}”' for n in names)}"] if len(names) < len(parts) else []
+            said += [how] if (how := column_choices.how_chosen(ledger, c.key, header)) else []
+            lines.append(f"“{header}”列 → {c.header}" + (f"（{'；'.join(said)}）" if said else ""))
+    if len(parts) == 1:
+        unused = "、".join(ledger.unused(parts[0]))
+    else:
+        unused = "；".join(f"工作表“{p.name}”的{'、'.join(f'“{h}”' for h in found)}"
+                          for p in parts if (found := ledger.unused(p)))
     if unused:
-        lines.append(f"未导入的列：{'、'.join(unused)}")
+        lines.append(f"未导入的列：{unused}")
     return lines

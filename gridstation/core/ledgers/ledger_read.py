@@ -22,11 +22,11 @@ from openpyxl.utils import get_column_letter
 
 from gridstation.core.ledgers.ledger_columns import ColumnSpec, columns_for, detect_mapping, normalise_header
 from gridstation.core.ledgers.ledger_files import RawSheet, read_sheets
+from gridstation.core.ledgers.sheet_header import HEADER_SEARCH_ROWS, find_header
 from gridstation.core.rules import date_range, idcard
 from gridstation.core.rules.errors import DomainError
 from gridstation.core.rules.free_text import has_controls
 
-HEADER_SEARCH_ROWS = 10
 _SCIENTIFIC = re.compile(r"[+-]?\d+(\.\d+)?[eE][+-]?\d+")
 _FLOAT_TEXT = re.compile(r"\d+\.\d+")
 _DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
@@ -40,7 +40,8 @@ _TEN_THOUSAND = re.compile(r"([\d.]+)万元?")
 
 
 SHEET_STRIDE = 10_000_000  # above Excel's 1 048 576 rows: a row's key is sheet index × this + its row number
-_TOTAL = re.compile(r"(本页|本月|当月|全年|本年)?(合计|小计|总计|累计)[:：]?")
+# A totals row as staff write its first text cell: 合计, 小计, 本页合计, 总计：, 合计：15人, 合计 15 人
+_TOTAL = re.compile(r"(本页|本月|当月|全年|本年)?(合计|小计|总计|累计)([:：].*|共?\d.*)?")
 ROW_NUMBER_HEADERS = ("序号", "序", "no", "no.")
 _DEFAULT_SHEET_NAME = re.compile(r"((?i:sheet)|工作表)?\s*\d*")  # Sheet1, 工作表2, '': names nobody chose
 SHEET_NAME_STANDS_FOR = "service"  # the intake ledger's column a sheet's name fills (_named_by_sheet)
@@ -48,11 +49,15 @@ SHEET_NAME_STANDS_FOR = "service"  # the intake ledger's column a sheet's name f
 
 @dataclass(frozen=True)
 class Part:
-    """One worksheet read (a CSV file is one part with no name)."""
+    """One worksheet read (a CSV file is one part with no name): its own column names and which of
+    its columns feeds each field, so a column named differently on each sheet is named as each writes it."""
 
     name: str
-    header_row: int
+    header_row: int  # the header's last row, 1-based
     rows: int
+    headers: tuple[str, ...] = ()
+    fields: dict[str, int] = field(default_factory=dict)  # column key -> this sheet's column (0-based)
+    by_sheet_name: str = ""  # the column key the sheet's name fills (_named_by_sheet)
 
 
 @dataclass(frozen=True)
@@ -70,10 +75,11 @@ class Sheet:
     """The data of every worksheet with a recognised header, as one table.
 
     Ledgers kept as one sheet per month or per service are read whole: each sheet's columns are
-    matched to the first one's by the field their header names (身份证号 on one sheet, 身份证号码 on
-    the next), else by the header itself, so a column in another place or wording on another sheet
-    still lands under its name. Rows are keyed by ``SHEET_STRIDE`` × sheet + row, so the first sheet's keys
-    are the row numbers Excel shows, and ``place`` turns any key back into words.
+    matched to fields on their own (身份证号 on one sheet, 身份证号码 on the next; a column the user
+    pointed at a field only where the sheet has no column of that field's name), and the ledger's
+    column of a field gathers them; other columns are gathered by their header. Rows are keyed by
+    ``SHEET_STRIDE`` × sheet + row, so the first sheet's keys are the row numbers Excel shows, and
+    ``place`` turns any key back into words.
     """
 
     path: Path
@@ -85,6 +91,9 @@ class Sheet:
     parts: list[Part] = field(default_factory=list)
     skipped_sheets: list[str] = field(default_factory=list)  # worksheets without a recognised header
     total_rows: list[int] = field(default_factory=list)  # 合计/小计 rows, left out
+    fields: dict[str, int] = field(default_factory=dict)  # column key -> the ledger's column
+    formulas: set[tuple[int, int]] = field(default_factory=set)  # (row key, column): a formula without its result
+    notes: list[str] = field(default_factory=list)  # header columns refused (sheet_header), in words
 
     def merge_at(self, row: int, column: int) -> str:
         """The merged range (as A1:B3) covering a data cell, or ''; columns are 0-based."""
@@ -92,6 +101,9 @@ class Sheet:
             if merge.first <= row <= merge.last and column in merge.columns:
                 return merge.label
         return ""
+
+    def part_of(self, key: int) -> Part:
+        return self.parts[key // SHEET_STRIDE]
 
     def place(self, key: int) -> str:
         """Where a row is, as staff find it: 第5行, or 工作表“3月”第5行 when several sheets were read."""
@@ -120,55 +132,67 @@ class Sheet:
         return text + "。"
 
 
-def read_sheet(path: Path | str, columns: list[ColumnSpec]) -> Sheet:
-    """Read ``path``: every worksheet whose first ten rows hold a header naming at least two known columns."""
-    path = Path(path)
+def read_file(path: Path) -> list[RawSheet]:
+    """The worksheets of ``path`` as read, before any header is looked for."""
     if not path.exists():
         raise DomainError(f"找不到文件：{path}。")
-    return _assemble(path, read_sheets(path), columns)
+    return read_sheets(path)
 
 
-def _header_row(raw_rows: list[tuple], columns: list[ColumnSpec]) -> int:
-    """The 0-based index of the row among the first ten naming the most known columns, or -1."""
-    best, best_hits = -1, 1
-    for i, row in enumerate(raw_rows[:HEADER_SEARCH_ROWS]):
-        hits = len(detect_mapping(list(row), columns))
-        if hits > best_hits:
-            best, best_hits = i, hits
-    return best
+def is_total_row(values: tuple) -> bool:
+    """A 合计 / 小计 row, by its first text cell (a person's notes may mention a total; their name never does)."""
+    first = next((v for v in values if isinstance(v, str) and v.strip()), None)
+    return first is not None and _TOTAL.fullmatch(re.sub(r"\s+", "", first)) is not None
 
 
-def _assemble(path: Path, found: list[RawSheet], columns: list[ColumnSpec]) -> Sheet:
+def sheet_fields(headers: list[str], columns: list[ColumnSpec], choices: dict[str, str]) -> dict[str, int]:
+    """Column key -> this sheet's column: by the known names, then the columns the user chose for a
+    field this sheet has no column of its own for. A chosen column feeds only its chosen field."""
+    keys = {c.key for c in columns}
+    chosen = {i: choices[n] for i, h in enumerate(headers) if (n := normalise_header(h)) in choices and choices[n] in keys}
+    found = detect_mapping(["" if i in chosen else h for i, h in enumerate(headers)], columns)
+    for i, key in chosen.items():
+        found.setdefault(key, i)
+    return found
+
+
+def assemble(path: Path, found: list[RawSheet], columns: list[ColumnSpec], choices: dict[str, str]) -> Sheet:
+    """The worksheets read (``ledger_files.read_sheets``) as one table of the ledger's columns."""
     sheet = Sheet(path, 0, [], [])
     union: dict[str, int] = {}  # field key, or normalised header -> column of the ledger
-    for name, raw_rows, merged in found:
-        best = _header_row(raw_rows, columns)
-        if best < 0:
+    for name, raw_rows, merged, formulas in found:
+        header = find_header(name, raw_rows, merged, columns, choices)
+        if header is None:
             sheet.skipped_sheets.append(name)
             continue
+        sheet.notes.extend(header.notes)
         index = len(sheet.parts)
-        header_row = best + 1
-        headers = ["" if v is None else str(v).strip() for v in raw_rows[best]]
-        named = _named_by_sheet(name, headers, columns)
+        header_row = header.last + 1
+        headers = header.names
+        named = _named_by_sheet(name, headers, columns, choices)
         if named is not None:
             headers.append(named.header)
-        fields = {i: f"={key}" for key, i in detect_mapping(list(headers), columns).items()}
+        fields = sheet_fields(headers, columns, choices)
+        by_column = {i: f"={key}" for key, i in fields.items()}
         place = []  # this sheet's column -> the ledger's column
-        for i, header in enumerate(headers):
-            # A known column by the field it names (身份证号 here, 身份证号码 on the next sheet), others by their header.
-            key = fields.get(i) or normalise_header(header) or f"#{i}"
+        for i, text in enumerate(headers):
+            # A known column by the field it feeds (身份证号 here, 身份证号码 on the next sheet), others by their header.
+            key = by_column.get(i) or normalise_header(text) or f"#{i}"
             if key not in union:
                 union[key] = len(sheet.headers)
-                sheet.headers.append(header)
+                sheet.headers.append(text)
             place.append(union[key])
+        sheet.fields.update({key: place[i] for key, i in fields.items()})
+        sheet.formulas.update((index * SHEET_STRIDE + r + 1, place[c]) for r, c in formulas
+                              if r > header.last and c < len(place))
         numbering = {i for i, h in enumerate(headers) if normalise_header(h).lower() in ROW_NUMBER_HEADERS}
         count, blank = 0, []
-        for offset, values in enumerate(raw_rows[best + 1:]):
+        for offset, values in enumerate(raw_rows[header.last + 1:]):
             key = index * SHEET_STRIDE + header_row + 1 + offset
             cells = [v for i, v in enumerate(values) if i not in numbering]
             if all(v is None or (isinstance(v, str) and not v.strip()) for v in cells):
                 blank.append(key)
-            elif any(isinstance(v, str) and _TOTAL.fullmatch(re.sub(r"\s+", "", v)) for v in values):
+            elif is_total_row(values):
                 sheet.total_rows.append(key)
             else:
                 row = [None] * len(sheet.headers)
@@ -185,7 +209,8 @@ def _assemble(path: Path, found: list[RawSheet], columns: list[ColumnSpec]) -> S
                   index * SHEET_STRIDE + min_row, index * SHEET_STRIDE + max_row,
                   _a1(min_col, min_row, max_col, max_row))
             for min_col, min_row, max_col, max_row in merged if max_row > header_row)
-        sheet.parts.append(Part(name, header_row, count))
+        sheet.parts.append(Part(name, header_row, count, tuple(headers), fields,
+                                named.key if named is not None else ""))
     if not sheet.parts:
         names = "、".join(c.header for c in columns if c.required)
         where = f"{path.name} 的各工作表" if len(found) > 1 else path.name
@@ -197,11 +222,11 @@ def _assemble(path: Path, found: list[RawSheet], columns: list[ColumnSpec]) -> S
     return sheet
 
 
-def _named_by_sheet(name: str, headers: list[str], columns: list[ColumnSpec]) -> ColumnSpec | None:
+def _named_by_sheet(name: str, headers: list[str], columns: list[ColumnSpec], choices: dict[str, str]) -> ColumnSpec | None:
     """The column a worksheet's name stands for when the sheet lacks it: one sheet per service
     (「讨薪」「4050」) keeps no 业务类型 column, since every row on it is that service."""
     spec = next((c for c in columns if c.key == SHEET_NAME_STANDS_FOR), None)
-    if spec is None or _DEFAULT_SHEET_NAME.fullmatch(name.strip()) or spec.key in detect_mapping(list(headers), columns):
+    if spec is None or _DEFAULT_SHEET_NAME.fullmatch(name.strip()) or spec.key in sheet_fields(headers, columns, choices):
         return None
     return spec
 
@@ -370,24 +395,46 @@ class Ledger:
     columns: list[ColumnSpec]
     mapping: dict[str, int]  # column key -> 0-based index in the file
     service_map: dict[str, str] = field(default_factory=dict)  # intakes: ledger value -> service code, as chosen
+    choices: dict[str, str] = field(default_factory=dict)  # normalised header -> column key the sheet was read with
 
     @cached_property
     def spec(self) -> dict[str, ColumnSpec]:
         return {c.key: c for c in self.columns}
 
-    def header_of(self, key: str) -> str:
-        """The column's name as the file writes it (what the user looks for), else the standard name."""
+    def header_of(self, key: str, row: int | None = None) -> str:
+        """The column's name as the file writes it (what the user looks for), on the row's own sheet when
+        given, else the standard name."""
+        if row is not None:
+            part = self.sheet.part_of(row)
+            if key in part.fields and key in self.mapping:
+                return part.headers[part.fields[key]]
         index = self.mapping.get(key)
         if index is not None and index < len(self.sheet.headers) and self.sheet.headers[index]:
             return self.sheet.headers[index]
         return self.spec[key].header
 
+    def has_column(self, key: str, row: int) -> bool:
+        """Whether the row's sheet has a column for the field (a sheet may lack one the others have)."""
+        return key in self.mapping and key in self.sheet.part_of(row).fields
+
+    def unused(self, part: Part) -> list[str]:
+        """A sheet's named columns that feed no field (none matched, or the user left them out)."""
+        used = {i for key, i in part.fields.items() if key in self.mapping}
+        return [h for i, h in enumerate(part.headers) if h and i not in used]
+
     def missing_required(self) -> list[ColumnSpec]:
         return [c for c in self.columns if c.required and c.key not in self.mapping]
 
 
-def open_ledger(path: Path | str, kind: str, mapping: dict[str, int] | None = None) -> Ledger:
-    """Read ``path`` as a ledger of ``kind``, with the detected (or the given) column mapping."""
+def open_ledger(path: Path | str, kind: str, choices: dict[str, str] | None = None) -> Ledger:
+    """Read ``path`` as a ledger of ``kind``; ``choices`` (normalised header -> column key) are the
+    columns the user pointed at a field (``column_choices``)."""
+    path = Path(path)
+    return ledger_of(path, read_file(path), kind, choices or {})
+
+
+def ledger_of(path: Path, found: list[RawSheet], kind: str, choices: dict[str, str]) -> Ledger:
+    """The worksheets already read as a ledger of ``kind``, each sheet's columns matched with ``choices``."""
     columns = columns_for(kind)
-    sheet = read_sheet(path, columns)
-    return Ledger(kind, sheet, columns, dict(mapping) if mapping is not None else detect_mapping(sheet.headers, columns))
+    sheet = assemble(path, found, columns, choices)
+    return Ledger(kind, sheet, columns, dict(sheet.fields), choices=dict(choices))

@@ -52,6 +52,7 @@ from gridstation.core.ledgers.ledger_columns import (
     RESIDENTS,
     TOOLS,
     columns_for,
+    normalise_header,
 )
 from gridstation.core.ledgers.ledger_import import (
     ImportOptions,
@@ -136,7 +137,7 @@ class PreviewModel(QAbstractTableModel):
         problems = self.problems.get(number, [])
         column = index.column()
         key = self.keys[column - 1] if 0 < column <= len(self.keys) else None
-        header = self.ledger.header_of(key) if key else None
+        header = self.ledger.header_of(key, number) if key else None
         if role == Qt.ItemDataRole.DisplayRole:
             if key is not None:
                 place = self.ledger.mapping[key]
@@ -203,6 +204,8 @@ class ImportWizard(QDialog):
         self.report: ImportReport | None = None
         self.worker: BackgroundOp | None = None  # the step running in the background
         self.combos: dict[str, QComboBox] = {}
+        self.initial: dict[str, str] = {}  # column key -> the column name that fed it when the file was read
+        self.read_with: dict[str, str] = {}
         self.service_combos: dict[str, QComboBox] = {}
         self.matches: list[ServiceMatch] = []
         self.model: PreviewModel | None = None
@@ -308,16 +311,20 @@ class ImportWizard(QDialog):
         table = self.ui.mappingTable
         table.setRowCount(len(ledger.columns))
         self.combos = {}
-        choices = [NOT_IMPORTED] + [f"第{i + 1}列：{h or '（无表头）'}" for i, h in enumerate(ledger.sheet.headers)]
+        names = column_names(ledger)
+        self.initial = {key: normalise_header(header) for key, header in first_headers(ledger).items()}
+        self.read_with = dict(ledger.choices)  # the station's remembered choices; the page's own go on top
         for row, spec in enumerate(ledger.columns):
             item = QTableWidgetItem(("* " if spec.required else "") + spec.header)
             item.setToolTip(spec.note)
             item.setFlags(Qt.ItemFlag.ItemIsEnabled)
             table.setItem(row, 0, item)
             combo = QComboBox()
-            combo.addItems(choices)
-            index = ledger.mapping.get(spec.key)
-            combo.setCurrentIndex(0 if index is None else index + 1)
+            combo.addItem(NOT_IMPORTED, None)
+            for name, shown in names.items():
+                combo.addItem(shown, name)
+            found = combo.findData(self.initial.get(spec.key))
+            combo.setCurrentIndex(max(found, 0) if spec.key in ledger.mapping else 0)
             table.setCellWidget(row, 1, combo)
             self.combos[spec.key] = combo
             note = QTableWidgetItem(spec.note)  # the template's words: which service needs the field, and when
@@ -330,7 +337,9 @@ class ImportWizard(QDialog):
         self.matches = []
         self._show_services([])
         self._go(MAPPING)
-        unused = [f"“{h}”" for i, h in enumerate(ledger.sheet.headers) if h and i not in ledger.mapping.values()]
+        several = len(ledger.sheet.parts) > 1
+        unused = [f"{f'工作表“{part.name}”的' if several else ''}“{h}”" for part in ledger.sheet.parts
+                  for h in ledger.unused(part)]
         if unused:
             self.ui.messageLabel.setText(
                 f"文件中的{'、'.join(unused[:3])}{'等' if len(unused) > 3 else ''}列没有对应上。要导入，"
@@ -338,28 +347,42 @@ class ImportWizard(QDialog):
 
     # ------------------------------------------------------------ step 2: the mapping
 
-    def mapping(self) -> dict[str, int]:
-        return {key: combo.currentIndex() - 1 for key, combo in self.combos.items() if combo.currentIndex() > 0}
+    def mapping(self) -> dict[str, str]:
+        """Column key -> the (normalised) name of the file's column chosen for it."""
+        return {key: combo.currentData() for key, combo in self.combos.items() if combo.currentIndex() > 0}
 
     def _apply_mapping(self) -> None:
         assert self.ledger is not None
         chosen = self.mapping()
         spec = self.ledger.spec
-        used: dict[int, str] = {}
-        for key, index in chosen.items():
-            if index in used:
+        used: dict[str, str] = {}
+        for key, name in chosen.items():
+            if name in used:
                 self.ui.messageLabel.setText(
-                    f"文件的第{index + 1}列同时指定给了“{spec[used[index]].header}”和“{spec[key].header}”，请只选一项。")
+                    f"文件中的“{name}”列同时指定给了“{spec[used[name]].header}”和“{spec[key].header}”，请只选一项。")
                 return
-            used[index] = key
-        if chosen.get("service") != self.ledger.mapping.get("service"):
+            used[name] = key
+        # A column chosen for a field feeds it on the sheets where that column is, unless the sheet has
+        # the field's own column (column_choices): the file is read again with the choices.
+        choices = self.read_with | {name: key for key, name in chosen.items() if name != self.initial.get(key)}
+        left_out = {c.key for c in self.ledger.columns} - set(chosen)
+        if choices == self.ledger.choices:
+            self._mapped(self.ledger, left_out)
+            return
+        ledger = self.ledger
+        self._run(lambda _progress, _cancel: column_choices.reopen(ledger, choices),
+                  lambda again: self._mapped(again, left_out))
+
+    def _mapped(self, ledger: ledger_read.Ledger, left_out: set[str]) -> None:
+        """The columns as chosen, without the fields the user set to 不导入; then the services, then the preview."""
+        if ledger.mapping.get("service") != (self.ledger.mapping.get("service") if self.ledger else None):
             self.service_combos = {}  # another column: its values are matched afresh
-        self.ledger.mapping = chosen
-        missing = self.ledger.missing_required()
+        ledger.mapping = {key: index for key, index in ledger.sheet.fields.items() if key not in left_out}
+        self.ledger = ledger
+        missing = ledger.missing_required()
         if missing:
             self.ui.messageLabel.setText(f"请为必填的“{missing[0].header}”选择文件中的列。")
             return
-        ledger = self.ledger
         ledger.service_map = self.service_choices()
         if ledger.kind != INTAKES:
             self._start_preview()
@@ -521,6 +544,35 @@ class ImportWizard(QDialog):
         if self.worker is not None:
             self.worker.cancel()
         super().reject()
+
+
+def column_names(ledger: ledger_read.Ledger) -> dict[str, str]:
+    """Each column name the file uses (normalised) -> how the mapping page shows it: with its real
+    place on each sheet (第4列 on one sheet; “2月”第4列 when several), never a number past a sheet's end."""
+    parts = ledger.sheet.parts
+    places: dict[str, list[str]] = {}
+    shown: dict[str, str] = {}
+    for part in parts:
+        for i, header in enumerate(part.headers):
+            name = normalise_header(header)
+            if not name:
+                continue
+            shown.setdefault(name, header)
+            virtual = part.by_sheet_name and i == len(part.headers) - 1
+            place = "工作表名称" if virtual else f"第{i + 1}列"
+            places.setdefault(name, []).append(f"“{part.name}”{place}" if len(parts) > 1 else place)
+    if len(parts) == 1:
+        return {name: f"{places[name][0]}：{header}" for name, header in shown.items()}
+    return {name: f"{header}（{'、'.join(places[name])}）" for name, header in shown.items()}
+
+
+def first_headers(ledger: ledger_read.Ledger) -> dict[str, str]:
+    """Column key -> the file's name for its column, on the first sheet that has one."""
+    found: dict[str, str] = {}
+    for part in ledger.sheet.parts:
+        for key, index in part.fields.items():
+            found.setdefault(key, part.headers[index])
+    return found
 
 
 def open_import_wizard(ctx: AppContext, parent: QWidget | None) -> QDialog:

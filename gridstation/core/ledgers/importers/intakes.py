@@ -9,6 +9,7 @@ every field to a stored intake (a ledger without 受理编号 imported twice) is
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass, field
 
 from gridstation.core.intake import intakes, material_check, residents
@@ -114,7 +115,20 @@ class IntakeImporter(Importer):
         self.staff = {s.display_name: s for s in staff} | {s.username: s for s in staff}
         self.services = {match.value: match.service for match in match_services(self.job.ledger)}
         self.repeats = RepeatFinder(import_notes)
+        self.years_from_receipt: Counter[tuple[str, str]] = Counter()  # (field, service) -> rows
         self.job.each_in_savepoint(items, self._write, lambda i: [i.row], lambda i: i.field_keys)
+        self.job.report.notes.extend(f"文件中没有“{label}”列：{service}的 {count} 行按受理日期的年份计。"
+                                     for (label, service), count in self.years_from_receipt.items())
+
+    def _year_of_receipt(self, p: _IntakeRow, defs: list[catalog.FieldDef]) -> str | None:
+        """A certification year the row's sheet has no column for is the year the request was received:
+        a station's own 养老认证 ledger never writes it, every row being that year's certification."""
+        for fdef in defs:
+            if fdef.stat == "cert_year" and fdef.label not in p.fields and \
+                    not self.job.ledger.has_column(field_key(fdef.label), p.row):
+                p.fields[fdef.label] = p.received_at.year
+                return fdef.label
+        return None
 
     def _service(self, p: _IntakeRow) -> m.ServiceType:
         service = self.services.get(p.service)
@@ -144,6 +158,7 @@ class IntakeImporter(Importer):
         resident, new = self._resident(p)
         defs = catalog.fields_of(service)
         p.field_keys.update({f.key: field_key(f.label) for f in defs})
+        defaulted = self._year_of_receipt(p, defs)
         stray = [label for label in p.fields if label not in {f.label for f in defs}]
         if stray:
             raise DomainError(f"业务“{service.name}”没有“{stray[0]}”这一项，请清空该格或核对业务类型。",
@@ -182,3 +197,5 @@ class IntakeImporter(Importer):
             raise AlreadyThere(f"{place}：与系统中的受理 {repeat.serial} 各项都相同，是重复导入，已跳过。")
         self.job.report.created += 1
         self.job.report.registered += new
+        if defaulted is not None:
+            self.years_from_receipt[defaulted, service.name] += 1

@@ -91,6 +91,12 @@ class ImportReport:
         return f"已导入{what}台账 {self.file}：{counts}{skipped}。"
 
 
+def missing_column(header: str, where: str = "文件", why: str = "") -> str:
+    """A column a row needs that its file (or sheet) lacks: said as missing, not as an empty or bad value."""
+    return (f"{where}中没有“{header}”列{why}。请在表头加上这一列，或在导入向导中（命令行用 --column 列={header}）"
+            "指定文件中对应的列。")
+
+
 class AlreadyThere(Exception):
     """The row's record is already in the database (a ledger imported twice): skip it, not an error."""
 
@@ -110,19 +116,22 @@ class RowView:
         self._merged: set[str] = set()
 
     def fail(self, key: str | None, message: str) -> None:
-        column = self.ledger.header_of(key) if key else ""
+        column = self.ledger.header_of(key, self.number) if key else ""
         self.problems.append(Problem(self.number, column, message, self.ledger.sheet.place(self.number)))
 
     def raw(self, key: str) -> object:
+        """The cell as read; a merged cell below the header or a formula without its result is reported
+        once (and read as empty), never taken for an empty cell in silence."""
         index = self.ledger.mapping.get(key)
         if index is None:
             return None
         merged = self.ledger.sheet.merge_at(self.number, index)
-        if merged:
-            if key in self._merged:
-                return None
-            self._merged.add(key)
-            self.fail(key, f"位于合并单元格 {merged} 中：合并后只有第一行有值。请取消合并，并在每一行填写。")
+        formula = (self.number, index) in self.ledger.sheet.formulas
+        if merged or formula:
+            if key not in self._merged:
+                self._merged.add(key)
+                self.fail(key, f"位于合并单元格 {merged} 中：合并后只有第一行有值。请取消合并，并在每一行填写。"
+                          if merged else "是公式，没有计算结果。请在 Excel 或 WPS 中打开并保存后再导入。")
             return None
         return self.values[index] if index < len(self.values) else None
 
@@ -170,8 +179,13 @@ class RowView:
     def check_required(self) -> None:
         for spec in self.ledger.columns:
             if spec.required and spec.key in self.ledger.mapping and ledger_read.plain(self.raw(spec.key)) is None:
-                if not any(p.column == self.ledger.header_of(spec.key) for p in self.problems):
-                    self.fail(spec.key, f"请填写“{self.ledger.header_of(spec.key)}”。")
+                header = self.ledger.header_of(spec.key, self.number)
+                if any(p.column == header for p in self.problems):
+                    continue
+                if self.ledger.has_column(spec.key, self.number):
+                    self.fail(spec.key, f"请填写“{header}”。")
+                else:
+                    self.fail(None, missing_column(header, "这张工作表"))
 
     def refuse(self, exc: DomainError, fields: dict[str, str] | None = None) -> None:
         """Report a shared rule's refusal under the column it concerns."""
@@ -213,8 +227,8 @@ class Job:
                 self.progress(self.done, self.total)
 
     def fail(self, rows: list[int], key: str | None, message: str) -> None:
-        column = self.ledger.header_of(key) if key else ""
-        self.report.problems.extend(Problem(r, column, message, self.ledger.sheet.place(r)) for r in rows)
+        self.report.problems.extend(Problem(r, self.ledger.header_of(key, r) if key else "", message,
+                                            self.ledger.sheet.place(r)) for r in rows)
 
     def each_in_savepoint(self, items: list[Any], write: Callable[[Any], None],
                           rows_of: Callable[[Any], list[int]], fields_of: Callable[[Any], dict[str, str]]) -> None:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from gridstation.core.ledgers import ledger_read
 from gridstation.core.ledgers.importers.numbers import Numbering
-from gridstation.core.ledgers.importers.rows import Importer, RowView
+from gridstation.core.ledgers.importers.rows import Importer, RowView, missing_column
 from gridstation.core.rules.errors import DomainError
 from gridstation.core.rules.money import parse_money, yuan
 from gridstation.core.storage import models as m
@@ -33,13 +33,14 @@ class _ToolRow:
     state: str
     purchase_date: dt.date | None
     notes: str
+    has_days: bool  # the row's sheet has a 借用天数 column
 
 
 class ToolImporter(Importer):
     def convert(self, row: RowView) -> _ToolRow | None:
         item = _ToolRow(row.number, row.text("kind"), row.text("category"), tool_units.normalise_code(row.text("asset_code")),
                         row.text("loan_days"), ledger_read.plain(row.raw("deposit")), row.text("state"),
-                        row.date("purchase_date"), row.text("notes"))
+                        row.date("purchase_date"), row.text("notes"), row.ledger.has_column("loan_days", row.number))
         row.check_required()
         return None if row.problems else item
 
@@ -50,6 +51,9 @@ class ToolImporter(Importer):
         actor = self.job.actor
         kind = m.ToolKind.get_or_none(m.ToolKind.name == " ".join(p.kind.split()))
         if kind is None:
+            if not p.has_days:  # a new kind needs its loan days: the column is missing, not the value bad
+                raise DomainError(missing_column(self.job.ledger.spec["loan_days"].header,
+                                                 why=f"，新工具种类“{p.kind}”须填写借用天数"))
             kind = tool_units.save_kind(actor, tool_units.KindInput(name=p.kind, category=p.category, loan_days=p.loan_days,
                                                           deposit="" if p.deposit is None else p.deposit))
         else:
