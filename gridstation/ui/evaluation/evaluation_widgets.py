@@ -52,8 +52,8 @@ class RatingBoxForm(Form):
     channelCombo: QComboBox
     textEdit: QLineEdit
     saveButton: QPushButton
-    reasonsRow: QHBoxLayout  # one check box per reason of core's list, after the caption
     reasonCaption: QLabel
+    reasonBoxes: QHBoxLayout  # one check box per reason of core's list
     appealEdit: QLineEdit
     appealButton: QPushButton
     messageHost: QWidget  # placeholder: the block's MessageLine
@@ -80,8 +80,8 @@ class RatingBox(QGroupBox):
         self.level_combo.setCurrentIndex(-1)  # none chosen: an untouched Ctrl+E saves nothing
         self.channel_combo.addItems([CARD, PHONE])
         self.reason_boxes = [QCheckBox(reason) for reason in REASONS]
-        for n, box in enumerate(self.reason_boxes, start=1):
-            ui.reasonsRow.insertWidget(n, box)
+        for box in self.reason_boxes:
+            ui.reasonBoxes.addWidget(box)
         tab_chain(self.save_button, *self.reason_boxes, self.appeal_edit)
         self.message = Form.place(ui.messageHost, MessageLine())
         self.level_combo.currentTextChanged.connect(self._level_chosen)
