@@ -4,12 +4,14 @@ fails at once with the form and the widget named, and the code uses no widget it
 
 import ast
 import importlib
+import inspect
 import pkgutil
+import re
 import shutil
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QDialog, QWidget
+from PySide6.QtWidgets import QDialog, QGroupBox, QWidget, QWizard, QWizardPage
 
 import gridstation.ui
 from gridstation.ui.common import forms
@@ -46,6 +48,25 @@ def test_every_form_file_is_declared_and_loads(qtbot):
         widgets = cls.find_widgets(load_file(cls.FORM, host))  # raises FormError naming what is missing
         assert all(widgets.values()), cls.__qualname__
         assert widgets, f"{cls.__qualname__} declares nothing its code uses"
+
+
+def windows_built_in_code() -> list[str]:
+    """The dialogs, wizard pages and blocks of the ui package that lay out no form: neither a Form
+    themselves (``setup_form()``) nor loading one (``SomeForm.load(self)``). A wizard is its pages."""
+    declared_forms()  # imports every ui module
+    found = []
+    for name in ui_modules():
+        for cls in vars(importlib.import_module(name)).values():
+            if (inspect.isclass(cls) and cls.__module__ == name and issubclass(cls, QDialog | QWizardPage | QGroupBox)
+                    and not issubclass(cls, Form | QWizard)
+                    and not re.search(r"\.load\(self\b|setup_form\(", inspect.getsource(cls))):
+                found.append(f"{name}.{cls.__qualname__}")
+    return found
+
+
+def test_every_dialog_loads_a_form():
+    """登记网格事件, the event detail, the 好差评 block and 差评整改 were the last built in code."""
+    assert windows_built_in_code() == []
 
 
 def test_a_renamed_widget_fails_when_the_form_loads(qtbot, tmp_path, monkeypatch):

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -20,7 +19,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -35,6 +33,8 @@ from gridstation.core.storage import models as m
 from gridstation.ui.common.context import AppContext
 from gridstation.ui.common.exporting import export_list
 from gridstation.ui.common.feedback import MessageLine, show_message
+from gridstation.ui.common.forms import Form
+from gridstation.ui.common.keyboard import tab_chain
 from gridstation.ui.common.saving import one_at_a_time
 
 
@@ -45,8 +45,23 @@ def rating_line(rating: m.Rating) -> str:
     return "　".join(p for p in parts if p)
 
 
+class RatingBoxForm(Form):
+    FORM = "rating_box.ui"
+    summary: QLabel
+    levelCombo: QComboBox
+    channelCombo: QComboBox
+    textEdit: QLineEdit
+    saveButton: QPushButton
+    reasonCaption: QLabel
+    reasonBoxes: QHBoxLayout  # one check box per reason of core's list
+    appealEdit: QLineEdit
+    appealButton: QPushButton
+    messageHost: QWidget  # placeholder: the block's MessageLine
+
+
 class RatingBox(QGroupBox):
-    """Record the resident's rating (Ctrl+E) of a completed intake, or a 回访 after it; the head marks 申诉."""
+    """Record the resident's rating (Ctrl+E) of a completed intake, or a 回访 after it; the head marks 申诉.
+    Its widgets come from forms/rating_box.ui; their names here are the ones its callers use."""
 
     changed = Signal()
 
@@ -56,44 +71,19 @@ class RatingBox(QGroupBox):
         self.serial = ""
         self.rating_is_new = True  # Ctrl+E records the rating (with its reasons), else a 回访 of it
         self.rating: m.Rating | None = None  # as shown: a 申诉 on a rating changed since is refused
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(8, 4, 8, 4)  # compact: the detail dialog fits a 768-pixel-high screen
-        layout.setSpacing(4)
-        self.summary = QLabel("")
-        self.summary.setWordWrap(True)
-        layout.addWidget(self.summary)
-        row = QHBoxLayout()
-        self.level_combo = QComboBox()
+        self.ui = ui = RatingBoxForm.load(self)
+        self.layout().setContentsMargins(8, 4, 8, 4)  # compact: the detail dialog fits a 768-pixel-high screen
+        self.summary, self.level_combo, self.channel_combo = ui.summary, ui.levelCombo, ui.channelCombo
+        self.text_edit, self.save_button, self.reason_caption = ui.textEdit, ui.saveButton, ui.reasonCaption
+        self.appeal_edit, self.appeal_button = ui.appealEdit, ui.appealButton
         self.level_combo.addItems(list(LEVELS))
-        self.level_combo.setPlaceholderText("请选择评价")  # none chosen: an untouched Ctrl+E saves nothing
-        self.level_combo.setCurrentIndex(-1)
-        self.channel_combo = QComboBox()
+        self.level_combo.setCurrentIndex(-1)  # none chosen: an untouched Ctrl+E saves nothing
         self.channel_combo.addItems([CARD, PHONE])
-        self.text_edit = QLineEdit()
-        self.text_edit.setPlaceholderText("居民的意见（可不填）")
-        self.save_button = QPushButton("登记评价 (Ctrl+E)")
-        for widget in (self.level_combo, self.channel_combo):
-            row.addWidget(widget)
-        row.addWidget(self.text_edit, 1)
-        row.addWidget(self.save_button)
-        layout.addLayout(row)
-        reasons = QHBoxLayout()
-        self.reason_caption = QLabel("不满意原因：")
-        reasons.addWidget(self.reason_caption)
         self.reason_boxes = [QCheckBox(reason) for reason in REASONS]
         for box in self.reason_boxes:
-            reasons.addWidget(box)
-        reasons.addStretch(1)
-        layout.addLayout(reasons)
-        appeal = QHBoxLayout()
-        self.appeal_edit = QLineEdit()
-        self.appeal_edit.setPlaceholderText("申诉理由（站长）")
-        self.appeal_button = QPushButton("申诉")
-        appeal.addWidget(self.appeal_edit, 1)
-        appeal.addWidget(self.appeal_button)
-        layout.addLayout(appeal)
-        self.message = MessageLine()
-        layout.addWidget(self.message)
+            ui.reasonBoxes.addWidget(box)
+        tab_chain(self.save_button, *self.reason_boxes, self.appeal_edit)
+        self.message = Form.place(ui.messageHost, MessageLine())
         self.level_combo.currentTextChanged.connect(self._level_chosen)
         self.save_button.clicked.connect(self.save)
         self.appeal_button.clicked.connect(self.appeal)
@@ -165,6 +155,20 @@ class RatingBox(QGroupBox):
         self.changed.emit()
 
 
+class RectificationForm(Form):
+    FORM = "rectification_dialog.ui"
+    itemList: QListWidget
+    detailLabel: QLabel
+    findingEdit: QLineEdit
+    visitButton: QPushButton
+    actionEdit: QLineEdit
+    viewCombo: QComboBox
+    closeButton: QPushButton
+    messageLabel: QLabel
+    exportButton: QPushButton
+    closeWindowButton: QPushButton
+
+
 class RectificationDialog(QDialog):
     """差评整改 (head): the open items, overdue first marked; 回访 (Ctrl+1), then 完成整改 (Ctrl+S); every
     rating with its 整改 to Excel, the 好差评台账 (Ctrl+E)."""
@@ -173,47 +177,14 @@ class RectificationDialog(QDialog):
         super().__init__(parent)
         self.ctx = ctx
         self.setWindowTitle("差评整改")
-        layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("待整改的差评（红色为已过整改期限）："))
-        self.list = QListWidget()
-        layout.addWidget(self.list, 1)
-        self.detail = QLabel("")
-        self.detail.setWordWrap(True)
-        layout.addWidget(self.detail)
-        form = QFormLayout()
-        self.finding_edit = QLineEdit()
-        self.finding_edit.setObjectName("findingEdit")
-        self.visit_button = QPushButton("登记回访 (Ctrl+1)")
-        visit = QHBoxLayout()
-        visit.addWidget(self.finding_edit, 1)
-        visit.addWidget(self.visit_button)
-        form.addRow("回访情况", visit)
-        self.action_edit = QLineEdit()
-        self.action_edit.setObjectName("actionEdit")
-        self.view_combo = QComboBox()
+        self.ui = ui = RectificationForm.load(self)
+        self.list, self.detail, self.message = ui.itemList, ui.detailLabel, ui.messageLabel
+        self.finding_edit, self.visit_button = ui.findingEdit, ui.visitButton
+        self.action_edit, self.view_combo, self.close_button = ui.actionEdit, ui.viewCombo, ui.closeButton
+        self.export_button, self.close_window_button = ui.exportButton, ui.closeWindowButton
         self.view_combo.addItems(list(VIEWS))
-        self.view_combo.setPlaceholderText("请选择")  # none chosen: the resident's view is asked, never preset
-        self.view_combo.setCurrentIndex(-1)
-        self.close_button = QPushButton("完成整改 (Ctrl+S)")
-        close = QHBoxLayout()
-        close.addWidget(self.action_edit, 1)
-        close.addWidget(QLabel("居民评价"))
-        close.addWidget(self.view_combo)
-        close.addWidget(self.close_button)
-        form.addRow("整改措施", close)
-        layout.addLayout(form)
-        self.message = QLabel("")
-        self.message.setWordWrap(True)
-        layout.addWidget(self.message)
-        self.export_button = QPushButton("导出好差评台账 (Ctrl+E)")
-        self.close_window_button = QPushButton("关闭 (Esc)")
-        self.close_window_button.setObjectName("closeWindowButton")
+        self.view_combo.setCurrentIndex(-1)  # none chosen: the resident's view is asked, never preset
         self.close_window_button.clicked.connect(self.reject)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.export_button)
-        buttons.addWidget(self.close_window_button)
-        layout.addLayout(buttons)
         self.export_button.clicked.connect(lambda: self.export())
         QShortcut(QKeySequence("Ctrl+E"), self, activated=lambda: self.export())
         self.list.currentRowChanged.connect(self._chosen)

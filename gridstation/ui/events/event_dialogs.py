@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
@@ -21,7 +20,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -47,7 +45,8 @@ from gridstation.reports.mediation_agreement import write_agreement
 from gridstation.ui.common.context import AppContext
 from gridstation.ui.common.feedback import ask_before_discarding, show_message
 from gridstation.ui.common.file_dialogs import open_file_name, open_file_names
-from gridstation.ui.common.keyboard import fit_to_screen
+from gridstation.ui.common.forms import Form
+from gridstation.ui.common.keyboard import fit_to_screen, tab_chain
 from gridstation.ui.common.printing import new_pdf_path, preview_document
 from gridstation.ui.common.saving import one_at_a_time
 from gridstation.ui.intake.resident_picker import ResidentPicker, resident_line
@@ -62,22 +61,30 @@ def no_default_button(dialog: QDialog) -> None:
         button.setAutoDefault(False)
 
 
-def _text_box(parent: QWidget, height: int = 70) -> QPlainTextEdit:
-    box = QPlainTextEdit(parent)
-    box.setTabChangesFocus(True)  # Tab moves on, as in every other field
-    box.setFixedHeight(height)
-    return box
-
-
-def _combo(parent: QWidget, items: list[tuple[str, object]]) -> QComboBox:
-    combo = QComboBox(parent)
+def _fill(combo: QComboBox, items: list[tuple[str, object]]) -> None:
     for text, data in items:
         combo.addItem(text, data)
-    return combo
 
 
-class RegisterEventDialog(QDialog):
+class RegisterEventDialog(QDialog, Form):
     """发现/登记: Ctrl+S saves; the new event's number is in ``saved`` afterwards."""
+
+    FORM = "event_register_dialog.ui"
+    categoryCombo: QComboBox
+    levelCombo: QComboBox
+    sourceCombo: QComboBox
+    gridCombo: QComboBox
+    placeEdit: QLineEdit
+    descriptionEdit: QPlainTextEdit
+    pickerCaption: QLabel
+    pickerHost: QWidget  # placeholder: the resident search (ResidentPicker)
+    peopleLabel: QLabel
+    reporterNameEdit: QLineEdit
+    reporterPhoneEdit: QLineEdit
+    photoButton: QPushButton
+    messageLabel: QLabel
+    saveButton: QPushButton
+    cancelButton: QPushButton
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -85,52 +92,29 @@ class RegisterEventDialog(QDialog):
         self.saved: m.GridEvent | None = None
         self.photo_paths: list[str] = []
         self.setWindowTitle("登记网格事件")
-        form = QFormLayout()
-        self.categoryCombo = _combo(self, [(c.name, c.name) for c in lists.categories()])
-        self.levelCombo = _combo(self, [(x, x) for x in rules.LEVELS])
-        self.sourceCombo = _combo(self, [(x, x) for x in rules.SOURCES])
+        self.setup_form()
+        _fill(self.categoryCombo, [(c.name, c.name) for c in lists.categories()])
+        _fill(self.levelCombo, [(x, x) for x in rules.LEVELS])
+        _fill(self.sourceCombo, [(x, x) for x in rules.SOURCES])
         grids = [("（未分网格）", None), *residents.grid_choices()]
-        self.gridCombo = _combo(self, grids)
+        _fill(self.gridCombo, grids)
         mine = next((i for i, (_, gid) in enumerate(grids) if gid is not None and ctx.staff is not None
                      and m.Grid.get_by_id(gid).worker_id == ctx.staff.id), 0)
         self.gridCombo.setCurrentIndex(mine)
-        self.placeEdit = QLineEdit(self)
-        self.placeEdit.setPlaceholderText("小区、楼栋、单元，或具体位置")
-        self.descriptionEdit = _text_box(self)
-        self.reporterNameEdit = QLineEdit(self)
-        self.reporterPhoneEdit = QLineEdit(self)
         # Residents from the register: the first one chosen for an event a resident reported is its
         # reporter (unless one was typed), the others are residents involved.
-        self.picker = ResidentPicker(self)
+        self.picker = Form.place(self.pickerHost, ResidentPicker(self))
         self.picker.results.setMaximumHeight(70)
         self.picker.chosen.connect(self.add_resident)
+        self.pickerCaption.setBuddy(self.picker.edit)  # Alt+R: the cursor in the search box
+        # Tab: after the reporter, the search and its results, then the photos (the order rows were added in).
+        tab_chain(self.reporterPhoneEdit, self.picker.edit, self.picker.results, self.photoButton)
         self.reporter_id: int | None = None
         self.involved: list[int] = []
-        self.peopleLabel = QLabel("未选居民", self)
-        self.peopleLabel.setWordWrap(True)
-        self.photoButton = QPushButton("添加照片(&P)…", self)
         self.photoButton.clicked.connect(self.choose_photos)
-        for label, widget in (("类别(&C)", self.categoryCombo), ("等级(&L)", self.levelCombo),
-                              ("来源(&O)", self.sourceCombo), ("网格(&G)", self.gridCombo),
-                              ("地点(&D)", self.placeEdit), ("发现的问题(&Q)", self.descriptionEdit),
-                              ("查找居民(&R)", self.picker), ("已选居民", self.peopleLabel),
-                              ("反映人姓名(&N)", self.reporterNameEdit), ("反映人电话(&T)", self.reporterPhoneEdit),
-                              ("处置前照片", self.photoButton)):
-            form.addRow(label, widget)
-        form.labelForField(self.picker).setBuddy(self.picker.edit)  # Alt+R: the cursor in the search box
-        self.messageLabel = QLabel(self)
-        self.messageLabel.setWordWrap(True)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        for text, slot in (("保存 (Ctrl+S)", self.save), ("取消 (Esc)", self.reject)):
-            button = QPushButton(text, self)
-            button.clicked.connect(slot)
-            buttons.addWidget(button)
+        self.saveButton.clicked.connect(self.save)
+        self.cancelButton.clicked.connect(self.reject)
         no_default_button(self)  # Enter chooses a resident in the search box; only Ctrl+S saves
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.messageLabel)
-        layout.addLayout(buttons)
         QShortcut(QKeySequence("Ctrl+S"), self, self.save)
         QShortcut(QKeySequence("F2"), self, self.picker.focus_search)
         self.resize(600, 620)
@@ -211,77 +195,47 @@ FIELD_WIDGETS = {"assignee": ("assigneeCombo",), "case_no": ("caseEdit",), "part
                  "photo": ("photoEdit", "photoButton")}
 
 
-class EventDetailDialog(QDialog):
+class EventDetailDialog(QDialog, Form):
     """One event: what was found, who has it, its history; choose the next step and press Ctrl+Enter."""
+
+    FORM = "event_detail_dialog.ui"
+    summaryLabel: QLabel
+    historyTable: QTableWidget
+    stepForm: QFormLayout
+    actionCombo: QComboBox
+    assigneeCombo: QComboBox
+    caseEdit: QLineEdit
+    partyNameEdit: QLineEdit
+    partyPhoneEdit: QLineEdit
+    placeEdit: QLineEdit
+    mediatorsEdit: QLineEdit
+    photoRow: QHBoxLayout
+    photoEdit: QLineEdit
+    photoButton: QPushButton
+    textLabel: QLabel
+    textEdit: QPlainTextEdit
+    messageLabel: QLabel
+    doButton: QPushButton
+    agreementButton: QPushButton
+    closeButton: QPushButton
 
     def __init__(self, ctx: AppContext, number: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.number = number
-        self.summaryLabel = QLabel(self)
-        self.summaryLabel.setWordWrap(True)
-        self.summaryLabel.setTextFormat(Qt.TextFormat.PlainText)
-        self.historyTable = QTableWidget(0, 4, self)
-        self.historyTable.setHorizontalHeaderLabels(["时间", "步骤", "经办人", "说明"])
-        self.historyTable.horizontalHeader().setStretchLastSection(True)
-        self.historyTable.verticalHeader().setVisible(False)
-        self.historyTable.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.historyTable.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.actionCombo = QComboBox(self)
-        self.actionCombo.currentIndexChanged.connect(self._action_changed)
+        self.setup_form()
         staff = [(f"工作人员：{s.display_name}", ("staff", s.id))
                  for s in m.Staff.select().where(m.Staff.active).order_by(m.Staff.display_name)]
         partners = [(f"协作单位：{p.name}", ("partner", p.name)) for p in lists.partners()]
-        self.assigneeCombo = _combo(self, staff + partners)
-        self.caseEdit = QLineEdit(self)
-        self.caseEdit.setPlaceholderText("街道平台的案件编号")
-        self.partyNameEdit = QLineEdit(self)
-        self.partyPhoneEdit = QLineEdit(self)
-        self.placeEdit = QLineEdit(self)
-        self.mediatorsEdit = QLineEdit(self)
-        self.photoEdit = QLineEdit(self)
-        self.photoEdit.setPlaceholderText("照片文件（手机拷来的 JPG、PNG），可输入路径或按“选择…”")
-        self.photoButton = QPushButton("选择…", self)
+        _fill(self.assigneeCombo, staff + partners)
+        tab_chain(self.doButton, self.closeButton, self.agreementButton)  # 关闭 before the dispute-only button
+        self.actionCombo.currentIndexChanged.connect(self._action_changed)
         self.photoButton.clicked.connect(self.choose_photo)
-        self.textEdit = _text_box(self)
-        self.doButton = QPushButton("执行 (Ctrl+Enter)", self)
         self.doButton.clicked.connect(self.perform)
-        self.form = form = QFormLayout()
-        form.addRow("下一步(&A)", self.actionCombo)
-        form.addRow("分派给(&S)", self.assigneeCombo)
-        form.addRow("平台编号(&N)", self.caseEdit)
-        form.addRow("当事人姓名(&M)", self.partyNameEdit)
-        form.addRow("当事人电话(&H)", self.partyPhoneEdit)
-        form.addRow("调解地点(&D)", self.placeEdit)
-        form.addRow("调解员(&R)", self.mediatorsEdit)
-        self.photoRow = photo_row = QHBoxLayout()
-        photo_row.addWidget(self.photoEdit, 1)
-        photo_row.addWidget(self.photoButton)
-        photo_label = QLabel("照片(&F)", self)  # a label made from a string has no buddy beside a row of two
-        photo_label.setBuddy(self.photoEdit)
-        form.addRow(photo_label, photo_row)
-        self.textLabel = QLabel("说明(&T)", self)
-        self.textLabel.setBuddy(self.textEdit)
-        form.addRow(self.textLabel, self.textEdit)
-        self.messageLabel = QLabel(self)
-        self.messageLabel.setWordWrap(True)
-        self.closeButton = close = QPushButton("关闭 (Esc)", self)
-        close.clicked.connect(self.accept)
-        self.agreementButton = QPushButton("打印调解协议书 (Ctrl+P)", self)
+        self.closeButton.clicked.connect(self.accept)
         self.agreementButton.clicked.connect(self.print_agreement)
         QShortcut(QKeySequence("Ctrl+P"), self, self.print_agreement)
         self.agreement_pdf: Path | None = None
-        row = QHBoxLayout()
-        row.addWidget(self.doButton)
-        row.addWidget(self.agreementButton)
-        row.addStretch(1)
-        row.addWidget(close)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.summaryLabel)
-        layout.addWidget(self.historyTable, 1)
-        layout.addLayout(form)
-        layout.addWidget(self.messageLabel)
-        layout.addLayout(row)
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
             QShortcut(QKeySequence(keys), self, self.perform)
         no_default_button(self)
@@ -358,8 +312,8 @@ class EventDetailDialog(QDialog):
                      "photoEdit", "photoButton"):
             getattr(self, name).setEnabled(name in wanted)
         for name in ("assigneeCombo", "caseEdit", "partyNameEdit", "partyPhoneEdit", "placeEdit", "mediatorsEdit"):
-            self.form.setRowVisible(getattr(self, name), name in wanted)
-        self.form.setRowVisible(self.photoRow, "photoEdit" in wanted)
+            self.stepForm.setRowVisible(getattr(self, name), name in wanted)
+        self.stepForm.setRowVisible(self.photoRow, "photoEdit" in wanted)
         self.textLabel.setText(f"{step.text_label if step else '说明'}(&T)")
 
     @one_at_a_time
