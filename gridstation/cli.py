@@ -15,8 +15,8 @@ import argparse
 import contextlib
 import io
 import sys
-from collections.abc import Sequence
-from typing import TextIO
+from collections.abc import Iterator, Sequence
+from typing import Any, TextIO
 
 from gridstation import __version__
 from gridstation.commands import COMMAND_MODULES, CommandError
@@ -25,12 +25,61 @@ from gridstation.core.rules.free_text import shown
 from gridstation.core.storage import logs
 from gridstation.core.storage.paths import default_database
 
+# argparse's own wording in Chinese. argparse passes each of its messages through its module's ``_``
+# (gettext, which has no Chinese catalogue for it), so while a parser parses that name reads this table;
+# a message not listed stays as argparse wrote it.
+ARGPARSE_CHINESE = {
+    "usage: ": "用法：",
+    "positional arguments": "参数",
+    "options": "选项",
+    "argument %(argument_name)s: %(message)s": "%(argument_name)s：%(message)s",
+    "invalid choice: %(value)r (choose from %(choices)s)": "“%(value)s”不是可选的值，只能是 %(choices)s",
+    "unrecognized arguments: %s": "多余的参数：%s",
+    "the following arguments are required: %s": "缺少参数：%s",
+    "expected one argument": "后面缺少一个值",
+    "expected at most one argument": "后面最多跟一个值",
+    "expected at least one argument": "后面至少要跟一个值",
+    "invalid %(type)s value: %(value)r": "“%(value)s”不是有效的%(type)s",
+    "one of the arguments %s is required": "需要以下参数之一：%s",
+    "not allowed with argument %s": "不能与 %s 同时使用",
+    "ambiguous option: %(option)s could match %(matches)s": "选项 %(option)s 不明确，可能是 %(matches)s",
+    "ignored explicit argument %r": "这个选项不带值：%r",
+    "unexpected option string: %s": "意外的选项：%s",
+    "show this help message and exit": "显示本帮助并退出",
+    "show program's version number and exit": "显示版本号并退出",
+}
+TYPE_NAMES = {"有效的int": "有效的整数", "有效的float": "有效的数字"}  # argparse names a type by its Python name
+
+
+@contextlib.contextmanager
+def _argparse_in_chinese() -> Iterator[None]:
+    english = argparse._  # type: ignore[attr-defined]
+    argparse._ = lambda message: ARGPARSE_CHINESE.get(message, message)  # type: ignore[attr-defined]
+    try:
+        yield
+    finally:
+        argparse._ = english  # type: ignore[attr-defined]
+
 
 class ChineseArgumentParser(argparse.ArgumentParser):
-    """argparse whose usage errors are one Chinese line and exit 2, as scripts expect."""
+    """argparse whose usage errors are one Chinese line and exit 2, as scripts expect, in Chinese words."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        with _argparse_in_chinese():  # the headings of --help are named as the parser is made
+            super().__init__(*args, **kwargs)
+
+    def parse_args(self, args=None, namespace=None):  # type: ignore[no-untyped-def]
+        with _argparse_in_chinese():
+            return super().parse_args(args, namespace)
+
+    def parse_known_args(self, args=None, namespace=None):  # type: ignore[no-untyped-def]
+        with _argparse_in_chinese():
+            return super().parse_known_args(args, namespace)
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        self.exit(2, f"参数错误：{message}（用 gridstation --help 查看用法 / see --help）\n")
+        for english, chinese in TYPE_NAMES.items():
+            message = message.replace(english, chinese)
+        self.exit(2, f"参数错误：{message}（用 gridstation --help 查看用法）\n")
 
 
 class Shown(io.TextIOBase):

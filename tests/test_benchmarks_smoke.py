@@ -13,7 +13,8 @@ import pytest
 
 RUN = Path(__file__).parent / "benchmarks" / "run.py"
 EXPECTED = {"demo_generate_s", "resident_search_p95_ms", "intake_save_ms", "startup_first_paint_ms", "export_intakes_s",
-            "export_intakes_vs_xlsxwriter_s", "import_residents_200_s", "openpyxl_read_only_200_s"}
+            "export_intakes_vs_xlsxwriter_s", "import_residents_200_s", "openpyxl_read_only_200_s",
+            "import_intakes_500_s"}
 
 
 def test_run_py_builds_a_cached_database_and_reports_every_figure(tmp_path):

@@ -43,7 +43,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--from", dest="date_from", help="起始日期 YYYY-MM-DD（受理、借用）")
     p.add_argument("--to", dest="date_to", help="截止日期 YYYY-MM-DD（含当天）")
     p.add_argument("--year", type=int, help="认证年度（roster，默认今年）")
-    p.add_argument("--full-id", action="store_true", help="导出完整身份证号（须站长权限，记入操作日志）")
+    p.add_argument("--full-id", action="store_true", help="导出完整身份证号和电话号码（须站长权限，记入操作日志；工具台账没有）")
     p.set_defaults(handler=cmd_export)
 
 
@@ -153,6 +153,7 @@ def cmd_export(args: argparse.Namespace, target: str) -> int:
     elif args.kind == "roster":
         source = year
     count = ledger_export.export_rows(args.kind, source, path, args.full_id, actor=None)
-    note = "（完整身份证号，已记入操作日志）" if args.full_id else ""
+    shows = ledger_export.EXPORTS[args.kind].FULL_SHOWS
+    note = f"（完整{shows}，已记入操作日志）" if args.full_id and shows else ""
     print(f"已导出{ledger_export.EXPORT_NAMES[args.kind]} {count} 行{note}：{path}")
     return 0

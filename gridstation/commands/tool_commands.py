@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from gridstation.commands.base import CommandError, open_site, out_path
+from gridstation.core.rules.free_text import shown
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -53,14 +54,24 @@ def cmd_stocktake(args: argparse.Namespace, target: str) -> int:
     # late import (start-up time): every run, the window's too, loads all command modules
     from gridstation.core.toolbox import tool_stocktake as stock
 
+    stock.check_scan_list(path.name, codes)
     result = stock.stock_take(None, codes)
     print(f"盘点已保存（第 {result.id} 号），共扫描 {result.scanned} 件。")
     for key, found in ((stock.MISSING, result.missing), (stock.ON_LOAN_FOUND, result.on_loan),
-                       (stock.OTHER_STATE, result.other_state), (stock.UNKNOWN, result.unknown),
-                       (stock.FOREIGN, result.foreign), (stock.MATCHED, result.matched)):
+                       (stock.OTHER_STATE, result.other_state), (stock.MATCHED, result.matched)):
         print(f"{stock.LABELS[key]}（{len(found)}）：{'、'.join(found) or '无'}")
+    for key, found in ((stock.UNKNOWN, result.unknown), (stock.FOREIGN, result.foreign)):
+        print(f"{stock.LABELS[key]}（{len(found)}）：{_sample(found)}")
     if pdf is not None:
         from gridstation.reports.stocktake import write_stocktake
 
         print(f"已生成盘点结果：{write_stocktake(result.id, pdf)}")
     return 0
+
+
+def _sample(found: list[str], most: int = 5, width: int = 20) -> str:
+    """Codes not of this station come from the file as it is: a few, cut short and made safe to print."""
+    if not found:
+        return "无"
+    cut = [shown(c if len(c) <= width else c[:width] + "…") for c in found[:most]]
+    return "、".join(cut) + (f" 等 {len(found)} 个" if len(found) > most else "")

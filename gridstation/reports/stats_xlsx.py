@@ -78,6 +78,7 @@ def _sheet(ws: Worksheet, table: StatTable, heading: str) -> None:
     sheet_layout.fit_columns(ws, HEADER_ROW + 1, header_row=None,
                              minimum=[max(8.0, c.width * 9, len(c.label) * 2.2) for c in table.columns])
     sheet_layout.print_setup(ws, f"{heading}　{table.title}", title_rows=f"{HEADER_ROW}:{HEADER_ROW}")
+    sheet_layout.spread_built_sheet(ws, HEADER_ROW)
 
 
 def write_xlsx(tables: Sequence[StatTable], out: Path, *, heading: str, generated: dt.datetime) -> Path:

@@ -65,6 +65,26 @@ def test_bad_arguments_exit_2_with_one_chinese_line(tmp_path, capsys, args, word
     assert not (tmp_path / "x.db").exists()
 
 
+@pytest.mark.parametrize("args, words", [
+    (["labels", "--out", "l.pdf", "--layout", "9x9"], "--layout：“9x9”不是可选的值，只能是"),
+    (["slip", "A", "B", "--out", "x.pdf"], "多余的参数：B"),
+    (["export", "tools", "--out"], "--out：后面缺少一个值"),
+    (["demo", "--residents", "abc"], "--residents：“abc”不是有效的整数"),
+    (["init"], "缺少参数：--station"),
+    (["nonsense"], "“nonsense”不是可选的值"),
+])
+def test_argparse_wording_is_chinese(tmp_path, capsys, args, words):
+    """argparse's own messages (invalid choice, unrecognized arguments, expected one argument …) inside the
+    one Chinese line are Chinese too."""
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--db", str(tmp_path / "x.db"), *args])
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert words in err and len(err.strip().splitlines()) == 1, err
+    for english in ("invalid", "argument", "expected", "unrecognized", "required", "choose"):
+        assert english not in err, err
+
+
 def test_reading_command_on_a_missing_database_exits_2_without_creating_it(tmp_path, capsys):
     missing = tmp_path / "missing.db"
     assert main(["--db", str(missing), "selftest"]) == 2

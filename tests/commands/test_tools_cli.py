@@ -60,3 +60,29 @@ def test_tools_stocktake_refuses_a_missing_or_empty_file(db_path, tmp_path, caps
     assert main(["--db", str(db_path), "tools", "stocktake", str(empty)]) == 2
     assert "还没有扫描任何资产编号" in capsys.readouterr().err
     assert m.StockTake.select().count() == 0
+
+
+def test_tools_stocktake_refuses_a_file_without_a_code_of_this_station_and_never_echoes_it(db_path, admin, tmp_path,
+                                                                                            capsys):
+    """Any text file (a password file, a letter) is not a scan list: one Chinese line, exit 2, nothing saved,
+    and not a word of the file's content on the screen."""
+    kind = tool_units.save_kind(admin, tool_units.KindInput("电钻"))
+    tool_units.add_units(admin, kind.id, 2)
+    secret = tmp_path / "shadow"
+    secret.write_text("root:*:20228:0:99999:7:::\ndaemon:*:20228:0:99999:7:::\n", encoding="utf-8")
+    assert main(["--db", str(db_path), "tools", "stocktake", str(secret)]) == 2
+    out, err = capsys.readouterr()
+    assert len(err.strip().splitlines()) == 1 and "没有本站的资产编号" in err and "盘点未保存" in err
+    assert "ROOT" not in (out + err).upper()
+    assert m.StockTake.select().count() == 0
+
+
+def test_tools_stocktake_shows_only_a_short_filtered_sample_of_foreign_lines(db_path, admin, tmp_path, capsys):
+    kind = tool_units.save_kind(admin, tool_units.KindInput("电钻"))
+    tool_units.add_units(admin, kind.id, 1)
+    scans = tmp_path / "scans.txt"
+    scans.write_text("GJ-0001\n" + "".join(f"XQ-{i:04d}-{'X' * 60}\n" for i in range(30)), encoding="utf-8")
+    assert main(["--db", str(db_path), "tools", "stocktake", str(scans)]) == 0
+    line = next(x for x in capsys.readouterr().out.splitlines() if x.startswith("非本站编号格式"))
+    assert line.startswith("非本站编号格式（30）：XQ-0000-") and "等 30 个" in line and len(line) < 200
+    assert "XQ-0005" not in line and "X" * 40 not in line

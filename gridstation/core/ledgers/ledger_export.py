@@ -51,11 +51,12 @@ def export_rows(kind: str, rows_or_filter: Any, out: Path | str, full_id: bool =
     """
     if kind not in EXPORTS:
         raise DomainError(f"不能导出“{kind}”，可导出：{'、'.join(EXPORT_KINDS)}。")
+    export = EXPORTS[kind]
+    full_id = full_id and bool(export.FULL_SHOWS)  # a ledger without ID or phone numbers has nothing to unmask
     require(actor, HEAD if full_id else CLERK)
     path = Path(out)
     if path.suffix.lower() != ".xlsx":
         raise DomainError(f"导出文件应以 .xlsx 结尾：{path.name}。")
-    export = EXPORTS[kind]
     records = export.records(rows_or_filter, full_id)
     total = records.total if isinstance(records, Counted) else len(records) if isinstance(records, list) else None
     with staged(path) as partial:  # the file exists only if its audit entry does

@@ -37,6 +37,12 @@ RawSheet = tuple[str, list[tuple], list[Range], set[Cell]]
 _DAMAGE = (CalamineError, SyntaxError, ValueError, KeyError, TypeError, IndexError, OverflowError, AttributeError,
            zipfile.BadZipFile, EOFError)
 _ODS = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+# A zip workbook (.xlsx, .xlsm, .xlsb, .ods) says in its directory how large each part unpacks to. A
+# 100 000-row ledger unpacks to well under MAX_UNPACKED; a real sheet's XML shrinks ten- to thirtyfold, so
+# a part of some size that shrank past MAX_RATIO is a zip bomb (a 4 MB file that inflates to 1.5 GB).
+MAX_UNPACKED = 200 * 2**20
+MAX_RATIO = 100
+RATIO_FLOOR = 2**20  # below a megabyte unpacked a part is harmless whatever its ratio
 
 
 def read_sheets(path: Path) -> list[RawSheet]:
@@ -47,6 +53,7 @@ def read_sheets(path: Path) -> list[RawSheet]:
         return [("", _csv_rows(path), [], set())]
     if suffix not in WORKBOOK_SUFFIXES:
         raise DomainError(f"不支持的文件类型：{path.name}。请使用 .xlsx、.xls、.ods 或 .csv 文件。")
+    _check_unpacked_size(path)
     workbook = _open_workbook(path)
     try:
         names = workbook.sheet_names
@@ -95,6 +102,22 @@ def _is_ods(path: Path) -> bool:
             return "content.xml" in archive.namelist()
     except (zipfile.BadZipFile, OSError):
         return False
+
+
+def _check_unpacked_size(path: Path) -> None:
+    """Refuse a zip workbook that would unpack too large, from its directory alone, before any reader
+    inflates it (an .xls is not a zip, and a file that is no zip at all is left to calamine to call damaged)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return
+    unpacked = sum(part.file_size for part in parts)
+    bomb = [p for p in parts if p.file_size > RATIO_FLOOR and p.file_size > MAX_RATIO * max(p.compress_size, 1)]
+    if unpacked > MAX_UNPACKED or bomb:
+        raise DomainError(f"表格文件 {path.name} 解压后有 {unpacked / 2**20:,.0f} MB"
+                          f"{'，压缩比异常' if bomb else ''}，不像台账（台账解压后不超过 {MAX_UNPACKED // 2**20} MB），"
+                          "未读取。请在 Excel 或 WPS 中打开检查、另存后再导入。")
 
 
 def _cell(value: object) -> object:

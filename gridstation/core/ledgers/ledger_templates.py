@@ -67,6 +67,7 @@ def write_template(kind: str, out: Path | str, *, station: str | None = None) ->
         station = settings.get("station_name") or ""
     sheet_layout.fit_columns(sheet, minimum=[spec.width for spec in columns])
     sheet_layout.print_setup(sheet, f"{station}　{sheet.title}（模板）")
+    sheet_layout.spread_built_sheet(sheet)
     sheet_layout.print_setup(notes, f"{station}　{sheet.title}填写说明")
     for each in (sheet, notes):  # a station's own field labels and choices are text, never formulas
         guard_sheet(each)

@@ -2,9 +2,12 @@
 
 Widths are measured from what each cell shows (a Chinese character takes two columns, money its
 separators and decimals, a date ten), so no number prints as ### and no header is clipped. Every
-sheet prints landscape on A4, as wide as one page, its header row repeated on each page, with the
-station and the page number in the footer. Bold text names the workbook's font: a font without a
-name makes LibreOffice fall back to a serif.
+sheet prints landscape on A4, its header row repeated on each page, with the station and the page
+number in the footer. A sheet prints one page across while its text stays readable (``MIN_SCALE``:
+11-point text printed at 6.4 points or more); a wider one (the intake ledger's 34 columns) prints on as
+many A4 pages across as that takes, the columns that name a row (编号 … 姓名) repeated at the left of
+each, and an export's long text wraps within ``WRAP_WIDTH`` in a row made tall enough for it. Bold
+text names the workbook's font: a font without a name makes LibreOffice fall back to a serif.
 
 Exports stream their rows (openpyxl's write-only mode writes the column widths before the first row),
 so their widths are first written as a placeholder of fixed length and filled in place once every
@@ -14,6 +17,7 @@ row has been measured (``stream_widths``): no second pass over the data, no rewr
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
@@ -32,6 +36,11 @@ PADDING = 2  # characters either side of the longest value, and room for the fil
 MAX_WIDTH = 60.0  # a long note wraps or is cut beside a filled cell; it never widens a column past this
 PLACEHOLDER = 100.5  # written as "100.5": five characters, overwritten in place with the measured width
 PAGE_FOOTER = "第 &P 页，共 &N 页"
+WRAP_WIDTH = 24.0  # an export's text longer than this wraps inside the cell rather than widening the ledger
+ROW_HEIGHT = 15.0  # points per line of the default 11-point font: a row of wrapped text is this times its lines
+PAGE_UNITS = 105.0  # width units across landscape A4 inside the margins at 100 % (LibreOffice without Calibri: the widest)
+MIN_SCALE = 0.58  # the least a sheet is shrunk to fit a page across (11-point text at 6.4 points); wider: more pages
+TITLE_SEARCH = 4  # the columns naming a row repeated on each page across: up to 姓名 among the first four
 
 
 def bold(**extra: Any) -> Font:
@@ -67,6 +76,44 @@ def shown_width(value: object, number_format: str = "") -> float:
 def _text_width(line: str) -> float:
     wide = (len(line.encode()) - len(line)) // 2  # a Chinese character is 3 bytes in UTF-8, a Latin one 1
     return CJK * wide + LATIN * (len(line) - wide)
+
+
+def wraps(value: str) -> bool:
+    """Whether an export's text cell wraps: it has lines of its own, or it is wider than ``WRAP_WIDTH``."""
+    return "\n" in value or (CJK * len(value) > WRAP_WIDTH - PADDING and _text_width(value) > WRAP_WIDTH - PADDING)
+
+
+def wrapped_lines(value: str) -> int:
+    """How many lines a wrapped text takes in a column ``WRAP_WIDTH`` wide (rounded up, so it never overlaps)."""
+    room = WRAP_WIDTH - PADDING
+    return sum(max(1, math.ceil(_text_width(line) / room)) for line in value.split("\n"))
+
+
+def pages_across(widths: Sequence[float], headers: Sequence[str]) -> tuple[int, int]:
+    """(pages across, title columns): one page while the sheet shrinks no further than ``MIN_SCALE``, else
+    enough pages that no page does, each repeating the columns up to 姓名 (or the first) at its left."""
+    titles = next((i + 1 for i, h in enumerate(headers[:TITLE_SEARCH]) if "姓名" in h), 1)
+    room, keys, total = PAGE_UNITS / MIN_SCALE, sum(widths[:titles]), sum(widths)
+    if total <= room:
+        return 1, titles
+    return math.ceil((total - keys) / (room - keys)), titles
+
+
+def spread_pages(sheet: Any, widths: Sequence[float], headers: Sequence[str]) -> None:
+    """Set how many pages across the sheet prints (after ``print_setup``, before a write-only sheet closes:
+    the page setup is written at its end)."""
+    across, titles = pages_across(widths, headers)
+    sheet.page_setup.fitToWidth = across
+    if across > 1:
+        sheet.print_title_cols = f"A:{get_column_letter(titles)}"
+
+
+def spread_built_sheet(sheet: Any, header_row: int = 1) -> None:
+    """``spread_pages`` for a sheet built cell by cell (a template, a statistics table): its widths and header
+    row as they stand."""
+    headers = [str(cell.value or "") for cell in sheet[header_row]]
+    widths = [sheet.column_dimensions[get_column_letter(i)].width or 0.0 for i in range(1, len(headers) + 1)]
+    spread_pages(sheet, widths, headers)
 
 
 def column_width(longest: float, header: str = "") -> float:
@@ -130,7 +177,8 @@ def fit_columns(sheet: Any, first_row: int = 1, *, header_row: int | None = 1,
 
 
 def print_setup(sheet: Any, footer: str, *, title_rows: str | None = "1:1") -> None:
-    """Landscape A4, one page wide, the header rows on every page, the footer's text and the page number.
+    """Landscape A4, one page wide (``spread_pages`` may make it more), the header rows on every page, the
+    footer's text and the page number.
 
     For a write-only sheet call it before the first row: the fit-to-page flag is written at the top.
     """

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -106,12 +106,18 @@ def _unit_refusal(unit: m.ToolUnit) -> DomainError:
 def plan_loan(actor: m.Staff | None, resident_id: int | None, asset_codes: Sequence[str], *,
               due_date: dt.date | None = None, deposit: str | Decimal | None = None,
               parts: dict[str, Sequence[str]] | None = None, override_reason: str = "",
-              lent_at: dt.datetime | None = None, today: dt.date | None = None) -> LendPlan:
+              lent_at: dt.datetime | None = None, today: dt.date | None = None,
+              returned: Collection[str] = ()) -> LendPlan:
     """Check a loan against every rule and return what would be stored; raises the first refusal.
 
     ``resident_id`` may be None while the borrower is not chosen yet: then only the units are
     checked. ``deposit`` is yuan as typed (None: the kinds' deposits added up); ``parts`` maps an
     asset code to the parts handed out (missing: all the kind's parts).
+
+    ``returned`` names units of a past loan (``lent_at``) that came back long ago, as a ledger brought
+    in says: that is history, so what became of a unit since (维修, 遗失, 报废, its kind withdrawn) does
+    not refuse it, only another loan holding it does; and a loan wholly returned is not measured
+    against the borrower's standing or the reservations of today.
     """
     today = today or clock.today()
     codes = [normalise_code(c) for c in asset_codes]
@@ -123,15 +129,20 @@ def plan_loan(actor: m.Staff | None, resident_id: int | None, asset_codes: Seque
     found = {u.asset_code: u for u in m.ToolUnit.select(m.ToolUnit, m.ToolKind).join(m.ToolKind)
              .where(m.ToolUnit.asset_code.in_(codes))}
     units = []
+    past = {normalise_code(c) for c in returned}
     for code in codes:
         unit = found.get(code)
         if unit is None:
             raise NotFound(unknown_code_message(code), field="asset_code")
+        if code in past and unit.state != ON_LOAN:
+            units.append(unit)
+            continue
         if not unit.kind.active:
             raise UnitNotAvailable(f"“{unit.kind.name}”已停用，不能借出。", field="asset_code")
         if unit.state != AVAILABLE:
             raise _unit_refusal(unit)
         units.append(unit)
+    history = past.issuperset(codes)
     lent = (lent_at or clock.now()).replace(microsecond=0)
     if lent > clock.now() + CLOCK_SLACK:
         raise DomainError("借出时间不能晚于现在。", field="lent_at")
@@ -141,7 +152,7 @@ def plan_loan(actor: m.Staff | None, resident_id: int | None, asset_codes: Seque
     resident = get_resident(resident_id) if resident_id is not None else None
     reason = clean_text(override_reason, "特批理由", 500)
     used_reason = ""
-    if resident is not None:
+    if resident is not None and not history:
         status = borrower_status(resident.id, on=lent_day)
         if status.units_out + len(units) > status.limit:
             raise OverLimit(
@@ -165,8 +176,9 @@ def plan_loan(actor: m.Staff | None, resident_id: int | None, asset_codes: Seque
     if (due - lent_day).days > MAX_LOAN_DAYS:
         raise DomainError(f"借期最长{MAX_LOAN_DAYS}天。", field="due_date")
     needed = Counter(u.kind.id for u in units)
-    check_reservations({kinds[k]: n for k, n in needed.items()}, max(lent_day, today), due,
-                        resident.id if resident else None, today)
+    if not history:
+        check_reservations({kinds[k]: n for k, n in needed.items()}, max(lent_day, today), due,
+                           resident.id if resident else None, today)
     planned = []
     chosen = {normalise_code(k): list(v) for k, v in (parts or {}).items()}
     for unit in units:
@@ -184,9 +196,12 @@ def plan_loan(actor: m.Staff | None, resident_id: int | None, asset_codes: Seque
 def lend(actor: m.Staff | None, resident_id: int, asset_codes: Sequence[str], *,
          due_date: dt.date | None = None, deposit: str | Decimal | None = None,
          parts: dict[str, Sequence[str]] | None = None, override_reason: str = "",
-         lent_at: dt.datetime | None = None, notes: str = "", slip_no: str = "") -> m.Loan:
+         lent_at: dt.datetime | None = None, notes: str = "", slip_no: str = "",
+         returned: Collection[str] = ()) -> m.Loan:
     """Lend units to a resident on one 借用单; ``lent_at`` enters a paper loan with its real time,
-    ``slip_no`` a ledger's own 借用单号 (kept on import when free; "" for the next number).
+    ``slip_no`` a ledger's own 借用单号 (kept on import when free; "" for the next number), ``returned``
+    the units of that past loan already given back (see ``plan_loan``): they keep their state of today,
+    and ``returns.return_unit`` then records their return.
 
     The rules are checked again inside the transaction, and each unit moves 在库 → 借出 with a
     conditional update, so two windows scanning the same unit cannot both lend it.
@@ -197,13 +212,14 @@ def lend(actor: m.Staff | None, resident_id: int, asset_codes: Sequence[str], *,
     notes = clean_text(notes, "备注", 500)
     with write_transaction():
         plan = plan_loan(actor, resident_id, asset_codes, due_date=due_date, deposit=deposit, parts=parts,
-                         override_reason=override_reason, lent_at=lent_at)
+                         override_reason=override_reason, lent_at=lent_at, returned=returned)
         loan = m.Loan.create(
             slip_no=slip_no or next_slip_no(plan.lent_at.date()), resident=plan.resident, staff=actor, lent_at=plan.lent_at,
             due_date=plan.due_date, deposit_fen=plan.deposit_fen, override_reason=plan.override_reason,
             notes=notes, entered_later=lent_at is not None)
+        past = {normalise_code(c) for c in returned}
         for p in plan.units:
-            changed = m.ToolUnit.update(state=ON_LOAN).where(
+            changed = 1 if p.unit.asset_code in past else m.ToolUnit.update(state=ON_LOAN).where(
                 (m.ToolUnit.id == p.unit.id) & (m.ToolUnit.state == AVAILABLE)).execute()
             if changed != 1:
                 raise UnitNotAvailable(f"资产编号 {p.unit.asset_code} 刚被其他窗口借出，请重新扫描。")

@@ -22,6 +22,7 @@ from gridstation.core.toolbox.tool_units import (
     CONDITIONS,
     GOOD,
     MISSING_PARTS,
+    ON_LOAN,
     STATE_AFTER_RETURN,
     NotOnLoan,
     get_unit,
@@ -86,7 +87,9 @@ def return_unit(actor: m.Staff | None, asset_code: str, condition: str = GOOD, *
     """Take a unit back: record its condition and parts, refund deposit, move the unit on.
 
     A damaged or incomplete unit goes to 维修, a lost one to 遗失, a good one back to 在库.
-    ``deposit_refund`` is yuan as typed (None: the suggested refund).
+    ``deposit_refund`` is yuan as typed (None: the suggested refund). A unit of a past loan brought in
+    from a ledger (lent with ``returned``, so never 借出) keeps its state and notes of today: its return
+    is history.
     """
     require(actor, CLERK)
     if condition not in CONDITIONS:
@@ -123,8 +126,9 @@ def return_unit(actor: m.Staff | None, asset_code: str, condition: str = GOOD, *
         if condition != GOOD:
             lacking = "缺少" + "、".join(missing) if missing else ""
             unit_changes["condition_notes"] = "；".join(x for x in (condition, lacking, notes) if x)
-        m.ToolUnit.update(**unit_changes).where(m.ToolUnit.id == info.unit.id).execute()
-        m.UnitEvent.create(unit=info.unit, at=at, staff=actor, from_state=info.unit.state, to_state=new_state,
+        if info.unit.state == ON_LOAN:
+            m.ToolUnit.update(**unit_changes).where(m.ToolUnit.id == info.unit.id).execute()
+        m.UnitEvent.create(unit=info.unit, at=at, staff=actor, from_state=ON_LOAN, to_state=new_state,
                            note="；".join(x for x in (f"归还（{condition}），借用单 {info.loan.slip_no}", notes) if x))
         if refund:
             m.Loan.update(deposit_refunded_fen=m.Loan.deposit_refunded_fen + refund).where(

@@ -70,6 +70,17 @@ class StockTakeResult:
         return not (self.missing or self.on_loan or self.other_state or self.unknown or self.foreign)
 
 
+def check_scan_list(name: str, scanned: Iterable[str]) -> None:
+    """A file handed in as a scanner's list must name at least one asset code of this station (in its
+    format, or a unit registered here): any other text file — a letter, a password file — is no stock-take."""
+    codes = {c for c in (normalise_code(x) for x in scanned) if c}
+    if not codes or any(is_station_code(c) for c in codes):
+        return
+    if not codes.isdisjoint(c for (c,) in m.ToolUnit.select(m.ToolUnit.asset_code).tuples()):
+        return
+    raise DomainError(f"文件 {shown(name)} 中没有本站的资产编号（如 GJ-0001），不像扫描枪导出的编号清单，盘点未保存。")
+
+
 def stock_take(actor: m.Staff | None, scanned: Iterable[str]) -> StockTakeResult:
     """Compare ``scanned`` codes with the records and save the result; nothing else is changed.
 

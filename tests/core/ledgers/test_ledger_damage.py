@@ -14,6 +14,8 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
+import tracemalloc
 import zipfile
 from pathlib import Path
 
@@ -87,6 +89,36 @@ def test_a_csv_field_over_the_csv_limit_is_one_chinese_line(db_path, tmp_path, c
     path = tmp_path / "r.csv"
     path.write_text(f"姓名,身份证号,备注\n张三,{make_id()},\"{'很长' * 70_000}\"\n", encoding="utf-8")
     assert "第2行无法读取" in refused(capsys, db_path, "import", "residents", str(path))
+
+
+def zip_bomb(tmp_path: Path) -> Path:
+    """A valid ledger whose sheet XML carries 50 MB of rows that compress to next to nothing (a few
+    hundred KB on disk), as a hostile file would, scaled down from the 1.5 GB one a tester made."""
+    source = valid_xlsx(tmp_path / "valid.xlsx")
+    out = tmp_path / "bomb.xlsx"
+    row = b'<row><c t="inlineStr"><is><t>' + b"A" * 1000 + b"</t></is></c></row>"
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as new:
+        for item in old.infolist():
+            data = old.read(item.filename)
+            if item.filename == SHEET:
+                data = data.replace(b"</sheetData>", row * 50_000 + b"</sheetData>")
+            new.writestr(item.filename, data)
+    assert out.stat().st_size < 1_000_000
+    return out
+
+
+def test_a_zip_bomb_is_refused_before_it_is_read_quickly_and_in_little_memory(db_path, tmp_path, capsys):
+    """The archive's own directory says how large each part unpacks to: a part that shrank a hundredfold
+    or more, or a file unpacking past the cap, is refused before calamine inflates a byte of it."""
+    path = zip_bomb(tmp_path)
+    tracemalloc.start()
+    started = time.perf_counter()
+    err = refused(capsys, db_path, "import", "residents", str(path), "--dry-run")
+    took = time.perf_counter() - started
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert "压缩" in err and "bomb.xlsx" in err
+    assert took < 1.0 and peak < 20_000_000, (took, peak)
 
 
 def test_a_sheet_xml_cut_off_midway_names_the_sheet_and_row(db_path, tmp_path, capsys):

@@ -220,6 +220,21 @@ def test_cli_export_and_template_refuse_bad_requests_without_writing(db_path, tm
 
 
 
+def test_full_id_names_what_it_shows_and_nothing_where_the_ledger_holds_no_personal_numbers(db_path, tmp_path,
+                                                                                             capsys):
+    """The tools ledger holds no ID or phone: --full-id there claims nothing and is audited as a plain export;
+    the events ledger holds phones, not IDs, and says so; the loans ledger holds IDs."""
+    assert cli(db_path, "export", "tools", "--full-id", "--out", str(tmp_path / "t.xlsx")) == 0
+    out = capsys.readouterr().out
+    assert "完整" not in out and "已导出工具台账" in out
+    assert m.AuditLog.select().order_by(m.AuditLog.id.desc()).get().action == "导出"
+    assert cli(db_path, "export", "events", "--full-id", "--out", str(tmp_path / "e.xlsx")) == 0
+    out = capsys.readouterr().out
+    assert "完整电话号码" in out and "身份证号" not in out
+    assert cli(db_path, "export", "loans", "--full-id", "--out", str(tmp_path / "l.xlsx")) == 0
+    assert "（完整身份证号，已记入操作日志）" in capsys.readouterr().out
+
+
 def test_an_export_reports_progress_and_a_cancelled_one_leaves_nothing(db_path, admin, tmp_path, monkeypatch):
     fill_station(admin)
     monkeypatch.setattr(sheet, "PAGE", 2)  # several progress steps from a few rows

@@ -21,6 +21,7 @@ from gridstation.core.rules import clock
 from gridstation.core.station import catalog, station
 from gridstation.core.storage import db as dbmod
 from gridstation.core.storage import models as m
+from gridstation.core.toolbox import lending, returns, tool_units
 from tests.conftest import BACKENDS, PASSWORD, STATION
 from tests.core.ledgers.test_ledger_export import ZHANG, fill_station, records
 from tests.helpers import make_id
@@ -55,6 +56,23 @@ def fill_more(admin: m.Staff) -> None:
     handling.report_up(admin, leak.number, "JD-2024-001", found.date(), at=found + dt.timedelta(hours=3))
     register_event(admin, EventInput("环境卫生", event_rules.NORMAL, "垃圾未清运", event_rules.PATROL,
                                      found_at=found + dt.timedelta(days=1)))
+    fill_tool_history(admin, wang)
+
+
+def fill_tool_history(admin: m.Staff, wang: m.Resident) -> None:
+    """Tools that cannot be lent today, each with loans long returned: one came back damaged and is in repair,
+    one came back good and was lost later, one came back damaged and was repaired (在库 again)."""
+    drill = m.ToolKind.get(m.ToolKind.name == "电钻")
+    tool_units.add_units(admin, drill.id, codes=["GJ-0004", "GJ-0005", "GJ-0006"])
+    lent = NOW - dt.timedelta(days=8)
+    lending.lend(admin, wang.id, ["GJ-0004", "GJ-0005"], lent_at=lent)
+    returns.return_unit(admin, "GJ-0004", tool_units.DAMAGED, returned_at=lent + dt.timedelta(days=1))
+    returns.return_unit(admin, "GJ-0005", tool_units.GOOD, returned_at=lent + dt.timedelta(days=1, hours=1))
+    tool_units.set_unit_state(admin, "GJ-0005", tool_units.LOST, "盘点时未找到")
+    again = NOW - dt.timedelta(days=6)
+    lending.lend(admin, wang.id, ["GJ-0006"], lent_at=again)
+    returns.return_unit(admin, "GJ-0006", tool_units.DAMAGED, returned_at=again + dt.timedelta(days=1))
+    tool_units.set_unit_state(admin, "GJ-0006", tool_units.AVAILABLE, "已修好")
 
 
 def all_records() -> dict[str, list[tuple]]:
@@ -136,3 +154,18 @@ def test_a_pending_request_keeps_its_missing_documents_and_can_still_be_complete
         "户口簿", "解除或终止劳动合同证明", "近期一寸免冠照片"]
     assert material_check.supply_missing(admin, pending.serial).status == intakes.RECEIVED
     assert residents.find_by_document(ZHANG) is not None
+
+
+def test_an_open_loan_of_a_tool_that_cannot_be_lent_today_is_refused_and_says_why(exported, tmp_path):
+    """A returned loan is history; a loan still out needs its tool lendable now, and the refusal says so."""
+    files, _expected = exported
+    dbmod.close_database()
+    station.open_site(str(tmp_path / "new.db"))
+    admin = station.init_station(STATION, "admin", PASSWORD)
+    for kind in ("residents", "tools"):
+        bring_in(files[kind], kind, admin)
+    tool_units.set_unit_state(admin, "GJ-0003", tool_units.REPAIR, "送修")  # out on loan in the ledger
+    report = run_import(ledger_read.open_ledger(files["loans"], "loans"), admin)
+    assert not report.written
+    assert [p.line() for p in report.problems] == [p.line() for p in report.problems if "GJ-0003" in p.line()]
+    assert "未归还" in report.problems[0].line() and "正在维修" in report.problems[0].line()

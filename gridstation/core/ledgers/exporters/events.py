@@ -19,6 +19,10 @@ class _EventRecord:
     reporter: m.EventParty | None
 
 
+# What --full-id (站长) shows unmasked.
+FULL_SHOWS = "电话号码"
+
+
 def columns(full: bool) -> list[Col]:
     """The event ledger; the reporter's phone is masked unless the full export (站长) is asked for."""
     phone = phone_mask(full)

@@ -139,6 +139,10 @@ def _material_checks(ids: list[int]) -> dict[int, tuple[str, str, dt.date | None
     return checks
 
 
+# What --full-id (站长) shows unmasked.
+FULL_SHOWS = "身份证号和电话号码"
+
+
 def columns(_full: bool) -> list[Col]:
     """Columns over the rows ``_intake_rows`` builds (position i holds column i)."""
     specs = [*ledger_columns.INTAKE_FIXED, *ledger_columns.service_field_columns()]

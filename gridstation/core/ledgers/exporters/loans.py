@@ -21,6 +21,10 @@ class _LoanLine:
     first: bool
 
 
+# What --full-id (站长) shows unmasked.
+FULL_SHOWS = "身份证号"
+
+
 def columns(full: bool) -> list[Col]:
     show = id_mask(full)
 

@@ -11,6 +11,9 @@ from gridstation.core.ledgers.ledger_columns import DATE, ID_NUMBER, MOMENT, PHO
 from gridstation.core.storage import models as m
 from gridstation.core.toolbox import loan_lists, tool_units
 
+# What --full-id (站长) shows unmasked.
+FULL_SHOWS = "身份证号和电话号码"
+
 
 def columns(full: bool) -> list[Col]:
     show, phone = id_mask(full), phone_mask(full)

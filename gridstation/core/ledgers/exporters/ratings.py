@@ -59,6 +59,10 @@ def query() -> peewee.ModelSelect:
             .order_by(m.Rating.at, m.Rating.id))
 
 
+# What --full-id (站长) shows unmasked.
+FULL_SHOWS = "身份证号"
+
+
 def columns(full: bool) -> list[Col]:
     return [Col(header, get, kind) for header, get, kind in _cells(id_mask(full))]
 

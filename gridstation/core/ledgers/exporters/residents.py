@@ -11,6 +11,9 @@ from gridstation.core.ledgers import ledger_columns
 from gridstation.core.ledgers.exporters.sheet import Col, cols, counted, id_mask, phone_mask, yes
 from gridstation.core.storage import models as m
 
+# What --full-id (站长) shows unmasked.
+FULL_SHOWS = "身份证号和电话号码"
+
 
 def columns(full: bool) -> list[Col]:
     show, phone = id_mask(full), phone_mask(full)

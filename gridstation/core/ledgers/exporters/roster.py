@@ -10,6 +10,9 @@ from gridstation.core.ledgers.exporters.sheet import Col, id_mask, phone_mask
 from gridstation.core.ledgers.ledger_columns import DATE, ID_NUMBER, PHONE
 from gridstation.core.rules import clock
 
+# What --full-id (站长) shows unmasked.
+FULL_SHOWS = "身份证号和电话号码"
+
 
 def columns(full: bool) -> list[Col]:
     show, phone = id_mask(full), phone_mask(full)

@@ -106,22 +106,29 @@ def write_sheet(path: Path, title: str, columns: list[Col], records: Iterable[An
         header.append(as_text(cell))
     sheet.append(header)
     styles = _cell_styles(sheet, columns)
+    wrap = _wrap_style(sheet)
     getters = [col.value for col in columns]
+    wrapped = [col.wrap for col in columns]
+    plain = [col.type == ledger_columns.TEXT for col in columns]
     widths = sheet_layout.Widths([c.header for c in columns], [FORMATS.get(c.type, "") for c in columns])
     count = 0
     try:
         for record in records:
             values: list[object] = [xml_safe(get(record)) for get in getters]
             widths.see(values)
+            lines = 1
             for i, value in enumerate(values):
                 if value is None:
                     continue
                 style = styles[i]
+                if plain[i] and isinstance(value, str) and (wrapped[i] or sheet_layout.wraps(value)):
+                    style = style or wrap
+                    lines = max(lines, sheet_layout.wrapped_lines(value))
                 if style is not None:
                     values[i] = as_text(Cell(sheet, row=1, column=1, value=value, style_array=style))
                 elif is_risky(value):
                     values[i] = as_text(Cell(sheet, row=1, column=1, value=value))
-            sheet.append(values)
+            _append(sheet, values, count + 2, lines)
             count += 1
             if count % PAGE == 0:
                 _tick(count, total, progress, cancelled)
@@ -131,27 +138,43 @@ def write_sheet(path: Path, title: str, columns: list[Col], records: Iterable[An
         raise
     if columns:
         sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{count + 1}"
+    final = [max(min(w, sheet_layout.WRAP_WIDTH) if text else w, c.width)
+             for w, c, text in zip(widths.widths(), columns, plain, strict=True)]
+    sheet_layout.spread_pages(sheet, final, [c.header for c in columns])
     sheet.close()  # the rows are on disk: now the widths they need can fill the placeholders
-    sheet_layout.stream_widths(Path(sheet._writer.out),
-                               [max(w, c.width) for w, c in zip(widths.widths(), columns, strict=True)])
+    sheet_layout.stream_widths(Path(sheet._writer.out), final)
     save_workbook(workbook, path)
     return count
 
 
+def _append(sheet: Any, values: list[object], row: int, lines: int) -> None:
+    """One row; a row of wrapped text as tall as its lines (no office program grows it on opening: LibreOffice
+    prints such a row one line high, over the next). The height is dropped once written: memory stays flat."""
+    if lines > 1:
+        sheet.row_dimensions[row].height = sheet_layout.ROW_HEIGHT * lines
+    sheet.append(values)
+    if lines > 1:
+        del sheet.row_dimensions[row]
+
+
 def _cell_styles(sheet: Any, columns: list[Col]) -> list[Any]:
-    """Per column, the style of its date/money cells or of its wrapped text (made once; copying it per cell is cheap)."""
+    """Per column, the style of its date/money cells (made once; copying it per cell is cheap)."""
     styles: list[Any] = []
     for col in columns:
-        if col.type in (MONEY, DATE, MOMENT) or col.wrap:
+        if col.type in (MONEY, DATE, MOMENT):
             template = WriteOnlyCell(sheet)
-            if col.type in FORMATS:
-                template.number_format = FORMATS[col.type]
-            if col.wrap:
-                template.alignment = Alignment(wrap_text=True, vertical="top")
+            template.number_format = FORMATS[col.type]
             styles.append(template._style)
         else:
             styles.append(None)
     return styles
+
+
+def _wrap_style(sheet: Any) -> Any:
+    """The style of a text cell that wraps (a long note, the skipped-rows report's 问题说明)."""
+    template = WriteOnlyCell(sheet)
+    template.alignment = Alignment(wrap_text=True, vertical="top")
+    return template._style
 
 
 def _discard(sheet: Any) -> None:

@@ -9,6 +9,9 @@ from gridstation.core.ledgers import ledger_columns
 from gridstation.core.ledgers.exporters.sheet import Col, cols, counted, yuan_value
 from gridstation.core.storage import models as m
 
+# What --full-id shows unmasked: nothing, the ledger holds no ID or phone number.
+FULL_SHOWS = ""
+
 
 def columns(_full: bool) -> list[Col]:
     return cols(ledger_columns.TOOL_COLUMNS, {

@@ -1,5 +1,8 @@
 """The loans ledger: the rows of one 借用单 lent again through ``lending.lend`` and returned through
 ``returns.return_unit``, in the order they were lent, so the borrowing rules apply as they did then.
+
+A tool given back (归还日期 filled) is history: it comes in whatever its state today (维修, 遗失 — the
+tools ledger's), which it keeps; only a tool still out must be lendable now.
 """
 
 from __future__ import annotations
@@ -110,9 +113,15 @@ class LoanImporter(Importer):
             if r.kind and tool_units.get_unit(r.asset_code).kind.name != r.kind:
                 raise DomainError(f"资产编号 {r.asset_code} 是“{tool_units.get_unit(r.asset_code).kind.name}”，不是“{r.kind}”。",
                                   field="kind")
-        lending.lend(actor, resident.id, [r.asset_code for r in slip.rows], due_date=first.due_date,
-                     deposit=first.deposit, lent_at=first.lent_at, slip_no=kept)
         back = sorted((r for r in slip.rows if r.returned_at is not None), key=lambda r: r.returned_at)
+        try:
+            lending.lend(actor, resident.id, [r.asset_code for r in slip.rows], due_date=first.due_date,
+                         deposit=first.deposit, lent_at=first.lent_at, slip_no=kept,
+                         returned=[r.asset_code for r in back])
+        except tool_units.UnitNotAvailable as exc:  # only a tool still out is lent as of today
+            raise tool_units.UnitNotAvailable(
+                f"借用单 {first.slip_no or '（无单号）'} 还有工具未归还（没有归还日期），要按现在借出办理：{exc.message}"
+                "已归还的借用单不受工具现在状态的限制。", field="asset_code") from None
         if first.refunded is not None and not back and parse_money(first.refunded, "已退押金"):
             raise DomainError("工具都未归还，不应有已退押金。", field="refunded")
         for i, r in enumerate(back):
