@@ -150,13 +150,16 @@ def _write_ratings(rng: random.Random, completed: list[tuple], head_id: int, as_
                        "appealed_at", "appeal_reason", "appealed_by"], rating_rows)
     ids = dict(m.Rating.select(m.Rating.intake, m.Rating.id).where(m.Rating.level.in_(BAD)).tuples())
     fixes: list[tuple] = []
-    for intake_id, at in bad_rows.items():
+    # The oldest bad rating, and every eighth after it, is put right late: "some late" holds for any
+    # demo day, not only for the days the random rolls happen to give one.
+    for turn, (intake_id, at) in enumerate(sorted(bad_rows.items(), key=lambda item: item[1])):
         due = add_days(at.date(), rectify)
         roll = rng.random()
         visited = at + dt.timedelta(days=1)
         recent = at >= as_of - dt.timedelta(days=20)  # only recent ones are still open
-        closed = (at + dt.timedelta(days=rng.randint(1, max(1, (due - at.date()).days))) if roll < 0.8
-                  else at + dt.timedelta(days=(due - at.date()).days + rng.randint(1, 5)) if roll < 0.9 or not recent
+        late = turn % 8 == 0 or 0.8 <= roll < 0.9 or (roll >= 0.9 and not recent)
+        closed = (at + dt.timedelta(days=(due - at.date()).days + rng.randint(1, 5)) if late
+                  else at + dt.timedelta(days=rng.randint(1, max(1, (due - at.date()).days))) if roll < 0.8
                   else None)
         if closed is not None and closed > as_of:
             closed = None
