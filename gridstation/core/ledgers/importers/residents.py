@@ -145,7 +145,7 @@ class ResidentImporter(Importer):
         new["grid"] = item.data.grid.strip()
         old = {k: getattr(resident, k) for k in FIELDS if k != "grid"}
         old["grid"] = resident.grid.name if resident.grid_id else ""
-        return [f"{self.job.ledger.header_of(k, item.row)} {_shown(old[k])}→{_shown(new[k])}"
+        return [f"{self.job.ledger.header_of(k, item.row)} {_shown(k, old[k])}→{_shown(k, new[k])}"
                 for k in FIELDS if old[k] != new[k]]
 
     def _update(self, item: _ResidentRow) -> None:
@@ -165,8 +165,11 @@ def _update_input(resident: m.Resident, item: _ResidentRow) -> residents.Residen
     return dataclasses.replace(residents.input_of(resident), **{k: getattr(item.data, k) for k in item.given})
 
 
-def _shown(value: object) -> str:
-    """A field's value in a change note."""
+def _shown(key: str, value: object) -> str:
+    """A field's value in a change note; a phone masked as in every list (the full number is looked up
+    on purpose, with an audit entry)."""
+    if key == "phone" and value:
+        return idcard.mask_phone(str(value))
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, dt.date):
