@@ -13,6 +13,8 @@ from gridstation.core.storage import models as m
 from gridstation.core.toolbox import lending, tool_units
 from tests.core.ledgers.test_ledger_import import LI, ZHANG, check, xlsx
 
+pytestmark = pytest.mark.both_backends
+
 HEADERS = ["借用单号", "资产编号", "身份证号", "姓名", "借出日期", "应还日期", "归还日期", "归还状况", "押金", "已退押金"]
 
 
@@ -31,7 +33,7 @@ def old_row(slip: str, code: str, lent: dt.datetime, back: dt.datetime | None) -
             50 if back else None]
 
 
-def test_a_returned_loan_of_a_tool_lent_out_today_is_history(db_path, admin, lent_today, tmp_path):
+def test_a_returned_loan_of_a_tool_lent_out_today_is_history(site_db, admin, lent_today, tmp_path):
     lent = clock.now() - dt.timedelta(days=300)
     path = xlsx(tmp_path / "l.xlsx", [HEADERS, old_row("JYX0003", "GJ-0039", lent, lent + dt.timedelta(days=1))])
     report = check(path, "loans")
@@ -43,7 +45,7 @@ def test_a_returned_loan_of_a_tool_lent_out_today_is_history(db_path, admin, len
 
 
 def test_history_overlapping_todays_loan_is_refused_for_that_and_an_open_row_for_lacking_a_return(
-        db_path, admin, lent_today, tmp_path):
+        site_db, admin, lent_today, tmp_path):
     lent = clock.now() - dt.timedelta(days=3)
     path = xlsx(tmp_path / "l.xlsx", [
         HEADERS,

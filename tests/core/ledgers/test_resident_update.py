@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from gridstation.core.intake import residents
 from gridstation.core.ledgers import ledger_import, ledger_read
 from gridstation.core.ledgers.ledger_import import ImportOptions, run_import
 from gridstation.core.storage import models as m
 from tests.core.ledgers.test_ledger_import import write_csv
 from tests.helpers import make_id
+
+pytestmark = pytest.mark.both_backends
 
 ZHOU = make_id("530102", "19741112", "840")
 HUANG = make_id("530102", "19600101", "013")
@@ -34,7 +38,7 @@ def stored(number: str) -> tuple:
             r.is_pensioner, r.notes)
 
 
-def test_a_list_with_fewer_columns_changes_only_its_own_columns(db_path, admin, tmp_path):
+def test_a_list_with_fewer_columns_changes_only_its_own_columns(site_db, admin, tmp_path):
     register(admin, "周桂兰", ZHOU)
     before = stored(ZHOU)
     path = write_csv(tmp_path / "pension.csv", [["姓名", "身份证号", "养老金领取人员"], ["周桂兰", ZHOU, "是"]], "utf-8")
@@ -49,7 +53,7 @@ def test_a_list_with_fewer_columns_changes_only_its_own_columns(db_path, admin, 
     assert "13551413927" in entry.after  # the audit's after is the resident as now stored
 
 
-def test_an_empty_cell_never_clears_a_stored_value(db_path, admin, tmp_path):
+def test_an_empty_cell_never_clears_a_stored_value(site_db, admin, tmp_path):
     register(admin, "黄建国", HUANG)
     before = stored(HUANG)
     path = write_csv(tmp_path / "upd.csv", [["姓名", "身份证号", "联系电话", "小区", "备注"],
@@ -65,7 +69,7 @@ def test_an_empty_cell_never_clears_a_stored_value(db_path, admin, tmp_path):
     assert stored(HUANG) == (before[0], "13900001111", *before[2:6], "第二网格", *before[7:])
 
 
-def test_the_dry_run_lists_a_sane_number_of_changes(db_path, admin, tmp_path):
+def test_the_dry_run_lists_a_sane_number_of_changes(site_db, admin, tmp_path):
     numbers = [make_id("530102", "19700101", f"{i:03d}") for i in range(30)]
     for i, number in enumerate(numbers):
         register(admin, f"居民{i}", number)
