@@ -54,8 +54,12 @@ def _value(cell: Cell) -> tuple[object, str | None]:
 
 def _sheet(ws: Worksheet, table: StatTable, heading: str) -> None:
     ws.cell(TITLE_ROW, 1, f"{heading}　{table.title}").font = sheet_layout.bold(size=13)
-    if table.note:
-        ws.cell(TITLE_ROW + 1, 1, table.note).font = Font(name=sheet_layout.FONT_NAME, color="555555", size=9)
+    if table.note:  # wrapped over the table: left in one cell, its length set the printed width (40 %)
+        note = ws.cell(TITLE_ROW + 1, 1, table.note)
+        note.font = Font(name=sheet_layout.FONT_NAME, color="555555", size=9)
+        note.alignment = Alignment(wrap_text=True, vertical="top")
+        ws.merge_cells(start_row=TITLE_ROW + 1, start_column=1, end_row=TITLE_ROW + 1,
+                       end_column=max(1, len(table.columns)))
     for col, column in enumerate(table.columns, start=1):
         cell = ws.cell(HEADER_ROW, col, column.label)
         cell.font = sheet_layout.bold()
@@ -77,6 +81,7 @@ def _sheet(ws: Worksheet, table: StatTable, heading: str) -> None:
     # Widths from the figures (¥1,234,567.89 never prints as ###); the relative widths as the least.
     sheet_layout.fit_columns(ws, HEADER_ROW + 1, header_row=None,
                              minimum=[max(8.0, c.width * 9, len(c.label) * 2.2) for c in table.columns])
+    sheet_layout.fit_wrapped_rows(ws, TITLE_ROW + 1)  # after the widths: the note's height follows them
     sheet_layout.print_setup(ws, f"{heading}　{table.title}", title_rows=f"{HEADER_ROW}:{HEADER_ROW}")
     sheet_layout.spread_built_sheet(ws, HEADER_ROW)
 
@@ -95,6 +100,7 @@ def write_xlsx(tables: Sequence[StatTable], out: Path, *, heading: str, generate
         cell = notes.cell(4 + index, 1, f"{index}. {line}")
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     notes.column_dimensions["A"].width = 110
+    sheet_layout.fit_wrapped_rows(notes, 5)
     sheet_layout.print_setup(notes, heading, title_rows=None)
     for sheet in book.worksheets:  # station names come from files other stations sent: text only
         guard_sheet(sheet)

@@ -43,6 +43,18 @@ class ResidentInput:
     extra: dict = field(default_factory=dict)
 
 
+def input_of(resident: m.Resident) -> ResidentInput:
+    """A registered resident as the form would supply it again (gender and birth date only where the
+    document does not give them), so a partial update can start from what is stored."""
+    mainland = resident.doc_type == idcard.MAINLAND_ID
+    return ResidentInput(
+        name=resident.name, doc_number=resident.doc_number, doc_type=resident.doc_type, phone=resident.phone,
+        gender="" if mainland else resident.gender, birth_date=None if mainland else resident.birth_date,
+        compound=resident.compound, building=resident.building, unit=resident.unit, room=resident.room,
+        grid=resident.grid.name if resident.grid_id else "", is_pensioner=resident.is_pensioner,
+        notes=resident.notes)
+
+
 def clean_input(data: ResidentInput) -> dict:
     """Validated column values for a resident; raises DomainError naming the first bad field."""
     name = clean_name(data.name, limit=MAX_NAME)

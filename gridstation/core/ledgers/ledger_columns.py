@@ -85,7 +85,7 @@ RESIDENT_COLUMNS: tuple[ColumnSpec, ...] = (
     _c("unit", "单元", TEXT, "单元号", example="2", width=6),
     _c("room", "室", TEXT, "房号", "室号", "门牌号", "房间号", example="501", width=8),
     _c("grid", "网格", TEXT, "所属网格", "网格名称", example="第一网格", width=10),
-    _c("is_pensioner", "养老金领取人员", BOOL, "养老金领取", "是否养老金领取人员", note="是或否，留空为否",
+    _c("is_pensioner", "养老金领取人员", BOOL, "养老金领取", "是否养老金领取人员", note="是或否，留空为否（更新已登记的居民时留空不改）",
        example="否", width=8),
     _c("notes", "备注", TEXT, "说明", width=20),
 )

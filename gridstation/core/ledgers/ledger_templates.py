@@ -61,8 +61,13 @@ def write_template(kind: str, out: Path | str, *, station: str | None = None) ->
     notes.append(["不要合并单元格；身份证号码和电话请保持“文本”格式。橙色表头为必填列。"])
     for letter, width in zip("ABCDE", (16, 9, 28, 70, 22), strict=False):
         notes.column_dimensions[letter].width = width
-    for row in notes.iter_rows(min_row=2):
-        row[3].alignment = Alignment(wrap_text=True, vertical="top")
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for row in notes.iter_rows(min_row=2, max_row=len(columns) + 1):
+        row[2].alignment = row[3].alignment = wrap  # 也可写作 and 说明
+    for last in (notes.max_row - 1, notes.max_row):  # the closing sentences wrap over the table's width
+        notes.merge_cells(start_row=last, start_column=1, end_row=last, end_column=5)
+        notes.cell(last, 1).alignment = wrap
+    sheet_layout.fit_wrapped_rows(notes, 2)
     if station is None:
         station = settings.get("station_name") or ""
     sheet_layout.fit_columns(sheet, minimum=[spec.width for spec in columns])

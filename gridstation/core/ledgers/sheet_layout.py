@@ -20,11 +20,12 @@ import datetime as dt
 import math
 import re
 from collections.abc import Iterable, Sequence
+from copy import copy
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from openpyxl.styles import DEFAULT_FONT, Font
+from openpyxl.styles import DEFAULT_FONT, Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -37,6 +38,7 @@ MAX_WIDTH = 60.0  # a long note wraps or is cut beside a filled cell; it never w
 PLACEHOLDER = 100.5  # written as "100.5": five characters, overwritten in place with the measured width
 PAGE_FOOTER = "第 &P 页，共 &N 页"
 WRAP_WIDTH = 24.0  # an export's text longer than this wraps inside the cell rather than widening the ledger
+DEFAULT_WIDTH = 8.43  # Excel's width of a column never set
 ROW_HEIGHT = 15.0  # points per line of the default 11-point font: a row of wrapped text is this times its lines
 PAGE_UNITS = 105.0  # width units across landscape A4 inside the margins at 100 % (LibreOffice without Calibri: the widest)
 MIN_SCALE = 0.58  # the least a sheet is shrunk to fit a page across (11-point text at 6.4 points); wider: more pages
@@ -83,10 +85,43 @@ def wraps(value: str) -> bool:
     return "\n" in value or (CJK * len(value) > WRAP_WIDTH - PADDING and _text_width(value) > WRAP_WIDTH - PADDING)
 
 
-def wrapped_lines(value: str) -> int:
-    """How many lines a wrapped text takes in a column ``WRAP_WIDTH`` wide (rounded up, so it never overlaps)."""
-    room = WRAP_WIDTH - PADDING
+def wrapped_lines(value: str, width: float = WRAP_WIDTH) -> int:
+    """How many lines a wrapped text takes in a column ``width`` wide (rounded up, so it never overlaps)."""
+    room = max(width - PADDING, CJK)
     return sum(max(1, math.ceil(_text_width(line) / room)) for line in value.split("\n"))
+
+
+def fit_wrapped_rows(sheet: Any, first_row: int = 1) -> None:
+    """Rows of a sheet built cell by cell (a template's 填写说明, a statistics note) as tall as their wrapped
+    text, the way an export's rows are (``wrapped_lines`` in the column's, or the merged cells', width;
+    ``ROW_HEIGHT`` a line, scaled for a smaller font), and every cell of such a row at the top, so each
+    value prints beside the first line of its own row (``top_aligned``)."""
+    spans = {(r.min_row, r.min_col): range(r.min_col, r.max_col + 1) for r in sheet.merged_cells.ranges}
+    widths = {i: sheet.column_dimensions[get_column_letter(i)].width or DEFAULT_WIDTH
+              for i in range(1, sheet.max_column + 1)}
+    for row in sheet.iter_rows(min_row=first_row):
+        height = 0.0
+        for cell in row:
+            if not (isinstance(cell.value, str) and cell.alignment.wrap_text):
+                continue
+            size = (cell.font.sz or DEFAULT_FONT.sz) / DEFAULT_FONT.sz  # a 9-point note fits more on a line
+            width = sum(widths[i] for i in spans.get((cell.row, cell.column), [cell.column]))
+            height = max(height, ROW_HEIGHT * size * wrapped_lines(cell.value, width / size))
+        if height > ROW_HEIGHT:
+            sheet.row_dimensions[row[0].row].height = height
+            for cell in row:
+                cell.alignment = top_aligned(cell.alignment)
+
+
+def top_aligned(alignment: Alignment) -> Alignment:
+    """A cell's alignment, at the top: the one vertical alignment of every cell in a row of wrapped text.
+
+    Top, not centred: the row's number and name then stand on the first line of its long text, where
+    reading starts, and a value is never nearer the next row's text than its own (printed without grid
+    lines, that is how a reader tells which row a value belongs to)."""
+    top = copy(alignment)
+    top.vertical = "top"
+    return top
 
 
 def pages_across(widths: Sequence[float], headers: Sequence[str]) -> tuple[int, int]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import Counter
-from collections.abc import Collection, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -87,11 +87,16 @@ class LendPlan:
     override_reason: str
 
 
+def _open_item(unit: m.ToolUnit) -> m.LoanItem | None:
+    """The unit's loan still out, with its slip."""
+    return (m.LoanItem.select(m.LoanItem, m.Loan).join(m.Loan)
+            .where((m.LoanItem.unit == unit) & open_item_condition()).first())
+
+
 def _unit_refusal(unit: m.ToolUnit) -> DomainError:
     code, name = unit.asset_code, unit.kind.name
     if unit.state == ON_LOAN:
-        item = (m.LoanItem.select(m.LoanItem, m.Loan).join(m.Loan)
-                .where((m.LoanItem.unit == unit) & open_item_condition()).first())
+        item = _open_item(unit)
         where = f"，借用单 {item.loan.slip_no}，应还日期 {item.loan.due_date}" if item else ""
         return UnitNotAvailable(f"资产编号 {code}（{name}）已借出{where}。请先办理归还。")
     if unit.state == LOST:
@@ -103,21 +108,34 @@ def _unit_refusal(unit: m.ToolUnit) -> DomainError:
     return UnitNotAvailable(f"资产编号 {code}（{name}）当前状态为“{unit.state}”，不能借出。")
 
 
+def _history_refusal(unit: m.ToolUnit, lent: dt.datetime, back: dt.datetime) -> DomainError | None:
+    """A past loan (``lent`` to ``back``) of a unit is refused only when the unit's loan still out began
+    before it came back: one unit is on one loan at a time. Whatever else became of it is later history."""
+    item = _open_item(unit) if unit.state == ON_LOAN else None
+    if item is None or back <= item.loan.lent_at:
+        return None
+    return DomainError(
+        f"资产编号 {unit.asset_code}（{unit.kind.name}）在借用单 {item.loan.slip_no} 上自 "
+        f"{item.loan.lent_at:%Y-%m-%d %H:%M} 借出未还，与本单 {lent:%Y-%m-%d} 至 {back:%Y-%m-%d %H:%M} "
+        "的借用时间重叠。请核对借出日期和归还日期。", field="asset_code")
+
+
 def plan_loan(actor: m.Staff | None, resident_id: int | None, asset_codes: Sequence[str], *,
               due_date: dt.date | None = None, deposit: str | Decimal | None = None,
               parts: dict[str, Sequence[str]] | None = None, override_reason: str = "",
               lent_at: dt.datetime | None = None, today: dt.date | None = None,
-              returned: Collection[str] = ()) -> LendPlan:
+              returned: Mapping[str, dt.datetime] | None = None) -> LendPlan:
     """Check a loan against every rule and return what would be stored; raises the first refusal.
 
     ``resident_id`` may be None while the borrower is not chosen yet: then only the units are
     checked. ``deposit`` is yuan as typed (None: the kinds' deposits added up); ``parts`` maps an
     asset code to the parts handed out (missing: all the kind's parts).
 
-    ``returned`` names units of a past loan (``lent_at``) that came back long ago, as a ledger brought
-    in says: that is history, so what became of a unit since (维修, 遗失, 报废, its kind withdrawn) does
-    not refuse it, only another loan holding it does; and a loan wholly returned is not measured
-    against the borrower's standing or the reservations of today.
+    ``returned`` gives the units of a past loan (``lent_at``) that came back, with when, as a ledger
+    brought in says: that is history, so what became of a unit since (维修, 遗失, 报废, its kind withdrawn,
+    lent out again today) does not refuse it, only a loan still out that began before it came back
+    (``_history_refusal``); and a loan wholly returned is not measured against the borrower's standing
+    or the reservations of today.
     """
     today = today or clock.today()
     codes = [normalise_code(c) for c in asset_codes]
@@ -129,12 +147,15 @@ def plan_loan(actor: m.Staff | None, resident_id: int | None, asset_codes: Seque
     found = {u.asset_code: u for u in m.ToolUnit.select(m.ToolUnit, m.ToolKind).join(m.ToolKind)
              .where(m.ToolUnit.asset_code.in_(codes))}
     units = []
-    past = {normalise_code(c) for c in returned}
+    past = {normalise_code(c): at for c, at in (returned or {}).items()}
+    lent = (lent_at or clock.now()).replace(microsecond=0)
     for code in codes:
         unit = found.get(code)
         if unit is None:
             raise NotFound(unknown_code_message(code), field="asset_code")
-        if code in past and unit.state != ON_LOAN:
+        if code in past:
+            if refusal := _history_refusal(unit, lent, past[code]):
+                raise refusal
             units.append(unit)
             continue
         if not unit.kind.active:
@@ -142,8 +163,7 @@ def plan_loan(actor: m.Staff | None, resident_id: int | None, asset_codes: Seque
         if unit.state != AVAILABLE:
             raise _unit_refusal(unit)
         units.append(unit)
-    history = past.issuperset(codes)
-    lent = (lent_at or clock.now()).replace(microsecond=0)
+    history = set(past).issuperset(codes)
     if lent > clock.now() + CLOCK_SLACK:
         raise DomainError("借出时间不能晚于现在。", field="lent_at")
     if lent < EARLIEST_LOAN:
@@ -197,7 +217,7 @@ def lend(actor: m.Staff | None, resident_id: int, asset_codes: Sequence[str], *,
          due_date: dt.date | None = None, deposit: str | Decimal | None = None,
          parts: dict[str, Sequence[str]] | None = None, override_reason: str = "",
          lent_at: dt.datetime | None = None, notes: str = "", slip_no: str = "",
-         returned: Collection[str] = ()) -> m.Loan:
+         returned: Mapping[str, dt.datetime] | None = None) -> m.Loan:
     """Lend units to a resident on one 借用单; ``lent_at`` enters a paper loan with its real time,
     ``slip_no`` a ledger's own 借用单号 (kept on import when free; "" for the next number), ``returned``
     the units of that past loan already given back (see ``plan_loan``): they keep their state of today,
@@ -217,7 +237,7 @@ def lend(actor: m.Staff | None, resident_id: int, asset_codes: Sequence[str], *,
             slip_no=slip_no or next_slip_no(plan.lent_at.date()), resident=plan.resident, staff=actor, lent_at=plan.lent_at,
             due_date=plan.due_date, deposit_fen=plan.deposit_fen, override_reason=plan.override_reason,
             notes=notes, entered_later=lent_at is not None)
-        past = {normalise_code(c) for c in returned}
+        past = {normalise_code(c) for c in returned or {}}
         for p in plan.units:
             changed = 1 if p.unit.asset_code in past else m.ToolUnit.update(state=ON_LOAN).where(
                 (m.ToolUnit.id == p.unit.id) & (m.ToolUnit.state == AVAILABLE)).execute()

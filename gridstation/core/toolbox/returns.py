@@ -49,12 +49,19 @@ class OpenItem:
         return self.still_out == [self.unit.asset_code]
 
 
-def open_item(code: str, *, today: dt.date | None = None) -> OpenItem:
-    """The open loan of a scanned unit; NotFound for an unknown code, NotOnLoan if it is not out."""
+def open_item(code: str, *, today: dt.date | None = None, slip_no: str = "") -> OpenItem:
+    """The open loan of a scanned unit; NotFound for an unknown code, NotOnLoan if it is not out.
+
+    ``slip_no`` names the slip when the unit is on two for a moment: a ledger's past loan, being
+    entered, of a unit lent out again today.
+    """
     today = today or clock.today()
     unit = get_unit(code)
+    condition = (m.LoanItem.unit == unit) & open_item_condition()
+    if slip_no:
+        condition &= m.Loan.slip_no == slip_no
     item = (m.LoanItem.select(m.LoanItem, m.Loan, m.Resident).join(m.Loan).join(m.Resident)
-            .where((m.LoanItem.unit == unit) & open_item_condition()).first())
+            .where(condition).first())
     if item is None:
         raise NotOnLoan(f"资产编号 {unit.asset_code}（{unit.kind.name}）没有借出（当前状态：{unit.state}），不能归还。")
     loan = item.loan
@@ -83,20 +90,20 @@ def suggested_refund(info: OpenItem, condition: str) -> int:
 
 def return_unit(actor: m.Staff | None, asset_code: str, condition: str = GOOD, *, notes: str = "",
                 deposit_refund: str | Decimal | None = None, parts_back: Sequence[str] | None = None,
-                returned_at: dt.datetime | None = None) -> m.LoanItem:
+                returned_at: dt.datetime | None = None, slip_no: str = "") -> m.LoanItem:
     """Take a unit back: record its condition and parts, refund deposit, move the unit on.
 
     A damaged or incomplete unit goes to 维修, a lost one to 遗失, a good one back to 在库.
     ``deposit_refund`` is yuan as typed (None: the suggested refund). A unit of a past loan brought in
-    from a ledger (lent with ``returned``, so never 借出) keeps its state and notes of today: its return
-    is history.
+    from a ledger (lent with ``returned``, so never 借出 by it; ``slip_no`` names that loan) keeps its
+    state and notes of today: its return is history, also when the unit is out again on today's slip.
     """
     require(actor, CLERK)
     if condition not in CONDITIONS:
         raise DomainError(f"归还情况只能是：{'、'.join(CONDITIONS)}。", field="condition")
     notes = clean_text(notes, "归还说明", 500)
     with write_transaction():
-        info = open_item(asset_code)
+        info = open_item(asset_code, slip_no=slip_no)
         at = (returned_at or clock.now()).replace(microsecond=0)
         if at > clock.now() + CLOCK_SLACK:
             raise DomainError("归还时间不能晚于现在。", field="returned_at")
@@ -126,7 +133,9 @@ def return_unit(actor: m.Staff | None, asset_code: str, condition: str = GOOD, *
         if condition != GOOD:
             lacking = "缺少" + "、".join(missing) if missing else ""
             unit_changes["condition_notes"] = "；".join(x for x in (condition, lacking, notes) if x)
-        if info.unit.state == ON_LOAN:
+        out_again = m.LoanItem.select().where((m.LoanItem.unit == info.unit) & (m.LoanItem.id != info.item.id)
+                                              & open_item_condition()).exists()
+        if info.unit.state == ON_LOAN and not out_again:
             m.ToolUnit.update(**unit_changes).where(m.ToolUnit.id == info.unit.id).execute()
         m.UnitEvent.create(unit=info.unit, at=at, staff=actor, from_state=ON_LOAN, to_state=new_state,
                            note="；".join(x for x in (f"归还（{condition}），借用单 {info.loan.slip_no}", notes) if x))

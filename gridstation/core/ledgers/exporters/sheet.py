@@ -105,25 +105,26 @@ def write_sheet(path: Path, title: str, columns: list[Col], records: Iterable[An
         cell.font, cell.fill, cell.alignment = bold, fill, Alignment(horizontal="center", vertical="center")
         header.append(as_text(cell))
     sheet.append(header)
-    styles = _cell_styles(sheet, columns)
+    styles, tall = _cell_styles(sheet, columns), _cell_styles(sheet, columns, top=True)
     wrap = _wrap_style(sheet)
     getters = [col.value for col in columns]
     wrapped = [col.wrap for col in columns]
     plain = [col.type == ledger_columns.TEXT for col in columns]
+    texts = [i for i, is_text in enumerate(plain) if is_text]
     widths = sheet_layout.Widths([c.header for c in columns], [FORMATS.get(c.type, "") for c in columns])
     count = 0
     try:
         for record in records:
             values: list[object] = [xml_safe(get(record)) for get in getters]
             widths.see(values)
-            lines = 1
+            wrapping = {i: text for i in texts if isinstance(text := values[i], str)
+                        and (wrapped[i] or sheet_layout.wraps(text))}
+            lines = max(map(sheet_layout.wrapped_lines, wrapping.values()), default=1)
+            row_styles = tall if lines > 1 else styles  # one vertical alignment for the row: sheet_layout.top_aligned
             for i, value in enumerate(values):
                 if value is None:
                     continue
-                style = styles[i]
-                if plain[i] and isinstance(value, str) and (wrapped[i] or sheet_layout.wraps(value)):
-                    style = style or wrap
-                    lines = max(lines, sheet_layout.wrapped_lines(value))
+                style = wrap if i in wrapping else row_styles[i]
                 if style is not None:
                     values[i] = as_text(Cell(sheet, row=1, column=1, value=value, style_array=style))
                 elif is_risky(value):
@@ -157,13 +158,17 @@ def _append(sheet: Any, values: list[object], row: int, lines: int) -> None:
         del sheet.row_dimensions[row]
 
 
-def _cell_styles(sheet: Any, columns: list[Col]) -> list[Any]:
-    """Per column, the style of its date/money cells (made once; copying it per cell is cheap)."""
+def _cell_styles(sheet: Any, columns: list[Col], *, top: bool = False) -> list[Any]:
+    """Per column, the style of its date/money cells (made once; copying it per cell is cheap); with ``top``,
+    of every cell in a row of wrapped text, at the top as the wrapped text is."""
     styles: list[Any] = []
     for col in columns:
-        if col.type in (MONEY, DATE, MOMENT):
+        if col.type in (MONEY, DATE, MOMENT) or top:
             template = WriteOnlyCell(sheet)
-            template.number_format = FORMATS[col.type]
+            if col.type in (MONEY, DATE, MOMENT):
+                template.number_format = FORMATS[col.type]
+            if top:
+                template.alignment = sheet_layout.top_aligned(Alignment())
             styles.append(template._style)
         else:
             styles.append(None)
@@ -173,7 +178,7 @@ def _cell_styles(sheet: Any, columns: list[Col]) -> list[Any]:
 def _wrap_style(sheet: Any) -> Any:
     """The style of a text cell that wraps (a long note, the skipped-rows report's 问题说明)."""
     template = WriteOnlyCell(sheet)
-    template.alignment = Alignment(wrap_text=True, vertical="top")
+    template.alignment = sheet_layout.top_aligned(Alignment(wrap_text=True))
     return template._style
 
 

@@ -2,7 +2,8 @@
 ``returns.return_unit``, in the order they were lent, so the borrowing rules apply as they did then.
 
 A tool given back (归还日期 filled) is history: it comes in whatever its state today (维修, 遗失 — the
-tools ledger's), which it keeps; only a tool still out must be lendable now.
+tools ledger's — or lent out again on a slip that began after it came back), which it keeps; only a
+tool still out must be lendable now. ``lending.plan_loan`` owns that rule.
 """
 
 from __future__ import annotations
@@ -115,10 +116,10 @@ class LoanImporter(Importer):
                                   field="kind")
         back = sorted((r for r in slip.rows if r.returned_at is not None), key=lambda r: r.returned_at)
         try:
-            lending.lend(actor, resident.id, [r.asset_code for r in slip.rows], due_date=first.due_date,
-                         deposit=first.deposit, lent_at=first.lent_at, slip_no=kept,
-                         returned=[r.asset_code for r in back])
-        except tool_units.UnitNotAvailable as exc:  # only a tool still out is lent as of today
+            loan = lending.lend(actor, resident.id, [r.asset_code for r in slip.rows], due_date=first.due_date,
+                                deposit=first.deposit, lent_at=first.lent_at, slip_no=kept,
+                                returned={r.asset_code: r.returned_at for r in back})
+        except tool_units.UnitNotAvailable as exc:  # only a tool still out (no 归还日期) is lent as of today
             raise tool_units.UnitNotAvailable(
                 f"借用单 {first.slip_no or '（无单号）'} 还有工具未归还（没有归还日期），要按现在借出办理：{exc.message}"
                 "已归还的借用单不受工具现在状态的限制。", field="asset_code") from None
@@ -127,7 +128,7 @@ class LoanImporter(Importer):
         for i, r in enumerate(back):
             refund = None if first.refunded is None else (first.refunded if i == len(back) - 1 else 0)
             returns.return_unit(actor, r.asset_code, r.condition or tool_units.GOOD, deposit_refund=refund,
-                              returned_at=r.returned_at)
+                                returned_at=r.returned_at, slip_no=loan.slip_no)
         self.job.report.created += 1
 
 

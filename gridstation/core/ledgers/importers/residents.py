@@ -3,11 +3,13 @@
 Residents arrive by the hundred thousand, so they take a faster road with the same rules: the
 pure check runs before the transaction, and new residents are written with ``insert_many`` in
 chunks together with their pinyin keys. A resident already registered (same ID number) is skipped,
-or updated through ``residents.save_resident`` when the user asks for it.
+or updated through ``residents.save_resident`` when the user asks for it: ``_update_input`` is the one
+rule of such an update (only the columns the file has, never by an empty cell).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
@@ -15,12 +17,16 @@ from typing import Any
 import peewee
 
 from gridstation.core.intake import residents
+from gridstation.core.ledgers import ledger_read
 from gridstation.core.ledgers.importers.rows import CHUNK, Importer, Job, RowView, chunks
 from gridstation.core.rules import clock, idcard
 from gridstation.core.rules.errors import DomainError
 from gridstation.core.rules.pinyin_keys import name_keys
 from gridstation.core.storage import models as m
 from gridstation.core.storage.db import bulk_insert
+
+FIELDS = tuple(f.name for f in dataclasses.fields(residents.ResidentInput) if f.name != "extra")
+LISTED_CHANGES = 20  # residents whose changes a report lists one by one; the rest are counted
 
 
 @dataclass
@@ -29,6 +35,8 @@ class _ResidentRow:
     data: residents.ResidentInput
     values: dict[str, Any]
     keys: list[str]
+    given: frozenset[str]  # the fields whose cell on this row is filled in
+    changes: str = ""  # what an update would change, in words (「养老金领取人员 否→是」)
 
 
 class ResidentImporter(Importer):
@@ -67,7 +75,9 @@ class ResidentImporter(Importer):
             row.fail("doc_number", f"与{self.job.ledger.sheet.place(first)}的证件号码相同：同一居民只能登记一次。")
         if row.problems:
             return None
-        return _ResidentRow(row.number, data, values, name_keys(values["name"]))
+        given = frozenset(k for k in FIELDS if row.ledger.has_column(k, row.number)
+                          and ledger_read.plain(row.raw(k)) is not None)
+        return _ResidentRow(row.number, data, values, name_keys(values["name"]), given)
 
     def write(self, items: list[_ResidentRow]) -> None:
         """New residents in bulk; registered ones skipped, or updated where the row changes something."""
@@ -75,7 +85,7 @@ class ResidentImporter(Importer):
         new = [i for i in items if i.values["doc_number"] not in known]
         old = [i for i in items if i.values["doc_number"] in known]
         report = self.job.report
-        changed = _changed(old) if self.job.options.update_existing else []
+        changed = self._changed(old) if self.job.options.update_existing else []
         report.existing += len(old) - len(changed)
         self.job.tick(len(old) - len(changed))
         if self.job.options.dry_run:
@@ -109,6 +119,35 @@ class ResidentImporter(Importer):
             self.grids[name] = grid.id if grid else None
         return self.grids[name]
 
+    def _changed(self, items: list[_ResidentRow]) -> list[_ResidentRow]:
+        """The rows that would change their registered resident (a ledger imported again changes nothing),
+        each with what it changes; the first few are listed in the report's notes."""
+        out = []
+        for part in chunks(items, CHUNK):
+            stored = {r.doc_number: r for r in m.Resident.select(m.Resident, m.Grid)
+                      .join(m.Grid, peewee.JOIN.LEFT_OUTER)
+                      .where(m.Resident.doc_number.in_([i.values["doc_number"] for i in part]))}
+            for item in part:
+                resident = stored[item.values["doc_number"]]
+                item.data = _update_input(resident, item)
+                item.changes = "，".join(self._change_words(resident, item))
+                if item.changes:
+                    out.append(item)
+        notes = [f"{i.values['name']}：{i.changes}" for i in out[:LISTED_CHANGES]]
+        if len(out) > LISTED_CHANGES:
+            notes.append(f"另有 {len(out) - LISTED_CHANGES} 位居民的更改未列出。")
+        self.job.report.notes.extend(notes)
+        return out
+
+    def _change_words(self, resident: m.Resident, item: _ResidentRow) -> list[str]:
+        """「联系电话 13551413927→13900001111」 for each field the update changes, named as the file names it."""
+        new = residents.clean_input(item.data)
+        new["grid"] = item.data.grid.strip()
+        old = {k: getattr(resident, k) for k in FIELDS if k != "grid"}
+        old["grid"] = resident.grid.name if resident.grid_id else ""
+        return [f"{self.job.ledger.header_of(k, item.row)} {_shown(k, old[k])}→{_shown(k, new[k])}"
+                for k in FIELDS if old[k] != new[k]]
+
     def _update(self, item: _ResidentRow) -> None:
         """Through save_resident, so the change gets the same check and audit entry as one made at the counter."""
         resident = residents.find_by_document(item.values["doc_number"])
@@ -116,18 +155,26 @@ class ResidentImporter(Importer):
         self.job.report.updated += 1
 
 
-def _changed(items: list[_ResidentRow]) -> list[_ResidentRow]:
-    """The rows whose registered resident they would change (a ledger imported again changes nothing)."""
-    out = []
-    for part in chunks(items, CHUNK):
-        stored = {r.doc_number: r for r in m.Resident.select(m.Resident, m.Grid).join(m.Grid, peewee.JOIN.LEFT_OUTER)
-                  .where(m.Resident.doc_number.in_([i.values["doc_number"] for i in part]))}
-        for item in part:
-            resident = stored[item.values["doc_number"]]
-            same = all(getattr(resident, k) == v for k, v in item.values.items())
-            if not same or (resident.grid.name if resident.grid_id else "") != item.data.grid.strip():
-                out.append(item)
-    return out
+def _update_input(resident: m.Resident, item: _ResidentRow) -> residents.ResidentInput:
+    """What an update from a ledger saves: the stored resident with the fields the row fills in.
+
+    A list from another office often has only 姓名/身份证号 and one column of its own, and a cell left
+    empty says nothing: neither a missing column nor an empty cell clears a stored value (a station
+    that means to clear one does it in the resident's dialog).
+    """
+    return dataclasses.replace(residents.input_of(resident), **{k: getattr(item.data, k) for k in item.given})
+
+
+def _shown(key: str, value: object) -> str:
+    """A field's value in a change note; a phone masked as in every list (the full number is looked up
+    on purpose, with an audit entry)."""
+    if key == "phone" and value:
+        return idcard.mask_phone(str(value))
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value) if value not in (None, "") else "（空）"
 
 
 def _stored(value: object) -> object:
