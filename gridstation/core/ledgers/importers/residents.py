@@ -14,6 +14,7 @@ from typing import Any
 
 import peewee
 
+from gridstation.core.grids import places, register
 from gridstation.core.intake import residents
 from gridstation.core.ledgers.importers.rows import CHUNK, Importer, Job, RowView, chunks
 from gridstation.core.rules import clock, idcard
@@ -94,23 +95,29 @@ class ResidentImporter(Importer):
         fields = [m.Resident.name, m.Resident.doc_type, m.Resident.doc_number, m.Resident.doc_rev,
                   m.Resident.gender, m.Resident.birth_date, m.Resident.phone, m.Resident.phone_rev,
                   m.Resident.compound, m.Resident.building, m.Resident.unit, m.Resident.room,
-                  m.Resident.is_pensioner, m.Resident.notes, m.Resident.grid, m.Resident.created_at,
+                  m.Resident.is_pensioner, m.Resident.notes, m.Resident.address_key, m.Resident.unit_key,
+                  m.Resident.grid, m.Resident.created_at,
                   m.Resident.updated_at]
         names = [f.name for f in fields[:-3]]
-        bulk_insert(fields, [tuple(_stored(i.values[n]) for n in names) + (self._grid(i.data.grid), now, now)
-                              for i in chunk])
+        placer = places.Placer()
+        bulk_insert(fields, [tuple(_stored(i.values[n]) for n in names)
+                             + (placer.grid_id(i.values["address_key"], i.values["unit_key"]) or self._grid(i.data.grid),
+                                now, now) for i in chunk])
         ids = _registered([i.values["doc_number"] for i in chunk])
         bulk_insert([m.ResidentKey.resident, m.ResidentKey.key],
                      [(ids[i.values["doc_number"]], k) for i in chunk for k in i.keys])
 
     def _grid(self, name: str) -> int | None:
+        """The grid the row names, created from the ledger when the station has none of that name."""
         if name not in self.grids:
-            grid = residents.grid_by_name(name)
+            grid = register.grid_from_ledger(self.job.actor, name)
             self.grids[name] = grid.id if grid else None
         return self.grids[name]
 
     def _update(self, item: _ResidentRow) -> None:
-        """Through save_resident, so the change gets the same check and audit entry as one made at the counter."""
+        """Through save_resident, so the change gets the same check and audit entry as one made at the counter
+        (the row's grid made first where the station has none of that name: only a ledger creates grids)."""
+        self._grid(item.data.grid)
         resident = residents.find_by_document(item.values["doc_number"])
         residents.save_resident(self.job.actor, item.data, resident.id)
         self.job.report.updated += 1
