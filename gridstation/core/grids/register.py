@@ -9,6 +9,7 @@ named by the grid's code, that the audit page reads as a Chinese sentence.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 import peewee
@@ -24,6 +25,7 @@ from gridstation.core.storage import models as m
 from gridstation.core.storage.db import write_transaction
 
 NAME_LIMIT = 40
+_LABEL = re.compile(r"(.+)（([A-Za-z0-9-]{1,20})）")
 SCOPE_LIMIT = 500
 
 
@@ -75,8 +77,11 @@ def find_grid(text: str, *, include_closed: bool = False) -> m.Grid:
     Names repeat under different parents (two 第一网格 in two 三级网格), so a name that several grids
     share is refused with their codes, and the staff type the code instead.
     """
-    wanted = clean_text(text, "网格名称或编号", NAME_LIMIT, required=True, field="grid")
-    by_code = m.Grid.get_or_none(m.Grid.code == wanted.upper())
+    wanted = clean_text(text, "网格名称或编号", NAME_LIMIT + 22, required=True, field="grid")
+    labelled = _LABEL.fullmatch(wanted)  # 第一网格（WG003）, as grid_choices lists a name several grids share
+    if labelled is None:
+        clean_text(wanted, "网格名称或编号", NAME_LIMIT, field="grid")
+    by_code = m.Grid.get_or_none(m.Grid.code == (labelled.group(2) if labelled else wanted).upper())
     if by_code is not None:
         return by_code
     named = m.Grid.select().where(m.Grid.name == wanted)

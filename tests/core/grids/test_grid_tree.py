@@ -40,7 +40,9 @@ def test_grids_get_codes_and_names_repeat_only_under_different_parents(admin):
         grid(admin, "第二网格", kind="学校")
     assert snapshot() == before
     assert register.find_grid("wg004").id == one_west.id and register.find_grid("东片").id == east.id
-    assert [label for label, _ in register.grid_choices()] == ["第一网格（WG003）", "第一网格（WG004）", "东片", "西片"]
+    choices = register.grid_choices()
+    assert [label for label, _ in choices] == ["第一网格（WG003）", "第一网格（WG004）", "东片", "西片"]
+    assert [register.find_grid(label).id for label, _ in choices] == [grid_id for _, grid_id in choices]
 
 
 def test_only_the_head_edits_the_tree_and_every_change_is_a_chinese_sentence(admin, head, clerk):
