@@ -12,8 +12,9 @@ from gridstation.core.evaluation import ratings
 from gridstation.core.events import lists as event_lists
 from gridstation.core.events import mediation
 from gridstation.core.events import register as events
+from gridstation.core.events.diary_events import make_event
 from gridstation.core.events.handover import hand_over
-from gridstation.core.grids import boundaries, people, places
+from gridstation.core.grids import boundaries, diary, people, places
 from gridstation.core.grids import register as grid_register
 from gridstation.core.grids.register import GridInput
 from gridstation.core.intake import intakes, material_check, residents
@@ -148,6 +149,8 @@ def test_every_kind_of_entry_reads_as_a_sentence(admin, head, clerk, tmp_path, d
     people.end_role(head, duty.id)
     people.assign_role(head, zhang.id, people.RoleInput("网格长", grid="第一网格"))
     hand_over(head, zhang.id, people.add_person(head, people.PersonInput("李四")).id)
+    entry = diary.write_entry(clerk, diary.DiaryInput(zhang.id, today, "路灯不亮", grid="第一网格"))
+    make_event(clerk, entry.id, "民生诉求")
     resident_status.change_status(clerk, wang.id, resident_status.MOVED_OUT, moved_to="昆明市盘龙区")
 
     entries = list(m.AuditLog.select().order_by(m.AuditLog.id))
@@ -183,6 +186,7 @@ def test_every_kind_of_entry_reads_as_a_sentence(admin, head, clerk, tmp_path, d
     assert by_action["工作交接"] == "李站长 工作交接 网格力量 张建国：移交的岗位：1；接替人：李四"
     assert by_action["变更居民状态"] == ("王小红 变更居民状态 居民 王然：迁往：（空） → 昆明市盘龙区；状态：在册 → 迁出；"
                                    f"日期：（空） → {clock.today():%Y-%m-%d}")
+    assert by_action["民情日志转为事件"].startswith("王小红 民情日志转为事件：事件：SJ")
     actions_seen = set(by_action)
     assert actions_in_source() <= actions_seen, actions_in_source() - actions_seen
     assert by_action["导出完整证件号"].startswith("管理员 导出完整证件号 养老金领取人员认证名单 p.xlsx：")
