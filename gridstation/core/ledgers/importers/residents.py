@@ -124,15 +124,20 @@ class ResidentImporter(Importer):
 
 
 def _changed(items: list[_ResidentRow]) -> list[_ResidentRow]:
-    """The rows whose registered resident they would change (a ledger imported again changes nothing)."""
+    """The rows whose registered resident they would change (a ledger imported again changes nothing): the
+    grid compared is the one the row would give, its building's where the register has it."""
     out = []
+    placer = places.Placer()
     for part in chunks(items, CHUNK):
         stored = {r.doc_number: r for r in m.Resident.select(m.Resident, m.Grid).join(m.Grid, peewee.JOIN.LEFT_OUTER)
                   .where(m.Resident.doc_number.in_([i.values["doc_number"] for i in part]))}
         for item in part:
             resident = stored[item.values["doc_number"]]
             same = all(getattr(resident, k) == v for k, v in item.values.items())
-            if not same or (resident.grid.name if resident.grid_id else "") != item.data.grid.strip():
+            placed = placer.grid_id(item.values["address_key"], item.values["unit_key"])
+            same_grid = (resident.grid_id == placed if placed is not None
+                         else (resident.grid.name if resident.grid_id else "") == item.data.grid.strip())
+            if not same or not same_grid:
                 out.append(item)
     return out
 
