@@ -11,6 +11,7 @@ from gridstation.core.ledgers import audit_text
 from gridstation.core.residents import status
 from gridstation.core.rules import clock
 from gridstation.core.rules.errors import DomainError, PermissionDenied
+from gridstation.core.statistics import stats
 from gridstation.core.storage import models as m
 from tests.helpers import make_id, snapshot
 
@@ -65,3 +66,14 @@ def test_wrong_dates_and_roles_are_refused_and_nothing_changes(clerk, head):
         status.change_status(clerk, wang.id, status.PRESENT)  # undoing a record is the head's
     back = status.change_status(head, wang.id, status.PRESENT)
     assert (back.status, back.status_on, back.moved_to) == (status.PRESENT, None, "")
+
+
+def test_the_pension_figures_count_the_pensioners_present_at_the_periods_end(clerk):
+    today = clock.today()
+    wang = pensioner(clerk, "301")
+    pensioner(clerk, "302", "李四")
+    died = today - dt.timedelta(days=40)
+    status.change_status(clerk, wang.id, status.DECEASED, on=died)
+    before_death = died - dt.timedelta(days=1)
+    assert stats.period_stats(before_death, before_death, today, detail=False).pension.pensioners == 2
+    assert stats.period_stats(today, today, today, detail=False).pension.pensioners == 1
