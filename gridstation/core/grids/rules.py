@@ -27,8 +27,7 @@ _CODE = re.compile(r"[A-Z0-9][A-Z0-9-]{0,19}")
 
 def check_level(text: str) -> str:
     """A level as the station names it: one of LEVELS or a short word of its own (例：社区级)."""
-    level = clean_text(text, "网格层级", 10, required=True, field="level")
-    return level
+    return clean_text(text, "网格层级", 10, required=True, field="level")
 
 
 def check_kind(text: str) -> str:

@@ -116,8 +116,9 @@ class ResidentImporter(Importer):
 
     def _update(self, item: _ResidentRow) -> None:
         """Through save_resident, so the change gets the same check and audit entry as one made at the counter
-        (the row's grid made first where the station has none of that name: only a ledger creates grids)."""
-        self._grid(item.data.grid)
+        (the row's grid made first where the station has none of that name: only a ledger creates grids; not
+        kept in ``self.grids``, as the row's savepoint undoes it if the row is refused)."""
+        register.grid_from_ledger(self.job.actor, item.data.grid)
         resident = residents.find_by_document(item.values["doc_number"])
         residents.save_resident(self.job.actor, item.data, resident.id)
         self.job.report.updated += 1
