@@ -9,6 +9,7 @@ person gives for the role; it is printed for the public only where they agreed (
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import peewee
@@ -190,10 +191,14 @@ def current_roles(on: dt.date | None = None) -> peewee.ModelSelect:
                                        & (m.PersonRole.ended_on.is_null() | (m.PersonRole.ended_on > day)))
 
 
-def people_of(grid: m.Grid, on: dt.date | None = None) -> list[tuple[m.Person, m.PersonRole]]:
-    """Who serves the grid now (its own buildings' and units' people included), in the order of ROLES."""
+def people_of(grid: m.Grid, on: dt.date | None = None, *,
+              roles: Sequence[str] = ()) -> list[tuple[m.Person, m.PersonRole]]:
+    """Who serves the grid now (its own buildings' and units' people included), in the order of ROLES;
+    ``roles`` keeps only those (the intake page's 网格员: ``rules.GRID_ROLES``)."""
     rows = (current_roles(on).select(m.PersonRole, m.Person).join(m.Person)
             .where(m.PersonRole.grid == grid))
+    if roles:
+        rows = rows.where(m.PersonRole.role.in_(list(roles)))
     order = {name: i for i, name in enumerate(rules.ROLES)}
     return sorted(((role.person, role) for role in rows),
                   key=lambda pair: (order.get(pair[1].role, len(order)), pair[1].role, pair[0].name, pair[1].id))

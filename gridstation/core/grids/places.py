@@ -10,6 +10,7 @@ indexed query, so the intake path pays well under 5 ms for it at 100 000 residen
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import peewee
@@ -75,6 +76,18 @@ def grid_id_for_keys(key: str, unit: str) -> int | None:
         return None
     building_grid, unit_grid = row
     return unit_grid or building_grid
+
+
+def suggested_grid(resident_ids: Sequence[int]) -> m.Grid | None:
+    """The grid an event about these residents is suggested for: the one most of them live in (on a tie,
+    that of the first named), or None when none of them is in a grid. Staff may still choose another."""
+    wanted = list(dict.fromkeys(resident_ids))
+    grid_of = dict(m.Resident.select(m.Resident.id, m.Resident.grid)
+                   .where(m.Resident.id.in_(wanted) & m.Resident.grid.is_null(False)).tuples())
+    named = [grid_of[r] for r in wanted if r in grid_of]
+    if not named:
+        return None
+    return m.Grid.get_by_id(max(named, key=lambda g: (named.count(g), -named.index(g))))
 
 
 class Placer:

@@ -66,3 +66,13 @@ def test_refusals_in_chinese_change_nothing(admin, clerk, tree):
     assert snapshot() == before
     added = people.assign_role(admin, li.id, RoleInput("志愿者", grid="第一网格"))  # a role the station adds
     assert added.role == "志愿者"
+
+
+def test_the_intake_page_asks_for_a_grids_workers_only(admin, clerk, tree):
+    _east, one = tree
+    li = people.add_person(admin, PersonInput("李霞", staff_id=clerk.id))
+    people.assign_role(admin, li.id, RoleInput(rules.FULL_TIME, grid="第一网格"))
+    police = people.add_person(admin, PersonInput("赵警官"))
+    people.assign_role(admin, police.id, RoleInput(rules.POLICE, grid="第一网格"))
+    assert [p.name for p, _ in people.people_of(one)] == ["李霞", "赵警官"]
+    assert [p.name for p, _ in people.people_of(one, roles=rules.GRID_ROLES)] == ["李霞"]

@@ -89,3 +89,14 @@ def test_the_same_building_twice_and_bad_input_are_refused_in_chinese(admin, cle
     formula = places.add_building(admin, places.BuildingInput("=cmd|' /C calc'!A0", "8栋", "第二网格",
                                                               property_company="@SUM(1)"))
     assert formula.compound == "=cmd|' /C calc'!A0" and formula.property_company == "@SUM(1)"
+
+
+def test_an_events_grid_is_suggested_from_the_residents_involved(admin, clerk, two_grids):
+    first, second = two_grids
+    places.add_building(admin, places.BuildingInput("阳光小区", "1栋", first.code))
+    places.add_building(admin, places.BuildingInput("阳光小区", "2栋", second.code))
+    a, b, c = resident(clerk, "501", "1栋"), resident(clerk, "502", "2栋"), resident(clerk, "503", "2栋")
+    nowhere = resident(clerk, "504", "")
+    assert places.suggested_grid([a.id, b.id, c.id]).id == second.id
+    assert places.suggested_grid([a.id, b.id]).id == first.id  # a tie: the first named
+    assert places.suggested_grid([nowhere.id]) is None and places.suggested_grid([]) is None
