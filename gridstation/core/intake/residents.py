@@ -133,6 +133,8 @@ def _public(values: dict) -> dict:
                                                        "status", "status_on", "moved_to")}
     if "doc_number" in out:
         out["doc_number"] = idcard.mask_id(str(out["doc_number"]))
+    if "grid" in values:  # the grid the address placed them in (or the one chosen), read by name in the log
+        out["grid_id"] = values["grid"]
     return out
 
 

@@ -100,3 +100,13 @@ def test_an_events_grid_is_suggested_from_the_residents_involved(admin, clerk, t
     assert places.suggested_grid([a.id, b.id, c.id]).id == second.id
     assert places.suggested_grid([a.id, b.id]).id == first.id  # a tie: the first named
     assert places.suggested_grid([nowhere.id]) is None and places.suggested_grid([]) is None
+
+
+def test_the_grid_a_save_places_a_resident_in_is_in_its_audit_entry(admin, clerk, two_grids):
+    first, _second = two_grids
+    places.add_building(admin, places.BuildingInput("阳光小区", "3号楼", first.code))
+    wang = resident(clerk, "601", "9栋", grid="第二网格")
+    residents.save_resident(clerk, residents.ResidentInput(name="王然", doc_number=make_id(seq="601"),
+                                                           compound="阳光小区", building="3栋"), wang.id)
+    entry = m.AuditLog.select().where(m.AuditLog.action == "修改居民").get()
+    assert "网格：第二网格 → 第一网格" in audit_text.sentences([entry])[0]
