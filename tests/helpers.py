@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 from pathlib import Path
 
 from stdnum.cn import ric
@@ -15,6 +16,17 @@ def make_id(region: str = "110101", birth: str = "19900307", seq: str = "771") -
     """An 18-character ID number with the right check character."""
     body = region + birth + seq
     return body + ric.calc_check_digit(body + "0")
+
+
+def table_sql(path: Path, tables: set[str]) -> dict[str, str]:
+    """The CREATE statements (tables and indexes) of ``tables`` as SQLite keeps them in the file at ``path``:
+    what a schema step created compared with what a new database gets."""
+    conn = sqlite3.connect(path)
+    marks = ",".join("?" * len(tables))
+    rows = conn.execute(f"SELECT name, sql FROM sqlite_master WHERE tbl_name IN ({marks}) AND sql IS NOT NULL",
+                        sorted(tables)).fetchall()
+    conn.close()
+    return {name: sql.replace("CREATE TABLE IF NOT EXISTS", "CREATE TABLE") for name, sql in rows}
 
 
 def snapshot() -> dict[str, list[tuple]]:

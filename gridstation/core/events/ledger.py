@@ -15,7 +15,8 @@ from dataclasses import dataclass
 
 from gridstation.core.events import handling, lists, mediation, rules
 from gridstation.core.events.register import EventInput, PartyInput, register_event
-from gridstation.core.rules.errors import DomainError
+from gridstation.core.grids import register
+from gridstation.core.rules.errors import DomainError, NotFound
 from gridstation.core.storage import models as m
 
 
@@ -83,19 +84,29 @@ def check_row(item: LedgerEvent) -> list[tuple[str, str]]:
     return problems
 
 
+def grid_of(item: LedgerEvent) -> m.Grid | None:
+    """The grid a row names by code or unique name (a closed one too: an old event's grid); an unknown name
+    is refused, pointing at the grid register, where grids are added (the events ledger does not make them)."""
+    if not item.grid:
+        return None
+    try:
+        return register.find_grid(item.grid, include_closed=True)
+    except NotFound:
+        raise DomainError(f"没有名称或编号为“{item.grid}”的网格，请先在网格登记中添加，或改正网格名称。",
+                          field="grid") from None
+
+
 def taken_in_before(item: LedgerEvent) -> bool:
     """An event with the row's time found, grid and description is already here (a ledger imported again,
     whatever number either carries)."""
-    grid = m.Grid.get_or_none(m.Grid.name == item.grid) if item.grid else None
+    grid = grid_of(item)
     return m.GridEvent.select().where((m.GridEvent.found_at == item.found_at) & (m.GridEvent.grid == grid)
                                       & (m.GridEvent.description == item.description.strip())).exists()
 
 
 def write_row(actor: m.Staff | None, item: LedgerEvent, staff: dict[str, m.Staff]) -> m.GridEvent:
     """Register, route and close one row (one not ``taken_in_before``)."""
-    grid = m.Grid.get_or_none(m.Grid.name == item.grid) if item.grid else None
-    if item.grid and grid is None:
-        raise DomainError(f"没有名为“{item.grid}”的网格，请先在设置中添加或改正网格名称。", field="grid")
+    grid = grid_of(item)
     found_by = staff.get(item.found_by) if item.found_by else None
     if item.found_by and found_by is None:
         raise DomainError(f"没有名为“{item.found_by}”的工作人员。", field="found_by")

@@ -12,6 +12,7 @@ import peewee
 
 from gridstation.core.intake.material_rules import MISSING_OVERDUE, documents_outstanding, missing_overdue_condition
 from gridstation.core.intake.residents import get_resident, search_condition
+from gridstation.core.residents.status import present_condition
 from gridstation.core.rules import clock
 from gridstation.core.rules.errors import DomainError, NotFound
 from gridstation.core.rules.free_text import NOTE_LIMIT, clean_text
@@ -407,7 +408,10 @@ def pension_roster(year: int, text: str = "") -> list[RosterRow]:
                 .where((m.Intake.service == service) & (m.Intake.cert_year == year) & (m.Intake.status == COMPLETED))
                 .tuples())
     found = search_condition(text)
-    wanted = m.Resident.is_pensioner if found is None else m.Resident.is_pensioner & found
+    # Pensioners present at the year's end (today, in the current year): one recorded as dead or moved away
+    # leaves the roster (finding them is what the roster is for).
+    wanted = m.Resident.is_pensioner & present_condition(min(clock.today(), dt.date(year, 12, 31)))
+    wanted = wanted if found is None else wanted & found
     query = (m.Resident.select(*_ROSTER_COLUMNS, peewee.fn.COALESCE(m.Grid.name, ""))
              .join(m.Grid, peewee.JOIN.LEFT_OUTER, on=m.Resident.grid == m.Grid.id).where(wanted).tuples())
     pensioners = sorted((RosterPerson(*row) for row in query), key=lambda r: f"{sort_key(r.name)}\x00{r.id:012d}")

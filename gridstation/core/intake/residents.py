@@ -10,11 +10,13 @@ from dataclasses import dataclass, field
 
 import peewee
 
+from gridstation.core.grids import places, register
 from gridstation.core.rules import clock, idcard
+from gridstation.core.rules.address_keys import address_key, unit_key
 from gridstation.core.rules.errors import DomainError, NotFound
 from gridstation.core.rules.free_text import clean_text
 from gridstation.core.rules.person_names import clean_name
-from gridstation.core.rules.pinyin_keys import name_keys, prefix_end, sort_key
+from gridstation.core.rules.pinyin_keys import name_keys, prefix_end
 from gridstation.core.station import audit
 from gridstation.core.station.roles import CLERK, require
 from gridstation.core.storage import models as m
@@ -37,7 +39,7 @@ class ResidentInput:
     building: str = ""
     unit: str = ""
     room: str = ""
-    grid: str = ""
+    grid: str = ""  # code or unique name; only for an address no building of the register matches
     is_pensioner: bool = False
     notes: str = ""
     extra: dict = field(default_factory=dict)
@@ -84,21 +86,29 @@ def clean_input(data: ResidentInput) -> dict:
         "notes": clean_text(data.notes, "备注", 2000, lines=True, field="notes"),
     }
     values["phone_rev"] = values["phone"][::-1]
+    values["address_key"] = address_key(values["compound"], values["building"])
+    values["unit_key"] = unit_key(values["unit"])
     return values
 
 
 def grid_choices() -> list[tuple[str, int]]:
-    """Every grid as (name, id) in the one Chinese order (第二网格 before 第十网格), for lists and filters."""
-    return sorted(((g.name, g.id) for g in m.Grid.select(m.Grid.id, m.Grid.name)), key=lambda g: sort_key(g[0]))
+    """The open grids as (label, id) in the one Chinese order, for lists and filters (``register.grid_choices``)."""
+    return register.grid_choices()
 
 
-def grid_by_name(name: str) -> m.Grid | None:
-    """The grid of that name, created on first use (staff type grids as they know them)."""
-    name = clean_text(name, "网格名称", 40, field="grid")
-    if not name:
+def grid_for(data: ResidentInput, values: dict, current: m.Resident | None = None) -> int | None:
+    """The resident's grid: the grid of their address where a building matches it, without anyone
+    choosing; else the grid chosen in the form (its code or unique name), which must exist — the form
+    chooses, it never creates. A resident kept in a grid since closed keeps it when saved again."""
+    placed = places.grid_id_for_keys(values["address_key"], values["unit_key"])
+    if placed is not None:
+        return placed
+    chosen = data.grid.strip()
+    if not chosen:
         return None
-    grid, _ = m.Grid.get_or_create(name=name)
-    return grid
+    if current is not None and current.grid_id and chosen in (current.grid.name, current.grid.code):
+        return current.grid_id
+    return register.find_grid(chosen).id
 
 
 def save_resident(actor: m.Staff | None, data: ResidentInput, resident_id: int | None = None) -> m.Resident:
@@ -112,7 +122,7 @@ def save_resident(actor: m.Staff | None, data: ResidentInput, resident_id: int |
                 f"证件号码 {idcard.mask_id(values['doc_number'])} 已登记为居民“{clash.name}”，请打开该居民档案。",
                 field="doc_number",
             )
-        values["grid"] = grid_by_name(data.grid)
+        values["grid"] = grid_for(data, values, None if resident_id is None else get_resident(resident_id))
         if resident_id is None:
             resident = m.Resident.create(**values)
             audit.record(actor, "新增居民", "resident", resident.id, after=_public(values))
@@ -130,9 +140,13 @@ def save_resident(actor: m.Staff | None, data: ResidentInput, resident_id: int |
 
 def _public(values: dict) -> dict:
     """Audit payload with the ID number masked; the audit log is read by more people than the record."""
-    out = {k: v for k, v in values.items() if k not in ("doc_rev", "phone_rev", "grid")}
+    # the status has its own entries (core/residents/status.py); the keys are derived from the address
+    out = {k: v for k, v in values.items() if k not in ("doc_rev", "phone_rev", "grid", "address_key", "unit_key",
+                                                       "status", "status_on", "moved_to")}
     if "doc_number" in out:
         out["doc_number"] = idcard.mask_id(str(out["doc_number"]))
+    if "grid" in values:  # the grid the address placed them in (or the one chosen), read by name in the log
+        out["grid_id"] = values["grid"]
     return out
 
 

@@ -67,12 +67,24 @@ LABELS: dict[str, str] = {
     # 材料 and 好差评
     "deadline": "补齐期限", "supplied_at": "补齐时间", "channel": "评价渠道", "reasons": "不满意原因",
     "finding": "回访情况", "action_taken": "整改措施", "resident_view": "居民对整改的评价",
+    # the grid register and a resident's status
+    "code": "编号", "parent": "上级网格", "scope": "范围", "opened_on": "启用日期", "closed_on": "撤销日期",
+    "new_grids": "拆分为", "households": "户数", "property_company": "物业公司", "property_contact": "物业联系方式",
+    "status_on": "日期", "moved_to": "迁往", "phone_public": "同意公示电话", "phone_public_on": "同意公示日期",
+    "staff": "登录账号", "started_on": "开始日期", "ended_on": "结束日期", "on": "日期", "seen": "所见所闻",
+    "done": "处理情况", "successor": "接替人", "events": "移交的事件", "roles": "移交的岗位", "event": "事件", "person": "人员",
+    "moved_resident": "移入居民", "moved_intake": "移入受理", "moved_grid_event": "移入网格事件",
+    "moved_building": "移入楼栋", "moved_unit": "移入单元", "moved_person_role": "移入岗位",
+    "moved_diary_entry": "移入民情日志", "moved_grid": "移入下级网格",
 }
 # The same key names another thing in some entries (a returned tool, a resident's name).
 ENTITY_LABELS: dict[str, dict[str, str]] = {"loan": {"unit": "工具"}, "resident": {"name": "姓名"},
                                             "grid_event": {"due_date": "办结期限", "name": "姓名"},
                                             "intake": {"missing": "缺少材料", "text": "意见", "level": "评价",
-                                                       "due_date": "承诺办结日期"}}
+                                                       "due_date": "承诺办结日期"},
+                                            "grid": {"level": "层级", "kind": "类型", "source": "来源"},
+                                            "building": {"residents": "随之变更网格的居民", "building": "楼栋号"},
+                                            "person": {"name": "姓名", "residents": "居民"}}
 # Ratings and their 整改 were audited under "intake" before they had their own entities: read alike.
 RATED = ("intake", "rating", "rectification")
 ENTITY_LABELS["rating"] = ENTITY_LABELS["rectification"] = ENTITY_LABELS["intake"]
@@ -84,7 +96,8 @@ OBJECTS = {"intake": "受理", "resident": "居民", "staff": "人员", "loan": 
            "tool_unit": "工具", "reservation": "预约", "service": "业务", "setting": "设置", "database": "数据库",
            "report": "统计报表", "stock_take": "盘点", "demo": "演示数据", "audit_log": "操作日志",
            "grid_event": "网格事件", "event_category": "事件类别", "event_partner": "协作单位",
-           "rating": "评价", "rectification": "差评整改",
+           "rating": "评价", "rectification": "差评整改", "grid": "网格", "building": "楼栋",
+           "person": "网格力量", "diary_entry": "民情日志",
            **KIND_NAMES, **EXPORT_NAMES}
 
 
@@ -102,6 +115,7 @@ class Names:
     reservations: dict[str, str] = field(default_factory=dict)
     services: dict[str, m.ServiceType] = field(default_factory=dict)
     grids: dict[str, str] = field(default_factory=dict)
+    people: dict[str, str] = field(default_factory=dict)
 
     def resident(self, resident_id: object) -> str:
         return self.residents.get(str(resident_id), "（已不在名册中的居民）")
@@ -139,6 +153,10 @@ def names_for(entries: Iterable[m.AuditLog]) -> Names:
     if resident_ids:
         names.residents = {str(i): n for i, n in m.Resident.select(m.Resident.id, m.Resident.name)
                            .where(m.Resident.id.in_(resident_ids)).tuples()}
+    person_ids = [int(i) for i in ids.get("person", set()) if str(i).isdigit()]
+    if person_ids:
+        names.people = {str(i): n for i, n in m.Person.select(m.Person.id, m.Person.name)
+                        .where(m.Person.id.in_(person_ids)).tuples()}
     kind_ids = [int(i) for i in ids.get("tool_kind", set()) if str(i).isdigit()]
     if kind_ids:
         names.kinds = {str(i): n for i, n in m.ToolKind.select(m.ToolKind.id, m.ToolKind.name)
@@ -198,6 +216,8 @@ def _object(entry: m.AuditLog, names: Names, before: Any = None, after: Any = No
         return f"借用单 {key}" + (f"（居民 {who}）" if who else "")
     if kind == "resident":
         return f"居民 {names.resident(key)}"
+    if kind == "person":
+        return f"网格力量 {names.people.get(key, '（已删除的人员）')}"
     if kind == "staff":
         return f"人员 {names.staff_by_id[key]}" if key in names.staff_by_id else ""
     if kind == "tool_kind":
@@ -210,7 +230,7 @@ def _object(entry: m.AuditLog, names: Names, before: Any = None, after: Any = No
     if kind == "service":
         svc = names.services.get(key)
         return f"业务 {svc.name}" if svc else "业务"
-    if kind in ("setting", "demo", "stock_take"):
+    if kind in ("setting", "demo", "stock_take", "diary_entry"):  # an entry is named by its person and day
         return ""
     label = OBJECTS.get(kind, "")
     return f"{label} {key}".strip() if key else label

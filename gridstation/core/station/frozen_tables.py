@@ -20,5 +20,5 @@ def _stand_in(table: str) -> type[Frozen]:
     return type(f"_{table.title()}StandIn", (Frozen,), {"Meta": meta, "__module__": __name__})
 
 
-Staff, Grid, Resident, Intake, ServiceType = (
-    _stand_in(t) for t in ("staff", "grid", "resident", "intake", "service_type"))
+Staff, Grid, Resident, Intake, ServiceType, GridEvent = (
+    _stand_in(t) for t in ("staff", "grid", "resident", "intake", "service_type", "grid_event"))

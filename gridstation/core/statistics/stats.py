@@ -56,6 +56,7 @@ from gridstation.core.evaluation.figures import RatingFigures, rating_figures
 from gridstation.core.events.figures import EventFigures, event_figures
 from gridstation.core.intake.intakes import COMPLETED, FORWARDED, OPEN_STATUSES, RETURNED, overdue_condition
 from gridstation.core.intake.material_figures import MaterialFigures, material_figures
+from gridstation.core.residents.status import present_condition
 from gridstation.core.rules import clock
 from gridstation.core.rules.counters import Counters
 from gridstation.core.rules.errors import DomainError
@@ -439,14 +440,14 @@ def _intake_tallies(w: _Window, detail: bool) -> tuple[list[ServiceRow], list[Gr
 
 
 def _pension(w: _Window, row: ServiceRow) -> PensionStats:
-    """Pensioners, and those of them certified for the period's year by its end.
+    """Pensioners present at the period's end, and those of them certified for the period's year by then.
 
     The pensioner test is an IN over the small pensioner list rather than a join, so each
     verification costs an index probe instead of reading the resident's row.
     """
     R, I = m.Resident, m.Intake  # noqa: E741, N806 - the tables, as in SQL
     year = w.start.year
-    pensioners = R.select(R.id).where(R.is_pensioner)
+    pensioners = R.select(R.id).where(R.is_pensioner & present_condition(w.cutoff))  # not those who died or left
     certified = (I.select(fn.COUNT(I.resident.distinct()))
                  .where((I.service == row.service_id) & (I.cert_year == year) & (I.status == COMPLETED)
                         & (I.completed_at < w.hi) & I.resident.in_(pensioners))

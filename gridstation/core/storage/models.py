@@ -57,8 +57,18 @@ class Staff(BaseModel):
 
 
 class Grid(BaseModel):
-    name = pw.CharField(unique=True, max_length=40)
-    worker = pw.ForeignKeyField(Staff, null=True, backref="grids", on_delete="SET NULL")
+    """A grid or micro-grid of the community (the rules: core/grids/). Names repeat under different
+    parents, so the code names a grid; one open grid per (parent, name), checked by the service."""
+
+    name = pw.CharField(max_length=40, index=True)
+    worker = pw.ForeignKeyField(Staff, null=True, backref="grids", on_delete="SET NULL")  # before the register
+    code = pw.CharField(max_length=20, null=True, unique=True)  # null only for a grid no service made
+    level = pw.CharField(max_length=10, default="")  # 三级 / 四级 / 五级, as the station names them
+    kind = pw.CharField(max_length=6, default="综合网格")  # 综合网格 / 专属网格
+    parent = pw.ForeignKeyField("self", null=True, backref="children", on_delete="RESTRICT")
+    scope = pw.TextField(default="")
+    opened_on = pw.DateField(null=True)
+    closed_on = pw.DateField(null=True, index=True)
 
 
 class Resident(BaseModel):
@@ -76,6 +86,14 @@ class Resident(BaseModel):
     unit = pw.CharField(max_length=20, default="")
     room = pw.CharField(max_length=20, default="")
     grid = pw.ForeignKeyField(Grid, null=True, backref="residents", on_delete="SET NULL")
+    # rules/address_keys: the building the address names, compared by index with Building.key
+    # (the database's own defaults too: bulk writers — ledger imports, the demo data — name only what they fill)
+    address_key = pw.CharField(max_length=90, default="", index=True, constraints=[pw.SQL("DEFAULT ''")])
+    unit_key = pw.CharField(max_length=20, default="", constraints=[pw.SQL("DEFAULT ''")])
+    status = pw.CharField(max_length=4, default="在册", index=True,  # 在册 / 迁出 / 死亡 (core/residents/status.py)
+                          constraints=[pw.SQL("DEFAULT '在册'")])
+    status_on = pw.DateField(null=True)  # the day of the move or the death
+    moved_to = pw.CharField(max_length=100, default="", constraints=[pw.SQL("DEFAULT ''")])
     is_pensioner = pw.BooleanField(default=False, index=True)
     notes = pw.TextField(default="")
     created_at = pw.DateTimeField(default=clock.now)
@@ -444,3 +462,73 @@ class Rectification(BaseModel):
 
 
 ALL_MODELS += [Rating, RatingVisit, Rectification]
+
+
+# The grid register (网格、楼栋与网格力量); the rules live in gridstation/core/grids/.
+
+
+class Building(BaseModel):
+    """A building (楼栋) of a compound, in one grid; ``key`` is rules/address_keys.address_key."""
+
+    compound = pw.CharField(max_length=60)
+    number = pw.CharField(max_length=20)  # as the station writes it (3号楼)
+    key = pw.CharField(max_length=90, unique=True)
+    grid = pw.ForeignKeyField(Grid, backref="buildings", on_delete="RESTRICT")
+    households = pw.IntegerField(default=0)
+    property_company = pw.CharField(max_length=60, default="")
+    property_contact = pw.CharField(max_length=60, default="")
+
+
+class Unit(BaseModel):
+    """A unit (单元) of a building; ``grid`` set only where the unit is a micro-grid of its own."""
+
+    building = pw.ForeignKeyField(Building, backref="units", on_delete="CASCADE")
+    number = pw.CharField(max_length=20)
+    key = pw.CharField(max_length=20)
+    grid = pw.ForeignKeyField(Grid, null=True, backref="units", on_delete="RESTRICT")
+
+    class Meta:
+        indexes = ((("building", "key"), True),)
+
+
+class Person(BaseModel):
+    """Someone of the grid's people (网格力量): many have no login; linked to an account or a resident
+    where they are the same human."""
+
+    name = pw.CharField(max_length=30, index=True)
+    phone = pw.CharField(max_length=20, default="")  # the phone they give for the role
+    phone_public = pw.BooleanField(default=False)  # agreed to have it printed on a notice board
+    phone_public_on = pw.DateField(null=True)  # the day they agreed
+    staff = pw.ForeignKeyField(Staff, null=True, unique=True, backref="person", on_delete="SET NULL")
+    resident = pw.ForeignKeyField(Resident, null=True, backref="person", on_delete="SET NULL")
+    note = pw.TextField(default="")
+
+
+class PersonRole(BaseModel):
+    """A person serving a grid, building or unit in a role, from a day to a day (ended_on null: now)."""
+
+    person = pw.ForeignKeyField(Person, backref="roles", on_delete="CASCADE")
+    role = pw.CharField(max_length=12, index=True)
+    grid = pw.ForeignKeyField(Grid, null=True, backref="person_roles", on_delete="RESTRICT")
+    building = pw.ForeignKeyField(Building, null=True, backref="person_roles", on_delete="RESTRICT")
+    unit = pw.ForeignKeyField(Unit, null=True, backref="person_roles", on_delete="RESTRICT")
+    started_on = pw.DateField()
+    ended_on = pw.DateField(null=True, index=True)
+
+
+class DiaryEntry(BaseModel):
+    """民情日志: what a person of the register saw or heard on a day, and what was done."""
+
+    on = pw.DateField(index=True)
+    person = pw.ForeignKeyField(Person, backref="diary", on_delete="RESTRICT")
+    grid = pw.ForeignKeyField(Grid, null=True, backref="diary", on_delete="RESTRICT")
+    seen = pw.TextField()
+    resident = pw.ForeignKeyField(Resident, null=True, backref="diary_mentions", on_delete="SET NULL")
+    done = pw.TextField(default="")
+    event = pw.ForeignKeyField(GridEvent, null=True, backref="diary", on_delete="SET NULL")
+    written_by = pw.ForeignKeyField(Staff, null=True, on_delete="SET NULL")
+    written_at = pw.DateTimeField(default=clock.now)
+
+
+GRID_MODELS: list[type[BaseModel]] = [Building, Unit, Person, PersonRole, DiaryEntry]
+ALL_MODELS += GRID_MODELS

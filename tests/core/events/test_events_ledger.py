@@ -4,6 +4,7 @@ counter's services (all or nothing, twice adds nothing), and the round trip betw
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from pathlib import Path
 
 import openpyxl
@@ -11,9 +12,12 @@ import pytest
 
 from gridstation.cli import main
 from gridstation.core.events import handling, rules
+from gridstation.core.events import ledger as event_ledger
 from gridstation.core.events.register import EventInput, PartyInput, register_event
+from gridstation.core.grids import register as grid_register
+from gridstation.core.grids.register import GridInput
 from gridstation.core.ledgers import column_choices, ledger_export, ledger_import
-from gridstation.core.rules.errors import PermissionDenied
+from gridstation.core.rules.errors import DomainError, PermissionDenied
 from gridstation.core.station import roles, station
 from gridstation.core.storage import db as dbmod
 from gridstation.core.storage import models as m
@@ -133,3 +137,18 @@ def test_the_template_lists_the_event_columns(tmp_path):
     assert book.sheetnames[0] == "网格事件台账"
     assert book.sheetnames == ["网格事件台账", "填写说明"]
     assert [c.value for c in book.active[1]][:4] == ["事件编号", "发现时间", "事件类别", "等级"]
+
+
+def test_a_row_names_its_grid_by_code_or_unique_name_and_an_unknown_one_points_at_the_register(clerk, head, tmp_path):
+    """Grid names repeat under different parents: a row's grid is found by code or by a name only one grid has."""
+    east = grid_register.add_grid(head, GridInput(name="东片", level="三级"))
+    first = grid_register.add_grid(head, GridInput(name="第一网格", parent="东片"))
+    grid_register.add_grid(head, GridInput(name="第一网格"))
+    item = event_ledger.LedgerEvent(2, dt.datetime(2026, 3, 2, 9, 0), "民生诉求", "一般", "巡查发现", first.code, "",
+                                    "路灯不亮", "", "", "", "", "", None, None, "")
+    assert event_ledger.grid_of(item).id == first.id
+    with pytest.raises(DomainError, match="有2个网格都叫“第一网格”"):
+        event_ledger.grid_of(replace(item, grid="第一网格"))
+    with pytest.raises(DomainError, match="没有名称或编号为“第九网格”的网格，请先在网格登记中添加"):
+        event_ledger.grid_of(replace(item, grid="第九网格"))
+    assert event_ledger.grid_of(replace(item, grid="东片")).id == east.id

@@ -11,19 +11,9 @@ from gridstation.core.events.register import EventInput, register_event
 from gridstation.core.station import schema, station
 from gridstation.core.storage import db as dbmod
 from gridstation.core.storage import models as m
-from tests.helpers import FIXTURES
+from tests.helpers import FIXTURES, table_sql
 
 EVENT_TABLES = {model._meta.table_name for model in m.EVENT_MODELS}
-
-
-def table_sql(path: Path) -> dict[str, str]:
-    """The CREATE statements (tables and indexes) of the event tables, as SQLite keeps them."""
-    conn = sqlite3.connect(path)
-    marks = ",".join("?" * len(EVENT_TABLES))
-    rows = conn.execute(f"SELECT name, sql FROM sqlite_master WHERE tbl_name IN ({marks}) AND sql IS NOT NULL",
-                        sorted(EVENT_TABLES)).fetchall()
-    conn.close()
-    return {name: sql.replace("CREATE TABLE IF NOT EXISTS", "CREATE TABLE") for name, sql in rows}
 
 
 def version_3_database(path: Path) -> None:
@@ -49,7 +39,7 @@ def test_version_3_database_gets_the_event_tables_of_a_new_database(tmp_path):
 
     station.open_site(str(tmp_path / "new.db"))
     dbmod.close_database()
-    upgraded, new = table_sql(old), table_sql(tmp_path / "new.db")
+    upgraded, new = table_sql(old, EVENT_TABLES), table_sql(tmp_path / "new.db", EVENT_TABLES)
     assert {name for name in new if name in EVENT_TABLES} == EVENT_TABLES
     assert upgraded == new
 

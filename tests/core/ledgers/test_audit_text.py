@@ -12,9 +12,15 @@ from gridstation.core.evaluation import ratings
 from gridstation.core.events import lists as event_lists
 from gridstation.core.events import mediation
 from gridstation.core.events import register as events
+from gridstation.core.events.diary_events import make_event
+from gridstation.core.events.handover import hand_over
+from gridstation.core.grids import boundaries, diary, people, places
+from gridstation.core.grids import register as grid_register
+from gridstation.core.grids.register import GridInput
 from gridstation.core.intake import intakes, material_check, residents
 from gridstation.core.intake.material_rules import DEFERRED, NOTICE
 from gridstation.core.ledgers import audit_text, ledger_export
+from gridstation.core.residents import status as resident_status
 from gridstation.core.rules import clock
 from gridstation.core.station import accounts, audit, backup, catalog, opening_days, printouts, roles, station
 from gridstation.core.statistics import stats
@@ -124,6 +130,29 @@ def test_every_kind_of_entry_reads_as_a_sentence(admin, head, clerk, tmp_path, d
     printouts.record(clerk, printouts.PLEDGE, deferred.serial, printed=True, detail={"printer": "窗口2 打印机"})
     printouts.record(head, printouts.REPORT, "2026年11月 月度统计", printed=True, detail={"file": "m.pdf"})
 
+    # the grid register: the tree, buildings, people and roles, a handover; a resident's status
+    east = grid_register.add_grid(head, GridInput(name="东片", level="三级"))
+    typo = grid_register.add_grid(head, GridInput(name="第一网络", parent="东片"))
+    grid_register.edit_grid(head, typo.id, GridInput(name="第一网格", parent="东片"))
+    grid_register.edit_grid(head, typo.id, GridInput(name="第一网格", parent="东片", level="五级"))
+    spare = grid_register.add_grid(head, GridInput(name="第二网格"))
+    building = places.add_building(head, places.BuildingInput("阳光小区", "3号楼", "第一网格"))
+    places.edit_building(head, building.id, places.BuildingInput("阳光小区", "3号楼", "第一网格", households=40))
+    places.set_unit(head, building.id, "1单元", "第二网格")
+    places.move_building(head, building.id, "第二网格")
+    boundaries.split_grid(head, east.id, [boundaries.SplitPart(GridInput(name="东片一", parent="东片"))], close=False)
+    boundaries.merge_grids(head, spare.id, typo.id)
+    grid_register.close_grid(head, grid_register.find_grid("东片一").id)
+    zhang = people.add_person(head, people.PersonInput("张建国", phone="13812345678"))
+    people.edit_person(head, zhang.id, people.PersonInput("张建国", phone="13812345678", phone_public=True))
+    duty = people.assign_role(head, zhang.id, people.RoleInput("专职网格员", grid="第一网格"))
+    people.end_role(head, duty.id)
+    people.assign_role(head, zhang.id, people.RoleInput("网格长", grid="第一网格"))
+    hand_over(head, zhang.id, people.add_person(head, people.PersonInput("李四")).id)
+    entry = diary.write_entry(clerk, diary.DiaryInput(zhang.id, today, "路灯不亮", grid="第一网格"))
+    make_event(clerk, entry.id, "民生诉求")
+    resident_status.change_status(clerk, wang.id, resident_status.MOVED_OUT, moved_to="昆明市盘龙区")
+
     entries = list(m.AuditLog.select().order_by(m.AuditLog.id))
     said = audit_text.sentences(entries)
     for text in said:
@@ -151,6 +180,13 @@ def test_every_kind_of_entry_reads_as_a_sentence(admin, head, clerk, tmp_path, d
     assert by_action["登录失败"].startswith("以登录名“clerk”登录失败")
     assert by_action["修改密码"] == "李站长 修改了自己的密码"
     assert by_action["导出"].startswith("管理员 导出 居民台账")
+    assert by_action["重命名网格"] == "李站长 重命名网格 WG002：名称：第一网络 → 第一网格"
+    assert by_action["移动楼栋"] == "李站长 移动楼栋 阳光小区3号楼：网格：第一网格 → 第二网格"
+    assert by_action["合并网格"].startswith("李站长 合并网格 WG002：") and "移入楼栋：1" in by_action["合并网格"]
+    assert by_action["工作交接"] == "李站长 工作交接 网格力量 张建国：移交的岗位：1；接替人：李四"
+    assert by_action["变更居民状态"] == ("王小红 变更居民状态 居民 王然：迁往：（空） → 昆明市盘龙区；状态：在册 → 迁出；"
+                                   f"日期：（空） → {clock.today():%Y-%m-%d}")
+    assert by_action["民情日志转为事件"].startswith("王小红 民情日志转为事件：事件：SJ")
     actions_seen = set(by_action)
     assert actions_in_source() <= actions_seen, actions_in_source() - actions_seen
     assert by_action["导出完整证件号"].startswith("管理员 导出完整证件号 养老金领取人员认证名单 p.xlsx：")

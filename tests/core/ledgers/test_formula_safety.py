@@ -18,6 +18,8 @@ from openpyxl.cell.cell import Cell
 from gridstation.cli import main
 from gridstation.core.evaluation import ratings, rectification
 from gridstation.core.events import register as events
+from gridstation.core.grids import register
+from gridstation.core.grids.register import GridInput
 from gridstation.core.intake import intakes, residents
 from gridstation.core.ledgers.ledger_export import EXPORT_KINDS, export_rows
 from gridstation.core.ledgers.spreadsheet_safety import as_text, is_risky
@@ -56,6 +58,7 @@ def hostile_station(admin) -> None:
     catalog.save_service(admin, code="hostile", name=HOSTILE["service"], promised_days=5, actions=["办理"],
                          fields=[{"key": "thing", "label": HOSTILE["label"], "type": "text"}])
     clerk = accounts.create_staff(admin, "clerk", HOSTILE["staff"], roles.CLERK, PASSWORD)
+    register.add_grid(admin, GridInput(name=HOSTILE["grid"]))  # the resident's grid box chooses, it never creates
     person = residents.save_resident(admin, residents.ResidentInput(
         name=HOSTILE["name"], doc_number=make_id(), phone="13812345678", compound=HOSTILE["compound"],
         grid=HOSTILE["grid"], is_pensioner=True, notes=HOSTILE["notes"]))

@@ -13,6 +13,8 @@ import openpyxl
 import pytest
 
 from gridstation.cli import main
+from gridstation.core.grids import register
+from gridstation.core.grids.register import GridInput
 from gridstation.core.intake import intakes, residents
 from gridstation.core.ledgers import ledger_columns, ledger_export, ledger_read, sheet_layout
 from gridstation.core.ledgers.exporters import intakes as exported_intakes
@@ -40,6 +42,7 @@ def sheet_rows(path: Path) -> list[tuple]:
 
 def fill_station(admin: m.Staff) -> None:
     """A little of everything: residents, intakes in several statuses, tools, a returned and an open loan."""
+    register.add_grid(admin, GridInput(name="第一网格"))  # the resident's grid box chooses, it never creates
     zhang = residents.save_resident(admin, residents.ResidentInput(
         name="张三", doc_number=ZHANG, phone="13812345678", compound="星天地", building="3", unit="2", room="501",
         grid="第一网格", is_pensioner=True, notes="独居老人"))

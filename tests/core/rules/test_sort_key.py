@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from gridstation.core.evaluation.figures import RatingTally
 from gridstation.core.events.figures import EventTally
+from gridstation.core.grids import register
+from gridstation.core.grids.register import GridInput
 from gridstation.core.intake import residents
 from gridstation.core.rules.pinyin_keys import sort_key
 from gridstation.core.statistics.event_tables import BREAKDOWN
@@ -28,6 +30,7 @@ def test_numerals_inside_a_name_stay_syllables():
 
 def test_grid_choices_and_the_breakdown_tables_use_it(site_db, admin):
     for seq, name in enumerate(GRIDS, start=100):
+        register.add_grid(admin, GridInput(name=name))  # the resident's grid box chooses, it no longer creates
         residents.save_resident(admin, residents.ResidentInput(name="张三", doc_number=make_id(seq=str(seq)), grid=name))
     expected = sorted(GRIDS, key=sort_key)
     assert [name for name, _ in residents.grid_choices()] == expected

@@ -13,6 +13,8 @@ import datetime as dt
 
 import pytest
 
+from gridstation.core.grids import register
+from gridstation.core.grids.register import GridInput
 from gridstation.core.intake import residents
 from gridstation.core.intake.intakes import COMPLETED, FORWARDED, RETURNED, IntakeInput, change_status, create_intake
 from gridstation.core.rules import clock
@@ -42,6 +44,9 @@ def build_known_data(admin: m.Staff) -> dict[str, m.Staff]:
     clerk = accounts.create_staff(admin, "clerk", "王小红", roles.CLERK, "secret123")
     catalog.save_service(admin, code="dispute", name="矛盾纠纷调处", promised_days=10, actions=["调处"], fields=[])
     catalog.save_service(admin, code="wish", name="微心愿", promised_days=10, actions=[], fields=[], active=False)
+
+    for grid in ("第一网格", "第二网格"):  # the resident's grid box chooses, it no longer creates
+        register.add_grid(admin, GridInput(name=grid))
 
     def person(name, birth, seq, grid, pensioner):
         return residents.save_resident(admin, residents.ResidentInput(

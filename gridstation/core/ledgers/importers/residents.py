@@ -16,6 +16,7 @@ from typing import Any
 
 import peewee
 
+from gridstation.core.grids import places, register
 from gridstation.core.intake import residents
 from gridstation.core.ledgers import ledger_read
 from gridstation.core.ledgers.importers.rows import CHUNK, Importer, Job, RowView, chunks
@@ -104,18 +105,22 @@ class ResidentImporter(Importer):
         fields = [m.Resident.name, m.Resident.doc_type, m.Resident.doc_number, m.Resident.doc_rev,
                   m.Resident.gender, m.Resident.birth_date, m.Resident.phone, m.Resident.phone_rev,
                   m.Resident.compound, m.Resident.building, m.Resident.unit, m.Resident.room,
-                  m.Resident.is_pensioner, m.Resident.notes, m.Resident.grid, m.Resident.created_at,
+                  m.Resident.is_pensioner, m.Resident.notes, m.Resident.address_key, m.Resident.unit_key,
+                  m.Resident.grid, m.Resident.created_at,
                   m.Resident.updated_at]
         names = [f.name for f in fields[:-3]]
-        bulk_insert(fields, [tuple(_stored(i.values[n]) for n in names) + (self._grid(i.data.grid), now, now)
-                              for i in chunk])
+        placer = places.Placer()
+        bulk_insert(fields, [tuple(_stored(i.values[n]) for n in names)
+                             + (placer.grid_id(i.values["address_key"], i.values["unit_key"]) or self._grid(i.data.grid),
+                                now, now) for i in chunk])
         ids = _registered([i.values["doc_number"] for i in chunk])
         bulk_insert([m.ResidentKey.resident, m.ResidentKey.key],
                      [(ids[i.values["doc_number"]], k) for i in chunk for k in i.keys])
 
     def _grid(self, name: str) -> int | None:
+        """The grid the row names, created from the ledger when the station has none of that name."""
         if name not in self.grids:
-            grid = residents.grid_by_name(name)
+            grid = register.grid_from_ledger(self.job.actor, name)
             self.grids[name] = grid.id if grid else None
         return self.grids[name]
 
@@ -123,6 +128,7 @@ class ResidentImporter(Importer):
         """The rows that would change their registered resident (a ledger imported again changes nothing),
         each with what it changes; the first few are listed in the report's notes."""
         out = []
+        placer = places.Placer()
         for part in chunks(items, CHUNK):
             stored = {r.doc_number: r for r in m.Resident.select(m.Resident, m.Grid)
                       .join(m.Grid, peewee.JOIN.LEFT_OUTER)
@@ -130,7 +136,7 @@ class ResidentImporter(Importer):
             for item in part:
                 resident = stored[item.values["doc_number"]]
                 item.data = _update_input(resident, item)
-                item.changes = "，".join(self._change_words(resident, item))
+                item.changes = "，".join(self._change_words(resident, item, placer))
                 if item.changes:
                     out.append(item)
         notes = [f"{i.values['name']}：{i.changes}" for i in out[:LISTED_CHANGES]]
@@ -139,17 +145,21 @@ class ResidentImporter(Importer):
         self.job.report.notes.extend(notes)
         return out
 
-    def _change_words(self, resident: m.Resident, item: _ResidentRow) -> list[str]:
+    def _change_words(self, resident: m.Resident, item: _ResidentRow, placer: places.Placer) -> list[str]:
         """「联系电话 13551413927→13900001111」 for each field the update changes, named as the file names it."""
         new = residents.clean_input(item.data)
-        new["grid"] = item.data.grid.strip()
+        placed = placer.grid_id(new["address_key"], new["unit_key"])  # the building's grid wins
+        new["grid"] = m.Grid.get_by_id(placed).name if placed is not None else item.data.grid.strip()
         old = {k: getattr(resident, k) for k in FIELDS if k != "grid"}
         old["grid"] = resident.grid.name if resident.grid_id else ""
         return [f"{self.job.ledger.header_of(k, item.row)} {_shown(k, old[k])}→{_shown(k, new[k])}"
                 for k in FIELDS if old[k] != new[k]]
 
     def _update(self, item: _ResidentRow) -> None:
-        """Through save_resident, so the change gets the same check and audit entry as one made at the counter."""
+        """Through save_resident, so the change gets the same check and audit entry as one made at the counter
+        (the row's grid made first where the station has none of that name: only a ledger creates grids; not
+        kept in ``self.grids``, as the row's savepoint undoes it if the row is refused)."""
+        register.grid_from_ledger(self.job.actor, item.data.grid)
         resident = residents.find_by_document(item.values["doc_number"])
         residents.save_resident(self.job.actor, item.data, resident.id)
         self.job.report.updated += 1
