@@ -49,7 +49,7 @@ def _story(data: Board, station: StationInfo, st: Styles, width: float) -> list[
                           fontSize=st.body.fontSize * 1.15, leading=st.body.fontSize * 1.5)
     rows = [[person.role, text(person.name, name), person.duty, person.phone or "—"] for person in data.people]
     if rows:
-        widths = [0.17 * width, 0.17 * width, 0.42 * width, 0.24 * width]
+        widths = [0.16 * width, 0.2 * width, 0.4 * width, 0.24 * width]
         story.append(grid_table(["岗位", "姓名", "工作职责", "联系电话"], rows, widths, st,
                                 aligns=["center", "center", "left", "center"]))
     else:

@@ -37,8 +37,31 @@ def render_table(data: DistributionTable, out: Path) -> Path:
                      title=TITLE, author=data.station_name)
 
 
-def _people(row: TableRow) -> str:
-    return "；".join(f"{role}：{'、'.join(names)}" for role, names in row.people) or "—"
+CHUNK = 360  # characters of a list in one table row: a grid of hundreds of buildings runs on over rows and pages
+
+
+def _people(row: TableRow) -> list[tuple[str, str]]:
+    """(separator before, text) per name: 「网格长：张三；专职网格员：李四、王五」."""
+    return [("；" if i == 0 else "、", f"{role}：{name}" if i == 0 else name)
+            for role, names in row.people for i, name in enumerate(names)]
+
+
+def _buildings(row: TableRow) -> list[tuple[str, str]]:
+    """The compound written once before its buildings: 「阳光小区3号楼、5号楼；幸福家园1栋」."""
+    return [("、", place) if i and row.buildings[i - 1][0] == compound else ("；", compound + place)
+            for i, (compound, place) in enumerate(row.buildings)]
+
+
+def _chunks(items: list[tuple[str, str]]) -> list[str]:
+    """The items joined, cut into pieces of about CHUNK characters between items, so that no table row is
+    taller than a page (a row of the table never splits); a piece that goes on ends with its separator."""
+    pieces, current = [], ""
+    for separator, item in items:
+        if current and len(current) + len(item) > CHUNK:
+            pieces.append(current + separator)
+            current = ""
+        current += (separator if current else "") + item
+    return [*pieces, current or "—"]
 
 
 def _story(data: DistributionTable, st: Styles) -> list[Flowable]:
@@ -54,8 +77,13 @@ def _story(data: DistributionTable, st: Styles) -> list[Flowable]:
         if row.depth not in indents:
             indents[row.depth] = ParagraphStyle(f"grid-depth-{row.depth}-{st.cell.fontSize}", parent=st.cell,
                                                 leftIndent=row.depth * st.cell.fontSize * 1.2)
-        rows.append([text(row.name, indents[row.depth]), row.code, row.level, row.kind,
-                     "、".join(row.buildings) or "—", str(row.households), str(row.residents), _people(row)])
+        buildings, staff = _chunks(_buildings(row)), _chunks(_people(row))
+        rows.append([text(row.name, indents[row.depth]), row.code, row.level, row.kind, buildings[0],
+                     str(row.households), str(row.residents), staff[0]])
+        for more in range(1, max(len(buildings), len(staff))):
+            rows.append([text(f"{row.name}（续）", indents[row.depth]), "", "", "",
+                         buildings[more] if more < len(buildings) else "", "", "",
+                         staff[more] if more < len(staff) else ""])
     if rows:
         widths = [*_WIDTHS, _WIDTH - sum(_WIDTHS)]
         table = grid_table(HEADS, rows, widths, st,

@@ -19,6 +19,7 @@ from gridstation.core.rules import clock
 from gridstation.core.rules.address_keys import building_key, compound_key, room_key, unit_key
 from gridstation.core.rules.errors import DomainError
 from gridstation.core.rules.free_text import clean_text
+from gridstation.core.rules.pinyin_keys import sort_key
 from gridstation.core.storage import models as m
 from gridstation.core.storage import settings
 
@@ -74,7 +75,7 @@ class TableRow:
     name: str
     level: str
     kind: str
-    buildings: tuple[str, ...]
+    buildings: tuple[tuple[str, str], ...]  # (compound, 3号楼 or 3号楼2单元) in Chinese order
     households: int
     residents: int
     people: tuple[tuple[str, tuple[str, ...]], ...]  # (role, names) in the order of rules.ROLES
@@ -216,9 +217,10 @@ def distribution_table(*, on: dt.date | None = None) -> DistributionTable:
         for grid in register.children_of(parent):
             buildings = places.buildings_of(grid)
             households = _households(buildings, day)
-            labels = [places.building_label(b) for b in buildings]
-            labels += [places.building_label(u.building) + unit_label(u) for u in m.Unit.select()
-                       .where(m.Unit.grid == grid).order_by(m.Unit.building, m.Unit.key)]
+            labels = [(b.compound, b.number) for b in buildings]
+            labels += [(u.building.compound, u.building.number + unit_label(u))
+                       for u in m.Unit.select().where(m.Unit.grid == grid)]
+            labels.sort(key=lambda pair: (sort_key(pair[0]), sort_key(pair[1])))
             by_role: dict[str, list[str]] = {}
             for person, role in people.people_of(grid, day):
                 names = by_role.setdefault(role.role, [])
