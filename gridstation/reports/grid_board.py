@@ -47,7 +47,8 @@ def _story(data: Board, station: StationInfo, st: Styles, width: float) -> list[
     story.append(spacer(st.body.fontSize * 0.8))
     name = ParagraphStyle(f"board-name-{st.body.fontSize}", parent=st.value, alignment=TA_CENTER,
                           fontSize=st.body.fontSize * 1.15, leading=st.body.fontSize * 1.5)
-    rows = [[person.role, text(person.name, name), person.duty, person.phone or "—"] for person in data.people]
+    rows = [[f"{person.role}\n（{person.serves}）" if person.serves else person.role, text(person.name, name),
+             person.duty, person.phone or "—"] for person in data.people]
     if rows:
         widths = [0.16 * width, 0.2 * width, 0.4 * width, 0.24 * width]
         story.append(grid_table(["岗位", "姓名", "工作职责", "联系电话"], rows, widths, st,

@@ -72,6 +72,9 @@ def test_a_unit_board_names_the_grid_building_and_unit_people_and_the_roles_from
     assert all(p.duty == board.DUTIES[p.role] for p in data.people)
     whole_grid = board.board(made["first"].code)
     assert {p.name for p in whole_grid.people} == {"张建国", "李霞", "=A1<b>", "王警官", "陈调解"}
+    building = board.board(made["first"].code, "阳光小区3号楼")
+    assert [(p.role, p.serves, p.name) for p in building.people if p.role in ("楼栋长", "单元长")] == [
+        ("楼栋长", "", "吴楼长"), ("单元长", "1单元", "周单元"), ("单元长", "2单元", "孙单元")]
     assert data.supervision_phone == "0871-67000000"  # no 监督电话 set: the station's phone
     station.update_settings(admin, {"supervision_phone": "0871-12345"})
     assert board.board(made["first"].code).supervision_phone == settings.supervision_phone() == "0871-12345"

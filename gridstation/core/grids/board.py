@@ -48,6 +48,7 @@ class BoardPerson:
     name: str
     duty: str
     phone: str  # "" where the person has not agreed to publish it
+    serves: str = ""  # the unit, where a building's board lists its units' people (2单元)
 
 
 @dataclass(frozen=True)
@@ -145,12 +146,12 @@ def find_unit(building: m.Building, text: str) -> m.Unit:
 
 def _serves(role: m.PersonRole, building: m.Building | None, unit: m.Unit | None) -> bool:
     """Whether a role of the grid belongs on this board: the grid's own roles always; a building's roles
-    on its building's board; a unit's roles on its unit's board."""
+    and its units' on its building's board; on a unit's board, that unit's and not the others'."""
     if role.building_id is None and role.unit_id is None:
         return True
     if building is None or role.building_id not in (None, building.id):
         return False
-    return role.unit_id is None or (unit is not None and role.unit_id == unit.id)
+    return role.unit_id is None or unit is None or role.unit_id == unit.id
 
 
 def board(grid_text: str, building_text: str = "", unit_text: str = "", *, on: dt.date | None = None) -> Board:
@@ -165,23 +166,24 @@ def board(grid_text: str, building_text: str = "", unit_text: str = "", *, on: d
     grid = register.find_grid(grid_text)
     building = find_building(grid, building_text) if building_text.strip() else None
     unit = find_unit(building, unit_text) if building is not None and unit_text.strip() else None
-    pairs = [(p, r.role) for p, r in people.people_of(grid, day) if _serves(r, building, unit)]
-    if not any(role == rules.GRID_HEAD for _, role in pairs):
+    pairs = [(p, r.role, unit_label(r.unit) if r.unit_id and unit is None else "")
+             for p, r in people.people_of(grid, day) if _serves(r, building, unit)]
+    if not any(role == rules.GRID_HEAD for _, role, _ in pairs):
         head = people.grid_head_of(grid, day)
         if head is not None:
-            pairs.insert(0, (head, rules.GRID_HEAD))
+            pairs.insert(0, (head, rules.GRID_HEAD, ""))
     above = grid.parent if grid.parent_id else None
     while above is not None:
-        pairs += [(p, r.role) for p, r in people.people_of(above, day)
+        pairs += [(p, r.role, "") for p, r in people.people_of(above, day)
                   if r.role in FROM_ABOVE and r.building_id is None]
         above = above.parent if above.parent_id else None
     order = {name: i for i, name in enumerate(rules.ROLES)}
-    seen: set[tuple[int, str]] = set()
+    seen: set[tuple[int, str, str]] = set()
     listed = []
-    for person, role in sorted(pairs, key=lambda pair: order.get(pair[1], len(order))):
-        if (person.id, role) not in seen:
-            seen.add((person.id, role))
-            listed.append(BoardPerson(role, person.name, duty_of(role), published_phone(person)))
+    for person, role, serves in sorted(pairs, key=lambda pair: (order.get(pair[1], len(order)), sort_key(pair[2]))):
+        if (person.id, role, serves) not in seen:
+            seen.add((person.id, role, serves))
+            listed.append(BoardPerson(role, person.name, duty_of(role), published_phone(person), serves))
     place = places.building_label(building) if building is not None else ""
     if unit is not None:
         place += unit_label(unit)
