@@ -23,7 +23,8 @@ from gridstation.reports.pdf_build import build_pdf, fitted_story
 from gridstation.reports.styles import Styles, spacer, text
 
 TITLE = "网格员公示牌"
-SIZES = {"A4": (A4, 15 * mm, (16.0, 15.0, 14.0, 13.0, 12.0)), "A5": (A5, 10 * mm, (11.0, 10.5, 10.0, 9.5, 9.0))}
+SIZES = {"A4": (A4, 15 * mm, (16.0, 15.0, 14.0, 13.0, 12.0, 11.0, 10.0)),
+         "A5": (A5, 10 * mm, (11.0, 10.5, 10.0, 9.5, 9.0, 8.5, 8.0))}
 
 
 def render_board(data: Board, out: Path, *, size: str = "A4") -> Path:

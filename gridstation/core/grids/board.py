@@ -180,7 +180,8 @@ def board(grid_text: str, building_text: str = "", unit_text: str = "", *, on: d
     order = {name: i for i, name in enumerate(rules.ROLES)}
     seen: set[tuple[int, str, str]] = set()
     listed = []
-    for person, role, serves in sorted(pairs, key=lambda pair: (order.get(pair[1], len(order)), sort_key(pair[2]))):
+    ranked = sorted(pairs, key=lambda pair: (order.get(pair[1], len(order)), sort_key(pair[2]), sort_key(pair[0].name)))
+    for person, role, serves in ranked:
         if (person.id, role, serves) not in seen:
             seen.add((person.id, role, serves))
             listed.append(BoardPerson(role, person.name, duty_of(role), published_phone(person), serves))
@@ -230,7 +231,7 @@ def distribution_table(*, on: dt.date | None = None) -> DistributionTable:
                     names.append(person.name)
             rows.append(TableRow(depth, grid.code or "", grid.name, grid.level, grid.kind, tuple(labels),
                                  sum(households.values()), residents.get(grid.id, 0),
-                                 tuple((role, tuple(names)) for role, names in by_role.items())))
+                                 tuple((role, tuple(sorted(names, key=sort_key))) for role, names in by_role.items())))
             walk(grid, depth + 1)
 
     walk(None, 0)
