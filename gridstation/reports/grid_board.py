@@ -27,23 +27,24 @@ SIZES = {"A4": (A4, 15 * mm, (16.0, 15.0, 14.0, 13.0, 12.0, 11.0, 10.0)),
          "A5": (A5, 10 * mm, (11.0, 10.5, 10.0, 9.5, 9.0, 8.5, 8.0))}
 
 
-def render_board(data: Board, out: Path, *, size: str = "A4") -> Path:
-    """The board on A4 or A5, portrait, on one sheet while the type can shrink to fit it."""
+def render_board(data: Board, out: Path, *, size: str = "A4", sample: bool = False) -> Path:
+    """The board on A4 or A5, portrait, on one sheet while the type can shrink to fit it (``sample``: marked
+    样例, for ``selftest`` on a station with no grid yet)."""
     pagesize, margin, sizes = SIZES[size]
     station = StationInfo(data.station_name)
-    story = fitted_story(lambda st, width: _story(data, station, st, width), sizes, pagesize=pagesize,
+    story = fitted_story(lambda st, width: _story(data, station, st, width, sample), sizes, pagesize=pagesize,
                          margin=margin, bottom=margin)
     return build_pdf(out, story, pagesize=pagesize, margin=margin, title=f"{TITLE} {data.grid}{data.place}",
                      author=data.station_name)
 
 
-def _story(data: Board, station: StationInfo, st: Styles, width: float) -> list[Flowable]:
+def _story(data: Board, station: StationInfo, st: Styles, width: float, sample: bool) -> list[Flowable]:
     facts = [("网格", text(data.grid, st.strong)), ("层级类型", f"{data.level}网格 · {data.kind}")]
     if data.place:
         facts.append(("公示位置", data.place))
     if data.scope:
         facts.append(("网格范围", data.scope))
-    story = header(station, TITLE, st, width)
+    story = header(station, TITLE, st, width, sample=sample)
     story.append(key_values(facts, width, st, label_width=label_width([f[0] for f in facts], st, maximum=30 * mm)))
     story.append(spacer(st.body.fontSize * 0.8))
     name = ParagraphStyle(f"board-name-{st.body.fontSize}", parent=st.value, alignment=TA_CENTER,

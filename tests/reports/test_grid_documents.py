@@ -15,6 +15,7 @@ from gridstation.core.residents import status
 from gridstation.core.rules.errors import DomainError, NotFound
 from gridstation.core.station import station
 from gridstation.core.storage import settings
+from gridstation.reports import samples
 from gridstation.reports.grid_board import render_board
 from gridstation.reports.grid_table import render_table
 from tests.conftest import pdf_text
@@ -149,3 +150,14 @@ def test_a_grid_with_more_buildings_than_a_page_holds_runs_on_to_the_next(admin,
     text = pdf_text(render_table(board.distribution_table(), tmp_path / "big.pdf"))
     flat = re.sub(r"\s+", "", text)
     assert "长长的小区名称幸福家园3期301栋、302栋" in flat and "399栋、400栋" in flat and text.count("\f") >= 2
+
+
+def test_selftest_prints_the_first_grid_board_and_the_table_or_a_sample_board(db_path, admin, tmp_path):
+    (tmp_path / "empty").mkdir()
+    empty = dict(samples.render_all(tmp_path / "empty"))
+    assert "样例" in pdf_text(empty["网格员公示牌"]) and "本站还没有登记网格" in pdf_text(empty["网格责任分布表"])
+    grid_station(admin)
+    rendered = dict(samples.render_all(tmp_path))
+    board_text = re.sub(r"\s+", "", pdf_text(rendered["网格员公示牌"]))
+    assert "样例" not in board_text and "第一网格" in board_text and "王警官" in board_text
+    assert "=1+2小区5栋" in re.sub(r"\s+", "", pdf_text(rendered["网格责任分布表"]))
