@@ -44,7 +44,7 @@ def cmd_list(args: argparse.Namespace, target: str) -> int:
     print("\t".join(("编号", "网格", "层级", "类型", "楼栋数", "人员数")))
     for row in rows:
         print("\t".join((row.code, "　" * row.depth + shown(row.name), shown(row.level), row.kind,
-                         str(len(row.buildings)), str(row.people_count))))
+                         str(row.building_count), str(row.people_count))))
     print(f"共 {len(rows)} 个网格。")
     return 0
 

@@ -68,7 +68,7 @@ def _story(data: DistributionTable, st: Styles) -> list[Flowable]:
     story = header(StationInfo(data.station_name), TITLE, st, _WIDTH)
     grids = len(data.rows)
     story.append(text(f"截至{cn_date(data.on)}，共{grids}个网格、"
-                      f"{sum(len(r.buildings) for r in data.rows)}栋楼、{sum(r.households for r in data.rows)}户、"
+                      f"{sum(r.building_count for r in data.rows)}栋楼、{sum(r.households for r in data.rows)}户、"
                       f"在册居民{sum(r.residents for r in data.rows)}人。", st.body))
     story.append(text(NOTE, st.small))
     indents = {}

@@ -96,6 +96,9 @@ def test_a_board_for_a_place_not_in_the_grid_is_refused_in_one_sentence(admin):
         board.board(first, "3号楼", "7单元")
     with pytest.raises(DomainError, match="指定单元时请同时指定楼栋"):
         board.board(first, "", "2单元")
+    register.close_grid(admin, register.find_grid("第二网格").id)
+    with pytest.raises(DomainError, match="已于 .* 撤销，不再公示"):
+        board.board(register.find_grid("第二网格", include_closed=True).code)
 
 
 def test_the_table_is_the_tree_with_households_residents_and_people(admin):
@@ -105,6 +108,11 @@ def test_the_table_is_the_tree_with_households_residents_and_people(admin):
                                                  (1, "第一网格")]
     first = next(r for r in rows if r.code == made["first"].code)
     assert first.buildings == (("=1+2小区", "5栋"), ("阳光小区", "3号楼"))
+    places.set_unit(admin, made["three"].id, "2单元", "第二网格")  # a micro-grid of its own
+    rows = board.distribution_table().rows
+    second = next(r for r in rows if r.name == "第二网格")
+    assert second.buildings == (("阳光小区", "3号楼2单元"),) and second.building_count == 0
+    first = next(r for r in rows if r.code == made["first"].code)
     assert first.households == 48 + 2  # the record's 48, and 5栋's two rooms with residents present
     assert first.residents == 3  # the one who moved out is not counted
     assert sorted(dict(first.people)["单元长"]) == sorted(("孙单元", "周单元"))

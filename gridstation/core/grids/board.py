@@ -76,7 +76,8 @@ class TableRow:
     name: str
     level: str
     kind: str
-    buildings: tuple[tuple[str, str], ...]  # (compound, 3号楼 or 3号楼2单元) in Chinese order
+    buildings: tuple[tuple[str, str], ...]  # (compound, 3号楼; or 3号楼2单元, a micro-grid unit) in Chinese order
+    building_count: int  # buildings of the grid, its micro-grid units not counted
     households: int
     residents: int
     people: tuple[tuple[str, tuple[str, ...]], ...]  # (role, names) in the order of rules.ROLES
@@ -164,6 +165,8 @@ def board(grid_text: str, building_text: str = "", unit_text: str = "", *, on: d
     if unit_text.strip() and not building_text.strip():
         raise DomainError("指定单元时请同时指定楼栋。", field="unit")
     grid = register.find_grid(grid_text)
+    if grid.closed_on is not None and grid.closed_on <= day:
+        raise DomainError(f"网格“{register.grid_label(grid)}”已于 {grid.closed_on:%Y-%m-%d} 撤销，不再公示。", field="grid")
     building = find_building(grid, building_text) if building_text.strip() else None
     unit = find_unit(building, unit_text) if building is not None and unit_text.strip() else None
     pairs = [(p, r.role, unit_label(r.unit) if r.unit_id and unit is None else "")
@@ -229,7 +232,7 @@ def distribution_table(*, on: dt.date | None = None) -> DistributionTable:
                 names = by_role.setdefault(role.role, [])
                 if person.name not in names:
                     names.append(person.name)
-            rows.append(TableRow(depth, grid.code or "", grid.name, grid.level, grid.kind, tuple(labels),
+            rows.append(TableRow(depth, grid.code or "", grid.name, grid.level, grid.kind, tuple(labels), len(buildings),
                                  sum(households.values()), residents.get(grid.id, 0),
                                  tuple((role, tuple(sorted(names, key=sort_key))) for role, names in by_role.items())))
             walk(grid, depth + 1)
