@@ -192,8 +192,7 @@ def board(grid_text: str, building_text: str = "", unit_text: str = "", *, on: d
     if unit is not None:
         place += unit_label(unit)
     return Board(str(settings.get("station_name") or ""), settings.supervision_phone(), grid.code or "",
-                 register.grid_label(grid),
-                 grid.level, grid.kind, grid.scope, place, tuple(listed), day)
+                 register.grid_label(grid), grid.level, grid.kind, grid.scope, place, tuple(listed), day)
 
 
 def _households(buildings: list[m.Building], day: dt.date) -> Counter:
