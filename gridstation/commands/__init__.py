@@ -6,6 +6,7 @@ from gridstation.commands import (
     backup_commands,
     document_commands,
     event_commands,
+    grid_commands,
     ledger_commands,
     report_commands,
     server_commands,
@@ -15,6 +16,6 @@ from gridstation.commands import (
 from gridstation.commands.base import CommandError
 
 COMMAND_MODULES = [site_commands, document_commands, backup_commands, report_commands, tool_commands, ledger_commands,
-                   server_commands, event_commands]
+                   server_commands, event_commands, grid_commands]
 
 __all__ = ["COMMAND_MODULES", "CommandError"]

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from gridstation.core.events import rules as event_rules
 from gridstation.core.events.agreement import AgreementData, AgreementParty, agreement_data
+from gridstation.core.grids import board, register
 from gridstation.core.intake.material_check import CheckView
 from gridstation.core.intake.material_rules import DEFERRED, NOTICE
 from gridstation.core.rules import clock
@@ -26,6 +27,8 @@ from gridstation.core.storage import settings
 from gridstation.core.toolbox import tool_stocktake
 from gridstation.reports import (
     annual,
+    grid_board,
+    grid_table,
     labels,
     loan_slip,
     material_notices,
@@ -146,6 +149,22 @@ def render_material_notice(out: Path, *, mode: str) -> Path:
     return material_notices.render(material_notices.notice_data(newest.intake.serial, mode), out)
 
 
+def sample_board() -> board.Board:
+    people = tuple(board.BoardPerson(role, name, board.duty_of(role), phone) for role, name, phone in (
+        ("网格长", "张建国", "13812345678"), ("专职网格员", "李霞", ""), ("楼栋长", "吴明", "13600001111"),
+        ("社区民警", "王警官", "0871-65550110")))
+    return board.Board(str(settings.get("station_name") or ""), settings.supervision_phone(), "WG001",
+                       "第一网格（WG001）", "四级", "综合网格", "星体花园1至6栋", "星体花园3栋", people, clock.today())
+
+
+def render_board(out: Path) -> Path:
+    """The first open grid's 网格员公示牌, or the sample."""
+    first = next(iter(register.grid_choices()), None)
+    if first is None:
+        return grid_board.render_board(sample_board(), out, sample=True)
+    return grid_board.render_board(board.board(register.get_grid(first[1]).code or first[0]), out)
+
+
 DOCUMENTS: list[tuple[str, str, Renderer]] = [
     ("受理回执（A5）", "receipt-a5.pdf", functools.partial(render_receipt, size=receipt.A5_SIZE)),
     ("受理回执（80毫米卷纸）", "receipt-80mm.pdf", functools.partial(render_receipt, size=receipt.ROLL_SIZE)),
@@ -157,6 +176,8 @@ DOCUMENTS: list[tuple[str, str, Renderer]] = [
     ("容缺受理承诺书", "deferred-pledge.pdf", functools.partial(render_material_notice, mode=DEFERRED)),
     ("月度统计", "monthly.pdf", lambda out: monthly.write_monthly(clock.today().replace(day=1), out)),
     ("年度统计", "annual.pdf", lambda out: annual.write_annual(clock.today().year, out)),
+    ("网格员公示牌", "grid-board.pdf", render_board),
+    ("网格责任分布表", "grid-table.pdf", lambda out: grid_table.render_table(board.distribution_table(), out)),
 ]
 
 

@@ -74,3 +74,14 @@ def test_a_backup_folder_on_a_usb_drive_not_plugged_in_is_refused_when_saved(qtb
     qtbot.waitUntil(lambda: tab.ui.messageLabel.text() == f"备份文件夹：{unplugged}", timeout=5000)
     assert settings.get("backup_dir") == str(unplugged)
 
+
+
+def test_the_supervision_phone_for_the_grid_board_is_set_on_the_station_tab(qtbot, window):
+    qtbot.keyClick(window, Qt.Key.Key_5, CTRL)
+    page = window.ui.pageStack.currentWidget()
+    assert page.ui.tabs.currentWidget() is page.ui.stationTab
+    tab_to(qtbot, page.ui.supervisionPhoneEdit)
+    type_text(qtbot, page.ui.supervisionPhoneEdit, "0871-12345")
+    qtbot.keyClick(page.ui.supervisionPhoneEdit, Qt.Key.Key_S, CTRL)
+    qtbot.waitUntil(lambda: "已保存" in page.ui.stationMessage.text(), timeout=5000)
+    assert settings.get("supervision_phone") == "0871-12345" == settings.supervision_phone()

@@ -25,6 +25,7 @@ from gridstation.core.storage import models as m
 LABELS: dict[str, str] = {
     # settings
     "station_name": "服务站名称", "station_address": "地址", "station_phone": "电话",
+    "supervision_phone": "监督电话",
     "serial_prefix": "受理编号前缀", "receipt_size": "回执尺寸", "receipt_notice": "回执提示语",
     "idle_lock_minutes": "自动锁定时间（分钟）", "loan_limit_units": "每人同时可借件数",
     "loan_max_renewals": "续借次数上限", "open_weekdays": "每周开放日", "holidays": "本站休息日",

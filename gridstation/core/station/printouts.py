@@ -31,7 +31,9 @@ PLEDGE = Document("容缺受理承诺书", "intake")
 AGREEMENT = Document("调解协议书", "grid_event")
 STOCKTAKE = Document("盘点结果", "stock_take")
 REPORT = Document("统计报表", "report")
-DOCUMENTS = (RECEIPT, SLIP, LABELS, NOTICE, PLEDGE, AGREEMENT, STOCKTAKE, REPORT)
+GRID_BOARD = Document("网格员公示牌", "grid")  # its id: the grid's code and the place
+GRID_TABLE = Document("网格责任分布表", "grid")
+DOCUMENTS = (RECEIPT, SLIP, LABELS, NOTICE, PLEDGE, AGREEMENT, STOCKTAKE, REPORT, GRID_BOARD, GRID_TABLE)
 PREVIEWED, PRINTED = "预览", "打印"
 ALL_LABELS = "全部"  # the labels of every kind
 

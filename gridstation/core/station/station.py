@@ -161,7 +161,7 @@ def check_setting(key: str, value: object) -> object:
         if not text or len(text) > 60:
             raise DomainError("服务站名称不能为空，最多60个字。")
         return text
-    if key in ("station_address", "station_phone", "receipt_notice", "backup_dir"):
+    if key in ("station_address", "station_phone", "supervision_phone", "receipt_notice", "backup_dir"):
         text = str(value).strip()
         if len(text) > 300:
             raise DomainError("内容过长（最多300个字）。")

@@ -11,6 +11,7 @@ DEFAULTS: dict[str, Any] = {
     "station_name": "网格服务站",
     "station_address": "",
     "station_phone": "",
+    "supervision_phone": "",  # 监督电话 printed on the 网格员公示牌; the station's phone when not set
     "serial_prefix": "SL",
     "receipt_size": "A5",  # A5 or 80mm
     "receipt_notice": "请妥善保管本回执，凭回执查询办理进度。",
@@ -50,3 +51,9 @@ def put(key: str, value: Any) -> None:
     m.Setting.insert(key=key, value=payload).on_conflict(
         conflict_target=[m.Setting.key], update={m.Setting.value: payload}
     ).execute()
+
+
+def supervision_phone() -> str:
+    """The 监督电话 a 网格员公示牌 prints: the one the station set, else its own phone (where a resident
+    complains about a grid worker is the station that appoints them)."""
+    return str(get("supervision_phone") or get("station_phone") or "")

@@ -56,6 +56,7 @@ class SettingsPageForm(Form):
     stationMessage: QLabel
     stationNameEdit: QLineEdit
     stationTab: QWidget
+    supervisionPhoneEdit: QLineEdit
     tabs: QTabWidget
 
 
@@ -116,6 +117,7 @@ class SettingsPage(QWidget):
         self.ui.stationNameEdit.setText(values["station_name"])
         self.ui.addressEdit.setText(values["station_address"])
         self.ui.phoneEdit.setText(values["station_phone"])
+        self.ui.supervisionPhoneEdit.setText(values["supervision_phone"])
         self.ui.prefixEdit.setText(values["serial_prefix"])
         self.ui.receiptSizeCombo.setCurrentText(values["receipt_size"])
         self.ui.noticeEdit.setText(values["receipt_notice"])
@@ -145,7 +147,8 @@ class SettingsPage(QWidget):
     def save_station(self) -> None:
         values = {
             "station_name": self.ui.stationNameEdit.text(), "station_address": self.ui.addressEdit.text(),
-            "station_phone": self.ui.phoneEdit.text(), "serial_prefix": self.ui.prefixEdit.text(),
+            "station_phone": self.ui.phoneEdit.text(), "supervision_phone": self.ui.supervisionPhoneEdit.text(),
+            "serial_prefix": self.ui.prefixEdit.text(),
             "receipt_size": self.ui.receiptSizeCombo.currentText(), "receipt_notice": self.ui.noticeEdit.text(),
             "idle_lock_minutes": self.ui.idleSpin.value(), "loan_limit_units": self.ui.loanLimitSpin.value(),
             "loan_max_renewals": self.ui.renewSpin.value(), "label_layout": self.ui.labelLayoutCombo.currentText(),
