@@ -326,3 +326,21 @@ def test_the_preview_lists_a_thousand_rows_of_a_long_bad_ledger_and_the_result_t
     idle(qtbot, wizard)
     lines = wizard.ui.resultText.toPlainText().splitlines()
     assert sum("“手机号”列" in line for line in lines) == 200 and "另有 1,300 行有问题，未逐一列出。" in lines
+
+
+def test_a_direction_override_in_a_sheet_name_cannot_turn_the_preview_around(qtbot, wizard, tmp_path):
+    """Sheet names reach the wizard as the command line prints them: U+202E shown as �, not obeyed."""
+    workbook = openpyxl.Workbook()
+    for index, title in enumerate(("<script>\u202e", "二网格")):
+        sheet = workbook.active if index == 0 else workbook.create_sheet()
+        sheet.title = title
+        sheet.append(HEADERS)
+        sheet.append([f"居民{index}", make_id(seq=f"77{index}"), "", "", "备注\u202e"])
+    path = tmp_path / "names.xlsx"
+    workbook.save(path)
+    choose_file(qtbot, wizard, path)
+    preview(qtbot, wizard)
+    model = wizard.ui.previewTable.model()
+    shown = [model.data(model.index(row, column)) for row in range(model.rowCount()) for column in range(model.columnCount())]
+    assert "工作表“<script>\ufffd”第2行" in shown
+    assert not any("\u202e" in (text or "") for text in [*shown, wizard.ui.mappingText.toPlainText()])

@@ -15,13 +15,14 @@ import csv
 import io
 import zipfile
 from pathlib import Path
+from typing import NamedTuple
 from xml.etree import ElementTree
 
 from openpyxl import load_workbook
-from python_calamine import CalamineError, CalamineWorkbook, PasswordError
+from python_calamine import CalamineError, CalamineWorkbook, PasswordError, SheetVisibleEnum
 
 from gridstation.core.ledgers.ledger_formulas import Cell, uncached_formulas
-from gridstation.core.ledgers.sheet_extent import MAX_COLUMNS, MAX_ROWS, Extent, check_workbook
+from gridstation.core.ledgers.sheet_extent import MAX_COLUMNS, MAX_ROWS, Extent, check_sheets, check_strings
 from gridstation.core.rules.errors import DomainError
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xlsb", ".xls", ".ods")
@@ -30,8 +31,18 @@ CSV_ENCODINGS = ("utf-8-sig", "gb18030")  # GB18030 reads GBK, which Chinese Exc
 EXACT_FLOAT = 2**53  # above this a float no longer holds every whole number: an 18-digit ID stored as one lost digits
 # (min column, min row, max column, max row), 1-based as Excel names cells
 Range = tuple[int, int, int, int]
-# (worksheet name, rows, merged ranges, formula cells without a result: ledger_formulas)
-RawSheet = tuple[str, list[tuple], list[Range], set[Cell]]
+
+
+class RawSheet(NamedTuple):
+    """One worksheet as read; a hidden one (Excel's 隐藏 or 深度隐藏, LibreOffice's 隐藏) is named but not
+    read: stations hide old and void sheets (旧数据, 作废) rather than delete them, and a clerk who cannot
+    see a row in Excel must not find it imported."""
+
+    name: str
+    rows: list[tuple]
+    merged: list[Range]
+    formulas: set[Cell]  # cells holding a formula without its result (ledger_formulas)
+    hidden: bool = False
 
 # What a damaged file raises inside calamine or the XML and zip readers: a broken part, a bad cell
 # reference or a date no calendar has (ValueError, OverflowError).
@@ -52,11 +63,11 @@ def read_sheets(path: Path) -> list[RawSheet]:
     one sheet without a name. Refuses a format it does not read, or a damaged file, in one Chinese line."""
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        return [("", _csv_rows(path), [], set())]
+        return [RawSheet("", _csv_rows(path), [], set())]
     if suffix not in WORKBOOK_SUFFIXES:
         raise DomainError(f"不支持的文件类型：{path.name}。请使用 .xlsx、.xls、.ods 或 .csv 文件。")
     _check_unpacked_size(path)
-    check_workbook(path)
+    check_strings(path)  # before calamine reserves the strings as it opens the file
     ods = _is_ods(path)
     merges = _ods_layout(path) if ods else {}  # before calamine, which expands an .ods file's repeats as it opens it
     workbook = _open_workbook(path)
@@ -64,9 +75,14 @@ def read_sheets(path: Path) -> list[RawSheet]:
         names = workbook.sheet_names
         if not names:
             raise DomainError(f"表格文件 {path.name} 中没有工作表。")
+        hidden = {sheet.name for sheet in workbook.sheets_metadata if sheet.visible != SheetVisibleEnum.Visible}
+        check_sheets(path, skip=hidden)
         formulas = uncached_formulas(path)
         out = []
         for name in names:
+            if name in hidden:
+                out.append(RawSheet(name, [], [], set(), hidden=True))
+                continue
             try:
                 sheet = workbook.get_sheet_by_name(name)
                 rows = [tuple(_cell(v) for v in row) for row in sheet.to_python(skip_empty_area=False)]
@@ -74,7 +90,7 @@ def read_sheets(path: Path) -> list[RawSheet]:
             except _DAMAGE:
                 raise DomainError(f"{path.name} 的工作表“{name}”{_damage_place(path, name)}已损坏，无法读取"
                                   "（单元格位置或日期无效）。请在 Excel 中打开、检查该处并另存后再导入。") from None
-            out.append((name, rows, merged, formulas.get(name, set())))
+            out.append(RawSheet(name, rows, merged, formulas.get(name, set())))
     finally:
         workbook.close()
     return out

@@ -16,7 +16,8 @@ from __future__ import annotations
 import re
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -83,19 +84,39 @@ def _column(letters: bytes) -> int:
     return column_index_from_string(letters.decode()) if len(letters) <= 3 else EXCEL_COLUMNS + 1
 
 
-def check_workbook(path: Path) -> None:
-    """Refuse an .xlsx/.xlsm workbook whose sheets or shared strings would not fit a ledger's size; any
-    other file, or parts that cannot be read, are left to the reader (calamine judges damage)."""
+def check_strings(path: Path) -> None:
+    """Refuse an .xlsx/.xlsm workbook whose shared-string table claims more entries than a ledger could
+    hold: calamine reserves them as it opens the file. Other files are left to the reader."""
+    with _workbook_parts(path) as archive:
+        if archive is not None and "xl/sharedStrings.xml" in archive.namelist():
+            _check_strings(archive, path.name)
+
+
+def check_sheets(path: Path, skip: Collection[str] = ()) -> None:
+    """Refuse an .xlsx/.xlsm workbook with a sheet (other than those in ``skip``: hidden ones, not read)
+    reaching past a ledger's size; other files, or parts that cannot be read, are left to the reader
+    (calamine judges damage)."""
+    with _workbook_parts(path) as archive:
+        if archive is None:
+            return
+        names = set(archive.namelist())
+        for sheet, part in sheet_parts(archive).items():
+            if part in names and sheet not in skip:
+                _sheet_extent(archive, part).check(path.name, sheet)
+
+
+@contextmanager
+def _workbook_parts(path: Path) -> Iterator[zipfile.ZipFile | None]:
+    """The archive of an Excel workbook, or None for any other file; a part that cannot be read (a
+    damaged zip, a cut XML) ends the check quietly, for calamine to name the damage."""
     try:
-        with zipfile.ZipFile(path) as archive:
-            names = archive.namelist()
-            if "xl/workbook.xml" not in names:
-                return
-            if "xl/sharedStrings.xml" in names:
-                _check_strings(archive, path.name)
-            for sheet, part in sheet_parts(archive).items():
-                if part in names:
-                    _sheet_extent(archive, part).check(path.name, sheet)
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        yield None
+        return
+    try:
+        with archive:
+            yield archive if "xl/workbook.xml" in archive.namelist() else None
     except (zipfile.BadZipFile, KeyError, SyntaxError, OSError, ValueError, EOFError, zlib.error):
         return
 

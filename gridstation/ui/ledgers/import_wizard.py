@@ -63,6 +63,7 @@ from gridstation.core.ledgers.ledger_import import (
     match_services,
     run_import,
 )
+from gridstation.core.rules import free_text
 from gridstation.core.rules.errors import DomainError
 from gridstation.core.station import catalog
 from gridstation.core.station.topics import Topic
@@ -157,13 +158,15 @@ class PreviewModel(QAbstractTableModel):
 
 
 def _shown(value: object) -> str:
+    """A cell as the preview shows it; text as the command line shows it (``free_text.shown``), so a
+    direction override in a cell cannot turn the row around."""
     if value is None:
         return ""
     if isinstance(value, dt.datetime):
         return value.strftime("%Y-%m-%d %H:%M") if value.time() != dt.time() else value.strftime("%Y-%m-%d")
     if isinstance(value, dt.date):
         return value.isoformat()
-    return str(value)
+    return free_text.shown(str(value))
 
 
 class ImportWizardForm(Form):

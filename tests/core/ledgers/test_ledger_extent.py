@@ -170,3 +170,50 @@ def test_a_csv_with_old_mac_line_ends_is_read(db_path, tmp_path, capsys):
     path.write_bytes(f"姓名,身份证号\r张三,{make_id()}\r".encode())
     assert main(["--db", str(db_path), "import", "residents", str(path), "--dry-run"]) == 0
     assert "共 1 行，全部通过检查" in capsys.readouterr().out
+
+
+def test_hidden_and_very_hidden_sheets_are_named_and_not_read(db_path, tmp_path, capsys):
+    """Stations hide old and void sheets rather than delete them; a clerk must not import rows Excel hides."""
+    workbook = openpyxl.Workbook()
+    for title, state, seq in (("花名册", "visible", "771"), ("旧数据", "hidden", "772"), ("废弃", "veryHidden", "773")):
+        sheet = workbook.active if title == "花名册" else workbook.create_sheet(title)
+        sheet.title, sheet.sheet_state = title, state
+        sheet.append(["姓名", "身份证号"])
+        sheet.append([f"居民{seq}", make_id(seq=seq)])
+    path = tmp_path / "hidden.xlsx"
+    workbook.save(path)
+    assert main(["--db", str(db_path), "import", "residents", str(path), "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "读取了工作表：“花名册”（1行）；工作表“旧数据”、“废弃”是隐藏的，未读取。" in out
+    assert "共 1 行，全部通过检查" in out
+
+
+def test_a_far_cell_on_a_hidden_sheet_does_not_stop_the_visible_ones(db_path, tmp_path, capsys):
+    workbook = openpyxl.Workbook()
+    workbook.active.append(["姓名", "身份证号"])
+    workbook.active.append(["张三", make_id()])
+    old = workbook.create_sheet("旧数据")
+    old.sheet_state = "hidden"
+    old["XFD1048576"] = "x"
+    path = tmp_path / "hidden_far.xlsx"
+    workbook.save(path)
+    assert main(["--db", str(db_path), "import", "residents", str(path), "--dry-run"]) == 0
+    assert "“旧数据”是隐藏的，未读取" in capsys.readouterr().out
+
+
+def test_direction_overrides_in_sheet_and_column_names_are_neutralised_where_they_are_read(tmp_path):
+    """One rule for the command line and the wizard: the names come out of the reader already shown safely."""
+    from gridstation.core.ledgers.ledger_read import open_ledger
+
+    workbook = openpyxl.Workbook()
+    workbook.active.title = "名单\u202e甲"
+    workbook.active.append(["姓名", "身份证号", "备注\u202e乙"])
+    workbook.active.append(["张三", make_id(), "x"])
+    second = workbook.create_sheet("二")
+    second.append(["姓名", "身份证号"])
+    second.append(["李四", make_id(seq="772")])
+    path = tmp_path / "names.xlsx"
+    workbook.save(path)
+    sheet = open_ledger(path, "residents").sheet
+    assert sheet.place(2) == "工作表“名单\ufffd甲”第2行"
+    assert "备注\ufffd乙" in sheet.headers and not any("\u202e" in h for h in sheet.headers)
