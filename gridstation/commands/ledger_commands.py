@@ -13,6 +13,7 @@ from pathlib import Path
 
 from gridstation.commands.base import CommandError, in_path, open_site, out_path, parse_date
 from gridstation.core.rules import clock
+from gridstation.core.rules.free_text import clipped
 
 IMPORT_KINDS = ("residents", "intakes", "tools", "loans", "events")
 EXPORT_KINDS = (*IMPORT_KINDS, "overdue", "roster", "ratings")
@@ -118,7 +119,7 @@ def _map_choice(text: str, option: str, form: str, example: str) -> tuple[str, s
     header may itself hold one; the app's names never do)."""
     value, sep, target = text.rpartition("=")
     if not sep or not value.strip() or not target.strip():
-        raise CommandError(f"{option} 应写作 {form}，如 {option} {example}；收到的是“{text}”。")
+        raise CommandError(f"{option} 应写作 {form}，如 {option} {example}；收到的是“{clipped(text)}”。")
     return value.strip(), target.strip()
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from gridstation.commands.base import CommandError, in_path, open_site, out_path
-from gridstation.core.rules.free_text import shown
+from gridstation.core.rules.free_text import clipped, shown
 
 SCAN_LIMIT = 5 * 2**20  # a scan list of 10 000 codes is about 100 KB
 
@@ -75,5 +75,5 @@ def _sample(found: list[str], most: int = 5, width: int = 20) -> str:
     """Codes not of this station come from the file as it is: a few, cut short and made safe to print."""
     if not found:
         return "无"
-    cut = [shown(c if len(c) <= width else c[:width] + "…") for c in found[:most]]
+    cut = [shown(clipped(c, width)) for c in found[:most]]
     return "、".join(cut) + (f" 等 {len(found)} 个" if len(found) > most else "")

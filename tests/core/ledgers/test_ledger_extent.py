@@ -73,6 +73,33 @@ FAR = {
 }
 
 
+def ods_row(values: list[str], repeat: int = 1, span: tuple[int, int] = (1, 1)) -> str:
+    """One row of an .ods sheet; ``span`` merges its first cell over (columns, rows)."""
+    merge = f' table:number-columns-spanned="{span[0]}" table:number-rows-spanned="{span[1]}"'
+    cells = "".join(f'<table:table-cell office:value-type="string"{merge if i == 0 else ""}><text:p>{v}</text:p>'
+                    "</table:table-cell>" for i, v in enumerate(values))
+    covered = f'<table:covered-table-cell table:number-columns-repeated="{span[0] - 1}"/>' if span[0] > 1 else ""
+    return f'<table:table-row table:number-rows-repeated="{repeat}">{cells}{covered}</table:table-row>'
+
+
+def ods(path: Path, rows: str) -> Path:
+    """A LibreOffice sheet 花名册 of ``rows`` (ods_row), written as LibreOffice lays the file out."""
+    content = ('<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:'
+               'opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+               'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body>'
+               f'<office:spreadsheet><table:table table:name="花名册">{rows}</table:table></office:spreadsheet>'
+               "</office:body></office:document-content>")
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet", zipfile.ZIP_STORED)
+        archive.writestr("META-INF/manifest.xml", '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:'
+                         'manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"><manifest:file-entry '
+                         'manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+                         '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+                         "</manifest:manifest>")
+        archive.writestr("content.xml", content)
+    return path
+
+
 @pytest.mark.parametrize("case", FAR)
 def test_a_far_away_cell_is_refused_quickly_naming_it(db_path, tmp_path, case):
     cells, named = FAR[case]
@@ -94,28 +121,7 @@ def test_a_string_table_claiming_billions_of_entries_is_refused(db_path, tmp_pat
 def test_an_ods_row_repeated_a_million_times_is_refused(db_path, tmp_path):
     """LibreOffice writes identical rows once with a repeat count; calamine expanded this one to a
     million rows (and the run printed a million problems)."""
-    table = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
-    office = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
-    text = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
-
-    def row(values: list[str], repeat: int = 1) -> str:
-        cells = "".join(f'<table:table-cell office:value-type="string"><text:p>{v}</text:p></table:table-cell>'
-                        for v in values)
-        return f'<table:table-row table:number-rows-repeated="{repeat}">{cells}</table:table-row>'
-
-    content = (f'<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="{office}" '
-               f'xmlns:table="{table}" xmlns:text="{text}" office:version="1.2"><office:body><office:spreadsheet>'
-               f'<table:table table:name="花名册">{row(["姓名", "身份证号"])}{row(["张三", make_id()], 1_048_573)}'
-               "</table:table></office:spreadsheet></office:body></office:document-content>")
-    path = tmp_path / "花名册.ods"
-    with zipfile.ZipFile(path, "w") as archive:
-        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet", zipfile.ZIP_STORED)
-        archive.writestr("META-INF/manifest.xml", '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:'
-                         'manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"><manifest:file-entry '
-                         'manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
-                         '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
-                         "</manifest:manifest>")
-        archive.writestr("content.xml", content)
+    path = ods(tmp_path / "花名册.ods", ods_row(["姓名", "身份证号"]) + ods_row(["张三", make_id()], 1_048_573))
     started = time.perf_counter()
     result = run_apart(db_path, path)
     assert result.returncode == 2, result.stderr[-500:]
@@ -217,3 +223,20 @@ def test_direction_overrides_in_sheet_and_column_names_are_neutralised_where_the
     sheet = open_ledger(path, "residents").sheet
     assert sheet.place(2) == "工作表“名单\ufffd甲”第2行"
     assert "备注\ufffd乙" in sheet.headers and not any("\u202e" in h for h in sheet.headers)
+
+
+def test_a_header_merged_over_the_columns_is_named_by_its_own_text(db_path, tmp_path, capsys):
+    """住址 merged over A1:C2 with 姓名 typed into the covered row: the message names 住址, not 姓名."""
+    path = ods(tmp_path / "merged.ods", ods_row(["住址"], span=(3, 2)) + ods_row(["姓名", "身份证号"])
+               + ods_row(["张三", make_id()]))
+    err = refused(capsys, db_path, path)
+    assert "表头“住址”合并了 A1:C2" in err
+
+
+def test_a_long_column_name_given_is_echoed_cut_short(db_path, tmp_path, capsys):
+    path = tmp_path / "r.csv"
+    path.write_text(f"姓名,身份证号\n张三,{make_id()}\n", encoding="utf-8")
+    before = snapshot()
+    assert main(["--db", str(db_path), "import", "residents", str(path), "--column", "长" * 20_000 + "=联系电话"]) == 2
+    err = capsys.readouterr().err
+    assert "长" * 40 + "…" in err and len(err) < 300 and snapshot() == before
