@@ -34,11 +34,13 @@ MAX_CELLS = 6_000_000
 EXCEL_COLUMNS = 16_384
 LIMITS = f"{MAX_ROWS // 10_000} 万行、{MAX_COLUMNS} 列、{MAX_CELLS // 10_000} 万格"
 _CHUNK = 4 << 20
-# A cell's start tag as every spreadsheet program writes it: its reference first, then the rest
 # A cell outside A1:AZ99999, or one written otherwise (no reference first, a namespace prefix): most
 # ledgers have none, and their sheets are passed after this one quick search
 _BEYOND_PLAIN = re.compile(rb'<(?:\w+:c[\s>/]|c(?! r="A?[A-Z][1-9]\d{0,4}")[\s>/])')
-_CELL = re.compile(rb'<c r="([A-Z]+)(\d+)"([^>]*)>')
+# A cell written otherwise than every spreadsheet program writes it, with its reference first
+_UNREFERENCED = re.compile(rb'<(?:\w+:c[\s>/]|c(?! r="[A-Z]+\d+")[\s>/])')
+# A cell holding a value, by its reference (an empty styled cell, <c r="B9" s="3"/>, holds none)
+_VALUE_CELL = re.compile(rb'<c r="([A-Z]+)(\d+)"[^>]*(?<!/)>')
 _TAG = re.compile(rb'<(?:\w+:)?(row|c)(?=[\s/>])([^>]*)>')
 _ROW_NUMBER = re.compile(rb'\br="(\d+)"')
 _CELL_REF = re.compile(rb'\br="([A-Z]+)(\d+)"')
@@ -140,10 +142,9 @@ def _sheet_extent(archive: zipfile.ZipFile, part: str) -> Extent:
         return Extent()  # within A1:AZ99999: not past any limit, whatever order the cells come in
     extent = Extent()
     for data in _chunks(archive, part):
-        refs = _CELL.findall(data)
-        if len(refs) != data.count(b"<c ") or b"<c>" in data or b":c " in data or b":c>" in data:
+        if _UNREFERENCED.search(data):
             return _walked(archive, part)
-        values = [(letters, row) for letters, row, rest in refs if not rest.endswith(b"/")]  # <c r="B9" s="3"/>: empty
+        values = _VALUE_CELL.findall(data)
         if values:
             letters, row = max(values, key=lambda ref: int(ref[1]))
             extent.add(int(row), _column(letters), (letters + row).decode())
