@@ -344,3 +344,19 @@ def test_a_direction_override_in_a_sheet_name_cannot_turn_the_preview_around(qtb
     shown = [model.data(model.index(row, column)) for row in range(model.rowCount()) for column in range(model.columnCount())]
     assert "工作表“<script>\ufffd”第2行" in shown
     assert not any("\u202e" in (text or "") for text in [*shown, wizard.ui.mappingText.toPlainText()])
+
+
+def test_a_far_away_cell_is_said_on_the_first_step_and_the_window_stays(qtbot, wizard, tmp_path):
+    """One x in XFD1048576 made calamine abort the whole program, counter window and all."""
+    workbook = openpyxl.Workbook()
+    workbook.active.append(HEADERS)
+    workbook.active.append(["张三", make_id(), "", "", ""])
+    workbook.active["XFD1048576"] = "x"
+    path = tmp_path / "far.xlsx"
+    workbook.save(path)
+    wizard.ui.kindCombo.setCurrentIndex(wizard.ui.kindCombo.findData("residents"))
+    type_text(qtbot, wizard.ui.fileEdit, str(path))
+    qtbot.keyClick(wizard.ui.fileEdit, Qt.Key.Key_Return)
+    idle(qtbot, wizard)
+    assert wizard.ui.pages.currentIndex() == import_wizard.CHOOSE
+    assert "XFD1048576" in wizard.ui.messageLabel.text() and "请删除该格" in wizard.ui.messageLabel.text()
