@@ -72,3 +72,9 @@ def test_stocktake_refuses_a_pdf_named_otherwise(db_path, tmp_path, capsys):
     scans.write_text("GJ-0001\n", encoding="utf-8")
     assert "应以 .pdf 结尾" in refused(capsys, db_path, "tools", "stocktake", str(scans), "--pdf", str(tmp_path / "st.xlsx"))
     assert not (tmp_path / "st.xlsx").exists()
+
+
+def test_a_file_without_a_header_is_named_with_a_space_as_every_message_names_a_file(db_path, tmp_path, capsys):
+    path = tmp_path / "无表头.csv"
+    path.write_text("甲,乙\n1,2\n", encoding="utf-8")
+    assert "无表头.csv 的前10行中找不到表头" in refused(capsys, db_path, "import", "residents", str(path))

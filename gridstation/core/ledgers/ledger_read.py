@@ -222,7 +222,7 @@ def assemble(path: Path, found: list[RawSheet], columns: list[ColumnSpec], choic
                                 named.key if named is not None else ""))
     if not sheet.parts:
         names = "、".join(c.header for c in columns if c.required)
-        where = f"{path.name} 的各工作表" if len(found) > 1 else path.name
+        where = f"{path.name} 的各工作表" if len(found) > 1 else f"{path.name} "
         raise DomainError(f"{where}的前{HEADER_SEARCH_ROWS}行中找不到表头（应包含 {names} 等列名）。"
                           "请使用导入模板（gridstation template）。")
     sheet.header_row = sheet.parts[0].header_row
