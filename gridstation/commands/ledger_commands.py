@@ -80,6 +80,8 @@ def cmd_import(args: argparse.Namespace, target: str) -> int:
     columns = [_map_choice(text, "--column", "列=字段", "办结日期=销号时间") for text in args.column]
     if choices and args.kind != "intakes":
         raise CommandError("--map 只用于受理台账（intakes）。")
+    if args.update_existing and args.kind != "residents":
+        raise CommandError("--update-existing 只用于居民台账（residents）：其他台账中已在系统中的记录总是跳过。")
     open_site(target)
     # late import (start-up time): every run, the window's too, loads all command modules
     from gridstation.core.ledgers import column_choices, ledger_import

@@ -78,3 +78,9 @@ def test_a_file_without_a_header_is_named_with_a_space_as_every_message_names_a_
     path = tmp_path / "无表头.csv"
     path.write_text("甲,乙\n1,2\n", encoding="utf-8")
     assert "无表头.csv 的前10行中找不到表头" in refused(capsys, db_path, "import", "residents", str(path))
+
+
+def test_update_existing_is_refused_for_a_ledger_it_does_nothing_for(db_path, tmp_path, capsys):
+    path = tmp_path / "工具.csv"
+    path.write_text("资产编号,工具名称\nGJ-0001,电钻\n", encoding="utf-8")
+    assert "只用于居民台账" in refused(capsys, db_path, "import", "tools", str(path), "--update-existing")
