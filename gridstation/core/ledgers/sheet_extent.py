@@ -8,7 +8,7 @@ Python exception is raised that could be caught. So the file's own XML is scanne
 a few megabytes at a time as ``ledger_formulas`` does: a sheet reaching past a ledger's size, or a
 string table claiming more entries than a ledger could hold, is refused in one Chinese line that
 says where the far cell is, so the clerk can delete it. An .ods file's repeated rows and cells are
-counted the same way (``ods_extents``, the same pass that finds its merged ranges).
+counted the same way, in the pass that finds its merged ranges (``ledger_files``).
 """
 
 from __future__ import annotations
