@@ -26,9 +26,12 @@ def open_site(target: str, *, create: bool = False, read_only: bool = False) -> 
     _open(target, create=create, read_only=read_only)
 
 
-def out_path(value: str) -> Path:
-    """An output file whose folder exists, checked before any work is done."""
+def out_path(value: str, suffix: str = "") -> Path:
+    """An output file whose folder exists (and whose name ends in ``suffix`` when given: a PDF named
+    .xlsx opens in nothing), checked before any work is done."""
     path = Path(value)
+    if suffix and path.suffix.lower() != suffix:
+        raise CommandError(f"输出文件应以 {suffix} 结尾：{path.name}。")
     if path.is_dir():
         raise CommandError(f"输出路径 {path} 是一个文件夹，请给出文件名。")
     if not path.parent.exists():
@@ -62,6 +65,8 @@ def in_path(value: str, what: str) -> Path:
     it in the message. Unchecked, an unreadable ledger ended as a program fault and an unreadable
     backup as "not a GridStation database (unable to open database file)"."""
     path = Path(value)
+    if path.exists() and not path.is_file():  # a folder, a device (/dev/zero) or a pipe, which would never end
+        raise CommandError(f"{path} 不是普通文件（是文件夹、设备或管道），不能作为{what}。")
     if not path.is_file():
         raise CommandError(f"找不到{what}：{path}。")
     try:

@@ -8,10 +8,12 @@ an all-or-nothing import with a bad row prints the rows, writes nothing and exit
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
 
 from gridstation.commands.base import CommandError, in_path, open_site, out_path, parse_date
 from gridstation.core.rules import clock
+from gridstation.core.rules.free_text import clipped
 
 IMPORT_KINDS = ("residents", "intakes", "tools", "loans", "events")
 EXPORT_KINDS = (*IMPORT_KINDS, "overdue", "roster", "ratings")
@@ -47,18 +49,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=cmd_export)
 
 
-def _xlsx_out(value: str) -> Path:
-    path = out_path(value)
-    if path.suffix.lower() != ".xlsx":
-        raise CommandError(f"输出文件应以 .xlsx 结尾：{path.name}。")
-    return path
-
-
 def cmd_template(args: argparse.Namespace, target: str) -> int:
     # late import (start-up time): every run, the window's too, loads all command modules
     from gridstation.core.storage.db import is_url
 
-    path = _xlsx_out(args.out)
+    path = out_path(args.out, ".xlsx")
     # The station's own service fields become intake columns, and every template's footer names the
     # station; before a station exists the other kinds are written without its name.
     has_site = args.kind == "intakes" or is_url(target) or Path(target).exists()
@@ -78,11 +73,15 @@ def cmd_import(args: argparse.Namespace, target: str) -> int:
         raise CommandError("--skipped-report 只能与 --valid-only 一起使用。")
     if args.valid_only and not args.dry_run and not args.skipped_report:
         raise CommandError("使用 --valid-only 时请用 --skipped-report FILE 指定跳过行的报告文件。")
-    report_path = _xlsx_out(args.skipped_report) if args.skipped_report else None
+    report_path = out_path(args.skipped_report, ".xlsx") if args.skipped_report else None
+    if report_path is not None and report_path.exists() and os.path.samefile(report_path, source):
+        raise CommandError(f"跳过行的报告 {report_path.name} 就是要导入的文件，写入会覆盖台账本身。请另给一个文件名。")
     choices = [_map_choice(text, "--map", "值=业务", "办证=失业证") for text in args.map]
     columns = [_map_choice(text, "--column", "列=字段", "办结日期=销号时间") for text in args.column]
     if choices and args.kind != "intakes":
         raise CommandError("--map 只用于受理台账（intakes）。")
+    if args.update_existing and args.kind != "residents":
+        raise CommandError("--update-existing 只用于居民台账（residents）：其他台账中已在系统中的记录总是跳过。")
     open_site(target)
     # late import (start-up time): every run, the window's too, loads all command modules
     from gridstation.core.ledgers import column_choices, ledger_import
@@ -106,7 +105,7 @@ def cmd_import(args: argparse.Namespace, target: str) -> int:
     options = ledger_import.ImportOptions(dry_run=args.dry_run, valid_only=args.valid_only,
                                           update_existing=args.update_existing)
     report = ledger_import.run_import(ledger, None, options)
-    for line in [*(p.line() for p in report.problems), *report.notes]:
+    for line in [*report.problem_lines(), *report.notes]:
         print(line)
     if report_path is not None and report.written and report.problems:
         ledger_import.write_skipped_report(report, ledger, report_path)
@@ -122,12 +121,12 @@ def _map_choice(text: str, option: str, form: str, example: str) -> tuple[str, s
     header may itself hold one; the app's names never do)."""
     value, sep, target = text.rpartition("=")
     if not sep or not value.strip() or not target.strip():
-        raise CommandError(f"{option} 应写作 {form}，如 {option} {example}；收到的是“{text}”。")
+        raise CommandError(f"{option} 应写作 {form}，如 {option} {example}；收到的是“{clipped(text)}”。")
     return value.strip(), target.strip()
 
 
 def cmd_export(args: argparse.Namespace, target: str) -> int:
-    path = _xlsx_out(args.out)
+    path = out_path(args.out, ".xlsx")
     start = parse_date(args.date_from, "起始日期") if args.date_from else None
     end = parse_date(args.date_to, "截止日期") if args.date_to else None
     if (start or end) and args.kind not in DATED_KINDS:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
-from gridstation.commands.base import CommandError, open_site, out_path
-from gridstation.core.rules.free_text import shown
+from gridstation.commands.base import CommandError, in_path, open_site, out_path
+from gridstation.core.rules.free_text import clipped, shown
+
+SCAN_LIMIT = 5 * 2**20  # a scan list of 10 000 codes is about 100 KB
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -41,13 +42,14 @@ def cmd_overdue(args: argparse.Namespace, target: str) -> int:
 
 
 def cmd_stocktake(args: argparse.Namespace, target: str) -> int:
-    path = Path(args.file)
+    path = in_path(args.file, "文件")
     # The PDF's folder is checked first: a stock-take saved but never printed would be counted again.
-    pdf = out_path(args.pdf) if args.pdf else None
+    pdf = out_path(args.pdf, ".pdf") if args.pdf else None
+    if path.stat().st_size > SCAN_LIMIT:
+        raise CommandError(f"文件 {path.name} 有 {path.stat().st_size / 2**20:,.1f} MB，不像扫描枪导出的编号清单"
+                           f"（一万个编号约 100 KB，上限 {SCAN_LIMIT // 2**20} MB），盘点未保存。请检查是否选错了文件。")
     try:
         codes = path.read_text(encoding="utf-8-sig").split()
-    except FileNotFoundError:
-        raise CommandError(f"找不到文件：{path}。") from None
     except UnicodeDecodeError:
         raise CommandError(f"文件 {path} 不是 UTF-8 文本，请另存为 UTF-8 后重试。") from None
     open_site(target)
@@ -73,5 +75,5 @@ def _sample(found: list[str], most: int = 5, width: int = 20) -> str:
     """Codes not of this station come from the file as it is: a few, cut short and made safe to print."""
     if not found:
         return "无"
-    cut = [shown(c if len(c) <= width else c[:width] + "…") for c in found[:most]]
+    cut = [shown(clipped(c, width)) for c in found[:most]]
     return "、".join(cut) + (f" 等 {len(found)} 个" if len(found) > most else "")

@@ -305,3 +305,58 @@ def test_ctrl_o_offers_old_excel_and_libreoffice_ledgers_and_an_ods_file_imports
         qtbot.mouseClick(wizard.ui.importButton, Qt.MouseButton.LeftButton)
     assert wizard.report.written and "新增 2 条" in wizard.ui.resultSummary.text()
     assert residents.find_by_document(make_id("110101", "19900307", "771")).room == "0501"
+
+
+def test_the_preview_lists_a_thousand_rows_of_a_long_bad_ledger_and_the_result_two_hundred_problems(qtbot, wizard, tmp_path):
+    """A ledger of 1 500 bad rows: the table holds the first 1 000 and says so; the result lists the first
+    200 problems and counts the rest (a repeated .ods row once gave a preview of a million rows)."""
+    path = tmp_path / "居民台账.csv"
+    path.write_text("姓名,身份证号码,手机号\n" + "".join(f"居民{i},{make_id(seq=f'{i % 1000:03d}')},123\n"
+                                                  for i in range(1500)), encoding="utf-8")
+    choose_file(qtbot, wizard, path)
+    preview(qtbot, wizard)
+    model = wizard.ui.previewTable.model()
+    assert model.rowCount() == import_wizard.PREVIEW_ROWS == 1000
+    assert "表中只列出前 1,000 行" in wizard.ui.previewSummary.text()
+    wizard.ui.badOnlyCheck.setChecked(True)
+    assert model.rowCount() == 1000
+    wizard.ui.validOnlyCheck.setChecked(True)
+    with qtbot.waitSignal(wizard.finished_import, timeout=60000):
+        qtbot.mouseClick(wizard.ui.importButton, Qt.MouseButton.LeftButton)
+    idle(qtbot, wizard)
+    lines = wizard.ui.resultText.toPlainText().splitlines()
+    assert sum("“手机号”列" in line for line in lines) == 200 and "另有 1,300 行有问题，未逐一列出。" in lines
+
+
+def test_a_direction_override_in_a_sheet_name_cannot_turn_the_preview_around(qtbot, wizard, tmp_path):
+    """Sheet names reach the wizard as the command line prints them: U+202E shown as �, not obeyed."""
+    workbook = openpyxl.Workbook()
+    for index, title in enumerate(("<script>\u202e", "二网格")):
+        sheet = workbook.active if index == 0 else workbook.create_sheet()
+        sheet.title = title
+        sheet.append(HEADERS)
+        sheet.append([f"居民{index}", make_id(seq=f"77{index}"), "", "", "备注\u202e"])
+    path = tmp_path / "names.xlsx"
+    workbook.save(path)
+    choose_file(qtbot, wizard, path)
+    preview(qtbot, wizard)
+    model = wizard.ui.previewTable.model()
+    shown = [model.data(model.index(row, column)) for row in range(model.rowCount()) for column in range(model.columnCount())]
+    assert "工作表“<script>\ufffd”第2行" in shown
+    assert not any("\u202e" in (text or "") for text in [*shown, wizard.ui.mappingText.toPlainText()])
+
+
+def test_a_far_away_cell_is_said_on_the_first_step_and_the_window_stays(qtbot, wizard, tmp_path):
+    """One x in XFD1048576 made calamine abort the whole program, counter window and all."""
+    workbook = openpyxl.Workbook()
+    workbook.active.append(HEADERS)
+    workbook.active.append(["张三", make_id(), "", "", ""])
+    workbook.active["XFD1048576"] = "x"
+    path = tmp_path / "far.xlsx"
+    workbook.save(path)
+    wizard.ui.kindCombo.setCurrentIndex(wizard.ui.kindCombo.findData("residents"))
+    type_text(qtbot, wizard.ui.fileEdit, str(path))
+    qtbot.keyClick(wizard.ui.fileEdit, Qt.Key.Key_Return)
+    idle(qtbot, wizard)
+    assert wizard.ui.pages.currentIndex() == import_wizard.CHOOSE
+    assert "XFD1048576" in wizard.ui.messageLabel.text() and "请删除该格" in wizard.ui.messageLabel.text()

@@ -16,6 +16,7 @@ from gridstation.core.ledgers import ledger_read
 from gridstation.core.ledgers.ledger_columns import KIND_NAMES, ColumnSpec, normalise_header
 from gridstation.core.ledgers.ledger_read import Ledger
 from gridstation.core.rules.errors import DomainError
+from gridstation.core.rules.free_text import clipped
 from gridstation.core.station import audit
 from gridstation.core.storage import models as m
 from gridstation.core.storage import settings
@@ -66,11 +67,11 @@ def checked_choice(ledger: Ledger, header: str, field_text: str) -> ColumnSpec:
     or the ledger has no such field."""
     name = normalise_header(header)
     if not name or not any(normalise_header(h) == name for part in ledger.sheet.parts for h in part.headers):
-        raise DomainError(f"文件中没有“{header}”列，无法把它对应到“{field_text}”。")
+        raise DomainError(f"文件中没有“{clipped(header)}”列，无法把它对应到“{clipped(field_text)}”。")
     spec = field_named(ledger, field_text)
     if spec is None:
         names = "、".join(c.header for c in ledger.columns)
-        raise DomainError(f"{KIND_NAMES[ledger.kind]}台账没有“{field_text}”这一项，可选：{names}。")
+        raise DomainError(f"{KIND_NAMES[ledger.kind]}台账没有“{clipped(field_text)}”这一项，可选：{names}。")
     return spec
 
 

@@ -37,7 +37,7 @@ def uncached_formulas(path: Path) -> dict[str, set[Cell]]:
             if "xl/workbook.xml" not in archive.namelist():
                 return {}
             found = {}
-            for name, part in _sheet_parts(archive).items():
+            for name, part in sheet_parts(archive).items():
                 if _has_formula(archive, part):
                     found[name] = _cells(archive.read(part))
             return found
@@ -45,7 +45,7 @@ def uncached_formulas(path: Path) -> dict[str, set[Cell]]:
         return {}
 
 
-def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
+def sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     """Worksheet name -> its part in the archive, through the workbook's relationships."""
     targets = {rel.get("Id"): rel.get("Target", "")
                for rel in ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels")).iter(f"{_PACKAGE_REL}Relationship")}

@@ -25,7 +25,7 @@ from gridstation.core.ledgers.ledger_files import RawSheet, read_sheets
 from gridstation.core.ledgers.sheet_header import HEADER_SEARCH_ROWS, find_header
 from gridstation.core.rules import date_range, idcard
 from gridstation.core.rules.errors import DomainError
-from gridstation.core.rules.free_text import has_controls
+from gridstation.core.rules.free_text import has_controls, shown
 
 _SCIENTIFIC = re.compile(r"[+-]?\d+(\.\d+)?[eE][+-]?\d+")
 _FLOAT_TEXT = re.compile(r"\d+\.\d+")
@@ -90,6 +90,7 @@ class Sheet:
     merged: list[Merge] = field(default_factory=list)
     parts: list[Part] = field(default_factory=list)
     skipped_sheets: list[str] = field(default_factory=list)  # worksheets without a recognised header
+    hidden_sheets: list[str] = field(default_factory=list)  # hidden worksheets, not read (ledger_files.RawSheet)
     total_rows: list[int] = field(default_factory=list)  # 合计/小计 rows, left out
     fields: dict[str, int] = field(default_factory=dict)  # column key -> the ledger's column
     formulas: set[tuple[int, int]] = field(default_factory=set)  # (row key, column): a formula without its result
@@ -123,12 +124,14 @@ class Sheet:
 
     def sheets_read(self) -> str:
         """Which worksheets were read, for the preview and the command line."""
-        if len(self.parts) + len(self.skipped_sheets) < 2:
+        if len(self.parts) + len(self.skipped_sheets) + len(self.hidden_sheets) < 2:
             return ""  # a CSV file, or a workbook of one sheet: nothing to say
         read = "、".join(f"“{p.name}”（{p.rows}行）" for p in self.parts)
         text = f"读取了工作表：{read}"
         if self.skipped_sheets:
             text += f"；没有表头未读取：{'、'.join(f'“{n}”' for n in self.skipped_sheets)}"
+        if self.hidden_sheets:
+            text += f"；工作表{'、'.join(f'“{n}”' for n in self.hidden_sheets)}是隐藏的，未读取"
         return text + "。"
 
 
@@ -160,7 +163,13 @@ def assemble(path: Path, found: list[RawSheet], columns: list[ColumnSpec], choic
     """The worksheets read (``ledger_files.read_sheets``) as one table of the ledger's columns."""
     sheet = Sheet(path, 0, [], [])
     union: dict[str, int] = {}  # field key, or normalised header -> column of the ledger
-    for name, raw_rows, merged, formulas in found:
+    for raw in found:
+        # Sheet and column names are shown as the command line shows any file's text (free_text.shown): a
+        # direction override in a sheet's name must not turn 第2行 around in the preview.
+        name, raw_rows, merged, formulas = shown(raw.name), raw.rows, raw.merged, raw.formulas
+        if raw.hidden:
+            sheet.hidden_sheets.append(name)
+            continue
         header = find_header(name, raw_rows, merged, columns, choices)
         if header is None:
             sheet.skipped_sheets.append(name)
@@ -168,7 +177,7 @@ def assemble(path: Path, found: list[RawSheet], columns: list[ColumnSpec], choic
         sheet.notes.extend(header.notes)
         index = len(sheet.parts)
         header_row = header.last + 1
-        headers = header.names
+        headers = [shown(h) for h in header.names]
         named = _named_by_sheet(name, headers, columns, choices)
         if named is not None:
             headers.append(named.header)
@@ -213,7 +222,7 @@ def assemble(path: Path, found: list[RawSheet], columns: list[ColumnSpec], choic
                                 named.key if named is not None else ""))
     if not sheet.parts:
         names = "、".join(c.header for c in columns if c.required)
-        where = f"{path.name} 的各工作表" if len(found) > 1 else path.name
+        where = f"{path.name} 的各工作表" if len(found) > 1 else f"{path.name} "
         raise DomainError(f"{where}的前{HEADER_SEARCH_ROWS}行中找不到表头（应包含 {names} 等列名）。"
                           "请使用导入模板（gridstation template）。")
     sheet.header_row = sheet.parts[0].header_row

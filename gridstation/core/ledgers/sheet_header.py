@@ -48,7 +48,7 @@ def find_header(sheet: str, rows: list[tuple], merged: list[Range], columns: lis
             if header is not None:
                 return Header(top + 1, header)
     names = [_name(v) for v in rows[best]]
-    return Header(best, *_refuse_merged(sheet, names, best, merged))
+    return Header(best, *_refuse_merged(sheet, rows, names, best, merged))
 
 
 def _hits(row: list[object], columns: list[ColumnSpec], choices: dict[str, str]) -> int:
@@ -96,15 +96,17 @@ def _two_rows(top: tuple, below: tuple, groups: list[range], by_merges: bool, co
             for i in range(width)]
 
 
-def _refuse_merged(sheet: str, names: list[str], index: int, merged: list[Range]) -> tuple[list[str], list[str]]:
+def _refuse_merged(sheet: str, rows: list[tuple], names: list[str], index: int,
+                   merged: list[Range]) -> tuple[list[str], list[str]]:
     """A header cell merged across columns with no names below: its columns get no name (so no field
-    is read from them) and the note says why."""
+    is read from them) and the note says why, naming the merged cell by its own text."""
     notes = []
     where = f"工作表“{sheet}”的" if sheet else ""
     for c1, r1, c2, r2 in merged:
         if r1 <= index + 1 <= r2 and c2 > c1 and any(names[c1 - 1:c2]):
             area = f"{get_column_letter(c1)}{r1}:{get_column_letter(c2)}{r2}"
-            notes.append(f"{where}表头“{names[c1 - 1]}”合并了 {area}，下面没有各列的名称，这 {c2 - c1 + 1} 列未导入。"
+            own = _name(rows[r1 - 1][c1 - 1]) if c1 <= len(rows[r1 - 1]) else ""
+            notes.append(f"{where}表头“{own or names[c1 - 1]}”合并了 {area}，下面没有各列的名称，这 {c2 - c1 + 1} 列未导入。"
                          "请取消合并，为每一列写上列名后再导入。")
             names[c1 - 1:c2] = [""] * (c2 - c1 + 1)
     return names, notes

@@ -66,6 +66,11 @@ def shown(text: str) -> str:
     return _HIDDEN.sub(_picture, text)
 
 
+def clipped(text: str, width: int = 40) -> str:
+    """Text a user or a file gave, cut for echoing in a message: a 20 000-character name is named by its start."""
+    return text if len(text) <= width else text[:width] + "…"
+
+
 def _picture(found: re.Match[str]) -> str:
     char = found.group()
     if char in _LINE_KEPT:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -62,6 +63,7 @@ from gridstation.core.ledgers.ledger_import import (
     match_services,
     run_import,
 )
+from gridstation.core.rules import free_text
 from gridstation.core.rules.errors import DomainError
 from gridstation.core.station import catalog
 from gridstation.core.station.topics import Topic
@@ -79,6 +81,7 @@ BAD_ROW, BAD_CELL = QColor("#fde2e1"), QColor("#f4a6a0")
 # What each kind of ledger changes, as the pages listen for it on the bus; one entry per kind in KINDS.
 AREA = {RESIDENTS: Topic.RESIDENT, INTAKES: Topic.INTAKE, TOOLS: Topic.TOOLS, LOANS: Topic.TOOLS, EVENTS: Topic.EVENTS}
 STOPPED = "已取消，没有写入任何数据。"
+PREVIEW_ROWS = 1_000  # rows the preview's table lists: enough to see what is wrong, never a table of a million
 # What step 1 says of one kind of ledger beyond what its columns tell (see ``kind_help``).
 KIND_HELP = {INTAKES: "受理台账中未登记的居民按台账登记。",
              EVENTS: "事件导入时重新编号；网格名称须与设置中的一致，发现人须为本站人员。"}
@@ -108,11 +111,12 @@ class PreviewModel(QAbstractTableModel):
         for problem in report.problems:
             self.problems.setdefault(problem.row, []).append(problem)
         self.all_rows = ledger.sheet.rows
-        self.rows = self.all_rows
+        self.rows = self.all_rows[:PREVIEW_ROWS]
 
     def show_bad_only(self, bad_only: bool) -> None:
         self.beginResetModel()
-        self.rows = [r for r in self.all_rows if r[0] in self.problems] if bad_only else self.all_rows
+        rows = (r for r in self.all_rows if r[0] in self.problems) if bad_only else iter(self.all_rows)
+        self.rows = list(islice(rows, PREVIEW_ROWS))
         self.endResetModel()
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802
@@ -154,13 +158,15 @@ class PreviewModel(QAbstractTableModel):
 
 
 def _shown(value: object) -> str:
+    """A cell as the preview shows it; text as the command line shows it (``free_text.shown``), so a
+    direction override in a cell cannot turn the row around."""
     if value is None:
         return ""
     if isinstance(value, dt.datetime):
         return value.strftime("%Y-%m-%d %H:%M") if value.time() != dt.time() else value.strftime("%Y-%m-%d")
     if isinstance(value, dt.date):
         return value.isoformat()
-    return str(value)
+    return free_text.shown(str(value))
 
 
 class ImportWizardForm(Form):
@@ -471,6 +477,8 @@ class ImportWizard(QDialog):
         text = report.summary()
         if bad:
             text += " 有问题的行以红色标出，鼠标停在行上可看原因。可修改文件后重新选择，或勾选“只导入正确的行”。"
+        if max(bad, len(self.ledger.sheet.rows)) > PREVIEW_ROWS:
+            text += f" 表中只列出前 {PREVIEW_ROWS:,} 行。"
         self.ui.previewSummary.setText(text)
         self.ui.badOnlyCheck.setChecked(False)
         self._buttons()
@@ -497,7 +505,7 @@ class ImportWizard(QDialog):
     def _imported(self, report: ImportReport) -> None:
         self.report = report
         self.ui.resultSummary.setText(report.summary())
-        self.ui.resultText.setPlainText("\n".join([*(p.line() for p in report.problems), *report.notes]))
+        self.ui.resultText.setPlainText("\n".join([*report.problem_lines(), *report.notes]))
         if report.written:
             self.ctx.bus.data_changed.emit(AREA[report.kind])
         self.finished_import.emit(report)

@@ -25,6 +25,7 @@ from gridstation.core.storage.db import current
 
 CHUNK = 500  # rows per INSERT; well under SQLite's limit of bound variables
 PROGRESS_EVERY = 200
+PROBLEM_LIMIT = 200  # problems listed by a run; a file of a million bad rows is said in a page, not a million lines
 Progress = Callable[[int, int], None]
 
 
@@ -71,6 +72,16 @@ class ImportReport:
 
     def problems_of(self, row: int) -> list[Problem]:
         return [p for p in self.problems if p.row == row]
+
+    def problem_lines(self, limit: int = PROBLEM_LIMIT) -> list[str]:
+        """The first ``limit`` problems as lines, then how many more rows have one (the skipped-rows
+        report still holds every row)."""
+        lines = [p.line() for p in self.problems[:limit]]
+        listed = {p.row for p in self.problems[:limit]}
+        more = len({p.row for p in self.problems[limit:]} - listed)
+        if more:
+            lines.append(f"另有 {more:,} 行有问题，未逐一列出。")
+        return lines
 
     def summary(self) -> str:
         """One paragraph for the command line, the wizard and the audit log."""
