@@ -10,6 +10,8 @@ from pathlib import Path
 
 from reportlab.platypus import Paragraph
 
+from gridstation.core.grids import register
+from gridstation.core.grids.register import GridInput
 from gridstation.core.intake import intakes, residents
 from gridstation.reports import labels, loan_slip, receipt, samples, stats_pdf, styles
 from gridstation.reports.annual import write_annual
@@ -41,6 +43,7 @@ def test_monthly_and_annual_keep_notes_and_signature_with_the_last_table(known, 
     """With a fifth service (矛盾纠纷调处 in ``known``); each grid adds a row to the last table,
     moving where the notes would start down the page, through the place where they used to split."""
     for number in range(16):
+        register.add_grid(admin, GridInput(name=f"第{number + 3}网格"))  # the grid box chooses, never creates
         resident = residents.save_resident(admin, residents.ResidentInput(
             name=f"居民{number}", doc_number=make_id(seq=f"{300 + number}"), grid=f"第{number + 3}网格"))
         intakes.create_intake(admin, intakes.IntakeInput(resident.id, "dispute", "调处",

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from gridstation.core.grids import register as grid_register
+from gridstation.core.grids.register import GridInput
 from gridstation.core.intake import residents
 from gridstation.core.ledgers import ledger_import, ledger_read
 from gridstation.core.ledgers.ledger_import import ImportOptions, run_import
@@ -25,6 +27,8 @@ def update(path: Path, **options: bool) -> ledger_import.ImportReport:
 
 
 def register(admin, name: str, number: str, **fields: object) -> m.Resident:
+    if not m.Grid.select().where(m.Grid.name == "第一网格").exists():
+        grid_register.add_grid(admin, GridInput(name="第一网格"))  # the resident's grid box chooses, never creates
     data = residents.ResidentInput(name=name, doc_number=number, phone="13551413927", compound="阳光花园",
                                    building="5", unit="3", room="902", grid="第一网格", notes="独居")
     for key, value in fields.items():
