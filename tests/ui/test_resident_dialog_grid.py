@@ -54,7 +54,7 @@ def test_the_address_chooses_the_grid_and_typing_never_creates_one(qtbot, db_pat
     qtbot.keyClick(ui.compoundEdit, Qt.Key.Key_Tab)
     type_text(qtbot, ui.buildingEdit, "三栋")  # 3号楼 written another way
     assert ui.gridCombo.currentText() == "第二网格" and not ui.gridCombo.isEnabled()
-    assert ui.gridNote.text() == "按地址属于 第二网格（WG002）"
+    assert ui.gridNote.text() == "按地址属于 第二网格（WG002）　尚未安排网格员"
     dialog.grab().save(str(PNG / "resident-dialog-grid.png"))
     qtbot.keyClick(ui.buildingEdit, Qt.Key.Key_Backspace)
     qtbot.keyClick(ui.buildingEdit, Qt.Key.Key_Backspace)

@@ -31,6 +31,7 @@ from gridstation.ui.common.feedback import ask_before_discarding, show_message
 from gridstation.ui.common.forms import Form
 from gridstation.ui.common.keyboard import fit_to_screen
 from gridstation.ui.common.saving import one_at_a_time
+from gridstation.ui.intake.grid_line import keepers_text
 
 
 class ResidentDialogForm(Form):
@@ -77,11 +78,13 @@ class ResidentDialog(QDialog):
         self.ui = ResidentDialogForm.load(self)
         self.ui.docTypeCombo.addItems(list(idcard.DOC_TYPES))
         self.ui.genderCombo.addItems(["", "男", "女"])
+        self._placed = False  # whether the grid shown came from the address
         self.ui.gridCombo.addItem("", None)
         for label, grid_id in residents.grid_choices():
             self.ui.gridCombo.addItem(label, grid_id)
         for edit in (self.ui.compoundEdit, self.ui.buildingEdit, self.ui.unitEdit):
             edit.textChanged.connect(self._address_changed)
+        self.ui.gridCombo.currentIndexChanged.connect(self._address_changed)  # whom to call follows the grid
         self.ui.birthEdit.setDate(QDate(1970, 1, 1))
         self.ui.docEdit.textChanged.connect(self._doc_changed)
         self.ui.docTypeCombo.currentTextChanged.connect(lambda _t: self._doc_changed(self.ui.docEdit.text()))
@@ -151,8 +154,16 @@ class ResidentDialog(QDialog):
                                        self.ui.unitEdit.text())
         self.ui.gridCombo.setEnabled(grid is None)
         if grid is not None:
+            self._placed = True
             self._choose_grid(grid)
-            self.ui.gridNote.setText(f"按地址属于 {register.grid_label(grid)}")
+            self.ui.gridNote.setText(f"按地址属于 {register.grid_label(grid)}　{keepers_text(grid)}")
+            return
+        if self._placed:  # the address no longer matches: the grid it gave is not the clerk's choice
+            self._placed = False
+            self.ui.gridCombo.setCurrentIndex(0)
+        chosen = self.ui.gridCombo.currentData()
+        if chosen is not None:
+            self.ui.gridNote.setText(keepers_text(register.get_grid(chosen)))
         else:
             self.ui.gridNote.setText("地址未对应已登记的楼栋，请选择网格" if self.ui.buildingEdit.text().strip() else "")
 
