@@ -22,19 +22,20 @@ TITLE = "民情日志"
 _MARGIN = 14 * mm
 _WIDTH = A4[0] - 2 * _MARGIN
 HEADS = ("日期", "人员", "网格", "所见所闻", "涉及居民", "处理情况", "转为事件")
-_WIDTHS = (17 * mm, 17 * mm, 20 * mm, 0.0, 17 * mm, 38 * mm, 25 * mm)  # 所见所闻 takes the rest
+_WIDTHS = (15 * mm, 15 * mm, 18 * mm, 0.0, 15 * mm, 32 * mm, 26 * mm)  # 所见所闻 takes the rest
 
 
-def render_month(data: DiaryMonth, out: Path) -> Path:
+def render_month(data: DiaryMonth, out: Path, *, sample: bool = False) -> Path:
+    """The month as printed; ``sample`` marks a page made from built-in rows (``selftest`` on a new station)."""
     st = styles(9.5)
     title = f"{TITLE}（{data.year}年{data.month}月）"
-    return build_pdf(out, _story(data, title, st), pagesize=A4, margin=_MARGIN, bottom=16 * mm,
+    return build_pdf(out, _story(data, title, st, sample), pagesize=A4, margin=_MARGIN, bottom=16 * mm,
                      footer=f"{data.station}　{title}　{data.whose}　打印于 {cn_datetime(clock.now())}",
                      title=title, author=data.station)
 
 
-def _story(data: DiaryMonth, title: str, st: Styles) -> list[Flowable]:
-    story = header(StationInfo(data.station), title, st, _WIDTH)
+def _story(data: DiaryMonth, title: str, st: Styles, sample: bool) -> list[Flowable]:
+    story = header(StationInfo(data.station), title, st, _WIDTH, sample=sample)
     turned = sum(1 for row in data.rows if row.event)
     story.append(text(f"{data.whose}：本月共 {len(data.rows)} 条，其中转为网格事件 {turned} 件。", st.body))
     if not data.rows:
