@@ -98,6 +98,7 @@ def test_a_clerk_writes_for_a_person_without_login_lists_it_and_makes_it_an_even
     qtbot.keyClick(log.table, Qt.Key.Key_Home)  # another key: the next Ctrl+E is a new press
     qtbot.keyClick(log, Qt.Key.Key_E, CTRL)  # again: said, not doubled
     assert "已转为事件" in log.messageLabel.text() and m.GridEvent.select().count() == 1
+    log.grab().save(str(PNG / "daily-log-listed.png"))
 
 
 def test_without_an_entry_chosen_the_event_key_says_so(qtbot, log):

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPlainTextEdit,
     QPushButton,
+    QSizePolicy,
     QTableView,
     QWidget,
 )
@@ -85,6 +86,7 @@ class DailyLogDialog(QDialog, Form):
         self.setup_form()
         self.picker = Form.place(self.pickerHost, ResidentPicker(self))
         self.picker.results.setMaximumHeight(70)
+        self.picker.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)  # no gaps in the form
         self.picker.chosen.connect(self._resident_chosen)
         self.picker.edit.textEdited.connect(lambda text: None if text.strip() else self._resident_chosen(None))
         self.residentCaption.setBuddy(self.picker.edit)
