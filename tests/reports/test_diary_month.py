@@ -14,6 +14,8 @@ from gridstation.core.rules.errors import DomainError
 from gridstation.reports.diary_month import render_month
 from tests.conftest import pdf_text
 
+pytestmark = pytest.mark.both_backends
+
 
 def test_a_persons_month_is_printed_with_heads_on_every_page(admin, clerk, tmp_path):
     register.add_grid(admin, GridInput(name="第一网格"))

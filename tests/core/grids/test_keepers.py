@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from gridstation.core.grids import keepers, people, register
 from gridstation.core.grids.people import PersonInput, RoleInput
 from gridstation.core.grids.register import GridInput
+
+pytestmark = pytest.mark.both_backends
 
 
 def test_the_grid_workers_come_first_and_the_head_only_when_there_are_none(admin):
