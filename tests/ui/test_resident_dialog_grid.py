@@ -87,3 +87,18 @@ def test_a_clerk_records_a_move_out_in_the_resident_dialog(qtbot, db_path, clerk
     assert m.Resident.get_by_id(wang.id).status == "迁出"
     assert "迁往 昆明市盘龙区" in ui.statusLabel.text()
     dialog.grab().save(str(PNG / "resident-dialog-status.png"))
+
+
+def test_the_head_puts_a_resident_back_on_the_register(qtbot, db_path, head, clerk, grids):
+    from gridstation.core.residents import status
+
+    wang = residents.save_resident(clerk, residents.ResidentInput(name="王然", doc_number=make_id()))
+    status.change_status(clerk, wang.id, "死亡")
+    dialog = open_dialog(qtbot, db_path, head, m.Resident.get_by_id(wang.id))
+    ui = dialog.ui
+    assert ui.statusLabel.text().startswith("现状：死亡（")
+    qtbot.keyClick(dialog, Qt.Key.Key_Z, ALT)
+    choose(qtbot, ui.statusCombo, "在册")
+    assert not ui.statusDateEdit.isEnabled() and not ui.movedToEdit.isEnabled()
+    qtbot.keyClick(dialog, Qt.Key.Key_T, CTRL)
+    assert m.Resident.get_by_id(wang.id).status == "在册" and ui.statusLabel.text() == "现状：在册"
