@@ -16,7 +16,7 @@ from pathlib import Path
 
 from gridstation.core.events import rules as event_rules
 from gridstation.core.events.agreement import AgreementData, AgreementParty, agreement_data
-from gridstation.core.grids import board, register
+from gridstation.core.grids import board, diary_month, register
 from gridstation.core.intake.material_check import CheckView
 from gridstation.core.intake.material_rules import DEFERRED, NOTICE
 from gridstation.core.rules import clock
@@ -36,6 +36,9 @@ from gridstation.reports import (
     monthly,
     receipt,
     stocktake,
+)
+from gridstation.reports import (
+    diary_month as diary_month_pdf,
 )
 from gridstation.reports.blocks import StationInfo
 
@@ -165,6 +168,24 @@ def render_board(out: Path) -> Path:
     return grid_board.render_board(board.board(register.get_grid(first[1]).code or first[0]), out)
 
 
+def sample_diary_month() -> diary_month.DiaryMonth:
+    today = clock.today()
+    rows = [diary_month.MonthRow(today.replace(day=1), "张建国", "第一网格", "走访星体花园3栋12户，楼道灯不亮",
+                                 "王然", "已告知物业维修", ""),
+            diary_month.MonthRow(today.replace(day=1), "张建国", "第一网格", "商铺占道经营", "", "劝导后已清理",
+                                 "SJ000000000001")]
+    return diary_month.DiaryMonth(str(settings.get("station_name") or ""), "张建国", today.year, today.month, rows)
+
+
+def render_diary_month(out: Path) -> Path:
+    """This month's 民情日志 of the first grid, or the sample."""
+    first = next(iter(register.grid_choices()), None)
+    if first is None:
+        return diary_month_pdf.render_month(sample_diary_month(), out, sample=True)
+    today = clock.today()
+    return diary_month_pdf.render_month(diary_month.month_of(today.year, today.month, grid_id=first[1]), out)
+
+
 DOCUMENTS: list[tuple[str, str, Renderer]] = [
     ("受理回执（A5）", "receipt-a5.pdf", functools.partial(render_receipt, size=receipt.A5_SIZE)),
     ("受理回执（80毫米卷纸）", "receipt-80mm.pdf", functools.partial(render_receipt, size=receipt.ROLL_SIZE)),
@@ -178,6 +199,7 @@ DOCUMENTS: list[tuple[str, str, Renderer]] = [
     ("年度统计", "annual.pdf", lambda out: annual.write_annual(clock.today().year, out)),
     ("网格员公示牌", "grid-board.pdf", render_board),
     ("网格责任分布表", "grid-table.pdf", lambda out: grid_table.render_table(board.distribution_table(), out)),
+    ("民情日志", "diary-month.pdf", render_diary_month),
 ]
 
 

@@ -85,10 +85,10 @@ def test_a_widget_of_another_kind_fails_too(qtbot, tmp_path, monkeypatch):
     """A dialog that is its own form (民情日志): its table turned into a list fails at once, named."""
     shutil.copy(ROOT / "forms" / "daily_log_dialog.ui", tmp_path)
     path = tmp_path / "daily_log_dialog.ui"
-    path.write_text(path.read_text(encoding="utf-8").replace('class="QTableWidget" name="table"',
+    path.write_text(path.read_text(encoding="utf-8").replace('class="QTableView" name="table"',
                                                              'class="QListWidget" name="table"'), encoding="utf-8")
     monkeypatch.setattr(forms, "form_path", lambda name: tmp_path / name)
-    with pytest.raises(FormError, match=r"daily_log_dialog\.ui .*DailyLogDialog.*table \(QTableWidget\): is a QListWidget"):
+    with pytest.raises(FormError, match=r"daily_log_dialog\.ui .*DailyLogDialog.*table \(QTableView\): is a QListWidget"):
         host = QDialog()
         DailyLogDialog.find_widgets(load_file("daily_log_dialog.ui", host))
 

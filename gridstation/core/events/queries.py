@@ -61,13 +61,3 @@ def reporters(event_ids: list[int]) -> dict[int, m.EventParty]:
     """The reporting resident of each listed event, read in one query for a page of rows."""
     rows = m.EventParty.select().where(m.EventParty.event.in_(event_ids) & (m.EventParty.role == rules.REPORTER))
     return {p.event_id: p for p in rows}
-
-
-def daily_log(staff_id: int, day: dt.date) -> list[m.EventStep]:
-    """民情日志: what a grid worker did on ``day`` (every step they recorded, events they found or
-    handled), in time order, each with its event."""
-    start = dt.datetime.combine(day, dt.time())
-    S = m.EventStep  # noqa: N806
-    return list(S.select(S, m.GridEvent).join(m.GridEvent)
-                .where((S.staff == staff_id) & (S.at >= start) & (S.at < start + dt.timedelta(days=1)))
-                .order_by(S.at, S.id))

@@ -33,7 +33,9 @@ STOCKTAKE = Document("盘点结果", "stock_take")
 REPORT = Document("统计报表", "report")
 GRID_BOARD = Document("网格员公示牌", "grid")  # its id: the grid's code and the place
 GRID_TABLE = Document("网格责任分布表", "grid")
-DOCUMENTS = (RECEIPT, SLIP, LABELS, NOTICE, PLEDGE, AGREEMENT, STOCKTAKE, REPORT, GRID_BOARD, GRID_TABLE)
+DIARY_MONTH = Document("民情日志", "diary_entry")  # its id: the month and whose (2026-11 张建国)
+DOCUMENTS = (RECEIPT, SLIP, LABELS, NOTICE, PLEDGE, AGREEMENT, STOCKTAKE, REPORT, GRID_BOARD, GRID_TABLE,
+             DIARY_MONTH)
 PREVIEWED, PRINTED = "预览", "打印"
 ALL_LABELS = "全部"  # the labels of every kind
 

@@ -6,6 +6,7 @@ Everything here works from the keyboard: F2 search, Enter choose, F3 service, Ct
 from __future__ import annotations
 
 from collections.abc import Callable
+from html import escape
 from pathlib import Path
 
 from PySide6.QtCore import QDate, Qt, QTimer
@@ -30,6 +31,7 @@ from gridstation.ui.common.keyboard import button_keys, focus_first_inside, tab_
 from gridstation.ui.common.saving import one_at_a_time
 from gridstation.ui.common.table_model import Column, PagedTableModel, setup_table
 from gridstation.ui.evaluation.resident_screen import ResidentScreenLink
+from gridstation.ui.intake.grid_line import grid_line
 from gridstation.ui.intake.intake_page_form import IntakePageForm
 from gridstation.ui.intake.materials_widgets import MaterialsChecklist, preview_material_document
 from gridstation.ui.intake.resident_picker import ResidentPicker
@@ -188,6 +190,7 @@ class IntakePage(QWidget):
         self.ui.residentCard.setText(
             f"<b style='font-size:16px'>{r.name}</b>　{r.gender}{age}{flags}<br>"
             f"{r.doc_type}：{idcard.mask_id(r.doc_number)}　电话：{phone}<br>住址：{residents.address(r) or '未登记'}"
+            f"<br>{escape(grid_line(r.grid if r.grid_id else None))}"
         )
         self._update_eligibility()
         self._show_on_resident_screen()

@@ -58,5 +58,5 @@ def test_the_daily_log_has_a_close_button_that_esc_presses(qtbot, page, tmp_path
     activate(qtbot, log)
     assert "关闭 (Esc)" in buttons(log)
     log.grab().save(str(tmp_path / "daily-log.png"))
-    qtbot.keyClick(log.workerCombo, Qt.Key.Key_Escape)
+    qtbot.keyClick(log.personFilter, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: not log.isVisible())

@@ -263,29 +263,22 @@ def test_the_head_edits_categories_and_partners_by_keyboard(qtbot, page, clerk, 
     assert not clerk_page.ui.listsButton.isVisibleTo(clerk_page)
 
 
-def test_the_daily_log_shows_a_workers_day(qtbot, page, clerk, head):
-    import datetime as dt
-
-    from gridstation.core.events import handling
-    from gridstation.core.events.register import EventInput, register_event
+def test_the_daily_log_lists_the_diary_of_the_signed_in_persons_grid(qtbot, page, head):
+    """Ctrl+J still opens 民情日志: now the grid workers' own diary, the signed-in account's person chosen."""
+    from gridstation.core.grids import diary, people
+    from gridstation.core.grids.diary import DiaryInput
+    from gridstation.core.grids.people import PersonInput, RoleInput
     from gridstation.ui.events.daily_log_dialog import DailyLogDialog
 
-    today = clock.now()
-    mine = register_event(clerk, EventInput("其他", rules.NORMAL, "井盖松动", rules.PATROL, found_at=today))
-    handling.close(clerk, mine.number, "已固定")
-    register_event(clerk, EventInput("其他", rules.NORMAL, "昨天的事", rules.PATROL, found_at=today - dt.timedelta(days=1)))
-    register_event(head, EventInput("其他", rules.NORMAL, "站长发现的", rules.PATROL))
+    li = people.add_person(head, PersonInput("李站长", staff_id=head.id))
+    people.assign_role(head, li.id, RoleInput("网格长", grid="第一网格", started_on=clock.today()))
+    diary.write_entry(head, DiaryInput(li.id, clock.today(), "井盖松动"))
     qtbot.keyClick(page.ui.numberEdit, Qt.Key.Key_J, Qt.KeyboardModifier.ControlModifier)
     log = dialog_of(page, DailyLogDialog)
     activate(qtbot, log)
-    assert log.workerCombo.currentText() == "李站长" and log.table.rowCount() == 1
-    choose(qtbot, log.workerCombo, "王小红")
-    assert [log.table.item(r, 3).text() for r in range(log.table.rowCount())] == ["登记", "销号"]
-    assert "其中登记 1 件、销号 1 件" in log.countLabel.text()
-    log.dayEdit.setFocus()
-    qtbot.keyClick(log.dayEdit, Qt.Key.Key_Home)
-    qtbot.keyClicks(log.dayEdit, f"{today - dt.timedelta(days=1):%Y-%m-%d}")  # the day before
-    assert [log.table.item(r, 4).text() for r in range(log.table.rowCount())] == ["巡查发现：昨天的事"]
+    assert (log.personCombo.currentText(), log.gridCombo.currentText()) == ("李站长", "第一网格")
+    assert [log.model.row_at(r).seen for r in range(log.model.rowCount())] == ["井盖松动"]
+    assert "共 1 条" in log.countLabel.text()
 
 
 def test_a_reporter_and_residents_involved_come_from_the_register(qtbot, page, admin):
