@@ -12,10 +12,11 @@ import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialog
 
-from gridstation.core.grids import places, register
+from gridstation.core.grids import people, places, register
 from gridstation.core.intake import residents
 from gridstation.core.storage import models as m
 from gridstation.ui.common.context import AppContext
+from gridstation.ui.common.pdf_preview import PdfPreviewDialog
 from gridstation.ui.common.theme import apply_theme
 from gridstation.ui.grids.grid_dialogs import (
     BuildingDialog,
@@ -26,6 +27,7 @@ from gridstation.ui.grids.grid_dialogs import (
     RoleDialog,
 )
 from gridstation.ui.grids.grid_page import GridPage
+from tests.conftest import pdf_text
 from tests.helpers import activate, make_id, show_at_counter_size, type_text
 
 CTRL, SHIFT = Qt.KeyboardModifier.ControlModifier, Qt.KeyboardModifier.ShiftModifier
@@ -227,3 +229,95 @@ def test_the_page_and_its_dialogs_render_at_1366x768(qtbot, open_page, head, tmp
         dialog.grab().save(str(shots / f"{name}.png"))
         closed_by(qtbot, dialog, Qt.Key.Key_Escape)
         assert page.ui.gridTree.hasFocus()
+
+
+def previews(qtbot) -> list[PdfPreviewDialog]:
+    qtbot.waitUntil(lambda: any(isinstance(t, PdfPreviewDialog) and t.isVisible() for t in QApplication.topLevelWidgets()),
+                    timeout=20_000)
+    return [t for t in QApplication.topLevelWidgets() if isinstance(t, PdfPreviewDialog) and t.isVisible()]
+
+
+def test_a_clerk_previews_the_board_of_a_building_and_the_table_recorded_as_the_commands_are(
+        qtbot, open_page, head, clerk):
+    grid = register.add_grid(head, register.GridInput(name="第一网格"))
+    places.add_building(head, places.BuildingInput("阳光小区", "3号楼", grid.code, households=80))
+    wang = people.add_person(head, people.PersonInput(name="王芳", phone="13812345678", phone_public=True))
+    people.assign_role(head, wang.id, people.RoleInput(role="网格长", grid=grid.code))
+    page = open_page(clerk)
+    press(qtbot, page.ui.searchEdit, Qt.Key.Key_Down)
+    qtbot.waitUntil(lambda: len(page.buildings.rows) == 1)
+    press(qtbot, page.ui.gridTree, Qt.Key.Key_Tab)  # 显示已撤销, then the buttons (hidden for a clerk) …
+    page.ui.buildingTable.setFocus()
+    press(qtbot, page.ui.buildingTable, Qt.Key.Key_Home)
+    press(qtbot, page.ui.buildingTable, Qt.Key.Key_P, CTRL)
+    (board,) = previews(qtbot)
+    text = pdf_text(board.path)
+    assert "网格员公示牌" in text and "阳光小区3号楼" in text and "13812345678" in text
+    board.close()
+    activate(qtbot, page)
+    press(qtbot, page.ui.gridTree, Qt.Key.Key_P, CTRL | SHIFT)
+    (table,) = previews(qtbot)
+    assert "网格责任分布表" in pdf_text(table.path)
+    table.close()
+    shown = [(e.action, e.entity_id) for e in m.AuditLog.select().where(m.AuditLog.action.startswith("预览"))]
+    assert shown == [("预览网格员公示牌", "WG001 阳光小区3号楼"), ("预览网格责任分布表", "全部")]
+
+
+def test_the_head_closes_moves_ends_and_hands_over_by_keyboard(qtbot, open_page, head, clerk):
+    first = register.add_grid(head, register.GridInput(name="第一网格"))
+    second = register.add_grid(head, register.GridInput(name="第二网格"))
+    spare = register.add_grid(head, register.GridInput(name="第三网格"))
+    places.add_building(head, places.BuildingInput("阳光小区", "3号楼", first.code))
+    resident = residents.save_resident(clerk, residents.ResidentInput(
+        name="李四", doc_number=make_id(), compound="阳光小区", building="三栋", room="101"))
+    wang = people.add_person(head, people.PersonInput(name="王芳"))
+    li = people.add_person(head, people.PersonInput(name="李明"))
+    people.assign_role(head, wang.id, people.RoleInput(role="专职网格员", grid=first.code))
+    people.assign_role(head, wang.id, people.RoleInput(role="楼栋长", grid=first.code))
+    page = open_page(head)
+    type_text(qtbot, page.ui.searchEdit, "第一")
+    press(qtbot, page.ui.searchEdit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: len(page.people.rows) == 2 and len(page.buildings.rows) == 1)
+    # 交接: 王芳's grid roles go to 李明 (the 楼栋长 stays hers).
+    page.ui.peopleTable.setFocus()
+    press(qtbot, page.ui.peopleTable, Qt.Key.Key_Home)
+    press(qtbot, page.ui.peopleTable, Qt.Key.Key_H, CTRL)
+    dialog = dialog_of(qtbot, page, GridChooseDialog)
+    assert "第一网格专职网格员" in dialog.questionLabel.text() and dialog.targetCombo.currentText() == "李明"
+    save(qtbot, dialog)
+    qtbot.waitUntil(lambda: sorted((p.role, p.name) for p in page.people.rows) == [("专职网格员", "李明"), ("楼栋长", "王芳")])
+    # 结束角色: the 楼栋长 (second in the order of roles) ends today.
+    loaded(qtbot, page.people)
+    page.ui.peopleTable.setFocus()
+    press(qtbot, page.ui.peopleTable, Qt.Key.Key_Home)  # the first key only puts the cursor on the list
+    press(qtbot, page.ui.peopleTable, Qt.Key.Key_End, CTRL)
+    press(qtbot, page.ui.peopleTable, Qt.Key.Key_J, CTRL | SHIFT)
+    dialog = dialog_of(qtbot, page, GridDateDialog)
+    assert "王芳" in dialog.questionLabel.text() and "楼栋长" in dialog.questionLabel.text()
+    save(qtbot, dialog)
+    qtbot.waitUntil(lambda: [(p.role, p.name) for p in page.people.rows] == [("专职网格员", "李明")])
+    assert li.id in {r.person_id for r in m.PersonRole.select().where(m.PersonRole.ended_on.is_null())}
+    # 移到其他网格: the building and its resident go to 第二网格.
+    page.ui.buildingTable.setFocus()
+    press(qtbot, page.ui.buildingTable, Qt.Key.Key_Home)
+    press(qtbot, page.ui.buildingTable, Qt.Key.Key_M, CTRL | SHIFT)
+    dialog = dialog_of(qtbot, page, GridChooseDialog)
+    assert "在册居民1人" in dialog.questionLabel.text()
+    press(qtbot, dialog.targetCombo, Qt.Key.Key_Home)
+    assert dialog.targetCombo.currentText() == "第二网格"
+    save(qtbot, dialog)
+    assert m.Resident.get_by_id(resident.id).grid_id == second.id
+    qtbot.waitUntil(lambda: page.buildings.rows == [] and not page.buildings.loading)
+    # 撤销网格 with today's date: 第三网格 leaves the tree unless 显示已撤销 is ticked.
+    page.ui.searchEdit.setFocus()
+    press(qtbot, page.ui.searchEdit, Qt.Key.Key_A, CTRL)
+    type_text(qtbot, page.ui.searchEdit, "第三")
+    press(qtbot, page.ui.searchEdit, Qt.Key.Key_Return)
+    press(qtbot, page.ui.gridTree, Qt.Key.Key_Delete, CTRL)
+    dialog = dialog_of(qtbot, page, GridDateDialog)
+    save(qtbot, dialog)
+    assert register.get_grid(spare.id).closed_on is not None
+    assert "第三网格（WG003）" not in tree_labels(page)
+    press(qtbot, page.ui.gridTree, Qt.Key.Key_H, Qt.KeyboardModifier.AltModifier)  # 显示已撤销
+    qtbot.waitUntil(page.ui.showClosedCheck.isChecked)  # a mnemonic clicks the box after a moment, as Qt animates it
+    assert any(label.startswith("第三网格（WG003）") and "撤销" in label for label in tree_labels(page))

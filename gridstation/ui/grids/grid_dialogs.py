@@ -110,9 +110,10 @@ class GridDialog(_SaveDialog, GridDialogForm):
                  parent: QWidget | None = None) -> None:
         super().__init__(ctx, "修改网格" if grid else "新增网格", parent)
         self.grid = grid
-        choices = [(label, label) for label, grid_id in register.grid_choices() if grid is None or grid_id != grid.id]
+        listed = register.grid_choices()
         above = grid.parent if grid is not None and grid.parent_id else parent_grid
-        above_label = next((label for label, grid_id in register.grid_choices() if above and grid_id == above.id), "")
+        above_label = next((label for label, grid_id in listed if above and grid_id == above.id), "")
+        choices = [(label, label) for label, grid_id in listed if grid is None or grid_id != grid.id]
         _fill(self.parentCombo, [(COMMUNITY, ""), *choices], above_label)
         self.levelCombo.addItems(rules.LEVELS)
         self.kindCombo.addItems(rules.KINDS)

@@ -205,8 +205,9 @@ class GridPage(QWidget):
         return lambda offset, limit: overview.people_rows(grid_id)[offset:offset + limit] if grid_id else []
 
     def _chosen(self, table: QTableView, model: PagedTableModel) -> object | None:
-        rows = table.selectionModel().selectedRows()
-        return model.rows[rows[0].row()] if rows and rows[0].row() < len(model.rows) else None
+        """The row the list's cursor is on (the keyboard's choice, selected or not)."""
+        row = table.currentIndex().row()
+        return model.rows[row] if 0 <= row < len(model.rows) else None
 
     def _need_grid(self) -> m.Grid | None:
         grid = self.grid()
