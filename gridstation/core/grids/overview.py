@@ -17,7 +17,7 @@ import peewee
 from gridstation.core.grids import board, people, places, register, rules
 from gridstation.core.residents.status import present_condition
 from gridstation.core.rules import clock
-from gridstation.core.rules.address_keys import building_key
+from gridstation.core.rules.address_keys import SEPARATOR, building_key
 from gridstation.core.rules.idcard import mask_phone
 from gridstation.core.rules.pinyin_keys import sort_key
 from gridstation.core.storage import models as m
@@ -88,12 +88,13 @@ def matching(text: str) -> set[int]:
     found = {g_id for g_id, name, code in m.Grid.select(m.Grid.id, m.Grid.name, m.Grid.code).tuples()
              if wanted in name or (code and upper in code)}
     key = building_key(wanted)
-    rows = m.Building.select(m.Building.id, m.Building.compound, m.Building.number, m.Building.grid).tuples()
-    hits = {b_id for b_id, compound, number, grid_id in rows
-            if wanted in compound + number or (key and building_key(number) == key)}
-    found |= {grid_id for b_id, _c, _n, grid_id in rows if b_id in hits}
+    named = m.Building.compound.concat(m.Building.number).contains(wanted)
+    if key:  # the key a building row stores ends with its number's key (rules/address_keys.address_key)
+        named |= m.Building.key.endswith(SEPARATOR + key)
+    hits = list(m.Building.select(m.Building.id, m.Building.grid).where(named).tuples())
+    found |= {grid_id for _b, grid_id in hits}
     if hits:
-        found |= {g for (g,) in m.Unit.select(m.Unit.grid).where(m.Unit.building.in_(list(hits))
+        found |= {g for (g,) in m.Unit.select(m.Unit.grid).where(m.Unit.building.in_([b for b, _g in hits])
                                                                   & m.Unit.grid.is_null(False)).tuples()}
     return found
 
