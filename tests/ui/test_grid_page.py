@@ -211,10 +211,14 @@ def test_the_page_and_its_dialogs_render_at_1366x768(qtbot, open_page, head, tmp
     first = register.add_grid(head, register.GridInput(name="第一网格", parent=east.code))
     register.add_grid(head, register.GridInput(name="第二网格", parent=east.code, kind="专属网格"))
     places.add_building(head, places.BuildingInput("阳光小区", "3号楼", first.code, 120, "安居物业", "0371-12345678"))
+    for name, role, public in (("王芳", "网格长", True), ("李明", "专职网格员", False)):
+        person = people.add_person(head, people.PersonInput(name=name, phone="13812345678", phone_public=public))
+        people.assign_role(head, person.id, people.RoleInput(role=role, grid=first.code))
     page = open_page(head)
     press(qtbot, page.ui.searchEdit, Qt.Key.Key_Down)
     press(qtbot, page.ui.gridTree, Qt.Key.Key_Down)
-    qtbot.waitUntil(lambda: len(page.buildings.rows) == 1)
+    qtbot.waitUntil(lambda: len(page.buildings.rows) == 1 and len(page.people.rows) == 2)
+    assert [p.phone for p in page.people.rows] == ["13812345678", "138****5678"]  # whole only where agreed
     shots.mkdir(parents=True, exist_ok=True)
     page.grab().save(str(shots / "grid-page-1366.png"))
     for keys, kind, name in (((Qt.Key.Key_N, CTRL), GridDialog, "grid-dialog"),
