@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import shiboken6
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QDialog
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from gridstation.core.grids import people, places, register
 from gridstation.core.intake import residents
@@ -180,6 +180,27 @@ def test_a_duplicate_name_is_one_chinese_line_that_clears_when_the_name_changes(
     assert dialog.messageLabel.text() == ""
     save(qtbot, dialog)
     assert {g.name for g in m.Grid.select()} == {"第一网格", "第一网二"}
+
+
+def test_esc_asks_before_a_half_typed_grid_is_lost(qtbot, open_page, head):
+    page = open_page(head)
+    press(qtbot, page.ui.searchEdit, Qt.Key.Key_N, CTRL)
+    dialog = dialog_of(qtbot, page, GridDialog)
+    type_text(qtbot, dialog.nameEdit, "东区")
+    press(qtbot, dialog.nameEdit, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), QMessageBox))
+    question = QApplication.activeModalWidget()
+    assert "还没有保存" in question.text()
+    press(qtbot, question, Qt.Key.Key_Escape)  # 继续填写
+    qtbot.waitUntil(lambda: QApplication.activeModalWidget() is dialog)
+    assert dialog.isVisible() and dialog.nameEdit.text() == "东区"
+    press(qtbot, dialog.nameEdit, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), QMessageBox))
+    question = QApplication.activeModalWidget()
+    activate(qtbot, question)
+    press(qtbot, question, Qt.Key.Key_Y, Qt.KeyboardModifier.AltModifier)  # 放弃
+    qtbot.waitUntil(lambda: not shiboken6.isValid(dialog) or not dialog.isVisible())
+    assert m.Grid.select().count() == 0
 
 
 def test_merge_moves_a_typo_grids_residents(qtbot, open_page, head, clerk):

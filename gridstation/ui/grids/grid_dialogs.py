@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QDate
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -32,7 +32,7 @@ from gridstation.core.rules.errors import DomainError
 from gridstation.core.station.topics import Topic
 from gridstation.core.storage import models as m
 from gridstation.ui.common.context import AppContext
-from gridstation.ui.common.feedback import show_message
+from gridstation.ui.common.feedback import ask_before_discarding, show_message
 from gridstation.ui.common.forms import Form
 from gridstation.ui.common.saving import one_at_a_time
 
@@ -51,12 +51,39 @@ class _SaveDialog(QDialog):
         super().__init__(parent)
         self.ctx = ctx
         self.stored: object = None
+        self._as_opened: tuple | None = None
         self.setWindowTitle(title)
         self.setup_form()  # type: ignore[attr-defined] - every subclass is also its Form
         self.setMinimumWidth(WIDTH)
         self.saveButton.clicked.connect(self.save)
         self.cancelButton.clicked.connect(self.reject)
         QShortcut(QKeySequence("Ctrl+S"), self, self.save)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+        if self._as_opened is None:  # filled by now: what an untouched form holds
+            self._as_opened = self._entered()
+        super().showEvent(event)
+
+    def _entered(self) -> tuple:
+        """What the fields hold, to tell a half-typed form from an untouched one."""
+        values: list[object] = []
+        for widget in self.findChildren(QWidget):
+            if isinstance(widget, QLineEdit):  # an editable list's text and a date's are line edits too
+                values.append(widget.text())
+            elif isinstance(widget, QPlainTextEdit):
+                values.append(widget.toPlainText())
+            elif isinstance(widget, QComboBox):
+                values.append(widget.currentIndex())
+            elif isinstance(widget, QCheckBox):
+                values.append(widget.isChecked())
+        return tuple(values)
+
+    def reject(self) -> None:
+        """Esc, 取消 or the window's close: with something typed and not saved, ask first."""
+        if self._as_opened is None or self._entered() == self._as_opened:
+            super().reject()
+        else:
+            ask_before_discarding(self, super().reject)
 
     def fields(self) -> dict[str, QWidget]:
         """The widget each of the service's field names stands for, so a refusal clears when it changes."""
