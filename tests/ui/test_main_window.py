@@ -197,7 +197,7 @@ def test_start_up_paints_the_window_then_signs_in_over_it(db_path, admin, tmp_pa
     seen = json.loads(result.stdout.strip().splitlines()[-1])
     assert seen["usable_before_sign_in"] is False  # nothing usable before sign-in
     assert seen["staff"] == "admin"
-    assert seen["pages"] == ["intake", "residents", "tools", "stats", "settings", "events"]
+    assert seen["pages"] == ["intake", "residents", "tools", "stats", "settings", "events", "grids"]
     assert seen["page"] == "IntakePage"
 
 

@@ -26,4 +26,5 @@ PAGES: list[PageSpec] = [
     PageSpec("stats", "统计", "fa5s.chart-bar", "gridstation.ui.statistics.stats_page:StatsPage", "head"),
     PageSpec("settings", "设置", "fa5s.cog", "gridstation.ui.station.settings_page:SettingsPage"),
     PageSpec("events", "网格事件", "fa5s.map-marked-alt", "gridstation.ui.events.events_page:EventsPage"),
+    PageSpec("grids", "网格", "fa5s.sitemap", "gridstation.ui.grids.grid_page:GridPage"),
 ]

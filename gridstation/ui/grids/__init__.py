@@ -1,0 +1,1 @@
+"""The grid register's page (网格) and its dialogs: the head edits, everyone reads."""
