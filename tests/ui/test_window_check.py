@@ -19,6 +19,8 @@ from PySide6.QtWidgets import QDialog, QWidget
 import gridstation.ui
 from gridstation.cli import main
 from gridstation.core.events import register as events
+from gridstation.core.grids import register
+from gridstation.core.grids.register import GridInput
 from gridstation.core.intake import intakes, residents
 from gridstation.core.storage import models as m
 from gridstation.ui.evaluation.resident_screen import ResidentScreen
@@ -35,7 +37,8 @@ def _without_charts(monkeypatch) -> None:
 
 
 def _records(admin) -> None:
-    """An intake and an event, so the dialogs that show one record open too."""
+    """An intake, an event and a grid, so the dialogs that show one record open too."""
+    register.add_grid(admin, GridInput(name="第一网格"))
     zhang = residents.save_resident(admin, residents.ResidentInput(name="张三", doc_number=make_id()))
     intakes.create_intake(admin, intakes.IntakeInput(zhang.id, "unemployment", details={"docs_checked": True}))
     events.register_event(admin, events.EventInput(category="设施损坏", level="一般", description="路灯不亮",
@@ -76,7 +79,10 @@ def test_every_dialog_of_the_program_is_opened_by_the_selftest(db_path, admin, q
     window = window_check.admin_window()
     qtbot.addWidget(window)
     opened = {type(opener(window.ctx, parent, tmp_path / "none.pdf")) for opener in window_check.DIALOGS.values()}
-    assert defined - opened == set()
+    # A private base (``_SaveDialog``) is never opened by itself: each is opened through a dialog built on it.
+    bases = {cls for cls in defined if cls.__name__.startswith("_")}
+    assert all(any(issubclass(cls, base) for cls in opened) for base in bases)
+    assert defined - bases - opened == set()
 
 
 @pytest.mark.parametrize("command", [["selftest"], ["screenshot", "--page", "stats", "--out", "stats.png"]])

@@ -27,6 +27,14 @@ from gridstation.ui.evaluation.resident_screen import ResidentScreen
 from gridstation.ui.events.daily_log_dialog import DailyLogDialog
 from gridstation.ui.events.event_dialogs import EventDetailDialog, RegisterEventDialog
 from gridstation.ui.events.event_lists_dialog import EventListsDialog
+from gridstation.ui.grids.grid_dialogs import (
+    BuildingDialog,
+    GridChooseDialog,
+    GridDateDialog,
+    GridDialog,
+    PersonDialog,
+    RoleDialog,
+)
 from gridstation.ui.intake.intake_detail import IntakeDetailDialog
 from gridstation.ui.intake.resident_dialog import ResidentDialog
 from gridstation.ui.ledgers.import_wizard import ImportWizard
@@ -49,6 +57,14 @@ def _newest_event(ctx: AppContext, parent: QWidget, _pdf: Path) -> QWidget | Non
     return EventDetailDialog(ctx, event.number, parent) if event is not None else None
 
 
+def _first_grid(make: Callable[[AppContext, m.Grid, QWidget], QWidget]) -> Opener:
+    """An opener for a dialog about a grid: the station's first grid, or nothing to open without one."""
+    def opener(ctx: AppContext, parent: QWidget, _pdf: Path) -> QWidget | None:
+        grid = m.Grid.select().order_by(m.Grid.id).first()
+        return make(ctx, grid, parent) if grid is not None else None
+    return opener
+
+
 # Every dialog and window of ``gridstation.ui`` (tests/ui/test_window_check.py keeps the list whole).
 DIALOGS: dict[str, Opener] = {
     "新增居民": lambda ctx, parent, _pdf: ResidentDialog(ctx, parent),
@@ -59,6 +75,13 @@ DIALOGS: dict[str, Opener] = {
     "事件类别与协作单位": lambda ctx, parent, _pdf: EventListsDialog(ctx, parent),
     "民情日志": lambda ctx, parent, _pdf: DailyLogDialog(ctx, parent),
     "差评整改": lambda ctx, parent, _pdf: RectificationDialog(ctx, parent),
+    "新增网格": lambda ctx, parent, _pdf: GridDialog(ctx, parent=parent),
+    "新增楼栋": _first_grid(lambda ctx, grid, parent: BuildingDialog(ctx, grid, parent=parent)),
+    "新增人员": lambda ctx, parent, _pdf: PersonDialog(ctx, parent),
+    "任命角色": _first_grid(lambda ctx, grid, parent: RoleDialog(ctx, grid, parent=parent)),
+    # shown only: the self-test never saves, so the act they would take is none
+    "撤销网格": lambda ctx, parent, _pdf: GridDateDialog(ctx, "撤销网格", "自检", lambda _day: None, parent),
+    "合并到…": lambda ctx, parent, _pdf: GridChooseDialog(ctx, "合并到…", "自检", [], lambda _to: None, parent),
     "导入台账": lambda ctx, parent, _pdf: ImportWizard(ctx, parent),
     "登录": lambda _ctx, parent, _pdf: LoginDialog(parent),
     "首次使用设置": lambda ctx, parent, _pdf: SetupWizard(ctx.target, parent),
