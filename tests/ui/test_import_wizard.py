@@ -360,3 +360,21 @@ def test_a_far_away_cell_is_said_on_the_first_step_and_the_window_stays(qtbot, w
     idle(qtbot, wizard)
     assert wizard.ui.pages.currentIndex() == import_wizard.CHOOSE
     assert "XFD1048576" in wizard.ui.messageLabel.text() and "请删除该格" in wizard.ui.messageLabel.text()
+
+
+def test_ticking_update_on_the_preview_checks_again_and_lists_each_change(qtbot, wizard, tmp_path):
+    """更新档案 ticked after the preview: the preview is run again, so its counts and the changes it lists
+    are what 导入 will do (before, it kept 「更新 0 条」 and the update surfaced only after the import)."""
+    zhang = make_id("110101", "19900307", "771")
+    residents.save_resident(wizard.ctx.staff,
+                            residents.ResidentInput(name="张三", doc_number=zhang, phone="13812345678"))
+    path = ledger(tmp_path / "居民台账.xlsx", [["张三", zhang, "13900001111", "星天地", ""]])
+    choose_file(qtbot, wizard, path)
+    preview(qtbot, wizard)
+    assert "更新 1 条" not in wizard.ui.previewSummary.text()
+    activate(qtbot, wizard)
+    qtbot.keyClick(wizard.focusWidget(), Qt.Key.Key_U, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(wizard.ui.updateExistingCheck.isChecked)  # a mnemonic clicks as an animated click
+    qtbot.waitUntil(lambda: wizard.worker is None and "更新 1 条" in wizard.ui.previewSummary.text(), timeout=30000)
+    assert "张三：手机号 138****5678→139****1111" in wizard.ui.mappingText.toPlainText()
+    assert residents.find_by_document(zhang).phone == "13812345678"  # still only a preview

@@ -227,6 +227,7 @@ class ImportWizard(QDialog):
         self.ui.importButton.clicked.connect(self.start_import)
         self.ui.cancelButton.clicked.connect(self.cancel)
         self.ui.badOnlyCheck.toggled.connect(self._bad_only)
+        self.ui.updateExistingCheck.toggled.connect(self._update_toggled)
         # Enter goes forward (下一步, then 导入), never to 浏览… which would open the file dialog.
         for button in (self.ui.browseButton, self.ui.templateButton, self.ui.backButton, self.ui.cancelButton):
             button.setAutoDefault(False)
@@ -267,6 +268,7 @@ class ImportWizard(QDialog):
         self.ui.importButton.setDefault(step == PREVIEW)
         self.ui.cancelButton.setText("关闭 (Esc)" if step == RESULT and not busy else "取消 (Esc)")
         self.ui.progressBar.setVisible(busy)
+        self.ui.updateExistingCheck.setEnabled(not busy)
 
     def _kind_changed(self) -> None:
         self.ui.updateExistingCheck.setVisible(self.kind == RESIDENTS)
@@ -469,6 +471,8 @@ class ImportWizard(QDialog):
     def _previewed(self, report: ImportReport) -> None:
         assert self.ledger is not None
         self.preview = report
+        if report.notes:  # what an update would change, each resident in words, as the command line says it
+            self.ui.mappingText.setPlainText("\n".join([self._mapping_text(), *report.notes]))
         self.model = PreviewModel(self.ledger, report)
         self.ui.previewTable.setModel(self.model)
         self.ui.previewTable.resizeColumnsToContents()
@@ -482,6 +486,12 @@ class ImportWizard(QDialog):
         self.ui.previewSummary.setText(text)
         self.ui.badOnlyCheck.setChecked(False)
         self._buttons()
+
+    def _update_toggled(self, _checked: bool) -> None:
+        """更新档案 changes what the import would do, so a preview on screen is checked again: the counts
+        and the list of changes it shows are then those the import will make."""
+        if self.ui.pages.currentIndex() == PREVIEW and self.ledger is not None and self.worker is None:
+            self._start_preview()
 
     def _bad_only(self, checked: bool) -> None:
         if self.model is not None:
