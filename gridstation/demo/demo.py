@@ -55,7 +55,7 @@ from gridstation.core.storage import models as m
 from gridstation.core.storage import settings
 from gridstation.core.toolbox import tool_units
 from gridstation.demo import demo_data as data
-from gridstation.demo import demo_events, demo_ratings
+from gridstation.demo import demo_events, demo_grids, demo_ratings
 
 DEMO_PASSWORD = "demo1234"
 HISTORY_DAYS = 730
@@ -92,10 +92,10 @@ def generate(*, residents: int, intakes: int, loans: int, seed: int,
     with dbmod.write_transaction():
         _refuse_if_filled()
         staff = _ensure_staff(as_of)
-        grid_ids = _ensure_grids(staff)
+        grid_by_key = demo_grids.write_register(random.Random(f"{seed}:grids"), staff.clerks, as_of)
         _ensure_station()
         say(f"正在生成居民（{residents}）…")
-        people = _write_residents(random.Random(f"{seed}:residents"), residents, grid_ids, as_of)
+        people = _write_residents(random.Random(f"{seed}:residents"), residents, grid_by_key, as_of)
         say(f"正在生成受理记录（{intakes}）…")
         written_intakes = _write_intakes(random.Random(f"{seed}:intakes"), intakes, people, staff, as_of)
         say(f"正在生成工具和借用记录（{loans}）…")
@@ -105,7 +105,7 @@ def generate(*, residents: int, intakes: int, loans: int, seed: int,
         result = {"residents": len(people.all), "intakes": written_intakes, "loans": written_loans}
         settings.put(MARKER_KEY, {"seed": seed, "as_of": as_of.isoformat(sep=" "), **result})
         audit.record(None, "生成演示数据", "demo", seed, after=result)
-        _advance_sequences([m.Resident, m.Intake, m.ToolKind, m.ToolUnit, m.Loan])
+        _advance_sequences([m.Resident, m.Intake, m.ToolKind, m.ToolUnit, m.Loan, m.Building, m.Person])
     return result
 
 
@@ -210,17 +210,6 @@ def _ensure_staff(as_of: dt.datetime) -> _Staff:
         ids[username] = row.id
     head = next(ids[u] for u, _n, r in data.STAFF if r == roles.HEAD)
     return _Staff(head, [ids[u] for u, _n, r in data.STAFF if r == roles.CLERK])
-
-
-def _ensure_grids(staff: _Staff) -> list[int]:
-    """The nine grids, each with a clerk as its grid worker (网格员)."""
-    ids = []
-    for i, name in enumerate(data.GRIDS):
-        grid = m.Grid.get_or_none(m.Grid.name == name)
-        if grid is None:
-            grid = m.Grid.create(name=name, worker=staff.clerks[i % len(staff.clerks)])
-        ids.append(grid.id)
-    return ids
 
 
 def _ensure_station() -> None:
@@ -351,16 +340,6 @@ REGIONS_BY_YEAR = {
 }
 
 
-def _grid_of_building() -> list[list[int]]:
-    """Grid index per compound and building: buildings laid in order across the grids."""
-    total = sum(c[1] for c in data.COMPOUNDS)
-    out, seen = [], 0
-    for _name, buildings, _units, _floors, _w in data.COMPOUNDS:
-        out.append([(seen + b) * len(data.GRIDS) // total for b in range(buildings)])
-        seen += buildings
-    return out
-
-
 def _given_name(rng: random.Random, male: bool, year: int) -> str:
     if year < 1965 and rng.random() < 0.45:
         return rng.choice(data.GIVEN_OLD_MALE if male else data.GIVEN_OLD_FEMALE)
@@ -439,14 +418,14 @@ def _household(rng: random.Random, as_of: dt.date) -> list[_Member]:
     return members
 
 
-def _write_residents(rng: random.Random, count: int, grid_ids: list[int], as_of: dt.datetime) -> _People:
-    """Residents by household, cleaned by the same function as the resident form, with pinyin keys."""
+def _write_residents(rng: random.Random, count: int, grid_by_key: dict[str, int], as_of: dt.datetime) -> _People:
+    """Residents by household, cleaned by the same function as the resident form, with pinyin keys;
+    each in the grid of their building (``grid_by_key``: rules/address_keys keys, as the form places them)."""
     today = as_of.date()
-    grid_of = _grid_of_building()
     registered_from = today - dt.timedelta(days=HISTORY_DAYS + 1500)
     rows = _Bulk(m.Resident, ["id", "name", "doc_type", "doc_number", "doc_rev", "gender", "birth_date", "phone",
-                              "phone_rev", "compound", "building", "unit", "room", "grid", "is_pensioner", "notes",
-                              "created_at", "updated_at"])
+                              "phone_rev", "compound", "building", "unit", "room", "grid", "address_key", "unit_key",
+                              "is_pensioner", "notes", "created_at", "updated_at"])
     keys = _Bulk(m.ResidentKey, ["resident", "key"], parent=rows)
     key_cache: dict[str, list[str]] = {}
     ids, phones = set(), set()
@@ -458,7 +437,6 @@ def _write_residents(rng: random.Random, count: int, grid_ids: list[int], as_of:
         building = rng.randrange(buildings)
         address = {"compound": compound, "building": str(building + 1), "unit": str(rng.randint(1, units)),
                    "room": f"{rng.randint(1, floors)}{rng.randint(1, 4):02d}"}
-        grid_id = grid_ids[grid_of[ci][building]]
         for member in _household(rng, today)[:count - len(people.all)]:
             age = age_on(member.birth, today)
             retired = age >= (60 if member.male else 55)
@@ -471,11 +449,12 @@ def _write_residents(rng: random.Random, count: int, grid_ids: list[int], as_of:
             values = clean_input(ResidentInput(
                 name=member.name, doc_number=_id_number(rng, member.birth, member.male, ids),
                 phone=_phone(rng, phones), is_pensioner=pensioner, notes=notes, **address))
+            grid_id = grid_by_key.get(values["address_key"])
             created = _stamp(_office_time(rng, registered_from + dt.timedelta(days=rng.randrange(1500))))
             rows.add(next_id, values["name"], values["doc_type"], values["doc_number"], values["doc_rev"],
                      values["gender"], values["birth_date"].isoformat(), values["phone"], values["phone_rev"],
                      values["compound"], values["building"], values["unit"], values["room"], grid_id,
-                     values["is_pensioner"], values["notes"], created, created)
+                     values["address_key"], values["unit_key"], values["is_pensioner"], values["notes"], created, created)
             name_key = key_cache.get(values["name"])
             if name_key is None:
                 name_key = key_cache[values["name"]] = name_keys(values["name"])

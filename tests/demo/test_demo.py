@@ -15,15 +15,17 @@ import pytest
 from stdnum.cn import ric
 
 from gridstation.cli import main
+from gridstation.core.grids import people
+from gridstation.core.grids import rules as grid_rules
 from gridstation.core.intake import intakes
-from gridstation.core.rules import clock, idcard
+from gridstation.core.rules import address_keys, clock, idcard
 from gridstation.core.rules.errors import DomainError
 from gridstation.core.rules.pinyin_keys import name_keys
 from gridstation.core.station import catalog, roles, station
 from gridstation.core.storage import db as dbmod
 from gridstation.core.storage import models as m
 from gridstation.core.toolbox import lending, loan_lists, tool_units
-from gridstation.demo import demo, demo_data
+from gridstation.demo import demo, demo_data, demo_grids
 from tests.helpers import make_id
 
 # Tests that take ``site_db`` (not ``db_path``) also run on PostgreSQL when a test server is set.
@@ -110,8 +112,34 @@ def test_every_resident_passes_the_resident_rules(demo_db):
             assert idcard.age_on(r.birth_date, AS_OF.date()) >= 50
         phones[r.phone] += bool(r.phone)
     assert max(phones.values()) == 1
-    assert m.Grid.select().count() == len(demo_data.GRIDS)
+    assert m.Grid.select().count() == 1 + len(demo_grids.GRID_NAMES) + sum(demo_grids.MICRO_PER_GRID)
     assert m.Resident.select().where(m.Resident.is_pensioner).count() > 20
+
+
+def test_grids_are_seed_001s_tree_with_buildings_and_people(demo_db):
+    """「将辖区划分为6个四级网格、9个五级网格」 under the community, 「网格长+联络员+网格员」 in each 四级 grid."""
+    grids = list(m.Grid.select())
+    roots = [g for g in grids if g.parent_id is None]
+    assert len(roots) == 1 and all(g.code for g in grids)
+    fourth = [g for g in grids if g.parent_id == roots[0].id]
+    assert len(fourth) == 6 and {g.level for g in fourth} == {"四级"}
+    fifth = [g for g in grids if g.parent_id in {f.id for f in fourth}]
+    assert len(fifth) == 9 and {g.level for g in fifth} == {"五级"} and len(grids) == 16
+    grid_of_key = {b.key: b.grid_id for b in m.Building.select()}
+    placed = 0
+    for r in m.Resident.select():
+        assert r.address_key == address_keys.address_key(r.compound, r.building)
+        assert r.unit_key == address_keys.unit_key(r.unit)
+        if r.address_key in grid_of_key:
+            assert r.grid_id == grid_of_key[r.address_key], r.address_key
+            placed += 1
+    assert placed == m.Resident.select().count()
+    for grid in fourth:
+        held = {role.role for _person, role in people.people_of(grid)}
+        assert {grid_rules.GRID_HEAD, grid_rules.FULL_TIME, grid_rules.LIAISON} <= held, grid.name
+    clerks = {s.id for s in m.Staff.select().where(m.Staff.role == roles.CLERK)}
+    assert {p.staff_id for p in m.Person.select().where(m.Person.staff.is_null(False))} == clerks
+    assert m.Person.select().where(m.Person.phone_public & m.Person.phone_public_on.is_null(False)).exists()
 
 
 def test_polyphonic_surnames_are_found_by_every_reading(demo_db):
