@@ -1,7 +1,8 @@
 """Demo data: a believable, deterministic station to try the app on, take screenshots of and benchmark.
 
 ``generate`` fills an opened database (``station.open_site`` has run, the catalogue is installed)
-with residents, intakes of every active service over the last 24 months in every status, the tool
+with the grid register (demo_grids: grids by level, buildings, people), residents placed in their
+building's grid, intakes of every active service over the last 24 months in every status, the tool
 box and its loans. The same seed and the same ``as_of`` give the same rows, so a benchmark database
 or a screenshot can be rebuilt exactly; dates are relative to ``as_of`` (by default the start of the
 current hour), so a demo made today has activity up to today.
