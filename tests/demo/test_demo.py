@@ -36,8 +36,9 @@ SEED = 7
 # One fixed end of history for every database in this module, so determinism is not at the
 # mercy of the clock ticking between two generations.
 AS_OF = (clock.now() - dt.timedelta(hours=1)).replace(minute=0, second=0, microsecond=0)
-COMPARED_TABLES = ["grid", "building", "person", "person_role", "resident", "resident_key", "service_type", "intake", "intake_event", "serial_counter",
-                   "tool_kind", "tool_unit", "unit_event", "loan", "loan_item", "reminder_call"]
+COMPARED_TABLES = ["grid", "building", "person", "person_role", "resident", "resident_key", "service_type", "intake",
+                   "intake_event", "serial_counter", "tool_kind", "tool_unit", "unit_event", "loan", "loan_item",
+                   "reminder_call"]
 
 
 def build(path: Path, seed: int = SEED) -> dict[str, int]:
