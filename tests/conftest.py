@@ -147,3 +147,11 @@ def pdf_text(path: Path) -> str:
         pytest.fail("pdftotext (poppler-utils) is required for document tests")
     return subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True,
                           capture_output=True, text=True).stdout
+
+
+def pages_and_size(path: Path) -> tuple[int, tuple[float, float]]:
+    """A PDF's page count and its first page's size in points, as pdfinfo (poppler-utils) reads them."""
+    info = subprocess.run(["pdfinfo", str(path)], check=True, capture_output=True, text=True).stdout
+    fields = dict(line.split(":", 1) for line in info.splitlines() if ":" in line)
+    w, _, h = fields["Page size"].split()[:3]
+    return int(fields["Pages"]), (float(w), float(h))

@@ -19,7 +19,7 @@ from gridstation.core.storage.db import write_transaction
 from gridstation.reports import fonts, styles
 from gridstation.reports.receipt import render_receipt, write_receipt
 from gridstation.reports.samples import sample_receipt
-from tests.conftest import STATION, pdf_text
+from tests.conftest import STATION, pages_and_size, pdf_text
 from tests.helpers import make_id
 
 ID_NUMBER = make_id("530111", "19720415", "622")
@@ -33,13 +33,6 @@ SERVICES = {
                             "period_owed": "2024年9月至12月"}),
     catalog.SUBSIDY_4050: ("申请", {"period": "2025年1月至2025年12月", "insurance_kinds": "养老和医疗保险"}),
 }
-
-
-def pages_and_size(path: Path) -> tuple[int, tuple[float, float]]:
-    info = subprocess.run(["pdfinfo", str(path)], check=True, capture_output=True, text=True).stdout
-    fields = dict(line.split(":", 1) for line in info.splitlines() if ":" in line)
-    w, _, h = fields["Page size"].split()[:3]
-    return int(fields["Pages"]), (float(w), float(h))
 
 
 @pytest.fixture

@@ -25,9 +25,10 @@ from gridstation.ui.grids.grid_dialogs import (
     GridDialog,
     PersonDialog,
     RoleDialog,
+    UnitDialog,
 )
 from gridstation.ui.grids.grid_page import GridPage
-from tests.conftest import pdf_text
+from tests.conftest import pages_and_size, pdf_text
 from tests.helpers import activate, make_id, show_at_counter_size, type_text
 
 CTRL, SHIFT = Qt.KeyboardModifier.ControlModifier, Qt.KeyboardModifier.ShiftModifier
@@ -346,3 +347,64 @@ def test_the_head_closes_moves_ends_and_hands_over_by_keyboard(qtbot, open_page,
     press(qtbot, page.ui.gridTree, Qt.Key.Key_H, Qt.KeyboardModifier.AltModifier)  # 显示已撤销
     qtbot.waitUntil(page.ui.showClosedCheck.isChecked)  # a mnemonic clicks the box after a moment, as Qt animates it
     assert any(label.startswith("第三网格（WG003）") and "撤销" in label for label in tree_labels(page))
+
+
+def test_the_head_edits_a_person_sets_a_unit_and_prints_the_a5_board_by_keyboard(qtbot, open_page, head, clerk,
+                                                                                  tmp_path):
+    """修改人员 gives the consent to publish the phone (dated) and links the login the person uses; 设置单元
+    makes a unit a micro-grid of its own and moves its residents; Ctrl+Alt+P prints the board on A5."""
+    shots = Path(os.environ.get("GRIDSTATION_SHOTS") or tmp_path)
+    first = register.add_grid(head, register.GridInput(name="第一网格"))
+    micro = register.add_grid(head, register.GridInput(name="一单元微网格", parent=first.code, level="五级"))
+    places.add_building(head, places.BuildingInput("阳光小区", "3号楼", first.code, households=40))
+    resident = residents.save_resident(clerk, residents.ResidentInput(
+        name="李四", doc_number=make_id(), compound="阳光小区", building="3栋", unit="1单元", room="101"))
+    wang = people.add_person(head, people.PersonInput(name="王芳", phone="13812345678"))
+    people.assign_role(head, wang.id, people.RoleInput(role="网格长", grid=first.code))
+    page = open_page(head)
+    type_text(qtbot, page.ui.searchEdit, "第一")
+    press(qtbot, page.ui.searchEdit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: len(page.people.rows) == 1 and len(page.buildings.rows) == 1)
+    page.ui.peopleTable.setFocus()
+    press(qtbot, page.ui.peopleTable, Qt.Key.Key_Home)
+    press(qtbot, page.ui.peopleTable, Qt.Key.Key_E, CTRL | SHIFT)
+    dialog = dialog_of(qtbot, page, PersonDialog)
+    assert dialog.windowTitle() == "修改人员" and dialog.nameEdit.text() == "王芳"
+    assert dialog.staffCombo.currentText() == "（无登录账号）"
+    press(qtbot, dialog.nameEdit, Qt.Key.Key_Tab)  # 电话
+    press(qtbot, dialog.phoneEdit, Qt.Key.Key_Tab)  # 公示
+    press(qtbot, dialog.publicCheck, Qt.Key.Key_Space)
+    press(qtbot, dialog.publicCheck, Qt.Key.Key_Tab)  # 登录账号, by username: admin, clerk, head
+    press(qtbot, dialog.staffCombo, Qt.Key.Key_Down)
+    press(qtbot, dialog.staffCombo, Qt.Key.Key_Down)
+    assert dialog.staffCombo.currentText() == "王小红（clerk）"
+    dialog.grab().save(str(shots / "person-edit-dialog.png"))
+    save(qtbot, dialog)
+    wang = people.get_person(wang.id)
+    assert wang.phone_public and wang.phone_public_on is not None and wang.staff_id == clerk.id
+    qtbot.waitUntil(lambda: [p.phone for p in page.people.rows] == ["13812345678"])
+    # 设置单元: 1单元 of 3号楼 becomes the micro-grid; its resident follows.
+    page.ui.buildingTable.setFocus()
+    press(qtbot, page.ui.buildingTable, Qt.Key.Key_Home)
+    press(qtbot, page.ui.buildingTable, Qt.Key.Key_U, CTRL)
+    dialog = dialog_of(qtbot, page, UnitDialog)
+    assert "阳光小区3号楼" in dialog.windowTitle() and dialog.unitEdit.hasFocus()
+    type_text(qtbot, dialog.unitEdit, "一单元")
+    press(qtbot, dialog.unitEdit, Qt.Key.Key_Tab)
+    for _ in range(dialog.gridCombo.count()):  # 跟随楼栋, then the grids in the register's order
+        if dialog.gridCombo.currentData() == "一单元微网格":
+            break
+        press(qtbot, dialog.gridCombo, Qt.Key.Key_Down)
+    assert dialog.gridCombo.currentData() == "一单元微网格"
+    dialog.grab().save(str(shots / "unit-dialog.png"))
+    save(qtbot, dialog)
+    assert m.Resident.get_by_id(resident.id).grid_id == micro.id
+    qtbot.waitUntil(lambda: not page.buildings.loading and "微网格" in page.buildings.rows[0].units)
+    # 公示牌 on A5.
+    page.ui.gridTree.setFocus()
+    press(qtbot, page.ui.gridTree, Qt.Key.Key_P, CTRL | Qt.KeyboardModifier.AltModifier)
+    (board,) = previews(qtbot)
+    assert board.path.name.startswith("公示牌-WG001-A5-") and "王芳" in pdf_text(board.path)
+    pages, size = pages_and_size(board.path)
+    assert pages == 1 and size == pytest.approx((419.53, 595.28), abs=0.5)
+    board.close()

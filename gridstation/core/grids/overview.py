@@ -154,6 +154,14 @@ def person_choices() -> list[tuple[str, int]]:
     return sorted(labelled, key=lambda pair: sort_key(pair[0]))
 
 
+def staff_choices(keep: int | None = None) -> list[tuple[str, int]]:
+    """The active login accounts a person of the register can be linked to, as 王芳（wangfang）; ``keep``, the
+    account linked now, is listed even when disabled, so editing the person does not unlink it unasked."""
+    staff = (m.Staff.select().where((m.Staff.active == True) | (m.Staff.id == (keep or 0)))  # noqa: E712 - peewee
+             .order_by(m.Staff.username))
+    return [(f"{account.display_name}（{account.username}）", account.id) for account in staff]
+
+
 def grid_roles_of(person_id: int) -> list[str]:
     """The grid roles a handover would move (网格长, 网格员, 微网格长), as 第一网格网格长."""
     held = people.current_roles().where((m.PersonRole.person == person_id)

@@ -221,6 +221,7 @@ class PersonDialogForm(Form):
     nameEdit: QLineEdit
     phoneEdit: QLineEdit
     publicCheck: QCheckBox
+    staffCombo: QComboBox
     noteEdit: QLineEdit
     messageLabel: QLabel
     saveButton: QPushButton
@@ -228,19 +229,61 @@ class PersonDialogForm(Form):
 
 
 class PersonDialog(_SaveDialog, PersonDialogForm):
-    """新增人员: someone of the grid's people; the page then asks for their role (任命角色)."""
+    """新增人员, or 修改人员 for ``person``: the name, the phone and the consent to publish it (the day it was
+    given is kept while it stands), the login account they use if they have one."""
 
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(ctx, "新增人员", parent)
+    def __init__(self, ctx: AppContext, *, person: m.Person | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, "修改人员" if person else "新增人员", parent)
+        self.person = person
+        _fill(self.staffCombo, [("（无登录账号）", None), *overview.staff_choices(person.staff_id if person else None)],
+              person.staff_id if person else None)
+        if person is not None:
+            self.nameEdit.setText(person.name)
+            self.phoneEdit.setText(person.phone)
+            self.publicCheck.setChecked(person.phone_public)
+            self.noteEdit.setText(person.note)
         self.nameEdit.setFocus()
 
     def fields(self) -> dict[str, QWidget]:
-        return {"name": self.nameEdit, "phone": self.phoneEdit, "note": self.noteEdit}
+        return {"name": self.nameEdit, "phone": self.phoneEdit, "staff": self.staffCombo, "note": self.noteEdit}
 
     def store(self) -> m.Person:
-        return people.add_person(self.ctx.staff, people.PersonInput(
+        data = people.PersonInput(
             name=self.nameEdit.text(), phone=self.phoneEdit.text(), phone_public=self.publicCheck.isChecked(),
-            note=self.noteEdit.text()))
+            staff_id=self.staffCombo.currentData(), resident_id=self.person.resident_id if self.person else None,
+            note=self.noteEdit.text())
+        if self.person is None:
+            return people.add_person(self.ctx.staff, data)
+        return people.edit_person(self.ctx.staff, self.person.id, data)
+
+
+class UnitDialogForm(Form):
+    FORM = "unit_dialog.ui"
+    questionLabel: QLabel
+    unitEdit: QLineEdit
+    gridCombo: QComboBox
+    messageLabel: QLabel
+    saveButton: QPushButton
+    cancelButton: QPushButton
+
+
+class UnitDialog(_SaveDialog, UnitDialogForm):
+    """设置单元: a unit of a building, in its building's grid or a micro-grid of its own (五级网格 often are
+    one unit); its residents follow, and an existing unit typed again is changed, not doubled."""
+
+    def __init__(self, ctx: AppContext, building_id: int, label: str, units: str,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(ctx, f"设置单元：{label}", parent)
+        self.building_id = building_id
+        self.questionLabel.setText(f"{label}已有单元：{units or '（无）'}。输入单元号；选“跟随楼栋”则归楼栋所在网格。")
+        _fill(self.gridCombo, [("跟随楼栋", ""), *((text, text) for text, _grid_id in register.grid_choices())])
+        self.unitEdit.setFocus()
+
+    def fields(self) -> dict[str, QWidget]:
+        return {"unit": self.unitEdit, "grid": self.gridCombo}
+
+    def store(self) -> m.Unit:
+        return places.set_unit(self.ctx.staff, self.building_id, self.unitEdit.text(), self.gridCombo.currentData())
 
 
 class RoleDialogForm(Form):

@@ -37,6 +37,7 @@ from gridstation.ui.grids.grid_dialogs import (
     GridDialog,
     PersonDialog,
     RoleDialog,
+    UnitDialog,
 )
 
 GRID_ID = Qt.ItemDataRole.UserRole
@@ -53,14 +54,17 @@ class GridPageForm(Form):
     mergeButton: QPushButton
     printBoardButton: QPushButton
     printTableButton: QPushButton
+    printBoardA5Button: QPushButton
     titleLabel: QLabel
     factsLabel: QLabel
     buildingTable: QTableView
     addBuildingButton: QPushButton
     editBuildingButton: QPushButton
     moveBuildingButton: QPushButton
+    unitButton: QPushButton
     peopleTable: QTableView
     addPersonButton: QPushButton
+    editPersonButton: QPushButton
     assignRoleButton: QPushButton
     endRoleButton: QPushButton
     handoverButton: QPushButton
@@ -105,14 +109,16 @@ class GridPage(QWidget):
                 (ui.closeGridButton, "Ctrl+Del", self.close_grid), (ui.mergeButton, "Ctrl+M", self.merge_grid),
                 (ui.addBuildingButton, "Ctrl+B", self.add_building),
                 (ui.editBuildingButton, "Ctrl+Shift+B", self.edit_building),
-                (ui.moveBuildingButton, "Ctrl+Shift+M", self.move_building),
-                (ui.addPersonButton, "Ctrl+Shift+N", self.add_person), (ui.assignRoleButton, "Ctrl+J", self.assign_role),
+                (ui.moveBuildingButton, "Ctrl+Shift+M", self.move_building), (ui.unitButton, "Ctrl+U", self.set_unit),
+                (ui.addPersonButton, "Ctrl+Shift+N", self.add_person),
+                (ui.editPersonButton, "Ctrl+Shift+E", self.edit_person), (ui.assignRoleButton, "Ctrl+J", self.assign_role),
                 (ui.endRoleButton, "Ctrl+Shift+J", self.end_role), (ui.handoverButton, "Ctrl+H", self.hand_over)):
             button.setVisible(head)
             if head:
                 button.clicked.connect(slot)
                 QShortcut(QKeySequence(keys), self, slot)
         for button, keys, slot in ((ui.printBoardButton, "Ctrl+P", self.print_board),
+                                   (ui.printBoardA5Button, "Ctrl+Alt+P", self.print_board_a5),
                                    (ui.printTableButton, "Ctrl+Shift+P", self.print_table)):
             button.clicked.connect(slot)
             QShortcut(QKeySequence(keys), self, slot)
@@ -293,6 +299,11 @@ class GridPage(QWidget):
         self._open(GridChooseDialog(self.ctx, "移到其他网格", question, choices,
                                     lambda target: places.move_building(self.ctx.staff, row.id, target), parent=self))
 
+    def set_unit(self) -> None:
+        row = self._need_building()
+        if row is not None:
+            self._open(UnitDialog(self.ctx, row.id, row.label, row.units, parent=self))
+
     def add_person(self) -> None:
         grid = self._need_grid()
         if grid is not None:  # a person of the register serves somewhere: the role is asked for at once
@@ -310,6 +321,11 @@ class GridPage(QWidget):
         if row is None:
             show_message(self.ui.messageLabel, "error", "请先在网格力量列表中选择人员。")
         return row
+
+    def edit_person(self) -> None:
+        row = self._need_person()
+        if row is not None:
+            self._open(PersonDialog(self.ctx, person=people.get_person(row.person_id), parent=self))
 
     def end_role(self) -> None:
         row = self._need_person()
@@ -331,9 +347,16 @@ class GridPage(QWidget):
 
     # --- printing ---------------------------------------------------------------------------------------
 
-    @one_at_a_time
     def print_board(self) -> Path | None:
-        """The 网格员公示牌 of the chosen grid, or of the building chosen in its list."""
+        """The 网格员公示牌 of the chosen grid, or of the building chosen in its list, on A4."""
+        return self._print_board("A4")
+
+    def print_board_a5(self) -> Path | None:
+        """The same board on A5, the size a unit's doorway takes."""
+        return self._print_board("A5")
+
+    @one_at_a_time
+    def _print_board(self, size: str) -> Path | None:
         grid = self._need_grid()
         if grid is None:
             return None
@@ -346,9 +369,10 @@ class GridPage(QWidget):
             from gridstation.core.grids.board import board
             from gridstation.reports.grid_board import render_board
 
-            return render_board(board(code, place), path)
+            return render_board(board(code, place), path, size=size)
 
-        return self._preview(write, f"公示牌-{code}", f"网格员公示牌 {grid.name}{place}", printouts.GRID_BOARD,
+        return self._preview(write, f"公示牌-{code}" + ("-A5" if size == "A5" else ""),
+                             f"网格员公示牌 {grid.name}{place}", printouts.GRID_BOARD,
                              f"{code} {place}".strip())
 
     @one_at_a_time

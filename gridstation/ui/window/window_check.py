@@ -34,6 +34,7 @@ from gridstation.ui.grids.grid_dialogs import (
     GridDialog,
     PersonDialog,
     RoleDialog,
+    UnitDialog,
 )
 from gridstation.ui.intake.intake_detail import IntakeDetailDialog
 from gridstation.ui.intake.resident_dialog import ResidentDialog
@@ -77,7 +78,8 @@ DIALOGS: dict[str, Opener] = {
     "差评整改": lambda ctx, parent, _pdf: RectificationDialog(ctx, parent),
     "新增网格": lambda ctx, parent, _pdf: GridDialog(ctx, parent=parent),
     "新增楼栋": _first_grid(lambda ctx, grid, parent: BuildingDialog(ctx, grid, parent=parent)),
-    "新增人员": lambda ctx, parent, _pdf: PersonDialog(ctx, parent),
+    "新增人员": lambda ctx, parent, _pdf: PersonDialog(ctx, parent=parent),
+    "设置单元": lambda ctx, parent, _pdf: UnitDialog(ctx, 0, "自检楼栋", "", parent),
     "任命角色": _first_grid(lambda ctx, grid, parent: RoleDialog(ctx, grid, parent=parent)),
     # shown only: the self-test never saves, so the act they would take is none
     "撤销网格": lambda ctx, parent, _pdf: GridDateDialog(ctx, "撤销网格", "自检", lambda _day: None, parent),
