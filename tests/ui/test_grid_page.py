@@ -28,6 +28,7 @@ from gridstation.ui.grids.grid_dialogs import (
     UnitDialog,
 )
 from gridstation.ui.grids.grid_page import GridPage
+from gridstation.ui.grids.unplaced_dialog import UnplacedDialog
 from tests.conftest import pages_and_size, pdf_text
 from tests.helpers import activate, make_id, show_at_counter_size, type_text
 
@@ -408,3 +409,38 @@ def test_the_head_edits_a_person_sets_a_unit_and_prints_the_a5_board_by_keyboard
     pages, size = pages_and_size(board.path)
     assert pages == 1 and size == pytest.approx((419.53, 595.28), abs=0.5)
     board.close()
+
+
+def test_the_head_places_the_residents_whose_address_matches_no_building(qtbot, open_page, head, clerk, tmp_path):
+    """待归属地址 lists each building once however it was written (5栋, 五栋), with its residents; Ctrl+B
+    opens 新增楼栋 filled with the address, and saving places them all; residents whose address names no
+    building get a line saying what to do."""
+    shots = Path(os.environ.get("GRIDSTATION_SHOTS") or tmp_path)
+    register.add_grid(head, register.GridInput(name="第一网格"))
+    second = register.add_grid(head, register.GridInput(name="第二网格"))
+    five = [residents.save_resident(clerk, residents.ResidentInput(
+        name=name, doc_number=make_id(seq=seq), compound="阳光小区", building=written, room="101"))
+        for name, written, seq in (("李四", "5栋", "771"), ("王五", "五栋", "772"))]
+    residents.save_resident(clerk, residents.ResidentInput(name="赵六", doc_number=make_id(seq="773"), room="3"))
+    page = open_page(head)
+    type_text(qtbot, page.ui.searchEdit, "第二")
+    press(qtbot, page.ui.searchEdit, Qt.Key.Key_Return)
+    press(qtbot, page.ui.gridTree, Qt.Key.Key_U, CTRL | SHIFT)
+    dialog = dialog_of(qtbot, page, UnplacedDialog)
+    loaded(qtbot, dialog.addresses)
+    assert [(a.compound, a.residents, a.names) for a in dialog.addresses.rows] == [("", 1, "赵六"), ("阳光小区", 2, "李四、王五")]
+    assert dialog.addressTable.hasFocus()
+    press(qtbot, dialog.addressTable, Qt.Key.Key_Home)
+    press(qtbot, dialog.addressTable, Qt.Key.Key_B, CTRL)
+    assert "没有写明小区和楼栋" in dialog.messageLabel.text()
+    dialog.grab().save(str(shots / "unplaced-dialog.png"))
+    press(qtbot, dialog.addressTable, Qt.Key.Key_Down)
+    press(qtbot, dialog.addressTable, Qt.Key.Key_B, CTRL)
+    building = dialog_of(qtbot, dialog, BuildingDialog)
+    assert (building.compoundEdit.text(), building.gridCombo.currentText()) == ("阳光小区", "第二网格")
+    assert building.gridCombo.hasFocus() and building.numberEdit.text() in ("5栋", "五栋")
+    save(qtbot, building)
+    assert {m.Resident.get_by_id(r.id).grid_id for r in five} == {second.id}
+    qtbot.waitUntil(lambda: not dialog.addresses.loading and len(dialog.addresses.rows) == 1)
+    closed_by(qtbot, dialog, Qt.Key.Key_Escape)
+    assert not page.findChildren(UnplacedDialog) or not any(d.isVisible() for d in page.findChildren(UnplacedDialog))

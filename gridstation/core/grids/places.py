@@ -104,13 +104,48 @@ class Placer:
         return self.units.get((key, unit)) or self.buildings.get(key) if key else None
 
 
+def _unplaced() -> peewee.Expression:
+    """Residents on the register whose address matches no building (moved-out and deceased ones aside)."""
+    matched = m.Building.select(m.Building.id).where(m.Building.key == m.Resident.address_key)
+    return (m.Resident.status == PRESENT) & ~peewee.fn.EXISTS(matched)
+
+
 def unplaced_residents(limit: int | None = None) -> list[m.Resident]:
     """Residents on the register whose address matches no building: the head places them (adds their
-    building to a grid). Moved-out and deceased residents are not listed."""
-    matched = m.Building.select(m.Building.id).where(m.Building.key == m.Resident.address_key)
-    query = (m.Resident.select().where((m.Resident.status == PRESENT) & ~peewee.fn.EXISTS(matched))
-             .order_by(m.Resident.compound, m.Resident.address_key, m.Resident.id))
+    building to a grid)."""
+    query = m.Resident.select().where(_unplaced()).order_by(m.Resident.compound, m.Resident.address_key, m.Resident.id)
     return list(query.limit(limit) if limit else query)
+
+
+@dataclass(frozen=True)
+class UnplacedAddress:
+    """One address no building of the register matches, as its residents wrote it, with who lives there.
+    ``key`` "" gathers the residents whose address names no building at all."""
+
+    key: str
+    compound: str
+    building: str
+    residents: int
+    without_grid: int  # of them, not put in a grid by hand either
+    names: str  # the first few, so the head knows whom the address is about
+
+
+def unplaced_addresses(offset: int = 0, limit: int = 100) -> list[UnplacedAddress]:
+    """A page of the addresses to place, one row per building however its residents wrote it (3栋 and
+    三栋 are one row): adding that building to a grid places them all (``add_building``)."""
+    no_grid = peewee.fn.SUM(peewee.Case(None, [(m.Resident.grid.is_null(), 1)], 0))
+    groups = list(m.Resident.select(m.Resident.address_key, peewee.fn.MIN(m.Resident.compound),
+                                    peewee.fn.MIN(m.Resident.building), peewee.fn.COUNT(m.Resident.id), no_grid)
+                  .where(_unplaced()).group_by(m.Resident.address_key).order_by(m.Resident.address_key)
+                  .offset(offset).limit(limit).tuples())
+    names: dict[str, list[str]] = {}
+    keys = [key for key, *_rest in groups]
+    for key, name in (m.Resident.select(m.Resident.address_key, m.Resident.name)
+                      .where(_unplaced() & m.Resident.address_key.in_(keys)).order_by(m.Resident.id).tuples()):
+        names.setdefault(key, []).append(name)
+    return [UnplacedAddress(key, compound or "", building or "", count, int(without or 0),
+                            "、".join(names.get(key, [])[:3]) + ("等" if count > 3 else ""))
+            for key, compound, building, count, without in groups]
 
 
 def _values(data: BuildingInput) -> dict:

@@ -188,20 +188,23 @@ class BuildingDialogForm(Form):
 class BuildingDialog(_SaveDialog, BuildingDialogForm):
     """新增楼栋 in the grid chosen, or 修改楼栋; the residents at its address follow it."""
 
-    def __init__(self, ctx: AppContext, grid: m.Grid, *, building: m.Building | None = None,
-                 parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext, grid: m.Grid | None, *, building: m.Building | None = None,
+                 address: tuple[str, str] | None = None, parent: QWidget | None = None) -> None:
         super().__init__(ctx, "修改楼栋" if building else "新增楼栋", parent)
         self.building = building
         choices = register.grid_choices()
         _fill(self.gridCombo, [(label, label) for label, _id in choices],
-              next((label for label, grid_id in choices if grid_id == grid.id), None))
+              next((label for label, grid_id in choices if grid and grid_id == grid.id), None))
+        if address is not None:  # 待归属地址: the compound and building as the residents wrote them
+            self.compoundEdit.setText(address[0])
+            self.numberEdit.setText(address[1])
         if building is not None:
             self.compoundEdit.setText(building.compound)
             self.numberEdit.setText(building.number)
             self.householdsSpin.setValue(building.households)
             self.companyEdit.setText(building.property_company)
             self.contactEdit.setText(building.property_contact)
-        self.compoundEdit.setFocus()
+        (self.gridCombo if address else self.compoundEdit).setFocus()
 
     def fields(self) -> dict[str, QWidget]:
         return {"compound": self.compoundEdit, "number": self.numberEdit, "grid": self.gridCombo,

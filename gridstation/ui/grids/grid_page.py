@@ -39,6 +39,7 @@ from gridstation.ui.grids.grid_dialogs import (
     RoleDialog,
     UnitDialog,
 )
+from gridstation.ui.grids.unplaced_dialog import UnplacedDialog
 
 GRID_ID = Qt.ItemDataRole.UserRole
 
@@ -55,6 +56,7 @@ class GridPageForm(Form):
     printBoardButton: QPushButton
     printTableButton: QPushButton
     printBoardA5Button: QPushButton
+    unplacedButton: QPushButton
     titleLabel: QLabel
     factsLabel: QLabel
     buildingTable: QTableView
@@ -107,6 +109,7 @@ class GridPage(QWidget):
         for button, keys, slot in (
                 (ui.addGridButton, "Ctrl+N", self.add_grid), (ui.editGridButton, "Ctrl+E", self.edit_grid),
                 (ui.closeGridButton, "Ctrl+Del", self.close_grid), (ui.mergeButton, "Ctrl+M", self.merge_grid),
+                (ui.unplacedButton, "Ctrl+Shift+U", self.show_unplaced),
                 (ui.addBuildingButton, "Ctrl+B", self.add_building),
                 (ui.editBuildingButton, "Ctrl+Shift+B", self.edit_building),
                 (ui.moveBuildingButton, "Ctrl+Shift+M", self.move_building), (ui.unitButton, "Ctrl+U", self.set_unit),
@@ -273,6 +276,12 @@ class GridPage(QWidget):
         self._open(GridChooseDialog(self.ctx, "合并网格", question, choices,
                                     lambda into: boundaries.merge_grids(self.ctx.staff, grid.id, into), parent=self),
                    lambda merged: self._choose(merged.id))
+
+    def show_unplaced(self) -> None:
+        """待归属地址: residents whose address no building matches, placed by adding their building."""
+        dialog = UnplacedDialog(self.ctx, self.grid(), parent=self)
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
 
     def add_building(self) -> None:
         grid = self._need_grid()

@@ -36,6 +36,7 @@ from gridstation.ui.grids.grid_dialogs import (
     RoleDialog,
     UnitDialog,
 )
+from gridstation.ui.grids.unplaced_dialog import UnplacedDialog
 from gridstation.ui.intake.intake_detail import IntakeDetailDialog
 from gridstation.ui.intake.resident_dialog import ResidentDialog
 from gridstation.ui.ledgers.import_wizard import ImportWizard
@@ -80,6 +81,7 @@ DIALOGS: dict[str, Opener] = {
     "新增楼栋": _first_grid(lambda ctx, grid, parent: BuildingDialog(ctx, grid, parent=parent)),
     "新增人员": lambda ctx, parent, _pdf: PersonDialog(ctx, parent=parent),
     "设置单元": lambda ctx, parent, _pdf: UnitDialog(ctx, 0, "自检楼栋", "", parent),
+    "待归属地址": lambda ctx, parent, _pdf: UnplacedDialog(ctx, None, parent),
     "任命角色": _first_grid(lambda ctx, grid, parent: RoleDialog(ctx, grid, parent=parent)),
     # shown only: the self-test never saves, so the act they would take is none
     "撤销网格": lambda ctx, parent, _pdf: GridDateDialog(ctx, "撤销网格", "自检", lambda _day: None, parent),

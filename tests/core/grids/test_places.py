@@ -110,3 +110,19 @@ def test_the_grid_a_save_places_a_resident_in_is_in_its_audit_entry(admin, clerk
                                                            compound="阳光小区", building="3栋"), wang.id)
     entry = m.AuditLog.select().where(m.AuditLog.action == "修改居民").get()
     assert "网格：第二网格 → 第一网格" in audit_text.sentences([entry])[0]
+
+
+def test_the_addresses_to_place_are_one_row_a_building_however_written(admin, clerk, two_grids):
+    first, second = two_grids
+    for seq, written in (("701", "7栋"), ("702", "七栋"), ("703", "7号楼"), ("704", "07栋")):
+        resident(clerk, seq, written, grid="第二网格" if seq == "701" else "")
+    resident(clerk, "705", "8栋")
+    resident(clerk, "706", "", compound="")
+    rows = places.unplaced_addresses()
+    assert [(a.compound, a.residents, a.without_grid, a.names) for a in rows] == [
+        ("", 1, 1, "王然"), ("阳光小区", 4, 3, "王然、王然、王然等"), ("阳光小区", 1, 1, "王然")]
+    assert rows[1].building in ("7栋", "七栋", "7号楼", "07栋") and rows[2].building == "8栋"
+    assert places.unplaced_addresses(offset=1, limit=1) == [rows[1]]
+    places.add_building(admin, places.BuildingInput(rows[1].compound, rows[1].building, first.code))
+    assert [a.building for a in places.unplaced_addresses()] == ["", "8栋"]
+    assert m.Resident.select().where(m.Resident.grid == first.id).count() == 4
