@@ -104,8 +104,11 @@ def _write_people(rng: random.Random, root: int, grids: list[int], clerks: list[
         add(rules.GRID_HEAD, grid)
         add(rules.FULL_TIME, grid, staff=clerk)
         add(rules.LIAISON, grid)
+    micro_heads: dict[int, int] = {}
     for building, grid in buildings.values():
+        micro_heads.setdefault(grid, next_id)  # seed 002: 微网格长由楼院长担任 — a building head takes it
         add(rules.BUILDING_HEAD, grid, building)
+    roles += [(person, rules.MICRO_HEAD, grid, None, opened) for grid, person in micro_heads.items()]
     _insert(m.Person, ["id", "name", "phone", "phone_public", "phone_public_on", "staff", "note"], people)
     _insert(m.PersonRole, ["person", "role", "grid", "building", "started_on"], roles)
 

@@ -15,7 +15,7 @@ import pytest
 from stdnum.cn import ric
 
 from gridstation.cli import main
-from gridstation.core.grids import people
+from gridstation.core.grids import keepers, people
 from gridstation.core.grids import rules as grid_rules
 from gridstation.core.intake import intakes
 from gridstation.core.rules import address_keys, clock, idcard
@@ -138,6 +138,11 @@ def test_grids_are_seed_001s_tree_with_buildings_and_people(demo_db):
     for grid in fourth:
         held = {role.role for _person, role in people.people_of(grid)}
         assert {grid_rules.GRID_HEAD, grid_rules.FULL_TIME, grid_rules.LIAISON} <= held, grid.name
+    for grid in fifth:  # 「微网格长由楼院长担任」 (seed 002); its 网格员 are the 四级 grid's
+        heads = [(p, r.role) for p, r in people.people_of(grid) if r.role == grid_rules.MICRO_HEAD]
+        held = {r.role for r in people.current_roles().where(m.PersonRole.person == heads[0][0].id)} if heads else set()
+        assert len(heads) == 1 and grid_rules.BUILDING_HEAD in held, grid.name
+        assert keepers.keepers_of(grid)[0].role == grid_rules.FULL_TIME
     clerks = {s.id for s in m.Staff.select().where(m.Staff.role == roles.CLERK)}
     assert {p.staff_id for p in m.Person.select().where(m.Person.staff.is_null(False))} == clerks
     assert m.Person.select().where(m.Person.phone_public & m.Person.phone_public_on.is_null(False)).exists()

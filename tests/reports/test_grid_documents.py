@@ -81,6 +81,17 @@ def test_a_unit_board_names_the_grid_building_and_unit_people_and_the_roles_from
     assert board.board(made["first"].code).supervision_phone == settings.supervision_phone() == "0871-12345"
 
 
+def test_a_micro_grid_board_names_the_grid_workers_above_it_until_it_has_its_own(admin):
+    made = grid_station(admin)
+    micro = register.add_grid(admin, GridInput(name="第1微网格", level="五级", parent=made["first"].code))
+    _person(admin, "赵院长", rules.MICRO_HEAD, grid=micro.code)
+    assert [(p.role, p.name) for p in board.board(micro.code).people] == [
+        ("网格长", "张建国"), ("专职网格员", "李霞"), ("兼职网格员", "=A1<b>"), ("微网格长", "赵院长"),
+        ("社区民警", "王警官"), ("调解员", "陈调解")]
+    _person(admin, "钱兼职", rules.PART_TIME, grid=micro.code)
+    assert [p.name for p in board.board(micro.code).people if p.role in rules.WORKER_ROLES] == ["钱兼职"]
+
+
 def test_a_board_for_a_place_not_in_the_grid_is_refused_in_one_sentence(admin):
     made = grid_station(admin)
     first = made["first"].code

@@ -158,8 +158,8 @@ def _serves(role: m.PersonRole, building: m.Building | None, unit: m.Unit | None
 def board(grid_text: str, building_text: str = "", unit_text: str = "", *, on: dt.date | None = None) -> Board:
     """The board of a grid (code or unique name), or of one of its buildings, or of a unit of that building.
 
-    The people: the grid's 网格长 (the one above where the grid has none), the grid's own roles, the
-    building's and unit's, and the 民警 and 调解员 of the grids above; each once per role.
+    The people: the grid's 网格长 and 网格员 (those above where the grid has none), the grid's own roles,
+    the building's and unit's, and the 民警 and 调解员 of the grids above; each once per role.
     """
     day = on or clock.today()
     if unit_text.strip() and not building_text.strip():
@@ -175,6 +175,8 @@ def board(grid_text: str, building_text: str = "", unit_text: str = "", *, on: d
         head = people.grid_head_of(grid, day)
         if head is not None:
             pairs.insert(0, (head, rules.GRID_HEAD, ""))
+    if not any(role in rules.WORKER_ROLES for _, role, _ in pairs):  # a micro-grid's are those above it
+        pairs += [(p, r.role, "") for p, r in people.workers_of(grid, day)]
     above = grid.parent if grid.parent_id else None
     while above is not None:
         pairs += [(p, r.role, "") for p, r in people.people_of(above, day)

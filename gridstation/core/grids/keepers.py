@@ -10,8 +10,6 @@ from dataclasses import dataclass
 from gridstation.core.grids import board, people, rules
 from gridstation.core.storage import models as m
 
-WORKER_ROLES = (rules.FULL_TIME, rules.PART_TIME)  # the 网格员 of a grid
-
 
 @dataclass(frozen=True)
 class Keeper:
@@ -21,10 +19,10 @@ class Keeper:
 
 
 def keepers_of(grid: m.Grid, on: dt.date | None = None) -> list[Keeper]:
-    """The grid's 网格员 now (专职 before 兼职); with none, its 网格长 (or the 网格长 above it), so the
-    counter still names someone to call."""
+    """The grid's 网格员 now (专职 before 兼职; a micro-grid's are those of the grid above); with none, its
+    网格长 (or the 网格长 above it), so the counter still names someone to call."""
     found = [Keeper(person.name, role.role, board.published_phone(person))
-             for person, role in people.people_of(grid, on) if role.role in WORKER_ROLES]
+             for person, role in people.workers_of(grid, on)]
     unique = list(dict.fromkeys(found))
     if unique:
         return unique

@@ -219,6 +219,20 @@ def grid_head_of(grid: m.Grid, on: dt.date | None = None) -> m.Person | None:
     return None
 
 
+def workers_of(grid: m.Grid, on: dt.date | None = None) -> list[tuple[m.Person, m.PersonRole]]:
+    """The grid's 网格员 (专职 before 兼职); a grid without its own — a micro-grid kept by its 楼院长 — is
+    served by the 网格员 of the nearest grid above, as seed 001's 四级 grid workers serve its 五级 grids."""
+    current: m.Grid | None = grid
+    seen: set[int] = set()
+    while current is not None and current.id not in seen:
+        seen.add(current.id)
+        found = people_of(current, on, roles=rules.WORKER_ROLES)
+        if found:
+            return found
+        current = current.parent if current.parent_id else None
+    return []
+
+
 def move_grid_roles(actor: m.Staff | None, source: m.Person, successor: m.Person, day: dt.date) -> int:
     """Inside a handover's write: each grid role ``source`` holds ends on ``day`` and ``successor`` takes
     it up that day (a role the successor already holds there is not doubled). Returns how many moved."""

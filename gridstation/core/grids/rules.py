@@ -20,6 +20,7 @@ ROLES = (GRID_HEAD, FULL_TIME, PART_TIME, LIAISON, MICRO_HEAD, BUILDING_HEAD, UN
          POLICE, MEDIATOR, PROPERTY)
 # The roles a grid's events go to: a handover moves these, and a grid's 网格员 are these people.
 GRID_ROLES = (GRID_HEAD, FULL_TIME, PART_TIME, MICRO_HEAD)
+WORKER_ROLES = (FULL_TIME, PART_TIME)  # the 网格员 of a grid, 专职 before 兼职
 
 CODE_PREFIX = "WG"  # the code a grid gets when none is written: WG001, WG002 …
 _CODE = re.compile(r"[A-Z0-9][A-Z0-9-]{0,19}")

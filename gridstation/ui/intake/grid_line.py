@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from gridstation.core.grids import keepers, register
+from gridstation.core.grids import keepers, register, rules
 from gridstation.core.storage import models as m
 
 
@@ -12,7 +12,7 @@ def keepers_text(grid: m.Grid) -> str:
     if not people:
         return "尚未安排网格员"
     names = "、".join(f"{k.name} {k.phone}" if k.phone else k.name for k in people)
-    caption = "网格员" if people[0].role in keepers.WORKER_ROLES else people[0].role
+    caption = "网格员" if people[0].role in rules.WORKER_ROLES else people[0].role
     return f"{caption}：{names}"
 
 
