@@ -27,7 +27,7 @@ _WIDTH = _PAGE[0] - 2 * _MARGIN
 HEADS = ("网格", "编号", "层级", "类型", "楼栋", "户数", "在册居民", "网格力量")
 _WIDTHS = (46 * mm, 20 * mm, 13 * mm, 18 * mm, 62 * mm, 14 * mm, 16 * mm)
 NOTE = ("户数：楼栋登记的户数；未登记户数的楼栋，按有在册居民登记的房间计。在册居民：登记在该网格、"
-        "未迁出或死亡的居民（含未登记楼栋的）。网格力量：当日在岗的人员，含本网格楼栋、单元的楼栋长、单元长。")
+        "未迁出或死亡的居民（含未登记楼栋的）。“含下级”为本网格与其下各级网格之和。网格力量：当日在岗的人员，含本网格楼栋、单元的楼栋长、单元长。")
 
 
 def render_table(data: DistributionTable, out: Path) -> Path:
@@ -64,6 +64,12 @@ def _chunks(items: list[tuple[str, str]]) -> list[str]:
     return [*pieces, current or "—"]
 
 
+def _count(own: int, total: int, st: Styles) -> Flowable | str:
+    """The grid's own count; a grid with grids under it adds the sum with theirs (含下级), so a 四级 grid whose
+    buildings all lie in its micro-grids does not read as empty."""
+    return str(own) if total == own else text(f"{own}\n含下级\n{total}", st.cell_right)
+
+
 def _story(data: DistributionTable, st: Styles) -> list[Flowable]:
     story = header(StationInfo(data.station_name), TITLE, st, _WIDTH)
     grids = len(data.rows)
@@ -79,7 +85,8 @@ def _story(data: DistributionTable, st: Styles) -> list[Flowable]:
                                                 leftIndent=row.depth * st.cell.fontSize * 1.2)
         buildings, staff = _chunks(_buildings(row)), _chunks(_people(row))
         rows.append([text(row.name, indents[row.depth]), row.code, row.level, row.kind, buildings[0],
-                     str(row.households), str(row.residents), staff[0]])
+                     _count(row.households, row.households_total, st), _count(row.residents, row.residents_total, st),
+                     staff[0]])
         for more in range(1, max(len(buildings), len(staff))):
             rows.append([text(f"{row.name}（续）", indents[row.depth]), "", "", "",
                          buildings[more] if more < len(buildings) else "", "", "",

@@ -128,6 +128,10 @@ def test_the_table_is_the_tree_with_households_residents_and_people(admin):
     assert first.residents == 3  # the one who moved out is not counted
     assert sorted(dict(first.people)["单元长"]) == sorted(("孙单元", "周单元"))
     assert first.people_count == 5  # the 网格长 is on 东片's row
+    east = next(r for r in rows if r.name == "东片")
+    assert (east.households, east.residents) == (0, 0)  # its buildings lie in the grids under it
+    assert (east.households_total, east.residents_total) == (first.households + second.households, 3)
+    assert (first.households_total, first.residents_total) == (first.households, first.residents)
 
 
 @pytest.mark.parametrize("size", ["A4", "A5"])
@@ -150,6 +154,8 @@ def test_the_table_pdf_has_no_phone_and_forty_grids_fit_a_few_pages(admin, tmp_p
     out = render_table(board.distribution_table(), tmp_path / "table.pdf")
     flat = re.sub(r"\s+", "", pdf_text(out))
     assert "网格责任分布表" in flat and "=1+2小区5栋" in flat and "单元长：" in flat
+    east = flat[flat.index("东片WG"):][:90]
+    assert east.count("含下级") == 2, east  # nothing of its own: its grids' households and residents beside
     assert not any(phone in flat for phone in (*HIDDEN_PHONES, *SHOWN_PHONES))
     for n in range(40):
         grid = register.add_grid(admin, GridInput(name=f"微网格{n + 1}", level="五级", parent="东片"))

@@ -7,6 +7,7 @@ are the station's fixed sentence per role (``DUTIES``), so two boards never word
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
@@ -81,6 +82,8 @@ class TableRow:
     households: int
     residents: int
     people: tuple[tuple[str, tuple[str, ...]], ...]  # (role, names) in the order of rules.ROLES
+    households_total: int = 0  # with every grid under it: a 四级 grid's buildings are often all in its 五级 ones
+    residents_total: int = 0
 
     @property
     def people_count(self) -> int:
@@ -239,4 +242,19 @@ def distribution_table(*, on: dt.date | None = None) -> DistributionTable:
             walk(grid, depth + 1)
 
     walk(None, 0)
-    return DistributionTable(str(settings.get("station_name") or ""), tuple(rows), day)
+    return DistributionTable(str(settings.get("station_name") or ""), _with_totals(rows), day)
+
+
+def _with_totals(rows: list[TableRow]) -> tuple[TableRow, ...]:
+    """The rows (parents before their grids) with each grid's households and residents summed over the grids
+    under it, children first so each parent adds its children's totals once."""
+    done = list(rows)
+    for i in range(len(rows) - 1, -1, -1):
+        households, residents = rows[i].households, rows[i].residents
+        for j in range(i + 1, len(rows)):
+            if rows[j].depth <= rows[i].depth:
+                break
+            if rows[j].depth == rows[i].depth + 1:
+                households, residents = households + done[j].households_total, residents + done[j].residents_total
+        done[i] = dataclasses.replace(rows[i], households_total=households, residents_total=residents)
+    return tuple(done)
