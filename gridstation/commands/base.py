@@ -7,6 +7,8 @@ import os
 from pathlib import Path
 
 from gridstation.core.rules import clock
+from gridstation.core.rules.free_text import shown
+from gridstation.core.storage.output_files import check_name, check_target
 
 
 class CommandError(Exception):
@@ -30,14 +32,16 @@ def out_path(value: str, suffix: str = "") -> Path:
     """An output file whose folder exists (and whose name ends in ``suffix`` when given: a PDF named
     .xlsx opens in nothing), checked before any work is done."""
     path = Path(value)
-    if suffix and path.suffix.lower() != suffix:
-        raise CommandError(f"输出文件应以 {suffix} 结尾：{path.name}。")
+    check_name(path)
     if path.is_dir():
-        raise CommandError(f"输出路径 {path} 是一个文件夹，请给出文件名。")
+        raise CommandError(f"输出路径 {shown(str(path))} 是一个文件夹，请给出文件名。")
+    if suffix and path.suffix.lower() != suffix:
+        raise CommandError(f"输出文件应以 {suffix} 结尾：{shown(path.name)}。")
     if not path.parent.exists():
-        raise CommandError(f"输出文件夹不存在：{path.parent}。")
+        raise CommandError(f"输出文件夹不存在：{shown(str(path.parent))}。")
     if not os.access(path.parent, os.W_OK):
-        raise CommandError(f"没有写入权限：{path.parent}。")
+        raise CommandError(f"没有写入权限：{shown(str(path.parent))}。")
+    check_target(path)
     return path
 
 

@@ -49,7 +49,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_receipt(args: argparse.Namespace, target: str) -> int:
-    path = out_path(args.out)
+    path = out_path(args.out, ".pdf")
     open_site(target)
     # late import (start-up time): every run, the window's too, loads all command modules
     from gridstation.core.intake import intakes
@@ -65,7 +65,7 @@ def cmd_receipt(args: argparse.Namespace, target: str) -> int:
 
 
 def cmd_slip(args: argparse.Namespace, target: str) -> int:
-    path = out_path(args.out)
+    path = out_path(args.out, ".pdf")
     open_site(target)
     # late import (start-up time): every run, the window's too, loads all command modules
     from gridstation.core.station import printouts
@@ -82,7 +82,7 @@ def cmd_slip(args: argparse.Namespace, target: str) -> int:
 
 def cmd_material_document(args: argparse.Namespace, target: str) -> int:
     """The 一次性告知单 (notice) or 容缺受理承诺书 (pledge) of an intake, recorded as the GUI records it."""
-    path = out_path(args.out)
+    path = out_path(args.out, ".pdf")
     open_site(target)
     # late import (start-up time): every run, the window's too, loads all command modules
     from gridstation.core.intake import intakes
@@ -100,7 +100,7 @@ def cmd_material_document(args: argparse.Namespace, target: str) -> int:
 
 
 def cmd_agreement(args: argparse.Namespace, target: str) -> int:
-    path = out_path(args.out)
+    path = out_path(args.out, ".pdf")
     open_site(target)
     # late import (start-up time): every run, the window's too, loads all command modules
     from gridstation.core.events import agreement
@@ -116,7 +116,7 @@ def cmd_agreement(args: argparse.Namespace, target: str) -> int:
 
 
 def cmd_labels(args: argparse.Namespace, target: str) -> int:
-    path = out_path(args.out)
+    path = out_path(args.out, ".pdf")
     open_site(target)
     # late import (start-up time): every run, the window's too, loads all command modules
     from gridstation.core.station import printouts

@@ -50,7 +50,7 @@ def cmd_list(args: argparse.Namespace, target: str) -> int:
 
 
 def cmd_board(args: argparse.Namespace, target: str) -> int:
-    path = out_path(args.out)
+    path = out_path(args.out, ".pdf")
     open_site(target)
     # late import (start-up time): every run, the window's too, loads all command modules
     from gridstation.core.grids import board
@@ -67,7 +67,7 @@ def cmd_board(args: argparse.Namespace, target: str) -> int:
 
 
 def cmd_table(args: argparse.Namespace, target: str) -> int:
-    path = out_path(args.out)
+    path = out_path(args.out, ".pdf")
     open_site(target)
     # late import (start-up time): every run, the window's too, loads all command modules
     from gridstation.core.grids import board

@@ -52,9 +52,9 @@ def parse_year(value: str) -> int:
 
 def cmd_monthly(args: argparse.Namespace, target: str) -> int:
     month = parse_month(args.month)
-    pdf = out_path(args.out)
+    pdf = out_path(args.out, ".pdf")
     xlsx = _workbook_beside(pdf, args.xlsx)
-    summary = out_path(args.export_summary) if args.export_summary else None
+    summary = out_path(args.export_summary, ".json") if args.export_summary else None
     if summary is not None and summary.resolve() in {p.resolve() for p in (pdf, xlsx) if p is not None}:
         raise CommandError("--export-summary 不能与 --out 或 --xlsx 是同一个文件。")
     open_site(target)
@@ -78,7 +78,7 @@ def cmd_monthly(args: argparse.Namespace, target: str) -> int:
 
 def cmd_annual(args: argparse.Namespace, target: str) -> int:
     year = parse_year(args.year)
-    pdf = out_path(args.out)
+    pdf = out_path(args.out, ".pdf")
     xlsx = _workbook_beside(pdf, args.xlsx)
     open_site(target)
     # late import (start-up time): every run, the window's too, loads all command modules
@@ -96,7 +96,7 @@ def cmd_annual(args: argparse.Namespace, target: str) -> int:
 
 def _workbook_beside(pdf: Path, xlsx_arg: str | None) -> Path | None:
     """The --xlsx file of a report, never the PDF itself."""
-    xlsx = out_path(xlsx_arg) if xlsx_arg else None
+    xlsx = out_path(xlsx_arg, ".xlsx") if xlsx_arg else None
     if xlsx is not None and xlsx.resolve() == pdf.resolve():
         raise CommandError("--xlsx 与 --out 不能是同一个文件。")
     return xlsx

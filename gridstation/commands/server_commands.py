@@ -51,8 +51,8 @@ def cmd_district(args: argparse.Namespace, target: str) -> int:
     from gridstation.reports.district import title_of, write_district
 
     month = parse_month(args.month)
-    pdf = out_path(args.out)
-    xlsx = out_path(args.xlsx) if args.xlsx else None
+    pdf = out_path(args.out, ".pdf")
+    xlsx = out_path(args.xlsx, ".xlsx") if args.xlsx else None
     if xlsx is not None and xlsx.resolve() == pdf.resolve():
         raise CommandError("--xlsx 与 --out 不能是同一个文件。")
     summaries = [district.read_summary(Path(name)) for name in args.files]

@@ -103,7 +103,7 @@ def cmd_selftest(args: argparse.Namespace, target: str) -> int:
 
 
 def cmd_screenshot(args: argparse.Namespace, target: str) -> int:
-    path = out_path(args.out)
+    path = out_path(args.out, ".png")
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     open_site(target)
     # late import (start-up time): every run, the window's too, loads all command modules

@@ -87,3 +87,22 @@ def test_an_out_file_in_a_missing_folder_is_refused_before_any_work(db_path, adm
         err = capsys.readouterr().err.strip()
         assert "输出文件夹不存在" in err and len(err.splitlines()) == 1, err
     assert not missing.parent.exists() and printed() == []
+
+
+def test_an_out_that_is_a_pipe_a_device_or_not_a_pdf_is_refused_and_left_as_it_was(db_path, admin, tmp_path, capsys):
+    """A rename over /dev/null (as root), a pipe or a link to a device would replace it with a plain file."""
+    import os
+
+    grid_station(admin)
+    pipe = tmp_path / "pipe.pdf"
+    os.mkfifo(pipe)
+    device = tmp_path / "null.pdf"
+    device.symlink_to(os.devnull)
+    for out, words in ((pipe, "不是普通文件"), (device, "不是普通文件"), (tmp_path / "board.txt", "应以 .pdf 结尾"),
+                       (tmp_path / "a\nb.pdf", "控制字符"), (tmp_path / ("长" * 90 + ".pdf"), "文件名过长")):
+        assert cli(db_path, "grids", "board", "--grid", "WG002", "--out", str(out)) == 2
+        err = capsys.readouterr().err.strip()
+        assert words in err and len(err.splitlines()) == 1, err
+    assert not pipe.is_file() and device.is_symlink() and Path(os.devnull).is_char_device()
+    assert not list(tmp_path.glob("*.txt")) and not list(tmp_path.glob("长*")) and not list(tmp_path.glob("a*"))
+    assert printed() == []

@@ -16,6 +16,8 @@ from pathlib import Path
 
 from gridstation.core.rules import clock
 from gridstation.core.rules.errors import DomainError
+from gridstation.core.rules.free_text import clipped, shown
+from gridstation.core.rules.person_names import has_invisible
 
 _PARTIAL = ".partial-"
 # .{stem}.partial-{host}-{pid}{suffix}, and what SQLite (its journal) or a restore (the audit head) keep beside it
@@ -63,6 +65,34 @@ def discard(partial: Path) -> None:
         partial.unlink(missing_ok=True)
 
 
+NAME_BYTES = 255  # the longest file name ext4, NTFS and FAT file systems take (in UTF-8 bytes, ext4's count)
+
+
+def check_name(path: Path) -> None:
+    """Refuse a file name holding control or direction characters — it shows as something else in a file
+    manager (U+202E makes 「‮fdp.exe」 read as exe.pdf) — or longer than file systems take, which
+    fails deep inside the writer (and in every look at the path before it)."""
+    if has_invisible(path.name):
+        raise DomainError("输出文件名含有控制字符或文字方向控制符（如换行、零宽字符），请换一个文件名。")
+    if len(path.name.encode("utf-8", "surrogateescape")) > NAME_BYTES:
+        raise DomainError(f"输出文件名过长（最多{NAME_BYTES}字节，约85个汉字）：{clipped(path.name)}。")
+
+
+def check_target(path: Path) -> None:
+    """Refuse, before any work, an output path that writing would not turn into the file asked for.
+
+    The file takes its name by a rename over whatever is there, so a device (/dev/null, run as root), a
+    pipe or a socket there would be replaced by a plain file; an existing file that cannot be written
+    (read-only, immutable) would fail only after the work and its audit entry.
+    """
+    check_name(path)
+    if path.is_symlink() or path.exists():
+        if not path.is_file():
+            raise DomainError(f"输出路径 {shown(str(path))} 不是普通文件（是设备、管道或文件夹），不能写入。")
+        if not os.access(path, os.W_OK):
+            raise DomainError(f"无法写入文件 {shown(str(path))}：没有写入权限（文件只读或被锁定）。")
+
+
 @contextlib.contextmanager
 def staged(path: Path) -> Iterator[Path]:
     """Yield a hidden file beside ``path`` to write; it takes ``path``'s name only when the block ends
@@ -71,10 +101,14 @@ def staged(path: Path) -> Iterator[Path]:
     Callers write the file and record its audit entry inside the block: a refused audit entry
     (read-only database, lock timeout) then leaves no unaudited PDF, Excel file or backup behind.
     """
+    check_target(path)
     partial = partial_path(path)
     try:
         yield partial
-        os.replace(partial, path)
+        try:
+            os.replace(partial, path)
+        except OSError as exc:  # the target changed since it was checked (locked, made read-only)
+            raise write_problem(path, exc) from None
     finally:
         discard(partial)
 

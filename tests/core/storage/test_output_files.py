@@ -28,6 +28,39 @@ def test_a_staged_file_is_named_by_the_users_name_and_each_cause_in_chinese(tmp_
     assert isinstance(write_problem(chosen, OSError(errno.EIO, "x")), DomainError)
 
 
+def test_a_target_that_is_not_a_plain_file_is_refused_and_left_as_it_was(tmp_path):
+    """A rename over a device or a pipe replaces it with a plain file (as root, /dev/null itself): refused
+    before anything is written, the special file untouched."""
+    pipe = tmp_path / "pipe.pdf"
+    os.mkfifo(pipe)
+    to_device = tmp_path / "null.pdf"
+    to_device.symlink_to(os.devnull)
+    for target in (pipe, to_device):
+        with pytest.raises(DomainError, match="不是普通文件"), staged(target) as partial:
+            partial.write_bytes(b"%PDF")
+        assert not target.is_file() and not list(tmp_path.glob(".*partial*"))
+    assert Path(os.devnull).is_char_device()
+
+
+@pytest.mark.parametrize("name", ["a\nb.pdf", "\u202efdp.exe", "公示牌\u200b.pdf", "长" * 86 + ".pdf"])
+def test_a_name_with_hidden_characters_or_too_long_is_refused(tmp_path, name):
+    with pytest.raises(DomainError, match="输出文件名") as refused, staged(tmp_path / name) as partial:
+        partial.write_bytes(b"x")
+    assert "\n" not in refused.value.message and "\u202e" not in refused.value.message
+    assert list(tmp_path.iterdir()) == []
+    output_files.check_target(tmp_path / ("长" * 80 + ".pdf"))  # 244 bytes: taken
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes a read-only file anyway (the immutable flag aside)")
+def test_an_existing_file_that_cannot_be_written_is_refused_before_the_work(tmp_path):
+    locked = tmp_path / "表.pdf"
+    locked.write_bytes(b"old")
+    locked.chmod(0o444)
+    with pytest.raises(DomainError, match="没有写入权限"), staged(locked) as partial:
+        partial.write_bytes(b"new")
+    assert locked.read_bytes() == b"old"
+
+
 @pytest.mark.parametrize("names", [("窗口一", "窗口二"), ("front-1", "front_1"), ("x" * 30 + "a", "x" * 30 + "b")])
 def test_a_partial_file_of_another_pc_is_not_taken_for_this_pcs_dead_process(tmp_path, monkeypatch, names):
     """Issue 22 F17: host names that differ only outside ASCII letters and digits (or after 30 of them)
