@@ -12,7 +12,7 @@ import peewee
 
 from gridstation.core.intake.material_rules import MISSING_OVERDUE, documents_outstanding, missing_overdue_condition
 from gridstation.core.intake.residents import get_resident, search_condition
-from gridstation.core.residents.status import present_condition
+from gridstation.core.residents.status import died_by, present_condition
 from gridstation.core.rules import clock
 from gridstation.core.rules.errors import DomainError, NotFound
 from gridstation.core.rules.free_text import NOTE_LIMIT, clean_text
@@ -176,6 +176,9 @@ def add_intake(actor: m.Staff | None, data: IntakeInput, resident: m.Resident, s
     and ``historical`` for a case of the past (catalog.FieldDef.required_for)."""
     received = data.received_at or clock.now()
     action = check_new_intake(service, data.action, received, data.documents)
+    if service.code == catalog.PENSION and died_by(resident, received.date()):
+        raise DomainError(f"{resident.name}已于 {resident.status_on:%Y-%m-%d} 登记死亡，不能办理{service.name}"
+                          "（如登记有误，请站长在居民档案中恢复为在册）。", field="service")
     details = catalog.check_details(service, dict(data.details or {}), "intake", historical=historical)
     status = PENDING_DOCS if data.pending_docs else RECEIVED
     intake = m.Intake.create(

@@ -34,6 +34,12 @@ def is_present(resident: m.Resident, on: dt.date) -> bool:
     return resident.status == PRESENT or (resident.status_on is not None and resident.status_on > on)
 
 
+def died_by(resident: m.Resident, day: dt.date) -> bool:
+    """Whether the resident had died by ``day``: a 生存认证 (the pension's proof of life) for them then is a
+    mistake or a fraud, while one dated before their death (a ledger of past years) is a true record."""
+    return resident.status == DECEASED and resident.status_on is not None and resident.status_on <= day
+
+
 def describe(resident: m.Resident) -> str:
     """The status as a record shows it: 在册, 迁出（2026-05-01，迁往 昆明市盘龙区）, 死亡（2026-03-02）."""
     if resident.status == PRESENT:

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from gridstation.core.intake import intakes, material_check, residents
 from gridstation.core.intake.material_rules import MISSING_OVERDUE, NOTICE
+from gridstation.core.residents import status
 from gridstation.core.rules import clock, idcard
 from gridstation.core.rules.errors import DomainError
 from gridstation.core.station import catalog
@@ -184,13 +185,14 @@ class IntakePage(QWidget):
         r = self.resident
         age = f"，{idcard.age_on(r.birth_date, clock.today())}岁" if r.birth_date else ""
         self._message("warn", "")  # 「已保存…」 belonged to the resident served before
-        self.ui.chosenLabel.setText(f"为 <b>{r.name}</b>（{idcard.mask_id(r.doc_number)}{age}）办理")
+        self.ui.chosenLabel.setText(f"为 <b>{escape(r.name)}</b>（{idcard.mask_id(r.doc_number)}{age}）办理")
         flags = "　养老金领取人员" if r.is_pensioner else ""
+        gone = "" if r.status == status.PRESENT else f"<br><b style='color:#b00020'>{escape(status.describe(r))}</b>"
         phone = r.phone or "无"
         self.ui.residentCard.setText(
-            f"<b style='font-size:16px'>{r.name}</b>　{r.gender}{age}{flags}<br>"
-            f"{r.doc_type}：{idcard.mask_id(r.doc_number)}　电话：{phone}<br>住址：{residents.address(r) or '未登记'}"
-            f"<br>{escape(grid_line(r.grid if r.grid_id else None))}"
+            f"<b style='font-size:16px'>{escape(r.name)}</b>　{r.gender}{age}{flags}{gone}<br>"
+            f"{r.doc_type}：{idcard.mask_id(r.doc_number)}　电话：{escape(phone)}<br>"
+            f"住址：{escape(residents.address(r) or '未登记')}<br>{escape(grid_line(r.grid if r.grid_id else None))}"
         )
         self._update_eligibility()
         self._show_on_resident_screen()

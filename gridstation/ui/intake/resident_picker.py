@@ -6,6 +6,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QLineEdit, QListWidget, QListWidgetItem, QWidget
 
 from gridstation.core.intake import residents
+from gridstation.core.residents import status
 from gridstation.core.rules import idcard
 from gridstation.core.rules.errors import DomainError
 from gridstation.core.storage import models as m
@@ -15,7 +16,8 @@ from gridstation.ui.common.forms import Form
 
 def resident_line(r: m.Resident) -> str:
     phone = idcard.mask_phone(r.phone) if r.phone else "无电话"
-    return f"{r.name}　{idcard.mask_id(r.doc_number)}　{phone}　{residents.address(r)}"
+    gone = "" if r.status == status.PRESENT else f"　【{status.describe(r)}】"
+    return f"{r.name}{gone}　{idcard.mask_id(r.doc_number)}　{phone}　{residents.address(r)}"
 
 
 class ResidentPickerForm(Form):

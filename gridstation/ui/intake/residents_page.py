@@ -13,6 +13,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QGroupBox, QLabel, QLineEdit, QPushButton, QTableView, QWidget
 
 from gridstation.core.intake import intakes, residents
+from gridstation.core.residents import status
 from gridstation.core.rules import idcard
 from gridstation.core.rules.errors import DomainError
 from gridstation.core.station.topics import Topic
@@ -31,6 +32,7 @@ RESIDENT_COLUMNS = [
     Column("住址", residents.address),
     Column("网格", lambda r: r.grid.name if r.grid_id else ""),
     Column("养老金领取", lambda r: "是" if r.is_pensioner else ""),
+    Column("状态", lambda r: "" if r.status == status.PRESENT else status.describe(r)),
 ]
 
 

@@ -77,3 +77,25 @@ def test_the_pension_figures_count_the_pensioners_present_at_the_periods_end(cle
     before_death = died - dt.timedelta(days=1)
     assert stats.period_stats(before_death, before_death, today, detail=False).pension.pensioners == 2
     assert stats.period_stats(today, today, today, detail=False).pension.pensioners == 1
+
+
+def test_no_proof_of_life_is_taken_for_a_resident_who_died_and_a_past_one_stays_true(clerk, head):
+    """The pension certification is a 生存认证: for a resident recorded dead on or before the day it is refused in
+    one line (nothing stored); one dated before the death (a past year's ledger) is accepted; other services,
+    a funeral subsidy asked by the family say, still go on."""
+    wang = pensioner(clerk, "201")
+    died = clock.today() - dt.timedelta(days=10)
+    status.change_status(clerk, wang.id, status.DECEASED, on=died)
+    pension = {"cert_year": str(died.year), "way": "窗口"}
+    before = snapshot()
+    with pytest.raises(DomainError, match="已于 .* 登记死亡，不能办理养老保险待遇资格认证"):
+        intakes.create_intake(clerk, intakes.IntakeInput(wang.id, "pension_cert", details=pension))
+    assert snapshot() == before
+    earlier = dt.datetime.combine(died - dt.timedelta(days=1), dt.time(9))
+    assert intakes.create_intake(clerk, intakes.IntakeInput(wang.id, "pension_cert", details=pension,
+                                                            received_at=earlier)).received_at == earlier
+    assert intakes.create_intake(clerk, intakes.IntakeInput(
+        wang.id, "unemployment", action="年检", details={"cert_no": "5301110012345", "docs_checked": True}
+    )).service.code == "unemployment"
+    status.change_status(head, wang.id, status.PRESENT)  # the record was wrong: certified again
+    assert intakes.create_intake(clerk, intakes.IntakeInput(wang.id, "pension_cert", details=pension)).serial

@@ -50,3 +50,23 @@ def test_the_intake_page_shows_the_grid_and_its_grid_workers(qtbot, db_path, adm
     finally:
         wait_for_list(qtbot, page)
         wait_for_roster(qtbot, page)
+
+
+def test_a_resident_who_died_is_marked_in_the_search_list_and_on_the_card(qtbot, db_path, clerk):
+    """The counter sees 死亡 before serving: the list line and the card say it (in red), and a name that looks
+    like markup is shown as typed."""
+    from gridstation.core.residents import status
+
+    sun = residents.save_resident(clerk, residents.ResidentInput(name="孙强<i>", doc_number=make_id(seq="881")))
+    status.change_status(clerk, sun.id, status.DECEASED, on=dt.date(2026, 1, 5))
+    page = show_at_counter_size(qtbot, IntakePage(AppContext(target=str(db_path), staff=clerk)))
+    try:
+        type_text(qtbot, page.picker.edit, "孙强")
+        qtbot.waitUntil(lambda: page.picker.results.count() == 1)
+        assert "【死亡（2026-01-05）】" in page.picker.results.item(0).text()
+        qtbot.keyClick(page.picker.edit, Qt.Key.Key_Return)
+        card = page.ui.residentCard.text()
+        assert "死亡（2026-01-05）" in card and "孙强&lt;i&gt;" in card
+    finally:
+        wait_for_list(qtbot, page)
+        wait_for_roster(qtbot, page)
