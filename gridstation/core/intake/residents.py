@@ -279,12 +279,15 @@ def _union(base: peewee.ModelSelect, conditions: list, limit: int) -> peewee.Mod
     return base.where(m.Resident.id.in_(list(dict.fromkeys(ids))[:limit]))
 
 
+# A part of an address already ending in its word (3栋, 3号楼, A座, 2单元, 301室) is shown as written; a bare
+# number or letter (3, 2, 301) gets the word, so 3栋 is never shown as 3栋栋.
+_ENDINGS = (("栋", ("栋", "幢", "楼", "座", "号", "区")), ("单元", ("单元", "门", "梯")), ("室", ("室", "号", "房", "户")))
+
+
 def address(resident: m.Resident) -> str:
+    """The address as a receipt, a card and a list show it: 阳光小区3栋2单元301室."""
     parts = [resident.compound]
-    if resident.building:
-        parts.append(f"{resident.building}栋")
-    if resident.unit:
-        parts.append(f"{resident.unit}单元")
-    if resident.room:
-        parts.append(f"{resident.room}室")
+    for written, (word, endings) in zip((resident.building, resident.unit, resident.room), _ENDINGS, strict=True):
+        if written:
+            parts.append(written if written.endswith(endings) else written + word)
     return "".join(p for p in parts if p)

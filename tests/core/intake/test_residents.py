@@ -17,6 +17,14 @@ def test_register_fills_birth_date_and_gender_from_the_id(admin):
     assert residents.address(r) == "星天地3栋2单元101室"
 
 
+@pytest.mark.parametrize(("building", "unit", "room", "shown"), [
+    ("3栋", "2单元", "301室", "阳光小区3栋2单元301室"), ("3号楼", "二单元", "301", "阳光小区3号楼二单元301室"),
+    ("三栋", "", "", "阳光小区三栋"), ("A座", "1门", "1202号", "阳光小区A座1门1202号"), ("5", "", "", "阳光小区5栋")])
+def test_an_address_part_already_ending_in_its_word_is_shown_as_written(admin, building, unit, room, shown):
+    r = register(admin, compound="阳光小区", building=building, unit=unit, room=room)
+    assert residents.address(r) == shown
+
+
 @pytest.mark.parametrize("query", ["zs", "zhangsan", "张三", "张", "13812345678", "5678", "7117"])
 def test_one_box_finds_by_every_key(admin, query):
     r = register(admin, number="110101199003077117")
