@@ -1,7 +1,7 @@
 """What every ledger import shares: a row read cell by cell, the problems found, the job and its report.
 
 A kind of ledger is one module beside this one (``residents``, ``intakes``, ``tools``, ``loans``,
-``events``), an ``Importer`` whose ``convert`` reads a row without writing and whose ``write`` stores
+``events``, ``grids``, ``gridpeople``), an ``Importer`` whose ``convert`` reads a row without writing and whose ``write`` stores
 the rows through the services the counter uses; ``ledger_import.run_import`` runs any of them.
 """
 
