@@ -1,10 +1,11 @@
 """Importing a ledger: every row checked by the rules the counter uses, then all-or-nothing (or valid rows only).
 
 Each kind of ledger is one module of ``importers`` (residents, intakes, tools, loans, events, grids,
-gridpeople) built on the shared row reader and report of ``importers.rows``; this module runs any of them. Rows whose rules
-need the database (a unit already lent, a resident not registered) are written one by one inside
-savepoints of a single transaction: a dry run does the same and rolls everything back, so its report
-is exactly what the real import would do. The command line and the wizard both open the file with
+gridpeople) built on the shared row reader and report of ``importers.rows``; this module runs any of
+them. Rows whose rules need the database (a unit already lent, a resident not registered) are written
+one by one inside savepoints of a single transaction: a dry run does the same and rolls everything
+back, so its report is exactly what the real import would do, down to the grids, buildings and people
+it lists as made (``importers.created``). The command line and the wizard both open the file with
 ``column_choices.open_ledger`` (which applies the remembered column choices) and call ``run_import``.
 """
 

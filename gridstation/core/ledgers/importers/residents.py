@@ -95,14 +95,14 @@ class ResidentImporter(Importer):
         if self.placer.grid_id(values["address_key"], values["unit_key"]) is not None:
             return ""
         if name not in self.grid_names:
+            self.grid_names[name] = ""
             try:
                 register.find_grid(name)
-                self.grid_names[name] = ""
             except NotFound:
-                self.grid_names[name] = ""
+                pass  # made by the import, and listed in its dry run
             except DomainError as exc:
                 self.grid_names[name] = exc.message
-        return self.grid_names.get(name, "")
+        return self.grid_names[name]
 
     def write(self, items: list[_ResidentRow]) -> None:
         """New residents in bulk; registered ones skipped, or updated where the row changes something."""

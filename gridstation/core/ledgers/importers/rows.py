@@ -1,8 +1,10 @@
 """What every ledger import shares: a row read cell by cell, the problems found, the job and its report.
 
 A kind of ledger is one module beside this one (``residents``, ``intakes``, ``tools``, ``loans``,
-``events``, ``grids``, ``gridpeople``), an ``Importer`` whose ``convert`` reads a row without writing and whose ``write`` stores
-the rows through the services the counter uses; ``ledger_import.run_import`` runs any of them.
+``events``, ``grids``, ``gridpeople``), an ``Importer`` whose ``convert`` reads a row without writing
+and whose ``write`` stores the rows through the services the counter uses; ``ledger_import.run_import``
+runs any of them. The grids, buildings and people an import makes besides are recorded on the ``Job``
+(``made``; a grid a row names through ``Job.grid``), so its dry run can list them (``created``).
 """
 
 from __future__ import annotations
