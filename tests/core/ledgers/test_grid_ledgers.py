@@ -97,6 +97,20 @@ def test_grid_rows_make_a_tree_parents_first_and_a_name_repeats_under_another_pa
     assert places.grid_for_address("星天地", "3号楼", "1").id == east.id
 
 
+def test_a_building_listed_before_its_grid_goes_into_that_grid(site_db, admin, tmp_path):
+    path = workbook(tmp_path / "order.xlsx", {"网格": [
+        ["网格名称", "层级", "上级网格", "小区", "楼栋"],
+        ["第一微网格", "", "", "星天地", "3号楼"],  # named alone, before the row that places the grid
+        ["第一微网格", "五级", "东片", "", ""],
+        ["东片", "三级", "", "", ""],
+    ]})
+    report = run(path, "grids", admin)
+    assert report.written and not report.problems, problems(report)
+    micro = register.find_grid("第一微网格")
+    assert m.Grid.select().count() == 2 and micro.parent.name == "东片" and micro.level == "五级"
+    assert places.grid_for_address("星天地", "3栋").id == micro.id
+
+
 def test_a_circle_of_parents_is_refused_whole_and_nothing_is_stored(site_db, admin, tmp_path):
     path = workbook(tmp_path / "circle.xlsx", {"网格": [
         ["网格名称", "上级网格"], ["甲网格", "乙网格"], ["乙网格", "丙网格"], ["丙网格", "甲网格"], ["丁网格", ""]]})

@@ -86,7 +86,13 @@ class GridImporter(Importer):
                 depth[ref] = 1 + max((depth_of(p, [*line, ref]) for p in parents.get(ref, ())), default=-1)
             return depth[ref]
 
-        return sorted(items, key=lambda item: depth_of(item.ref(), []))
+        def order(item: GridRow) -> tuple[int, bool]:
+            """A building row naming its grid by name alone comes after the row that places that grid."""
+            if item.parent or item.code:
+                return depth_of(item.ref(), []), False
+            return max(depth_of(ref, []) for ref in rows_of[item.name]), True
+
+        return sorted(items, key=order)
 
     def write(self, items: list[GridRow]) -> None:
         require(self.job.actor, HEAD)  # grids and buildings are the head's to make
