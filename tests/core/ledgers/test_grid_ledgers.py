@@ -229,3 +229,22 @@ def test_exports_keep_formulas_as_text(site_db, admin, tmp_path):
         export_rows(kind, None, out, actor=admin)
         cell = openpyxl.load_workbook(out).worksheets[0][f"{column}2"]
         assert cell.data_type == "s" and cell.quotePrefix and cell.value.startswith(("=", "+")), (kind, cell.value)
+
+
+def test_an_events_ledger_makes_the_grids_it_names_audited_as_from_a_ledger(site_db, admin, tmp_path):
+    register.add_grid(admin, GridInput(name="第一网格"))
+    path = workbook(tmp_path / "events.xlsx", {"事件": [
+        ["发现时间", "事件类别", "网格", "问题描述"],
+        ["2026-10-05 09:30", "其他", "第一网格", "路灯不亮"],
+        ["2026-10-06 09:30", "其他", "第九网格", "井盖松动"],
+        ["2026-10-07 09:30", "其他", "第九网格", "楼道堆物"],
+    ]})
+    before = snapshot()
+    dry = run(path, "events", admin, dry_run=True)
+    assert dry.notes[0] == "将新增网格1个：第九网格" and dry.created == 3 and snapshot() == before
+    done = run(path, "events", admin)
+    assert done.written and done.notes[0] == "新增了网格1个：第九网格"
+    ninth = register.find_grid("第九网格")
+    assert m.GridEvent.select().where(m.GridEvent.grid == ninth).count() == 2
+    made = m.AuditLog.get((m.AuditLog.action == "新增网格") & (m.AuditLog.entity_id == ninth.code))
+    assert '"source": "台账"' in made.after
