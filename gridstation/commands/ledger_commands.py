@@ -15,19 +15,21 @@ from gridstation.commands.base import CommandError, in_path, open_site, out_path
 from gridstation.core.rules import clock
 from gridstation.core.rules.free_text import clipped
 
-IMPORT_KINDS = ("residents", "intakes", "tools", "loans", "events")
+IMPORT_KINDS = ("residents", "intakes", "tools", "loans", "events", "grids", "gridpeople")
 EXPORT_KINDS = (*IMPORT_KINDS, "overdue", "roster", "ratings")
 DATED_KINDS = ("intakes", "loans")
+KINDS_HELP = ("台账种类：residents 居民、intakes 受理、tools 工具、loans 借用、events 网格事件、"
+              "grids 网格划分表（网格与楼栋）、gridpeople 网格力量花名册（人员与岗位）")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("template", help="生成导入模板（.xlsx，含填写说明）")
-    p.add_argument("kind", choices=IMPORT_KINDS, help="台账种类：居民 受理 工具 借用 网格事件")
+    p.add_argument("kind", choices=IMPORT_KINDS, help=KINDS_HELP)
     p.add_argument("--out", required=True, help="输出的 .xlsx 文件")
     p.set_defaults(handler=cmd_template)
 
     p = sub.add_parser("import", help="从 Excel 或 CSV 台账导入（默认全部成功才写入）")
-    p.add_argument("kind", choices=IMPORT_KINDS, help="台账种类")
+    p.add_argument("kind", choices=IMPORT_KINDS, help=KINDS_HELP)
     p.add_argument("file", metavar="FILE", help=".xlsx、.xls、.ods 或 .csv 文件（CSV 可为 UTF-8 或 GBK）")
     p.add_argument("--dry-run", action="store_true", help="只检查，列出每个有问题的行，不写入")
     p.add_argument("--valid-only", action="store_true", help="只导入正确的行，跳过有问题的行")
@@ -40,7 +42,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=cmd_import)
 
     p = sub.add_parser("export", help="导出为 Excel（身份证号默认打码）")
-    p.add_argument("kind", choices=EXPORT_KINDS, help="台账种类，或 overdue（逾期未还工具）、roster（养老金认证名单）、ratings（好差评与整改）")
+    p.add_argument("kind", choices=EXPORT_KINDS, help=KINDS_HELP + "，或 overdue（逾期未还工具）、roster（养老金认证名单）、ratings（好差评与整改）")
     p.add_argument("--out", required=True, help="输出的 .xlsx 文件")
     p.add_argument("--from", dest="date_from", help="起始日期 YYYY-MM-DD（受理、借用）")
     p.add_argument("--to", dest="date_to", help="截止日期 YYYY-MM-DD（含当天）")

@@ -85,8 +85,8 @@ def check_row(item: LedgerEvent) -> list[tuple[str, str]]:
 
 
 def grid_of(item: LedgerEvent) -> m.Grid | None:
-    """The grid a row names by code or unique name (a closed one too: an old event's grid); an unknown name
-    is refused, pointing at the grid register, where grids are added (the events ledger does not make them)."""
+    """The grid a row names by code or unique name (a closed one too: an old event's grid); the import makes
+    a grid the station lacks first (``rows.Job.grid``, listed in the dry run), so a name unknown here is refused."""
     if not item.grid:
         return None
     try:

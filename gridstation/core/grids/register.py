@@ -234,21 +234,14 @@ def refuse_while_in_use(grid: m.Grid) -> None:
         raise DomainError(f"网格“{grid.name}”还有{buildings}栋楼、{units}个单元，请先把它们移到其他网格（或拆分本网格）。")
 
 
-def grid_from_ledger(actor: m.Staff | None, text: str, *, at: dt.datetime | None = None) -> m.Grid | None:
-    """The grid a ledger row names (code or unique name), created under the community when the station has
-    none of that name: the ledger path only, where the import's own role check applies (the counter's
-    grid box chooses and never creates). None for an empty cell. Each grid made is audited as 新增网格,
-    marked as coming from a ledger, so a typo that became a grid can be found and merged."""
-    name = clean_text(text, "网格名称", NAME_LIMIT, field="grid")
-    if not name:
-        return None
-    try:
-        return find_grid(name)
-    except NotFound:
-        pass
+def add_from_ledger(actor: m.Staff | None, data: GridInput, *, at: dt.datetime | None = None) -> m.Grid:
+    """A grid a ledger names and the station does not have: the ledger path only, where the import's own
+    role check applies (the counter's grid box chooses and never creates). Audited as 新增网格, marked as
+    coming from a ledger, so a typo that became a grid can be found and merged; the import's dry run lists
+    every grid made so (``ledgers/importers/created``) before it is."""
     with write_transaction():
-        values = checked_values(GridInput(name=name), None)
-        values["opened_on"] = (at or clock.now()).date()
+        values = checked_values(data, None)
+        values["opened_on"] = values["opened_on"] or (at or clock.now()).date()
         grid = create_row(values)
         audit.record(actor, "新增网格", "grid", grid.code, after={**audit_view(grid), "source": "台账"})
     return grid

@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from gridstation.core.events import rules as event_rules
+from gridstation.core.grids import rules as grid_rules
 from gridstation.core.intake import intakes
 from gridstation.core.intake.material_rules import CHECK_WORDS
 from gridstation.core.rules import idcard
@@ -21,11 +22,16 @@ from gridstation.core.station import catalog
 from gridstation.core.toolbox import tool_units
 
 RESIDENTS, INTAKES, TOOLS, LOANS, EVENTS = "residents", "intakes", "tools", "loans", "events"
-KINDS = (RESIDENTS, INTAKES, TOOLS, LOANS, EVENTS)
+GRIDS, GRID_PEOPLE = "grids", "gridpeople"  # 网格划分表, 网格力量花名册
+KINDS = (RESIDENTS, INTAKES, TOOLS, LOANS, EVENTS, GRIDS, GRID_PEOPLE)
 # The first history entry of an imported intake; its 备注 follows "：" after it. The import writes it and
 # the export recognises it, so it lives with the columns both of them read.
 IMPORT_NOTE = "导入台账"
-KIND_NAMES = {RESIDENTS: "居民", INTAKES: "受理", TOOLS: "工具", LOANS: "借用", EVENTS: "网格事件"}
+KIND_NAMES = {RESIDENTS: "居民", INTAKES: "受理", TOOLS: "工具", LOANS: "借用", EVENTS: "网格事件", GRIDS: "网格划分",
+              GRID_PEOPLE: "网格力量"}
+# The column a worksheet stands for when it lacks it (one sheet per service, one sheet per grid): the
+# sheet's name, or a title row above the header that names it (网格：第一网格). ledger_read.assemble.
+SHEET_STANDS_FOR = {INTAKES: "service", GRIDS: "grid", GRID_PEOPLE: "grid"}
 
 # What a cell holds; the reader converts and checks each type (ledger_read.Row).
 TEXT, ID_NUMBER, PHONE, DATE, MOMENT, MONEY, BOOL = "text", "id", "phone", "date", "moment", "money", "bool"
@@ -172,7 +178,7 @@ EVENT_COLUMNS: tuple[ColumnSpec, ...] = (
     _c("level", "等级", TEXT, "紧急程度", note="一般 或 紧急；留空为一般", example=event_rules.NORMAL, width=6),
     _c("source", "来源", TEXT, "事件来源", "问题来源", note=f"可填：{'、'.join(event_rules.SOURCES)}；留空为巡查发现",
        example=event_rules.PATROL, width=9),
-    _c("grid", "网格", TEXT, "所属网格", note="须与设置中的网格名称一致", example="第一网格", width=10),
+    _c("grid", "网格", TEXT, "所属网格", note="网格名称或编号；本站没有的网格导入时新增（试运行时列出）", example="第一网格", width=10),
     _c("place", "地点", TEXT, "发生地点", "位置", "地址", example="星体花园3栋", width=16),
     _c("description", "问题描述", TEXT, "发现问题", "事件描述", "问题", "内容", required=True, example="路灯不亮",
        width=24),
@@ -193,6 +199,48 @@ EVENT_COLUMNS: tuple[ColumnSpec, ...] = (
     _c("outcome", "调解结果", TEXT, "调解情况", "是否调解成功",
        note=f"矛盾纠纷填写：{event_rules.MEDIATION_SUCCESS} 或 {event_rules.MEDIATION_FAILED}；其他类别留空", width=10),
     _c("visit", "回访", TEXT, note="导出时填写，导入时不读", width=14),
+)
+
+
+GRID_COLUMNS: tuple[ColumnSpec, ...] = (
+    _c("code", "网格编码", TEXT, "网格编号", "编码", note="字母、数字和“-”，最多20位；留空则自动编号（WG001）。"
+       "已有的网格按编码找到，没有编码时按上级网格下的名称找到", example="WG001", width=10),
+    _c("grid", "网格名称", TEXT, "网格", "所属网格", required=True,
+       note="每张工作表一个网格时，可不设此列：工作表名或标题行（如“网格：第一网格”）即网格名称", example="第一网格", width=12),
+    _c("level", "层级", TEXT, "网格层级", "级别", note=f"{'、'.join(grid_rules.LEVELS)}，或本站的叫法；新网格留空为四级",
+       example="四级", width=6),
+    _c("kind", "类型", TEXT, "网格类型", note=f"{'、'.join(grid_rules.KINDS)}；留空为{grid_rules.GENERAL}",
+       example=grid_rules.GENERAL, width=9),
+    _c("parent", "上级网格", TEXT, "上级", "上级网格名称", "上级网格编码",
+       note="上级网格的编码或名称；留空为社区下的网格。本站没有的上级网格按表中的行新增", example="", width=12),
+    _c("scope", "范围", TEXT, "网格范围", "管辖范围", "四至范围", width=20),
+    _c("compound", "小区", TEXT, "小区名称", "居住小区", note="填写楼栋时必填", example="星天地", width=12),
+    _c("building", "楼栋", TEXT, "楼号", "楼栋号", "栋", note="一行一栋楼；只登记网格的行留空", example="3号楼", width=8),
+    _c("unit", "单元", TEXT, "单元号", note="单元另属一个（微）网格时填写，该单元的居民归入本行的网格", width=6),
+    _c("households", "户数", TEXT, "住户数", "总户数", note="楼栋的户数（整数）", example=60, width=6),
+    _c("property_company", "物业公司", TEXT, "物业", "物业名称", "物业服务企业", width=14),
+    _c("property_contact", "物业联系电话", TEXT, "物业电话", "物业联系方式", "物业联系人电话", width=14),
+)
+
+GRID_PEOPLE_COLUMNS: tuple[ColumnSpec, ...] = (
+    _c("name", "姓名", TEXT, "人员姓名", required=True, example="张三", width=10),
+    _c("role", "角色", TEXT, "岗位", "职务", "身份", required=True,
+       note=f"{'、'.join(grid_rules.ROLES)}，或本站增加的岗位", example=grid_rules.FULL_TIME, width=10),
+    _c("grid", "网格", TEXT, "所属网格", "网格名称", "服务网格", required=True,
+       note="网格名称或编码；本站没有的网格导入时新增（试运行时列出）。每张工作表一个网格时可不设此列："
+            "工作表名或标题行（如“网格：第一网格”）即网格", example="第一网格", width=12),
+    _c("building", "楼栋", TEXT, "负责楼栋", "楼号", note="楼栋长、单元长等服务的楼栋，须已登记在该网格中（如 星天地3号楼）",
+       width=12),
+    _c("unit", "单元", TEXT, "单元号", note="单元长等服务的单元，须已登记", width=6),
+    _c("phone", "电话", PHONE, *PHONE_WORDS, note="本人为该岗位提供的电话", example="13812345678", width=14),
+    _c("phone_public", "同意公示电话", BOOL, "公示电话", "是否公示电话", note="是或否，留空为否；为“是”时电话印在公示牌上",
+       example="是", width=8),
+    _c("started_on", "起始日期", DATE, "开始日期", "任职日期", "上岗日期", note="留空为导入当天；" + DATE_NOTE,
+       example="2024-01-05", width=12),
+    _c("ended_on", "结束日期", DATE, "离任日期", "卸任日期", note="仍在岗留空；" + DATE_NOTE, width=12),
+    _c("staff", "关联账号", TEXT, "登录名", "账号", note="本站工作人员的登录名或姓名；同一人只登记一次", width=10),
+    _c("doc_number", "身份证号", ID_NUMBER, "身份证号码", "证件号码", "公民身份号码",
+       note="填写时关联已登记的居民（须已登记）；" + ID_NOTE, width=22),
 )
 
 
@@ -230,7 +278,8 @@ def field_key(label: str) -> str:
 
 # Each kind's own columns; the intake ledger adds one per service field of the catalogue (columns_for).
 FIXED_COLUMNS: dict[str, tuple[ColumnSpec, ...]] = {RESIDENTS: RESIDENT_COLUMNS, INTAKES: INTAKE_FIXED, TOOLS: TOOL_COLUMNS,
-                                                     LOANS: LOAN_COLUMNS, EVENTS: EVENT_COLUMNS}
+                                                     LOANS: LOAN_COLUMNS, EVENTS: EVENT_COLUMNS, GRIDS: GRID_COLUMNS,
+                                                     GRID_PEOPLE: GRID_PEOPLE_COLUMNS}
 
 
 def columns_for(kind: str) -> list[ColumnSpec]:

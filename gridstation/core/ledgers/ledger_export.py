@@ -1,4 +1,4 @@
-"""Exports to Excel: the five ledgers (in the import columns, so an export imports back), the 好差评
+"""Exports to Excel: the seven ledgers (in the import columns, so an export imports back), the 好差评
 ledger, the overdue tool list and the pension roster.
 
 Each export is one module of ``exporters`` (its columns and its records); ``exporters.sheet`` writes
@@ -15,9 +15,20 @@ from typing import Any
 
 import peewee
 
-from gridstation.core.ledgers.exporters import events, intakes, loans, overdue, ratings, residents, roster, tools
+from gridstation.core.ledgers.exporters import (
+    events,
+    gridpeople,
+    grids,
+    intakes,
+    loans,
+    overdue,
+    ratings,
+    residents,
+    roster,
+    tools,
+)
 from gridstation.core.ledgers.exporters.sheet import Cancelled, Counted, ExportCancelled, Progress, write_sheet
-from gridstation.core.ledgers.ledger_columns import EVENTS, INTAKES, LOANS, RESIDENTS, TOOLS
+from gridstation.core.ledgers.ledger_columns import EVENTS, GRID_PEOPLE, GRIDS, INTAKES, LOANS, RESIDENTS, TOOLS
 from gridstation.core.rules.errors import DomainError
 from gridstation.core.station import audit
 from gridstation.core.station.roles import CLERK, HEAD, require
@@ -29,13 +40,13 @@ from gridstation.core.storage.output_files import staged
 __all__ = ["EXPORTS", "EXPORT_KINDS", "EXPORT_NAMES", "ExportCancelled", "export_rows"]
 
 OVERDUE, ROSTER, RATINGS = "overdue", "roster", "ratings"
-EXPORT_KINDS = (RESIDENTS, INTAKES, TOOLS, LOANS, OVERDUE, ROSTER, EVENTS, RATINGS)
+EXPORT_KINDS = (RESIDENTS, INTAKES, TOOLS, LOANS, OVERDUE, ROSTER, EVENTS, RATINGS, GRIDS, GRID_PEOPLE)
 EXPORT_NAMES = {RESIDENTS: "居民台账", INTAKES: "受理台账", TOOLS: "工具台账", LOANS: "借用台账",
                 OVERDUE: "逾期未还工具", ROSTER: "养老金领取人员认证名单", EVENTS: "网格事件台账",
-                RATINGS: "好差评台账"}
+                RATINGS: "好差评台账", GRIDS: "网格划分表", GRID_PEOPLE: "网格力量花名册"}
 # kind -> the module that says what it holds: columns(full_id), records(what to export, full_id)
 EXPORTS = {RESIDENTS: residents, INTAKES: intakes, TOOLS: tools, LOANS: loans, OVERDUE: overdue,
-           ROSTER: roster, EVENTS: events, RATINGS: ratings}
+           ROSTER: roster, EVENTS: events, RATINGS: ratings, GRIDS: grids, GRID_PEOPLE: gridpeople}
 
 
 def export_rows(kind: str, rows_or_filter: Any, out: Path | str, full_id: bool = False, *,

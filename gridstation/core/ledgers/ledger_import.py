@@ -1,10 +1,11 @@
 """Importing a ledger: every row checked by the rules the counter uses, then all-or-nothing (or valid rows only).
 
-Each kind of ledger is one module of ``importers`` (residents, intakes, tools, loans, events) built on
-the shared row reader and report of ``importers.rows``; this module runs any of them. Rows whose rules
-need the database (a unit already lent, a resident not registered) are written one by one inside
-savepoints of a single transaction: a dry run does the same and rolls everything back, so its report
-is exactly what the real import would do. The command line and the wizard both open the file with
+Each kind of ledger is one module of ``importers`` (residents, intakes, tools, loans, events, grids,
+gridpeople) built on the shared row reader and report of ``importers.rows``; this module runs any of
+them. Rows whose rules need the database (a unit already lent, a resident not registered) are written
+one by one inside savepoints of a single transaction: a dry run does the same and rolls everything
+back, so its report is exactly what the real import would do, down to the grids, buildings and people
+it lists as made (``importers.created``). The command line and the wizard both open the file with
 ``column_choices.open_ledger`` (which applies the remembered column choices) and call ``run_import``.
 """
 
@@ -18,6 +19,8 @@ from pathlib import Path
 from gridstation.core.ledgers import column_choices, ledger_read
 from gridstation.core.ledgers.exporters.sheet import write_table
 from gridstation.core.ledgers.importers.events import EventImporter
+from gridstation.core.ledgers.importers.gridpeople import GridPeopleImporter
+from gridstation.core.ledgers.importers.grids import GridImporter
 from gridstation.core.ledgers.importers.intakes import IntakeImporter
 from gridstation.core.ledgers.importers.loans import LoanImporter
 from gridstation.core.ledgers.importers.residents import ResidentImporter
@@ -37,7 +40,16 @@ from gridstation.core.ledgers.importers.services import (
     match_services,
 )
 from gridstation.core.ledgers.importers.tools import ToolImporter
-from gridstation.core.ledgers.ledger_columns import EVENTS, INTAKES, LOANS, RESIDENTS, TOOLS, ColumnSpec
+from gridstation.core.ledgers.ledger_columns import (
+    EVENTS,
+    GRID_PEOPLE,
+    GRIDS,
+    INTAKES,
+    LOANS,
+    RESIDENTS,
+    TOOLS,
+    ColumnSpec,
+)
 from gridstation.core.ledgers.ledger_read import Ledger
 from gridstation.core.rules.errors import DomainError
 from gridstation.core.station import audit
@@ -51,7 +63,8 @@ __all__ = ["SERVICE_MAP_SETTING", "ImportCancelled", "ImportOptions", "ImportRep
            "choose_service", "mapping_lines", "match_services", "run_import", "write_skipped_report"]
 
 IMPORTERS: dict[str, type[Importer]] = {RESIDENTS: ResidentImporter, INTAKES: IntakeImporter, TOOLS: ToolImporter,
-                                        LOANS: LoanImporter, EVENTS: EventImporter}
+                                        LOANS: LoanImporter, EVENTS: EventImporter, GRIDS: GridImporter,
+                                        GRID_PEOPLE: GridPeopleImporter}
 
 
 class _Rollback(Exception):
@@ -98,7 +111,7 @@ def run_import(ledger: Ledger, actor: m.Staff | None, options: ImportOptions | N
         return _refused(report, actor)
     if options.dry_run and not importer.checks_by_writing:
         importer.write(items)
-        return _sorted(report)
+        return _with_created(report, job)
     try:
         with write_transaction():
             importer.write(items)
@@ -118,6 +131,12 @@ def run_import(ledger: Ledger, actor: m.Staff | None, options: ImportOptions | N
             _refused(report, actor)
     if progress is not None:
         progress(job.total, job.total)
+    return _with_created(report, job) if report.written or options.dry_run else _sorted(report)
+
+
+def _with_created(report: ImportReport, job: Job) -> ImportReport:
+    """The grids, buildings and people made (or a dry run would make) listed first among the notes."""
+    report.notes[:0] = job.created.lines(dry_run=report.options.dry_run)
     return _sorted(report)
 
 

@@ -20,7 +20,13 @@ from pathlib import Path
 
 from openpyxl.utils import get_column_letter
 
-from gridstation.core.ledgers.ledger_columns import ColumnSpec, columns_for, detect_mapping, normalise_header
+from gridstation.core.ledgers.ledger_columns import (
+    SHEET_STANDS_FOR,
+    ColumnSpec,
+    columns_for,
+    detect_mapping,
+    normalise_header,
+)
 from gridstation.core.ledgers.ledger_files import RawSheet, read_sheets
 from gridstation.core.ledgers.sheet_header import HEADER_SEARCH_ROWS, find_header
 from gridstation.core.rules import date_range, idcard
@@ -44,7 +50,6 @@ SHEET_STRIDE = 10_000_000  # above Excel's 1 048 576 rows: a row's key is sheet 
 _TOTAL = re.compile(r"(本页|本月|当月|全年|本年)?(合计|小计|总计|累计)([:：].*|共?\d.*)?")
 ROW_NUMBER_HEADERS = ("序号", "序", "no", "no.")
 _DEFAULT_SHEET_NAME = re.compile(r"((?i:sheet)|工作表)?\s*\d*")  # Sheet1, 工作表2, '': names nobody chose
-SHEET_NAME_STANDS_FOR = "service"  # the intake ledger's column a sheet's name fills (_named_by_sheet)
 
 
 @dataclass(frozen=True)
@@ -57,7 +62,7 @@ class Part:
     rows: int
     headers: tuple[str, ...] = ()
     fields: dict[str, int] = field(default_factory=dict)  # column key -> this sheet's column (0-based)
-    by_sheet_name: str = ""  # the column key the sheet's name fills (_named_by_sheet)
+    by_sheet_name: str = ""  # the column key the sheet's name or title fills (_named_by_sheet)
 
 
 @dataclass(frozen=True)
@@ -159,8 +164,11 @@ def sheet_fields(headers: list[str], columns: list[ColumnSpec], choices: dict[st
     return found
 
 
-def assemble(path: Path, found: list[RawSheet], columns: list[ColumnSpec], choices: dict[str, str]) -> Sheet:
-    """The worksheets read (``ledger_files.read_sheets``) as one table of the ledger's columns."""
+def assemble(path: Path, found: list[RawSheet], columns: list[ColumnSpec], choices: dict[str, str],
+             stands_for: str = "") -> Sheet:
+    """The worksheets read (``ledger_files.read_sheets``) as one table of the ledger's columns;
+    ``stands_for`` is the column a sheet without it takes from its title row or its name
+    (``ledger_columns.SHEET_STANDS_FOR``)."""
     sheet = Sheet(path, 0, [], [])
     union: dict[str, int] = {}  # field key, or normalised header -> column of the ledger
     for raw in found:
@@ -178,7 +186,7 @@ def assemble(path: Path, found: list[RawSheet], columns: list[ColumnSpec], choic
         index = len(sheet.parts)
         header_row = header.last + 1
         headers = [shown(h) for h in header.names]
-        named = _named_by_sheet(name, headers, columns, choices)
+        named, named_value = _named_by_sheet(name, raw_rows[:header.last], headers, columns, choices, stands_for)
         if named is not None:
             headers.append(named.header)
         fields = sheet_fields(headers, columns, choices)
@@ -208,7 +216,7 @@ def assemble(path: Path, found: list[RawSheet], columns: list[ColumnSpec], choic
                 for i, value in enumerate(values[:len(place)]):
                     row[place[i]] = value
                 if named is not None:
-                    row[place[-1]] = name
+                    row[place[-1]] = named_value
                 sheet.rows.append((key, tuple(row)))
                 count += 1
         last = sheet.rows[-1][0] if sheet.rows else 0
@@ -231,13 +239,24 @@ def assemble(path: Path, found: list[RawSheet], columns: list[ColumnSpec], choic
     return sheet
 
 
-def _named_by_sheet(name: str, headers: list[str], columns: list[ColumnSpec], choices: dict[str, str]) -> ColumnSpec | None:
-    """The column a worksheet's name stands for when the sheet lacks it: one sheet per service
-    (「讨薪」「4050」) keeps no 业务类型 column, since every row on it is that service."""
-    spec = next((c for c in columns if c.key == SHEET_NAME_STANDS_FOR), None)
-    if spec is None or _DEFAULT_SHEET_NAME.fullmatch(name.strip()) or spec.key in sheet_fields(headers, columns, choices):
-        return None
-    return spec
+def _named_by_sheet(name: str, titles: list[tuple], headers: list[str], columns: list[ColumnSpec],
+                    choices: dict[str, str], stands_for: str) -> tuple[ColumnSpec | None, str]:
+    """The column a worksheet stands for when the sheet lacks it, and its value: one sheet per service
+    (「讨薪」「4050」) keeps no 业务类型 column, one sheet per grid no 网格 column, since every row on it
+    is that service or grid. A title row above the header naming it (「网格：第一网格」) says it;
+    else the sheet's own name, unless it is a name nobody chose (Sheet1)."""
+    spec = next((c for c in columns if c.key == stands_for), None)
+    if spec is None or spec.key in sheet_fields(headers, columns, choices):
+        return None, ""
+    said = re.compile(f"(?:{'|'.join(re.escape(n) for n in spec.names())})[:：]\\s*([^\\s:：]+)")
+    for row in titles:
+        for cell in row:
+            found = said.search(text(cell)) if isinstance(cell, str) else None
+            if found:
+                return spec, shown(found.group(1).strip())
+    if _DEFAULT_SHEET_NAME.fullmatch(name.strip()):
+        return None, ""
+    return spec, name
 
 
 def _a1(min_col: int, min_row: int, max_col: int, max_row: int) -> str:
@@ -445,5 +464,5 @@ def open_ledger(path: Path | str, kind: str, choices: dict[str, str] | None = No
 def ledger_of(path: Path, found: list[RawSheet], kind: str, choices: dict[str, str]) -> Ledger:
     """The worksheets already read as a ledger of ``kind``, each sheet's columns matched with ``choices``."""
     columns = columns_for(kind)
-    sheet = assemble(path, found, columns, choices)
+    sheet = assemble(path, found, columns, choices, SHEET_STANDS_FOR.get(kind, ""))
     return Ledger(kind, sheet, columns, dict(sheet.fields), choices=dict(choices))

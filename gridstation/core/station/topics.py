@@ -20,7 +20,7 @@ class Topic(StrEnum):
     RESIDENT = "resident", ("resident", "residents")
     TOOLS = "tools", ("loan", "loans", "tool_unit", "tool_kind", "tools", "reservation", "stock_take")
     EVENTS = "events", ("grid_event", "event_category", "event_partner", "events")
-    GRIDS = "grids", ("grid", "building", "person", "diary_entry")  # the grid register and 民情日志
+    GRIDS = "grids", ("grid", "building", "person", "diary_entry", "grids", "gridpeople")  # the register, 民情日志
     SETTINGS = "settings", ("setting", "service")
     BACKUP = "backup", ("database", "audit_log")  # the status bar's line on backups and the audit chain
 

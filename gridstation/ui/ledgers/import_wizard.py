@@ -44,6 +44,8 @@ from PySide6.QtWidgets import (
 from gridstation.core.ledgers import column_choices, ledger_files, ledger_read
 from gridstation.core.ledgers.ledger_columns import (
     EVENTS,
+    GRID_PEOPLE,
+    GRIDS,
     ID_NUMBER,
     INTAKES,
     KIND_NAMES,
@@ -79,12 +81,17 @@ NOT_IMPORTED = "（不导入）"
 CHOOSE_SERVICE, SKIP_SERVICE = "（请选择）", "（不导入这些行）"
 BAD_ROW, BAD_CELL = QColor("#fde2e1"), QColor("#f4a6a0")
 # What each kind of ledger changes, as the pages listen for it on the bus; one entry per kind in KINDS.
-AREA = {RESIDENTS: Topic.RESIDENT, INTAKES: Topic.INTAKE, TOOLS: Topic.TOOLS, LOANS: Topic.TOOLS, EVENTS: Topic.EVENTS}
+AREA = {RESIDENTS: Topic.RESIDENT, INTAKES: Topic.INTAKE, TOOLS: Topic.TOOLS, LOANS: Topic.TOOLS, EVENTS: Topic.EVENTS,
+        GRIDS: Topic.GRIDS, GRID_PEOPLE: Topic.GRIDS}
 STOPPED = "已取消，没有写入任何数据。"
 PREVIEW_ROWS = 1_000  # rows the preview's table lists: enough to see what is wrong, never a table of a million
 # What step 1 says of one kind of ledger beyond what its columns tell (see ``kind_help``).
 KIND_HELP = {INTAKES: "受理台账中未登记的居民按台账登记。",
-             EVENTS: "事件导入时重新编号；网格名称须与设置中的一致，发现人须为本站人员。"}
+             EVENTS: "事件导入时重新编号；本站没有的网格按台账新增（预览中列出），发现人须为本站人员。",
+             GRIDS: "一行一个网格或一栋楼，也可每个网格一张工作表（工作表名或“网格：…”标题行即网格）；"
+                    "已有的网格按编码或上级网格下的名称找到，没有的网格和楼栋新增（预览中列出）。须站长权限。",
+             GRID_PEOPLE: "一行一人一个岗位，也可每个网格一张工作表；同一人（姓名和电话相同，或关联同一账号、居民）"
+                          "只登记一次，没有的人员和网格新增（预览中列出）。须站长权限。"}
 
 
 def kind_help(kind: str) -> str:

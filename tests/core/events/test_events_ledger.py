@@ -86,16 +86,18 @@ def test_bad_rows_are_named_and_nothing_is_written(clerk, head, grid, tmp_path):
     before = snapshot()
     assert not ledger_import.run_import(column_choices.open_ledger(path, "events"), clerk).written  # all or nothing
     report = ledger_import.run_import(column_choices.open_ledger(path, "events"), clerk, ledger_import.ImportOptions(dry_run=True))
-    assert not report.written and report.created == 0
+    assert not report.written and report.created == 1  # the row naming 第九网格, a grid the import would make
     lines = [p.line() for p in report.problems]
     assert any(line.startswith("第2行") and "没有“养狗”这个事件类别" in line for line in lines)
-    assert any(line.startswith("第3行“网格”列") and "第九网格" in line for line in lines)
+    assert not any(line.startswith("第3行") for line in lines)  # a grid the station lacks is made, and listed
+    assert report.notes[0] == "将新增网格1个：第九网格"
     assert any(line.startswith("第4行“处置方式”列") for line in lines)
     assert any(line.startswith("第5行“街道平台编号”列") for line in lines)
     assert any(line.startswith("第6行“销号时间”列") and "早于发现时间" in line for line in lines)
     assert any(line.startswith("第7行") and "发现时间" in line for line in lines)
     assert any(line.startswith("第8行") and "需要站长权限" in line for line in lines)
     assert snapshot()["grid_event"] == before["grid_event"] == []
+    assert snapshot()["grid"] == before["grid"]  # the dry run made the grid only to list it
 
 
 def test_round_trip_between_two_stations_through_the_command_line(tmp_path, capsys):

@@ -18,7 +18,7 @@ from openpyxl.cell.cell import Cell
 from gridstation.cli import main
 from gridstation.core.evaluation import ratings, rectification
 from gridstation.core.events import register as events
-from gridstation.core.grids import register
+from gridstation.core.grids import people, places, register
 from gridstation.core.grids.register import GridInput
 from gridstation.core.intake import intakes, residents
 from gridstation.core.ledgers.ledger_export import EXPORT_KINDS, export_rows
@@ -35,7 +35,8 @@ HOSTILE = {
     "name": LINK, "compound": "@SUM(A1)", "notes": "-1+2", "grid": "+1", "documents": "=cmd|' /C calc'!A0",
     "employer": "=1+1", "kind": "=3+3", "unit": "+4", "staff": "@staff", "service": "=SVC()", "label": "=FIELD",
     "station": '=HYPERLINK("http://evil","站")', "error": "#N/A", "place": "=PLACE()", "found": "+found",
-    "reporter": "@reporter", "rating": "=RATING()", "finding": "-finding",
+    "reporter": "@reporter", "rating": "=RATING()", "finding": "-finding", "property": "=PROPERTY()",
+    "role": "+role", "scope": "-scope",
 }
 
 
@@ -58,7 +59,11 @@ def hostile_station(admin) -> None:
     catalog.save_service(admin, code="hostile", name=HOSTILE["service"], promised_days=5, actions=["办理"],
                          fields=[{"key": "thing", "label": HOSTILE["label"], "type": "text"}])
     clerk = accounts.create_staff(admin, "clerk", HOSTILE["staff"], roles.CLERK, PASSWORD)
-    register.add_grid(admin, GridInput(name=HOSTILE["grid"]))  # the resident's grid box chooses, it never creates
+    grid = register.add_grid(admin, GridInput(name=HOSTILE["grid"], scope=HOSTILE["scope"]))  # the grid box never creates
+    places.add_building(admin, places.BuildingInput(HOSTILE["compound"], "3号楼", grid.code,
+                                                    property_company=HOSTILE["property"]))
+    keeper = people.add_person(admin, people.PersonInput(HOSTILE["name"], "13812345678"))
+    people.assign_role(admin, keeper.id, people.RoleInput(HOSTILE["role"], grid.code))
     person = residents.save_resident(admin, residents.ResidentInput(
         name=HOSTILE["name"], doc_number=make_id(), phone="13812345678", compound=HOSTILE["compound"],
         grid=HOSTILE["grid"], is_pensioner=True, notes=HOSTILE["notes"]))
@@ -93,6 +98,8 @@ def test_every_file_the_app_writes_keeps_hostile_text_as_text(site_db, admin, tm
         "roster": [HOSTILE["name"], HOSTILE["compound"], HOSTILE["grid"]],
         "events": [HOSTILE[k] for k in ("place", "found", "reporter", "staff")],
         "ratings": [HOSTILE[k] for k in ("name", "service", "staff", "rating", "finding")],
+        "grids": [HOSTILE[k] for k in ("grid", "scope", "compound", "property")],
+        "gridpeople": [HOSTILE[k] for k in ("name", "role", "grid")],
     }
     assert set(expected) == set(EXPORT_KINDS)  # a new export must join this test
     for kind in EXPORT_KINDS:

@@ -12,6 +12,9 @@ import pytest
 from gridstation.core.events import handling
 from gridstation.core.events import rules as event_rules
 from gridstation.core.events.register import EventInput, PartyInput, register_event
+from gridstation.core.grids import people, places, register
+from gridstation.core.grids import rules as grid_rules
+from gridstation.core.grids.register import GridInput
 from gridstation.core.intake import intakes, material_check, residents
 from gridstation.core.intake.material_rules import DEFERRED, NOTICE
 from gridstation.core.ledgers import ledger_columns, ledger_read
@@ -28,7 +31,11 @@ from tests.helpers import make_id
 
 WANG = make_id("110102", "19700101", "123")
 NOW = clock.now().replace(second=0, microsecond=0)
-KINDS = ledger_columns.KINDS  # every kind export writes that import reads, in the order a new station takes them
+# Every kind export writes that import reads, in the order a new station takes them: its grids and buildings
+# first (they place the residents), its grid people after the residents they may be.
+KINDS = (ledger_columns.GRIDS, *(k for k in ledger_columns.KINDS if k not in (ledger_columns.GRIDS, ledger_columns.GRID_PEOPLE)),
+         ledger_columns.GRID_PEOPLE)
+assert set(KINDS) == set(ledger_columns.KINDS)
 
 
 def fill_more(admin: m.Staff) -> None:
@@ -57,6 +64,29 @@ def fill_more(admin: m.Staff) -> None:
     register_event(admin, EventInput("环境卫生", event_rules.NORMAL, "垃圾未清运", event_rules.PATROL,
                                      found_at=found + dt.timedelta(days=1)))
     fill_tool_history(admin, wang)
+    fill_grid_register(admin, grid)
+
+
+def fill_grid_register(admin: m.Staff, first: m.Grid) -> None:
+    """A register as a station keeps it: a micro-grid with a unit of its own, a dedicated grid with its scope,
+    a micro-grid name used under both, and people in roles (one ended, one a staff account, one a resident)."""
+    micro = register.add_grid(admin, GridInput(name="第一微网格", level="五级", parent=first.code))
+    school = register.add_grid(admin, GridInput(name="第二网格", level="四级", kind=grid_rules.DEDICATED,
+                                                scope="实验小学校园", code="ZS-01"))
+    register.add_grid(admin, GridInput(name="第一微网格", level="五级", parent=school.code))
+    star = places.add_building(admin, places.BuildingInput("星天地", "3号楼", first.code, 60, "安居物业", "0871-65123999"))
+    places.add_building(admin, places.BuildingInput("星天地", "5号楼", first.code))
+    places.set_unit(admin, star.id, "2单元", micro.code)
+    wang = people.add_person(admin, people.PersonInput("王网格", "13700001111", phone_public=True))
+    people.assign_role(admin, wang.id, people.RoleInput(grid_rules.GRID_HEAD, first.code, started_on=dt.date(2024, 1, 5)))
+    ended = people.assign_role(admin, wang.id, people.RoleInput(grid_rules.FULL_TIME, school.code,
+                                                                started_on=dt.date(2023, 3, 1)))
+    people.end_role(admin, ended.id, on=dt.date(2024, 1, 4))
+    zhang = people.add_person(admin, people.PersonInput("张三", "13812345678", resident_id=residents.find_by_document(ZHANG).id))
+    people.assign_role(admin, zhang.id, people.RoleInput(grid_rules.BUILDING_HEAD, first.code, building_id=star.id,
+                                                         started_on=dt.date(2024, 2, 1)))
+    clerk = people.add_person(admin, people.PersonInput("管理员", staff_id=admin.id))
+    people.assign_role(admin, clerk.id, people.RoleInput(grid_rules.MICRO_HEAD, micro.code, started_on=dt.date(2024, 2, 1)))
 
 
 def fill_tool_history(admin: m.Staff, wang: m.Resident) -> None:
@@ -88,6 +118,16 @@ def all_records() -> dict[str, list[tuple]]:
          e.reported_on, e.due_date, e.status, e.closed_at, e.result,
          tuple((p.name, p.phone) for p in e.parties.order_by(m.EventParty.id)))
         for e in m.GridEvent.select())
+    out["grids"] = sorted(
+        (g.code, g.name, g.level, g.kind, g.parent.code if g.parent_id else "", g.scope, g.closed_on,
+         tuple(sorted((b.key, b.households, b.property_company, b.property_contact) for b in g.buildings)),
+         tuple(sorted((u.building.key, u.key) for u in g.units)))
+        for g in m.Grid.select())
+    out["gridpeople"] = sorted(
+        (r.person.name, r.person.phone, r.person.phone_public, r.person.staff.username if r.person.staff_id else "",
+         r.person.resident.doc_number if r.person.resident_id else "", r.role, r.grid.code,
+         r.building.key if r.building_id else "", r.started_on, r.ended_on)
+        for r in m.PersonRole.select())
     return out
 
 

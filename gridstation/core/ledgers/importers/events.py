@@ -39,6 +39,7 @@ class EventImporter(Importer):
 
     def _write(self, item: event_ledger.LedgerEvent, staff: dict[str, m.Staff]) -> None:
         place = self.job.ledger.sheet.place(item.row)
+        self.job.grid(item.grid, include_closed=True)  # a grid the station lacks is made, as for residents
         if event_ledger.taken_in_before(item):
             raise AlreadyThere(f"{place}的事件已导入过（发现时间、网格和问题描述相同），已跳过。")
         item.number = NUMBERS.kept(item.number, place)

@@ -21,10 +21,10 @@ from gridstation.core.intake import residents
 from gridstation.core.ledgers import ledger_read
 from gridstation.core.ledgers.importers.rows import CHUNK, Importer, Job, RowView, chunks
 from gridstation.core.rules import clock, idcard
-from gridstation.core.rules.errors import DomainError
+from gridstation.core.rules.errors import DomainError, NotFound
 from gridstation.core.rules.pinyin_keys import name_keys
 from gridstation.core.storage import models as m
-from gridstation.core.storage.db import bulk_insert
+from gridstation.core.storage.db import bulk_insert, current
 
 FIELDS = tuple(f.name for f in dataclasses.fields(residents.ResidentInput) if f.name != "extra")
 LISTED_CHANGES = 20  # residents whose changes a report lists one by one; the rest are counted
@@ -47,6 +47,8 @@ class ResidentImporter(Importer):
         super().__init__(job)
         self.seen: dict[str, int] = {}
         self.grids: dict[str, int | None] = {}
+        self.grid_names: dict[str, str] = {}  # a grid name -> its refusal ("" when it is no shared name)
+        self.placer: places.Placer | None = None
 
     def convert(self, row: RowView) -> _ResidentRow | None:
         doc_type = row.text("doc_type") or idcard.MAINLAND_ID
@@ -71,6 +73,8 @@ class ResidentImporter(Importer):
             row.fail("gender", f"性别“{gender}”与身份证号码不符（号码为{values['gender']}性），请核对证件。")
         if mainland and birth and birth != values["birth_date"]:
             row.fail("birth_date", f"出生日期 {birth:%Y-%m-%d} 与身份证号码中的 {values['birth_date']:%Y-%m-%d} 不符，请核对证件。")
+        if problem := self._shared_grid_name(data.grid, values):
+            row.fail("grid", problem)
         first = self.seen.setdefault(values["doc_number"], row.number)
         if first != row.number:
             row.fail("doc_number", f"与{self.job.ledger.sheet.place(first)}的证件号码相同：同一居民只能登记一次。")
@@ -79,6 +83,26 @@ class ResidentImporter(Importer):
         given = frozenset(k for k in FIELDS if row.ledger.has_column(k, row.number)
                           and ledger_read.plain(row.raw(k)) is not None)
         return _ResidentRow(row.number, data, values, name_keys(values["name"]), given)
+
+    def _shared_grid_name(self, name: str, values: dict[str, Any]) -> str:
+        """The refusal of a grid name several grids share (it names their codes), "" for any other name or
+        where the row's building places the resident anyway; asked once per name, since a ledger names a
+        few grids on many rows."""
+        if not name.strip():
+            return ""
+        if self.placer is None:
+            self.placer = places.Placer()
+        if self.placer.grid_id(values["address_key"], values["unit_key"]) is not None:
+            return ""
+        if name not in self.grid_names:
+            self.grid_names[name] = ""
+            try:
+                register.find_grid(name)
+            except NotFound:
+                pass  # made by the import, and listed in its dry run
+            except DomainError as exc:
+                self.grid_names[name] = exc.message
+        return self.grid_names[name]
 
     def write(self, items: list[_ResidentRow]) -> None:
         """New residents in bulk; registered ones skipped, or updated where the row changes something."""
@@ -92,6 +116,7 @@ class ResidentImporter(Importer):
         if self.job.options.dry_run:
             report.created += len(new)
             report.updated += len(changed)
+            self._rehearse_grids(new, changed)
             self.job.tick(len(new) + len(changed))
             return
         for chunk in chunks(new, CHUNK * 10):
@@ -120,9 +145,22 @@ class ResidentImporter(Importer):
     def _grid(self, name: str) -> int | None:
         """The grid the row names, created from the ledger when the station has none of that name."""
         if name not in self.grids:
-            grid = register.grid_from_ledger(self.job.actor, name)
+            grid = self.job.grid(name)
             self.grids[name] = grid.id if grid else None
         return self.grids[name]
+
+    def _rehearse_grids(self, new: list[_ResidentRow], changed: list[_ResidentRow]) -> None:
+        """A dry run makes the grids the import would make, the same way, and rolls them back: its list
+        of new grids is exactly the import's (the rows themselves are checked without writing)."""
+        with current().atomic() as rehearsal:
+            placer = places.Placer()
+            for item in new:
+                if placer.grid_id(item.values["address_key"], item.values["unit_key"]) is None:
+                    self._grid(item.data.grid)
+            for item in changed:
+                self.job.grid(item.data.grid)
+            rehearsal.rollback()
+        self.grids.clear()
 
     def _changed(self, items: list[_ResidentRow]) -> list[_ResidentRow]:
         """The rows that would change their registered resident (a ledger imported again changes nothing),
@@ -159,7 +197,7 @@ class ResidentImporter(Importer):
         """Through save_resident, so the change gets the same check and audit entry as one made at the counter
         (the row's grid made first where the station has none of that name: only a ledger creates grids; not
         kept in ``self.grids``, as the row's savepoint undoes it if the row is refused)."""
-        register.grid_from_ledger(self.job.actor, item.data.grid)
+        self.job.grid(item.data.grid)
         resident = residents.find_by_document(item.values["doc_number"])
         residents.save_resident(self.job.actor, item.data, resident.id)
         self.job.report.updated += 1

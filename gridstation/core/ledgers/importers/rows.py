@@ -1,8 +1,10 @@
 """What every ledger import shares: a row read cell by cell, the problems found, the job and its report.
 
 A kind of ledger is one module beside this one (``residents``, ``intakes``, ``tools``, ``loans``,
-``events``), an ``Importer`` whose ``convert`` reads a row without writing and whose ``write`` stores
-the rows through the services the counter uses; ``ledger_import.run_import`` runs any of them.
+``events``, ``grids``, ``gridpeople``), an ``Importer`` whose ``convert`` reads a row without writing
+and whose ``write`` stores the rows through the services the counter uses; ``ledger_import.run_import``
+runs any of them. The grids, buildings and people an import makes besides are recorded on the ``Job``
+(``made``; a grid a row names through ``Job.grid``), so its dry run can list them (``created``).
 """
 
 from __future__ import annotations
@@ -13,12 +15,15 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from gridstation.core.grids import register
 from gridstation.core.intake import residents
 from gridstation.core.ledgers import ledger_read
+from gridstation.core.ledgers.importers.created import GRIDS, Created
 from gridstation.core.ledgers.ledger_columns import DATE, KIND_NAMES, MONEY
 from gridstation.core.ledgers.ledger_read import CellProblem, Ledger
 from gridstation.core.rules import idcard
-from gridstation.core.rules.errors import DomainError
+from gridstation.core.rules.errors import DomainError, NotFound
+from gridstation.core.rules.free_text import clean_text
 from gridstation.core.station import catalog
 from gridstation.core.storage import models as m
 from gridstation.core.storage.db import current
@@ -227,6 +232,26 @@ class Job:
     cancel: Callable[[], bool] | None
     done: int = 0
     total: int = 0
+    created: Created = field(default_factory=Created)  # grids, buildings and people made (kept rows only)
+    _pending: Created | None = None  # made by the item being written, kept only if it is
+
+    def made(self, what: str, key: object, name: str) -> None:
+        """Record a grid, building or person the import makes (``created``)."""
+        (self._pending if self._pending is not None else self.created).add(what, key, name)
+
+    def grid(self, text: str, *, include_closed: bool = False) -> m.Grid | None:
+        """The grid a row names by code or unique name, made from the ledger when the station has none of
+        that name (listed in the dry run); None for an empty cell. A name several grids share is refused
+        with their codes. ``include_closed``: an old event's grid may be one closed since."""
+        name = clean_text(text, "网格名称", register.NAME_LIMIT + 22, field="grid")
+        if not name:
+            return None
+        try:
+            return register.find_grid(name, include_closed=include_closed)
+        except NotFound:
+            grid = register.add_from_ledger(self.actor, register.GridInput(name=name))
+        self.made(GRIDS, grid.code, grid.name)
+        return grid
 
     def tick(self, n: int = 1) -> None:
         before = self.done
@@ -245,9 +270,11 @@ class Job:
                           rows_of: Callable[[Any], list[int]], fields_of: Callable[[Any], dict[str, str]]) -> None:
         """Write items one by one; a refused item is rolled back alone and reported on its rows."""
         for item in items:
+            self._pending = Created()
             try:
                 with current().atomic():
                     write(item)
+                self.created.merge(self._pending)
             except AlreadyThere as there:
                 self.report.existing += 1
                 self.report.notes.append(str(there))
@@ -255,6 +282,8 @@ class Job:
                 raise
             except DomainError as exc:
                 self.fail(rows_of(item), column_of(self.ledger, exc, fields_of(item)), exc.message)
+            finally:
+                self._pending = None
             self.tick(len(rows_of(item)))
 
 
