@@ -444,3 +444,31 @@ def test_the_head_places_the_residents_whose_address_matches_no_building(qtbot, 
     qtbot.waitUntil(lambda: not dialog.addresses.loading and len(dialog.addresses.rows) == 1)
     closed_by(qtbot, dialog, Qt.Key.Key_Escape)
     assert not page.findChildren(UnplacedDialog) or not any(d.isVisible() for d in page.findChildren(UnplacedDialog))
+
+
+def test_the_search_puts_the_cursor_on_the_grid_it_found_and_says_when_nothing_is(qtbot, open_page, head):
+    """Enter after 查找 lands on the match, never on the grid above it shown for context (the head edited the
+    wrong grid); a compound with its building however written finds it; no match says so."""
+    register.add_grid(head, register.GridInput(name="东区", level="三级"))
+    first = register.add_grid(head, register.GridInput(name="第一网格", parent="东区"))
+    register.add_grid(head, register.GridInput(name="第三网格", parent="东区"))
+    places.add_building(head, places.BuildingInput("星天地", "3栋", first.code))
+    page = open_page(head)
+    press(qtbot, page.ui.searchEdit, Qt.Key.Key_Down)  # 东区 chosen first
+    assert page.ui.gridTree.currentIndex().data() == "东区（WG001）"
+    page.ui.searchEdit.setFocus()
+    type_text(qtbot, page.ui.searchEdit, "第三网格")
+    press(qtbot, page.ui.searchEdit, Qt.Key.Key_Return)
+    assert page.ui.gridTree.currentIndex().data() == "第三网格（WG003）"
+    for written in ("星天地3号楼", "星天地三栋"):
+        page.ui.searchEdit.setFocus()
+        press(qtbot, page.ui.searchEdit, Qt.Key.Key_A, CTRL)
+        type_text(qtbot, page.ui.searchEdit, written)
+        press(qtbot, page.ui.searchEdit, Qt.Key.Key_Return)
+        assert page.ui.gridTree.currentIndex().data() == "第一网格（WG002）", written
+    page.ui.searchEdit.setFocus()
+    press(qtbot, page.ui.searchEdit, Qt.Key.Key_A, CTRL)
+    type_text(qtbot, page.ui.searchEdit, "第九格")
+    assert page.ui.titleLabel.text() == "没有找到与“第九格”相符的网格或楼栋"
+    press(qtbot, page.ui.searchEdit, Qt.Key.Key_E, CTRL)
+    assert page.ui.messageLabel.text() == "请先在左侧选择网格。"

@@ -17,7 +17,7 @@ import peewee
 from gridstation.core.grids import board, people, places, register, rules
 from gridstation.core.residents.status import present_condition
 from gridstation.core.rules import clock
-from gridstation.core.rules.address_keys import SEPARATOR, building_key
+from gridstation.core.rules.address_keys import SEPARATOR, address_key, building_key
 from gridstation.core.rules.idcard import mask_phone
 from gridstation.core.rules.pinyin_keys import sort_key
 from gridstation.core.storage import models as m
@@ -91,6 +91,10 @@ def matching(text: str) -> set[int]:
     named = m.Building.compound.concat(m.Building.number).contains(wanted)
     if key:  # the key a building row stores ends with its number's key (rules/address_keys.address_key)
         named |= m.Building.key.endswith(SEPARATOR + key)
+    # 星天地3号楼, 星天地三栋: a compound then a building however written, split where a building can start
+    whole = {address_key(wanted[:cut], wanted[cut:]) for cut in range(1, len(wanted)) if building_key(wanted[cut:])}
+    if whole:
+        named |= m.Building.key.in_(sorted(whole))
     hits = list(m.Building.select(m.Building.id, m.Building.grid).where(named).tuples())
     found |= {grid_id for _b, grid_id in hits}
     if hits:

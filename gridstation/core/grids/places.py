@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import peewee
 
-from gridstation.core.grids import register
+from gridstation.core.grids import register, rules
 from gridstation.core.residents.status import PRESENT
 from gridstation.core.rules import clock
 from gridstation.core.rules.address_keys import address_key, building_key, compound_key, unit_key
@@ -149,8 +149,8 @@ def unplaced_addresses(offset: int = 0, limit: int = 100) -> list[UnplacedAddres
 
 
 def _values(data: BuildingInput) -> dict:
-    compound = clean_text(data.compound, "小区", 60, required=True, field="compound")
-    number = clean_text(data.number, "楼栋", 20, required=True, field="number")
+    compound = rules.check_public_name(data.compound, "小区", 60, field="compound")
+    number = rules.check_public_name(data.number, "楼栋", 20, field="number")
     if not building_key(number) or not compound_key(compound):
         raise DomainError("请写明小区和楼栋号，例如“阳光小区”“3号楼”。", field="number")
     households = data.households

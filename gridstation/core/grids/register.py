@@ -93,6 +93,10 @@ def find_grid(text: str, *, include_closed: bool = False) -> m.Grid:
     if found:
         codes = "、".join(f"{g.code}" + (f"（属{g.parent.name}）" if g.parent_id else "") for g in found)
         raise DomainError(f"有{len(found)}个网格都叫“{wanted}”：{codes}，请写网格编号。", field="grid")
+    closed = m.Grid.select().where(m.Grid.name == wanted).order_by(m.Grid.closed_on.desc()).first()
+    if closed is not None:
+        raise DomainError(f"网格“{grid_label(closed)}”已于 {closed.closed_on:%Y-%m-%d} 撤销，请选择现有的网格。",
+                          field="grid")
     raise NotFound(f"没有名称或编号为“{wanted}”的网格，请从列表中选择，或由站长先在网格登记中添加。", field="grid")
 
 
@@ -130,13 +134,19 @@ def check_name_free(name: str, parent_id: int | None, except_id: int | None = No
 def checked_values(data: GridInput, grid_id: int | None) -> dict:
     """Checked column values of a grid; the parent is found by code or unique name and may not be the
     grid itself or one of its own descendants (the tree would become a loop)."""
-    name = clean_text(data.name, "网格名称", NAME_LIMIT, required=True, field="name")
+    name = rules.check_public_name(data.name, "网格名称", NAME_LIMIT, field="name")
+    level = rules.check_level(data.level)
     parent = find_grid(data.parent) if data.parent.strip() else None
     if parent is not None and grid_id is not None and grid_id in line_of(parent):
         raise DomainError(f"“{parent.name}”是本网格或它的下级，不能作为上级网格。", field="parent")
     if parent is not None and parent.closed_on is not None:
         raise DomainError(f"上级网格“{parent.name}”已于 {parent.closed_on:%Y-%m-%d} 撤销。", field="parent")
-    return {"name": name, "level": rules.check_level(data.level), "kind": rules.check_kind(data.kind),
+    if parent is not None:
+        rules.check_below(level, parent.level)
+    if grid_id is not None:  # a grid whose level changes stays above its own grids
+        for child in m.Grid.select(m.Grid.level).where((m.Grid.parent == grid_id) & open_condition()):
+            rules.check_below(child.level, level)
+    return {"name": name, "level": level, "kind": rules.check_kind(data.kind),
             "parent": parent.id if parent else None, "code": rules.check_code(data.code),
             "scope": clean_text(data.scope, "网格范围", SCOPE_LIMIT, lines=True, field="scope"),
             "opened_on": data.opened_on}

@@ -6,6 +6,7 @@ import re
 
 from gridstation.core.rules.errors import DomainError
 from gridstation.core.rules.free_text import clean_text
+from gridstation.core.rules.person_names import has_invisible
 
 # The levels the seeds name (三级网格, 四级网格, 五级微网格); a station may write its own (a short word).
 LEVELS = ("三级", "四级", "五级")
@@ -24,6 +25,24 @@ WORKER_ROLES = (FULL_TIME, PART_TIME)  # the 网格员 of a grid, 专职 before 
 
 CODE_PREFIX = "WG"  # the code a grid gets when none is written: WG001, WG002 …
 _CODE = re.compile(r"[A-Z0-9][A-Z0-9-]{0,19}")
+
+
+def check_below(level: str, parent_level: str, *, field: str = "level") -> None:
+    """A grid lies a level below its parent (三级 → 四级 → 五级): a 五级 grid under a 五级 one is a slip of
+    the keyboard. Levels a station names itself are not ranked, so they are not compared."""
+    if level in LEVELS and parent_level in LEVELS and LEVELS.index(level) <= LEVELS.index(parent_level):
+        raise DomainError(f"{level}网格不能设在{parent_level}网格下：下级网格的层级应低于上级（三级 → 四级 → 五级）。",
+                          field=field)
+
+
+def check_public_name(text: str, label: str, limit: int, *, field: str) -> str:
+    """A name the register prints on public boards and finds by typing (a grid, a compound, a building, a
+    role): control characters refused as in any text, and, as in a person's name, characters that show
+    nothing or reorder what is shown (U+202E printed a grid's code WG012 as 210GW)."""
+    name = clean_text(text, label, limit, required=True, field=field)
+    if has_invisible(name):
+        raise DomainError(f"{label}含有看不见的字符或文字方向控制符（如零宽字符），请删除后重新输入。", field=field)
+    return name
 
 
 def check_level(text: str) -> str:
@@ -55,4 +74,4 @@ def next_code(used: list[str]) -> str:
 
 def check_role(text: str) -> str:
     """A role: one of ROLES or one the station adds (a short word, 例：志愿者)."""
-    return clean_text(text, "岗位", 12, required=True, field="role")
+    return check_public_name(text, "岗位", 12, field="role")

@@ -78,6 +78,7 @@ class GridPage(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.ui = GridPageForm.load(self)
+        self.matches: list[int] = []  # the grids the search names, in the tree's order
         self.tree_model = QStandardItemModel(self)
         self.ui.gridTree.setModel(self.tree_model)
         self.ui.gridTree.selectionModel().currentChanged.connect(lambda current, _old: self.show_grid(current))
@@ -139,7 +140,7 @@ class GridPage(QWidget):
         by_id = {node.id: node for node in nodes}
         text = self.ui.searchEdit.text().strip()
         shown = set(by_id)
-        self.matches: list[int] = []
+        self.matches = []
         if text:
             found = overview.matching(text) & set(by_id)
             self.matches = [node.id for node in nodes if node.id in found]
@@ -161,11 +162,12 @@ class GridPage(QWidget):
                 above = items.get(node.parent_id) if node.parent_id is not None else None
                 (above or self.tree_model.invisibleRootItem()).appendRow(items[node.id])
         self.ui.gridTree.expandAll()
-        if chosen in items:
+        if chosen in items and (not text or chosen in self.matches):
             self.ui.gridTree.setCurrentIndex(items[chosen].index())
-        elif self.matches:
+        elif self.matches:  # a grid above a match is shown for context only: the cursor goes to the match
             self.ui.gridTree.setCurrentIndex(items[self.matches[0]].index())
         else:
+            self.ui.gridTree.setCurrentIndex(QModelIndex())
             self.show_grid(QModelIndex())
 
     def to_tree(self) -> None:
@@ -190,7 +192,11 @@ class GridPage(QWidget):
 
     def show_grid(self, index: QModelIndex) -> None:
         grid = register.get_grid(index.data(GRID_ID)) if index.isValid() else None
-        if grid is None:
+        searched = self.ui.searchEdit.text().strip()
+        if grid is None and searched and not self.matches:
+            self.ui.titleLabel.setText(f"没有找到与“{searched}”相符的网格或楼栋")
+            self.ui.factsLabel.setText("")
+        elif grid is None:
             self.ui.titleLabel.setText("请在左侧选择网格" if self.tree_model.rowCount() else "还没有网格：站长可按 Ctrl+N 新增")
             self.ui.factsLabel.setText("")
         else:

@@ -65,6 +65,29 @@ def test_a_parent_may_not_be_the_grid_itself_or_below_it(admin):
         register.edit_grid(admin, top.id, GridInput(name="东片", level="三级", parent=child.code))
 
 
+def test_a_grid_lies_a_level_below_its_parent(admin):
+    """三级 → 四级 → 五级: a 五级 grid under a 五级 one is refused, on adding and on editing either side."""
+    grid(admin, "东片", level="三级")
+    four = grid(admin, "第一网格", parent="东片")
+    micro = grid(admin, "第1微网格", parent=four.code, level="五级")
+    before = snapshot()
+    with pytest.raises(DomainError, match="五级网格不能设在五级网格下"):
+        grid(admin, "第2微网格", parent=micro.code, level="五级")
+    with pytest.raises(DomainError, match="三级网格不能设在四级网格下"):
+        register.edit_grid(admin, micro.id, GridInput(name="第1微网格", parent=four.code, level="三级"))
+    with pytest.raises(DomainError, match="五级网格不能设在五级网格下"):
+        register.edit_grid(admin, four.id, GridInput(name="第一网格", parent="东片", level="五级"))
+    assert snapshot() == before
+    assert grid(admin, "社区级服务点", parent=micro.code, level="片区").level == "片区"  # a station's own word
+
+
+def test_a_closed_grid_named_says_it_was_closed(admin):
+    one = grid(admin, "第六网格", opened_on=dt.date(2020, 1, 1))
+    register.close_grid(admin, one.id, on=dt.date(2026, 1, 5))
+    with pytest.raises(DomainError, match=r"网格“第六网格（WG001）”已于 2026-01-05 撤销"):
+        register.find_grid("第六网格")
+
+
 def test_a_closed_grid_keeps_its_rows_and_leaves_the_lists(admin):
     top = grid(admin, "东片", level="三级")
     one = grid(admin, "第一网格", parent="东片", opened_on=dt.date(2026, 1, 1))
@@ -123,6 +146,11 @@ def test_hostile_text_is_refused_or_kept_as_plain_text(admin):
     before = snapshot()
     with pytest.raises(DomainError, match="控制字符"):
         grid(admin, "第一\x1b[2J网格")
+    for hidden in ("网格\u202eABC", "第一\u200b网格"):  # U+202E showed WG012 as 210GW beside the name
+        with pytest.raises(DomainError, match="看不见的字符或文字方向控制符"):
+            grid(admin, hidden)
+    with pytest.raises(DomainError, match="看不见的字符"):
+        places.add_building(admin, places.BuildingInput("阳光\u202e小区", "3栋", "WG999"))
     with pytest.raises(DomainError, match="网格编号只能由字母、数字"):
         grid(admin, "第一网格", code="=HYPERLINK(1)")
     assert snapshot() == before
