@@ -93,6 +93,11 @@ RESIDENT_COLUMNS: tuple[ColumnSpec, ...] = (
     _c("grid", "网格", TEXT, "所属网格", "网格名称", example="第一网格", width=10),
     _c("is_pensioner", "养老金领取人员", BOOL, "养老金领取", "是否养老金领取人员", note="是或否，留空为否（更新已登记的居民时留空不改）",
        example="否", width=8),
+    _c("status", "状态", TEXT, "居民状态", "人员状态", note="在册、迁出或死亡；留空为在册（更新已登记的居民时留空不改）",
+       width=6),
+    _c("status_on", "状态日期", DATE, "迁出日期", "死亡日期", "变动日期", note="迁出或死亡的日期；留空为导入当天；" + DATE_NOTE,
+       width=12),
+    _c("moved_to", "迁往", TEXT, "迁往何处", "迁往地", "迁入地", note="迁出时必填：迁往何处", width=14),
     _c("notes", "备注", TEXT, "说明", width=20),
 )
 

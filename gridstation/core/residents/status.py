@@ -48,6 +48,21 @@ def describe(resident: m.Resident) -> str:
     return f"{resident.status}（{resident.status_on:%Y-%m-%d}{where}）"
 
 
+def checked_status(status: str, on: dt.date | None, moved_to: str, *, today: dt.date,
+                   birth_date: dt.date | None) -> dict:
+    """The status columns as stored (status, status_on, moved_to), from the dialog or a ledger's row alike:
+    a day (today unless given) not in the future nor before the birth; 迁出 says where to."""
+    if status not in STATUSES:
+        raise DomainError(f"居民状态应为{'、'.join(STATUSES)}之一。", field="status")
+    day = None if status == PRESENT else (on or today)
+    where = clean_text(moved_to, "迁往何处", MOVED_TO_LIMIT, required=status == MOVED_OUT, field="moved_to")
+    if day is not None and day > today:
+        raise DomainError(f"{status}日期不能晚于今天。", field="status_on")
+    if day is not None and birth_date is not None and day < birth_date:
+        raise DomainError(f"{status}日期不能早于出生日期 {birth_date:%Y-%m-%d}。", field="status_on")
+    return {"status": status, "status_on": day, "moved_to": where if status == MOVED_OUT else ""}
+
+
 def change_status(actor: m.Staff | None, resident_id: int, status: str, *, on: dt.date | None = None,
                   moved_to: str = "", at: dt.datetime | None = None) -> m.Resident:
     """Record that a resident moved out or died (any clerk: the counter hears it first), or put them back on
@@ -56,20 +71,14 @@ def change_status(actor: m.Staff | None, resident_id: int, status: str, *, on: d
         raise DomainError(f"居民状态应为{'、'.join(STATUSES)}之一。", field="status")
     require(actor, HEAD if status == PRESENT else CLERK)
     moment = at or clock.now()
-    day = None if status == PRESENT else (on or moment.date())
-    where = clean_text(moved_to, "迁往何处", MOVED_TO_LIMIT, required=status == MOVED_OUT, field="moved_to")
     with write_transaction():
         resident = m.row_or_none(m.Resident, resident_id)
         if resident is None:
             raise NotFound(f"找不到编号为 {resident_id} 的居民。")
-        if day is not None and day > moment.date():
-            raise DomainError(f"{status}日期不能晚于今天。", field="status_on")
-        if day is not None and resident.birth_date is not None and day < resident.birth_date:
-            raise DomainError(f"{status}日期不能早于出生日期 {resident.birth_date:%Y-%m-%d}。", field="status_on")
+        after = checked_status(status, on, moved_to, today=moment.date(), birth_date=resident.birth_date)
         if resident.status == status == PRESENT:
             raise DomainError(f"居民“{resident.name}”本来就在册。", field="status")
         before = {"status": resident.status, "status_on": resident.status_on, "moved_to": resident.moved_to}
-        after = {"status": status, "status_on": day, "moved_to": where if status == MOVED_OUT else ""}
         m.Resident.update(**after, updated_at=moment).where(m.Resident.id == resident.id).execute()
         audit.record(actor, "变更居民状态", "resident", resident.id, before=before, after=after)
     return m.Resident.get_by_id(resident.id)

@@ -371,3 +371,36 @@ def test_a_slips_deposit_on_its_first_row_or_on_every_row_but_never_two_amounts(
     assert report.created == 1 and where(report) == [(4, "押金（每单）"), (5, "押金（每单）")]
     assert "一张借用单只有一笔押金" in report.problems[0].message
     assert [loan.deposit_fen for loan in m.Loan.select()] == [8000]
+
+
+def test_a_residents_status_is_read_and_written_so_the_dead_stay_off_the_roster(db_path, admin, tmp_path):
+    """状态, 状态日期, 迁往: a ledger's 迁出 and 死亡 are kept, an update records them through the counter's
+    service (audited), a bad one is refused with its column, and the export writes them back."""
+    from gridstation.core.ledgers.ledger_export import export_rows
+    from gridstation.core.residents import status as st
+
+    residents.save_resident(admin, residents.ResidentInput(name="王五", doc_number=WANG, is_pensioner=True))
+    headers = [*HEADERS, "状态", "死亡日期", "迁往"]
+
+    def row(name, number, *more):
+        return [*resident_row(name, number), *more]
+
+    bad = xlsx(tmp_path / "bad.xlsx", [headers, row("张三", ZHANG, "迁出", "2026-01-05", "")])
+    assert where(check(bad, dry_run=True)) == [(2, "迁往")]
+    future = xlsx(tmp_path / "future.xlsx", [headers, row("张三", ZHANG, "死亡", "2999-01-05", "")])
+    assert where(check(future, dry_run=True)) == [(2, "死亡日期")]
+    good = xlsx(tmp_path / "good.xlsx", [headers, row("张三", ZHANG, "迁出", "2026-01-05", "昆明市盘龙区"),
+                                          row("李四", LI, "", "", ""), row("王五", WANG, "死亡", "2026-02-01", "")])
+    report = check(good, update_existing=True)
+    assert (report.created, report.updated) == (2, 1) and any("状态 在册→死亡（2026-02-01）" in n for n in report.notes)
+    found = {r.name: (r.status, r.status_on, r.moved_to) for r in m.Resident.select()}
+    assert found == {"张三": (st.MOVED_OUT, dt.date(2026, 1, 5), "昆明市盘龙区"), "李四": (st.PRESENT, None, ""),
+                     "王五": (st.DECEASED, dt.date(2026, 2, 1), "")}
+    assert m.AuditLog.select().where(m.AuditLog.action == "变更居民状态").count() == 1
+    out = tmp_path / "out.xlsx"
+    export_rows("residents", None, out, full_id=True, actor=admin)
+    sheet = openpyxl.load_workbook(out).active
+    rows = [[c.value for c in r] for r in sheet.iter_rows()]
+    head = next(r for r in rows if r and "状态" in r)
+    by_name = {r[head.index("姓名")]: r for r in rows[rows.index(head) + 1:] if r and r[0]}
+    assert by_name["王五"][head.index("状态")] == "死亡" and by_name["张三"][head.index("迁往")] == "昆明市盘龙区"

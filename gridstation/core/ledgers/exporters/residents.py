@@ -22,7 +22,8 @@ def columns(full: bool) -> list[Col]:
         "gender": lambda r: r.gender, "birth_date": lambda r: r.birth_date, "phone": lambda r: phone(r.phone),
         "compound": lambda r: r.compound, "building": lambda r: r.building, "unit": lambda r: r.unit,
         "room": lambda r: r.room, "grid": lambda r: r.grid.name if r.grid_id else "",
-        "is_pensioner": lambda r: yes(r.is_pensioner), "notes": lambda r: r.notes,
+        "is_pensioner": lambda r: yes(r.is_pensioner), "status": lambda r: r.status, "status_on": lambda r: r.status_on,
+        "moved_to": lambda r: r.moved_to, "notes": lambda r: r.notes,
     })
 
 

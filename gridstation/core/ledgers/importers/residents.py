@@ -20,6 +20,7 @@ from gridstation.core.grids import places, register
 from gridstation.core.intake import residents
 from gridstation.core.ledgers import ledger_read
 from gridstation.core.ledgers.importers.rows import CHUNK, Importer, Job, RowView, chunks
+from gridstation.core.residents import status
 from gridstation.core.rules import clock, idcard
 from gridstation.core.rules.errors import DomainError, NotFound
 from gridstation.core.rules.pinyin_keys import name_keys
@@ -37,6 +38,7 @@ class _ResidentRow:
     values: dict[str, Any]
     keys: list[str]
     given: frozenset[str]  # the fields whose cell on this row is filled in
+    status: dict[str, Any] | None  # 状态, 状态日期, 迁往 as stored, None where the 状态 cell is empty
     changes: str = ""  # what an update would change, in words (「养老金领取人员 否→是」)
 
 
@@ -75,6 +77,13 @@ class ResidentImporter(Importer):
             row.fail("birth_date", f"出生日期 {birth:%Y-%m-%d} 与身份证号码中的 {values['birth_date']:%Y-%m-%d} 不符，请核对证件。")
         if problem := self._shared_grid_name(data.grid, values):
             row.fail("grid", problem)
+        written = row.text("status")
+        try:
+            gone = status.checked_status(written, row.date("status_on"), row.text("moved_to"), today=clock.today(),
+                                         birth_date=values["birth_date"]) if written else None
+        except DomainError as exc:
+            row.refuse(exc)
+            return None
         first = self.seen.setdefault(values["doc_number"], row.number)
         if first != row.number:
             row.fail("doc_number", f"与{self.job.ledger.sheet.place(first)}的证件号码相同：同一居民只能登记一次。")
@@ -82,7 +91,7 @@ class ResidentImporter(Importer):
             return None
         given = frozenset(k for k in FIELDS if row.ledger.has_column(k, row.number)
                           and ledger_read.plain(row.raw(k)) is not None)
-        return _ResidentRow(row.number, data, values, name_keys(values["name"]), given)
+        return _ResidentRow(row.number, data, values, name_keys(values["name"]), given, gone)
 
     def _shared_grid_name(self, name: str, values: dict[str, Any]) -> str:
         """The refusal of a grid name several grids share (it names their codes), "" for any other name or
@@ -131,13 +140,14 @@ class ResidentImporter(Importer):
                   m.Resident.gender, m.Resident.birth_date, m.Resident.phone, m.Resident.phone_rev,
                   m.Resident.compound, m.Resident.building, m.Resident.unit, m.Resident.room,
                   m.Resident.is_pensioner, m.Resident.notes, m.Resident.address_key, m.Resident.unit_key,
-                  m.Resident.grid, m.Resident.created_at,
+                  m.Resident.grid, m.Resident.status, m.Resident.status_on, m.Resident.moved_to, m.Resident.created_at,
                   m.Resident.updated_at]
-        names = [f.name for f in fields[:-3]]
+        names = [f.name for f in fields[:-6]]
         placer = places.Placer()
+        present = {"status": status.PRESENT, "status_on": None, "moved_to": ""}
         bulk_insert(fields, [tuple(_stored(i.values[n]) for n in names)
-                             + (placer.grid_id(i.values["address_key"], i.values["unit_key"]) or self._grid(i.data.grid),
-                                now, now) for i in chunk])
+                             + (placer.grid_id(i.values["address_key"], i.values["unit_key"]) or self._grid(i.data.grid),)
+                             + tuple(_stored(v) for v in (i.status or present).values()) + (now, now) for i in chunk])
         ids = _registered([i.values["doc_number"] for i in chunk])
         bulk_insert([m.ResidentKey.resident, m.ResidentKey.key],
                      [(ids[i.values["doc_number"]], k) for i in chunk for k in i.keys])
@@ -190,8 +200,11 @@ class ResidentImporter(Importer):
         new["grid"] = m.Grid.get_by_id(placed).name if placed is not None else item.data.grid.strip()
         old = {k: getattr(resident, k) for k in FIELDS if k != "grid"}
         old["grid"] = resident.grid.name if resident.grid_id else ""
-        return [f"{self.job.ledger.header_of(k, item.row)} {_shown(k, old[k])}→{_shown(k, new[k])}"
-                for k in FIELDS if old[k] != new[k]]
+        words = [f"{self.job.ledger.header_of(k, item.row)} {_shown(k, old[k])}→{_shown(k, new[k])}"
+                 for k in FIELDS if old[k] != new[k]]
+        if _status_changes(resident, item):
+            words.append(f"状态 {status.describe(resident)}→{status.describe(m.Resident(**item.status))}")
+        return words
 
     def _update(self, item: _ResidentRow) -> None:
         """Through save_resident, so the change gets the same check and audit entry as one made at the counter
@@ -200,7 +213,17 @@ class ResidentImporter(Importer):
         self.job.grid(item.data.grid)
         resident = residents.find_by_document(item.values["doc_number"])
         residents.save_resident(self.job.actor, item.data, resident.id)
+        if _status_changes(resident, item):  # through the counter's service: its role rule and audit entry
+            status.change_status(self.job.actor, resident.id, item.status["status"], on=item.status["status_on"],
+                                 moved_to=item.status["moved_to"])
         self.job.report.updated += 1
+
+
+def _status_changes(resident: m.Resident, item: _ResidentRow) -> bool:
+    """Whether the row's 状态 (when filled in) differs from the stored one; an empty cell changes nothing."""
+    if item.status is None:
+        return False
+    return (resident.status, resident.status_on, resident.moved_to) != tuple(item.status.values())
 
 
 def _update_input(resident: m.Resident, item: _ResidentRow) -> residents.ResidentInput:
