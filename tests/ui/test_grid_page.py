@@ -25,6 +25,7 @@ from gridstation.ui.grids.grid_dialogs import (
     GridDialog,
     PersonDialog,
     RoleDialog,
+    SplitDialog,
     UnitDialog,
 )
 from gridstation.ui.grids.grid_page import GridPage
@@ -472,3 +473,33 @@ def test_the_search_puts_the_cursor_on_the_grid_it_found_and_says_when_nothing_i
     assert page.ui.titleLabel.text() == "没有找到与“第九格”相符的网格或楼栋"
     press(qtbot, page.ui.searchEdit, Qt.Key.Key_E, CTRL)
     assert page.ui.messageLabel.text() == "请先在左侧选择网格。"
+
+
+def test_the_head_splits_a_grid_by_keyboard_and_its_buildings_move_with_their_residents(qtbot, open_page, head, clerk,
+                                                                                        tmp_path):
+    first = register.add_grid(head, register.GridInput(name="第一网格"))
+    for number in ("1栋", "2栋", "3栋"):
+        places.add_building(head, places.BuildingInput("阳光小区", number, first.code))
+    li = residents.save_resident(clerk, residents.ResidentInput(
+        name="李四", doc_number=make_id(seq="661"), compound="阳光小区", building="二栋", room="101"))
+    page = open_page(head)
+    type_text(qtbot, page.ui.searchEdit, "第一")
+    press(qtbot, page.ui.searchEdit, Qt.Key.Key_Return)
+    press(qtbot, page.ui.gridTree, Qt.Key.Key_S, CTRL | SHIFT)
+    dialog = dialog_of(qtbot, page, SplitDialog)
+    type_text(qtbot, dialog.nameEdit, "第七网格")
+    press(qtbot, dialog.nameEdit, Qt.Key.Key_Tab)  # 位置: beside (同级)
+    press(qtbot, dialog.placeCombo, Qt.Key.Key_Tab)  # the buildings: Down to 2栋, Space ticks it
+    press(qtbot, dialog.buildingList, Qt.Key.Key_Down)
+    press(qtbot, dialog.buildingList, Qt.Key.Key_Space)
+    assert dialog.buildingList.item(1).checkState() == Qt.CheckState.Checked
+    assert "在册居民1人" in dialog.buildingList.item(1).text()
+    shots = Path(os.environ.get("GRIDSTATION_SHOTS") or tmp_path)
+    shots.mkdir(parents=True, exist_ok=True)
+    dialog.grab().save(str(shots / "split-dialog.png"))
+    save(qtbot, dialog)
+    seventh = register.find_grid("第七网格")
+    assert seventh.parent_id is None and seventh.level == "四级" and m.Resident.get_by_id(li.id).grid_id == seventh.id
+    assert [b.number for b in places.buildings_of(first)] == ["1栋", "3栋"]
+    assert page.ui.gridTree.currentIndex().data() == "第七网格（WG002）"
+    assert m.AuditLog.select().where(m.AuditLog.action == "拆分网格").count() == 1

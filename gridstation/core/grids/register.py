@@ -241,7 +241,7 @@ def refuse_while_in_use(grid: m.Grid) -> None:
     buildings = m.Building.select().where(m.Building.grid == grid).count()
     units = m.Unit.select().where(m.Unit.grid == grid).count()
     if buildings or units:
-        raise DomainError(f"网格“{grid.name}”还有{buildings}栋楼、{units}个单元，请先把它们移到其他网格（或拆分本网格）。")
+        raise DomainError(f"网格“{grid.name}”还有{buildings}栋楼、{units}个单元，请先把它们移到其他网格（或在网格页拆分本网格）。")
 
 
 def add_from_ledger(actor: m.Staff | None, data: GridInput, *, at: dt.datetime | None = None) -> m.Grid:

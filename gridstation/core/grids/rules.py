@@ -45,6 +45,12 @@ def check_public_name(text: str, label: str, limit: int, *, field: str) -> str:
     return name
 
 
+def level_under(level: str) -> str:
+    """The level a grid made under one of ``level`` takes by default: the next of LEVELS (五级 stays 五级,
+    which the parent check then refuses; a station's own word is kept for the head to change)."""
+    return LEVELS[min(LEVELS.index(level) + 1, len(LEVELS) - 1)] if level in LEVELS else level
+
+
 def check_level(text: str) -> str:
     """A level as the station names it: one of LEVELS or a short word of its own (例：社区级)."""
     return clean_text(text, "网格层级", 10, required=True, field="level")

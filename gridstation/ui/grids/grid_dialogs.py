@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -20,13 +20,15 @@ from PySide6.QtWidgets import (
     QDialog,
     QLabel,
     QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
     QWidget,
 )
 
-from gridstation.core.grids import overview, people, places, register, rules
+from gridstation.core.grids import boundaries, overview, people, places, register, rules
 from gridstation.core.rules import clock
 from gridstation.core.rules.errors import DomainError
 from gridstation.core.station.topics import Topic
@@ -379,3 +381,48 @@ class GridChooseDialog(_SaveDialog, GridChooseDialogForm):
         if self.targetCombo.currentData() is None:
             raise DomainError("请先选择。", field="grid")
         return self.act(self.targetCombo.currentData())
+
+
+class SplitDialogForm(Form):
+    FORM = "split_dialog.ui"
+    questionLabel: QLabel
+    nameEdit: QLineEdit
+    placeCombo: QComboBox
+    buildingList: QListWidget
+    messageLabel: QLabel
+    saveButton: QPushButton
+    cancelButton: QPushButton
+
+
+class SplitDialog(_SaveDialog, SplitDialogForm):
+    """拆分网格: one new grid at a time, beside the old one or under it (a grid divided into micro-grids),
+    with the buildings ticked moving into it; the old grid stays until it is empty and the head closes it,
+    so every step keeps its history (``boundaries.split_grid``)."""
+
+    def __init__(self, ctx: AppContext, grid: m.Grid, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, f"拆分网格：{grid.name}", parent)
+        self.grid = grid
+        self.questionLabel.setText(f"从“{register.grid_label(grid)}”拆出一个新网格：")
+        above = grid.parent.code if grid.parent_id else ""
+        _fill(self.placeCombo, [(f"与原网格同级（{grid.level}）", (above, grid.level)),
+                                (f"作为原网格的下级（{rules.level_under(grid.level)}）",
+                                 (grid.code or grid.name, rules.level_under(grid.level)))])
+        for row in overview.buildings(grid.id):
+            item = QListWidgetItem(f"{row.label}　在册居民{row.residents}人")
+            item.setData(Qt.ItemDataRole.UserRole, row.id)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Unchecked)
+            self.buildingList.addItem(item)
+        self.buildingList.setCurrentRow(0)
+        self.nameEdit.setFocus()
+
+    def fields(self) -> dict[str, QWidget]:
+        return {"name": self.nameEdit, "level": self.placeCombo, "parent": self.placeCombo}
+
+    def store(self) -> list[m.Grid]:
+        parent, level = self.placeCombo.currentData()
+        chosen = [self.buildingList.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.buildingList.count())
+                  if self.buildingList.item(i).checkState() == Qt.CheckState.Checked]
+        part = boundaries.SplitPart(register.GridInput(name=self.nameEdit.text(), level=level, kind=self.grid.kind,
+                                                       parent=parent), chosen)
+        return boundaries.split_grid(self.ctx.staff, self.grid.id, [part], close=False)

@@ -37,6 +37,7 @@ from gridstation.ui.grids.grid_dialogs import (
     GridDialog,
     PersonDialog,
     RoleDialog,
+    SplitDialog,
     UnitDialog,
 )
 from gridstation.ui.grids.unplaced_dialog import UnplacedDialog
@@ -53,6 +54,7 @@ class GridPageForm(Form):
     editGridButton: QPushButton
     closeGridButton: QPushButton
     mergeButton: QPushButton
+    splitButton: QPushButton
     printBoardButton: QPushButton
     printTableButton: QPushButton
     printBoardA5Button: QPushButton
@@ -110,7 +112,7 @@ class GridPage(QWidget):
         for button, keys, slot in (
                 (ui.addGridButton, "Ctrl+N", self.add_grid), (ui.editGridButton, "Ctrl+E", self.edit_grid),
                 (ui.closeGridButton, "Ctrl+Del", self.close_grid), (ui.mergeButton, "Ctrl+M", self.merge_grid),
-                (ui.unplacedButton, "Ctrl+Shift+U", self.show_unplaced),
+                (ui.unplacedButton, "Ctrl+Shift+U", self.show_unplaced), (ui.splitButton, "Ctrl+Shift+S", self.split_grid),
                 (ui.addBuildingButton, "Ctrl+B", self.add_building),
                 (ui.editBuildingButton, "Ctrl+Shift+B", self.edit_building),
                 (ui.moveBuildingButton, "Ctrl+Shift+M", self.move_building), (ui.unitButton, "Ctrl+U", self.set_unit),
@@ -282,6 +284,12 @@ class GridPage(QWidget):
         self._open(GridChooseDialog(self.ctx, "合并网格", question, choices,
                                     lambda into: boundaries.merge_grids(self.ctx.staff, grid.id, into), parent=self),
                    lambda merged: self._choose(merged.id))
+
+    def split_grid(self) -> None:
+        grid = self._need_grid()
+        if grid is not None:
+            self._open(SplitDialog(self.ctx, grid, parent=self),
+                       lambda made: self._choose(made[0].id))
 
     def show_unplaced(self) -> None:
         """待归属地址: residents whose address no building matches, placed by adding their building."""

@@ -34,6 +34,7 @@ from gridstation.ui.grids.grid_dialogs import (
     GridDialog,
     PersonDialog,
     RoleDialog,
+    SplitDialog,
     UnitDialog,
 )
 from gridstation.ui.grids.unplaced_dialog import UnplacedDialog
@@ -85,6 +86,7 @@ DIALOGS: dict[str, Opener] = {
     "任命角色": _first_grid(lambda ctx, grid, parent: RoleDialog(ctx, grid, parent=parent)),
     # shown only: the self-test never saves, so the act they would take is none
     "撤销网格": lambda ctx, parent, _pdf: GridDateDialog(ctx, "撤销网格", "自检", lambda _day: None, parent),
+    "拆分网格": _first_grid(lambda ctx, grid, parent: SplitDialog(ctx, grid, parent)),
     "合并到…": lambda ctx, parent, _pdf: GridChooseDialog(ctx, "合并到…", "自检", [], lambda _to: None, parent),
     "导入台账": lambda ctx, parent, _pdf: ImportWizard(ctx, parent),
     "登录": lambda _ctx, parent, _pdf: LoginDialog(parent),
