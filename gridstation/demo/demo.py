@@ -103,6 +103,7 @@ def generate(*, residents: int, intakes: int, loans: int, seed: int,
         written_loans = _write_tool_box(random.Random(f"{seed}:tools"), loans, people, staff, as_of)
         demo_events.write_events(random.Random(f"{seed}:events"), intakes // 10, staff.head, as_of)  # grid events
         demo_ratings.write_demo(random.Random(f"{seed}:ratings"), staff.head, as_of)  # 好差评, 告知, 容缺
+        demo_grids.write_diary(random.Random(f"{seed}:diary"), as_of)  # 民情日志 of the grid workers' rounds
         result = {"residents": len(people.all), "intakes": written_intakes, "loans": written_loans}
         settings.put(MARKER_KEY, {"seed": seed, "as_of": as_of.isoformat(sep=" "), **result})
         audit.record(None, "生成演示数据", "demo", seed, after=result)

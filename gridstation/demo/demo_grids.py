@@ -31,6 +31,16 @@ ROOMS_PER_FLOOR = 4  # the demo's room numbers: floor then 01 … 04
 PUBLIC_PHONE_SHARE = 0.6
 # Grids and people date from before the invented history, so every intake falls in their time.
 SINCE_DAYS = 800
+# 物业 companies the demo compounds are managed by (a few compounds share one, one has none: 老旧小区).
+PROPERTY_COMPANIES = (("金星物业", "0871-67181001"), ("体育城物业服务中心", "0871-67181002"),
+                      ("万家物业", "0871-67181003"), ("", ""))
+# What a grid worker writes in the 民情日志 on a round: (what was seen or heard, what was done).
+DIARY_NOTES = (
+    ("楼道堆放杂物，影响消防通道", "已提醒住户清理，三日后复查"), ("独居老人反映家中水管漏水", "联系物业上门维修"),
+    ("居民询问灵活就业人员社保缴费", "讲解政策并告知到服务站窗口办理"), ("小区路灯不亮", "已报物业，登记跟进"),
+    ("两户居民因噪音发生口角", "现场劝解，约定晚十点后保持安静"), ("入户走访高龄老人，身体状况良好", "送去慰问品，叮嘱注意保暖"),
+    ("电动车在楼道内充电", "劝离并宣传安全充电知识"), ("居民反映垃圾清运不及时", "已联系环卫，明早加清一次"))
+DIARY_WEEKS = 8  # the demo's diary reaches back this many weeks, about three entries a week per worker
 
 
 def _grid(name: str, code: str, level: str, parent: int | None, worker: int | None, opened: dt.date) -> int:
@@ -64,12 +74,14 @@ def _write_buildings(micro_ids: list[int]) -> dict[str, tuple[int, int]]:
     total = sum(c[1] for c in data.COMPOUNDS)
     rows, seen, next_id = [], 0, _next_id(m.Building)
     out = dict(existing)
-    for compound, count, units, floors, _weight in data.COMPOUNDS:
+    for index, (compound, count, units, floors, _weight) in enumerate(data.COMPOUNDS):
+        company, contact = PROPERTY_COMPANIES[index % len(PROPERTY_COMPANIES)]
         for b in range(count):
             key = address_key(compound, str(b + 1))
             if key not in out:
                 grid = micro_ids[(seen + b) * len(micro_ids) // total]
-                rows.append((next_id, compound, f"{b + 1}栋", key, grid, units * floors * ROOMS_PER_FLOOR, "", ""))
+                rows.append((next_id, compound, f"{b + 1}栋", key, grid, units * floors * ROOMS_PER_FLOOR, company,
+                             contact))
                 out[key] = (next_id, grid)
                 next_id += 1
         seen += count
@@ -111,6 +123,27 @@ def _write_people(rng: random.Random, root: int, grids: list[int], clerks: list[
     roles += [(person, rules.MICRO_HEAD, grid, None, opened) for grid, person in micro_heads.items()]
     _insert(m.Person, ["id", "name", "phone", "phone_public", "phone_public_on", "staff", "note"], people)
     _insert(m.PersonRole, ["person", "role", "grid", "building", "started_on"], roles)
+
+
+def write_diary(rng: random.Random, as_of: dt.datetime) -> int:
+    """A few weeks of 民情日志 by each grid's 专职网格员, some about a resident of that grid; returns the count."""
+    workers = list(m.PersonRole.select(m.PersonRole.person, m.PersonRole.grid)
+                   .where((m.PersonRole.role == rules.FULL_TIME) & m.PersonRole.ended_on.is_null()).tuples())
+    grids = {grid for _person, grid in workers}
+    below = dict(m.Grid.select(m.Grid.id, m.Grid.parent).where(m.Grid.parent.in_(list(grids))).tuples())
+    living: dict[int, list[int]] = {}
+    for resident, grid in m.Resident.select(m.Resident.id, m.Resident.grid).where(m.Resident.grid.is_null(False)).tuples():
+        living.setdefault(below.get(grid, grid), []).append(resident)
+    rows = []
+    for person, grid in workers:
+        for day in range(DIARY_WEEKS * 7):
+            if rng.random() < 3 / 7:
+                on = as_of.date() - dt.timedelta(days=day)
+                seen, done = rng.choice(DIARY_NOTES)
+                about = rng.choice(living[grid]) if living.get(grid) and rng.random() < 0.4 else None
+                rows.append((on, person, grid, seen, about, done, dt.datetime.combine(on, dt.time(17, 30))))
+    _insert(m.DiaryEntry, ["on", "person", "grid", "seen", "resident", "done", "written_at"], rows)
+    return len(rows)
 
 
 def _name(rng: random.Random) -> str:

@@ -143,6 +143,10 @@ def test_grids_are_seed_001s_tree_with_buildings_and_people(demo_db):
         held = {r.role for r in people.current_roles().where(m.PersonRole.person == heads[0][0].id)} if heads else set()
         assert len(heads) == 1 and grid_rules.BUILDING_HEAD in held, grid.name
         assert keepers.keepers_of(grid)[0].role == grid_rules.FULL_TIME
+    workers = {r.person_id for r in people.current_roles().where(m.PersonRole.role == grid_rules.FULL_TIME)}
+    assert {e.person_id for e in m.DiaryEntry.select()} == workers  # a few weeks of 民情日志 each
+    assert m.DiaryEntry.select().where(m.DiaryEntry.resident.is_null(False)).exists()
+    assert m.Building.select().where(m.Building.property_company != "").exists()
     clerks = {s.id for s in m.Staff.select().where(m.Staff.role == roles.CLERK)}
     assert {p.staff_id for p in m.Person.select().where(m.Person.staff.is_null(False))} == clerks
     assert m.Person.select().where(m.Person.phone_public & m.Person.phone_public_on.is_null(False)).exists()
