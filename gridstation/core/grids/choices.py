@@ -32,6 +32,7 @@ class PersonChoice:
     name: str
     role: str = ""
     grid: str = ""
+    grid_code: str = ""  # the register's order of grids, for sorting
 
     @property
     def label(self) -> str:
@@ -64,9 +65,9 @@ def person_choices(*, roles: Sequence[str] = (), on: dt.date | None = None) -> l
     everyone = m.Person.select(m.Person.id, m.Person.name).order_by(m.Person.name, m.Person.id)
     if roles:
         everyone = everyone.where(m.Person.id.in_(list(best) or [0]))
-    chosen = [PersonChoice(p.id, p.name, best[p.id].role, best[p.id].grid.name) if p.id in best
-              else PersonChoice(p.id, p.name) for p in everyone]
-    return sorted(chosen, key=lambda c: (c.person_id not in best, _rank(c.role), c.grid, c.name, c.person_id))
+    chosen = [PersonChoice(p.id, p.name, best[p.id].role, best[p.id].grid.name, best[p.id].grid.code or "")
+              if p.id in best else PersonChoice(p.id, p.name) for p in everyone]
+    return sorted(chosen, key=lambda c: (c.person_id not in best, _rank(c.role), c.grid_code, c.name, c.person_id))
 
 
 def grid_for_place(text: str) -> m.Grid | None:

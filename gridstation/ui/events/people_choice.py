@@ -48,8 +48,10 @@ def fill_handlers(combo: QComboBox, handlers: Sequence[Handler]) -> None:
 
 
 def select_person(combo: QComboBox, person_id: int | None) -> None:
-    index = combo.findData(("person", person_id)) if person_id is not None else 0
-    combo.setCurrentIndex(max(index, 0))
+    """The person's entry (the blank one for None). ``findData`` cannot compare the (kind, id) pairs."""
+    wanted = ("person", person_id)
+    index = next((i for i in range(combo.count()) if person_id is not None and combo.itemData(i) == wanted), 0)
+    combo.setCurrentIndex(index)
 
 
 def settle(combo: QComboBox) -> int:

@@ -12,7 +12,7 @@ from gridstation.core.grids import people
 from gridstation.core.station import schema, station
 from gridstation.core.storage import db as dbmod
 from gridstation.core.storage import models as m
-from tests.core.grids.test_grid_upgrade import version_3_station
+from tests.core.grids.test_grid_upgrade import as_version_8, version_3_station
 
 EVENT_TABLES = {"grid_event", "mediation_session"}
 EVENT_SQL = ("INSERT INTO grid_event (id, number, category, level, grid_id, place, description, source, found_by_id,"
@@ -77,3 +77,27 @@ def test_a_version_8_station_keeps_who_found_and_handles_its_events(tmp_path):
         assert {table: shape(table) for table in EVENT_TABLES} == upgraded
     finally:
         dbmod.close_database()
+
+
+@pytest.mark.parametrize("backend", ["postgresql"])
+def test_a_version_8_server_database_is_upgraded_the_same_way(site_db):
+    database = dbmod.current()
+    before = {table: shape(table) for table in EVENT_TABLES}
+    as_version_8(database)
+    run = database.execute_sql
+    run("INSERT INTO staff (id, username, display_name, role, password_hash, active, failed_attempts, created_at)"
+        " VALUES (2, 'lixia', '李霞', 'clerk', 'x', TRUE, 0, '2026-01-01 09:00:00'),"
+        " (3, 'wangfang', '王芳', 'clerk', 'x', TRUE, 0, '2026-01-01 09:00:00')")
+    run("INSERT INTO person (id, name, phone, phone_public, staff_id, note) VALUES (1, '李霞', '', FALSE, 2, '')")
+    run("SELECT setval(pg_get_serial_sequence('person', 'id'), 1)")
+    run("INSERT INTO grid (id, name, code, level, kind, scope) VALUES (1, '第一网格', 'WG001', '四级', '综合网格', '')")
+    for event_id, number, found_by, assignee in ((1, "SJ202603020001", 2, 3), (2, "SJ202603020002", None, None)):
+        run(EVENT_SQL.replace("?", "%s"), (event_id, number, "环境卫生", "垃圾堆放", found_by, "处置中", "网格内处置",
+                                           assignee))
+    dbmod.close_database()
+    opened = station.open_site(site_db)
+    assert (opened.version_before, opened.version_after) == (8, schema.LATEST)
+    wangfang = people.person_of_staff(m.Staff.get(m.Staff.username == "wangfang"))
+    found = {e.number: (e.finder_id, e.assigned_to_id) for e in m.GridEvent.select()}
+    assert found == {"SJ202603020001": (1, wangfang.id), "SJ202603020002": (None, None)}
+    assert {table: shape(table) for table in EVENT_TABLES} == before
