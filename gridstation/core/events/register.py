@@ -80,8 +80,9 @@ def person_or_none(person_id: int | None, field: str) -> m.Person | None:
     return person
 
 
-def register_event(actor: m.Staff | None, data: EventInput) -> m.GridEvent:
-    """发现/登记: the event gets its number, its time limit and its 登记 step in one transaction."""
+def register_event(actor: m.Staff | None, data: EventInput, *, at: dt.datetime | None = None) -> m.GridEvent:
+    """发现/登记: the event gets its number, its time limit and its 登记 step in one transaction; ``at`` is
+    when it is registered (now when not given), and when it was found unless ``data`` says."""
     require(actor, CLERK)
     category = lists.category(data.category)
     if not category.active:
@@ -92,8 +93,9 @@ def register_event(actor: m.Staff | None, data: EventInput) -> m.GridEvent:
         raise DomainError(f"事件来源只能是：{'、'.join(rules.SOURCES)}。", field="source")
     description = clean_text(data.description, "发现的问题", NOTE_LIMIT, required=True, lines=True, field="description")
     place = clean_text(data.place, "地点", 200, field="place")
-    found_at = (data.found_at or clock.now()).replace(microsecond=0)
-    if found_at > clock.now() + CLOCK_SLACK:
+    now = at or clock.now()
+    found_at = (data.found_at or now).replace(microsecond=0)
+    if found_at > now + CLOCK_SLACK:
         raise DomainError("发现时间不能晚于现在。", field="found_at")
     grid = m.row_or_none(m.Grid, data.grid_id) if data.grid_id is not None else None
     if data.grid_id is not None and grid is None:
@@ -113,7 +115,7 @@ def register_event(actor: m.Staff | None, data: EventInput) -> m.GridEvent:
             number=data.number or next_event_number(found_at.date()), category=category.name, level=data.level, grid=grid,
             place=place, description=description, source=data.source, finder=finder, assigned_to=assignee,
             partner=lists.partner_by_name(data.partner) if data.partner.strip() else None, found_at=found_at,
-            registered_by=actor, registered_at=clock.now(),
+            registered_by=actor, registered_at=now,
             due_date=rules.due_date_for(found_at.date(), data.level, category), status=rules.REGISTERED)
         if reporter is not None:
             m.EventParty.create(event=event, role=rules.REPORTER, **reporter)
