@@ -68,12 +68,12 @@ def _office(rng: random.Random, day: dt.date) -> dt.datetime:
 
 def _worker_person(grid: m.Grid, on: dt.date) -> int | None:
     """The person who finds and handles a demo grid's events: its first grid worker of the register (网格长,
-    网格员), else the person its old staff worker is."""
+    网格员), else the 网格长 of a grid above it, else whoever serves it (the community's 民警)."""
     serving = grid_people.people_of(grid, on, roles=grid_rules.GRID_ROLES)
-    if serving:
-        return serving[0][0].id
-    linked = m.Person.get_or_none(m.Person.staff == grid.worker_id) if grid.worker_id else None
-    return linked.id if linked else None
+    head = grid_people.grid_head_of(grid, on)
+    if not serving and head is None:
+        serving = grid_people.people_of(grid, on)
+    return serving[0][0].id if serving else (head.id if head else None)
 
 
 def write_events(rng: random.Random, count: int, head_id: int, as_of: dt.datetime) -> int:
