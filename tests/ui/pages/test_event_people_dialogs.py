@@ -103,3 +103,16 @@ def test_assign_and_mediate_by_typing_a_name_from_the_register(qtbot, page, cler
     session = m.MediationSession.get()
     assert (session.mediator.name, session.mediators) == ("周调", "周调")
     assert "钱明" in detail.summaryLabel.text()
+
+
+def test_the_list_filters_by_a_person_of_the_register(qtbot, register_people, clerk, page):  # noqa: F811
+    found = clock.now() - dt.timedelta(hours=2)
+    for text, finder in (("井盖松动", "钱明"), ("路灯不亮", "赵红")):
+        register_event(clerk, EventInput("其他", rules.NORMAL, text, rules.PATROL, found_at=found,
+                                         finder_id=register_people[finder].id))
+    page.refresh()
+    assert page.model.rowCount() == 2
+    choose(qtbot, page.ui.workerCombo, "钱明 · 专职网格员 · 东区")
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1)
+    shown = [page.model.data(page.model.index(0, c)) for c in range(page.model.columnCount())]
+    assert "井盖松动" in shown
