@@ -15,6 +15,7 @@ from gridstation.core.grids import people, register
 from gridstation.core.grids.people import PersonInput
 from gridstation.core.grids.register import GridInput
 from gridstation.core.ledgers import column_choices, ledger_export, ledger_import
+from gridstation.core.rules.errors import DomainError
 from gridstation.core.storage import models as m
 from tests.core.ledgers.test_ledger_import import xlsx
 from tests.helpers import person_of, snapshot
@@ -51,9 +52,9 @@ def test_a_worker_without_a_login_finds_handles_and_mediates(clerk, head, grid):
 def test_a_person_not_in_the_register_is_refused_and_nothing_is_stored(clerk, head, grid):
     li = person_of(head)
     before = snapshot()
-    with pytest.raises(Exception, match="不在网格力量名册中"):
+    with pytest.raises(DomainError, match="不在网格力量名册中"):
         register_event(clerk, EventInput("其他", rules.NORMAL, "x", rules.PATROL, finder_id=987654))
-    with pytest.raises(Exception, match="经办人和协作单位只能选一个"):
+    with pytest.raises(DomainError, match="经办人和协作单位只能选一个"):
         register_event(clerk, EventInput("其他", rules.NORMAL, "x", rules.PATROL, assignee_id=li.id,
                                          partner="物业"))
     assert snapshot() == before
@@ -79,7 +80,9 @@ def test_a_year_of_events_naming_the_stations_own_workers_is_imported_and_export
     assert snapshot() == before
     person_of(clerk)  # now the clerk's account is in the register: her name finds her, nobody new is made
     report = ledger_import.run_import(column_choices.open_ledger(path, "events"), clerk)
-    assert report.written and report.created == 4 and "已新增人员2个：孙网格员、李楼长" in report.notes
+    assert report.written and report.created == 4
+    assert {p.name for p in m.Person.select()} == {"王小红", "孙网格员", "李楼长"}  # each added once, audited
+    assert m.AuditLog.select().where(m.AuditLog.action == "登记网格力量").count() == 3
     sun = m.Person.get(m.Person.name == "孙网格员")
     assert sun.staff_id is None and m.Person.select().where(m.Person.name == "王小红").count() == 1
     events = list(m.GridEvent.select().order_by(m.GridEvent.found_at))

@@ -38,14 +38,14 @@ class EventImporter(Importer):
         self.job.each_in_savepoint(sorted(items, key=lambda i: i.found_at),
                                    lambda i: made.extend(self._write(i, partners)),
                                    lambda i: [i.row], lambda _i: event_ledger.FIELD_COLUMNS)
-        if note := self.people_note(made):
-            self.job.report.notes.append(note)
+        if self.job.options.dry_run and made:
+            self.job.report.notes.append(self.people_note(made))
 
-    def people_note(self, made: list[str]) -> str:
-        """「将新增人员N个：…」 (a dry run) or 「已新增人员…」: the people of the register the rows made."""
-        if not made:
-            return ""
-        return f"{'将' if self.job.options.dry_run else '已'}新增人员{len(made)}个：{'、'.join(made)}"
+    @staticmethod
+    def people_note(made: list[str]) -> str:
+        """「将新增人员N个：…」: the people of the register a dry run's rows would add, so a typo is seen
+        before it becomes a person (a real import audits each person it adds)."""
+        return f"将新增人员{len(made)}个：{'、'.join(made)}"
 
     def _write(self, item: event_ledger.LedgerEvent, partners: set[str]) -> list[str]:
         """One row in its savepoint; returns the names a person was made for (none if the row is refused)."""
