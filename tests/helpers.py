@@ -78,3 +78,12 @@ def show_at_counter_size(qtbot, widget):
 # root, without the capabilities that bypass them (still root, so it reaches Python and the project).
 WITHOUT_FILE_RIGHTS = ["setpriv", "--bounding-set=-dac_override,-dac_read_search",
                        "--inh-caps=-dac_override,-dac_read_search", "--"] if os.geteuid() == 0 else []
+
+
+def person_of(staff):
+    """The register's person a login account is, made once where there is none (as schema step 9 made one
+    for each account an event named): events are found by and assigned to people."""
+    from gridstation.core.grids import people
+
+    return people.person_of_staff(staff) or people.add_person(None, people.PersonInput(staff.display_name,
+                                                                                      staff_id=staff.id))

@@ -21,7 +21,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     q.add_argument("--level", default="一般", help="一般（默认）或 紧急")
     q.add_argument("--source", default="巡查发现", help="巡查发现（默认）、居民反映、上级交办、12345")
     q.add_argument("--description", required=True, help="发现的问题")
-    q.add_argument("--grid", default="", help="网格名称")
+    q.add_argument("--grid", default="", help="网格编号，或唯一的网格名称")
     q.add_argument("--place", default="", help="地点")
     q.add_argument("--reporter", default="", help="反映人姓名（居民反映时必填）")
     q.add_argument("--reporter-phone", default="", help="反映人电话")
@@ -30,7 +30,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     q = events_sub.add_parser("list", help="列出事件（电话已遮挡）")
     q.add_argument("--which", default="在办", choices=["在办", "逾期", "已销号", "全部"], help="哪一类（默认在办）")
-    q.add_argument("--grid", default="", help="只列这个网格")
+    q.add_argument("--grid", default="", help="只列这个网格（编号或唯一的名称）")
     q.add_argument("--limit", type=int, default=500, help="最多列出多少件（默认500）")
     q.set_defaults(handler=cmd_list)
 
@@ -39,16 +39,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     q.set_defaults(handler=cmd_show)
 
 
-def _grid_id(name: str) -> int | None:
+def _grid_id(text: str, *, include_closed: bool = False) -> int | None:
+    """The grid by code or a name only one grid has (``register.find_grid``); a name several share is
+    refused with their codes (exit 2), as an unknown one is."""
     # late import (start-up time): every run, the window's too, loads all command modules
-    from gridstation.core.storage import models as m
+    from gridstation.core.grids import register
 
-    if not name:
-        return None
-    grid = m.Grid.get_or_none(m.Grid.name == name.strip())
-    if grid is None:
-        raise CommandError(f"没有名为“{name}”的网格。")
-    return grid.id
+    return register.find_grid(text, include_closed=include_closed).id if text.strip() else None
 
 
 def cmd_add(args: argparse.Namespace, target: str) -> int:
@@ -73,7 +70,7 @@ def cmd_list(args: argparse.Namespace, target: str) -> int:
     from gridstation.core.rules.idcard import mask_phone
 
     which = {"在办": queries.OPEN, "逾期": rules.OVERDUE, "已销号": queries.CLOSED_LIST, "全部": queries.ALL}[args.which]
-    rows = list(queries.query_events(queries.EventFilter(which=which, grid_id=_grid_id(args.grid))).limit(args.limit))
+    rows = list(queries.query_events(queries.EventFilter(which=which, grid_id=_grid_id(args.grid, include_closed=True))).limit(args.limit))
     reporters = queries.reporters([e.id for e in rows])
     print("\t".join(("事件编号", "类别", "等级", "状态", "网格", "处置期限", "反映人", "问题")))
     for e in rows:

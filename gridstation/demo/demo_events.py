@@ -17,6 +17,8 @@ from peewee import fn
 
 from gridstation.core.events import lists, rules
 from gridstation.core.events.numbering import counter_scope, format_number
+from gridstation.core.grids import people as grid_people
+from gridstation.core.grids import rules as grid_rules
 from gridstation.core.station.opening_days import station_calendar
 from gridstation.core.storage import db as dbmod
 from gridstation.core.storage import models as m
@@ -64,6 +66,16 @@ def _office(rng: random.Random, day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(8, 30)) + dt.timedelta(seconds=rng.randrange(9 * 3600))
 
 
+def _worker_person(grid: m.Grid, on: dt.date) -> int | None:
+    """The person who finds and handles a demo grid's events: its first grid worker of the register (网格长,
+    网格员), else the 网格长 of a grid above it, else whoever serves it (the community's 民警)."""
+    serving = grid_people.people_of(grid, on, roles=grid_rules.GRID_ROLES)
+    head = grid_people.grid_head_of(grid, on)
+    if not serving and head is None:
+        serving = grid_people.people_of(grid, on)
+    return serving[0][0].id if serving else (head.id if head else None)
+
+
 def write_events(rng: random.Random, count: int, head_id: int, as_of: dt.datetime) -> int:
     """``count`` events over the year before ``as_of``, in every state; call inside a write transaction.
 
@@ -74,7 +86,7 @@ def write_events(rng: random.Random, count: int, head_id: int, as_of: dt.datetim
     lists.store_builtin_lists()  # partners need ids, and the station's list is what the demo shows
     categories = {c.name: c for c in lists.categories(include_inactive=True)}
     partners = [p.id for p in lists.partners()]
-    grids = [(g.id, g.worker_id or head_id) for g in m.Grid.select()]
+    grids = [(g.id, g.worker_id or head_id, _worker_person(g, as_of.date())) for g in m.Grid.select()]
     residents = list(m.Resident.select(m.Resident.id, m.Resident.name, m.Resident.phone, m.Resident.doc_number)
                      .order_by(m.Resident.id).limit(20000).tuples())
     people = rng.sample(residents, min(5000, len(residents)))
@@ -83,9 +95,9 @@ def write_events(rng: random.Random, count: int, head_id: int, as_of: dt.datetim
     calendar = station_calendar()
     names, cat_weights = list(CATEGORY_WEIGHT), list(CATEGORY_WEIGHT.values())
     sources, source_weights = list(SOURCE_WEIGHT), list(SOURCE_WEIGHT.values())
-    event_cols = ["id", "number", "category", "level", "grid", "place", "description", "source", "found_by",
+    event_cols = ["id", "number", "category", "level", "grid", "place", "description", "source", "finder",
                   "found_at", "registered_by", "registered_at", "due_date", "status", "route", "routed_at",
-                  "platform_case_no", "reported_on", "street_answer", "assignee", "partner", "result", "closed_at",
+                  "platform_case_no", "reported_on", "street_answer", "assigned_to", "partner", "result", "closed_at",
                   "closed_by", "reopen_count", "visited_at", "visit_view", "mediation_outcome", "outcome_at",
                   "agreement_terms", "referred_to", "updated_at"]
     events = _Rows(m.GridEvent, event_cols)
@@ -109,7 +121,7 @@ def write_events(rng: random.Random, count: int, head_id: int, as_of: dt.datetim
         category = categories[rng.choices(names, cat_weights)[0]]
         level = rules.URGENT if rng.random() < 0.1 else rules.NORMAL
         source = rng.choices(sources, source_weights)[0]
-        grid_id, worker = rng.choice(grids)
+        grid_id, worker, person = rng.choice(grids)
         due = rules.due_date_for(found.date(), level, category, calendar=calendar)
         description = rng.choice(PROBLEMS.get(category.name, PROBLEMS["其他"]))
         place = rng.choice(PLACES).format(b=rng.randint(1, 40), u=rng.randint(1, 4))
@@ -127,7 +139,7 @@ def write_events(rng: random.Random, count: int, head_id: int, as_of: dt.datetim
             steps.add(event_id, _stamp(routed_at), head_id, rules.STEP_REPORT, f"平台编号 {case_no}")
         else:
             steps.add(event_id, _stamp(routed_at), worker, rules.STEP_IN_GRID, "")
-        assignee, partner = worker, None
+        assignee, partner = person, None
         if routed_at and rng.random() < 0.35 and partners:
             assignee, partner = None, rng.choice(partners)
             steps.add(event_id, _stamp(routed_at + dt.timedelta(minutes=10)), head_id, rules.STEP_ASSIGN, "分派给协作单位")
@@ -182,7 +194,7 @@ def write_events(rng: random.Random, count: int, head_id: int, as_of: dt.datetim
                 visited_at = None
         status = rules.CLOSED if closed_at else (rules.HANDLING if routed_at else rules.REGISTERED)
         events.add(event_id, format_number(found.date(), per_day[found.date()]), category.name, level, grid_id,
-                   place, description, source, worker, _stamp(found), worker, _stamp(found), _stamp(due), status,
+                   place, description, source, person, _stamp(found), worker, _stamp(found), _stamp(due), status,
                    route, _stamp(routed_at), case_no, _stamp(reported_on), "已转相关部门处理" if case_no and closed_at else "",
                    assignee if routed_at else None, partner, rng.choice(RESULTS) if closed_at else "", _stamp(closed_at),
                    worker if closed_at else None, reopened, _stamp(visited_at), view, outcome, _stamp(outcome_at),

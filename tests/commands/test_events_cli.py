@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from gridstation.cli import main
+from gridstation.core.grids import register
+from gridstation.core.grids.register import GridInput
 from gridstation.core.storage import models as m
 from tests.helpers import snapshot
 
@@ -25,7 +27,7 @@ def test_bad_input_is_one_chinese_line_and_exit_2(db_path, capsys):
     before = snapshot()
     for argv, message in (
         (["events", "add", "--category", "养狗", "--description", "x"], "没有“养狗”这个事件类别"),
-        (["events", "add", "--category", "其他", "--description", "x", "--grid", "无此网格"], "没有名为“无此网格”的网格"),
+        (["events", "add", "--category", "其他", "--description", "x", "--grid", "无此网格"], "没有名称或编号为“无此网格”的网格"),
         (["events", "add", "--category", "其他", "--description", "x", "--source", "居民反映"], "请填写反映人"),
         (["events", "show", "SJ209901010001"], "找不到编号为“SJ209901010001”的网格事件"),
         (["events", "list", "--limit", "0"], "--limit 应为正整数"),
@@ -34,3 +36,25 @@ def test_bad_input_is_one_chinese_line_and_exit_2(db_path, capsys):
         err = capsys.readouterr().err
         assert message in err and err.count("\n") == 1 and "Traceback" not in err
     assert snapshot() == before
+
+
+def test_the_grid_is_found_by_code_or_a_unique_name_and_a_shared_name_lists_the_codes(db_path, capsys):
+    """Grid names repeat under different parents: --grid takes the code, or a name only one grid has."""
+    for name, parent in (("东区", ""), ("西区", ""), ("第一网格", "东区"), ("第一网格", "西区")):
+        register.add_grid(None, GridInput(name=name, parent=parent))
+    west_first = m.Grid.get((m.Grid.name == "第一网格") & (m.Grid.parent == m.Grid.get(m.Grid.name == "西区")))
+    before = snapshot()
+    assert main(["--db", str(db_path), "events", "add", "--category", "其他", "--description", "x",
+                 "--grid", "第一网格"]) == 2
+    err = capsys.readouterr().err
+    assert "有2个网格都叫“第一网格”" in err and west_first.code in err and err.count("\n") == 1
+    assert snapshot() == before
+    assert main(["--db", str(db_path), "events", "add", "--category", "其他", "--description", "x",
+                 "--grid", west_first.code]) == 0
+    assert main(["--db", str(db_path), "events", "add", "--category", "其他", "--description", "y",
+                 "--grid", "东区"]) == 0
+    assert [e.grid.name for e in m.GridEvent.select().order_by(m.GridEvent.id)] == ["第一网格", "东区"]
+    assert m.GridEvent.get(m.GridEvent.description == "x").grid_id == west_first.id
+    capsys.readouterr()
+    assert main(["--db", str(db_path), "events", "list", "--grid", west_first.code]) == 0
+    assert "共列出 1 件" in capsys.readouterr().out

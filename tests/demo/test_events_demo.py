@@ -54,6 +54,9 @@ def test_the_events_follow_the_apps_rules(demo_file, tmp_path):
         assert {e.status for e in events} == {rules.HANDLING, rules.CLOSED}
         assert {e.route for e in events} >= {rules.IN_GRID, rules.REPORTED_UP}
         assert {e.category for e in events} == {c.name for c in lists.categories()}
+        # found by the grid's people of the register (the demo's 网格长 and 网格员), logins or not
+        assert all(e.finder_id is not None for e in events)
+        assert {e.assigned_to_id for e in events if e.partner_id is None and e.routed_at} <= {e.finder_id for e in events}
         categories = {c.name: c for c in lists.categories()}
         for e in events:
             assert NUMBER_RE.fullmatch(e.number) and e.number[2:10] == f"{e.found_at:%Y%m%d}"

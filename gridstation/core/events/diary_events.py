@@ -15,9 +15,10 @@ from gridstation.core.storage import models as m
 from gridstation.core.storage.db import write_transaction
 
 
-def make_event(actor: m.Staff | None, entry_id: int, category: str, *, level: str = rules.NORMAL) -> m.GridEvent:
+def make_event(actor: m.Staff | None, entry_id: int, category: str, *, level: str = rules.NORMAL,
+               at: dt.datetime | None = None) -> m.GridEvent:
     """The entry as a 巡查发现 event of its grid: what was seen is the problem, the resident it concerns is
-    involved, the diary's person (where they have a login) found it that day. Once per entry."""
+    involved, the diary's person found it that day. Once per entry."""
     require(actor, CLERK)
     with write_transaction():
         entry = diary.get_entry(entry_id)
@@ -26,7 +27,7 @@ def make_event(actor: m.Staff | None, entry_id: int, category: str, *, level: st
         found_at = min(entry.written_at, dt.datetime.combine(entry.on, dt.time(23, 59)))
         event = register_event(actor, EventInput(
             category, level, entry.seen, rules.PATROL, grid_id=entry.grid_id, found_at=found_at,
-            found_by_id=entry.person.staff_id, involved=[entry.resident_id] if entry.resident_id else []))
+            finder_id=entry.person_id, involved=[entry.resident_id] if entry.resident_id else []), at=at)
         m.DiaryEntry.update(event=event).where(m.DiaryEntry.id == entry.id).execute()
         audit.record(actor, "民情日志转为事件", "diary_entry", entry.id, after={"event": event.number})
     return event

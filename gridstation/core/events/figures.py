@@ -21,8 +21,8 @@ section says the same in Chinese):
 * 返工: reopenings made in the period (an event reopened twice counts twice).
 * Mediations (调处矛盾纠纷): events of a mediation category found in the period; successful: those
   of them whose outcome 调解成功 was recorded by the end of the period.
-* By grid, worker and category: each event counts under its grid, the staff member who found it
-  and its category; reopenings under their event's.
+* By grid, worker and category: each event counts under its grid, the person of the register
+  who found it (发现人) and its category; reopenings under their event's.
 """
 
 from __future__ import annotations
@@ -92,7 +92,7 @@ def event_figures(start: dt.date, end: dt.date, today: dt.date | None = None, *,
     open_at_end = (E.found_at < hi) & (E.status.in_(rules.OPEN_STATUSES) | (E.closed_at >= hi))
     due = (E.due_date >= start) & (E.due_date <= cutoff)
     disputes = found & E.category.in_(mediation or [""])
-    keys = [E.grid, E.found_by, E.category] if detail else []
+    keys = [E.grid, E.finder, E.category] if detail else []
     query = (E.select(*keys, count_if(found), count_if(routed & (E.route == rules.IN_GRID)),
                       count_if(routed & (E.route == rules.REPORTED_UP)),
                       count_if(closed_now & (E.closed_at >= lo) & (E.closed_at < hi)), count_if(open_at_end & (E.due_date < cutoff)),
@@ -137,14 +137,14 @@ class _Names:
 
     def __init__(self) -> None:
         self.grids = {g.id: g.name for g in m.Grid.select(m.Grid.id, m.Grid.name)}
-        self.staff = {s.id: s.display_name for s in m.Staff.select(m.Staff.id, m.Staff.display_name)}
+        self.people = {p.id: p.name for p in m.Person.select(m.Person.id, m.Person.name)}
 
     def targets(self, figures: EventFigures, key: tuple) -> list[EventTally]:
         if not key:
             return [figures.total]
-        grid_id, staff_id, category = key
+        grid_id, person_id, category = key
         grid = self.grids.get(grid_id, NO_GRID)
-        worker = self.staff.get(staff_id, NO_WORKER)
+        worker = self.people.get(person_id, NO_WORKER)
         return [figures.total, figures.by_grid.setdefault(grid, EventTally()),
                 figures.by_worker.setdefault(worker, EventTally()),
                 figures.by_category.setdefault(category, EventTally())]

@@ -14,7 +14,7 @@ from typing import Any
 
 from gridstation.core.events import lists, rules
 from gridstation.core.events.event_steps import CODE_OF_NAME, EVENT
-from gridstation.core.events.register import get_event, photos_of
+from gridstation.core.events.register import get_event, person_or_none, photos_of
 from gridstation.core.rules import clock
 from gridstation.core.rules.errors import DomainError
 from gridstation.core.rules.free_text import NOTE_LIMIT, clean_text
@@ -80,29 +80,26 @@ def record_street_answer(actor: m.Staff | None, number: str, answer: str, *,
     return take(actor, event, "answer", answer, {"street_answer": answer}, at, seen)
 
 
-def assign(actor: m.Staff | None, number: str, *, staff_id: int | None = None, partner: str = "",
+def assign(actor: m.Staff | None, number: str, *, person_id: int | None = None, partner: str = "",
            note: str = "", at: dt.datetime | None = None, seen: Seen = None) -> m.GridEvent:
-    """分派 (head) to a staff member or a partner on the station's list. A registered event assigned
-    before any route was chosen is handled in the grid by whoever it is given to."""
+    """分派 (head) to a person of the register (a login is not needed) or a partner on the station's list.
+    A registered event assigned before any route was chosen is handled in the grid by whoever it is given to."""
     event = get_event(number)
     steps.check(actor, EVENT, event, "assign")
-    if (staff_id is None) == (not partner.strip()):
-        raise DomainError("请选择一位工作人员或一个协作单位（二选一）。", field="assignee")
+    if (person_id is None) == (not partner.strip()):
+        raise DomainError("请选择一位经办人或一个协作单位（二选一）。", field="assignee")
     changes: dict[str, Any] = {"status": rules.HANDLING}
     at = checked_time(event, at)
     if event.route == "":
         changes.update(route=rules.IN_GRID, routed_at=at)
-    if staff_id is not None:
-        staff = m.row_or_none(m.Staff, staff_id)
-        if staff is None or not staff.active:
-            raise DomainError("只能分派给在职的工作人员。", field="assignee")
+    person = person_or_none(person_id, "assignee")
     with write_transaction():  # one transaction: the built-in partner list is stored on first use
-        if staff_id is not None:
-            changes.update(assignee=staff.id, partner=None)
-            who = staff.display_name
+        if person is not None:
+            changes.update(assigned_to=person.id, partner=None)
+            who = person.name
         else:
             row = lists.partner_by_name(partner)
-            changes.update(assignee=None, partner=row.id)
+            changes.update(assigned_to=None, partner=row.id)
             who = row.name
         text = "；".join(x for x in (f"分派给{who}", clean_text(note, "说明", NOTE_LIMIT, lines=True, field="note")) if x)
         return take(actor, event, "assign", text, changes, at, seen)

@@ -40,6 +40,11 @@ class LedgerEvent:
     result: str
     outcome: str = ""
     number: str = ""  # the ledger's 事件编号 to keep; "" for the next number
+    assignee: str = ""  # 经办人: a person's name or a partner unit of the station's list
+
+    def names(self, partners: set[str]) -> list[str]:
+        """The people the row names (发现人, 经办人 unless a partner unit)."""
+        return [n for n in (self.found_by, "" if self.assignee in partners else self.assignee) if n]
 
 
 # Which rule a refusal concerns -> the ledger column to name in the report.
@@ -47,7 +52,8 @@ FIELD_COLUMNS = {"category": "category", "level": "level", "source": "source", "
                  "found_at": "found_at", "reporter": "reporter", "phone": "reporter_phone", "name": "reporter",
                  "case_no": "case_no", "reported_on": "reported_on", "result": "result", "at": "closed_at",
                  "grid": "grid", "found_by": "found_by", "route": "route", "outcome": "outcome",
-                 "terms": "result", "referred_to": "result"}
+                 "terms": "result", "referred_to": "result", "assignee": "assignee", "finder": "found_by",
+                 "partner": "assignee"}
 
 # The words stations write for a value, beside the app's own (normalised: no spaces, full-width folded).
 # A ledger says 上报街道平台 or 网格自行处置; the app keeps 上报街道 and 网格内处置.
@@ -104,16 +110,18 @@ def taken_in_before(item: LedgerEvent) -> bool:
                                       & (m.GridEvent.description == item.description.strip())).exists()
 
 
-def write_row(actor: m.Staff | None, item: LedgerEvent, staff: dict[str, m.Staff]) -> m.GridEvent:
-    """Register, route and close one row (one not ``taken_in_before``)."""
+def write_row(actor: m.Staff | None, item: LedgerEvent, named: dict[str, m.Person]) -> m.GridEvent:
+    """Register, route and close one row (one not ``taken_in_before``); ``named`` holds the people it names
+    (``grids.people.people_named``), so 经办人 not among them is a partner unit."""
     grid = grid_of(item)
-    found_by = staff.get(item.found_by) if item.found_by else None
-    if item.found_by and found_by is None:
-        raise DomainError(f"没有名为“{item.found_by}”的工作人员。", field="found_by")
+    finder = named[item.found_by] if item.found_by else None
+    assignee = named.get(item.assignee) if item.assignee else None
+    partner = item.assignee if item.assignee and assignee is None else ""
     reporter = PartyInput(name=item.reporter, phone=item.reporter_phone) if item.reporter or item.reporter_phone else None
     event = register_event(actor, EventInput(item.category, item.level or rules.NORMAL, item.description,
                                              item.source or rules.PATROL, grid_id=grid.id if grid else None,
-                                             place=item.place, found_by_id=found_by.id if found_by else None,
+                                             place=item.place, finder_id=finder.id if finder else None,
+                                             assignee_id=assignee.id if assignee else None, partner=partner,
                                              found_at=item.found_at, reporter=reporter, number=item.number))
     if item.route == rules.REPORTED_UP:
         event = handling.report_up(actor, event.number, item.case_no, item.reported_on or item.found_at.date(),

@@ -1,4 +1,5 @@
-"""The station's own lists for events: categories (with their time limits) and partners.
+"""The station's own lists for events: categories (with their time limits) and partners, and the one list
+of those an event is handed to (the register's people and the partner units).
 
 A station that never edited a list uses the built-in one; the first edit stores the built-in list
 with the change, so what staff saw is what is kept.
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from gridstation.core.grids import choices
 from gridstation.core.rules.errors import DomainError
 from gridstation.core.rules.free_text import refuse_controls
 from gridstation.core.station import audit
@@ -123,3 +125,21 @@ def partner_by_name(name: str) -> m.EventPartner:
         names = "、".join(p.name for p in partners())
         raise DomainError(f"没有“{name}”这个协作单位，可选：{names}；站长可在设置中增加。", field="partner")
     return row
+
+
+@dataclass(frozen=True)
+class Handler:
+    """Someone an event is handed to: a person of the register (``person_id``) or a partner unit (``unit``)."""
+
+    label: str
+    person_id: int | None = None
+    unit: str = ""
+
+
+def handlers() -> list[Handler]:
+    """The one list an event's 经办/分派 offers: the register's people, grid roles first (网格长, 网格员 …),
+    then its 物业联系人, 社区民警 and 调解员 and the rest, then the partner units the events know (物业, 派出所,
+    社区律师 … as the station keeps them). A person need not have a login."""
+    people = [Handler(c.label, person_id=c.person_id) for c in choices.person_choices()]
+    return people + [Handler(f"协作单位：{p.name}", unit=p.name) for p in partners()]
+

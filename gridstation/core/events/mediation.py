@@ -12,7 +12,7 @@ import datetime as dt
 from gridstation.core.events import rules
 from gridstation.core.events.event_steps import EVENT
 from gridstation.core.events.handling import Seen, checked_time, take
-from gridstation.core.events.register import PartyInput, get_event, parties_of, party_row
+from gridstation.core.events.register import PartyInput, get_event, parties_of, party_row, person_or_none
 from gridstation.core.rules import clock
 from gridstation.core.rules.errors import DomainError
 from gridstation.core.rules.free_text import NOTE_LIMIT, clean_text
@@ -45,21 +45,24 @@ def sessions_of(event: m.GridEvent) -> list[m.MediationSession]:
 
 
 def record_session(actor: m.Staff | None, number: str, place: str, mediators: str, notes: str, *,
-                   at: dt.datetime | None = None, seen: Seen = None) -> m.MediationSession:
-    """One mediation session: when, where, who mediated and what was said."""
+                   mediator_id: int | None = None, at: dt.datetime | None = None,
+                   seen: Seen = None) -> m.MediationSession:
+    """One mediation session: when, where, who mediated and what was said. ``mediator_id`` is the register's
+    调解员 who led it; ``mediators`` the names as written (others who sat in), their name when left empty."""
     event = get_event(number)
     steps.check(actor, EVENT, event, "session")
     if len(parties_of(event, rules.PARTY)) < 2:
         raise DomainError("调解前请先登记双方当事人（至少两人）。", field="parties")
     notes = clean_text(notes, "调解情况", NOTE_LIMIT, required=True, lines=True, field="notes")
     place = clean_text(place, "调解地点", 100, field="place")
-    mediators = clean_text(mediators, "调解员", 100, field="mediators")
+    mediator = person_or_none(mediator_id, "mediators")
+    mediators = clean_text(mediators, "调解员", 100, field="mediators") or (mediator.name if mediator else "")
     at = checked_time(event, at)
     if at > clock.now() + dt.timedelta(minutes=5):
         raise DomainError("调解时间不能晚于现在。", field="at")
     with write_transaction():
-        session = m.MediationSession.create(event=event, at=at, place=place, mediators=mediators, notes=notes,
-                                            staff=actor)
+        session = m.MediationSession.create(event=event, at=at, place=place, mediators=mediators, mediator=mediator,
+                                            notes=notes, staff=actor)
         # Mediating is handling the event in the grid, unless it was reported up.
         route = {} if event.route else {"route": rules.IN_GRID, "routed_at": at}
         take(actor, event, "session", notes[:200], {"status": rules.HANDLING, **route}, at, seen)

@@ -20,7 +20,7 @@ class EventFilter:
     which: str = OPEN  # one of LISTS
     me_id: int | None = None  # the signed-in worker, for MINE
     grid_id: int | None = None
-    worker_id: int | None = None  # found by or assigned to
+    worker_id: int | None = None  # a person of the register: found by or assigned to
     category: str = ""
     date_from: dt.date | None = None  # found on or after
     date_to: dt.date | None = None  # found on or before
@@ -29,7 +29,7 @@ class EventFilter:
 def query_events(flt: EventFilter, today: dt.date | None = None) -> peewee.ModelSelect:
     """The filtered list, most urgent first for open lists (due date), newest first otherwise.
 
-    A worker's own list is what they found or were given, still open.
+    A worker's own list is what the person their login is found or was given, still open.
     """
     today = today or clock.today()
     E = m.GridEvent  # noqa: N806
@@ -41,11 +41,12 @@ def query_events(flt: EventFilter, today: dt.date | None = None) -> peewee.Model
     elif flt.which == CLOSED_LIST:
         q = q.where(E.status == rules.CLOSED)
     elif flt.which == MINE:
-        q = q.where(E.status.in_(rules.OPEN_STATUSES) & ((E.assignee == flt.me_id) | (E.found_by == flt.me_id)))
+        me = m.Person.select(m.Person.id).where(m.Person.staff == flt.me_id)
+        q = q.where(E.status.in_(rules.OPEN_STATUSES) & (E.assigned_to.in_(me) | E.finder.in_(me)))
     if flt.grid_id:
         q = q.where(E.grid == flt.grid_id)
     if flt.worker_id:
-        q = q.where((E.found_by == flt.worker_id) | (E.assignee == flt.worker_id))
+        q = q.where((E.finder == flt.worker_id) | (E.assigned_to == flt.worker_id))
     if flt.category:
         q = q.where(E.category == flt.category)
     if flt.date_from:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from gridstation.core.events import lists, rules
 from gridstation.core.events.numbering import next_event_number
+from gridstation.core.grids import people
 from gridstation.core.intake.residents import get_resident
 from gridstation.core.rules import clock
 from gridstation.core.rules.errors import DomainError, NotFound
@@ -43,7 +44,9 @@ class EventInput:
     source: str
     grid_id: int | None = None
     place: str = ""
-    found_by_id: int | None = None  # the registering staff member when not given
+    finder_id: int | None = None  # 发现人, a person of the register; the registering account's person when not given
+    assignee_id: int | None = None  # 经办人, a person of the register (the grid's 网格长 is suggested)
+    partner: str = ""  # or a partner unit of the station's list as 经办 (a ledger's 经办人 column)
     found_at: dt.datetime | None = None  # now when not given
     reporter: PartyInput | None = None  # required when a resident reported it (回访 calls them back)
     involved: list[int] = field(default_factory=list)  # residents involved, from the register
@@ -67,15 +70,19 @@ def party_row(data: PartyInput) -> dict[str, object]:
             "address": clean_text(data.address, "住址", ADDRESS_MAX, field="address")}
 
 
-def _staff(staff_id: int) -> m.Staff:
-    staff = m.row_or_none(m.Staff, staff_id)
-    if staff is None or not staff.active:
-        raise DomainError("发现人应为在职的工作人员。", field="found_by")
-    return staff
+def person_or_none(person_id: int | None, field: str) -> m.Person | None:
+    """A person of the register by id (None for none), refused in Chinese when there is no such person."""
+    if person_id is None:
+        return None
+    person = m.row_or_none(m.Person, person_id)
+    if person is None:
+        raise DomainError("所选人员不在网格力量名册中，请重新选择。", field=field)
+    return person
 
 
-def register_event(actor: m.Staff | None, data: EventInput) -> m.GridEvent:
-    """发现/登记: the event gets its number, its time limit and its 登记 step in one transaction."""
+def register_event(actor: m.Staff | None, data: EventInput, *, at: dt.datetime | None = None) -> m.GridEvent:
+    """发现/登记: the event gets its number, its time limit and its 登记 step in one transaction; ``at`` is
+    when it is registered (now when not given), and when it was found unless ``data`` says."""
     require(actor, CLERK)
     category = lists.category(data.category)
     if not category.active:
@@ -86,13 +93,18 @@ def register_event(actor: m.Staff | None, data: EventInput) -> m.GridEvent:
         raise DomainError(f"事件来源只能是：{'、'.join(rules.SOURCES)}。", field="source")
     description = clean_text(data.description, "发现的问题", NOTE_LIMIT, required=True, lines=True, field="description")
     place = clean_text(data.place, "地点", 200, field="place")
-    found_at = (data.found_at or clock.now()).replace(microsecond=0)
-    if found_at > clock.now() + CLOCK_SLACK:
+    now = at or clock.now()
+    found_at = (data.found_at or now).replace(microsecond=0)
+    if found_at > now + CLOCK_SLACK:
         raise DomainError("发现时间不能晚于现在。", field="found_at")
     grid = m.row_or_none(m.Grid, data.grid_id) if data.grid_id is not None else None
     if data.grid_id is not None and grid is None:
         raise NotFound("所选网格不存在，请重新选择。")
-    found_by = _staff(data.found_by_id) if data.found_by_id is not None else actor
+    finder = person_or_none(data.finder_id, "finder") if data.finder_id is not None else (
+        people.person_of_staff(actor) if actor is not None else None)
+    assignee = person_or_none(data.assignee_id, "assignee")
+    if assignee is not None and data.partner.strip():
+        raise DomainError("经办人和协作单位只能选一个。", field="assignee")
     if data.source == rules.RESIDENT_REPORT and data.reporter is None:
         raise DomainError("居民反映的事件请填写反映人，以便办结后回访。", field="reporter")
     reporter = party_row(data.reporter) if data.reporter is not None else None
@@ -101,8 +113,9 @@ def register_event(actor: m.Staff | None, data: EventInput) -> m.GridEvent:
     with write_transaction():
         event = m.GridEvent.create(
             number=data.number or next_event_number(found_at.date()), category=category.name, level=data.level, grid=grid,
-            place=place, description=description, source=data.source, found_by=found_by,
-            found_at=found_at, registered_by=actor, registered_at=clock.now(),
+            place=place, description=description, source=data.source, finder=finder, assigned_to=assignee,
+            partner=lists.partner_by_name(data.partner) if data.partner.strip() else None, found_at=found_at,
+            registered_by=actor, registered_at=now,
             due_date=rules.due_date_for(found_at.date(), data.level, category), status=rules.REGISTERED)
         if reporter is not None:
             m.EventParty.create(event=event, role=rules.REPORTER, **reporter)
@@ -114,7 +127,8 @@ def register_event(actor: m.Staff | None, data: EventInput) -> m.GridEvent:
                            note=f"{data.source}：{description[:60]}")
         audit.record(actor, "登记网格事件", "grid_event", event.number,
                      after={"category": category.name, "level": data.level, "source": data.source,
-                            "grid": grid.name if grid else "", "due_date": event.due_date})
+                            "grid": grid.name if grid else "", "due_date": event.due_date,
+                            "finder": finder.name if finder else "", "assignee": assignee.name if assignee else ""})
     return get_event(event.number)
 
 

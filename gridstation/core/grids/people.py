@@ -20,7 +20,7 @@ from gridstation.core.rules.errors import DomainError, NotFound
 from gridstation.core.rules.free_text import clean_text
 from gridstation.core.rules.person_names import clean_name
 from gridstation.core.station import audit
-from gridstation.core.station.roles import HEAD, require
+from gridstation.core.station.roles import CLERK, HEAD, require
 from gridstation.core.storage import models as m
 from gridstation.core.storage.db import write_transaction
 
@@ -57,6 +57,30 @@ def get_person(person_id: int) -> m.Person:
     if person is None:
         raise NotFound(f"找不到编号为 {person_id} 的人员。")
     return person
+
+
+def people_named(actor: m.Staff | None, names: Sequence[str], *,
+                 at: dt.datetime | None = None) -> tuple[dict[str, m.Person], list[str]]:
+    """The register's people by the names a ledger writes, and the names a person was made for: a person of
+    that name (the first registered where two share it), else the person of an account shown or signed in
+    by that name, else a person made with the name alone (no role: the head places them), audited. Inside
+    the caller's write; a clerk's work, as importing a ledger is."""
+    require(actor, CLERK)
+    wanted = [n for n in dict.fromkeys(x.strip() for x in names) if n]
+    found: dict[str, m.Person] = {}
+    made: list[str] = []
+    for person in m.Person.select().where(m.Person.name.in_(wanted)).order_by(m.Person.id.desc()):
+        found[person.name] = person
+    for name in (n for n in wanted if n not in found):
+        account = m.Staff.get_or_none((m.Staff.display_name == name) | (m.Staff.username == name))
+        person = person_of_staff(account) if account is not None else None
+        if person is None:
+            person = m.Person.create(**_values(PersonInput(name=name, staff_id=account.id if account else None),
+                                               None, (at or clock.now()).date()))
+            audit.record(actor, "登记网格力量", "person", person.id, after=_audit_view(person))
+            made.append(name)
+        found[name] = person
+    return found, made
 
 
 def person_of_staff(staff: m.Staff) -> m.Person | None:

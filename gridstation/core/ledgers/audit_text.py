@@ -64,7 +64,8 @@ LABELS: dict[str, str] = {
     "service_id": "业务", "staff_id": "经办人", "resident_id": "居民", "date_from": "起始日期",
     "date_to": "截止日期", "text": "关键字", "asset_code": "资产编号",
     # grid events, backups
-    "grid": "网格", "level": "等级", "source": "来源", "stage": "阶段", "folder": "文件夹",
+    "grid": "网格", "level": "等级", "source": "来源", "stage": "阶段", "folder": "文件夹", "finder": "发现人",
+    "assignee": "经办人",
     # 材料 and 好差评
     "deadline": "补齐期限", "supplied_at": "补齐时间", "channel": "评价渠道", "reasons": "不满意原因",
     "finding": "回访情况", "action_taken": "整改措施", "resident_view": "居民对整改的评价",

@@ -14,11 +14,11 @@ class Frozen(pw.Model):
         legacy_table_names = False
 
 
-def _stand_in(table: str) -> type[Frozen]:
+def stand_in(table: str) -> type[Frozen]:
     """A table a frozen one only refers to: its id is all a foreign key needs."""
     meta = type("Meta", (), {"table_name": table})
     return type(f"_{table.title()}StandIn", (Frozen,), {"Meta": meta, "__module__": __name__})
 
 
 Staff, Grid, Resident, Intake, ServiceType, GridEvent = (
-    _stand_in(t) for t in ("staff", "grid", "resident", "intake", "service_type", "grid_event"))
+    stand_in(t) for t in ("staff", "grid", "resident", "intake", "service_type", "grid_event"))

@@ -288,6 +288,23 @@ ALL_MODELS: list[type[BaseModel]] = [
 ]
 
 
+# The grid register's people (core/grids/people.py) come before the events, which they find, handle
+# and mediate; the rest of the register is below.
+
+
+class Person(BaseModel):
+    """Someone of the grid's people (网格力量): many have no login; linked to an account or a resident
+    where they are the same human."""
+
+    name = pw.CharField(max_length=30, index=True)
+    phone = pw.CharField(max_length=20, default="")  # the phone they give for the role
+    phone_public = pw.BooleanField(default=False)  # agreed to have it printed on a notice board
+    phone_public_on = pw.DateField(null=True)  # the day they agreed
+    staff = pw.ForeignKeyField(Staff, null=True, unique=True, backref="person", on_delete="SET NULL")
+    resident = pw.ForeignKeyField(Resident, null=True, backref="person", on_delete="SET NULL")
+    note = pw.TextField(default="")
+
+
 # Grid events (网格事件): problems grid workers find or residents report, tracked to 销号.
 # The rules live in gridstation/core/events/.
 
@@ -320,7 +337,7 @@ class GridEvent(BaseModel):
     place = pw.CharField(max_length=200, default="")
     description = pw.TextField(default="")
     source = pw.CharField(max_length=8)  # 巡查发现 居民反映 上级交办 12345
-    found_by = pw.ForeignKeyField(Staff, null=True, backref="found_events", on_delete="SET NULL")
+    finder = pw.ForeignKeyField(Person, null=True, backref="found_events", on_delete="SET NULL")  # 发现人
     found_at = pw.DateTimeField(index=True)
     registered_by = pw.ForeignKeyField(Staff, null=True, backref="registered_events", on_delete="SET NULL")
     registered_at = pw.DateTimeField(default=clock.now)
@@ -331,7 +348,7 @@ class GridEvent(BaseModel):
     platform_case_no = pw.CharField(max_length=40, default="")
     reported_on = pw.DateField(null=True)
     street_answer = pw.TextField(default="")
-    assignee = pw.ForeignKeyField(Staff, null=True, backref="assigned_events", on_delete="SET NULL")
+    assigned_to = pw.ForeignKeyField(Person, null=True, backref="assigned_events", on_delete="SET NULL")  # 经办人
     partner = pw.ForeignKeyField(EventPartner, null=True, backref="events", on_delete="SET NULL")
     result = pw.TextField(default="")
     closed_at = pw.DateTimeField(null=True, index=True)
@@ -385,7 +402,8 @@ class MediationSession(BaseModel):
     event = pw.ForeignKeyField(GridEvent, backref="sessions", on_delete="CASCADE")
     at = pw.DateTimeField()
     place = pw.CharField(max_length=100, default="")
-    mediators = pw.CharField(max_length=100, default="")
+    mediators = pw.CharField(max_length=100, default="")  # as written (several names, outsiders)
+    mediator = pw.ForeignKeyField(Person, null=True, backref="mediations", on_delete="SET NULL")  # the register's 调解员
     notes = pw.TextField(default="")
     staff = pw.ForeignKeyField(Staff, null=True, on_delete="SET NULL")
 
@@ -489,19 +507,6 @@ class Unit(BaseModel):
 
     class Meta:
         indexes = ((("building", "key"), True),)
-
-
-class Person(BaseModel):
-    """Someone of the grid's people (网格力量): many have no login; linked to an account or a resident
-    where they are the same human."""
-
-    name = pw.CharField(max_length=30, index=True)
-    phone = pw.CharField(max_length=20, default="")  # the phone they give for the role
-    phone_public = pw.BooleanField(default=False)  # agreed to have it printed on a notice board
-    phone_public_on = pw.DateField(null=True)  # the day they agreed
-    staff = pw.ForeignKeyField(Staff, null=True, unique=True, backref="person", on_delete="SET NULL")
-    resident = pw.ForeignKeyField(Resident, null=True, backref="person", on_delete="SET NULL")
-    note = pw.TextField(default="")
 
 
 class PersonRole(BaseModel):

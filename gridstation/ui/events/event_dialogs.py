@@ -34,6 +34,8 @@ from gridstation.core.events.register import (
     photos_of,
     register_event,
 )
+from gridstation.core.grids import choices, people
+from gridstation.core.grids import rules as grid_rules
 from gridstation.core.intake import residents
 from gridstation.core.rules import clock
 from gridstation.core.rules.errors import DomainError
@@ -49,6 +51,7 @@ from gridstation.ui.common.forms import Form
 from gridstation.ui.common.keyboard import fit_to_screen, tab_chain
 from gridstation.ui.common.printing import new_pdf_path, preview_document
 from gridstation.ui.common.saving import one_at_a_time
+from gridstation.ui.events.people_choice import chosen, fill_handlers, fill_people, make_filterable, select_person
 from gridstation.ui.intake.resident_picker import ResidentPicker, resident_line
 
 PHOTO_FILTER = "图片 (*.jpg *.jpeg *.png *.gif *.bmp *.webp)"
@@ -82,6 +85,9 @@ class RegisterEventDialog(QDialog, Form):
     reporterNameEdit: QLineEdit
     reporterPhoneEdit: QLineEdit
     photoButton: QPushButton
+    finderCombo: QComboBox
+    assigneeCombo: QComboBox
+    suggestionLabel: QLabel
     messageLabel: QLabel
     saveButton: QPushButton
     cancelButton: QPushButton
@@ -108,16 +114,27 @@ class RegisterEventDialog(QDialog, Form):
         self.picker.chosen.connect(self.add_resident)
         self.pickerCaption.setBuddy(self.picker.edit)  # Alt+R: the cursor in the search box
         # Tab: after the reporter, the search and its results, then the photos (the order rows were added in).
-        tab_chain(self.reporterPhoneEdit, self.picker.edit, self.picker.results, self.photoButton)
+        tab_chain(self.reporterPhoneEdit, self.picker.edit, self.picker.results, self.photoButton,
+                  self.finderCombo, self.assigneeCombo)
         self.reporter_id: int | None = None
         self.involved: list[int] = []
+        # 发现人 and 经办人 are people of the register (many without a login): typing part of a name finds them.
+        register_people = choices.person_choices()
+        for combo in (self.finderCombo, self.assigneeCombo):
+            fill_people(combo, register_people)
+            make_filterable(combo)
+        me = people.person_of_staff(ctx.staff) if ctx.staff is not None else None
+        select_person(self.finderCombo, me.id if me else None)
+        # What the last suggestion set: a grid or 经办人 the clerk chose by hand is never replaced.
+        self._suggested = (self.gridCombo.currentData(), self.assigneeCombo.currentData())
+        self.placeEdit.editingFinished.connect(self.suggest)
         self.photoButton.clicked.connect(self.choose_photos)
         self.saveButton.clicked.connect(self.save)
         self.cancelButton.clicked.connect(self.reject)
         no_default_button(self)  # Enter chooses a resident in the search box; only Ctrl+S saves
         QShortcut(QKeySequence("Ctrl+S"), self, self.save)
         QShortcut(QKeySequence("F2"), self, self.picker.focus_search)
-        self.resize(600, 620)
+        fit_to_screen(self, 600, 720)
         self._as_opened = self._typed()
 
     def _typed(self) -> tuple:
@@ -125,7 +142,7 @@ class RegisterEventDialog(QDialog, Form):
         return (self.categoryCombo.currentIndex(), self.levelCombo.currentIndex(), self.sourceCombo.currentIndex(),
                 self.gridCombo.currentIndex(), self.placeEdit.text(), self.descriptionEdit.toPlainText(),
                 self.reporterNameEdit.text(), self.reporterPhoneEdit.text(), self.reporter_id, tuple(self.involved),
-                tuple(self.photo_paths))
+                tuple(self.photo_paths), self.finderCombo.currentText(), self.assigneeCombo.currentText())
 
     def reject(self) -> None:
         """Esc, 取消 or the window's close: with something entered, ask first."""
@@ -153,6 +170,25 @@ class RegisterEventDialog(QDialog, Form):
             [f"涉及 {resident_line(names[i])}" for i in self.involved]
         self.peopleLabel.setText("\n".join(parts))
         self.picker.edit.clear()
+        self.suggest()
+
+    def suggest(self) -> None:
+        """The grid of the residents chosen (or of the place typed) and its 网格长 as 经办人: set where the
+        clerk has not chosen otherwise, and said in words either way."""
+        residents_chosen = [r for r in (self.reporter_id, *self.involved) if r is not None]
+        suggestion = choices.suggest(residents_chosen, self.placeEdit.text())
+        if suggestion.grid is None:
+            self.suggestionLabel.setText("没有找到对应的网格，请自行选择网格和经办人")
+            return
+        grid_before, assignee_before = self._suggested
+        if self.gridCombo.currentData() == grid_before and self.gridCombo.findData(suggestion.grid.id) >= 0:
+            self.gridCombo.setCurrentIndex(self.gridCombo.findData(suggestion.grid.id))
+        if suggestion.person is not None and self.assigneeCombo.currentData() == assignee_before:
+            select_person(self.assigneeCombo, suggestion.person.id)
+        self._suggested = (suggestion.grid.id, self.assigneeCombo.currentData()
+                           if suggestion.person is not None else assignee_before)
+        who = f"，经办人 {suggestion.person.name}" if suggestion.person is not None else "，该网格还没有网格长"
+        self.suggestionLabel.setText(f"建议：{suggestion.grid.name}{who}（可以改选）")
 
     @one_at_a_time
     def save(self) -> None:
@@ -160,16 +196,20 @@ class RegisterEventDialog(QDialog, Form):
         reporter = PartyInput(name=name, phone=phone) if (name or phone) else None
         if self.reporter_id is not None:
             reporter = PartyInput(resident_id=self.reporter_id)
-        data = EventInput(category=self.categoryCombo.currentData(), level=self.levelCombo.currentData(),
-                          description=self.descriptionEdit.toPlainText(), source=self.sourceCombo.currentData(),
-                          grid_id=self.gridCombo.currentData(), place=self.placeEdit.text(), reporter=reporter,
-                          involved=list(self.involved), photos=list(self.photo_paths))
         try:
+            finder = chosen(self.finderCombo, "人员", "finder")
+            assignee = chosen(self.assigneeCombo, "人员", "assignee")
+            data = EventInput(category=self.categoryCombo.currentData(), level=self.levelCombo.currentData(),
+                              description=self.descriptionEdit.toPlainText(), source=self.sourceCombo.currentData(),
+                              grid_id=self.gridCombo.currentData(), place=self.placeEdit.text(), reporter=reporter,
+                              involved=list(self.involved), photos=list(self.photo_paths),
+                              finder_id=finder[1] if finder else None, assignee_id=assignee[1] if assignee else None)
             self.saved = register_event(self.ctx.staff, data)
         except DomainError as exc:
             fields = {"category": self.categoryCombo, "level": self.levelCombo, "source": self.sourceCombo,
                       "description": self.descriptionEdit, "reporter": self.reporterNameEdit,
-                      "name": self.reporterNameEdit, "address": self.placeEdit}
+                      "name": self.reporterNameEdit, "address": self.placeEdit, "finder": self.finderCombo,
+                      "assignee": self.assigneeCombo}
             field = fields.get(exc.field or "")
             show_message(self.messageLabel, "error", exc.message, field)  # gone once that field is changed
             if field is not None:
@@ -191,7 +231,7 @@ TEXT_STEPS = {"in_grid": handling.handle_in_grid, "answer": handling.record_stre
               "close": handling.close, "reopen": handling.reopen, "visit": handling.visit}
 # The widgets of the fields a step reads besides the text box (core/events/event_steps.py names them).
 FIELD_WIDGETS = {"assignee": ("assigneeCombo",), "case_no": ("caseEdit",), "party_name": ("partyNameEdit",),
-                 "party_phone": ("partyPhoneEdit",), "place": ("placeEdit",), "mediators": ("mediatorsEdit",),
+                 "party_phone": ("partyPhoneEdit",), "place": ("placeEdit",), "mediators": ("mediatorCombo", "mediatorsEdit"),
                  "photo": ("photoEdit", "photoButton")}
 
 
@@ -208,6 +248,7 @@ class EventDetailDialog(QDialog, Form):
     partyNameEdit: QLineEdit
     partyPhoneEdit: QLineEdit
     placeEdit: QLineEdit
+    mediatorCombo: QComboBox
     mediatorsEdit: QLineEdit
     photoRow: QHBoxLayout
     photoEdit: QLineEdit
@@ -224,10 +265,14 @@ class EventDetailDialog(QDialog, Form):
         self.ctx = ctx
         self.number = number
         self.setup_form()
-        staff = [(f"工作人员：{s.display_name}", ("staff", s.id))
-                 for s in m.Staff.select().where(m.Staff.active).order_by(m.Staff.display_name)]
-        partners = [(f"协作单位：{p.name}", ("partner", p.name)) for p in lists.partners()]
-        _fill(self.assigneeCombo, staff + partners)
+        # 分派 offers the one list of the register's people and the partner units; 调解 its 调解员 first.
+        fill_handlers(self.assigneeCombo, lists.handlers())
+        register_people = choices.person_choices()
+        mediators = choices.person_choices(roles=(grid_rules.MEDIATOR,))
+        ids = {c.person_id for c in mediators}
+        fill_people(self.mediatorCombo, mediators + [c for c in register_people if c.person_id not in ids])
+        for combo in (self.assigneeCombo, self.mediatorCombo):
+            make_filterable(combo)
         tab_chain(self.doButton, self.closeButton, self.agreementButton)  # 关闭 before the dispute-only button
         self.actionCombo.currentIndexChanged.connect(self._action_changed)
         self.photoButton.clicked.connect(self.choose_photo)
@@ -249,14 +294,14 @@ class EventDetailDialog(QDialog, Form):
         event = get_event(self.number)
         self.event = event
         self.setWindowTitle(f"网格事件 {event.number}")
-        who = event.assignee.display_name if event.assignee else (event.partner.name if event.partner else "未分派")
+        who = event.assigned_to.name if event.assigned_to else (event.partner.name if event.partner else "未分派")
         reporter = next(iter(parties_of(event, rules.REPORTER)), None)
         lines = [
             f"{event.number}　{event.category}·{event.level}　{event.status}"
             + ("（逾期）" if rules.is_overdue(event) else ""),
             f"网格：{event.grid.name if event.grid else '未分网格'}　地点：{event.place or '—'}　来源：{event.source}",
-            (f"发现：{event.found_at:%Y-%m-%d %H:%M} {event.found_by.display_name if event.found_by else ''}"
-            f"　处置期限：{event.due_date:%Y-%m-%d}　处置方式：{event.route or '未定'}　承办：{who}"),
+            (f"发现：{event.found_at:%Y-%m-%d %H:%M} {event.finder.name if event.finder else ''}"
+            f"　处置期限：{event.due_date:%Y-%m-%d}　处置方式：{event.route or '未定'}　经办：{who}"),
             f"问题：{event.description}",
         ]
         if reporter is not None:
@@ -308,10 +353,11 @@ class EventDetailDialog(QDialog, Form):
         code = self.actionCombo.currentData()
         step = event_steps.EVENT.step(code) if code else None
         wanted = [w for f in (step.fields if step else ()) for w in FIELD_WIDGETS.get(f, ())]
-        for name in ("assigneeCombo", "caseEdit", "partyNameEdit", "partyPhoneEdit", "placeEdit", "mediatorsEdit",
-                     "photoEdit", "photoButton"):
+        for name in ("assigneeCombo", "caseEdit", "partyNameEdit", "partyPhoneEdit", "placeEdit", "mediatorCombo",
+                     "mediatorsEdit", "photoEdit", "photoButton"):
             getattr(self, name).setEnabled(name in wanted)
-        for name in ("assigneeCombo", "caseEdit", "partyNameEdit", "partyPhoneEdit", "placeEdit", "mediatorsEdit"):
+        for name in ("assigneeCombo", "caseEdit", "partyNameEdit", "partyPhoneEdit", "placeEdit", "mediatorCombo",
+                     "mediatorsEdit"):
             self.stepForm.setRowVisible(getattr(self, name), name in wanted)
         self.stepForm.setRowVisible(self.photoRow, "photoEdit" in wanted)
         self.textLabel.setText(f"{step.text_label if step else '说明'}(&T)")
@@ -325,8 +371,8 @@ class EventDetailDialog(QDialog, Form):
         seen = steps.version_of(event_steps.EVENT, self.event)  # what this window shows; a newer one is refused
         try:
             if code == "assign":
-                kind, value = self.assigneeCombo.currentData()
-                who = {"staff_id": value} if kind == "staff" else {"partner": value}
+                kind, value = chosen(self.assigneeCombo, "经办人或协作单位", "assignee") or ("", None)
+                who = {"person_id": value} if kind == "person" else {"partner": value or ""}
                 handling.assign(actor, number, note=text, seen=seen, **who)
             elif code == "report":
                 handling.report_up(actor, number, self.caseEdit.text(), clock.today(), text, seen=seen)
@@ -336,8 +382,9 @@ class EventDetailDialog(QDialog, Form):
                 mediation.add_party(actor, number, PartyInput(name=self.partyNameEdit.text(),
                                                               phone=self.partyPhoneEdit.text(), address=text))
             elif code == "session":
+                mediator = chosen(self.mediatorCombo, "调解员", "mediators")
                 mediation.record_session(actor, number, self.placeEdit.text(), self.mediatorsEdit.text(), text,
-                                         seen=seen)
+                                         mediator_id=mediator[1] if mediator else None, seen=seen)
             elif code in ("success", "failed"):
                 if code == "success":
                     mediation.record_outcome(actor, number, rules.MEDIATION_SUCCESS, terms=text, seen=seen)

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QComboBox, QDateEdit, QLabel, QLineEdit, QPushButt
 from gridstation.core.events import lists, queries, rules
 from gridstation.core.events.numbering import looks_like_number
 from gridstation.core.events.register import get_event
+from gridstation.core.grids import choices
 from gridstation.core.intake import residents
 from gridstation.core.rules.errors import DomainError
 from gridstation.core.rules.idcard import mask_phone
@@ -88,8 +89,8 @@ class EventsPage(QWidget):
         for name, grid_id in residents.grid_choices():
             self.ui.gridCombo.addItem(name, grid_id)
         self.ui.workerCombo.addItem("全部人员", None)
-        for staff in m.Staff.select().where(m.Staff.active).order_by(m.Staff.display_name):
-            self.ui.workerCombo.addItem(staff.display_name, staff.id)
+        for person in choices.person_choices():  # the register's people: found by or assigned to them
+            self.ui.workerCombo.addItem(person.label, person.person_id)
         self.ui.categoryCombo.addItem("全部类别", "")
         for category in lists.categories(include_inactive=True):
             self.ui.categoryCombo.addItem(category.name, category.name)
@@ -100,13 +101,13 @@ class EventsPage(QWidget):
             return f"{p.name} {mask_phone(p.phone)}".strip() if p else ""
 
         def handler(e: m.GridEvent) -> str:
-            return e.assignee.display_name if e.assignee_id else (e.partner.name if e.partner_id else "")
+            return e.assigned_to.name if e.assigned_to_id else (e.partner.name if e.partner_id else "")
 
         return [Column("事件编号", lambda e: e.number), Column("类别", lambda e: e.category),
                 Column("等级", lambda e: e.level), Column("状态", lambda e: e.status + ("·逾期" if rules.is_overdue(e) else "")),
                 Column("网格", lambda e: e.grid.name if e.grid_id else ""), Column("地点", lambda e: e.place),
                 Column("发现时间", lambda e: f"{e.found_at:%Y-%m-%d %H:%M}"), Column("处置期限", lambda e: f"{e.due_date:%Y-%m-%d}"),
-                Column("处置方式", lambda e: e.route), Column("承办", handler), Column("反映人", reporter),
+                Column("处置方式", lambda e: e.route), Column("经办", handler), Column("反映人", reporter),
                 Column("问题", lambda e: e.description[:40])]
 
     def _filter(self) -> queries.EventFilter:

@@ -14,6 +14,7 @@ from gridstation.core.station import station
 from gridstation.core.statistics import stats
 from gridstation.core.statistics.year_paragraph import work_summary
 from gridstation.core.storage import models as m
+from tests.helpers import person_of
 
 pytestmark = pytest.mark.both_backends
 
@@ -26,7 +27,7 @@ def at(month: int, day: int, hour: int = 9) -> dt.datetime:
 
 def event(actor, grid, category, found, *, level=rules.NORMAL, found_by=None) -> str:
     return register_event(actor, EventInput(category, level, "问题", rules.PATROL, grid_id=grid.id, found_at=found,
-                                            found_by_id=found_by.id if found_by else None)).number
+                                            finder_id=person_of(found_by).id if found_by else None)).number
 
 
 def dispute(clerk, grid, found, session_day) -> str:
@@ -42,6 +43,7 @@ def october(admin, head, clerk):
     """E1..E9 of the hand count (see each line); grid A is the clerk's, grid B the head's."""
     station.update_settings(admin, {"open_weekdays": [0, 1, 2, 3, 4, 5, 6]})
     a, b = m.Grid.create(name="A网格", worker=clerk), m.Grid.create(name="B网格", worker=head)
+    person_of(clerk)  # the clerk finds what she registers
     e1 = event(clerk, a, "民生诉求", at(10, 5))  # due 10-05 + 5 = 10-10
     handling.handle_in_grid(clerk, e1, at=at(10, 5, 10))
     handling.close(clerk, e1, "已解决", at=at(10, 8))  # on time

@@ -14,6 +14,7 @@ from gridstation.cli import main
 from gridstation.core.events import handling, rules
 from gridstation.core.events import ledger as event_ledger
 from gridstation.core.events.register import EventInput, PartyInput, register_event
+from gridstation.core.grids import people
 from gridstation.core.grids import register as grid_register
 from gridstation.core.grids.register import GridInput
 from gridstation.core.ledgers import column_choices, ledger_export, ledger_import
@@ -66,7 +67,7 @@ def test_import_registers_routes_and_closes_and_twice_adds_nothing(clerk, head, 
     assert report.written and report.created == 2 and not report.problems
     cleaned, water = m.GridEvent.select().order_by(m.GridEvent.found_at)
     assert (cleaned.status, cleaned.route, cleaned.closed_at) == (rules.CLOSED, rules.IN_GRID, dt.datetime(2026, 10, 6, 10))
-    assert cleaned.found_by_id == clerk.id and cleaned.number == "SJ202610050001"  # closed without a photo: a ledger
+    assert cleaned.finder == people.person_of_staff(clerk) and cleaned.number == "SJ202610050001"  # closed without a photo: a ledger
     assert (water.route, water.platform_case_no, water.level, water.status) == (rules.REPORTED_UP, "JD-7", rules.URGENT,
                                                                                 rules.HANDLING)
     again = ledger_import.run_import(column_choices.open_ledger(path, "events"), head)

@@ -18,16 +18,15 @@ from gridstation.core.events.register import (
     photos_of,
     register_event,
 )
+from gridstation.core.grids import people
 from gridstation.core.intake import residents
 from gridstation.core.ledgers import audit_text
 from gridstation.core.rules import clock
 from gridstation.core.rules.errors import DomainError, NotFound, PermissionDenied
-from gridstation.core.station import accounts, roles
 from gridstation.core.storage import models as m
 from gridstation.core.storage import photos, settings
 from tests import helpers
-from tests.conftest import PASSWORD
-from tests.helpers import make_id
+from tests.helpers import make_id, person_of
 
 pytestmark = pytest.mark.both_backends
 
@@ -70,10 +69,11 @@ def refused(fn, *args, message: str = "", **kwargs) -> DomainError:
 
 def test_register_gives_a_gap_free_number_a_time_limit_and_a_history(clerk, grid):
     found = dt.datetime(2026, 11, 27, 9, 30)  # a Friday; the station opens Monday..Friday (the default)
+    wang = person_of(clerk)
     first = new_event(clerk, grid, found_at=found)
     second = new_event(clerk, grid, found_at=found, level=rules.URGENT)
     assert (first.number, second.number) == ("SJ202611270001", "SJ202611270002")
-    assert first.status == rules.REGISTERED and first.found_by_id == clerk.id and first.grid_id == grid.id
+    assert first.status == rules.REGISTERED and first.finder_id == wang.id and first.grid_id == grid.id
     # 设施损坏: 一般 5 working days (Mon, Tue, Wed, Thu, Fri), 紧急 1 working day (Monday, not the Saturday).
     assert first.due_date == dt.date(2026, 12, 4) and second.due_date == dt.date(2026, 11, 30)
     assert [s.action for s in history(first)] == ["登记"]
@@ -172,25 +172,26 @@ def test_report_up_and_the_street_answer(clerk, head, grid):
     assert event.street_answer == "街道已派城管处理"
 
 
-def test_assign_to_staff_or_a_partner_head_only(clerk, head, grid, admin):
+def test_assign_to_a_person_or_a_partner_head_only(clerk, head, grid, admin):
     event = new_event(clerk, grid)
-    refused(handling.assign, clerk, event.number, staff_id=clerk.id, message="需要站长权限")
+    wang = person_of(clerk)
+    refused(handling.assign, clerk, event.number, person_id=wang.id, message="需要站长权限")
     refused(handling.assign, head, event.number, message="二选一")
-    refused(handling.assign, head, event.number, staff_id=clerk.id, partner="物业", message="二选一")
+    refused(handling.assign, head, event.number, person_id=wang.id, partner="物业", message="二选一")
     refused(handling.assign, head, event.number, partner="消防队", message="没有“消防队”这个协作单位")
-    gone = accounts.create_staff(admin, "gone", "离职者", roles.CLERK, PASSWORD)
-    m.Staff.update(active=False).where(m.Staff.id == gone.id).execute()
-    refused(handling.assign, head, event.number, staff_id=gone.id, message="在职")
-    event = handling.assign(head, event.number, staff_id=clerk.id)
-    assert (event.assignee_id, event.route, event.status) == (clerk.id, rules.IN_GRID, rules.HANDLING)
+    refused(handling.assign, head, event.number, person_id=wang.id + 99, message="不在网格力量名册中")
+    event = handling.assign(head, event.number, person_id=wang.id)
+    assert (event.assigned_to_id, event.route, event.status) == (wang.id, rules.IN_GRID, rules.HANDLING)
     event = handling.assign(head, event.number, partner="物业", note="请物业三天内修复")
-    assert event.assignee_id is None and event.partner.name == "物业"
+    assert event.assigned_to_id is None and event.partner.name == "物业"
     assert "分派给物业；请物业三天内修复" in history(event)[-1].note
     lists.save_partner(head, "供电所")
     assert handling.assign(head, event.number, partner="供电所").partner.name == "供电所"
     # The 操作日志 says to whom (the ids alone did not).
     logged = audit_text.sentences(m.AuditLog.select().where(m.AuditLog.action == rules.STEP_ASSIGN).order_by(m.AuditLog.id))
     assert "分派给" + clerk.display_name in logged[0] and "分派给物业；请物业三天内修复" in logged[1]
+    no_login = people.add_person(admin, people.PersonInput("赵楼长"))  # a grid worker need not have a login
+    assert handling.assign(head, event.number, person_id=no_login.id).assigned_to.name == "赵楼长"
 
 
 def test_visit_only_for_a_closed_event_a_resident_reported_and_only_once(clerk, head, grid, resident):
@@ -266,12 +267,13 @@ def test_the_category_list_is_the_stations_own(head, clerk):
 def test_lists_open_overdue_closed_mine_and_filters(clerk, head, grid, resident):
     from gridstation.core.events import queries
 
+    person_of(clerk), person_of(head)  # "mine": what the person an account is found or was given
     old = new_event(clerk, grid, found_at=dt.datetime(2026, 10, 1, 9), category="民生诉求")  # long overdue
     mine = new_event(head, None, category="其他", source=rules.RESIDENT_REPORT,
                      reporter=PartyInput(resident_id=resident.id))
     done = new_event(clerk, grid, category="民生诉求")
     handling.close(clerk, done.number, "已解决")
-    handling.assign(head, mine.number, staff_id=clerk.id)
+    handling.assign(head, mine.number, person_id=person_of(clerk).id)
 
     def numbers(**kw) -> list[str]:
         return [e.number for e in queries.query_events(queries.EventFilter(**kw))]

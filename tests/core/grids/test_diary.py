@@ -50,8 +50,11 @@ def test_a_week_of_entries_is_listed_by_person_grid_and_day(clerk, worker):
 def test_an_entry_becomes_a_grid_event_once(clerk, worker):
     wang = residents.save_resident(clerk, residents.ResidentInput(name="王然", doc_number=make_id()))
     entry = diary.write_entry(clerk, DiaryInput(worker.id, clock.today(), "3栋下水道堵塞", resident_id=wang.id))
-    event = make_event(clerk, entry.id, "民生诉求")
+    moment = clock.now().replace(microsecond=0) - dt.timedelta(minutes=3)
+    event = make_event(clerk, entry.id, "民生诉求", at=moment)
     assert (event.grid_id, event.description, event.source) == (entry.grid_id, "3栋下水道堵塞", event_rules.PATROL)
+    assert event.finder_id == worker.id and worker.staff_id is None  # the diary's person found it, login or not
+    assert event.registered_at == moment
     assert [p.resident_id for p in event.parties] == [wang.id]
     assert diary.get_entry(entry.id).event_id == event.id
     before = snapshot()

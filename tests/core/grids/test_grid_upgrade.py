@@ -88,9 +88,23 @@ def test_a_version_3_station_keeps_its_grids_workers_and_residents(tmp_path):
     dbmod.close_database()
 
 
+def as_version_8(database) -> None:
+    """A server database put back to version 8: an event found by and assigned to staff accounts, a
+    mediation session with no person (schema step 9 undone)."""
+    for table, column in (("grid_event", "finder_id"), ("grid_event", "assigned_to_id"),
+                          ("mediation_session", "mediator_id")):
+        database.execute_sql(f'ALTER TABLE "{table}" DROP COLUMN "{column}"')
+    for column in ("found_by_id", "assignee_id"):
+        database.execute_sql(f'ALTER TABLE grid_event ADD COLUMN "{column}" INTEGER REFERENCES staff (id) ON DELETE SET NULL')
+        database.execute_sql(f'CREATE INDEX "grid_event_{column}" ON grid_event ("{column}")')
+    database.execute_sql("DELETE FROM schema_version")
+    database.execute_sql("INSERT INTO schema_version (version, applied_at) VALUES (8, '2026-01-01 00:00:00')")
+
+
 def as_version_7(database) -> None:
     """A server database put back to version 7: the register's tables and columns gone, the grid name
     unique again, as version 7 had it (the frozen SQLite fixtures cannot be loaded into PostgreSQL)."""
+    as_version_8(database)
     for table in ("diary_entry", "person_role", "person", "unit", "building"):
         database.execute_sql(f'DROP TABLE "{table}"')
     for column in ("code", "level", "kind", "parent_id", "scope", "opened_on", "closed_on"):

@@ -28,7 +28,7 @@ from gridstation.core.station import accounts, catalog, roles
 from gridstation.core.storage import db as dbmod
 from gridstation.core.toolbox import lending, tool_units
 from tests.conftest import PASSWORD
-from tests.helpers import make_id
+from tests.helpers import make_id, person_of
 
 LINK = '=HYPERLINK("http://x","y")'
 HOSTILE = {
@@ -59,6 +59,7 @@ def hostile_station(admin) -> None:
     catalog.save_service(admin, code="hostile", name=HOSTILE["service"], promised_days=5, actions=["办理"],
                          fields=[{"key": "thing", "label": HOSTILE["label"], "type": "text"}])
     clerk = accounts.create_staff(admin, "clerk", HOSTILE["staff"], roles.CLERK, PASSWORD)
+    person_of(clerk)  # the events ledger names the person who found the event: the account's person
     grid = register.add_grid(admin, GridInput(name=HOSTILE["grid"], scope=HOSTILE["scope"]))  # the grid box never creates
     places.add_building(admin, places.BuildingInput(HOSTILE["compound"], "3号楼", grid.code,
                                                     property_company=HOSTILE["property"]))

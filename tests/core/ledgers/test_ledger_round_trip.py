@@ -114,7 +114,7 @@ def all_records() -> dict[str, list[tuple]]:
                             zip(_intake_rows(), m.Intake.select().order_by(m.Intake.id), strict=True))
     out["events"] = sorted(
         (e.number, e.found_at, e.category, e.level, e.source, e.grid.name if e.grid_id else "", e.place,
-         e.description, e.found_by.display_name if e.found_by_id else "", e.route, e.platform_case_no,
+         e.description, e.finder.name if e.finder_id else "", e.route, e.platform_case_no,
          e.reported_on, e.due_date, e.status, e.closed_at, e.result,
          tuple((p.name, p.phone) for p in e.parties.order_by(m.EventParty.id)))
         for e in m.GridEvent.select())

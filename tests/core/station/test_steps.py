@@ -113,7 +113,7 @@ def test_wrong_states_are_refused_with_nothing_written(clerk, head, intake, even
 
 
 def test_a_step_needs_its_role_and_a_refusal_writes_nothing(clerk, head, event, bad_rating):
-    refused(lambda: handling.assign(clerk, event.number, staff_id=clerk.id), "需要站长权限", PermissionDenied)
+    refused(lambda: handling.assign(clerk, event.number, partner="物业"), "需要站长权限", PermissionDenied)
     refused(lambda: handling.report_up(clerk, event.number, "JD-1", clock.today()), "需要站长权限", PermissionDenied)
     refused(lambda: rectification.record_visit(clerk, bad_rating, "回访"), "需要站长权限", PermissionDenied)
     refused(lambda: ratings.appeal(clerk, bad_rating, "误评"), "需要站长权限", PermissionDenied)

@@ -14,12 +14,13 @@ from gridstation.ui.common.context import AppContext
 from gridstation.ui.events.event_dialogs import EventDetailDialog, RegisterEventDialog
 from gridstation.ui.events.events_page import EventsPage
 from tests.conftest import pdf_text
-from tests.helpers import activate, type_text
+from tests.helpers import activate, person_of, type_text
 
 
 @pytest.fixture
 def page(qtbot, db_path, head, clerk):
     m.Grid.create(name="第一网格", worker=clerk)
+    person_of(clerk)  # events are assigned to people of the register: the clerk is one
     widget = EventsPage(AppContext(target=str(db_path), staff=head))
     qtbot.addWidget(widget)
     widget.resize(1366, 768)
@@ -86,9 +87,9 @@ def test_register_assign_close_and_call_back_by_keyboard(qtbot, page, clerk, tmp
     detail = dialog_of(page, EventDetailDialog)
     activate(qtbot, detail)
     choose(qtbot, detail.actionCombo, "分派")
-    choose(qtbot, detail.assigneeCombo, "工作人员：王小红")
+    choose(qtbot, detail.assigneeCombo, "王小红")
     qtbot.keyClick(detail.assigneeCombo, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
-    assert get_event(event.number).assignee_id == clerk.id
+    assert get_event(event.number).assigned_to == person_of(clerk)
 
     choose(qtbot, detail.actionCombo, "销号")
     qtbot.keyClick(detail.actionCombo, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)

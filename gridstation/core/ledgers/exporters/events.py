@@ -28,14 +28,14 @@ def columns(full: bool) -> list[Col]:
     phone = phone_mask(full)
 
     def handler(e: m.GridEvent) -> str:
-        return e.assignee.display_name if e.assignee_id else (e.partner.name if e.partner_id else "")
+        return e.assigned_to.name if e.assigned_to_id else (e.partner.name if e.partner_id else "")
 
     return cols(ledger_columns.EVENT_COLUMNS, {
         "number": lambda r: r.event.number, "found_at": lambda r: r.event.found_at,
         "category": lambda r: r.event.category, "level": lambda r: r.event.level, "source": lambda r: r.event.source,
         "grid": lambda r: r.event.grid.name if r.event.grid_id else "", "place": lambda r: r.event.place,
         "description": lambda r: r.event.description,
-        "found_by": lambda r: r.event.found_by.display_name if r.event.found_by_id else "",
+        "found_by": lambda r: r.event.finder.name if r.event.finder_id else "",
         "reporter": lambda r: r.reporter.name if r.reporter else "",
         "reporter_phone": lambda r: phone(r.reporter.phone) if r.reporter else "",
         "route": lambda r: r.event.route, "case_no": lambda r: r.event.platform_case_no,

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from gridstation.core.events import ledger as event_ledger
-from gridstation.core.events import numbering
+from gridstation.core.events import lists, numbering
+from gridstation.core.grids import people
 from gridstation.core.ledgers.importers.numbers import Numbering
 from gridstation.core.ledgers.importers.rows import AlreadyThere, Importer, RowView
 from gridstation.core.storage import models as m
@@ -23,7 +24,7 @@ class EventImporter(Importer):
             row.text("description"), row.text("found_by"), row.text("reporter"), row.phone("reporter_phone"),
             value(row.text("route"), event_ledger.ROUTE_FORMS), row.text("case_no"), row.date("reported_on"),
             row.moment("closed_at"), row.text("result"), value(row.text("outcome"), event_ledger.OUTCOME_FORMS),
-            row.text("number").upper())
+            row.text("number").upper(), row.text("assignee"))
         row.check_required()
         if problem := NUMBERS.too_long(item.number):
             row.fail("number", problem)
@@ -32,16 +33,28 @@ class EventImporter(Importer):
         return None if row.problems else item
 
     def write(self, items: list[event_ledger.LedgerEvent]) -> None:
-        staff = list(m.Staff.select())
-        by_name = {s.display_name: s for s in staff} | {s.username: s for s in staff}
-        self.job.each_in_savepoint(sorted(items, key=lambda i: i.found_at), lambda i: self._write(i, by_name),
+        partners = {p.name for p in lists.partners()}
+        made: list[str] = []
+        self.job.each_in_savepoint(sorted(items, key=lambda i: i.found_at),
+                                   lambda i: made.extend(self._write(i, partners)),
                                    lambda i: [i.row], lambda _i: event_ledger.FIELD_COLUMNS)
+        if self.job.options.dry_run and made:
+            self.job.report.notes.append(self.people_note(made))
 
-    def _write(self, item: event_ledger.LedgerEvent, staff: dict[str, m.Staff]) -> None:
+    @staticmethod
+    def people_note(made: list[str]) -> str:
+        """「将新增人员N个：…」: the people of the register a dry run's rows would add, so a typo is seen
+        before it becomes a person (a real import audits each person it adds)."""
+        return f"将新增人员{len(made)}个：{'、'.join(made)}"
+
+    def _write(self, item: event_ledger.LedgerEvent, partners: set[str]) -> list[str]:
+        """One row in its savepoint; returns the names a person was made for (none if the row is refused)."""
         place = self.job.ledger.sheet.place(item.row)
         self.job.grid(item.grid, include_closed=True)  # a grid the station lacks is made, as for residents
         if event_ledger.taken_in_before(item):
             raise AlreadyThere(f"{place}的事件已导入过（发现时间、网格和问题描述相同），已跳过。")
         item.number = NUMBERS.kept(item.number, place)
-        event_ledger.write_row(self.job.actor, item, staff)
+        named, made = people.people_named(self.job.actor, item.names(partners))
+        event_ledger.write_row(self.job.actor, item, named)
         self.job.report.created += 1
+        return made
