@@ -107,7 +107,7 @@ def buildings(grid_id: int) -> list[BuildingRow]:
     if not listed:
         return []
     day = clock.today()
-    households = board._households(listed, day)  # the one rule for a building's households (board.py owns it)
+    households = places.households_of(listed, day)
     keys = [b.key for b in listed]
     present = dict(m.Resident.select(m.Resident.address_key, peewee.fn.COUNT(m.Resident.id))
                    .where(m.Resident.address_key.in_(keys) & present_condition(day))

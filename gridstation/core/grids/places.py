@@ -10,15 +10,16 @@ indexed query, so the intake path pays well under 5 ms for it at 100 000 residen
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import peewee
 
 from gridstation.core.grids import register
-from gridstation.core.residents.status import PRESENT
+from gridstation.core.residents.status import PRESENT, present_condition
 from gridstation.core.rules import clock
-from gridstation.core.rules.address_keys import address_key, building_key, compound_key, unit_key
+from gridstation.core.rules.address_keys import address_key, building_key, compound_key, room_key, unit_key
 from gridstation.core.rules.errors import DomainError, NotFound
 from gridstation.core.rules.free_text import clean_text
 from gridstation.core.station import audit
@@ -102,6 +103,21 @@ class Placer:
 
     def grid_id(self, key: str, unit: str) -> int | None:
         return self.units.get((key, unit)) or self.buildings.get(key) if key else None
+
+
+def households_of(buildings: list[m.Building], day: dt.date) -> Counter:
+    """Households per building id — the one rule for a household (the register page, the 分布表 and the
+    figures all count with it): the count the building record keeps, else the rooms with residents present
+    on ``day`` (a room is a building's unit and room; one without its room written is not counted)."""
+    counted = Counter({b.id: b.households for b in buildings if b.households})
+    by_key = {b.key: b.id for b in buildings if not b.households}
+    if by_key:
+        rooms = (m.Resident.select(m.Resident.address_key, m.Resident.unit_key, m.Resident.room)
+                 .where(m.Resident.address_key.in_(list(by_key)) & present_condition(day)
+                        & (m.Resident.room != "")).tuples())
+        for key, _unit, _room in {(k, u, room_key(r)) for k, u, r in rooms}:
+            counted[by_key[key]] += 1
+    return counted
 
 
 def unplaced_residents(limit: int | None = None) -> list[m.Resident]:
