@@ -7,6 +7,7 @@ import re
 import openpyxl
 import pytest
 
+from gridstation.core.statistics.grid_tables import INDENT
 from gridstation.reports.annual import write_annual
 from gridstation.reports.monthly import write_monthly
 from tests.conftest import pdf_text
@@ -32,8 +33,9 @@ def test_the_monthly_report_prints_the_grids_of_the_month(station, tmp_path):  #
     levels = sheet_rows(book, "网格设置")
     assert (levels["四级"][1:], levels["五级"][1:], levels["合计"][1:]) == ((2, 1, 3), (1, 0, 1), (3, 1, 4))
     grids = sheet_rows(book, "各网格")
-    assert list(grids) == ["阳光社区", "　第一网格", "　　第一微网格", "　第二网格", "　第三网格", "合计"]
-    assert grids["　第一网格"][1:6] == ("四级", 2, 52, 1, 1)
+    assert list(grids) == ["阳光社区", f"{INDENT}第一网格", f"{INDENT * 2}第一微网格", f"{INDENT}第二网格",
+                           f"{INDENT}第三网格", "合计"]
+    assert grids[f"{INDENT}第一网格"][1:6] == ("四级", 2, 52, 1, 1)
     assert grids["合计"][2:5] == (3, 56, 6)
 
     text = pdf_text(pdf)
@@ -51,5 +53,5 @@ def test_the_annual_report_says_the_grids_in_the_seeds_words(station, tmp_path):
     assert "社区划分为2个四级网格、1个五级网格，配备专职网格员2名、楼栋长1名，每名网格员联系28户居民。" in flat
     assert "网格设置（按层级和类型，年末）" in flat
     grids = sheet_rows(openpyxl.load_workbook(xlsx), "各网格")
-    assert "　第三网格" not in grids  # closed on 30 June: not a grid at the year's end
+    assert f"{INDENT}第三网格" not in grids  # closed on 30 June: not a grid at the year's end
     assert grids["合计"][2:5] == (3, 55, 4)

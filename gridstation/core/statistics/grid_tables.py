@@ -12,9 +12,9 @@ from gridstation.core.rules.pinyin_keys import sort_key
 from gridstation.core.statistics.stats import AnnualStats, MonthlyStats, PeriodStats
 from gridstation.core.statistics.stats_tables import TOTAL, Cell, Column, Days, StatTable, comparison
 
-NOTE = ("网格、楼栋、户数、居民、专职网格员、楼栋长均为期末（截止日）数：网格为当日未撤销的（社区本身不计入）；居民为截至当日登记、"
-        "当日仍在册的（已迁出、死亡的不计）；户数为楼栋登记的户数，未登记的按有在册居民的房间计；专职网格员、楼栋长为当日在岗的人数"
-        "（一人多岗计一人）；户/网格员＝户数÷专职网格员。民情日志为日期在期间内的条数，转为事件为其中到期末已转为网格事件的。")
+NOTE = ("网格、楼栋、户数、居民、专职网格员、楼栋长均为期末（截止日）数：网格为当日未撤销的（社区本身不计入）；居民为当日在册的"
+        "（当日以前已迁出、死亡的不计）；户数为楼栋登记的户数，未登记的按有在册居民的房间计；专职网格员、楼栋长为当日在岗的人数"
+        "（一人多岗计一人）；户/网格员＝户数÷专职网格员。民情日志为日期在期间内的条数，转为事件为其中已转为网格事件的。")
 ROWS_NOTE = ("各网格的数字含其下级网格；楼栋、居民、人员和民情日志按其现在所属网格统计，所属网格在截止日尚未设立或没有网格的"
              "计入“未分网格”。")
 
@@ -33,7 +33,7 @@ ROW_MEASURES: list[Measure] = [
     ("专职网格员", lambda t: t.workers), ("户/网格员", lambda t: Days(t.households_per_worker)),
     ("民情日志", lambda t: t.diary_entries), ("转为事件", lambda t: t.diary_events),
 ]
-INDENT = "　"  # a full-width space per level under the community
+INDENT = "\u00a0" * 3  # per level under the community: no-break spaces, which a PDF cell keeps at a line's start
 
 
 def _item(get: Callable[[GridTally], Cell]) -> Callable[[PeriodStats], Cell]:
