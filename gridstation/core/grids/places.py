@@ -13,6 +13,7 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 import peewee
 
@@ -28,6 +29,14 @@ from gridstation.core.storage import models as m
 from gridstation.core.storage.db import write_transaction
 
 MAX_HOUSEHOLDS = 10_000
+
+
+class Counted(Protocol):
+    """A building as its households are counted: a row of the table read as a tuple will do."""
+
+    id: int
+    key: str
+    households: int
 
 
 @dataclass
@@ -61,9 +70,15 @@ def buildings_of(grid: m.Grid) -> list[m.Building]:
 
 def grid_for_address(compound: str, building: str, unit: str = "") -> m.Grid | None:
     """The grid an address lies in (the unit's own micro-grid where it has one), or None when no building
-    of the register matches. The intake path asks this as a resident is saved."""
-    grid_id = grid_id_for_keys(address_key(compound, building), unit_key(unit))
-    return m.Grid.get_by_id(grid_id) if grid_id is not None else None
+    of the register matches. The resident dialog asks this as the address is typed: one query (the building
+    by its unique key, its unit by (building, key), their grid), as ``grid_id_for_keys`` is for the save."""
+    key = address_key(compound, building)
+    if not key:
+        return None
+    B, U = m.Building, m.Unit  # noqa: N806 - the tables, as in SQL
+    return (m.Grid.select().join(B, on=(B.key == key))
+            .join(U, peewee.JOIN.LEFT_OUTER, on=(U.building == B.id) & (U.key == unit_key(unit)))
+            .where(m.Grid.id == peewee.fn.COALESCE(U.grid, B.grid)).first())
 
 
 def grid_id_for_keys(key: str, unit: str) -> int | None:
@@ -105,7 +120,7 @@ class Placer:
         return self.units.get((key, unit)) or self.buildings.get(key) if key else None
 
 
-def households_of(buildings: list[m.Building], day: dt.date) -> Counter:
+def households_of(buildings: Sequence[m.Building | Counted], day: dt.date) -> Counter:
     """Households per building id — the one rule for a household (the register page, the 分布表 and the
     figures all count with it): the count the building record keeps, else the rooms with residents present
     on ``day`` (a room is a building's unit and room; one without its room written is not counted)."""

@@ -29,6 +29,12 @@ def present_condition(on: dt.date) -> peewee.Expression:
     return (m.Resident.status == PRESENT) | (m.Resident.status_on > on)
 
 
+def left_condition() -> peewee.Expression:
+    """Residents who moved out or died, on whatever day: the few rows ``present_condition`` can turn away,
+    found through the status index (a count over everyone reads the grid's index instead)."""
+    return m.Resident.status.in_((MOVED_OUT, DECEASED))
+
+
 def is_present(resident: m.Resident, on: dt.date) -> bool:
     """The same rule for one resident already read."""
     return resident.status == PRESENT or (resident.status_on is not None and resident.status_on > on)
