@@ -10,10 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-import peewee
-
 from gridstation.core.grids import people, places, register, rules
-from gridstation.core.residents.status import present_condition
+from gridstation.core.residents.status import present_by
 from gridstation.core.rules import clock
 from gridstation.core.rules.address_keys import building_key, compound_key, unit_key
 from gridstation.core.rules.errors import DomainError
@@ -198,9 +196,7 @@ def distribution_table(*, on: dt.date | None = None) -> DistributionTable:
     """Every open grid as a tree (parents before their grids, by level), with its buildings (and units
     that are micro-grids of it), households, residents present and people in their roles."""
     day = on or clock.today()
-    residents = dict(m.Resident.select(m.Resident.grid, peewee.fn.COUNT(m.Resident.id))
-                     .where(present_condition(day) & m.Resident.grid.is_null(False))
-                     .group_by(m.Resident.grid).tuples())
+    residents = present_by(m.Resident.grid, day)
     rows: list[TableRow] = []
 
     def walk(parent: m.Grid | None, depth: int) -> None:

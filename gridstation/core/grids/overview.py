@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import peewee
 
 from gridstation.core.grids import board, people, places, register, rules
-from gridstation.core.residents.status import present_condition
+from gridstation.core.residents.status import present_by
 from gridstation.core.rules import clock
 from gridstation.core.rules.address_keys import SEPARATOR, building_key
 from gridstation.core.rules.idcard import mask_phone
@@ -109,9 +109,7 @@ def buildings(grid_id: int) -> list[BuildingRow]:
     day = clock.today()
     households = places.households_of(listed, day)
     keys = [b.key for b in listed]
-    present = dict(m.Resident.select(m.Resident.address_key, peewee.fn.COUNT(m.Resident.id))
-                   .where(m.Resident.address_key.in_(keys) & present_condition(day))
-                   .group_by(m.Resident.address_key).tuples())
+    present = present_by(m.Resident.address_key, day, m.Resident.address_key.in_(keys))
     units: dict[int, list[str]] = {}
     for unit in m.Unit.select(m.Unit, m.Grid).join(m.Grid, peewee.JOIN.LEFT_OUTER).where(
             m.Unit.building.in_([b.id for b in listed])).order_by(m.Unit.key):
