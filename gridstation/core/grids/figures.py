@@ -98,12 +98,10 @@ def grid_figures(start: dt.date, end: dt.date, today: dt.date | None = None, *, 
         figures.levels[grid.level][grid.kind] += 1
         at(grid.id).grids += 1
         at(grid.id).dedicated += grid.kind == rules.DEDICATED
-    buildings = list(m.Building.select(m.Building.id, m.Building.key, m.Building.grid.alias("grid_id"),
-                                       m.Building.households).namedtuples())  # 2 000 rows: no model objects
-    households = places.households_of(buildings, cutoff)
-    for building in buildings:
-        at(building.grid_id).buildings += 1
-        at(building.grid_id).households += households.get(building.id, 0)
+    for grid_id, n in m.Building.select(m.Building.grid, fn.COUNT(m.Building.id)).group_by(m.Building.grid).tuples():
+        at(grid_id).buildings += int(n)
+    for grid_id, n in places.households_by_grid(cutoff).items():
+        at(grid_id).households += n
     for grid_id, n in present_by(m.Resident.grid, cutoff).items():
         at(grid_id).residents += n
     distinct = [_count_people(role, attribute, cutoff, at)
@@ -135,15 +133,12 @@ def _community(grids: list[m.Grid]) -> int | None:
 def _count_people(role: str, attribute: str, cutoff: dt.date, at: Callable[[int | None], GridTally]) -> int:
     """Persons holding ``role`` on the cut-off day, once per grid they serve; returns how many persons in
     all (a 楼栋长 of two buildings is one person, in the total as in the grid)."""
-    held = list(people.current_roles(cutoff).select(m.PersonRole.person, m.PersonRole.grid)
-                .where(m.PersonRole.role == role).tuples())
-    by_grid: dict[int | None, set[int]] = defaultdict(set)
-    for person_id, grid_id in held:
-        by_grid[grid_id].add(person_id)
-    for grid_id, persons in by_grid.items():
+    held = people.current_roles(cutoff).where(m.PersonRole.role == role)
+    persons = fn.COUNT(fn.DISTINCT(m.PersonRole.person))
+    for grid_id, n in held.select(m.PersonRole.grid, persons).group_by(m.PersonRole.grid).tuples():
         tally = at(grid_id)
-        setattr(tally, attribute, getattr(tally, attribute) + len(persons))
-    return len({person_id for person_id, _grid in held})
+        setattr(tally, attribute, getattr(tally, attribute) + int(n))
+    return int(held.select(persons).scalar() or 0)
 
 
 def _rows(grids: list[m.Grid], own: dict[int | None, GridTally]) -> list[GridRow]:

@@ -154,6 +154,20 @@ def households_of(buildings: Sequence[m.Building | Counted], day: dt.date) -> Co
     return counted
 
 
+def households_by_grid(day: dt.date) -> Counter:
+    """Households per grid id on ``day``, by the rule of ``households_of``: the recorded counts added up in
+    SQL, the rooms counted only for the buildings that keep none (2 000 buildings are not read one by one)."""
+    B = m.Building  # noqa: N806 - the table, as in SQL
+    counted = Counter({grid_id: int(n) for grid_id, n in B.select(B.grid, peewee.fn.SUM(B.households))
+                       .where(B.households > 0).group_by(B.grid).tuples()})
+    unrecorded = list(B.select(B.id, B.key, B.grid.alias("grid_id"), B.households).where(B.households == 0)
+                      .namedtuples())
+    rooms = households_of(unrecorded, day)
+    for building in unrecorded:
+        counted[building.grid_id] += rooms.get(building.id, 0)
+    return counted
+
+
 def unplaced_residents(limit: int | None = None) -> list[m.Resident]:
     """Residents on the register whose address matches no building: the head places them (adds their
     building to a grid). Moved-out and deceased residents are not listed."""
