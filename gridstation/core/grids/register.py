@@ -94,9 +94,9 @@ def find_grid(text: str, *, include_closed: bool = False) -> m.Grid:
         codes = "、".join(f"{g.code}" + (f"（属{g.parent.name}）" if g.parent_id else "") for g in found)
         raise DomainError(f"有{len(found)}个网格都叫“{wanted}”：{codes}，请写网格编号。", field="grid")
     closed = m.Grid.select().where(m.Grid.name == wanted).order_by(m.Grid.closed_on.desc()).first()
-    if closed is not None:
-        raise DomainError(f"网格“{grid_label(closed)}”已于 {closed.closed_on:%Y-%m-%d} 撤销，请选择现有的网格。",
-                          field="grid")
+    if closed is not None:  # not found among the open grids (a ledger may then make one of the name again)
+        raise NotFound(f"网格“{grid_label(closed)}”已于 {closed.closed_on:%Y-%m-%d} 撤销，请选择现有的网格。",
+                       field="grid")
     raise NotFound(f"没有名称或编号为“{wanted}”的网格，请从列表中选择，或由站长先在网格登记中添加。", field="grid")
 
 
