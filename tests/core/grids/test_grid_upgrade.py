@@ -60,7 +60,7 @@ def check_carried_over() -> None:
         "王然": first.id, "李四": first.id, "赵六": first.id, "钱七": second.id, "孙八": None, "周九": first.id}
     assert {r.status for r in m.Resident.select()} == {"在册"}
     # a grid can be added under an old one, and a new resident of 3号楼 is placed without a choice
-    register.add_grid(None, register.GridInput(name="第一网格", parent="第二网格"))
+    register.add_grid(None, register.GridInput(name="第一网格", parent="第二网格", level="五级"))
     added = residents.save_resident(None, residents.ResidentInput(name="吴十", doc_number=make_id(seq="999"),
                                                                  compound="阳光小区", building="3号楼"))
     assert added.grid_id == first.id
