@@ -9,15 +9,12 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections import Counter
 from dataclasses import dataclass
 
-import peewee
-
 from gridstation.core.grids import people, places, register, rules
-from gridstation.core.residents.status import present_condition
+from gridstation.core.residents.status import present_by
 from gridstation.core.rules import clock
-from gridstation.core.rules.address_keys import building_key, compound_key, room_key, unit_key
+from gridstation.core.rules.address_keys import building_key, compound_key, unit_key
 from gridstation.core.rules.errors import DomainError
 from gridstation.core.rules.free_text import clean_text
 from gridstation.core.rules.pinyin_keys import sort_key
@@ -200,33 +197,17 @@ def board(grid_text: str, building_text: str = "", unit_text: str = "", *, on: d
                  register.grid_label(grid), grid.level, grid.kind, grid.scope, place, tuple(listed), day)
 
 
-def _households(buildings: list[m.Building], day: dt.date) -> Counter:
-    """Households per building id: the count the building record keeps, else the rooms with residents
-    present (a room is a building's unit and room; one without its room written is not counted)."""
-    counted = Counter({b.id: b.households for b in buildings if b.households})
-    by_key = {b.key: b.id for b in buildings if not b.households}
-    if by_key:
-        rooms = (m.Resident.select(m.Resident.address_key, m.Resident.unit_key, m.Resident.room)
-                 .where(m.Resident.address_key.in_(list(by_key)) & present_condition(day)
-                        & (m.Resident.room != "")).tuples())
-        for key, _unit, _room in {(k, u, room_key(r)) for k, u, r in rooms}:
-            counted[by_key[key]] += 1
-    return counted
-
-
 def distribution_table(*, on: dt.date | None = None) -> DistributionTable:
     """Every open grid as a tree (parents before their grids, by level), with its buildings (and units
     that are micro-grids of it), households, residents present and people in their roles."""
     day = on or clock.today()
-    residents = dict(m.Resident.select(m.Resident.grid, peewee.fn.COUNT(m.Resident.id))
-                     .where(present_condition(day) & m.Resident.grid.is_null(False))
-                     .group_by(m.Resident.grid).tuples())
+    residents = present_by(m.Resident.grid, day)
     rows: list[TableRow] = []
 
     def walk(parent: m.Grid | None, depth: int) -> None:
         for grid in register.children_of(parent):
             buildings = places.buildings_of(grid)
-            households = _households(buildings, day)
+            households = places.households_of(buildings, day)
             labels = [(b.compound, b.number) for b in buildings]
             labels += [(u.building.compound, u.building.number + unit_label(u))
                        for u in m.Unit.select().where(m.Unit.grid == grid)]

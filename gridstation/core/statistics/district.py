@@ -1,7 +1,7 @@
 """District roll-up: each station's monthly figures as a summary file, and the street office's report
 combining several stations (``gridstation report monthly --export-summary`` and ``gridstation district``).
 
-Summary file format (``gridstation-monthly-summary``, version 1)
+Summary file format (``gridstation-monthly-summary``, version 2)
 ================================================================
 
 One UTF-8 JSON object per station and month, written next to the monthly PDF. The figures are
@@ -14,7 +14,7 @@ version may add figures; a change that alters a meaning gets a new ``version``.
 .. code-block:: text
 
     format        "gridstation-monthly-summary"
-    version       1
+    version       2                              1: written before the grid register's figures
     generator     "gridstation 0.1.0"
     generated_at  "2025-03-01T09:12:00"          local time of export
     station       {"name": "…社区为民服务站", "address": "…", "phone": "…"}
@@ -37,10 +37,18 @@ version may add figures; a change that alters a meaning gets a new ``version``.
     events        grid events (core/statistics/event_rollup.py): {"found", "in_grid", "reported_up", "closed",
                    "overdue", "due", "due_closed", "due_on_time", "reopened", "mediations",
                    "mediation_success"}; absent in older files (counted as zero)
+    grids         the grid register on the cut-off day (core/statistics/grid_rollup.py): {"grids", "dedicated",
+                   "buildings", "households", "residents", "workers", "building_heads", "diary_entries",
+                   "diary_events", "levels": {"四级": {"综合网格": 6}, …}}; new in version 2, so a
+                   version-1 file has none and counts as zero
+
+Reading accepts every version in ``READABLE``: a figure an older version did not carry counts as zero,
+so a district can combine this month's files with those of a station that has not upgraded yet; a
+newer version is refused (its figures might mean something else).
 
 Derived figures are computed by the same properties as in the station's report: 办结率 =
 Σreceived_completed / Σreceived, 平均办理天数 = Σdays_total / Σcompleted, 认证覆盖率 =
-Σcertified / Σpensioners, 利用率 = Σunit_days_out / (Σunits_in_service × days).
+Σcertified / Σpensioners, 户/网格员 = Σhouseholds / Σworkers, 利用率 = Σunit_days_out / (Σunits_in_service × days).
 
 Combining refuses files of another month, two files of one station, and files whose periods end on
 different days (one exported mid-month, another after the month ended): their figures would not
@@ -61,6 +69,7 @@ from gridstation import __version__
 from gridstation.core.rules import clock
 from gridstation.core.rules.errors import DomainError
 from gridstation.core.statistics import event_rollup as events_rollup
+from gridstation.core.statistics import grid_rollup, grid_tables
 from gridstation.core.statistics.stats import (
     TOP_KINDS,
     PensionStats,
@@ -88,7 +97,8 @@ from gridstation.core.statistics.stats_tables import (
 from gridstation.core.storage import settings
 
 FORMAT = "gridstation-monthly-summary"
-VERSION = 1
+VERSION = 2
+READABLE = (1, 2)  # version 1: before the grid register's figures (they count as zero)
 
 TALLY_KEYS = [f.name for f in fields(Tally)]
 WAGE_KEYS = [f.name for f in fields(WageStats)]
@@ -132,6 +142,7 @@ def build_summary(month: dt.date, today: dt.date | None = None, *, generated: dt
         "tools": {**{key: _number(key, getattr(stats.tools, key)) for key in TOOL_KEYS},
                   "top_kinds": [[name, int(n)] for name, n in stats.tools.top_kinds]},
         events_rollup.KEY: events_rollup.summary_part(stats),
+        grid_rollup.KEY: grid_rollup.summary_part(stats),
     }
 
 
@@ -151,6 +162,7 @@ class StationSummary:
     address: str
     generated_at: dt.datetime
     stats: PeriodStats
+    version: int = VERSION
 
 
 def read_summary(path: Path) -> StationSummary:
@@ -166,9 +178,9 @@ def read_summary(path: Path) -> StationSummary:
         raise DomainError(f"无法读取 {where}：{exc.strerror or exc}。") from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise DomainError(f"{where} 不是网格服务站的月度汇总文件（请用 gridstation report monthly --export-summary 导出）。")
-    if data.get("version") != VERSION:
-        raise DomainError(f"{where} 的汇总格式版本为 {data.get('version')}，本程序只能读取版本 {VERSION}，"
-                          "请用同一版本的网格服务站导出或汇总。")
+    if data.get("version") not in READABLE:
+        raise DomainError(f"{where} 的汇总格式版本为 {data.get('version')}，本程序只能读取版本 "
+                          f"{'、'.join(map(str, READABLE))}，请用同一版本或更新版本的网格服务站汇总。")
     try:
         return _parse(data, where)
     except (KeyError, TypeError, ValueError) as exc:
@@ -212,11 +224,11 @@ def _parse(data: dict, where: str) -> StationSummary:
         wage=WageStats(**{k: _count(data["wage"], k) for k in WAGE_KEYS}),
         pension=PensionStats(**{k: _count(data["pension"], k) for k in PENSION_KEYS}),
         tools=ToolStats(**{k: _count(tools, k) for k in TOOL_KEYS}, top_kinds=top),
-        staff=[], grids=[], daily=[], events=events_rollup.parse_part(data))
+        staff=[], grids=[], daily=[], events=events_rollup.parse_part(data), grid_register=grid_rollup.parse_part(data))
     if f"{start:%Y-%m}" != data["month"] or not start <= cutoff <= end:
         raise ValueError("month 与 period 不一致")
     return StationSummary(where, name, str(station.get("address", "")),
-                          dt.datetime.fromisoformat(data["generated_at"]), stats)
+                          dt.datetime.fromisoformat(data["generated_at"]), stats, data["version"])
 
 
 # ---------------------------------------------------------------- combining
@@ -274,7 +286,8 @@ def combine(summaries: Sequence[StationSummary]) -> PeriodStats:
     return PeriodStats(start=first.start, end=first.end, cutoff=first.cutoff, services=list(merged.values()),
                        total=total, wage=WageStats(**wage), pension=PensionStats(**pension),
                        tools=ToolStats(**tools, top_kinds=ranked), staff=[], grids=[], daily=[],
-                       events=events_rollup.combined(s.stats for s in summaries))
+                       events=events_rollup.combined(s.stats for s in summaries),
+                       grid_register=grid_rollup.combined(s.stats for s in summaries))
 
 
 def per_station(key: str, title: str, items: Sequence[Item], summaries: Sequence[StationSummary],
@@ -293,6 +306,12 @@ def _width(label: str, sample: object) -> float:
     return 1.2 if len(label) > 4 else 1.0
 
 
+def _older_note(summaries: Sequence[StationSummary]) -> str:
+    """Which stations sent a file from before the grid register's figures (their grids count as zero)."""
+    older = [s.name for s in summaries if s.version < 2]
+    return f"{'、'.join(older)}的汇总文件为升级前的版本1，没有网格数字，各项计为0。" if older else ""
+
+
 def district_tables(summaries: Sequence[StationSummary], combined: PeriodStats) -> list[StatTable]:
     """Every table of the district report, in the order the PDF prints them."""
     intake_items: list[Item] = [(label, lambda s, get=get: get(s.total)) for label, get in INTAKE_MEASURES]
@@ -307,6 +326,9 @@ def district_tables(summaries: Sequence[StationSummary], combined: PeriodStats) 
                     note=f"“本年度已认证”指{combined.pension.year}年度。"),
         per_station("共享工具箱", "共享工具箱", TOOL_ITEMS, summaries, combined),
         per_station("网格事件", "网格事件", events_rollup.ITEMS, summaries, combined),
+        per_station("网格与网格力量", "网格、楼栋与网格力量（各服务站截止日）", grid_rollup.ITEMS, summaries, combined,
+                    note=_older_note(summaries)),
+        grid_tables.levels_table(combined.grid_register, "网格设置（各服务站合计，按层级和类型）"),
         service_table(combined, "分业务汇总", "分业务汇总（各服务站合计）"),
         top_kinds_table(combined, f"借出最多的工具（各服务站合计前{len(combined.tools.top_kinds) or TOP_KINDS}种）"),
         sources,

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from gridstation.core.rules import clock
 from gridstation.core.statistics.event_tables import annual_event_tables, monthly_event_tables
+from gridstation.core.statistics.grid_tables import annual_grid_tables, monthly_grid_tables
 from gridstation.core.statistics.material_tables import annual_material_tables, monthly_material_tables
 from gridstation.core.statistics.rating_tables import annual_rating_tables, monthly_rating_tables
 from gridstation.core.statistics.stats import (
@@ -29,9 +30,9 @@ from gridstation.core.statistics.stats_tables import StatTable, annual_tables, m
 from gridstation.core.statistics.year_paragraph import work_summary
 
 MONTHLY_TABLES: tuple[Callable[[MonthlyStats], list[StatTable]], ...] = (
-    monthly_tables, monthly_event_tables, monthly_material_tables, monthly_rating_tables)
+    monthly_tables, monthly_event_tables, monthly_grid_tables, monthly_material_tables, monthly_rating_tables)
 ANNUAL_TABLES: tuple[Callable[[AnnualStats], list[StatTable]], ...] = (
-    annual_tables, annual_event_tables, annual_material_tables, annual_rating_tables)
+    annual_tables, annual_event_tables, annual_grid_tables, annual_material_tables, annual_rating_tables)
 MONTHLY_PERIODS = 4  # the month, the month before, the same month a year earlier, the year to date
 
 

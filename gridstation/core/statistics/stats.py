@@ -54,6 +54,7 @@ from peewee import JOIN, Case, fn
 
 from gridstation.core.evaluation.figures import RatingFigures, rating_figures
 from gridstation.core.events.figures import EventFigures, event_figures
+from gridstation.core.grids.figures import GridFigures, grid_figures
 from gridstation.core.intake.intakes import COMPLETED, FORWARDED, OPEN_STATUSES, RETURNED, overdue_condition
 from gridstation.core.intake.material_figures import MaterialFigures, material_figures
 from gridstation.core.residents.status import present_condition
@@ -211,6 +212,7 @@ class PeriodStats:
     events: EventFigures = field(default_factory=EventFigures)  # grid events (core/events/figures.py)
     materials: MaterialFigures = field(default_factory=MaterialFigures)  # core/intake/material_figures.py
     ratings: RatingFigures = field(default_factory=RatingFigures)  # 好差评 (core/evaluation/figures.py)
+    grid_register: GridFigures = field(default_factory=GridFigures)  # grids, buildings, people (core/grids/figures.py)
 
     @property
     def running(self) -> bool:
@@ -301,6 +303,7 @@ def period_stats(start: dt.date, end: dt.date, today: dt.date | None = None, *, 
         events=event_figures(start, end, today, detail=detail),
         materials=material_figures(start, end, today),
         ratings=rating_figures(start, end, today),
+        grid_register=grid_figures(start, end, today, detail=detail),
     )
 
 

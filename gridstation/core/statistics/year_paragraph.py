@@ -18,6 +18,7 @@ from collections.abc import Callable
 
 from gridstation.core.evaluation.figures import year_sentence as ratings_sentence
 from gridstation.core.events.figures import year_sentence as events_sentence
+from gridstation.core.grids.figures import year_sentence as grids_sentence
 from gridstation.core.rules.money import yuan
 from gridstation.core.rules.rates import percent
 from gridstation.core.station import catalog
@@ -25,6 +26,7 @@ from gridstation.core.statistics.stats import AnnualStats, PeriodStats, ServiceR
 
 DomainSentence = Callable[[PeriodStats], str]
 DOMAIN_SENTENCES: tuple[DomainSentence, ...] = (
+    lambda year: grids_sentence(year.grid_register),  # 网格、楼栋与网格力量
     lambda year: events_sentence(year.events.total),  # 网格事件
     lambda year: ratings_sentence(year.ratings.total),  # 好差评
 )

@@ -45,6 +45,7 @@ from PySide6.QtWidgets import (
 )
 
 from gridstation.core.events.figures import EventTally
+from gridstation.core.grids.figures import GridFigures, levels_phrase
 from gridstation.core.rules import clock
 from gridstation.core.rules.rates import percent
 from gridstation.core.station import printouts
@@ -112,6 +113,17 @@ EVENT_FIGURES: list[tuple[str, Callable[[EventTally], str]]] = [
     ("逾期", lambda t: f"{t.overdue} 件"),
 ]
 
+# The grid register on the month's last day (core/grids/figures.py), the line under the events'.
+GRID_FIGURES: list[tuple[str, Callable[[GridFigures], str]]] = [
+    ("网格", lambda f: f"{f.total.grids} 个" + (f"（{levels_phrase(f.levels).replace('网格', '')}）" if f.levels else "")),
+    ("楼栋", lambda f: f"{f.total.buildings} 栋"),
+    ("户数", lambda f: f"{f.total.households} 户"),
+    ("在册居民", lambda f: f"{f.total.residents} 人"),
+    ("专职网格员", lambda f: f"{f.total.workers} 名"),
+    ("每名联系", lambda f: "—" if f.total.households_per_worker is None else f"{round(f.total.households_per_worker)} 户"),
+    ("民情日志", lambda f: f"{f.total.diary_entries} 条（转事件 {f.total.diary_events}）"),
+]
+
 
 class StatsPageForm(Form):
     FORM = "stats_page.ui"
@@ -177,7 +189,7 @@ class StatsPage(QWidget):
         self.pie_legend.setStyleSheet("background: white; border-radius: 6px; padding: 6px;")
         self.ui.pieHost.layout().addWidget(self.pie_legend)
         self.ui.topCharts.setSizes([620, 480])
-        self.ui.chartsSplitter.setSizes([300, 220])
+        self.ui.chartsSplitter.setSizes([330, 190])  # the bars need the height: a row each service, its figures beside
 
     # --- figures ----------------------------------------------------------------------------
     def busy(self) -> bool:
@@ -235,6 +247,8 @@ class StatsPage(QWidget):
         events = self.stats.current.events.total
         for (_caption, value_of), label in zip(EVENT_FIGURES, self.event_labels, strict=True):
             label.setText(value_of(events))
+        for (_caption, value_of), label in zip(GRID_FIGURES, self.grid_labels, strict=True):
+            label.setText(value_of(self.stats.current.grid_register))
         overdue = self.event_labels[-1]
         overdue.setProperty("role", "error" if events.overdue else "")
         overdue.style().unpolish(overdue)
@@ -289,32 +303,37 @@ class StatsPage(QWidget):
             columns = (len(CARDS) + 1) // 2  # two rows, however many cards
             grid.addWidget(frame, index // columns, index % columns)
             labels.append((value, detail))
-        grid.addWidget(self._build_event_line(), (len(CARDS) + 3) // 4, 0, 1, 4)
+        events, self.event_labels = self._build_line("event", "网格事件", [name for name, _ in EVENT_FIGURES])
+        register, self.grid_labels = self._build_line("grid", "网格", [name for name, _ in GRID_FIGURES])
+        columns = (len(CARDS) + 1) // 2
+        grid.addWidget(events, 2, 0, 1, columns)  # the two lines under the two rows of cards, the page's width
+        grid.addWidget(register, 3, 0, 1, columns)
         return labels
 
-    def _build_event_line(self) -> QFrame:
-        """One row under the cards for the month's grid events: a caption and six figures."""
+    def _build_line(self, name: str, caption: str, figures: list[str]) -> tuple[QFrame, list[QLabel]]:
+        """One row under the cards: a caption and its figures (the grid events', the grid register's);
+        the frame is ``{name}sLine``, its values ``{name}Value{n}``."""
         frame = QFrame()
-        frame.setObjectName("eventsLine")
-        frame.setStyleSheet("QFrame#eventsLine { background: #f7f9fc; border: 1px solid #d8dde6; border-radius: 4px; }")
+        frame.setObjectName(f"{name}sLine")
+        frame.setStyleSheet(f"QFrame#{name}sLine {{ background: #f7f9fc; border: 1px solid #d8dde6; border-radius: 4px; }}")
         row = QHBoxLayout(frame)
         row.setContentsMargins(10, 3, 10, 3)
-        caption = QLabel("网格事件")
-        caption.setStyleSheet("font-weight: bold;")
-        row.addWidget(caption)
-        self.event_labels: list[QLabel] = []
-        for index, (name, _value_of) in enumerate(EVENT_FIGURES):
+        title = QLabel(caption)
+        title.setStyleSheet("font-weight: bold;")
+        row.addWidget(title)
+        labels: list[QLabel] = []
+        for index, figure in enumerate(figures):
             row.addSpacing(18)
-            name_label = QLabel(name)
+            name_label = QLabel(figure)
             name_label.setStyleSheet("color: #555555;")
             value = QLabel("—")
-            value.setObjectName(f"eventValue{index}")
+            value.setObjectName(f"{name}Value{index}")
             value.setStyleSheet("font-size: 15px; font-weight: bold;")
             row.addWidget(name_label)
             row.addWidget(value)
-            self.event_labels.append(value)
+            labels.append(value)
         row.addStretch(1)
-        return frame
+        return frame, labels
 
     def _chart_view(self, host: QWidget) -> QChartView:
         view = QChartView(QChart())

@@ -123,7 +123,7 @@ def test_files_that_do_not_add_up_are_refused_and_nothing_is_written(three, tmp_
         "march.json": {**data, "month": "2025-03", "period": {"start": "2025-03-01", "end": "2025-03-31",
                                                              "cutoff": "2025-03-31"}},
         "early.json": {**data, "station": {"name": "早导出站"}, "period": {**data["period"], "cutoff": "2025-02-20"}},
-        "v2.json": {**data, "version": 2},
+        "v3.json": {**data, "version": 3},
         "broken.json": {**data, "intakes": {**data["intakes"], "received": -1}},
     }
     for name, content in variants.items():
@@ -133,7 +133,7 @@ def test_files_that_do_not_add_up_are_refused_and_nothing_is_written(three, tmp_
         ([three[0], tmp_path / "march.json"], "不是2025年2月的"),
         ([three[0], three[0]], "出现了两次"),
         ([three[1], tmp_path / "early.json"], "截止日不同"),
-        ([tmp_path / "v2.json"], "版本"),
+        ([tmp_path / "v3.json"], "版本"),
         ([tmp_path / "broken.json"], "broken.json 的内容不完整或有误"),
         ([tmp_path / "other.json"], "不是网格服务站的月度汇总文件"),
         ([tmp_path / "missing.json"], "找不到汇总文件"),
@@ -150,3 +150,32 @@ def test_summary_path_may_not_be_the_report_itself(site_db, tmp_path, capsys):
     assert cli(site_db, "report", "monthly", "--month", "2025-02", "--out", str(pdf), "--export-summary", str(pdf)) == 2
     assert "--export-summary" in capsys.readouterr().err
     assert not pdf.exists()
+
+
+def test_a_file_from_before_the_grid_figures_counts_zero_beside_a_new_one(three, tmp_path, capsys):
+    new = json.loads(three[0].read_text(encoding="utf-8"))
+    assert new["version"] == district.VERSION == 2 and new["grids"]["buildings"] == 0
+    new["grids"] = {**new["grids"], "grids": 3, "buildings": 20, "households": 900, "residents": 2100, "workers": 2,
+                    "building_heads": 18, "diary_entries": 40, "diary_events": 5, "levels": {"四级": {"综合网格": 3}}}
+    three[0].write_text(json.dumps(new, ensure_ascii=False), encoding="utf-8")
+    old = json.loads(three[1].read_text(encoding="utf-8"))
+    del old["grids"], old["events"]
+    old["version"] = 1  # as the previous release wrote it
+    three[1].write_text(json.dumps(old, ensure_ascii=False), encoding="utf-8")
+    assert district.read_summary(three[1]).stats.grid_register.total.households == 0
+
+    pdf, xlsx = tmp_path / "district.pdf", tmp_path / "district.xlsx"
+    assert main(["district", "--month", "2025-02", *map(str, three[:2]), "--out", str(pdf), "--xlsx", str(xlsx)]) == 0
+    book = openpyxl.load_workbook(xlsx)
+    sheet = book["网格与网格力量"]
+    header = [c.value for c in sheet[3]]
+    rows = {r[0]: r for r in sheet.iter_rows(min_row=4, values_only=True) if r[0]}
+    column = {label: header.index(label) for label in ("楼栋（栋）", "户数（户）", "专职网格员（名）", "每名网格员联系户数")}
+    assert [rows["第1社区为民服务站"][column[k]] for k in column] == [20, 900, 2, 450]
+    assert [rows["第2社区为民服务站"][column[k]] for k in column][:3] == [0, 0, 0]
+    assert [rows["合计"][column[k]] for k in column] == [20, 900, 2, 450]
+    levels = {r[0]: r for r in book["网格设置"].iter_rows(min_row=4, values_only=True) if r[0]}
+    assert levels["四级"][1:] == (3, 0, 3)
+    text = pdf_text(pdf)
+    assert "网格、楼栋与网格力量" in text
+    assert "第2社区为民服务站的汇总文件为升级前的版本1" in text.replace("\n", "")
