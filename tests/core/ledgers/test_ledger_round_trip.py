@@ -77,6 +77,7 @@ def fill_grid_register(admin: m.Staff, first: m.Grid) -> None:
     star = places.add_building(admin, places.BuildingInput("星天地", "3号楼", first.code, 60, "安居物业", "0871-65123999"))
     places.add_building(admin, places.BuildingInput("星天地", "5号楼", first.code))
     places.set_unit(admin, star.id, "2单元", micro.code)
+    one = places.set_unit(admin, star.id, "1单元")  # a unit in its building's grid, served by its 单元长
     wang = people.add_person(admin, people.PersonInput("王网格", "13700001111", phone_public=True))
     people.assign_role(admin, wang.id, people.RoleInput(grid_rules.GRID_HEAD, first.code, started_on=dt.date(2024, 1, 5)))
     ended = people.assign_role(admin, wang.id, people.RoleInput(grid_rules.FULL_TIME, school.code,
@@ -87,6 +88,8 @@ def fill_grid_register(admin: m.Staff, first: m.Grid) -> None:
                                                          started_on=dt.date(2024, 2, 1)))
     clerk = people.add_person(admin, people.PersonInput("管理员", staff_id=admin.id))
     people.assign_role(admin, clerk.id, people.RoleInput(grid_rules.MICRO_HEAD, micro.code, started_on=dt.date(2024, 2, 1)))
+    wu = people.add_person(admin, people.PersonInput("吴单元", "13600002222"))
+    people.assign_role(admin, wu.id, people.RoleInput(grid_rules.UNIT_HEAD, unit_id=one.id, started_on=dt.date(2024, 3, 1)))
 
 
 def fill_tool_history(admin: m.Staff, wang: m.Resident) -> None:
@@ -120,13 +123,14 @@ def all_records() -> dict[str, list[tuple]]:
         for e in m.GridEvent.select())
     out["grids"] = sorted(
         (g.code, g.name, g.level, g.kind, g.parent.code if g.parent_id else "", g.scope, g.closed_on,
-         tuple(sorted((b.key, b.households, b.property_company, b.property_contact) for b in g.buildings)),
+         tuple(sorted((b.key, b.households, b.property_company, b.property_contact,
+                       tuple(sorted(u.key for u in b.units if u.grid_id is None))) for b in g.buildings)),
          tuple(sorted((u.building.key, u.key) for u in g.units)))
         for g in m.Grid.select())
     out["gridpeople"] = sorted(
         (r.person.name, r.person.phone, r.person.phone_public, r.person.staff.username if r.person.staff_id else "",
          r.person.resident.doc_number if r.person.resident_id else "", r.role, r.grid.code,
-         r.building.key if r.building_id else "", r.started_on, r.ended_on)
+         r.building.key if r.building_id else "", r.unit.key if r.unit_id else "", r.started_on, r.ended_on)
         for r in m.PersonRole.select())
     return out
 

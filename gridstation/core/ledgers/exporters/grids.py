@@ -2,8 +2,8 @@
 
 The tree is walked from the community down (a grid before the grids under it, as the import writes
 them): a row for each open grid with its level, kind, parent (by code, never ambiguous) and scope,
-then a row for each of its buildings and for each unit that is a micro-grid of its own, each naming
-its grid by code and name.
+then a row for each of its buildings (and their units) and for each unit that is a micro-grid of its own,
+each naming its grid by code and name.
 """
 
 from __future__ import annotations
@@ -53,7 +53,9 @@ def records(_source: Any, _full: bool) -> Iterator[_GridLine]:
     def walk(parent: m.Grid | None) -> Iterator[_GridLine]:
         for grid in register.children_of(parent):
             yield _GridLine(grid)
-            yield from (_GridLine(grid, b) for b in places.buildings_of(grid))
+            for building in places.buildings_of(grid):  # each followed by its units in its grid (单元长 serve them)
+                yield _GridLine(grid, building)
+                yield from (_GridLine(grid, building, u) for u in places.units_of(building) if u.grid_id is None)
             units = m.Unit.select(m.Unit, m.Building).join(m.Building).where(m.Unit.grid == grid)
             yield from (_GridLine(grid, u.building, u) for u in units.order_by(m.Building.key, m.Unit.key))
             yield from walk(grid)
