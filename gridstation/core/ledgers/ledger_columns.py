@@ -240,7 +240,7 @@ GRID_PEOPLE_COLUMNS: tuple[ColumnSpec, ...] = (
        width=12),
     _c("unit", "单元", TEXT, "单元号", note="单元长等服务的单元，须已登记", width=6),
     _c("phone", "电话", PHONE, *PHONE_WORDS, note="本人为该岗位提供的电话", example="13812345678", width=14),
-    _c("phone_public", "同意公示电话", BOOL, "公示电话", "是否公示电话", note="是或否，留空为否；为“是”时电话印在公示牌上",
+    _c("phone_public", "同意公示电话", BOOL, "公示电话", "是否公示电话", "是否同意公示", "同意公示", "是否同意公示电话", note="是或否，留空为否；为“是”时电话印在公示牌上",
        example="是", width=8),
     _c("started_on", "起始日期", DATE, "开始日期", "任职日期", "上岗日期", note="留空为导入当天；" + DATE_NOTE,
        example="2024-01-05", width=12),

@@ -198,6 +198,27 @@ def test_a_person_linked_to_an_unknown_account_or_resident_is_refused(site_db, a
     lines = problems(report)
     assert not report.written and any("“关联账号”列" in line and "nobody" in line for line in lines), lines
     assert any(line.startswith("第3行“身份证号”列") and "尚未登记" in line for line in lines), lines
+    assert any("设置 → 人员与密码" in line for line in lines), lines  # and says the way on
+    wrong = ZHANG[:-1] + ("0" if ZHANG[-1] != "0" else "1")
+    path = workbook(tmp_path / "q.xlsx", {"第一网格": [["姓名", "角色", "身份证号"], ["丙", "网格长", wrong]]})
+    lines = problems(run(path, "gridpeople", admin))
+    assert any("校验位错误" in line for line in lines) and not any("尚未登记" in line for line in lines), lines
+
+
+def test_a_roster_says_consent_to_publish_in_its_own_words(site_db, admin, tmp_path):
+    register.add_grid(admin, GridInput(name="第一网格"))
+    path = workbook(tmp_path / "p.xlsx", {"花名册": [
+        ["姓名", "角色", "网格", "电话", "是否同意公示"], ["王芳", "网格长", "第一网格", "13812345678", "是"]]})
+    assert run(path, "gridpeople", admin).written
+    assert m.Person.get(m.Person.name == "王芳").phone_public
+
+
+def test_a_grid_its_own_parent_is_a_circle(site_db, admin, tmp_path):
+    path = workbook(tmp_path / "g.xlsx", {"网格": [["网格编码", "网格名称", "上级网格"], ["X3", "第三网格", "X3"]]})
+    before = snapshot()
+    with pytest.raises(DomainError, match="上级网格形成循环：X3→X3"):
+        run(path, "grids", admin)
+    assert snapshot() == before
 
 
 def test_the_plan_lists_twenty_names_then_counts():

@@ -87,7 +87,10 @@ class GridPeopleImporter(Importer):
         the register has none (linked as the row says)."""
         staff = self.staff.get(item.staff) if item.staff else None
         if item.staff and staff is None:
-            raise DomainError(f"没有登录名或姓名为“{item.staff}”的工作人员账号。", field="staff")
+            raise DomainError(f"没有登录名或姓名为“{item.staff}”的工作人员账号：请先在 设置 → 人员与密码 新增该账号，"
+                              "或清空本格（人员照样登记，以后再关联）。", field="staff")
+        if item.doc_number and len(item.doc_number) == 18:
+            idcard.check_id(item.doc_number)  # a wrong check digit is said as such, not as a resident to register
         resident = residents.find_by_document(item.doc_number) if item.doc_number else None
         if item.doc_number and resident is None:
             raise DomainError(f"证件号码 {idcard.mask_id(item.doc_number)} 的居民尚未登记，请先导入居民台账或新增居民。",

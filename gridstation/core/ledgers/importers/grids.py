@@ -75,6 +75,10 @@ class GridImporter(Importer):
         for item in items:
             for said in {item.code, item.name} - {""}:
                 rows_of.setdefault(said, []).append(item.ref())
+        for item in items:
+            if item.code and item.parent.upper() == item.code:
+                raise DomainError(f"网格划分表中的上级网格形成循环：{item.code}→{item.code}（网格不能是自己的上级）。"
+                                  "请改正上级网格后再导入，未写入任何数据。")
         parents = {item.ref(): set(rows_of.get(item.parent, ())) - {item.ref()} for item in items if item.parent}
         depth: dict[str, int] = {}
 
