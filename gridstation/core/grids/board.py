@@ -99,11 +99,6 @@ def published_phone(person: m.Person) -> str:
     return person.phone if person.phone_public and person.phone_public_on is not None else ""
 
 
-def unit_label(unit: m.Unit) -> str:
-    """2单元 however the station wrote it (2, 2单元)."""
-    return unit.number if unit.number.endswith("单元") else f"{unit.number}单元"
-
-
 def duty_of(role: str) -> str:
     return DUTIES.get(role, OTHER_DUTY)
 
@@ -169,7 +164,7 @@ def board(grid_text: str, building_text: str = "", unit_text: str = "", *, on: d
         raise DomainError(f"网格“{register.grid_label(grid)}”已于 {grid.closed_on:%Y-%m-%d} 撤销，不再公示。", field="grid")
     building = find_building(grid, building_text) if building_text.strip() else None
     unit = find_unit(building, unit_text) if building is not None and unit_text.strip() else None
-    pairs = [(p, r.role, unit_label(r.unit) if r.unit_id and unit is None else "")
+    pairs = [(p, r.role, places.unit_label(r.unit) if r.unit_id and unit is None else "")
              for p, r in people.people_of(grid, day) if _serves(r, building, unit)]
     if not any(role == rules.GRID_HEAD for _, role, _ in pairs):
         head = people.grid_head_of(grid, day)
@@ -192,7 +187,7 @@ def board(grid_text: str, building_text: str = "", unit_text: str = "", *, on: d
             listed.append(BoardPerson(role, person.name, duty_of(role), published_phone(person), serves))
     place = places.building_label(building) if building is not None else ""
     if unit is not None:
-        place += unit_label(unit)
+        place += places.unit_label(unit)
     return Board(str(settings.get("station_name") or ""), settings.supervision_phone(), grid.code or "",
                  register.grid_label(grid), grid.level, grid.kind, grid.scope, place, tuple(listed), day)
 
@@ -209,7 +204,7 @@ def distribution_table(*, on: dt.date | None = None) -> DistributionTable:
             buildings = places.buildings_of(grid)
             households = places.households_of(buildings, day)
             labels = [(b.compound, b.number) for b in buildings]
-            labels += [(u.building.compound, u.building.number + unit_label(u))
+            labels += [(u.building.compound, u.building.number + places.unit_label(u))
                        for u in m.Unit.select().where(m.Unit.grid == grid)]
             labels.sort(key=lambda pair: (sort_key(pair[0]), sort_key(pair[1])))
             by_role: dict[str, list[str]] = {}

@@ -118,7 +118,7 @@ def buildings(grid_id: int) -> list[BuildingRow]:
     for unit in m.Unit.select(m.Unit, m.Grid).join(m.Grid, peewee.JOIN.LEFT_OUTER).where(
             m.Unit.building.in_([b.id for b in listed])).order_by(m.Unit.key):
         own = f"（微网格：{unit.grid.name}）" if unit.grid_id and unit.grid_id != grid_id else ""
-        units.setdefault(unit.building_id, []).append(board.unit_label(unit) + own)
+        units.setdefault(unit.building_id, []).append(places.unit_label(unit) + own)
     return [BuildingRow(b.id, places.building_label(b), "、".join(units.get(b.id, ())), households.get(b.id, 0),
                         present.get(b.key, 0), b.property_company, b.property_contact) for b in listed]
 
@@ -133,7 +133,7 @@ def people_rows(grid_id: int) -> list[PersonRow]:
     for person, role in held:
         serves = places.building_label(buildings[role.building_id]) if role.building_id else ""
         if role.unit_id:
-            serves += board.unit_label(units[role.unit_id])
+            serves += places.unit_label(units[role.unit_id])
         phone = board.published_phone(person) or (mask_phone(person.phone) if person.phone else "")
         rows.append(PersonRow(person.id, role.id, role.role, person.name, phone, serves or "全网格", role.started_on))
     return rows

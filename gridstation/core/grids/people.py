@@ -155,13 +155,12 @@ def _place_of(data: RoleInput) -> dict:
 
 
 def _role_view(role: m.PersonRole) -> dict:
-    where = [role.grid.name if role.grid_id else ""]
-    if role.building_id:
-        where.append(places.building_label(role.building))
+    """A role as its audit entry keeps it: the grid, and the place within it (阳光小区3号楼1单元) apart."""
+    place = places.building_label(role.building) if role.building_id else ""
     if role.unit_id:
-        where.append(f"{role.unit.number}单元")
-    return {"person": role.person.name, "role": role.role, "grid": "".join(w for w in where if w),
-            "started_on": role.started_on, "ended_on": role.ended_on}
+        place += places.unit_label(role.unit)
+    return {"person": role.person.name, "role": role.role, "grid": role.grid.name if role.grid_id else "",
+            **({"serves": place} if place else {}), "started_on": role.started_on, "ended_on": role.ended_on}
 
 
 def assign_role(actor: m.Staff | None, person_id: int, data: RoleInput, *,

@@ -52,6 +52,11 @@ class BuildingInput:
     property_contact: str = ""
 
 
+def unit_label(unit: m.Unit) -> str:
+    """2单元 however the station wrote it (2, 2单元)."""
+    return unit.number if unit.number.endswith("单元") else f"{unit.number}单元"
+
+
 def building_label(building: m.Building) -> str:
     """阳光小区3号楼: the compound and the building as the station wrote them."""
     return f"{building.compound}{building.number}"
@@ -321,7 +326,8 @@ def set_unit(actor: m.Staff | None, building_id: int, number: str, grid: str = "
         m.Unit.update(number=written, grid=own).where(m.Unit.id == unit.id).execute()
         target = own.id if own else building.grid_id
         moved = (m.Resident.update(grid=target, updated_at=at or clock.now())
-                 .where((m.Resident.address_key == building.key) & (m.Resident.unit_key == key)).execute())
+                 .where((m.Resident.address_key == building.key) & (m.Resident.unit_key == key)
+                        & ((m.Resident.grid != target) | m.Resident.grid.is_null())).execute())  # only who moves
         audit.record(actor, "设置单元", "building", building_label(building), before=before,
                      after={"unit": written, "grid": own.name if own else "", "residents": moved})
     return m.Unit.get_by_id(unit.id)

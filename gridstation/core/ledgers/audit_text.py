@@ -73,7 +73,7 @@ LABELS: dict[str, str] = {
     "code": "编号", "parent": "上级网格", "scope": "范围", "opened_on": "启用日期", "closed_on": "撤销日期",
     "new_grids": "拆分为", "households": "户数", "property_company": "物业公司", "property_contact": "物业联系方式",
     "status_on": "日期", "moved_to": "迁往", "phone_public": "同意公示电话", "phone_public_on": "同意公示日期",
-    "staff": "登录账号", "started_on": "开始日期", "ended_on": "结束日期", "on": "日期", "seen": "所见所闻",
+    "staff": "登录账号", "serves": "服务范围", "started_on": "开始日期", "ended_on": "结束日期", "on": "日期", "seen": "所见所闻",
     "done": "处理情况", "successor": "接替人", "events": "移交的事件", "roles": "移交的岗位", "event": "事件", "person": "人员",
     "moved_resident": "移入居民", "moved_intake": "移入受理", "moved_grid_event": "移入网格事件",
     "moved_building": "移入楼栋", "moved_unit": "移入单元", "moved_person_role": "移入岗位",

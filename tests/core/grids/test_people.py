@@ -76,3 +76,17 @@ def test_the_intake_page_asks_for_a_grids_workers_only(admin, clerk, tree):
     people.assign_role(admin, police.id, RoleInput(rules.POLICE, grid="第一网格"))
     assert [p.name for p, _ in people.people_of(one)] == ["李霞", "赵警官"]
     assert [p.name for p, _ in people.people_of(one, roles=rules.GRID_ROLES)] == ["李霞"]
+
+
+def test_a_unit_role_is_audited_with_its_grid_and_place_apart_and_a_unit_set_again_moves_no_one(admin):
+    grid = register.add_grid(admin, GridInput(name="第二网格"))
+    building = places.add_building(admin, places.BuildingInput("阳光小区", "3号楼", grid.code))
+    unit = places.set_unit(admin, building.id, "1单元")
+    wu = people.add_person(admin, PersonInput("吴单元"))
+    people.assign_role(admin, wu.id, RoleInput(rules.UNIT_HEAD, unit_id=unit.id))
+    said = audit_text.sentences(list(m.AuditLog.select().where(m.AuditLog.action == "安排岗位")))
+    assert len(said) == 1 and "第二网格" in said[0] and "阳光小区3号楼1单元" in said[0], said
+    assert "单元单元" not in said[0] and "第二网格阳光小区" not in said[0]
+    places.set_unit(admin, building.id, "1单元")  # following its building still: nobody's grid changes
+    last = m.AuditLog.select().where(m.AuditLog.action == "设置单元").order_by(m.AuditLog.id.desc()).first()
+    assert '"residents": 0' in last.after

@@ -404,3 +404,7 @@ def test_a_residents_status_is_read_and_written_so_the_dead_stay_off_the_roster(
     head = next(r for r in rows if r and "状态" in r)
     by_name = {r[head.index("姓名")]: r for r in rows[rows.index(head) + 1:] if r and r[0]}
     assert by_name["王五"][head.index("状态")] == "死亡" and by_name["张三"][head.index("迁往")] == "昆明市盘龙区"
+    again = xlsx(tmp_path / "again.xlsx", [headers, row("王五", WANG, "迁出", "2026-03-01", "昆明市")])
+    check(again, update_existing=True)  # only the status changes: no empty 修改居民 entry beside it
+    from gridstation.core.ledgers import audit_text
+    assert not any("没有变化" in line for line in audit_text.sentences(list(m.AuditLog.select())))

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from gridstation.core.grids import board, places, register
+from gridstation.core.grids import places, register
 from gridstation.core.grids import rules as grid_rules
 from gridstation.core.ledgers import ledger_columns
 from gridstation.core.ledgers.exporters.sheet import Col, cols, id_mask, phone_mask, yes
@@ -27,7 +27,7 @@ def columns(full: bool) -> list[Col]:
     return cols(ledger_columns.GRID_PEOPLE_COLUMNS, {
         "name": lambda r: r.person.name, "role": lambda r: r.role, "grid": grid,
         "building": lambda r: places.building_label(r.building) if r.building_id else "",
-        "unit": lambda r: board.unit_label(r.unit) if r.unit_id else "",
+        "unit": lambda r: places.unit_label(r.unit) if r.unit_id else "",
         "phone": lambda r: phone(r.person.phone) if r.person.phone else "",
         "phone_public": lambda r: yes(r.person.phone_public), "started_on": lambda r: r.started_on,
         "ended_on": lambda r: r.ended_on, "staff": lambda r: r.person.staff.username if r.person.staff_id else "",

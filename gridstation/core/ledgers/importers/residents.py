@@ -40,6 +40,7 @@ class _ResidentRow:
     given: frozenset[str]  # the fields whose cell on this row is filled in
     status: dict[str, Any] | None  # 状态, 状态日期, 迁往 as stored, None where the 状态 cell is empty
     changes: str = ""  # what an update would change, in words (「养老金领取人员 否→是」)
+    fields_change: bool = False  # whether the update changes more than the status (the record is saved then)
 
 
 class ResidentImporter(Importer):
@@ -202,6 +203,7 @@ class ResidentImporter(Importer):
         old["grid"] = resident.grid.name if resident.grid_id else ""
         words = [f"{self.job.ledger.header_of(k, item.row)} {_shown(k, old[k])}→{_shown(k, new[k])}"
                  for k in FIELDS if old[k] != new[k]]
+        item.fields_change = bool(words)
         if _status_changes(resident, item):
             words.append(f"状态 {status.describe(resident)}→{status.describe(m.Resident(**item.status))}")
         return words
@@ -212,7 +214,8 @@ class ResidentImporter(Importer):
         kept in ``self.grids``, as the row's savepoint undoes it if the row is refused)."""
         self.job.grid(item.data.grid)
         resident = residents.find_by_document(item.values["doc_number"])
-        residents.save_resident(self.job.actor, item.data, resident.id)
+        if item.fields_change:  # a row changing only the status writes no empty 修改居民 entry
+            residents.save_resident(self.job.actor, item.data, resident.id)
         if _status_changes(resident, item):  # through the counter's service: its role rule and audit entry
             status.change_status(self.job.actor, resident.id, item.status["status"], on=item.status["status_on"],
                                  moved_to=item.status["moved_to"])
