@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import io
+import os
 import sys
 from collections.abc import Iterator, Sequence
 from typing import Any, TextIO
@@ -147,13 +148,20 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _run(args: argparse.Namespace, target: str) -> int:
     try:
-        return int(args.handler(args, target) or 0)
+        code = int(args.handler(args, target) or 0)
+        sys.stdout.flush()  # a closed pipe is met here, not in the interpreter's last flush
+        return code
     except (DomainError, CommandError) as exc:
         print(getattr(exc, "message", str(exc)), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("已取消。", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # the reader closed the pipe (`gridstation events list | head`): not a fault, nothing to log; what is
+        # left unwritten goes nowhere, so the interpreter's last flush at exit does not fail again
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.__stdout__.fileno())
+        return 0
     except Exception:  # noqa: BLE001 - the last resort: the traceback goes to the log, not the user
         logs.log_exception(*sys.exc_info())  # type: ignore[arg-type]
         print(logs.unexpected_message(), file=sys.stderr)

@@ -106,3 +106,21 @@ def test_an_out_that_is_a_pipe_a_device_or_not_a_pdf_is_refused_and_left_as_it_w
     assert not pipe.is_file() and device.is_symlink() and Path(os.devnull).is_char_device()
     assert not list(tmp_path.glob("*.txt")) and not list(tmp_path.glob("长*")) and not list(tmp_path.glob("a*"))
     assert printed() == []
+
+
+def test_a_reader_closing_the_pipe_early_is_not_a_fault(db_path, admin):
+    """`gridstation grids list | head -1`: the rest has nowhere to go; exit quietly, nothing for the maintainer."""
+    import subprocess
+    import sys
+
+    from gridstation.core.storage import db as dbmod
+
+    with dbmod.write_transaction():  # more lines than a pipe holds (64 KiB), so the writer meets the closed end
+        m.Grid.insert_many([{"name": f"第{n}号网格" + "东" * 20, "code": f"WG{n:05d}", "level": "四级"}
+                            for n in range(1, 3001)]).execute()
+    child = subprocess.Popen([sys.executable, "-m", "gridstation", "--db", str(db_path), "grids", "list"],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert child.stdout.readline()
+    child.stdout.close()
+    err = child.stderr.read().decode()
+    assert child.wait(timeout=120) == 0 and "意外错误" not in err and "Traceback" not in err, err

@@ -503,3 +503,18 @@ def test_the_head_splits_a_grid_by_keyboard_and_its_buildings_move_with_their_re
     assert [b.number for b in places.buildings_of(first)] == ["1栋", "3栋"]
     assert page.ui.gridTree.currentIndex().data() == "第七网格（WG002）"
     assert m.AuditLog.select().where(m.AuditLog.action == "拆分网格").count() == 1
+
+
+def test_a_new_grid_beside_a_micro_grid_is_proposed_as_one_it_can_save(qtbot, open_page, head):
+    """Nothing lies below 五级: Ctrl+N with a micro-grid chosen proposes a sibling under the same 四级 grid."""
+    first = register.add_grid(head, register.GridInput(name="第一网格"))
+    register.add_grid(head, register.GridInput(name="第1微网格", parent=first.code, level="五级"))
+    page = open_page(head)
+    type_text(qtbot, page.ui.searchEdit, "第1微")
+    press(qtbot, page.ui.searchEdit, Qt.Key.Key_Return)
+    press(qtbot, page.ui.gridTree, Qt.Key.Key_N, CTRL)
+    dialog = dialog_of(qtbot, page, GridDialog)
+    assert (dialog.parentCombo.currentText(), dialog.levelCombo.currentText()) == ("第一网格", "五级")
+    type_text(qtbot, dialog.nameEdit, "第2微网格")
+    save(qtbot, dialog)
+    assert register.find_grid("第2微网格").parent_id == first.id

@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from gridstation.core.grids import places, register
+from gridstation.core.grids import places, register, rules
 from gridstation.core.rules import clock
 from gridstation.core.rules.errors import DomainError
 from gridstation.core.station import audit
@@ -87,6 +87,11 @@ def merge_grids(actor: m.Staff | None, typo_id: int, into_id: int) -> m.Grid:
             raise DomainError(f"网格“{into.name}”已于 {into.closed_on:%Y-%m-%d} 撤销，不能并入。")
         if typo.id in register.line_of(into):
             raise DomainError(f"“{into.name}”在“{typo.name}”之下，请先把它移出再合并。")
+        if typo.level != into.level and typo.level in rules.LEVELS and into.level in rules.LEVELS:
+            raise DomainError(f"“{typo.name}”是{typo.level}网格，“{into.name}”是{into.level}网格：合并用于改正录重的同级网格，"
+                              "层级不同的请用移动楼栋或拆分。")
+        for child in m.Grid.select(m.Grid.level).where((m.Grid.parent == typo.id) & register.open_condition()):
+            rules.check_below(child.level, into.level)  # its grids go under the target: the order of levels holds
         moved = {f"moved_{column.model._meta.table_name}": column.model.update({column: into.id})
                  .where(column == typo.id).execute() for column in _GRID_COLUMNS}
         before = register.audit_view(typo)

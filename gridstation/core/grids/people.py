@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import peewee
 
 from gridstation.core.grids import places, register, rules
+from gridstation.core.residents.status import is_present
 from gridstation.core.rules import clock, idcard
 from gridstation.core.rules.errors import DomainError, NotFound
 from gridstation.core.rules.free_text import clean_text
@@ -172,6 +173,9 @@ def assign_role(actor: m.Staff | None, person_id: int, data: RoleInput, *,
         role_name = rules.check_role(data.role)
         where = _place_of(data)
         started = data.started_on or (at or clock.now()).date()
+        if person.resident_id and not is_present(person.resident, started):  # a board must not name the dead
+            raise DomainError(f"“{person.name}”已于 {person.resident.status_on:%Y-%m-%d} 登记{person.resident.status}，"
+                              "不能安排岗位。", field="person")
         same = current_roles().where((m.PersonRole.person == person) & (m.PersonRole.role == role_name)
                                      & (m.PersonRole.grid == where["grid"]))
         if same.where(_same_place(where)).exists():

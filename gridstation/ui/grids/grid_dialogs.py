@@ -140,6 +140,8 @@ class GridDialog(_SaveDialog, GridDialogForm):
         super().__init__(ctx, "修改网格" if grid else "新增网格", parent)
         self.grid = grid
         listed = register.grid_choices()
+        if grid is None and parent_grid is not None and parent_grid.level == rules.LEVELS[-1]:
+            parent_grid = parent_grid.parent if parent_grid.parent_id else None  # nothing lies below 五级: a sibling
         above = grid.parent if grid is not None and grid.parent_id else parent_grid
         above_label = next((label for label, grid_id in listed if above and grid_id == above.id), "")
         choices = [(label, label) for label, grid_id in listed if grid is None or grid_id != grid.id]

@@ -142,6 +142,22 @@ def test_a_typo_grid_merges_into_the_right_one_with_everything_that_named_it(adm
         boundaries.merge_grids(admin, right.id, right.id)
 
 
+def test_a_merge_keeps_the_order_of_levels(admin):
+    """合并 corrects a twin typed twice: a 四级 grid is not merged into a 五级 one (its micro-grids would end up
+    under a 五级 grid, and the station's own export would no longer import)."""
+    grid(admin, "东区", level="三级")
+    first = grid(admin, "第一网格", parent="东区")
+    grid(admin, "第1微网格", parent=first.code, level="五级")
+    second = grid(admin, "第二网格", parent="东区")
+    school = grid(admin, "阳光小学", parent=second.code, level="五级", kind="专属网格")
+    before = snapshot()
+    with pytest.raises(DomainError, match="第一网格”是四级网格，“阳光小学”是五级网格"):
+        boundaries.merge_grids(admin, first.id, school.id)
+    assert snapshot() == before
+    assert boundaries.merge_grids(admin, first.id, second.id).id == second.id  # a twin of its level: merged
+    assert register.find_grid("第1微网格").parent_id == second.id
+
+
 def test_hostile_text_is_refused_or_kept_as_plain_text(admin):
     before = snapshot()
     with pytest.raises(DomainError, match="控制字符"):

@@ -90,3 +90,18 @@ def test_a_unit_role_is_audited_with_its_grid_and_place_apart_and_a_unit_set_aga
     places.set_unit(admin, building.id, "1单元")  # following its building still: nobody's grid changes
     last = m.AuditLog.select().where(m.AuditLog.action == "设置单元").order_by(m.AuditLog.id.desc()).first()
     assert '"residents": 0' in last.after
+
+
+def test_a_resident_who_died_or_left_is_given_no_role(admin, clerk):
+    from gridstation.core.intake import residents
+    from gridstation.core.residents import status
+    from tests.helpers import make_id
+
+    grid = register.add_grid(admin, GridInput(name="第二网格"))
+    liu = residents.save_resident(clerk, residents.ResidentInput(name="刘一", doc_number=make_id(seq="551")))
+    person = people.add_person(admin, PersonInput("刘一", resident_id=liu.id))
+    status.change_status(clerk, liu.id, status.DECEASED, on=dt.date(2026, 1, 5))
+    before = snapshot()
+    with pytest.raises(DomainError, match="已于 2026-01-05 登记死亡，不能安排岗位"):
+        people.assign_role(admin, person.id, RoleInput(rules.MEDIATOR, grid.code))
+    assert snapshot() == before
