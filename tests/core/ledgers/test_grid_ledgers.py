@@ -269,3 +269,15 @@ def test_an_events_ledger_makes_the_grids_it_names_audited_as_from_a_ledger(site
     assert m.GridEvent.select().where(m.GridEvent.grid == ninth).count() == 2
     made = m.AuditLog.get((m.AuditLog.action == "新增网格") & (m.AuditLog.entity_id == ninth.code))
     assert '"source": "台账"' in made.after
+
+
+def test_a_level_or_a_role_the_station_has_not_used_is_listed_before_it_is_made(site_db, admin, tmp_path):
+    """A station may name its own levels and roles, but a ledger's 六级 or 专职网格圆 is said before it is taken."""
+    grids = workbook(tmp_path / "g.xlsx", {"网格": [["网格名称", "层级"], ["坏一", "六级"], ["第一网格", "四级"]]})
+    assert "将新增层级1个：六级" in run(grids, "grids", admin, dry_run=True).notes
+    run(grids, "grids", admin)
+    assert not any("层级" in n for n in run(grids, "grids", admin, dry_run=True).notes)  # used now: not new
+    roster = workbook(tmp_path / "p.xlsx", {"花名册": [["姓名", "角色", "网格"], ["冯四", "专职网格圆", "第一网格"],
+                                                     ["陈五", "专职网格员", "第一网格"]]})
+    notes = run(roster, "gridpeople", admin, dry_run=True).notes
+    assert "将新增岗位1个：专职网格圆" in notes and not any("专职网格员" in n for n in notes), notes

@@ -12,6 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 GRIDS, BUILDINGS, PEOPLE = "网格", "楼栋", "人员"
+# A level or a role the station has not used yet: allowed (a station names its own), but listed, so a
+# typo (六级, 专职网格圆) is seen before it becomes one.
+LEVELS, ROLES = "层级", "岗位"
 LISTED = 20  # names a line lists; the rest are counted
 
 
@@ -20,7 +23,8 @@ class Created:
     """The things made, by what they are: key (a grid's code, a building's address key, a person's id)
     -> the name staff know it by."""
 
-    made: dict[str, dict[object, str]] = field(default_factory=lambda: {GRIDS: {}, BUILDINGS: {}, PEOPLE: {}})
+    made: dict[str, dict[object, str]] = field(
+        default_factory=lambda: {GRIDS: {}, BUILDINGS: {}, PEOPLE: {}, LEVELS: {}, ROLES: {}})
 
     def add(self, what: str, key: object, name: str) -> None:
         self.made[what].setdefault(key, name)
@@ -34,8 +38,8 @@ class Created:
         return len(self.made[what])
 
     def lines(self, *, dry_run: bool) -> list[str]:
-        """「将新增网格6个：一网格、二网格、…」 for each of grids, buildings and people made: the first
-        twenty names, then 「等N个」."""
+        """「将新增网格6个：一网格、二网格、…」 for each of grids, buildings, people, levels and roles made:
+        the first twenty names, then 「等N个」."""
         verb = "将新增" if dry_run else "新增了"
         out = []
         for what, names in self.made.items():

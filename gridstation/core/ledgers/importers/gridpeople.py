@@ -13,8 +13,9 @@ import datetime as dt
 from dataclasses import dataclass
 
 from gridstation.core.grids import board, people
+from gridstation.core.grids import rules as grid_rules
 from gridstation.core.intake import residents
-from gridstation.core.ledgers.importers.created import PEOPLE
+from gridstation.core.ledgers.importers.created import PEOPLE, ROLES
 from gridstation.core.ledgers.importers.rows import Importer, RowView
 from gridstation.core.rules import idcard
 from gridstation.core.rules.errors import DomainError
@@ -74,6 +75,9 @@ class GridPeopleImporter(Importer):
         if held.exists():
             self.job.report.existing += 1
             return
+        said = item.role.strip()
+        if said not in grid_rules.ROLES and not m.PersonRole.select().where(m.PersonRole.role == said).exists():
+            self.job.made(ROLES, said, said)
         role = people.assign_role(self.job.actor, person.id, people.RoleInput(
             item.role, grid.code, building.id if building else None, unit.id if unit else None, item.started_on))
         if item.ended_on:

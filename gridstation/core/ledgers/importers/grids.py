@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from gridstation.core.grids import places, register
 from gridstation.core.grids import rules as grid_rules
 from gridstation.core.ledgers import ledger_read
-from gridstation.core.ledgers.importers.created import BUILDINGS, GRIDS
+from gridstation.core.ledgers.importers.created import BUILDINGS, GRIDS, LEVELS
 from gridstation.core.ledgers.importers.rows import Importer, RowView
 from gridstation.core.rules.address_keys import address_key, unit_key
 from gridstation.core.rules.errors import DomainError, NotFound
@@ -133,6 +133,9 @@ class GridImporter(Importer):
                     .first())
             if same is not None:
                 return same, False
+        level = item.level or "四级"
+        if level not in grid_rules.LEVELS and not m.Grid.select().where(m.Grid.level == level).exists():
+            self.job.made(LEVELS, level, level)
         grid = register.add_from_ledger(self.job.actor, register.GridInput(
             name=item.name, level=item.level or "四级", kind=item.kind, parent=parent.code if parent else "",
             code=item.code, scope=item.scope))
