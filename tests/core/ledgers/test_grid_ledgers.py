@@ -281,3 +281,17 @@ def test_a_level_or_a_role_the_station_has_not_used_is_listed_before_it_is_made(
                                                      ["陈五", "专职网格员", "第一网格"]]})
     notes = run(roster, "gridpeople", admin, dry_run=True).notes
     assert "将新增岗位1个：专职网格圆" in notes and not any("专职网格员" in n for n in notes), notes
+
+
+def test_a_residents_grid_cell_the_address_overrides_is_said(site_db, admin, tmp_path):
+    first = register.add_grid(admin, GridInput(name="第一网格"))
+    second = register.add_grid(admin, GridInput(name="第二网格"))
+    places.add_building(admin, places.BuildingInput("阳光小区", "3号楼", second.code))
+    path = workbook(tmp_path / "r.xlsx", {"居民": [["姓名", "身份证号", "小区", "楼栋", "网格"],
+                                                 ["刘三", ZHANG, "阳光小区", "3栋", "第一网格"],
+                                                 ["李四", make_id(seq="552"), "阳光小区", "3栋", second.code]]})
+    notes = run(path, "residents", admin, dry_run=True).notes
+    assert "第2行：地址属于第二网格，表中写的网格“第一网格”不采用。" in notes, notes
+    assert not any("第3行" in n for n in notes)  # its code names the grid the address gives
+    run(path, "residents", admin)
+    assert residents.find_by_document(ZHANG).grid_id == second.id != first.id

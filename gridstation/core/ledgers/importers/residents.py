@@ -52,6 +52,8 @@ class ResidentImporter(Importer):
         self.grids: dict[str, int | None] = {}
         self.grid_names: dict[str, str] = {}  # a grid name -> its refusal ("" when it is no shared name)
         self.placer: places.Placer | None = None
+        self.grid_words: dict[int, tuple[str, set[str]]] = {}  # a grid id -> its name, and every way to write it
+        self.overridden = 0  # rows whose 网格 cell the address overrode
 
     def convert(self, row: RowView) -> _ResidentRow | None:
         doc_type = row.text("doc_type") or idcard.MAINLAND_ID
@@ -78,6 +80,7 @@ class ResidentImporter(Importer):
             row.fail("birth_date", f"出生日期 {birth:%Y-%m-%d} 与身份证号码中的 {values['birth_date']:%Y-%m-%d} 不符，请核对证件。")
         if problem := self._shared_grid_name(data.grid, values):
             row.fail("grid", problem)
+        self._note_address_wins(row, data.grid, values)
         written = row.text("status")
         try:
             gone = status.checked_status(written, row.date("status_on"), row.text("moved_to"), today=clock.today(),
@@ -93,6 +96,23 @@ class ResidentImporter(Importer):
         given = frozenset(k for k in FIELDS if row.ledger.has_column(k, row.number)
                           and ledger_read.plain(row.raw(k)) is not None)
         return _ResidentRow(row.number, data, values, name_keys(values["name"]), given, gone)
+
+    def _note_address_wins(self, row: RowView, name: str, values: dict[str, Any]) -> None:
+        """A 网格 cell naming another grid than the one the address lies in: the address places the resident
+        (as at the counter), and the report says so, so the station does not believe its column was taken."""
+        if not name.strip() or self.placer is None:
+            return
+        placed = self.placer.grid_id(values["address_key"], values["unit_key"])
+        if placed is None:
+            return
+        if placed not in self.grid_words:
+            grid = m.Grid.get_by_id(placed)
+            self.grid_words[placed] = (grid.name, {grid.name, grid.code or "", register.grid_label(grid)})
+        shown, words = self.grid_words[placed]
+        if name.strip() not in words and self.overridden < LISTED_CHANGES:
+            self.job.report.notes.append(f"{self.job.ledger.sheet.place(row.number)}：地址属于{shown}，"
+                                         f"表中写的网格“{name.strip()}”不采用。")
+        self.overridden += name.strip() not in words
 
     def _shared_grid_name(self, name: str, values: dict[str, Any]) -> str:
         """The refusal of a grid name several grids share (it names their codes), "" for any other name or
