@@ -295,3 +295,14 @@ def test_a_residents_grid_cell_the_address_overrides_is_said(site_db, admin, tmp
     assert not any("第3行" in n for n in notes)  # its code names the grid the address gives
     run(path, "residents", admin)
     assert residents.find_by_document(ZHANG).grid_id == second.id != first.id
+
+
+def test_a_known_grid_under_another_parent_in_the_ledger_is_kept_and_said(site_db, admin, tmp_path):
+    first = register.add_grid(admin, GridInput(name="第一网格"))
+    register.add_grid(admin, GridInput(name="第二网格"))
+    micro = register.add_grid(admin, GridInput(name="第1微网格", level="五级", parent=first.code))
+    path = workbook(tmp_path / "g.xlsx", {"网格": [["网格编码", "网格名称", "层级", "上级网格"],
+                                                 [micro.code, "第1微网格", "五级", "WG002"]]})
+    report = run(path, "grids", admin, dry_run=True)
+    assert f"第2行：{micro.code} 在本站属第一网格（WG001），表中写的上级“WG002”不采用（移动网格请在网格页操作）。" in report.notes
+    assert report.existing == 1

@@ -120,6 +120,11 @@ class GridImporter(Importer):
                 raise DomainError(f"编码 {item.code} 是网格“{found.name}”，与本行的名称“{item.name}”不一致。", field="code")
             if found.closed_on is not None:
                 raise DomainError(f"网格“{found.name}”（{found.code}）已于 {found.closed_on:%Y-%m-%d} 撤销。", field="code")
+            above = found.parent if found.parent_id else None
+            if item.parent and (above is None or item.parent.strip().upper() not in (above.code, above.name.upper())):
+                self.job.report.notes.append(
+                    f"{self.job.ledger.sheet.place(item.row)}：{found.code} 在本站属"
+                    f"{register.grid_label(above) if above else '社区'}，表中写的上级“{item.parent}”不采用（移动网格请在网格页操作）。")
             return found, False
         if not item.parent and not item.code:  # a building row naming only its grid: a name several share is refused
             try:
