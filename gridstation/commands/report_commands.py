@@ -54,9 +54,7 @@ def cmd_monthly(args: argparse.Namespace, target: str) -> int:
     month = parse_month(args.month)
     pdf = out_path(args.out, ".pdf")
     xlsx = _workbook_beside(pdf, args.xlsx)
-    summary = out_path(args.export_summary, ".json") if args.export_summary else None
-    if summary is not None and summary.resolve() in {p.resolve() for p in (pdf, xlsx) if p is not None}:
-        raise CommandError("--export-summary 不能与 --out 或 --xlsx 是同一个文件。")
+    summary = out_path(args.export_summary, ".json") if args.export_summary else None  # never the .pdf or .xlsx
     open_site(target)
     # late import (start-up time): every run, the window's too, loads all command modules
     from gridstation.core.statistics.stats import record_report

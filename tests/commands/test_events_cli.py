@@ -40,8 +40,9 @@ def test_bad_input_is_one_chinese_line_and_exit_2(db_path, capsys):
 
 def test_the_grid_is_found_by_code_or_a_unique_name_and_a_shared_name_lists_the_codes(db_path, capsys):
     """Grid names repeat under different parents: --grid takes the code, or a name only one grid has."""
-    for name, parent in (("东区", ""), ("西区", ""), ("第一网格", "东区"), ("第一网格", "西区")):
-        register.add_grid(None, GridInput(name=name, parent=parent))
+    for name, parent, level in (("东区", "", "三级"), ("西区", "", "三级"), ("第一网格", "东区", "四级"),
+                                ("第一网格", "西区", "四级")):
+        register.add_grid(None, GridInput(name=name, parent=parent, level=level))
     west_first = m.Grid.get((m.Grid.name == "第一网格") & (m.Grid.parent == m.Grid.get(m.Grid.name == "西区")))
     before = snapshot()
     assert main(["--db", str(db_path), "events", "add", "--category", "其他", "--description", "x",

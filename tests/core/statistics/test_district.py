@@ -146,9 +146,10 @@ def test_files_that_do_not_add_up_are_refused_and_nothing_is_written(three, tmp_
 
 
 def test_summary_path_may_not_be_the_report_itself(site_db, tmp_path, capsys):
+    """The summary is a .json file: the report's own .pdf (or its .xlsx) is refused before any work."""
     pdf = tmp_path / "m.pdf"
     assert cli(site_db, "report", "monthly", "--month", "2025-02", "--out", str(pdf), "--export-summary", str(pdf)) == 2
-    assert "--export-summary" in capsys.readouterr().err
+    assert "输出文件应以 .json 结尾：m.pdf" in capsys.readouterr().err
     assert not pdf.exists()
 
 
