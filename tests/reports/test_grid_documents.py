@@ -186,3 +186,14 @@ def test_selftest_prints_the_first_grid_board_and_the_table_or_a_sample_board(db
     board_text = re.sub(r"\s+", "", pdf_text(rendered["网格员公示牌"]))
     assert "样例" not in board_text and "第一网格" in board_text and "王警官" in board_text
     assert "=1+2小区5栋" in re.sub(r"\s+", "", pdf_text(rendered["网格责任分布表"]))
+
+
+def test_a_building_in_a_micro_grid_is_found_from_the_grid_above(admin):
+    """A roster or a head names the 四级 grid and the building: the board is the micro-grid's, as it should be."""
+    made = grid_station(admin)
+    micro = register.add_grid(admin, GridInput(name="第1微网格", level="五级", parent=made["first"].code))
+    places.add_building(admin, places.BuildingInput("阳光小区", "6号楼", micro.code))
+    data = board.board(made["first"].code, "阳光小区6号楼")
+    assert data.code == micro.code and data.place == "阳光小区6号楼"
+    with pytest.raises(DomainError, match="不在网格"):
+        board.board(made["first"].code, "阳光小区9号楼")

@@ -103,22 +103,29 @@ def duty_of(role: str) -> str:
     return DUTIES.get(role, OTHER_DUTY)
 
 
-def find_building(grid: m.Grid, text: str) -> m.Building:
-    """The building of ``grid`` a person named: 阳光小区3号楼, or 3栋 / 三号楼 where one building of the grid
-    has that number. A unit that is a micro-grid of ``grid`` brings its building in too."""
-    wanted = clean_text(text, "楼栋", 80, required=True, field="building")
+def _inside(grid: m.Grid) -> dict[int, m.Building]:
+    """The buildings of ``grid``, with those whose unit is a micro-grid of it."""
     inside = {b.id: b for b in places.buildings_of(grid)}
     for unit in m.Unit.select().where(m.Unit.grid == grid):
         inside.setdefault(unit.building_id, unit.building)
+    return inside
 
-    def named(building: m.Building) -> bool:
-        if building_key(wanted) == building_key(building.number):
-            return True
-        compound = compound_key(building.compound)
-        plain = compound_key(wanted)
-        return plain.startswith(compound) and building_key(plain[len(compound):]) == building_key(building.number)
 
-    found = [b for b in inside.values() if named(b)]
+def find_building(grid: m.Grid, text: str) -> m.Building:
+    """The building of ``grid`` a person named: 阳光小区3号楼, or 3栋 / 三号楼 where one building of the grid
+    has that number. A unit that is a micro-grid of ``grid`` brings its building in too; a building of a grid
+    under ``grid`` is found when none of its own is named so (a roster names the 四级 grid and the building)."""
+    wanted = clean_text(text, "楼栋", 80, required=True, field="building")
+    inside = _inside(grid)
+    if not any(_named(wanted, b) for b in inside.values()):
+        below, todo = {}, register.children_of(grid)
+        while todo:
+            child = todo.pop()
+            below.update(_inside(child))
+            todo += register.children_of(child)
+        inside = below
+
+    found = [b for b in inside.values() if _named(wanted, b)]
     exact = [b for b in found if compound_key(wanted).startswith(compound_key(b.compound))]
     found = exact or found
     if len(found) == 1:
@@ -128,6 +135,15 @@ def find_building(grid: m.Grid, text: str) -> m.Building:
         raise DomainError(f"网格“{grid.name}”有{len(found)}栋楼都叫“{wanted}”：{labels}，请写上小区名。",
                           field="building")
     raise DomainError(f"楼栋“{wanted}”不在网格“{register.grid_label(grid)}”中。", field="building")
+
+
+def _named(wanted: str, building: m.Building) -> bool:
+    """Whether ``wanted`` names the building: its number however written, with or without its compound."""
+    if building_key(wanted) == building_key(building.number):
+        return True
+    compound = compound_key(building.compound)
+    plain = compound_key(wanted)
+    return plain.startswith(compound) and building_key(plain[len(compound):]) == building_key(building.number)
 
 
 def find_unit(building: m.Building, text: str) -> m.Unit:
@@ -163,6 +179,8 @@ def board(grid_text: str, building_text: str = "", unit_text: str = "", *, on: d
     if grid.closed_on is not None and grid.closed_on <= day:
         raise DomainError(f"网格“{register.grid_label(grid)}”已于 {grid.closed_on:%Y-%m-%d} 撤销，不再公示。", field="grid")
     building = find_building(grid, building_text) if building_text.strip() else None
+    if building is not None and building.id not in _inside(grid):
+        grid = building.grid  # a building of a micro-grid under the grid named: its board is that grid's
     unit = find_unit(building, unit_text) if building is not None and unit_text.strip() else None
     pairs = [(p, r.role, places.unit_label(r.unit) if r.unit_id and unit is None else "")
              for p, r in people.people_of(grid, day) if _serves(r, building, unit)]
