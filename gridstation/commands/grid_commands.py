@@ -9,6 +9,7 @@ entry leaves neither a file nor an entry. Stored text is printed through ``free_
 from __future__ import annotations
 
 import argparse
+import sys
 
 from gridstation.commands.base import open_site, out_path
 from gridstation.core.rules.free_text import shown
@@ -63,6 +64,8 @@ def cmd_board(args: argparse.Namespace, target: str) -> int:
         printouts.record(None, printouts.GRID_BOARD, data.code, printed=True,
                          detail={"file": path.name, **({"building": data.place} if data.place else {})})
     print(f"已生成{TITLE}（{shown(data.grid)}{shown(data.place)}）：{path}")
+    if not data.supervision_phone:
+        print("提示：本站还没有设置监督电话（也没有服务站电话），公示牌上印的是“—”：请在 设置 → 服务站 填写。", file=sys.stderr)
     return 0
 
 

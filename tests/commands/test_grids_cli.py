@@ -124,3 +124,14 @@ def test_a_reader_closing_the_pipe_early_is_not_a_fault(db_path, admin):
     child.stdout.close()
     err = child.stderr.read().decode()
     assert child.wait(timeout=120) == 0 and "意外错误" not in err and "Traceback" not in err, err
+
+
+def test_a_board_printed_without_a_supervision_phone_says_where_to_set_it(db_path, admin, tmp_path, capsys):
+    from gridstation.core.station import station
+
+    made = grid_station(admin)
+    assert cli(db_path, "grids", "board", "--grid", made["first"].code, "--out", str(tmp_path / "a.pdf")) == 0
+    assert "监督电话" not in capsys.readouterr().err  # the station's phone stands in
+    station.update_settings(admin, {"station_phone": "", "supervision_phone": ""})
+    assert cli(db_path, "grids", "board", "--grid", made["first"].code, "--out", str(tmp_path / "b.pdf")) == 0
+    assert "设置 → 服务站" in capsys.readouterr().err
