@@ -306,3 +306,16 @@ def test_a_known_grid_under_another_parent_in_the_ledger_is_kept_and_said(site_d
     report = run(path, "grids", admin, dry_run=True)
     assert f"第2行：{micro.code} 在本站属第一网格（WG001），表中写的上级“WG002”不采用（移动网格请在网格页操作）。" in report.notes
     assert report.existing == 1
+
+
+def test_a_grid_whose_own_row_is_refused_is_not_made_by_the_rows_that_name_it(site_db, admin, tmp_path):
+    """With --valid-only a building row naming a grid whose own row was refused (五级 under 五级) is refused too;
+    before, it made a bare 四级 grid of that name at the top of the tree."""
+    path = workbook(tmp_path / "g.xlsx", {"网格": [
+        ["网格编码", "网格名称", "层级", "上级网格", "小区", "楼栋"], ["S1", "阳光小学", "五级", "", "", ""],
+        ["S2", "第1微网格", "五级", "S1", "", ""], ["", "第1微网格", "", "", "阳光小区", "6号楼"]]})
+    report = run(path, "grids", admin, valid_only=True)
+    assert register.find_grid("阳光小学").level == "五级"
+    assert not m.Grid.select().where(m.Grid.name == "第1微网格").exists()
+    assert not m.Building.select().exists()
+    assert any(line.startswith("第4行") and "没有导入" in line for line in problems(report)), problems(report)

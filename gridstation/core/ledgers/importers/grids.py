@@ -15,7 +15,7 @@ from gridstation.core.grids import places, register
 from gridstation.core.grids import rules as grid_rules
 from gridstation.core.ledgers import ledger_read
 from gridstation.core.ledgers.importers.created import BUILDINGS, GRIDS, LEVELS
-from gridstation.core.ledgers.importers.rows import Importer, RowView
+from gridstation.core.ledgers.importers.rows import Importer, Job, RowView
 from gridstation.core.rules.address_keys import address_key, unit_key
 from gridstation.core.rules.errors import DomainError, NotFound
 from gridstation.core.station.roles import HEAD, require
@@ -48,7 +48,15 @@ class GridRow:
 
 
 class GridImporter(Importer):
+    def __init__(self, job: Job) -> None:
+        super().__init__(job)
+        # The grids the ledger defines (a row with its code, level or parent): a building row naming one whose
+        # own row was refused is refused too, rather than making a bare grid of the name (with --valid-only).
+        self.defined: set[str] = set()
+
     def convert(self, row: RowView) -> GridRow | None:
+        if not row.text("building") and (row.text("code") or row.text("level") or row.text("parent")):
+            self.defined.add(row.text("grid"))
         households = ledger_read.plain(row.raw("households"))
         if isinstance(households, str) and households.isdigit():
             households = int(households)
@@ -130,7 +138,8 @@ class GridImporter(Importer):
             try:
                 return register.find_grid(item.name), False
             except NotFound:
-                pass
+                if item.building and item.name in self.defined:  # its own row, written before this one, was refused
+                    raise DomainError(f"网格“{item.name}”在本表中的那一行没有导入，本行不导入。", field="grid") from None
         parent = self._parent(item.parent)
         if not item.code:
             same = (m.Grid.select().where((m.Grid.name == item.name) & register.open_condition()
