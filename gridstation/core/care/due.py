@@ -1,0 +1,146 @@
+"""The month's work: who is due, visited or overdue, by worker and grid.
+
+Read in a fixed number of queries whatever the number of residents (tags in force, the last visit of each
+way, open major changes, the grids' workers), then judged by ``rules`` in Python: at 100 000 residents with
+5 000 in care the list stays under the counter's 100 ms (tests/benchmarks/test_bench_care.py).
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+
+import peewee
+
+from gridstation.core.care import rules, visibility
+from gridstation.core.grids import keepers, people
+from gridstation.core.residents.status import present_condition
+from gridstation.core.rules import clock
+from gridstation.core.station.roles import CLERK, require
+from gridstation.core.storage import models as m
+
+NO_WORKER = "（未安排网格员）"
+
+
+@dataclass(frozen=True)
+class DueRow:
+    resident_id: int
+    name: str
+    address: str
+    grid: str
+    worker: str  # the default visitor: the grid worker of the resident's grid
+    tags: tuple[str, ...]  # the tags this account may see
+    frequency: str  # "" where only a major change asks the visit
+    period: tuple[dt.date, dt.date] | None
+    last_visit: dt.date | None
+    state: str  # 已走访 / 待走访 / 逾期
+    change_due: dt.datetime | None  # a major change's deadline, still unanswered
+
+
+def reference_day(year: int, month: int, today: dt.date) -> dt.date:
+    """The day a month's list is judged on: today within the month, its last day for a past month, its
+    first for a month to come."""
+    first = dt.date(year, month, 1)
+    last = dt.date(year, month, calendar.monthrange(year, month)[1])
+    return min(max(today, first), last)
+
+
+def _tags_in_force(sight: visibility.Sight, day: dt.date, grid_id: int | None) -> peewee.ModelSelect:
+    rows = (m.ResidentTag.select(m.Resident.id, m.Resident.name, m.Resident.compound, m.Resident.building,
+                                 m.Resident.unit, m.Resident.room, m.Resident.grid, m.Resident.birth_date,
+                                 m.CareTag.name, m.CareTag.frequency, m.CareTag.ways, m.CareTag.sensitive)
+            .join(m.CareTag).switch(m.ResidentTag).join(m.Resident)
+            .where((m.ResidentTag.since <= day) & (m.ResidentTag.until.is_null() | (m.ResidentTag.until > day))
+                   & present_condition(day) & sight.condition()))
+    return rows.where(m.Resident.grid == grid_id) if grid_id is not None else rows
+
+
+def _open_changes(day: dt.date, grid_id: int | None) -> peewee.ModelSelect:
+    end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time())
+    rows = (m.CareChange.select(m.Resident.id, m.Resident.name, m.Resident.compound, m.Resident.building,
+                                m.Resident.unit, m.Resident.room, m.Resident.grid, m.Resident.birth_date,
+                                peewee.fn.MIN(m.CareChange.due_at).alias("due_at"))
+            .join(m.Resident)
+            .where(m.CareChange.visit.is_null() & (m.CareChange.noted_at < end) & present_condition(day))
+            .group_by(m.Resident.id, m.Resident.name, m.Resident.compound, m.Resident.building, m.Resident.unit,
+                      m.Resident.room, m.Resident.grid, m.Resident.birth_date))
+    return rows.where(m.Resident.grid == grid_id) if grid_id is not None else rows
+
+
+def _last_visits(day: dt.date, since: dt.date, residents: peewee.ModelSelect) -> dict[int, dict[str, dt.date]]:
+    """Each resident's last visit of each way from ``since`` to ``day``, in one grouped query."""
+    rows = (m.CareVisit.select(m.CareVisit.resident, m.CareVisit.way, peewee.fn.MAX(m.CareVisit.visited_on))
+            .where((m.CareVisit.visited_on <= day) & (m.CareVisit.visited_on >= since)
+                   & m.CareVisit.resident.in_(residents))
+            .group_by(m.CareVisit.resident, m.CareVisit.way).tuples())
+    last: dict[int, dict[str, dt.date]] = defaultdict(dict)
+    for resident, way, on in rows:
+        last[resident][way] = on if isinstance(on, dt.date) else dt.date.fromisoformat(str(on))
+    return last
+
+
+def _workers(grid_ids: set[int], day: dt.date) -> dict[int, str]:
+    """Each grid's first 网格员 (专职 before 兼职), in one query."""
+    order = {role: i for i, role in enumerate(keepers.WORKER_ROLES)}
+    rows = (people.current_roles(day).select(m.PersonRole.grid, m.PersonRole.role, m.Person.name).join(m.Person)
+            .where(m.PersonRole.role.in_(keepers.WORKER_ROLES) & m.PersonRole.grid.in_(sorted(grid_ids))).tuples())
+    best: dict[int, tuple[int, str]] = {}
+    for grid, role, name in rows:
+        candidate = (order[role], name)
+        if grid not in best or candidate < best[grid]:
+            best[grid] = candidate
+    return {grid: name for grid, (_rank, name) in best.items()}
+
+
+def due_list(actor: m.Staff | None, year: int, month: int, *, grid_id: int | None = None, worker: str = "",
+             at: dt.datetime | None = None) -> list[DueRow]:
+    """Who is due in a month, with their state on ``reference_day``, by grid then worker then name;
+    ``worker`` keeps one worker's residents. Only tags the account may see make a resident due (a clerk's
+    list has no resident whose only tag is a supervision one); a major change makes anyone due. ``at``: the
+    moment judged on (now when not given); a view holding a sensitive tag or a child is audited then."""
+    require(actor, CLERK)
+    now = at or clock.now()
+    day = reference_day(year, month, now.date())
+    sight = visibility.sight_of(actor, now.date())
+    residents: dict[int, dict] = {}
+    sensitive = False
+    for rid, name, compound, building, unit, room, grid, birth, tag, frequency, ways, tender in (
+            _tags_in_force(sight, day, grid_id).tuples()):
+        entry = residents.setdefault(rid, {"name": name, "address": f"{compound}{building}{unit}{room}",
+                                           "grid": grid, "birth": birth, "tags": [], "rules": [], "change": None})
+        entry["tags"].append(tag)
+        entry["rules"].append(rules.Rule(frequency, rules.ways_of(ways)))
+        sensitive |= bool(tender)
+    for rid, name, compound, building, unit, room, grid, birth, due_at in _open_changes(day, grid_id).tuples():
+        entry = residents.setdefault(rid, {"name": name, "address": f"{compound}{building}{unit}{room}",
+                                           "grid": grid, "birth": birth, "tags": [], "rules": [], "change": None})
+        entry["change"] = due_at
+    ids = m.Resident.select(m.Resident.id).where(m.Resident.id.in_(sorted(residents)))
+    last = _last_visits(day, day - dt.timedelta(days=366), ids) if residents else {}
+    grid_names = dict(m.Grid.select(m.Grid.id, m.Grid.name).tuples())
+    workers = _workers({e["grid"] for e in residents.values() if e["grid"] is not None}, day)
+    rows = [_row(rid, entry, last.get(rid, {}), day, now, grid_names, workers) for rid, entry in residents.items()]
+    rows = [row for row in rows if row is not None and (not worker or row.worker == worker)]
+    rows.sort(key=lambda r: (r.grid, r.worker, r.name, r.resident_id))
+    if rows and (sensitive or any(visibility.is_child(residents[r.resident_id]["birth"], day) for r in rows)):
+        visibility.record_view(actor, f"due:{year}-{month:02d}", len(rows))
+    return rows
+
+
+def _row(rid: int, entry: dict, last: dict[str, dt.date], day: dt.date, now: dt.datetime,
+         grid_names: dict[int, str], workers: dict[int, str]) -> DueRow | None:
+    rule = rules.ruling_rule(entry["rules"])
+    change = entry["change"]
+    if rule is None and change is None:
+        return None
+    period = rules.period_of(rule.frequency, day) if rule else None
+    counting = max((on for way, on in last.items() if rule and rules.counts(way, rule)), default=None)
+    state = rules.period_state(period, counting, now.date()) if period else rules.DUE
+    if change is not None:  # a major change not yet answered outweighs a period already visited
+        state = rules.OVERDUE if change <= now else rules.DUE
+    grid = entry["grid"]
+    return DueRow(rid, entry["name"], entry["address"], grid_names.get(grid, "") if grid else "",
+                  workers.get(grid, NO_WORKER) if grid else NO_WORKER, tuple(entry["tags"]),
+                  rule.frequency if rule else "", period, max(last.values(), default=None), state, change)
