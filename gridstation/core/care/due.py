@@ -1,15 +1,15 @@
 """The month's work: who is due, visited or overdue, by worker and grid.
 
 Read in a fixed number of queries whatever the number of residents (tags in force, the last visit of each
-way, open major changes, the grids' workers), then judged by ``rules`` in Python: at 100 000 residents with
-5 000 in care the list stays under the counter's 100 ms (tests/benchmarks/test_bench_care.py).
+way, open major changes, the grids' workers), fetched as plain rows (peewee's per-row conversion cost more
+than the queries), then judged by ``rules`` in Python: at 100 000 residents with 5 000 in care the list is
+meant to stay under the counter's 100 ms (tests/benchmarks/bench_care.py).
 """
 
 from __future__ import annotations
 
 import calendar
 import datetime as dt
-from collections import defaultdict
 from dataclasses import dataclass
 
 import peewee
@@ -19,6 +19,7 @@ from gridstation.core.grids import keepers, people
 from gridstation.core.residents.status import present_condition
 from gridstation.core.rules import clock
 from gridstation.core.station.roles import CLERK, require
+from gridstation.core.storage import db as dbmod
 from gridstation.core.storage import models as m
 
 NO_WORKER = "（未安排网格员）"
@@ -69,16 +70,28 @@ def _open_changes(day: dt.date, grid_id: int | None) -> peewee.ModelSelect:
     return rows.where(m.Resident.grid == grid_id) if grid_id is not None else rows
 
 
-def _last_visits(day: dt.date, since: dt.date, residents: peewee.ModelSelect) -> dict[int, dict[str, dt.date]]:
-    """Each resident's last visit of each way from ``since`` to ``day``, in one grouped query."""
-    rows = (m.CareVisit.select(m.CareVisit.resident, m.CareVisit.way, peewee.fn.MAX(m.CareVisit.visited_on))
-            .where((m.CareVisit.visited_on <= day) & (m.CareVisit.visited_on >= since)
-                   & m.CareVisit.resident.in_(residents))
-            .group_by(m.CareVisit.resident, m.CareVisit.way).tuples())
-    last: dict[int, dict[str, dt.date]] = defaultdict(dict)
-    for resident, way, on in rows:
-        last[resident][way] = on if isinstance(on, dt.date) else dt.date.fromisoformat(str(on))
-    return last
+def _last_visits(day: dt.date, since: dt.date) -> dict[int, dict[str, dt.date]]:
+    """Each resident's last visit of each way from ``since`` to ``day``: one grouped query, one row a resident,
+    over the residents with a tag in force or an open major change (subqueries, not a list of ids)."""
+    tagged = m.ResidentTag.select(m.ResidentTag.resident).where(
+        m.ResidentTag.until.is_null() | (m.ResidentTag.until > day))
+    changed = m.CareChange.select(m.CareChange.resident).where(m.CareChange.visit.is_null())
+    latest = [peewee.fn.MAX(peewee.Case(None, [(m.CareVisit.way == way, m.CareVisit.visited_on)])) for way in rules.WAYS]
+    query = (m.CareVisit.select(m.CareVisit.resident, *latest)
+             .where((m.CareVisit.visited_on <= day) & (m.CareVisit.visited_on >= since)
+                    & (m.CareVisit.resident.in_(tagged) | m.CareVisit.resident.in_(changed)))
+             .group_by(m.CareVisit.resident))
+    return {resident: {way: dbmod.as_date(on) for way, on in zip(rules.WAYS, days, strict=True) if on is not None}
+            for resident, *days in _plain(query)}
+
+
+def _plain(query: peewee.Query) -> list[tuple]:
+    """The rows as the database driver gives them: dates as text on SQLite (``dbmod.as_date``)."""
+    return list(dbmod.current().execute(query).fetchall())
+
+
+def _as_moment(value: dt.datetime | str) -> dt.datetime:
+    return value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(str(value))
 
 
 def _workers(grid_ids: set[int], day: dt.date) -> dict[int, str]:
@@ -106,19 +119,14 @@ def due_list(actor: m.Staff | None, year: int, month: int, *, grid_id: int | Non
     sight = visibility.sight_of(actor, now.date())
     residents: dict[int, dict] = {}
     sensitive = False
-    for rid, name, compound, building, unit, room, grid, birth, tag, frequency, ways, tender in (
-            _tags_in_force(sight, day, grid_id).tuples()):
-        entry = residents.setdefault(rid, {"name": name, "address": f"{compound}{building}{unit}{room}",
-                                           "grid": grid, "birth": birth, "tags": [], "rules": [], "change": None})
+    for *person, tag, frequency, ways, tender in _plain(_tags_in_force(sight, day, grid_id)):
+        entry = _entry(residents, person)
         entry["tags"].append(tag)
         entry["rules"].append(rules.Rule(frequency, rules.ways_of(ways)))
         sensitive |= bool(tender)
-    for rid, name, compound, building, unit, room, grid, birth, due_at in _open_changes(day, grid_id).tuples():
-        entry = residents.setdefault(rid, {"name": name, "address": f"{compound}{building}{unit}{room}",
-                                           "grid": grid, "birth": birth, "tags": [], "rules": [], "change": None})
-        entry["change"] = due_at
-    ids = m.Resident.select(m.Resident.id).where(m.Resident.id.in_(sorted(residents)))
-    last = _last_visits(day, day - dt.timedelta(days=366), ids) if residents else {}
+    for *person, due_at in _plain(_open_changes(day, grid_id)):
+        _entry(residents, person)["change"] = _as_moment(due_at)
+    last = _last_visits(day, day - dt.timedelta(days=366)) if residents else {}
     grid_names = dict(m.Grid.select(m.Grid.id, m.Grid.name).tuples())
     workers = _workers({e["grid"] for e in residents.values() if e["grid"] is not None}, day)
     rows = [_row(rid, entry, last.get(rid, {}), day, now, grid_names, workers) for rid, entry in residents.items()]
@@ -127,6 +135,15 @@ def due_list(actor: m.Staff | None, year: int, month: int, *, grid_id: int | Non
     if rows and (sensitive or any(visibility.is_child(residents[r.resident_id]["birth"], day) for r in rows)):
         visibility.record_view(actor, f"due:{year}-{month:02d}", len(rows))
     return rows
+
+
+def _entry(residents: dict[int, dict], person: list) -> dict:
+    """The resident's entry (made on first sight) from the resident columns both queries read first."""
+    rid, name, compound, building, unit, room, grid, birth = person
+    if rid not in residents:
+        residents[rid] = {"name": name, "address": f"{compound}{building}{unit}{room}", "grid": grid,
+                          "birth": birth and dbmod.as_date(birth), "tags": [], "rules": [], "change": None}
+    return residents[rid]
 
 
 def _row(rid: int, entry: dict, last: dict[str, dt.date], day: dt.date, now: dt.datetime,
