@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 from dataclasses import dataclass
 
 import peewee
@@ -35,7 +36,7 @@ class DueRow:
     tags: tuple[str, ...]  # the tags this account may see
     frequency: str  # "" where only a major change asks the visit
     period: tuple[dt.date, dt.date] | None
-    last_visit: dt.date | None
+    last_visit: dt.date | None  # within the longest period read (the half-year, or a week reaching back before it)
     state: str  # 已走访 / 待走访 / 逾期
     change_due: dt.datetime | None  # a major change's deadline, still unanswered
 
@@ -72,7 +73,9 @@ def _open_changes(day: dt.date, grid_id: int | None) -> peewee.ModelSelect:
 
 def _last_visits(day: dt.date, since: dt.date) -> dict[int, dict[str, dt.date]]:
     """Each resident's last visit of each way from ``since`` to ``day``: one grouped query, one row a resident,
-    over the residents with a tag in force or an open major change (subqueries, not a list of ids)."""
+    over the residents with a tag in force or an open major change (subqueries, not a list of ids). ``since``
+    is the earliest start of a period containing ``day``: older visits decide nothing, and reading a whole
+    year of them was most of the list's time."""
     tagged = m.ResidentTag.select(m.ResidentTag.resident).where(
         m.ResidentTag.until.is_null() | (m.ResidentTag.until > day))
     changed = m.CareChange.select(m.CareChange.resident).where(m.CareChange.visit.is_null())
@@ -122,11 +125,12 @@ def due_list(actor: m.Staff | None, year: int, month: int, *, grid_id: int | Non
     for *person, tag, frequency, ways, tender in _plain(_tags_in_force(sight, day, grid_id)):
         entry = _entry(residents, person)
         entry["tags"].append(tag)
-        entry["rules"].append(rules.Rule(frequency, rules.ways_of(ways)))
+        entry["rules"].add((frequency, ways))
         sensitive |= bool(tender)
     for *person, due_at in _plain(_open_changes(day, grid_id)):
         _entry(residents, person)["change"] = _as_moment(due_at)
-    last = _last_visits(day, day - dt.timedelta(days=366)) if residents else {}
+    since = min(rules.period_of(frequency, day)[0] for frequency in rules.FREQUENCIES)
+    last = _last_visits(day, since) if residents else {}
     grid_names = dict(m.Grid.select(m.Grid.id, m.Grid.name).tuples())
     workers = _workers({e["grid"] for e in residents.values() if e["grid"] is not None}, day)
     rows = [_row(rid, entry, last.get(rid, {}), day, now, grid_names, workers) for rid, entry in residents.items()]
@@ -142,17 +146,23 @@ def _entry(residents: dict[int, dict], person: list) -> dict:
     rid, name, compound, building, unit, room, grid, birth = person
     if rid not in residents:
         residents[rid] = {"name": name, "address": f"{compound}{building}{unit}{room}", "grid": grid,
-                          "birth": birth and dbmod.as_date(birth), "tags": [], "rules": [], "change": None}
+                          "birth": birth and dbmod.as_date(birth), "tags": [], "rules": set(), "change": None}
     return residents[rid]
+
+
+@functools.lru_cache(maxsize=512)
+def _rule_of(tag_rules: frozenset[tuple[str, str]], day: dt.date) -> tuple[rules.Rule | None, tuple | None]:
+    """The rule and period of a set of (frequency, ways) — shared by the many residents with the same tags."""
+    rule = rules.ruling_rule(rules.Rule(frequency, rules.ways_of(ways)) for frequency, ways in tag_rules)
+    return rule, (rules.period_of(rule.frequency, day) if rule else None)
 
 
 def _row(rid: int, entry: dict, last: dict[str, dt.date], day: dt.date, now: dt.datetime,
          grid_names: dict[int, str], workers: dict[int, str]) -> DueRow | None:
-    rule = rules.ruling_rule(entry["rules"])
+    rule, period = _rule_of(frozenset(entry["rules"]), day)
     change = entry["change"]
     if rule is None and change is None:
         return None
-    period = rules.period_of(rule.frequency, day) if rule else None
     counting = max((on for way, on in last.items() if rule and rules.counts(way, rule)), default=None)
     state = rules.period_state(period, counting, now.date()) if period else rules.DUE
     if change is not None:  # a major change not yet answered outweighs a period already visited

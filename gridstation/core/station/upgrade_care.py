@@ -94,7 +94,7 @@ class _CareVisit(Frozen):
 
     class Meta:
         table_name = "care_visit"
-        indexes = ((("resident", "visited_on"), False),)
+        indexes = ((("resident", "visited_on", "way"), False),)
 
 
 class _CareChange(Frozen):

@@ -582,8 +582,8 @@ class CareVisit(BaseModel):
     entered_by = pw.ForeignKeyField(Staff, null=True, on_delete="SET NULL")
     entered_at = pw.DateTimeField(default=clock.now)
 
-    class Meta:
-        indexes = ((("resident", "visited_on"), False),)
+    class Meta:  # covering the due list's last visit of each way (core/care/due.py)
+        indexes = ((("resident", "visited_on", "way"), False),)
 
 
 class CareChange(BaseModel):

@@ -10,7 +10,7 @@ import pytest
 
 from gridstation.core.grids import people, places, register
 from gridstation.core.intake import residents
-from gridstation.core.station import schema, station, upgrade_v8
+from gridstation.core.station import schema, station, upgrade_care, upgrade_v8
 from gridstation.core.storage import db as dbmod
 from gridstation.core.storage import models as m
 from tests.helpers import FIXTURES, make_id, table_sql
@@ -90,8 +90,9 @@ def test_a_version_3_station_keeps_its_grids_workers_and_residents(tmp_path):
 
 def as_version_7(database) -> None:
     """A server database put back to version 7: the register's tables and columns gone, the grid name
-    unique again, as version 7 had it (the frozen SQLite fixtures cannot be loaded into PostgreSQL)."""
-    for table in ("diary_entry", "person_role", "person", "unit", "building"):
+    unique again, as version 7 had it (the frozen SQLite fixtures cannot be loaded into PostgreSQL); the
+    tables of later steps go first, since they refer to the register's."""
+    for table in (*reversed(upgrade_care.TABLE_NAMES), "diary_entry", "person_role", "person", "unit", "building"):
         database.execute_sql(f'DROP TABLE "{table}"')
     for column in ("code", "level", "kind", "parent_id", "scope", "opened_on", "closed_on"):
         database.execute_sql(f'ALTER TABLE grid DROP COLUMN "{column}"')
