@@ -12,7 +12,8 @@ from gridstation.core.care.visits import VisitInput
 from gridstation.core.events import rules as event_rules
 from gridstation.core.events.register import EventInput, register_event
 from gridstation.core.residents import status
-from gridstation.core.rules.errors import DomainError, NotFound
+from gridstation.core.rules.errors import DomainError, NotFound, PermissionDenied
+from gridstation.core.station import accounts
 from gridstation.core.storage import models as m
 from tests.core.care.world import AT, build, resident
 from tests.helpers import snapshot
@@ -108,3 +109,13 @@ def test_the_services_a_visit_may_record_are_the_stations_list(world):
     assert visits.record_visit(world.clerk, visit(world, services=["理发"]), at=AT).services == '["理发"]'
     with pytest.raises(DomainError, match="服务清单"):
         visits.record_visit(world.clerk, visit(world, services=["上门送诊"]), at=AT)
+
+
+def test_a_deactivated_account_records_nothing(world):
+    accounts.set_active(world.admin, world.clerk.id, False)
+    before = snapshot()
+    for call in (lambda: visits.record_visit(world.clerk, visit(world), at=AT),
+                 lambda: visits.record_change(world.clerk, world.old.id, "住院", at=AT)):
+        with pytest.raises(PermissionDenied, match="停用"):
+            call()
+    assert snapshot() == before
