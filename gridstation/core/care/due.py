@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import peewee
 
-from gridstation.core.care import rules, visibility
+from gridstation.core.care import grid_tree, rules, visibility
 from gridstation.core.grids import keepers, people
 from gridstation.core.residents.status import present_condition
 from gridstation.core.rules import clock
@@ -98,16 +98,27 @@ def _as_moment(value: dt.datetime | str) -> dt.datetime:
 
 
 def _workers(grid_ids: set[int], day: dt.date) -> dict[int, str]:
-    """Each grid's first 网格员 (专职 before 兼职), in one query."""
+    """Each grid's first 网格员 (专职 before 兼职), in one query; a micro-grid with none gets its parent's."""
     order = {role: i for i, role in enumerate(keepers.WORKER_ROLES)}
     rows = (people.current_roles(day).select(m.PersonRole.grid, m.PersonRole.role, m.Person.name).join(m.Person)
-            .where(m.PersonRole.role.in_(keepers.WORKER_ROLES) & m.PersonRole.grid.in_(sorted(grid_ids))).tuples())
+            .where(m.PersonRole.role.in_(keepers.WORKER_ROLES) & m.PersonRole.grid.is_null(False)).tuples())
     best: dict[int, tuple[int, str]] = {}
     for grid, role, name in rows:
         candidate = (order[role], name)
         if grid not in best or candidate < best[grid]:
             best[grid] = candidate
-    return {grid: name for grid, (_rank, name) in best.items()}
+    named = {grid: name for grid, (_rank, name) in best.items()}
+    parents = grid_tree.grid_parents()
+    return {grid: worker for grid in grid_ids if (worker := grid_tree.nearest(grid, parents, named)) is not None}
+
+
+def _plain(query: peewee.Query) -> list[tuple]:
+    """The rows as the database driver gives them: dates as text on SQLite (``dbmod.as_date``)."""
+    return list(dbmod.current().execute(query).fetchall())
+
+
+def _as_moment(value: dt.datetime | str) -> dt.datetime:
+    return value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(str(value))
 
 
 def due_list(actor: m.Staff | None, year: int, month: int, *, grid_id: int | None = None, worker: str = "",

@@ -2,8 +2,8 @@
 
 By default the care class is seen by the station's staff (窗口人员 and 站长), the supervision class by the
 head and by the resident's own grid worker — the register person linked to the account, serving the
-resident's grid now — and the administrator, who keeps the PCs running, sees neither. The command line
-(no account) is the site's administrator. Every service that returns tags filters through ``Sight``; every
+resident's grid now, or a grid above it (micro-grids: ``grid_tree``) — and the administrator, who keeps the
+PCs running, sees neither. The command line (no account) is the site's administrator. Every service that returns tags filters through ``Sight``; every
 view of a list holding a sensitive tag (health, disability, supervision) or a child under 14 is audited
 (PIPL art. 28), naming how many rows were seen, never the tags or the residents.
 """
@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import peewee
 
+from gridstation.core.care import grid_tree
 from gridstation.core.grids import keepers, people
 from gridstation.core.station import audit, roles
 from gridstation.core.station.roles import ADMIN, CLERK, HEAD
@@ -70,7 +71,7 @@ def sight_of(actor: m.Staff | None, on: dt.date) -> Sight:
             held = people.current_roles(on).where((m.PersonRole.person == person)
                                                   & m.PersonRole.role.in_(keepers.WORKER_ROLES)
                                                   & m.PersonRole.grid.is_null(False))
-            grids = frozenset(role.grid_id for role in held)
+            grids = grid_tree.with_sub_grids({role.grid_id for role in held}, grid_tree.grid_parents())
     return Sight(classes, worker_classes, grids)
 
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 import pytest
 
 from gridstation.core.care import care_settings, due, notes, tags
+from gridstation.core.grids import register
+from gridstation.core.grids.register import GridInput
 from gridstation.core.rules.errors import DomainError, PermissionDenied
 from gridstation.core.storage import models as m
 from tests.core.care.world import AT, SINCE, build, resident
@@ -86,3 +88,13 @@ def test_a_view_of_a_sensitive_list_is_audited_without_names_or_tags(world):
     for entry in care_entries:
         text = entry.before + entry.after + entry.entity_id
         assert not any(name in text for name in [*tag_names, "王一", "李二"]), text
+
+
+def test_the_grid_worker_serves_the_micro_grids_under_his_grid(world):
+    register.add_grid(world.head, GridInput(name="一号微网格", level="五级", parent="第一网格"))
+    small = resident("赵三", "054", "一号微网格")
+    tags.add_tag(world.head, small.id, "社区矫正", since=SINCE, at=AT)
+    tags.add_tag(world.head, small.id, "高龄老人", since=SINCE, at=AT)
+    assert names(tags.tags_of(world.worker_one, small.id, on=AT.date())) == {"社区矫正", "高龄老人"}
+    row = next(r for r in due.due_list(world.head, 2026, 12, at=AT) if r.name == "赵三")
+    assert (row.grid, row.worker) == ("一号微网格", "张网格")  # no worker of its own: the parent grid's
