@@ -52,6 +52,16 @@ def require(actor: m.Staff | None, role: str) -> None:
         _refuse_unless(current(actor), role)
 
 
+def require_exactly(actor: m.Staff | None, role: str) -> None:
+    """Refuse unless the account holds ``role`` itself, not a higher rank (nor the command line): for a duty
+    that is not a right of rank, such as who may see the care tags (an administrator keeps the PCs running
+    and must not be able to give himself sight of supervision tags)."""
+    account = current(actor) if actor is not None else None
+    _refuse_unless(account, role)
+    if account.role != role:  # type: ignore[union-attr]
+        raise PermissionDenied(f"此项只能由{ROLE_NAMES[role]}办理。")
+
+
 def require_as_signed_in(actor: m.Staff | None, role: str) -> None:
     """``require`` from the rights the account had when it signed in, without reading the database.
 

@@ -18,7 +18,7 @@ from playhouse.migrate import SchemaMigrator, migrate
 
 from gridstation.core.rules import clock
 from gridstation.core.rules.errors import DatabaseProblem
-from gridstation.core.station import catalog, upgrade_v5, upgrade_v6, upgrade_v8, upgrade_v9
+from gridstation.core.station import catalog, upgrade_care, upgrade_v5, upgrade_v6, upgrade_v8, upgrade_v9
 from gridstation.core.storage import db as dbmod
 from gridstation.core.storage import models as m
 from gridstation.core.storage import paths
@@ -27,7 +27,7 @@ from gridstation.core.storage import paths
 # version 3 the tool photos (``_ToolPhotoV3``), version 4 the services' aliases, version 5 the 材料清单
 # (core/station/upgrade_v5.py), version 6 the grid events (core/station/upgrade_v6.py), version 8 the grid
 # register (core/station/upgrade_v8.py), version 9 the register's people on the events
-# (core/station/upgrade_v9.py).
+# (core/station/upgrade_v9.py), version ``CARE_STEP`` the care tags and visits (core/station/upgrade_care.py).
 V1_MODELS: list[type[m.BaseModel]] = [
     m.SchemaVersion, m.Setting, m.Staff, m.Grid, m.Resident, m.ResidentKey, m.ServiceType,
     m.Intake, m.IntakeEvent, m.SerialCounter,
@@ -107,9 +107,10 @@ def _upgrade_to_7(database: peewee.Database) -> None:
             "intake", "staff_name", peewee.CharField(max_length=40, default="", constraints=[peewee.SQL("DEFAULT ''")])))
 
 
+CARE_STEP = 10  # the care step's number, named once: UPGRADES and tables_at read it
 UPGRADES: dict[int, Callable[[peewee.Database], None]] = {
     2: _upgrade_to_2, 3: _upgrade_to_3, 4: _upgrade_to_4, 5: upgrade_v5.upgrade_to_5, 6: upgrade_v6.upgrade_to_6,
-    7: _upgrade_to_7, 8: upgrade_v8.upgrade_to_8, 9: upgrade_v9.upgrade_to_9,
+    7: _upgrade_to_7, 8: upgrade_v8.upgrade_to_8, 9: upgrade_v9.upgrade_to_9, CARE_STEP: upgrade_care.upgrade,
 }
 LATEST = max(UPGRADES)
 
@@ -119,7 +120,7 @@ def tables_at(version: int) -> set[str]:
     is not a whole station, and a restore of it left the station unusable."""
     added = {1: [t._meta.table_name for t in V1_MODELS], 2: [t._meta.table_name for t in V2_MODELS],
              3: [_ToolPhotoV3._meta.table_name], 5: upgrade_v5.TABLE_NAMES, 6: upgrade_v6.TABLE_NAMES,
-             8: upgrade_v8.TABLE_NAMES}
+             8: upgrade_v8.TABLE_NAMES, CARE_STEP: upgrade_care.TABLE_NAMES}
     return {name for step, names in added.items() if step <= version for name in names}
 
 

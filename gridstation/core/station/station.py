@@ -17,7 +17,7 @@ import peewee
 from gridstation.core.rules import clock
 from gridstation.core.rules.errors import DatabaseProblem, DomainError
 from gridstation.core.rules.free_text import refuse_controls
-from gridstation.core.station import accounts, audit, backup, catalog, roles, schema
+from gridstation.core.station import accounts, audit, backup, catalog, roles, schema, upgrade_care
 from gridstation.core.station.roles import ADMIN, require, require_as_signed_in
 from gridstation.core.storage import db as dbmod
 from gridstation.core.storage import models as m
@@ -55,10 +55,17 @@ def open_site(target: str, *, create: bool = True, read_only: bool = False) -> O
         if not dbmod.is_url(target):
             backup.backup_sqlite(target, backup.default_backup_dir(target), label="before-upgrade")
 
-    before, after = schema.ensure_schema(backup=_backup, seed=catalog.install_builtin)
+    before, after = schema.ensure_schema(backup=_backup, seed=_seed_builtin)
     if before == 0:
         audit.reset_anchor()  # a new log: a head file left by a deleted database is not its head
     return Opened(target, before, after)
+
+
+def _seed_builtin() -> None:
+    """What a new station starts with, and what the last upgrade step fills in where it is missing: the
+    built-in services and the default care tags."""
+    catalog.install_builtin()
+    upgrade_care.seed_tags(dbmod.current())
 
 
 def _write_protected(target: str) -> bool:

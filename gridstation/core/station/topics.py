@@ -21,6 +21,7 @@ class Topic(StrEnum):
     TOOLS = "tools", ("loan", "loans", "tool_unit", "tool_kind", "tools", "reservation", "stock_take")
     EVENTS = "events", ("grid_event", "event_category", "event_partner", "events")
     GRIDS = "grids", ("grid", "building", "person", "diary_entry", "grids", "gridpeople")  # the register, 民情日志
+    CARE = "care", ("care_tag", "resident_tag", "care_visit", "care_change", "care_setting")  # 关爱对象与入户走访
     SETTINGS = "settings", ("setting", "service")
     BACKUP = "backup", ("database", "audit_log")  # the status bar's line on backups and the audit chain
 
@@ -34,6 +35,7 @@ class Topic(StrEnum):
 
 
 # Entities no other window shows: accounts, statistics reports, exports of lists that are not ledgers.
-QUIET_ENTITIES = frozenset({"staff", "report", "overdue", "roster", "ratings"})
+# A view of a sensitive care list (audited, PIPL art. 28) changes nothing.
+QUIET_ENTITIES = frozenset({"staff", "report", "overdue", "roster", "ratings", "care_view"})
 # The station's own topics; every other one is data, reloaded after a lost connection or an unknown entry.
 STATION_TOPICS = frozenset({Topic.SETTINGS, Topic.BACKUP})

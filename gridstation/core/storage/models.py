@@ -537,3 +537,71 @@ class DiaryEntry(BaseModel):
 
 GRID_MODELS: list[type[BaseModel]] = [Building, Unit, Person, PersonRole, DiaryEntry]
 ALL_MODELS += GRID_MODELS
+
+
+# Residents who need care and the visits that reach them (关爱对象与入户走访); the rules: core/care/.
+
+
+class CareTag(BaseModel):
+    """A tag of the station's list (独居老人, 低保, 社区矫正 …): its class (关爱 / 监管, who sees it is a
+    setting of the class), how often a resident with it is visited and which ways count."""
+
+    name = pw.CharField(max_length=20, unique=True)
+    klass = pw.CharField(max_length=4)  # 关爱 / 监管
+    frequency = pw.CharField(max_length=4, default="")  # 每周 / 每月 / 每季度 / 每半年; "" no visits asked
+    ways = pw.CharField(max_length=20, default="上门")  # the ways that count, "、"-joined (上门 always)
+    sensitive = pw.BooleanField(default=False)  # health, disability, supervision (PIPL art. 28)
+    builtin = pw.BooleanField(default=False)
+    active = pw.BooleanField(default=True)
+
+
+class ResidentTag(BaseModel):
+    """A resident carries a tag from a day to a day (until null: still), with where it came from."""
+
+    resident = pw.ForeignKeyField(Resident, backref="care_tags", on_delete="CASCADE")
+    tag = pw.ForeignKeyField(CareTag, on_delete="RESTRICT")
+    since = pw.DateField()
+    until = pw.DateField(null=True, index=True)
+    source = pw.CharField(max_length=4)  # 名单 / 走访 / 手工 / 备注
+    source_note = pw.CharField(max_length=60, default="")  # the roster's name, the visit's number
+    entered_by = pw.ForeignKeyField(Staff, null=True, on_delete="SET NULL")
+    entered_at = pw.DateTimeField(default=clock.now)
+
+
+class CareVisit(BaseModel):
+    """A visit to a resident (入户走访, or a call): who went, how, what was checked, found and done."""
+
+    number = pw.CharField(max_length=24, unique=True)  # ZF + day + sequence
+    resident = pw.ForeignKeyField(Resident, backref="care_visits", on_delete="RESTRICT")
+    visited_on = pw.DateField(index=True)
+    visitor = pw.ForeignKeyField(Person, on_delete="RESTRICT")
+    way = pw.CharField(max_length=2)  # 上门 / 电话 / 视频
+    seen = pw.BooleanField(default=True)  # the resident seen in person
+    checklist = pw.TextField(default="{}")  # JSON: item -> [正常 / 需关注, a word]
+    found = pw.TextField(default="")
+    done = pw.TextField(default="")
+    services = pw.TextField(default="[]")  # JSON list of services given on the spot
+    follow_up = pw.CharField(max_length=4, default="无")  # 事件 / 需求 / 转介 / 无
+    follow_up_note = pw.CharField(max_length=200, default="")
+    event = pw.ForeignKeyField(GridEvent, null=True, on_delete="SET NULL")
+    entered_by = pw.ForeignKeyField(Staff, null=True, on_delete="SET NULL")
+    entered_at = pw.DateTimeField(default=clock.now)
+
+    class Meta:  # covering the due list's last visit of each way (core/care/due.py)
+        indexes = ((("resident", "visited_on", "way"), False),)
+
+
+class CareChange(BaseModel):
+    """A major change in a resident's life (住院, 丧偶 …) that asks a visit by ``due_at``; ``visit`` answers it."""
+
+    resident = pw.ForeignKeyField(Resident, backref="care_changes", on_delete="CASCADE")
+    kind = pw.CharField(max_length=20)
+    note = pw.CharField(max_length=200, default="")
+    noted_at = pw.DateTimeField()
+    due_at = pw.DateTimeField()
+    visit = pw.ForeignKeyField(CareVisit, null=True, on_delete="SET NULL", index=True)
+    entered_by = pw.ForeignKeyField(Staff, null=True, on_delete="SET NULL")
+
+
+CARE_MODELS: list[type[BaseModel]] = [CareTag, ResidentTag, CareVisit, CareChange]
+ALL_MODELS += CARE_MODELS

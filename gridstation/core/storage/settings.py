@@ -26,6 +26,10 @@ DEFAULTS: dict[str, Any] = {
     "backup_dir": "",
     "rating_window_days": 5,  # 好差评: working days after 办结 in which a rating may still be recorded
     "rectify_days": 5,  # 差评整改: working days the head has to rectify a bad rating
+    # 关爱走访, set by the head through core/care/care_settings.py (not the administrator's settings):
+    "care_visibility": {"关爱": ["clerk", "head"], "监管": ["head", "worker"]},  # who sees each class of tags
+    "care_change_hours": 24,  # a major change asks a visit within this many hours
+    "care_services": ["送温暖", "上门送诊", "帮办代办", "代购代缴", "政策宣传", "心理疏导"],  # given on a visit
 }
 # The receipt printer is a setting of each PC, not of the station (ui/common/local_settings.py); a
 # "printer" row an older version stored here is only read as that module's fallback.

@@ -10,7 +10,7 @@ import pytest
 
 from gridstation.core.grids import people, places, register
 from gridstation.core.intake import residents
-from gridstation.core.station import schema, station, upgrade_v8
+from gridstation.core.station import schema, station, upgrade_care, upgrade_v8
 from gridstation.core.storage import db as dbmod
 from gridstation.core.storage import models as m
 from tests.helpers import FIXTURES, make_id, table_sql
@@ -89,8 +89,10 @@ def test_a_version_3_station_keeps_its_grids_workers_and_residents(tmp_path):
 
 
 def as_version_8(database) -> None:
-    """A server database put back to version 8: an event found by and assigned to staff accounts, a
-    mediation session with no person (schema step 9 undone)."""
+    """A server database put back to version 8: no care tables (a later step's, referring to the register),
+    an event found by and assigned to staff accounts, a mediation session with no person (step 9 undone)."""
+    for table in reversed(upgrade_care.TABLE_NAMES):
+        database.execute_sql(f'DROP TABLE "{table}"')
     for table, column in (("grid_event", "finder_id"), ("grid_event", "assigned_to_id"),
                           ("mediation_session", "mediator_id")):
         database.execute_sql(f'ALTER TABLE "{table}" DROP COLUMN "{column}"')
