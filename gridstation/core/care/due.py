@@ -16,7 +16,8 @@ from dataclasses import dataclass
 import peewee
 
 from gridstation.core.care import grid_tree, rules, visibility
-from gridstation.core.grids import keepers, people
+from gridstation.core.grids import people
+from gridstation.core.grids import rules as grid_rules
 from gridstation.core.residents.status import present_condition
 from gridstation.core.rules import clock
 from gridstation.core.station.roles import CLERK, require
@@ -99,9 +100,9 @@ def _as_moment(value: dt.datetime | str) -> dt.datetime:
 
 def _workers(grid_ids: set[int], day: dt.date) -> dict[int, str]:
     """Each grid's first 网格员 (专职 before 兼职), in one query; a micro-grid with none gets its parent's."""
-    order = {role: i for i, role in enumerate(keepers.WORKER_ROLES)}
+    order = {role: i for i, role in enumerate(grid_rules.WORKER_ROLES)}
     rows = (people.current_roles(day).select(m.PersonRole.grid, m.PersonRole.role, m.Person.name).join(m.Person)
-            .where(m.PersonRole.role.in_(keepers.WORKER_ROLES) & m.PersonRole.grid.is_null(False)).tuples())
+            .where(m.PersonRole.role.in_(grid_rules.WORKER_ROLES) & m.PersonRole.grid.is_null(False)).tuples())
     best: dict[int, tuple[int, str]] = {}
     for grid, role, name in rows:
         candidate = (order[role], name)

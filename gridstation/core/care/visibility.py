@@ -16,7 +16,8 @@ from dataclasses import dataclass
 import peewee
 
 from gridstation.core.care import grid_tree
-from gridstation.core.grids import keepers, people
+from gridstation.core.grids import people
+from gridstation.core.grids import rules as grid_rules
 from gridstation.core.station import audit, roles
 from gridstation.core.station.roles import ADMIN, CLERK, HEAD
 from gridstation.core.storage import models as m
@@ -69,7 +70,7 @@ def sight_of(actor: m.Staff | None, on: dt.date) -> Sight:
         person = people.person_of_staff(account)
         if person is not None:
             held = people.current_roles(on).where((m.PersonRole.person == person)
-                                                  & m.PersonRole.role.in_(keepers.WORKER_ROLES)
+                                                  & m.PersonRole.role.in_(grid_rules.WORKER_ROLES)
                                                   & m.PersonRole.grid.is_null(False))
             grids = grid_tree.with_sub_grids({role.grid_id for role in held}, grid_tree.grid_parents())
     return Sight(classes, worker_classes, grids)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from gridstation.core.grids import people
-from gridstation.core.station import schema, station
+from gridstation.core.station import catalog, schema, station
 from gridstation.core.storage import db as dbmod
 from gridstation.core.storage import models as m
 from tests.core.grids.test_grid_upgrade import as_version_8, version_3_station
@@ -31,12 +31,13 @@ def shape(table: str) -> tuple[set, set, set]:
 
 
 def version_8_station(path: Path) -> None:
-    """The version-3 fixture brought to version 8 (the code of step 9 held back), then given a clerk with no
-    person of the register and three events: found and assigned by accounts, and found by nobody."""
+    """The version-3 fixture brought to version 8 (the code of step 9 and later held back), then given a clerk
+    with no person of the register and three events: found and assigned by accounts, and found by nobody."""
     version_3_station(path)
     with pytest.MonkeyPatch.context() as patch:
-        patch.delitem(schema.UPGRADES, 9)
+        patch.setattr(schema, "UPGRADES", {step: run for step, run in schema.UPGRADES.items() if step <= 8})
         patch.setattr(schema, "LATEST", 8)
+        patch.setattr(station, "_seed_builtin", catalog.install_builtin)  # a version-8 station knew no care tags
         assert station.open_site(str(path)).version_after == 8
         dbmod.close_database()
     import sqlite3
