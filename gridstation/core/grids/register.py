@@ -244,6 +244,15 @@ def refuse_while_in_use(grid: m.Grid) -> None:
         raise DomainError(f"网格“{grid.name}”还有{buildings}栋楼、{units}个单元，请先把它们移到其他网格（或在网格页拆分本网格）。")
 
 
+def community() -> m.Grid | None:
+    """The community itself, where the register has one open top grid with grids under it (seed 001's 社区
+    as its 三级 root): a grid a ledger names goes under it, not beside it as a second top."""
+    tops = list(m.Grid.select().where(m.Grid.parent.is_null() & open_condition()).limit(2))
+    if len(tops) == 1 and m.Grid.select().where((m.Grid.parent == tops[0]) & open_condition()).exists():
+        return tops[0]
+    return None
+
+
 def add_from_ledger(actor: m.Staff | None, data: GridInput, *, at: dt.datetime | None = None) -> m.Grid:
     """A grid a ledger names and the station does not have: the ledger path only, where the import's own
     role check applies (the counter's grid box chooses and never creates). Audited as 新增网格, marked as

@@ -319,3 +319,14 @@ def test_a_grid_whose_own_row_is_refused_is_not_made_by_the_rows_that_name_it(si
     assert not m.Grid.select().where(m.Grid.name == "第1微网格").exists()
     assert not m.Building.select().exists()
     assert any(line.startswith("第4行") and "没有导入" in line for line in problems(report)), problems(report)
+
+
+def test_a_grid_a_ledger_names_alone_goes_under_the_community(site_db, admin, tmp_path):
+    """A typo'd grid in an events or residents ledger becomes one of the community's grids, not a second top
+    beside the community (which then counted the community itself as a grid)."""
+    top = register.add_grid(admin, GridInput(name="新亚洲体育城社区", level="三级", code="SQ001"))
+    register.add_grid(admin, GridInput(name="第一网格", parent=top.code))
+    path = workbook(tmp_path / "r.xlsx", {"居民": [["姓名", "身份证号", "网格"], ["刘三", ZHANG, "第一网各"]]})
+    run(path, "residents", admin)
+    made = register.find_grid("第一网各")
+    assert (made.parent_id, made.level) == (top.id, "四级") and register.community().id == top.id

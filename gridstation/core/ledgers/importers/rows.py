@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from gridstation.core.grids import register
+from gridstation.core.grids import rules as grid_rules
 from gridstation.core.intake import residents
 from gridstation.core.ledgers import ledger_read
 from gridstation.core.ledgers.importers.created import GRIDS, Created
@@ -249,7 +250,9 @@ class Job:
         try:
             return register.find_grid(name, include_closed=include_closed)
         except NotFound:
-            grid = register.add_from_ledger(self.actor, register.GridInput(name=name))
+            top = register.community()  # a name alone: one of the grids the community is divided into
+            grid = register.add_from_ledger(self.actor, register.GridInput(
+                name=name, level=grid_rules.level_under(top.level) if top else "四级", parent=top.code if top else ""))
         self.made(GRIDS, grid.code, grid.name)
         return grid
 
