@@ -219,6 +219,11 @@ def test_merge_moves_a_typo_grids_residents(qtbot, open_page, head, clerk):
     press(qtbot, page.ui.gridTree, Qt.Key.Key_M, CTRL)
     dialog = dialog_of(qtbot, page, GridChooseDialog)
     assert "居民1人、楼栋1栋" in dialog.questionLabel.text()
+    assert dialog.targetCombo.currentText() == "（请选择）"  # Ctrl+S at once merges into nothing
+    closed_before = dialog.isVisible()
+    press(qtbot, dialog.targetCombo, Qt.Key.Key_S, CTRL)
+    assert closed_before and dialog.isVisible() and dialog.messageLabel.text() == "请先选择。"
+    press(qtbot, dialog.targetCombo, Qt.Key.Key_Down)
     assert dialog.targetCombo.currentText() == "第一网格"
     save(qtbot, dialog)
     assert m.Resident.get_by_id(resident.id).grid_id == right.id
@@ -311,7 +316,9 @@ def test_the_head_closes_moves_ends_and_hands_over_by_keyboard(qtbot, open_page,
     press(qtbot, page.ui.peopleTable, Qt.Key.Key_Home)
     press(qtbot, page.ui.peopleTable, Qt.Key.Key_H, CTRL)
     dialog = dialog_of(qtbot, page, GridChooseDialog)
-    assert "第一网格专职网格员" in dialog.questionLabel.text() and dialog.targetCombo.currentText() == "李明"
+    assert "第一网格专职网格员" in dialog.questionLabel.text() and dialog.targetCombo.currentText() == "（请选择）"
+    press(qtbot, dialog.targetCombo, Qt.Key.Key_Down)  # the successor with their role and grid, grid roles first
+    assert dialog.targetCombo.currentText() == "李明"
     save(qtbot, dialog)
     qtbot.waitUntil(lambda: sorted((p.role, p.name) for p in page.people.rows) == [("专职网格员", "李明"), ("楼栋长", "王芳")])
     # 结束角色: the 楼栋长 (second in the order of roles) ends today.
@@ -331,7 +338,7 @@ def test_the_head_closes_moves_ends_and_hands_over_by_keyboard(qtbot, open_page,
     press(qtbot, page.ui.buildingTable, Qt.Key.Key_M, CTRL | SHIFT)
     dialog = dialog_of(qtbot, page, GridChooseDialog)
     assert "在册居民1人" in dialog.questionLabel.text()
-    press(qtbot, dialog.targetCombo, Qt.Key.Key_Home)
+    press(qtbot, dialog.targetCombo, Qt.Key.Key_Down)
     assert dialog.targetCombo.currentText() == "第二网格"
     save(qtbot, dialog)
     assert m.Resident.get_by_id(resident.id).grid_id == second.id

@@ -366,14 +366,15 @@ class GridChooseDialogForm(Form):
 
 
 class GridChooseDialog(_SaveDialog, GridChooseDialogForm):
-    """合并到… / 移到其他网格 / 交接: the target chosen from a list; the question says what will move."""
+    """合并到… / 移到其他网格 / 交接: the target chosen from a list; the question says what will move. The list
+    starts on 「（请选择）」: Ctrl+S at once must not merge or hand over to whatever came first."""
 
     def __init__(self, ctx: AppContext, title: str, question: str, choices: Sequence[tuple[str, object]],
                  act: Callable[[object], object], parent: QWidget | None = None) -> None:
         super().__init__(ctx, title, parent)
         self.act = act
         self.questionLabel.setText(question)
-        _fill(self.targetCombo, choices)
+        _fill(self.targetCombo, [("（请选择）", None), *choices])
         self.targetCombo.setFocus()
 
     def fields(self) -> dict[str, QWidget]:

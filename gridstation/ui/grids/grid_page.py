@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QCheckBox, QDialog, QLabel, QLineEdit, QPushButton
 
 from gridstation.core.events.handover import hand_over
 from gridstation.core.grids import boundaries, overview, people, places, register
+from gridstation.core.grids.choices import person_choices as choices_of_people
 from gridstation.core.rules.errors import DomainError
 from gridstation.core.station import printouts, roles
 from gridstation.core.station.topics import Topic
@@ -364,7 +365,7 @@ class GridPage(QWidget):
         held = overview.grid_roles_of(row.person_id)
         question = (f"“{row.name}”的工作交给所选接替人：" + ("、".join(held) if held else "（没有网格岗位）")
                     + "；其名下未销号的网格事件一并分派给接替人。")
-        choices = [(label, person_id) for label, person_id in overview.person_choices() if person_id != row.person_id]
+        choices = [(c.label, c.person_id) for c in choices_of_people() if c.person_id != row.person_id]
         self._open(GridChooseDialog(self.ctx, "交接", question, choices,
                                     lambda successor: hand_over(self.ctx.staff, row.person_id, successor), parent=self))
 
