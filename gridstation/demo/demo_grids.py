@@ -27,7 +27,6 @@ from gridstation.demo import demo_data as data
 ROOT = ("新亚洲体育城社区", "SQ001")
 GRID_NAMES = ("第一网格", "第二网格", "第三网格", "第四网格", "第五网格", "第六网格")
 MICRO_PER_GRID = (2, 2, 2, 1, 1, 1)  # nine 五级 micro-grids under six 四级 grids
-ROOMS_PER_FLOOR = 4  # the demo's room numbers: floor then 01 … 04
 PUBLIC_PHONE_SHARE = 0.6
 # Grids and people date from before the invented history, so every intake falls in their time.
 SINCE_DAYS = 800
@@ -74,13 +73,15 @@ def _write_buildings(micro_ids: list[int]) -> dict[str, tuple[int, int]]:
     total = sum(c[1] for c in data.COMPOUNDS)
     rows, seen, next_id = [], 0, _next_id(m.Building)
     out = dict(existing)
-    for index, (compound, count, units, floors, _weight) in enumerate(data.COMPOUNDS):
+    for index, (compound, count, _units, _floors, _weight) in enumerate(data.COMPOUNDS):
         company, contact = PROPERTY_COMPANIES[index % len(PROPERTY_COMPANIES)]
         for b in range(count):
             key = address_key(compound, str(b + 1))
             if key not in out:
                 grid = micro_ids[(seen + b) * len(micro_ids) // total]
-                rows.append((next_id, compound, f"{b + 1}栋", key, grid, units * floors * ROOMS_PER_FLOOR, company,
+                # no household count recorded: the demo's residents are a sample of each building, so its
+                # households are the rooms they live in (places.households_of), a few hundred per grid worker
+                rows.append((next_id, compound, f"{b + 1}栋", key, grid, 0, company,
                              contact))
                 out[key] = (next_id, grid)
                 next_id += 1
