@@ -221,6 +221,8 @@ GRID_COLUMNS: tuple[ColumnSpec, ...] = (
     _c("parent", "上级网格", TEXT, "上级", "上级网格名称", "上级网格编码",
        note="上级网格的编码或名称；留空为社区下的网格。本站没有的上级网格按表中的行新增", example="", width=12),
     _c("scope", "范围", TEXT, "网格范围", "管辖范围", "四至范围", width=20),
+    _c("opened_on", "启用日期", DATE, "设立日期", "成立日期", "划分日期",
+       note="网格从哪天起划分（以前各期的统计按它计）；新网格留空为导入当天；" + DATE_NOTE, width=12),
     _c("compound", "小区", TEXT, "小区名称", "居住小区", note="填写楼栋时必填", example="星天地", width=12),
     _c("building", "楼栋", TEXT, "楼号", "楼栋号", "栋", note="一行一栋楼；只登记网格的行留空", example="3号楼", width=8),
     _c("unit", "单元", TEXT, "单元号", note="单元另属一个（微）网格时填写，该单元的居民归入本行的网格", width=6),

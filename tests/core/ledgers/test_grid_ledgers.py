@@ -330,3 +330,12 @@ def test_a_grid_a_ledger_names_alone_goes_under_the_community(site_db, admin, tm
     run(path, "residents", admin)
     made = register.find_grid("第一网各")
     assert (made.parent_id, made.level) == (top.id, "四级") and register.community().id == top.id
+
+
+def test_a_grid_the_station_has_had_for_years_keeps_its_start_date(site_db, admin, tmp_path):
+    """启用日期: a station entering grids it has long had keeps their start, so past periods count them."""
+    path = workbook(tmp_path / "g.xlsx", {"网格": [["网格名称", "层级", "启用日期"], ["第一网格", "四级", "2019-05-01"],
+                                                 ["第二网格", "四级", ""]]})
+    run(path, "grids", admin)
+    assert register.find_grid("第一网格").opened_on == dt.date(2019, 5, 1)
+    assert register.find_grid("第二网格").opened_on is not None  # left empty: the day of the import

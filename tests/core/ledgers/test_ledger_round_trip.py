@@ -122,7 +122,7 @@ def all_records() -> dict[str, list[tuple]]:
          tuple((p.name, p.phone) for p in e.parties.order_by(m.EventParty.id)))
         for e in m.GridEvent.select())
     out["grids"] = sorted(
-        (g.code, g.name, g.level, g.kind, g.parent.code if g.parent_id else "", g.scope, g.closed_on,
+        (g.code, g.name, g.level, g.kind, g.parent.code if g.parent_id else "", g.scope, g.opened_on, g.closed_on,
          tuple(sorted((b.key, b.households, b.property_company, b.property_contact,
                        tuple(sorted(u.key for u in b.units if u.grid_id is None))) for b in g.buildings)),
          tuple(sorted((u.building.key, u.key) for u in g.units)))

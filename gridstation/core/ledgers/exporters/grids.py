@@ -39,6 +39,7 @@ def columns(_full: bool) -> list[Col]:
         "code": lambda line: line.grid.code, "grid": lambda line: line.grid.name,
         "level": of_grid(lambda g: g.level), "kind": of_grid(lambda g: g.kind),
         "parent": of_grid(lambda g: g.parent.code if g.parent_id else ""), "scope": of_grid(lambda g: g.scope),
+        "opened_on": of_grid(lambda g: g.opened_on),
         "compound": lambda line: line.building.compound if line.building else "",
         "building": lambda line: line.building.number if line.building else "",
         "unit": lambda line: line.unit.number if line.unit else "",

@@ -9,6 +9,7 @@ list a grid before the grid above it; a ledger whose 上级网格 go round in a 
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from gridstation.core.grids import places, register
@@ -35,6 +36,7 @@ class GridRow:
     kind: str
     parent: str
     scope: str
+    opened_on: dt.date | None
     compound: str
     building: str
     unit: str
@@ -68,7 +70,7 @@ class GridImporter(Importer):
             row.refuse(exc, FIELDS)
             code = ""
         item = GridRow(row.number, code, row.text("grid"), row.text("level"), row.text("kind"), row.text("parent"),
-                       row.text("scope"), row.text("compound"), row.text("building"), row.text("unit"),
+                       row.text("scope"), row.date("opened_on"), row.text("compound"), row.text("building"), row.text("unit"),
                        households or 0, row.text("property_company"), row.text("property_contact"))
         row.check_required()
         if item.building and not item.compound:
@@ -152,7 +154,7 @@ class GridImporter(Importer):
             self.job.made(LEVELS, level, level)
         grid = register.add_from_ledger(self.job.actor, register.GridInput(
             name=item.name, level=item.level or "四级", kind=item.kind, parent=parent.code if parent else "",
-            code=item.code, scope=item.scope))
+            code=item.code, scope=item.scope, opened_on=item.opened_on))
         self.job.made(GRIDS, grid.code, grid.name)
         return grid, True
 
