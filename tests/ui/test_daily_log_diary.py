@@ -120,3 +120,27 @@ def test_a_month_of_a_grid_is_printed_with_preview(qtbot, log, clerk, zhang):
     said = pdf_text(preview.path)
     assert "民情日志" in said and "走访2户" in said and "第二网格" in said
     assert m.AuditLog.select().where(m.AuditLog.action == "预览民情日志").exists()
+
+
+def test_the_person_box_starts_on_nobody_and_typing_a_name_takes_that_person(qtbot, log, admin, zhang):
+    """Ctrl+S at once writes for no one (the clerk has no person of the register); a name typed, then Down and
+    Enter as in the event dialogs, takes that person — never the next one in the list."""
+    for name in ("于勇", "余珍珍", "白佳"):
+        people.add_person(admin, PersonInput(name))
+    log.close()
+    log = DailyLogDialog(log.ctx, None)
+    log.show()
+    activate(qtbot, log)
+    assert log.personCombo.currentText() == "（请选择）"
+    type_text(qtbot, log.seenEdit, "楼道堆物")
+    qtbot.keyClick(log, Qt.Key.Key_S, CTRL)
+    assert "请选择写日志的人员" in log.messageLabel.text() and m.DiaryEntry.select().count() == 0
+    qtbot.keyClick(log, Qt.Key.Key_W, ALT)
+    type_text(qtbot, log.personCombo.lineEdit(), "于勇")
+    qtbot.keyClick(log.personCombo.lineEdit(), Qt.Key.Key_Down)
+    qtbot.keyClick(log.personCombo.lineEdit(), Qt.Key.Key_Return)
+    qtbot.keyClick(log.personCombo.lineEdit(), Qt.Key.Key_Tab)
+    assert log.personCombo.currentText() == "于勇"
+    qtbot.keyClick(log, Qt.Key.Key_S, CTRL)
+    assert m.DiaryEntry.get().person.name == "于勇"
+    log.close()

@@ -36,9 +36,11 @@ from gridstation.ui.common.keyboard import fit_to_screen, tab_chain
 from gridstation.ui.common.printing import preview_written
 from gridstation.ui.common.saving import one_at_a_time
 from gridstation.ui.common.table_model import Column, PagedTableModel, setup_table
+from gridstation.ui.events.people_choice import make_filterable
 from gridstation.ui.intake.resident_picker import ResidentPicker
 
 ALL = "全部"
+CHOOSE = "（请选择）"
 COLUMNS = (
     Column("日期", lambda e: f"{e.on:%Y-%m-%d}"),
     Column("人员", lambda e: e.person.name),
@@ -101,6 +103,8 @@ class DailyLogDialog(QDialog, Form):
                        self.fromEdit.dateChanged, self.toEdit.dateChanged):
             signal.connect(self.reload)
         self.personCombo.currentIndexChanged.connect(self._person_changed)
+        for box in (self.personCombo, self.personFilter):  # typing shows the matches; Down never jumps to a neighbour
+            make_filterable(box)
         self.saveButton.clicked.connect(self.save)
         self.eventButton.clicked.connect(self.make_event)
         self.printButton.clicked.connect(self.print_month)
@@ -120,6 +124,7 @@ class DailyLogDialog(QDialog, Form):
         persons = diary_month.person_choices()
         grids = register.grid_choices()
         self.personFilter.addItem(ALL, None)
+        self.personCombo.addItem(CHOOSE, None)  # never a stranger by default: Ctrl+S at once writes for no one
         self.gridFilter.addItem(ALL, None)
         for label, person_id in persons:
             self.personFilter.addItem(label, person_id)
@@ -170,7 +175,8 @@ class DailyLogDialog(QDialog, Form):
     @one_at_a_time
     def save(self) -> m.DiaryEntry | None:
         if self.personCombo.currentData() is None:
-            show_message(self.messageLabel, "error", "请先在网格登记中登记人员，再写民情日志。", self.personCombo)
+            why = "请选择写日志的人员（输入姓名可查找）。" if self.personCombo.count() > 1 else "请先在网格登记中登记人员，再写民情日志。"
+            show_message(self.messageLabel, "error", why, self.personCombo)
             return None
         try:
             entry = diary.write_entry(self.ctx.staff, self.input())
