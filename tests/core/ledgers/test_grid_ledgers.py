@@ -339,3 +339,12 @@ def test_a_grid_the_station_has_had_for_years_keeps_its_start_date(site_db, admi
     run(path, "grids", admin)
     assert register.find_grid("第一网格").opened_on == dt.date(2019, 5, 1)
     assert register.find_grid("第二网格").opened_on is not None  # left empty: the day of the import
+
+
+def test_a_grid_row_with_no_parent_goes_under_the_community_when_it_ranks_below_it(site_db, admin, tmp_path):
+    top = register.add_grid(admin, GridInput(name="社区", level="三级", code="SQ1"))
+    register.add_grid(admin, GridInput(name="第一网格", parent=top.code))
+    path = workbook(tmp_path / "g.xlsx", {"网格": [["网格名称", "层级"], ["第二网格", "四级"], ["第一网格", "四级"]]})
+    report = run(path, "grids", admin)
+    assert report.written and report.created == 1, problems(report)
+    assert register.find_grid("第二网格").parent_id == top.id and register.community().id == top.id

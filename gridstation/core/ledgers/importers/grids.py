@@ -143,13 +143,17 @@ class GridImporter(Importer):
                 if item.building and item.name in self.defined:  # its own row, written before this one, was refused
                     raise DomainError(f"网格“{item.name}”在本表中的那一行没有导入，本行不导入。", field="grid") from None
         parent = self._parent(item.parent)
+        top = register.community() if parent is None else None
+        level = item.level or "四级"
+        if top is not None and level in grid_rules.LEVELS and top.level in grid_rules.LEVELS \
+                and grid_rules.LEVELS.index(level) > grid_rules.LEVELS.index(top.level):
+            parent = top  # 上级网格 left empty: one of the grids the community is divided into, not a second top
         if not item.code:
             same = (m.Grid.select().where((m.Grid.name == item.name) & register.open_condition()
                                           & (m.Grid.parent.is_null() if parent is None else m.Grid.parent == parent))
                     .first())
             if same is not None:
                 return same, False
-        level = item.level or "四级"
         if level not in grid_rules.LEVELS and not m.Grid.select().where(m.Grid.level == level).exists():
             self.job.made(LEVELS, level, level)
         grid = register.add_from_ledger(self.job.actor, register.GridInput(
