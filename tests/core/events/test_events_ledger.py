@@ -155,3 +155,16 @@ def test_a_row_names_its_grid_by_code_or_unique_name_and_an_unknown_one_points_a
     with pytest.raises(DomainError, match="没有名称或编号为“第九网格”的网格，请先在网格登记中添加"):
         event_ledger.grid_of(replace(item, grid="第九网格"))
     assert event_ledger.grid_of(replace(item, grid="东片")).id == east.id
+
+
+def test_a_bad_finders_name_is_said_in_its_own_column(clerk, head, grid, tmp_path):
+    path = ledger(tmp_path / "名.xlsx", [
+        ["2026-10-05", "其他", "", "", "第一网格", "", "问题一", "长" * 2000, "", "", "", "", "", "", ""],
+        ["2026-10-06", "其他", "", "", "第一网格", "", "问题二", "\u202e娟吕", "", "", "", "", "", "", ""],
+    ])
+    report = ledger_import.run_import(column_choices.open_ledger(path, "events"), clerk,
+                                      ledger_import.ImportOptions(dry_run=True))
+    lines = [p.line() for p in report.problems]
+    assert any(line.startswith("第2行“发现人”列") and "过长" in line for line in lines), lines
+    assert any(line.startswith("第3行“发现人”列") and "看不见的字符" in line for line in lines), lines
+    assert not any("反映人" in line for line in lines)

@@ -7,6 +7,8 @@ from gridstation.core.events import lists, numbering
 from gridstation.core.grids import people
 from gridstation.core.ledgers.importers.numbers import Numbering
 from gridstation.core.ledgers.importers.rows import AlreadyThere, Importer, RowView
+from gridstation.core.rules.errors import DomainError
+from gridstation.core.rules.person_names import clean_name
 from gridstation.core.storage import models as m
 
 NUMBERS = Numbering("number", "事件编号", "事件", lambda number: m.GridEvent.get_or_none(m.GridEvent.number == number),
@@ -30,6 +32,11 @@ class EventImporter(Importer):
             row.fail("number", problem)
         for key, message in event_ledger.check_row(item):
             row.fail(key, message)
+        for key, name in (("found_by", item.found_by), ("assignee", item.assignee)):
+            try:  # checked here, so a bad name is said in its own column (the person is made at writing)
+                clean_name(name, limit=people.NAME_LIMIT) if name.strip() else None
+            except DomainError as exc:
+                row.fail(key, exc.message)
         return None if row.problems else item
 
     def write(self, items: list[event_ledger.LedgerEvent]) -> None:
