@@ -10,6 +10,7 @@ from gridstation.core.rules.person_names import has_invisible
 
 # The levels the seeds name (三级网格, 四级网格, 五级微网格); a station may write its own (a short word).
 LEVELS = ("三级", "四级", "五级")
+LEVEL_LIMIT = 10  # a level the station names itself is a short word
 GENERAL, DEDICATED = "综合网格", "专属网格"
 KINDS = (GENERAL, DEDICATED)
 
@@ -53,7 +54,7 @@ def level_under(level: str) -> str:
 
 def check_level(text: str) -> str:
     """A level as the station names it: one of LEVELS or a short word of its own (例：社区级)."""
-    return clean_text(text, "网格层级", 10, required=True, field="level")
+    return clean_text(text, "网格层级", LEVEL_LIMIT, required=True, field="level")
 
 
 def check_kind(text: str) -> str:

@@ -94,6 +94,7 @@ from gridstation.core.statistics.stats_tables import (
     service_table,
     top_kinds_table,
 )
+from gridstation.core.statistics.summary_values import checked_count
 from gridstation.core.storage import settings
 
 FORMAT = "gridstation-monthly-summary"
@@ -188,12 +189,7 @@ def read_summary(path: Path) -> StationSummary:
 
 
 def _count(data: dict, key: str) -> int | float:
-    value = data[key]
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-        raise ValueError(f"{key} 应为非负数，而不是 {value!r}")
-    if key not in FLOAT_KEYS and not isinstance(value, int):
-        raise ValueError(f"{key} 应为整数，而不是 {value!r}")
-    return value
+    return checked_count(data[key], key, whole=key not in FLOAT_KEYS)
 
 
 def _counts(data: dict, key: str) -> dict[str, int]:

@@ -8,14 +8,17 @@ had figures, has no such key and counts as zero. The district recomputes 户/网
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import fields
 from typing import Any
 
+from gridstation.core.grids import rules as grid_rules
 from gridstation.core.grids.figures import GridFigures, GridTally
+from gridstation.core.rules.person_names import has_invisible
 from gridstation.core.statistics import grid_tables
 from gridstation.core.statistics.stats import PeriodStats
 from gridstation.core.statistics.stats_tables import Item
+from gridstation.core.statistics.summary_values import checked_count
 
 KEYS = [f.name for f in fields(GridTally)]
 KEY = "grids"
@@ -29,9 +32,17 @@ def summary_part(stats: PeriodStats) -> dict[str, Any]:
 
 
 def _count(value: object, where: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise ValueError(f"{where} 应为非负整数，而不是 {value!r}")
-    return value
+    return int(checked_count(value, where))
+
+
+def _word(value: object, known: Sequence[str], where: str) -> str:
+    """A level or a kind of a summary file: a station's own level is a short plain word, a kind one of KINDS."""
+    word = str(value)
+    if known and word not in known:
+        raise ValueError(f"{where} 应为{'、'.join(known)}之一，而不是 {word!r}")
+    if not word or len(word) > grid_rules.LEVEL_LIMIT or has_invisible(word) or word[0] in "=+-@":
+        raise ValueError(f"{where} 不是网格层级的名称：{word!r}")
+    return word
 
 
 def parse_part(data: dict[str, Any]) -> GridFigures:
@@ -45,7 +56,8 @@ def parse_part(data: dict[str, Any]) -> GridFigures:
         raise TypeError(f"{KEY}.levels 应为对象")
     return GridFigures(
         total=GridTally(**{key: _count(raw.get(key, 0), f"{KEY}.{key}") for key in KEYS}),
-        levels={str(level): {str(kind): _count(n, f"{KEY}.levels.{level}") for kind, n in kinds.items()}
+        levels={_word(level, (), f"{KEY}.levels"): {_word(kind, grid_rules.KINDS, f"{KEY}.levels.{level}"):
+                                                        _count(n, f"{KEY}.levels.{level}") for kind, n in kinds.items()}
                 for level, kinds in levels.items()})
 
 

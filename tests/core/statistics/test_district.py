@@ -125,6 +125,10 @@ def test_files_that_do_not_add_up_are_refused_and_nothing_is_written(three, tmp_
         "early.json": {**data, "station": {"name": "早导出站"}, "period": {**data["period"], "cutoff": "2025-02-20"}},
         "v3.json": {**data, "version": 3},
         "broken.json": {**data, "intakes": {**data["intakes"], "received": -1}},
+        "huge.json": {**data, "grids": {**data["grids"], "households": 10**30}},
+        "level.json": {**data, "grids": {**data["grids"], "levels": {"=1+1": {"综合网格": 3}}}},
+        "kind.json": {**data, "grids": {**data["grids"], "levels": {"四级": {"=cmd|' /C calc'!A0": 2}}}},
+        "bell.json": {**data, "grids": {**data["grids"], "levels": {"四级\u0007\n": {"综合网格": 2}}}},
     }
     for name, content in variants.items():
         (tmp_path / name).write_text(json.dumps(content, ensure_ascii=False), encoding="utf-8")
@@ -135,6 +139,10 @@ def test_files_that_do_not_add_up_are_refused_and_nothing_is_written(three, tmp_
         ([three[1], tmp_path / "early.json"], "截止日不同"),
         ([tmp_path / "v3.json"], "版本"),
         ([tmp_path / "broken.json"], "broken.json 的内容不完整或有误"),
+        ([tmp_path / "huge.json"], "超出了一个服务站可能的数目"),  # 10^30 households spilled over the PDF
+        ([tmp_path / "level.json"], "不是网格层级的名称"),
+        ([tmp_path / "kind.json"], "应为综合网格、专属网格之一"),
+        ([tmp_path / "bell.json"], "不是网格层级的名称"),
         ([tmp_path / "other.json"], "不是网格服务站的月度汇总文件"),
         ([tmp_path / "missing.json"], "找不到汇总文件"),
     ]
