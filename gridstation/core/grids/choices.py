@@ -85,8 +85,14 @@ def suggest(resident_ids: Sequence[int] = (), place: str = "", on: dt.date | Non
     grid = grid or grid_for_place(place)
     if grid is None:
         return Suggestion(None, None)
+    return Suggestion(grid, handler_for(grid, on))
+
+
+def handler_for(grid: m.Grid, on: dt.date | None = None) -> m.Person | None:
+    """Who an event of the grid goes to unless someone is chosen: its 网格长 (its parent's where it has
+    none), else its first 专职网格员."""
     person = people.grid_head_of(grid, on)
     if person is None:
         workers = people.people_of(grid, on, roles=(rules.FULL_TIME,))
         person = workers[0][0] if workers else None
-    return Suggestion(grid, person)
+    return person

@@ -47,13 +47,16 @@ def test_a_week_of_entries_is_listed_by_person_grid_and_day(clerk, worker):
     assert said[0].startswith("王小红 写民情日志：") and "人员：张建国" in said[0] and "所见所闻：走访0户，楼道灯不亮" in said[0]
 
 
-def test_an_entry_becomes_a_grid_event_once(clerk, worker):
+def test_an_entry_becomes_a_grid_event_once(clerk, worker, admin):
+    head = people.add_person(admin, PersonInput("李网格长"))
+    people.assign_role(admin, head.id, RoleInput("网格长", grid="第一网格", started_on=dt.date(2026, 1, 1)))
     wang = residents.save_resident(clerk, residents.ResidentInput(name="王然", doc_number=make_id()))
     entry = diary.write_entry(clerk, DiaryInput(worker.id, clock.today(), "3栋下水道堵塞", resident_id=wang.id))
     moment = clock.now().replace(microsecond=0) - dt.timedelta(minutes=3)
     event = make_event(clerk, entry.id, "民生诉求", at=moment)
     assert (event.grid_id, event.description, event.source) == (entry.grid_id, "3栋下水道堵塞", event_rules.PATROL)
     assert event.finder_id == worker.id and worker.staff_id is None  # the diary's person found it, login or not
+    assert event.assigned_to_id == head.id  # the grid's 网格长 handles it, as 登记事件 suggests
     assert event.registered_at == moment
     assert [p.resident_id for p in event.parties] == [wang.id]
     assert diary.get_entry(entry.id).event_id == event.id
