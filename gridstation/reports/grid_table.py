@@ -72,8 +72,10 @@ def _count(own: int, total: int, st: Styles) -> Flowable | str:
 
 def _story(data: DistributionTable, st: Styles) -> list[Flowable]:
     story = header(StationInfo(data.station_name), TITLE, st, _WIDTH)
-    grids = len(data.rows)
-    story.append(text(f"截至{cn_date(data.on)}，共{grids}个网格、"
+    tops = [row for row in data.rows if row.depth == 0]
+    # one top grid with grids under it is the community itself: counted as the statistics count, apart
+    grids = f"{tops[0].name}及其下{len(data.rows) - 1}个网格" if len(tops) == 1 < len(data.rows) else f"{len(data.rows)}个网格"
+    story.append(text(f"截至{cn_date(data.on)}，共{grids}、"
                       f"{sum(r.building_count for r in data.rows)}栋楼、{sum(r.households for r in data.rows)}户、"
                       f"在册居民{sum(r.residents for r in data.rows)}人。", st.body))
     story.append(text(NOTE, st.small))

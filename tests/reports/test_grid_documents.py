@@ -197,3 +197,12 @@ def test_a_building_in_a_micro_grid_is_found_from_the_grid_above(admin):
     assert data.code == micro.code and data.place == "阳光小区6号楼"
     with pytest.raises(DomainError, match="不在网格"):
         board.board(made["first"].code, "阳光小区9号楼")
+
+
+def test_the_table_counts_the_community_apart_from_its_grids(admin, tmp_path):
+    """As the statistics and the year's paragraph count them: 社区 and the grids it is divided into."""
+    top = register.add_grid(admin, GridInput(name="新亚洲体育城社区", level="三级"))
+    for name in ("第一网格", "第二网格"):
+        register.add_grid(admin, GridInput(name=name, parent=top.code))
+    flat = re.sub(r"\s+", "", pdf_text(render_table(board.distribution_table(), tmp_path / "t.pdf")))
+    assert "共新亚洲体育城社区及其下2个网格、0栋楼" in flat
