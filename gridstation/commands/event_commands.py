@@ -52,12 +52,19 @@ def cmd_add(args: argparse.Namespace, target: str) -> int:
     open_site(target)
     # late import (start-up time): every run, the window's too, loads all command modules
     from gridstation.core.events.register import EventInput, PartyInput, register_event
+    from gridstation.core.grids.choices import suggest
 
     reporter = PartyInput(name=args.reporter, phone=args.reporter_phone) if args.reporter or args.reporter_phone else None
-    event = register_event(None, EventInput(category=args.category, level=args.level, description=args.description,
-                                            source=args.source, grid_id=_grid_id(args.grid), place=args.place,
-                                            reporter=reporter, photos=args.photo))
-    print(f"已登记网格事件 {event.number}，处置期限 {event.due_date:%Y-%m-%d}。")
+    grid_id = _grid_id(args.grid)
+    placed = suggest(place=args.place) if grid_id is None and args.place else None  # as the dialog suggests it
+    if placed is not None and placed.grid is not None:
+        grid_id = placed.grid.id
+    event = register_event(None, EventInput(
+        category=args.category, level=args.level, description=args.description, source=args.source,
+        grid_id=grid_id, place=args.place, reporter=reporter, photos=args.photo,
+        assignee_id=placed.person.id if placed is not None and placed.person is not None else None))
+    where = f"，网格：{shown(event.grid.name)}" if event.grid_id else ""
+    print(f"已登记网格事件 {event.number}{where}，处置期限 {event.due_date:%Y-%m-%d}。")
     return 0
 
 

@@ -59,3 +59,19 @@ def test_the_grid_is_found_by_code_or_a_unique_name_and_a_shared_name_lists_the_
     capsys.readouterr()
     assert main(["--db", str(db_path), "events", "list", "--grid", west_first.code]) == 0
     assert "共列出 1 件" in capsys.readouterr().out
+
+
+def test_a_place_naming_a_registered_building_places_the_event_in_its_grid(db_path, capsys):
+    """As the dialog suggests it: 星天地1号楼 (or 一栋) lies in 第1微网格, whose 网格长 handles it."""
+    from gridstation.core.grids import people, places
+    from gridstation.core.grids.people import PersonInput, RoleInput
+
+    micro = register.add_grid(None, GridInput(name="第1微网格", level="五级"))
+    places.add_building(None, places.BuildingInput("星天地", "1栋", micro.code))
+    lv = people.add_person(None, PersonInput("吕娟"))
+    people.assign_role(None, lv.id, RoleInput("网格长", grid=micro.code))
+    assert main(["--db", str(db_path), "events", "add", "--category", "环境卫生", "--description", "x",
+                 "--place", "星天地一号楼"]) == 0
+    event = m.GridEvent.get()
+    assert (event.grid_id, event.assigned_to_id) == (micro.id, lv.id)
+    assert "网格：第1微网格" in capsys.readouterr().out
