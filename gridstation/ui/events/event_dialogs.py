@@ -177,10 +177,15 @@ class RegisterEventDialog(QDialog, Form):
         clerk has not chosen otherwise, and said in words either way."""
         residents_chosen = [r for r in (self.reporter_id, *self.involved) if r is not None]
         suggestion = choices.suggest(residents_chosen, self.placeEdit.text())
-        if suggestion.grid is None:
+        grid_before, assignee_before = self._suggested
+        if suggestion.grid is None:  # an earlier suggestion, for a place no longer typed, is withdrawn
+            if grid_before is not None and self.gridCombo.currentData() == grid_before:
+                self.gridCombo.setCurrentIndex(0)  # （未分网格）
+            if assignee_before is not None and self.assigneeCombo.currentData() == assignee_before:
+                select_person(self.assigneeCombo, None)
+            self._suggested = (self.gridCombo.currentData(), self.assigneeCombo.currentData())
             self.suggestionLabel.setText("没有找到对应的网格，请自行选择网格和经办人")
             return
-        grid_before, assignee_before = self._suggested
         if self.gridCombo.currentData() == grid_before and self.gridCombo.findData(suggestion.grid.id) >= 0:
             self.gridCombo.setCurrentIndex(self.gridCombo.findData(suggestion.grid.id))
         if suggestion.person is not None and self.assigneeCombo.currentData() == assignee_before:

@@ -116,3 +116,17 @@ def test_the_list_filters_by_a_person_of_the_register(qtbot, register_people, cl
     qtbot.waitUntil(lambda: page.model.rowCount() == 1)
     shown = [page.model.data(page.model.index(0, c)) for c in range(page.model.columnCount())]
     assert "井盖松动" in shown
+
+
+def test_a_place_changed_to_one_with_no_grid_withdraws_the_earlier_suggestion(qtbot, page, register_people):  # noqa: F811
+    dialog = open_register(qtbot, page)
+    type_text(qtbot, dialog.placeEdit, "阳光小区3栋")
+    qtbot.keyClick(dialog.placeEdit, Qt.Key.Key_Tab)
+    assert dialog.gridCombo.currentText() == "东区" and dialog.assigneeCombo.currentText().startswith("赵红")
+    dialog.placeEdit.setFocus()
+    qtbot.keyClick(dialog.placeEdit, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    type_text(qtbot, dialog.placeEdit, "星都国际22号楼")
+    qtbot.keyClick(dialog.placeEdit, Qt.Key.Key_Tab)
+    assert dialog.suggestionLabel.text() == "没有找到对应的网格，请自行选择网格和经办人"
+    assert dialog.gridCombo.currentText() == "（未分网格）" and dialog.assigneeCombo.currentData() is None
+    dialog.reject()
