@@ -87,6 +87,15 @@ def write_events(rng: random.Random, count: int, head_id: int, as_of: dt.datetim
     categories = {c.name: c for c in lists.categories(include_inactive=True)}
     partners = [p.id for p in lists.partners()]
     grids = [(g.id, g.worker_id or head_id, _worker_person(g, as_of.date())) for g in m.Grid.select()]
+    # each grid's own buildings and those of the grids under it: an event's place is one of them, so the
+    # 登记事件 dialog suggests the demo's events their grid as it would a station's
+    above = dict(m.Grid.select(m.Grid.id, m.Grid.parent).tuples())
+    sites: dict[int, list[str]] = {}
+    for grid_id, compound, number in m.Building.select(m.Building.grid, m.Building.compound, m.Building.number).tuples():
+        holder = grid_id
+        while holder is not None:
+            sites.setdefault(holder, []).append(compound + number)
+            holder = above.get(holder)
     residents = list(m.Resident.select(m.Resident.id, m.Resident.name, m.Resident.phone, m.Resident.doc_number)
                      .order_by(m.Resident.id).limit(20000).tuples())
     people = rng.sample(residents, min(5000, len(residents)))
@@ -124,7 +133,8 @@ def write_events(rng: random.Random, count: int, head_id: int, as_of: dt.datetim
         grid_id, worker, person = rng.choice(grids)
         due = rules.due_date_for(found.date(), level, category, calendar=calendar)
         description = rng.choice(PROBLEMS.get(category.name, PROBLEMS["其他"]))
-        place = rng.choice(PLACES).format(b=rng.randint(1, 40), u=rng.randint(1, 4))
+        place = (rng.choice(sites[grid_id]) + f"{rng.randint(1, 4)}单元" if sites.get(grid_id)
+                 else rng.choice(PLACES).format(b=rng.randint(1, 40), u=rng.randint(1, 4)))
         steps.add(event_id, _stamp(found), worker, rules.STEP_REGISTER, f"{source}：{description}")
         if source == rules.RESIDENT_REPORT:
             rid, name, phone, doc = rng.choice(people)

@@ -152,6 +152,22 @@ def test_grids_are_seed_001s_tree_with_buildings_and_people(demo_db):
     assert m.Person.select().where(m.Person.phone_public & m.Person.phone_public_on.is_null(False)).exists()
 
 
+def test_the_demo_events_places_are_buildings_of_their_grids(demo_db):
+    """So 登记事件's suggestion works on the demo's own events, as a head trying it would expect."""
+    from gridstation.core.grids.choices import grid_for_place
+
+    above = dict(m.Grid.select(m.Grid.id, m.Grid.parent).tuples())
+
+    def line(grid_id):  # the grid and every grid above it
+        while grid_id is not None:
+            yield grid_id
+            grid_id = above.get(grid_id)
+
+    sample = list(m.GridEvent.select().where(m.GridEvent.grid.is_null(False)).order_by(m.GridEvent.id).limit(40))
+    placed = [grid_for_place(e.place) for e in sample]
+    assert sample and all(g is not None and e.grid_id in line(g.id) for e, g in zip(sample, placed, strict=True))
+
+
 def test_polyphonic_surnames_are_found_by_every_reading(demo_db):
     from gridstation.core.intake.residents import search
 
