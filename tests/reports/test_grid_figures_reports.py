@@ -35,15 +35,15 @@ def test_the_monthly_report_prints_the_grids_of_the_month(station, tmp_path):  #
     grids = sheet_rows(book, "各网格")
     assert list(grids) == ["阳光社区", f"{INDENT}第一网格", f"{INDENT * 2}第一微网格", f"{INDENT}第二网格",
                            f"{INDENT}第三网格", "合计"]
-    assert grids[f"{INDENT}第一网格"][1:6] == ("四级", 2, 52, 1, 1)
-    assert grids["合计"][2:5] == (3, 56, 6)
+    assert grids[f"{INDENT}第一网格"][1:7] == ("WG001", "四级", 2, 52, 1, 1)  # the code: names repeat
+    assert grids["合计"][3:6] == (3, 56, 6)
 
     text = pdf_text(pdf)
     flat = re.sub(r"\s+", "", text)
     for heading in ("网格、楼栋与网格力量", "网格设置（按层级和类型，本月）", "各网格楼栋、住户与网格力量（本月）"):
         assert heading in flat
     assert re.search(r"^\s*户数（户）\s+56\s+", text, re.M)
-    assert re.search(r"^\s*第一微网格\s+五级\s+1\s+40\s+1\s+0\s+—\s+2\s+1\s*$", text, re.M)
+    assert re.search(r"^\s*第一微网格\s+WG\d+\s+五级\s+1\s+40\s+1\s+0\s+—\s+2\s+1\s*$", text, re.M)
 
 
 def test_the_annual_report_says_the_grids_in_the_seeds_words(station, tmp_path):  # noqa: F811
@@ -54,4 +54,4 @@ def test_the_annual_report_says_the_grids_in_the_seeds_words(station, tmp_path):
     assert "网格设置（按层级和类型，年末）" in flat
     grids = sheet_rows(openpyxl.load_workbook(xlsx), "各网格")
     assert f"{INDENT}第三网格" not in grids  # closed on 30 June: not a grid at the year's end
-    assert grids["合计"][2:5] == (3, 55, 4)
+    assert grids["合计"][3:6] == (3, 55, 4)

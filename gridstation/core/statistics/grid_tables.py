@@ -78,8 +78,10 @@ def levels_table(figures: GridFigures, title: str) -> StatTable:
 
 def rows_table(figures: GridFigures, title: str) -> StatTable:
     """Each grid open on the cut-off day in tree order (indented under its parent), then the total."""
-    body: list[list[Cell]] = [[INDENT * row.depth + row.name, row.level] + [get(row.tally) for _, get in ROW_MEASURES]
-                              for row in figures.rows]
-    body.append([TOTAL, ""] + [get(figures.total) for _, get in ROW_MEASURES])
-    columns = [Column("网格", 2.4), Column("层级", 0.8)] + [Column(label, 1.0) for label, _ in ROW_MEASURES]
+    body: list[list[Cell]] = [[INDENT * row.depth + row.name, row.code, row.level]
+                              + [get(row.tally) for _, get in ROW_MEASURES] for row in figures.rows]
+    body.append([TOTAL, "", ""] + [get(figures.total) for _, get in ROW_MEASURES])
+    # the code beside the name: names repeat under different parents, and a sheet is looked up by code
+    columns = ([Column("网格", 2.4), Column("编码", 0.9), Column("层级", 0.8)]
+               + [Column(label, 1.0) for label, _ in ROW_MEASURES])
     return StatTable("各网格", title, columns, body, has_total=True, note=ROWS_NOTE)
