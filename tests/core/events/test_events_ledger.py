@@ -168,3 +168,16 @@ def test_a_bad_finders_name_is_said_in_its_own_column(clerk, head, grid, tmp_pat
     assert any(line.startswith("第2行“发现人”列") and "过长" in line for line in lines), lines
     assert any(line.startswith("第3行“发现人”列") and "看不见的字符" in line for line in lines), lines
     assert not any("反映人" in line for line in lines)
+
+
+def test_a_name_two_people_share_is_said_and_the_first_registered_taken(clerk, head, grid, tmp_path):
+    from gridstation.core.grids import people
+    from gridstation.core.grids.people import PersonInput
+
+    first = people.add_person(head, PersonInput("王芳", phone="13800000001"))
+    people.add_person(head, PersonInput("王芳", phone="13800000002"))
+    path = ledger(tmp_path / "同名.xlsx", [
+        ["2026-10-05", "其他", "", "", "第一网格", "", "问题一", "王芳", "", "", "", "", "", "", ""]])
+    report = ledger_import.run_import(column_choices.open_ledger(path, "events"), clerk)
+    assert report.written and "网格登记中有2人叫“王芳”，本表写到的“王芳”都取最早登记的一位；如是另一位，请在事件中改选。" in report.notes
+    assert m.GridEvent.get().finder_id == first.id

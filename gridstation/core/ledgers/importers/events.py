@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from peewee import fn
+
 from gridstation.core.events import ledger as event_ledger
 from gridstation.core.events import lists, numbering
 from gridstation.core.grids import people
@@ -47,6 +49,17 @@ class EventImporter(Importer):
                                    lambda i: [i.row], lambda _i: event_ledger.FIELD_COLUMNS)
         if self.job.options.dry_run and made:
             self.job.report.notes.append(self.people_note(made))
+        self.job.report.notes.extend(self.shared_names(items))
+
+    @staticmethod
+    def shared_names(items: list[event_ledger.LedgerEvent]) -> list[str]:
+        """A 发现人 or 经办人 several people of the register are called: the import takes the one registered
+        first (``people.people_named``), and says so, so the station can choose another on the event."""
+        named = {n.strip() for i in items for n in (i.found_by, i.assignee) if n.strip()}
+        shared = (m.Person.select(m.Person.name, fn.COUNT(m.Person.id)).where(m.Person.name.in_(sorted(named)))
+                  .group_by(m.Person.name).having(fn.COUNT(m.Person.id) > 1).tuples())
+        return [f"网格登记中有{count}人叫“{name}”，本表写到的“{name}”都取最早登记的一位；如是另一位，请在事件中改选。"
+                for name, count in shared]
 
     @staticmethod
     def people_note(made: list[str]) -> str:
