@@ -279,6 +279,9 @@ class EventDetailDialog(QDialog, Form):
         for combo in (self.assigneeCombo, self.mediatorCombo):
             make_filterable(combo)
         tab_chain(self.doButton, self.closeButton, self.agreementButton)  # 关闭 before the dispute-only button
+        # the text box is each step's own (调解情况, a party's 住址 …): what was typed for one never saves as another
+        self._texts: dict[str, str] = {}
+        self._step_code: str | None = None
         self.actionCombo.currentIndexChanged.connect(self._action_changed)
         self.photoButton.clicked.connect(self.choose_photo)
         self.doButton.clicked.connect(self.perform)
@@ -356,6 +359,11 @@ class EventDetailDialog(QDialog, Form):
 
     def _action_changed(self, _index: int = 0) -> None:
         code = self.actionCombo.currentData()
+        if code != self._step_code:
+            if self._step_code is not None:
+                self._texts[self._step_code] = self.textEdit.toPlainText()
+            self.textEdit.setPlainText(self._texts.get(code, ""))
+            self._step_code = code
         step = event_steps.EVENT.step(code) if code else None
         wanted = [w for f in (step.fields if step else ()) for w in FIELD_WIDGETS.get(f, ())]
         for name in ("assigneeCombo", "caseEdit", "partyNameEdit", "partyPhoneEdit", "placeEdit", "mediatorCombo",
@@ -402,6 +410,7 @@ class EventDetailDialog(QDialog, Form):
             return
         for edit in (self.textEdit, self.caseEdit, self.partyNameEdit, self.partyPhoneEdit, self.photoEdit):
             edit.clear()
+        self._texts.pop(code, None)  # done: its text is not offered again
         self.ctx.bus.data_changed.emit(Topic.EVENTS)
         show_message(self.messageLabel, "ok", event_steps.EVENT.step(code).done)
         self.reload()

@@ -164,6 +164,8 @@ def test_a_mediation_with_its_agreement_by_keyboard(qtbot, page, tmp_path):
     assert "至少两人" in detail.messageLabel.text()
     step("添加当事人", "星体花园3栋501", partyNameEdit="张三", partyPhoneEdit="13812345678")
     step("添加当事人", "星体花园3栋601", partyNameEdit="李四", partyPhoneEdit="13900001111")
+    # the refused 调解's text stayed with 调解: it did not become 张三's address
+    assert sorted(p.address for p in m.EventParty.select()) == ["星体花园3栋501", "星体花园3栋601"]
     step("调解", "双方到场陈述漏水经过", placeEdit="社区人民调解室", mediatorsEdit="王调解员")
     qtbot.keyClick(detail.actionCombo, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
     assert "没有调解成功" in detail.messageLabel.text() and detail.agreement_pdf is None
