@@ -98,6 +98,9 @@ def cmd_show(args: argparse.Namespace, target: str) -> int:
     e = get_event(args.number)
     print(shown(f"{e.number}　{e.category}·{e.level}　{e.status}　处置期限 {e.due_date:%Y-%m-%d}"))
     print(shown(f"问题：{e.description}"))
+    people = (("网格", e.grid.name if e.grid_id else "未分网格"), ("地点", e.place),
+              ("发现人", e.finder.name if e.finder_id else ""), ("经办人", e.assigned_to.name if e.assigned_to_id else ""))
+    print(shown("　".join(f"{label}：{value}" for label, value in people if value)))
     for step in history(e):
         who = step.staff.display_name if step.staff else "系统"
         print(shown(f"{step.at:%Y-%m-%d %H:%M}\t{step.action}\t{who}\t{step.note}"))

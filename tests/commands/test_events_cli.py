@@ -75,3 +75,5 @@ def test_a_place_naming_a_registered_building_places_the_event_in_its_grid(db_pa
     event = m.GridEvent.get()
     assert (event.grid_id, event.assigned_to_id) == (micro.id, lv.id)
     assert "网格：第1微网格" in capsys.readouterr().out
+    assert main(["--db", str(db_path), "events", "show", event.number]) == 0
+    assert "网格：第1微网格　地点：星天地一号楼　经办人：吕娟" in capsys.readouterr().out
