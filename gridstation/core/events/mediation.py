@@ -65,7 +65,12 @@ def record_session(actor: m.Staff | None, number: str, place: str, mediators: st
                                             notes=notes, staff=actor)
         # Mediating is handling the event in the grid, unless it was reported up.
         route = {} if event.route else {"route": rules.IN_GRID, "routed_at": at}
-        take(actor, event, "session", notes[:200], {"status": rules.HANDLING, **route}, at, seen)
+        # the history names who mediated where (often a register 调解员 without a login), then what was said
+        said = "　".join(x for x in (f"主持：{mediator.name}" if mediator else "", f"调解员：{mediators}" if mediators
+                                    and not (mediator and mediators == mediator.name) else "",
+                                    f"地点：{place}" if place else "") if x)
+        take(actor, event, "session", (f"{said}　{notes}" if said else notes)[:200],
+             {"status": rules.HANDLING, **route}, at, seen)
     return session
 
 

@@ -41,6 +41,8 @@ def test_a_worker_without_a_login_finds_handles_and_mediates(clerk, head, grid):
     session = mediation.record_session(clerk, event.number, "调解室", "", "双方陈述", mediator_id=qian.id,
                                        at=found_at + dt.timedelta(days=1))
     assert (session.mediator_id, session.mediators, session.staff_id) == (qian.id, "钱调解员", clerk.id)
+    step = m.EventStep.select().where(m.EventStep.event == event.id).order_by(m.EventStep.id.desc()).first()
+    assert step.note == "主持：钱调解员　地点：调解室　双方陈述"  # the history names who mediated where
     other = register_event(clerk, EventInput("其他", rules.NORMAL, "路灯", rules.PATROL, found_at=found_at))
     assert other.finder_id is None  # the clerk is no person of the register: no 发现人 is made up
     wang = person_of(clerk)  # once her account is in the register, what she registers she found
