@@ -22,7 +22,7 @@ def _put(actor: m.Staff | None, key: str, value: object) -> None:
         return
     with write_transaction():
         settings.put(key, value)
-        audit.record(actor, "修改关爱设置", "care_setting", key, before=before, after=value)
+        audit.record(actor, "修改设置", "setting", key, before={key: before}, after={key: value})
 
 
 def set_visibility(actor: m.Staff | None, klass: str, who: Iterable[str]) -> dict[str, list[str]]:

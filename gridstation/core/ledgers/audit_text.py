@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from gridstation.core.care import visibility
 from gridstation.core.ledgers.ledger_columns import KIND_NAMES, columns_for
 from gridstation.core.ledgers.ledger_export import EXPORT_NAMES
 from gridstation.core.rules.money import yuan
@@ -78,6 +79,11 @@ LABELS: dict[str, str] = {
     "moved_resident": "移入居民", "moved_intake": "移入受理", "moved_grid_event": "移入网格事件",
     "moved_building": "移入楼栋", "moved_unit": "移入单元", "moved_person_role": "移入岗位",
     "moved_diary_entry": "移入民情日志", "moved_grid": "移入下级网格",
+    "care_visibility": "关爱标签可查看人员", "care_change_hours": "重大变故后走访时限（小时）",
+    "care_services": "走访时可提供的服务",
+    # care visits: a visit and a major change name the resident by id and no tag beside it (PIPL)
+    "visited_on": "走访日期", "way": "走访方式", "visitor": "走访人", "follow_up": "后续处理", "due_at": "应走访时限",
+    "tag_row": "标签记录", "notes_before_chars": "原备注字数", "notes_after_chars": "现备注字数",
 }
 # The same key names another thing in some entries (a returned tool, a resident's name).
 ENTITY_LABELS: dict[str, dict[str, str]] = {"loan": {"unit": "工具"}, "resident": {"name": "姓名"},
@@ -234,6 +240,13 @@ def _object(entry: m.AuditLog, names: Names, before: Any = None, after: Any = No
         return f"业务 {svc.name}" if svc else "业务"
     if kind in ("setting", "demo", "stock_take", "diary_entry"):  # an entry is named by its person and day
         return ""
+    if kind == "care_view":  # which sensitive list was seen (core/care/visibility.record_view), never its tags
+        what, _, rest = key.partition(":")
+        if what == "resident" and rest.isdigit():
+            return f"居民 {names.resident(rest)} 的关爱标签"
+        if what == "due":
+            return f"{rest} 的走访名单"
+        return "备注中写到的关爱对象" if what == "notes" else "关爱对象名单"
     label = OBJECTS.get(kind, "")
     return f"{label} {key}".strip() if key else label
 
@@ -255,6 +268,9 @@ def _value(key: str, value: Any, names: Names, service: m.ServiceType | None = N
         return "是" if value else "否"
     if key == "role":
         return ROLE_NAMES.get(value, str(value))
+    if key == "care_visibility" and isinstance(value, dict):  # each class: who sees it, in words
+        return "；".join(f"{klass}：{'、'.join(visibility.AUDIENCES.get(w, str(w)) for w in who) or '无人'}"
+                        for klass, who in value.items() if isinstance(who, list))
     if key in MONEY_FEN and isinstance(value, int):
         return f"{yuan(value)}元"
     if key == "service" and isinstance(value, str):

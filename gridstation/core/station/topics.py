@@ -21,7 +21,7 @@ class Topic(StrEnum):
     TOOLS = "tools", ("loan", "loans", "tool_unit", "tool_kind", "tools", "reservation", "stock_take")
     EVENTS = "events", ("grid_event", "event_category", "event_partner", "events")
     GRIDS = "grids", ("grid", "building", "person", "diary_entry", "grids", "gridpeople")  # the register, 民情日志
-    CARE = "care", ("care_tag", "resident_tag", "care_visit", "care_change", "care_setting")  # 关爱对象与入户走访
+    CARE = "care", ("care_tag", "resident_tag", "care_visit", "care_change")  # 关爱对象与入户走访 (its settings: SETTINGS)
     SETTINGS = "settings", ("setting", "service")
     BACKUP = "backup", ("database", "audit_log")  # the status bar's line on backups and the audit chain
 

@@ -8,6 +8,10 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 
+from gridstation.core.care import care_settings
+from gridstation.core.care import notes as care_notes
+from gridstation.core.care import tags as care_tags
+from gridstation.core.care import visits as care_visits
 from gridstation.core.evaluation import ratings
 from gridstation.core.events import lists as event_lists
 from gridstation.core.events import mediation
@@ -135,7 +139,7 @@ def test_every_kind_of_entry_reads_as_a_sentence(admin, head, clerk, tmp_path, d
     typo = grid_register.add_grid(head, GridInput(name="第一网络", parent="东片"))
     grid_register.edit_grid(head, typo.id, GridInput(name="第一网格", parent="东片"))
     grid_register.edit_grid(head, typo.id, GridInput(name="第一网格", parent="东片", level="五级"))
-    spare = grid_register.add_grid(head, GridInput(name="第二网格"))
+    spare = grid_register.add_grid(head, GridInput(name="第二网格", level="五级"))
     building = places.add_building(head, places.BuildingInput("阳光小区", "3号楼", "第一网格"))
     places.edit_building(head, building.id, places.BuildingInput("阳光小区", "3号楼", "第一网格", households=40))
     places.set_unit(head, building.id, "1单元", "第二网格")
@@ -151,6 +155,18 @@ def test_every_kind_of_entry_reads_as_a_sentence(admin, head, clerk, tmp_path, d
     hand_over(head, zhang.id, people.add_person(head, people.PersonInput("李四")).id)
     entry = diary.write_entry(clerk, diary.DiaryInput(zhang.id, today, "路灯不亮", grid="第一网格"))
     make_event(clerk, entry.id, "民生诉求")
+    # care: the tag list and its rules, a resident's tags, a visit, a major change, a 备注 moved, the settings
+    old = residents.save_resident(clerk, residents.ResidentInput(name="赵老", doc_number=make_id(seq="931"),
+                                                                 notes="独居老人"))
+    kind = care_tags.add_tag_kind(head, "失独家庭", "关爱", "每月")
+    care_tags.set_tag_rule(head, kind.id, "每季度", ["上门"])
+    care_tags.end_tag(head, care_tags.add_tag(head, old.id, "重度残疾").id)
+    care_visits.record_visit(clerk, care_visits.VisitInput(old.id, today, zhang.id))
+    care_visits.record_change(clerk, old.id, "住院")
+    care_notes.move_note(clerk, old.id, "独居老人", "独居老人", seen_notes="独居老人")
+    care_settings.set_change_hours(head, 12)
+    care_settings.set_visibility(head, "监管", ["head"])
+    care_tags.tags_of(head, old.id, history=True)
     resident_status.change_status(clerk, wang.id, resident_status.MOVED_OUT, moved_to="昆明市盘龙区")
 
     entries = list(m.AuditLog.select().order_by(m.AuditLog.id))
@@ -187,6 +203,10 @@ def test_every_kind_of_entry_reads_as_a_sentence(admin, head, clerk, tmp_path, d
     assert by_action["变更居民状态"] == ("王小红 变更居民状态 居民 王然：迁往：（空） → 昆明市盘龙区；状态：在册 → 迁出；"
                                    f"日期：（空） → {clock.today():%Y-%m-%d}")
     assert by_action["民情日志转为事件"].startswith("王小红 民情日志转为事件：事件：SJ")
+    care = [text for entry, text in zip(entries, said, strict=True) if entry.entity_id.startswith("care_")]
+    assert care == ["李站长 修改了设置“重大变故后走访时限（小时）”：24 → 12",
+                    "李站长 修改了设置“关爱标签可查看人员”：关爱：窗口人员、站长；监管：站长、本网格网格员 → "
+                    "关爱：窗口人员、站长；监管：站长"], care
     actions_seen = set(by_action)
     assert actions_in_source() <= actions_seen, actions_in_source() - actions_seen
     assert by_action["导出完整证件号"].startswith("管理员 导出完整证件号 养老金领取人员认证名单 p.xlsx：")
