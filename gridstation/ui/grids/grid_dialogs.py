@@ -43,11 +43,15 @@ WIDTH = 520  # room for a grid's label with its code, and for the question a mov
 
 
 class _SaveDialog(QDialog):
-    """A dialog whose Ctrl+S (or 保存) calls one service; Esc (or 取消) closes it with nothing stored."""
+    """A dialog whose Ctrl+S (or 保存) calls one service; Esc (or 取消) closes it with nothing stored.
+
+    A base, not a dialog of its own: each subclass is also its Designer form (``setup_form``) and gives
+    ``store``, the one service call its 保存 makes."""
 
     messageLabel: QLabel
     saveButton: QPushButton
     cancelButton: QPushButton
+    store: Callable[[], object]  # each subclass's own method
 
     def __init__(self, ctx: AppContext, title: str, parent: QWidget | None) -> None:
         super().__init__(parent)
@@ -90,9 +94,6 @@ class _SaveDialog(QDialog):
     def fields(self) -> dict[str, QWidget]:
         """The widget each of the service's field names stands for, so a refusal clears when it changes."""
         return {}
-
-    def store(self) -> object:
-        raise NotImplementedError
 
     @one_at_a_time
     def save(self) -> object:
